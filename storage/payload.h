@@ -1,0 +1,67 @@
+/*
+ * payload.h: the JSON bodies of entries (prefix payload_).
+ *
+ * Every body is one UTF-8 JSON object, written by jansson with sorted
+ * keys and no white space (payload_dump()).  Verifiers read the exact
+ * signed bytes; nothing is ever re-serialized before a check.  The
+ * fields of each kind are listed in docs/FORMAT.md ("Payloads").
+ */
+#ifndef DETENTE_PAYLOAD_H
+#define DETENTE_PAYLOAD_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#define PAYLOAD_VERSION 1
+#define PAYLOAD_PARTY_MAX 15U
+
+/*
+ * payload_dump() - serialize obj canonically (JSON_COMPACT |
+ * JSON_SORT_KEYS, UTF-8 kept as is).  Returns malloc'd text or NULL.
+ */
+char *payload_dump(const json_t *obj);
+
+/*
+ * payload_parse() - parse len bytes as one JSON object with "v": 1.
+ * @return a new reference, or NULL (not JSON, not an object, bad v,
+ *         NUL bytes inside, or trailing bytes).
+ */
+json_t *payload_parse(const unsigned char *text, size_t len);
+
+/*
+ * payload_check() - 0 if obj has every field kind requires, of the right
+ * type (hex hashes and keys of 64 digits, states from their lists, dates
+ * as YYYY-MM-DD, text lists non-empty), else DT_EFORMAT.
+ */
+int payload_check(unsigned kind, const json_t *obj);
+
+/*
+ * payload_text() - a text list [{"lang","role","body"}] with one entry.
+ * role is "authentic" or "translation".  Returns a new reference.
+ */
+json_t *payload_text(const char *lang, const char *role, const char *body);
+
+/*
+ * payload_text_pick() - the body in lang (or, failing that, the first
+ * authentic one, or the first); borrowed from obj's "text" or NULL.
+ */
+const char *payload_text_pick(const json_t *obj, const char *field,
+    const char *lang);
+
+/* payload_party_valid() - 1 for 1..15 upper-case ASCII letters/digits. */
+int payload_party_valid(const char *party);
+
+/* payload_date_valid() - 1 for a real calendar date YYYY-MM-DD. */
+int payload_date_valid(const char *date);
+
+/* payload_hex_valid() - 1 for exactly n lower-case hex digits. */
+int payload_hex_valid(const char *s, size_t n);
+
+/* Agenda and commitment states, NULL-terminated lists. */
+extern const char *const payload_agenda_states[];
+extern const char *const payload_commitment_states[];
+
+/* payload_state_valid() - 1 if s is in the NULL-terminated list. */
+int payload_state_valid(const char *const *list, const char *s);
+
+#endif

@@ -1,0 +1,1464 @@
+/*
+ * record.c: a dialogue's record and the rules it obeys.
+ *
+ * How an entry travels: record_append() takes the author's payload text,
+ * fills in the feed position, references and clock from the store inside
+ * an LMDB write transaction, has entry_build() encrypt and sign it, runs
+ * check_entry() on the result (the very function verify runs), and hands
+ * it to store_put().  record_verify() walks the entries database itself,
+ * feed by feed, and runs check_entry() on every entry again.
+ */
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "../crypto/err.h"
+#include "../crypto/wrap.h"
+#include "payload.h"
+#include "record.h"
+
+struct record {
+	store *s;
+	unsigned char id[ENTRY_HASH_BYTES];
+	int have_id;
+	char *title;
+	char **parties;
+	size_t nparties;
+	record_member *members;
+	size_t nmembers;
+	unsigned char *key; /* WRAP_KEY_BYTES, sodium_malloc; NULL: locked */
+	record_failure fail;
+};
+
+
+static uint64_t
+now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000U + (uint64_t)tv.tv_usec / 1000U;
+}
+
+/* Fill f for a failure at entry e (which may be NULL). */
+static int
+fail_at(record_failure *f, int code, const unsigned char *author,
+    uint64_t seq, const unsigned char *hash, const unsigned char *expected,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(f, 0, sizeof *f);
+	f->code = code;
+	if (author != NULL) {
+		f->has_entry = 1;
+		memcpy(f->author, author, KEY_PK_BYTES);
+		f->seq = seq;
+		if (hash != NULL)
+			memcpy(f->hash, hash, ENTRY_HASH_BYTES);
+	}
+	if (expected != NULL) {
+		f->has_expected = 1;
+		memcpy(f->expected, expected, ENTRY_HASH_BYTES);
+	}
+	va_start(ap, fmt);
+	vsnprintf(f->detail, sizeof f->detail, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static void
+members_reset(record *r)
+{
+	size_t i;
+
+	free(r->title);
+	r->title = NULL;
+	for (i = 0; i < r->nparties; i++)
+		free(r->parties[i]);
+	free(r->parties);
+	r->parties = NULL;
+	r->nparties = 0;
+	free(r->members);
+	r->members = NULL;
+	r->nmembers = 0;
+}
+
+static int
+role_from_name(const char *s)
+{
+	if (s == NULL)
+		return 0;
+	if (strcmp(s, "head") == 0)
+		return RECORD_ROLE_HEAD;
+	if (strcmp(s, "delegate") == 0)
+		return RECORD_ROLE_DELEGATE;
+	if (strcmp(s, "observer") == 0)
+		return RECORD_ROLE_OBSERVER;
+	return 0;
+}
+
+static const char *
+role_name(int role)
+{
+	switch (role) {
+	case RECORD_ROLE_HEAD:
+		return "head";
+	case RECORD_ROLE_DELEGATE:
+		return "delegate";
+	default:
+		return "observer";
+	}
+}
+
+const record_member *
+record_member_find(const record *r, const unsigned char pk[KEY_PK_BYTES])
+{
+	size_t i;
+
+	for (i = 0; i < r->nmembers; i++)
+		if (memcmp(r->members[i].pk, pk, KEY_PK_BYTES) == 0)
+			return &r->members[i];
+	return NULL;
+}
+
+const record_member *
+record_head_of(const record *r, const char *party)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmembers; i++)
+		if (r->members[i].role == RECORD_ROLE_HEAD &&
+		    strcmp(r->members[i].party, party) == 0)
+			return &r->members[i];
+	return NULL;
+}
+
+static int
+party_known(const record *r, const char *party)
+{
+	size_t i;
+
+	for (i = 0; i < r->nparties; i++)
+		if (strcmp(r->parties[i], party) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+member_push(record *r, const record_member *m)
+{
+	record_member *nm;
+
+	nm = realloc(r->members, (r->nmembers + 1) * sizeof *nm);
+	if (nm == NULL)
+		return DT_ENOMEM;
+	r->members = nm;
+	r->members[r->nmembers++] = *m;
+	return 0;
+}
+
+/* A member object of a genesis or member-add payload, into m. */
+static int
+member_from_json(record_member *m, const json_t *o)
+{
+	const char *name = json_string_value(json_object_get(o, "name"));
+	const char *party = json_string_value(json_object_get(o, "party"));
+
+	memset(m, 0, sizeof *m);
+	if (key_unhex(m->pk, KEY_PK_BYTES, json_string_value(
+	    json_object_get(o, "key"))) != 0 || name == NULL ||
+	    !key_name_valid(name) || party == NULL ||
+	    strlen(party) >= sizeof m->party)
+		return DT_EFORMAT;
+	snprintf(m->name, sizeof m->name, "%s", name);
+	snprintf(m->party, sizeof m->party, "%s", party);
+	m->role = role_from_name(json_string_value(json_object_get(o, "role")));
+	return m->role ? 0 : DT_EFORMAT;
+}
+
+int
+record_may_write(const record *r, const unsigned char pk[KEY_PK_BYTES],
+    unsigned kind, uint64_t clock, const char **why)
+{
+	const record_member *m = record_member_find(r, pk);
+	const char *dummy;
+
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	if (m == NULL) {
+		*why = "the author is not a member of the dialogue";
+		return DT_EMEMBER;
+	}
+	if (m->added_clock >= clock) {
+		*why = "the author was not yet a member at this clock";
+		return DT_EMEMBER;
+	}
+	if (m->removed_clock != 0 && m->removed_clock < clock) {
+		*why = "the author had been removed from the dialogue";
+		return DT_EMEMBER;
+	}
+	if (m->role == RECORD_ROLE_OBSERVER) {
+		*why = "observers do not write to the record";
+		return DT_EMEMBER;
+	}
+	switch (kind) {
+	case ENTRY_K_GENESIS:
+		*why = "a dialogue has one genesis";
+		return DT_EMEMBER;
+	case ENTRY_K_MEMBER_ADD:
+	case ENTRY_K_MEMBER_REMOVE:
+	case ENTRY_K_KEY_WRAP:
+	case ENTRY_K_ENDORSEMENT:
+	case ENTRY_K_SEAL:
+		if (m->role != RECORD_ROLE_HEAD) {
+			*why = "only a head of delegation may write this";
+			return DT_EMEMBER;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * The genesis payload: title, parties, one head per party, members with
+ * distinct keys, and an author who is one of the heads.  With apply, it
+ * becomes r's membership.
+ */
+static int
+genesis_apply(record *r, const entry *e, const json_t *o,
+    const char **why)
+{
+	const json_t *list, *v;
+	record_member m;
+	size_t i, j, n;
+	int rc, author_head = 0;
+
+	members_reset(r);
+	*why = "the genesis payload is malformed";
+	if (payload_check(ENTRY_K_GENESIS, o) != 0)
+		return DT_EFORMAT;
+	if ((r->title = strdup(json_string_value(json_object_get(o,
+	    "title")))) == NULL)
+		return DT_ENOMEM;
+	list = json_object_get(o, "parties");
+	n = json_array_size(list);
+	if ((r->parties = calloc(n, sizeof *r->parties)) == NULL)
+		return DT_ENOMEM;
+	json_array_foreach(list, i, v) {
+		if (party_known(r, json_string_value(v))) {
+			*why = "the genesis names a party twice";
+			return DT_EFORMAT;
+		}
+		if ((r->parties[i] = strdup(json_string_value(v))) == NULL)
+			return DT_ENOMEM;
+		r->nparties++;
+	}
+	json_array_foreach(json_object_get(o, "members"), i, v) {
+		if ((rc = member_from_json(&m, v)) != 0) {
+			*why = "a genesis member is malformed";
+			return rc;
+		}
+		if (!party_known(r, m.party)) {
+			*why = "a genesis member belongs to no listed party";
+			return DT_EFORMAT;
+		}
+		if (record_member_find(r, m.pk) != NULL) {
+			*why = "the genesis lists one key twice";
+			return DT_EFORMAT;
+		}
+		if (m.role == RECORD_ROLE_HEAD && record_head_of(r, m.party)) {
+			*why = "the genesis names two heads for one party";
+			return DT_EFORMAT;
+		}
+		if (m.role == RECORD_ROLE_HEAD &&
+		    memcmp(m.pk, e->author, KEY_PK_BYTES) == 0)
+			author_head = 1;
+		if ((rc = member_push(r, &m)) != 0)
+			return rc;
+	}
+	for (j = 0; j < r->nparties; j++)
+		if (record_head_of(r, r->parties[j]) == NULL) {
+			*why = "a party has no head of delegation";
+			return DT_EFORMAT;
+		}
+	if (!author_head) {
+		*why = "the genesis was not written by a head of delegation";
+		return DT_EMEMBER;
+	}
+	*why = NULL;
+	return 0;
+}
+
+/*
+ * The rules of member-add, member-remove and key-wrap entries beyond
+ * record_may_write(); with apply, the change is made to r's membership.
+ */
+static int
+control_rules(record *r, const entry *e, const json_t *o, int apply,
+    const char **why)
+{
+	const record_member *author = record_member_find(r, e->author);
+	record_member m, *target;
+	unsigned char pk[KEY_PK_BYTES];
+
+	*why = "the payload does not fit its kind";
+	if (payload_check(e->kind, o) != 0)
+		return DT_EFORMAT;
+	switch (e->kind) {
+	case ENTRY_K_MEMBER_ADD:
+		if (member_from_json(&m, o) != 0)
+			return DT_EFORMAT;
+		if (strcmp(m.party, author->party) != 0) {
+			*why = "a head may add members of its own party only";
+			return DT_EMEMBER;
+		}
+		target = (record_member *)record_member_find(r, m.pk);
+		if (target != NULL && target->removed_clock == 0) {
+			*why = "the key is already a member";
+			return DT_EMEMBER;
+		}
+		if (target != NULL) {
+			*why = "a removed key cannot be added again";
+			return DT_EMEMBER;
+		}
+		if (apply) {
+			m.added_clock = e->clock;
+			return member_push(r, &m);
+		}
+		break;
+	case ENTRY_K_MEMBER_REMOVE:
+		if (key_unhex(pk, KEY_PK_BYTES, json_string_value(
+		    json_object_get(o, "key"))) != 0)
+			return DT_EFORMAT;
+		target = (record_member *)record_member_find(r, pk);
+		if (target == NULL || target->removed_clock != 0) {
+			*why = "the key to remove is not a member";
+			return DT_EMEMBER;
+		}
+		if (strcmp(target->party, author->party) != 0 ||
+		    target->role == RECORD_ROLE_HEAD) {
+			*why = "a head may remove members of its own party only";
+			return DT_EMEMBER;
+		}
+		if (apply)
+			target->removed_clock = e->clock;
+		break;
+	default:
+		break;
+	}
+	*why = NULL;
+	return 0;
+}
+
+/*
+ * The checks one entry must pass, given the previous entry of its feed
+ * (prev_hash NULL at seq 0).  Used unchanged by append and verify.
+ * Control entries' membership effects are applied by load_control(),
+ * not here; here they are checked against the membership as loaded.
+ */
+static int
+check_entry(record *r, store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char *prev_hash, uint64_t prev_clock, unsigned flags,
+    record_failure *f, record_stats *st)
+{
+	const unsigned char *a = e->author;
+	const char *why = NULL;
+	unsigned char *plain = NULL, rauthor[KEY_PK_BYTES], *rb = NULL;
+	size_t plen = 0, rlen;
+	uint64_t rseq;
+	json_t *o = NULL;
+	entry re;
+	unsigned i;
+	int rc;
+
+	if (e->kind == ENTRY_K_GENESIS) {
+		if (!r->have_id || sodium_memcmp(hash, r->id,
+		    ENTRY_HASH_BYTES) != 0)
+			return fail_at(f, DT_EDIALOGUE, a, e->seq, hash,
+			    r->have_id ? r->id : NULL,
+			    "a genesis entry other than this dialogue's");
+	} else if (!r->have_id || memcmp(e->dialogue, r->id,
+	    ENTRY_HASH_BYTES) != 0)
+		return fail_at(f, DT_EDIALOGUE, a, e->seq, hash, NULL,
+		    "entry belongs to another dialogue");
+	if (e->seq == 0 ? prev_hash != NULL : (prev_hash == NULL ||
+	    sodium_memcmp(e->prev, prev_hash, ENTRY_HASH_BYTES) != 0))
+		return fail_at(f, DT_ECHAIN, a, e->seq, hash, prev_hash,
+		    "hash chain broken: prev does not name the previous entry");
+	if (e->seq > 0 && e->clock <= prev_clock)
+		return fail_at(f, DT_ECLOCK, a, e->seq, hash, NULL,
+		    "clock %llu is not greater than the previous entry's %llu",
+		    (unsigned long long)e->clock,
+		    (unsigned long long)prev_clock);
+	if (entry_verify_sig(e) != 0)
+		return fail_at(f, DT_ESIG, a, e->seq, hash, NULL,
+		    "bad signature");
+	for (i = 0; i < e->nrefs; i++) {
+		entry_ref ref;
+
+		entry_ref_get(&ref, e, i);
+		if (store_locate(rauthor, &rseq, t, ref.hash) != 0 ||
+		    memcmp(rauthor, ref.author, KEY_PK_BYTES) != 0 ||
+		    rseq != ref.seq)
+			return fail_at(f, DT_EREF, a, e->seq, hash, ref.hash,
+			    "reference %u names an entry not in the record", i);
+		if ((rc = store_get(&rb, &rlen, t, rauthor, rseq)) != 0)
+			return fail_at(f, rc == DT_ENOENT ? DT_EREF : rc, a,
+			    e->seq, hash, ref.hash, "reference %u unreadable", i);
+		if (entry_parse(&re, rb, rlen) != 0 || re.clock >= e->clock) {
+			free(rb);
+			return fail_at(f, DT_ECLOCK, a, e->seq, hash, ref.hash,
+			    "clock not greater than referenced entry %u's", i);
+		}
+		free(rb);
+		rb = NULL;
+	}
+	if (e->kind != ENTRY_K_GENESIS &&
+	    record_may_write(r, a, e->kind, e->clock, &why) != 0)
+		return fail_at(f, DT_EMEMBER, a, e->seq, hash, NULL, "%s", why);
+	if (!entry_kind_is_content(e->kind)) {
+		if ((o = payload_parse(e->body, e->body_len)) == NULL ||
+		    payload_check(e->kind, o) != 0) {
+			json_decref(o);
+			return fail_at(f, DT_EFORMAT, a, e->seq, hash, NULL,
+			    "%s payload is malformed", entry_kind_name(e->kind));
+		}
+		json_decref(o);
+		return 0;
+	}
+	if (st != NULL)
+		st->content++;
+	if (!(flags & RECORD_VERIFY_KEY))
+		return 0;
+	if (r->key == NULL)
+		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
+		    "the dialogue key is not unlocked");
+	if (entry_open(&plain, &plen, e, r->key) != 0)
+		return fail_at(f, DT_EDECRYPT, a, e->seq, hash, NULL,
+		    "content does not decrypt with the dialogue key");
+	o = payload_parse(plain, plen);
+	rc = o != NULL && payload_check(e->kind, o) == 0;
+	json_decref(o);
+	entry_plain_free(plain, plen);
+	if (!rc)
+		return fail_at(f, DT_EFORMAT, a, e->seq, hash, NULL,
+		    "decrypted %s payload is malformed",
+		    entry_kind_name(e->kind));
+	if (st != NULL)
+		st->decrypted++;
+	return 0;
+}
+
+struct control_walk {
+	record *r;
+	int seen_genesis;
+	record_failure *f;
+};
+
+/*
+ * One control entry, in merged order: framing, signature, then its
+ * effect on membership.  Everything else about it (chain, references)
+ * is checked by the feed walk of record_verify().
+ */
+static int
+control_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct control_walk *w = ctx;
+	record *r = w->r;
+	const char *why = NULL;
+	json_t *o = NULL;
+	entry e;
+	int rc;
+
+	if ((rc = entry_parse(&e, bytes, len)) != 0)
+		return fail_at(w->f, rc, NULL, 0, hash, NULL,
+		    "a control entry is malformed");
+	if (entry_kind_is_content(e.kind))
+		return fail_at(w->f, DT_ECORRUPT, e.author, e.seq, hash, NULL,
+		    "the control index lists a content entry");
+	if (entry_verify_sig(&e) != 0)
+		return fail_at(w->f, DT_ESIG, e.author, e.seq, hash, NULL,
+		    "bad signature");
+	if ((o = payload_parse(e.body, e.body_len)) == NULL) {
+		rc = fail_at(w->f, DT_EFORMAT, e.author, e.seq, hash, NULL,
+		    "%s payload is not valid JSON", entry_kind_name(e.kind));
+		goto out;
+	}
+	if (!w->seen_genesis) {
+		if (e.kind != ENTRY_K_GENESIS || sodium_memcmp(hash, r->id,
+		    ENTRY_HASH_BYTES) != 0) {
+			rc = fail_at(w->f, DT_EDIALOGUE, e.author, e.seq, hash,
+			    r->id, "the first control entry is not the genesis");
+			goto out;
+		}
+		if ((rc = genesis_apply(r, &e, o, &why)) != 0) {
+			rc = fail_at(w->f, rc, e.author, e.seq, hash, NULL,
+			    "%s", why);
+			goto out;
+		}
+		w->seen_genesis = 1;
+		goto out;
+	}
+	if (e.kind == ENTRY_K_GENESIS) {
+		rc = fail_at(w->f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
+		    "a second genesis entry");
+		goto out;
+	}
+	if (memcmp(e.dialogue, r->id, ENTRY_HASH_BYTES) != 0) {
+		rc = fail_at(w->f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
+		    "entry belongs to another dialogue");
+		goto out;
+	}
+	if ((rc = record_may_write(r, e.author, e.kind, e.clock, &why)) != 0 ||
+	    (rc = control_rules(r, &e, o, 1, &why)) != 0)
+		rc = fail_at(w->f, rc, e.author, e.seq, hash, NULL, "%s", why);
+out:
+	json_decref(o);
+	return rc;
+}
+
+/* Rebuild r's membership from the control entries, within t. */
+static int
+load_control(record *r, store_txn *t, record_failure *f)
+{
+	struct control_walk w = { r, 0, f };
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	members_reset(r);
+	rc = store_dialogue(t, r->id);
+	if (rc == DT_ENOENT)
+		return fail_at(f, DT_ECORRUPT, NULL, 0, NULL, NULL,
+		    "the store names no dialogue");
+	if (rc != 0)
+		return fail_at(f, rc, NULL, 0, NULL, NULL,
+		    "cannot read the dialogue id");
+	r->have_id = 1;
+	if ((rc = store_scan_control(t, control_cb, &w)) != 0) {
+		if (f->code == 0)
+			fail_at(f, rc, NULL, 0, NULL, NULL,
+			    "cannot read the control entries: %s",
+			    dt_strerror(rc));
+		return f->code;
+	}
+	if (!w.seen_genesis)
+		return fail_at(f, DT_ECORRUPT, NULL, 0, NULL, r->id,
+		    "the genesis entry is missing");
+	return 0;
+}
+
+/* State of the feed walk of record_verify(). */
+struct feed_walk {
+	record *r;
+	store_txn *t;
+	unsigned flags;
+	int incremental;
+	int have_feed;
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t next_seq;
+	unsigned char prev_hash[ENTRY_HASH_BYTES];
+	uint64_t prev_clock;
+	record_failure *f;
+	record_stats *st;
+};
+
+/* The feed just walked must end where its head row says it does. */
+static int
+feed_finish(struct feed_walk *w)
+{
+	store_head h;
+	int rc;
+
+	if (!w->have_feed)
+		return 0;
+	if ((rc = store_head_get(&h, w->t, w->author)) != 0)
+		return fail_at(w->f, DT_ECORRUPT, w->author, w->next_seq - 1,
+		    w->prev_hash, NULL, "the feed has no head row");
+	if (h.next_seq != w->next_seq || sodium_memcmp(h.hash, w->prev_hash,
+	    ENTRY_HASH_BYTES) != 0 || h.clock != w->prev_clock)
+		return fail_at(w->f, DT_ECORRUPT, w->author, w->next_seq - 1,
+		    w->prev_hash, h.hash,
+		    "the feed's head row says %llu entries, the feed has %llu",
+		    (unsigned long long)h.next_seq,
+		    (unsigned long long)w->next_seq);
+	w->st->feeds++;
+	return 0;
+}
+
+/* Start walking a feed at seq from: find the entry before it, if any. */
+static int
+feed_start(struct feed_walk *w, const unsigned char *author, uint64_t from)
+{
+	unsigned char *b = NULL;
+	size_t len;
+	entry e;
+	int rc;
+
+	w->have_feed = 1;
+	memcpy(w->author, author, KEY_PK_BYTES);
+	w->next_seq = from;
+	w->prev_clock = 0;
+	memset(w->prev_hash, 0, sizeof w->prev_hash);
+	if (from == 0)
+		return 0;
+	if ((rc = store_get(&b, &len, w->t, author, from - 1)) != 0)
+		return fail_at(w->f, rc == DT_ENOENT ? DT_ECHAIN : rc, author,
+		    from - 1, NULL, NULL, "verified entry missing");
+	if ((rc = entry_parse(&e, b, len)) != 0) {
+		free(b);
+		return fail_at(w->f, rc, author, from - 1, NULL, NULL,
+		    "verified entry is malformed");
+	}
+	entry_hash(w->prev_hash, b, len);
+	w->prev_clock = e.clock;
+	free(b);
+	return 0;
+}
+
+static int
+feed_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
+    const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct feed_walk *w = ctx;
+	unsigned char la[KEY_PK_BYTES];
+	uint64_t kseq = store_get_be64(key + KEY_PK_BYTES), lseq;
+	entry e;
+	int rc;
+
+	if (!w->have_feed || memcmp(key, w->author, KEY_PK_BYTES) != 0) {
+		if ((rc = feed_finish(w)) != 0)
+			return rc;
+		if ((rc = feed_start(w, key, w->incremental ? kseq : 0)) != 0)
+			return rc;
+	}
+	if ((rc = entry_parse(&e, bytes, len)) != 0)
+		return fail_at(w->f, rc, key, kseq, hash, NULL,
+		    "entry is malformed (%s)", dt_strerror(rc));
+	if (memcmp(e.author, key, KEY_PK_BYTES) != 0 || e.seq != kseq)
+		return fail_at(w->f, DT_ECORRUPT, key, kseq, hash, NULL,
+		    "entry is stored under another author or sequence");
+	if (kseq != w->next_seq)
+		return fail_at(w->f, DT_ECHAIN, key, w->next_seq, NULL, NULL,
+		    "entry missing from the feed (next stored is seq %llu)",
+		    (unsigned long long)kseq);
+	if ((rc = check_entry(w->r, w->t, &e, hash,
+	    kseq ? w->prev_hash : NULL, w->prev_clock, w->flags, w->f,
+	    w->st)) != 0)
+		return rc;
+	if (store_locate(la, &lseq, w->t, hash) != 0 ||
+	    memcmp(la, key, KEY_PK_BYTES) != 0 || lseq != kseq)
+		return fail_at(w->f, DT_ECORRUPT, key, kseq, hash, NULL,
+		    "the hash index does not lead to this entry");
+	if (!store_check_order(w->t, e.clock, key, hash))
+		return fail_at(w->f, DT_ECORRUPT, key, kseq, hash, NULL,
+		    "the merged-order index does not list this entry");
+	memcpy(w->prev_hash, hash, ENTRY_HASH_BYTES);
+	w->prev_clock = e.clock;
+	w->next_seq = kseq + 1;
+	w->st->entries++;
+	return 0;
+}
+
+/* Walk entries and check each; see record_verify(). */
+static int
+verify_txn(record *r, store_txn *t, unsigned flags, record_stats *st,
+    record_failure *f)
+{
+	struct feed_walk w;
+	store_head *heads = NULL;
+	size_t nheads = 0, i;
+	uint64_t n_order;
+	int rc;
+
+	memset(&w, 0, sizeof w);
+	w.r = r;
+	w.t = t;
+	w.flags = flags;
+	w.f = f;
+	w.st = st;
+	if ((rc = load_control(r, t, f)) != 0)
+		goto out;
+	if ((rc = store_count(&st->total, t)) != 0 ||
+	    (rc = store_order_count(&n_order, t)) != 0 ||
+	    (rc = store_heads(&heads, &nheads, t)) != 0) {
+		rc = fail_at(f, rc, NULL, 0, NULL, NULL,
+		    "cannot read the store: %s", dt_strerror(rc));
+		goto out;
+	}
+	if (n_order != st->total) {
+		rc = fail_at(f, DT_ECORRUPT, NULL, 0, NULL, NULL,
+		    "the merged-order index has %llu rows for %llu entries",
+		    (unsigned long long)n_order,
+		    (unsigned long long)st->total);
+		goto out;
+	}
+	if (flags & RECORD_VERIFY_INCREMENTAL) {
+		w.incremental = 1;
+		for (i = 0; i < nheads; i++) {
+			if (heads[i].verified >= heads[i].next_seq) {
+				st->feeds++;
+				continue;
+			}
+			w.have_feed = 0;
+			if ((rc = feed_start(&w, heads[i].author,
+			    heads[i].verified)) != 0 ||
+			    (rc = store_scan_entries(t, heads[i].author,
+			    heads[i].verified, 1, feed_cb, &w)) != 0 ||
+			    (rc = feed_finish(&w)) != 0)
+				goto out;
+			w.have_feed = 0;
+		}
+	} else {
+		if ((rc = store_scan_entries(t, NULL, 0, 0, feed_cb, &w)) != 0 ||
+		    (rc = feed_finish(&w)) != 0)
+			goto out;
+		if (st->feeds != nheads) {
+			rc = fail_at(f, DT_ECORRUPT, NULL, 0, NULL, NULL,
+			    "%zu head rows for %llu feeds", nheads,
+			    (unsigned long long)st->feeds);
+			goto out;
+		}
+	}
+out:
+	if (rc != 0 && f->code == 0)
+		fail_at(f, rc, NULL, 0, NULL, NULL, "%s", dt_strerror(rc));
+	free(heads);
+	return rc;
+}
+
+/* Move every feed's watermark to its head, in its own transaction. */
+static int
+mark_verified(record *r)
+{
+	store_txn *t = NULL;
+	store_head *heads = NULL;
+	size_t n = 0, i;
+	int rc, changed = 0;
+
+	if ((rc = store_txn_begin(&t, r->s, 1)) != 0)
+		return rc;
+	if ((rc = store_heads(&heads, &n, t)) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (heads[i].verified != heads[i].next_seq) {
+			if ((rc = store_head_set_verified(t, heads[i].author,
+			    heads[i].next_seq)) != 0)
+				goto out;
+			changed = 1;
+		}
+	free(heads);
+	heads = NULL;
+	if (!changed)
+		goto out;
+	rc = store_txn_commit(t);
+	t = NULL;
+out:
+	free(heads);
+	store_txn_abort(t);
+	return rc;
+}
+
+int
+record_verify(record *r, unsigned flags, record_stats *st,
+    record_failure *f)
+{
+	record_stats dummy;
+	store_txn *t = NULL;
+	int rc;
+
+	if (st == NULL)
+		st = &dummy;
+	memset(st, 0, sizeof *st);
+	memset(f, 0, sizeof *f);
+	if ((flags & RECORD_VERIFY_KEY) && r->key == NULL)
+		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
+		    "the dialogue key is not unlocked");
+	/*
+	 * One read transaction is one consistent snapshot: entries
+	 * appended meanwhile by other processes are neither half-seen nor
+	 * reported as missing.
+	 */
+	if ((rc = store_txn_begin(&t, r->s, 0)) != 0)
+		return fail_at(f, rc, NULL, 0, NULL, NULL,
+		    "cannot read the store: %s", dt_strerror(rc));
+	rc = verify_txn(r, t, flags, st, f);
+	store_txn_abort(t);
+	if (rc == 0) {
+		/* A read-only store simply keeps its old watermark. */
+		(void)mark_verified(r);
+	}
+	return rc;
+}
+
+int
+record_open(record **out, const char *dir)
+{
+	record *r = NULL;
+	record_stats st;
+	int rc;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		return DT_ENOMEM;
+	if ((rc = store_open(&r->s, dir, 0)) != 0)
+		goto out;
+	rc = record_verify(r, RECORD_VERIFY_INCREMENTAL, &st, &r->fail);
+	if (rc == DT_ENOMEM || rc == DT_EIO || rc == DT_EBUSY)
+		goto out;
+	*out = r;
+	r = NULL;
+	rc = 0;
+out:
+	record_close(r);
+	return rc;
+}
+
+void
+record_close(record *r)
+{
+	if (r == NULL)
+		return;
+	wrap_key_free(r->key);
+	members_reset(r);
+	store_close(r->s);
+	free(r);
+}
+
+store *
+record_store(record *r)
+{
+	return r->s;
+}
+
+const unsigned char *
+record_id(const record *r)
+{
+	return r->id;
+}
+
+const char *
+record_title(const record *r)
+{
+	return r->title != NULL ? r->title : "";
+}
+
+size_t
+record_nparties(const record *r)
+{
+	return r->nparties;
+}
+
+const char *
+record_party(const record *r, size_t i)
+{
+	return i < r->nparties ? r->parties[i] : NULL;
+}
+
+size_t
+record_nmembers(const record *r)
+{
+	return r->nmembers;
+}
+
+const record_member *
+record_member_at(const record *r, size_t i)
+{
+	return i < r->nmembers ? &r->members[i] : NULL;
+}
+
+const unsigned char *
+record_key(const record *r)
+{
+	return r->key;
+}
+
+const record_failure *
+record_last_failure(const record *r)
+{
+	return &r->fail;
+}
+
+struct unlock_walk {
+	record *r;
+	const key_identity *id;
+	char to[2 * KEY_PK_BYTES + 1];
+	int found;
+	int rc;
+};
+
+static int
+unlock_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct unlock_walk *w = ctx;
+	unsigned char box[WRAP_BOX_BYTES], *key = NULL;
+	const json_t *v;
+	json_t *o;
+	size_t i, blen;
+	entry e;
+
+	(void)hash;
+	if (entry_parse(&e, bytes, len) != 0 || e.kind != ENTRY_K_KEY_WRAP ||
+	    (o = payload_parse(e.body, e.body_len)) == NULL)
+		return 0;
+	json_array_foreach(json_object_get(o, "wraps"), i, v) {
+		const char *to = json_string_value(json_object_get(v, "to"));
+		const char *b64 = json_string_value(json_object_get(v, "box"));
+
+		if (to == NULL || b64 == NULL || strcmp(to, w->to) != 0)
+			continue;
+		w->found = 1;
+		if (sodium_base642bin(box, sizeof box, b64, strlen(b64), NULL,
+		    &blen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+		    blen != sizeof box) {
+			w->rc = DT_EFORMAT;
+			continue;
+		}
+		if ((w->rc = wrap_open(&key, box, w->r->id, w->id)) == 0) {
+			w->r->key = key;
+			json_decref(o);
+			return 1; /* stop: unlocked */
+		}
+	}
+	json_decref(o);
+	return 0;
+}
+
+int
+record_unlock(record *r, const key_identity *id)
+{
+	struct unlock_walk w;
+	store_txn *t = NULL;
+	int rc;
+
+	if (r->key != NULL)
+		return 0;
+	memset(&w, 0, sizeof w);
+	w.r = r;
+	w.id = id;
+	w.rc = DT_ENOKEY;
+	key_hex(w.to, id->pk, KEY_PK_BYTES);
+	if ((rc = store_txn_begin(&t, r->s, 0)) != 0)
+		return rc;
+	rc = store_scan_control(t, unlock_cb, &w);
+	store_txn_abort(t);
+	if (rc == 1)
+		return 0;
+	if (rc != 0)
+		return rc;
+	return w.found ? w.rc : DT_ENOKEY;
+}
+
+/*
+ * The references a new entry of id carries: the head of every other
+ * feed that id's previous entry did not already reference at that very
+ * position.  Authors ascend because store_heads() returns them so.
+ */
+static int
+collect_refs(entry_ref **out, unsigned *nout, uint64_t *max_clock,
+    store_txn *t, const unsigned char *me, const unsigned char *last,
+    size_t lastlen)
+{
+	store_head *heads = NULL;
+	size_t n = 0, i;
+	entry_ref *refs = NULL;
+	entry le;
+	unsigned nr = 0, j;
+	int rc, have_last = 0;
+
+	*out = NULL;
+	*nout = 0;
+	*max_clock = 0;
+	if (last != NULL && entry_parse(&le, last, lastlen) == 0)
+		have_last = 1;
+	if ((rc = store_heads(&heads, &n, t)) != 0)
+		return rc;
+	if (n > 0 && (refs = calloc(n, sizeof *refs)) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		int known = 0;
+
+		if (heads[i].clock > *max_clock)
+			*max_clock = heads[i].clock;
+		if (memcmp(heads[i].author, me, KEY_PK_BYTES) == 0 ||
+		    heads[i].next_seq == 0)
+			continue;
+		for (j = 0; have_last && j < le.nrefs; j++) {
+			entry_ref r;
+
+			entry_ref_get(&r, &le, j);
+			if (memcmp(r.author, heads[i].author, KEY_PK_BYTES) ==
+			    0 && r.seq == heads[i].next_seq - 1)
+				known = 1;
+		}
+		if (known)
+			continue;
+		if (nr == ENTRY_MAX_REFS)
+			break;
+		memcpy(refs[nr].author, heads[i].author, KEY_PK_BYTES);
+		refs[nr].seq = heads[i].next_seq - 1;
+		memcpy(refs[nr].hash, heads[i].hash, ENTRY_HASH_BYTES);
+		nr++;
+	}
+	*out = refs;
+	*nout = nr;
+	refs = NULL;
+out:
+	free(refs);
+	free(heads);
+	return rc;
+}
+
+/*
+ * Build, check and store one entry of id inside the write transaction
+ * t.  payload is the clear JSON text.
+ */
+static int
+append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
+    const char *payload, unsigned char hash[ENTRY_HASH_BYTES],
+    uint64_t *seq_out)
+{
+	unsigned char *last = NULL, *bytes = NULL, h[ENTRY_HASH_BYTES];
+	size_t lastlen = 0, len = 0;
+	entry_ref *refs = NULL;
+	unsigned nrefs = 0;
+	uint64_t max_clock = 0;
+	store_head head;
+	entry_draft d;
+	entry e;
+	json_t *o = NULL;
+	const char *why = NULL;
+	record_failure f;
+	int rc, have_head;
+
+	rc = store_head_get(&head, t, id->pk);
+	if (rc != 0 && rc != DT_ENOENT)
+		goto out;
+	have_head = rc == 0;
+	if (have_head && (rc = store_get(&last, &lastlen, t, id->pk,
+	    head.next_seq - 1)) != 0)
+		goto out;
+	if ((rc = collect_refs(&refs, &nrefs, &max_clock, t, id->pk, last,
+	    lastlen)) != 0)
+		goto out;
+	memset(&d, 0, sizeof d);
+	d.kind = kind;
+	d.dialogue = r->id;
+	d.seq = have_head ? head.next_seq : 0;
+	d.clock = max_clock + 1;
+	d.time_ms = now_ms();
+	d.prev = have_head ? head.hash : NULL;
+	d.refs = refs;
+	d.nrefs = nrefs;
+	d.payload = (const unsigned char *)payload;
+	d.payload_len = strlen(payload);
+	d.key = r->key;
+	/* Refuse early, with the reason, what verify would refuse later. */
+	if ((rc = record_may_write(r, id->pk, kind, d.clock, &why)) != 0)
+		goto out;
+	if ((o = payload_parse(d.payload, d.payload_len)) == NULL ||
+	    payload_check(kind, o) != 0) {
+		rc = DT_EFORMAT;
+		goto out;
+	}
+	if (!entry_kind_is_content(kind)) {
+		rc = kind == ENTRY_K_GENESIS ? DT_EINVAL : 0;
+		if (kind == ENTRY_K_MEMBER_ADD || kind == ENTRY_K_MEMBER_REMOVE) {
+			entry fake;
+
+			memset(&fake, 0, sizeof fake);
+			fake.kind = kind;
+			fake.author = id->pk;
+			fake.clock = d.clock;
+			rc = control_rules(r, &fake, o, 0, &why);
+		}
+		if (rc != 0)
+			goto out;
+	}
+	if ((rc = entry_build(&bytes, &len, &d, id)) != 0)
+		goto out;
+	if ((rc = entry_parse(&e, bytes, len)) != 0)
+		goto out;
+	entry_hash(h, bytes, len);
+	if ((rc = check_entry(r, t, &e, h, have_head ? head.hash : NULL,
+	    have_head ? head.clock : 0, r->key ? RECORD_VERIFY_KEY : 0, &f,
+	    NULL)) != 0)
+		goto out;
+	if ((rc = store_put(t, &e, h)) != 0)
+		goto out;
+	if (hash != NULL)
+		memcpy(hash, h, ENTRY_HASH_BYTES);
+	if (seq_out != NULL)
+		*seq_out = e.seq;
+out:
+	json_decref(o);
+	free(bytes);
+	free(refs);
+	free(last);
+	return rc;
+}
+
+/*
+ * Run fn's appends in one write transaction, after reloading the
+ * membership inside it (another process may have changed it).
+ */
+static int
+append_begin(record *r, store_txn **t)
+{
+	record_failure f;
+	int rc;
+
+	*t = NULL;
+	if (r->fail.code != 0)
+		return r->fail.code;
+	if ((rc = store_txn_begin(t, r->s, 1)) != 0)
+		return rc;
+	if ((rc = load_control(r, *t, &f)) != 0) {
+		r->fail = f;
+		store_txn_abort(*t);
+		*t = NULL;
+	}
+	return rc;
+}
+
+int
+record_append(record *r, const key_identity *id, unsigned kind,
+    const char *payload, unsigned char hash[ENTRY_HASH_BYTES], uint64_t *seq)
+{
+	store_txn *t = NULL;
+	int rc;
+
+	if (entry_kind_is_content(kind) && r->key == NULL)
+		return DT_ENOKEY;
+	if ((rc = append_begin(r, &t)) != 0)
+		return rc;
+	if ((rc = append_txn(r, t, id, kind, payload, hash, seq)) != 0) {
+		store_txn_abort(t);
+		return rc;
+	}
+	return store_txn_commit(t);
+}
+
+/* The key-wrap payload giving r's key to the listed members. */
+static int
+wrap_payload(char **out, const unsigned char *dialogue,
+    const unsigned char *key, const record_member *m, size_t n)
+{
+	unsigned char box[WRAP_BOX_BYTES], kid[WRAP_KEYID_BYTES];
+	char hex[2 * KEY_PK_BYTES + 1], kidhex[2 * WRAP_KEYID_BYTES + 1];
+	char b64[sodium_base64_ENCODED_LEN(WRAP_BOX_BYTES,
+	    sodium_base64_VARIANT_ORIGINAL)];
+	json_t *o = NULL, *wraps;
+	size_t i;
+	int rc = DT_ENOMEM;
+
+	*out = NULL;
+	wrap_key_id(kid, key);
+	key_hex(kidhex, kid, sizeof kid);
+	if ((wraps = json_array()) == NULL)
+		goto out;
+	if ((o = json_pack("{s:i,s:s,s:o}", "v", PAYLOAD_VERSION, "key_id",
+	    kidhex, "wraps", wraps)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if ((rc = wrap_seal(box, dialogue, m[i].pk, key)) != 0)
+			goto out;
+		key_hex(hex, m[i].pk, KEY_PK_BYTES);
+		sodium_bin2base64(b64, sizeof b64, box, sizeof box,
+		    sodium_base64_VARIANT_ORIGINAL);
+		if (json_array_append_new(wraps, json_pack("{s:s,s:s}", "to",
+		    hex, "box", b64)) != 0) {
+			rc = DT_ENOMEM;
+			goto out;
+		}
+	}
+	rc = (*out = payload_dump(o)) != NULL ? 0 : DT_ENOMEM;
+out:
+	json_decref(o);
+	return rc;
+}
+
+int
+record_add_member(record *r, const key_identity *head,
+    const record_member *m, unsigned char hash[ENTRY_HASH_BYTES])
+{
+	store_txn *t = NULL;
+	char hex[2 * KEY_PK_BYTES + 1], *add = NULL, *wrap = NULL;
+	json_t *o = NULL;
+	int rc;
+
+	if (r->key == NULL)
+		return DT_ENOKEY;
+	key_hex(hex, m->pk, KEY_PK_BYTES);
+	if ((o = json_pack("{s:i,s:s,s:s,s:s,s:s}", "v", PAYLOAD_VERSION,
+	    "key", hex, "name", m->name, "party", m->party, "role",
+	    role_name(m->role))) == NULL || (add = payload_dump(o)) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	if ((rc = wrap_payload(&wrap, r->id, r->key, m, 1)) != 0)
+		goto out;
+	if ((rc = append_begin(r, &t)) != 0)
+		goto out;
+	if ((rc = append_txn(r, t, head, ENTRY_K_MEMBER_ADD, add, hash,
+	    NULL)) != 0)
+		goto out;
+	/* The key wrap may only follow the add once the add is applied. */
+	{
+		record_failure f;
+
+		if ((rc = load_control(r, t, &f)) != 0)
+			goto out;
+	}
+	if ((rc = append_txn(r, t, head, ENTRY_K_KEY_WRAP, wrap, NULL,
+	    NULL)) != 0)
+		goto out;
+	rc = store_txn_commit(t);
+	t = NULL;
+out:
+	store_txn_abort(t);
+	free(wrap);
+	free(add);
+	json_decref(o);
+	return rc;
+}
+
+/* The genesis payload for g; checks the rules record_create() needs. */
+static int
+genesis_payload(char **out, const record_genesis *g,
+    const key_identity *creator, const char **why)
+{
+	json_t *o = NULL, *parties, *members;
+	char hex[2 * KEY_PK_BYTES + 1];
+	size_t i;
+	int rc = DT_ENOMEM;
+
+	*out = NULL;
+	if ((parties = json_array()) == NULL || (members = json_array()) ==
+	    NULL) {
+		json_decref(parties);
+		return DT_ENOMEM;
+	}
+	if ((o = json_pack("{s:i,s:s,s:o,s:o}", "v", PAYLOAD_VERSION, "title",
+	    g->title, "parties", parties, "members", members)) == NULL)
+		goto out;
+	for (i = 0; i < g->nparties; i++)
+		if (json_array_append_new(parties, json_string(g->parties[i])))
+			goto out;
+	for (i = 0; i < g->nmembers; i++) {
+		key_hex(hex, g->members[i].pk, KEY_PK_BYTES);
+		if (json_array_append_new(members, json_pack(
+		    "{s:s,s:s,s:s,s:s}", "key", hex, "name",
+		    g->members[i].name, "party", g->members[i].party, "role",
+		    role_name(g->members[i].role))) != 0)
+			goto out;
+	}
+	rc = DT_EINVAL;
+	if (payload_check(ENTRY_K_GENESIS, o) != 0) {
+		*why = "parties, members or title are malformed";
+		goto out;
+	}
+	{
+		/* The same rules verify applies, run on a scratch record. */
+		record scratch;
+		entry fake;
+
+		memset(&scratch, 0, sizeof scratch);
+		memset(&fake, 0, sizeof fake);
+		fake.author = creator->pk;
+		rc = genesis_apply(&scratch, &fake, o, why);
+		members_reset(&scratch);
+		if (rc != 0) {
+			rc = DT_EINVAL;
+			goto out;
+		}
+	}
+	rc = (*out = payload_dump(o)) != NULL ? 0 : DT_ENOMEM;
+out:
+	json_decref(o);
+	return rc;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return DT_EIO;
+	if (fsync(fd) != 0)
+		rc = DT_EIO;
+	close(fd);
+	return rc;
+}
+
+int
+record_create(record **out, const char *parent, const key_identity *creator,
+    const record_genesis *g, const char **why)
+{
+	char *tmp = NULL, *final = NULL, *gp = NULL, *wp = NULL;
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	const char *dummy;
+	unsigned char *key = NULL, *gb = NULL, *wb = NULL;
+	unsigned char id[ENTRY_HASH_BYTES], wh[ENTRY_HASH_BYTES];
+	size_t glen, wlen, n;
+	store *s = NULL;
+	store_txn *t = NULL;
+	entry_draft d;
+	entry ge, we;
+	uint64_t ts = g->time_ms ? g->time_ms : now_ms();
+	int rc;
+
+	*out = NULL;
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	if ((rc = genesis_payload(&gp, g, creator, why)) != 0)
+		goto out;
+	memset(&d, 0, sizeof d);
+	d.kind = ENTRY_K_GENESIS;
+	d.clock = 1;
+	d.time_ms = ts;
+	d.payload = (const unsigned char *)gp;
+	d.payload_len = strlen(gp);
+	if ((rc = entry_build(&gb, &glen, &d, creator)) != 0 ||
+	    (rc = entry_parse(&ge, gb, glen)) != 0)
+		goto out;
+	entry_hash(id, gb, glen);
+	if ((rc = wrap_key_new(&key)) != 0 ||
+	    (rc = wrap_payload(&wp, id, key, g->members, g->nmembers)) != 0)
+		goto out;
+	memset(&d, 0, sizeof d);
+	d.kind = ENTRY_K_KEY_WRAP;
+	d.dialogue = id;
+	d.seq = 1;
+	d.clock = 2;
+	d.time_ms = ts;
+	d.prev = id;
+	d.payload = (const unsigned char *)wp;
+	d.payload_len = strlen(wp);
+	if ((rc = entry_build(&wb, &wlen, &d, creator)) != 0 ||
+	    (rc = entry_parse(&we, wb, wlen)) != 0)
+		goto out;
+	entry_hash(wh, wb, wlen);
+	key_hex(hex, id, sizeof id);
+	n = strlen(parent) + 2 * ENTRY_HASH_BYTES + 16;
+	rc = DT_ENOMEM;
+	if ((tmp = malloc(n)) == NULL || (final = malloc(n)) == NULL)
+		goto out;
+	snprintf(tmp, n, "%s/.new-XXXXXX", parent);
+	snprintf(final, n, "%s/%s", parent, hex);
+	if (access(final, F_OK) == 0) {
+		rc = DT_EEXIST;
+		goto out;
+	}
+	if (mkdtemp(tmp) == NULL) {
+		rc = errno == ENOSPC ? DT_ENOSPC : DT_EIO;
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if ((rc = store_open(&s, tmp, 1)) != 0 ||
+	    (rc = store_txn_begin(&t, s, 1)) != 0 ||
+	    (rc = store_set_dialogue(t, id)) != 0 ||
+	    (rc = store_put(t, &ge, id)) != 0 ||
+	    (rc = store_put(t, &we, wh)) != 0)
+		goto out;
+	rc = store_txn_commit(t);
+	t = NULL;
+	if (rc != 0)
+		goto out;
+	store_close(s);
+	s = NULL;
+	if (rename(tmp, final) != 0) {
+		rc = errno == EEXIST || errno == ENOTEMPTY ? DT_EEXIST : DT_EIO;
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	if ((rc = fsync_dir(parent)) != 0)
+		goto out;
+	if ((rc = record_open(out, final)) != 0)
+		goto out;
+	if ((*out)->fail.code != 0) {
+		*why = (*out)->fail.detail;
+		rc = (*out)->fail.code;
+		record_close(*out);
+		*out = NULL;
+		goto out;
+	}
+	(*out)->key = key;
+	key = NULL;
+out:
+	store_txn_abort(t);
+	store_close(s);
+	if (tmp != NULL) {
+		/* Only our own fresh temporary directory is ever removed. */
+		char f[4096];
+
+		snprintf(f, sizeof f, "%s/data.mdb", tmp);
+		unlink(f);
+		snprintf(f, sizeof f, "%s/lock.mdb", tmp);
+		unlink(f);
+		rmdir(tmp);
+	}
+	wrap_key_free(key);
+	free(wb);
+	free(gb);
+	free(wp);
+	free(gp);
+	free(final);
+	free(tmp);
+	return rc;
+}
+
+int
+record_find(record *r, const char *prefix,
+    unsigned char hash[ENTRY_HASH_BYTES])
+{
+	store_txn *t = NULL;
+	int rc;
+
+	if ((rc = store_txn_begin(&t, r->s, 0)) != 0)
+		return rc;
+	rc = store_find_prefix(hash, t, prefix);
+	store_txn_abort(t);
+	return rc;
+}
+
+int
+record_get(record *r, const unsigned char hash[ENTRY_HASH_BYTES],
+    unsigned char **bytes, size_t *len)
+{
+	unsigned char author[KEY_PK_BYTES];
+	store_txn *t = NULL;
+	uint64_t seq;
+	int rc;
+
+	*bytes = NULL;
+	*len = 0;
+	if ((rc = store_txn_begin(&t, r->s, 0)) != 0)
+		return rc;
+	if ((rc = store_locate(author, &seq, t, hash)) == 0)
+		rc = store_get(bytes, len, t, author, seq);
+	store_txn_abort(t);
+	return rc;
+}

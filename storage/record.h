@@ -1,0 +1,204 @@
+/*
+ * record.h: one dialogue's record, the rules it obeys, and its checks
+ * (prefix record_).
+ *
+ * A record is a store (store.h) plus what the control entries say:
+ * title, parties, members and their roles, and, once a member unlocks
+ * it, the dialogue key.  Every write goes through record_append*(),
+ * which checks the new entry with the very function verify uses
+ * (record_check_entry()), inside the LMDB write transaction that stores
+ * it: one append is one durable transaction, and two writers cannot fork
+ * a feed.
+ *
+ * Membership rules (docs/FORMAT.md, "Rules"):
+ *  - the genesis names the parties, one head per party, and the initial
+ *    members; its author is one of the heads;
+ *  - only a head adds or removes members, and only of its own party;
+ *    heads are fixed by the genesis;
+ *  - an author may write an entry of clock c if it was added by an entry
+ *    of clock < c (the genesis counts as clock 0) and not removed by an
+ *    entry of clock < c;
+ *  - observers write nothing; delegates write content entries and
+ *    checkpoints; heads write everything, and only heads write member
+ *    entries, key wraps, endorsements and seals.
+ */
+#ifndef DETENTE_RECORD_H
+#define DETENTE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../crypto/keys.h"
+#include "entry.h"
+#include "store.h"
+
+typedef enum record_role {
+	RECORD_ROLE_HEAD = 1,
+	RECORD_ROLE_DELEGATE = 2,
+	RECORD_ROLE_OBSERVER = 3
+} record_role;
+
+typedef struct record_member {
+	unsigned char pk[KEY_PK_BYTES];
+	char name[KEY_NAME_MAX + 1];
+	char party[16];
+	int role;                /* record_role */
+	uint64_t added_clock;    /* 0 for genesis members */
+	uint64_t removed_clock;  /* 0 while a member */
+} record_member;
+
+typedef struct record record;
+
+/* What `dialogue new` decides. */
+typedef struct record_genesis {
+	const char *title;
+	const char *const *parties;
+	size_t nparties;
+	const record_member *members; /* heads (one per party) and others */
+	size_t nmembers;
+	uint64_t time_ms;             /* 0: now */
+} record_genesis;
+
+/*
+ * record_create() - write a new dialogue: its genesis (seq 0 of the
+ * creator's feed) and a key wrap of a fresh dialogue key to every member
+ * (seq 1), in one transaction, in a new store under parent/<id in hex>.
+ * The store is built in a temporary directory and renamed into place, so
+ * a crash leaves no half-made dialogue.  The creator must be a head.
+ * @param[out] out  the open record, unlocked for the creator.
+ * @return 0, DT_EINVAL (rules broken: message in *why if not NULL),
+ *         DT_EEXIST, DT_EIO, DT_ENOSPC, DT_ENOMEM.
+ */
+int record_create(record **out, const char *parent, const key_identity *creator,
+    const record_genesis *g, const char **why);
+
+/*
+ * record_open() - open the store in dir, read its control entries, and
+ * verify (without the key) every entry past each feed's watermark.
+ * A store that cannot be read at all fails (DT_ENOENT, DT_ECORRUPT,
+ * DT_EVERSION, DT_EIO, ...).  A readable store whose entries fail a
+ * check still opens, so that it can be examined, but it is marked:
+ * record_last_failure() says where, record_append*() refuses to write,
+ * and callers that show the record must say it failed.
+ */
+int record_open(record **out, const char *dir);
+
+/* record_close() - close, wiping the dialogue key; accepts NULL. */
+void record_close(record *r);
+
+/* record_store() - the underlying store (owned by r). */
+store *record_store(record *r);
+
+/* record_id() - the dialogue id (leaf hash of the genesis). */
+const unsigned char *record_id(const record *r);
+
+/* record_title() - the title from the genesis. */
+const char *record_title(const record *r);
+
+/* record_nparties(), record_party() - the parties, in genesis order. */
+size_t record_nparties(const record *r);
+const char *record_party(const record *r, size_t i);
+
+/* record_nmembers(), record_member_at() - every member ever added. */
+size_t record_nmembers(const record *r);
+const record_member *record_member_at(const record *r, size_t i);
+
+/* record_member_find() - the member with key pk, or NULL. */
+const record_member *record_member_find(const record *r,
+    const unsigned char pk[KEY_PK_BYTES]);
+
+/* record_head_of() - the head of party, or NULL. */
+const record_member *record_head_of(const record *r, const char *party);
+
+/*
+ * record_unlock() - find a key wrap addressed to id and open it.
+ * @return 0, DT_ENOKEY (no wrap for id: not a member, or not yet given
+ *         the key), DT_EDECRYPT, DT_ENOMEM.
+ */
+int record_unlock(record *r, const key_identity *id);
+
+/* record_key() - the dialogue key, or NULL while locked. */
+const unsigned char *record_key(const record *r);
+
+/*
+ * record_append() - append one entry to id's own feed: sequence, prev
+ * hash, causal references to every other feed's head not yet referenced
+ * by id's previous entry, and the Lamport clock are filled in inside the
+ * write transaction; content kinds are encrypted with the dialogue key.
+ * @param[out] hash  the new entry's leaf hash (may be NULL).
+ * @param[out] seq   its sequence number (may be NULL).
+ * @return 0, DT_EMEMBER (id may not write this kind), DT_ENOKEY,
+ *         DT_EFORMAT (payload does not fit the kind), DT_ENOSPC, DT_EBUSY,
+ *         DT_EIO, DT_ENOMEM.
+ */
+int record_append(record *r, const key_identity *id, unsigned kind,
+    const char *payload, unsigned char hash[ENTRY_HASH_BYTES], uint64_t *seq);
+
+/*
+ * record_add_member() - a head adds m to its own party: a member-add
+ * entry and a key wrap for m, in one transaction.
+ */
+int record_add_member(record *r, const key_identity *head,
+    const record_member *m, unsigned char hash[ENTRY_HASH_BYTES]);
+
+/* What verification found wrong, and where. */
+typedef struct record_failure {
+	int code;                              /* DT_E* */
+	int has_entry;                         /* author/seq/hash are set */
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t seq;
+	unsigned char hash[ENTRY_HASH_BYTES];  /* of the stored bytes */
+	int has_expected;
+	unsigned char expected[ENTRY_HASH_BYTES]; /* what was expected */
+	char detail[200];                      /* English, one line */
+} record_failure;
+
+typedef struct record_stats {
+	uint64_t entries;   /* entries checked */
+	uint64_t feeds;
+	uint64_t total;     /* entries in the store */
+	uint64_t decrypted; /* content entries decrypted (with the key) */
+	uint64_t content;   /* content entries */
+} record_stats;
+
+#define RECORD_VERIFY_KEY 0x01U         /* decrypt and check every body */
+#define RECORD_VERIFY_INCREMENTAL 0x02U /* only past the watermark */
+
+/*
+ * record_verify() - check the record: per feed, framing, key/bytes
+ * agreement, the hash chain, signatures, clocks (greater than the
+ * previous entry's and every referenced entry's), references, both
+ * indexes, the head row; membership and roles; with RECORD_VERIFY_KEY,
+ * that every content entry decrypts to a payload that fits its kind.
+ * Incremental runs start each feed at its verified watermark and move the
+ * watermark on success.  Fails closed: the first failure stops the walk.
+ * @param[out] f   the first failure (code 0 when none).
+ * @return 0 if valid; the failure's code; or an I/O or memory error.
+ */
+int record_verify(record *r, unsigned flags, record_stats *st,
+    record_failure *f);
+
+/* record_last_failure() - the failure record_open() found (code 0: none). */
+const record_failure *record_last_failure(const record *r);
+
+/*
+ * record_may_write() - 0 if pk may write an entry of kind at clock,
+ * else DT_EMEMBER; why gets a static English reason.
+ */
+int record_may_write(const record *r, const unsigned char pk[KEY_PK_BYTES],
+    unsigned kind, uint64_t clock, const char **why);
+
+/*
+ * record_find() - resolve a hex prefix (at least 4 digits) of an entry
+ * hash.  @return 0, DT_ENOENT, DT_EAMBIG, DT_EINVAL.
+ */
+int record_find(record *r, const char *prefix,
+    unsigned char hash[ENTRY_HASH_BYTES]);
+
+/*
+ * record_get() - copy out the entry with a leaf hash.
+ * @param[out] bytes  malloc'd, caller frees.
+ */
+int record_get(record *r, const unsigned char hash[ENTRY_HASH_BYTES],
+    unsigned char **bytes, size_t *len);
+
+#endif

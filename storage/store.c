@@ -1,0 +1,721 @@
+/*
+ * store.c: the LMDB environment of one dialogue.  See store.h for the
+ * databases.  No function in this file deletes or overwrites an entry:
+ * every entries/hashes/order write uses MDB_NOOVERWRITE.
+ */
+#include <sys/stat.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lmdb.h>
+#include <sodium.h>
+
+#include "../crypto/err.h"
+#include "store.h"
+
+/* Virtual size of the map; the file only grows as pages are used. */
+#define STORE_MAPSIZE ((size_t)1 << 32)
+
+struct store {
+	MDB_env *env;
+	MDB_dbi entries, hashes, order, control, heads, meta;
+	char *path;
+};
+
+struct store_txn {
+	store *s;
+	MDB_txn *txn;
+};
+
+void
+store_be64(unsigned char out[8], uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		out[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+uint64_t
+store_get_be64(const unsigned char in[8])
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | in[i];
+	return v;
+}
+
+static int
+map_err(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return 0;
+	case MDB_NOTFOUND:
+		return DT_ENOENT;
+	case MDB_MAP_FULL:
+	case ENOSPC:
+	case EDQUOT:
+		return DT_ENOSPC;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_INVALID:
+	case MDB_BAD_TXN:
+	case MDB_BAD_VALSIZE:
+	case MDB_INCOMPATIBLE:
+		return DT_ECORRUPT;
+	case MDB_VERSION_MISMATCH:
+		return DT_EVERSION;
+	case ENOMEM:
+		return DT_ENOMEM;
+	case EAGAIN:
+	case EBUSY:
+		return DT_EBUSY;
+	case ENOENT:
+		return DT_ENOENT;
+	default:
+		return DT_EIO;
+	}
+}
+
+/*
+ * LMDB maps the data file; reading a page past the end of a truncated
+ * file would raise SIGBUS.  LMDB's meta page says how many pages are in
+ * use, so a file shorter than that is refused up front.
+ */
+static int
+check_size(store *s)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	struct stat sb;
+	char *file;
+	size_t n;
+	int rc;
+
+	n = strlen(s->path) + sizeof "/data.mdb";
+	if ((file = malloc(n)) == NULL)
+		return DT_ENOMEM;
+	snprintf(file, n, "%s/data.mdb", s->path);
+	rc = stat(file, &sb);
+	free(file);
+	if (rc != 0)
+		return DT_EIO;
+	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &st) != 0)
+		return DT_ECORRUPT;
+	if ((uint64_t)sb.st_size <
+	    ((uint64_t)info.me_last_pgno + 1) * (uint64_t)st.ms_psize)
+		return DT_ECORRUPT;
+	return 0;
+}
+
+int
+store_open(store **out, const char *dir, int create)
+{
+	store *s = NULL;
+	MDB_txn *txn = NULL;
+	struct stat sb;
+	unsigned int dbflags = create ? MDB_CREATE : 0;
+	int rc;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof *s)) == NULL ||
+	    (s->path = strdup(dir)) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	if (create) {
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			rc = errno == ENOSPC ? DT_ENOSPC : DT_EIO;
+			goto out;
+		}
+		{
+			char f[4096];
+
+			snprintf(f, sizeof f, "%s/data.mdb", dir);
+			if (stat(f, &sb) == 0) {
+				rc = DT_EEXIST;
+				goto out;
+			}
+		}
+	} else if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		rc = DT_ENOENT;
+		goto out;
+	} else {
+		char f[4096];
+
+		snprintf(f, sizeof f, "%s/data.mdb", dir);
+		if (stat(f, &sb) != 0) {
+			rc = DT_ENOENT;
+			goto out;
+		}
+	}
+	if ((rc = map_err(mdb_env_create(&s->env))) != 0)
+		goto out;
+	if ((rc = map_err(mdb_env_set_maxdbs(s->env, 8))) != 0 ||
+	    (rc = map_err(mdb_env_set_mapsize(s->env, STORE_MAPSIZE))) != 0)
+		goto out;
+	/* MDB_NOTLS: a UI thread and a reader may share one process. */
+	if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)) != 0) {
+		rc = (rc == ENOENT && !create) ? DT_ENOENT : map_err(rc);
+		goto out;
+	}
+	if (!create && (rc = check_size(s)) != 0)
+		goto out;
+	if ((rc = map_err(mdb_txn_begin(s->env, NULL,
+	    create ? 0 : MDB_RDONLY, &txn))) != 0)
+		goto out;
+	if ((rc = mdb_dbi_open(txn, "entries", dbflags, &s->entries)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "hashes", dbflags, &s->hashes)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "order", dbflags, &s->order)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "control", dbflags, &s->control)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "heads", dbflags, &s->heads)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "meta", dbflags, &s->meta)) != 0) {
+		rc = rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+		goto out;
+	}
+	if (create) {
+		unsigned char v[4] = { 0, 0, 0, STORE_FORMAT };
+		MDB_val k = { 6, (void *)"format" }, d = { 4, v };
+
+		if ((rc = map_err(mdb_put(txn, s->meta, &k, &d,
+		    MDB_NOOVERWRITE))) != 0)
+			goto out;
+		rc = map_err(mdb_txn_commit(txn));
+		txn = NULL;
+		if (rc != 0)
+			goto out;
+	} else {
+		MDB_val k = { 6, (void *)"format" }, d;
+		const unsigned char *v;
+
+		if ((rc = mdb_get(txn, s->meta, &k, &d)) != 0) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		v = d.mv_data;
+		if (d.mv_size != 4) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if (v[0] != 0 || v[1] != 0 || v[2] != 0 ||
+		    v[3] != STORE_FORMAT) {
+			rc = DT_EVERSION;
+			goto out;
+		}
+		/* Commit, not abort: an aborted txn closes its new DBIs. */
+		rc = map_err(mdb_txn_commit(txn));
+		txn = NULL;
+		if (rc != 0)
+			goto out;
+	}
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	store_close(s);
+	return rc;
+}
+
+void
+store_close(store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	free(s->path);
+	free(s);
+}
+
+const char *
+store_path(const store *s)
+{
+	return s->path;
+}
+
+int
+store_txn_begin(store_txn **out, store *s, int write)
+{
+	store_txn *t;
+	int rc;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return DT_ENOMEM;
+	t->s = s;
+	if ((rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY,
+	    &t->txn)) != 0) {
+		free(t);
+		return map_err(rc);
+	}
+	*out = t;
+	return 0;
+}
+
+int
+store_txn_commit(store_txn *t)
+{
+	int rc = map_err(mdb_txn_commit(t->txn));
+
+	free(t);
+	return rc;
+}
+
+void
+store_txn_abort(store_txn *t)
+{
+	if (t == NULL)
+		return;
+	mdb_txn_abort(t->txn);
+	free(t);
+}
+
+int
+store_dialogue(store_txn *t, unsigned char id[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { 8, (void *)"dialogue" }, d;
+	int rc;
+
+	if ((rc = mdb_get(t->txn, t->s->meta, &k, &d)) != 0)
+		return map_err(rc);
+	if (d.mv_size != ENTRY_HASH_BYTES)
+		return DT_ECORRUPT;
+	memcpy(id, d.mv_data, ENTRY_HASH_BYTES);
+	return 0;
+}
+
+int
+store_set_dialogue(store_txn *t, const unsigned char id[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { 8, (void *)"dialogue" };
+	MDB_val d = { ENTRY_HASH_BYTES, (void *)id };
+	int rc = mdb_put(t->txn, t->s->meta, &k, &d, MDB_NOOVERWRITE);
+
+	return rc == MDB_KEYEXIST ? DT_EEXIST : map_err(rc);
+}
+
+static void
+feed_key(unsigned char k[STORE_KEY_BYTES], const unsigned char *author,
+    uint64_t seq)
+{
+	memcpy(k, author, KEY_PK_BYTES);
+	store_be64(k + KEY_PK_BYTES, seq);
+}
+
+void
+store_order_key(unsigned char out[STORE_ORDER_BYTES], uint64_t clock,
+    const unsigned char author[KEY_PK_BYTES])
+{
+	store_be64(out, clock);
+	memcpy(out + 8, author, KEY_PK_BYTES);
+}
+
+#define HEAD_VALUE_BYTES (8U + ENTRY_HASH_BYTES + 8U + 8U)
+
+static void
+head_decode(store_head *h, const unsigned char *author, const MDB_val *d)
+{
+	const unsigned char *v = d->mv_data;
+
+	memcpy(h->author, author, KEY_PK_BYTES);
+	h->next_seq = store_get_be64(v);
+	memcpy(h->hash, v + 8, ENTRY_HASH_BYTES);
+	h->clock = store_get_be64(v + 40);
+	h->verified = store_get_be64(v + 48);
+}
+
+int
+store_head_get(store_head *h, store_txn *t,
+    const unsigned char author[KEY_PK_BYTES])
+{
+	MDB_val k = { KEY_PK_BYTES, (void *)author }, d;
+	int rc;
+
+	if ((rc = mdb_get(t->txn, t->s->heads, &k, &d)) != 0)
+		return map_err(rc);
+	if (d.mv_size != HEAD_VALUE_BYTES)
+		return DT_ECORRUPT;
+	head_decode(h, author, &d);
+	return 0;
+}
+
+static int
+head_put(store_txn *t, const store_head *h)
+{
+	unsigned char v[HEAD_VALUE_BYTES];
+	MDB_val k = { KEY_PK_BYTES, (void *)h->author }, d = { sizeof v, v };
+
+	store_be64(v, h->next_seq);
+	memcpy(v + 8, h->hash, ENTRY_HASH_BYTES);
+	store_be64(v + 40, h->clock);
+	store_be64(v + 48, h->verified);
+	return map_err(mdb_put(t->txn, t->s->heads, &k, &d, 0));
+}
+
+int
+store_head_set_verified(store_txn *t,
+    const unsigned char author[KEY_PK_BYTES], uint64_t verified)
+{
+	store_head h;
+	int rc;
+
+	if ((rc = store_head_get(&h, t, author)) != 0)
+		return rc;
+	if (verified > h.next_seq)
+		return DT_EINVAL;
+	h.verified = verified;
+	return head_put(t, &h);
+}
+
+int
+store_put(store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char fk[STORE_KEY_BYTES], ok[STORE_ORDER_BYTES];
+	MDB_val k, d;
+	store_head h;
+	int rc;
+
+	feed_key(fk, e->author, e->seq);
+	k.mv_size = sizeof fk;
+	k.mv_data = fk;
+	d.mv_size = e->len;
+	d.mv_data = (void *)e->bytes;
+	rc = mdb_put(t->txn, t->s->entries, &k, &d, MDB_NOOVERWRITE);
+	if (rc == MDB_KEYEXIST) {
+		/* d now holds the stored bytes: the same entry, or a fork. */
+		if (d.mv_size == e->len && memcmp(d.mv_data, e->bytes,
+		    e->len) == 0)
+			return DT_EEXIST;
+		return DT_EFORK;
+	}
+	if (rc != 0)
+		return map_err(rc);
+	k.mv_size = ENTRY_HASH_BYTES;
+	k.mv_data = (void *)hash;
+	d.mv_size = sizeof fk;
+	d.mv_data = fk;
+	if ((rc = mdb_put(t->txn, t->s->hashes, &k, &d, MDB_NOOVERWRITE)) != 0)
+		return rc == MDB_KEYEXIST ? DT_ECORRUPT : map_err(rc);
+	store_order_key(ok, e->clock, e->author);
+	k.mv_size = sizeof ok;
+	k.mv_data = ok;
+	d.mv_size = ENTRY_HASH_BYTES;
+	d.mv_data = (void *)hash;
+	if ((rc = mdb_put(t->txn, t->s->order, &k, &d, MDB_NOOVERWRITE)) != 0)
+		return rc == MDB_KEYEXIST ? DT_ECLOCK : map_err(rc);
+	if (!entry_kind_is_content(e->kind) && (rc = mdb_put(t->txn,
+	    t->s->control, &k, &d, MDB_NOOVERWRITE)) != 0)
+		return rc == MDB_KEYEXIST ? DT_ECLOCK : map_err(rc);
+	rc = store_head_get(&h, t, e->author);
+	if (rc == DT_ENOENT) {
+		memset(&h, 0, sizeof h);
+		memcpy(h.author, e->author, KEY_PK_BYTES);
+	} else if (rc != 0)
+		return rc;
+	if (e->seq != h.next_seq)
+		return DT_ECHAIN;
+	h.next_seq = e->seq + 1;
+	memcpy(h.hash, hash, ENTRY_HASH_BYTES);
+	h.clock = e->clock;
+	return head_put(t, &h);
+}
+
+int
+store_get(unsigned char **bytes, size_t *len, store_txn *t,
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq)
+{
+	unsigned char fk[STORE_KEY_BYTES];
+	MDB_val k = { sizeof fk, fk }, d;
+	int rc;
+
+	*bytes = NULL;
+	*len = 0;
+	feed_key(fk, author, seq);
+	if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0)
+		return map_err(rc);
+	if ((*bytes = malloc(d.mv_size ? d.mv_size : 1)) == NULL)
+		return DT_ENOMEM;
+	memcpy(*bytes, d.mv_data, d.mv_size);
+	*len = d.mv_size;
+	return 0;
+}
+
+int
+store_locate(unsigned char author[KEY_PK_BYTES], uint64_t *seq,
+    store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
+	int rc;
+
+	if ((rc = mdb_get(t->txn, t->s->hashes, &k, &d)) != 0)
+		return map_err(rc);
+	if (d.mv_size != STORE_KEY_BYTES)
+		return DT_ECORRUPT;
+	memcpy(author, d.mv_data, KEY_PK_BYTES);
+	*seq = store_get_be64((const unsigned char *)d.mv_data + KEY_PK_BYTES);
+	return 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+store_find_prefix(unsigned char hash[ENTRY_HASH_BYTES], store_txn *t,
+    const char *prefix)
+{
+	unsigned char lo[ENTRY_HASH_BYTES] = { 0 };
+	size_t n = strlen(prefix), i, found = 0;
+	MDB_cursor *c = NULL;
+	MDB_val k, d;
+	int rc;
+
+	if (n < 4 || n > 2 * ENTRY_HASH_BYTES)
+		return DT_EINVAL;
+	for (i = 0; i < n; i++) {
+		int v = hexval((unsigned char)prefix[i]);
+
+		if (v < 0)
+			return DT_EINVAL;
+		lo[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);
+	}
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->hashes, &c))) != 0)
+		return rc;
+	k.mv_size = sizeof lo;
+	k.mv_data = lo;
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	while (rc == 0) {
+		const unsigned char *h = k.mv_data;
+		int match = k.mv_size == ENTRY_HASH_BYTES;
+
+		for (i = 0; match && i < n; i++) {
+			int v = (i % 2) ? (h[i / 2] & 0x0f) : (h[i / 2] >> 4);
+
+			match = v == hexval((unsigned char)prefix[i]);
+		}
+		if (!match)
+			break;
+		if (++found > 1)
+			break;
+		memcpy(hash, h, ENTRY_HASH_BYTES);
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return map_err(rc);
+	if (found == 0)
+		return DT_ENOENT;
+	return found > 1 ? DT_EAMBIG : 0;
+}
+
+int
+store_heads(store_head **out, size_t *n, store_txn *t)
+{
+	MDB_cursor *c = NULL;
+	MDB_val k, d;
+	store_head *v = NULL, *nv;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->heads, &c))) != 0)
+		return rc;
+	while ((rc = mdb_cursor_get(c, &k, &d, len ? MDB_NEXT : MDB_FIRST))
+	    == 0) {
+		if (k.mv_size != KEY_PK_BYTES || d.mv_size != HEAD_VALUE_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if (len == cap) {
+			cap = cap ? 2 * cap : 8;
+			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
+				rc = DT_ENOMEM;
+				goto out;
+			}
+			v = nv;
+		}
+		head_decode(&v[len++], k.mv_data, &d);
+	}
+	if (rc != MDB_NOTFOUND) {
+		rc = map_err(rc);
+		goto out;
+	}
+	*out = v;
+	*n = len;
+	v = NULL;
+	rc = 0;
+out:
+	mdb_cursor_close(c);
+	free(v);
+	return rc;
+}
+
+int
+store_count(uint64_t *n, store_txn *t)
+{
+	MDB_stat st;
+	int rc;
+
+	if ((rc = mdb_stat(t->txn, t->s->entries, &st)) != 0)
+		return map_err(rc);
+	*n = st.ms_entries;
+	return 0;
+}
+
+int
+store_order_count(uint64_t *n, store_txn *t)
+{
+	MDB_stat st;
+	int rc;
+
+	if ((rc = mdb_stat(t->txn, t->s->order, &st)) != 0)
+		return map_err(rc);
+	*n = st.ms_entries;
+	return 0;
+}
+
+int
+store_check_order(store_txn *t, uint64_t clock,
+    const unsigned char author[KEY_PK_BYTES],
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char ok[STORE_ORDER_BYTES];
+	MDB_val k = { sizeof ok, ok }, d;
+
+	store_order_key(ok, clock, author);
+	if (mdb_get(t->txn, t->s->order, &k, &d) != 0)
+		return 0;
+	return d.mv_size == ENTRY_HASH_BYTES &&
+	    memcmp(d.mv_data, hash, ENTRY_HASH_BYTES) == 0;
+}
+
+/*
+ * Look up an entry through the hash index and hand it to cb with its
+ * recomputed leaf hash; an index whose hash does not match the bytes it
+ * leads to is reported as DT_EHASH rather than passed on.
+ */
+static int
+scan_one(store_txn *t, const unsigned char *hash, store_scan_cb cb,
+    void *ctx)
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
+	unsigned char h[ENTRY_HASH_BYTES];
+	int rc;
+
+	if ((rc = mdb_get(t->txn, t->s->hashes, &k, &d)) != 0)
+		return rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+	if (d.mv_size != STORE_KEY_BYTES)
+		return DT_ECORRUPT;
+	k = d;
+	if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0)
+		return rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+	entry_hash(h, d.mv_data, d.mv_size);
+	if (sodium_memcmp(h, hash, ENTRY_HASH_BYTES) != 0)
+		return DT_EHASH;
+	return cb(ctx, d.mv_data, d.mv_size, h);
+}
+
+static int
+scan_index(store_txn *t, MDB_dbi dbi, const unsigned char *from, int reverse,
+    store_scan_cb cb, void *ctx)
+{
+	MDB_cursor *c = NULL;
+	MDB_val k, d;
+	MDB_cursor_op step = reverse ? MDB_PREV : MDB_NEXT;
+	int rc;
+
+	if ((rc = map_err(mdb_cursor_open(t->txn, dbi, &c))) != 0)
+		return rc;
+	if (from == NULL) {
+		rc = mdb_cursor_get(c, &k, &d, reverse ? MDB_LAST : MDB_FIRST);
+	} else {
+		k.mv_size = STORE_ORDER_BYTES;
+		k.mv_data = (void *)from;
+		rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+		if (reverse) {
+			if (rc == MDB_NOTFOUND)
+				rc = mdb_cursor_get(c, &k, &d, MDB_LAST);
+			else if (rc == 0 && memcmp(k.mv_data, from,
+			    STORE_ORDER_BYTES) > 0)
+				rc = mdb_cursor_get(c, &k, &d, MDB_PREV);
+		}
+	}
+	while (rc == 0) {
+		if (d.mv_size != ENTRY_HASH_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if ((rc = scan_one(t, d.mv_data, cb, ctx)) != 0)
+			goto out;
+		rc = mdb_cursor_get(c, &k, &d, step);
+	}
+	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int
+store_scan(store_txn *t, const unsigned char *from, int reverse,
+    store_scan_cb cb, void *ctx)
+{
+	return scan_index(t, t->s->order, from, reverse, cb, ctx);
+}
+
+int
+store_scan_control(store_txn *t, store_scan_cb cb, void *ctx)
+{
+	return scan_index(t, t->s->control, NULL, 0, cb, ctx);
+}
+
+int
+store_scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
+    int one_feed, store_entry_cb cb, void *ctx)
+{
+	unsigned char fk[STORE_KEY_BYTES] = { 0 }, h[ENTRY_HASH_BYTES];
+	MDB_cursor *c = NULL;
+	MDB_val k = { sizeof fk, fk }, d;
+	int rc;
+
+	if (author != NULL)
+		feed_key(fk, author, from);
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->entries, &c))) != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	while (rc == 0) {
+		if (k.mv_size != STORE_KEY_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if (one_feed && author != NULL &&
+		    memcmp(k.mv_data, author, KEY_PK_BYTES) != 0)
+			break;
+		entry_hash(h, d.mv_data, d.mv_size);
+		if ((rc = cb(ctx, k.mv_data, d.mv_data, d.mv_size, h)) != 0)
+			goto out;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	rc = (rc == 0 || rc == MDB_NOTFOUND) ? 0 : map_err(rc);
+out:
+	mdb_cursor_close(c);
+	return rc;
+}

@@ -1,0 +1,173 @@
+/*
+ * store.h: one dialogue's entries in one LMDB environment (prefix store_).
+ *
+ * Databases (all keys and integers big-endian):
+ *   entries  author(32) || seq(8)   -> the entry's exact bytes
+ *   hashes   leaf hash(32)          -> author(32) || seq(8)
+ *   order    clock(8) || author(32) -> leaf hash(32)     (merged view)
+ *   heads    author(32)             -> next seq(8) || last hash(32) ||
+ *                                      last clock(8) || verified(8)
+ *   control  clock(8) || author(32) -> leaf hash(32)  (control kinds only)
+ *   meta     "dialogue"             -> dialogue id(32)
+ *            "format"               -> u32 store format version (1)
+ *
+ * Entries are only ever added, with MDB_NOOVERWRITE; no function here
+ * deletes or replaces an entry, a hash or an order row.  The one mutable
+ * row per feed is its head (and its verified watermark).
+ *
+ * Every value a function hands out is a copy: nothing points into the
+ * LMDB map after the call returns, except inside store_scan() callbacks,
+ * whose arguments are valid only during the callback.
+ */
+#ifndef DETENTE_STORE_H
+#define DETENTE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "entry.h"
+
+#define STORE_FORMAT 1U
+#define STORE_KEY_BYTES 40U   /* author || seq */
+#define STORE_ORDER_BYTES 40U /* clock || author */
+
+typedef struct store store;
+typedef struct store_txn store_txn;
+
+typedef struct store_head {
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t next_seq;                  /* = number of entries */
+	unsigned char hash[ENTRY_HASH_BYTES]; /* of entry next_seq-1 */
+	uint64_t clock;                     /* of entry next_seq-1 */
+	uint64_t verified;                  /* entries 0..verified-1 checked */
+} store_head;
+
+/*
+ * store_open() - open (or with create, make) the environment in dir.
+ * Checks that the data file is not shorter than LMDB's own meta says,
+ * so that a truncated file is reported rather than faulting later.
+ * @return 0, DT_ENOENT, DT_EEXIST (create on an existing store),
+ *         DT_ECORRUPT, DT_EVERSION, DT_EIO, DT_ENOMEM.
+ */
+int store_open(store **out, const char *dir, int create);
+
+/* store_close() - close; accepts NULL. */
+void store_close(store *s);
+
+/* store_path() - the directory this store was opened from. */
+const char *store_path(const store *s);
+
+/*
+ * store_txn_begin() - start a read (write = 0) or write transaction.
+ * Write transactions are serialized across processes by LMDB: a writer
+ * that reads the heads inside its own transaction cannot fork a feed.
+ */
+int store_txn_begin(store_txn **out, store *s, int write);
+
+/* store_txn_commit() - commit durably (fsync); frees t in every case. */
+int store_txn_commit(store_txn *t) __attribute__((warn_unused_result));
+
+/* store_txn_abort() - abandon and free; accepts NULL. */
+void store_txn_abort(store_txn *t);
+
+/* store_dialogue() - read the dialogue id; DT_ENOENT before genesis. */
+int store_dialogue(store_txn *t, unsigned char id[ENTRY_HASH_BYTES]);
+
+/* store_set_dialogue() - record the dialogue id once (DT_EEXIST after). */
+int store_set_dialogue(store_txn *t, const unsigned char id[ENTRY_HASH_BYTES]);
+
+/*
+ * store_put() - add one entry, already parsed (e) with its leaf hash, to
+ * every index, and advance its author's head.  The caller has checked
+ * that e->seq is the author's next seq and e->prev its head hash.
+ * @return 0; DT_EFORK if (author, seq) holds different bytes; DT_EEXIST
+ *         if these very bytes are stored; DT_ENOSPC; DT_ECORRUPT.
+ */
+int store_put(store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES]);
+
+/*
+ * store_get() - copy out the entry (author, seq).
+ * @param[out] bytes  malloc'd copy, caller frees.
+ * @return 0, DT_ENOENT, DT_ENOMEM, DT_ECORRUPT.
+ */
+int store_get(unsigned char **bytes, size_t *len, store_txn *t,
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq);
+
+/* store_locate() - (author, seq) of the entry with a leaf hash. */
+int store_locate(unsigned char author[KEY_PK_BYTES], uint64_t *seq,
+    store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES]);
+
+/*
+ * store_find_prefix() - the one hash whose lower-case hex starts with
+ * prefix (at least 4 hex digits).
+ * @return 0, DT_ENOENT, DT_EAMBIG, DT_EINVAL.
+ */
+int store_find_prefix(unsigned char hash[ENTRY_HASH_BYTES], store_txn *t,
+    const char *prefix);
+
+/* store_head_get() - the head of one feed; DT_ENOENT if it has none. */
+int store_head_get(store_head *h, store_txn *t,
+    const unsigned char author[KEY_PK_BYTES]);
+
+/* store_head_set_verified() - move a feed's verified watermark. */
+int store_head_set_verified(store_txn *t,
+    const unsigned char author[KEY_PK_BYTES], uint64_t verified);
+
+/*
+ * store_heads() - every feed's head, authors ascending.
+ * @param[out] out  malloc'd array, caller frees; *n its length.
+ */
+int store_heads(store_head **out, size_t *n, store_txn *t);
+
+/* store_count() - number of entries (rows of entries). */
+int store_count(uint64_t *n, store_txn *t);
+
+/*
+ * store_scan() - walk entries in merged order, (clock, author) ascending
+ * (or descending with reverse), starting at the first row >= from (or
+ * <= from with reverse; from NULL = the very start or end).  cb gets the
+ * entry's bytes and hash, valid only during the call; a non-zero return
+ * stops the walk and is returned.
+ */
+typedef int (*store_scan_cb)(void *ctx, const unsigned char *bytes,
+    size_t len, const unsigned char hash[ENTRY_HASH_BYTES]);
+int store_scan(store_txn *t, const unsigned char *from, int reverse,
+    store_scan_cb cb, void *ctx);
+
+/*
+ * store_scan_control() - store_scan() over control entries only
+ * (genesis, members, key wraps, checkpoints, seals), ascending.
+ */
+int store_scan_control(store_txn *t, store_scan_cb cb, void *ctx);
+
+/*
+ * store_scan_entries() - walk the entries database itself in key order
+ * (author, then seq), starting at author || from (author NULL: from the
+ * first row of all; one_feed: stop at the end of that author's feed).
+ * cb also gets the row's key (author || seq), so a caller can check that
+ * the bytes agree with where they are stored.  A tampered hash or order
+ * index cannot hide an entry from this walk.
+ */
+typedef int (*store_entry_cb)(void *ctx,
+    const unsigned char key[STORE_KEY_BYTES], const unsigned char *bytes,
+    size_t len, const unsigned char hash[ENTRY_HASH_BYTES]);
+int store_scan_entries(store_txn *t, const unsigned char *author,
+    uint64_t from, int one_feed, store_entry_cb cb, void *ctx);
+
+/* store_order_key() - the order key of an entry (clock || author). */
+void store_order_key(unsigned char out[STORE_ORDER_BYTES], uint64_t clock,
+    const unsigned char author[KEY_PK_BYTES]);
+
+/* store_check_order() - 1 if the order row (clock, author) -> hash exists. */
+int store_check_order(store_txn *t, uint64_t clock,
+    const unsigned char author[KEY_PK_BYTES],
+    const unsigned char hash[ENTRY_HASH_BYTES]);
+
+/* store_order_count() - number of order rows. */
+int store_order_count(uint64_t *n, store_txn *t);
+
+/* Big-endian helpers shared by storage/. */
+void store_be64(unsigned char out[8], uint64_t v);
+uint64_t store_get_be64(const unsigned char in[8]);
+
+#endif
