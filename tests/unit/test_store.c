@@ -1,0 +1,220 @@
+/*
+ * test_store.c: the LMDB store: put, get, indexes, no overwrite, scans,
+ * damaged files.
+ */
+#include "test_util.h"
+
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "../../crypto/err.h"
+#include "../../crypto/keys.h"
+#include "../../storage/store.h"
+
+static key_identity *ids[2];
+static unsigned char dialogue[32];
+
+static int
+setup(void **state)
+{
+	unsigned char seed[32];
+
+	(void)state;
+	memset(dialogue, 7, sizeof dialogue);
+	memset(seed, 1, sizeof seed);
+	if (key_identity_from_seed(&ids[0], "a", seed) != 0)
+		return -1;
+	memset(seed, 2, sizeof seed);
+	return key_identity_from_seed(&ids[1], "b", seed);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	key_identity_free(ids[0]);
+	key_identity_free(ids[1]);
+	return 0;
+}
+
+/* A control entry (no key needed) of id at seq with clock and prev. */
+static void
+make(unsigned char **b, size_t *len, entry *e, unsigned char h[32],
+    const key_identity *id, uint64_t seq, uint64_t clock,
+    const unsigned char *prev, const char *payload)
+{
+	entry_draft d;
+
+	memset(&d, 0, sizeof d);
+	d.kind = ENTRY_K_CHECKPOINT;
+	d.dialogue = dialogue;
+	d.seq = seq;
+	d.clock = clock;
+	d.prev = prev;
+	d.payload = (const unsigned char *)payload;
+	d.payload_len = strlen(payload);
+	assert_int_equal(entry_build(b, len, &d, id), 0);
+	assert_int_equal(entry_parse(e, *b, *len), 0);
+	entry_hash(h, *b, *len);
+}
+
+static int
+count_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[32])
+{
+	entry e;
+
+	(void)hash;
+	assert_int_equal(entry_parse(&e, bytes, len), 0);
+	((uint64_t *)ctx)[((uint64_t *)ctx)[0]++ + 1] = e.clock;
+	return 0;
+}
+
+static void
+test_put_get_scan(void **state)
+{
+	char *dir = tu_tmpdir(), sub[600], hex[65];
+	store *s;
+	store_txn *t;
+	unsigned char *b[4], h[4][32], found[32], *got;
+	size_t len[4], glen, nheads;
+	entry e[4];
+	store_head head, *heads;
+	uint64_t n, clocks[8] = { 0 };
+
+	(void)state;
+	snprintf(sub, sizeof sub, "%s/s", dir);
+	assert_int_equal(store_open(&s, sub, 1), 0);
+	make(&b[0], &len[0], &e[0], h[0], ids[0], 0, 1, NULL, "{\"a\":0}");
+	make(&b[1], &len[1], &e[1], h[1], ids[0], 1, 3, h[0], "{\"a\":1}");
+	make(&b[2], &len[2], &e[2], h[2], ids[1], 0, 2, NULL, "{\"b\":0}");
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_set_dialogue(t, dialogue), 0);
+	assert_int_equal(store_set_dialogue(t, dialogue), DT_EEXIST);
+	assert_int_equal(store_put(t, &e[0], h[0]), 0);
+	assert_int_equal(store_put(t, &e[1], h[1]), 0);
+	assert_int_equal(store_put(t, &e[2], h[2]), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+
+	assert_int_equal(store_open(&s, sub, 0), 0);
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	assert_int_equal(store_count(&n, t), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_get(&got, &glen, t, ids[0]->pk, 1), 0);
+	assert_int_equal(glen, len[1]);
+	assert_memory_equal(got, b[1], glen);
+	free(got);
+	assert_int_equal(store_get(&got, &glen, t, ids[0]->pk, 2), DT_ENOENT);
+	assert_int_equal(store_head_get(&head, t, ids[0]->pk), 0);
+	assert_int_equal(head.next_seq, 2);
+	assert_memory_equal(head.hash, h[1], 32);
+	assert_int_equal(head.clock, 3);
+	assert_int_equal(store_heads(&heads, &nheads, t), 0);
+	assert_int_equal(nheads, 2);
+	free(heads);
+	/* merged order is by clock: a0 (1), b0 (2), a1 (3) */
+	assert_int_equal(store_scan(t, NULL, 0, count_cb, clocks), 0);
+	assert_int_equal(clocks[0], 3);
+	assert_int_equal(clocks[1], 1);
+	assert_int_equal(clocks[2], 2);
+	assert_int_equal(clocks[3], 3);
+	memset(clocks, 0, sizeof clocks);
+	assert_int_equal(store_scan(t, NULL, 1, count_cb, clocks), 0);
+	assert_int_equal(clocks[1], 3);
+	assert_int_equal(clocks[3], 1);
+	/* prefix lookup */
+	key_hex(hex, h[2], 32);
+	hex[10] = '\0';
+	assert_int_equal(store_find_prefix(found, t, hex), 0);
+	assert_memory_equal(found, h[2], 32);
+	assert_int_equal(store_find_prefix(found, t, "zz12"), DT_EINVAL);
+	assert_int_equal(store_find_prefix(found, t, "12"), DT_EINVAL);
+	store_txn_abort(t);
+	store_close(s);
+	free(b[0]);
+	free(b[1]);
+	free(b[2]);
+	tu_rmtree(dir);
+}
+
+static void
+test_no_overwrite_fork(void **state)
+{
+	char *dir = tu_tmpdir(), sub[600];
+	store *s;
+	store_txn *t;
+	unsigned char *b1, *b2, h1[32], h2[32], *got;
+	size_t l1, l2, glen;
+	entry e1, e2;
+
+	(void)state;
+	snprintf(sub, sizeof sub, "%s/s", dir);
+	assert_int_equal(store_open(&s, sub, 1), 0);
+	make(&b1, &l1, &e1, h1, ids[0], 0, 1, NULL, "{\"x\":1}");
+	make(&b2, &l2, &e2, h2, ids[0], 0, 1, NULL, "{\"x\":2}");
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_put(t, &e1, h1), 0);
+	assert_int_equal(store_put(t, &e1, h1), DT_EEXIST);
+	assert_int_equal(store_put(t, &e2, h2), DT_EFORK);
+	assert_int_equal(store_txn_commit(t), 0);
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	assert_int_equal(store_get(&got, &glen, t, ids[0]->pk, 0), 0);
+	assert_memory_equal(got, b1, l1);
+	free(got);
+	store_txn_abort(t);
+	store_close(s);
+	free(b1);
+	free(b2);
+	tu_rmtree(dir);
+}
+
+static void
+test_damaged_files(void **state)
+{
+	char *dir = tu_tmpdir(), sub[600], file[700];
+	store *s;
+	int fd;
+	struct stat sb;
+
+	(void)state;
+	snprintf(sub, sizeof sub, "%s/s", dir);
+	assert_int_equal(store_open(&s, sub, 1), DT_OK);
+	store_close(s);
+	assert_int_equal(store_open(&s, sub, 1), DT_EEXIST);
+	assert_int_equal(store_open(&s, dir, 0), DT_ENOENT);
+	snprintf(file, sizeof file, "%s/data.mdb", sub);
+	assert_int_equal(stat(file, &sb), 0);
+	/* truncated below LMDB's own page count */
+	assert_int_equal(truncate(file, sb.st_size / 2), 0);
+	assert_int_not_equal(store_open(&s, sub, 0), 0);
+	/* garbage in the meta pages */
+	fd = open(file, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	{
+		char junk[8192];
+
+		memset(junk, 0x5a, sizeof junk);
+		assert_int_equal(write(fd, junk, sizeof junk), sizeof junk);
+	}
+	close(fd);
+	assert_int_equal(store_open(&s, sub, 0), DT_ECORRUPT);
+	tu_rmtree(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_put_get_scan),
+		cmocka_unit_test(test_no_overwrite_fork),
+		cmocka_unit_test(test_damaged_files),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
