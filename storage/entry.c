@@ -146,7 +146,11 @@ entry_parse(entry *e, const unsigned char *b, size_t len)
 		return DT_EFORMAT;
 	if ((e->seq == 0) != (memcmp(e->prev, zero, sizeof zero) == 0))
 		return DT_EFORMAT;
-	if (e->clock == 0)
+	/*
+	 * The genesis has clock 1 and every other entry a greater one, so
+	 * the genesis comes first in the merged view whatever the keys.
+	 */
+	if (e->kind == ENTRY_K_GENESIS ? e->clock != 1 : e->clock < 2)
 		return DT_ECLOCK;
 	for (i = 0; i < e->nrefs; i++) {
 		const unsigned char *r = e->refs + (size_t)i * ENTRY_REF_BYTES;
@@ -228,7 +232,8 @@ entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 	*out = NULL;
 	*outlen = 0;
 	content = entry_kind_is_content(d->kind);
-	if (!entry_kind_known(d->kind) || d->clock == 0 ||
+	if (!entry_kind_known(d->kind) ||
+	    (d->kind == ENTRY_K_GENESIS ? d->clock != 1 : d->clock < 2) ||
 	    (d->kind == ENTRY_K_GENESIS) != (d->dialogue == NULL) ||
 	    (d->seq == 0) != (d->prev == NULL))
 		goto out;

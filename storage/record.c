@@ -36,6 +36,7 @@ struct record {
 	record_member *members;
 	size_t nmembers;
 	unsigned char *key; /* WRAP_KEY_BYTES, sodium_malloc; NULL: locked */
+	char key_id[2 * WRAP_KEYID_BYTES + 1]; /* of the first key wrap */
 	record_failure fail;
 };
 
@@ -91,6 +92,7 @@ members_reset(record *r)
 	free(r->members);
 	r->members = NULL;
 	r->nmembers = 0;
+	r->key_id[0] = '\0';
 }
 
 static int
@@ -303,6 +305,51 @@ genesis_apply(record *r, const entry *e, const json_t *o,
 }
 
 /*
+ * A key wrap gives the one dialogue key (this version has no rotation)
+ * to current members: every box must be a whole sealed box addressed to
+ * a member at the entry's clock, and every key wrap of the record must
+ * name the same key id, so that a head cannot hand different members
+ * different keys without verify saying so.  With apply, the first key
+ * wrap fixes the dialogue's key id.
+ */
+static int
+wrap_rules(record *r, const entry *e, const json_t *o, int apply,
+    const char **why)
+{
+	const char *kid = json_string_value(json_object_get(o, "key_id"));
+	unsigned char pk[KEY_PK_BYTES], box[WRAP_BOX_BYTES];
+	const record_member *m;
+	const json_t *w;
+	size_t i, blen;
+
+	json_array_foreach(json_object_get(o, "wraps"), i, w) {
+		const char *b64 = json_string_value(json_object_get(w, "box"));
+
+		if (key_unhex(pk, KEY_PK_BYTES, json_string_value(
+		    json_object_get(w, "to"))) != 0 ||
+		    sodium_base642bin(box, sizeof box, b64, strlen(b64), NULL,
+		    &blen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+		    blen != sizeof box) {
+			*why = "a key wrap box is not a sealed box";
+			return DT_EFORMAT;
+		}
+		m = record_member_find(r, pk);
+		if (m == NULL || m->added_clock >= e->clock ||
+		    (m->removed_clock != 0 && m->removed_clock < e->clock)) {
+			*why = "a key wrap is addressed to a non-member";
+			return DT_EMEMBER;
+		}
+	}
+	if (r->key_id[0] != '\0' && strcmp(r->key_id, kid) != 0) {
+		*why = "a key wrap names another dialogue key";
+		return DT_EFORMAT;
+	}
+	if (apply && r->key_id[0] == '\0')
+		snprintf(r->key_id, sizeof r->key_id, "%s", kid);
+	return 0;
+}
+
+/*
  * The rules of member-add, member-remove and key-wrap entries beyond
  * record_may_write(); with apply, the change is made to r's membership.
  */
@@ -313,6 +360,7 @@ control_rules(record *r, const entry *e, const json_t *o, int apply,
 	const record_member *author = record_member_find(r, e->author);
 	record_member m, *target;
 	unsigned char pk[KEY_PK_BYTES];
+	int rc;
 
 	*why = "the payload does not fit its kind";
 	if (payload_check(e->kind, o) != 0)
@@ -355,6 +403,10 @@ control_rules(record *r, const entry *e, const json_t *o, int apply,
 		}
 		if (apply)
 			target->removed_clock = e->clock;
+		break;
+	case ENTRY_K_KEY_WRAP:
+		if ((rc = wrap_rules(r, e, o, apply, why)) != 0)
+			return rc;
 		break;
 	default:
 		break;
@@ -931,6 +983,18 @@ unlock_cb(void *ctx, const unsigned char *bytes, size_t len,
 			continue;
 		}
 		if ((w->rc = wrap_open(&key, box, w->r->id, w->id)) == 0) {
+			unsigned char kid[WRAP_KEYID_BYTES];
+			char kidhex[2 * WRAP_KEYID_BYTES + 1];
+
+			/* The box must hold the key its entry names. */
+			wrap_key_id(kid, key);
+			key_hex(kidhex, kid, sizeof kid);
+			if (strcmp(kidhex, json_string_value(json_object_get(o,
+			    "key_id"))) != 0) {
+				wrap_key_free(key);
+				w->rc = DT_EDECRYPT;
+				continue;
+			}
 			w->r->key = key;
 			json_decref(o);
 			return 1; /* stop: unlocked */
@@ -1081,7 +1145,8 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 	}
 	if (!entry_kind_is_content(kind)) {
 		rc = kind == ENTRY_K_GENESIS ? DT_EINVAL : 0;
-		if (kind == ENTRY_K_MEMBER_ADD || kind == ENTRY_K_MEMBER_REMOVE) {
+		if (kind == ENTRY_K_MEMBER_ADD || kind == ENTRY_K_MEMBER_REMOVE ||
+		    kind == ENTRY_K_KEY_WRAP) {
 			entry fake;
 
 			memset(&fake, 0, sizeof fake);

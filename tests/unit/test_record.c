@@ -322,6 +322,38 @@ test_open_checks_new_entries(void **state)
 	tu_rmtree(dir);
 }
 
+/* Key wraps: only to members, only whole boxes, only the one key. */
+static void
+test_wrap_rules(void **state)
+{
+	char *dir, *path, hex[65], p[1024];
+	char b64[sodium_base64_ENCODED_LEN(132, sodium_base64_VARIANT_ORIGINAL)];
+	record *r = make_dialogue(&dir, &path);
+	unsigned char box[132];
+
+	(void)state;
+	memset(box, 0, sizeof box);
+	sodium_bin2base64(b64, sizeof b64, box, sizeof box,
+	    sodium_base64_VARIANT_ORIGINAL);
+	key_hex(hex, id[OUTSIDER]->pk, 32);
+	snprintf(p, sizeof p, "{\"key_id\":\"0000000000000000\",\"v\":1,"
+	    "\"wraps\":[{\"box\":\"%s\",\"to\":\"%s\"}]}", b64, hex);
+	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_KEY_WRAP, p,
+	    NULL, NULL), DT_EMEMBER);
+	key_hex(hex, id[US_HEAD]->pk, 32);
+	snprintf(p, sizeof p, "{\"key_id\":\"0000000000000000\",\"v\":1,"
+	    "\"wraps\":[{\"box\":\"%s\",\"to\":\"%s\"}]}", b64, hex);
+	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_KEY_WRAP, p,
+	    NULL, NULL), DT_EFORMAT); /* another key id */
+	snprintf(p, sizeof p, "{\"key_id\":\"0000000000000000\",\"v\":1,"
+	    "\"wraps\":[{\"box\":\"AAAA\",\"to\":\"%s\"}]}", hex);
+	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_KEY_WRAP, p,
+	    NULL, NULL), DT_EFORMAT); /* not a whole box */
+	record_close(r);
+	free(path);
+	tu_rmtree(dir);
+}
+
 static void
 test_find(void **state)
 {
@@ -355,6 +387,7 @@ main(void)
 		cmocka_unit_test(test_tamper_sig),
 		cmocka_unit_test(test_tamper_index),
 		cmocka_unit_test(test_open_checks_new_entries),
+		cmocka_unit_test(test_wrap_rules),
 		cmocka_unit_test(test_find),
 	};
 

@@ -87,9 +87,9 @@ test_put_get_scan(void **state)
 	(void)state;
 	snprintf(sub, sizeof sub, "%s/s", dir);
 	assert_int_equal(store_open(&s, sub, 1), 0);
-	make(&b[0], &len[0], &e[0], h[0], ids[0], 0, 1, NULL, "{\"a\":0}");
-	make(&b[1], &len[1], &e[1], h[1], ids[0], 1, 3, h[0], "{\"a\":1}");
-	make(&b[2], &len[2], &e[2], h[2], ids[1], 0, 2, NULL, "{\"b\":0}");
+	make(&b[0], &len[0], &e[0], h[0], ids[0], 0, 2, NULL, "{\"a\":0}");
+	make(&b[1], &len[1], &e[1], h[1], ids[0], 1, 4, h[0], "{\"a\":1}");
+	make(&b[2], &len[2], &e[2], h[2], ids[1], 0, 3, NULL, "{\"b\":0}");
 	assert_int_equal(store_txn_begin(&t, s, 1), 0);
 	assert_int_equal(store_set_dialogue(t, dialogue), 0);
 	assert_int_equal(store_set_dialogue(t, dialogue), DT_EEXIST);
@@ -111,20 +111,20 @@ test_put_get_scan(void **state)
 	assert_int_equal(store_head_get(&head, t, ids[0]->pk), 0);
 	assert_int_equal(head.next_seq, 2);
 	assert_memory_equal(head.hash, h[1], 32);
-	assert_int_equal(head.clock, 3);
+	assert_int_equal(head.clock, 4);
 	assert_int_equal(store_heads(&heads, &nheads, t), 0);
 	assert_int_equal(nheads, 2);
 	free(heads);
-	/* merged order is by clock: a0 (1), b0 (2), a1 (3) */
+	/* merged order is by clock: a0 (2), b0 (3), a1 (4) */
 	assert_int_equal(store_scan(t, NULL, 0, count_cb, clocks), 0);
 	assert_int_equal(clocks[0], 3);
-	assert_int_equal(clocks[1], 1);
-	assert_int_equal(clocks[2], 2);
-	assert_int_equal(clocks[3], 3);
+	assert_int_equal(clocks[1], 2);
+	assert_int_equal(clocks[2], 3);
+	assert_int_equal(clocks[3], 4);
 	memset(clocks, 0, sizeof clocks);
 	assert_int_equal(store_scan(t, NULL, 1, count_cb, clocks), 0);
-	assert_int_equal(clocks[1], 3);
-	assert_int_equal(clocks[3], 1);
+	assert_int_equal(clocks[1], 4);
+	assert_int_equal(clocks[3], 2);
 	/* prefix lookup */
 	key_hex(hex, h[2], 32);
 	hex[10] = '\0';
@@ -153,8 +153,8 @@ test_no_overwrite_fork(void **state)
 	(void)state;
 	snprintf(sub, sizeof sub, "%s/s", dir);
 	assert_int_equal(store_open(&s, sub, 1), 0);
-	make(&b1, &l1, &e1, h1, ids[0], 0, 1, NULL, "{\"x\":1}");
-	make(&b2, &l2, &e2, h2, ids[0], 0, 1, NULL, "{\"x\":2}");
+	make(&b1, &l1, &e1, h1, ids[0], 0, 2, NULL, "{\"x\":1}");
+	make(&b2, &l2, &e2, h2, ids[0], 0, 2, NULL, "{\"x\":2}");
 	assert_int_equal(store_txn_begin(&t, s, 1), 0);
 	assert_int_equal(store_put(t, &e1, h1), 0);
 	assert_int_equal(store_put(t, &e1, h1), DT_EEXIST);

@@ -1,0 +1,1194 @@
+#!/usr/bin/python3
+"""indep_verify.py: an independent verifier of detente's test vectors.
+
+Usage: indep_verify.py [VECTORS_DIR]      (default: tests/vectors beside us)
+
+Written from docs/FORMAT.md alone, with no code of detente's: hashlib, and
+the Debian packages python3-cryptography (Ed25519, ChaCha20-Poly1305),
+python3-nacl (sealed boxes, and a cross-check of the X25519 conversions)
+and python3-argon2 (Argon2id).  XChaCha20 is built here from HChaCha20 and
+ChaCha20-Poly1305, since cryptography 38 has no XChaCha20.
+
+It checks keys.txt, keystore.txt and entries.txt: it re-derives every
+value it can from the inputs, rebuilds every deterministic byte string,
+parses and checks every entry by the rules of FORMAT.md section 7, opens
+the key wraps, and then makes sure it is not passing vacuously: every
+single-byte change of every vector entry, of the keystore file and of each
+box must be rejected, and a set of re-signed forgeries must each fail the
+rule it breaks.
+
+Output is TAP ("ok N - ...", "not ok N - ...", plan "1..N" at the end);
+the exit status is 1 if any test failed, 0 otherwise.  A missing Python
+module gives "1..0 # SKIP ..." and status 0.
+"""
+
+import base64
+import datetime
+import hashlib
+import json
+import os
+import re
+import struct
+import sys
+import traceback
+
+try:
+    import argon2.low_level
+    import nacl.bindings
+    import nacl.exceptions
+    import nacl.public
+    from cryptography.exceptions import InvalidSignature, InvalidTag
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey, Ed25519PublicKey)
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+except ImportError as exc:  # pragma: no cover
+    print("1..0 # SKIP missing Python module %s (Debian: python3-cryptography"
+          " python3-nacl python3-argon2)" % (exc.name or exc))
+    sys.exit(0)
+
+
+# --- TAP ---------------------------------------------------------------------
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def result(self, good, desc, why=None):
+        self.n += 1
+        desc = desc.replace("#", "\\#").replace("\n", " ")
+        if good:
+            print("ok %d - %s" % (self.n, desc))
+        else:
+            self.failed += 1
+            print("not ok %d - %s" % (self.n, desc))
+            for line in str(why or "").splitlines():
+                print("#   " + line)
+        sys.stdout.flush()
+        return good
+
+    def eq(self, got, want, desc):
+        if got == want:
+            return self.result(True, desc)
+        return self.result(False, desc, "     got: %r\nexpected: %r"
+                           % (got, want))
+
+    def check(self, desc, fn, *args):
+        """Run fn(*args); it passes unless it raises (or returns False)."""
+        try:
+            r = fn(*args)
+        except Exception as e:  # every failure is a result, never a crash
+            return self.result(False, desc, "%s: %s\n%s" % (
+                type(e).__name__, e, traceback.format_exc(limit=3)))
+        if r is False:
+            return self.result(False, desc, "returned False")
+        return self.result(True, desc)
+
+    def diag(self, msg):
+        for line in msg.splitlines():
+            print("# " + line)
+
+    def done(self):
+        print("1..%d" % self.n)
+        if self.failed:
+            print("# failed %d of %d tests" % (self.failed, self.n))
+        return 1 if self.failed else 0
+
+
+class Reject(Exception):
+    """A format or rule violation: the input is refused."""
+
+    def __init__(self, rule, msg):
+        Exception.__init__(self, "%s: %s" % (rule, msg))
+        self.rule = rule
+
+
+def need(cond, rule, msg):
+    if not cond:
+        raise Reject(rule, msg)
+
+
+# --- vector files (FORMAT.md section 10) -------------------------------------
+
+def read_vectors(path):
+    values = {}
+    with open(path, "rb") as f:
+        for raw in f.read().decode("utf-8").split("\n"):
+            line = raw.rstrip("\r")
+            if line == "" or line.startswith("#"):
+                continue
+            name, sep, value = line.partition(" = ")
+            if not sep or name in values:
+                raise ValueError("%s: bad or repeated line: %r" % (path, line))
+            values[name] = value
+    return values
+
+
+def unhex(s):
+    if not re.fullmatch(r"(?:[0-9a-f]{2})*", s):
+        raise ValueError("not lower-case hex: %r" % s[:40])
+    return bytes.fromhex(s)
+
+
+def b64decode_strict(s):
+    """Standard alphabet, with padding, no white space (section 1)."""
+    if not re.fullmatch(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|"
+                        r"[A-Za-z0-9+/]{3}=)?", s):
+        raise Reject("base64", "not strict standard base64")
+    out = base64.b64decode(s, validate=True)
+    if base64.b64encode(out).decode() != s:  # non-zero trailing bits
+        raise Reject("base64", "non-canonical base64")
+    return out
+
+
+def b64encode(b):
+    return base64.b64encode(b).decode("ascii")
+
+
+# --- primitives --------------------------------------------------------------
+
+def sha256(*parts):
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p)
+    return h.digest()
+
+
+def u16(v):
+    return struct.pack(">H", v)
+
+
+def u32(v):
+    return struct.pack(">I", v)
+
+
+def u64(v):
+    return struct.pack(">Q", v)
+
+
+def ed25519_pk(seed):
+    pub = Ed25519PrivateKey.from_private_bytes(seed).public_key()
+    return pub.public_bytes(serialization.Encoding.Raw,
+                            serialization.PublicFormat.Raw)
+
+
+def ed25519_sign(seed, msg):
+    return Ed25519PrivateKey.from_private_bytes(seed).sign(msg)
+
+
+def ed25519_ok(pk, sig, msg):
+    try:
+        Ed25519PublicKey.from_public_bytes(pk).verify(sig, msg)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+M32 = 0xffffffff
+
+
+def _rotl(v, c):
+    return ((v << c) & M32) | (v >> (32 - c))
+
+
+def _qr(s, a, b, c, d):
+    s[a] = (s[a] + s[b]) & M32
+    s[d] = _rotl(s[d] ^ s[a], 16)
+    s[c] = (s[c] + s[d]) & M32
+    s[b] = _rotl(s[b] ^ s[c], 12)
+    s[a] = (s[a] + s[b]) & M32
+    s[d] = _rotl(s[d] ^ s[a], 8)
+    s[c] = (s[c] + s[d]) & M32
+    s[b] = _rotl(s[b] ^ s[c], 7)
+
+
+def hchacha20(key, n16):
+    """FORMAT.md section 4, "Encryption"; draft-irtf-cfrg-xchacha 2.2."""
+    s = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]
+    s += list(struct.unpack("<8I", key)) + list(struct.unpack("<4I", n16))
+    for _ in range(10):
+        _qr(s, 0, 4, 8, 12)
+        _qr(s, 1, 5, 9, 13)
+        _qr(s, 2, 6, 10, 14)
+        _qr(s, 3, 7, 11, 15)
+        _qr(s, 0, 5, 10, 15)
+        _qr(s, 1, 6, 11, 12)
+        _qr(s, 2, 7, 8, 13)
+        _qr(s, 3, 4, 9, 14)
+    return struct.pack("<8I", *(s[0:4] + s[12:16]))
+
+
+def xchacha_seal(key, nonce, plain, ad):
+    sub = hchacha20(key, nonce[:16])
+    return ChaCha20Poly1305(sub).encrypt(b"\0\0\0\0" + nonce[16:], plain, ad)
+
+
+def xchacha_open(key, nonce, ct, ad):
+    sub = hchacha20(key, nonce[:16])
+    try:
+        return ChaCha20Poly1305(sub).decrypt(b"\0\0\0\0" + nonce[16:], ct, ad)
+    except InvalidTag:
+        raise Reject("decrypt", "the AEAD tag does not verify")
+
+
+P25519 = 2 ** 255 - 19
+
+
+def ed_to_x25519_pk(pk):
+    """u = (1 + y) / (1 - y) mod p (RFC 7748 4.1), FORMAT.md section 6."""
+    y = int.from_bytes(pk, "little") & ((1 << 255) - 1)
+    u = (1 + y) * pow((1 - y) % P25519, P25519 - 2, P25519) % P25519
+    return u.to_bytes(32, "little")
+
+
+def ed_to_x25519_sk(seed):
+    h = bytearray(hashlib.sha512(seed).digest()[:32])
+    h[0] &= 248
+    h[31] &= 127
+    h[31] |= 64
+    return bytes(h)
+
+
+def argon2id(passphrase, salt, ops, mem):
+    """FORMAT.md section 3, "Key derivation"."""
+    return argon2.low_level.hash_secret_raw(
+        secret=passphrase, salt=salt, time_cost=ops,
+        memory_cost=mem // 1024, parallelism=1, hash_len=32,
+        type=argon2.low_level.Type.ID, version=0x13)
+
+
+# --- section 2: identities ---------------------------------------------------
+
+WHITE = {0x00a0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000} | set(
+    range(0x2000, 0x200b))
+
+
+def name_valid(name):
+    b = name.encode("utf-8", "surrogatepass")
+    if not 1 <= len(b) <= 63:
+        return False
+    try:
+        b.decode("utf-8")  # strict: no surrogates
+    except UnicodeDecodeError:
+        return False
+    for ch in name:
+        c = ord(ch)
+        if c <= 0x20 or c == 0x7f or 0x80 <= c <= 0x9f or ch == "+" or \
+                c in WHITE:
+            return False
+    return True
+
+
+def fingerprint(pk):
+    h = sha256(b"detente fingerprint v1\0", pk)[:10].hex().upper()
+    return " ".join(h[i:i + 4] for i in range(0, 20, 4))
+
+
+def c2sp_keyid(name, pk):
+    return sha256(name.encode(), b"\n\x01", pk)[:4]
+
+
+def c2sp_vkey(name, pk):
+    return "%s+%s+%s" % (name, c2sp_keyid(name, pk).hex(),
+                         b64encode(b"\x01" + pk))
+
+
+def c2sp_parse(vkey):
+    # The name has no "+", the key id is 8 hex digits; base64 may hold "+".
+    name, keyid, b64 = vkey.split("+", 2)
+    need(re.fullmatch("[0-9a-fA-F]{8}", keyid) is not None, "vkey",
+         "bad key id")
+    need(name_valid(name), "vkey", "bad name")
+    raw = b64decode_strict(b64)
+    need(len(raw) == 33 and raw[0] == 1, "vkey", "not an Ed25519 key")
+    need(c2sp_keyid(name, raw[1:]).hex() == keyid.lower(), "vkey",
+         "key id does not match")
+    return name, raw[1:]
+
+
+def minisign_keyid(pk):
+    return sha256(b"detente minisign keyid v1\0", pk)[:8]
+
+
+def minisign_pub(pk):
+    kid = minisign_keyid(pk)
+    return ("untrusted comment: minisign public key " +
+            kid[::-1].hex().upper(), b64encode(b"Ed" + kid + pk))
+
+
+# --- section 3: keystore file ------------------------------------------------
+
+KS_OPS = (1, 16)
+KS_MEM = (8192, 1 << 30)
+
+
+def keystore_parse(f):
+    need(len(f) >= 5 and f[:4] == b"DTKS", "keystore", "bad magic")
+    need(f[4] == 1, "keystore", "unknown version")
+    need(len(f) >= 96 and f[5] == 1 and f[7] == 0, "keystore",
+         "bad kdf or reserved byte")
+    n = f[6]
+    need(1 <= n <= 63 and len(f) == 96 + n + 48, "keystore", "bad length")
+    ops, mem = struct.unpack(">QQ", f[8:24])
+    need(KS_OPS[0] <= ops <= KS_OPS[1] and KS_MEM[0] <= mem <= KS_MEM[1],
+         "keystore", "KDF limits out of bounds")
+    raw = f[96:96 + n]
+    need(b"\0" not in raw, "keystore", "zero byte in name")
+    try:
+        name = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Reject("keystore", "name is not UTF-8")
+    need(name_valid(name), "keystore", "bad name")
+    return dict(ops=ops, mem=mem, salt=f[24:40], nonce=f[40:64], pk=f[64:96],
+                name=name, ad=f[:96 + n], ct=f[96 + n:])
+
+
+def keystore_unlock(f, passphrase):
+    k = keystore_parse(f)
+    key = argon2id(passphrase, k["salt"], k["ops"], k["mem"])
+    seed = xchacha_open(key, k["nonce"], k["ct"], k["ad"])
+    need(ed25519_pk(seed) == k["pk"], "keystore", "pk is not the seed's")
+    return seed, k
+
+
+def keystore_encode(name, seed, passphrase, ops, mem, salt, nonce):
+    nb = name.encode()
+    ad = (b"DTKS" + bytes([1, 1, len(nb), 0]) + u64(ops) + u64(mem) + salt +
+          nonce + ed25519_pk(seed) + nb)
+    key = argon2id(passphrase, salt, ops, mem)
+    return ad + xchacha_seal(key, nonce, seed, ad)
+
+
+# --- section 4: entries ------------------------------------------------------
+
+SIG_CTX = b"detente entry v1\0"
+KINDS = {
+    0x01: "genesis", 0x02: "member-add", 0x03: "member-remove",
+    0x04: "key-wrap", 0x05: "checkpoint", 0x06: "seal",
+    0x20: "meeting-open", 0x21: "meeting-close", 0x22: "attendance",
+    0x23: "agenda", 0x24: "agenda-status", 0x25: "note", 0x26: "statement",
+    0x27: "proposal", 0x28: "decision", 0x29: "commitment",
+    0x2a: "commitment-status", 0x2b: "endorsement", 0x2c: "correction",
+}
+K = {v: k for k, v in KINDS.items()}
+ZERO32 = bytes(32)
+
+
+def is_content(kind):
+    return 0x20 <= kind <= 0x3f
+
+
+def leaf_hash(b):
+    return sha256(b"\x00", b)
+
+
+class Entry:
+    pass
+
+
+def parse_entry(b):
+    """The framing rules of FORMAT.md section 4, in order."""
+    need(len(b) >= 196, "framing", "shorter than 196 bytes")
+    need(b[0:3] == b"DTE", "framing", "bad magic")
+    need(b[3] == 1, "version", "unknown format version")
+    e = Entry()
+    e.bytes = bytes(b)
+    e.kind, e.flags = b[4], b[5]
+    e.nrefs = struct.unpack(">H", b[6:8])[0]
+    need(e.kind in KINDS, "framing", "unknown kind 0x%02x" % e.kind)
+    need(e.flags == (1 if is_content(e.kind) else 0), "framing", "bad flags")
+    need(e.nrefs <= 1024, "framing", "too many references")
+    e.dialogue, e.author = b[8:40], b[40:72]
+    e.seq, e.clock, e.time = struct.unpack(">QQQ", b[72:96])
+    e.prev = b[96:128]
+    off = 128 + 72 * e.nrefs
+    need(len(b) >= off + 4 + 64, "framing", "truncated references")
+    e.refs = [(b[o:o + 32], struct.unpack(">Q", b[o + 32:o + 40])[0],
+               b[o + 40:o + 72]) for o in range(128, off, 72)]
+    body_len = struct.unpack(">I", b[off:off + 4])[0]
+    e.header = b[:off + 4]
+    need(body_len <= 1 << 20, "framing", "body over 1 MiB")
+    need(len(b) == off + 4 + body_len + 64, "framing", "lengths do not add up")
+    e.body = b[off + 4:off + 4 + body_len]
+    e.sig = b[off + 4 + body_len:]
+    need(not is_content(e.kind) or body_len >= 40, "framing",
+         "content body under 40 bytes")
+    if e.kind == K["genesis"]:
+        need(e.seq == 0 and e.nrefs == 0 and e.dialogue == ZERO32, "framing",
+             "genesis with seq, references or dialogue")
+    else:
+        need(e.dialogue != ZERO32, "framing", "zero dialogue id")
+    need((e.seq == 0) == (e.prev == ZERO32), "framing",
+         "seq and prev disagree")
+    if e.kind == K["genesis"]:
+        need(e.clock == 1, "clock", "a genesis has clock 1")
+    else:
+        need(e.clock >= 2, "clock", "clock below 2 outside the genesis")
+    for i, r in enumerate(e.refs):
+        need(r[0] != e.author, "framing", "reference to the own feed")
+        need(i == 0 or e.refs[i - 1][0] < r[0], "framing",
+             "references not strictly ascending")
+    e.hash = leaf_hash(e.bytes)
+    return e
+
+
+def sig_ok(e):
+    return ed25519_ok(e.author, e.sig, SIG_CTX + e.header + e.body)
+
+
+def build_entry(kind, seed, dialogue, seq, clock, time_ms, prev, refs,
+                payload, key=None, nonce=None):
+    """Encode, encrypt and sign an entry, from FORMAT.md section 4."""
+    content = is_content(kind)
+    h = (b"DTE\x01" + bytes([kind, 1 if content else 0]) + u16(len(refs)) +
+         dialogue + ed25519_pk(seed) + u64(seq) + u64(clock) + u64(time_ms) +
+         prev + b"".join(a + u64(s) + x for a, s, x in refs) +
+         u32(len(payload) + (40 if content else 0)))
+    body = nonce + xchacha_seal(key, nonce, payload, h) if content else payload
+    return h + body + ed25519_sign(seed, SIG_CTX + h + body)
+
+
+def resign(b, seed):
+    """Keep header and body, replace the signature (for forgeries)."""
+    return b[:-64] + ed25519_sign(seed, SIG_CTX + b[:-64])
+
+
+# --- section 5: payloads -----------------------------------------------------
+
+def _no_dups(pairs):
+    d = {}
+    for k, v in pairs:
+        need(k not in d, "payload", "key %r twice" % k)
+        d[k] = v
+    return d
+
+
+def _int64(s):
+    v = int(s)
+    need(-2 ** 63 <= v < 2 ** 63, "payload", "integer out of range")
+    return v
+
+
+def _const(s):
+    raise Reject("payload", "%s is not JSON" % s)
+
+
+def _strings_ok(o):
+    if isinstance(o, str):
+        need("\0" not in o, "payload", "escaped NUL")
+        need(not any(0xd800 <= ord(c) <= 0xdfff for c in o), "payload",
+             "unpaired surrogate")
+    elif isinstance(o, dict):
+        for k, v in o.items():
+            _strings_ok(k)
+            _strings_ok(v)
+    elif isinstance(o, list):
+        for v in o:
+            _strings_ok(v)
+    elif isinstance(o, float):
+        need(o == o and abs(o) != float("inf"), "payload", "number overflow")
+
+
+def accept_payload(b):
+    """FORMAT.md section 5, "What a reader accepts"."""
+    need(b"\0" not in b, "payload", "zero byte")
+    try:
+        s = b.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Reject("payload", "not UTF-8")
+    need(not s.startswith("\ufeff"), "payload", "byte order mark")
+    try:
+        o = json.loads(s, object_pairs_hook=_no_dups, parse_int=_int64,
+                       parse_constant=_const)
+    except ValueError as exc:
+        raise Reject("payload", "not one JSON value: %s" % exc)
+    need(isinstance(o, dict), "payload", "not an object")
+    _strings_ok(o)
+    v = o.get("v")
+    need(type(v) is int and v == 1, "payload", '"v" is not the integer 1')
+    return o
+
+
+def is_int(v):
+    return type(v) is int
+
+
+def t_party(v):
+    return isinstance(v, str) and \
+        re.fullmatch(r"[A-Z0-9]{1,15}", v) is not None
+
+
+def t_hex(v, n):
+    return isinstance(v, str) and \
+        re.fullmatch("[0-9a-f]{%d}" % n, v) is not None
+
+
+def t_date(v):
+    if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+        return False
+    try:
+        datetime.date(int(v[:4]), int(v[5:7]), int(v[8:]))
+    except ValueError:
+        return False
+    return int(v[:4]) >= 1900
+
+
+def t_meeting(o):
+    return is_int(o.get("meeting")) and o["meeting"] >= 0
+
+
+def t_text(v):
+    if not isinstance(v, list) or not v:
+        return False
+    return all(isinstance(t, dict) and isinstance(t.get("lang"), str) and
+               re.fullmatch("[a-z]{2,8}", t["lang"]) is not None and
+               t.get("role") in ("authentic", "translation") and
+               isinstance(t.get("body"), str) for t in v)
+
+
+def t_member(m, head_allowed):
+    return (isinstance(m, dict) and t_hex(m.get("key"), 64) and
+            isinstance(m.get("name"), str) and t_party(m.get("party")) and
+            m.get("role") in ("head", "delegate", "observer") and
+            (head_allowed or m["role"] != "head"))
+
+
+def t_opt(o, k, fn):
+    return k not in o or fn(o[k])
+
+
+def t_keys(v):
+    return isinstance(v, list) and all(t_hex(x, 64) for x in v)
+
+
+def schema_ok(kind, o):
+    """FORMAT.md section 5, "Schema of each kind"."""
+    name = KINDS[kind]
+    if name == "genesis":
+        p, m = o.get("parties"), o.get("members")
+        return (isinstance(o.get("title"), str) and isinstance(p, list) and
+                len(p) >= 2 and all(t_party(x) for x in p) and
+                isinstance(m, list) and len(m) >= 2 and
+                all(t_member(x, True) for x in m))
+    if name == "member-add":
+        return t_member(o, False)
+    if name == "member-remove":
+        return t_hex(o.get("key"), 64)
+    if name == "key-wrap":
+        w = o.get("wraps")
+        return (t_hex(o.get("key_id"), 16) and isinstance(w, list) and
+                len(w) >= 1 and all(isinstance(x, dict) and
+                                    t_hex(x.get("to"), 64) and
+                                    isinstance(x.get("box"), str) for x in w))
+    if name in ("checkpoint", "seal"):
+        return isinstance(o.get("note"), str)
+    if not t_meeting(o):
+        return False
+    if name == "meeting-open":
+        return (t_opt(o, "title", lambda v: isinstance(v, str)) and
+                t_opt(o, "place", lambda v: isinstance(v, str)) and
+                t_opt(o, "date", t_date))
+    if name == "meeting-close":
+        return True
+    if name == "attendance":
+        return t_opt(o, "present", t_keys) and t_opt(o, "absent", t_keys)
+    if name == "agenda":
+        return t_text(o.get("text"))
+    if name == "agenda-status":
+        return t_hex(o.get("target"), 64) and o.get("state") in (
+            "current", "discussed", "deferred", "closed")
+    if name in ("note", "statement", "proposal", "decision", "commitment"):
+        ok = t_text(o.get("text")) and t_opt(o, "item",
+                                             lambda v: t_hex(v, 64))
+        if name in ("statement", "commitment"):
+            ok = ok and t_party(o.get("party"))
+        if name == "commitment":
+            ok = ok and isinstance(o.get("owner"), str) and \
+                t_date(o.get("due"))
+        return ok
+    if name == "commitment-status":
+        return t_hex(o.get("target"), 64) and o.get("state") in (
+            "accepted", "in-progress", "fulfilled", "withdrawn")
+    if name == "endorsement":
+        return t_hex(o.get("target"), 64)
+    if name == "correction":
+        return t_hex(o.get("target"), 64) and t_text(o.get("text"))
+    return False
+
+
+def canonical(o):
+    """The canonical form of section 5, for checking what a writer wrote
+    (never used before verifying).  Python escapes control characters in
+    lower-case hex where jansson uses upper case; the vector payloads have
+    none."""
+    return json.dumps(o, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
+# --- section 6: key wrap -----------------------------------------------------
+
+WRAP_CTX = b"detente key wrap v1\0"
+
+
+def key_id(key):
+    return sha256(b"detente key id v1\0", key)[:8]
+
+
+def open_box(box, seed, dialogue):
+    need(len(box) == 132, "wrap", "a box is 132 bytes")
+    try:
+        plain = nacl.public.SealedBox(
+            nacl.public.PrivateKey(ed_to_x25519_sk(seed))).decrypt(box)
+    except nacl.exceptions.CryptoError:
+        raise Reject("wrap", "the box does not open")
+    need(len(plain) == 84 and plain[:20] == WRAP_CTX, "wrap",
+         "not a detente key wrap")
+    need(plain[20:52] == dialogue, "wrap", "a key for another dialogue")
+    return plain[52:]
+
+
+# --- section 7: rules --------------------------------------------------------
+
+class Member:
+    def __init__(self, party, role, added):
+        self.party, self.role, self.added, self.removed = party, role, added, 0
+
+
+HEAD_ONLY = {K["member-add"], K["member-remove"], K["key-wrap"],
+             K["endorsement"], K["seal"]}
+
+
+def may_write(members, author, kind, clock):
+    m = members.get(author)
+    need(m is not None, "member", "the author is not a member")
+    need(m.added < clock, "member", "not yet a member at this clock")
+    need(m.removed == 0 or m.removed >= clock, "member", "removed")
+    need(m.role != "observer", "member", "observers write nothing")
+    need(kind != K["genesis"], "member", "a second genesis")
+    need(kind not in HEAD_ONLY or m.role == "head", "member",
+         "only a head writes %s" % KINDS[kind])
+
+
+def member_keys(o):
+    return bytes.fromhex(o["key"])
+
+
+def verify_record(blobs, dialogue_id, key=None):
+    """FORMAT.md section 7; raises Reject at the first failure.  Returns
+    the membership, the parsed entries and how many were decrypted."""
+    es = [parse_entry(b) for b in blobs]
+    by_hash = {}
+    for e in es:
+        by_hash.setdefault(e.hash, e)
+    # Pass 1: control entries in merged order.
+    members, parties, seen_genesis, key_id = {}, [], False, None
+    for e in sorted((e for e in es if not is_content(e.kind)),
+                    key=lambda e: (e.clock, e.author)):
+        need(sig_ok(e), "signature", "bad signature (control)")
+        o = accept_payload(e.body)
+        if not seen_genesis:
+            need(e.kind == K["genesis"] and e.hash == dialogue_id, "dialogue",
+                 "the first control entry is not the genesis")
+            need(schema_ok(e.kind, o), "payload", "genesis schema")
+            for p in o["parties"]:
+                need(p not in parties, "genesis", "a party twice")
+                parties.append(p)
+            author_head = False
+            for m in o["members"]:
+                need(name_valid(m["name"]), "genesis", "bad member name")
+                need(m["party"] in parties, "genesis", "unlisted party")
+                pk = member_keys(m)
+                need(pk not in members, "genesis", "a key twice")
+                need(m["role"] != "head" or not any(
+                    x.role == "head" and x.party == m["party"]
+                    for x in members.values()), "genesis", "two heads")
+                members[pk] = Member(m["party"], m["role"], 0)
+                author_head |= m["role"] == "head" and pk == e.author
+            for p in parties:
+                need(any(x.role == "head" and x.party == p
+                         for x in members.values()), "genesis",
+                     "a party without a head")
+            need(author_head, "genesis", "the author is not a head")
+            seen_genesis = True
+            continue
+        need(e.kind != K["genesis"], "dialogue", "a second genesis")
+        need(e.dialogue == dialogue_id, "dialogue", "another dialogue")
+        may_write(members, e.author, e.kind, e.clock)
+        need(schema_ok(e.kind, o), "payload", "%s schema" % KINDS[e.kind])
+        a = members[e.author]
+        if e.kind == K["member-add"]:
+            need(name_valid(o["name"]), "member-add", "bad name")
+            need(o["party"] == a.party, "member-add", "another party")
+            need(member_keys(o) not in members, "member-add",
+                 "the key is or was a member")
+            members[member_keys(o)] = Member(o["party"], o["role"], e.clock)
+        elif e.kind == K["member-remove"]:
+            t = members.get(member_keys(o))
+            need(t is not None and t.removed == 0, "member-remove",
+                 "not a member")
+            need(t.party == a.party and t.role != "head", "member-remove",
+                 "another party, or a head")
+            t.removed = e.clock
+        elif e.kind == K["key-wrap"]:
+            for w in o["wraps"]:
+                try:
+                    box = base64.b64decode(w["box"], validate=True)
+                except Exception:
+                    box = b""
+                need(len(box) == 132, "key-wrap", "box is not 132 bytes")
+                t = members.get(bytes.fromhex(w["to"]))
+                need(t is not None and t.added < e.clock and
+                     (t.removed == 0 or t.removed >= e.clock),
+                     "key-wrap", "addressed to a non-member")
+            need(key_id is None or o["key_id"] == key_id, "key-wrap",
+                 "names another dialogue key")
+            key_id = key_id or o["key_id"]
+    need(seen_genesis, "dialogue", "no genesis")
+    # Pass 2: every feed in author order, every entry in seq order.
+    feeds = {}
+    for e in es:
+        feeds.setdefault(e.author, []).append(e)
+    decrypted = 0
+    for author in sorted(feeds):
+        feed = sorted(feeds[author], key=lambda e: e.seq)
+        prev = None
+        for i, e in enumerate(feed):
+            need(e.seq == i, "chain", "feed %s has no seq %d (fork or gap)"
+                 % (author.hex()[:8], i))
+            if e.kind == K["genesis"]:
+                need(e.hash == dialogue_id, "dialogue", "another genesis")
+            else:
+                need(e.dialogue == dialogue_id, "dialogue", "another dialogue")
+            if prev is not None:
+                need(e.prev == prev.hash, "chain", "prev is not seq-1's hash")
+                need(e.clock > prev.clock, "clock", "not after prev")
+            need(sig_ok(e), "signature", "bad signature")
+            for ra, rs, rh in e.refs:
+                t = by_hash.get(rh)
+                need(t is not None and t.author == ra and t.seq == rs, "ref",
+                     "reference to an entry not in the record")
+                need(t.clock < e.clock, "clock", "not after a reference")
+            if e.kind != K["genesis"]:
+                may_write(members, e.author, e.kind, e.clock)
+            if not is_content(e.kind):
+                need(schema_ok(e.kind, accept_payload(e.body)), "payload",
+                     "%s schema" % KINDS[e.kind])
+            elif key is not None:
+                plain = xchacha_open(key, e.body[:24], e.body[24:], e.header)
+                need(schema_ok(e.kind, accept_payload(plain)), "payload",
+                     "%s schema" % KINDS[e.kind])
+                decrypted += 1
+            prev = e
+    return members, es, decrypted
+
+
+# --- the checks --------------------------------------------------------------
+
+def self_checks(tap):
+    """The primitives built here, against published vectors."""
+    tap.eq(hchacha20(bytes(range(32)),
+                     unhex("000000090000004a0000000031415927")).hex(),
+           "82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc",
+           "HChaCha20 matches draft-irtf-cfrg-xchacha-03 section 2.2.1")
+    pt = (b"Ladies and Gentlemen of the class of '99: If I could offer you "
+          b"only one tip for the future, sunscreen would be it.")
+    ad = unhex("50515253c0c1c2c3c4c5c6c7")
+    k = bytes(range(0x80, 0xa0))
+    n = bytes(range(0x40, 0x58))
+    ct = xchacha_seal(k, n, pt, ad)
+    tap.eq((ct[:32].hex(), ct[-16:].hex()),
+           ("bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb",
+            "c0875924c1c7987947deafd8780acf49"),
+           "XChaCha20-Poly1305 matches draft-irtf-cfrg-xchacha-03 A.3.1")
+    tap.eq(xchacha_open(k, n, ct, ad), pt, "XChaCha20-Poly1305 opens again")
+
+
+def check_keys(tap, v):
+    seed, pk, name = unhex(v["seed"]), unhex(v["pk"]), v["name"]
+    tap.eq(ed25519_pk(seed), pk, "keys.txt: pk is the seed's Ed25519 key")
+    tap.result(name_valid(name), "keys.txt: the name follows the name rules")
+    tap.eq(fingerprint(pk), v["fingerprint"], "keys.txt: fingerprint")
+    tap.eq(c2sp_keyid(name, pk).hex(), v["c2sp_keyid"],
+           "keys.txt: C2SP key id")
+    tap.eq(c2sp_vkey(name, pk), v["c2sp_vkey"], "keys.txt: C2SP verifier key")
+    tap.eq(c2sp_parse(v["c2sp_vkey"]), (name, pk),
+           "keys.txt: the verifier key parses back, key id checked")
+    tap.eq(minisign_keyid(pk).hex(), v["minisign_keyid"],
+           "keys.txt: minisign key id")
+    com, line = minisign_pub(pk)
+    tap.eq(com, v["minisign_pub_comment"], "keys.txt: minisign comment line")
+    tap.eq(line, v["minisign_pub_key"], "keys.txt: minisign key line")
+    raw = b64decode_strict(v["minisign_pub_key"])
+    tap.eq((raw[:2], raw[2:10], raw[10:]), (b"Ed", minisign_keyid(pk), pk),
+           "keys.txt: the minisign line decodes to Ed || key id || pk")
+
+
+def check_keystore(tap, v):
+    f = unhex(v["keystore"])
+    pw = v["passphrase"].encode("utf-8")
+    seed, salt, nonce = unhex(v["seed"]), unhex(v["salt"]), unhex(v["nonce"])
+    ops, mem = int(v["opslimit"]), int(v["memlimit"])
+    k = keystore_parse(f)
+    tap.eq((k["name"], k["pk"], k["ops"], k["mem"], k["salt"], k["nonce"]),
+           (v["name"], unhex(v["pk"]), ops, mem, salt, nonce),
+           "keystore.txt: the clear fields parse to the inputs")
+    tap.eq(argon2id(pw, salt, ops, mem).hex(), v["kdf_key"],
+           "keystore.txt: Argon2id gives kdf_key")
+    got, _ = keystore_unlock(f, pw)
+    tap.eq(got, seed,
+           "keystore.txt: the file decrypts to the seed, pk matches")
+    tap.eq(keystore_encode(v["name"], seed, pw, ops, mem, salt, nonce), f,
+           "keystore.txt: encoding the inputs gives the file byte for byte")
+
+    def wrong_pass():
+        try:
+            keystore_unlock(f, pw + b"!")
+        except Reject:
+            return True
+        return False
+    tap.check("keystore.txt: a wrong passphrase is refused", wrong_pass)
+    missed = []
+    for i in range(len(f)):
+        g = bytearray(f)
+        g[i] ^= 0x01
+        try:
+            keystore_unlock(bytes(g), pw)
+            missed.append(i)
+        except Reject:
+            pass
+    tap.result(not missed, "keystore.txt: every single-byte change of the "
+               "%d-byte file is refused" % len(f), "accepted at %r" % missed)
+    big = bytearray(f)
+    big[8:16] = u64(17)
+    tap.check("keystore.txt: opslimit 17 is refused before any KDF",
+              expect_reject, keystore_parse, bytes(big))
+    big = bytearray(f)
+    big[16:24] = u64((1 << 30) + 1024)
+    tap.check("keystore.txt: memlimit over 1 GiB is refused before any KDF",
+              expect_reject, keystore_parse, bytes(big))
+
+
+def expect_reject(fn, *args):
+    try:
+        fn(*args)
+    except Reject:
+        return True
+    raise AssertionError("accepted")
+
+
+def check_entries(tap, v):
+    heads = ("ru_head", "us_head")
+    seed = {h: unhex(v["seed_" + h]) for h in heads}
+    pk = {h: unhex(v["pk_" + h]) for h in heads}
+    dkey = unhex(v["dialogue_key"])
+    t0 = int(v["time_ms"])
+
+    # Identities, and their X25519 forms (section 6), two ways each.
+    for h in heads:
+        tap.eq(ed25519_pk(seed[h]), pk[h],
+               "entries.txt: pk_%s from its seed" % h)
+        xs, xp = unhex(v["x25519_sk_" + h]), unhex(v["x25519_pk_" + h])
+        tap.eq((ed_to_x25519_sk(seed[h]), ed_to_x25519_pk(pk[h])), (xs, xp),
+               "entries.txt: X25519 forms of %s (SHA-512 clamp; (1+y)/(1-y))"
+               % h)
+        tap.eq((nacl.bindings.crypto_sign_ed25519_sk_to_curve25519(
+                    seed[h] + pk[h]),
+                nacl.bindings.crypto_sign_ed25519_pk_to_curve25519(pk[h]),
+                nacl.bindings.crypto_scalarmult_base(xs)), (xs, xp, xp),
+               "entries.txt: libsodium's conversions agree for %s" % h)
+    tap.eq(key_id(dkey).hex(), v["key_id"], "entries.txt: key_id of the "
+           "dialogue key")
+
+    # Every entry: framing, leaf hash, signature, body.
+    es = {}
+    for tag in ("genesis", "wrap", "note_ru", "note_us"):
+        b = unhex(v[tag])
+        e = parse_entry(b)
+        es[tag] = e
+        tap.eq(e.hash.hex(), v[tag + "_hash"],
+               "entries.txt: %s parses; its leaf hash SHA-256(0x00||entry)"
+               % tag)
+        tap.eq(e.sig.hex(), v[tag + "_sig"], "entries.txt: %s_sig is its "
+               "last 64 bytes" % tag)
+        tap.result(sig_ok(e), "entries.txt: %s's signature verifies over "
+                   "the context string, header and body" % tag)
+        payload = v[tag + "_payload"].encode("utf-8")
+        if is_content(e.kind):
+            tap.eq(e.header.hex(), v[tag + "_ad"], "entries.txt: %s_ad is "
+                   "the header" % tag)
+            tap.eq(e.body[:24].hex(), v[tag + "_nonce"],
+                   "entries.txt: %s's body starts with its nonce" % tag)
+            got = xchacha_open(dkey, e.body[:24], e.body[24:], e.header)
+            tap.eq(got, payload, "entries.txt: %s decrypts to its payload"
+                   % tag)
+        else:
+            tap.eq(e.body, payload, "entries.txt: %s's body is its payload"
+                   % tag)
+        o = accept_payload(payload)
+        tap.result(schema_ok(e.kind, o), "entries.txt: %s's payload fits "
+                   "the %s schema" % (tag, KINDS[e.kind]))
+        tap.eq(canonical(o), payload, "entries.txt: %s's payload is in the "
+               "canonical form (a check of the writer)" % tag)
+    g, w, nr, nu = es["genesis"], es["wrap"], es["note_ru"], es["note_us"]
+    did = unhex(v["dialogue_id"])
+    tap.eq(g.hash, did, "entries.txt: dialogue_id is the genesis's leaf hash")
+
+    want = [("genesis", K["genesis"], "ru_head", 0, 1, t0),
+            ("wrap", K["key-wrap"], "ru_head", 1, 2, t0),
+            ("note_ru", K["note"], "ru_head", 2, 3, int(v["note_ru_time_ms"])),
+            ("note_us", K["note"], "us_head", 0, 4, int(v["note_us_time_ms"]))]
+    for tag, kind, h, seq, clock, tm in want:
+        e = es[tag]
+        tap.eq((e.kind, e.author, e.seq, e.clock, e.time),
+               (kind, pk[h], seq, clock, tm),
+               "entries.txt: %s's kind, author, seq, clock and time" % tag)
+    tap.eq((g.dialogue, w.dialogue, nr.dialogue, nu.dialogue),
+           (ZERO32, did, did, did), "entries.txt: dialogue fields")
+    tap.eq((g.prev, w.prev, nr.prev, nu.prev),
+           (ZERO32, g.hash, w.hash, ZERO32),
+           "entries.txt: prev fields chain ru-head's feed")
+    tap.eq((g.refs, w.refs, nr.refs, nu.refs),
+           ([], [], [], [(pk["ru_head"], 2, nr.hash)]),
+           "entries.txt: references")
+
+    # The genesis names what the inputs say.
+    go = accept_payload(g.body)
+    tap.eq((go["parties"], [(m["key"], m["name"], m["party"], m["role"])
+                            for m in go["members"]]),
+           ([v["party_ru_head"], v["party_us_head"]],
+            [(pk[h].hex(), v["name_" + h], v["party_" + h], "head")
+             for h in heads]),
+           "entries.txt: the genesis names both parties and both heads")
+
+    # The key wrap.
+    plain = WRAP_CTX + did + dkey
+    tap.eq(plain.hex(), v["wrap_plain"], "entries.txt: wrap_plain is "
+           "context || dialogue id || key")
+    wo = accept_payload(w.body)
+    tap.eq((wo["key_id"], [(x["to"], x["box"]) for x in wo["wraps"]]),
+           (v["key_id"], [(pk[h].hex(), v["box_" + h]) for h in heads]),
+           "entries.txt: the key wrap carries key_id and one box per head")
+    for i, h in enumerate(heads):
+        box = b64decode_strict(v["box_" + h])
+        tap.eq(open_box(box, seed[h], did), dkey,
+               "entries.txt: box_%s opens with its seed to the dialogue key"
+               % h)
+        other = heads[1 - i]
+        tap.check("entries.txt: box_%s does not open for %s" % (h, other),
+                  expect_reject, open_box, box, seed[other], did)
+        tap.check("entries.txt: box_%s refuses another dialogue id" % h,
+                  expect_reject, open_box, box, seed[h], bytes(32))
+        missed = []
+        for j in range(len(box)):
+            bad = bytearray(box)
+            bad[j] ^= 0x01
+            try:
+                open_box(bytes(bad), seed[h], did)
+                missed.append(j)
+            except Reject:
+                pass
+        tap.result(not missed, "entries.txt: every single-byte change of "
+                   "box_%s is refused" % h, "opened at %r" % missed)
+
+    # Rebuild every entry from its inputs: the same bytes.
+    gp, wp = v["genesis_payload"].encode(), v["wrap_payload"].encode()
+    rebuilt = {
+        "genesis": build_entry(K["genesis"], seed["ru_head"], ZERO32, 0, 1, t0,
+                               ZERO32, [], gp),
+        "wrap": build_entry(K["key-wrap"], seed["ru_head"], did, 1, 2, t0,
+                            g.hash, [], wp),
+        "note_ru": build_entry(K["note"], seed["ru_head"], did, 2, 3,
+                               int(v["note_ru_time_ms"]), w.hash, [],
+                               v["note_ru_payload"].encode(), dkey,
+                               unhex(v["note_ru_nonce"])),
+        "note_us": build_entry(K["note"], seed["us_head"], did, 0, 4,
+                               int(v["note_us_time_ms"]), ZERO32,
+                               [(pk["ru_head"], 2, nr.hash)],
+                               v["note_us_payload"].encode(), dkey,
+                               unhex(v["note_us_nonce"])),
+    }
+    for tag, b in rebuilt.items():
+        tap.eq(b.hex(), v[tag], "entries.txt: encoding, encrypting and "
+               "signing %s from its inputs gives its bytes" % tag)
+
+    # The rules of section 7 over the four entries.
+    blobs = [unhex(v[t]) for t in ("genesis", "wrap", "note_ru", "note_us")]
+
+    def whole():
+        members, _, n = verify_record(blobs, did, dkey)
+        need(n == 2, "test", "decrypted %d, not 2" % n)
+        need(sorted(members) == sorted(pk.values()), "test", "members")
+        return True
+    tap.check("entries.txt: the four entries pass every rule of section 7, "
+              "with the key", whole)
+    tap.check("entries.txt: and without the key", verify_record, blobs, did)
+    order = sorted(es.values(), key=lambda e: (e.clock, e.author))
+    tap.eq([e.hash for e in order], [g.hash, w.hash, nr.hash, nu.hash],
+           "entries.txt: merged order is genesis, wrap, note_ru, note_us")
+    return dict(seed=seed, pk=pk, dkey=dkey, did=did, es=es, blobs=blobs,
+                t0=t0)
+
+
+def rejected_by(blobs, did, key):
+    try:
+        verify_record(blobs, did, key)
+    except Reject as exc:
+        return exc.rule
+    return None
+
+
+def negative_checks(tap, ctx):
+    """The verifier must not pass vacuously."""
+    blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
+    tags = ("genesis", "wrap", "note_ru", "note_us")
+    for i, tag in enumerate(tags):
+        missed, rules = [], {}
+        for j in range(len(blobs[i])):
+            b = bytearray(blobs[i])
+            b[j] ^= 0x01
+            trial = list(blobs)
+            trial[i] = bytes(b)
+            rule = rejected_by(trial, did, dkey)
+            if rule is None:
+                missed.append(j)
+            else:
+                rules[rule] = rules.get(rule, 0) + 1
+        tap.result(not missed, "negative: every single-byte change of %s "
+                   "(%d bytes) is rejected" % (tag, len(blobs[i])),
+                   "accepted with byte %r changed" % missed)
+        tap.diag("  %s: rejected by %s" % (tag, ", ".join(
+            "%s %d" % kv for kv in sorted(rules.items()))))
+
+    # Forgeries, re-signed by the right key, each breaking one rule.
+    s_ru, s_us = ctx["seed"]["ru_head"], ctx["seed"]["us_head"]
+    pk = ctx["pk"]
+    es = ctx["es"]
+    nr, w = es["note_ru"], es["wrap"]
+    t0 = ctx["t0"]
+    nu_payload = accept_payload(xchacha_open(
+        dkey, es["note_us"].body[:24], es["note_us"].body[24:],
+        es["note_us"].header))
+    note = canonical(nu_payload)
+    nonce = b"\x25" * 24
+    ref = [(pk["ru_head"], 2, nr.hash)]
+
+    def us_note(clock=4, refs=None, payload=note, seed=s_us, seq=0,
+                prev=ZERO32, kind=K["note"], dialogue=None):
+        return build_entry(kind, seed, dialogue or did, seq, clock, t0, prev,
+                           ref if refs is None else refs, payload, dkey,
+                           nonce)
+
+    def with_us(b):
+        return blobs[:3] + [b]
+
+    stranger = bytes(range(0x40, 0x60))
+    tampered_ct = bytearray(blobs[3])
+    tampered_ct[-64 - 1] ^= 0x01
+    tampered_time = bytearray(blobs[3])
+    tampered_time[95] ^= 0x01
+    forged_sig = ed25519_sign(s_us, SIG_CTX + blobs[2][:-64])
+    cases = [
+        ("a note signed by another key", "signature",
+         blobs[:2] + [blobs[2][:-64] + forged_sig, blobs[3]]),
+        ("clock equal to the referenced entry's", "clock",
+         with_us(us_note(clock=3))),
+        ("a reference with a wrong hash", "ref",
+         with_us(us_note(refs=[(pk["ru_head"], 2, bytes(32))]))),
+        ("a reference with a wrong seq", "ref",
+         with_us(us_note(refs=[(pk["ru_head"], 1, nr.hash)]))),
+        ("ciphertext changed, re-signed", "decrypt",
+         with_us(resign(bytes(tampered_ct), s_us))),
+        ("time changed, re-signed, not re-encrypted (header is the AD)",
+         "decrypt", with_us(resign(bytes(tampered_time), s_us))),
+        ("a note by a key that is not a member", "member",
+         with_us(us_note(seed=stranger))),
+        ("a note of another dialogue", "dialogue",
+         with_us(us_note(dialogue=b"\x01" * 32))),
+        ("a note whose payload does not fit (no meeting)", "payload",
+         with_us(us_note(payload=b'{"text":[{"body":"x","lang":"en",'
+                                 b'"role":"authentic"}],"v":1}'))),
+        ("a payload with a key twice", "payload",
+         with_us(us_note(payload=b'{"meeting":1,"meeting":1,"text":[{"body"'
+                                 b':"x","lang":"en","role":"authentic"}],'
+                                 b'"v":1}'))),
+        ('a payload with "v": 1.0', "payload",
+         with_us(us_note(payload=note.replace(b'"v":1', b'"v":1.0')))),
+        ("ru-head's note with the clock of its prev", "clock",
+         blobs[:2] + [build_entry(K["note"], s_ru, did, 2, 2, t0, w.hash, [],
+                                  canonical(nu_payload), dkey, nonce),
+                      blobs[3]]),
+        ("ru-head's note with a wrong prev", "chain",
+         blobs[:2] + [build_entry(K["note"], s_ru, did, 2, 3, t0, b"\1" * 32,
+                                  [], canonical(nu_payload), dkey, nonce),
+                      blobs[3]]),
+        ("a gap in a feed (wrap missing)", "chain",
+         [blobs[0], blobs[2], blobs[3]]),
+        ("a fork: two entries for ru-head's seq 2", "chain",
+         blobs + [build_entry(K["note"], s_ru, did, 2, 3, t0 + 1, w.hash, [],
+                              canonical(nu_payload), dkey, nonce)]),
+    ]
+    # Membership: us-head adds a delegate of its own party at clock 5.
+    dseed = bytes(range(0x60, 0x80))
+    dpk = ed25519_pk(dseed)
+    nu_hash = es["note_us"].hash
+
+    def add(party="US", role="delegate"):
+        p = canonical({"key": dpk.hex(), "name": "us-expert", "party": party,
+                       "role": role, "v": 1})
+        return build_entry(K["member-add"], s_us, did, 1, 5, t0, nu_hash, [],
+                           p)
+
+    def by_delegate(clock, kind=K["note"], payload=note):
+        if is_content(kind):
+            return build_entry(kind, dseed, did, 0, clock, t0, ZERO32, [],
+                               payload, dkey, nonce)
+        return build_entry(kind, dseed, did, 0, clock, t0, ZERO32, [],
+                           payload)
+    wrap_payload = canonical({"key_id": key_id(dkey).hex(), "v": 1,
+                              "wraps": [{"box": "AAAA", "to": dpk.hex()}]})
+    cases += [
+        ("a head adding a member of another party", "member-add",
+         blobs + [add(party="RU")]),
+        ("a head adding a second head", "payload", blobs + [add(role="head")]),
+        ("a new delegate writing at the clock it was added", "member",
+         blobs + [add(), by_delegate(5)]),
+        ("a new delegate writing a key wrap", "member",
+         blobs + [add(), by_delegate(6, K["key-wrap"], wrap_payload)]),
+    ]
+    for desc, rule, trial in cases:
+        got = rejected_by(trial, did, dkey)
+        tap.eq(got, rule, "forgery: %s is rejected (%s)" % (desc, rule))
+    # ... and the positive control: what the rules allow passes.
+    tap.check("forgery control: the delegate's note at clock 6 passes",
+              verify_record, blobs + [add(), by_delegate(6)], did, dkey)
+
+
+def main(argv):
+    here = os.path.dirname(os.path.abspath(__file__))
+    vdir = argv[1] if len(argv) > 1 else os.path.join(here, "..", "vectors")
+    tap = Tap()
+    tap.diag("independent verifier of %s (docs/FORMAT.md)" % vdir)
+    tap.check("self-check of the primitives", self_checks, tap)
+    files = {}
+    for f in ("keys.txt", "keystore.txt", "entries.txt"):
+        files[f] = None
+        tap.check("%s reads as name = value lines" % f,
+                  lambda f=f: files.__setitem__(
+                      f, read_vectors(os.path.join(vdir, f))))
+    if files["keys.txt"] is not None:
+        tap.check("keys.txt checks ran", check_keys, tap, files["keys.txt"])
+    if files["keystore.txt"] is not None:
+        tap.check("keystore.txt checks ran", check_keystore, tap,
+                  files["keystore.txt"])
+    if files["entries.txt"] is not None:
+        ctx = {}
+        tap.check("entries.txt checks ran",
+                  lambda: ctx.update(check_entries(tap, files["entries.txt"])))
+        if ctx:
+            tap.check("negative checks ran", negative_checks, tap, ctx)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,773 @@
+/*
+ * test_vectors.c: tests/vectors/entries.txt, computed by the library.
+ *
+ *   test_vectors --print   print entries.txt as the library computes it
+ *   test_vectors           check that the library reproduces, byte for
+ *                          byte, every value in entries.txt, and that the
+ *                          entries parse, verify, decrypt and obey the
+ *                          record's rules
+ *
+ * The inputs are fixed (two heads' seeds, a time, the dialogue key and
+ * the nonces), so every value is deterministic except the two sealed
+ * boxes of the key wrap: crypto_box_seal() draws an ephemeral key.  So
+ * the boxes are read from the existing entries.txt (in $DETENTE_VECTORS),
+ * and --print keeps them when they still open; only when they do not (the
+ * genesis, and so the dialogue id, changed) are new ones sealed.  Since
+ * --print reads the old file, write to a temporary file and move it:
+ *   DETENTE_VECTORS=tests/vectors tests/unit/test_vectors --print \
+ *       >/tmp/entries.txt && mv /tmp/entries.txt tests/vectors/entries.txt
+ * docs/FORMAT.md ("Test vectors") describes the file.
+ */
+#include "test_util.h"
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "../../crypto/err.h"
+#include "../../crypto/keys.h"
+#include "../../crypto/wrap.h"
+#include "../../storage/entry.h"
+#include "../../storage/payload.h"
+#include "../../storage/record.h"
+#include "../../storage/store.h"
+
+#define VEC_FILE "entries.txt"
+#define TIME_MS 1767225600000ULL
+#define TITLE "Российско-американский экспертный диалог по МИБ"
+#define NOTE_RU_RU "Стороны обсудили восстановление каналов связи между " \
+	"центрами по уменьшению ядерной опасности."
+#define NOTE_RU_EN "The sides discussed restoring the communication " \
+	"channels between the Nuclear Risk Reduction Centers."
+#define NOTE_US_EN "The U.S. side will table a draft agreement on " \
+	"preventing incidents in the information space."
+#define NOTE_US_RU "Американская сторона внесёт проект соглашения о " \
+	"предотвращении инцидентов в информационном пространстве."
+#define BOX_B64_LEN \
+	sodium_base64_ENCODED_LEN(WRAP_BOX_BYTES, \
+	    sodium_base64_VARIANT_ORIGINAL)
+
+enum { RU, US, NHEADS };
+static const char *const head_name[NHEADS] = { "ru-head", "us-head" };
+static const char *const head_party[NHEADS] = { "RU", "US" };
+static const char *const head_tag[NHEADS] = { "ru_head", "us_head" };
+
+/* --- the computed vector file: comments and "name = value" lines ------- */
+
+#define VS_MAX 96
+
+typedef struct vline {
+	char *name; /* NULL: a comment line (value is its text) */
+	char *value;
+} vline;
+
+typedef struct vset {
+	size_t n;
+	vline v[VS_MAX];
+} vset;
+
+static void
+vs_add(vset *vs, const char *name, char *value)
+{
+	if (vs->n == VS_MAX || value == NULL) {
+		fprintf(stderr, "test_vectors: out of room or memory\n");
+		abort();
+	}
+	vs->v[vs->n].name = name != NULL ? strdup(name) : NULL;
+	vs->v[vs->n].value = value;
+	vs->n++;
+}
+
+static void
+vs_comment(vset *vs, const char *text)
+{
+	vs_add(vs, NULL, strdup(text));
+}
+
+static void
+vs_str(vset *vs, const char *name, const char *value)
+{
+	vs_add(vs, name, strdup(value));
+}
+
+static void
+vs_hex(vset *vs, const char *name, const unsigned char *b, size_t n)
+{
+	char *h = malloc(2 * n + 1);
+
+	if (h != NULL)
+		key_hex(h, b, n);
+	vs_add(vs, name, h);
+}
+
+static void
+vs_u64(vset *vs, const char *name, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+	vs_str(vs, name, buf);
+}
+
+static void
+vs_free(vset *vs)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++) {
+		free(vs->v[i].name);
+		free(vs->v[i].value);
+	}
+	vs->n = 0;
+}
+
+/* --- what the library writes ------------------------------------------- */
+
+/* The fixed inputs, and what compute() derives from them. */
+typedef struct world {
+	key_identity *head[NHEADS];
+	unsigned char dkey[WRAP_KEY_BYTES];
+	unsigned char id[ENTRY_HASH_BYTES];
+	unsigned char *genesis, *wrap, *note_ru, *note_us;
+	size_t genesis_len, wrap_len, note_ru_len, note_us_len;
+	unsigned char box[NHEADS][WRAP_BOX_BYTES];
+} world;
+
+static void
+world_free(world *w)
+{
+	int i;
+
+	for (i = 0; i < NHEADS; i++)
+		key_identity_free(w->head[i]);
+	free(w->genesis);
+	free(w->wrap);
+	free(w->note_ru);
+	free(w->note_us);
+	memset(w, 0, sizeof *w);
+}
+
+static int
+die(const char *what)
+{
+	fprintf(stderr, "test_vectors: %s\n", what);
+	return -1;
+}
+
+/* The genesis payload exactly as record.c's genesis_payload() builds it. */
+static char *
+genesis_payload(world *w)
+{
+	json_t *o, *parties, *members;
+	char hex[2 * KEY_PK_BYTES + 1], *s = NULL;
+	int i;
+
+	parties = json_array();
+	members = json_array();
+	o = json_pack("{s:i,s:s,s:o,s:o}", "v", PAYLOAD_VERSION, "title",
+	    TITLE, "parties", parties, "members", members);
+	if (o == NULL)
+		return NULL;
+	for (i = 0; i < NHEADS; i++) {
+		key_hex(hex, w->head[i]->pk, KEY_PK_BYTES);
+		json_array_append_new(parties, json_string(head_party[i]));
+		json_array_append_new(members, json_pack("{s:s,s:s,s:s,s:s}",
+		    "key", hex, "name", head_name[i], "party", head_party[i],
+		    "role", "head"));
+	}
+	if (payload_check(ENTRY_K_GENESIS, o) == 0)
+		s = payload_dump(o);
+	json_decref(o);
+	return s;
+}
+
+/* The key-wrap payload as record.c's wrap_payload() builds it. */
+static char *
+wrap_payload(const world *w)
+{
+	unsigned char kid[WRAP_KEYID_BYTES];
+	char hex[2 * KEY_PK_BYTES + 1], kidhex[2 * WRAP_KEYID_BYTES + 1];
+	char b64[BOX_B64_LEN];
+	json_t *o, *wraps = json_array();
+	char *s = NULL;
+	int i;
+
+	wrap_key_id(kid, w->dkey);
+	key_hex(kidhex, kid, sizeof kid);
+	o = json_pack("{s:i,s:s,s:o}", "v", PAYLOAD_VERSION, "key_id", kidhex,
+	    "wraps", wraps);
+	if (o == NULL)
+		return NULL;
+	for (i = 0; i < NHEADS; i++) {
+		key_hex(hex, w->head[i]->pk, KEY_PK_BYTES);
+		sodium_bin2base64(b64, sizeof b64, w->box[i], WRAP_BOX_BYTES,
+		    sodium_base64_VARIANT_ORIGINAL);
+		json_array_append_new(wraps, json_pack("{s:s,s:s}", "to", hex,
+		    "box", b64));
+	}
+	if (payload_check(ENTRY_K_KEY_WRAP, o) == 0)
+		s = payload_dump(o);
+	json_decref(o);
+	return s;
+}
+
+/* A note in two languages: the first authentic, the second a translation. */
+static char *
+note_payload(const char *lang1, const char *body1, const char *lang2,
+    const char *body2)
+{
+	json_t *o;
+	char *s = NULL;
+
+	o = json_pack("{s:i,s:i,s:[{s:s,s:s,s:s},{s:s,s:s,s:s}]}",
+	    "v", PAYLOAD_VERSION, "meeting", 1, "text",
+	    "lang", lang1, "role", "authentic", "body", body1,
+	    "lang", lang2, "role", "translation", "body", body2);
+	if (o == NULL)
+		return NULL;
+	if (payload_check(ENTRY_K_NOTE, o) == 0)
+		s = payload_dump(o);
+	json_decref(o);
+	return s;
+}
+
+/* A box read from the old vector file, if it still opens for head i. */
+static int
+old_box(world *w, int i)
+{
+	char name[32], *b64;
+	unsigned char *key = NULL;
+	size_t len = 0;
+	int ok = 0;
+
+	snprintf(name, sizeof name, "box_%s", head_tag[i]);
+	if ((b64 = tu_vector(VEC_FILE, name)) == NULL)
+		return 0;
+	if (sodium_base642bin(w->box[i], WRAP_BOX_BYTES, b64, strlen(b64),
+	    NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
+	    len == WRAP_BOX_BYTES &&
+	    wrap_open(&key, w->box[i], w->id, w->head[i]) == 0 &&
+	    sodium_memcmp(key, w->dkey, WRAP_KEY_BYTES) == 0)
+		ok = 1;
+	wrap_key_free(key);
+	free(b64);
+	return ok;
+}
+
+/* Build one entry; the hash goes to hash, the bytes to *out. */
+static int
+build(unsigned char **out, size_t *len, unsigned char hash[ENTRY_HASH_BYTES],
+    const entry_draft *d, const key_identity *id)
+{
+	if (entry_build(out, len, d, id) != 0)
+		return die("entry_build failed");
+	entry_hash(hash, *out, *len);
+	return 0;
+}
+
+/* The parts of an entry a step-by-step implementation wants to see. */
+static void
+vs_entry(vset *vs, const char *tag, const unsigned char *b, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	char name[64];
+	entry e;
+
+	if (entry_parse(&e, b, len) != 0) {
+		fprintf(stderr, "test_vectors: %s does not parse\n", tag);
+		abort();
+	}
+	if (entry_kind_is_content(e.kind)) {
+		snprintf(name, sizeof name, "%s_ad", tag);
+		vs_hex(vs, name, b, e.header_len);
+	}
+	vs_hex(vs, tag, b, len);
+	snprintf(name, sizeof name, "%s_sig", tag);
+	vs_hex(vs, name, e.sig, KEY_SIG_BYTES);
+	snprintf(name, sizeof name, "%s_hash", tag);
+	vs_hex(vs, name, hash, ENTRY_HASH_BYTES);
+}
+
+/*
+ * compute() - every value of entries.txt, in file order.  The boxes come
+ * from the old file when they open, else from wrap_seal() (fresh ones
+ * only with allow_new: in check mode a missing box is a failure).
+ */
+static int
+compute(vset *vs, world *w, int allow_new)
+{
+	unsigned char seed[KEY_SEED_BYTES], x[32], xsk[64];
+	unsigned char nonce_ru[ENTRY_NONCE_BYTES], nonce_us[ENTRY_NONCE_BYTES];
+	unsigned char h_wrap[ENTRY_HASH_BYTES], h_ru[ENTRY_HASH_BYTES];
+	unsigned char h_us[ENTRY_HASH_BYTES], kid[WRAP_KEYID_BYTES];
+	unsigned char plain[WRAP_PLAIN_BYTES];
+	char name[64], b64[BOX_B64_LEN];
+	char *gp = NULL, *wp = NULL, *np_ru = NULL, *np_us = NULL;
+	entry_draft d;
+	entry_ref ref;
+	int i, rc = -1;
+
+	memset(w, 0, sizeof *w);
+	vs_comment(vs, "# detente entries (docs/FORMAT.md, \"Test vectors\"), "
+	    "checked by tests/unit/test_vectors.c");
+	vs_comment(vs, "# and by the independent verifier "
+	    "tests/tools/indep_verify.py.");
+	vs_comment(vs, "# Generated by `test_vectors --print` (see its header "
+	    "comment); do not edit by hand.");
+	vs_comment(vs, "# Binary values are lower-case hex; base64 is the "
+	    "standard alphabet with padding;");
+	vs_comment(vs, "# text values (JSON payloads, UTF-8) run to the end "
+	    "of the line.");
+	vs_comment(vs, "# The boxes are random (crypto_box_seal), so they are "
+	    "kept, not recomputed.");
+	vs_comment(vs, "");
+	vs_comment(vs, "# --- inputs: the two heads of delegation, the time, "
+	    "the dialogue key");
+	for (i = 0; i < NHEADS; i++) {
+		size_t k;
+
+		for (k = 0; k < KEY_SEED_BYTES; k++)
+			seed[k] = (unsigned char)(0x20 * i + k);
+		if (key_identity_from_seed(&w->head[i], head_name[i],
+		    seed) != 0)
+			goto out;
+		snprintf(name, sizeof name, "name_%s", head_tag[i]);
+		vs_str(vs, name, head_name[i]);
+		snprintf(name, sizeof name, "party_%s", head_tag[i]);
+		vs_str(vs, name, head_party[i]);
+		snprintf(name, sizeof name, "seed_%s", head_tag[i]);
+		vs_hex(vs, name, seed, sizeof seed);
+		snprintf(name, sizeof name, "pk_%s", head_tag[i]);
+		vs_hex(vs, name, w->head[i]->pk, KEY_PK_BYTES);
+		if (crypto_sign_ed25519_pk_to_curve25519(x,
+		    w->head[i]->pk) != 0 ||
+		    crypto_sign_ed25519_sk_to_curve25519(xsk,
+		    w->head[i]->sk) != 0)
+			goto out;
+		snprintf(name, sizeof name, "x25519_pk_%s", head_tag[i]);
+		vs_hex(vs, name, x, sizeof x);
+		snprintf(name, sizeof name, "x25519_sk_%s", head_tag[i]);
+		vs_hex(vs, name, xsk, 32);
+		sodium_memzero(xsk, sizeof xsk);
+	}
+	vs_u64(vs, "time_ms", TIME_MS);
+	memset(w->dkey, 0x42, sizeof w->dkey);
+	vs_hex(vs, "dialogue_key", w->dkey, sizeof w->dkey);
+	wrap_key_id(kid, w->dkey);
+	vs_hex(vs, "key_id", kid, sizeof kid);
+
+	/* Genesis: ru-head's seq 0, clock 1 (as record_create() writes it). */
+	vs_comment(vs, "");
+	vs_comment(vs, "# --- genesis: kind 0x01, by ru-head, seq 0, clock 1, "
+	    "time time_ms; its hash is the dialogue id");
+	if ((gp = genesis_payload(w)) == NULL) {
+		rc = die("genesis payload");
+		goto out;
+	}
+	vs_str(vs, "genesis_payload", gp);
+	memset(&d, 0, sizeof d);
+	d.kind = ENTRY_K_GENESIS;
+	d.clock = 1;
+	d.time_ms = TIME_MS;
+	d.payload = (const unsigned char *)gp;
+	d.payload_len = strlen(gp);
+	if (build(&w->genesis, &w->genesis_len, w->id, &d, w->head[RU]) != 0)
+		goto out;
+	vs_entry(vs, "genesis", w->genesis, w->genesis_len, w->id);
+	vs_hex(vs, "dialogue_id", w->id, sizeof w->id);
+
+	/* Key wrap: ru-head's seq 1, clock 2, a box for each head. */
+	vs_comment(vs, "");
+	vs_comment(vs, "# --- key wrap: kind 0x04, by ru-head, seq 1, clock 2, "
+	    "time time_ms, no references");
+	memcpy(plain, WRAP_CTX, WRAP_CTX_BYTES);
+	memcpy(plain + WRAP_CTX_BYTES, w->id, sizeof w->id);
+	memcpy(plain + WRAP_CTX_BYTES + sizeof w->id, w->dkey, WRAP_KEY_BYTES);
+	vs_hex(vs, "wrap_plain", plain, sizeof plain);
+	sodium_memzero(plain, sizeof plain);
+	for (i = 0; i < NHEADS; i++) {
+		if (!old_box(w, i)) {
+			if (!allow_new) {
+				rc = die("a box in entries.txt does not open");
+				goto out;
+			}
+			if (wrap_seal(w->box[i], w->id, w->head[i]->pk,
+			    w->dkey) != 0)
+				goto out;
+		}
+		snprintf(name, sizeof name, "box_%s", head_tag[i]);
+		sodium_bin2base64(b64, sizeof b64, w->box[i], WRAP_BOX_BYTES,
+		    sodium_base64_VARIANT_ORIGINAL);
+		vs_str(vs, name, b64);
+	}
+	if ((wp = wrap_payload(w)) == NULL) {
+		rc = die("key wrap payload");
+		goto out;
+	}
+	vs_str(vs, "wrap_payload", wp);
+	memset(&d, 0, sizeof d);
+	d.kind = ENTRY_K_KEY_WRAP;
+	d.dialogue = w->id;
+	d.seq = 1;
+	d.clock = 2;
+	d.time_ms = TIME_MS;
+	d.prev = w->id;
+	d.payload = (const unsigned char *)wp;
+	d.payload_len = strlen(wp);
+	if (build(&w->wrap, &w->wrap_len, h_wrap, &d, w->head[RU]) != 0)
+		goto out;
+	vs_entry(vs, "wrap", w->wrap, w->wrap_len, h_wrap);
+
+	/* A note by ru-head: seq 2, clock 3; us-head has no feed yet. */
+	vs_comment(vs, "");
+	vs_comment(vs, "# --- note: kind 0x25, by ru-head, seq 2, clock 3, "
+	    "no references");
+	memset(nonce_ru, 0x24, sizeof nonce_ru);
+	if ((np_ru = note_payload("ru", NOTE_RU_RU, "en", NOTE_RU_EN)) ==
+	    NULL) {
+		rc = die("note payload");
+		goto out;
+	}
+	vs_u64(vs, "note_ru_time_ms", TIME_MS + 60000);
+	vs_hex(vs, "note_ru_nonce", nonce_ru, sizeof nonce_ru);
+	vs_str(vs, "note_ru_payload", np_ru);
+	memset(&d, 0, sizeof d);
+	d.kind = ENTRY_K_NOTE;
+	d.dialogue = w->id;
+	d.seq = 2;
+	d.clock = 3;
+	d.time_ms = TIME_MS + 60000;
+	d.prev = h_wrap;
+	d.payload = (const unsigned char *)np_ru;
+	d.payload_len = strlen(np_ru);
+	d.key = w->dkey;
+	d.nonce = nonce_ru;
+	if (build(&w->note_ru, &w->note_ru_len, h_ru, &d, w->head[RU]) != 0)
+		goto out;
+	vs_entry(vs, "note_ru", w->note_ru, w->note_ru_len, h_ru);
+
+	/* A note by us-head: its seq 0, clock 4, referring to ru-head's 2. */
+	vs_comment(vs, "");
+	vs_comment(vs, "# --- note: kind 0x25, by us-head, seq 0, clock 4, "
+	    "one reference: (ru-head, 2, note_ru_hash)");
+	memset(nonce_us, 0x25, sizeof nonce_us);
+	if ((np_us = note_payload("en", NOTE_US_EN, "ru", NOTE_US_RU)) ==
+	    NULL) {
+		rc = die("note payload");
+		goto out;
+	}
+	vs_u64(vs, "note_us_time_ms", TIME_MS + 120000);
+	vs_hex(vs, "note_us_nonce", nonce_us, sizeof nonce_us);
+	vs_str(vs, "note_us_payload", np_us);
+	memcpy(ref.author, w->head[RU]->pk, KEY_PK_BYTES);
+	ref.seq = 2;
+	memcpy(ref.hash, h_ru, ENTRY_HASH_BYTES);
+	memset(&d, 0, sizeof d);
+	d.kind = ENTRY_K_NOTE;
+	d.dialogue = w->id;
+	d.seq = 0;
+	d.clock = 4;
+	d.time_ms = TIME_MS + 120000;
+	d.refs = &ref;
+	d.nrefs = 1;
+	d.payload = (const unsigned char *)np_us;
+	d.payload_len = strlen(np_us);
+	d.key = w->dkey;
+	d.nonce = nonce_us;
+	if (build(&w->note_us, &w->note_us_len, h_us, &d, w->head[US]) != 0)
+		goto out;
+	vs_entry(vs, "note_us", w->note_us, w->note_us_len, h_us);
+	rc = 0;
+out:
+	free(gp);
+	free(wp);
+	free(np_ru);
+	free(np_us);
+	return rc;
+}
+
+static int
+print_vectors(void)
+{
+	vset vs;
+	world w;
+	size_t i;
+	int rc;
+
+	memset(&vs, 0, sizeof vs);
+	if ((rc = compute(&vs, &w, 1)) == 0)
+		for (i = 0; i < vs.n; i++) {
+			if (vs.v[i].name == NULL)
+				printf("%s\n", vs.v[i].value);
+			else
+				printf("%s = %s\n", vs.v[i].name,
+				    vs.v[i].value);
+		}
+	world_free(&w);
+	vs_free(&vs);
+	return rc == 0 && fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* --- checks ------------------------------------------------------------- */
+
+static vset computed;
+static world W;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	memset(&computed, 0, sizeof computed);
+	return compute(&computed, &W, 0);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	world_free(&W);
+	vs_free(&computed);
+	return 0;
+}
+
+/* Every name = value the library computes is in the file, byte for byte. */
+static void
+test_values(void **state)
+{
+	size_t i, n = 0;
+	char *want;
+
+	(void)state;
+	for (i = 0; i < computed.n; i++) {
+		if (computed.v[i].name == NULL)
+			continue;
+		want = tu_vector(VEC_FILE, computed.v[i].name);
+		if (want == NULL)
+			fail_msg("%s: %s is missing", VEC_FILE,
+			    computed.v[i].name);
+		if (strcmp(want, computed.v[i].value) != 0)
+			fail_msg("%s: %s differs:\n  file: %s\n  library: %s",
+			    VEC_FILE, computed.v[i].name, want,
+			    computed.v[i].value);
+		free(want);
+		n++;
+	}
+	assert_true(n > 40);
+}
+
+/* The vector bytes from the file itself (not the recomputed ones). */
+static unsigned char *
+file_bytes(const char *name, size_t *len)
+{
+	char *hex = tu_vector(VEC_FILE, name);
+	unsigned char *b;
+
+	assert_non_null(hex);
+	*len = strlen(hex) / 2;
+	b = malloc(*len ? *len : 1);
+	assert_non_null(b);
+	assert_int_equal(key_unhex(b, *len, hex), 0);
+	free(hex);
+	return b;
+}
+
+/* Parse, verify and open one entry of the file; compare the payload. */
+static void
+check_entry_bytes(const char *tag, unsigned kind, const key_identity *author,
+    uint64_t seq, uint64_t clock)
+{
+	char name[64], *want;
+	unsigned char *b, *plain = NULL;
+	size_t len, plen = 0, i;
+	json_t *o;
+	entry e;
+
+	b = file_bytes(tag, &len);
+	assert_int_equal(entry_parse(&e, b, len), 0);
+	assert_int_equal(e.kind, kind);
+	assert_memory_equal(e.author, author->pk, KEY_PK_BYTES);
+	assert_int_equal(e.seq, seq);
+	assert_int_equal(e.clock, clock);
+	assert_int_equal(entry_verify_sig(&e), 0);
+	assert_int_equal(entry_open(&plain, &plen, &e,
+	    entry_kind_is_content(kind) ? W.dkey : NULL), 0);
+	snprintf(name, sizeof name, "%s_payload", tag);
+	assert_non_null(want = tu_vector(VEC_FILE, name));
+	assert_int_equal(plen, strlen(want));
+	assert_memory_equal(plain, want, plen);
+	assert_non_null(o = payload_parse(plain, plen));
+	assert_int_equal(payload_check(kind, o), 0);
+	json_decref(o);
+	entry_plain_free(plain, plen);
+	free(want);
+
+	/* Every single flipped byte breaks the framing or the signature. */
+	for (i = 0; i < len; i++) {
+		entry f;
+
+		b[i] ^= 0x01;
+		assert_true(entry_parse(&f, b, len) != 0 ||
+		    entry_verify_sig(&f) != 0);
+		b[i] ^= 0x01;
+	}
+	free(b);
+}
+
+static void
+test_entries(void **state)
+{
+	(void)state;
+	check_entry_bytes("genesis", ENTRY_K_GENESIS, W.head[RU], 0, 1);
+	check_entry_bytes("wrap", ENTRY_K_KEY_WRAP, W.head[RU], 1, 2);
+	check_entry_bytes("note_ru", ENTRY_K_NOTE, W.head[RU], 2, 3);
+	check_entry_bytes("note_us", ENTRY_K_NOTE, W.head[US], 0, 4);
+}
+
+/* Each head's box in the file opens, with its seed, to the dialogue key. */
+static void
+test_boxes(void **state)
+{
+	unsigned char box[WRAP_BOX_BYTES], *key = NULL;
+	char name[32], *b64;
+	size_t len = 0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < NHEADS; i++) {
+		snprintf(name, sizeof name, "box_%s", head_tag[i]);
+		assert_non_null(b64 = tu_vector(VEC_FILE, name));
+		assert_int_equal(sodium_base642bin(box, sizeof box, b64,
+		    strlen(b64), NULL, &len, NULL,
+		    sodium_base64_VARIANT_ORIGINAL), 0);
+		assert_int_equal(len, WRAP_BOX_BYTES);
+		assert_int_equal(wrap_open(&key, box, W.id, W.head[i]), 0);
+		assert_memory_equal(key, W.dkey, WRAP_KEY_BYTES);
+		wrap_key_free(key);
+		key = NULL;
+		/* the other head cannot open it */
+		assert_int_equal(wrap_open(&key, box, W.id, W.head[1 - i]),
+		    DT_EDECRYPT);
+		free(b64);
+	}
+}
+
+struct order_walk {
+	int n;
+	unsigned char hash[4][ENTRY_HASH_BYTES];
+};
+
+static int
+order_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct order_walk *ow = ctx;
+
+	(void)bytes;
+	(void)len;
+	if (ow->n == 4)
+		return -1;
+	memcpy(ow->hash[ow->n++], hash, ENTRY_HASH_BYTES);
+	return 0;
+}
+
+/*
+ * The four entries, stored as they are, make a record that verifies
+ * under every rule of record.c, with and without the key; either head
+ * unlocks it; the merged order is genesis, wrap, note_ru, note_us.
+ */
+static void
+test_record(void **state)
+{
+	static const char *const tags[4] = { "genesis", "wrap", "note_ru",
+		"note_us" };
+	unsigned char *b[4];
+	size_t len[4];
+	unsigned char h[ENTRY_HASH_BYTES];
+	char *dir = tu_tmpdir(), *want;
+	struct order_walk ow;
+	record_stats st;
+	record_failure f;
+	store *s = NULL;
+	store_txn *t = NULL;
+	record *r = NULL;
+	entry e;
+	int i;
+
+	(void)state;
+	assert_int_equal(store_open(&s, dir, 1), 0);
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_set_dialogue(t, W.id), 0);
+	for (i = 0; i < 4; i++) {
+		char name[32];
+
+		b[i] = file_bytes(tags[i], &len[i]);
+		assert_int_equal(entry_parse(&e, b[i], len[i]), 0);
+		entry_hash(h, b[i], len[i]);
+		snprintf(name, sizeof name, "%s_hash", tags[i]);
+		assert_non_null(want = tu_vector(VEC_FILE, name));
+		{
+			char hex[2 * ENTRY_HASH_BYTES + 1];
+
+			key_hex(hex, h, sizeof h);
+			assert_string_equal(hex, want);
+		}
+		free(want);
+		assert_int_equal(store_put(t, &e, h), 0);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+
+	for (i = 0; i < NHEADS; i++) {
+		assert_int_equal(record_open(&r, dir), 0);
+		assert_int_equal(record_last_failure(r)->code, 0);
+		assert_string_equal(record_title(r), TITLE);
+		assert_int_equal(record_nmembers(r), 2);
+		assert_memory_equal(record_id(r), W.id, ENTRY_HASH_BYTES);
+		assert_int_equal(record_verify(r, 0, &st, &f), 0);
+		assert_int_equal(st.entries, 4);
+		assert_int_equal(record_unlock(r, W.head[i]), 0);
+		assert_memory_equal(record_key(r), W.dkey, WRAP_KEY_BYTES);
+		assert_int_equal(record_verify(r, RECORD_VERIFY_KEY, &st, &f),
+		    0);
+		assert_int_equal(st.entries, 4);
+		assert_int_equal(st.feeds, 2);
+		assert_int_equal(st.content, 2);
+		assert_int_equal(st.decrypted, 2);
+		record_close(r);
+		r = NULL;
+	}
+
+	assert_int_equal(store_open(&s, dir, 0), 0);
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	memset(&ow, 0, sizeof ow);
+	assert_int_equal(store_scan(t, NULL, 0, order_cb, &ow), 0);
+	assert_int_equal(ow.n, 4);
+	for (i = 0; i < 4; i++) {
+		entry_hash(h, b[i], len[i]);
+		assert_memory_equal(ow.hash[i], h, ENTRY_HASH_BYTES);
+		free(b[i]);
+	}
+	store_txn_abort(t);
+	store_close(s);
+	tu_rmtree(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_entries),
+		cmocka_unit_test(test_boxes),
+		cmocka_unit_test(test_record),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	if (argc > 1 && strcmp(argv[1], "--print") == 0)
+		return print_vectors();
+	if (argc > 1) {
+		fprintf(stderr, "usage: test_vectors [--print]\n");
+		return 2;
+	}
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
