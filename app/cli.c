@@ -1,0 +1,206 @@
+/*
+ * cli.c: the one command table, dispatch, usage and error lines.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "../storage/record.h"
+#include "cli.h"
+#include "i18n.h"
+#include "passphrase.h"
+
+extern const struct cli_cmd cmd_ui;
+
+const struct cli_cmd *const cli_cmds[] = {
+	&cmd_id,
+	&cmd_dialogue,
+	&cmd_meeting,
+	&cmd_add,
+	&cmd_mark,
+	&cmd_endorse,
+	&cmd_correct,
+	&cmd_log,
+	&cmd_show,
+	&cmd_commitments,
+	&cmd_verify,
+	&cmd_demo,
+	&cmd_ui,
+	&cmd_help,
+	NULL
+};
+
+void
+cli_ctx_init(struct cli_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->out = stdout;
+	ctx->err = stderr;
+}
+
+void
+cli_ctx_done(struct cli_ctx *ctx)
+{
+	record_close(ctx->rec);
+	ctx->rec = NULL;
+	key_identity_free(ctx->id);
+	ctx->id = NULL;
+	passphrase_free(ctx->pass);
+	ctx->pass = NULL;
+	ctx->passlen = 0;
+	free(ctx->home);
+	ctx->home = NULL;
+}
+
+const struct cli_cmd *
+cli_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && cli_cmds[i] != NULL; i++)
+		if (strcmp(cli_cmds[i]->name, name) == 0)
+			return cli_cmds[i];
+	return NULL;
+}
+
+void
+cli_usage(FILE *f, const struct cli_cmd *cmd)
+{
+	fprintf(f, _("usage: detente [global options] %s %s\n"), cmd->name,
+	    _(cmd->usage));
+	fprintf(f, "%s\n", _(cmd->help));
+	if (cmd->details != NULL)
+		fprintf(f, "\n%s", _(cmd->details));
+}
+
+void
+cli_list(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; cli_cmds[i] != NULL; i++)
+		fprintf(f, "  %-12s %s\n", cli_cmds[i]->name,
+		    _(cli_cmds[i]->help));
+}
+
+int
+cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+	int i;
+
+	if (argc < 1 || argv[0] == NULL || argv[0][0] == '\0') {
+		cli_error(ctx, _("no command given"), NULL,
+		    _("run `detente help` for the list"));
+		return CLI_USAGE;
+	}
+	if ((cmd = cli_find(argv[0])) == NULL) {
+		cli_error(ctx, _("unknown command"), argv[0],
+		    _("run `detente help` for the list"));
+		return CLI_USAGE;
+	}
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			cli_usage(ctx->out, cmd);
+			return CLI_OK;
+		}
+	/* Every handler starts getopt afresh (GNU: optind 0 = reinit). */
+	optind = 0;
+	opterr = 0;
+	return cmd->run(ctx, argc, argv);
+}
+
+void
+cli_error(struct cli_ctx *ctx, const char *what, const char *object,
+    const char *todo)
+{
+	fputs("detente: ", ctx->err);
+	fputs(what, ctx->err);
+	if (object != NULL)
+		fprintf(ctx->err, ": %s", object);
+	if (todo != NULL)
+		fprintf(ctx->err, ": %s", todo);
+	fputc('\n', ctx->err);
+	fflush(ctx->err);
+}
+
+int
+cli_bad_usage(struct cli_ctx *ctx, const struct cli_cmd *cmd,
+    const char *what, const char *object)
+{
+	char hint[128];
+
+	snprintf(hint, sizeof(hint), _("run `detente %s --help`"),
+	    cmd->name);
+	cli_error(ctx, what, object, hint);
+	return CLI_USAGE;
+}
+
+int
+cli_exit_for(int err)
+{
+	switch (err) {
+	case DT_EFORMAT:
+	case DT_ESIG:
+	case DT_EDECRYPT:
+	case DT_ECHAIN:
+	case DT_ECLOCK:
+	case DT_EREF:
+	case DT_EMEMBER:
+	case DT_EDIALOGUE:
+	case DT_ECORRUPT:
+	case DT_EFORK:
+	case DT_ENOKEY:
+	case DT_EHASH:
+	case DT_ESTATE:
+		return CLI_FAIL;
+	default:
+		return CLI_USAGE;
+	}
+}
+
+int
+cli_opt_error(struct cli_ctx *ctx, const struct cli_cmd *cmd, int c,
+    char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (c == ':')
+		return cli_bad_usage(ctx, cmd, _("option needs a value"), arg);
+	return cli_bad_usage(ctx, cmd, _("unknown option"), arg);
+}
+
+void
+cli_error_rc(struct cli_ctx *ctx, const char *what, int rc,
+    const char *object, const char *todo)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s (%s)", what, _(dt_strerror(rc)));
+	cli_error(ctx, buf, object, todo);
+}
+
+int
+cli_parse_count(const char *s, long long *out)
+{
+	long long v = 0;
+	const char *p;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 9)
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < 1)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,128 @@
+/*
+ * cli.h: the command table and what every command handler gets
+ * (prefix cli_).
+ *
+ * Each command lives in its own file app/cmd_<name>.c and exports one
+ * `const struct cli_cmd cmd_<name>`; cli.c collects them in the one table
+ * that both the command line and the terminal UI's `:` prompt dispatch
+ * through.  A handler takes argc/argv (argv[0] is the command's name) and
+ * the context, prints through ctx->out and ctx->err, and returns an exit
+ * code; it never calls exit().
+ */
+#ifndef DETENTE_CLI_H
+#define DETENTE_CLI_H
+
+#include <stdio.h>
+
+#include "../crypto/keys.h"
+#include "../storage/record.h"
+
+/* Exit codes (after minisign). */
+#define CLI_OK 0      /* success */
+#define CLI_FAIL 1    /* verification failed, or the record refused */
+#define CLI_USAGE 2   /* usage, I/O, wrong passphrase, unknown id */
+
+/*
+ * What a command runs in.  The options are borrowed from argv; the rest
+ * is opened on demand by the session helpers (session.h), kept across
+ * commands (so that the terminal UI unlocks once) and released by
+ * cli_ctx_done().
+ */
+struct cli_ctx {
+	/* global options, borrowed (NULL when not given) */
+	const char *home_opt;
+	const char *passfile;
+	const char *as;
+	const char *dialogue;
+
+	FILE *out;               /* normal output (stdout) */
+	FILE *err;               /* error lines (stderr) */
+
+	/* opened on demand, owned by the context */
+	char *home;              /* the resolved home directory */
+	key_identity *id;        /* the unlocked identity (--as) */
+	record *rec;             /* the open dialogue */
+	char *pass;              /* a passphrase read from a one-shot fd */
+	size_t passlen;
+};
+
+struct cli_cmd {
+	const char *name;
+	const char *usage;       /* arguments after the name, N_() */
+	const char *help;        /* one line, N_() */
+	const char *details;     /* more lines for --help, N_(), or NULL */
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+};
+
+/* The commands, one per app/cmd_<name>.c. */
+extern const struct cli_cmd cmd_help, cmd_id, cmd_dialogue, cmd_meeting,
+    cmd_add, cmd_mark, cmd_endorse, cmd_correct, cmd_log, cmd_show,
+    cmd_commitments, cmd_verify, cmd_demo;
+
+/* The table, NULL-terminated, in the order `detente help` lists it. */
+extern const struct cli_cmd *const cli_cmds[];
+
+/* cli_ctx_init(), cli_ctx_done() - a fresh context; release it. */
+void cli_ctx_init(struct cli_ctx *ctx);
+void cli_ctx_done(struct cli_ctx *ctx);
+
+/* cli_find() - the command called name, or NULL. */
+const struct cli_cmd *cli_find(const char *name);
+
+/*
+ * cli_dispatch() - run argv[0] with its arguments.  "--help" or "-h"
+ * among the arguments (before a lone "--") prints the command's usage.
+ * @return the command's exit code; CLI_USAGE for an unknown command.
+ */
+int cli_dispatch(struct cli_ctx *ctx, int argc, char **argv);
+
+/* cli_usage() - print "usage: detente NAME USAGE", the help and details. */
+void cli_usage(FILE *f, const struct cli_cmd *cmd);
+
+/* cli_list() - every command with its one-line help. */
+void cli_list(FILE *f);
+
+/*
+ * cli_error() - print one line "detente: what: object: todo" on ctx->err
+ * (object and todo may be NULL and are then left out).  The strings are
+ * printed as given: callers translate what and todo with _().
+ */
+void cli_error(struct cli_ctx *ctx, const char *what, const char *object,
+    const char *todo);
+
+/*
+ * cli_error_rc() - cli_error() with dt_strerror(rc) after what:
+ * "detente: what (reason): object: todo".
+ */
+void cli_error_rc(struct cli_ctx *ctx, const char *what, int rc,
+    const char *object, const char *todo);
+
+/*
+ * cli_bad_usage() - a usage error for cmd: one error line, then a hint.
+ * @return CLI_USAGE.
+ */
+int cli_bad_usage(struct cli_ctx *ctx, const struct cli_cmd *cmd,
+    const char *what, const char *object);
+
+/*
+ * cli_opt_error() - report what getopt_long() returned as c ('?' for an
+ * unknown option, ':' for a missing value; the option string must start
+ * with ':').  @return CLI_USAGE.
+ */
+int cli_opt_error(struct cli_ctx *ctx, const struct cli_cmd *cmd, int c,
+    char **argv);
+
+/*
+ * cli_parse_count() - a number 1..999999999 written in decimal digits
+ * only (a meeting number).  @return 0 or -1.
+ */
+int cli_parse_count(const char *s, long long *out);
+
+/*
+ * cli_exit_for() - the exit code for a library error: CLI_FAIL for a
+ * record that is tampered, malformed, or refuses the write; CLI_USAGE
+ * for everything else (I/O, wrong passphrase, unknown ids).
+ */
+int cli_exit_for(int err);
+
+#endif

@@ -1,0 +1,290 @@
+/*
+ * cmd_add.c: `detente add agenda|note|statement|proposal|decision|commitment`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "../storage/entry.h"
+#include "../storage/payload.h"
+#include "../storage/record.h"
+#include "../storage/view.h"
+#include "cli.h"
+#include "i18n.h"
+#include "session.h"
+#include "textin.h"
+
+#define MAX_TR 8
+
+static const struct {
+	const char *name;
+	unsigned kind;
+} kinds[] = {
+	{ "agenda", ENTRY_K_AGENDA },
+	{ "note", ENTRY_K_NOTE },
+	{ "statement", ENTRY_K_STATEMENT },
+	{ "proposal", ENTRY_K_PROPOSAL },
+	{ "decision", ENTRY_K_DECISION },
+	{ "commitment", ENTRY_K_COMMITMENT },
+	{ NULL, 0 }
+};
+
+/* What the options said. */
+struct add_opts {
+	unsigned kind;
+	long long meeting;         /* 0: default */
+	const char *item;
+	int no_item;
+	const char *lang;
+	char *tr[MAX_TR];
+	size_t ntr;
+	const char *party;
+	const char *owner;
+	const char *due;
+};
+
+/* parse() - options after the kind; *first is the first text word. */
+static int
+parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
+    int *first)
+{
+	static const struct option opts[] = {
+		{ "meeting", required_argument, NULL, 'm' },
+		{ "item", required_argument, NULL, 'i' },
+		{ "no-item", no_argument, NULL, 'n' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "tr", required_argument, NULL, 't' },
+		{ "party", required_argument, NULL, 'p' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ "due", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (cli_parse_count(optarg, &o->meeting) != 0)
+				return cli_bad_usage(ctx, &cmd_add,
+				    _("not a meeting number"), optarg);
+			break;
+		case 'i':
+			o->item = optarg;
+			break;
+		case 'n':
+			o->no_item = 1;
+			break;
+		case 'l':
+			if (!textin_lang_valid(optarg))
+				return cli_bad_usage(ctx, &cmd_add,
+				    _("not a language tag (2 to 8 lower-case "
+				    "letters, e.g. en, ru)"), optarg);
+			o->lang = optarg;
+			break;
+		case 't':
+			if (o->ntr == MAX_TR)
+				return cli_bad_usage(ctx, &cmd_add,
+				    _("too many translations"), optarg);
+			o->tr[o->ntr++] = optarg;
+			break;
+		case 'p':
+			if (!payload_party_valid(optarg))
+				return cli_bad_usage(ctx, &cmd_add,
+				    _("not a party name"), optarg);
+			o->party = optarg;
+			break;
+		case 'o':
+			if (*optarg == '\0' ||
+			    !textin_utf8_valid(optarg, strlen(optarg)))
+				return cli_bad_usage(ctx, &cmd_add,
+				    _("empty or not UTF-8"), "--owner");
+			o->owner = optarg;
+			break;
+		case 'd':
+			if (!payload_date_valid(optarg))
+				return cli_bad_usage(ctx, &cmd_add,
+				    _("not a date (YYYY-MM-DD)"), optarg);
+			o->due = optarg;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_add, c, argv);
+		}
+	}
+	if (o->kind == ENTRY_K_AGENDA && (o->item != NULL || o->no_item))
+		return cli_bad_usage(ctx, &cmd_add,
+		    _("an agenda item takes no --item"), NULL);
+	if (o->item != NULL && o->no_item)
+		return cli_bad_usage(ctx, &cmd_add,
+		    _("--item and --no-item exclude each other"), NULL);
+	if (o->party != NULL && o->kind != ENTRY_K_STATEMENT &&
+	    o->kind != ENTRY_K_COMMITMENT)
+		return cli_bad_usage(ctx, &cmd_add,
+		    _("--party is for statements and commitments"), NULL);
+	if ((o->owner != NULL || o->due != NULL) &&
+	    o->kind != ENTRY_K_COMMITMENT)
+		return cli_bad_usage(ctx, &cmd_add,
+		    _("--owner and --due are for commitments"), NULL);
+	if (o->kind == ENTRY_K_COMMITMENT && (o->party == NULL ||
+	    o->owner == NULL || o->due == NULL))
+		return cli_bad_usage(ctx, &cmd_add, _("a commitment needs "
+		    "--party P --owner O --due YYYY-MM-DD"), NULL);
+	*first = optind;
+	return CLI_OK;
+}
+
+/*
+ * pick_meeting() - the meeting an entry goes to: --meeting M (an opened
+ * meeting; for agenda also the next one), else the open meeting, else
+ * (agenda only) the next meeting.
+ */
+static int
+pick_meeting(struct cli_ctx *ctx, const view *v, const struct add_opts *o,
+    long long *out)
+{
+	const view_meeting *cur = view_current_meeting(v);
+	const view_meeting *last = view_last_meeting(v);
+	long long next = last != NULL ? last->number + 1 : 1;
+	char num[32];
+
+	if (o->meeting != 0) {
+		if (view_meeting_find(v, o->meeting) != NULL ||
+		    (o->kind == ENTRY_K_AGENDA && o->meeting == next)) {
+			*out = o->meeting;
+			return CLI_OK;
+		}
+		snprintf(num, sizeof(num), "%lld", o->meeting);
+		cli_error(ctx, _("no such meeting"), num,
+		    o->kind == ENTRY_K_AGENDA ?
+		    _("give an opened meeting or the next one") :
+		    _("see `detente meeting list`"));
+		return CLI_USAGE;
+	}
+	if (cur != NULL)
+		*out = cur->number;
+	else if (o->kind == ENTRY_K_AGENDA)
+		*out = next;
+	else {
+		cli_error(ctx, _("no meeting is open"), NULL,
+		    _("open one with `detente meeting open`, or give "
+		    "--meeting M"));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+/*
+ * run() - `add KIND ...`: check the options, pick the meeting and
+ * agenda item, read the text, and append one content entry.
+ */
+static int
+run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct add_opts o;
+	const view_meeting *cur;
+	const view_agenda *ca;
+	const view_item *item = NULL;
+	const record_member *me;
+	const char *party = NULL, *bad;
+	long long meeting = 0;
+	json_t *p = NULL, *text = NULL;
+	char *body = NULL;
+	view *v = NULL;
+	int ret, first = 0, i;
+
+	memset(&o, 0, sizeof(o));
+	if (argc < 2 || argv[1][0] == '-')
+		return cli_bad_usage(ctx, &cmd_add, _("missing kind (agenda, "
+		    "note, statement, proposal, decision, commitment)"), NULL);
+	for (i = 0; kinds[i].name != NULL; i++)
+		if (strcmp(kinds[i].name, argv[1]) == 0)
+			o.kind = kinds[i].kind;
+	if (o.kind == 0)
+		return cli_bad_usage(ctx, &cmd_add, _("unknown kind"), argv[1]);
+	if ((ret = parse(ctx, &o, argc - 1, argv + 1, &first)) != CLI_OK)
+		return ret;
+	if ((ret = session_writer(ctx, o.kind)) != CLI_OK ||
+	    (ret = session_view(ctx, &v)) != CLI_OK ||
+	    (ret = pick_meeting(ctx, v, &o, &meeting)) != CLI_OK)
+		goto out;
+	if (o.item != NULL) {
+		if ((ret = session_find(ctx, v, o.item, &item)) != CLI_OK)
+			goto out;
+		if (item->kind != ENTRY_K_AGENDA) {
+			cli_error(ctx, _("not an agenda item"), o.item,
+			    _("give the id of an agenda entry"));
+			ret = CLI_USAGE;
+			goto out;
+		}
+	} else if (!o.no_item && o.kind != ENTRY_K_AGENDA &&
+	    (cur = view_current_meeting(v)) != NULL &&
+	    cur->number == meeting && (ca = view_current_agenda(v)) != NULL)
+		item = ca->entry;
+	party = o.party;
+	if (party == NULL && o.kind == ENTRY_K_STATEMENT) {
+		me = record_member_find(ctx->rec, ctx->id->pk);
+		party = me != NULL ? me->party : NULL;
+	}
+	if ((ret = textin_get(ctx, argc - 1 - first, argv + 1 + first,
+	    &body)) != CLI_OK)
+		goto out;
+	if ((text = textin_list(body, o.lang, o.tr, o.ntr, &bad)) == NULL) {
+		ret = cli_bad_usage(ctx, &cmd_add, bad != NULL ?
+		    _("expected --tr LANG=TEXT (LANG: 2 to 8 lower-case "
+		    "letters)") : _("the text is not valid UTF-8"), bad);
+		goto out;
+	}
+	p = json_pack("{s:i,s:I,s:O}", "v", 1, "meeting", (json_int_t)meeting,
+	    "text", text);
+	if (p == NULL || (item != NULL && json_object_set_new(p, "item",
+	    json_string(item->hex)) != 0) || (party != NULL &&
+	    json_object_set_new(p, "party", json_string(party)) != 0) ||
+	    (o.owner != NULL && json_object_set_new(p, "owner",
+	    json_string(o.owner)) != 0) || (o.due != NULL &&
+	    json_object_set_new(p, "due", json_string(o.due)) != 0)) {
+		cli_error(ctx, _("cannot encode the entry"), argv[1], NULL);
+		ret = CLI_USAGE;
+		goto out;
+	}
+	ret = session_append(ctx, o.kind, p, NULL);
+out:
+	json_decref(p);
+	json_decref(text);
+	if (body != NULL) {
+		sodium_memzero(body, strlen(body));
+		free(body);
+	}
+	view_free(v);
+	return ret;
+}
+
+const struct cli_cmd cmd_add = {
+	"add",
+	N_("agenda|note|statement|proposal|decision|commitment\n"
+	   "           [--meeting M] [--item ID|--no-item] [--lang L]\n"
+	   "           [--tr LANG=TEXT ...] [--party P] [--owner O]\n"
+	   "           [--due YYYY-MM-DD] [TEXT...|-]"),
+	N_("add an agenda item, note, statement, proposal, decision or "
+	   "commitment"),
+	N_("The text is TEXT (words joined by spaces), standard input with\n"
+	   "'-' or when standard input is not a terminal, else $VISUAL or\n"
+	   "$EDITOR (default vi) on a file kept in memory (tmpfs) and wiped.\n"
+	   "Its language is --lang, else \"ru\" if it contains Cyrillic, else\n"
+	   "\"en\"; --tr LANG=TEXT adds a translation (repeatable).\n"
+	   "\n"
+	   "Meetings: every entry belongs to a meeting.  Agenda items go to\n"
+	   "the open meeting, or, when none is open, to the next one (so the\n"
+	   "agenda can be set before the meeting opens).  Every other kind\n"
+	   "needs an open meeting, or --meeting M naming an opened one.\n"
+	   "Notes, statements, proposals, decisions and commitments attach\n"
+	   "to the current agenda item (see `detente mark ID current`)\n"
+	   "unless --item ID or --no-item says otherwise.\n"
+	   "\n"
+	   "statement: --party P (default: the author's party).\n"
+	   "commitment: --party P --owner O --due YYYY-MM-DD are required.\n"
+	   "Prints the new entry's short id.\n"),
+	run
+};

@@ -1,0 +1,298 @@
+/*
+ * cmd_id.c: `detente id new|show|list|export`: identities in the home.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "../crypto/keystore.h"
+#include "cli.h"
+#include "home.h"
+#include "i18n.h"
+#include "passphrase.h"
+#include "session.h"
+
+#define VKEY_BYTES 160U
+#define MINISIGN_BYTES 256U
+
+/* kdf_from_name() - a KDF preset by name; -1 if unknown. */
+static int
+kdf_from_name(const char *s)
+{
+	if (strcmp(s, "min") == 0)
+		return KEYSTORE_KDF_MIN;
+	if (strcmp(s, "interactive") == 0)
+		return KEYSTORE_KDF_INTERACTIVE;
+	if (strcmp(s, "moderate") == 0)
+		return KEYSTORE_KDF_MODERATE;
+	if (strcmp(s, "sensitive") == 0)
+		return KEYSTORE_KDF_SENSITIVE;
+	return -1;
+}
+
+/*
+ * read_public() - name and key of identity name (or of the identity the
+ * command acts as, when name is NULL); prints its own error line.
+ */
+static int
+read_public(struct cli_ctx *ctx, const char *name,
+    char kname[KEY_NAME_MAX + 1], unsigned char pk[KEY_PK_BYTES])
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (name == NULL)
+		return session_pick_identity(ctx, kname, pk);
+	if ((rc = session_home(ctx, 0)) != CLI_OK)
+		return rc;
+	if (home_identity_path(path, sizeof(path), ctx->home, name) != 0) {
+		cli_error(ctx, _("not an identity name"), name,
+		    _("names are 1 to 63 bytes without spaces or '+'"));
+		return CLI_USAGE;
+	}
+	if ((rc = keystore_read_public(kname, pk, path)) != 0) {
+		if (rc == DT_ENOENT)
+			cli_error(ctx, _("no such identity"), name,
+			    _("see `detente id list`"));
+		else
+			cli_error_rc(ctx, _("cannot read the identity"), rc,
+			    path, _("the keystore file is damaged; restore "
+			    "it from a backup"));
+		return rc == DT_EFORMAT ? CLI_FAIL : CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+/* id_new() - `id new --name N [--kdf K]`. */
+static int
+id_new(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "kdf", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char path[PATH_MAX], vkey[VKEY_BYTES], fpr[KEY_FINGERPRINT_BYTES];
+	char def[KEY_NAME_MAX + 1], prompt[160];
+	unsigned char pk[KEY_PK_BYTES];
+	const char *name = NULL;
+	char *pass = NULL;
+	size_t plen = 0;
+	int c, rc, ret, kdf = KEYSTORE_KDF_MODERATE;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			name = optarg;
+			break;
+		case 'k':
+			if ((kdf = kdf_from_name(optarg)) < 0)
+				return cli_bad_usage(ctx, &cmd_id,
+				    _("unknown --kdf (min, interactive, "
+				    "moderate, sensitive)"), optarg);
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_id, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_bad_usage(ctx, &cmd_id, _("unexpected argument"),
+		    argv[optind]);
+	if (name == NULL)
+		return cli_bad_usage(ctx, &cmd_id, _("missing --name"), NULL);
+	if (!key_name_valid(name))
+		return cli_bad_usage(ctx, &cmd_id, _("not an identity name "
+		    "(1 to 63 bytes, no spaces, no '+')"), name);
+	if ((ret = session_home(ctx, 1)) != CLI_OK)
+		return ret;
+	home_identity_path(path, sizeof(path), ctx->home, name);
+	if (access(path, F_OK) == 0) {
+		cli_error(ctx, _("identity exists"), path,
+		    _("choose another name"));
+		return CLI_USAGE;
+	}
+	snprintf(prompt, sizeof(prompt), _("New passphrase for %s: "), name);
+	if ((ret = session_read_passphrase(ctx, &pass, &plen, prompt, 1)) !=
+	    CLI_OK)
+		return ret;
+	if (plen == 0) {
+		passphrase_free(pass);
+		cli_error(ctx, _("empty passphrase"), name,
+		    _("choose a passphrase"));
+		return CLI_USAGE;
+	}
+	rc = keystore_create(pk, path, name, pass, plen, (keystore_kdf)kdf);
+	passphrase_free(pass);
+	if (rc != 0) {
+		cli_error_rc(ctx, _("cannot create the identity"), rc, path,
+		    rc == DT_EEXIST ? _("choose another name") :
+		    _("check the home directory"));
+		return CLI_USAGE;
+	}
+	if (home_default_get(def, ctx->home) == DT_ENOENT &&
+	    home_default_set(ctx->home, name) != 0)
+		cli_error(ctx, _("warning: cannot record the default identity"),
+		    ctx->home, _("use --as NAME"));
+	key_c2sp_vkey(vkey, sizeof(vkey), name, pk);
+	key_fingerprint(fpr, pk);
+	fprintf(ctx->out, _("created identity %s in %s\n"), name, path);
+	fprintf(ctx->out, _("verifier key: %s\n"), vkey);
+	fprintf(ctx->out, _("fingerprint:  %s\n"), fpr);
+	return CLI_OK;
+}
+
+/* id_show() - `id show [NAME]`: the public forms of a key. */
+static int
+id_show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	char name[KEY_NAME_MAX + 1], vkey[VKEY_BYTES], hex[65];
+	char fpr[KEY_FINGERPRINT_BYTES], ms[MINISIGN_BYTES];
+	unsigned char pk[KEY_PK_BYTES];
+	int ret;
+
+	if (argc > 2)
+		return cli_bad_usage(ctx, &cmd_id, _("unexpected argument"),
+		    argv[2]);
+	if ((ret = read_public(ctx, argc == 2 ? argv[1] : NULL, name, pk)) !=
+	    CLI_OK)
+		return ret;
+	key_c2sp_vkey(vkey, sizeof(vkey), name, pk);
+	key_hex(hex, pk, KEY_PK_BYTES);
+	key_fingerprint(fpr, pk);
+	key_minisign_pub(ms, sizeof(ms), pk);
+	fprintf(ctx->out, _("identity:     %s\n"), name);
+	fprintf(ctx->out, _("public key:   %s\n"), hex);
+	fprintf(ctx->out, _("verifier key: %s\n"), vkey);
+	fprintf(ctx->out, _("fingerprint:  %s\n"), fpr);
+	fprintf(ctx->out, _("minisign public key:\n%s"), ms);
+	return CLI_OK;
+}
+
+/* id_list() - `id list`: every identity, the default marked with '*'. */
+static int
+id_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	char def[KEY_NAME_MAX + 1], name[KEY_NAME_MAX + 1], path[PATH_MAX];
+	char fpr[KEY_FINGERPRINT_BYTES];
+	unsigned char pk[KEY_PK_BYTES];
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc, ret;
+
+	if (argc > 1)
+		return cli_bad_usage(ctx, &cmd_id, _("unexpected argument"),
+		    argv[1]);
+	if ((ret = session_home(ctx, 0)) != CLI_OK)
+		return ret;
+	if ((rc = home_identities(&names, &n, ctx->home)) != 0) {
+		cli_error_rc(ctx, _("cannot list identities"), rc, ctx->home,
+		    _("check the home directory"));
+		return CLI_USAGE;
+	}
+	if (home_default_get(def, ctx->home) != 0)
+		def[0] = '\0';
+	for (i = 0; i < n; i++) {
+		home_identity_path(path, sizeof(path), ctx->home, names[i]);
+		if (keystore_read_public(name, pk, path) != 0)
+			snprintf(fpr, sizeof(fpr), "%s", _("(unreadable)"));
+		else
+			key_fingerprint(fpr, pk);
+		fprintf(ctx->out, "%c %-24s %s\n",
+		    strcmp(names[i], def) == 0 ? '*' : ' ', names[i], fpr);
+	}
+	if (n == 0)
+		cli_error(ctx, _("no identity in this home"), ctx->home,
+		    _("create one with `detente id new --name NAME`"));
+	home_names_free(names, n);
+	return CLI_OK;
+}
+
+/* id_export() - `id export [--minisign|--vkey|--hex] [NAME]`. */
+static int
+id_export(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "minisign", no_argument, NULL, 'm' },
+		{ "vkey", no_argument, NULL, 'v' },
+		{ "hex", no_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char name[KEY_NAME_MAX + 1], buf[MINISIGN_BYTES];
+	unsigned char pk[KEY_PK_BYTES];
+	int c, ret, form = 'm';
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+		case 'v':
+		case 'x':
+			form = c;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_id, c, argv);
+		}
+	}
+	if (argc - optind > 1)
+		return cli_bad_usage(ctx, &cmd_id, _("unexpected argument"),
+		    argv[optind + 1]);
+	if ((ret = read_public(ctx, optind < argc ? argv[optind] : NULL,
+	    name, pk)) != CLI_OK)
+		return ret;
+	if (form == 'm')
+		key_minisign_pub(buf, sizeof(buf), pk);
+	else if (form == 'v') {
+		key_c2sp_vkey(buf, sizeof(buf), name, pk);
+		strcat(buf, "\n");
+	} else {
+		key_hex(buf, pk, KEY_PK_BYTES);
+		strcat(buf, "\n");
+	}
+	fputs(buf, ctx->out);
+	return CLI_OK;
+}
+
+/*
+ * run() - `id SUBCOMMAND`: dispatch to new, show, list, export.
+ */
+static int
+run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_bad_usage(ctx, &cmd_id, _("missing subcommand "
+		    "(new, show, list, export)"), NULL);
+	if (strcmp(argv[1], "new") == 0)
+		return id_new(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return id_show(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return id_list(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "export") == 0)
+		return id_export(ctx, argc - 1, argv + 1);
+	return cli_bad_usage(ctx, &cmd_id, _("unknown subcommand"), argv[1]);
+}
+
+const struct cli_cmd cmd_id = {
+	"id",
+	N_("new --name NAME [--kdf min|interactive|moderate|sensitive]\n"
+	   "       detente id show [NAME]\n"
+	   "       detente id list\n"
+	   "       detente id export [--minisign|--vkey|--hex] [NAME]"),
+	N_("create, show, list and export identities (Ed25519 keys)"),
+	N_("  new      create an identity; asks twice for a passphrase (or\n"
+	   "           reads --passphrase-file / DETENTE_PASSPHRASE_FD) and\n"
+	   "           stores the secret key encrypted with Argon2id, mode\n"
+	   "           0600; --kdf sets the Argon2id strength (default\n"
+	   "           moderate; min is for tests only).  The first identity\n"
+	   "           of a home becomes its default.\n"
+	   "  show     the public key as a C2SP verifier key, a minisign\n"
+	   "           public key and a fingerprint to read aloud (no\n"
+	   "           passphrase needed)\n"
+	   "  list     the identities of this home; * marks the default\n"
+	   "  export   print only the public key: minisign public key file\n"
+	   "           (default), C2SP verifier key, or hex\n"),
+	run
+};

@@ -1,0 +1,339 @@
+/*
+ * cmd_ui.c: `detente ui [DIALOGUE]`, the live note-taking terminal UI,
+ * and the one loop that acts on what the key handlers return.
+ *
+ * Order of events: open the record and unlock the identity and the
+ * dialogue key with the command line's session helpers (the passphrase
+ * prompt comes before curses, so a wrong passphrase is one plain error
+ * line); start curses (ui_crt.c); then loop: draw, read keys for up to
+ * 250 ms, act on the flags, and every 250 ms look at the store's entry
+ * count in a read transaction, reloading the view when another process
+ * has appended.  Every write is a command of the one table, run through
+ * cli_dispatch() with its output captured in memory.
+ */
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../crypto/err.h"
+#include "../storage/record.h"
+#include "../storage/store.h"
+#include "../storage/view.h"
+#include "cli.h"
+#include "i18n.h"
+#include "session.h"
+#include "ui.h"
+
+extern const struct cli_cmd cmd_ui;
+
+/* How often the loop looks for entries from other processes. */
+#define POLL_MS 250
+
+/* What the loop keeps besides the model. */
+struct ui_state {
+	struct cli_ctx *ctx;
+	ui_model m;
+	view *v;
+	uint64_t count;          /* store_count() at the last load */
+	record_failure fail;     /* the last verification's result */
+};
+
+/* now_ms() - a monotonic clock in milliseconds. */
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * store_counts() - the number of entries and of feeds, in one read
+ * transaction.  Cheap: two B-tree statistics, no entry is read.
+ */
+static int
+store_counts(record *r, uint64_t *entries, uint64_t *feeds)
+{
+	store_txn *t = NULL;
+	store_head *heads = NULL;
+	size_t nh = 0;
+	int rc;
+
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
+		return rc;
+	if ((rc = store_count(entries, t)) != 0)
+		goto out;
+	if (feeds != NULL) {
+		if ((rc = store_heads(&heads, &nh, t)) != 0)
+			goto out;
+		*feeds = nh;
+	}
+out:
+	free(heads);
+	store_txn_abort(t);
+	return rc;
+}
+
+/*
+ * reload() - check what is new (record_verify(), incremental: only the
+ * entries past each feed's watermark), load a fresh view, hand it to the
+ * model and only then free the old one, whose items the model's lists
+ * pointed into.
+ */
+static void
+reload(struct ui_state *s)
+{
+	record_failure f;
+	record_stats st;
+	view *nv = NULL;
+	uint64_t entries = 0, feeds = 0;
+	int rc;
+
+	if (store_counts(s->ctx->rec, &entries, &feeds) != 0)
+		return;
+	rc = record_verify(s->ctx->rec, RECORD_VERIFY_INCREMENTAL, &st, &f);
+	if (rc != 0 && rc != DT_EBUSY && !s->m.failed) {
+		s->m.failed = 1;
+		snprintf(s->m.fail_detail, sizeof(s->m.fail_detail), "%s",
+		    f.detail[0] != '\0' ? f.detail : dt_strerror(rc));
+	}
+	if ((rc = view_load(&nv, s->ctx->rec)) != 0) {
+		ui_model_message(&s->m, 1, _("cannot read the dialogue: %s"),
+		    _(dt_strerror(rc)));
+		return;
+	}
+	if (ui_model_set_view(&s->m, nv) != 0) {
+		ui_model_message(&s->m, 1, "%s", _("out of memory"));
+		(void)ui_model_set_view(&s->m, s->v);
+		view_free(nv);
+		return;
+	}
+	view_free(s->v);
+	s->v = nv;
+	/* record_verify() may have read the control entries anew */
+	snprintf(s->m.title, sizeof(s->m.title), "%s",
+	    record_title(s->ctx->rec));
+	s->count = entries;
+	s->m.entries = entries;
+	s->m.feeds = feeds;
+}
+
+/* stream_text() - what a memory stream collected (never NULL). */
+static const char *
+stream_text(const char *buf)
+{
+	return buf != NULL ? buf : "";
+}
+
+/*
+ * run_command() - run m->run through cli_dispatch() as the command line
+ * would, with its output in memory and descriptors 0-2 on /dev/null (so
+ * nothing it prints or reads reaches the screen under curses), and with
+ * SIGTERM/SIGINT/SIGHUP held until it returns: a kill that arrives while
+ * an entry commits takes effect after the commit.
+ */
+static unsigned
+run_command(struct ui_state *s)
+{
+	struct cli_ctx *ctx = s->ctx;
+	char *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0;
+	FILE *out = NULL, *err = NULL, *save_out = ctx->out,
+	    *save_err = ctx->err;
+	const char *name = s->m.run.argv[0];
+	unsigned f;
+	int rc;
+
+	if (strcmp(name, "ui") == 0 || strcmp(name, "demo") == 0 ||
+	    (strcmp(name, "id") == 0 && s->m.run.argc > 1 &&
+	    strcmp(s->m.run.argv[1], "new") == 0)) {
+		f = ui_model_ran(&s->m, CLI_USAGE, NULL,
+		    _("detente: not inside the terminal UI: run it from a "
+		    "shell"));
+		return f;
+	}
+	if ((out = open_memstream(&obuf, &olen)) == NULL ||
+	    (err = open_memstream(&ebuf, &elen)) == NULL) {
+		if (out != NULL)
+			fclose(out);
+		free(obuf);
+		return ui_model_ran(&s->m, CLI_USAGE, NULL,
+		    _("detente: out of memory"));
+	}
+	ctx->out = out;
+	ctx->err = err;
+	ui_crt_block();
+	ui_crt_quiet();
+	rc = cli_dispatch(ctx, s->m.run.argc, s->m.run.argv);
+	ui_crt_loud();
+	ui_crt_unblock();
+	ctx->out = save_out;
+	ctx->err = save_err;
+	fclose(out);
+	fclose(err);
+	f = ui_model_ran(&s->m, rc, stream_text(obuf), stream_text(ebuf));
+	/* the output may hold decrypted text: wipe it */
+	if (obuf != NULL) {
+		explicit_bzero(obuf, olen);
+		free(obuf);
+	}
+	if (ebuf != NULL) {
+		explicit_bzero(ebuf, elen);
+		free(ebuf);
+	}
+	return f;
+}
+
+/* setup_model() - who I am, the record's state, the first view. */
+static int
+setup_model(struct ui_state *s)
+{
+	struct cli_ctx *ctx = s->ctx;
+	const record_member *me;
+	const record_failure *f;
+	const char *cs;
+
+	ui_model_init(&s->m);
+	cs = nl_langinfo(CODESET);
+	s->m.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	snprintf(s->m.me_name, sizeof(s->m.me_name), "%s", ctx->id->name);
+	memcpy(s->m.me_pk, ctx->id->pk, KEY_PK_BYTES);
+	if ((me = record_member_find(ctx->rec, ctx->id->pk)) != NULL) {
+		snprintf(s->m.me_party, sizeof(s->m.me_party), "%s",
+		    me->party);
+		s->m.me_role = me->role;
+	}
+	f = record_last_failure(ctx->rec);
+	if (f->code != 0) {
+		s->m.failed = 1;
+		snprintf(s->m.fail_detail, sizeof(s->m.fail_detail), "%s",
+		    f->detail[0] != '\0' ? f->detail : dt_strerror(f->code));
+	}
+	reload(s);
+	if (s->v == NULL) {
+		cli_error(ctx, _("cannot read the dialogue"),
+		    store_path(record_store(ctx->rec)),
+		    _("run `detente verify`"));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+/*
+ * loop() - the one loop: draw when asked, wait for keys, drain a paste
+ * before drawing again, run what the model asks for, and poll the
+ * store.  Returns when a handler says UI_F_QUIT.
+ */
+static void
+loop(struct ui_state *s)
+{
+	unsigned flags = UI_F_REDRAW;
+	uint64_t last_poll = now_ms(), t, n;
+	int last_min = -1;
+	ui_drawn d;
+	ui_key k;
+	time_t now;
+	struct tm tm;
+
+	for (;;) {
+		if (flags & UI_F_REDRAW) {
+			ui_draw(&s->m, s->v, &d);
+			ui_model_scrolled(&s->m, d.rec_top, d.rec_rows,
+			    d.ag_top, d.cm_top, d.cm_rows);
+		}
+		flags = 0;
+		if (ui_key_read(&k)) {
+			flags = ui_model_key(&s->m, &k);
+			/* a paste arrives as a burst: take it all first */
+			while (!(flags & (UI_F_RUN | UI_F_QUIT |
+			    UI_F_SUSPEND)) && ui_key_pending(&k))
+				flags |= ui_model_key(&s->m, &k);
+		}
+		if (flags & UI_F_RUN)
+			flags |= run_command(s);
+		if (flags & UI_F_QUIT)
+			break;
+		if (flags & UI_F_SUSPEND) {
+			ui_crt_suspend();
+			flags |= UI_F_REDRAW;
+		}
+		t = now_ms();
+		if (t - last_poll >= POLL_MS) {
+			last_poll = t;
+			if (store_counts(s->ctx->rec, &n, NULL) == 0 &&
+			    n != s->count)
+				flags |= UI_F_RELOAD;
+			now = time(NULL);
+			localtime_r(&now, &tm);
+			if (tm.tm_min != last_min) {
+				last_min = tm.tm_min;
+				flags |= UI_F_REDRAW;
+			}
+		}
+		if (flags & UI_F_RELOAD) {
+			reload(s);
+			flags |= UI_F_REDRAW;
+		}
+	}
+}
+
+static int
+run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct ui_state s;
+	const char *why = NULL;
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	if (argc > 2)
+		return cli_bad_usage(ctx, &cmd_ui, _("unexpected argument"),
+		    argv[2]);
+	if (argc == 2) {
+		if (argv[1][0] == '-')
+			return cli_bad_usage(ctx, &cmd_ui, _("unknown option"),
+			    argv[1]);
+		ctx->dialogue = argv[1];
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cli_error(ctx, _("the terminal UI needs a terminal"), NULL,
+		    _("run it in a terminal, or use the other commands"));
+		return CLI_USAGE;
+	}
+	/* before curses: the passphrase prompt and every error line */
+	if ((ret = session_record_key(ctx)) != CLI_OK)
+		return ret;
+	if ((ret = setup_model(&s)) != CLI_OK)
+		goto out;
+	if (ui_crt_init(&why) != 0) {
+		cli_error(ctx, _("cannot start the terminal UI"), why, NULL);
+		ret = CLI_USAGE;
+		goto out;
+	}
+	loop(&s);
+	ui_crt_done();
+	ret = CLI_OK;
+out:
+	ui_model_done(&s.m);
+	view_free(s.v);
+	return ret;
+}
+
+const struct cli_cmd cmd_ui = {
+	"ui",
+	N_("[DIALOGUE]"),
+	N_("the live note-taking terminal UI (the default in a terminal)"),
+	N_("Opens the dialogue (DIALOGUE: a hex prefix of its id, as\n"
+	   "--dialogue) full screen.  Typing goes to the input line and\n"
+	   "Enter adds it as a note; a prefix picks another kind:\n"
+	   "Topic: (agenda item), STATEMENT:, PROPOSAL:, DECISION:, and\n"
+	   "ACTION: [PARTY] OWNER YYYY-MM-DD|+DAYS text (a commitment).\n"
+	   "On an empty line, / searches, : runs a command (:q quits),\n"
+	   "? lists every key.  Entries from other processes appear\n"
+	   "within a second.  Drafts stay in memory only.\n"),
+	run
+};

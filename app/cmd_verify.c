@@ -1,0 +1,187 @@
+/*
+ * cmd_verify.c: `detente verify`: check the whole record.
+ *
+ * Exit 0 when valid; 1 when verification fails, including a store whose
+ * bytes are so damaged that it does not open; 2 for usage errors and
+ * files that cannot be read at all.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "../storage/entry.h"
+#include "../storage/record.h"
+#include "cli.h"
+#include "fmt.h"
+#include "i18n.h"
+#include "session.h"
+
+/* author_label() - a failure's author: member name, or hex. */
+static void
+author_label(char *out, size_t outlen, const record *r,
+    const record_failure *f)
+{
+	const record_member *m = r != NULL ?
+	    record_member_find(r, f->author) : NULL;
+	char hex[2 * KEY_PK_BYTES + 1];
+
+	if (m != NULL) {
+		snprintf(out, outlen, "%s", m->name);
+		return;
+	}
+	key_hex(hex, f->author, KEY_PK_BYTES);
+	snprintf(out, outlen, "%s", hex);
+}
+
+/* report() - print the verdict, as text or JSON. */
+static void
+report(struct cli_ctx *ctx, int json, const record *r, int no_key,
+    const record_stats *st, const record_failure *f)
+{
+	char who[2 * KEY_PK_BYTES + 1], hash[2 * ENTRY_HASH_BYTES + 1];
+	char exp[2 * ENTRY_HASH_BYTES + 1];
+	json_t *o, *fo;
+
+	if (f->has_entry) {
+		author_label(who, sizeof(who), r, f);
+		key_hex(hash, f->hash, ENTRY_HASH_BYTES);
+	}
+	if (f->has_expected)
+		key_hex(exp, f->expected, ENTRY_HASH_BYTES);
+	if (json) {
+		o = json_pack("{s:b,s:I,s:I,s:b}", "ok", f->code == 0,
+		    "entries", (json_int_t)st->entries,
+		    "feeds", (json_int_t)st->feeds,
+		    "content_checked", !no_key);
+		if (f->code != 0) {
+			fo = json_pack("{s:i,s:s,s:s}", "code", f->code,
+			    "error", dt_strerror(f->code), "detail",
+			    f->detail[0] ? f->detail : dt_strerror(f->code));
+			if (f->has_entry) {
+				key_hex(exp, f->author, KEY_PK_BYTES);
+				json_object_set_new(fo, "author",
+				    json_string(exp));
+				json_object_set_new(fo, "author_name",
+				    json_string(who));
+				json_object_set_new(fo, "seq",
+				    json_integer((json_int_t)f->seq));
+				json_object_set_new(fo, "hash",
+				    json_string(hash));
+			}
+			if (f->has_expected) {
+				key_hex(exp, f->expected, ENTRY_HASH_BYTES);
+				json_object_set_new(fo, "expected",
+				    json_string(exp));
+			}
+			json_object_set_new(o, "failure", fo);
+		}
+		fmt_print_json(ctx->out, o);
+		json_decref(o);
+		return;
+	}
+	/* "OK:" and "FAILED:" stay English: scripts look for them. */
+	if (f->code == 0) {
+		fputs("OK: ", ctx->out);
+		fprintf(ctx->out, _("%llu entries in %llu feeds%s\n"),
+		    (unsigned long long)st->entries,
+		    (unsigned long long)st->feeds,
+		    no_key ? _(" (content not checked: no key)") : "");
+		return;
+	}
+	fprintf(ctx->out, "FAILED: %s", f->detail[0] ? f->detail :
+	    _(dt_strerror(f->code)));
+	if (f->has_entry)
+		fprintf(ctx->out, _(": author %s seq %llu hash %s"), who,
+		    (unsigned long long)f->seq, hash);
+	if (f->has_expected)
+		fprintf(ctx->out, _(" expected %s"), exp);
+	fputc('\n', ctx->out);
+}
+
+/*
+ * run() - `verify`: open the record (a store that does not open
+ * because its bytes are bad is a failed verification), unlock unless
+ * --no-key, and run the full record_verify().
+ */
+static int
+run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "no-key", no_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char path[PATH_MAX];
+	record_failure f;
+	record_stats st;
+	int c, rc, ret, json = 0, no_key = 0;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			no_key = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_verify, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_bad_usage(ctx, &cmd_verify, _("unexpected argument"),
+		    argv[optind]);
+	memset(&f, 0, sizeof(f));
+	memset(&st, 0, sizeof(st));
+	if (ctx->rec == NULL) {
+		if ((ret = session_dialogue_path(ctx, path, sizeof(path))) !=
+		    CLI_OK)
+			return ret;
+		if ((rc = record_open(&ctx->rec, path)) != 0) {
+			ctx->rec = NULL;
+			if (cli_exit_for(rc) != CLI_FAIL) {
+				cli_error_rc(ctx, _("cannot open the dialogue"),
+				    rc, path, _("check the directory"));
+				return CLI_USAGE;
+			}
+			/* Bytes that do not even open: a failed check. */
+			f.code = rc;
+			snprintf(f.detail, sizeof(f.detail),
+			    _("the store does not open: %s"),
+			    _(dt_strerror(rc)));
+			report(ctx, json, NULL, no_key, &st, &f);
+			return CLI_FAIL;
+		}
+	}
+	if (!no_key && (ret = session_record_key(ctx)) != CLI_OK) {
+		if (ret == CLI_FAIL)
+			cli_error(ctx, _("cannot check the content"), NULL,
+			    _("use `detente verify --no-key`"));
+		return CLI_USAGE;
+	}
+	rc = record_verify(ctx->rec, no_key ? 0 : RECORD_VERIFY_KEY, &st, &f);
+	if (rc != 0 && f.code == 0) {
+		cli_error_rc(ctx, _("cannot verify the dialogue"), rc,
+		    store_path(record_store(ctx->rec)), _("check the store"));
+		return CLI_USAGE;
+	}
+	report(ctx, json, ctx->rec, no_key, &st, &f);
+	return f.code == 0 ? CLI_OK : CLI_FAIL;
+}
+
+const struct cli_cmd cmd_verify = {
+	"verify", N_("[--no-key] [--json]"),
+	N_("check every hash chain, signature, clock, reference and "
+	   "membership rule"),
+	N_("Prints \"OK: N entries in K feeds\" or the first failure with\n"
+	   "its author, sequence number and hashes.  With the key (the\n"
+	   "default) it also checks that every content entry decrypts;\n"
+	   "--no-key checks everything else and needs no passphrase.\n"
+	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable.\n"),
+	run
+};

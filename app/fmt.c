@@ -1,0 +1,316 @@
+/*
+ * fmt.c: entries as lines for people and as JSON objects for programs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "../crypto/keys.h"
+#include "../storage/entry.h"
+#include "../storage/record.h"
+#include "../storage/view.h"
+#include "fmt.h"
+#include "i18n.h"
+
+void
+fmt_short(char out[FMT_SHORT_BYTES], const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	key_hex(out, hash, 4);
+}
+
+/* utc() - split ms into a UTC struct tm and the milliseconds left. */
+static void
+utc(struct tm *tm, unsigned *msec, uint64_t ms)
+{
+	time_t t = (time_t)(ms / 1000U);
+
+	*msec = (unsigned)(ms % 1000U);
+	if (gmtime_r(&t, tm) == NULL)
+		memset(tm, 0, sizeof(*tm));
+}
+
+void
+fmt_time_iso(char out[FMT_TIME_BYTES], uint64_t ms)
+{
+	struct tm tm;
+	unsigned msec;
+
+	utc(&tm, &msec, ms);
+	snprintf(out, FMT_TIME_BYTES, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, msec);
+}
+
+void
+fmt_time(char out[FMT_TIME_BYTES], uint64_t ms)
+{
+	struct tm tm;
+	unsigned msec;
+
+	utc(&tm, &msec, ms);
+	snprintf(out, FMT_TIME_BYTES, "%04d-%02d-%02d %02d:%02dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min);
+}
+
+void
+fmt_author(char *out, size_t outlen, const view_item *it)
+{
+	char hex[17];
+
+	if (it->author_name[0] != '\0') {
+		snprintf(out, outlen, "%s (%s)", it->author_name, it->party);
+		return;
+	}
+	key_hex(hex, it->author, 8);
+	snprintf(out, outlen, "%s", hex);
+}
+
+static const char *
+str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/*
+ * utf8_prefix() - the number of bytes of s to show at most max bytes of
+ * it without cutting a UTF-8 sequence in two.
+ */
+static int
+utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return (int)max;
+}
+
+/* target_label() - "1a2b3c4d (agenda: first words)" for a target. */
+static void
+target_label(char *out, size_t outlen, const view_item *it,
+    const char *lang)
+{
+	char s[FMT_SHORT_BYTES];
+	const char *hex = str(it->payload, "target");
+	const char *t;
+
+	if (it->target == NULL) {
+		snprintf(out, outlen, "%.8s", hex != NULL ? hex : "?");
+		return;
+	}
+	fmt_short(s, it->target->hash);
+	t = view_text(it->target, lang);
+	if (t != NULL)
+		snprintf(out, outlen, "%s (%s: %.*s%s)", s,
+		    entry_kind_name(it->target->kind), utf8_prefix(t, 60), t,
+		    strlen(t) > 60 ? "..." : "");
+	else
+		snprintf(out, outlen, "%s (%s)", s,
+		    entry_kind_name(it->target->kind));
+}
+
+char *
+fmt_summary(const view *v, const view_item *it, const char *lang)
+{
+	const json_t *p = it->payload, *x;
+	const char *text = view_text(it, lang);
+	char *out = NULL, tl[200];
+	long long m = (long long)it->meeting;
+	int n = -1;
+
+	(void)v;
+	if (it->body == VIEW_BODY_LOCKED)
+		return strdup(_("(encrypted: no key)"));
+	if (it->body != VIEW_BODY_OK)
+		return strdup(_("(body does not decrypt or parse)"));
+	switch (it->kind) {
+	case ENTRY_K_GENESIS:
+		n = asprintf(&out, _("dialogue \"%s\" opened"),
+		    str(p, "title") ? str(p, "title") : "");
+		break;
+	case ENTRY_K_MEMBER_ADD:
+		n = asprintf(&out, _("adds %s (%s, %s)"),
+		    str(p, "name") ? str(p, "name") : "?",
+		    str(p, "party") ? str(p, "party") : "?",
+		    str(p, "role") ? str(p, "role") : "?");
+		break;
+	case ENTRY_K_MEMBER_REMOVE:
+		n = asprintf(&out, _("removes %.16s"),
+		    str(p, "key") ? str(p, "key") : "?");
+		break;
+	case ENTRY_K_KEY_WRAP:
+		x = json_object_get(p, "wraps");
+		n = asprintf(&out, _("dialogue key %s wrapped for %zu members"),
+		    str(p, "key_id") ? str(p, "key_id") : "?",
+		    json_array_size(x));
+		break;
+	case ENTRY_K_CHECKPOINT:
+	case ENTRY_K_SEAL:
+		n = asprintf(&out, "%s", str(p, "note") ? str(p, "note") : "");
+		break;
+	case ENTRY_K_MEETING_OPEN:
+		n = asprintf(&out, _("meeting %lld opened%s%s%s%s%s%s"), m,
+		    str(p, "title") ? ": " : "",
+		    str(p, "title") ? str(p, "title") : "",
+		    str(p, "place") ? ", " : "",
+		    str(p, "place") ? str(p, "place") : "",
+		    str(p, "date") ? ", " : "",
+		    str(p, "date") ? str(p, "date") : "");
+		break;
+	case ENTRY_K_MEETING_CLOSE:
+		n = asprintf(&out, _("meeting %lld closed"), m);
+		break;
+	case ENTRY_K_ATTENDANCE:
+		n = asprintf(&out, _("meeting %lld: %zu present, %zu absent"),
+		    m, json_array_size(json_object_get(p, "present")),
+		    json_array_size(json_object_get(p, "absent")));
+		break;
+	case ENTRY_K_AGENDA_STATUS:
+	case ENTRY_K_COMMITMENT_STATUS:
+		target_label(tl, sizeof(tl), it, lang);
+		n = asprintf(&out, _("%s is now %s"), tl,
+		    str(p, "state") ? str(p, "state") : "?");
+		break;
+	case ENTRY_K_ENDORSEMENT:
+		target_label(tl, sizeof(tl), it, lang);
+		n = asprintf(&out, _("endorses %s"), tl);
+		break;
+	case ENTRY_K_CORRECTION:
+		target_label(tl, sizeof(tl), it, lang);
+		n = asprintf(&out, _("corrects %s: %s"), tl, text ? text : "");
+		break;
+	case ENTRY_K_STATEMENT:
+		n = asprintf(&out, "[%s] %s", str(p, "party") ?
+		    str(p, "party") : "?", text ? text : "");
+		break;
+	case ENTRY_K_COMMITMENT:
+		n = asprintf(&out, _("%s, owner %s, due %s: %s"),
+		    str(p, "party") ? str(p, "party") : "?",
+		    str(p, "owner") ? str(p, "owner") : "?",
+		    str(p, "due") ? str(p, "due") : "?", text ? text : "");
+		break;
+	default:
+		n = asprintf(&out, "%s", text ? text : "");
+		break;
+	}
+	if (n < 0)
+		return NULL;
+	return out;
+}
+
+/* put_indented() - print s, indenting every line after the first. */
+static void
+put_indented(FILE *f, const char *s, const char *indent)
+{
+	for (; *s != '\0'; s++) {
+		fputc(*s, f);
+		if (*s == '\n')
+			fputs(indent, f);
+	}
+}
+
+void
+fmt_item(FILE *f, const view *v, const view_item *it, const char *lang)
+{
+	char t[FMT_TIME_BYTES], who[KEY_NAME_MAX + 24], s[FMT_SHORT_BYTES];
+	char *sum;
+	size_t i;
+
+	fmt_time(t, it->time_ms);
+	fmt_author(who, sizeof(who), it);
+	fmt_short(s, it->hash);
+	fprintf(f, "%s  %s  %-17s %s\n    ", t, s, entry_kind_name(it->kind),
+	    who);
+	if ((sum = fmt_summary(v, it, lang)) != NULL)
+		put_indented(f, sum, "    ");
+	free(sum);
+	fputc('\n', f);
+	for (i = 0; i < it->ncorrections; i++) {
+		const view_item *c = it->corrections[i];
+		const char *ct = view_text(c, lang);
+
+		fmt_short(s, c->hash);
+		fmt_author(who, sizeof(who), c);
+		fprintf(f, _("    ^ corrected by %s (%s): "), s, who);
+		put_indented(f, ct ? ct : "", "      ");
+		fputc('\n', f);
+	}
+	if (it->nendorsements > 0) {
+		fputs(_("    ^ endorsed by"), f);
+		for (i = 0; i < it->nendorsed; i++)
+			fprintf(f, "%s %s", i ? "," : "", it->endorsed[i]);
+		if (it->nendorsed == 0)
+			fputs(_(" no head of delegation"), f);
+		if (it->agreed)
+			fputs(_(" (agreed)"), f);
+		fputc('\n', f);
+	}
+}
+
+json_t *
+fmt_item_json(const view *v, const view_item *it, const char *lang)
+{
+	char hex[2 * KEY_PK_BYTES + 1], t[FMT_TIME_BYTES];
+	const char *text = view_text(it, lang);
+	json_t *o, *a;
+	size_t i;
+
+	(void)v;
+	key_hex(hex, it->author, KEY_PK_BYTES);
+	fmt_time_iso(t, it->time_ms);
+	o = json_pack("{s:s,s:s,s:s?,s:s?,s:I,s:I,s:s,s:I,s:s,s:s?,s:O?,s:s}",
+	    "hash", it->hex,
+	    "author", hex,
+	    "author_name", it->author_name[0] ? it->author_name : NULL,
+	    "party", it->party[0] ? it->party : NULL,
+	    "seq", (json_int_t)it->seq,
+	    "clock", (json_int_t)it->clock,
+	    "time", t,
+	    "time_ms", (json_int_t)it->time_ms,
+	    "kind", entry_kind_name(it->kind),
+	    "text", text,
+	    "payload", (json_t *)it->payload,
+	    "body", it->body == VIEW_BODY_OK ? "ok" :
+	    it->body == VIEW_BODY_LOCKED ? "locked" : "bad");
+	if (o == NULL)
+		return NULL;
+	if (it->meeting >= 0)
+		json_object_set_new(o, "meeting", json_integer(it->meeting));
+	if (it->target != NULL)
+		json_object_set_new(o, "target", json_string(it->target->hex));
+	if (it->ncorrections > 0) {
+		a = json_array();
+		for (i = 0; i < it->ncorrections; i++)
+			json_array_append_new(a,
+			    json_string(it->corrections[i]->hex));
+		json_object_set_new(o, "corrections", a);
+	}
+	if (it->nendorsements > 0) {
+		a = json_array();
+		for (i = 0; i < it->nendorsements; i++)
+			json_array_append_new(a,
+			    json_string(it->endorsements[i]->hex));
+		json_object_set_new(o, "endorsements", a);
+		a = json_array();
+		for (i = 0; i < it->nendorsed; i++)
+			json_array_append_new(a, json_string(it->endorsed[i]));
+		json_object_set_new(o, "endorsed_by", a);
+		json_object_set_new(o, "agreed", json_boolean(it->agreed));
+	}
+	return o;
+}
+
+int
+fmt_print_json(FILE *f, const json_t *j)
+{
+	if (json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+		return -1;
+	fputc('\n', f);
+	return 0;
+}

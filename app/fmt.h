@@ -1,0 +1,66 @@
+/*
+ * fmt.h: how entries look on the command line and in JSON (prefix fmt_).
+ *
+ * Pure formatting over a const view (storage/view.h); the printing
+ * functions write to a FILE the caller gives, so the terminal UI can
+ * reuse them with a memory stream.
+ */
+#ifndef DETENTE_FMT_H
+#define DETENTE_FMT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "../storage/entry.h"
+#include "../storage/view.h"
+
+#define FMT_SHORT_BYTES 9U  /* 8 hex digits and a NUL */
+#define FMT_TIME_BYTES 96U
+
+/* fmt_short() - the short id of an entry: its hash's first 8 hex digits. */
+void fmt_short(char out[FMT_SHORT_BYTES],
+    const unsigned char hash[ENTRY_HASH_BYTES]);
+
+/* fmt_time_iso() - "2025-06-01T10:02:03.456Z" (UTC). */
+void fmt_time_iso(char out[FMT_TIME_BYTES], uint64_t ms);
+
+/* fmt_time() - "2025-06-01 10:02Z" (UTC), for people. */
+void fmt_time(char out[FMT_TIME_BYTES], uint64_t ms);
+
+/*
+ * fmt_author() - "name (PARTY)", or the first 16 hex digits of the key
+ * for an author who is not a member.
+ */
+void fmt_author(char *out, size_t outlen, const view_item *it);
+
+/*
+ * fmt_summary() - the one-paragraph text of an entry in lang (NULL: the
+ * authentic text): its text, or what a structural entry says ("meeting 2
+ * opened", "endorses 1a2b3c4d", ...).  malloc'd; the caller frees.
+ */
+char *fmt_summary(const view *v, const view_item *it, const char *lang);
+
+/*
+ * fmt_item() - print one entry as log lines: time, author, kind, short
+ * id, summary; then its corrections and endorsements, indented.
+ */
+void fmt_item(FILE *f, const view *v, const view_item *it, const char *lang);
+
+/*
+ * fmt_item_json() - an entry as a JSON object: hash, author (hex),
+ * author_name, party, seq, clock, time (ISO 8601 UTC), kind, meeting,
+ * text (the picked body, or null), payload (the decrypted payload, or
+ * null), body ("ok", "locked", "bad"), corrections and endorsements
+ * (hashes), endorsed_by (parties).  A new reference, or NULL.
+ */
+json_t *fmt_item_json(const view *v, const view_item *it, const char *lang);
+
+/*
+ * fmt_print_json() - dump a JSON value, indented, with UTF-8 kept as is,
+ * and a newline.  @return 0 or -1.
+ */
+int fmt_print_json(FILE *f, const json_t *j);
+
+#endif

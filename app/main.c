@@ -1,0 +1,151 @@
+/*
+ * main.c: detente's entry point.  Global options, then one command from
+ * the table in cli.c.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "i18n.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+/* usage() - the global usage and the list of commands. */
+static void
+usage(FILE *f)
+{
+	fprintf(f, "%s", _("usage: detente [--home DIR] [--passphrase-file F] "
+	    "[--as NAME] [--dialogue ID] COMMAND [ARGS]\n"));
+	fprintf(f, "%s", _("\nGlobal options:\n"
+	    "  --home DIR            where identities and dialogues live\n"
+	    "                        (default: $DETENTE_HOME, else\n"
+	    "                        $XDG_DATA_HOME/detente, else\n"
+	    "                        ~/.local/share/detente)\n"
+	    "  --passphrase-file F   read the passphrase from F's first line\n"
+	    "                        (or set DETENTE_PASSPHRASE_FD=n)\n"
+	    "  --as NAME             act as identity NAME\n"
+	    "  --dialogue ID         act on the dialogue whose id starts with ID\n"
+	    "  -h, --help            this help\n"
+	    "  --version             the version\n"));
+	fprintf(f, "%s", _("\nCommands:\n"));
+	cli_list(f);
+	fprintf(f, "%s", _("\nRun `detente COMMAND --help` for a command's "
+	    "options.\n"));
+}
+
+/*
+ * no_core_dumps() - no core file and no ptrace by other users' tools:
+ * secrets are about to be loaded.
+ */
+static int
+no_core_dumps(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) != 0)
+		return -1;
+	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "home", required_argument, NULL, 'H' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "dialogue", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static char ui_name[] = "ui";
+	static char *ui_argv[] = { ui_name, NULL };
+	struct cli_ctx ctx;
+	const char *bad = NULL;
+	int c, rc;
+
+	i18n_init();
+	if (no_core_dumps() != 0) {
+		fprintf(stderr, "detente: %s\n",
+		    _("cannot disable core dumps; refusing to handle secrets"));
+		return CLI_USAGE;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "detente: %s\n",
+		    _("cannot initialize libsodium"));
+		return CLI_USAGE;
+	}
+	cli_ctx_init(&ctx);
+	opterr = 0;
+	/* "+": stop at the command; its own options are its business. */
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			ctx.home_opt = optarg;
+			break;
+		case 'P':
+			ctx.passfile = optarg;
+			break;
+		case 'a':
+			ctx.as = optarg;
+			break;
+		case 'd':
+			ctx.dialogue = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		case 'V':
+			printf("detente %s\n", PACKAGE_VERSION);
+			return CLI_OK;
+		case ':':
+			fprintf(stderr, "detente: %s: %s: %s\n",
+			    _("option needs a value"), argv[optind - 1],
+			    _("run `detente --help`"));
+			return CLI_USAGE;
+		default:
+			fprintf(stderr, "detente: %s: %s: %s\n",
+			    _("unknown option"), argv[optind - 1],
+			    _("run `detente --help`"));
+			return CLI_USAGE;
+		}
+	}
+	if (ctx.home_opt != NULL && *ctx.home_opt == '\0')
+		bad = "--home";
+	else if (ctx.passfile != NULL && *ctx.passfile == '\0')
+		bad = "--passphrase-file";
+	else if (ctx.as != NULL && *ctx.as == '\0')
+		bad = "--as";
+	else if (ctx.dialogue != NULL && *ctx.dialogue == '\0')
+		bad = "--dialogue";
+	if (bad != NULL) {
+		fprintf(stderr, "detente: %s: %s: %s\n", _("empty value"), bad,
+		    _("give a value or leave the option out"));
+		return CLI_USAGE;
+	}
+	if (optind >= argc && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		/* no command, in a terminal: the terminal UI */
+		rc = cli_dispatch(&ctx, 1, ui_argv);
+	} else if (optind >= argc) {
+		usage(stderr);
+		return CLI_USAGE;
+	} else
+		rc = cli_dispatch(&ctx, argc - optind, argv + optind);
+	cli_ctx_done(&ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "detente: %s\n", _("cannot write the output"));
+		if (rc == CLI_OK)
+			rc = CLI_USAGE;
+	}
+	return rc;
+}

@@ -1,0 +1,382 @@
+/*
+ * session.c: the home, the identity, the dialogue and its view, opened on
+ * demand for a command, each failure told in one line.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "../crypto/keystore.h"
+#include "../storage/entry.h"
+#include "../storage/payload.h"
+#include "../storage/record.h"
+#include "../storage/view.h"
+#include "cli.h"
+#include "fmt.h"
+#include "home.h"
+#include "i18n.h"
+#include "passphrase.h"
+#include "session.h"
+
+int
+session_home(struct cli_ctx *ctx, int create)
+{
+	int rc;
+
+	if (ctx->home == NULL &&
+	    (rc = home_resolve(&ctx->home, ctx->home_opt)) != 0) {
+		cli_error_rc(ctx, _("cannot find the home directory"), rc,
+		    ctx->home_opt, _("use --home DIR or set DETENTE_HOME"));
+		return CLI_USAGE;
+	}
+	if (create && (rc = home_ensure(ctx->home)) != 0) {
+		cli_error(ctx, _("cannot create the home directory"),
+		    ctx->home, strerror(errno));
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+int
+session_pick_identity(struct cli_ctx *ctx, char name[KEY_NAME_MAX + 1],
+    unsigned char pk[KEY_PK_BYTES])
+{
+	char path[PATH_MAX], kname[KEY_NAME_MAX + 1];
+	unsigned char kpk[KEY_PK_BYTES];
+	int rc;
+
+	if ((rc = session_home(ctx, 0)) != CLI_OK)
+		return rc;
+	rc = home_choose_identity(name, ctx->home, ctx->as);
+	switch (rc) {
+	case 0:
+		break;
+	case DT_EINVAL:
+		cli_error(ctx, _("not an identity name"), ctx->as,
+		    _("names are 1 to 63 bytes without spaces or '+'"));
+		return CLI_USAGE;
+	case DT_ENOENT:
+		if (ctx->as != NULL)
+			cli_error(ctx, _("no such identity"), ctx->as,
+			    _("see `detente id list`"));
+		else
+			cli_error(ctx, _("no identity in this home"),
+			    ctx->home,
+			    _("create one with `detente id new --name NAME`"));
+		return CLI_USAGE;
+	case DT_EAMBIG:
+		cli_error(ctx, _("several identities and no default"),
+		    ctx->home, _("choose one with --as NAME"));
+		return CLI_USAGE;
+	default:
+		cli_error_rc(ctx, _("cannot list identities"), rc, ctx->home,
+		    _("check the home directory"));
+		return CLI_USAGE;
+	}
+	if (pk == NULL)
+		return CLI_OK;
+	home_identity_path(path, sizeof(path), ctx->home, name);
+	if ((rc = keystore_read_public(kname, kpk, path)) != 0) {
+		cli_error_rc(ctx, _("cannot read the identity"), rc, path,
+		    rc == DT_EFORMAT || rc == DT_EVERSION ?
+		    _("the keystore file is damaged; restore it from a backup") :
+		    _("check the file"));
+		return rc == DT_EFORMAT ? CLI_FAIL : CLI_USAGE;
+	}
+	memcpy(pk, kpk, KEY_PK_BYTES);
+	return CLI_OK;
+}
+
+int
+session_read_passphrase(struct cli_ctx *ctx, char **pass, size_t *len,
+    const char *prompt, int confirm)
+{
+	char *p;
+
+	*pass = NULL;
+	*len = 0;
+	if (ctx->passfile == NULL && passphrase_from_fd()) {
+		if (ctx->pass == NULL && passphrase_read(&ctx->pass,
+		    &ctx->passlen, NULL, prompt, 0, ctx->err) != 0)
+			return CLI_USAGE;
+		if ((p = sodium_malloc(ctx->passlen + 1)) == NULL) {
+			cli_error(ctx, _("out of memory"), NULL, NULL);
+			return CLI_USAGE;
+		}
+		memcpy(p, ctx->pass, ctx->passlen + 1);
+		*pass = p;
+		*len = ctx->passlen;
+		return CLI_OK;
+	}
+	if (passphrase_read(pass, len, ctx->passfile, prompt, confirm,
+	    ctx->err) != 0)
+		return CLI_USAGE;
+	return CLI_OK;
+}
+
+int
+session_unlock(struct cli_ctx *ctx)
+{
+	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[160];
+	unsigned char pk[KEY_PK_BYTES];
+	char *pass = NULL;
+	size_t plen = 0;
+	int rc, ret;
+
+	if (ctx->id != NULL)
+		return CLI_OK;
+	if ((ret = session_pick_identity(ctx, name, pk)) != CLI_OK)
+		return ret;
+	home_identity_path(path, sizeof(path), ctx->home, name);
+	snprintf(prompt, sizeof(prompt), _("Passphrase for %s: "), name);
+	if ((ret = session_read_passphrase(ctx, &pass, &plen, prompt, 0)) !=
+	    CLI_OK)
+		return ret;
+	rc = keystore_unlock(&ctx->id, path, pass, plen);
+	passphrase_free(pass);
+	switch (rc) {
+	case 0:
+		return CLI_OK;
+	case DT_EPASS:
+		cli_error(ctx, _("wrong passphrase"), name,
+		    _("try again (or the keystore file was altered)"));
+		return CLI_USAGE;
+	case DT_EFORMAT:
+	case DT_EVERSION:
+		cli_error_rc(ctx, _("corrupted keystore"), rc, path,
+		    _("restore the file from a backup"));
+		return CLI_FAIL;
+	default:
+		cli_error_rc(ctx, _("cannot unlock the identity"), rc, path,
+		    _("check the file"));
+		return CLI_USAGE;
+	}
+}
+
+/* report_failure() - one line for a record that failed a check. */
+static void
+report_failure(struct cli_ctx *ctx, const char *what)
+{
+	const record_failure *f = record_last_failure(ctx->rec);
+	char obj[256], hex[17];
+
+	if (f->has_entry) {
+		key_hex(hex, f->hash, 8);
+		snprintf(obj, sizeof(obj), "%s (entry %s, seq %llu)",
+		    f->detail[0] ? f->detail : dt_strerror(f->code), hex,
+		    (unsigned long long)f->seq);
+	} else
+		snprintf(obj, sizeof(obj), "%s", f->detail[0] ? f->detail :
+		    dt_strerror(f->code));
+	cli_error(ctx, what, obj, _("run `detente verify` for details"));
+}
+
+int
+session_dialogue_path(struct cli_ctx *ctx, char *path, size_t pathlen)
+{
+	char hexid[HOME_ID_HEX + 1];
+	int rc;
+
+	if ((rc = session_home(ctx, 0)) != CLI_OK)
+		return rc;
+	rc = home_choose_dialogue(hexid, ctx->home, ctx->dialogue);
+	switch (rc) {
+	case 0:
+		break;
+	case DT_EINVAL:
+		cli_error(ctx, _("not a dialogue id"), ctx->dialogue,
+		    _("give 4 to 64 hex digits of an id from `detente dialogue list`"));
+		return CLI_USAGE;
+	case DT_ENOENT:
+		if (ctx->dialogue != NULL)
+			cli_error(ctx, _("no such dialogue"), ctx->dialogue,
+			    _("see `detente dialogue list`"));
+		else
+			cli_error(ctx, _("no dialogue in this home"),
+			    ctx->home,
+			    _("create one with `detente dialogue new` or `detente demo`"));
+		return CLI_USAGE;
+	case DT_EAMBIG:
+		if (ctx->dialogue != NULL)
+			cli_error(ctx, _("several dialogues match"),
+			    ctx->dialogue, _("give more digits of the id"));
+		else
+			cli_error(ctx, _("several dialogues in this home"),
+			    ctx->home,
+			    _("choose one with --dialogue ID (see `detente dialogue list`)"));
+		return CLI_USAGE;
+	default:
+		cli_error_rc(ctx, _("cannot list dialogues"), rc, ctx->home,
+		    _("check the home directory"));
+		return CLI_USAGE;
+	}
+	home_dialogue_path(path, pathlen, ctx->home, hexid);
+	return CLI_OK;
+}
+
+int
+session_record(struct cli_ctx *ctx, int quiet)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (ctx->rec != NULL)
+		return CLI_OK;
+	if ((rc = session_dialogue_path(ctx, path, sizeof(path))) != CLI_OK)
+		return rc;
+	if ((rc = record_open(&ctx->rec, path)) != 0) {
+		ctx->rec = NULL;
+		cli_error_rc(ctx, _("cannot open the dialogue"), rc, path,
+		    cli_exit_for(rc) == CLI_FAIL ?
+		    _("the record is damaged; run `detente verify`") :
+		    _("check the directory"));
+		return cli_exit_for(rc);
+	}
+	if (!quiet && record_last_failure(ctx->rec)->code != 0)
+		report_failure(ctx, _("warning: this record failed verification"));
+	return CLI_OK;
+}
+
+int
+session_record_key(struct cli_ctx *ctx)
+{
+	int ret, rc;
+
+	if ((ret = session_record(ctx, 0)) != CLI_OK)
+		return ret;
+	if (record_key(ctx->rec) != NULL)
+		return CLI_OK;
+	if ((ret = session_unlock(ctx)) != CLI_OK)
+		return ret;
+	rc = record_unlock(ctx->rec, ctx->id);
+	if (rc == DT_ENOKEY) {
+		cli_error(ctx, _("not a member of this dialogue"), ctx->id->name,
+		    _("ask a head of delegation to add you"));
+		return CLI_FAIL;
+	}
+	if (rc != 0) {
+		cli_error_rc(ctx, _("cannot unlock the dialogue key"), rc,
+		    ctx->id->name, _("run `detente verify`"));
+		return cli_exit_for(rc);
+	}
+	return CLI_OK;
+}
+
+int
+session_writer(struct cli_ctx *ctx, unsigned kind)
+{
+	const char *why = NULL;
+	char what[160];
+	int ret;
+
+	if ((ret = session_record(ctx, 1)) != CLI_OK)
+		return ret;
+	if (record_last_failure(ctx->rec)->code != 0) {
+		report_failure(ctx,
+		    _("refusing to write to a record that failed verification"));
+		return CLI_FAIL;
+	}
+	if ((ret = session_record_key(ctx)) != CLI_OK)
+		return ret;
+	if (record_may_write(ctx->rec, ctx->id->pk, kind, UINT64_MAX,
+	    &why) != 0) {
+		snprintf(what, sizeof(what), _("%s may not write %s entries"),
+		    ctx->id->name, entry_kind_name(kind));
+		cli_error(ctx, what, why != NULL ? _(why) :
+		    _("not allowed by the dialogue's rules"),
+		    _("ask a head of delegation"));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int
+session_view(struct cli_ctx *ctx, view **out)
+{
+	int rc;
+
+	if ((rc = view_load(out, ctx->rec)) != 0) {
+		cli_error_rc(ctx, _("cannot read the dialogue"), rc,
+		    store_path(record_store(ctx->rec)),
+		    _("run `detente verify`"));
+		return cli_exit_for(rc);
+	}
+	return CLI_OK;
+}
+
+int
+session_find(struct cli_ctx *ctx, const view *v, const char *id,
+    const view_item **out)
+{
+	int rc = view_find_prefix(out, v, id);
+
+	switch (rc) {
+	case 0:
+		return CLI_OK;
+	case DT_EINVAL:
+		cli_error(ctx, _("not an entry id"), id,
+		    _("give 4 or more hex digits, as `detente log` shows them"));
+		break;
+	case DT_EAMBIG:
+		cli_error(ctx, _("several entries match"), id,
+		    _("give more digits of the id"));
+		break;
+	default:
+		cli_error(ctx, _("no such entry"), id,
+		    _("see `detente log` for entry ids"));
+		break;
+	}
+	return CLI_USAGE;
+}
+
+int
+session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
+    unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char h[ENTRY_HASH_BYTES];
+	char what[160], shortid[FMT_SHORT_BYTES];
+	char *text;
+	int rc;
+
+	if ((text = payload_dump(payload)) == NULL) {
+		cli_error(ctx, _("cannot encode the entry"), entry_kind_name(kind),
+		    _("check that the text is valid UTF-8"));
+		return CLI_USAGE;
+	}
+	rc = record_append(ctx->rec, ctx->id, kind, text, h, NULL);
+	sodium_memzero(text, strlen(text));
+	free(text);
+	if (rc != 0) {
+		snprintf(what, sizeof(what), _("cannot append a %s entry"),
+		    entry_kind_name(kind));
+		cli_error_rc(ctx, what, rc, ctx->id->name,
+		    rc == DT_EMEMBER ?
+		    _("the dialogue's rules do not allow it") :
+		    cli_exit_for(rc) == CLI_FAIL ?
+		    _("run `detente verify`") : _("nothing was written"));
+		return cli_exit_for(rc);
+	}
+	if (hash != NULL)
+		memcpy(hash, h, ENTRY_HASH_BYTES);
+	fmt_short(shortid, h);
+	fprintf(ctx->out, "%s\n", shortid);
+	return CLI_OK;
+}
+
+long long
+session_meeting_for(const view *v, const view_item *target)
+{
+	const view_meeting *m;
+
+	if ((m = view_current_meeting(v)) != NULL ||
+	    (m = view_last_meeting(v)) != NULL)
+		return m->number;
+	return target != NULL && target->meeting >= 0 ? target->meeting : 0;
+}

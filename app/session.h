@@ -1,0 +1,92 @@
+/*
+ * session.h: opening what a command needs, with one clear error line for
+ * each way it can fail (prefix session_).
+ *
+ * Every function here fills the context (cli.h) on success and leaves it
+ * for cli_ctx_done() to release, so that a second call in the same
+ * process (the terminal UI's `:` prompt) reuses what is open.  Each
+ * returns CLI_OK, or an exit code after printing one error line.
+ */
+#ifndef DETENTE_SESSION_H
+#define DETENTE_SESSION_H
+
+#include <jansson.h>
+
+#include "../crypto/keys.h"
+#include "../storage/entry.h"
+#include "../storage/view.h"
+#include "cli.h"
+
+/* session_home() - resolve ctx->home; with create, make its directories. */
+int session_home(struct cli_ctx *ctx, int create);
+
+/*
+ * session_pick_identity() - the identity to act as (--as, the only one,
+ * or the default), with its public key; no passphrase needed.
+ * @param[out] pk  may be NULL.
+ */
+int session_pick_identity(struct cli_ctx *ctx, char name[KEY_NAME_MAX + 1],
+    unsigned char pk[KEY_PK_BYTES]);
+
+/*
+ * session_read_passphrase() - read a passphrase from --passphrase-file,
+ * DETENTE_PASSPHRASE_FD (read once and kept in ctx, since a descriptor
+ * can be read only once) or the terminal.
+ * @param[out] pass  sodium_malloc'd; passphrase_free().
+ */
+int session_read_passphrase(struct cli_ctx *ctx, char **pass, size_t *len,
+    const char *prompt, int confirm);
+
+/* session_unlock() - ctx->id, unlocked with the passphrase. */
+int session_unlock(struct cli_ctx *ctx);
+
+/*
+ * session_dialogue_path() - the directory of the chosen dialogue
+ * (--dialogue or the only one), without opening it.
+ */
+int session_dialogue_path(struct cli_ctx *ctx, char *path, size_t pathlen);
+
+/*
+ * session_record() - ctx->rec, the chosen dialogue (--dialogue or the
+ * only one), opened and checked without the key.  A record that opens
+ * but failed a check gives a warning line, unless quiet.
+ */
+int session_record(struct cli_ctx *ctx, int quiet);
+
+/*
+ * session_record_key() - session_record(), then unlock the identity and
+ * the dialogue key.  Not a member: CLI_FAIL.
+ */
+int session_record_key(struct cli_ctx *ctx);
+
+/*
+ * session_writer() - session_record_key(), and refuse (CLI_FAIL) if the
+ * record failed a check or the identity may not write kind now.
+ */
+int session_writer(struct cli_ctx *ctx, unsigned kind);
+
+/* session_view() - a view of ctx->rec; view_free() it. */
+int session_view(struct cli_ctx *ctx, view **out);
+
+/*
+ * session_find() - resolve an entry id (a hex prefix of 4 or more
+ * digits) in v, with an error line if it is unknown or ambiguous.
+ */
+int session_find(struct cli_ctx *ctx, const view *v, const char *id,
+    const view_item **out);
+
+/*
+ * session_append() - serialize payload (payload_dump()), append it as
+ * kind to the identity's own feed, and print the new entry's short id.
+ * @param[out] hash  may be NULL.
+ */
+int session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
+    unsigned char hash[ENTRY_HASH_BYTES]);
+
+/*
+ * session_meeting_for() - the meeting number for an entry about target
+ * written now: the open meeting, else the last one, else the target's.
+ */
+long long session_meeting_for(const view *v, const view_item *target);
+
+#endif

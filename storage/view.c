@@ -1,0 +1,749 @@
+/*
+ * view.c: the record's projection (see view.h).
+ *
+ * view_load() runs in three steps: copy every entry's header and payload
+ * out of one read transaction (collect), resolve the links between
+ * entries once the item array no longer moves (link), then derive the
+ * meetings, agenda and commitments from the linked items (project).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "entry.h"
+#include "payload.h"
+#include "record.h"
+#include "store.h"
+#include "view.h"
+
+struct view {
+	view_item *items;
+	size_t nitems;
+	size_t cap;
+	view_item **byhash;          /* items sorted by hash, for view_find */
+
+	view_agenda *agenda;
+	size_t nagenda;
+	view_meeting *meetings;
+	size_t nmeetings;
+	view_commitment *commitments;
+	size_t ncommitments;
+
+	char (*parties)[VIEW_PARTY_BYTES];
+	unsigned char (*heads)[KEY_PK_BYTES]; /* per party; zero if none */
+	int *has_head;
+	size_t nparties;
+
+	long *agenda_of;             /* per item: index in agenda, or -1 */
+	long *commit_of;             /* per item: index in commitments */
+
+	const view_meeting *current;
+	const view_meeting *last;
+	const view_agenda *current_agenda;
+	int locked;
+};
+
+/* What store_scan() needs to fill the item list. */
+struct collect {
+	view *v;
+	record *r;
+	const unsigned char *key;
+	int err;
+};
+
+/*
+ * grow() - make room for one more element in *arr (of *cap elements of
+ * size sz).  The array may move: callers keep indexes, not pointers,
+ * until the array is final.
+ */
+static int
+grow(void *arr, size_t *cap, size_t n, size_t sz)
+{
+	void **p = arr;
+	size_t ncap;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap == 0 ? 64 : *cap * 2;
+	if ((q = realloc(*p, ncap * sz)) == NULL)
+		return DT_ENOMEM;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+/*
+ * body_payload() - the parsed payload of e, or NULL, and its fate in
+ * *state.  The clear text lives in sodium_malloc memory only while it is
+ * parsed; the json_t returned is a new reference owned by the caller.
+ */
+static json_t *
+body_payload(const entry *e, const unsigned char *key, int *state)
+{
+	unsigned char *plain = NULL;
+	size_t plen = 0;
+	json_t *obj;
+
+	if (entry_kind_is_content(e->kind) && key == NULL) {
+		*state = VIEW_BODY_LOCKED;
+		return NULL;
+	}
+	if (entry_open(&plain, &plen, e, key) != 0) {
+		*state = VIEW_BODY_BAD;
+		return NULL;
+	}
+	obj = payload_parse(plain, plen);
+	entry_plain_free(plain, plen);
+	*state = obj != NULL ? VIEW_BODY_OK : VIEW_BODY_BAD;
+	return obj;
+}
+
+/* collect_cb() - store_scan() callback: append one item. */
+static int
+collect_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct collect *c = ctx;
+	view *v = c->v;
+	const record_member *m;
+	const json_t *mt;
+	view_item *it;
+	entry e;
+	int rc;
+
+	if ((rc = grow(&v->items, &v->cap, v->nitems, sizeof(*v->items))) != 0)
+		return c->err = rc;
+	it = &v->items[v->nitems];
+	memset(it, 0, sizeof(*it));
+	it->index = v->nitems;
+	memcpy(it->hash, hash, ENTRY_HASH_BYTES);
+	key_hex(it->hex, hash, ENTRY_HASH_BYTES);
+	it->len = len;
+	it->meeting = -1;
+	v->nitems++;
+	if (entry_parse(&e, bytes, len) != 0) {
+		/* The store holds bytes it should not: keep a trace. */
+		it->body = VIEW_BODY_BAD;
+		return 0;
+	}
+	memcpy(it->author, e.author, KEY_PK_BYTES);
+	it->seq = e.seq;
+	it->clock = e.clock;
+	it->time_ms = e.time_ms;
+	it->kind = e.kind;
+	it->flags = e.flags;
+	it->nrefs = e.nrefs;
+	if ((m = record_member_find(c->r, e.author)) != NULL) {
+		snprintf(it->author_name, sizeof(it->author_name), "%s",
+		    m->name);
+		snprintf(it->party, sizeof(it->party), "%s", m->party);
+		it->role = m->role;
+	}
+	it->payload = body_payload(&e, c->key, &it->body);
+	if (it->body == VIEW_BODY_LOCKED)
+		v->locked = 1;
+	mt = json_object_get(it->payload, "meeting");
+	if (json_is_integer(mt) && json_integer_value(mt) >= 0)
+		it->meeting = json_integer_value(mt);
+	return 0;
+}
+
+static int
+cmp_byhash(const void *a, const void *b)
+{
+	const view_item *const *x = a, *const *y = b;
+
+	return memcmp((*x)->hash, (*y)->hash, ENTRY_HASH_BYTES);
+}
+
+static int
+cmp_key(const void *k, const void *b)
+{
+	const view_item *const *y = b;
+
+	return memcmp(k, (*y)->hash, ENTRY_HASH_BYTES);
+}
+
+const view_item *
+view_find(const view *v, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	view_item **p;
+
+	if (v == NULL || v->nitems == 0)
+		return NULL;
+	p = bsearch(hash, v->byhash, v->nitems, sizeof(*v->byhash), cmp_key);
+	return p != NULL ? *p : NULL;
+}
+
+/* find_field() - the item whose hex hash is payload[field], or NULL. */
+static view_item *
+find_field(view *v, const view_item *it, const char *field)
+{
+	const char *hex = json_string_value(json_object_get(it->payload,
+	    field));
+	unsigned char h[ENTRY_HASH_BYTES];
+
+	if (hex == NULL || !payload_hex_valid(hex, 2 * ENTRY_HASH_BYTES) ||
+	    key_unhex(h, sizeof(h), hex) != 0)
+		return NULL;
+	return (view_item *)view_find(v, h);
+}
+
+/* party_of_head() - the party whose head has key pk, or -1. */
+static long
+party_of_head(const view *v, const unsigned char pk[KEY_PK_BYTES])
+{
+	size_t i;
+
+	for (i = 0; i < v->nparties; i++)
+		if (v->has_head[i] && memcmp(v->heads[i], pk,
+		    KEY_PK_BYTES) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * link_items() - resolve targets and agenda items, and give every entry its
+ * corrections, endorsements and endorsing parties.  Runs once the item
+ * array is final, so the pointers it stores stay valid.
+ */
+static int
+link_items(view *v)
+{
+	size_t *ncorr = NULL, *nend = NULL, i, j;
+	const view_item ***corr = NULL, ***endo = NULL;
+	int rc = DT_ENOMEM;
+
+	if (v->nitems == 0)
+		return 0;
+	if ((ncorr = calloc(v->nitems, sizeof(*ncorr))) == NULL ||
+	    (nend = calloc(v->nitems, sizeof(*nend))) == NULL ||
+	    (corr = calloc(v->nitems, sizeof(*corr))) == NULL ||
+	    (endo = calloc(v->nitems, sizeof(*endo))) == NULL)
+		goto out;
+
+	/* Targets, items, and how many links each entry receives. */
+	for (i = 0; i < v->nitems; i++) {
+		view_item *it = &v->items[i], *t;
+
+		if (it->payload == NULL)
+			continue;
+		t = find_field(v, it, "item");
+		if (t != NULL && t->kind == ENTRY_K_AGENDA)
+			it->item = t;
+		if ((t = find_field(v, it, "target")) == NULL ||
+		    t->index >= it->index)
+			continue;   /* unknown, or not before it: ignored */
+		it->target = t;
+		if (it->kind == ENTRY_K_CORRECTION)
+			ncorr[t->index]++;
+		else if (it->kind == ENTRY_K_ENDORSEMENT)
+			nend[t->index]++;
+	}
+	for (i = 0; i < v->nitems; i++) {
+		if (ncorr[i] != 0 &&
+		    (corr[i] = calloc(ncorr[i], sizeof(**corr))) == NULL)
+			goto out;
+		if (nend[i] != 0 &&
+		    (endo[i] = calloc(nend[i], sizeof(**endo))) == NULL)
+			goto out;
+	}
+	for (i = 0; i < v->nitems; i++) {
+		view_item *it = &v->items[i];
+		size_t ti;
+
+		if (it->target == NULL)
+			continue;
+		ti = it->target->index;
+		if (it->kind == ENTRY_K_CORRECTION)
+			corr[ti][v->items[ti].ncorrections++] = it;
+		else if (it->kind == ENTRY_K_ENDORSEMENT)
+			endo[ti][v->items[ti].nendorsements++] = it;
+	}
+	for (i = 0; i < v->nitems; i++) {
+		view_item *it = &v->items[i];
+		char (*parties)[VIEW_PARTY_BYTES];
+		size_t p;
+
+		it->corrections = corr[i];
+		it->endorsements = endo[i];
+		corr[i] = NULL;
+		endo[i] = NULL;
+		if (it->nendorsements == 0 || v->nparties == 0)
+			continue;
+		if ((parties = calloc(v->nparties, sizeof(*parties))) == NULL)
+			goto out;
+		/* Only the head of a party endorses for it. */
+		for (p = 0; p < v->nparties; p++)
+			for (j = 0; j < it->nendorsements; j++)
+				if (party_of_head(v, it->endorsements[j]->author)
+				    == (long)p) {
+					memcpy(parties[it->nendorsed++],
+					    v->parties[p], VIEW_PARTY_BYTES);
+					break;
+				}
+		it->endorsed = (const char (*)[VIEW_PARTY_BYTES])parties;
+		it->agreed = it->nendorsed == v->nparties;
+	}
+	rc = 0;
+out:
+	if (corr != NULL)
+		for (i = 0; i < v->nitems; i++)
+			free(corr[i]);
+	if (endo != NULL)
+		for (i = 0; i < v->nitems; i++)
+			free(endo[i]);
+	free(corr);
+	free(endo);
+	free(ncorr);
+	free(nend);
+	return rc;
+}
+
+static int
+cmp_meeting(const void *a, const void *b)
+{
+	const view_meeting *x = a, *y = b;
+
+	return (x->number > y->number) - (x->number < y->number);
+}
+
+/* meeting_index() - index of meeting n in the (unsorted) array, or -1. */
+static long
+meeting_index(const view *v, int64_t n)
+{
+	size_t i;
+
+	for (i = 0; i < v->nmeetings; i++)
+		if (v->meetings[i].number == n)
+			return (long)i;
+	return -1;
+}
+
+/* str_field() - a string field of a payload, borrowed, or NULL. */
+static const char *
+str_field(const view_item *it, const char *field)
+{
+	return json_string_value(json_object_get(it->payload, field));
+}
+
+/*
+ * project() - meetings, agenda items and commitments, each with the
+ * latest status in merged order, and the current meeting and item.
+ */
+static int
+project(view *v)
+{
+	size_t cap_m = 0, cap_a = 0, cap_c = 0, i, j, k;
+	long *agenda_of = NULL, *commit_of = NULL, last_open = -1, mi;
+	int rc = DT_ENOMEM;
+
+	if (v->nitems == 0)
+		return 0;
+	if ((agenda_of = malloc(v->nitems * sizeof(*agenda_of))) == NULL ||
+	    (commit_of = malloc(v->nitems * sizeof(*commit_of))) == NULL)
+		goto out;
+	for (i = 0; i < v->nitems; i++)
+		agenda_of[i] = commit_of[i] = -1;
+
+	for (i = 0; i < v->nitems; i++) {
+		const view_item *it = &v->items[i];
+		const char *state;
+
+		if (it->payload == NULL)
+			continue;
+		switch (it->kind) {
+		case ENTRY_K_MEETING_OPEN:
+			if (it->meeting < 0)
+				break;
+			last_open = (long)i;
+			if (meeting_index(v, it->meeting) >= 0)
+				break;  /* a second open: the first counts */
+			if ((rc = grow(&v->meetings, &cap_m, v->nmeetings,
+			    sizeof(*v->meetings))) != 0)
+				goto out;
+			memset(&v->meetings[v->nmeetings], 0,
+			    sizeof(*v->meetings));
+			v->meetings[v->nmeetings].number = it->meeting;
+			v->meetings[v->nmeetings].open = it;
+			v->meetings[v->nmeetings].title = str_field(it, "title");
+			v->meetings[v->nmeetings].place = str_field(it, "place");
+			v->meetings[v->nmeetings].date = str_field(it, "date");
+			v->nmeetings++;
+			break;
+		case ENTRY_K_MEETING_CLOSE:
+			if ((mi = meeting_index(v, it->meeting)) >= 0 &&
+			    v->meetings[mi].close == NULL)
+				v->meetings[mi].close = it;
+			break;
+		case ENTRY_K_AGENDA:
+			if ((rc = grow(&v->agenda, &cap_a, v->nagenda,
+			    sizeof(*v->agenda))) != 0)
+				goto out;
+			memset(&v->agenda[v->nagenda], 0, sizeof(*v->agenda));
+			v->agenda[v->nagenda].entry = it;
+			v->agenda[v->nagenda].meeting = it->meeting;
+			for (k = 0, j = 0; j < v->nagenda; j++)
+				if (v->agenda[j].meeting == it->meeting)
+					k++;
+			v->agenda[v->nagenda].number = k + 1;
+			agenda_of[i] = (long)v->nagenda++;
+			break;
+		case ENTRY_K_AGENDA_STATUS:
+			state = str_field(it, "state");
+			if (it->target == NULL || state == NULL ||
+			    agenda_of[it->target->index] < 0)
+				break;
+			v->agenda[agenda_of[it->target->index]].state = state;
+			v->agenda[agenda_of[it->target->index]].status = it;
+			break;
+		case ENTRY_K_COMMITMENT:
+			if ((rc = grow(&v->commitments, &cap_c,
+			    v->ncommitments, sizeof(*v->commitments))) != 0)
+				goto out;
+			memset(&v->commitments[v->ncommitments], 0,
+			    sizeof(*v->commitments));
+			v->commitments[v->ncommitments].entry = it;
+			v->commitments[v->ncommitments].item = it->item;
+			v->commitments[v->ncommitments].meeting = it->meeting;
+			v->commitments[v->ncommitments].party =
+			    str_field(it, "party");
+			v->commitments[v->ncommitments].owner =
+			    str_field(it, "owner");
+			v->commitments[v->ncommitments].due =
+			    str_field(it, "due");
+			commit_of[i] = (long)v->ncommitments++;
+			break;
+		case ENTRY_K_COMMITMENT_STATUS:
+			state = str_field(it, "state");
+			if (it->target == NULL || state == NULL ||
+			    commit_of[it->target->index] < 0)
+				break;
+			v->commitments[commit_of[it->target->index]].state =
+			    state;
+			v->commitments[commit_of[it->target->index]].status =
+			    it;
+			break;
+		default:
+			break;
+		}
+	}
+
+	/* Final arrays from here on: pointers into them are safe. */
+	if (v->nmeetings > 0)
+		qsort(v->meetings, v->nmeetings, sizeof(*v->meetings),
+		    cmp_meeting);
+	for (i = 0; i < v->nmeetings; i++) {
+		view_meeting *m = &v->meetings[i];
+		const view_agenda **list;
+
+		for (k = 0, j = 0; j < v->nagenda; j++)
+			if (v->agenda[j].meeting == m->number)
+				k++;
+		if (k == 0)
+			continue;
+		if ((list = calloc(k, sizeof(*list))) == NULL)
+			goto out;
+		for (j = 0; j < v->nagenda; j++)
+			if (v->agenda[j].meeting == m->number)
+				list[m->nagenda++] = &v->agenda[j];
+		m->agenda = list;
+	}
+	if (v->nmeetings > 0)
+		v->last = &v->meetings[v->nmeetings - 1];
+	if (last_open >= 0) {
+		const view_meeting *m = view_meeting_find(v,
+		    v->items[last_open].meeting);
+
+		if (m != NULL && m->close == NULL)
+			v->current = m;
+	}
+	/* The item most recently made current, if it still is. */
+	for (i = v->nitems; v->current != NULL && i-- > 0;) {
+		const view_item *it = &v->items[i];
+		const char *state;
+		long a;
+
+		if (it->kind != ENTRY_K_AGENDA_STATUS || it->target == NULL ||
+		    it->meeting != v->current->number)
+			continue;
+		state = str_field(it, "state");
+		a = agenda_of[it->target->index];
+		if (state == NULL || strcmp(state, "current") != 0 || a < 0)
+			continue;
+		if (v->agenda[a].state != NULL &&
+		    strcmp(v->agenda[a].state, "current") == 0) {
+			v->current_agenda = &v->agenda[a];
+			break;
+		}
+	}
+	rc = 0;
+out:
+	/* Kept for view_agenda_of() and view_commitment_of(). */
+	v->agenda_of = agenda_of;
+	v->commit_of = commit_of;
+	return rc;
+}
+
+/* copy_parties() - copy the parties and their heads out of r. */
+static int
+copy_parties(view *v, const record *r)
+{
+	size_t n = record_nparties(r), i;
+
+	if (n == 0)
+		return 0;
+	if ((v->parties = calloc(n, sizeof(*v->parties))) == NULL ||
+	    (v->heads = calloc(n, sizeof(*v->heads))) == NULL ||
+	    (v->has_head = calloc(n, sizeof(*v->has_head))) == NULL)
+		return DT_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const char *p = record_party(r, i);
+		const record_member *h;
+
+		snprintf(v->parties[i], VIEW_PARTY_BYTES, "%s", p ? p : "");
+		if (p != NULL && (h = record_head_of(r, p)) != NULL) {
+			memcpy(v->heads[i], h->pk, KEY_PK_BYTES);
+			v->has_head[i] = 1;
+		}
+	}
+	v->nparties = n;
+	return 0;
+}
+
+int
+view_load(view **out, record *r)
+{
+	struct collect c;
+	store_txn *t = NULL;
+	view *v;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return DT_ENOMEM;
+	if ((rc = copy_parties(v, r)) != 0)
+		goto out;
+	memset(&c, 0, sizeof(c));
+	c.v = v;
+	c.r = r;
+	c.key = record_key(r);
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
+		goto out;
+	rc = store_scan(t, NULL, 0, collect_cb, &c);
+	store_txn_abort(t);
+	if (rc == 0)
+		rc = c.err;
+	if (rc != 0)
+		goto out;
+	if (v->nitems > 0) {
+		if ((v->byhash = malloc(v->nitems * sizeof(*v->byhash))) ==
+		    NULL) {
+			rc = DT_ENOMEM;
+			goto out;
+		}
+		for (i = 0; i < v->nitems; i++)
+			v->byhash[i] = &v->items[i];
+		qsort(v->byhash, v->nitems, sizeof(*v->byhash), cmp_byhash);
+	}
+	if ((rc = link_items(v)) != 0 || (rc = project(v)) != 0)
+		goto out;
+	*out = v;
+	v = NULL;
+out:
+	view_free(v);
+	return rc;
+}
+
+void
+view_free(view *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->nitems; i++) {
+		json_decref((json_t *)v->items[i].payload);
+		free((void *)v->items[i].corrections);
+		free((void *)v->items[i].endorsements);
+		free((void *)v->items[i].endorsed);
+	}
+	for (i = 0; i < v->nmeetings; i++)
+		free((void *)v->meetings[i].agenda);
+	free(v->items);
+	free(v->byhash);
+	free(v->agenda);
+	free(v->meetings);
+	free(v->commitments);
+	free(v->parties);
+	free(v->heads);
+	free(v->has_head);
+	free(v->agenda_of);
+	free(v->commit_of);
+	free(v);
+}
+
+size_t
+view_nitems(const view *v)
+{
+	return v->nitems;
+}
+
+const view_item *
+view_item_at(const view *v, size_t i)
+{
+	return i < v->nitems ? &v->items[i] : NULL;
+}
+
+int
+view_find_prefix(const view_item **out, const view *v, const char *prefix)
+{
+	char low[2 * ENTRY_HASH_BYTES + 1];
+	const view_item *found = NULL;
+	size_t n, i;
+
+	*out = NULL;
+	if (prefix == NULL || (n = strlen(prefix)) < 4 ||
+	    n > 2 * ENTRY_HASH_BYTES)
+		return DT_EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)prefix[i]))
+			return DT_EINVAL;
+		low[i] = (char)tolower((unsigned char)prefix[i]);
+	}
+	low[n] = '\0';
+	for (i = 0; i < v->nitems; i++) {
+		if (strncmp(v->items[i].hex, low, n) != 0)
+			continue;
+		if (found != NULL)
+			return DT_EAMBIG;
+		found = &v->items[i];
+	}
+	if (found == NULL)
+		return DT_ENOENT;
+	*out = found;
+	return 0;
+}
+
+size_t
+view_nmeetings(const view *v)
+{
+	return v->nmeetings;
+}
+
+const view_meeting *
+view_meeting_at(const view *v, size_t i)
+{
+	return i < v->nmeetings ? &v->meetings[i] : NULL;
+}
+
+const view_meeting *
+view_meeting_find(const view *v, int64_t n)
+{
+	size_t i;
+
+	for (i = 0; i < v->nmeetings; i++)
+		if (v->meetings[i].number == n)
+			return &v->meetings[i];
+	return NULL;
+}
+
+const view_meeting *
+view_current_meeting(const view *v)
+{
+	return v->current;
+}
+
+const view_meeting *
+view_last_meeting(const view *v)
+{
+	return v->last;
+}
+
+const view_agenda *
+view_current_agenda(const view *v)
+{
+	return v->current_agenda;
+}
+
+size_t
+view_nagenda(const view *v)
+{
+	return v->nagenda;
+}
+
+const view_agenda *
+view_agenda_at(const view *v, size_t i)
+{
+	return i < v->nagenda ? &v->agenda[i] : NULL;
+}
+
+const view_agenda *
+view_agenda_of(const view *v, const view_item *it)
+{
+	if (it == NULL || v->agenda_of == NULL || it->index >= v->nitems ||
+	    &v->items[it->index] != it || v->agenda_of[it->index] < 0)
+		return NULL;
+	return &v->agenda[v->agenda_of[it->index]];
+}
+
+size_t
+view_ncommitments(const view *v)
+{
+	return v->ncommitments;
+}
+
+const view_commitment *
+view_commitment_at(const view *v, size_t i)
+{
+	return i < v->ncommitments ? &v->commitments[i] : NULL;
+}
+
+const view_commitment *
+view_commitment_of(const view *v, const view_item *it)
+{
+	if (it == NULL || v->commit_of == NULL || it->index >= v->nitems ||
+	    &v->items[it->index] != it || v->commit_of[it->index] < 0)
+		return NULL;
+	return &v->commitments[v->commit_of[it->index]];
+}
+
+int
+view_commitment_open(const view_commitment *c)
+{
+	return c->state == NULL || (strcmp(c->state, "fulfilled") != 0 &&
+	    strcmp(c->state, "withdrawn") != 0);
+}
+
+size_t
+view_nparties(const view *v)
+{
+	return v->nparties;
+}
+
+const char *
+view_party(const view *v, size_t i)
+{
+	return i < v->nparties ? v->parties[i] : NULL;
+}
+
+const char *
+view_text(const view_item *it, const char *lang)
+{
+	if (it == NULL || it->payload == NULL)
+		return NULL;
+	return payload_text_pick(it->payload, "text", lang);
+}
+
+int
+view_locked(const view *v)
+{
+	return v->locked;
+}

@@ -1,0 +1,193 @@
+/*
+ * view.h: the record's projection into meetings, agenda and commitments
+ * (prefix view_).
+ *
+ * view_load() walks a record once, in merged order, decrypts what it can
+ * and builds a read-only model: the list of entries with their decrypted
+ * payloads, the meetings, each meeting's agenda with its current status,
+ * the commitments with their status and endorsements (carried across
+ * meetings), and every entry's corrections and endorsements.  The command
+ * line and the terminal UI both read this one model; nothing here prints,
+ * draws or writes.
+ *
+ * Ownership: a view owns everything it hands out.  Every pointer reached
+ * through a view (items, meetings, agenda, commitments, strings, json_t
+ * payloads) stays valid until view_free(), and is const: callers must not
+ * change or json_decref() anything.  A view does not keep the record: it
+ * may outlive it, and it does not see entries appended after view_load()
+ * (load a new view for that).
+ */
+#ifndef DETENTE_VIEW_H
+#define DETENTE_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "../crypto/keys.h"
+#include "entry.h"
+#include "record.h"
+
+#define VIEW_PARTY_BYTES 16U
+
+typedef struct view view;
+
+/* What became of an entry's body. */
+typedef enum view_body {
+	VIEW_BODY_OK = 0,     /* clear (control) or decrypted, parsed */
+	VIEW_BODY_LOCKED = 1, /* content, and the record is locked */
+	VIEW_BODY_BAD = 2     /* did not decrypt or is not a JSON payload */
+} view_body;
+
+typedef struct view_item view_item;
+
+/* One entry of the record, in merged order. */
+struct view_item {
+	size_t index;                          /* position in merged order */
+	unsigned char hash[ENTRY_HASH_BYTES];
+	char hex[2 * ENTRY_HASH_BYTES + 1];    /* lower-case hex of hash */
+	unsigned char author[KEY_PK_BYTES];
+	char author_name[KEY_NAME_MAX + 1];    /* "" for a non-member */
+	char party[VIEW_PARTY_BYTES];          /* "" for a non-member */
+	int role;                              /* record_role, 0 if none */
+	uint64_t seq;
+	uint64_t clock;
+	uint64_t time_ms;
+	unsigned kind;                         /* ENTRY_K_* */
+	unsigned flags;
+	size_t nrefs;
+	size_t len;                            /* bytes of the entry */
+	int body;                              /* view_body */
+	const json_t *payload;                 /* NULL unless VIEW_BODY_OK */
+	int64_t meeting;                       /* payload "meeting", or -1 */
+
+	/* Links, resolved within the view (NULL when absent or unknown). */
+	const view_item *target;  /* status, endorsement, correction: target */
+	const view_item *item;    /* the agenda entry named by "item" */
+	const view_item *const *corrections; /* entries correcting this one */
+	size_t ncorrections;
+	const view_item *const *endorsements; /* endorsement entries of it */
+	size_t nendorsements;
+	/* Parties whose head endorsed this entry, in genesis order. */
+	const char (*endorsed)[VIEW_PARTY_BYTES];
+	size_t nendorsed;
+	int agreed;               /* endorsed by the head of every party */
+};
+
+/* An agenda entry and its status. */
+typedef struct view_agenda {
+	const view_item *entry;
+	int64_t meeting;
+	size_t number;            /* 1, 2, ... within its meeting */
+	const char *state;        /* latest agenda-status state, or NULL */
+	const view_item *status;  /* that agenda-status entry, or NULL */
+} view_agenda;
+
+/* A meeting: opened by one entry, perhaps closed by another. */
+typedef struct view_meeting {
+	int64_t number;
+	const view_item *open;    /* the first meeting-open of this number */
+	const view_item *close;   /* the first meeting-close, or NULL */
+	const char *title;        /* from the open payload, or NULL */
+	const char *place;
+	const char *date;
+	const view_agenda *const *agenda; /* this meeting's agenda, in order */
+	size_t nagenda;
+} view_meeting;
+
+/* A commitment, carried from meeting to meeting until settled. */
+typedef struct view_commitment {
+	const view_item *entry;   /* endorsements: entry->endorsed */
+	const view_item *item;    /* its agenda entry, or NULL */
+	int64_t meeting;          /* where it was made */
+	const char *party;
+	const char *owner;
+	const char *due;
+	const char *state;        /* latest commitment-status, or NULL */
+	const view_item *status;  /* that commitment-status entry, or NULL */
+} view_commitment;
+
+/*
+ * view_load() - build the projection of r as it is now.
+ * Reads every entry in merged order in one read transaction of
+ * record_store(r); decrypts content entries with record_key(r), or marks
+ * them VIEW_BODY_LOCKED when r is locked.  Author names and parties are
+ * copied from r's members, so the view does not depend on r afterwards.
+ * @param[out] out  a new view; free with view_free().
+ * @return 0, DT_ENOMEM, or an error of the store (DT_ECORRUPT, DT_EIO).
+ */
+int view_load(view **out, record *r);
+
+/* view_free() - free a view and everything it handed out; accepts NULL. */
+void view_free(view *v);
+
+/* view_nitems(), view_item_at() - every entry, in merged order. */
+size_t view_nitems(const view *v);
+const view_item *view_item_at(const view *v, size_t i);
+
+/* view_find() - the entry with a leaf hash, or NULL. */
+const view_item *view_find(const view *v,
+    const unsigned char hash[ENTRY_HASH_BYTES]);
+
+/*
+ * view_find_prefix() - the one entry whose hash in hex starts with prefix
+ * (4 to 64 hex digits, either case).
+ * @return 0, DT_EINVAL (not such a prefix), DT_ENOENT, DT_EAMBIG.
+ */
+int view_find_prefix(const view_item **out, const view *v,
+    const char *prefix);
+
+/* view_nmeetings(), view_meeting_at() - meetings, by number ascending. */
+size_t view_nmeetings(const view *v);
+const view_meeting *view_meeting_at(const view *v, size_t i);
+
+/* view_meeting_find() - the meeting numbered n, or NULL. */
+const view_meeting *view_meeting_find(const view *v, int64_t n);
+
+/*
+ * view_current_meeting() - the meeting opened last (in merged order), if
+ * it is not closed; else NULL.
+ */
+const view_meeting *view_current_meeting(const view *v);
+
+/* view_last_meeting() - the highest-numbered meeting, or NULL. */
+const view_meeting *view_last_meeting(const view *v);
+
+/*
+ * view_current_agenda() - in the current meeting, the agenda item most
+ * recently marked "current" that is still "current"; else NULL.
+ */
+const view_agenda *view_current_agenda(const view *v);
+
+/* view_nagenda(), view_agenda_at() - every agenda item, merged order. */
+size_t view_nagenda(const view *v);
+const view_agenda *view_agenda_at(const view *v, size_t i);
+
+/* view_agenda_of() - the agenda record of an agenda entry, or NULL. */
+const view_agenda *view_agenda_of(const view *v, const view_item *it);
+
+/* view_ncommitments(), view_commitment_at() - every commitment. */
+size_t view_ncommitments(const view *v);
+const view_commitment *view_commitment_at(const view *v, size_t i);
+
+/* view_commitment_of() - the commitment record of an entry, or NULL. */
+const view_commitment *view_commitment_of(const view *v,
+    const view_item *it);
+
+/* view_commitment_open() - 1 unless fulfilled or withdrawn. */
+int view_commitment_open(const view_commitment *c);
+
+/* view_nparties(), view_party() - the parties, in genesis order. */
+size_t view_nparties(const view *v);
+const char *view_party(const view *v, size_t i);
+
+/*
+ * view_text() - the body of it's "text" in lang (NULL: the authentic
+ * one); borrowed from the payload, or NULL for entries without text.
+ */
+const char *view_text(const view_item *it, const char *lang);
+
+/* view_locked() - 1 if content entries could not be decrypted (no key). */
+int view_locked(const view *v);
+
+#endif
