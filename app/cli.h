@@ -59,6 +59,13 @@ extern const struct cli_cmd cmd_help, cmd_id, cmd_dialogue, cmd_meeting,
     cmd_add, cmd_mark, cmd_endorse, cmd_correct, cmd_log, cmd_show,
     cmd_commitments, cmd_verify, cmd_demo;
 
+/*
+ * cli_fatal_hook - called first on a fatal signal (SIGSEGV, SIGBUS), so
+ * that whoever owns the terminal can restore it before the one-line
+ * message; NULL when nothing needs restoring.  Set by the terminal UI.
+ */
+extern void (*cli_fatal_hook)(void);
+
 /* The table, NULL-terminated, in the order `detente help` lists it. */
 extern const struct cli_cmd *const cli_cmds[];
 

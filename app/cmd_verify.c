@@ -158,7 +158,21 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			return CLI_FAIL;
 		}
 	}
+	/* A record found bad on open is a failed verification, key or not. */
+	if (record_last_failure(ctx->rec)->code != 0) {
+		f = *record_last_failure(ctx->rec);
+		report(ctx, json, ctx->rec, no_key, &st, &f);
+		return CLI_FAIL;
+	}
 	if (!no_key && (ret = session_record_key(ctx)) != CLI_OK) {
+		/*
+		 * The key wrap may be what is damaged: check the rest
+		 * without the key, and report a failure found there.
+		 */
+		if (record_verify(ctx->rec, 0, &st, &f) != 0 && f.code != 0) {
+			report(ctx, json, ctx->rec, no_key, &st, &f);
+			return CLI_FAIL;
+		}
 		if (ret == CLI_FAIL)
 			cli_error(ctx, _("cannot check the content"), NULL,
 			    _("use `detente verify --no-key`"));

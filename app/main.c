@@ -3,6 +3,7 @@
  * the table in cli.c.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,30 @@ no_core_dumps(void)
 	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 ? 0 : -1;
 }
 
+void (*cli_fatal_hook)(void);
+
+/*
+ * on_fatal() - SIGSEGV or SIGBUS.  LMDB trusts the pages of its file; a
+ * damaged file can make a read fault.  Say so in one line (terminal
+ * restored first), and exit as a failed verification: nothing has been
+ * written, since every write is one LMDB transaction.
+ */
+static void
+on_fatal(int sig)
+{
+	static const char msg[] = "detente: fatal error reading the store "
+	    "(it may be damaged): run `detente verify`; if it fails, restore "
+	    "the dialogue from a backup or the other side's replica\n";
+	ssize_t n;
+
+	(void)sig;
+	if (cli_fatal_hook != NULL)
+		cli_fatal_hook();
+	n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)n;
+	_exit(CLI_FAIL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -79,6 +104,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "detente: %s\n",
 		    _("cannot disable core dumps; refusing to handle secrets"));
 		return CLI_USAGE;
+	}
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_fatal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGSEGV, &sa, NULL);
+		sigaction(SIGBUS, &sa, NULL);
 	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "detente: %s\n",
