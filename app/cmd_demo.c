@@ -113,7 +113,7 @@ put(record *r, const key_identity *id, unsigned kind, json_t *p,
 	if (text == NULL)
 		return DT_ENOMEM;
 	rc = record_append(r, id, kind, text, out, NULL);
-	free(text);
+	payload_free(text);
 	return rc;
 }
 

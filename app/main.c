@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "../storage/payload.h"
 #include "cli.h"
 #include "i18n.h"
 
@@ -100,6 +101,7 @@ main(int argc, char **argv)
 	int c, rc;
 
 	i18n_init();
+	payload_wipe_alloc();
 	if (no_core_dumps() != 0) {
 		fprintf(stderr, "detente: %s\n",
 		    _("cannot disable core dumps; refusing to handle secrets"));

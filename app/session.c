@@ -351,8 +351,7 @@ session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
 		return CLI_USAGE;
 	}
 	rc = record_append(ctx->rec, ctx->id, kind, text, h, NULL);
-	sodium_memzero(text, strlen(text));
-	free(text);
+	payload_free(text);
 	if (rc != 0) {
 		snprintf(what, sizeof(what), _("cannot append a %s entry"),
 		    entry_kind_name(kind));

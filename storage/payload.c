@@ -2,10 +2,13 @@
  * payload.c: the JSON bodies of entries.  The schema is in
  * docs/FORMAT.md ("Payloads"); payload_check() is its executable form.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "../crypto/err.h"
 #include "entry.h"
@@ -20,10 +23,61 @@ const char *const payload_commitment_states[] = {
 static const char *const roles[] = { "head", "delegate", "observer", NULL };
 static const char *const text_roles[] = { "authentic", "translation", NULL };
 
+/*
+ * Each block carries its size in a header of max_align_t's size, so
+ * that wipe_free() knows how much to zero.
+ */
+typedef union wipe_hdr {
+	size_t size;
+	max_align_t align;
+} wipe_hdr;
+
+static void *
+wipe_malloc(size_t n)
+{
+	wipe_hdr *h;
+
+	if (n > SIZE_MAX - sizeof *h || (h = malloc(sizeof *h + n)) == NULL)
+		return NULL;
+	h->size = n;
+	return h + 1;
+}
+
+static void
+wipe_free(void *p)
+{
+	wipe_hdr *h;
+
+	if (p == NULL)
+		return;
+	h = (wipe_hdr *)p - 1;
+	sodium_memzero(p, h->size);
+	free(h);
+}
+
+void
+payload_wipe_alloc(void)
+{
+	json_set_alloc_funcs(wipe_malloc, wipe_free);
+}
+
 char *
 payload_dump(const json_t *obj)
 {
 	return json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+}
+
+void
+payload_free(char *text)
+{
+	json_malloc_t m;
+	json_free_t f;
+
+	if (text == NULL)
+		return;
+	sodium_memzero(text, strlen(text));
+	json_get_alloc_funcs(&m, &f);
+	f(text);
 }
 
 json_t *

@@ -17,9 +17,13 @@
 
 /*
  * payload_dump() - serialize obj canonically (JSON_COMPACT |
- * JSON_SORT_KEYS, UTF-8 kept as is).  Returns malloc'd text or NULL.
+ * JSON_SORT_KEYS, UTF-8 kept as is).  Returns text allocated by
+ * jansson's allocator, or NULL; release it with payload_free().
  */
 char *payload_dump(const json_t *obj);
+
+/* payload_free() - wipe and free what payload_dump() returned; NULL ok. */
+void payload_free(char *text);
 
 /*
  * payload_parse() - parse len bytes as one JSON object with "v": 1.
@@ -56,6 +60,14 @@ int payload_date_valid(const char *date);
 
 /* payload_hex_valid() - 1 for exactly n lower-case hex digits. */
 int payload_hex_valid(const char *s, size_t n);
+
+/*
+ * payload_wipe_alloc() - make jansson allocate through a wrapper that
+ * zeroes every block before freeing it, so that decrypted text parsed
+ * into JSON does not linger in freed heap memory.  Call once, before
+ * any JSON is built or parsed (json_set_alloc_funcs() is global).
+ */
+void payload_wipe_alloc(void);
 
 /* Agenda and commitment states, NULL-terminated lists. */
 extern const char *const payload_agenda_states[];

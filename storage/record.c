@@ -1300,8 +1300,8 @@ record_add_member(record *r, const key_identity *head,
 	t = NULL;
 out:
 	store_txn_abort(t);
-	free(wrap);
-	free(add);
+	payload_free(wrap);
+	payload_free(add);
 	json_decref(o);
 	return rc;
 }
@@ -1488,8 +1488,8 @@ out:
 	wrap_key_free(key);
 	free(wb);
 	free(gb);
-	free(wp);
-	free(gp);
+	payload_free(wp);
+	payload_free(gp);
 	free(final);
 	free(tmp);
 	return rc;

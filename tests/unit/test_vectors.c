@@ -478,10 +478,10 @@ compute(vset *vs, world *w, int allow_new)
 	vs_entry(vs, "note_us", w->note_us, w->note_us_len, h_us);
 	rc = 0;
 out:
-	free(gp);
-	free(wp);
-	free(np_ru);
-	free(np_us);
+	payload_free(gp);
+	payload_free(wp);
+	payload_free(np_ru);
+	payload_free(np_us);
 	return rc;
 }
 

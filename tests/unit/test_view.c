@@ -122,7 +122,7 @@ put(record *r, int who, unsigned kind, json_t *p,
 	json_decref(p);
 	assert_non_null(text);
 	assert_int_equal(record_append(r, id[who], kind, text, h, NULL), 0);
-	free(text);
+	payload_free(text);
 	if (out != NULL)
 		memcpy(out, h, ENTRY_HASH_BYTES);
 }
