@@ -109,7 +109,7 @@ def need(cond, rule, msg):
         raise Reject(rule, msg)
 
 
-# --- vector files (FORMAT.md section 10) -------------------------------------
+# --- vector files (FORMAT.md section 12) -------------------------------------
 
 def read_vectors(path):
     values = {}
