@@ -257,6 +257,8 @@ loop(struct ui_state *s)
 			flags |= run_command(s);
 		if (flags & UI_F_QUIT)
 			break;
+		if (flags & UI_F_REPAINT)
+			ui_crt_repaint();
 		if (flags & UI_F_SUSPEND) {
 			ui_crt_suspend();
 			flags |= UI_F_REDRAW;

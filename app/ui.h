@@ -134,6 +134,7 @@ int ui_line_set(ui_line *l, const char *s);
 #define UI_F_QUIT 0x04U    /* leave the UI */
 #define UI_F_RUN 0x08U     /* run m->run (a command of the table) */
 #define UI_F_SUSPEND 0x10U /* Ctrl-Z: stop like a shell job */
+#define UI_F_REPAINT 0x20U /* Ctrl-L: repaint every cell */
 
 typedef enum ui_focus {
 	UI_FOCUS_INPUT = 0,
@@ -182,7 +183,11 @@ typedef struct ui_run {
 	int quiet;           /* show only the first line of output */
 } ui_run;
 
-/* A search hit: an index into rec[]. */
+/*
+ * The UI's state.  The pointers into the view (v, ag, rec, cm and what
+ * they hold) are valid until the next ui_model_set_view(); the model owns
+ * its arrays, strings and lines and frees them in ui_model_done().
+ */
 typedef struct ui_model {
 	/* from the loop: who I am and how the record stands */
 	const view *v;
@@ -375,6 +380,9 @@ unsigned long ui_crt_attr(int style);
 /* ui_crt_colors() - 1 if colours are in use. */
 int ui_crt_colors(void);
 
+/* ui_crt_repaint() - the next draw repaints the whole terminal. */
+void ui_crt_repaint(void);
+
 /* ui_crt_suspend() - leave curses, stop (SIGTSTP), come back. */
 void ui_crt_suspend(void);
 
@@ -396,7 +404,8 @@ void ui_crt_quiet(void);
 void ui_crt_loud(void);
 
 /* ------------------------------------------------------------------ */
-/* Drawing (ui_draw.c).                                                */
+/* Drawing (ui_draw.c) and the width-aware text helpers it shares with  */
+/* the model's search (ui_model.c, no curses).                          */
 
 /* What a draw showed, so the model can page. */
 typedef struct ui_drawn {

@@ -19,6 +19,7 @@
 #include <curses.h>
 #include <term.h>
 
+#include "cli.h"
 #include "i18n.h"
 #include "ui.h"
 
@@ -33,6 +34,30 @@ static struct sigaction crt_old_term, crt_old_int, crt_old_hup;
 static int crt_saved_fd[3] = { -1, -1, -1 };
 
 /*
+ * crt_write() - send a control string straight to the terminal's
+ * descriptor: write(2) is safe in a signal handler, and it does not
+ * wait for curses to flush its own buffer.
+ */
+static void
+crt_write(const char *s)
+{
+	size_t n = strlen(s);
+	ssize_t w;
+
+	if (crt_out == NULL)
+		return;
+	while (n > 0) {
+		w = write(fileno(crt_out), s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/*
  * crt_restore() - leave curses and switch bracketed paste off.  Safe to
  * call more than once and from a signal handler of a dying process
  * (endwin() is not async-signal-safe, but htop and tmux take the same
@@ -45,7 +70,7 @@ crt_restore(void)
 		return;
 	crt_active = 0;
 	if (crt_paste_off != NULL)
-		putp(crt_paste_off);
+		crt_write(crt_paste_off);
 	curs_set(1);
 	endwin();
 	if (crt_out != NULL)
@@ -150,6 +175,34 @@ crt_paste_caps(void)
 	crt_paste_off = off;
 }
 
+/*
+ * crt_keys() - bind the Home, End and Delete sequences that terminals
+ * send whatever their terminfo entry says (xterm's and the linux
+ * console's, or screen's inside tmux when TERM names another terminal),
+ * where the entry does not bind them already.
+ */
+static void
+crt_keys(void)
+{
+	static const struct {
+		const char *seq;
+		int code;
+	} keys[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME },
+		{ "\033[H", KEY_HOME }, { "\033OH", KEY_HOME },
+		{ "\033[4~", KEY_END }, { "\033[8~", KEY_END },
+		{ "\033[F", KEY_END }, { "\033OF", KEY_END },
+		{ "\033[3~", KEY_DC },
+		{ "\033[1;5D", KEY_SLEFT }, { "\033[1;5C", KEY_SRIGHT },
+		{ NULL, 0 }
+	};
+	int i;
+
+	for (i = 0; keys[i].seq != NULL; i++)
+		if (key_defined(keys[i].seq) == 0)
+			(void)define_key(keys[i].seq, keys[i].code);
+}
+
 int
 ui_crt_init(const char **why)
 {
@@ -181,6 +234,8 @@ ui_crt_init(const char **why)
 	}
 	set_term(crt_screen);
 	crt_active = 1;
+	/* A fault while reading a damaged store restores first (main.c). */
+	cli_fatal_hook = crt_restore;
 	if (!crt_atexit_set) {
 		atexit(crt_atexit);
 		crt_atexit_set = 1;
@@ -209,10 +264,11 @@ ui_crt_init(const char **why)
 			assume_default_colors(COLOR_WHITE, COLOR_BLACK);
 	}
 	crt_styles();
+	crt_keys();
 	crt_paste_caps();
 	if (crt_paste_on != NULL) {
-		putp(crt_paste_on);
-		fflush(crt_out);
+		refresh(); /* curses' own start-up output first */
+		crt_write(crt_paste_on);
 	}
 	return 0;
 
@@ -268,10 +324,17 @@ ui_crt_colors(void)
 }
 
 void
+ui_crt_repaint(void)
+{
+	if (crt_active)
+		clearok(curscr, TRUE);
+}
+
+void
 ui_crt_suspend(void)
 {
 	if (crt_paste_off != NULL)
-		putp(crt_paste_off);
+		crt_write(crt_paste_off);
 	def_prog_mode();
 	endwin();
 	fflush(crt_out);
@@ -279,7 +342,7 @@ ui_crt_suspend(void)
 	/* continued */
 	reset_prog_mode();
 	if (crt_paste_on != NULL)
-		putp(crt_paste_on);
+		crt_write(crt_paste_on);
 	clearok(curscr, TRUE);
 	refresh();
 }

@@ -36,6 +36,9 @@
 
 #define INDENT 6 /* text under an entry's header starts here */
 
+/* SEP() - the separator between fields: a middle dot where it shows. */
+#define SEP(dc) ((dc)->utf8 ? " · " : " - ")
+
 /* What the whole draw shares. */
 struct dc {
 	const ui_model *m;
@@ -104,6 +107,30 @@ put_s(int y, int x, int maxw, const char *s, attr_t attr)
 	return used;
 }
 
+/*
+ * put_cut() - put_s(), but a string too wide for maxw ends in an
+ * ellipsis ("..." outside UTF-8) so that the cut shows.
+ */
+static int
+put_cut(int y, int x, int maxw, const char *s, attr_t attr, int utf8)
+{
+	size_t n;
+	wchar_t *w = ui_wtext(s, &n);
+	int used, ew = utf8 ? 1 : 3;
+
+	if (w == NULL)
+		return 0;
+	if (ui_wswidth(w, n) <= maxw || maxw <= ew) {
+		used = put_w(y, x, maxw, w, n, attr, NULL);
+	} else {
+		used = put_w(y, x, maxw - ew, w, n, attr, NULL);
+		used += put_w(y, x + used, ew, utf8 ? L"\x2026" : L"...",
+		    (size_t)ew, attr, NULL);
+	}
+	free(w);
+	return used;
+}
+
 /* width_s() - display width of a UTF-8 string. */
 static int
 width_s(const char *s)
@@ -150,16 +177,23 @@ party_attr(int i)
 	return (attr_t)ui_crt_attr(UI_S_PARTY0 + i % UI_NPARTY_STYLES);
 }
 
-/* put_party() - "●[RU]" in the party's style; @return columns. */
+/*
+ * put_party() - "●[RU]" in the party's style, plus extra (the row's
+ * reverse video, say); @return columns.
+ */
 static int
-put_party(const struct dc *dc, int y, int x, int maxw, const char *party)
+put_party(const struct dc *dc, int y, int x, int maxw, const char *party,
+    attr_t extra)
 {
 	char buf[64];
 	int i = ui_party_index(dc->v, party);
 
 	snprintf(buf, sizeof(buf), "%s[%s]", party_glyph(dc, i),
 	    party != NULL && *party != '\0' ? party : "?");
-	return put_s(y, x, maxw, buf, party_attr(i));
+	/* two colour pairs cannot be or-ed: a coloured row keeps its own */
+	if (extra & A_COLOR)
+		return put_s(y, x, maxw, buf, extra | A_BOLD);
+	return put_s(y, x, maxw, buf, party_attr(i) | extra);
 }
 
 /* put_marks() - endorsement marks "✓RU ✓US"; @return columns. */
@@ -249,21 +283,23 @@ draw_header(const struct dc *dc)
 
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	/* the dialogue first, then the meeting; the clock on the right */
+	/*
+	 * The dialogue on the left (cut with an ellipsis if it must be);
+	 * the meeting and the clock on the right, never cut.
+	 */
 	if (cur != NULL)
-		snprintf(left, sizeof(left), _(" detente: %s · meeting %lld "
-		    "(open)%s%s"), m->title, (long long)cur->number,
-		    cur->title ? ": " : "", cur->title ? cur->title : "");
+		snprintf(right, sizeof(right), _(" meeting %lld (open)%s%s "),
+		    (long long)cur->number, SEP(dc), when);
 	else if (last != NULL)
-		snprintf(left, sizeof(left), _(" detente: %s · meeting %lld "
-		    "(closed)"), m->title, (long long)last->number);
+		snprintf(right, sizeof(right), _(" meeting %lld (closed)%s%s "),
+		    (long long)last->number, SEP(dc), when);
 	else
-		snprintf(left, sizeof(left), _(" detente: %s · no meeting "
-		    "yet"), m->title);
-	snprintf(right, sizeof(right), " %s ", when);
+		snprintf(right, sizeof(right), _(" no meeting yet%s%s "),
+		    SEP(dc), when);
+	snprintf(left, sizeof(left), " %s", m->title);
 	fill(0, 0, dc->cols, ha);
 	rw = width_s(right);
-	put_s(0, 0, dc->cols - rw, left, ha | A_BOLD);
+	put_cut(0, 0, dc->cols - rw, left, ha | A_BOLD, dc->utf8);
 	put_s(0, dc->cols - rw, rw, right, ha);
 
 	/* line 2: who I am, and how the record stands */
@@ -271,15 +307,16 @@ draw_header(const struct dc *dc)
 	x = put_s(1, 0, dc->cols, _(" me: "), ha);
 	x += put_s(1, x, 30, m->me_name, ha | A_BOLD);
 	x += put_s(1, x, 2, " ", ha);
-	x += put_party(dc, 1, x, 12, m->me_party);
+	x += put_party(dc, 1, x, 12, m->me_party, ha);
 	x += put_s(1, x, 20, m->me_role == 1 ? _(" head") :
 	    m->me_role == 2 ? _(" delegate") : m->me_role == 3 ?
 	    _(" observer") : "", ha);
 	if (view_nitems(dc->v) > 0)
 		head = view_item_at(dc->v, view_nitems(dc->v) - 1);
-	snprintf(right, sizeof(right), _("%llu entries · %llu feeds · head "
-	    "%.8s · "), (unsigned long long)m->entries,
-	    (unsigned long long)m->feeds, head != NULL ? head->hex : "-");
+	snprintf(right, sizeof(right), _("%llu entries%s%llu feeds%shead "
+	    "%.8s%s"), (unsigned long long)m->entries, SEP(dc),
+	    (unsigned long long)m->feeds, SEP(dc), head != NULL ? head->hex :
+	    "-", SEP(dc));
 	if (m->failed) {
 		char fail[300];
 
@@ -521,12 +558,12 @@ rec_header(struct rec_draw *rd, const view_item *it, int indent,
 		u = put_s(rd->y, x, w, label, base | A_BOLD);
 		u += put_s(rd->y, x + u, w - u, t, base);
 		u += put_s(rd->y, x + u, w - u, " ", base);
-		u += put_party(dc, rd->y, x + u, w - u, it->party);
+		u += put_party(dc, rd->y, x + u, w - u, it->party, base);
 		u += put_s(rd->y, x + u, w - u, " ", base);
 		u += put_s(rd->y, x + u, w - u, it->author_name[0] ?
 		    it->author_name : "?", party_attr(ui_party_index(dc->v,
 		    it->party)) | base);
-		u += put_s(rd->y, x + u, w - u, " · ", base);
+		u += put_s(rd->y, x + u, w - u, SEP(dc), base);
 		u += put_s(rd->y, x + u, w - u, ui_entry_kind_label(it->kind),
 		    (attr_t)ui_crt_attr(UI_S_KIND) | base);
 		buf[0] = '\0';
@@ -547,10 +584,25 @@ rec_header(struct rec_draw *rd, const view_item *it, int indent,
 	rd->rows++;
 }
 
-/* rec_entry() - one entry with its corrections; counts or draws. */
+static int
+rec_entry_clip(const struct dc *dc, const view_item *it, int y, int ymin,
+    int ymax, int x, int w, int count_only, int selected);
+
 static int
 rec_entry(const struct dc *dc, const view_item *it, int y, int ymax, int x,
     int w, int count_only, int selected)
+{
+	return rec_entry_clip(dc, it, y, y, ymax, x, w, count_only, selected);
+}
+
+/*
+ * rec_entry_clip() - one entry with its corrections, its first row at y
+ * (which may be above the pane: only rows in [ymin, ymax) are drawn);
+ * with count_only nothing is drawn.  @return the rows it takes.
+ */
+static int
+rec_entry_clip(const struct dc *dc, const view_item *it, int y, int ymin,
+    int ymax, int x, int w, int count_only, int selected)
 {
 	struct rec_draw rd;
 	attr_t base = selected ? (attr_t)ui_crt_attr(UI_S_SELECT) : A_NORMAL;
@@ -561,7 +613,7 @@ rec_entry(const struct dc *dc, const view_item *it, int y, int ymax, int x,
 	memset(&rd, 0, sizeof(rd));
 	rd.dc = dc;
 	rd.y = y;
-	rd.ymin = y;
+	rd.ymin = ymin;
 	rd.ymax = ymax;
 	rd.x = x;
 	rd.w = w;
@@ -647,6 +699,13 @@ draw_record(const struct dc *dc, int y0, int x0, int h, int w,
 	}
 	*top_out = top;
 	y = y0;
+	if (rows < h && top > 0 && (m->follow || rows + 1 < h)) {
+		/* the rows left over show the end of the entry before */
+		r = rec_entry(dc, m->rec[top - 1], 0, 0, x0, w, 1, 0);
+		y = y0 + (h - rows);
+		(void)rec_entry_clip(dc, m->rec[top - 1], y - r, y0, y, x0, w,
+		    0, focused && top - 1 == sel);
+	}
 	for (i = top; i < n && y < y0 + h; i++)
 		y += rec_entry(dc, m->rec[i], y, y0 + h, x0, w, 0,
 		    focused && i == sel);
@@ -689,20 +748,22 @@ draw_commitments(const struct dc *dc, int y0, int x0, int h, int w,
 			    (over ? A_BOLD : 0);
 		fill(y, x0, w, at);
 		u += put_s(y, x0 + u, w - u, over ? "!" : " ", at);
-		u += put_party(dc, y, x0 + u, w - u, c->party);
-		snprintf(buf, sizeof(buf), " %-12.12s", c->owner ? c->owner :
-		    "?");
-		u += put_s(y, x0 + u, 13 < w - u ? 13 : w - u, buf, at);
+		u += put_party(dc, y, x0 + u, w - u, c->party,
+		    at & (A_REVERSE | A_UNDERLINE));
+		/* columns by display width: an owner may be 王伟 */
+		put_s(y, x0 + u + 1, 12 < w - u - 1 ? 12 : w - u - 1,
+		    c->owner ? c->owner : "?", at);
+		u += 13;
 		snprintf(buf, sizeof(buf), " %s%s", over ? _("OVERDUE ") :
 		    _("due "), c->due ? c->due : "?");
 		u += put_s(y, x0 + u, w - u, buf, at);
-		snprintf(buf, sizeof(buf), " %-11s", c->state != NULL ?
-		    c->state : _("open"));
-		u += put_s(y, x0 + u, w - u, buf, at | A_BOLD);
+		put_s(y, x0 + u + 1, 11 < w - u - 1 ? 11 : w - u - 1,
+		    c->state != NULL ? c->state : _("open"), at | A_BOLD);
+		u += 12;
 		u += put_marks(dc, y, x0 + u, w - u, c->entry);
 		u += put_s(y, x0 + u, w - u, "  ", at);
 		t = view_text(c->entry, NULL);
-		put_s(y, x0 + u, w - u, t != NULL ? t : "", at);
+		put_cut(y, x0 + u, w - u, t != NULL ? t : "", at, dc->utf8);
 	}
 }
 
@@ -812,9 +873,9 @@ hint(const ui_model *m)
 		return _("commitment: [PARTY] OWNER YYYY-MM-DD|+DAYS text, "
 		    "then Enter");
 	if (m->line.len == 0)
-		return _("Enter adds a note · Topic:/ACTION:/DECISION: pick "
-		    "the kind · / search · : command · Tab panes · ? help");
-	return _("Enter adds it · Alt-Enter or Ctrl-J: new line · "
+		return _("? help, Enter adds a note, Topic: ACTION: "
+		    "DECISION: pick the kind, / search, : command, Tab panes");
+	return _("Enter adds it; Alt-Enter or Ctrl-J: new line; "
 	    "Ctrl-W/Ctrl-U delete word/line");
 }
 
@@ -934,7 +995,21 @@ draw_overlay(const struct dc *dc)
 	/* trailing newlines make no lines of their own */
 	while (n > 0 && w[n - 1] == L'\n')
 		n--;
-	bw = dc->cols - 4 < 78 ? dc->cols - 4 : 78;
+	/* as wide as the longest line, within the screen */
+	{
+		size_t a = 0, b;
+		int lw = 0, x;
+
+		for (b = 0; b <= n; b++)
+			if (b == n || w[b] == L'\n') {
+				if ((x = ui_wswidth(w + a, b - a)) > lw)
+					lw = x;
+				a = b + 1;
+			}
+		bw = lw + 4 > 78 ? lw + 4 : 78;
+		if (bw > dc->cols - 4)
+			bw = dc->cols - 4;
+	}
 	total = ui_wrap(w, n, bw - 4, NULL, NULL);
 	bh = (int)total + 2 < dc->rows - 2 ? (int)total + 2 : dc->rows - 2;
 	by = (dc->rows - bh) / 2;
@@ -1015,11 +1090,13 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 
 	/* rows: 2 header, frame top, agenda/record, frame mid,
 	 * commitments, frame bottom, message, input */
-	cr = (dc.rows - 6 - ih) / 4;
-	if (cr < 3)
-		cr = 3;
-	if (cr > 10)
-		cr = 10;
+	/* commitments: as many rows as there are, within a quarter */
+	i = (dc.rows - 6 - ih) / 4;
+	if (i > 10)
+		i = 10;
+	cr = m->ncm < 2 ? 2 : m->ncm > (size_t)i ? i : (int)m->ncm;
+	if (cr < 2)
+		cr = 2;
 	ar = dc.rows - 6 - ih - cr;
 	aw = dc.cols / 4;
 	if (aw < 22)

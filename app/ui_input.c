@@ -41,6 +41,8 @@ key_from_code(ui_key *k, int c)
 	case KEY_BACKSPACE: k->code = UI_K_BACKSPACE; return 1;
 	case KEY_DC: k->code = UI_K_DELETE; return 1;
 	case KEY_BTAB: k->code = UI_K_BTAB; return 1;
+	case KEY_SLEFT: k->code = UI_K_WORD_LEFT; return 1;
+	case KEY_SRIGHT: k->code = UI_K_WORD_RIGHT; return 1;
 	case KEY_ENTER: k->code = in_paste ? UI_K_NEWLINE : UI_K_ENTER;
 		return 1;
 	case KEY_RESIZE: k->code = UI_K_RESIZE; return 1;

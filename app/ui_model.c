@@ -1274,10 +1274,14 @@ key_pane(ui_model *m, const ui_key *k)
 static unsigned
 key_overlay(ui_model *m, const ui_key *k)
 {
-	long d;
+	long d = 0;
+	int nav = nav_delta(k, 10, &d);
 
-	if (nav_delta(k, 10, &d) || (k->code == UI_K_CHAR && k->ch == L' ' &&
-	    (d = 10))) {
+	if (!nav && k->code == UI_K_CHAR && k->ch == L' ') {
+		nav = 1; /* space pages on, as in less(1) */
+		d = 10;
+	}
+	if (nav) {
 		if (d < 0 && (size_t)-d > m->overlay_top)
 			m->overlay_top = 0;
 		else if (d > 100000)
@@ -1325,7 +1329,7 @@ ui_model_key(ui_model *m, const ui_key *k)
 	if (k->code == UI_K_CTRL && k->ch == L'z')
 		return UI_F_SUSPEND | UI_F_REDRAW;
 	if (k->code == UI_K_CTRL && k->ch == L'l')
-		return UI_F_REDRAW | UI_F_RELOAD;
+		return UI_F_REDRAW | UI_F_RELOAD | UI_F_REPAINT;
 	if (k->code == UI_K_FN && k->ch >= 2 && k->ch <= 7 &&
 	    m->prompt == UI_PROMPT_ENTRY) {
 		m->kind = (int)k->ch - 2;
