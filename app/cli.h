@@ -58,6 +58,8 @@ struct cli_cmd {
 extern const struct cli_cmd cmd_help, cmd_id, cmd_dialogue, cmd_meeting,
     cmd_add, cmd_mark, cmd_endorse, cmd_correct, cmd_log, cmd_show,
     cmd_commitments, cmd_verify, cmd_demo;
+extern const struct cli_cmd cmd_bundle, cmd_member, cmd_evidence;
+
 
 /*
  * cli_fatal_hook - called first on a fatal signal (SIGSEGV, SIGBUS), so

@@ -1,5 +1,5 @@
 /*
- * cmd_dialogue.c: `detente dialogue new|list`.
+ * cmd_dialogue.c: `detente dialogue new|list|join` (join: cmd_join.c).
  */
 #include <getopt.h>
 #include <limits.h>
@@ -14,6 +14,7 @@
 #include "../storage/record.h"
 #include "../storage/store.h"
 #include "cli.h"
+#include "exchange.h"
 #include "home.h"
 #include "i18n.h"
 #include "session.h"
@@ -321,11 +322,13 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_bad_usage(ctx, &cmd_dialogue,
-		    _("missing subcommand (new, list)"), NULL);
+		    _("missing subcommand (new, list, join)"), NULL);
 	if (strcmp(argv[1], "new") == 0)
 		return dialogue_new(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return dialogue_list(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "join") == 0)
+		return dialogue_join(ctx, argc - 1, argv + 1);
 	return cli_bad_usage(ctx, &cmd_dialogue, _("unknown subcommand"),
 	    argv[1]);
 }
@@ -334,8 +337,9 @@ const struct cli_cmd cmd_dialogue = {
 	"dialogue",
 	N_("new --title T --party P --party Q --head P=KEY --head Q=KEY\n"
 	   "           [--member P=KEY[:observer] ...]\n"
-	   "       detente dialogue list"),
-	N_("create a dialogue, or list the dialogues of this home"),
+	   "       detente dialogue list\n"
+	   "       detente dialogue join [--yes] FILE"),
+	N_("create, list or join a dialogue"),
 	N_("  new    write the genesis entry and wrap a fresh dialogue key to\n"
 	   "         every member; prints the dialogue's id.  KEY is a C2SP\n"
 	   "         verifier key, a minisign public key, 64 hex digits, or\n"
@@ -344,6 +348,12 @@ const struct cli_cmd cmd_dialogue = {
 	   "         other keys write PARTY=NAME:KEY.  Members are delegates\n"
 	   "         unless marked :observer.  The creator (--as) must be one\n"
 	   "         of the heads.\n"
-	   "  list   every dialogue: id, parties, entries, title\n"),
+	   "  list   every dialogue: id, parties, entries, title\n"
+	   "  join   make this home's replica of a dialogue the other side\n"
+	   "         created, from a bundle that carries its genesis: shows\n"
+	   "         the title, parties and every head's fingerprint, asks\n"
+	   "         whether they match what the other side read aloud, and\n"
+	   "         imports the bundle.  --yes: the fingerprints have been\n"
+	   "         compared already (for scripts).\n"),
 	run
 };

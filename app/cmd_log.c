@@ -23,11 +23,12 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "no-key", no_argument, NULL, 'k' },
+		{ "hashes", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *lang = NULL;
 	long long meeting = 0;
-	int c, ret, json = 0, no_key = 0;
+	int c, ret, json = 0, no_key = 0, hashes = 0;
 	json_t *arr = NULL, *o;
 	view *v = NULL;
 	size_t i;
@@ -48,6 +49,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		case 'k':
 			no_key = 1;
 			break;
+		case 'H':
+			hashes = 1;
+			break;
 		default:
 			return cli_opt_error(ctx, &cmd_log, c, argv);
 		}
@@ -55,7 +59,10 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_bad_usage(ctx, &cmd_log, _("unexpected argument"),
 		    argv[optind]);
-	if ((ret = no_key ? session_record(ctx, 0) :
+	if (hashes && (json || meeting != 0 || lang != NULL))
+		return cli_bad_usage(ctx, &cmd_log, _("--hashes takes no other "
+		    "option"), NULL);
+	if ((ret = no_key || hashes ? session_record(ctx, 0) :
 	    session_record_key(ctx)) != CLI_OK ||
 	    (ret = session_view(ctx, &v)) != CLI_OK)
 		goto out;
@@ -76,6 +83,10 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < view_nitems(v); i++) {
 		const view_item *it = view_item_at(v, i);
 
+		if (hashes) {
+			fprintf(ctx->out, "%s\n", it->hex);
+			continue;
+		}
 		if (meeting != 0 && it->meeting != meeting)
 			continue;
 		if (!json) {
@@ -99,7 +110,7 @@ out:
 }
 
 const struct cli_cmd cmd_log = {
-	"log", N_("[--meeting M] [--json] [--lang L] [--no-key]"),
+	"log", N_("[--meeting M] [--json] [--lang L] [--no-key] | --hashes"),
 	N_("print the record in merged order, decrypted"),
 	N_("Every entry with its time (UTC), short id, kind, author and\n"
 	   "text; corrections and endorsements under the entry they concern.\n"
@@ -107,6 +118,9 @@ const struct cli_cmd cmd_log = {
 	   "  --json       a JSON array: hash, author, author_name, party,\n"
 	   "               seq, clock, time, kind, text, payload, ...\n"
 	   "  --lang L     show the text in language L where there is one\n"
-	   "  --no-key     do not unlock: structure only, no passphrase\n"),
+	   "  --no-key     do not unlock: structure only, no passphrase\n"
+	   "  --hashes     only every entry's hash, one per line, in merged\n"
+	   "               order (no passphrase): two replicas that hold the\n"
+	   "               same entries print the same lines\n"),
 	run
 };

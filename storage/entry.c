@@ -346,6 +346,34 @@ entry_open(unsigned char **out, size_t *outlen, const entry *e,
 	return 0;
 }
 
+int
+entry_open_into(unsigned char *out, size_t cap, size_t *outlen,
+    const entry *e, const unsigned char *key)
+{
+	unsigned long long plen;
+
+	*outlen = 0;
+	if (!entry_kind_is_content(e->kind)) {
+		if (cap < e->body_len + 1)
+			return DT_ERANGE;
+		memcpy(out, e->body, e->body_len);
+		out[e->body_len] = '\0';
+		*outlen = e->body_len;
+		return 0;
+	}
+	if (key == NULL)
+		return DT_ENOKEY;
+	if (cap < e->body_len - ENTRY_NONCE_BYTES - ENTRY_MAC_BYTES + 1)
+		return DT_ERANGE;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &plen, NULL,
+	    e->body + ENTRY_NONCE_BYTES, e->body_len - ENTRY_NONCE_BYTES,
+	    e->bytes, e->header_len, e->body, key) != 0)
+		return DT_EDECRYPT;
+	out[plen] = '\0';
+	*outlen = (size_t)plen;
+	return 0;
+}
+
 void
 entry_plain_free(unsigned char *p, size_t len)
 {

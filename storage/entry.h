@@ -162,6 +162,17 @@ int entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 int entry_open(unsigned char **out, size_t *outlen, const entry *e,
     const unsigned char *key) __attribute__((warn_unused_result));
 
+/*
+ * entry_open_into() - entry_open() into a buffer the caller owns (cap
+ * bytes, at least the body length + 1; sodium_malloc memory that the
+ * caller wipes), so that a walk over many entries does not map and unmap
+ * guarded pages for each.  The result is NUL-terminated.
+ * @return 0, DT_ERANGE (cap too small), DT_ENOKEY, DT_EDECRYPT.
+ */
+int entry_open_into(unsigned char *out, size_t cap, size_t *outlen,
+    const entry *e, const unsigned char *key)
+    __attribute__((warn_unused_result));
+
 /* entry_plain_free() - wipe and free what entry_open() returned. */
 void entry_plain_free(unsigned char *p, size_t len);
 

@@ -26,6 +26,9 @@
 #include "payload.h"
 #include "record.h"
 
+/* Room for the largest body: decrypted text is never longer. */
+#define SCRATCH_BYTES (ENTRY_MAX_BODY + 1U)
+
 struct record {
 	store *s;
 	unsigned char id[ENTRY_HASH_BYTES];
@@ -37,6 +40,7 @@ struct record {
 	size_t nmembers;
 	unsigned char *key; /* WRAP_KEY_BYTES, sodium_malloc; NULL: locked */
 	char key_id[2 * WRAP_KEYID_BYTES + 1]; /* of the first key wrap */
+	unsigned char *scratch; /* SCRATCH_BYTES, sodium_malloc, for bodies */
 	record_failure fail;
 };
 
@@ -499,13 +503,22 @@ check_entry(record *r, store_txn *t, const entry *e,
 	if (r->key == NULL)
 		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
 		    "the dialogue key is not unlocked");
-	if (entry_open(&plain, &plen, e, r->key) != 0)
+	/*
+	 * Decrypt into the record's guarded scratch buffer: one mapping
+	 * for a whole walk instead of one per entry.
+	 */
+	if (r->scratch == NULL &&
+	    (r->scratch = sodium_malloc(SCRATCH_BYTES)) == NULL)
+		return fail_at(f, DT_ENOMEM, NULL, 0, NULL, NULL,
+		    "out of memory");
+	plain = r->scratch;
+	if (entry_open_into(plain, SCRATCH_BYTES, &plen, e, r->key) != 0)
 		return fail_at(f, DT_EDECRYPT, a, e->seq, hash, NULL,
 		    "content does not decrypt with the dialogue key");
 	o = payload_parse(plain, plen);
 	rc = o != NULL && payload_check(e->kind, o) == 0;
 	json_decref(o);
-	entry_plain_free(plain, plen);
+	sodium_memzero(plain, plen);
 	if (!rc)
 		return fail_at(f, DT_EFORMAT, a, e->seq, hash, NULL,
 		    "decrypted %s payload is malformed",
@@ -887,6 +900,8 @@ record_close(record *r)
 	if (r == NULL)
 		return;
 	wrap_key_free(r->key);
+	if (r->scratch != NULL)
+		sodium_free(r->scratch);
 	members_reset(r);
 	store_close(r->s);
 	free(r);
@@ -1525,5 +1540,924 @@ record_get(record *r, const unsigned char hash[ENTRY_HASH_BYTES],
 	if ((rc = store_locate(author, &seq, t, hash)) == 0)
 		rc = store_get(bytes, len, t, author, seq);
 	store_txn_abort(t);
+	return rc;
+}
+
+/*
+ * Import: bundles into the record.
+ *
+ * record_import() runs in one write transaction.  It walks the bundle in
+ * its order (merged order, as bundle_export() writes it), adding every
+ * entry whose prerequisites are there: its feed's previous entry and
+ * every entry it references, in the record or accepted earlier in this
+ * import.  The others wait in memory; then the waiting entries (and the
+ * entries held by earlier imports) are tried again, in merged order,
+ * until a pass adds nothing.  What still waits is held.  So memory grows
+ * with the entries that wait, not with the bundle.
+ */
+
+enum { IMPORT_ADDED = 1, IMPORT_KNOWN, IMPORT_WAIT };
+
+/* An entry that waits for another pass. */
+struct import_pend {
+	unsigned char *bytes;
+	size_t len;
+	unsigned char hash[ENTRY_HASH_BYTES];
+	uint32_t index;   /* its place in the bundle, from 1; 0: held before */
+	int done;
+	int bad;          /* a damaged held row (done; hash is its key) */
+};
+
+struct import_state {
+	record *r;
+	store_txn *t;
+	unsigned flags;
+	record_import_stats *st;
+	record_failure *f;
+	struct import_pend *pend;
+	size_t npend, cap;
+	/* A fork found in the bundle: the first entry and the second. */
+	unsigned char *fork_first, *fork_second;
+	size_t fork_flen, fork_slen;
+	/* Where the entries held before this import sit, by place. */
+	struct held_place *held;
+	size_t nheld;
+};
+
+/* The place of a held entry: author, seq, and which entry it is. */
+struct held_place {
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t seq;
+	unsigned char hash[ENTRY_HASH_BYTES];
+	const unsigned char *bytes;   /* the pending copy */
+	size_t len;
+};
+
+static int
+held_place_cmp(const void *a, const void *b)
+{
+	const struct held_place *p = a, *q = b;
+	int c;
+
+	if ((c = memcmp(p->author, q->author, KEY_PK_BYTES)) != 0)
+		return c;
+	if (p->seq != q->seq)
+		return p->seq < q->seq ? -1 : 1;
+	return 0;
+}
+
+/*
+ * A held entry came first: an entry of the bundle for the same place
+ * with other bytes is a fork, even though the place is still empty.
+ */
+static const struct held_place *
+held_conflict(const struct import_state *x, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct held_place key;
+	const struct held_place *p;
+	size_t lo = 0, hi = x->nheld, mid;
+
+	memcpy(key.author, e->author, KEY_PK_BYTES);
+	key.seq = e->seq;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (held_place_cmp(&x->held[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (p = x->held + lo; p < x->held + x->nheld &&
+	    held_place_cmp(p, &key) == 0; p++)
+		if (memcmp(p->hash, hash, ENTRY_HASH_BYTES) != 0)
+			return p;
+	return NULL;
+}
+
+/* Say where the failing entry sits: in the bundle, or held before. */
+static void
+import_where(record_failure *f, uint32_t index)
+{
+	char where[64];
+	size_t n = strnlen(f->detail, sizeof f->detail - 1), w;
+
+	if (index > 0)
+		snprintf(where, sizeof where, " (entry %lu of the bundle)",
+		    (unsigned long)index);
+	else
+		snprintf(where, sizeof where, " (held from an earlier import)");
+	w = strlen(where);
+	/* Keep the place whole; shorten the detail if it must. */
+	if (n + w >= sizeof f->detail)
+		n = sizeof f->detail - 1 - w;
+	memcpy(f->detail + n, where, w + 1);
+}
+
+/* Kinds whose acceptance changes the membership or the key id. */
+static int
+changes_membership(unsigned kind)
+{
+	return kind == ENTRY_K_GENESIS || kind == ENTRY_K_MEMBER_ADD ||
+	    kind == ENTRY_K_MEMBER_REMOVE || kind == ENTRY_K_KEY_WRAP;
+}
+
+/*
+ * A member-remove of clock c makes every entry of the removed member
+ * with a clock above c invalid.  An import must not add one after such
+ * entries are in: verify would fail on them.
+ */
+static int
+import_check_remove(struct import_state *x, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char pk[KEY_PK_BYTES];
+	store_head th;
+	json_t *o;
+	int rc;
+
+	if ((o = payload_parse(e->body, e->body_len)) == NULL)
+		return fail_at(x->f, DT_EFORMAT, e->author, e->seq, hash, NULL,
+		    "member-remove payload is malformed");
+	rc = key_unhex(pk, KEY_PK_BYTES, json_string_value(json_object_get(o,
+	    "key")));
+	json_decref(o);
+	if (rc != 0)
+		return fail_at(x->f, DT_EFORMAT, e->author, e->seq, hash, NULL,
+		    "member-remove payload is malformed");
+	if (store_head_get(&th, x->t, pk) == 0 && th.clock > e->clock)
+		return fail_at(x->f, DT_EMEMBER, e->author, e->seq, hash,
+		    th.hash, "member-remove at clock %llu comes before "
+		    "entries of the removed member already in the record "
+		    "(up to clock %llu)", (unsigned long long)e->clock,
+		    (unsigned long long)th.clock);
+	return 0;
+}
+
+/*
+ * What a waiting entry must be to be held rather than rejected: framed
+ * (the caller parsed it), bound to this dialogue and signed.  These are
+ * the first checks of check_entry(), which still runs, in full, before
+ * the entry is ever added.
+ */
+static int
+import_hold_gate(struct import_state *x, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	record *r = x->r;
+
+	if (e->kind == ENTRY_K_GENESIS ? sodium_memcmp(hash, r->id,
+	    ENTRY_HASH_BYTES) != 0 : memcmp(e->dialogue, r->id,
+	    ENTRY_HASH_BYTES) != 0)
+		return fail_at(x->f, DT_EDIALOGUE, e->author, e->seq, hash,
+		    NULL, "entry belongs to another dialogue");
+	if (entry_verify_sig(e) != 0)
+		return fail_at(x->f, DT_ESIG, e->author, e->seq, hash, NULL,
+		    "bad signature");
+	return 0;
+}
+
+/*
+ * import_one() - try to add one entry inside x->t.  *outcome is
+ * IMPORT_ADDED, IMPORT_KNOWN (stored already, the same bytes) or
+ * IMPORT_WAIT (a prerequisite is missing).  Any other result fails with
+ * x->f filled; a fork also leaves both entries in x->fork_*.
+ */
+static int
+import_one(struct import_state *x, const unsigned char *bytes, size_t len,
+    int from_bundle, int *outcome)
+{
+	record *r = x->r;
+	unsigned char h[ENTRY_HASH_BYTES], ra[KEY_PK_BYTES], oh[ENTRY_HASH_BYTES];
+	unsigned char *old = NULL;
+	size_t oldlen = 0;
+	store_head head, rh;
+	record_failure f2;
+	const struct held_place *hp;
+	uint64_t rseq;
+	entry e;
+	unsigned i;
+	int rc, wait = 0, have_head;
+
+	*outcome = 0;
+	entry_hash(h, bytes, len);
+	if ((rc = entry_parse(&e, bytes, len)) != 0) {
+		/* Name what the bytes claim, where there are enough. */
+		if (len >= ENTRY_FIXED_BYTES)
+			return fail_at(x->f, rc, bytes + 40,
+			    store_get_be64(bytes + 72), h, NULL,
+			    "malformed entry: %s", dt_strerror(rc));
+		return fail_at(x->f, rc, NULL, 0, NULL, NULL,
+		    "malformed entry: %s", dt_strerror(rc));
+	}
+	rc = store_get(&old, &oldlen, x->t, e.author, e.seq);
+	if (rc == 0) {
+		if (oldlen == len && memcmp(old, bytes, len) == 0) {
+			free(old);
+			*outcome = IMPORT_KNOWN;
+			return 0;
+		}
+		/* Only a signed entry of this dialogue proves a fork. */
+		if ((rc = import_hold_gate(x, &e, h)) != 0) {
+			free(old);
+			return rc;
+		}
+		entry_hash(oh, old, oldlen);
+		free(x->fork_first);
+		free(x->fork_second);
+		x->fork_first = old;
+		x->fork_flen = oldlen;
+		x->fork_slen = len;
+		if ((x->fork_second = malloc(len)) == NULL) {
+			x->fork_slen = 0;
+			return fail_at(x->f, DT_ENOMEM, NULL, 0, NULL, NULL,
+			    "out of memory");
+		}
+		memcpy(x->fork_second, bytes, len);
+		return fail_at(x->f, DT_EFORK, e.author, e.seq, h, oh,
+		    "fork: a second, different entry for this author and "
+		    "sequence number, both signed");
+	}
+	if (rc != DT_ENOENT)
+		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
+		    "cannot read the store: %s", dt_strerror(rc));
+	if (from_bundle && (hp = held_conflict(x, &e, h)) != NULL) {
+		if ((rc = import_hold_gate(x, &e, h)) != 0)
+			return rc;
+		free(x->fork_first);
+		free(x->fork_second);
+		x->fork_first = x->fork_second = NULL;
+		if ((x->fork_first = malloc(hp->len)) == NULL ||
+		    (x->fork_second = malloc(len)) == NULL)
+			return fail_at(x->f, DT_ENOMEM, NULL, 0, NULL, NULL,
+			    "out of memory");
+		memcpy(x->fork_first, hp->bytes, hp->len);
+		memcpy(x->fork_second, bytes, len);
+		x->fork_flen = hp->len;
+		x->fork_slen = len;
+		return fail_at(x->f, DT_EFORK, e.author, e.seq, h, hp->hash,
+		    "fork: a second, different entry for this author and "
+		    "sequence number, both signed; the first is held, "
+		    "waiting for an earlier entry");
+	}
+	rc = store_head_get(&head, x->t, e.author);
+	if (rc != 0 && rc != DT_ENOENT)
+		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
+		    "cannot read the store: %s", dt_strerror(rc));
+	have_head = rc == 0;
+	if (e.seq > (have_head ? head.next_seq : 0))
+		wait = 1;
+	for (i = 0; !wait && i < e.nrefs; i++) {
+		entry_ref ref;
+
+		entry_ref_get(&ref, &e, i);
+		if (store_locate(ra, &rseq, x->t, ref.hash) == 0)
+			continue;
+		/*
+		 * Another entry in the referenced place is not something to
+		 * wait for: check_entry() reports the reference.
+		 */
+		if (store_head_get(&rh, x->t, ref.author) == 0 &&
+		    rh.next_seq > ref.seq)
+			continue;
+		wait = 1;
+	}
+	if (wait) {
+		if ((rc = import_hold_gate(x, &e, h)) != 0)
+			return rc;
+		*outcome = IMPORT_WAIT;
+		return 0;
+	}
+	if ((rc = check_entry(r, x->t, &e, h, have_head ? head.hash : NULL,
+	    have_head ? head.clock : 0, x->flags, x->f, NULL)) != 0)
+		return rc;
+	if (e.kind == ENTRY_K_MEMBER_REMOVE &&
+	    (rc = import_check_remove(x, &e, h)) != 0)
+		return rc;
+	if ((rc = store_put(x->t, &e, h)) != 0)
+		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
+		    "cannot store the entry: %s", dt_strerror(rc));
+	if (changes_membership(e.kind) &&
+	    (rc = load_control(r, x->t, &f2)) != 0) {
+		*x->f = f2;
+		if (!f2.has_entry) {
+			/* Say which entry made the control walk fail. */
+			fail_at(x->f, rc, e.author, e.seq, h, NULL, "%s",
+			    f2.detail);
+		}
+		return rc;
+	}
+	*outcome = IMPORT_ADDED;
+	return 0;
+}
+
+static int
+import_pend_push(struct import_state *x, const unsigned char *bytes,
+    size_t len, uint32_t index)
+{
+	struct import_pend *np, *p;
+
+	if (x->npend == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 16;
+
+		if ((np = realloc(x->pend, cap * sizeof *np)) == NULL)
+			return DT_ENOMEM;
+		x->pend = np;
+		x->cap = cap;
+	}
+	p = &x->pend[x->npend];
+	memset(p, 0, sizeof *p);
+	if ((p->bytes = malloc(len)) == NULL)
+		return DT_ENOMEM;
+	memcpy(p->bytes, bytes, len);
+	p->len = len;
+	p->index = index;
+	entry_hash(p->hash, bytes, len);
+	x->npend++;
+	return 0;
+}
+
+static int
+held_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct import_state *x = ctx;
+	struct import_pend *p;
+	entry e;
+	int rc;
+
+	if ((rc = import_pend_push(x, bytes, len, 0)) != 0)
+		return rc;
+	p = &x->pend[x->npend - 1];
+	if (entry_parse(&e, bytes, len) != 0 ||
+	    memcmp(p->hash, hash, ENTRY_HASH_BYTES) != 0) {
+		p->bad = 1;
+		p->done = 1;
+		memcpy(p->hash, hash, ENTRY_HASH_BYTES);
+	}
+	return 0;
+}
+
+/* Merged order of two waiting entries (framed: the caller parsed them). */
+static int
+pend_cmp_merged(const void *a, const void *b)
+{
+	const struct import_pend *p = a, *q = b;
+	uint64_t pc, qc;
+
+	if (p->bad || q->bad)
+		return q->bad - p->bad; /* damaged rows first; never read */
+	pc = store_get_be64(p->bytes + 80);
+	qc = store_get_be64(q->bytes + 80);
+	if (pc != qc)
+		return pc < qc ? -1 : 1;
+	return memcmp(p->bytes + 40, q->bytes + 40, KEY_PK_BYTES);
+}
+
+/* By place (author, seq), then hash: forks among the waiting sit side by side. */
+static int
+pend_cmp_place(const void *a, const void *b)
+{
+	const struct import_pend *p = a, *q = b;
+	uint64_t ps, qs;
+	int c;
+
+	if (p->bad || q->bad)
+		return q->bad - p->bad;
+	if ((c = memcmp(p->bytes + 40, q->bytes + 40, KEY_PK_BYTES)) != 0)
+		return c;
+	ps = store_get_be64(p->bytes + 72);
+	qs = store_get_be64(q->bytes + 72);
+	if (ps != qs)
+		return ps < qs ? -1 : 1;
+	return memcmp(p->hash, q->hash, ENTRY_HASH_BYTES);
+}
+
+/*
+ * Try a waiting entry.  An entry of the bundle that fails fails the
+ * import.  An entry held by an earlier import is not the bundle's fault:
+ * it is tried in a nested transaction, and if it fails it is dropped
+ * from the holding area (a fork is kept as evidence) and the import
+ * goes on.
+ */
+static int
+import_retry(struct import_state *x, struct import_pend *p, int *outcome)
+{
+	record_failure keep;
+	store_txn *outer = x->t, *inner = NULL;
+	int rc, rc2;
+
+	if (p->index > 0) {
+		rc = import_one(x, p->bytes, p->len, 1, outcome);
+		if (rc != 0)
+			import_where(x->f, p->index);
+		return rc;
+	}
+	keep = *x->f;
+	if ((rc = store_txn_begin_nested(&inner, outer)) != 0)
+		return fail_at(x->f, rc, NULL, 0, NULL, NULL,
+		    "cannot begin a transaction: %s", dt_strerror(rc));
+	x->t = inner;
+	rc = import_one(x, p->bytes, p->len, 0, outcome);
+	x->t = outer;
+	if (rc == 0)
+		return store_txn_commit(inner) == 0 ? 0 : fail_at(x->f,
+		    DT_EIO, NULL, 0, NULL, NULL, "cannot commit");
+	store_txn_abort(inner);
+	if (rc == DT_ENOMEM || rc == DT_EIO || rc == DT_ENOSPC ||
+	    rc == DT_EBUSY || rc == DT_ECORRUPT)
+		return rc;
+	import_where(x->f, 0);
+	if (x->st->dropped++ == 0)
+		x->st->dropped_first = *x->f;
+	*x->f = keep;
+	if (rc == DT_EFORK && (rc2 = store_evidence_put(outer, x->fork_first,
+	    x->fork_flen, x->fork_second, x->fork_slen)) != 0)
+		return fail_at(x->f, rc2, NULL, 0, NULL, NULL,
+		    "cannot keep the fork evidence: %s", dt_strerror(rc2));
+	/* The membership may have changed inside the aborted child. */
+	if ((rc2 = load_control(x->r, outer, x->f)) != 0)
+		return rc2;
+	*outcome = IMPORT_KNOWN; /* settled: no longer waits */
+	return store_held_del(outer, p->hash);
+}
+
+/*
+ * After the last pass: what still waits is held.  Every waiting entry
+ * has passed import_hold_gate() (framed, bound to this dialogue, signed);
+ * nothing else can be checked before what it waits for arrives, not even
+ * its author's membership, since the member-add may be what it waits
+ * for.  Two waiting entries for one place are a fork.
+ */
+static int
+import_hold(struct import_state *x)
+{
+	struct import_pend *p, *q;
+	size_t i, j;
+	entry e;
+	int rc;
+
+	qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_place);
+	for (i = 0; i < x->npend; i++) {
+		p = &x->pend[i];
+		if (p->done)
+			continue;
+		if (entry_parse(&e, p->bytes, p->len) != 0)
+			return fail_at(x->f, DT_EFORMAT, NULL, 0, p->hash,
+			    NULL, "malformed held entry");
+		for (j = i + 1; j < x->npend; j++) {
+			q = &x->pend[j];
+			if (q->done)
+				continue;
+			if (memcmp(q->bytes + 40, p->bytes + 40,
+			    KEY_PK_BYTES) != 0 || store_get_be64(q->bytes +
+			    72) != e.seq)
+				break;
+			q->done = 1;
+			if (memcmp(q->hash, p->hash, ENTRY_HASH_BYTES) == 0)
+				continue; /* the same entry twice */
+			if (p->index == 0 && q->index == 0) {
+				/* Both held before: not this bundle's doing. */
+				if ((rc = store_evidence_put(x->t, p->bytes,
+				    p->len, q->bytes, q->len)) != 0 ||
+				    (rc = store_held_del(x->t, q->hash)) != 0)
+					return fail_at(x->f, rc, NULL, 0, NULL,
+					    NULL, "cannot keep fork evidence");
+				fail_at(x->f, DT_EFORK, e.author, e.seq,
+				    q->hash, p->hash, "fork: two different "
+				    "held entries for this author and "
+				    "sequence number");
+				import_where(x->f, 0);
+				if (x->st->dropped++ == 0)
+					x->st->dropped_first = *x->f;
+				memset(x->f, 0, sizeof *x->f);
+				continue;
+			}
+			free(x->fork_first);
+			free(x->fork_second);
+			x->fork_first = x->fork_second = NULL;
+			if ((x->fork_first = malloc(p->len)) == NULL ||
+			    (x->fork_second = malloc(q->len)) == NULL)
+				return DT_ENOMEM;
+			memcpy(x->fork_first, p->bytes, p->len);
+			memcpy(x->fork_second, q->bytes, q->len);
+			x->fork_flen = p->len;
+			x->fork_slen = q->len;
+			rc = fail_at(x->f, DT_EFORK, e.author, e.seq, q->hash,
+			    p->hash, "fork: two different entries for this "
+			    "author and sequence number, both signed");
+			import_where(x->f, q->index ? q->index : p->index);
+			return rc;
+		}
+		if ((rc = store_held_put(x->t, p->hash, p->bytes, p->len)) != 0)
+			return fail_at(x->f, rc, e.author, e.seq, p->hash, NULL,
+			    "cannot hold the entry: %s", dt_strerror(rc));
+		if (p->index > 0)
+			x->st->held_new++;
+	}
+	return store_held_count(&x->st->held, x->t);
+}
+
+/*
+ * The entries this import added were checked by check_entry(), as the
+ * verify walk would check them: a feed verified up to its head before
+ * the import is verified up to its new head after it.
+ */
+static int
+import_mark_verified(store_txn *t, const store_head *old, size_t nold)
+{
+	store_head *now = NULL;
+	size_t n = 0, i, j = 0;
+	int rc;
+
+	if ((rc = store_heads(&now, &n, t)) != 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		int c = 1;
+
+		while (j < nold && (c = memcmp(old[j].author, now[i].author,
+		    KEY_PK_BYTES)) < 0)
+			j++;
+		if (c == 0 && (old[j].verified < old[j].next_seq ||
+		    old[j].next_seq == now[i].next_seq))
+			continue;
+		if (now[i].verified != now[i].next_seq && (rc =
+		    store_head_set_verified(t, now[i].author,
+		    now[i].next_seq)) != 0)
+			break;
+	}
+	free(now);
+	return rc;
+}
+
+/*
+ * import_txn() - the import proper, inside the write transaction t (see
+ * record_import()).  fresh: the store is new (record_join()) and has no
+ * genesis yet, so there is no membership to load.
+ */
+static int
+import_txn(struct import_state *x, bundle_reader *b, int fresh)
+{
+	const unsigned char *bytes;
+	store_head *old = NULL;
+	size_t len, nold = 0, i;
+	uint32_t index = 0;
+	int rc, outcome, progress;
+
+	if (!fresh && (rc = load_control(x->r, x->t, x->f)) != 0)
+		goto out;
+	if ((rc = store_heads(&old, &nold, x->t)) != 0 ||
+	    (rc = store_held_scan(x->t, held_cb, x)) != 0) {
+		fail_at(x->f, rc, NULL, 0, NULL, NULL,
+		    "cannot read the store: %s", dt_strerror(rc));
+		goto out;
+	}
+	/*
+	 * The held entries' places.  They point at the pending copies,
+	 * each malloc'd on its own, which stay put when x->pend grows.
+	 * A held row that is not a well-formed entry under its own hash
+	 * (the store was tampered with) is dropped.
+	 */
+	for (i = 0; i < x->npend; i++)
+		if (x->pend[i].bad && ((rc = store_held_del(x->t,
+		    x->pend[i].hash)) != 0)) {
+			fail_at(x->f, rc, NULL, 0, NULL, NULL,
+			    "cannot drop a damaged held entry");
+			goto out;
+		}
+	if (x->npend > 0 && (x->held = calloc(x->npend,
+	    sizeof *x->held)) == NULL) {
+		rc = fail_at(x->f, DT_ENOMEM, NULL, 0, NULL, NULL,
+		    "out of memory");
+		goto out;
+	}
+	for (i = 0; i < x->npend; i++) {
+		struct held_place *hp = &x->held[x->nheld];
+		entry he;
+
+		if (x->pend[i].bad ||
+		    entry_parse(&he, x->pend[i].bytes, x->pend[i].len) != 0)
+			continue;
+		memcpy(hp->author, he.author, KEY_PK_BYTES);
+		hp->seq = he.seq;
+		memcpy(hp->hash, x->pend[i].hash, ENTRY_HASH_BYTES);
+		hp->bytes = x->pend[i].bytes;
+		hp->len = x->pend[i].len;
+		x->nheld++;
+	}
+	qsort(x->held, x->nheld, sizeof *x->held, held_place_cmp);
+	for (;;) {
+		if ((rc = bundle_reader_next(b, &bytes, &len)) != 0) {
+			fail_at(x->f, rc, NULL, 0, NULL, NULL,
+			    "cannot read entry %lu of the bundle: %s",
+			    (unsigned long)index + 1, dt_strerror(rc));
+			goto out;
+		}
+		if (bytes == NULL)
+			break;
+		index++;
+		if ((rc = import_one(x, bytes, len, 1, &outcome)) != 0) {
+			import_where(x->f, index);
+			goto out;
+		}
+		if (outcome == IMPORT_ADDED)
+			x->st->added++;
+		else if (outcome == IMPORT_KNOWN)
+			x->st->known++;
+		else if ((rc = import_pend_push(x, bytes, len, index)) != 0) {
+			fail_at(x->f, rc, NULL, 0, NULL, NULL, "out of memory");
+			goto out;
+		}
+	}
+	qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_merged);
+	do {
+		progress = 0;
+		for (i = 0; i < x->npend; i++) {
+			struct import_pend *p = &x->pend[i];
+
+			if (p->done)
+				continue;
+			if ((rc = import_retry(x, p, &outcome)) != 0)
+				goto out;
+			if (outcome == IMPORT_WAIT)
+				continue;
+			p->done = 1;
+			if (outcome == IMPORT_ADDED) {
+				progress = 1;
+				if (p->index > 0)
+					x->st->added++;
+				else
+					x->st->released++;
+			} else if (p->index > 0)
+				x->st->known++;
+			if (p->index == 0 &&
+			    (rc = store_held_del(x->t, p->hash)) != 0)
+				goto out;
+		}
+	} while (progress);
+	if ((rc = import_hold(x)) != 0)
+		goto out;
+	if ((rc = import_mark_verified(x->t, old, nold)) != 0)
+		fail_at(x->f, rc, NULL, 0, NULL, NULL,
+		    "cannot update the verified watermark: %s",
+		    dt_strerror(rc));
+out:
+	free(old);
+	return rc;
+}
+
+static void
+import_done(struct import_state *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->npend; i++)
+		free(x->pend[i].bytes);
+	free(x->pend);
+	free(x->held);
+	free(x->fork_first);
+	free(x->fork_second);
+}
+
+/* Keep a fork found in a rejected bundle, in a transaction of its own. */
+static int
+import_keep_fork(store *s, struct import_state *x)
+{
+	store_txn *t = NULL;
+	int rc;
+
+	if (x->fork_first == NULL || x->fork_second == NULL)
+		return 0;
+	if ((rc = store_txn_begin(&t, s, 1)) != 0)
+		return rc;
+	if ((rc = store_evidence_put(t, x->fork_first, x->fork_flen,
+	    x->fork_second, x->fork_slen)) != 0) {
+		store_txn_abort(t);
+		return rc;
+	}
+	return store_txn_commit(t);
+}
+
+/* Reload r's membership from what is committed, after an abort. */
+static void
+import_reload(record *r)
+{
+	record_failure f;
+	store_txn *t = NULL;
+
+	if (store_txn_begin(&t, r->s, 0) != 0)
+		return;
+	(void)load_control(r, t, &f);
+	store_txn_abort(t);
+}
+
+int
+record_import(record *r, bundle_reader *b, unsigned flags,
+    record_import_stats *st, record_failure *f)
+{
+	struct import_state x;
+	record_import_stats dummy;
+	int rc;
+
+	if (st == NULL)
+		st = &dummy;
+	memset(st, 0, sizeof *st);
+	memset(f, 0, sizeof *f);
+	memset(&x, 0, sizeof x);
+	if (r->fail.code != 0)
+		return fail_at(f, DT_ESTATE, NULL, 0, NULL, NULL,
+		    "the record failed verification: %s", r->fail.detail);
+	if ((flags & RECORD_VERIFY_KEY) && r->key == NULL)
+		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
+		    "the dialogue key is not unlocked");
+	if (sodium_memcmp(bundle_reader_dialogue(b), r->id,
+	    ENTRY_HASH_BYTES) != 0)
+		return fail_at(f, DT_EDIALOGUE, NULL, 0, NULL, r->id,
+		    "the bundle is for another dialogue");
+	if ((rc = bundle_reader_rewind(b)) != 0)
+		return fail_at(f, rc, NULL, 0, NULL, NULL,
+		    "cannot read the bundle: %s", dt_strerror(rc));
+	st->total = bundle_reader_count(b);
+	x.r = r;
+	x.flags = flags & RECORD_VERIFY_KEY;
+	x.st = st;
+	x.f = f;
+	if ((rc = store_txn_begin(&x.t, r->s, 1)) != 0) {
+		fail_at(f, rc, NULL, 0, NULL, NULL,
+		    "cannot begin a transaction: %s", dt_strerror(rc));
+		goto out;
+	}
+	if ((rc = import_txn(&x, b, 0)) != 0) {
+		store_txn_abort(x.t);
+		x.t = NULL;
+		import_reload(r);
+		if (rc == DT_EFORK)
+			(void)import_keep_fork(r->s, &x);
+		goto out;
+	}
+	rc = store_txn_commit(x.t);
+	x.t = NULL;
+	if (rc != 0) {
+		fail_at(f, rc, NULL, 0, NULL, NULL, "cannot commit: %s",
+		    dt_strerror(rc));
+		import_reload(r);
+	}
+out:
+	if (rc != 0) {
+		uint64_t total = st->total;
+
+		/* Nothing was added, held or dropped: say so in the counts. */
+		memset(st, 0, sizeof *st);
+		st->total = total;
+	}
+	import_done(&x);
+	return rc;
+}
+
+/* Remove a temporary store directory this process made. */
+static void
+remove_tmp_store(const char *tmp)
+{
+	char f[4096];
+
+	snprintf(f, sizeof f, "%s/data.mdb", tmp);
+	unlink(f);
+	snprintf(f, sizeof f, "%s/lock.mdb", tmp);
+	unlink(f);
+	rmdir(tmp);
+}
+
+/* A replica can only be founded on its genesis: is it in the bundle? */
+static int
+join_has_genesis(bundle_reader *b, const unsigned char id[ENTRY_HASH_BYTES])
+{
+	const unsigned char *bytes;
+	unsigned char h[ENTRY_HASH_BYTES];
+	size_t len;
+	int rc, found = 0;
+
+	if ((rc = bundle_reader_rewind(b)) != 0)
+		return rc;
+	while ((rc = bundle_reader_next(b, &bytes, &len)) == 0 &&
+	    bytes != NULL) {
+		entry_hash(h, bytes, len);
+		if (sodium_memcmp(h, id, ENTRY_HASH_BYTES) == 0)
+			found = 1;
+	}
+	if (rc != 0)
+		return rc;
+	return found ? 0 : DT_ENOENT;
+}
+
+int
+record_join(record **out, const char *parent, bundle_reader *b,
+    unsigned flags, record_confirm_fn confirm, void *ctx,
+    record_import_stats *st, record_failure *f)
+{
+	struct import_state x;
+	record_import_stats dummy;
+	char hex[2 * ENTRY_HASH_BYTES + 1], *tmp = NULL, *final = NULL;
+	unsigned char ga[KEY_PK_BYTES];
+	uint64_t gseq;
+	record *r = NULL;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if (st == NULL)
+		st = &dummy;
+	memset(st, 0, sizeof *st);
+	memset(f, 0, sizeof *f);
+	memset(&x, 0, sizeof x);
+	key_hex(hex, bundle_reader_dialogue(b), ENTRY_HASH_BYTES);
+	n = strlen(parent) + 2 * ENTRY_HASH_BYTES + 16;
+	if ((tmp = malloc(n)) == NULL || (final = malloc(n)) == NULL ||
+	    (r = calloc(1, sizeof *r)) == NULL) {
+		rc = fail_at(f, DT_ENOMEM, NULL, 0, NULL, NULL,
+		    "out of memory");
+		goto out;
+	}
+	snprintf(tmp, n, "%s/.join-XXXXXX", parent);
+	snprintf(final, n, "%s/%s", parent, hex);
+	if (access(final, F_OK) == 0) {
+		rc = fail_at(f, DT_EEXIST, NULL, 0, NULL, NULL,
+		    "this dialogue is here already");
+		goto out;
+	}
+	if (mkdtemp(tmp) == NULL) {
+		rc = fail_at(f, errno == ENOSPC ? DT_ENOSPC : DT_EIO, NULL, 0,
+		    NULL, NULL, "cannot make a directory in %s", parent);
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	memcpy(r->id, bundle_reader_dialogue(b), ENTRY_HASH_BYTES);
+	r->have_id = 1;
+	if ((rc = join_has_genesis(b, r->id)) != 0) {
+		fail_at(f, rc, NULL, 0, NULL, r->id, rc == DT_ENOENT ?
+		    "the bundle does not carry the dialogue's genesis entry" :
+		    "cannot read the bundle: %s", dt_strerror(rc));
+		goto out;
+	}
+	if ((rc = store_open(&r->s, tmp, 1)) != 0 ||
+	    (rc = bundle_reader_rewind(b)) != 0) {
+		fail_at(f, rc, NULL, 0, NULL, NULL, "%s", dt_strerror(rc));
+		goto out;
+	}
+	st->total = bundle_reader_count(b);
+	x.r = r;
+	x.flags = 0;
+	(void)flags; /* locked: nobody has unlocked the new record yet */
+	x.st = st;
+	x.f = f;
+	if ((rc = store_txn_begin(&x.t, r->s, 1)) != 0 ||
+	    (rc = store_set_dialogue(x.t, r->id)) != 0) {
+		fail_at(f, rc, NULL, 0, NULL, NULL, "%s", dt_strerror(rc));
+		goto out;
+	}
+	if ((rc = import_txn(&x, b, 1)) != 0)
+		goto out;
+	if (store_locate(ga, &gseq, x.t, r->id) != 0) {
+		rc = fail_at(f, DT_ENOENT, NULL, 0, NULL, r->id,
+		    "the bundle does not carry the dialogue's genesis entry");
+		goto out;
+	}
+	rc = store_txn_commit(x.t);
+	x.t = NULL;
+	if (rc != 0) {
+		fail_at(f, rc, NULL, 0, NULL, NULL, "cannot commit: %s",
+		    dt_strerror(rc));
+		goto out;
+	}
+	if (confirm != NULL && (rc = confirm(ctx, r, st)) != 0)
+		goto out;
+	store_close(r->s);
+	r->s = NULL;
+	if (rename(tmp, final) != 0) {
+		rc = fail_at(f, errno == EEXIST || errno == ENOTEMPTY ?
+		    DT_EEXIST : DT_EIO, NULL, 0, NULL, NULL,
+		    "cannot move the new dialogue into place");
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	if ((rc = fsync_dir(parent)) != 0 ||
+	    (rc = record_open(out, final)) != 0) {
+		fail_at(f, rc, NULL, 0, NULL, NULL, "%s", dt_strerror(rc));
+		goto out;
+	}
+	if ((*out)->fail.code != 0) {
+		*f = (*out)->fail;
+		rc = f->code;
+		record_close(*out);
+		*out = NULL;
+	}
+out:
+	store_txn_abort(x.t);
+	import_done(&x);
+	record_close(r);
+	if (tmp != NULL)
+		remove_tmp_store(tmp);
+	free(tmp);
+	free(final);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../crypto/keys.h"
+#include "bundle.h"
 #include "entry.h"
 #include "store.h"
 
@@ -200,5 +201,75 @@ int record_find(record *r, const char *prefix,
  */
 int record_get(record *r, const unsigned char hash[ENTRY_HASH_BYTES],
     unsigned char **bytes, size_t *len);
+
+/* What record_import() did. */
+typedef struct record_import_stats {
+	uint64_t total;     /* entries in the bundle */
+	uint64_t added;     /* entries of the bundle new to the record */
+	uint64_t known;     /* entries of the bundle the record already held */
+	uint64_t released;  /* entries held by an earlier import, now added */
+	uint64_t held_new;  /* entries of the bundle put on hold */
+	uint64_t held;      /* entries on hold after the import, in all */
+	uint64_t dropped;   /* held entries that failed a check, dropped */
+	record_failure dropped_first; /* why the first of them was dropped */
+} record_import_stats;
+
+/*
+ * record_import() - add the entries of a bundle to r, all or nothing,
+ * in one write transaction.
+ *
+ * Every entry goes through the same check as append and verify
+ * (framing, dialogue, chain, clock, signature, references, membership
+ * and role, payload; with RECORD_VERIFY_KEY also decryption), with the
+ * membership as the control entries accepted so far leave it, so that a
+ * member added in a bundle may write later in the same bundle.  An entry
+ * stored byte for byte already is counted as known.  An entry whose
+ * predecessor in its feed, or an entry it references, is neither in the
+ * record nor in the bundle is held (the "held" database, not the
+ * record) if it is framed, bound to this dialogue and signed (nothing
+ * else can be checked yet: even its author's member-add may be what it
+ * waits for); held entries are tried again by every later import, and
+ * added once what they need arrives.
+ * A held entry that then fails a check is dropped from the holding
+ * area and counted in st->dropped, without failing the import.
+ *
+ * Any other failure rejects the whole bundle: nothing is written, and f
+ * names the first failing entry (author, seq, hash; its place in the
+ * bundle is in f->detail).  A fork, a second signed entry for an
+ * occupied (author, seq), is never stored over the first: the import
+ * fails with DT_EFORK and both entries are kept in the "evidence"
+ * database (store_evidence_scan()), in a write transaction of their own.
+ *
+ * @return 0, DT_EDIALOGUE (the bundle is for another dialogue, or an
+ *         entry is), DT_EFORMAT, DT_ESIG, DT_ECHAIN, DT_ECLOCK, DT_EREF,
+ *         DT_EMEMBER, DT_EDECRYPT, DT_EFORK, DT_ENOKEY, DT_ESTATE (r
+ *         failed verification), DT_ENOSPC, DT_EBUSY, DT_EIO, DT_ENOMEM.
+ */
+int record_import(record *r, bundle_reader *b, unsigned flags,
+    record_import_stats *st, record_failure *f)
+    __attribute__((warn_unused_result));
+
+/*
+ * What record_join() asks before it keeps a joined dialogue: r is the
+ * new record, imported but not yet in place.  A non-zero return (a DT_E*
+ * code) declines, and record_join() returns it.
+ */
+typedef int (*record_confirm_fn)(void *ctx, record *r,
+    const record_import_stats *st);
+
+/*
+ * record_join() - make a replica of the dialogue a bundle carries: a new
+ * store in a temporary directory under parent, the bundle imported into
+ * it (record_import(); the bundle must carry the genesis), confirm()
+ * asked, and only then the store renamed to parent/<id in hex>.  A
+ * failure or a refusal leaves nothing behind.
+ * @param[out] out  the open record, locked (record_unlock() it).
+ * @return as record_import(), and DT_EEXIST (the dialogue is here
+ *         already), DT_ENOENT (no genesis in the bundle), or confirm's.
+ */
+int record_join(record **out, const char *parent, bundle_reader *b,
+    unsigned flags, record_confirm_fn confirm, void *ctx,
+    record_import_stats *st, record_failure *f)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -21,6 +21,7 @@
 struct store {
 	MDB_env *env;
 	MDB_dbi entries, hashes, order, control, heads, meta;
+	MDB_dbi held, evidence; /* not the record: see store.h */
 	char *path;
 };
 
@@ -115,6 +116,34 @@ check_size(store *s)
 	return 0;
 }
 
+/*
+ * The held and evidence databases came after the first stores were
+ * made: open them, creating them in a write transaction of their own
+ * when a store does not have them yet.
+ */
+static int
+open_side_dbs(store *s)
+{
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return map_err(rc);
+	if (mdb_dbi_open(txn, "held", 0, &s->held) == 0 &&
+	    mdb_dbi_open(txn, "evidence", 0, &s->evidence) == 0)
+		return map_err(mdb_txn_commit(txn));
+	mdb_txn_abort(txn);
+	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
+		return map_err(rc);
+	if ((rc = mdb_dbi_open(txn, "held", MDB_CREATE, &s->held)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
+	    &s->evidence)) != 0) {
+		mdb_txn_abort(txn);
+		return map_err(rc);
+	}
+	return map_err(mdb_txn_commit(txn));
+}
+
 int
 store_open(store **out, const char *dir, int create)
 {
@@ -158,7 +187,7 @@ store_open(store **out, const char *dir, int create)
 	}
 	if ((rc = map_err(mdb_env_create(&s->env))) != 0)
 		goto out;
-	if ((rc = map_err(mdb_env_set_maxdbs(s->env, 8))) != 0 ||
+	if ((rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
 	    (rc = map_err(mdb_env_set_mapsize(s->env, STORE_MAPSIZE))) != 0)
 		goto out;
 	/* MDB_NOTLS: a UI thread and a reader may share one process. */
@@ -178,6 +207,12 @@ store_open(store **out, const char *dir, int create)
 	    (rc = mdb_dbi_open(txn, "heads", dbflags, &s->heads)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "meta", dbflags, &s->meta)) != 0) {
 		rc = rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+		goto out;
+	}
+	if (create && ((rc = mdb_dbi_open(txn, "held", MDB_CREATE,
+	    &s->held)) != 0 || (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
+	    &s->evidence)) != 0)) {
+		rc = map_err(rc);
 		goto out;
 	}
 	if (create) {
@@ -213,6 +248,8 @@ store_open(store **out, const char *dir, int create)
 		rc = map_err(mdb_txn_commit(txn));
 		txn = NULL;
 		if (rc != 0)
+			goto out;
+		if ((rc = open_side_dbs(s)) != 0)
 			goto out;
 	}
 	*out = s;
@@ -254,6 +291,24 @@ store_txn_begin(store_txn **out, store *s, int write)
 	t->s = s;
 	if ((rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY,
 	    &t->txn)) != 0) {
+		free(t);
+		return map_err(rc);
+	}
+	*out = t;
+	return 0;
+}
+
+int
+store_txn_begin_nested(store_txn **out, store_txn *parent)
+{
+	store_txn *t;
+	int rc;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return DT_ENOMEM;
+	t->s = parent->s;
+	if ((rc = mdb_txn_begin(t->s->env, parent->txn, 0, &t->txn)) != 0) {
 		free(t);
 		return map_err(rc);
 	}
@@ -718,4 +773,124 @@ store_scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
 out:
 	mdb_cursor_close(c);
 	return rc;
+}
+
+int
+store_held_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char *bytes, size_t len)
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d = { len,
+	    (void *)bytes };
+	int rc = mdb_put(t->txn, t->s->held, &k, &d, MDB_NOOVERWRITE);
+
+	/* The key is the bytes' hash: an existing row holds these bytes. */
+	return rc == MDB_KEYEXIST ? 0 : map_err(rc);
+}
+
+int
+store_held_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash };
+	int rc = mdb_del(t->txn, t->s->held, &k, NULL);
+
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+static int
+scan_side(store_txn *t, MDB_dbi dbi, store_scan_cb cb, void *ctx)
+{
+	MDB_cursor *c = NULL;
+	MDB_val k, d;
+	int rc;
+
+	if ((rc = map_err(mdb_cursor_open(t->txn, dbi, &c))) != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &d, MDB_FIRST);
+	while (rc == 0) {
+		if (k.mv_size != ENTRY_HASH_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if ((rc = cb(ctx, d.mv_data, d.mv_size, k.mv_data)) != 0)
+			goto out;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int
+store_held_scan(store_txn *t, store_scan_cb cb, void *ctx)
+{
+	return scan_side(t, t->s->held, cb, ctx);
+}
+
+int
+store_held_count(uint64_t *n, store_txn *t)
+{
+	MDB_stat st;
+	int rc;
+
+	if ((rc = mdb_stat(t->txn, t->s->held, &st)) != 0)
+		return map_err(rc);
+	*n = st.ms_entries;
+	return 0;
+}
+
+int
+store_evidence_put(store_txn *t, const unsigned char *first, size_t flen,
+    const unsigned char *second, size_t slen)
+{
+	unsigned char hash[ENTRY_HASH_BYTES], *v;
+	MDB_val k = { sizeof hash, hash }, d;
+	int rc;
+
+	if (flen > UINT32_MAX)
+		return DT_EINVAL;
+	entry_hash(hash, second, slen);
+	if ((v = malloc(4 + flen + slen)) == NULL)
+		return DT_ENOMEM;
+	v[0] = (unsigned char)(flen >> 24);
+	v[1] = (unsigned char)(flen >> 16);
+	v[2] = (unsigned char)(flen >> 8);
+	v[3] = (unsigned char)flen;
+	memcpy(v + 4, first, flen);
+	memcpy(v + 4 + flen, second, slen);
+	d.mv_size = 4 + flen + slen;
+	d.mv_data = v;
+	rc = mdb_put(t->txn, t->s->evidence, &k, &d, MDB_NOOVERWRITE);
+	free(v);
+	return rc == MDB_KEYEXIST ? 0 : map_err(rc);
+}
+
+struct evidence_walk {
+	store_evidence_cb cb;
+	void *ctx;
+};
+
+static int
+evidence_cb(void *ctx, const unsigned char *v, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct evidence_walk *w = ctx;
+	size_t flen;
+
+	(void)hash;
+	if (len < 4)
+		return DT_ECORRUPT;
+	flen = (size_t)v[0] << 24 | (size_t)v[1] << 16 | (size_t)v[2] << 8 |
+	    (size_t)v[3];
+	if (flen > len - 4)
+		return DT_ECORRUPT;
+	return w->cb(w->ctx, v + 4, flen, v + 4 + flen, len - 4 - flen);
+}
+
+int
+store_evidence_scan(store_txn *t, store_evidence_cb cb, void *ctx)
+{
+	struct evidence_walk w = { cb, ctx };
+
+	return scan_side(t, t->s->evidence, evidence_cb, &w);
 }

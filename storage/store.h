@@ -11,6 +11,14 @@
  *   meta     "dialogue"             -> dialogue id(32)
  *            "format"               -> u32 store format version (1)
  *
+ * Beside the record, not part of it (verify and the views never read
+ * them; rows here may be deleted):
+ *   held     leaf hash(32)          -> an imported entry's exact bytes,
+ *                                      waiting for an entry it needs
+ *   evidence leaf hash(32) of the second entry -> u32 length of the
+ *            first || first entry || second entry: a fork, two signed
+ *            entries for one (author, seq)
+ *
  * Entries are only ever added, with MDB_NOOVERWRITE; no function here
  * deletes or replaces an entry, a hash or an order row.  The one mutable
  * row per feed is its head (and its verified watermark).
@@ -62,6 +70,13 @@ const char *store_path(const store *s);
  * that reads the heads inside its own transaction cannot fork a feed.
  */
 int store_txn_begin(store_txn **out, store *s, int write);
+
+/*
+ * store_txn_begin_nested() - a write transaction inside the write
+ * transaction parent: committing it folds its changes into parent,
+ * aborting it undoes them and leaves parent as it was.
+ */
+int store_txn_begin_nested(store_txn **out, store_txn *parent);
 
 /* store_txn_commit() - commit durably (fsync); frees t in every case. */
 int store_txn_commit(store_txn *t) __attribute__((warn_unused_result));
@@ -165,6 +180,35 @@ int store_check_order(store_txn *t, uint64_t clock,
 
 /* store_order_count() - number of order rows. */
 int store_order_count(uint64_t *n, store_txn *t);
+
+/*
+ * store_held_put(), store_held_del() - keep an imported entry that waits
+ * for a predecessor or a reference (key: its leaf hash), or drop it once
+ * it is in the record.  Held entries are not in the record.
+ */
+int store_held_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char *bytes, size_t len);
+int store_held_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES]);
+
+/* store_held_scan() - every held entry, by hash; cb as for store_scan(). */
+int store_held_scan(store_txn *t, store_scan_cb cb, void *ctx);
+
+/* store_held_count() - the number of held entries. */
+int store_held_count(uint64_t *n, store_txn *t);
+
+/*
+ * store_evidence_put() - keep a fork: first (the entry the record holds,
+ * or the one that came first) and second (the conflicting one), keyed
+ * by second's leaf hash.  Keeping the same evidence twice is a no-op.
+ */
+int store_evidence_put(store_txn *t, const unsigned char *first, size_t flen,
+    const unsigned char *second, size_t slen);
+
+/* store_evidence_scan() - every fork kept; the arguments live as long
+ * as the callback.  A non-zero return stops the walk and is returned. */
+typedef int (*store_evidence_cb)(void *ctx, const unsigned char *first,
+    size_t flen, const unsigned char *second, size_t slen);
+int store_evidence_scan(store_txn *t, store_evidence_cb cb, void *ctx);
 
 /* Big-endian helpers shared by storage/. */
 void store_be64(unsigned char out[8], uint64_t v);

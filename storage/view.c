@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
@@ -53,8 +54,12 @@ struct collect {
 	view *v;
 	record *r;
 	const unsigned char *key;
+	unsigned char *scratch;      /* VIEW_SCRATCH_BYTES, sodium_malloc */
 	int err;
 };
+
+/* Room for the largest body: decrypted text is never longer. */
+#define VIEW_SCRATCH_BYTES (ENTRY_MAX_BODY + 1U)
 
 /*
  * grow() - make room for one more element in *arr (of *cap elements of
@@ -80,13 +85,13 @@ grow(void *arr, size_t *cap, size_t n, size_t sz)
 
 /*
  * body_payload() - the parsed payload of e, or NULL, and its fate in
- * *state.  The clear text lives in sodium_malloc memory only while it is
- * parsed; the json_t returned is a new reference owned by the caller.
+ * *state.  The clear text lives in the walk's sodium_malloc scratch
+ * buffer (plain) only while it is parsed, and is wiped after; the json_t returned is a new reference owned by the caller.
  */
 static json_t *
-body_payload(const entry *e, const unsigned char *key, int *state)
+body_payload(const entry *e, const unsigned char *key, unsigned char *plain,
+    int *state)
 {
-	unsigned char *plain = NULL;
 	size_t plen = 0;
 	json_t *obj;
 
@@ -94,12 +99,12 @@ body_payload(const entry *e, const unsigned char *key, int *state)
 		*state = VIEW_BODY_LOCKED;
 		return NULL;
 	}
-	if (entry_open(&plain, &plen, e, key) != 0) {
+	if (entry_open_into(plain, VIEW_SCRATCH_BYTES, &plen, e, key) != 0) {
 		*state = VIEW_BODY_BAD;
 		return NULL;
 	}
 	obj = payload_parse(plain, plen);
-	entry_plain_free(plain, plen);
+	sodium_memzero(plain, plen);
 	*state = obj != NULL ? VIEW_BODY_OK : VIEW_BODY_BAD;
 	return obj;
 }
@@ -145,7 +150,7 @@ collect_cb(void *ctx, const unsigned char *bytes, size_t len,
 		snprintf(it->party, sizeof(it->party), "%s", m->party);
 		it->role = m->role;
 	}
-	it->payload = body_payload(&e, c->key, &it->body);
+	it->payload = body_payload(&e, c->key, c->scratch, &it->body);
 	if (it->body == VIEW_BODY_LOCKED)
 		v->locked = 1;
 	mt = json_object_get(it->payload, "meeting");
@@ -535,10 +540,17 @@ view_load(view **out, record *r)
 	c.v = v;
 	c.r = r;
 	c.key = record_key(r);
-	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
+	if ((c.scratch = sodium_malloc(VIEW_SCRATCH_BYTES)) == NULL) {
+		rc = DT_ENOMEM;
 		goto out;
+	}
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0) {
+		sodium_free(c.scratch);
+		goto out;
+	}
 	rc = store_scan(t, NULL, 0, collect_cb, &c);
 	store_txn_abort(t);
+	sodium_free(c.scratch);
 	if (rc == 0)
 		rc = c.err;
 	if (rc != 0)

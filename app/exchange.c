@@ -1,0 +1,216 @@
+/*
+ * exchange.c: output files, bundle files and import reports shared by
+ * the exchange commands (see exchange.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "exchange.h"
+#include "i18n.h"
+
+int
+exchange_out_open(struct cli_ctx *ctx, struct exchange_out *o,
+    const char *path)
+{
+	size_t n;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->path = (char *)path;
+	if (strcmp(path, "-") == 0) {
+		o->f = ctx->out;
+		return CLI_OK;
+	}
+	n = strlen(path) + sizeof(".tmp-XXXXXX");
+	if ((o->tmp = malloc(n)) == NULL) {
+		cli_error(ctx, _("out of memory"), NULL, NULL);
+		return CLI_USAGE;
+	}
+	snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
+	if ((fd = mkstemp(o->tmp)) < 0 || (o->f = fdopen(fd, "wb")) == NULL) {
+		cli_error(ctx, _("cannot create the file"), path,
+		    strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		free(o->tmp);
+		o->tmp = NULL;
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+int
+exchange_out_close(struct cli_ctx *ctx, struct exchange_out *o, int ok)
+{
+	int ret = ok ? CLI_OK : CLI_USAGE;
+
+	if (o->tmp == NULL) {
+		if (o->f != NULL && fflush(o->f) != 0 && ok) {
+			cli_error(ctx, _("cannot write"), _("standard output"),
+			    strerror(errno));
+			ret = CLI_USAGE;
+		}
+		o->f = NULL;
+		return ret;
+	}
+	if (ok && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)) {
+		cli_error(ctx, _("cannot write the file"), o->path,
+		    strerror(errno));
+		ok = 0;
+		ret = CLI_USAGE;
+	}
+	if (fclose(o->f) != 0 && ok) {
+		cli_error(ctx, _("cannot write the file"), o->path,
+		    strerror(errno));
+		ok = 0;
+		ret = CLI_USAGE;
+	}
+	o->f = NULL;
+	if (ok && rename(o->tmp, o->path) != 0) {
+		cli_error(ctx, _("cannot write the file"), o->path,
+		    strerror(errno));
+		ok = 0;
+		ret = CLI_USAGE;
+	}
+	if (!ok)
+		unlink(o->tmp);
+	free(o->tmp);
+	o->tmp = NULL;
+	return ret;
+}
+
+int
+exchange_open_bundle(struct cli_ctx *ctx, bundle_reader **b,
+    const char *path)
+{
+	const char *why = NULL;
+	char what[160];
+	int rc;
+
+	if ((rc = bundle_reader_open_path(b, path, &why)) == 0)
+		return CLI_OK;
+	if (rc == DT_ENOENT || rc == DT_EIO) {
+		cli_error(ctx, _("cannot read the bundle"), path,
+		    why != NULL ? why : _(dt_strerror(rc)));
+		return CLI_USAGE;
+	}
+	snprintf(what, sizeof(what), _("bad bundle file: %s"),
+	    why != NULL ? _(why) : _(dt_strerror(rc)));
+	cli_error(ctx, what, path, _("nothing was imported; ask the other "
+	    "side for the file again"));
+	return CLI_FAIL;
+}
+
+const char *
+exchange_reason(int code)
+{
+	switch (code) {
+	case DT_EMEMBER:
+		return N_("author not a member, or not allowed to write this");
+	case DT_ESIG:
+		return N_("bad signature");
+	case DT_ECHAIN:
+		return N_("broken chain");
+	case DT_ECLOCK:
+		return N_("clock violation");
+	case DT_EDIALOGUE:
+		return N_("wrong dialogue");
+	case DT_EFORMAT:
+	case DT_EVERSION:
+	case DT_ERANGE:
+		return N_("malformed bytes");
+	case DT_EREF:
+		return N_("bad reference");
+	case DT_EFORK:
+		return N_("fork");
+	case DT_EDECRYPT:
+		return N_("content does not decrypt");
+	default:
+		return dt_strerror(code);
+	}
+}
+
+void
+exchange_author(char *out, size_t outlen, const record *r,
+    const unsigned char pk[KEY_PK_BYTES])
+{
+	const record_member *m = r != NULL ? record_member_find(r, pk) : NULL;
+	char hex[2 * KEY_PK_BYTES + 1];
+
+	key_hex(hex, pk, KEY_PK_BYTES);
+	if (m != NULL) {
+		hex[16] = '\0';
+		snprintf(out, outlen, "%s (%s)", m->name, hex);
+	} else
+		snprintf(out, outlen, "%s", hex);
+}
+
+int
+exchange_report_import(struct cli_ctx *ctx, const record *r,
+    const char *path, int rc, const record_import_stats *st,
+    const record_failure *f)
+{
+	char who[2 * KEY_PK_BYTES + KEY_NAME_MAX + 8];
+	char hash[2 * ENTRY_HASH_BYTES + 1], exp[2 * ENTRY_HASH_BYTES + 1];
+	char what[512];
+
+	if (rc == 0) {
+		fprintf(ctx->out, _("%llu new, %llu already known, %llu held\n"),
+		    (unsigned long long)st->added,
+		    (unsigned long long)st->known,
+		    (unsigned long long)st->held);
+		if (st->released > 0)
+			fprintf(ctx->out, _("%llu entries held from earlier "
+			    "imports were added\n"),
+			    (unsigned long long)st->released);
+		if (st->held > 0)
+			fprintf(ctx->out, _("held entries wait for entries "
+			    "this replica has not received yet; they are "
+			    "added by a later import\n"));
+		if (st->dropped > 0) {
+			const record_failure *d = &st->dropped_first;
+
+			key_hex(hash, d->hash, ENTRY_HASH_BYTES);
+			exchange_author(who, sizeof(who), r, d->author);
+			snprintf(what, sizeof(what), _("warning: %llu held "
+			    "entries failed a check and were dropped; the "
+			    "first: %s: author %s, seq %llu, hash %s"),
+			    (unsigned long long)st->dropped,
+			    _(exchange_reason(d->code)), who,
+			    (unsigned long long)d->seq, hash);
+			cli_error(ctx, what, d->detail,
+			    _("see `detente evidence` for forks"));
+		}
+		return CLI_OK;
+	}
+	if (f->has_entry) {
+		exchange_author(who, sizeof(who), r, f->author);
+		key_hex(hash, f->hash, ENTRY_HASH_BYTES);
+		if (f->has_expected)
+			key_hex(exp, f->expected, ENTRY_HASH_BYTES);
+		snprintf(what, sizeof(what), _("bundle rejected: %s: author "
+		    "%s, seq %llu, hash %s%s%s: %s"),
+		    _(exchange_reason(f->code)), who,
+		    (unsigned long long)f->seq, hash,
+		    f->has_expected ? (f->code == DT_EFORK ?
+		    _(", the first is ") : _(", expected ")) : "",
+		    f->has_expected ? exp : "",
+		    f->detail[0] ? f->detail : _(dt_strerror(f->code)));
+	} else
+		snprintf(what, sizeof(what), _("bundle rejected: %s: %s"),
+		    _(exchange_reason(f->code != 0 ? f->code : rc)),
+		    f->detail[0] ? f->detail : _(dt_strerror(rc)));
+	cli_error(ctx, what, path, rc == DT_EFORK ?
+	    _("nothing was imported; both entries are kept: see "
+	    "`detente evidence`") : _("nothing was imported"));
+	return cli_exit_for(rc) == CLI_FAIL || rc == DT_ERANGE ||
+	    rc == DT_EVERSION ? CLI_FAIL : CLI_USAGE;
+}

@@ -1,0 +1,66 @@
+/*
+ * exchange.h: what the exchange commands (bundle, dialogue join,
+ * evidence) share: output files written whole or not at all, bundle
+ * files opened with one clear error line, and import results told the
+ * same way everywhere (prefix exchange_).
+ */
+#ifndef DETENTE_EXCHANGE_H
+#define DETENTE_EXCHANGE_H
+
+#include <stdio.h>
+
+#include "../storage/bundle.h"
+#include "../storage/record.h"
+#include "cli.h"
+
+/*
+ * An output file: written to a temporary file beside path (mode 0600)
+ * and renamed over path only when complete, so that a reader never sees
+ * half a bundle.  path "-" is standard output.
+ */
+struct exchange_out {
+	FILE *f;
+	char *path;    /* borrowed */
+	char *tmp;     /* malloc'd, NULL for standard output */
+};
+
+/* exchange_out_open() - CLI_OK, or an error line and CLI_USAGE. */
+int exchange_out_open(struct cli_ctx *ctx, struct exchange_out *o,
+    const char *path);
+
+/*
+ * exchange_out_close() - with ok, flush, fsync and rename into place
+ * (an error line and CLI_USAGE if that fails); without, remove the
+ * temporary file.  Returns CLI_OK when ok and all went well.
+ */
+int exchange_out_close(struct cli_ctx *ctx, struct exchange_out *o, int ok);
+
+/* exchange_open_bundle() - open and check a bundle file, or say why not. */
+int exchange_open_bundle(struct cli_ctx *ctx, bundle_reader **b,
+    const char *path);
+
+/* exchange_reason() - the rejection reason a code stands for, English. */
+const char *exchange_reason(int code);
+
+/*
+ * exchange_author() - "name (first 16 hex digits)" for a member of r
+ * (r may be NULL), else the key's 64 hex digits.
+ */
+void exchange_author(char *out, size_t outlen, const record *r,
+    const unsigned char pk[KEY_PK_BYTES]);
+
+/*
+ * exchange_report_import() - the outcome of record_import() or
+ * record_join(): the counts on ctx->out ("N new, K already known, H
+ * held"), or the rejection on ctx->err with its reason and the first
+ * failing entry (author, seq, hash).  r names authors (may be NULL).
+ * @return the exit code: CLI_OK, CLI_FAIL (rejected), CLI_USAGE.
+ */
+int exchange_report_import(struct cli_ctx *ctx, const record *r,
+    const char *path, int rc, const record_import_stats *st,
+    const record_failure *f);
+
+/* dialogue_join() - `dialogue join [--yes] F` (app/cmd_join.c). */
+int dialogue_join(struct cli_ctx *ctx, int argc, char **argv);
+
+#endif

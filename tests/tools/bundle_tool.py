@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""bundle_tool.py: read, list and forge detente bundle files for tests.
+
+Written from docs/FORMAT.md ("Bundles"), reusing the entry code of
+indep_verify.py beside it (which needs /usr/bin/python3 with the Debian
+packages python3-cryptography, python3-nacl and python3-argon2).
+
+Usage:
+  bundle_tool.py list FILE
+      one line per entry: index (from 1), author hex, seq, clock, kind,
+      leaf hash hex
+  bundle_tool.py vector VECTORS_DIR
+      print tests/vectors/bundle.txt as this file computes it from
+      entries.txt: a bundle of its four entries and the state file of
+      the record they make
+  bundle_tool.py check FILE
+      check the framing, the trailer and every entry's signature; prints
+      "ok N" (exit 0) or the first problem (exit 1)
+  bundle_tool.py forge CASE IN OUT [KEYSTORE PASSFILE]
+      write OUT: IN with one change, its trailer recomputed (except for
+      the cases that break the file itself).  The entry changed is the
+      last one written by the keystore's identity (whose seed re-signs
+      it), or, without a keystore, the last entry.  CASE is one of
+        sig        flip a byte of the entry's signature
+        dialogue   another dialogue id in the entry, re-signed
+        prev       another prev hash, re-signed (a broken chain)
+        clock      clock 2, re-signed (not after its prev or references)
+        kind       kind 0x7f, an unknown kind (malformed bytes)
+        drop       leave out the entry before it in the same feed (so
+                   it waits for that one: held, not rejected)
+        outsider   add a checkpoint by a key that is not a member
+        fork       another time stamp, re-signed: a second entry for the
+                   same author and seq
+        truncate   cut the last 10 bytes of the file
+        trailer    flip the trailer's last byte
+"""
+
+import hashlib
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import indep_verify as iv  # noqa: E402  (exits with SKIP without modules)
+
+
+def read_bundle(path):
+    """(dialogue id, [entry bytes]) of a bundle; raises ValueError."""
+    b = open(path, "rb").read()
+    if len(b) < 72 or b[:4] != b"DTB\x01":
+        raise ValueError("not a bundle")
+    if hashlib.sha256(b[:-32]).digest() != b[-32:]:
+        raise ValueError("trailer does not match")
+    did = b[4:36]
+    n = struct.unpack(">I", b[36:40])[0]
+    off, out = 40, []
+    for _ in range(n):
+        ln = struct.unpack(">I", b[off:off + 4])[0]
+        out.append(b[off + 4:off + 4 + ln])
+        off += 4 + ln
+    if off != len(b) - 32:
+        raise ValueError("entries do not end at the trailer")
+    return did, out
+
+
+def encode_bundle(did, entries):
+    body = (b"DTB\x01" + did + struct.pack(">I", len(entries)) +
+            b"".join(struct.pack(">I", len(e)) + e for e in entries))
+    return body + hashlib.sha256(body).digest()
+
+
+def seed_of(keystore, passfile):
+    pw = open(passfile, "rb").read().rstrip(b"\r\n")
+    seed, _ = iv.keystore_unlock(open(keystore, "rb").read(), pw)
+    return seed
+
+
+def resign(b, seed):
+    return b[:-64] + iv.ed25519_sign(seed, iv.SIG_CTX + b[:-64])
+
+
+def forge(case, did, entries, seed):
+    """The list of entries with one change (see the module doc)."""
+    pk = iv.ed25519_pk(seed) if seed else None
+    idx = len(entries) - 1
+    if pk is not None:
+        idx = max(i for i, e in enumerate(entries) if e[40:72] == pk)
+    e = bytearray(entries[idx])
+    if case == "sig":
+        e[-1] ^= 0x01
+    elif case == "dialogue":
+        e[8:40] = bytes(x ^ 0x55 for x in e[8:40])
+        e = resign(bytes(e), seed)
+    elif case == "prev":
+        e[96:128] = hashlib.sha256(b"another history").digest()
+        e = resign(bytes(e), seed)
+    elif case == "clock":
+        e[80:88] = struct.pack(">Q", 2)
+        e = resign(bytes(e), seed)
+    elif case == "kind":
+        e[4] = 0x7f
+    elif case == "fork":
+        t = struct.unpack(">Q", bytes(e[88:96]))[0]
+        e[88:96] = struct.pack(">Q", t + 1)
+        e = resign(bytes(e), seed)
+    elif case == "drop":
+        seq = struct.unpack(">Q", bytes(e[72:80]))[0]
+        return [x for x in entries if not (x[40:72] == e[40:72] and
+                struct.unpack(">Q", x[72:80])[0] == seq - 1)]
+    elif case == "outsider":
+        stranger = bytes([0x77]) * 32
+        clock = max(struct.unpack(">Q", x[80:88])[0] for x in entries) + 1
+        payload = b'{"note":"not a member","v":1}'
+        extra = iv.build_entry(0x05, stranger, did, 0, clock, 0,
+                               bytes(32), [], payload)
+        return entries + [extra]
+    else:
+        raise ValueError("unknown case " + case)
+    out = list(entries)
+    out[idx] = bytes(e)
+    return out
+
+
+def state_file(did, feeds):
+    """feeds: {author: (next_seq, head hash)}; FORMAT.md "State files"."""
+    return (b"DTS\x01" + did + struct.pack(">I", len(feeds)) +
+            b"".join(a + struct.pack(">Q", feeds[a][0]) + feeds[a][1]
+                     for a in sorted(feeds)))
+
+
+def vector(vdir):
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    did = iv.unhex(v["dialogue_id"])
+    names = ("genesis", "wrap", "note_ru", "note_us")
+    entries = [iv.unhex(v[n]) for n in names]
+    # Merged order: (clock, author); the writer's order.
+    entries.sort(key=lambda e: (e[80:88], e[40:72]))
+    feeds = {}
+    for e in entries:
+        seq = struct.unpack(">Q", e[72:80])[0]
+        feeds[e[40:72]] = (seq + 1, iv.leaf_hash(e))
+    out = ["# tests/vectors/bundle.txt: a bundle and a state file "
+           "(docs/FORMAT.md,",
+           "# \"Bundles\" and \"State files\"), made from the four "
+           "entries of entries.txt.",
+           "# Written by tests/tools/bundle_tool.py vector; checked by "
+           "tests/unit/test_bundle.c",
+           "# and tests/cli/90-bundle.sh.",
+           "",
+           "dialogue_id = " + did.hex(),
+           "bundle_count = %d" % len(entries),
+           "bundle = " + encode_bundle(did, entries).hex(),
+           "bundle_trailer = " + encode_bundle(did, entries)[-32:].hex(),
+           "state_nfeeds = %d" % len(feeds),
+           "state = " + state_file(did, feeds).hex()]
+    return "\n".join(out) + "\n"
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "list":
+        did, entries = read_bundle(argv[2])
+        for i, e in enumerate(entries, 1):
+            seq, clock = struct.unpack(">QQ", e[72:88])
+            print(i, e[40:72].hex(), seq, clock, iv.KINDS.get(e[4], "?"),
+                  iv.leaf_hash(e).hex())
+        return 0
+    if len(argv) == 3 and argv[1] == "vector":
+        sys.stdout.write(vector(argv[2]))
+        return 0
+    if len(argv) >= 3 and argv[1] == "check":
+        try:
+            did, entries = read_bundle(argv[2])
+            for i, b in enumerate(entries, 1):
+                e = iv.parse_entry(b)
+                if not iv.sig_ok(e):
+                    print("bad signature in entry", i)
+                    return 1
+        except (ValueError, iv.Reject) as exc:
+            print("bad bundle:", exc)
+            return 1
+        print("ok", len(entries))
+        return 0
+    if len(argv) in (5, 7) and argv[1] == "forge":
+        case, src, dst = argv[2:5]
+        raw = open(src, "rb").read()
+        if case == "truncate":
+            out = raw[:-10]
+        elif case == "trailer":
+            out = raw[:-1] + bytes([raw[-1] ^ 0x01])
+        else:
+            seed = seed_of(argv[5], argv[6]) if len(argv) == 7 else None
+            did, entries = read_bundle(src)
+            out = encode_bundle(did, forge(case, did, entries, seed))
+        open(dst, "wb").write(out)
+        return 0
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
