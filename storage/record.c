@@ -25,6 +25,7 @@
 #include "../crypto/wrap.h"
 #include "payload.h"
 #include "record.h"
+#include "sigpool.h"
 
 /* Room for the largest body: decrypted text is never longer. */
 #define SCRATCH_BYTES (ENTRY_MAX_BODY + 1U)
@@ -41,6 +42,11 @@ struct record {
 	unsigned char *key; /* WRAP_KEY_BYTES, sodium_malloc; NULL: locked */
 	char key_id[2 * WRAP_KEYID_BYTES + 1]; /* of the first key wrap */
 	unsigned char *scratch; /* SCRATCH_BYTES, sodium_malloc, for bodies */
+	/*
+	 * The leaf hash of an entry whose signature a sigpool worker has
+	 * already checked, or NULL: set around one check_entry() call.
+	 */
+	const unsigned char *presig;
 	record_failure fail;
 };
 
@@ -420,6 +426,19 @@ control_rules(record *r, const entry *e, const json_t *o, int apply,
 }
 
 /*
+ * sig_ok() - 1 if e's signature verifies: checked here, or checked by a
+ * sigpool worker on the very bytes whose leaf hash is hash.
+ */
+static int
+sig_ok(const record *r, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	if (r->presig != NULL && memcmp(r->presig, hash, ENTRY_HASH_BYTES) == 0)
+		return 1;
+	return entry_verify_sig(e) == 0;
+}
+
+/*
  * The checks one entry must pass, given the previous entry of its feed
  * (prev_hash NULL at seq 0).  Used unchanged by append and verify.
  * Control entries' membership effects are applied by load_control(),
@@ -460,7 +479,7 @@ check_entry(record *r, store_txn *t, const entry *e,
 		    "clock %llu is not greater than the previous entry's %llu",
 		    (unsigned long long)e->clock,
 		    (unsigned long long)prev_clock);
-	if (entry_verify_sig(e) != 0)
+	if (!sig_ok(r, e, hash))
 		return fail_at(f, DT_ESIG, a, e->seq, hash, NULL,
 		    "bad signature");
 	for (i = 0; i < e->nrefs; i++) {
@@ -1568,7 +1587,26 @@ struct import_pend {
 	int bad;          /* a damaged held row (done; hash is its key) */
 };
 
+/* Up to this many entries, or bytes, of a bundle are checked at once. */
+#define IMPORT_CHUNK 1024U
+#define IMPORT_CHUNK_BYTES (4U * 1024U * 1024U)
+
+/* A chunk of a bundle: copies of its entries, and their pool jobs. */
+struct import_chunk {
+	sigpool_job jobs[IMPORT_CHUNK];
+	uint32_t index[IMPORT_CHUNK]; /* 1-based place in the bundle */
+	size_t off[IMPORT_CHUNK];
+	size_t n;
+	unsigned char *buf;           /* the entries' bytes, back to back */
+	size_t used, cap;
+};
+
 struct import_state {
+	/* Two chunks: one checked in order while the pool hashes the other. */
+	struct import_chunk chunk[2];
+	int cur;
+	int pending;                  /* the pool is working on a chunk */
+	sigpool *pool;                /* NULL: signatures checked in order */
 	record *r;
 	store_txn *t;
 	unsigned flags;
@@ -1710,7 +1748,7 @@ import_hold_gate(struct import_state *x, const entry *e,
 	    ENTRY_HASH_BYTES) != 0)
 		return fail_at(x->f, DT_EDIALOGUE, e->author, e->seq, hash,
 		    NULL, "entry belongs to another dialogue");
-	if (entry_verify_sig(e) != 0)
+	if (!sig_ok(r, e, hash))
 		return fail_at(x->f, DT_ESIG, e->author, e->seq, hash, NULL,
 		    "bad signature");
 	return 0;
@@ -2094,6 +2132,53 @@ import_mark_verified(store_txn *t, const store_head *old, size_t nold)
  * record_import()).  fresh: the store is new (record_join()) and has no
  * genesis yet, so there is no membership to load.
  */
+/*
+ * chunk_fill() - copy the next entries of b into c (the reader reuses
+ * its buffer), up to IMPORT_CHUNK entries or IMPORT_CHUNK_BYTES bytes;
+ * c->n is 0 at the end of the bundle.  *index counts entries read.
+ */
+static int
+chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
+    uint32_t *index)
+{
+	const unsigned char *bytes;
+	unsigned char *nb;
+	size_t len, i;
+	int rc;
+
+	c->n = 0;
+	c->used = 0;
+	while (c->n < IMPORT_CHUNK && c->used < IMPORT_CHUNK_BYTES) {
+		if ((rc = bundle_reader_next(b, &bytes, &len)) != 0)
+			return fail_at(x->f, rc, NULL, 0, NULL, NULL,
+			    "cannot read entry %lu of the bundle: %s",
+			    (unsigned long)*index + 1, dt_strerror(rc));
+		if (bytes == NULL)
+			break;
+		if (c->used + len > c->cap) {
+			size_t cap = c->cap ? c->cap : 65536;
+
+			while (cap < c->used + len)
+				cap *= 2;
+			if ((nb = realloc(c->buf, cap)) == NULL)
+				return fail_at(x->f, DT_ENOMEM, NULL, 0, NULL,
+				    NULL, "out of memory");
+			c->buf = nb;
+			c->cap = cap;
+		}
+		memcpy(c->buf + c->used, bytes, len);
+		c->off[c->n] = c->used;
+		c->jobs[c->n].len = len;
+		c->jobs[c->n].sig_ok = 0;
+		c->index[c->n] = ++*index;
+		c->used += len;
+		c->n++;
+	}
+	for (i = 0; i < c->n; i++)
+		c->jobs[i].bytes = c->buf + c->off[i];
+	return 0;
+}
+
 static int
 import_txn(struct import_state *x, bundle_reader *b, int fresh)
 {
@@ -2105,6 +2190,9 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 
 	if (!fresh && (rc = load_control(x->r, x->t, x->f)) != 0)
 		goto out;
+	/* Without threads, signatures are simply checked in order. */
+	if (x->pool == NULL && sigpool_new(&x->pool, 0) != 0)
+		x->pool = NULL;
 	if ((rc = store_heads(&old, &nold, x->t)) != 0 ||
 	    (rc = store_held_scan(x->t, held_cb, x)) != 0) {
 		fail_at(x->f, rc, NULL, 0, NULL, NULL,
@@ -2145,28 +2233,53 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 		x->nheld++;
 	}
 	qsort(x->held, x->nheld, sizeof *x->held, held_place_cmp);
+	/*
+	 * Entries come in chunks: while this thread checks one chunk in
+	 * order, the pool checks the next chunk's signatures on every core.
+	 * Two chunks in memory at most, whatever the bundle's size.
+	 */
 	for (;;) {
-		if ((rc = bundle_reader_next(b, &bytes, &len)) != 0) {
-			fail_at(x->f, rc, NULL, 0, NULL, NULL,
-			    "cannot read entry %lu of the bundle: %s",
-			    (unsigned long)index + 1, dt_strerror(rc));
+		struct import_chunk *cur = &x->chunk[x->cur];
+		struct import_chunk *nxt = &x->chunk[!x->cur];
+
+		if (x->pool != NULL && x->pending)
+			sigpool_wait(x->pool);
+		x->pending = 0;
+		if ((rc = chunk_fill(x, nxt, b, &index)) != 0)
 			goto out;
+		if (x->pool != NULL && nxt->n > 0) {
+			sigpool_start(x->pool, nxt->jobs, nxt->n);
+			x->pending = 1;
 		}
-		if (bytes == NULL)
+		for (i = 0; i < cur->n; i++) {
+			bytes = cur->jobs[i].bytes;
+			len = cur->jobs[i].len;
+			x->r->presig = cur->jobs[i].sig_ok ?
+			    cur->jobs[i].hash : NULL;
+			rc = import_one(x, bytes, len, 1, &outcome);
+			x->r->presig = NULL;
+			if (rc != 0) {
+				import_where(x->f, cur->index[i]);
+				goto out;
+			}
+			if (outcome == IMPORT_ADDED)
+				x->st->added++;
+			else if (outcome == IMPORT_KNOWN)
+				x->st->known++;
+			else if ((rc = import_pend_push(x, bytes, len,
+			    cur->index[i])) != 0) {
+				fail_at(x->f, rc, NULL, 0, NULL, NULL,
+				    "out of memory");
+				goto out;
+			}
+		}
+		cur->n = 0;
+		if (nxt->n == 0)
 			break;
-		index++;
-		if ((rc = import_one(x, bytes, len, 1, &outcome)) != 0) {
-			import_where(x->f, index);
-			goto out;
-		}
-		if (outcome == IMPORT_ADDED)
-			x->st->added++;
-		else if (outcome == IMPORT_KNOWN)
-			x->st->known++;
-		else if ((rc = import_pend_push(x, bytes, len, index)) != 0) {
-			fail_at(x->f, rc, NULL, 0, NULL, NULL, "out of memory");
-			goto out;
-		}
+		if (x->pool == NULL)
+			for (i = 0; i < nxt->n; i++)
+				nxt->jobs[i].sig_ok = 0;
+		x->cur = !x->cur;
 	}
 	qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_merged);
 	do {
@@ -2210,6 +2323,11 @@ import_done(struct import_state *x)
 {
 	size_t i;
 
+	if (x->pool != NULL && x->pending)
+		sigpool_wait(x->pool);
+	sigpool_free(x->pool);
+	free(x->chunk[0].buf);
+	free(x->chunk[1].buf);
 	for (i = 0; i < x->npend; i++)
 		free(x->pend[i].bytes);
 	free(x->pend);

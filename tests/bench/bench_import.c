@@ -1,0 +1,208 @@
+/*
+ * bench_import.c: import a bundle of N entries (issue 4's target: at
+ * most 1.3x the time to verify those entries' signatures on all cores,
+ * and memory that does not grow with the bundle).
+ *
+ * The floor is measured in the same run on the same bytes: a plain
+ * pthread loop over crypto_sign_verify_detached() on every core.  The
+ * ratio, not the seconds, is what to compare across machines.
+ *
+ *	bench_import [N]      (default $BENCH_N, else 1000000)
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../../crypto/err.h"
+#include "../../storage/bundle.h"
+#include "../../storage/entry.h"
+#include "../../storage/record.h"
+#include "gen.h"
+
+/* The signed messages of every entry, for the floor. */
+struct msgs {
+	unsigned char **msg;
+	size_t *len;
+	const unsigned char **pk, **sig;
+	size_t n;
+	size_t next;
+	pthread_mutex_t mu;
+	int bad;
+};
+
+static void *
+floor_worker(void *arg)
+{
+	struct msgs *m = arg;
+	size_t i, from, to;
+	int bad = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&m->mu);
+		from = m->next;
+		to = from + 64 < m->n ? from + 64 : m->n;
+		m->next = to;
+		pthread_mutex_unlock(&m->mu);
+		if (from >= m->n)
+			break;
+		for (i = from; i < to; i++)
+			bad |= crypto_sign_verify_detached(m->sig[i], m->msg[i],
+			    m->len[i], m->pk[i]) != 0;
+	}
+	pthread_mutex_lock(&m->mu);
+	m->bad |= bad;
+	pthread_mutex_unlock(&m->mu);
+	return NULL;
+}
+
+static long
+maxrss_kb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+static int
+accept_all(void *ctx, record *r, const record_import_stats *st)
+{
+	(void)ctx;
+	(void)r;
+	(void)st;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	key_identity *ids[GEN_AUTHORS];
+	char dir[] = "/tmp/detente-bench-XXXXXX", a[600], b[600], file[600];
+	char *path = NULL, cmd[700];
+	const char *env = getenv("BENCH_N"), *why = NULL;
+	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) :
+	    env ? strtoull(env, NULL, 10) : 1000000ULL;
+	store *s = NULL;
+	FILE *f;
+	bundle_reader *br = NULL;
+	record *r = NULL;
+	record_import_stats ist;
+	bundle_export_info info;
+	record_failure fail;
+	struct msgs m;
+	const unsigned char *bytes;
+	size_t len, i;
+	pthread_t th[64];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), rss0, rss1;
+	unsigned t, nth;
+	double t0, t_gen, t_floor, t_import;
+	int rc;
+
+	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+		return 2;
+	nth = ncpu > 0 && ncpu < 64 ? (unsigned)ncpu : 1;
+	snprintf(a, sizeof a, "%s/a", dir);
+	snprintf(b, sizeof b, "%s/b", dir);
+	snprintf(file, sizeof file, "%s/all.dtb", dir);
+	if (mkdir(a, 0700) != 0 || mkdir(b, 0700) != 0)
+		return 2;
+	t0 = gen_now();
+	if ((rc = gen_record(&path, ids, a, n, isatty(2))) != 0) {
+		fprintf(stderr, "generate: %s\n", dt_strerror(rc));
+		return 2;
+	}
+	t_gen = gen_now() - t0;
+	if ((rc = store_open(&s, path, 0)) != 0 ||
+	    (f = fopen(file, "wb")) == NULL) {
+		fprintf(stderr, "export: %s\n", dt_strerror(rc));
+		return 2;
+	}
+	memset(&info, 0, sizeof info);
+	rc = bundle_export(f, s, NULL, &info);
+	free(info.diverged);
+	if (fclose(f) != 0 || rc != 0) {
+		fprintf(stderr, "export: %s\n", dt_strerror(rc));
+		return 2;
+	}
+	store_close(s);
+
+	/* The floor: every signature of the bundle, on every core. */
+	memset(&m, 0, sizeof m);
+	pthread_mutex_init(&m.mu, NULL);
+	m.msg = calloc(n, sizeof *m.msg);
+	m.len = calloc(n, sizeof *m.len);
+	m.pk = calloc(n, sizeof *m.pk);
+	m.sig = calloc(n, sizeof *m.sig);
+	if (bundle_reader_open_path(&br, file, &why) != 0)
+		return 2;
+	while (bundle_reader_next(br, &bytes, &len) == 0 && bytes != NULL &&
+	    m.n < n) {
+		entry e;
+		unsigned char *c;
+
+		if ((c = malloc(ENTRY_SIG_CTX_BYTES + len)) == NULL)
+			return 2;
+		memcpy(c, ENTRY_SIG_CTX, ENTRY_SIG_CTX_BYTES);
+		memcpy(c + ENTRY_SIG_CTX_BYTES, bytes, len);
+		if (entry_parse(&e, c + ENTRY_SIG_CTX_BYTES, len) != 0)
+			return 2;
+		m.msg[m.n] = c;
+		m.len[m.n] = ENTRY_SIG_CTX_BYTES + e.header_len + e.body_len;
+		m.pk[m.n] = e.author;
+		m.sig[m.n] = e.sig;
+		m.n++;
+	}
+	bundle_reader_close(br);
+	br = NULL;
+	t0 = gen_now();
+	for (t = 0; t < nth; t++)
+		pthread_create(&th[t], NULL, floor_worker, &m);
+	for (t = 0; t < nth; t++)
+		pthread_join(th[t], NULL);
+	t_floor = gen_now() - t0;
+	for (i = 0; i < m.n; i++)
+		free(m.msg[i]);
+	free(m.msg);
+	free(m.len);
+	free(m.pk);
+	free(m.sig);
+	if (m.bad) {
+		fprintf(stderr, "floor: a signature did not verify\n");
+		return 1;
+	}
+
+	/* detente: join a fresh replica from the bundle. */
+	rss0 = maxrss_kb();
+	if (bundle_reader_open_path(&br, file, &why) != 0)
+		return 2;
+	t0 = gen_now();
+	rc = record_join(&r, b, br, 0, accept_all, NULL, &ist, &fail);
+	t_import = gen_now() - t0;
+	rss1 = maxrss_kb();
+	bundle_reader_close(br);
+	if (rc != 0) {
+		fprintf(stderr, "import: %s: %s\n", dt_strerror(rc), fail.detail);
+		return 1;
+	}
+	record_close(r);
+	printf("entries:        %llu (generated in %.1f s)\n",
+	    (unsigned long long)ist.added, t_gen);
+	printf("floor:          %.3f s  Ed25519 verify of every entry on %u "
+	    "cores (%.1f us/entry)\n", t_floor, nth, t_floor / (double)n * 1e6);
+	printf("import:         %.3f s  (%.1f us/entry)\n", t_import,
+	    t_import / (double)n * 1e6);
+	printf("ratio:          %.2f  (target <= 1.30)\n", t_import / t_floor);
+	printf("peak RSS:       %ld KiB before the import, %ld KiB after "
+	    "(growth %ld KiB)\n", rss0, rss1, rss1 - rss0);
+	for (i = 0; i < GEN_AUTHORS; i++)
+		key_identity_free(ids[i]);
+	free(path);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : 2;
+}

@@ -1,0 +1,33 @@
+/*
+ * gen.h: build a large dialogue record quickly, for benchmarks.
+ *
+ * The entries are real (built, encrypted and signed by entry_build(),
+ * and stored by store_put()), but they are written many to a transaction
+ * instead of one durable transaction each, which would take hours for a
+ * million entries.  The record verifies like any other.
+ */
+#ifndef DETENTE_BENCH_GEN_H
+#define DETENTE_BENCH_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../crypto/keys.h"
+
+#define GEN_AUTHORS 4
+
+/*
+ * gen_record() - a dialogue of parties RU and US with four members under
+ * parent/<id>, one meeting, four agenda items, a commitment every 1000
+ * entries (endorsed by both heads), and notes by all four members in
+ * turn, n entries in all.  ids[] receive the four identities (seeds
+ * 1..4); path receives the store's directory (malloc'd).
+ * @return 0 or a DT_E* code.
+ */
+int gen_record(char **path, key_identity *ids[GEN_AUTHORS],
+    const char *parent, uint64_t n, int progress);
+
+/* gen_now() - a monotonic clock in seconds. */
+double gen_now(void);
+
+#endif
