@@ -59,7 +59,15 @@ extern const struct cli_cmd cmd_help, cmd_id, cmd_dialogue, cmd_meeting,
     cmd_add, cmd_mark, cmd_endorse, cmd_correct, cmd_log, cmd_show,
     cmd_commitments, cmd_verify, cmd_demo;
 extern const struct cli_cmd cmd_bundle, cmd_member, cmd_evidence;
+extern const struct cli_cmd cmd_checkpoint, cmd_proof, cmd_seal;
+extern const struct cli_cmd cmd_minutes;
 
+/*
+ * cli_seal_lines() - one line per meeting that has a seal entry, saying
+ * whether its seal is complete (app/cmd_seal.c; `detente verify` prints
+ * them after "OK:").
+ */
+void cli_seal_lines(struct cli_ctx *ctx, record *r);
 
 /*
  * cli_fatal_hook - called first on a fatal signal (SIGSEGV, SIGBUS), so

@@ -177,6 +177,30 @@ pick_meeting(struct cli_ctx *ctx, const view *v, const struct add_opts *o,
 }
 
 /*
+ * add_view() - what add needs from the record: its meetings and agenda
+ * (with statuses), read through the kinds index so that the cost does
+ * not grow with the notes, and the --item entry if one was given.
+ */
+static int
+add_view(struct cli_ctx *ctx, const struct add_opts *o, view **v,
+    const view_item **item)
+{
+	static const unsigned keep[] = { ENTRY_K_MEETING_OPEN,
+		ENTRY_K_MEETING_CLOSE, ENTRY_K_AGENDA, ENTRY_K_AGENDA_STATUS };
+	view_window w;
+	size_t i;
+
+	memset(&w, 0, sizeof(w));
+	/* no window: the deferred kinds are left out altogether */
+	w.defer = ~(uint64_t)0;
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		w.defer &= ~VIEW_KIND(keep[i]);
+	if (o->item != NULL)
+		return session_view_for(ctx, o->item, &w, v, item);
+	return session_view_window(ctx, &w, v);
+}
+
+/*
  * run() - `add KIND ...`: check the options, pick the meeting and
  * agenda item, read the text, and append one content entry.
  */
@@ -207,12 +231,10 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ret = parse(ctx, &o, argc - 1, argv + 1, &first)) != CLI_OK)
 		return ret;
 	if ((ret = session_writer(ctx, o.kind)) != CLI_OK ||
-	    (ret = session_view(ctx, &v)) != CLI_OK ||
+	    (ret = add_view(ctx, &o, &v, &item)) != CLI_OK ||
 	    (ret = pick_meeting(ctx, v, &o, &meeting)) != CLI_OK)
 		goto out;
 	if (o.item != NULL) {
-		if ((ret = session_find(ctx, v, o.item, &item)) != CLI_OK)
-			goto out;
 		if (item->kind != ENTRY_K_AGENDA) {
 			cli_error(ctx, _("not an agenda item"), o.item,
 			    _("give the id of an agenda entry"));

@@ -75,7 +75,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_bad_usage(ctx, &cmd_commitments,
 		    _("unexpected argument"), argv[optind]);
 	if ((ret = session_record_key(ctx)) != CLI_OK ||
-	    (ret = session_view(ctx, &v)) != CLI_OK)
+	    (ret = session_view_structure(ctx, &v)) != CLI_OK)
 		goto out;
 	if (json && (arr = json_array()) == NULL) {
 		ret = CLI_USAGE;

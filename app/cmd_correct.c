@@ -60,8 +60,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_bad_usage(ctx, &cmd_correct,
 		    _("expected an entry id"), NULL);
 	if ((ret = session_writer(ctx, ENTRY_K_CORRECTION)) != CLI_OK ||
-	    (ret = session_view(ctx, &v)) != CLI_OK ||
-	    (ret = session_find(ctx, v, argv[optind], &t)) != CLI_OK)
+	    (ret = session_view_for(ctx, argv[optind], NULL, &v, &t)) !=
+	    CLI_OK)
 		goto out;
 	if (!entry_kind_is_content(t->kind)) {
 		cli_error(ctx, _("only content entries can be corrected"),

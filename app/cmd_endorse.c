@@ -32,8 +32,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    _("expected an entry id") : _("unexpected argument"),
 		    argc > 2 ? argv[2] : NULL);
 	if ((ret = session_record_key(ctx)) != CLI_OK ||
-	    (ret = session_view(ctx, &v)) != CLI_OK ||
-	    (ret = session_find(ctx, v, argv[1], &t)) != CLI_OK)
+	    (ret = session_view_for(ctx, argv[1], NULL, &v, &t)) != CLI_OK)
 		goto out;
 	me = record_member_find(ctx->rec, ctx->id->pk);
 	if (me == NULL || me->role != RECORD_ROLE_HEAD) {

@@ -33,8 +33,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    _("expected an entry id and a state") :
 		    _("unexpected argument"), argc > 3 ? argv[3] : NULL);
 	if ((ret = session_record_key(ctx)) != CLI_OK ||
-	    (ret = session_view(ctx, &v)) != CLI_OK ||
-	    (ret = session_find(ctx, v, argv[1], &t)) != CLI_OK)
+	    (ret = session_view_for(ctx, argv[1], NULL, &v, &t)) != CLI_OK)
 		goto out;
 	if (t->kind == ENTRY_K_AGENDA) {
 		kind = ENTRY_K_AGENDA_STATUS;

@@ -71,7 +71,7 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 		date = today;
 	}
 	if ((ret = session_writer(ctx, ENTRY_K_MEETING_OPEN)) != CLI_OK ||
-	    (ret = session_view(ctx, &v)) != CLI_OK)
+	    (ret = session_view_structure(ctx, &v)) != CLI_OK)
 		goto out;
 	if ((cur = view_current_meeting(v)) != NULL) {
 		snprintf(what, sizeof(what), _("meeting %lld is still open"),
@@ -118,7 +118,7 @@ meeting_close(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_bad_usage(ctx, &cmd_meeting,
 		    _("not a meeting number"), argv[1]);
 	if ((ret = session_writer(ctx, ENTRY_K_MEETING_CLOSE)) != CLI_OK ||
-	    (ret = session_view(ctx, &v)) != CLI_OK)
+	    (ret = session_view_structure(ctx, &v)) != CLI_OK)
 		goto out;
 	if (argc == 2) {
 		if ((m = view_meeting_find(v, n)) == NULL) {
@@ -167,7 +167,7 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_bad_usage(ctx, &cmd_meeting,
 		    _("unexpected argument"), argv[1]);
 	if ((ret = session_record_key(ctx)) != CLI_OK ||
-	    (ret = session_view(ctx, &v)) != CLI_OK)
+	    (ret = session_view_structure(ctx, &v)) != CLI_OK)
 		return ret;
 	cur = view_current_agenda(v);
 	for (i = 0; i < view_nmeetings(v); i++) {

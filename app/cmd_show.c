@@ -98,8 +98,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    argc - optind > 1 ? argv[optind + 1] : NULL);
 	if ((ret = no_key ? session_record(ctx, 0) :
 	    session_record_key(ctx)) != CLI_OK ||
-	    (ret = session_view(ctx, &v)) != CLI_OK ||
-	    (ret = session_find(ctx, v, argv[optind], &it)) != CLI_OK)
+	    (ret = session_view_for(ctx, argv[optind], NULL, &v, &it)) !=
+	    CLI_OK)
 		goto out;
 	if ((rc = record_get(ctx->rec, it->hash, &bytes, &len)) != 0 ||
 	    (rc = entry_parse(&e, bytes, len)) != 0) {

@@ -10,6 +10,16 @@
  * count in a read transaction, reloading the view when another process
  * has appended.  Every write is a command of the one table, run through
  * cli_dispatch() with its output captured in memory.
+ *
+ * The view is bounded (view.h, "Bounded views"): the record's structure
+ * through the kinds index, and only the newest UI_WINDOW notes and the
+ * like.  The first load defers the endorsements, corrections and
+ * attendance older than the window, and the loop completes the view
+ * right after the first screen is drawn.  After that, a change in the
+ * store adds only what is new (view_refresh()), scrolling up loads older
+ * entries (view_extend()), and choosing an agenda item walks a window of
+ * that item's entries (view_rewindow()).  Memory follows the window and
+ * the record's structure, not the number of notes.
  */
 #include <langinfo.h>
 #include <stdio.h>
@@ -37,8 +47,11 @@ struct ui_state {
 	struct cli_ctx *ctx;
 	ui_model m;
 	view *v;
+	view_window w;           /* what v was loaded for */
+	unsigned char item[ENTRY_HASH_BYTES]; /* w.item points here */
 	uint64_t count;          /* store_count() at the last load */
 	record_failure fail;     /* the last verification's result */
+	int no_complete;         /* view_complete() failed: do not retry */
 };
 
 /* now_ms() - a monotonic clock in milliseconds. */
@@ -79,10 +92,77 @@ out:
 }
 
 /*
- * reload() - check what is new (record_verify(), incremental: only the
- * entries past each feed's watermark), load a fresh view, hand it to the
+ * install() - hand the new view nv (rc: how loading it went) to the
  * model and only then free the old one, whose items the model's lists
- * pointed into.
+ * pointed into.  @return 0 if nv is now shown.
+ */
+static int
+install(struct ui_state *s, view *nv, int rc)
+{
+	if (rc != 0) {
+		ui_model_message(&s->m, 1, _("cannot read the dialogue: %s"),
+		    _(dt_strerror(rc)));
+		return rc;
+	}
+	if (ui_model_set_view(&s->m, nv) != 0) {
+		ui_model_message(&s->m, 1, "%s", _("out of memory"));
+		(void)ui_model_set_view(&s->m, s->v);
+		view_free(nv);
+		return DT_ENOMEM;
+	}
+	view_free(s->v);
+	s->v = nv;
+	return 0;
+}
+
+/*
+ * sync_filter() - if the model chose another agenda item (or all of
+ * them), walk a window of what it shows now: that item's entries, not
+ * the newest entries of all items filtered down to a few.
+ */
+static void
+sync_filter(struct ui_state *s)
+{
+	unsigned char was[ENTRY_HASH_BYTES];
+	const unsigned char *had = s->w.item;
+	view *nv = NULL;
+	int rc;
+
+	if (s->v == NULL || (s->m.has_filter == (s->w.item != NULL) &&
+	    (!s->m.has_filter || memcmp(s->m.filter, s->item,
+	    ENTRY_HASH_BYTES) == 0)))
+		return;
+	memcpy(was, s->item, sizeof(was));
+	if (s->m.has_filter) {
+		memcpy(s->item, s->m.filter, ENTRY_HASH_BYTES);
+		s->w.item = s->item;
+	} else
+		s->w.item = NULL;
+	rc = view_rewindow(&nv, s->v, s->ctx->rec, &s->w);
+	if (install(s, nv, rc) != 0) {
+		/* the view still has the old window: say so next time too */
+		memcpy(s->item, was, sizeof(was));
+		s->w.item = had;
+	}
+}
+
+/* older() - load s->m.older entries before the oldest shown. */
+static unsigned
+older(struct ui_state *s)
+{
+	view *nv = NULL;
+	int rc;
+
+	rc = view_extend(&nv, s->v, s->ctx->rec, s->m.older);
+	if (install(s, nv, rc) != 0)
+		return UI_F_REDRAW;
+	return ui_model_extended(&s->m) | UI_F_REDRAW;
+}
+
+/*
+ * reload() - check what is new (record_verify(), incremental: only the
+ * entries past each feed's watermark), and bring the view up to date:
+ * the first time, the window; later, only what was appended.
  */
 static void
 reload(struct ui_state *s)
@@ -101,19 +181,12 @@ reload(struct ui_state *s)
 		snprintf(s->m.fail_detail, sizeof(s->m.fail_detail), "%s",
 		    f.detail[0] != '\0' ? f.detail : dt_strerror(rc));
 	}
-	if ((rc = view_load(&nv, s->ctx->rec)) != 0) {
-		ui_model_message(&s->m, 1, _("cannot read the dialogue: %s"),
-		    _(dt_strerror(rc)));
+	if (s->v == NULL)
+		rc = view_load_window(&nv, s->ctx->rec, &s->w, NULL);
+	else
+		rc = view_refresh(&nv, s->v, s->ctx->rec);
+	if (install(s, nv, rc) != 0)
 		return;
-	}
-	if (ui_model_set_view(&s->m, nv) != 0) {
-		ui_model_message(&s->m, 1, "%s", _("out of memory"));
-		(void)ui_model_set_view(&s->m, s->v);
-		view_free(nv);
-		return;
-	}
-	view_free(s->v);
-	s->v = nv;
 	/* record_verify() may have read the control entries anew */
 	snprintf(s->m.title, sizeof(s->m.title), "%s",
 	    record_title(s->ctx->rec));
@@ -195,7 +268,7 @@ setup_model(struct ui_state *s)
 	struct cli_ctx *ctx = s->ctx;
 	const record_member *me;
 	const record_failure *f;
-	const char *cs;
+	const char *cs, *env;
 
 	ui_model_init(&s->m);
 	cs = nl_langinfo(CODESET);
@@ -207,6 +280,12 @@ setup_model(struct ui_state *s)
 		    me->party);
 		s->m.me_role = me->role;
 	}
+	s->w.count = UI_WINDOW;
+	s->w.budget = UI_BUDGET;
+	s->w.defer = UI_DEFER;
+	/* a smaller window, so that a test reaches its edge quickly */
+	if ((env = getenv("DETENTE_UI_WINDOW")) != NULL && atoi(env) > 0)
+		s->w.count = (size_t)atoi(env);
 	f = record_last_failure(ctx->rec);
 	if (f->code != 0) {
 		s->m.failed = 1;
@@ -245,6 +324,17 @@ loop(struct ui_state *s)
 			ui_model_scrolled(&s->m, d.rec_top, d.rec_rows,
 			    d.ag_top, d.cm_top, d.cm_rows);
 		}
+		if (!s->no_complete && view_deferred(s->v)) {
+			/* the first screen is up: now the rest of it */
+			view *nv = NULL;
+			int rc;
+
+			flags = UI_F_REDRAW;
+			rc = view_complete(&nv, s->v, s->ctx->rec);
+			if (install(s, nv, rc) == 0)
+				continue;
+			s->no_complete = 1; /* said so; go on without */
+		}
 		flags = 0;
 		if (ui_key_read(&k)) {
 			flags = ui_model_key(&s->m, &k);
@@ -257,6 +347,9 @@ loop(struct ui_state *s)
 			flags |= run_command(s);
 		if (flags & UI_F_QUIT)
 			break;
+		sync_filter(s);
+		if (flags & UI_F_OLDER)
+			flags |= older(s);
 		if (flags & UI_F_REPAINT)
 			ui_crt_repaint();
 		if (flags & UI_F_SUSPEND) {

@@ -185,6 +185,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	report(ctx, json, ctx->rec, no_key, &st, &f);
+	if (f.code == 0 && !json)
+		cli_seal_lines(ctx, ctx->rec);
 	return f.code == 0 ? CLI_OK : CLI_FAIL;
 }
 

@@ -2,6 +2,7 @@
  * session.c: the home, the identity, the dialogue and its view, opened on
  * demand for a command, each failure told in one line.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -269,18 +270,44 @@ session_record_key(struct cli_ctx *ctx)
 	return CLI_OK;
 }
 
+/*
+ * check_heads() - do the feeds' last entries, which a new entry builds
+ * on (prev, references), still hash to what the head rows say?  The
+ * verified watermark spares older entries from being read again at
+ * every open; these few are read at every write.
+ */
+static int
+check_heads(record *r)
+{
+	store_txn *t = NULL;
+	int rc;
+
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
+		return rc;
+	rc = store_check_heads(t);
+	store_txn_abort(t);
+	return rc;
+}
+
 int
 session_writer(struct cli_ctx *ctx, unsigned kind)
 {
 	const char *why = NULL;
 	char what[160];
-	int ret;
+	int ret, rc;
 
 	if ((ret = session_record(ctx, 1)) != CLI_OK)
 		return ret;
 	if (record_last_failure(ctx->rec)->code != 0) {
 		report_failure(ctx,
 		    _("refusing to write to a record that failed verification"));
+		return CLI_FAIL;
+	}
+	if ((rc = check_heads(ctx->rec)) != 0) {
+		cli_error_rc(ctx, _("refusing to write to a record that "
+		    "failed verification"), rc,
+		    store_path(record_store(ctx->rec)),
+		    _("run `detente verify`"));
 		return CLI_FAIL;
 	}
 	if ((ret = session_record_key(ctx)) != CLI_OK)
@@ -312,11 +339,32 @@ session_view(struct cli_ctx *ctx, view **out)
 }
 
 int
-session_find(struct cli_ctx *ctx, const view *v, const char *id,
-    const view_item **out)
+session_view_window(struct cli_ctx *ctx, const view_window *w, view **out)
 {
-	int rc = view_find_prefix(out, v, id);
+	int rc;
 
+	if ((rc = view_load_window(out, ctx->rec, w, NULL)) != 0) {
+		cli_error_rc(ctx, _("cannot read the dialogue"), rc,
+		    store_path(record_store(ctx->rec)),
+		    _("run `detente verify`"));
+		return cli_exit_for(rc);
+	}
+	return CLI_OK;
+}
+
+int
+session_view_structure(struct cli_ctx *ctx, view **out)
+{
+	view_window w;
+
+	memset(&w, 0, sizeof(w));
+	return session_view_window(ctx, &w, out);
+}
+
+/* find_error() - the error line for an id that did not resolve. */
+static int
+find_error(struct cli_ctx *ctx, int rc, const char *id)
+{
 	switch (rc) {
 	case 0:
 		return CLI_OK;
@@ -334,6 +382,58 @@ session_find(struct cli_ctx *ctx, const view *v, const char *id,
 		break;
 	}
 	return CLI_USAGE;
+}
+
+int
+session_find(struct cli_ctx *ctx, const view *v, const char *id,
+    const view_item **out)
+{
+	int rc = view_find_prefix(out, v, id);
+
+	if (rc == 0)
+		return CLI_OK;
+	return find_error(ctx, rc, id);
+}
+
+int
+session_view_for(struct cli_ctx *ctx, const char *id, const view_window *bw,
+    view **out, const view_item **it)
+{
+	unsigned char h[ENTRY_HASH_BYTES];
+	view_window w;
+	size_t i, n = strlen(id);
+	int rc, ret;
+
+	*out = NULL;
+	*it = NULL;
+	/* view_find_prefix()'s rule: 4 to 64 hex digits */
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)id[i]))
+			break;
+	if (n < 4 || n > 2 * ENTRY_HASH_BYTES || i < n)
+		return find_error(ctx, DT_EINVAL, id);
+	if ((rc = record_find(ctx->rec, id, h)) != 0) {
+		if (rc != DT_ENOENT && rc != DT_EAMBIG) {
+			cli_error_rc(ctx, _("cannot read the dialogue"), rc,
+			    store_path(record_store(ctx->rec)),
+			    _("run `detente verify`"));
+			return cli_exit_for(rc);
+		}
+		return find_error(ctx, rc, id);
+	}
+	if (bw != NULL)
+		w = *bw;
+	else
+		memset(&w, 0, sizeof(w));
+	w.also = h;
+	if ((ret = session_view_window(ctx, &w, out)) != CLI_OK)
+		return ret;
+	if ((*it = view_find(*out, h)) == NULL) {
+		view_free(*out);
+		*out = NULL;
+		return find_error(ctx, DT_ENOENT, id);
+	}
+	return CLI_OK;
 }
 
 int

@@ -69,6 +69,31 @@ int session_writer(struct cli_ctx *ctx, unsigned kind);
 int session_view(struct cli_ctx *ctx, view **out);
 
 /*
+ * session_view_window() - a bounded view of ctx->rec (view.h,
+ * view_load_window()); view_free() it.
+ */
+int session_view_window(struct cli_ctx *ctx, const view_window *w,
+    view **out);
+
+/*
+ * session_view_structure() - a view of the record's structure only
+ * (meetings, agenda, commitments, statuses, endorsements, corrections:
+ * the indexed kinds), read through the kinds index: what `commitments`
+ * and `meeting` show, at a cost that does not grow with the notes.
+ */
+int session_view_structure(struct cli_ctx *ctx, view **out);
+
+/*
+ * session_view_for() - resolve an entry id (as session_find()) through
+ * the store's hash index, and a bounded view w (NULL: the record's
+ * structure, as session_view_structure()) plus that entry and the entry
+ * it targets, with the entry in *it.  What a command about one entry
+ * needs (show, endorse, correct, mark), without reading every note.
+ */
+int session_view_for(struct cli_ctx *ctx, const char *id,
+    const view_window *w, view **out, const view_item **it);
+
+/*
  * session_find() - resolve an entry id (a hex prefix of 4 or more
  * digits) in v, with an error line if it is unknown or ambiguous.
  */

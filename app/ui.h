@@ -135,6 +135,29 @@ int ui_line_set(ui_line *l, const char *s);
 #define UI_F_RUN 0x08U     /* run m->run (a command of the table) */
 #define UI_F_SUSPEND 0x10U /* Ctrl-Z: stop like a shell job */
 #define UI_F_REPAINT 0x20U /* Ctrl-L: repaint every cell */
+#define UI_F_OLDER 0x40U   /* load m->older more entries before the oldest */
+
+/*
+ * The record pane shows a window of the record, not all of it (view.h,
+ * "Bounded views"): the loop loads UI_WINDOW entries at first, and the
+ * model asks for more (UI_F_OLDER) when the cursor comes within a page
+ * of the oldest one loaded, or when a search steps back past its oldest
+ * match.  UI_BUDGET bounds the rows one load may examine, so a filter
+ * on a rare item cannot stall the screen.
+ */
+#define UI_WINDOW 200U
+#define UI_WINDOW_MORE 200U
+#define UI_SEARCH_MORE 2000U
+#define UI_BUDGET 4000U
+
+/*
+ * The kinds the first load takes only within the window (the loop then
+ * completes the view right after the first screen): of a long record's
+ * structure, the bulk is endorsements, and the first screen needs only
+ * the commitments, meetings and agenda.
+ */
+#define UI_DEFER (VIEW_KIND(ENTRY_K_ENDORSEMENT) | \
+	VIEW_KIND(ENTRY_K_CORRECTION) | VIEW_KIND(ENTRY_K_ATTENDANCE))
 
 typedef enum ui_focus {
 	UI_FOCUS_INPUT = 0,
@@ -248,6 +271,12 @@ typedef struct ui_model {
 	size_t *hits;        /* indexes into rec[] */
 	size_t nhits;
 	size_t hit;          /* the current hit */
+	int search_back;     /* UI_F_OLDER was for a search: see _extended() */
+	unsigned char back_from[ENTRY_HASH_BYTES]; /* ... from this entry */
+	int has_back_from;
+
+	/* older entries the loop should load (UI_F_OLDER) */
+	size_t older;
 
 	/* what the loop must run next (UI_F_RUN) */
 	ui_run run;
@@ -263,6 +292,14 @@ void ui_model_done(ui_model *m);
  * search hits, keeping the cursors on the same entries where they remain.
  */
 int ui_model_set_view(ui_model *m, const view *v);
+
+/*
+ * ui_model_extended() - the loop loaded older entries (UI_F_OLDER) and
+ * called ui_model_set_view(): finish what asked for them (a search
+ * stepping back goes to the next older match, or says there is none).
+ * @return UI_F_* flags.
+ */
+unsigned ui_model_extended(ui_model *m);
 
 /* ui_model_key() - handle one key.  @return UI_F_* flags. */
 unsigned ui_model_key(ui_model *m, const ui_key *k);

@@ -905,7 +905,8 @@ static const char *const help_lines[] = {
 	N_("  Ctrl-U  delete to line start        Ctrl-K  delete to line end"),
 	N_("  Alt-Enter or Ctrl-J   new line in the entry (pastes keep theirs)"),
 	N_("  Esc                   back to a note; clear the message"),
-	N_("  PgUp/PgDn             scroll the record"),
+	N_("  PgUp/PgDn             scroll the record (older entries load"),
+	N_("                        as you reach them)"),
 	"",
 	N_("On an empty input line"),
 	N_("  /      search the record (n/N: next/previous match)"),
@@ -921,7 +922,8 @@ static const char *const help_lines[] = {
 	N_("  Agenda: Enter  show only this item (new entries attach to it)"),
 	N_("          a  all items   c  mark current   m  :mark ID ..."),
 	N_("  Record: Enter  show the entry   e  endorse   C  :correct ID ..."),
-	N_("          n/N  next/previous search match"),
+	N_("          n/N  next/previous search match; N past the oldest"),
+	N_("               loaded searches further back"),
 	N_("  Commitments: f  filter (open, mine, each party, all)"),
 	N_("          e  endorse   m  :mark ID ...   Enter  show"),
 	N_("  Any other letter goes back to the input line and is typed."),
@@ -1132,9 +1134,19 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 		const view_item *f = view_find(v, m->filter);
 		const view_agenda *a = f != NULL ? view_agenda_of(v, f) : NULL;
 
-		snprintf(title, sizeof(title), _("Record: item %zu (%zu)"),
-		    a != NULL ? a->number : 0, m->nrec);
-	} else
+		if (view_has_older(v))
+			snprintf(title, sizeof(title),
+			    _("Record: item %zu (last %zu, Up for more)"),
+			    a != NULL ? a->number : 0, m->nrec);
+		else
+			snprintf(title, sizeof(title),
+			    _("Record: item %zu (%zu)"),
+			    a != NULL ? a->number : 0, m->nrec);
+	} else if (view_has_older(v))
+		/* a window of the record: older entries load on the way up */
+		snprintf(title, sizeof(title),
+		    _("Record: all (last %zu, Up for more)"), m->nrec);
+	else
 		snprintf(title, sizeof(title), _("Record: all (%zu)"),
 		    m->nrec);
 	if (m->search != NULL) {

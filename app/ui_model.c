@@ -803,7 +803,8 @@ rebuild_rec(ui_model *m)
 	n = view_nitems(v);
 	if (n > 0 && (m->rec = calloc(n, sizeof(*m->rec))) == NULL)
 		return DT_ENOMEM;
-	for (i = 0; i < n; i++) {
+	/* a bounded view: only its span, where no entry is missing */
+	for (i = view_span(v); i < n; i++) {
 		it = view_item_at(v, i);
 		if (shown_kind(it) && in_filter(it, f))
 			m->rec[m->nrec++] = it;
@@ -976,6 +977,13 @@ do_search(ui_model *m)
 	search_update(m);
 	if (m->search == NULL) {
 		ui_model_message(m, 0, "%s", _("search cleared"));
+		return UI_F_REDRAW;
+	}
+	if (m->nhits == 0 && m->v != NULL && view_has_older(m->v)) {
+		/* N (in the record pane) looks further back */
+		m->focus = UI_FOCUS_RECORD;
+		ui_model_message(m, 1, _("no match in the last %zu entries "
+		    "(N: search further back)"), m->nrec);
 		return UI_F_REDRAW;
 	}
 	if (m->nhits == 0) {
@@ -1157,16 +1165,85 @@ cycle_cfilter(ui_model *m)
 	m->cm_sel = 0;
 }
 
-/* record_move() - move the record cursor; leaving the end unfollows. */
-static void
+/*
+ * want_older() - ask the loop for n older entries (UI_F_OLDER), if the
+ * view has any it did not look at.
+ */
+static unsigned
+want_older(ui_model *m, size_t n)
+{
+	if (m->v == NULL || !view_has_older(m->v))
+		return 0;
+	m->older = n;
+	return UI_F_OLDER;
+}
+
+/*
+ * record_move() - move the record cursor; leaving the end unfollows.
+ * Coming within a page of the oldest entry loaded asks for older ones,
+ * so that scrolling up never meets the edge of the window.
+ */
+static unsigned
 record_move(ui_model *m, long d)
 {
+	size_t page = m->rec_rows > 4 ? m->rec_rows : 20;
+
 	if (m->nrec == 0)
-		return;
+		return d < 0 ? want_older(m, UI_WINDOW_MORE) : 0;
 	if (m->follow)
 		m->rec_sel = m->nrec - 1;
 	move(&m->rec_sel, m->nrec, d);
 	m->follow = m->rec_sel + 1 == m->nrec && d > 0;
+	if (d < 0 && m->rec_sel < page)
+		return want_older(m, UI_WINDOW_MORE);
+	return 0;
+}
+
+/*
+ * search_back() - N on the oldest match (or with none): load older
+ * entries, then ui_model_extended() goes on from the current match.
+ */
+static unsigned
+search_back(ui_model *m)
+{
+	const view_item *from = NULL;
+
+	if (m->nhits > 0)
+		from = m->rec[m->hits[m->hit]];
+	else if (m->nrec > 0)
+		from = m->rec[0];
+	m->has_back_from = from != NULL;
+	if (from != NULL)
+		memcpy(m->back_from, from->hash, ENTRY_HASH_BYTES);
+	m->search_back = 1;
+	m->focus = UI_FOCUS_RECORD;
+	ui_model_message(m, 0, "%s", _("searching further back..."));
+	return want_older(m, UI_SEARCH_MORE) | UI_F_REDRAW;
+}
+
+unsigned
+ui_model_extended(ui_model *m)
+{
+	size_t at = m->nrec, h;
+	long f;
+
+	if (!m->search_back)
+		return 0;
+	m->search_back = 0;
+	if (m->has_back_from && (f = find_rec(m, m->back_from)) >= 0)
+		at = (size_t)f;
+	/* the newest match older than where the search stood */
+	for (h = m->nhits; h-- > 0;)
+		if (m->hits[h] < at) {
+			hit_goto(m, h);
+			return UI_F_REDRAW;
+		}
+	if (m->v != NULL && view_has_older(m->v))
+		ui_model_message(m, 1, _("no match in the last %zu entries "
+		    "(N: search further back)"), m->nrec);
+	else
+		ui_model_message(m, 1, "%s", _("no earlier match"));
+	return UI_F_REDRAW;
 }
 
 /* key_pane() - a key while a pane has the focus. */
@@ -1192,7 +1269,7 @@ key_pane(ui_model *m, const ui_key *k)
 		if (m->focus == UI_FOCUS_AGENDA)
 			move(&m->ag_sel, m->nag, d);
 		else if (m->focus == UI_FOCUS_RECORD)
-			record_move(m, d);
+			return record_move(m, d) | UI_F_REDRAW;
 		else
 			move(&m->cm_sel, m->ncm, d);
 		return UI_F_REDRAW;
@@ -1250,6 +1327,9 @@ key_pane(ui_model *m, const ui_key *k)
 		}
 		break;
 	case L'N':
+		if (m->search != NULL && m->v != NULL &&
+		    view_has_older(m->v) && (m->nhits == 0 || m->hit == 0))
+			return search_back(m);
 		if (m->nhits > 0) {
 			m->focus = UI_FOCUS_RECORD;
 			hit_goto(m, m->hit + m->nhits - 1);
@@ -1401,9 +1481,9 @@ ui_model_key(ui_model *m, const ui_key *k)
 		return UI_F_REDRAW;
 	case UI_K_PGUP:
 	case UI_K_PGDN:
-		record_move(m, (k->code == UI_K_PGUP ? -1 : 1) *
-		    (long)(m->rec_rows > 4 ? m->rec_rows / 2 : 1));
-		return UI_F_REDRAW;
+		return record_move(m, (k->code == UI_K_PGUP ? -1 : 1) *
+		    (long)(m->rec_rows > 4 ? m->rec_rows / 2 : 1)) |
+		    UI_F_REDRAW;
 	case UI_K_CTRL:
 		if (k->ch == L'd' && m->line.len == 0)
 			return UI_F_QUIT;

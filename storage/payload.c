@@ -319,8 +319,10 @@ payload_check(unsigned kind, const json_t *o)
 				    hex_field(v, "to", 64) && has_str(v, "box");
 		break;
 	case ENTRY_K_CHECKPOINT:
-	case ENTRY_K_SEAL:
 		ok = has_str(o, "note");
+		break;
+	case ENTRY_K_SEAL:
+		ok = has_str(o, "note") && meeting_valid(o);
 		break;
 	case ENTRY_K_MEETING_OPEN:
 		ok = meeting_valid(o) && opt_str(o, "title") &&

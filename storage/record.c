@@ -23,9 +23,11 @@
 
 #include "../crypto/err.h"
 #include "../crypto/wrap.h"
+#include "checkpoint.h"
 #include "payload.h"
 #include "record.h"
 #include "sigpool.h"
+#include "seal.h"
 
 /* Room for the largest body: decrypted text is never longer. */
 #define SCRATCH_BYTES (ENTRY_MAX_BODY + 1U)
@@ -513,6 +515,17 @@ check_entry(record *r, store_txn *t, const entry *e,
 			    "%s payload is malformed", entry_kind_name(e->kind));
 		}
 		json_decref(o);
+		/* What a checkpoint or seal note claims (checkpoint.c, seal.c). */
+		if (e->kind == ENTRY_K_CHECKPOINT || e->kind == ENTRY_K_SEAL) {
+			char cwhy[sizeof f->detail];
+
+			rc = e->kind == ENTRY_K_CHECKPOINT ?
+			    ckpt_check_entry(r, t, e, cwhy, sizeof cwhy) :
+			    seal_check_entry(r, t, e, cwhy, sizeof cwhy);
+			if (rc != 0)
+				return fail_at(f, rc, a, e->seq, hash, NULL,
+				    "%s", cwhy);
+		}
 		return 0;
 	}
 	if (st != NULL)
@@ -752,6 +765,9 @@ feed_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 	if (!store_check_order(w->t, e.clock, key, hash))
 		return fail_at(w->f, DT_ECORRUPT, key, kseq, hash, NULL,
 		    "the merged-order index does not list this entry");
+	if (!store_check_kind(w->t, &e, hash))
+		return fail_at(w->f, DT_ECORRUPT, key, kseq, hash, NULL,
+		    "the kinds index does not list this entry");
 	memcpy(w->prev_hash, hash, ENTRY_HASH_BYTES);
 	w->prev_clock = e.clock;
 	w->next_seq = kseq + 1;

@@ -2,6 +2,10 @@
  * store.c: the LMDB environment of one dialogue.  See store.h for the
  * databases.  No function in this file deletes or overwrites an entry:
  * every entries/hashes/order write uses MDB_NOOVERWRITE.
+ *
+ * The kinds index is derived data: store_open() builds it from entries
+ * when a store lacks it (made before it existed) or when its stamp says
+ * that entries were added without it (by an older detente).
  */
 #include <sys/stat.h>
 #include <errno.h>
@@ -22,6 +26,7 @@ struct store {
 	MDB_env *env;
 	MDB_dbi entries, hashes, order, control, heads, meta;
 	MDB_dbi held, evidence; /* not the record: see store.h */
+	MDB_dbi kinds;          /* derived from entries: see store.h */
 	char *path;
 };
 
@@ -144,6 +149,129 @@ open_side_dbs(store *s)
 	return map_err(mdb_txn_commit(txn));
 }
 
+/* The kinds index's stamp row: 00 -> u64 number of entries it covers. */
+static const unsigned char kinds_stamp_key[1] = { 0 };
+
+int
+store_kind_indexed(unsigned kind)
+{
+	switch (kind) {
+	case ENTRY_K_NOTE:
+	case ENTRY_K_STATEMENT:
+	case ENTRY_K_PROPOSAL:
+	case ENTRY_K_DECISION:
+		return 0;
+	default:
+		return entry_kind_known(kind);
+	}
+}
+
+static void
+kind_key(unsigned char out[STORE_KIND_BYTES], unsigned kind, uint64_t clock,
+    const unsigned char *author)
+{
+	out[0] = (unsigned char)kind;
+	store_order_key(out + 1, clock, author);
+}
+
+/* kinds_stamp_put() - say that the kinds index covers the entries now. */
+static int
+kinds_stamp_put(MDB_txn *txn, store *s)
+{
+	unsigned char v[8];
+	MDB_val k = { sizeof kinds_stamp_key, (void *)kinds_stamp_key };
+	MDB_val d = { sizeof v, v };
+	MDB_stat st;
+	int rc;
+
+	if ((rc = mdb_stat(txn, s->entries, &st)) != 0)
+		return map_err(rc);
+	store_be64(v, st.ms_entries);
+	return map_err(mdb_put(txn, s->kinds, &k, &d, 0));
+}
+
+/* kinds_current() - 1 if the kinds index's stamp matches the entries. */
+static int
+kinds_current(MDB_txn *txn, store *s)
+{
+	MDB_val k = { sizeof kinds_stamp_key, (void *)kinds_stamp_key }, d;
+	MDB_stat st;
+
+	if (mdb_get(txn, s->kinds, &k, &d) != 0 || d.mv_size != 8 ||
+	    mdb_stat(txn, s->entries, &st) != 0)
+		return 0;
+	return store_get_be64(d.mv_data) == (uint64_t)st.ms_entries;
+}
+
+/*
+ * kinds_build() - empty the kinds index and fill it again from the
+ * entries database itself, in the write transaction txn.  Rows that do
+ * not parse are left out: they are not the index's business, and
+ * verification reports them.
+ */
+static int
+kinds_build(MDB_txn *txn, store *s)
+{
+	unsigned char kk[STORE_KIND_BYTES], kval[STORE_KIND_VALUE_BYTES];
+	MDB_cursor *c = NULL;
+	MDB_val k, d, kv, hv;
+	entry e;
+	int rc;
+
+	if ((rc = mdb_drop(txn, s->kinds, 0)) != 0)
+		return map_err(rc);
+	if ((rc = mdb_cursor_open(txn, s->entries, &c)) != 0)
+		return map_err(rc);
+	rc = mdb_cursor_get(c, &k, &d, MDB_FIRST);
+	while (rc == 0) {
+		if (entry_parse(&e, d.mv_data, d.mv_size) == 0 &&
+		    store_kind_indexed(e.kind)) {
+			entry_hash(kval, d.mv_data, d.mv_size);
+			store_be64(kval + ENTRY_HASH_BYTES, e.seq);
+			kind_key(kk, e.kind, e.clock, e.author);
+			kv.mv_size = sizeof kk;
+			kv.mv_data = kk;
+			hv.mv_size = sizeof kval;
+			hv.mv_data = kval;
+			rc = mdb_put(txn, s->kinds, &kv, &hv, MDB_NOOVERWRITE);
+			if (rc != 0 && rc != MDB_KEYEXIST)
+				break;
+		}
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND)
+		return map_err(rc);
+	return kinds_stamp_put(txn, s);
+}
+
+/*
+ * open_kinds() - open the kinds index; when a store has none, or its
+ * stamp is stale, build it in a write transaction of its own (which
+ * looks again: another process may have built it meanwhile).
+ */
+static int
+open_kinds(store *s)
+{
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return map_err(rc);
+	if (mdb_dbi_open(txn, "kinds", 0, &s->kinds) == 0 &&
+	    kinds_current(txn, s))
+		return map_err(mdb_txn_commit(txn));
+	mdb_txn_abort(txn);
+	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
+		return map_err(rc);
+	if ((rc = mdb_dbi_open(txn, "kinds", MDB_CREATE, &s->kinds)) != 0 ||
+	    (!kinds_current(txn, s) && (rc = kinds_build(txn, s)) != 0)) {
+		mdb_txn_abort(txn);
+		return rc > 0 ? map_err(rc) : rc;
+	}
+	return map_err(mdb_txn_commit(txn));
+}
+
 int
 store_open(store **out, const char *dir, int create)
 {
@@ -211,7 +339,9 @@ store_open(store **out, const char *dir, int create)
 	}
 	if (create && ((rc = mdb_dbi_open(txn, "held", MDB_CREATE,
 	    &s->held)) != 0 || (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
-	    &s->evidence)) != 0)) {
+	    &s->evidence)) != 0 || (rc = mdb_dbi_open(txn, "kinds",
+	    MDB_CREATE, &s->kinds)) != 0 || (rc = kinds_stamp_put(txn,
+	    s)) != 0)) {
 		rc = map_err(rc);
 		goto out;
 	}
@@ -249,7 +379,7 @@ store_open(store **out, const char *dir, int create)
 		txn = NULL;
 		if (rc != 0)
 			goto out;
-		if ((rc = open_side_dbs(s)) != 0)
+		if ((rc = open_side_dbs(s)) != 0 || (rc = open_kinds(s)) != 0)
 			goto out;
 	}
 	*out = s;
@@ -471,6 +601,23 @@ store_put(store_txn *t, const entry *e,
 	if (!entry_kind_is_content(e->kind) && (rc = mdb_put(t->txn,
 	    t->s->control, &k, &d, MDB_NOOVERWRITE)) != 0)
 		return rc == MDB_KEYEXIST ? DT_ECLOCK : map_err(rc);
+	if (store_kind_indexed(e->kind)) {
+		unsigned char kk[STORE_KIND_BYTES];
+		unsigned char kval[STORE_KIND_VALUE_BYTES];
+
+		kind_key(kk, e->kind, e->clock, e->author);
+		memcpy(kval, hash, ENTRY_HASH_BYTES);
+		store_be64(kval + ENTRY_HASH_BYTES, e->seq);
+		k.mv_size = sizeof kk;
+		k.mv_data = kk;
+		d.mv_size = sizeof kval;
+		d.mv_data = kval;
+		if ((rc = mdb_put(t->txn, t->s->kinds, &k, &d,
+		    MDB_NOOVERWRITE)) != 0)
+			return rc == MDB_KEYEXIST ? DT_ECLOCK : map_err(rc);
+	}
+	if ((rc = kinds_stamp_put(t->txn, t->s)) != 0)
+		return rc;
 	rc = store_head_get(&h, t, e->author);
 	if (rc == DT_ENOENT) {
 		memset(&h, 0, sizeof h);
@@ -625,6 +772,37 @@ out:
 }
 
 int
+store_check_heads(store_txn *t)
+{
+	unsigned char fk[STORE_KEY_BYTES], h[ENTRY_HASH_BYTES];
+	store_head *heads = NULL;
+	MDB_val k = { sizeof fk, fk }, d;
+	size_t n = 0, i;
+	entry e;
+	int rc;
+
+	if ((rc = store_heads(&heads, &n, t)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (heads[i].next_seq == 0)
+			continue;
+		feed_key(fk, heads[i].author, heads[i].next_seq - 1);
+		if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0) {
+			rc = rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+			break;
+		}
+		entry_hash(h, d.mv_data, d.mv_size);
+		if (sodium_memcmp(h, heads[i].hash, ENTRY_HASH_BYTES) != 0)
+			rc = DT_EHASH;
+		else if (entry_parse(&e, d.mv_data, d.mv_size) != 0 ||
+		    e.clock != heads[i].clock)
+			rc = DT_ECORRUPT;
+	}
+	free(heads);
+	return rc;
+}
+
+int
 store_count(uint64_t *n, store_txn *t)
 {
 	MDB_stat st;
@@ -646,6 +824,36 @@ store_order_count(uint64_t *n, store_txn *t)
 		return map_err(rc);
 	*n = st.ms_entries;
 	return 0;
+}
+
+int
+store_kind_count(uint64_t *n, store_txn *t)
+{
+	MDB_stat st;
+	int rc;
+
+	if ((rc = mdb_stat(t->txn, t->s->kinds, &st)) != 0)
+		return map_err(rc);
+	*n = st.ms_entries > 0 ? st.ms_entries - 1 : 0; /* less the stamp */
+	return 0;
+}
+
+int
+store_check_kind(store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char kk[STORE_KIND_BYTES];
+	MDB_val k = { sizeof kk, kk }, d;
+
+	if (!store_kind_indexed(e->kind))
+		return 1;
+	kind_key(kk, e->kind, e->clock, e->author);
+	if (mdb_get(t->txn, t->s->kinds, &k, &d) != 0)
+		return 0;
+	return d.mv_size == STORE_KIND_VALUE_BYTES &&
+	    memcmp(d.mv_data, hash, ENTRY_HASH_BYTES) == 0 &&
+	    store_get_be64((const unsigned char *)d.mv_data +
+	    ENTRY_HASH_BYTES) == e->seq;
 }
 
 int
@@ -740,6 +948,64 @@ int
 store_scan_control(store_txn *t, store_scan_cb cb, void *ctx)
 {
 	return scan_index(t, t->s->control, NULL, 0, cb, ctx);
+}
+
+/*
+ * kind_one() - the entry a kinds row names, looked up directly under its
+ * author (from the key) and seq (from the value), and handed to cb only
+ * if the bytes hash to the leaf hash the row holds (else DT_EHASH), as
+ * scan_one() does for the other indexes.
+ */
+static int
+kind_one(store_txn *t, const unsigned char *key, const unsigned char *val,
+    store_scan_cb cb, void *ctx)
+{
+	unsigned char fk[STORE_KEY_BYTES], h[ENTRY_HASH_BYTES];
+	MDB_val k = { sizeof fk, fk }, d;
+	int rc;
+
+	feed_key(fk, key + 1 + 8, store_get_be64(val + ENTRY_HASH_BYTES));
+	if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0)
+		return rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+	entry_hash(h, d.mv_data, d.mv_size);
+	if (sodium_memcmp(h, val, ENTRY_HASH_BYTES) != 0)
+		return DT_EHASH;
+	return cb(ctx, d.mv_data, d.mv_size, h);
+}
+
+int
+store_scan_kind(store_txn *t, unsigned kind, const unsigned char *from,
+    store_scan_cb cb, void *ctx)
+{
+	unsigned char start[STORE_KIND_BYTES] = { 0 };
+	MDB_cursor *c = NULL;
+	MDB_val k = { sizeof start, start }, d;
+	int rc;
+
+	start[0] = (unsigned char)kind;
+	if (from != NULL)
+		memcpy(start + 1, from, STORE_ORDER_BYTES);
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->kinds, &c))) != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	while (rc == 0) {
+		const unsigned char *key = k.mv_data;
+
+		if (k.mv_size == 0 || key[0] != start[0])
+			break;
+		if (k.mv_size != STORE_KIND_BYTES ||
+		    d.mv_size != STORE_KIND_VALUE_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if ((rc = kind_one(t, key, d.mv_data, cb, ctx)) != 0)
+			goto out;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	rc = (rc == 0 || rc == MDB_NOTFOUND) ? 0 : map_err(rc);
+out:
+	mdb_cursor_close(c);
+	return rc;
 }
 
 int

@@ -8,6 +8,10 @@
  *   heads    author(32)             -> next seq(8) || last hash(32) ||
  *                                      last clock(8) || verified(8)
  *   control  clock(8) || author(32) -> leaf hash(32)  (control kinds only)
+ *   kinds    kind(1) || clock(8) || author(32) -> leaf hash(32) ||
+ *            seq(8), for the structural kinds (store_kind_indexed());
+ *            and one row 00 -> u64 number of entries it covers.
+ *            Derived data: rebuilt from entries when missing or stale.
  *   meta     "dialogue"             -> dialogue id(32)
  *            "format"               -> u32 store format version (1)
  *
@@ -37,6 +41,8 @@
 #define STORE_FORMAT 1U
 #define STORE_KEY_BYTES 40U   /* author || seq */
 #define STORE_ORDER_BYTES 40U /* clock || author */
+#define STORE_KIND_BYTES 41U  /* kind || clock || author */
+#define STORE_KIND_VALUE_BYTES 40U /* leaf hash || seq */
 
 typedef struct store store;
 typedef struct store_txn store_txn;
@@ -134,6 +140,16 @@ int store_head_set_verified(store_txn *t,
  */
 int store_heads(store_head **out, size_t *n, store_txn *t);
 
+/*
+ * store_check_heads() - check that every feed's head row agrees with the
+ * feed's last stored entry: it exists, hashes to the head's hash and has
+ * its clock.  Cheap (one entry per feed): what a writer checks before it
+ * builds on the heads, since the verified watermark spares older entries
+ * from being read again.
+ * @return 0, DT_EHASH, DT_ECORRUPT, or a store error.
+ */
+int store_check_heads(store_txn *t);
+
 /* store_count() - number of entries (rows of entries). */
 int store_count(uint64_t *n, store_txn *t);
 
@@ -168,6 +184,35 @@ typedef int (*store_entry_cb)(void *ctx,
     size_t len, const unsigned char hash[ENTRY_HASH_BYTES]);
 int store_scan_entries(store_txn *t, const unsigned char *author,
     uint64_t from, int one_feed, store_entry_cb cb, void *ctx);
+
+/*
+ * store_kind_indexed() - 1 if entries of kind are listed in the kinds
+ * index: every control kind, and the content kinds that give a record
+ * its structure (meeting open and close, attendance, agenda and its
+ * status, commitment and its status, endorsement, correction).  Notes,
+ * statements, proposals and decisions, the bulk of a record, are not.
+ */
+int store_kind_indexed(unsigned kind);
+
+/*
+ * store_scan_kind() - store_scan() over the entries of one indexed kind,
+ * in merged order, (clock, author) ascending, through the kinds index,
+ * from the first at or after the order key from (NULL: from the start).
+ * The row leads straight to the entry (author || seq), and the entry's
+ * bytes must hash to the row's leaf hash (else DT_EHASH).
+ */
+int store_scan_kind(store_txn *t, unsigned kind, const unsigned char *from,
+    store_scan_cb cb, void *ctx);
+
+/* store_kind_count() - rows of the kinds index (entries of indexed kinds). */
+int store_kind_count(uint64_t *n, store_txn *t);
+
+/*
+ * store_check_kind() - 1 if the kinds index lists e, with its leaf hash
+ * and seq, or if e's kind is not indexed; else 0.
+ */
+int store_check_kind(store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES]);
 
 /* store_order_key() - the order key of an entry (clock || author). */
 void store_order_key(unsigned char out[STORE_ORDER_BYTES], uint64_t clock,

@@ -5,6 +5,12 @@
  * out of one read transaction (collect), resolve the links between
  * entries once the item array no longer moves (link), then derive the
  * meetings, agenda and commitments from the linked items (project).
+ *
+ * A bounded view (view_load_window() and the functions that derive one
+ * view from another) collects differently -- the indexed kinds through
+ * the store's kinds index, and the newest entries of the other kinds
+ * walking the merged order backwards -- then sorts what it collected
+ * into merged order, and links and projects exactly as view_load() does.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -47,6 +53,18 @@ struct view {
 	const view_meeting *last;
 	const view_agenda *current_agenda;
 	int locked;
+
+	/* A bounded view (windowed = 1): see view_load_window(). */
+	int windowed;
+	view_window w;               /* w.item points at item below */
+	unsigned char item[ENTRY_HASH_BYTES];
+	unsigned char before[STORE_ORDER_BYTES]; /* the span's oldest key */
+	int has_older;               /* older rows not examined */
+	int deferred;                /* w.defer kinds only within the span */
+	size_t span;                 /* index of the span's first item */
+	size_t nwindow;              /* items of unindexed kinds */
+	store_head *feeds;           /* the feeds' heads as loaded */
+	size_t nfeeds;
 };
 
 /* What store_scan() needs to fill the item list. */
@@ -56,6 +74,16 @@ struct collect {
 	const unsigned char *key;
 	unsigned char *scratch;      /* VIEW_SCRATCH_BYTES, sodium_malloc */
 	int err;
+
+	/* bounded loads only */
+	const view *reuse;           /* items to copy instead of decrypting */
+	const view *base;            /* items already in v: skip them */
+	const unsigned char *item;   /* keep only entries attached to it */
+	size_t want;                 /* unindexed entries still wanted */
+	size_t budget;               /* merged-order rows still to examine */
+	int started;                 /* a row was examined */
+	unsigned char last[STORE_ORDER_BYTES]; /* last row examined */
+	const unsigned char *stop;   /* order key: skip rows at or past it */
 };
 
 /* Room for the largest body: decrypted text is never longer. */
@@ -109,7 +137,42 @@ body_payload(const entry *e, const unsigned char *key, unsigned char *plain,
 	return obj;
 }
 
-/* collect_cb() - store_scan() callback: append one item. */
+/*
+ * copy_item() - append a copy of src (an item of another view) to v,
+ * taking a reference to its payload and none of its links, which
+ * link_items() resolves again within v.
+ */
+static int
+copy_item(view *v, const view_item *src)
+{
+	view_item *it;
+	int rc;
+
+	if ((rc = grow(&v->items, &v->cap, v->nitems, sizeof(*v->items))) != 0)
+		return rc;
+	it = &v->items[v->nitems];
+	*it = *src;
+	it->index = v->nitems++;
+	it->target = NULL;
+	it->item = NULL;
+	it->corrections = NULL;
+	it->ncorrections = 0;
+	it->endorsements = NULL;
+	it->nendorsements = 0;
+	it->endorsed = NULL;
+	it->nendorsed = 0;
+	it->agreed = 0;
+	json_incref((json_t *)it->payload);
+	if (it->body == VIEW_BODY_LOCKED)
+		v->locked = 1;
+	return 0;
+}
+
+/*
+ * collect_cb() - store_scan() callback: append one item (a copy of the
+ * same entry in c->reuse, if that view holds it with its body, else
+ * parsed and decrypted here).
+ */
 static int
 collect_cb(void *ctx, const unsigned char *bytes, size_t len,
     const unsigned char hash[ENTRY_HASH_BYTES])
@@ -117,11 +180,18 @@ collect_cb(void *ctx, const unsigned char *bytes, size_t len,
 	struct collect *c = ctx;
 	view *v = c->v;
 	const record_member *m;
+	const view_item *old;
 	const json_t *mt;
 	view_item *it;
 	entry e;
 	int rc;
 
+	if (c->reuse != NULL && (old = view_find(c->reuse, hash)) != NULL &&
+	    (old->body != VIEW_BODY_LOCKED || c->key == NULL)) {
+		if ((rc = copy_item(v, old)) != 0)
+			return c->err = rc;
+		return 0;
+	}
 	if ((rc = grow(&v->items, &v->cap, v->nitems, sizeof(*v->items))) != 0)
 		return c->err = rc;
 	it = &v->items[v->nitems];
@@ -522,13 +592,39 @@ copy_parties(view *v, const record *r)
 	return 0;
 }
 
+/* finish() - the hash index, the links and the projection of v. */
+static int
+finish(view *v)
+{
+	view_item *shrunk;
+	size_t i;
+	int rc;
+
+	/* nothing points into the array yet: give back what growth left */
+	if (v->nitems > 0 && v->nitems < v->cap && (shrunk = realloc(v->items,
+	    v->nitems * sizeof(*v->items))) != NULL) {
+		v->items = shrunk;
+		v->cap = v->nitems;
+	}
+	if (v->nitems > 0) {
+		if ((v->byhash = malloc(v->nitems * sizeof(*v->byhash))) ==
+		    NULL)
+			return DT_ENOMEM;
+		for (i = 0; i < v->nitems; i++)
+			v->byhash[i] = &v->items[i];
+		qsort(v->byhash, v->nitems, sizeof(*v->byhash), cmp_byhash);
+	}
+	if ((rc = link_items(v)) != 0 || (rc = project(v)) != 0)
+		return rc;
+	return 0;
+}
+
 int
 view_load(view **out, record *r)
 {
 	struct collect c;
 	store_txn *t = NULL;
 	view *v;
-	size_t i;
 	int rc;
 
 	*out = NULL;
@@ -553,25 +649,620 @@ view_load(view **out, record *r)
 	sodium_free(c.scratch);
 	if (rc == 0)
 		rc = c.err;
-	if (rc != 0)
-		goto out;
-	if (v->nitems > 0) {
-		if ((v->byhash = malloc(v->nitems * sizeof(*v->byhash))) ==
-		    NULL) {
-			rc = DT_ENOMEM;
-			goto out;
-		}
-		for (i = 0; i < v->nitems; i++)
-			v->byhash[i] = &v->items[i];
-		qsort(v->byhash, v->nitems, sizeof(*v->byhash), cmp_byhash);
-	}
-	if ((rc = link_items(v)) != 0 || (rc = project(v)) != 0)
+	if (rc != 0 || (rc = finish(v)) != 0)
 		goto out;
 	*out = v;
 	v = NULL;
 out:
 	view_free(v);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bounded views.                                                       */
+
+/* A callback's "enough": positive, so never taken for a DT_E* code. */
+#define VIEW_STOP 1
+
+/* item_key() - the merged-order key (clock || author) of an item. */
+static void
+item_key(unsigned char out[STORE_ORDER_BYTES], const view_item *it)
+{
+	store_order_key(out, it->clock, it->author);
+}
+
+static int
+cmp_order(const void *a, const void *b)
+{
+	const view_item *x = a, *y = b;
+
+	if (x->clock != y->clock)
+		return x->clock < y->clock ? -1 : 1;
+	return memcmp(x->author, y->author, KEY_PK_BYTES);
+}
+
+/* have() - 1 if the entry with hash is already in the base view. */
+static int
+have(const struct collect *c, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	return c->base != NULL && view_find(c->base, hash) != NULL;
+}
+
+/*
+ * attached() - 1 if it belongs to the filter's agenda item, hex: its
+ * payload's "item" names it.
+ */
+static int
+attached(const view_item *it, const char *hex)
+{
+	const char *s = json_string_value(json_object_get(it->payload,
+	    "item"));
+
+	return s != NULL && strcmp(s, hex) == 0;
+}
+
+/* drop_last() - take back the item just collected. */
+static void
+drop_last(view *v)
+{
+	v->nitems--;
+	json_decref((json_t *)v->items[v->nitems].payload);
+}
+
+/*
+ * add_window() - collect one entry of an unindexed kind, if it passes
+ * the item filter.  @return 1 if kept, 0 if not, or a DT_E* code.
+ */
+static int
+add_window(struct collect *c, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES], const char *hex)
+{
+	int rc;
+
+	if ((rc = collect_cb(c, bytes, len, hash)) != 0)
+		return rc;
+	if (hex != NULL && !attached(&c->v->items[c->v->nitems - 1], hex)) {
+		drop_last(c->v);
+		return 0;
+	}
+	c->v->nwindow++;
+	return 1;
+}
+
+/*
+ * window_cb() - store_scan() callback for the backward walk of the
+ * merged order: skip the indexed kinds (the kinds index brings them),
+ * keep the newest entries of the others until c->want are kept or
+ * c->budget rows are examined.
+ */
+static int
+window_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct collect *c = ctx;
+	unsigned char ok[STORE_ORDER_BYTES];
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	entry e;
+	int rc;
+
+	if (entry_parse(&e, bytes, len) != 0)
+		return 0; /* no key, no place: verification reports it */
+	store_order_key(ok, e.clock, e.author);
+	if (c->stop != NULL && memcmp(ok, c->stop, STORE_ORDER_BYTES) >= 0)
+		return 0; /* in the base view's span already */
+	if (c->budget == 0)
+		return VIEW_STOP;
+	c->budget--;
+	c->started = 1;
+	memcpy(c->last, ok, STORE_ORDER_BYTES);
+	if (store_kind_indexed(e.kind) || have(c, hash))
+		return 0;
+	if (c->item != NULL)
+		key_hex(hex, c->item, ENTRY_HASH_BYTES);
+	if ((rc = add_window(c, bytes, len, hash, c->item != NULL ? hex :
+	    NULL)) < 0)
+		return rc;
+	if (rc == 1 && --c->want == 0)
+		return VIEW_STOP;
+	return 0;
+}
+
+/* kinds_cb() - store_scan_kind() callback: collect, unless known. */
+static int
+kinds_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct collect *c = ctx;
+
+	if (have(c, hash))
+		return 0;
+	return collect_cb(c, bytes, len, hash);
+}
+
+/*
+ * sort_items() - put what was collected into merged order and number
+ * it, and find where the span starts.  Runs before anything points into
+ * the array.
+ */
+static void
+sort_items(view *v)
+{
+	unsigned char k[STORE_ORDER_BYTES];
+	size_t i;
+
+	if (v->nitems > 1)
+		qsort(v->items, v->nitems, sizeof(*v->items), cmp_order);
+	v->span = v->nitems;
+	for (i = 0; i < v->nitems; i++) {
+		v->items[i].index = i;
+		item_key(k, &v->items[i]);
+		if (v->span == v->nitems &&
+		    memcmp(k, v->before, STORE_ORDER_BYTES) >= 0)
+			v->span = i;
+	}
+}
+
+/* new_window_view() - an empty bounded view of r for w. */
+static int
+new_window_view(view **out, record *r, const view_window *w)
+{
+	view *v;
+	int rc;
+
+	*out = NULL;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return DT_ENOMEM;
+	if ((rc = copy_parties(v, r)) != 0) {
+		view_free(v);
+		return rc;
+	}
+	v->windowed = 1;
+	v->w = *w;
+	v->w.also = NULL;
+	if (w->item != NULL) {
+		memcpy(v->item, w->item, ENTRY_HASH_BYTES);
+		v->w.item = v->item;
+	}
+	memset(v->before, 0xff, sizeof(v->before));
+	v->has_older = 1;
+	*out = v;
+	return 0;
+}
+
+/* copy_base() - every item of base into v, and where base's span began. */
+static int
+copy_base(view *v, const view *base)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < base->nitems; i++)
+		if ((rc = copy_item(v, &base->items[i])) != 0)
+			return rc;
+	v->nwindow = base->nwindow;
+	memcpy(v->before, base->before, sizeof(v->before));
+	v->has_older = base->has_older;
+	v->deferred = base->deferred;
+	if (base->nfeeds > 0) {
+		if ((v->feeds = malloc(base->nfeeds * sizeof(*v->feeds))) ==
+		    NULL)
+			return DT_ENOMEM;
+		memcpy(v->feeds, base->feeds, base->nfeeds *
+		    sizeof(*v->feeds));
+		v->nfeeds = base->nfeeds;
+	}
+	return 0;
+}
+
+/*
+ * window_walk() - walk the merged order back from the end (or from
+ * base's span) for c->want entries; set v's span and has_older.
+ */
+static int
+window_walk(view *v, struct collect *c, store_txn *t, const view *base)
+{
+	int rc;
+
+	if (c->want == 0 || (base != NULL && !base->has_older))
+		return 0;
+	c->stop = base != NULL ? base->before : NULL;
+	rc = store_scan(t, c->stop, 1, window_cb, c);
+	if (c->err != 0)
+		return c->err;
+	if (rc < 0)
+		return rc;
+	v->has_older = rc == VIEW_STOP;
+	if (c->started)
+		memcpy(v->before, c->last, sizeof(v->before));
+	if (!v->has_older)
+		memset(v->before, 0, sizeof(v->before)); /* all of it */
+	return 0;
+}
+
+/* What kinds_walk() walks. */
+enum {
+	KW_ALL = 0,      /* every indexed kind; deferred ones within the span */
+	KW_SPAN = 1,     /* only the deferred kinds, within the span */
+	KW_DEFERRED = 2  /* only the deferred kinds, in full */
+};
+
+/*
+ * kinds_walk() - the indexed kinds through the kinds index, as mode
+ * says; rows already in c->base are skipped.  Sets v->deferred.
+ */
+static int
+kinds_walk(view *v, struct collect *c, store_txn *t, int mode)
+{
+	unsigned k;
+	int rc, late;
+
+	v->deferred = 0;
+	for (k = 1; k < 64; k++) {
+		if (!store_kind_indexed(k))
+			continue;
+		late = (v->w.defer & VIEW_KIND(k)) != 0;
+		if (mode != KW_ALL && !late)
+			continue;
+		if (late && mode != KW_DEFERRED && v->has_older)
+			v->deferred = 1;
+		rc = store_scan_kind(t, k, late && mode != KW_DEFERRED ?
+		    v->before : NULL, kinds_cb, c);
+		if (c->err != 0)
+			return c->err;
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* collected() - the item collected so far with hash h, or NULL. */
+static const view_item *
+collected(const view *v, const unsigned char h[ENTRY_HASH_BYTES])
+{
+	size_t i;
+
+	for (i = 0; i < v->nitems; i++)
+		if (memcmp(v->items[i].hash, h, ENTRY_HASH_BYTES) == 0)
+			return &v->items[i];
+	return NULL;
+}
+
+/*
+ * also_load() - collect the entry with hash h if it is not in yet, and
+ * then the entry its payload's "target" names (one step, no further).
+ * The bytes must hash to h, as in every index walk.
+ */
+static int
+also_load(struct collect *c, store_txn *t, const unsigned char *h, int depth)
+{
+	unsigned char author[KEY_PK_BYTES], got[ENTRY_HASH_BYTES], th[32];
+	const view_item *it;
+	const char *hex;
+	unsigned char *bytes = NULL;
+	size_t len;
+	uint64_t seq;
+	int rc;
+
+	if ((it = collected(c->v, h)) == NULL) {
+		if ((rc = store_locate(author, &seq, t, h)) != 0 ||
+		    (rc = store_get(&bytes, &len, t, author, seq)) != 0)
+			return rc;
+		entry_hash(got, bytes, len);
+		rc = sodium_memcmp(got, h, ENTRY_HASH_BYTES) != 0 ? DT_EHASH :
+		    collect_cb(c, bytes, len, got);
+		free(bytes);
+		if (rc != 0)
+			return rc;
+		it = &c->v->items[c->v->nitems - 1];
+	}
+	hex = json_string_value(json_object_get(it->payload, "target"));
+	if (depth > 0 || hex == NULL ||
+	    !payload_hex_valid(hex, 2 * ENTRY_HASH_BYTES) ||
+	    key_unhex(th, sizeof(th), hex) != 0)
+		return 0;
+	rc = also_load(c, t, th, depth + 1);
+	return rc == DT_ENOENT ? 0 : rc; /* an unknown target stays unknown */
+}
+
+/*
+ * window_load() - the work of the bounded loads: a new view with base's
+ * items (if any), the window walked back for w->count more entries, and
+ * the indexed kinds: all of them (no base), the deferred ones in full
+ * (complete), or none (extend: base has them).
+ */
+static int
+window_load(view **out, record *r, const view_window *w, const view *reuse,
+    const view *base, int complete)
+{
+	struct collect c;
+	store_txn *t = NULL;
+	view *v = NULL;
+	int rc;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	if ((rc = new_window_view(&v, r, w)) != 0)
+		return rc;
+	c.v = v;
+	c.r = r;
+	c.key = record_key(r);
+	c.reuse = reuse;
+	c.base = base;
+	c.item = v->w.item;
+	c.want = w->count;
+	c.budget = w->budget > 0 ? w->budget : SIZE_MAX;
+	if ((c.scratch = sodium_malloc(VIEW_SCRATCH_BYTES)) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	if (base != NULL && (rc = copy_base(v, base)) != 0)
+		goto out;
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
+		goto out;
+	if (base == NULL && (rc = store_heads(&v->feeds, &v->nfeeds, t)) != 0)
+		goto out;
+	if ((rc = window_walk(v, &c, t, base)) != 0)
+		goto out;
+	if (base == NULL) {
+		if ((rc = kinds_walk(v, &c, t, KW_ALL)) == 0 && w->also != NULL)
+			rc = also_load(&c, t, w->also, 0);
+	} else if (complete)
+		rc = kinds_walk(v, &c, t, KW_DEFERRED);
+	else if (base->deferred)
+		/* extend: the deferred kinds' rows down to the new span */
+		rc = kinds_walk(v, &c, t, KW_SPAN);
+	if (rc != 0)
+		goto out;
+	sort_items(v);
+	if ((rc = finish(v)) != 0)
+		goto out;
+	*out = v;
+	v = NULL;
+out:
+	store_txn_abort(t);
+	if (c.scratch != NULL)
+		sodium_free(c.scratch);
+	view_free(v);
+	return rc;
+}
+
+int
+view_load_window(view **out, record *r, const view_window *w,
+    const view *reuse)
+{
+	return window_load(out, r, w, reuse, NULL, 0);
+}
+
+int
+view_extend(view **out, const view *v, record *r, size_t more)
+{
+	view_window w = v->w;
+
+	w.count = more;
+	return window_load(out, r, &w, NULL, v, 0);
+}
+
+int
+view_complete(view **out, const view *v, record *r)
+{
+	view_window w = v->w;
+
+	w.count = 0;
+	return window_load(out, r, &w, NULL, v, 1);
+}
+
+int
+view_rewindow(view **out, const view *v, record *r, const view_window *w)
+{
+	struct collect c;
+	store_txn *t = NULL;
+	view *nv = NULL;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (!v->windowed || v->deferred)
+		return view_load_window(out, r, w, v);
+	memset(&c, 0, sizeof(c));
+	if ((rc = new_window_view(&nv, r, w)) != 0)
+		return rc;
+	c.v = nv;
+	c.r = r;
+	c.key = record_key(r);
+	c.reuse = v;
+	c.item = nv->w.item;
+	c.want = w->count;
+	c.budget = w->budget > 0 ? w->budget : SIZE_MAX;
+	if ((c.scratch = sodium_malloc(VIEW_SCRATCH_BYTES)) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < v->nitems; i++)
+		if (store_kind_indexed(v->items[i].kind) &&
+		    (rc = copy_item(nv, &v->items[i])) != 0)
+			goto out;
+	if (v->nfeeds > 0) {
+		if ((nv->feeds = malloc(v->nfeeds * sizeof(*nv->feeds))) ==
+		    NULL) {
+			rc = DT_ENOMEM;
+			goto out;
+		}
+		memcpy(nv->feeds, v->feeds, v->nfeeds * sizeof(*nv->feeds));
+		nv->nfeeds = v->nfeeds;
+	}
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0 ||
+	    (rc = window_walk(nv, &c, t, NULL)) != 0)
+		goto out;
+	sort_items(nv);
+	if ((rc = finish(nv)) != 0)
+		goto out;
+	*out = nv;
+	nv = NULL;
+out:
+	store_txn_abort(t);
+	if (c.scratch != NULL)
+		sodium_free(c.scratch);
+	view_free(nv);
+	return rc;
+}
+
+/* What view_refresh()'s walk over new entries needs. */
+struct refresh {
+	struct collect *c;
+	const char *hex;     /* the item filter in hex, or NULL */
+};
+
+/*
+ * refresh_cb() - store_scan_entries() callback over a feed's new
+ * entries: indexed kinds join (deferred ones only within the span), the
+ * other kinds join if they fall within the span and pass the filter.
+ */
+static int
+refresh_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
+    const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct refresh *x = ctx;
+	struct collect *c = x->c;
+	unsigned char ok[STORE_ORDER_BYTES];
+	int in_span, rc;
+	entry e;
+
+	(void)key;
+	if (entry_parse(&e, bytes, len) != 0 || have(c, hash))
+		return 0;
+	store_order_key(ok, e.clock, e.author);
+	in_span = memcmp(ok, c->v->before, STORE_ORDER_BYTES) >= 0;
+	if (store_kind_indexed(e.kind)) {
+		if (!in_span && (c->v->w.defer & VIEW_KIND(e.kind)) &&
+		    c->v->deferred)
+			return 0;
+		return collect_cb(c, bytes, len, hash);
+	}
+	if (!in_span)
+		return 0;
+	rc = add_window(c, bytes, len, hash, x->hex);
+	return rc < 0 ? rc : 0;
+}
+
+/* How many new entries view_refresh() takes one by one. */
+#define VIEW_REFRESH_MAX 2000U
+
+int
+view_refresh(view **out, const view *v, record *r)
+{
+	struct collect c;
+	struct refresh x;
+	store_txn *t = NULL;
+	store_head *heads = NULL;
+	view *nv = NULL;
+	size_t nheads = 0, i, j;
+	uint64_t fresh = 0, from;
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	view_window w = v->w;
+	int rc;
+
+	*out = NULL;
+	if (!v->windowed)
+		return view_load(out, r);
+	memset(&c, 0, sizeof(c));
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0 ||
+	    (rc = store_heads(&heads, &nheads, t)) != 0)
+		goto out;
+	for (i = 0; i < nheads; i++) {
+		from = 0;
+		for (j = 0; j < v->nfeeds; j++)
+			if (memcmp(v->feeds[j].author, heads[i].author,
+			    KEY_PK_BYTES) == 0)
+				from = v->feeds[j].next_seq;
+		if (heads[i].next_seq > from)
+			fresh += heads[i].next_seq - from;
+	}
+	if (fresh > VIEW_REFRESH_MAX) {
+		/* much is new: the window afresh, reusing what v decrypted */
+		store_txn_abort(t);
+		t = NULL;
+		if (v->nwindow > w.count)
+			w.count = v->nwindow;
+		rc = window_load(out, r, &w, v, NULL, 0);
+		goto out;
+	}
+	if ((rc = new_window_view(&nv, r, &w)) != 0)
+		goto out;
+	c.v = nv;
+	c.r = r;
+	c.key = record_key(r);
+	c.base = v;
+	if ((c.scratch = sodium_malloc(VIEW_SCRATCH_BYTES)) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	if ((rc = copy_base(nv, v)) != 0)
+		goto out;
+	x.c = &c;
+	x.hex = NULL;
+	if (nv->w.item != NULL) {
+		key_hex(hex, nv->w.item, ENTRY_HASH_BYTES);
+		x.hex = hex;
+	}
+	for (i = 0; i < nheads; i++) {
+		from = 0;
+		for (j = 0; j < v->nfeeds; j++)
+			if (memcmp(v->feeds[j].author, heads[i].author,
+			    KEY_PK_BYTES) == 0)
+				from = v->feeds[j].next_seq;
+		if (heads[i].next_seq <= from)
+			continue;
+		if ((rc = store_scan_entries(t, heads[i].author, from, 1,
+		    refresh_cb, &x)) != 0 || (rc = c.err) != 0)
+			goto out;
+	}
+	free(nv->feeds);
+	nv->feeds = heads;
+	nv->nfeeds = nheads;
+	heads = NULL;
+	sort_items(nv);
+	if ((rc = finish(nv)) != 0)
+		goto out;
+	*out = nv;
+	nv = NULL;
+out:
+	store_txn_abort(t);
+	if (c.scratch != NULL)
+		sodium_free(c.scratch);
+	free(heads);
+	view_free(nv);
+	return rc;
+}
+
+int
+view_windowed(const view *v)
+{
+	return v->windowed;
+}
+
+size_t
+view_span(const view *v)
+{
+	return v->windowed ? v->span : 0;
+}
+
+int
+view_has_older(const view *v)
+{
+	return v->windowed && v->has_older;
+}
+
+int
+view_deferred(const view *v)
+{
+	return v->windowed && v->deferred;
+}
+
+size_t
+view_window_items(const view *v)
+{
+	return v->windowed ? v->nwindow : v->nitems;
 }
 
 void
@@ -599,6 +1290,7 @@ view_free(view *v)
 	free(v->has_head);
 	free(v->agenda_of);
 	free(v->commit_of);
+	free(v->feeds);
 	free(v);
 }
 

@@ -15,7 +15,7 @@
  * payloads) stays valid until view_free(), and is const: callers must not
  * change or json_decref() anything.  A view does not keep the record: it
  * may outlive it, and it does not see entries appended after view_load()
- * (load a new view for that).
+ * (load a new view for that, or view_refresh() a bounded one).
  */
 #ifndef DETENTE_VIEW_H
 #define DETENTE_VIEW_H
@@ -117,6 +117,102 @@ typedef struct view_commitment {
  * @return 0, DT_ENOMEM, or an error of the store (DT_ECORRUPT, DT_EIO).
  */
 int view_load(view **out, record *r);
+
+/*
+ * Bounded views.
+ *
+ * A record of a million entries cannot be projected whole in the time of
+ * one screen.  A bounded view loads two things:
+ *  - the entries of the indexed kinds (store_kind_indexed(): control
+ *    entries, meetings, attendance, agenda and its status, commitments
+ *    and their status, endorsements, corrections), through the store's
+ *    kinds index: the structure the panes show and the links point into;
+ *  - of the other kinds (notes, statements, proposals, decisions: the
+ *    bulk), only the newest count, walking the merged order backwards
+ *    from its end, optionally only those attached to one agenda item.
+ * Everything at or after the oldest row that walk examined -- the span --
+ * is complete: every entry there of an indexed kind, and every entry of
+ * the other kinds that passes the filter, is in the view.  Items before
+ * the span are indexed kinds only.  Items stay in merged order, and every
+ * function above works on a bounded view as on a full one (links to
+ * entries outside the view are NULL, as for unknown targets).
+ */
+
+/* VIEW_KIND() - the bit of an entry kind in view_window.defer. */
+#define VIEW_KIND(k) ((uint64_t)1 << ((k) & 63U))
+
+/* What a bounded view loads. */
+typedef struct view_window {
+	size_t count;        /* at most this many entries of the other kinds */
+	const unsigned char *item; /* NULL, or an agenda entry's hash: only
+	                            * entries whose "item" is that entry */
+	size_t budget;       /* merged-order rows examined at most (0: no
+	                      * limit); a walk that runs out stops early */
+	uint64_t defer;      /* VIEW_KIND() bits of indexed kinds to load
+	                      * only within the span (view_complete() loads
+	                      * the rest later); 0: none.  With count 0 the
+	                      * span is empty: deferred kinds are left out */
+	const unsigned char *also; /* NULL, or an entry's hash: load it, and
+	                            * the entry its "target" names, whatever
+	                            * their kinds (view_load_window() only) */
+} view_window;
+
+/*
+ * view_load_window() - a bounded view of r as it is now, in one read
+ * transaction.  Entries that reuse (another view of r, or NULL) holds
+ * with their bodies are copied from it instead of being decrypted again.
+ * @param[out] out  a new view; free with view_free().
+ * @return as view_load().
+ */
+int view_load_window(view **out, record *r, const view_window *w,
+    const view *reuse);
+
+/*
+ * view_extend() - a new view holding everything v holds and up to more
+ * older entries of the other kinds (v's filter and budget), walking back
+ * from the start of v's span: what the UI loads when the user scrolls
+ * above the oldest entry it has.  v is not changed; the caller frees it
+ * once nothing points into it.
+ */
+int view_extend(view **out, const view *v, record *r, size_t more);
+
+/*
+ * view_complete() - a new view holding everything v holds and the
+ * entries of the kinds v deferred (view_window.defer) before its span.
+ */
+int view_complete(view **out, const view *v, record *r);
+
+/*
+ * view_rewindow() - a new view with v's indexed kinds and a window
+ * walked afresh for w (another filter, say): nothing v decrypted is
+ * decrypted again.  Falls back to view_load_window() (v reused) when v
+ * is full or deferred.
+ */
+int view_rewindow(view **out, const view *v, record *r,
+    const view_window *w);
+
+/*
+ * view_refresh() - a new view of v's window with what was appended to r
+ * since v was loaded (looked up feed by feed from v's heads, so the cost
+ * follows what is new, not the record's size).  When much is new, the
+ * window is loaded afresh (view_load_window() with v to reuse).
+ */
+int view_refresh(view **out, const view *v, record *r);
+
+/* view_windowed() - 1 for a bounded view, 0 for view_load()'s. */
+int view_windowed(const view *v);
+
+/* view_span() - the index of the span's first item (0 in a full view). */
+size_t view_span(const view *v);
+
+/* view_has_older() - 1 if entries older than the span were not looked at. */
+int view_has_older(const view *v);
+
+/* view_deferred() - 1 if deferred kinds are missing before the span. */
+int view_deferred(const view *v);
+
+/* view_window_items() - items of the unindexed kinds (all, if full). */
+size_t view_window_items(const view *v);
 
 /* view_free() - free a view and everything it handed out; accepts NULL. */
 void view_free(view *v);

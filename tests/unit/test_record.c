@@ -288,6 +288,62 @@ static void test_tamper_drop(void **s) { (void)s; tamper_case(2); }
 static void test_tamper_sig(void **s) { (void)s; tamper_case(3); }
 static void test_tamper_index(void **s) { (void)s; tamper_case(4); }
 
+/*
+ * The kinds index is derived, but verify checks it: a structural entry
+ * missing from it fails a full verify, naming the entry; a store whose
+ * kinds index is gone gets it rebuilt on open, and verifies.
+ */
+static void
+test_tamper_kinds(void **state)
+{
+	char *dir, *path;
+	record *r = make_dialogue(&dir, &path);
+	unsigned char h[32], key[41], *bytes;
+	size_t len;
+	uint64_t seq;
+	record_failure f;
+	record_stats st;
+	entry e;
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+
+	(void)state;
+	assert_int_equal(record_unlock(r, id[RU_HEAD]), 0);
+	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_MEETING_OPEN,
+	    "{\"meeting\":1,\"v\":1}", h, &seq), 0);
+	assert_int_equal(record_verify(r, RECORD_VERIFY_KEY, &st, &f), 0);
+	assert_int_equal(record_get(r, h, &bytes, &len), 0);
+	assert_int_equal(entry_parse(&e, bytes, len), 0);
+	key[0] = (unsigned char)e.kind;
+	store_order_key(key + 1, e.clock, e.author);
+	free(bytes);
+	record_close(r);
+	raw_write(path, "kinds", key, sizeof key, NULL, 0);
+	assert_int_equal(record_open(&r, path), 0);
+	assert_int_equal(record_verify(r, 0, &st, &f), DT_ECORRUPT);
+	assert_true(f.has_entry);
+	assert_memory_equal(f.hash, h, 32);
+	assert_non_null(strstr(f.detail, "kinds index"));
+	record_close(r);
+
+	/* drop the whole index, as a store made before it: rebuilt */
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 32), 0);
+	assert_int_equal(mdb_env_open(env, path, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "kinds", 0, &dbi), 0);
+	assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	assert_int_equal(record_open(&r, path), 0);
+	assert_int_equal(record_verify(r, 0, &st, &f), 0);
+	record_close(r);
+	free(path);
+	tu_rmtree(dir);
+}
+
 /* An unverified tampered entry is caught on open, and writes refused. */
 static void
 test_open_checks_new_entries(void **state)
@@ -386,6 +442,7 @@ main(void)
 		cmocka_unit_test(test_tamper_drop),
 		cmocka_unit_test(test_tamper_sig),
 		cmocka_unit_test(test_tamper_index),
+		cmocka_unit_test(test_tamper_kinds),
 		cmocka_unit_test(test_open_checks_new_entries),
 		cmocka_unit_test(test_wrap_rules),
 		cmocka_unit_test(test_find),

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <lmdb.h>
 #include <sodium.h>
 
 #include "../../crypto/err.h"
@@ -171,6 +172,161 @@ test_no_overwrite_fork(void **state)
 	tu_rmtree(dir);
 }
 
+/* An entry of kind by id at seq with clock and prev (content: a key). */
+static void
+make_kind(unsigned char **b, size_t *len, entry *e, unsigned char h[32],
+    const key_identity *id, unsigned kind, uint64_t seq, uint64_t clock,
+    const unsigned char *prev)
+{
+	static const unsigned char key[32] = { 9 };
+	entry_draft d;
+
+	memset(&d, 0, sizeof d);
+	d.kind = kind;
+	d.dialogue = dialogue;
+	d.seq = seq;
+	d.clock = clock;
+	d.prev = prev;
+	d.payload = (const unsigned char *)"{}";
+	d.payload_len = 2;
+	d.key = key;
+	assert_int_equal(entry_build(b, len, &d, id), 0);
+	assert_int_equal(entry_parse(e, *b, *len), 0);
+	entry_hash(h, *b, *len);
+}
+
+/* raw_kinds() - drop the kinds database (del) or set its stamp to n. */
+static void
+raw_kinds(const char *path, int del, uint64_t n)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	unsigned char zero[1] = { 0 }, v[8];
+	MDB_val k = { 1, zero }, d = { 8, v };
+
+	store_be64(v, n);
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 32), 0);
+	assert_int_equal(mdb_env_open(env, path, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "kinds", 0, &dbi), 0);
+	if (del)
+		assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	else
+		assert_int_equal(mdb_put(txn, dbi, &k, &d, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* kinds_walk() - the clocks of the agenda rows from the order key from. */
+static void
+kinds_walk(store *s, const unsigned char *from, uint64_t clocks[8])
+{
+	store_txn *t;
+
+	memset(clocks, 0, 8 * sizeof(*clocks));
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	assert_int_equal(store_scan_kind(t, ENTRY_K_AGENDA, from, count_cb,
+	    clocks), 0);
+	store_txn_abort(t);
+}
+
+/*
+ * The kinds index lists the structural kinds only, in merged order per
+ * kind; it is rebuilt when a store lacks it or its stamp is stale; the
+ * heads check catches a head entry whose bytes changed.
+ */
+static void
+test_kinds_index(void **state)
+{
+	char *dir = tu_tmpdir(), sub[600];
+	store *s;
+	store_txn *t;
+	unsigned char *b[4], h[4][32], from[STORE_ORDER_BYTES];
+	size_t len[4];
+	entry e[4];
+	uint64_t n, clocks[8];
+	int i;
+
+	(void)state;
+	assert_true(store_kind_indexed(ENTRY_K_GENESIS));
+	assert_true(store_kind_indexed(ENTRY_K_AGENDA));
+	assert_true(store_kind_indexed(ENTRY_K_ENDORSEMENT));
+	assert_false(store_kind_indexed(ENTRY_K_NOTE));
+	assert_false(store_kind_indexed(ENTRY_K_DECISION));
+	assert_false(store_kind_indexed(0x7f));
+	snprintf(sub, sizeof sub, "%s/s", dir);
+	assert_int_equal(store_open(&s, sub, 1), 0);
+	make_kind(&b[0], &len[0], &e[0], h[0], ids[0], ENTRY_K_AGENDA, 0, 2,
+	    NULL);
+	make_kind(&b[1], &len[1], &e[1], h[1], ids[0], ENTRY_K_NOTE, 1, 3,
+	    h[0]);
+	make_kind(&b[2], &len[2], &e[2], h[2], ids[1], ENTRY_K_AGENDA, 0, 4,
+	    NULL);
+	make_kind(&b[3], &len[3], &e[3], h[3], ids[0], ENTRY_K_NOTE, 2, 5,
+	    h[1]);
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(store_put(t, &e[i], h[i]), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	for (i = 0; i < 3; i++) {
+		/* 0: as written; 1: rebuilt (no index); 2: rebuilt (stale) */
+		if (i > 0) {
+			store_close(s);
+			raw_kinds(sub, i == 1, 99);
+			assert_int_equal(store_open(&s, sub, 0), 0);
+		}
+		assert_int_equal(store_txn_begin(&t, s, 0), 0);
+		assert_int_equal(store_kind_count(&n, t), 0);
+		assert_int_equal(n, 2);
+		assert_true(store_check_kind(t, &e[0], h[0]));
+		assert_true(store_check_kind(t, &e[2], h[2]));
+		assert_false(store_check_kind(t, &e[0], h[2]));
+		assert_true(store_check_kind(t, &e[1], h[1])); /* not listed */
+		assert_int_equal(store_check_heads(t), 0);
+		store_txn_abort(t);
+		kinds_walk(s, NULL, clocks);
+		assert_int_equal(clocks[0], 2);
+		assert_int_equal(clocks[1], 2);
+		assert_int_equal(clocks[2], 4);
+		store_order_key(from, 3, ids[0]->pk);
+		kinds_walk(s, from, clocks);
+		assert_int_equal(clocks[0], 1);
+		assert_int_equal(clocks[1], 4);
+	}
+	store_close(s);
+	/* a head whose stored bytes changed */
+	{
+		MDB_env *env;
+		MDB_txn *txn;
+		MDB_dbi dbi;
+		unsigned char fk[40];
+		MDB_val k = { 40, fk }, d = { len[1], b[1] };
+
+		memcpy(fk, ids[0]->pk, 32);
+		store_be64(fk + 32, 2);
+		assert_int_equal(mdb_env_create(&env), 0);
+		assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+		assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 32), 0);
+		assert_int_equal(mdb_env_open(env, sub, 0, 0600), 0);
+		assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+		assert_int_equal(mdb_dbi_open(txn, "entries", 0, &dbi), 0);
+		assert_int_equal(mdb_put(txn, dbi, &k, &d, 0), 0);
+		assert_int_equal(mdb_txn_commit(txn), 0);
+		mdb_env_close(env);
+	}
+	assert_int_equal(store_open(&s, sub, 0), 0);
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	assert_int_equal(store_check_heads(t), DT_EHASH);
+	store_txn_abort(t);
+	store_close(s);
+	for (i = 0; i < 4; i++)
+		free(b[i]);
+	tu_rmtree(dir);
+}
+
 static void
 test_damaged_files(void **state)
 {
@@ -211,6 +367,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_get_scan),
 		cmocka_unit_test(test_no_overwrite_fork),
+		cmocka_unit_test(test_kinds_index),
 		cmocka_unit_test(test_damaged_files),
 	};
 

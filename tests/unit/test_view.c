@@ -506,6 +506,179 @@ test_locked(void **state)
 	view_free(v);
 }
 
+/* item_note() - a note on agenda item a (NULL: none) saying body. */
+static json_t *
+item_note(const unsigned char *a, const char *body)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	json_t *p = json_pack("{s:i,s:i,s:o}", "v", 1, "meeting", 1, "text",
+	    text(body));
+
+	if (a != NULL) {
+		key_hex(hex, a, ENTRY_HASH_BYTES);
+		json_object_set_new(p, "item", json_string(hex));
+	}
+	return p;
+}
+
+/* same_tail() - b from bfrom on holds exactly full's items from from on. */
+static void
+same_tail(const view *full, size_t from, const view *b, size_t bfrom)
+{
+	size_t i;
+
+	assert_int_equal(view_nitems(full) - from, view_nitems(b) - bfrom);
+	for (i = 0; from + i < view_nitems(full); i++) {
+		const view_item *x = view_item_at(full, from + i);
+		const view_item *y = view_item_at(b, bfrom + i);
+
+		assert_memory_equal(x->hash, y->hash, 32);
+		assert_int_equal(y->index, bfrom + i);
+		assert_int_equal(x->nendorsed, y->nendorsed);
+		assert_int_equal(x->ncorrections, y->ncorrections);
+		assert_int_equal(x->item != NULL, y->item != NULL);
+	}
+}
+
+/*
+ * Bounded views: the structure through the kinds index, a window of the
+ * newest notes, in merged order; deferred kinds completed later; older
+ * notes added by extending; new entries by refreshing; another filter by
+ * re-windowing; one old entry (and its target) on request.  Wherever a
+ * bounded view has all of something, it agrees with the full view.
+ */
+static void
+test_window(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char a1[32], a2[32], c1[32], n[40][32], corr[32];
+	view *full = NULL, *v = NULL, *v2 = NULL;
+	const view_item *it;
+	view_window w;
+	size_t i, span;
+	int k;
+
+	put(fx->r, RU_HEAD, ENTRY_K_MEETING_OPEN, json_pack("{s:i,s:i}", "v",
+	    1, "meeting", 1), NULL);
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA, json_pack("{s:i,s:i,s:o}", "v", 1,
+	    "meeting", 1, "text", text("One")), a1);
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA, json_pack("{s:i,s:i,s:o}", "v", 1,
+	    "meeting", 1, "text", text("Two")), a2);
+	put(fx->r, US_HEAD, ENTRY_K_COMMITMENT, json_pack(
+	    "{s:i,s:i,s:s,s:s,s:s,s:o}", "v", 1, "meeting", 1, "party", "US",
+	    "owner", "CERT", "due", "2030-01-01", "text", text("Do it")), c1);
+	put(fx->r, RU_HEAD, ENTRY_K_ENDORSEMENT, targeted(1, c1, NULL), NULL);
+	put(fx->r, US_HEAD, ENTRY_K_ENDORSEMENT, targeted(1, c1, NULL), NULL);
+	for (k = 0; k < 30; k++)
+		put(fx->r, k % 2 ? RU_EXPERT : US_EXPERT, ENTRY_K_NOTE,
+		    item_note(k % 3 ? a1 : a2, "note"), n[k]);
+	put(fx->r, RU_EXPERT, ENTRY_K_CORRECTION, targeted(1, n[2],
+	    text("fixed")), corr);
+	for (; k < 34; k++)
+		put(fx->r, US_EXPERT, ENTRY_K_NOTE, item_note(a1, "late"),
+		    n[k]);
+	assert_int_equal(view_load(&full, fx->r), 0);
+	assert_false(view_windowed(full));
+	assert_int_equal(view_span(full), 0);
+
+	/* the newest 5 notes, the whole structure */
+	memset(&w, 0, sizeof(w));
+	w.count = 5;
+	assert_int_equal(view_load_window(&v, fx->r, &w, NULL), 0);
+	assert_true(view_windowed(v));
+	assert_true(view_has_older(v));
+	assert_false(view_deferred(v));
+	assert_int_equal(view_window_items(v), 5);
+	span = view_span(v);
+	same_tail(full, view_nitems(full) - 6, v, span); /* and corr */
+	for (i = 1; i < view_nitems(v); i++)
+		assert_true(view_item_at(v, i - 1)->clock <
+		    view_item_at(v, i)->clock);
+	assert_int_equal(view_ncommitments(v), 1);
+	assert_int_equal(view_commitment_at(v, 0)->entry->nendorsed, 2);
+	assert_true(view_commitment_at(v, 0)->entry->agreed);
+	assert_int_equal(view_nagenda(v), 2);
+	assert_non_null(view_current_meeting(v));
+	assert_non_null(view_find(v, corr));  /* a correction: indexed */
+	assert_null(view_find(v, n[2]));      /* its target: not loaded */
+	assert_null(view_find(v, corr)->target);
+
+	/* older: 5 more, then all the rest; then it agrees with the full */
+	assert_int_equal(view_extend(&v2, v, fx->r, 5), 0);
+	view_free(v);
+	v = v2;
+	assert_int_equal(view_window_items(v), 10);
+	same_tail(full, view_nitems(full) - 11, v, view_span(v)); /* + corr */
+	assert_int_equal(view_extend(&v2, v, fx->r, 1000), 0);
+	view_free(v);
+	v = v2;
+	assert_false(view_has_older(v));
+	assert_int_equal(view_span(v), 0);
+	same_tail(full, 0, v, 0);
+	assert_ptr_equal(view_find(v, corr)->target, view_find(v, n[2]));
+	view_free(v);
+
+	/* deferred endorsements: missing before the span until completed */
+	w.count = 3;
+	w.defer = VIEW_KIND(ENTRY_K_ENDORSEMENT);
+	assert_int_equal(view_load_window(&v, fx->r, &w, NULL), 0);
+	assert_true(view_deferred(v));
+	assert_int_equal(view_commitment_at(v, 0)->entry->nendorsed, 0);
+	assert_int_equal(view_complete(&v2, v, fx->r), 0);
+	view_free(v);
+	v = v2;
+	assert_false(view_deferred(v));
+	assert_int_equal(view_commitment_at(v, 0)->entry->nendorsed, 2);
+	same_tail(full, view_nitems(full) - 3, v, view_span(v));
+
+	/* refresh: what was appended since, and nothing twice */
+	put(fx->r, RU_EXPERT, ENTRY_K_NOTE, item_note(a1, "newer"), n[34]);
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA_STATUS, status(1, a2, "current"),
+	    NULL);
+	assert_int_equal(view_refresh(&v2, v, fx->r), 0);
+	view_free(v);
+	v = v2;
+	assert_int_equal(view_window_items(v), 4);
+	assert_memory_equal(view_item_at(v, view_nitems(v) - 2)->hash, n[34],
+	    32);
+	assert_non_null(view_current_agenda(v));
+	assert_memory_equal(view_current_agenda(v)->entry->hash, a2, 32);
+	view_free(full);
+	assert_int_equal(view_load(&full, fx->r), 0);
+	same_tail(full, view_nitems(full) - 5, v, view_span(v));
+
+	/* another filter: only item two's notes, without decrypting again */
+	w.item = a2;
+	assert_int_equal(view_rewindow(&v2, v, fx->r, &w), 0);
+	view_free(v);
+	v = v2;
+	assert_int_equal(view_window_items(v), 3);
+	for (i = view_span(v); i < view_nitems(v); i++) {
+		it = view_item_at(v, i);
+		if (it->kind == ENTRY_K_NOTE)
+			assert_memory_equal(it->item->hash, a2, 32);
+	}
+	/* a budget stops a walk early, and says there is more */
+	view_free(v);
+	w.count = 100;
+	w.budget = 4;
+	assert_int_equal(view_load_window(&v, fx->r, &w, NULL), 0);
+	assert_true(view_has_older(v));
+	assert_true(view_window_items(v) <= 4);
+	view_free(v);
+
+	/* no window, one old entry and what it targets */
+	memset(&w, 0, sizeof(w));
+	w.also = corr;
+	assert_int_equal(view_load_window(&v, fx->r, &w, NULL), 0);
+	assert_int_equal(view_window_items(v), 0);
+	assert_non_null(view_find(v, n[2]));
+	assert_ptr_equal(view_find(v, corr)->target, view_find(v, n[2]));
+	assert_int_equal(view_find(v, n[2])->ncorrections, 1);
+	view_free(v);
+	view_free(full);
+}
+
 int
 main(void)
 {
@@ -520,6 +693,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

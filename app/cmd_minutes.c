@@ -1,0 +1,1005 @@
+/*
+ * cmd_minutes.c: `detente minutes export|sign|verify`: the minutes of a
+ * meeting (storage/minutes.h) and the heads' minisign signatures of them
+ * (crypto/minisig.h).
+ *
+ * A head signs minutes only after rendering them again from its own
+ * replica and finding the very same bytes; each signature goes into its
+ * own file F.NAME.minisig, which `minisign -Vm F -x F.NAME.minisig -P
+ * KEY` verifies.  verify checks every such file against the heads' keys
+ * and, with --record, renders the minutes again and compares.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "../crypto/minisig.h"
+#include "../storage/minutes.h"
+#include "../storage/record.h"
+#include "../storage/view.h"
+#include "cli.h"
+#include "i18n.h"
+#include "session.h"
+
+/* The largest minutes file sign and verify read. */
+#define MINUTES_FILE_MAX (256UL * 1024 * 1024)
+/* The largest public key file --key reads. */
+#define KEYFILE_MAX 4096U
+/* The longest line of a difference shown. */
+#define DIFF_SHOW 300
+
+/* --- files ------------------------------------------------------------ */
+
+/*
+ * read_all() - the whole file at path (at most max bytes), malloc'd and
+ * NUL-terminated; prints its own error line.
+ */
+static int
+read_all(struct cli_ctx *ctx, const char *path, size_t max, char **out,
+    size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 65536, n = 0, k;
+	char *buf = NULL, *nb;
+
+	*out = NULL;
+	*len = 0;
+	if (f == NULL) {
+		cli_error(ctx, _("cannot read the file"), path,
+		    strerror(errno));
+		return CLI_USAGE;
+	}
+	for (;;) {
+		if ((nb = realloc(buf, cap + 1)) == NULL)
+			goto nomem;
+		buf = nb;
+		k = fread(buf + n, 1, cap - n, f);
+		n += k;
+		if (n < cap)
+			break;
+		if (cap > max)
+			break;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		cli_error(ctx, _("cannot read the file"), path,
+		    strerror(errno));
+		goto fail;
+	}
+	if (n > max) {
+		cli_error(ctx, _("file too large"), path, NULL);
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return CLI_OK;
+nomem:
+	cli_error(ctx, _("out of memory"), path, NULL);
+fail:
+	fclose(f);
+	free(buf);
+	return CLI_USAGE;
+}
+
+/*
+ * write_new() - len bytes into a new file path (O_EXCL, O_NOFOLLOW),
+ * synced; a file left half-written by a failure is removed.
+ * @return 0, or -1 with errno set.
+ */
+static int
+write_new(const char *path, const char *data, size_t len, mode_t mode)
+{
+	size_t off = 0;
+	ssize_t w;
+	int fd, e;
+
+	if ((fd = open(path,
+		 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)) <
+	    0)
+		return -1;
+	while (off < len) {
+		if ((w = write(fd, data + off, len - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	errno = e;
+	return -1;
+}
+
+/*
+ * write_file() - len bytes into path, through a temporary file beside it
+ * (mode 0600 then mode), synced, then renamed over path; or, when
+ * exclusive, linked to path (so an existing path is never replaced) and
+ * the temporary name removed; where hard links fail (FAT), write_new().
+ * @return 0, or -1 with errno set (EEXIST: path exists, exclusive).
+ */
+static int
+write_file(const char *path, const char *data, size_t len, mode_t mode,
+    int exclusive)
+{
+	char tmp[PATH_MAX];
+	size_t off = 0;
+	ssize_t w;
+	int fd, e;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >=
+	    (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) < 0)
+		return -1;
+	if (fchmod(fd, mode) != 0)
+		goto fail;
+	while (off < len) {
+		if ((w = write(fd, data + off, len - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (exclusive) {
+		if (link(tmp, path) == 0) {
+			unlink(tmp);
+			return 0;
+		}
+		if (errno == EEXIST)
+			goto fail;
+		/* no hard links here (a FAT stick): create it exclusively */
+		unlink(tmp);
+		return write_new(path, data, len, mode);
+	}
+	if (rename(tmp, path) != 0)
+		goto fail;
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = e;
+	return -1;
+}
+
+/* --- comparing ---------------------------------------------------------- */
+
+/* line_at() - the line starting at *p (without "\n"); moves *p on. */
+static const char *
+line_at(const char **p, const char *end, size_t *n)
+{
+	const char *s = *p, *nl;
+
+	if (s >= end)
+		return NULL;
+	nl = memchr(s, '\n', (size_t)(end - s));
+	*n = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s);
+	*p = nl != NULL ? nl + 1 : end;
+	return s;
+}
+
+static void
+show_line(FILE *f, const char *label, const char *s, size_t n)
+{
+	if (s == NULL) {
+		fprintf(f, "  %s %s\n", label, _("(end of file)"));
+		return;
+	}
+	fprintf(f, "  %s %.*s%s\n", label, (int)(n > DIFF_SHOW ? DIFF_SHOW : n),
+	    s, n > DIFF_SHOW ? "..." : "");
+}
+
+/*
+ * compare() - 0 if a and b are the same bytes; else print, on ctx->err,
+ * the first line where they differ (both versions) and how many lines
+ * differ, line by line, and return 1.
+ */
+static int
+compare(struct cli_ctx *ctx, const char *fname, const char *a, size_t alen,
+    const char *b, size_t blen)
+{
+	const char *pa = a, *pb = b, *la, *lb, *fa = NULL, *fb = NULL;
+	size_t na = 0, nb = 0, fna = 0, fnb = 0, line = 0, first = 0, last = 0;
+	size_t ndiff = 0;
+
+	if (alen == blen && memcmp(a, b, alen) == 0)
+		return 0;
+	for (;;) {
+		la = line_at(&pa, a + alen, &na);
+		lb = line_at(&pb, b + blen, &nb);
+		if (la == NULL && lb == NULL)
+			break;
+		line++;
+		if (la != NULL && lb != NULL && na == nb &&
+		    memcmp(la, lb, na) == 0)
+			continue;
+		if (ndiff++ == 0) {
+			first = line;
+			fa = la;
+			fna = na;
+			fb = lb;
+			fnb = nb;
+		}
+		last = line;
+	}
+	if (ndiff == 0) {
+		/* only a final newline differs */
+		first = last = line;
+		ndiff = 1;
+	}
+	fprintf(ctx->err,
+	    _("%s differs from what the record renders: %zu "
+	      "line(s) differ, the first at line %zu, the last at line %zu\n"),
+	    fname, ndiff, first, last);
+	fprintf(ctx->err, _("first difference, line %zu:\n"), first);
+	show_line(ctx->err, _("file:  "), fa, fna);
+	show_line(ctx->err, _("record:"), fb, fnb);
+	return 1;
+}
+
+/* --- the minutes of a record ------------------------------------------- */
+
+/*
+ * render() - the minutes of meeting as this replica renders them; prints
+ * its own error lines.  A meeting not closed is refused unless draft.
+ */
+static int
+render(struct cli_ctx *ctx, int64_t meeting, minutes_format fmt,
+    const char *lang, int draft, char **out, size_t *len)
+{
+	minutes_scope s;
+	char what[160];
+	view *v = NULL;
+	int rc, ret;
+
+	memset(&s, 0, sizeof(s));
+	if ((ret = session_view(ctx, &v)) != CLI_OK)
+		return ret;
+	if ((rc = minutes_scope_get(&s, ctx->rec, v, meeting)) != 0) {
+		snprintf(what, sizeof(what), "%lld", (long long)meeting);
+		if (rc == DT_ENOENT)
+			cli_error(ctx, _("no such meeting"), what,
+			    _("see `detente meeting list`"));
+		else
+			cli_error_rc(ctx,
+			    _("cannot find what the minutes "
+			      "cover"),
+			    rc, what, _("run `detente verify`"));
+		ret = rc == DT_ENOENT ? CLI_USAGE : cli_exit_for(rc);
+		goto out;
+	}
+	if (s.draft && !draft) {
+		snprintf(what, sizeof(what), _("meeting %lld is not closed"),
+		    (long long)meeting);
+		cli_error(ctx, what, NULL,
+		    _("close it with `detente meeting "
+		      "close`, or export a draft with --draft"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if ((rc = minutes_render(out, len, v, &s, fmt, lang)) != 0) {
+		cli_error_rc(ctx, _("cannot render the minutes"), rc, NULL,
+		    rc == DT_ENOKEY ? _("the dialogue key is needed") :
+				      _("run `detente verify`"));
+		ret = cli_exit_for(rc);
+		goto out;
+	}
+	ret = CLI_OK;
+out:
+	minutes_scope_done(&s);
+	view_free(v);
+	return ret;
+}
+
+/* format_of_path() - the format a file name's extension names, or 0. */
+static minutes_format
+format_of_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot == NULL || strchr(dot, '/') != NULL)
+		return (minutes_format)0;
+	return minutes_format_parse(dot + 1);
+}
+
+/* --- export ------------------------------------------------------------- */
+
+static int
+minutes_export(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "meeting", required_argument,
+						  NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "draft", no_argument, NULL, 'd' }, { NULL, 0, NULL, 0 } };
+	unsigned char sha[crypto_hash_sha256_BYTES];
+	char shex[2 * crypto_hash_sha256_BYTES + 1];
+	const char *lang = "both", *outpath = NULL;
+	minutes_format fmt = (minutes_format)0;
+	const view_meeting *last;
+	long long meeting = 0;
+	char *text = NULL;
+	size_t len = 0;
+	view *v = NULL;
+	int c, ret, draft = 0;
+
+	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (cli_parse_count(optarg, &meeting) != 0)
+				return cli_bad_usage(ctx, &cmd_minutes,
+				    _("not a meeting number"), optarg);
+			break;
+		case 'f':
+			if ((fmt = minutes_format_parse(optarg)) == 0)
+				return cli_bad_usage(ctx, &cmd_minutes,
+				    _("unknown --format (md, txt, json)"),
+				    optarg);
+			break;
+		case 'l':
+			if (!minutes_lang_valid(optarg))
+				return cli_bad_usage(ctx, &cmd_minutes,
+				    _("not a language (en, ru, ... or both)"),
+				    optarg);
+			lang = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'd':
+			draft = 1;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_minutes, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_bad_usage(ctx, &cmd_minutes,
+		    _("unexpected argument"), argv[optind]);
+	if (fmt == 0 && outpath != NULL)
+		fmt = format_of_path(outpath);
+	if (fmt == 0)
+		fmt = MINUTES_MD;
+	if ((ret = session_record_key(ctx)) != CLI_OK)
+		return ret;
+	if (meeting == 0) {
+		if ((ret = session_view(ctx, &v)) != CLI_OK)
+			return ret;
+		last = view_last_meeting(v);
+		meeting = last != NULL ? (long long)last->number : 0;
+		view_free(v);
+		if (meeting == 0) {
+			cli_error(ctx, _("no meeting to write minutes of"),
+			    NULL, _("open one with `detente meeting open`"));
+			return CLI_USAGE;
+		}
+	}
+	if ((ret = render(ctx, meeting, fmt, lang, draft, &text, &len)) !=
+	    CLI_OK)
+		return ret;
+	if (outpath == NULL) {
+		if (fwrite(text, 1, len, ctx->out) != len ||
+		    fflush(ctx->out) != 0) {
+			cli_error(ctx, _("cannot write the minutes"),
+			    _("standard output"), strerror(errno));
+			ret = CLI_USAGE;
+		}
+		goto out;
+	}
+	/* The minutes are the dialogue's content in clear: mode 0600. */
+	if (write_file(outpath, text, len, 0600, 0) != 0) {
+		cli_error(ctx, _("cannot write the minutes"), outpath,
+		    strerror(errno));
+		ret = CLI_USAGE;
+		goto out;
+	}
+	crypto_hash_sha256(sha, (const unsigned char *)text, len);
+	key_hex(shex, sha, sizeof(sha));
+	fprintf(ctx->err,
+	    _("wrote the minutes of meeting %lld to %s (%zu "
+	      "bytes, SHA-256 %s)\n"),
+	    meeting, outpath, len, shex);
+out:
+	free(text);
+	return ret;
+}
+
+/* --- sign --------------------------------------------------------------- */
+
+/*
+ * sig_path() - "F.NAME.minisig"; a name that cannot be part of a file
+ * name ("/", ".", "..") is replaced with the key's minisign key id.
+ */
+static int
+sig_path(char *out, size_t outlen, const char *file, const char *name,
+    const unsigned char pk[KEY_PK_BYTES])
+{
+	unsigned char kid[MINISIG_KEYID_BYTES];
+	char hex[2 * MINISIG_KEYID_BYTES + 1];
+
+	if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		key_minisign_keyid(kid, pk);
+		key_hex(hex, kid, sizeof(kid));
+		name = hex;
+	}
+	return snprintf(out, outlen, "%s.%s.minisig", file, name) <
+		(int)outlen ?
+	    0 :
+	    -1;
+}
+
+static int
+minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
+{
+	unsigned char hash[MINISIG_HASH_BYTES];
+	char comment[MINUTES_COMMENT_BYTES], untrusted[160], what[200];
+	char spath[PATH_MAX], shex[65];
+	char *text = NULL, *again = NULL, *sig = NULL;
+	size_t len = 0, alen = 0, slen = 0;
+	const record_member *me;
+	minutes_claim claim;
+	const char *file;
+	int ret, rc;
+
+	if (argc != 2)
+		return cli_bad_usage(ctx, &cmd_minutes,
+		    argc < 2 ? _("missing the minutes file") :
+			       _("unexpected argument"),
+		    argc < 2 ? NULL : argv[2]);
+	file = argv[1];
+	memset(&claim, 0, sizeof(claim));
+	if ((ret = read_all(ctx, file, MINUTES_FILE_MAX, &text, &len)) !=
+	    CLI_OK)
+		return ret;
+	if (minutes_identify(&claim.id, text, len) != 0) {
+		cli_error(ctx, _("not detente minutes"), file,
+		    _("export them with `detente minutes export`"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (claim.id.draft) {
+		cli_error(ctx, _("these minutes are a draft"), file,
+		    _("close the meeting and export them again"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if ((ret = session_record_key(ctx)) != CLI_OK)
+		goto out;
+	if (memcmp(record_id(ctx->rec), claim.id.dialogue, ENTRY_HASH_BYTES) !=
+	    0) {
+		cli_error(ctx, _("these minutes are of another dialogue"), file,
+		    _("choose it with --dialogue ID"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	me = record_member_find(ctx->rec, ctx->id->pk);
+	if (me == NULL || me->role != RECORD_ROLE_HEAD) {
+		cli_error(ctx, _("only a head of delegation signs the minutes"),
+		    ctx->id->name, _("ask your head of delegation"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	/* Sign only what this replica renders, byte for byte. */
+	if ((ret = render(ctx, claim.id.meeting, claim.id.format, claim.id.lang,
+		 0, &again, &alen)) != CLI_OK)
+		goto out;
+	if (compare(ctx, file, text, len, again, alen) != 0) {
+		cli_error(ctx,
+		    _("refusing to sign minutes this replica does "
+		      "not render"),
+		    file,
+		    _("export them again, or import the "
+		      "other side's bundle first"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	minisig_hash(hash, (const unsigned char *)text, len);
+	crypto_hash_sha256(claim.sha256, (const unsigned char *)text, len);
+	snprintf(claim.signer, sizeof(claim.signer), "%s", ctx->id->name);
+	if (minutes_comment(comment, &claim) != 0) {
+		cli_error(ctx, _("cannot sign with this identity's name"),
+		    ctx->id->name, NULL);
+		ret = CLI_USAGE;
+		goto out;
+	}
+	snprintf(untrusted, sizeof(untrusted),
+	    "detente minutes signature by %s (%s)", ctx->id->name, me->party);
+	if ((rc = minisig_sign(&sig, &slen, hash, comment, untrusted,
+		 ctx->id)) != 0) {
+		cli_error_rc(ctx, _("cannot sign the minutes"), rc, file, NULL);
+		ret = CLI_USAGE;
+		goto out;
+	}
+	if (sig_path(spath, sizeof(spath), file, ctx->id->name, ctx->id->pk) !=
+	    0) {
+		cli_error(ctx, _("file name too long"), file, NULL);
+		ret = CLI_USAGE;
+		goto out;
+	}
+	if (write_file(spath, sig, slen, 0644, 1) != 0) {
+		cli_error(ctx, _("cannot write the signature"), spath,
+		    errno == EEXIST ? _("it exists already: this head has "
+					"signed (remove it to sign again)") :
+				      strerror(errno));
+		ret = CLI_USAGE;
+		goto out;
+	}
+	key_hex(shex, claim.sha256, sizeof(claim.sha256));
+	snprintf(what, sizeof(what), "%lld", (long long)claim.id.meeting);
+	fprintf(ctx->err, _("%s (%s) signed %s: wrote %s\n"), ctx->id->name,
+	    me->party, file, spath);
+	fprintf(ctx->err,
+	    _("the minutes' SHA-256 goes into the seal: "
+	      "detente seal propose --meeting %s --minutes-sha256 %s\n"),
+	    what, shex);
+	fprintf(ctx->out, "%s\n", shex);
+	ret = CLI_OK;
+out:
+	free(text);
+	free(again);
+	free(sig);
+	return ret;
+}
+
+/* --- verify ------------------------------------------------------------- */
+
+/* A key verify checks signatures against. */
+struct vkey {
+	unsigned char pk[KEY_PK_BYTES];
+	unsigned char keyid[MINISIG_KEYID_BYTES];
+	int has_keyid;
+	char name[KEY_NAME_MAX + 1];
+	char party[16];
+	int signed_ok;
+	int bad;
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * sig_files() - the signature files of file: F.minisig and F.*.minisig
+ * in F's directory, sorted by name.
+ * @param[out] out  malloc'd paths; free each and the array.
+ */
+static int
+sig_files(struct cli_ctx *ctx, const char *file, char ***out, size_t *n)
+{
+	char dir[PATH_MAX], path[PATH_MAX], **list = NULL, **nl;
+	const char *slash = strrchr(file, '/'), *base;
+	size_t blen, dlen;
+	struct dirent *d;
+	DIR *dp;
+
+	*out = NULL;
+	*n = 0;
+	if (slash != NULL) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file + 1),
+		    file);
+		base = slash + 1;
+	} else {
+		snprintf(dir, sizeof(dir), "./");
+		base = file;
+	}
+	blen = strlen(base);
+	if ((dp = opendir(dir)) == NULL) {
+		cli_error(ctx, _("cannot list the directory"), dir,
+		    strerror(errno));
+		return CLI_USAGE;
+	}
+	while ((d = readdir(dp)) != NULL) {
+		dlen = strlen(d->d_name);
+		/* F.minisig, or F.X.minisig with X not empty */
+		if (dlen < blen + 8 || strncmp(d->d_name, base, blen) != 0 ||
+		    strcmp(d->d_name + dlen - 8, ".minisig") != 0 ||
+		    (dlen != blen + 8 &&
+			(d->d_name[blen] != '.' || dlen < blen + 10)))
+			continue;
+		if (snprintf(path, sizeof(path), "%s%s",
+			slash != NULL ? dir : "",
+			d->d_name) >= (int)sizeof(path))
+			continue;
+		if ((nl = realloc(list, (*n + 1) * sizeof(*list))) == NULL)
+			goto nomem;
+		list = nl;
+		if ((list[*n] = strdup(path)) == NULL)
+			goto nomem;
+		(*n)++;
+	}
+	closedir(dp);
+	if (*n > 0)
+		qsort(list, *n, sizeof(*list), cmp_str);
+	*out = list;
+	return CLI_OK;
+nomem:
+	closedir(dp);
+	*out = list;
+	cli_error(ctx, _("out of memory"), NULL, NULL);
+	return CLI_USAGE;
+}
+
+/* record_keys() - the head of every party, from the record. */
+static int
+record_keys(struct cli_ctx *ctx, struct vkey **keys, size_t *n)
+{
+	size_t np = record_nparties(ctx->rec), i;
+	const record_member *h;
+	struct vkey *k;
+
+	*n = 0;
+	if ((k = calloc(np + 1, sizeof(*k))) == NULL) {
+		cli_error(ctx, _("out of memory"), NULL, NULL);
+		return CLI_USAGE;
+	}
+	for (i = 0; i < np; i++) {
+		if ((h = record_head_of(ctx->rec, record_party(ctx->rec, i))) ==
+		    NULL)
+			continue;
+		memcpy(k[*n].pk, h->pk, KEY_PK_BYTES);
+		key_minisign_keyid(k[*n].keyid, h->pk);
+		k[*n].has_keyid = 1;
+		snprintf(k[*n].name, sizeof(k[*n].name), "%s", h->name);
+		snprintf(k[*n].party, sizeof(k[*n].party), "%s", h->party);
+		(*n)++;
+	}
+	*keys = k;
+	return CLI_OK;
+}
+
+/* file_key() - the one key of --key FILE. */
+static int
+file_key(struct cli_ctx *ctx, const char *path, struct vkey **keys, size_t *n)
+{
+	struct vkey *k;
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	*n = 0;
+	if ((ret = read_all(ctx, path, KEYFILE_MAX, &text, &len)) != CLI_OK)
+		return ret;
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		free(text);
+		cli_error(ctx, _("out of memory"), NULL, NULL);
+		return CLI_USAGE;
+	}
+	if (minisig_pubkey_parse(k->keyid, k->pk, text, len) == 0)
+		k->has_keyid = 1;
+	else if (key_parse_public(k->pk, NULL, text) != 0) {
+		free(text);
+		free(k);
+		cli_error(ctx, _("not a public key"), path,
+		    _("give a minisign "
+		      "public key file, a C2SP verifier key or 64 hex digits"));
+		return CLI_USAGE;
+	}
+	free(text);
+	snprintf(k->name, sizeof(k->name), "%s", path);
+	*keys = k;
+	*n = 1;
+	return CLI_OK;
+}
+
+/* What the signature files say, all together. */
+struct vstate {
+	int failed; /* a bad signature or claim */
+	int have_claim; /* claim holds the first good claim */
+	minutes_claim claim;
+};
+
+/*
+ * check_sig() - one signature file: which key, whether it verifies, and
+ * what its trusted comment claims.  Prints one line.
+ */
+static void
+check_sig(struct cli_ctx *ctx, const char *spath, struct vkey *keys,
+    size_t nkeys, const unsigned char hash[MINISIG_HASH_BYTES],
+    const unsigned char sha[32], const unsigned char *dialogue,
+    struct vstate *st)
+{
+	char *text = NULL, kid[2 * MINISIG_KEYID_BYTES + 1];
+	const char *why = NULL;
+	struct vkey *k = NULL;
+	minutes_claim claim;
+	size_t len = 0, i;
+	minisig s;
+	int rc;
+
+	if (read_all(ctx, spath, MINISIG_FILE_MAX, &text, &len) != CLI_OK) {
+		st->failed = 1;
+		return;
+	}
+	if (minisig_parse(&s, text, len) != 0) {
+		fprintf(ctx->out,
+		    _("BAD      %s: not a minisign signature "
+		      "file\n"),
+		    spath);
+		st->failed = 1;
+		goto out;
+	}
+	for (i = 0; i < nkeys && k == NULL; i++)
+		if (!keys[i].has_keyid ||
+		    memcmp(keys[i].keyid, s.keyid, MINISIG_KEYID_BYTES) == 0)
+			k = &keys[i];
+	if (k == NULL) {
+		key_hex(kid, s.keyid, sizeof(s.keyid));
+		fprintf(ctx->out,
+		    _("unknown  %s: key id %s is none of the "
+		      "keys checked\n"),
+		    spath, kid);
+		goto out;
+	}
+	if ((rc = minisig_verify(text, len, hash, k->pk,
+		 k->has_keyid ? k->keyid : NULL, &why)) != 0) {
+		fprintf(ctx->out, _("BAD      %s: %s (key of %s%s%s%s)\n"),
+		    spath, why != NULL ? _(why) : _(dt_strerror(rc)), k->name,
+		    k->party[0] ? " (" : "", k->party, k->party[0] ? ")" : "");
+		k->bad = 1;
+		st->failed = 1;
+		goto out;
+	}
+	if (minutes_comment_parse(&claim, s.trusted, s.trusted_len) != 0) {
+		if (dialogue != NULL) {
+			fprintf(ctx->out,
+			    _("BAD      %s: signed by %s, but its "
+			      "trusted comment is not a detente minutes "
+			      "comment: %.*s\n"),
+			    spath, k->name, (int)s.trusted_len, s.trusted);
+			k->bad = 1;
+			st->failed = 1;
+		} else {
+			fprintf(ctx->out,
+			    _("good     %s: signed by %s; trusted "
+			      "comment: %.*s\n"),
+			    spath, k->name, (int)s.trusted_len, s.trusted);
+			k->signed_ok = 1;
+		}
+		goto out;
+	}
+	if (memcmp(claim.sha256, sha, 32) != 0 ||
+	    (dialogue != NULL &&
+		memcmp(claim.id.dialogue, dialogue, ENTRY_HASH_BYTES) != 0) ||
+	    (dialogue != NULL && strcmp(claim.signer, k->name) != 0) ||
+	    (st->have_claim &&
+		(claim.id.meeting != st->claim.id.meeting ||
+		    claim.id.format != st->claim.id.format ||
+		    strcmp(claim.id.lang, st->claim.id.lang) != 0))) {
+		fprintf(ctx->out,
+		    _("BAD      %s: signed by %s, but its trusted "
+		      "comment does not fit (another file, dialogue, signer or "
+		      "meeting): %.*s\n"),
+		    spath, k->name, (int)s.trusted_len, s.trusted);
+		k->bad = 1;
+		st->failed = 1;
+		goto out;
+	}
+	fprintf(ctx->out, _("good     %s: signed by %s%s%s%s, meeting %lld\n"),
+	    spath, k->name, k->party[0] ? " (" : "", k->party,
+	    k->party[0] ? ")" : "", (long long)claim.id.meeting);
+	k->signed_ok = 1;
+	if (!st->have_claim) {
+		st->claim = claim;
+		st->have_claim = 1;
+	}
+out:
+	free(text);
+}
+
+static int
+minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = { { "record", no_argument, NULL,
+						  'r' },
+		{ "key", required_argument, NULL, 'k' }, { NULL, 0, NULL, 0 } };
+	unsigned char hash[MINISIG_HASH_BYTES], sha[32];
+	const char *file, *keyfile = NULL;
+	char **sigs = NULL, *text = NULL, *again = NULL;
+	size_t nsigs = 0, len = 0, alen = 0, nkeys = 0, i, missing = 0;
+	struct vkey *keys = NULL;
+	struct vstate st;
+	minutes_id id;
+	int c, ret, with_record = 0;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			with_record = 1;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_minutes, c, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_bad_usage(ctx, &cmd_minutes,
+		    optind >= argc ? _("missing the minutes file") :
+				     _("unexpected argument"),
+		    optind >= argc ? NULL : argv[optind + 1]);
+	if (with_record && keyfile != NULL)
+		return cli_bad_usage(ctx, &cmd_minutes,
+		    _("--record and --key exclude each other"), NULL);
+	file = argv[optind];
+	memset(&st, 0, sizeof(st));
+	if ((ret = read_all(ctx, file, MINUTES_FILE_MAX, &text, &len)) !=
+	    CLI_OK)
+		return ret;
+	minisig_hash(hash, (const unsigned char *)text, len);
+	crypto_hash_sha256(sha, (const unsigned char *)text, len);
+	if ((ret = sig_files(ctx, file, &sigs, &nsigs)) != CLI_OK)
+		goto out;
+	if (keyfile != NULL)
+		ret = file_key(ctx, keyfile, &keys, &nkeys);
+	else if ((ret = with_record ? session_record_key(ctx) :
+				      session_record(ctx, 0)) == CLI_OK)
+		ret = record_keys(ctx, &keys, &nkeys);
+	if (ret != CLI_OK)
+		goto out;
+	if (nsigs == 0) {
+		cli_error(ctx, _("no signature file"), file,
+		    _("expected F.NAME.minisig (or F.minisig) beside it"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	for (i = 0; i < nsigs; i++)
+		check_sig(ctx, sigs[i], keys, nkeys, hash, sha,
+		    keyfile == NULL ? record_id(ctx->rec) : NULL, &st);
+	for (i = 0; i < nkeys; i++)
+		missing += !keys[i].signed_ok;
+	if (keyfile != NULL) {
+		if (!keys[0].signed_ok)
+			fprintf(ctx->out, _("not signed by the key in %s\n"),
+			    keyfile);
+	} else if (missing == 0) {
+		fputs(_("signed by every head:"), ctx->out);
+		for (i = 0; i < nkeys; i++)
+			fprintf(ctx->out, "%s %s (%s)", i ? "," : "",
+			    keys[i].party, keys[i].name);
+		fputc('\n', ctx->out);
+	} else {
+		fputs(_("NOT signed by:"), ctx->out);
+		for (i = 0, c = 0; i < nkeys; i++)
+			if (!keys[i].signed_ok)
+				fprintf(ctx->out, "%s %s (%s)", c++ ? "," : "",
+				    keys[i].party, keys[i].name);
+		fputc('\n', ctx->out);
+	}
+	if (with_record) {
+		if (st.have_claim)
+			id = st.claim.id;
+		else if (minutes_identify(&id, text, len) != 0) {
+			cli_error(ctx, _("not detente minutes"), file, NULL);
+			st.failed = 1;
+			goto verdict;
+		}
+		if (memcmp(id.dialogue, record_id(ctx->rec),
+			ENTRY_HASH_BYTES) != 0) {
+			cli_error(ctx,
+			    _("these minutes are of another "
+			      "dialogue"),
+			    file, _("choose it with --dialogue ID"));
+			st.failed = 1;
+			goto verdict;
+		}
+		if ((ret = render(ctx, id.meeting, id.format, id.lang, 0,
+			 &again, &alen)) != CLI_OK) {
+			st.failed = 1;
+			if (ret == CLI_USAGE)
+				goto out;
+			goto verdict;
+		}
+		if (compare(ctx, file, text, len, again, alen) != 0)
+			st.failed = 1;
+		else
+			fprintf(ctx->out,
+			    _("identical to the minutes of meeting "
+			      "%lld that this replica renders (%s, lang %s, "
+			      "%zu "
+			      "bytes)\n"),
+			    (long long)id.meeting,
+			    minutes_format_name(id.format), id.lang, len);
+	}
+verdict:
+	ret =
+	    st.failed || (keyfile != NULL ? !keys[0].signed_ok : missing != 0) ?
+	    CLI_FAIL :
+	    CLI_OK;
+	fprintf(ctx->out, "%s\n", ret == CLI_OK ? _("OK") : _("FAILED"));
+out:
+	for (i = 0; i < nsigs; i++)
+		free(sigs[i]);
+	free(sigs);
+	free(keys);
+	free(text);
+	free(again);
+	return ret;
+}
+
+/* run() - `minutes SUBCOMMAND ...` */
+static int
+run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_bad_usage(ctx, &cmd_minutes,
+		    _("expected export, sign or verify"), NULL);
+	if (strcmp(argv[1], "export") == 0)
+		return minutes_export(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "sign") == 0)
+		return minutes_sign(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "verify") == 0)
+		return minutes_verify(ctx, argc - 1, argv + 1);
+	return cli_bad_usage(ctx, &cmd_minutes, _("unknown subcommand"),
+	    argv[1]);
+}
+
+const struct cli_cmd cmd_minutes = { "minutes",
+	N_("export [--meeting M] [--format md|txt|json] [--lang L|both]\n"
+	   "               [-o FILE] [--draft]\n"
+	   "       detente minutes sign FILE\n"
+	   "       detente minutes verify FILE [--record | --key PUBKEY]"),
+	N_("the minutes of a meeting, and the heads' minisign signatures"),
+	N_("export  the minutes of meeting M (default: the last one) as\n"
+	   "        Markdown (default), plain text or JSON; --lang picks one\n"
+	   "        language (else the authentic text), both (default) shows\n"
+	   "        every language side by side.  They cover the meeting's\n"
+	   "        closing entry and every entry it follows causally, so "
+	   "both\n"
+	   "        sides render the same bytes; a meeting not closed is\n"
+	   "        refused unless --draft.  -o writes FILE (mode 0600) "
+	   "through\n"
+	   "        a temporary file; its extension may give the format.\n"
+	   "sign    a head signs FILE after rendering it again from its own\n"
+	   "        replica: writes FILE.NAME.minisig (minisign, prehashed),\n"
+	   "        whose trusted comment names the dialogue, meeting, "
+	   "format,\n"
+	   "        language, signer and SHA-256; prints the SHA-256, for\n"
+	   "        `detente seal propose --minutes-sha256`.\n"
+	   "verify  checks FILE.minisig and every FILE.*.minisig against the\n"
+	   "        heads' keys from the record (or the one --key PUBKEY "
+	   "file),\n"
+	   "        says which heads signed, and with --record renders the\n"
+	   "        minutes again and compares them byte for byte.  Exit 0:\n"
+	   "        every head signed, all good; 1: verification failed.\n"
+	   "        minisign checks one signature: minisign -Vm FILE -x\n"
+	   "        FILE.NAME.minisig -P KEY (`detente id export "
+	   "--minisign`).\n"),
+	run };

@@ -1,0 +1,432 @@
+/*
+ * cmd_seal.c: `detente seal propose|cosign|show`: the joint seal of a
+ * meeting, a signed note with one signature line per head of delegation
+ * (storage/seal.h).  Also the seal lines that `detente verify` prints.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "../storage/entry.h"
+#include "../storage/record.h"
+#include "../storage/seal.h"
+#include "../storage/view.h"
+#include "cli.h"
+#include "fmt.h"
+#include "i18n.h"
+#include "session.h"
+
+/*
+ * status_line() - "meeting N: seal complete (RU, US)", or "meeting N:
+ * seal incomplete (missing US)", with bad signatures and signatures
+ * waiting to be joined said too.
+ */
+static void
+status_line(FILE *f, const seal_info *si)
+{
+	size_t i, k;
+
+	fprintf(f, _("meeting %llu: "), (unsigned long long)si->meeting);
+	if (si->complete) {
+		fputs(_("seal complete ("), f);
+		for (i = 0; i < si->nheads; i++)
+			fprintf(f, "%s%s", i ? ", " : "", si->heads[i].party);
+		fputs(")\n", f);
+		return;
+	}
+	fputs(_("seal incomplete ("), f);
+	if (si->nsigned == si->nheads) {
+		fputs(_("every head has signed, in separate entries: run "
+		    "`detente seal cosign` to join them)\n"), f);
+		return;
+	}
+	fputs(_("missing"), f);
+	for (i = k = 0; i < si->nheads; i++)
+		if (si->heads[i].state != SEAL_SIGNED)
+			fprintf(f, "%s%s", k++ ? ", " : " ", si->heads[i].party);
+	for (i = k = 0; i < si->nheads; i++)
+		if (si->heads[i].state == SEAL_BAD)
+			fprintf(f, "%s%s", k++ ? ", " : _("; bad signature by "),
+			    si->heads[i].party);
+	fputs(")\n", f);
+}
+
+void
+cli_seal_lines(struct cli_ctx *ctx, record *r)
+{
+	uint64_t *m = NULL, last;
+	size_t n = 0, i;
+	seal_info si;
+
+	if (seal_meetings(&m, &n, &last, r) != 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (seal_info_get(&si, r, m[i]) == 0) {
+			status_line(ctx->out, &si);
+			seal_info_done(&si);
+		}
+	free(m);
+}
+
+/* meeting_arg() - --meeting M. */
+static int
+meeting_arg(struct cli_ctx *ctx, const char *s, uint64_t *m)
+{
+	long long v;
+
+	if (cli_parse_count(s, &v) != 0)
+		return cli_bad_usage(ctx, &cmd_seal, _("not a meeting number"),
+		    s);
+	*m = (uint64_t)v;
+	return CLI_OK;
+}
+
+/* last_sealed() - the meeting of the record's last seal entry. */
+static int
+last_sealed(struct cli_ctx *ctx, uint64_t *meeting)
+{
+	uint64_t *m = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = seal_meetings(&m, &n, meeting, ctx->rec)) != 0) {
+		cli_error_rc(ctx, _("cannot read the seals"), rc, NULL,
+		    _("run `detente verify`"));
+		return cli_exit_for(rc);
+	}
+	free(m);
+	if (n == 0) {
+		cli_error(ctx, _("no seal has been proposed"), NULL,
+		    _("a head proposes one with `detente seal propose`"));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+/* read_minutes() - the SHA-256 of a file's bytes. */
+static int
+read_minutes(struct cli_ctx *ctx, unsigned char out[32], const char *path)
+{
+	crypto_hash_sha256_state st;
+	unsigned char buf[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL) {
+		cli_error(ctx, _("cannot read the minutes"), path,
+		    strerror(errno));
+		return CLI_USAGE;
+	}
+	crypto_hash_sha256_init(&st);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		crypto_hash_sha256_update(&st, buf, n);
+	if (ferror(f)) {
+		cli_error(ctx, _("cannot read the minutes"), path,
+		    strerror(errno));
+		fclose(f);
+		return CLI_USAGE;
+	}
+	fclose(f);
+	crypto_hash_sha256_final(&st, out);
+	return CLI_OK;
+}
+
+/* after() - the meeting's status on stderr, after a write. */
+static void
+after(struct cli_ctx *ctx, uint64_t meeting)
+{
+	seal_info si;
+
+	if (seal_info_get(&si, ctx->rec, meeting) == 0) {
+		status_line(ctx->err, &si);
+		seal_info_done(&si);
+	}
+}
+
+/* `seal propose [--meeting M] [--minutes-sha256 HEX | --minutes FILE]` */
+static int
+propose(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "meeting", required_argument, NULL, 'm' },
+		{ "minutes-sha256", required_argument, NULL, 's' },
+		{ "minutes", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned char minutes[32], hash[ENTRY_HASH_BYTES];
+	char *note = NULL, shortid[FMT_SHORT_BYTES];
+	const view_meeting *vm;
+	uint64_t meeting = 0;
+	size_t len = 0;
+	seal_info si;
+	view *v = NULL;
+	int c, rc, ret, have_minutes = 0;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if ((ret = meeting_arg(ctx, optarg, &meeting)) != CLI_OK)
+				return ret;
+			break;
+		case 's':
+			if (strlen(optarg) != 64 ||
+			    key_unhex(minutes, 32, optarg) != 0)
+				return cli_bad_usage(ctx, &cmd_seal,
+				    _("--minutes-sha256 needs 64 hex digits"),
+				    optarg);
+			have_minutes = 1;
+			break;
+		case 'f':
+			if ((ret = read_minutes(ctx, minutes, optarg)) != CLI_OK)
+				return ret;
+			have_minutes = 1;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_seal, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_bad_usage(ctx, &cmd_seal, _("unexpected argument"),
+		    argv[optind]);
+	if ((ret = session_writer(ctx, ENTRY_K_SEAL)) != CLI_OK)
+		return ret;
+	if (meeting == 0) {
+		if ((ret = session_view(ctx, &v)) != CLI_OK)
+			return ret;
+		if ((vm = view_current_meeting(v)) == NULL)
+			vm = view_last_meeting(v);
+		if (vm != NULL && vm->number > 0)
+			meeting = (uint64_t)vm->number;
+		view_free(v);
+		if (meeting == 0) {
+			cli_error(ctx, _("no meeting to seal"), NULL,
+			    _("give --meeting M"));
+			return CLI_USAGE;
+		}
+	}
+	if (seal_info_get(&si, ctx->rec, meeting) == 0) {
+		int complete = si.complete;
+
+		seal_info_done(&si);
+		if (complete) {
+			fprintf(ctx->err, _("meeting %llu is sealed already\n"),
+			    (unsigned long long)meeting);
+			return CLI_FAIL;
+		}
+	}
+	if ((rc = seal_propose(&note, &len, ctx->rec, ctx->id, meeting,
+	    have_minutes ? minutes : NULL)) != 0 ||
+	    (rc = seal_append(ctx->rec, ctx->id, meeting, note, len,
+	    hash)) != 0) {
+		cli_error_rc(ctx, _("cannot propose a seal"), rc, ctx->id->name,
+		    rc == DT_EMEMBER ? _("only a head of delegation proposes "
+		    "a seal") : _("nothing was written"));
+		free(note);
+		return cli_exit_for(rc);
+	}
+	fmt_short(shortid, hash);
+	fprintf(ctx->err, _("seal %s proposed; the other heads run `detente "
+	    "seal cosign --meeting %llu`\n"), shortid,
+	    (unsigned long long)meeting);
+	after(ctx, meeting);
+	fwrite(note, 1, len, ctx->out);
+	free(note);
+	return CLI_OK;
+}
+
+/* `seal cosign [--meeting M]` */
+static int
+cosign(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "meeting", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned char hash[ENTRY_HASH_BYTES];
+	char *note = NULL, shortid[FMT_SHORT_BYTES], why[SEAL_WHY_BYTES];
+	char what[160];
+	uint64_t meeting = 0;
+	size_t len = 0;
+	int c, rc, ret;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if ((ret = meeting_arg(ctx, optarg, &meeting)) != CLI_OK)
+				return ret;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_seal, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_bad_usage(ctx, &cmd_seal, _("unexpected argument"),
+		    argv[optind]);
+	if ((ret = session_writer(ctx, ENTRY_K_SEAL)) != CLI_OK)
+		return ret;
+	if (meeting == 0 && (ret = last_sealed(ctx, &meeting)) != CLI_OK)
+		return ret;
+	snprintf(what, sizeof(what), _("cannot cosign the seal of meeting %llu"),
+	    (unsigned long long)meeting);
+	rc = seal_cosign(&note, &len, ctx->rec, ctx->id, meeting, why,
+	    sizeof(why));
+	if (rc != 0) {
+		cli_error(ctx, what, why[0] ? why : _(dt_strerror(rc)),
+		    rc == DT_ESTATE ? _("import the other side's bundle first") :
+		    rc == DT_EHASH ? _("your replica and the seal disagree: "
+		    "compare with the other side before signing") :
+		    _("nothing was written"));
+		return rc == DT_ENOMEM || rc == DT_EIO ? CLI_USAGE : CLI_FAIL;
+	}
+	if ((rc = seal_append(ctx->rec, ctx->id, meeting, note, len,
+	    hash)) != 0) {
+		cli_error_rc(ctx, what, rc, ctx->id->name,
+		    _("nothing was written"));
+		free(note);
+		return cli_exit_for(rc);
+	}
+	fmt_short(shortid, hash);
+	fprintf(ctx->err, _("seal %s cosigned\n"), shortid);
+	after(ctx, meeting);
+	fwrite(note, 1, len, ctx->out);
+	free(note);
+	return CLI_OK;
+}
+
+/* show_one() - status, entry and note (or only the note, or the keys). */
+static int
+show_one(struct cli_ctx *ctx, uint64_t meeting, int only_note, int keys)
+{
+	char shortid[FMT_SHORT_BYTES], vk[SEAL_VKEY_BYTES];
+	seal_info si;
+	size_t i;
+	int rc;
+
+	if ((rc = seal_info_get(&si, ctx->rec, meeting)) != 0) {
+		if (rc == DT_ENOENT) {
+			fprintf(ctx->err, _("meeting %llu has no seal\n"),
+			    (unsigned long long)meeting);
+			return CLI_FAIL;
+		}
+		cli_error_rc(ctx, _("cannot read the seals"), rc, NULL,
+		    _("run `detente verify`"));
+		return cli_exit_for(rc);
+	}
+	if (keys) {
+		for (i = 0; i < si.nheads; i++) {
+			seal_vkey(vk, record_id(ctx->rec), si.heads[i].pk);
+			fprintf(ctx->out, "%s\n", vk);
+		}
+	} else if (only_note) {
+		fwrite(si.note, 1, si.notelen, ctx->out);
+	} else {
+		status_line(ctx->out, &si);
+		fmt_short(shortid, si.entry);
+		fprintf(ctx->out, _("entry %s, %zu seal entries for this "
+		    "meeting\n\n"), shortid, si.nentries);
+		fwrite(si.note, 1, si.notelen, ctx->out);
+	}
+	seal_info_done(&si);
+	return CLI_OK;
+}
+
+/* `seal show [--meeting M] [--note | --keys]` */
+static int
+show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "meeting", required_argument, NULL, 'm' },
+		{ "note", no_argument, NULL, 'n' },
+		{ "keys", no_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 }
+	};
+	uint64_t meeting = 0, *m = NULL, last = 0;
+	size_t n = 0, i;
+	int c, rc, ret, only_note = 0, keys = 0;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if ((ret = meeting_arg(ctx, optarg, &meeting)) != CLI_OK)
+				return ret;
+			break;
+		case 'n':
+			only_note = 1;
+			break;
+		case 'k':
+			keys = 1;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_seal, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_bad_usage(ctx, &cmd_seal, _("unexpected argument"),
+		    argv[optind]);
+	if (only_note && keys)
+		return cli_bad_usage(ctx, &cmd_seal,
+		    _("--note and --keys exclude each other"), NULL);
+	if ((ret = session_record(ctx, 0)) != CLI_OK)
+		return ret;
+	if (meeting != 0)
+		return show_one(ctx, meeting, only_note, keys);
+	if ((rc = seal_meetings(&m, &n, &last, ctx->rec)) != 0) {
+		cli_error_rc(ctx, _("cannot read the seals"), rc, NULL,
+		    _("run `detente verify`"));
+		return cli_exit_for(rc);
+	}
+	if (n == 0) {
+		free(m);
+		fprintf(ctx->err, _("no seal has been proposed\n"));
+		return CLI_FAIL;
+	}
+	if (only_note || keys) {
+		free(m);
+		return show_one(ctx, last, only_note, keys);
+	}
+	for (i = 0, ret = CLI_OK; i < n && ret == CLI_OK; i++) {
+		if (i > 0)
+			fputc('\n', ctx->out);
+		ret = show_one(ctx, m[i], 0, 0);
+	}
+	free(m);
+	return ret;
+}
+
+/* run() - `seal SUBCOMMAND ...` */
+static int
+run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_bad_usage(ctx, &cmd_seal,
+		    _("expected propose, cosign or show"), NULL);
+	if (strcmp(argv[1], "propose") == 0)
+		return propose(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "cosign") == 0)
+		return cosign(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return show(ctx, argc - 1, argv + 1);
+	return cli_bad_usage(ctx, &cmd_seal, _("unknown subcommand"), argv[1]);
+}
+
+const struct cli_cmd cmd_seal = {
+	"seal",
+	N_("propose [--meeting M] [--minutes-sha256 HEX | --minutes FILE] | "
+	   "cosign [--meeting M] | show [--meeting M] [--note | --keys]"),
+	N_("the heads' joint seal of a meeting (a signed note)"),
+	N_("propose: a head writes the seal of meeting M (default: the open\n"
+	   "or last meeting): the minutes' SHA-256 and every feed's size and\n"
+	   "root, signed by that head.  cosign: another head checks every\n"
+	   "listed feed against its own replica and adds its signature\n"
+	   "(default: the meeting of the last seal).  show: each meeting's\n"
+	   "seal and whether it is complete (signed by the head of every\n"
+	   "party); --note prints only the note, --keys the heads' C2SP\n"
+	   "verifier keys, for any signed-note verifier.\n"),
+	run
+};

@@ -1,0 +1,2640 @@
+/*
+ * minutes.c: the minutes of a meeting (see minutes.h).
+ *
+ * Three steps: the scope (which entries the minutes cover, read from the
+ * store's references), the model (a JSON object built from the view's
+ * entries in scope, in merged order), and the rendering of that model as
+ * Markdown or plain text, or its dump as JSON.  Everything the minutes
+ * say is in the model, so the three formats cannot disagree.
+ *
+ * Determinism: the model reads the entries' payloads, hashes, authors,
+ * clocks and claimed times, and nothing else; times are formatted here
+ * with integer arithmetic (no gmtime, no locale); JSON is dumped with
+ * sorted keys; no text depends on the process's locale, clock or paths.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "../crypto/merkle.h"
+#include "entry.h"
+#include "minutes.h"
+#include "record.h"
+#include "store.h"
+#include "view.h"
+
+#define MINUTES_MAGIC "detente-minutes"
+#define MINUTES_VERSION 1
+#define COMMENT_MAGIC "detente minutes"
+/* The name a minutes file is given in the verification commands. */
+#define FILE_STEM "minutes-"
+/* Width of a plain-text page, and of the narrowest side-by-side column. */
+#define TXT_WIDTH 78U
+#define TXT_COL_MIN 20U
+/* Corrections of corrections are followed this deep, no deeper. */
+#define CORR_DEPTH 16
+#define MAX_LANGS 32U
+
+/* --- small helpers ---------------------------------------------------- */
+
+const char *
+minutes_format_name(minutes_format fmt)
+{
+	switch (fmt) {
+	case MINUTES_MD:
+		return "md";
+	case MINUTES_TXT:
+		return "txt";
+	case MINUTES_JSON:
+		return "json";
+	}
+	return NULL;
+}
+
+minutes_format
+minutes_format_parse(const char *name)
+{
+	if (name == NULL)
+		return (minutes_format)0;
+	if (strcmp(name, "md") == 0)
+		return MINUTES_MD;
+	if (strcmp(name, "txt") == 0)
+		return MINUTES_TXT;
+	if (strcmp(name, "json") == 0)
+		return MINUTES_JSON;
+	return (minutes_format)0;
+}
+
+int
+minutes_lang_valid(const char *lang)
+{
+	size_t n, i;
+
+	if (lang == NULL)
+		return 0;
+	if (strcmp(lang, "both") == 0)
+		return 1;
+	n = strlen(lang);
+	if (n < 2 || n > 8)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (lang[i] < 'a' || lang[i] > 'z')
+			return 0;
+	return 1;
+}
+
+/*
+ * civil() - the proleptic Gregorian date of a count of days since
+ * 1970-01-01 (H. Hinnant's days_from_civil, inverted), with integer
+ * arithmetic only, so that every platform prints the same date.
+ */
+static void
+civil(long long days, long long *y, unsigned *m, unsigned *d)
+{
+	long long z = days + 719468, era, yy;
+	unsigned long long doe, yoe, doy, mp;
+
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned long long)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (long long)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yy + (*m <= 2);
+}
+
+/* iso_time() - "YYYY-MM-DDTHH:MM:SS.mmmZ" of a Unix time in ms (UTC). */
+static void
+iso_time(char out[48], uint64_t ms)
+{
+	unsigned long long s = ms / 1000U, sod = s % 86400U;
+	long long y;
+	unsigned m, d;
+
+	civil((long long)(s / 86400U), &y, &m, &d);
+	snprintf(out, 48, "%04lld-%02u-%02uT%02llu:%02llu:%02llu.%03uZ", y, m,
+	    d, sod / 3600U, sod / 60U % 60U, sod % 60U, (unsigned)(ms % 1000U));
+}
+
+/* short_time() - "YYYY-MM-DD HH:MMZ" from an iso_time() string. */
+static void
+short_time(char out[48], const char *iso)
+{
+	const char *t = iso != NULL ? strchr(iso, 'T') : NULL;
+
+	if (t == NULL || strlen(t) < 6) {
+		snprintf(out, 48, "%s", iso != NULL ? iso : "");
+		return;
+	}
+	snprintf(out, 48, "%.*s %.5sZ", (int)(t - iso), iso, t + 1);
+}
+
+/* --- scope ------------------------------------------------------------ */
+
+/* What the walk over a feed's entries needs. */
+struct cut {
+	unsigned char (*authors)[KEY_PK_BYTES]; /* distinct, ascending */
+	size_t n;
+	uint64_t *front; /* per author: entries in scope so far */
+	uint64_t *done; /* per author: entries whose refs are read */
+	size_t cur; /* the author being walked */
+	uint64_t next; /* the seq expected next */
+	int err;
+};
+
+static int
+cmp_pk(const void *a, const void *b)
+{
+	return memcmp(a, b, KEY_PK_BYTES);
+}
+
+static long
+author_index(const struct cut *c, const unsigned char *pk)
+{
+	const unsigned char(*p)[KEY_PK_BYTES] =
+	    bsearch(pk, c->authors, c->n, KEY_PK_BYTES, cmp_pk);
+
+	return p != NULL ? (long)(p - c->authors) : -1;
+}
+
+/* cut_cb() - store_scan_entries() callback: one entry's references. */
+static int
+cut_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
+    const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct cut *c = ctx;
+	entry_ref ref;
+	entry e;
+	unsigned i;
+	long b;
+
+	(void)key;
+	(void)hash;
+	if (c->next >= c->front[c->cur])
+		return 1; /* past the scope of this feed: stop */
+	if (entry_parse(&e, bytes, len) != 0 || e.seq != c->next ||
+	    memcmp(e.author, c->authors[c->cur], KEY_PK_BYTES) != 0)
+		return c->err = DT_ECORRUPT;
+	for (i = 0; i < e.nrefs; i++) {
+		entry_ref_get(&ref, &e, i);
+		if ((b = author_index(c, ref.author)) < 0)
+			return c->err = DT_ECORRUPT;
+		if (c->front[b] < ref.seq + 1)
+			c->front[b] = ref.seq + 1;
+	}
+	c->next++;
+	return 0;
+}
+
+/* cut_authors() - the distinct authors of v's entries, ascending. */
+static int
+cut_authors(struct cut *c, const view *v)
+{
+	size_t n = view_nitems(v), i, k = 0;
+
+	if (n == 0)
+		return 0;
+	if ((c->authors = malloc(n * KEY_PK_BYTES)) == NULL)
+		return DT_ENOMEM;
+	for (i = 0; i < n; i++)
+		memcpy(c->authors[i], view_item_at(v, i)->author, KEY_PK_BYTES);
+	qsort(c->authors, n, KEY_PK_BYTES, cmp_pk);
+	for (i = 0; i < n; i++)
+		if (k == 0 ||
+		    memcmp(c->authors[k - 1], c->authors[i], KEY_PK_BYTES) != 0)
+			memmove(c->authors[k++], c->authors[i], KEY_PK_BYTES);
+	c->n = k;
+	if ((c->front = calloc(k, sizeof(*c->front))) == NULL ||
+	    (c->done = calloc(k, sizeof(*c->done))) == NULL)
+		return DT_ENOMEM;
+	return 0;
+}
+
+/*
+ * causal_past() - fill c->front with the causal past of the entry
+ * (author, seq): walk each feed from where the last walk stopped to its
+ * front, raising the fronts its references name, until no front moves.
+ * Each entry is read once, in one read transaction.
+ */
+static int
+causal_past(struct cut *c, record *r, const unsigned char *author, uint64_t seq)
+{
+	store_txn *t = NULL;
+	long a = author_index(c, author);
+	size_t i;
+	int rc, moved = 1;
+
+	if (a < 0)
+		return DT_ECORRUPT;
+	c->front[a] = seq + 1;
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
+		return rc;
+	while (moved && rc == 0) {
+		moved = 0;
+		for (i = 0; i < c->n && rc == 0; i++) {
+			if (c->done[i] >= c->front[i])
+				continue;
+			moved = 1;
+			c->cur = i;
+			c->next = c->done[i];
+			c->err = 0;
+			rc = store_scan_entries(t, c->authors[i], c->done[i], 1,
+			    cut_cb, c);
+			if (rc == 1)
+				rc = 0;
+			if (rc == 0 && c->err != 0)
+				rc = c->err;
+			/* The feed must hold every entry up to its front. */
+			if (rc == 0 && c->next < c->front[i])
+				rc = DT_ECORRUPT;
+			c->done[i] = c->next;
+		}
+	}
+	store_txn_abort(t);
+	return rc;
+}
+
+int
+minutes_scope_get(minutes_scope *out, record *r, const view *v, int64_t meeting)
+{
+	const view_meeting *m;
+	struct cut c;
+	size_t i, k;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	if ((m = view_meeting_find(v, meeting)) == NULL)
+		return DT_ENOENT;
+	out->meeting = meeting;
+	if ((rc = cut_authors(&c, v)) != 0)
+		goto out;
+	if (m->close == NULL) {
+		out->draft = 1;
+		for (i = 0; i < view_nitems(v); i++) {
+			const view_item *it = view_item_at(v, i);
+			long a = author_index(&c, it->author);
+
+			if (a >= 0 && c.front[a] < it->seq + 1)
+				c.front[a] = it->seq + 1;
+		}
+	} else {
+		out->close = m->close;
+		if ((rc = causal_past(&c, r, m->close->author,
+			 m->close->seq)) != 0)
+			goto out;
+	}
+	if (c.n > 0 &&
+	    (out->feeds = calloc(c.n, sizeof(*out->feeds))) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	for (i = k = 0; i < c.n; i++) {
+		if (c.front[i] == 0)
+			continue;
+		memcpy(out->feeds[k].author, c.authors[i], KEY_PK_BYTES);
+		out->feeds[k++].size = c.front[i];
+	}
+	out->nfeeds = k;
+	/* Every entry in scope must be in the view. */
+	for (i = 0; i < view_nitems(v); i++)
+		if (minutes_in_scope(out, view_item_at(v, i)))
+			out->nentries++;
+	for (i = 0, k = 0; i < out->nfeeds; i++)
+		k += (size_t)out->feeds[i].size;
+	if (k != out->nentries)
+		rc = DT_ECORRUPT;
+out:
+	free(c.authors);
+	free(c.front);
+	free(c.done);
+	if (rc != 0)
+		minutes_scope_done(out);
+	return rc;
+}
+
+void
+minutes_scope_done(minutes_scope *s)
+{
+	if (s == NULL)
+		return;
+	free(s->feeds);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+cmp_feed(const void *k, const void *b)
+{
+	const minutes_feed *f = b;
+
+	return memcmp(k, f->author, KEY_PK_BYTES);
+}
+
+int
+minutes_in_scope(const minutes_scope *s, const view_item *it)
+{
+	const minutes_feed *f;
+
+	if (s == NULL || it == NULL || s->nfeeds == 0)
+		return 0;
+	f = bsearch(it->author, s->feeds, s->nfeeds, sizeof(*s->feeds),
+	    cmp_feed);
+	return f != NULL && it->seq < f->size;
+}
+
+/* --- the model -------------------------------------------------------- */
+
+/* A member, as the control entries in scope name it. */
+struct person {
+	char key[2 * KEY_PK_BYTES + 1];
+	const char *name;
+	const char *party;
+	const char *role;
+	int state; /* 0 unknown, 1 present, 2 absent */
+};
+
+/* What building the model needs, over one view and one scope. */
+struct mb {
+	const view *v;
+	const minutes_scope *s;
+	const view_meeting *m;
+	const char *lang;
+	int both;
+	size_t n; /* items in the view */
+	unsigned char *in; /* per item: in scope */
+	unsigned char *shown; /* per item: rendered somewhere */
+	const view_item **status; /* per item: latest status of it */
+	long *agenda_pos; /* per item: its place in the agenda */
+	struct person *people;
+	size_t npeople;
+	const view_item *genesis;
+	char langs[MAX_LANGS][MINUTES_LANG_BYTES];
+	size_t nlangs;
+	int err;
+};
+
+/* put() - obj[key] = val (stolen); a NULL val or failure sets mb->err. */
+static void
+put(struct mb *mb, json_t *obj, const char *key, json_t *val)
+{
+	if (val == NULL || obj == NULL ||
+	    json_object_set_new(obj, key, val) != 0)
+		mb->err = DT_ENOMEM;
+}
+
+static void
+push(struct mb *mb, json_t *arr, json_t *val)
+{
+	if (val == NULL || arr == NULL || json_array_append_new(arr, val) != 0)
+		mb->err = DT_ENOMEM;
+}
+
+/* jstr() - a JSON string, or null for NULL. */
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static const char *
+pstr(const view_item *it, const char *field)
+{
+	return it != NULL ?
+	    json_string_value(json_object_get(it->payload, field)) :
+	    NULL;
+}
+
+static int
+in_scope(const struct mb *mb, const view_item *it)
+{
+	return it != NULL && it->index < mb->n && mb->in[it->index];
+}
+
+/* note_lang() - remember that lang is present in the minutes. */
+static void
+note_lang(struct mb *mb, const char *lang)
+{
+	size_t i, j;
+
+	if (!minutes_lang_valid(lang) || strcmp(lang, "both") == 0)
+		return;
+	for (i = 0; i < mb->nlangs; i++) {
+		int c = strcmp(mb->langs[i], lang);
+
+		if (c == 0)
+			return;
+		if (c > 0)
+			break;
+	}
+	if (mb->nlangs == MAX_LANGS)
+		return;
+	for (j = mb->nlangs; j > i; j--)
+		memcpy(mb->langs[j], mb->langs[j - 1], MINUTES_LANG_BYTES);
+	snprintf(mb->langs[i], MINUTES_LANG_BYTES, "%s", lang);
+	mb->nlangs++;
+}
+
+/*
+ * text_json() - the versions of it's "text" that the minutes show: with
+ * "both", every version, sorted by language tag (stable); with a tag, the
+ * version in that language, else the authentic one, else the first.
+ * Each as {"body", "lang", "role"}.  NULL-free: an entry without text
+ * gives an empty array.
+ */
+static json_t *
+text_json(struct mb *mb, const view_item *it)
+{
+	const json_t *list = json_object_get(it->payload, "text"), *t;
+	const json_t *pick = NULL, *auth = NULL, *first = NULL;
+	json_t *out = json_array(), *o;
+	size_t i, j, k;
+
+	if (out == NULL) {
+		mb->err = DT_ENOMEM;
+		return NULL;
+	}
+	if (!json_is_array(list))
+		return out;
+	json_array_foreach (list, i, t) {
+		const char *l = json_string_value(json_object_get(t, "lang"));
+		const char *r = json_string_value(json_object_get(t, "role"));
+
+		if (l == NULL ||
+		    json_string_value(json_object_get(t, "body")) == NULL)
+			continue;
+		note_lang(mb, l);
+		if (first == NULL)
+			first = t;
+		if (auth == NULL && r != NULL && strcmp(r, "authentic") == 0)
+			auth = t;
+		if (pick == NULL && !mb->both && strcmp(l, mb->lang) == 0)
+			pick = t;
+	}
+	if (!mb->both) {
+		if (pick == NULL)
+			pick = auth != NULL ? auth : first;
+		if (pick != NULL)
+			push(mb, out, json_deep_copy(pick));
+		return out;
+	}
+	json_array_foreach (list, i, t) {
+		const char *l = json_string_value(json_object_get(t, "lang"));
+
+		if (l == NULL ||
+		    json_string_value(json_object_get(t, "body")) == NULL)
+			continue;
+		/* insertion: after every version whose tag is <= l */
+		k = json_array_size(out);
+		for (j = 0; j < json_array_size(out); j++) {
+			const char *x = json_string_value(
+			    json_object_get(json_array_get(out, j), "lang"));
+
+			if (strcmp(x, l) > 0) {
+				k = j;
+				break;
+			}
+		}
+		if ((o = json_deep_copy(t)) == NULL ||
+		    json_array_insert_new(out, k, o) != 0)
+			mb->err = DT_ENOMEM;
+	}
+	return out;
+}
+
+/* author_name() - the author's name, or 16 hex digits of a non-member. */
+static void
+author_name(char out[KEY_NAME_MAX + 1], const view_item *it)
+{
+	if (it->author_name[0] != '\0')
+		snprintf(out, KEY_NAME_MAX + 1, "%s", it->author_name);
+	else
+		key_hex(out, it->author, 8);
+}
+
+/* ref_fields() - "entry", "author", "party", "time" of it, into o. */
+static void
+ref_fields(struct mb *mb, json_t *o, const view_item *it)
+{
+	char name[KEY_NAME_MAX + 1], t[48];
+
+	author_name(name, it);
+	iso_time(t, it->time_ms);
+	put(mb, o, "entry", json_string(it->hex));
+	put(mb, o, "author", json_string(name));
+	put(mb, o, "party", jstr(it->party[0] != '\0' ? it->party : NULL));
+	put(mb, o, "time", json_string(t));
+}
+
+/*
+ * endorsed_json() - the parties whose head endorsed it within the scope,
+ * in genesis order, and whether that is every party.
+ */
+static json_t *
+endorsed_json(struct mb *mb, const view_item *it, int *agreed)
+{
+	json_t *arr = json_array();
+	size_t p, j, np = view_nparties(mb->v);
+
+	*agreed = 0;
+	if (arr == NULL) {
+		mb->err = DT_ENOMEM;
+		return NULL;
+	}
+	for (p = 0; p < np; p++) {
+		const char *party = view_party(mb->v, p);
+
+		for (j = 0; j < it->nendorsements; j++) {
+			const view_item *e = it->endorsements[j];
+
+			if (in_scope(mb, e) && e->role == RECORD_ROLE_HEAD &&
+			    strcmp(e->party, party) == 0) {
+				push(mb, arr, json_string(party));
+				break;
+			}
+		}
+	}
+	*agreed = np > 0 && json_array_size(arr) == np;
+	return arr;
+}
+
+static json_t *corrections_json(struct mb *mb, const view_item *it, int depth);
+
+/* correction_json() - one correction, its endorsements and corrections. */
+static json_t *
+correction_json(struct mb *mb, const view_item *c, int depth)
+{
+	json_t *o = json_object();
+	int agreed;
+
+	mb->shown[c->index] = 1;
+	ref_fields(mb, o, c);
+	put(mb, o, "kind", json_string("correction"));
+	put(mb, o, "text", text_json(mb, c));
+	put(mb, o, "endorsed_by", endorsed_json(mb, c, &agreed));
+	put(mb, o, "agreed", json_boolean(agreed));
+	put(mb, o, "corrections", corrections_json(mb, c, depth + 1));
+	return o;
+}
+
+/* corrections_json() - the corrections of it in scope, merged order. */
+static json_t *
+corrections_json(struct mb *mb, const view_item *it, int depth)
+{
+	json_t *arr = json_array();
+	size_t j;
+
+	if (arr == NULL) {
+		mb->err = DT_ENOMEM;
+		return NULL;
+	}
+	if (depth > CORR_DEPTH)
+		return arr;
+	for (j = 0; j < it->ncorrections; j++)
+		if (in_scope(mb, it->corrections[j]))
+			push(mb, arr,
+			    correction_json(mb, it->corrections[j], depth));
+	return arr;
+}
+
+/* state_of() - the latest status in scope of a commitment, or "open". */
+static const char *
+state_of(const struct mb *mb, const view_item *it)
+{
+	const char *s = pstr(mb->status[it->index], "state");
+
+	return s != NULL ? s : "open";
+}
+
+/* record_json() - a note, statement, proposal, decision or commitment. */
+static json_t *
+record_json(struct mb *mb, const view_item *it)
+{
+	json_t *o = json_object(), *c;
+	int agreed;
+
+	mb->shown[it->index] = 1;
+	ref_fields(mb, o, it);
+	put(mb, o, "kind", json_string(entry_kind_name(it->kind)));
+	put(mb, o, "text", text_json(mb, it));
+	if (it->kind == ENTRY_K_STATEMENT)
+		put(mb, o, "position_of", jstr(pstr(it, "party")));
+	if (it->kind == ENTRY_K_COMMITMENT) {
+		c = json_object();
+		put(mb, c, "party", jstr(pstr(it, "party")));
+		put(mb, c, "owner", jstr(pstr(it, "owner")));
+		put(mb, c, "due", jstr(pstr(it, "due")));
+		put(mb, c, "status", json_string(state_of(mb, it)));
+		put(mb, o, "commitment", c);
+	}
+	put(mb, o, "endorsed_by", endorsed_json(mb, it, &agreed));
+	put(mb, o, "agreed", json_boolean(agreed));
+	put(mb, o, "corrections", corrections_json(mb, it, 0));
+	return o;
+}
+
+static int
+is_record_kind(unsigned kind)
+{
+	return kind == ENTRY_K_NOTE || kind == ENTRY_K_STATEMENT ||
+	    kind == ENTRY_K_PROPOSAL || kind == ENTRY_K_DECISION ||
+	    kind == ENTRY_K_COMMITMENT;
+}
+
+/*
+ * index_scope() - which entries are in scope, the genesis, and the latest
+ * status in scope of every agenda item and commitment.
+ */
+static void
+index_scope(struct mb *mb)
+{
+	size_t i;
+
+	for (i = 0; i < mb->n; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+
+		mb->in[i] = (unsigned char)minutes_in_scope(mb->s, it);
+		mb->agenda_pos[i] = -1;
+		/* The genesis names the dialogue, in scope or not. */
+		if (it->kind == ENTRY_K_GENESIS && it->payload != NULL &&
+		    mb->genesis == NULL)
+			mb->genesis = it;
+		if (!mb->in[i] || it->payload == NULL)
+			continue;
+		/* statuses in merged order: the last one in scope wins */
+		if ((it->kind == ENTRY_K_AGENDA_STATUS && it->target != NULL &&
+			it->target->kind == ENTRY_K_AGENDA) ||
+		    (it->kind == ENTRY_K_COMMITMENT_STATUS &&
+			it->target != NULL &&
+			it->target->kind == ENTRY_K_COMMITMENT))
+			mb->status[it->target->index] = it;
+	}
+}
+
+/* --- participants ----------------------------------------------------- */
+
+static struct person *
+person_find(struct mb *mb, const char *key)
+{
+	size_t i;
+
+	for (i = 0; key != NULL && i < mb->npeople; i++)
+		if (strcmp(mb->people[i].key, key) == 0)
+			return &mb->people[i];
+	return NULL;
+}
+
+static void
+person_add(struct mb *mb, const char *key, const char *name, const char *party,
+    const char *role)
+{
+	struct person *p;
+
+	if (key == NULL || strlen(key) != 2 * KEY_PK_BYTES ||
+	    person_find(mb, key) != NULL)
+		return;
+	p = realloc(mb->people, (mb->npeople + 1) * sizeof(*p));
+	if (p == NULL) {
+		mb->err = DT_ENOMEM;
+		return;
+	}
+	mb->people = p;
+	p = &mb->people[mb->npeople++];
+	memset(p, 0, sizeof(*p));
+	memcpy(p->key, key, 2 * KEY_PK_BYTES + 1);
+	p->name = name != NULL ? name : "";
+	p->party = party != NULL ? party : "";
+	p->role = role != NULL ? role : "";
+}
+
+/*
+ * members() - the members as the control entries in scope leave them:
+ * the genesis members, then every member-add, in merged order, leaving
+ * out those removed before the meeting opened.
+ */
+static void
+members(struct mb *mb)
+{
+	const json_t *list, *m;
+	uint64_t opened = mb->m->open != NULL ? mb->m->open->clock : 0;
+	size_t i, j, k;
+
+	if (mb->genesis != NULL) {
+		list = json_object_get(mb->genesis->payload, "members");
+		json_array_foreach (list, j, m)
+			person_add(mb,
+			    json_string_value(json_object_get(m, "key")),
+			    json_string_value(json_object_get(m, "name")),
+			    json_string_value(json_object_get(m, "party")),
+			    json_string_value(json_object_get(m, "role")));
+	}
+	for (i = 0; i < mb->n; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+
+		if (mb->in[i] && it->payload != NULL &&
+		    it->kind == ENTRY_K_MEMBER_ADD)
+			person_add(mb, pstr(it, "key"), pstr(it, "name"),
+			    pstr(it, "party"), pstr(it, "role"));
+	}
+	for (i = 0; i < mb->n; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+		struct person *p;
+
+		if (!mb->in[i] || it->payload == NULL ||
+		    it->kind != ENTRY_K_MEMBER_REMOVE || it->clock >= opened ||
+		    (p = person_find(mb, pstr(it, "key"))) == NULL)
+			continue;
+		k = (size_t)(p - mb->people);
+		memmove(p, p + 1, (mb->npeople - k - 1) * sizeof(*p));
+		mb->npeople--;
+	}
+}
+
+static json_t *
+person_json(struct mb *mb, const struct person *p)
+{
+	json_t *o = json_object();
+
+	put(mb, o, "key", json_string(p->key));
+	put(mb, o, "name", json_string(p->name));
+	put(mb, o, "role", json_string(p->role));
+	return o;
+}
+
+/*
+ * participants_json() - who was present and absent, by party: from the
+ * meeting's attendance entries if it has any (the last mention of a key
+ * wins; members never mentioned count as absent, observers excepted),
+ * else from the authors of the meeting's entries (members who wrote none
+ * are absent, observers excepted, since they write nothing).
+ */
+static json_t *
+participants_json(struct mb *mb)
+{
+	json_t *o = json_object(), *parties = json_array(), *g;
+	const json_t *list, *k;
+	char hex[2 * KEY_PK_BYTES + 1];
+	size_t i, j, p, np = view_nparties(mb->v);
+	int attendance = 0;
+
+	members(mb);
+	for (i = 0; i < mb->n; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+		int st;
+
+		if (!mb->in[i] || it->payload == NULL ||
+		    it->meeting != mb->s->meeting ||
+		    it->kind != ENTRY_K_ATTENDANCE)
+			continue;
+		attendance = 1;
+		for (st = 1; st <= 2; st++) {
+			list = json_object_get(it->payload,
+			    st == 1 ? "present" : "absent");
+			json_array_foreach (list, j, k) {
+				const char *key = json_string_value(k);
+				struct person *pp = person_find(mb, key);
+
+				if (pp == NULL) {
+					person_add(mb, key, NULL, NULL, NULL);
+					pp = person_find(mb, key);
+				}
+				if (pp != NULL)
+					pp->state = st;
+			}
+		}
+	}
+	if (!attendance)
+		for (i = 0; i < mb->n; i++) {
+			const view_item *it = view_item_at(mb->v, i);
+			struct person *pp;
+
+			if (!mb->in[i] || it->meeting != mb->s->meeting)
+				continue;
+			key_hex(hex, it->author, KEY_PK_BYTES);
+			if ((pp = person_find(mb, hex)) != NULL)
+				pp->state = 1;
+		}
+	put(mb, o, "source",
+	    json_string(attendance ? "attendance" : "authors"));
+	/* Each party in genesis order, then anyone of no known party. */
+	for (p = 0; p <= np; p++) {
+		const char *party = p < np ? view_party(mb->v, p) : "";
+		json_t *present = json_array(), *absent = json_array();
+
+		for (i = 0; i < mb->npeople; i++) {
+			const struct person *pp = &mb->people[i];
+			int known = 0;
+
+			for (j = 0; j < np; j++)
+				known |= strcmp(pp->party,
+					     view_party(mb->v, j)) == 0;
+			if (p < np ? strcmp(pp->party, party) != 0 : known)
+				continue;
+			if (pp->state == 1)
+				push(mb, present, person_json(mb, pp));
+			else if (pp->state == 2 ||
+			    (pp->state == 0 &&
+				strcmp(pp->role, "observer") != 0))
+				push(mb, absent, person_json(mb, pp));
+		}
+		if (p == np && json_array_size(present) == 0 &&
+		    json_array_size(absent) == 0) {
+			json_decref(present);
+			json_decref(absent);
+			break;
+		}
+		g = json_object();
+		put(mb, g, "party", jstr(p < np ? party : NULL));
+		put(mb, g, "present", present);
+		put(mb, g, "absent", absent);
+		push(mb, parties, g);
+	}
+	put(mb, o, "parties", parties);
+	return o;
+}
+
+/* --- agenda, records, commitments ----------------------------------- */
+
+/* agenda_json() - the meeting's agenda in scope, each with its records. */
+static json_t *
+agenda_json(struct mb *mb, json_t **other)
+{
+	json_t *arr = json_array(), *a, **recs = NULL;
+	size_t i, n = 0;
+	long pos;
+
+	*other = json_array();
+	for (i = 0; i < mb->n; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+		json_t **nr;
+
+		if (!mb->in[i] || it->payload == NULL ||
+		    it->kind != ENTRY_K_AGENDA || it->meeting != mb->s->meeting)
+			continue;
+		if ((nr = realloc(recs, (n + 1) * sizeof(*recs))) == NULL) {
+			mb->err = DT_ENOMEM;
+			break;
+		}
+		recs = nr;
+		recs[n] = json_array();
+		mb->agenda_pos[i] = (long)n++;
+		mb->shown[i] = 1;
+	}
+	for (i = 0; i < mb->n && mb->err == 0; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+
+		if (!mb->in[i] || it->payload == NULL ||
+		    it->meeting != mb->s->meeting || !is_record_kind(it->kind))
+			continue;
+		pos = it->item != NULL && in_scope(mb, it->item) ?
+		    mb->agenda_pos[it->item->index] :
+		    -1;
+		push(mb, pos >= 0 ? recs[pos] : *other, record_json(mb, it));
+	}
+	for (i = 0, pos = 0; i < mb->n && pos < (long)n; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+
+		if (mb->agenda_pos[i] < 0)
+			continue;
+		a = json_object();
+		put(mb, a, "number", json_integer((json_int_t)(pos + 1)));
+		ref_fields(mb, a, it);
+		put(mb, a, "text", text_json(mb, it));
+		put(mb, a, "status", jstr(pstr(mb->status[i], "state")));
+		put(mb, a, "corrections", corrections_json(mb, it, 0));
+		put(mb, a, "records", recs[pos]);
+		recs[pos++] = NULL;
+		push(mb, arr, a);
+	}
+	for (i = 0; i < n; i++)
+		json_decref(recs[i]);
+	free(recs);
+	return arr;
+}
+
+/*
+ * commitments_json() - the commitments made in this meeting, and those
+ * made earlier that are still open at the scope's end or whose status
+ * changed in this meeting, in merged order.
+ */
+static json_t *
+commitments_json(struct mb *mb)
+{
+	json_t *arr = json_array(), *o;
+	size_t i;
+	int agreed;
+
+	for (i = 0; i < mb->n; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+		const view_item *st = mb->status[i];
+		const char *state;
+		int carried;
+
+		if (!mb->in[i] || it->payload == NULL ||
+		    it->kind != ENTRY_K_COMMITMENT || it->meeting < 0 ||
+		    it->meeting > mb->s->meeting)
+			continue;
+		state = state_of(mb, it);
+		carried = it->meeting < mb->s->meeting;
+		if (carried &&
+		    (strcmp(state, "fulfilled") == 0 ||
+			strcmp(state, "withdrawn") == 0) &&
+		    (st == NULL || st->meeting != mb->s->meeting))
+			continue;
+		o = json_object();
+		ref_fields(mb, o, it);
+		put(mb, o, "meeting", json_integer((json_int_t)it->meeting));
+		put(mb, o, "carried", json_boolean(carried));
+		put(mb, o, "party", jstr(pstr(it, "party")));
+		put(mb, o, "owner", jstr(pstr(it, "owner")));
+		put(mb, o, "due", jstr(pstr(it, "due")));
+		put(mb, o, "text", text_json(mb, it));
+		put(mb, o, "status", json_string(state));
+		put(mb, o, "status_entry", jstr(st != NULL ? st->hex : NULL));
+		put(mb, o, "endorsed_by", endorsed_json(mb, it, &agreed));
+		put(mb, o, "agreed", json_boolean(agreed));
+		put(mb, o, "corrections", corrections_json(mb, it, 0));
+		push(mb, arr, o);
+	}
+	return arr;
+}
+
+/*
+ * other_corrections_json() - corrections written in this meeting that
+ * the minutes show nowhere else (of entries of earlier meetings, of the
+ * meeting's opening, ...), each with what it corrects.
+ */
+static json_t *
+other_corrections_json(struct mb *mb)
+{
+	json_t *arr = json_array(), *o, *t;
+	size_t i;
+
+	for (i = 0; i < mb->n; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+		const view_item *tg = it->target;
+
+		if (!mb->in[i] || it->payload == NULL || mb->shown[i] ||
+		    it->kind != ENTRY_K_CORRECTION ||
+		    it->meeting != mb->s->meeting)
+			continue;
+		o = correction_json(mb, it, 0);
+		t = json_object();
+		if (tg != NULL && in_scope(mb, tg)) {
+			ref_fields(mb, t, tg);
+			put(mb, t, "kind",
+			    json_string(entry_kind_name(tg->kind)));
+			put(mb, t, "meeting",
+			    tg->meeting >= 0 ?
+				json_integer((json_int_t)tg->meeting) :
+				json_null());
+			put(mb, t, "text", text_json(mb, tg));
+		} else {
+			put(mb, t, "entry", jstr(pstr(it, "target")));
+		}
+		put(mb, o, "corrects", t);
+		push(mb, arr, o);
+	}
+	return arr;
+}
+
+/* --- integrity -------------------------------------------------------- */
+
+/* feed_json() - one feed of the scope: size, last entry, Merkle root. */
+static json_t *
+feed_json(struct mb *mb, const minutes_feed *f)
+{
+	unsigned char *leaves = NULL, root[MERKLE_HASH_BYTES];
+	char hex[2 * KEY_PK_BYTES + 1], name[KEY_NAME_MAX + 1];
+	const view_item *last = NULL;
+	json_t *o = json_object();
+	size_t i;
+	uint64_t k = 0;
+
+	if (f->size > mb->n ||
+	    (leaves = malloc((size_t)f->size * MERKLE_HASH_BYTES)) == NULL) {
+		mb->err = DT_ENOMEM;
+		return o;
+	}
+	/* within one feed, merged order is seq order */
+	for (i = 0; i < mb->n && k < f->size; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+
+		if (memcmp(it->author, f->author, KEY_PK_BYTES) != 0 ||
+		    it->seq >= f->size)
+			continue;
+		memcpy(leaves + k++ * MERKLE_HASH_BYTES, it->hash,
+		    MERKLE_HASH_BYTES);
+		last = it;
+	}
+	if (k != f->size || last == NULL ||
+	    merkle_root(root, leaves, f->size) != 0) {
+		mb->err = DT_ECORRUPT;
+		free(leaves);
+		return o;
+	}
+	free(leaves);
+	key_hex(hex, f->author, KEY_PK_BYTES);
+	put(mb, o, "author", json_string(hex));
+	author_name(name, last);
+	put(mb, o, "name", json_string(name));
+	put(mb, o, "party", jstr(last->party[0] != '\0' ? last->party : NULL));
+	put(mb, o, "size", json_integer((json_int_t)f->size));
+	put(mb, o, "head", json_string(last->hex));
+	key_hex(hex, root, MERKLE_HASH_BYTES);
+	put(mb, o, "root", json_string(hex));
+	return o;
+}
+
+/* heads_json() - each party's head (genesis), with its minisign key. */
+static json_t *
+heads_json(struct mb *mb)
+{
+	json_t *arr = json_array(), *o;
+	unsigned char pk[KEY_PK_BYTES];
+	char ms[256], *nl;
+	size_t i, p, np = view_nparties(mb->v);
+
+	for (p = 0; p < np; p++)
+		for (i = 0; i < mb->npeople; i++) {
+			const struct person *pp = &mb->people[i];
+
+			if (strcmp(pp->role, "head") != 0 ||
+			    strcmp(pp->party, view_party(mb->v, p)) != 0 ||
+			    key_unhex(pk, KEY_PK_BYTES, pp->key) != 0 ||
+			    key_minisign_pub(ms, sizeof(ms), pk) != 0 ||
+			    (nl = strchr(ms, '\n')) == NULL)
+				continue;
+			o = json_object();
+			put(mb, o, "party", json_string(pp->party));
+			put(mb, o, "name", json_string(pp->name));
+			put(mb, o, "key", json_string(pp->key));
+			/* "... public key XXXXXXXXXXXXXXXX\nRW...\n" */
+			*nl = '\0';
+			put(mb, o, "minisign_keyid", json_string(nl - 16));
+			nl[1 + 56] = '\0';
+			put(mb, o, "minisign", json_string(nl + 1));
+			push(mb, arr, o);
+			break;
+		}
+	return arr;
+}
+
+/*
+ * shell_word() - s as one shell word: as is when it is made of letters,
+ * digits and . _ - / only, else in single quotes.
+ */
+static void
+shell_word(char *out, size_t outlen, const char *s)
+{
+	size_t o = 0, i;
+	int plain = *s != '\0';
+
+	for (i = 0; s[i] != '\0'; i++)
+		plain &= (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		    s[i] == '_' || s[i] == '-' || s[i] == '/';
+	if (plain) {
+		snprintf(out, outlen, "%s", s);
+		return;
+	}
+	if (outlen < 3)
+		return;
+	out[o++] = '\'';
+	for (i = 0; s[i] != '\0' && o + 6 < outlen; i++) {
+		if (s[i] == '\'') {
+			memcpy(out + o, "'\\''", 4);
+			o += 4;
+		} else
+			out[o++] = s[i];
+	}
+	out[o++] = '\'';
+	out[o] = '\0';
+}
+
+/* verify_json() - the commands that verify these minutes. */
+static json_t *
+verify_json(struct mb *mb, const json_t *heads, minutes_format fmt)
+{
+	json_t *arr = json_array(), *h;
+	char file[64], sig[160], word[512], cmd[1024];
+	size_t i;
+
+	snprintf(file, sizeof(file), FILE_STEM "%lld.%s",
+	    (long long)mb->s->meeting, minutes_format_name(fmt));
+	snprintf(cmd, sizeof(cmd), "detente minutes verify %s --record", file);
+	push(mb, arr, json_string(cmd));
+	json_array_foreach (heads, i, h) {
+		snprintf(sig, sizeof(sig), "%s.%s.minisig", file,
+		    json_string_value(json_object_get(h, "name")));
+		shell_word(word, sizeof(word), sig);
+		snprintf(cmd, sizeof(cmd), "minisign -Vm %s -x %s -P %s", file,
+		    word, json_string_value(json_object_get(h, "minisign")));
+		push(mb, arr, json_string(cmd));
+	}
+	return arr;
+}
+
+static json_t *
+integrity_json(struct mb *mb, minutes_format fmt)
+{
+	json_t *o = json_object(), *scope = json_object(), *feeds, *notes;
+	json_t *heads, *n;
+	size_t i, unreadable = 0;
+
+	put(mb, scope, "close",
+	    jstr(mb->s->close != NULL ? mb->s->close->hex : NULL));
+	put(mb, scope, "entries", json_integer((json_int_t)mb->s->nentries));
+	for (i = 0; i < mb->n; i++)
+		unreadable +=
+		    mb->in[i] && view_item_at(mb->v, i)->body != VIEW_BODY_OK;
+	put(mb, scope, "unreadable", json_integer((json_int_t)unreadable));
+	put(mb, o, "scope", scope);
+	feeds = json_array();
+	for (i = 0; i < mb->s->nfeeds; i++)
+		push(mb, feeds, feed_json(mb, &mb->s->feeds[i]));
+	put(mb, o, "feeds", feeds);
+	notes = json_array();
+	for (i = 0; i < mb->n; i++) {
+		const view_item *it = view_item_at(mb->v, i);
+		const json_t *mt;
+
+		if (!mb->in[i] || it->payload == NULL ||
+		    (it->kind != ENTRY_K_CHECKPOINT &&
+			it->kind != ENTRY_K_SEAL))
+			continue;
+		n = json_object();
+		ref_fields(mb, n, it);
+		put(mb, n, "kind", json_string(entry_kind_name(it->kind)));
+		mt = json_object_get(it->payload, "meeting");
+		put(mb, n, "meeting",
+		    json_is_integer(mt) ? json_integer(json_integer_value(mt)) :
+					  json_null());
+		put(mb, n, "note", jstr(pstr(it, "note")));
+		push(mb, notes, n);
+	}
+	put(mb, o, "notes", notes);
+	heads = heads_json(mb);
+	put(mb, o, "heads", heads);
+	put(mb, o, "verify", verify_json(mb, heads, fmt));
+	return o;
+}
+
+/* model() - the whole minutes as one JSON object (documented fields). */
+static json_t *
+model(struct mb *mb, minutes_format fmt)
+{
+	json_t *o = json_object(), *other = NULL, *langs, *parties;
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	const view_meeting *m = mb->m;
+	json_t *opened = json_null(), *closed = json_null();
+	size_t i;
+
+	index_scope(mb);
+	put(mb, o, "format", json_string(MINUTES_MAGIC));
+	put(mb, o, "version", json_integer(MINUTES_VERSION));
+	memset(hex, '0', sizeof(hex) - 1);
+	hex[sizeof(hex) - 1] = '\0';
+	if (mb->genesis != NULL)
+		memcpy(hex, mb->genesis->hex, sizeof(hex));
+	put(mb, o, "dialogue", json_string(hex));
+	put(mb, o, "title", jstr(pstr(mb->genesis, "title")));
+	parties = json_array();
+	for (i = 0; i < view_nparties(mb->v); i++)
+		push(mb, parties, json_string(view_party(mb->v, i)));
+	put(mb, o, "parties", parties);
+	put(mb, o, "meeting", json_integer((json_int_t)mb->s->meeting));
+	put(mb, o, "status", json_string(mb->s->draft ? "draft" : "final"));
+	put(mb, o, "lang", json_string(mb->lang));
+	put(mb, o, "meeting_title",
+	    jstr(in_scope(mb, m->open) ? m->title : NULL));
+	put(mb, o, "place", jstr(in_scope(mb, m->open) ? m->place : NULL));
+	put(mb, o, "date", jstr(in_scope(mb, m->open) ? m->date : NULL));
+	if (in_scope(mb, m->open)) {
+		opened = json_object();
+		ref_fields(mb, opened, m->open);
+		mb->shown[m->open->index] = 1;
+	}
+	if (mb->s->close != NULL) {
+		closed = json_object();
+		ref_fields(mb, closed, mb->s->close);
+	}
+	put(mb, o, "opened", opened);
+	put(mb, o, "closed", closed);
+	put(mb, o, "participants", participants_json(mb));
+	put(mb, o, "agenda", agenda_json(mb, &other));
+	put(mb, o, "other_records", other);
+	put(mb, o, "commitments", commitments_json(mb));
+	put(mb, o, "other_corrections", other_corrections_json(mb));
+	put(mb, o, "integrity", integrity_json(mb, fmt));
+	langs = json_array();
+	for (i = 0; i < mb->nlangs; i++)
+		push(mb, langs, json_string(mb->langs[i]));
+	put(mb, o, "languages", langs);
+	return o;
+}
+
+/* --- rendering: shared -------------------------------------------------- */
+
+static const char *
+gs(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+static const char *
+gsn(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/*
+ * clean() - s made safe to show: C0 and C1 controls (but "\n"), DEL,
+ * and the Unicode bidirectional controls (which can make a text read
+ * otherwise than its bytes say) become U+FFFD; a tab becomes a space.
+ * For Markdown (md), ASCII punctuation that could start markup is
+ * backslash-escaped and "\n" becomes "<br>", so that a text can neither
+ * hide nor format anything.  malloc'd, or NULL when out of memory.
+ */
+static char *
+clean(const char *s, int md)
+{
+	/* inline markup only: a text never starts a line of Markdown */
+	static const char punct[] = "\\`*_[]<>|~&$";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0;
+	char *out = malloc(n * 4 + 1);
+
+	if (out == NULL)
+		return NULL;
+	while (*p != '\0') {
+		if (*p == '\n') {
+			if (md) {
+				memcpy(out + o, "<br>", 4);
+				o += 4;
+			} else
+				out[o++] = '\n';
+			p++;
+		} else if (*p == '\t') {
+			out[o++] = ' ';
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+		    (p[0] == 0xd8 && p[1] == 0x9c) ||
+		    (p[0] == 0xe2 && p[1] == 0x80 &&
+			(p[2] == 0x8e || p[2] == 0x8f ||
+			    (p[2] >= 0xaa && p[2] <= 0xae))) ||
+		    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
+			p[2] <= 0xa9)) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p += *p < 0x80 ? 1 : *p < 0xe0 ? 2 : 3;
+		} else {
+			if (md && *p < 0x80 && strchr(punct, *p) != NULL)
+				out[o++] = '\\';
+			out[o++] = (char)*p++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* cprint() - fputs(clean(s, md)). */
+static void
+cprint(FILE *f, const char *s, int md)
+{
+	char *c = clean(s != NULL ? s : "", md);
+
+	if (c == NULL) {
+		/* reported by the stream's error check */
+		fputs("\xef\xbf\xbd", f);
+		return;
+	}
+	fputs(c, f);
+	free(c);
+}
+
+/* kind_label() - "Note", "Statement of RU", ... */
+static void
+kind_label(char *out, size_t outlen, const json_t *r)
+{
+	const char *k = gs(r, "kind");
+	const char *pos = gsn(r, "position_of");
+
+	if (strcmp(k, "statement") == 0 && pos != NULL)
+		snprintf(out, outlen, "Statement of %s", pos);
+	else if (strcmp(k, "note") == 0)
+		snprintf(out, outlen, "Note");
+	else if (strcmp(k, "statement") == 0)
+		snprintf(out, outlen, "Statement");
+	else if (strcmp(k, "proposal") == 0)
+		snprintf(out, outlen, "Proposal");
+	else if (strcmp(k, "decision") == 0)
+		snprintf(out, outlen, "Decision");
+	else if (strcmp(k, "commitment") == 0)
+		snprintf(out, outlen, "Commitment");
+	else if (strcmp(k, "correction") == 0)
+		snprintf(out, outlen, "Correction");
+	else
+		snprintf(out, outlen, "%s", k);
+}
+
+/* byline() - "by NAME (PARTY), YYYY-MM-DD HH:MMZ, entry 1a2b3c4d". */
+static void
+byline(FILE *f, const json_t *r, int md)
+{
+	char t[48];
+	const char *party = gsn(r, "party");
+
+	short_time(t, gs(r, "time"));
+	fputs("by ", f);
+	cprint(f, gs(r, "author"), md);
+	if (party != NULL)
+		fprintf(f, " (%s)", party);
+	fprintf(f, md ? ", %s, entry `%.8s`" : ", %s, entry %.8s", t,
+	    gs(r, "entry"));
+}
+
+/* endorsement_line() - who endorsed, and whether it is agreed. */
+static void
+endorsement_line(FILE *f, const json_t *r, const json_t *parties, int md,
+    int always)
+{
+	const json_t *e = json_object_get(r, "endorsed_by"), *p, *q;
+	size_t i, j, k = 0;
+	int any = json_array_size(e) > 0, agreed;
+
+	agreed = json_is_true(json_object_get(r, "agreed"));
+	if (!any && !always)
+		return;
+	if (agreed)
+		fputs(md ? "**Agreed:** endorsed by the heads of " :
+			   "AGREED: endorsed by the heads of ",
+		    f);
+	else
+		fputs(md ? "**Not agreed:** " : "NOT AGREED: ", f);
+	if (agreed || any) {
+		if (!agreed)
+			fputs("endorsed by the head of ", f);
+		json_array_foreach (e, i, p)
+			fprintf(f, "%s%s", i ? ", " : "", json_string_value(p));
+	}
+	if (!agreed) {
+		fputs(any ? "; not by " : "not endorsed by ", f);
+		json_array_foreach (parties, j, q) {
+			int found = 0;
+
+			json_array_foreach (e, i, p)
+				found |= json_equal(p, q);
+			if (!found)
+				fprintf(f, "%s%s", k++ ? ", " : "",
+				    json_string_value(q));
+		}
+	}
+	fputs(".\n", f);
+}
+
+/* version_label() - "en, authentic". */
+static void
+version_label(FILE *f, const json_t *t)
+{
+	fprintf(f, "%s, %s", gs(t, "lang"), gs(t, "role"));
+}
+
+/* --- rendering: Markdown ---------------------------------------------- */
+
+/* md_text() - one text: a labelled paragraph, or a table side by side. */
+static void
+md_text(FILE *f, const json_t *text)
+{
+	const json_t *t;
+	size_t i, n = json_array_size(text);
+
+	if (n == 0) {
+		fputs("*(no text)*\n\n", f);
+		return;
+	}
+	if (n == 1) {
+		t = json_array_get(text, 0);
+		fputs("*[", f);
+		version_label(f, t);
+		fputs("]* ", f);
+		cprint(f, gs(t, "body"), 1);
+		fputs("\n\n", f);
+		return;
+	}
+	json_array_foreach (text, i, t) {
+		fputs(i ? " | " : "| ", f);
+		version_label(f, t);
+	}
+	fputs(" |\n", f);
+	for (i = 0; i < n; i++)
+		fputs(i ? " | ---" : "| ---", f);
+	fputs(" |\n", f);
+	json_array_foreach (text, i, t) {
+		fputs(i ? " | " : "| ", f);
+		cprint(f, gs(t, "body"), 1);
+	}
+	fputs(" |\n\n", f);
+}
+
+/* md_inline_text() - every version on one line (tables, the agenda). */
+static void
+md_inline_text(FILE *f, const json_t *text)
+{
+	const json_t *t;
+	size_t i;
+
+	/* always labelled, so that the text never starts a list item */
+	json_array_foreach (text, i, t) {
+		fputs(i ? "<br>*" : "*", f);
+		fprintf(f, "%s:* ", gs(t, "lang"));
+		cprint(f, gs(t, "body"), 1);
+	}
+	if (json_array_size(text) == 0)
+		fputs("*(no text)*", f);
+}
+
+static void md_record(FILE *f, const json_t *r, const json_t *parties,
+    int level);
+
+static void
+md_corrections(FILE *f, const json_t *r, const json_t *parties, int level)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach (json_object_get(r, "corrections"), i, c)
+		md_record(f, c, parties, level);
+}
+
+static void
+md_record(FILE *f, const json_t *r, const json_t *parties, int level)
+{
+	const json_t *c = json_object_get(r, "commitment");
+	const char *k = gs(r, "kind");
+	char label[64];
+	int i;
+
+	kind_label(label, sizeof(label), r);
+	for (i = 0; i < level && i < 6; i++)
+		fputc('#', f);
+	fprintf(f, " %s\n\n", label);
+	if (strcmp(k, "correction") == 0)
+		fputs("Corrects the entry above (which stays in the record as "
+		      "written), ",
+		    f);
+	byline(f, r, 1);
+	fputs(".\n\n", f);
+	if (c != NULL) {
+		fprintf(f, "Party %s, owner ", gs(c, "party"));
+		cprint(f, gs(c, "owner"), 1);
+		fprintf(f, ", due %s, status %s.\n\n", gs(c, "due"),
+		    gs(c, "status"));
+	}
+	md_text(f, json_object_get(r, "text"));
+	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0) {
+		endorsement_line(f, r, parties, 1, 1);
+		fputc('\n', f);
+	} else if (json_array_size(json_object_get(r, "endorsed_by")) > 0) {
+		endorsement_line(f, r, parties, 1, 0);
+		fputc('\n', f);
+	}
+	md_corrections(f, r, parties, level + 1);
+}
+
+static void
+md_people(FILE *f, const json_t *list)
+{
+	const json_t *p;
+	size_t i;
+
+	if (json_array_size(list) == 0) {
+		fputs("none", f);
+		return;
+	}
+	json_array_foreach (list, i, p) {
+		if (i)
+			fputs(", ", f);
+		if (*gs(p, "name") != '\0')
+			cprint(f, gs(p, "name"), 1);
+		else
+			fprintf(f, "`%.16s`", gs(p, "key"));
+		if (*gs(p, "role") != '\0')
+			fprintf(f, " (%s)", gs(p, "role"));
+	}
+}
+
+/* md_code() - s as an indented code block (nothing in it is markup). */
+static void
+md_code(FILE *f, const char *s)
+{
+	char *c = clean(s, 0), *p, *nl;
+
+	if (c == NULL)
+		return;
+	for (p = c; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			fprintf(f, "    %s\n", p);
+			break;
+		}
+		fprintf(f, "    %.*s\n", (int)(nl - p), p);
+	}
+	fputc('\n', f);
+	free(c);
+}
+
+static void
+md_head(FILE *f, const json_t *m)
+{
+	const json_t *o, *l;
+	const char *lang = gs(m, "lang");
+	size_t i;
+
+	fprintf(f, "# Minutes of meeting %lld",
+	    (long long)json_integer_value(json_object_get(m, "meeting")));
+	if (gsn(m, "meeting_title") != NULL) {
+		fputs(": ", f);
+		cprint(f, gs(m, "meeting_title"), 1);
+	}
+	fputs("\n\n", f);
+	if (strcmp(gs(m, "status"), "draft") == 0)
+		fputs("**DRAFT: the meeting is not closed.** These minutes "
+		      "show the entries this replica holds now, and may not be "
+		      "signed.\n\n",
+		    f);
+	fputs("- **Dialogue:** ", f);
+	cprint(f, gs(m, "title"), 1);
+	fprintf(f, "\n- **Dialogue id:** `%s`\n", gs(m, "dialogue"));
+	fputs("- **Parties:** ", f);
+	json_array_foreach (json_object_get(m, "parties"), i, l)
+		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
+	fputc('\n', f);
+	if (gsn(m, "date") != NULL)
+		fprintf(f, "- **Date:** %s\n", gs(m, "date"));
+	if (gsn(m, "place") != NULL) {
+		fputs("- **Place:** ", f);
+		cprint(f, gs(m, "place"), 1);
+		fputc('\n', f);
+	}
+	if (json_is_object(o = json_object_get(m, "opened"))) {
+		fputs("- **Opened** ", f);
+		byline(f, o, 1);
+		fputc('\n', f);
+	}
+	if (json_is_object(o = json_object_get(m, "closed"))) {
+		fputs("- **Closed** ", f);
+		byline(f, o, 1);
+		fputc('\n', f);
+	}
+	fputs("- **Languages:** ", f);
+	json_array_foreach (json_object_get(m, "languages"), i, l)
+		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
+	if (strcmp(lang, "both") == 0)
+		fputs(" (every language shown, side by side)\n\n", f);
+	else
+		fprintf(f, " (shown: %s, else the authentic text)\n\n", lang);
+}
+
+static void
+md_participants(FILE *f, const json_t *m)
+{
+	const json_t *pa = json_object_get(m, "participants"), *g;
+	size_t i;
+
+	fputs("## Participants\n\n", f);
+	if (strcmp(gs(pa, "source"), "attendance") == 0)
+		fputs("As the attendance entries of the meeting record it.\n\n",
+		    f);
+	else
+		fputs("No attendance was recorded: present are the members "
+		      "who wrote entries in this meeting, absent the heads and "
+		      "delegates who wrote none.\n\n",
+		    f);
+	fputs("| Party | Present | Absent |\n| --- | --- | --- |\n", f);
+	json_array_foreach (json_object_get(pa, "parties"), i, g) {
+		fprintf(f, "| %s | ",
+		    gsn(g, "party") != NULL ? gs(g, "party") :
+					      "(not a member)");
+		md_people(f, json_object_get(g, "present"));
+		fputs(" | ", f);
+		md_people(f, json_object_get(g, "absent"));
+		fputs(" |\n", f);
+	}
+	fputc('\n', f);
+}
+
+static void
+md_agenda(FILE *f, const json_t *m)
+{
+	const json_t *agenda = json_object_get(m, "agenda"), *a, *r;
+	const json_t *parties = json_object_get(m, "parties");
+	size_t i, j;
+
+	fputs("## Agenda\n\n", f);
+	if (json_array_size(agenda) == 0)
+		fputs("No agenda item was recorded.\n\n", f);
+	json_array_foreach (agenda, i, a) {
+		fprintf(f, "%lld. ",
+		    (long long)json_integer_value(
+			json_object_get(a, "number")));
+		md_inline_text(f, json_object_get(a, "text"));
+		fprintf(f, " (%s)\n",
+		    gsn(a, "status") != NULL ? gs(a, "status") :
+					       "no status recorded");
+	}
+	if (json_array_size(agenda) > 0)
+		fputc('\n', f);
+	json_array_foreach (agenda, i, a) {
+		fprintf(f, "### Item %lld\n\n",
+		    (long long)json_integer_value(
+			json_object_get(a, "number")));
+		fputs("Agenda item ", f);
+		byline(f, a, 1);
+		fprintf(f, "; status: %s.\n\n",
+		    gsn(a, "status") != NULL ? gs(a, "status") :
+					       "none recorded");
+		md_text(f, json_object_get(a, "text"));
+		md_corrections(f, a, parties, 4);
+		json_array_foreach (json_object_get(a, "records"), j, r)
+			md_record(f, r, parties, 4);
+	}
+	if (json_array_size(json_object_get(m, "other_records")) > 0) {
+		fputs("### Not under an agenda item\n\n", f);
+		json_array_foreach (json_object_get(m, "other_records"), j, r)
+			md_record(f, r, parties, 4);
+	}
+	if (json_array_size(json_object_get(m, "other_corrections")) > 0) {
+		fputs("### Corrections of other entries\n\n", f);
+		json_array_foreach (json_object_get(m, "other_corrections"), j,
+		    r) {
+			const json_t *t = json_object_get(r, "corrects");
+
+			fprintf(f, "#### Correction of entry `%.8s`",
+			    gs(t, "entry"));
+			if (json_is_integer(json_object_get(t, "meeting")))
+				fprintf(f, " (%s, meeting %lld)", gs(t, "kind"),
+				    (long long)json_integer_value(
+					json_object_get(t, "meeting")));
+			fputs("\n\n", f);
+			if (json_is_array(json_object_get(t, "text"))) {
+				fputs("The original, which stays in the record "
+				      "as written:\n\n",
+				    f);
+				md_text(f, json_object_get(t, "text"));
+			}
+			md_record(f, r, parties, 5);
+		}
+	}
+}
+
+static void
+md_commitments(FILE *f, const json_t *m)
+{
+	const json_t *list = json_object_get(m, "commitments"), *c, *x;
+	size_t i, j;
+
+	fputs("## Commitments\n\n", f);
+	if (json_array_size(list) == 0) {
+		fputs("No commitment was made or carried over.\n\n", f);
+		return;
+	}
+	fputs("Made in this meeting, and carried over from earlier meetings "
+	      "while open.\n\n",
+	    f);
+	fputs("| Entry | Party | Owner | Text | Due | Status | Endorsed by | "
+	      "Agreed | Made in | Corrected by |\n",
+	    f);
+	fputs("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
+	      "|\n",
+	    f);
+	json_array_foreach (list, i, c) {
+		fprintf(f, "| `%.8s` | %s | ", gs(c, "entry"), gs(c, "party"));
+		cprint(f, gs(c, "owner"), 1);
+		fputs(" | ", f);
+		md_inline_text(f, json_object_get(c, "text"));
+		fprintf(f, " | %s | %s | ", gs(c, "due"), gs(c, "status"));
+		json_array_foreach (json_object_get(c, "endorsed_by"), j, x)
+			fprintf(f, "%s%s", j ? ", " : "", json_string_value(x));
+		if (json_array_size(json_object_get(c, "endorsed_by")) == 0)
+			fputs("none", f);
+		fprintf(f, " | %s | meeting %lld%s | ",
+		    json_is_true(json_object_get(c, "agreed")) ? "yes" : "no",
+		    (long long)json_integer_value(
+			json_object_get(c, "meeting")),
+		    json_is_true(json_object_get(c, "carried")) ?
+			" (carried over)" :
+			"");
+		json_array_foreach (json_object_get(c, "corrections"), j, x)
+			fprintf(f, "%s`%.8s`", j ? ", " : "", gs(x, "entry"));
+		if (json_array_size(json_object_get(c, "corrections")) == 0)
+			fputs("none", f);
+		fputs(" |\n", f);
+	}
+	fputc('\n', f);
+	json_array_foreach (list, i, c)
+		if (json_array_size(json_object_get(c, "corrections")) > 0) {
+			fprintf(f, "### Corrections of commitment `%.8s`\n\n",
+			    gs(c, "entry"));
+			md_corrections(f, c, json_object_get(m, "parties"), 4);
+		}
+}
+
+static void
+md_integrity(FILE *f, const json_t *m)
+{
+	const json_t *in = json_object_get(m, "integrity"), *x;
+	const json_t *sc = json_object_get(in, "scope");
+	size_t i;
+
+	fputs("## Integrity\n\n", f);
+	if (gsn(sc, "close") != NULL)
+		fprintf(f,
+		    "These minutes are rendered from the entries of the "
+		    "record up to the close of meeting %lld: the closing entry "
+		    "`%s` and every entry it follows causally (the earlier "
+		    "entries of its feed, the entries it references, theirs, "
+		    "and so on), %lld entries in all.\n"
+		    "Every replica that holds the closing entry renders the "
+		    "same bytes.\n\n",
+		    (long long)json_integer_value(
+			json_object_get(m, "meeting")),
+		    gs(sc, "close"),
+		    (long long)json_integer_value(
+			json_object_get(sc, "entries")));
+	else
+		fprintf(f,
+		    "The meeting is not closed: this draft is rendered "
+		    "from the %lld entries this replica holds.\n\n",
+		    (long long)json_integer_value(
+			json_object_get(sc, "entries")));
+	if (json_integer_value(json_object_get(sc, "unreadable")) > 0)
+		fprintf(f,
+		    "**Warning:** %lld entries of this part of the record "
+		    "could not be read (they did not decrypt or are not valid "
+		    "payloads), and these minutes cannot show them; run "
+		    "`detente "
+		    "verify`.\n\n",
+		    (long long)json_integer_value(
+			json_object_get(sc, "unreadable")));
+	fputs("### Feeds\n\n", f);
+	fputs("| Author | Party | Key | Size | Last entry | Merkle root "
+	      "(RFC 6962) |\n| --- | --- | --- | --- | --- | --- |\n",
+	    f);
+	json_array_foreach (json_object_get(in, "feeds"), i, x) {
+		fputs("| ", f);
+		cprint(f, gs(x, "name"), 1);
+		fprintf(f, " | %s | `%s` | %lld | `%s` | `%s` |\n",
+		    gsn(x, "party") != NULL ? gs(x, "party") : "-",
+		    gs(x, "author"),
+		    (long long)json_integer_value(json_object_get(x, "size")),
+		    gs(x, "head"), gs(x, "root"));
+	}
+	fputs("\n### Checkpoints and seals\n\n", f);
+	if (json_array_size(json_object_get(in, "notes")) == 0)
+		fputs("None in this part of the record.\n\n", f);
+	json_array_foreach (json_object_get(in, "notes"), i, x) {
+		fprintf(f, "%s ",
+		    strcmp(gs(x, "kind"), "seal") == 0 ? "Seal" : "Checkpoint");
+		if (json_is_integer(json_object_get(x, "meeting")))
+			fprintf(f, "of meeting %lld ",
+			    (long long)json_integer_value(
+				json_object_get(x, "meeting")));
+		byline(f, x, 1);
+		fputs(":\n\n", f);
+		md_code(f, gs(x, "note"));
+	}
+	fputs("### Heads of delegation\n\n", f);
+	fputs("| Party | Head | Key | minisign public key |\n"
+	      "| --- | --- | --- | --- |\n",
+	    f);
+	json_array_foreach (json_object_get(in, "heads"), i, x) {
+		fprintf(f, "| %s | ", gs(x, "party"));
+		cprint(f, gs(x, "name"), 1);
+		fprintf(f, " | `%s` | `%s` |\n", gs(x, "key"),
+		    gs(x, "minisign"));
+	}
+	fprintf(f,
+	    "\n### How to verify\n\n"
+	    "Save these minutes as `%s%lld.md`, and each head's signature "
+	    "beside them as `%s%lld.md.NAME.minisig`.\n"
+	    "With detente and a replica of the record (which renders the "
+	    "minutes again and compares them byte for byte):\n\n",
+	    FILE_STEM,
+	    (long long)json_integer_value(json_object_get(m, "meeting")),
+	    FILE_STEM,
+	    (long long)json_integer_value(json_object_get(m, "meeting")));
+	x = json_object_get(in, "verify");
+	md_code(f, json_string_value(json_array_get(x, 0)));
+	fputs("With minisign alone, one command per head:\n\n", f);
+	for (i = 1; i < json_array_size(x); i++)
+		fprintf(f, "    %s\n", json_string_value(json_array_get(x, i)));
+	fprintf(f,
+	    "\nEach signature's trusted comment names the dialogue, "
+	    "the meeting, the format, the language, the signer and the "
+	    "SHA-256 of this file; the seal of the meeting (`detente seal "
+	    "show --meeting %lld`) carries the same SHA-256.\n",
+	    (long long)json_integer_value(json_object_get(m, "meeting")));
+}
+
+static void
+render_md(FILE *f, const json_t *m)
+{
+	fprintf(f,
+	    "<!-- %s v%d dialogue=%s meeting=%lld format=md lang=%s "
+	    "status=%s -->\n\n",
+	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"),
+	    (long long)json_integer_value(json_object_get(m, "meeting")),
+	    gs(m, "lang"), gs(m, "status"));
+	md_head(f, m);
+	md_participants(f, m);
+	md_agenda(f, m);
+	md_commitments(f, m);
+	md_integrity(f, m);
+}
+
+/* --- rendering: plain text ------------------------------------------ */
+
+/* cps() - the number of code points in the first n bytes of s. */
+static size_t
+cps(const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return k;
+}
+
+/*
+ * wrap() - the lines of s (already clean()ed), each paragraph wrapped at
+ * width code points, at spaces when it can.  *lines are malloc'd; free
+ * with free_lines().  @return 0 or -1.
+ */
+static int
+wrap(const char *s, size_t width, char ***lines, size_t *n)
+{
+	const char *p = s, *e, *brk, *q;
+	char **l = NULL, **nl;
+	size_t k;
+
+	*lines = NULL;
+	*n = 0;
+	for (;;) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		do {
+			/* the longest prefix of [p, e) of width code points */
+			q = p;
+			brk = NULL;
+			for (k = 0; q < e && k < width; k++) {
+				q++;
+				while (
+				    q < e && ((unsigned char)*q & 0xc0) == 0x80)
+					q++;
+				if (q < e && *q == ' ')
+					brk = q;
+			}
+			if (q < e && *q != ' ' && brk != NULL)
+				q = brk;
+			if ((nl = realloc(l, (*n + 1) * sizeof(*l))) == NULL)
+				goto fail;
+			l = nl;
+			if ((l[*n] = strndup(p, (size_t)(q - p))) == NULL)
+				goto fail;
+			(*n)++;
+			p = q;
+			while (p < e && *p == ' ')
+				p++;
+		} while (p < e);
+		if (*e == '\0')
+			break;
+		p = e + 1;
+	}
+	*lines = l;
+	return 0;
+fail:
+	for (k = 0; k < *n; k++)
+		free(l[k]);
+	free(l);
+	*n = 0;
+	return -1;
+}
+
+static void
+free_lines(char **l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+/* pad() - n spaces. */
+static void
+pad(FILE *f, size_t n)
+{
+	while (n-- > 0)
+		fputc(' ', f);
+}
+
+/*
+ * txt_lines() - s at indent: its first line after lead (already printed),
+ * the next ones indented.
+ */
+static void
+txt_lines(FILE *f, const char *s, size_t indent)
+{
+	char *c = clean(s, 0), *p, *nl;
+
+	if (c == NULL)
+		return;
+	for (p = c;; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			fprintf(f, "%s\n", p);
+			break;
+		}
+		fprintf(f, "%.*s\n", (int)(nl - p), p);
+		pad(f, indent);
+	}
+	free(c);
+}
+
+/*
+ * txt_text() - one text at indent: "[en, authentic] ..." for one
+ * version; with several, columns side by side when they fit, else one
+ * labelled paragraph each.
+ */
+static void
+txt_text(FILE *f, const json_t *text, size_t indent)
+{
+	size_t n = json_array_size(text), w, i, r, rows = 0, *nls;
+	char ***cols, *c;
+	const json_t *t;
+
+	if (n == 0) {
+		pad(f, indent);
+		fputs("(no text)\n", f);
+		return;
+	}
+	w = indent + 3 * (n - 1) < TXT_WIDTH ?
+	    (TXT_WIDTH - indent - 3 * (n - 1)) / n :
+	    0;
+	if (n == 1 || w < TXT_COL_MIN) {
+		json_array_foreach (text, i, t) {
+			pad(f, indent);
+			fputc('[', f);
+			version_label(f, t);
+			fputs("] ", f);
+			txt_lines(f, gs(t, "body"), indent);
+		}
+		return;
+	}
+	cols = calloc(n, sizeof(*cols));
+	nls = calloc(n, sizeof(*nls));
+	if (cols == NULL || nls == NULL)
+		goto out;
+	json_array_foreach (text, i, t) {
+		if ((c = clean(gs(t, "body"), 0)) == NULL ||
+		    wrap(c, w, &cols[i], &nls[i]) != 0) {
+			free(c);
+			goto out;
+		}
+		free(c);
+		if (nls[i] > rows)
+			rows = nls[i];
+	}
+	/* header: "en (authentic)", a rule, then the rows */
+	pad(f, indent);
+	json_array_foreach (text, i, t) {
+		char h[64];
+
+		snprintf(h, sizeof(h), "%s (%s)", gs(t, "lang"), gs(t, "role"));
+		fputs(h, f);
+		if (i + 1 < n) {
+			pad(f,
+			    w > cps(h, strlen(h)) ? w - cps(h, strlen(h)) : 0);
+			fputs(" | ", f);
+		}
+	}
+	fputc('\n', f);
+	pad(f, indent);
+	for (i = 0; i < n; i++) {
+		for (r = 0; r < w; r++)
+			fputc('-', f);
+		if (i + 1 < n)
+			fputs("-+-", f);
+	}
+	fputc('\n', f);
+	for (r = 0; r < rows; r++) {
+		pad(f, indent);
+		for (i = 0; i < n; i++) {
+			const char *s = r < nls[i] ? cols[i][r] : "";
+			size_t k = cps(s, strlen(s));
+
+			fputs(s, f);
+			if (i + 1 < n) {
+				pad(f, w > k ? w - k : 0);
+				fputs(" | ", f);
+			}
+		}
+		fputc('\n', f);
+	}
+out:
+	for (i = 0; cols != NULL && i < n; i++)
+		free_lines(cols[i], nls[i]);
+	free(cols);
+	free(nls);
+}
+
+static void txt_record(FILE *f, const json_t *r, const json_t *parties,
+    size_t indent);
+
+static void
+txt_corrections(FILE *f, const json_t *r, const json_t *parties, size_t indent)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach (json_object_get(r, "corrections"), i, c)
+		txt_record(f, c, parties, indent);
+}
+
+static void
+txt_record(FILE *f, const json_t *r, const json_t *parties, size_t indent)
+{
+	const json_t *c = json_object_get(r, "commitment");
+	const char *k = gs(r, "kind");
+	char label[64];
+
+	kind_label(label, sizeof(label), r);
+	pad(f, indent);
+	if (strcmp(k, "correction") == 0)
+		fputs("CORRECTION of the entry above (which stays in the "
+		      "record as written) ",
+		    f);
+	else
+		fprintf(f, "%s ", label);
+	byline(f, r, 0);
+	fputc('\n', f);
+	if (c != NULL) {
+		pad(f, indent + 2);
+		fprintf(f, "party %s, owner ", gs(c, "party"));
+		cprint(f, gs(c, "owner"), 0);
+		fprintf(f, ", due %s, status %s\n", gs(c, "due"),
+		    gs(c, "status"));
+	}
+	txt_text(f, json_object_get(r, "text"), indent + 2);
+	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0) {
+		pad(f, indent + 2);
+		endorsement_line(f, r, parties, 0, 1);
+	} else if (json_array_size(json_object_get(r, "endorsed_by")) > 0) {
+		pad(f, indent + 2);
+		endorsement_line(f, r, parties, 0, 0);
+	}
+	fputc('\n', f);
+	txt_corrections(f, r, parties, indent + 4);
+}
+
+/* txt_heading() - a heading underlined with c (ASCII headings only). */
+static void
+txt_heading(FILE *f, const char *h, char c)
+{
+	size_t i, n = strlen(h);
+
+	fprintf(f, "%s\n", h);
+	for (i = 0; i < n; i++)
+		fputc(c, f);
+	fputs("\n\n", f);
+}
+
+static void
+txt_people(FILE *f, const json_t *list)
+{
+	const json_t *p;
+	size_t i;
+
+	if (json_array_size(list) == 0) {
+		fputs("none", f);
+		return;
+	}
+	json_array_foreach (list, i, p) {
+		if (i)
+			fputs(", ", f);
+		if (*gs(p, "name") != '\0')
+			cprint(f, gs(p, "name"), 0);
+		else
+			fprintf(f, "%.16s", gs(p, "key"));
+		if (*gs(p, "role") != '\0')
+			fprintf(f, " (%s)", gs(p, "role"));
+	}
+}
+
+static void
+txt_field(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "%-13s", name);
+	txt_lines(f, value, 13);
+}
+
+static void
+render_txt(FILE *f, const json_t *m)
+{
+	const json_t *parties = json_object_get(m, "parties"), *o, *l, *a, *r;
+	const json_t *in = json_object_get(m, "integrity"), *x, *c;
+	long long meeting =
+	    (long long)json_integer_value(json_object_get(m, "meeting"));
+	char h[96];
+	size_t i, j;
+
+	fprintf(f,
+	    "%s v%d dialogue=%s meeting=%lld format=txt lang=%s "
+	    "status=%s\n\n",
+	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"), meeting,
+	    gs(m, "lang"), gs(m, "status"));
+	snprintf(h, sizeof(h), "MINUTES OF MEETING %lld%s", meeting,
+	    strcmp(gs(m, "status"), "draft") == 0 ? " (DRAFT: NOT CLOSED, "
+						    "MAY NOT BE SIGNED)" :
+						    "");
+	txt_heading(f, h, '=');
+	if (gsn(m, "meeting_title") != NULL)
+		txt_field(f, "Meeting:", gs(m, "meeting_title"));
+	txt_field(f, "Dialogue:", gs(m, "title"));
+	txt_field(f, "Dialogue id:", gs(m, "dialogue"));
+	fprintf(f, "%-13s", "Parties:");
+	json_array_foreach (parties, i, l)
+		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
+	fputc('\n', f);
+	if (gsn(m, "date") != NULL)
+		txt_field(f, "Date:", gs(m, "date"));
+	if (gsn(m, "place") != NULL)
+		txt_field(f, "Place:", gs(m, "place"));
+	if (json_is_object(o = json_object_get(m, "opened"))) {
+		fprintf(f, "%-13s", "Opened");
+		byline(f, o, 0);
+		fputc('\n', f);
+	}
+	if (json_is_object(o = json_object_get(m, "closed"))) {
+		fprintf(f, "%-13s", "Closed");
+		byline(f, o, 0);
+		fputc('\n', f);
+	}
+	fprintf(f, "%-13s", "Languages:");
+	json_array_foreach (json_object_get(m, "languages"), i, l)
+		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
+	if (strcmp(gs(m, "lang"), "both") == 0)
+		fputs(" (every language shown, side by side)\n\n\n", f);
+	else
+		fprintf(f, " (shown: %s, else the authentic text)\n\n\n",
+		    gs(m, "lang"));
+
+	txt_heading(f, "PARTICIPANTS", '-');
+	o = json_object_get(m, "participants");
+	if (strcmp(gs(o, "source"), "attendance") == 0)
+		fputs("As the attendance entries of the meeting record it.\n",
+		    f);
+	else
+		fputs("No attendance was recorded: present are the members who "
+		      "wrote entries\nin this meeting, absent the heads and "
+		      "delegates who wrote none.\n",
+		    f);
+	json_array_foreach (json_object_get(o, "parties"), i, l) {
+		fprintf(f, "%-4s present: ",
+		    gsn(l, "party") != NULL ? gs(l, "party") : "?");
+		txt_people(f, json_object_get(l, "present"));
+		fputs("\n     absent:  ", f);
+		txt_people(f, json_object_get(l, "absent"));
+		fputc('\n', f);
+	}
+	fputs("\n\n", f);
+
+	txt_heading(f, "AGENDA", '-');
+	if (json_array_size(json_object_get(m, "agenda")) == 0)
+		fputs("No agenda item was recorded.\n\n", f);
+	json_array_foreach (json_object_get(m, "agenda"), i, a) {
+		fprintf(f, "ITEM %lld (%s)\n",
+		    (long long)json_integer_value(json_object_get(a, "number")),
+		    gsn(a, "status") != NULL ? gs(a, "status") :
+					       "no status recorded");
+		pad(f, 2);
+		fputs("Agenda item ", f);
+		byline(f, a, 0);
+		fputc('\n', f);
+		txt_text(f, json_object_get(a, "text"), 2);
+		fputc('\n', f);
+		txt_corrections(f, a, parties, 4);
+		json_array_foreach (json_object_get(a, "records"), j, r)
+			txt_record(f, r, parties, 4);
+	}
+	if (json_array_size(json_object_get(m, "other_records")) > 0) {
+		fputs("NOT UNDER AN AGENDA ITEM\n\n", f);
+		json_array_foreach (json_object_get(m, "other_records"), j, r)
+			txt_record(f, r, parties, 4);
+	}
+	if (json_array_size(json_object_get(m, "other_corrections")) > 0) {
+		fputs("CORRECTIONS OF OTHER ENTRIES\n\n", f);
+		json_array_foreach (json_object_get(m, "other_corrections"), j,
+		    r) {
+			const json_t *tg = json_object_get(r, "corrects");
+
+			fprintf(f, "  Of entry %.8s", gs(tg, "entry"));
+			if (json_is_integer(json_object_get(tg, "meeting")))
+				fprintf(f, " (%s, meeting %lld)",
+				    gs(tg, "kind"),
+				    (long long)json_integer_value(
+					json_object_get(tg, "meeting")));
+			fputs(":\n", f);
+			if (json_is_array(json_object_get(tg, "text")))
+				txt_text(f, json_object_get(tg, "text"), 4);
+			fputc('\n', f);
+			txt_record(f, r, parties, 4);
+		}
+	}
+	fputc('\n', f);
+
+	txt_heading(f, "COMMITMENTS", '-');
+	if (json_array_size(json_object_get(m, "commitments")) == 0)
+		fputs("No commitment was made or carried over.\n\n", f);
+	json_array_foreach (json_object_get(m, "commitments"), i, c) {
+		fprintf(f, "%.8s  %s  owner: ", gs(c, "entry"), gs(c, "party"));
+		cprint(f, gs(c, "owner"), 0);
+		fprintf(f, "  due: %s  status: %s  made in meeting %lld%s\n",
+		    gs(c, "due"), gs(c, "status"),
+		    (long long)json_integer_value(
+			json_object_get(c, "meeting")),
+		    json_is_true(json_object_get(c, "carried")) ?
+			" (carried over)" :
+			"");
+		pad(f, 2);
+		endorsement_line(f, c, parties, 0, 1);
+		txt_text(f, json_object_get(c, "text"), 2);
+		fputc('\n', f);
+		txt_corrections(f, c, parties, 4);
+	}
+	fputc('\n', f);
+
+	txt_heading(f, "INTEGRITY", '-');
+	o = json_object_get(in, "scope");
+	if (gsn(o, "close") != NULL)
+		fprintf(f,
+		    "Rendered from the entries of the record up to the "
+		    "close of meeting %lld:\nthe closing entry %s\nand every "
+		    "entry it follows causally, %lld entries in all.\nEvery "
+		    "replica that holds the closing entry renders the same "
+		    "bytes.\n\n",
+		    meeting, gs(o, "close"),
+		    (long long)json_integer_value(
+			json_object_get(o, "entries")));
+	else
+		fprintf(f,
+		    "The meeting is not closed: this draft is rendered "
+		    "from the %lld entries\nthis replica holds.\n\n",
+		    (long long)json_integer_value(
+			json_object_get(o, "entries")));
+	if (json_integer_value(json_object_get(o, "unreadable")) > 0)
+		fprintf(f,
+		    "WARNING: %lld entries of this part of the record could "
+		    "not be read, and these\nminutes cannot show them; run "
+		    "`detente verify`.\n\n",
+		    (long long)json_integer_value(
+			json_object_get(o, "unreadable")));
+	fputs("Feeds (author, party, size; key, last entry, RFC 6962 Merkle "
+	      "root):\n",
+	    f);
+	json_array_foreach (json_object_get(in, "feeds"), i, x) {
+		fputs("  ", f);
+		cprint(f, gs(x, "name"), 0);
+		fprintf(f,
+		    " (%s), %lld entries\n    key   %s\n    last  %s\n"
+		    "    root  %s\n",
+		    gsn(x, "party") != NULL ? gs(x, "party") : "-",
+		    (long long)json_integer_value(json_object_get(x, "size")),
+		    gs(x, "author"), gs(x, "head"), gs(x, "root"));
+	}
+	fputs("\nCheckpoints and seals:\n", f);
+	if (json_array_size(json_object_get(in, "notes")) == 0)
+		fputs("  none in this part of the record\n", f);
+	json_array_foreach (json_object_get(in, "notes"), i, x) {
+		fprintf(f, "  %s ",
+		    strcmp(gs(x, "kind"), "seal") == 0 ? "Seal" : "Checkpoint");
+		if (json_is_integer(json_object_get(x, "meeting")))
+			fprintf(f, "of meeting %lld ",
+			    (long long)json_integer_value(
+				json_object_get(x, "meeting")));
+		byline(f, x, 0);
+		fputs(":\n    ", f);
+		txt_lines(f, gs(x, "note"), 4);
+	}
+	fputs("\nHeads of delegation (party, name, key, minisign public "
+	      "key):\n",
+	    f);
+	json_array_foreach (json_object_get(in, "heads"), i, x) {
+		fprintf(f, "  %s  ", gs(x, "party"));
+		cprint(f, gs(x, "name"), 0);
+		fprintf(f, "\n    key       %s\n    minisign  %s\n",
+		    gs(x, "key"), gs(x, "minisign"));
+	}
+	fprintf(f,
+	    "\nHow to verify: save these minutes as %s%lld.txt, and "
+	    "each head's signature\nbeside them as %s%lld.txt.NAME.minisig. "
+	    "With detente and a replica of the\nrecord (which renders the "
+	    "minutes again and compares them byte for byte):\n\n",
+	    FILE_STEM, meeting, FILE_STEM, meeting);
+	x = json_object_get(in, "verify");
+	fprintf(f, "    %s\n\nWith minisign alone, one command per head:\n\n",
+	    json_string_value(json_array_get(x, 0)));
+	for (i = 1; i < json_array_size(x); i++)
+		fprintf(f, "    %s\n", json_string_value(json_array_get(x, i)));
+	fprintf(f,
+	    "\nEach signature's trusted comment names the dialogue, the "
+	    "meeting, the format,\nthe language, the signer and the SHA-256 "
+	    "of this file; the seal of the meeting\n(`detente seal show "
+	    "--meeting %lld`) carries the same SHA-256.\n",
+	    meeting);
+}
+
+/* --- minutes_render --------------------------------------------------- */
+
+int
+minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
+    minutes_format fmt, const char *lang)
+{
+	struct mb mb;
+	json_t *m = NULL;
+	char *buf = NULL;
+	size_t blen = 0;
+	FILE *f = NULL;
+	int rc = DT_ENOMEM;
+
+	*out = NULL;
+	*len = 0;
+	if (minutes_format_name(fmt) == NULL || !minutes_lang_valid(lang))
+		return DT_EINVAL;
+	if (view_locked(v))
+		return DT_ENOKEY;
+	memset(&mb, 0, sizeof(mb));
+	mb.v = v;
+	mb.s = s;
+	mb.lang = lang;
+	mb.both = strcmp(lang, "both") == 0;
+	mb.n = view_nitems(v);
+	if ((mb.m = view_meeting_find(v, s->meeting)) == NULL)
+		return DT_ENOENT;
+	if ((mb.in = calloc(mb.n + 1, 1)) == NULL ||
+	    (mb.shown = calloc(mb.n + 1, 1)) == NULL ||
+	    (mb.status = calloc(mb.n + 1, sizeof(*mb.status))) == NULL ||
+	    (mb.agenda_pos = calloc(mb.n + 1, sizeof(*mb.agenda_pos))) == NULL)
+		goto out;
+	m = model(&mb, fmt);
+	if (m == NULL || mb.err != 0) {
+		rc = mb.err != 0 ? mb.err : DT_ENOMEM;
+		goto out;
+	}
+	if ((f = open_memstream(&buf, &blen)) == NULL)
+		goto out;
+	if (fmt == MINUTES_JSON) {
+		/* through the stream: jansson's allocator is payload.c's */
+		if (json_dumpf(m, f, JSON_INDENT(2) | JSON_SORT_KEYS) != 0)
+			mb.err = DT_ENOMEM;
+		fputc('\n', f);
+	} else if (fmt == MINUTES_MD)
+		render_md(f, m);
+	else
+		render_txt(f, m);
+	if (ferror(f) != 0 || mb.err != 0) {
+		fclose(f);
+		goto out;
+	}
+	if (fclose(f) != 0)
+		goto out;
+	*out = buf;
+	*len = blen;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	json_decref(m);
+	free(mb.in);
+	free(mb.shown);
+	free(mb.status);
+	free(mb.agenda_pos);
+	free(mb.people);
+	return rc;
+}
+
+/* --- identification and trusted comments ------------------------------ */
+
+/*
+ * take() - if *p starts with "key=", the value up to the next space (or
+ * the end), into val; moves *p past it and one space.
+ */
+static int
+take(const char **p, const char *end, const char *key, char *val, size_t vlen)
+{
+	size_t k = strlen(key), n;
+	const char *e;
+
+	if ((size_t)(end - *p) < k + 1 || memcmp(*p, key, k) != 0 ||
+	    (*p)[k] != '=')
+		return -1;
+	*p += k + 1;
+	for (e = *p; e < end && *e != ' '; e++)
+		;
+	n = (size_t)(e - *p);
+	if (n == 0 || n >= vlen)
+		return -1;
+	memcpy(val, *p, n);
+	val[n] = '\0';
+	*p = e;
+	if (e < end) {
+		/* one space, and another field after it */
+		if (e + 1 >= end)
+			return -1;
+		*p = e + 1;
+	}
+	return 0;
+}
+
+/* decimal() - a meeting number: 1 to 18 digits, no leading zero. */
+static int
+decimal(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 18 || (s[0] == '0'))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+lowhex(const char *s, unsigned char *out, size_t n)
+{
+	size_t i;
+
+	if (strlen(s) != 2 * n)
+		return -1;
+	for (i = 0; i < 2 * n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+			(s[i] >= 'a' && s[i] <= 'f')))
+			return -1;
+	return key_unhex(out, n, s) == 0 ? 0 : -1;
+}
+
+/* id_fields() - "dialogue=... meeting=... format=... lang=..." */
+static int
+id_fields(minutes_id *id, const char **p, const char *end)
+{
+	char v[2 * ENTRY_HASH_BYTES + 1];
+
+	if (take(p, end, "dialogue", v, sizeof(v)) != 0 ||
+	    lowhex(v, id->dialogue, ENTRY_HASH_BYTES) != 0 ||
+	    take(p, end, "meeting", v, sizeof(v)) != 0 ||
+	    decimal(v, &id->meeting) != 0 ||
+	    take(p, end, "format", v, sizeof(v)) != 0 ||
+	    (id->format = minutes_format_parse(v)) == 0 ||
+	    take(p, end, "lang", id->lang, sizeof(id->lang)) != 0 ||
+	    !minutes_lang_valid(id->lang))
+		return -1;
+	return 0;
+}
+
+int
+minutes_identify(minutes_id *out, const char *text, size_t len)
+{
+	char head[32], v[16];
+	const char *p = text, *end, *nl;
+	json_t *j = NULL;
+	const char *s;
+	json_error_t e;
+	int rc = DT_EFORMAT;
+
+	memset(out, 0, sizeof(*out));
+	if (text == NULL)
+		return DT_EFORMAT;
+	if (len > 0 && text[0] == '{') {
+		if ((j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e)) ==
+		    NULL)
+			return DT_EFORMAT;
+		s = json_string_value(json_object_get(j, "format"));
+		if (s == NULL || strcmp(s, MINUTES_MAGIC) != 0)
+			goto out;
+		s = json_string_value(json_object_get(j, "dialogue"));
+		if (json_integer_value(json_object_get(j, "version")) !=
+			MINUTES_VERSION ||
+		    s == NULL ||
+		    lowhex(s, out->dialogue, ENTRY_HASH_BYTES) != 0 ||
+		    !json_is_integer(json_object_get(j, "meeting")) ||
+		    (out->meeting = json_integer_value(
+			 json_object_get(j, "meeting"))) < 1 ||
+		    (s = json_string_value(json_object_get(j, "lang"))) ==
+			NULL ||
+		    !minutes_lang_valid(s) || strlen(s) >= sizeof(out->lang) ||
+		    (s = json_string_value(json_object_get(j, "status"))) ==
+			NULL ||
+		    (strcmp(s, "final") != 0 && strcmp(s, "draft") != 0))
+			goto out;
+		snprintf(out->lang, sizeof(out->lang), "%s",
+		    json_string_value(json_object_get(j, "lang")));
+		out->draft = strcmp(s, "draft") == 0;
+		out->format = MINUTES_JSON;
+		rc = 0;
+		goto out;
+	}
+	if ((nl = memchr(text, '\n', len)) == NULL)
+		return DT_EFORMAT;
+	end = nl;
+	if (end - p >= 5 && memcmp(p, "<!-- ", 5) == 0) {
+		if (end - p < 9 || memcmp(end - 4, " -->", 4) != 0)
+			return DT_EFORMAT;
+		p += 5;
+		end -= 4;
+	}
+	snprintf(head, sizeof(head), "%s v%d ", MINUTES_MAGIC, MINUTES_VERSION);
+	if ((size_t)(end - p) < strlen(head) ||
+	    memcmp(p, head, strlen(head)) != 0)
+		return DT_EFORMAT;
+	p += strlen(head);
+	if (id_fields(out, &p, end) != 0 ||
+	    take(&p, end, "status", v, sizeof(v)) != 0 || p != end ||
+	    (strcmp(v, "final") != 0 && strcmp(v, "draft") != 0) ||
+	    (out->format == MINUTES_JSON) ||
+	    ((out->format == MINUTES_MD) != (text[0] == '<'))) {
+		memset(out, 0, sizeof(*out));
+		return DT_EFORMAT;
+	}
+	out->draft = strcmp(v, "draft") == 0;
+	return 0;
+out:
+	json_decref(j);
+	if (rc != 0)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+int
+minutes_comment(char out[MINUTES_COMMENT_BYTES], const minutes_claim *c)
+{
+	char dhex[2 * ENTRY_HASH_BYTES + 1], shex[65];
+	int n;
+
+	out[0] = '\0';
+	if (c->id.draft || c->id.meeting < 1 ||
+	    minutes_format_name(c->id.format) == NULL ||
+	    !minutes_lang_valid(c->id.lang) || !key_name_valid(c->signer))
+		return DT_EINVAL;
+	key_hex(dhex, c->id.dialogue, ENTRY_HASH_BYTES);
+	key_hex(shex, c->sha256, 32);
+	n = snprintf(out, MINUTES_COMMENT_BYTES,
+	    "%s dialogue=%s meeting=%lld "
+	    "format=%s lang=%s signer=%s sha256=%s",
+	    COMMENT_MAGIC, dhex, (long long)c->id.meeting,
+	    minutes_format_name(c->id.format), c->id.lang, c->signer, shex);
+	if (n < 0 || (size_t)n >= MINUTES_COMMENT_BYTES) {
+		out[0] = '\0';
+		return DT_EINVAL;
+	}
+	return 0;
+}
+
+int
+minutes_comment_parse(minutes_claim *out, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	char v[2 * 32 + 1];
+	size_t k = strlen(COMMENT_MAGIC);
+
+	memset(out, 0, sizeof(*out));
+	if (text == NULL || len < k + 1 || memcmp(p, COMMENT_MAGIC, k) != 0 ||
+	    p[k] != ' ' || memchr(text, '\0', len) != NULL)
+		return DT_EFORMAT;
+	p += k + 1;
+	if (id_fields(&out->id, &p, end) != 0 ||
+	    take(&p, end, "signer", out->signer, sizeof(out->signer)) != 0 ||
+	    !key_name_valid(out->signer) ||
+	    take(&p, end, "sha256", v, sizeof(v)) != 0 ||
+	    lowhex(v, out->sha256, 32) != 0 || p != end) {
+		memset(out, 0, sizeof(*out));
+		return DT_EFORMAT;
+	}
+	return 0;
+}

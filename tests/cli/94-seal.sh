@@ -1,0 +1,237 @@
+#!/bin/sh
+# 94-seal.sh: the heads' joint seal of a meeting.  Two parties: the RU
+# head proposes, the US head cosigns, the seal is complete, verify says
+# so, and an independent signed-note checker given the heads' verifier
+# keys accepts it (and says which head has not signed an incomplete one).
+# Three parties: incomplete until all three have signed.  Two laptops:
+# the seal travels in bundles and is cosigned on the other side; a seal
+# whose listed root is not the record's is refused on import.
+. "$(dirname "$0")/../tap.sh"
+. "$_tap_lib_dir/cli/common.inc"
+. "$_tap_lib_dir/cli/two-homes.inc"
+
+PY=/usr/bin/python3
+TOOLS=$_tap_lib_dir/tools
+have_py()
+{
+	[ -x "$PY" ] && "$PY" -c 'import cryptography' 2>/dev/null
+}
+
+new_dialogue || bail_out "cannot make a dialogue"
+dt --as ru-head meeting open >/dev/null
+dt --as ru-del add note "RU's note" >/dev/null
+dt --as us-del add note "US's note" >/dev/null
+RUHEAD=$(dt id export --hex ru-head)
+USHEAD=$(dt id export --hex us-head)
+MIN=$(printf 'minutes of meeting 1\n' | sha256sum | cut -c1-64)
+
+run_fails 1 "no seal to show yet" dt seal show
+run_fails 1 "no seal to cosign yet" dt --as us-head seal cosign
+run_fails 1 "a delegate proposes no seal" dt --as ru-del seal propose
+like "$(cat "$ERR")" "ru-del may not write seal entries" "says why"
+run_fails 2 "a bad minutes hash" dt --as ru-head seal propose \
+    --minutes-sha256 abc
+run_ok "ru-head proposes the seal of meeting 1" dt --as ru-head seal \
+    propose --minutes-sha256 "$MIN"
+cp "$OUT" "$TEST_TMP/proposed.note"
+is "$(sed -n 1p "$OUT")" "detente seal v1" "first line"
+is "$(sed -n 2p "$OUT")" "dialogue $DID" "the dialogue"
+is "$(sed -n 3p "$OUT")" "meeting 1" "the meeting (the open one)"
+is "$(sed -n 4p "$OUT")" "minutes $MIN" "the minutes' hash"
+is "$(grep -c '^feed ' "$OUT")" 3 "one line per feed"
+like "$(sed -n 5p "$OUT")" "^feed detente/$DID/[0-9a-f]{64} [1-9][0-9]* [A-Za-z0-9+/]{43}=\$" \
+    "feed: origin, size, root"
+is "$(grep '^feed ' "$OUT")" "$(grep '^feed ' "$OUT" | LC_ALL=C sort)" \
+    "feeds sorted by origin"
+is "$(grep -c '^— ' "$OUT")" 1 "one signature"
+like "$(grep '^— ' "$OUT")" "^— detente/$DID/$RUHEAD [A-Za-z0-9+/]{91}=\$" \
+    "by ru-head, under its feed's origin"
+like "$(cat "$ERR")" "meeting 1: seal incomplete \(missing US\)" \
+    "incomplete after the proposal"
+run_ok "verify" dt --as ru-head verify
+like "$(cat "$OUT")" '^OK: ' "OK"
+like "$(cat "$OUT")" '^meeting 1: seal incomplete \(missing US\)$' \
+    "verify reports the incomplete seal"
+run_ok "seal show" dt seal show
+like "$(cat "$OUT")" '^meeting 1: seal incomplete \(missing US\)$' "status"
+like "$(cat "$OUT")" '^detente seal v1$' "and the note"
+run_fails 1 "the proposer cannot cosign its own seal" dt --as ru-head seal \
+    cosign
+run_fails 1 "a delegate cannot cosign" dt --as us-del seal cosign
+run_ok "us-head cosigns" dt --as us-head seal cosign
+like "$(cat "$ERR")" "meeting 1: seal complete \(RU, US\)" "complete"
+is "$(grep -c '^— ' "$OUT")" 2 "two signature lines"
+like "$(sed -n '$p' "$OUT")" "^— detente/$DID/$USHEAD " "us-head's last"
+is "$(sed '$d' "$OUT")" "$(cat "$TEST_TMP/proposed.note")" \
+    "every byte before it kept"
+run_ok "verify" dt --as us-head verify
+like "$(cat "$OUT")" '^meeting 1: seal complete \(RU, US\)$' \
+    "verify reports the complete seal"
+run_fails 1 "no second cosignature" dt --as us-head seal cosign
+like "$(cat "$ERR")" "complete already" "says why"
+run_fails 1 "no new proposal for a sealed meeting" dt --as ru-head seal \
+    propose --meeting 1
+
+run_ok "seal show --note" dt seal show --note
+cp "$OUT" "$TEST_TMP/seal.note"
+run_ok "seal show --keys" dt seal show --keys
+cp "$OUT" "$TEST_TMP/seal.keys"
+is "$(wc -l <"$OUT" | tr -d ' ')" 2 "one verifier key per head"
+like "$(sed -n 1p "$OUT")" "^detente/$DID/$RUHEAD\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}\$" \
+    "C2SP verifier keys"
+if have_py; then
+	run_ok "an independent checker verifies the seal" "$PY" \
+	    "$TOOLS/note_check.py" "$TEST_TMP/seal.note" "$TEST_TMP/seal.keys" \
+	    --seal
+	is "$(grep -c '^signed ' "$OUT")" 2 "signed by both heads"
+	is "$(grep '^minutes ' "$OUT")" "minutes $MIN" "reads the minutes"
+	# Every listed root is the feed's root as `proof` computes it.
+	grep '^feed ' "$OUT" | while read -r _ origin size root; do
+		feed=${origin##*/}
+		dt proof consistency "$feed" "$size" "$size" | \
+		    sed -n 's/^root //p' | grep -qx "$root" || echo "$origin"
+	done >"$TEST_TMP/roots.bad"
+	is "$(cat "$TEST_TMP/roots.bad")" "" "every listed root is the record's"
+	run_fails 1 "the proposal alone lacks US" "$PY" "$TOOLS/note_check.py" \
+	    "$TEST_TMP/proposed.note" "$TEST_TMP/seal.keys" --seal
+	like "$(cat "$OUT")" "^unsigned detente/$DID/$USHEAD\$" "says who"
+	sed 's/^meeting 1$/meeting 2/' "$TEST_TMP/seal.note" >"$TEST_TMP/seal.bad"
+	run_fails 1 "a changed text fails the checker" "$PY" \
+	    "$TOOLS/note_check.py" "$TEST_TMP/seal.bad" "$TEST_TMP/seal.keys"
+	like "$(cat "$OUT")" "^bad signature" "bad signature"
+else
+	skip "no python3-cryptography" 10
+fi
+
+# Minutes given as a file; a second meeting.
+dt --as ru-head meeting close >/dev/null 2>&1
+dt --as ru-head meeting open >/dev/null
+printf 'minutes of meeting 2\n' >"$TEST_TMP/m2.md"
+run_ok "propose with --minutes FILE" dt --as us-head seal propose \
+    --minutes "$TEST_TMP/m2.md"
+is "$(sed -n 3p "$OUT")" "meeting 2" "the open meeting"
+is "$(sed -n 4p "$OUT")" "minutes $(sha256sum "$TEST_TMP/m2.md" | cut -c1-64)" \
+    "the file's SHA-256"
+run_ok "ru-head cosigns (the last seal's meeting)" dt --as ru-head seal cosign
+run_ok "verify" dt --as ru-head verify
+like "$(cat "$OUT")" '^meeting 1: seal complete \(RU, US\)$' "meeting 1"
+like "$(cat "$OUT")" '^meeting 2: seal complete \(RU, US\)$' "meeting 2"
+run_ok "seal show --meeting 1" dt seal show --meeting 1
+like "$(cat "$OUT")" '^meeting 1: seal complete' "one meeting"
+unlike "$(cat "$OUT")" '^meeting 2' "only that one"
+run_fails 1 "a meeting without a seal" dt seal show --meeting 3
+run_fails 2 "unknown subcommand" dt seal frob
+
+# The vector: an independent script computes tests/vectors/seal.txt
+# from entries.txt (tests/unit/test_seal.c has the library reproduce it),
+# and the independent checker accepts its seal.
+vecval()
+{
+	sed -n "s/^$1 = //p" "$VECTORS/seal.txt"
+}
+if have_bt; then
+	run_ok "seal_forge.py computes the seal vector" "$PY" \
+	    "$TOOLS/seal_forge.py" vector "$VECTORS"
+	is "$(cat "$OUT")" "$(cat "$VECTORS/seal.txt")" \
+	    "and gets tests/vectors/seal.txt"
+else
+	skip "no python3 with cryptography, nacl, argon2" 2
+fi
+if have_py; then
+	printf '%b' "$(vecval seal_note)" >"$TEST_TMP/v.note"
+	{ vecval vkey_ru_head; vecval vkey_us_head; } >"$TEST_TMP/v.keys"
+	run_ok "the checker accepts the vector seal" "$PY" \
+	    "$TOOLS/note_check.py" "$TEST_TMP/v.note" "$TEST_TMP/v.keys" --seal
+	is "$(grep -c '^signed ' "$OUT")" 2 "signed by both heads"
+	printf '%b' "$(vecval seal_note_ru)" >"$TEST_TMP/v.note"
+	run_fails 1 "the proposal alone is not complete" "$PY" \
+	    "$TOOLS/note_check.py" "$TEST_TMP/v.note" "$TEST_TMP/v.keys" --seal
+else
+	skip "no python3-cryptography" 3
+fi
+
+# Three parties: RU, US, CN.
+H3=$TEST_TMP/h3
+d3()
+{
+	"$DETENTE" --home "$H3" --passphrase-file "$PASS" "$@"
+}
+for n in ru-head us-head cn-head; do
+	d3 id new --name "$n" --kdf min >/dev/null || bail_out "no id $n"
+done
+d3 --as ru-head dialogue new --title "Трёхсторонний диалог" --party RU \
+    --party US --party CN --head "RU=$(d3 id export --vkey ru-head)" \
+    --head "US=$(d3 id export --vkey us-head)" \
+    --head "CN=$(d3 id export --vkey cn-head)" >/dev/null ||
+    bail_out "no three-party dialogue"
+d3 --as cn-head meeting open >/dev/null
+d3 --as us-head add note "a note" >/dev/null
+run_ok "three parties: ru-head proposes" d3 --as ru-head seal propose
+like "$(cat "$ERR")" "seal incomplete \(missing US, CN\)" "two missing"
+run_ok "us-head cosigns" d3 --as us-head seal cosign
+like "$(cat "$ERR")" "seal incomplete \(missing CN\)" "CN missing"
+run_ok "verify" d3 --as cn-head verify
+like "$(cat "$OUT")" '^meeting 1: seal incomplete \(missing CN\)$' \
+    "verify: incomplete"
+if have_py; then
+	d3 seal show --note >"$TEST_TMP/s3.note"
+	d3 seal show --keys >"$TEST_TMP/s3.keys"
+	run_fails 1 "the checker: not every head signed" "$PY" \
+	    "$TOOLS/note_check.py" "$TEST_TMP/s3.note" "$TEST_TMP/s3.keys" \
+	    --seal
+	is "$(grep -c '^signed ' "$OUT")" 2 "two of three"
+else
+	skip "no python3-cryptography" 2
+fi
+run_ok "cn-head cosigns" d3 --as cn-head seal cosign
+like "$(cat "$ERR")" "seal complete \(RU, US, CN\)" "complete"
+run_ok "verify" d3 --as us-head verify
+like "$(cat "$OUT")" '^meeting 1: seal complete \(RU, US, CN\)$' \
+    "verify: complete"
+if have_py; then
+	d3 seal show --note >"$TEST_TMP/s3.note"
+	run_ok "the checker: every head signed" "$PY" "$TOOLS/note_check.py" \
+	    "$TEST_TMP/s3.note" "$TEST_TMP/s3.keys" --seal
+	is "$(grep -c '^signed ' "$OUT")" 3 "three of three"
+else
+	skip "no python3-cryptography" 2
+fi
+
+# Two laptops: the seal travels in bundles and is cosigned on B.
+two_homes || bail_out "cannot make two homes"
+join_b || bail_out "B cannot join"
+A --as ru-head meeting open >/dev/null
+A --as ru-del add note "A's note" >/dev/null
+run_ok "sync" sync_both
+run_ok "B writes" B --as us-del add note "B's note"
+run_ok "sync" sync_both
+run_ok "A's head proposes" A --as ru-head seal propose
+run_ok "sync" sync_both
+run_ok "B's head cosigns, its replica agreeing" B --as us-head seal cosign
+like "$(cat "$ERR")" "seal complete \(RU, US\)" "complete on B"
+run_ok "sync" sync_both
+run_ok "A sees it complete" A --as ru-head verify
+like "$(cat "$OUT")" '^meeting 1: seal complete \(RU, US\)$' "complete on A"
+is "$(hashes "$HB")" "$(hashes "$HA")" "same merged order"
+is "$(A seal show --note)" "$(B seal show --note)" "the same seal"
+if have_bt; then
+	A --as ru-del add note "more" >/dev/null
+	A --as ru-head seal propose --meeting 2 >/dev/null 2>&1
+	B bundle state -o "$TEST_TMP/b.state" >/dev/null
+	A bundle export --since "$TEST_TMP/b.state" -o "$TEST_TMP/s.dtb" \
+	    >/dev/null
+	"$PY" "$TOOLS/seal_forge.py" bundle "$TEST_TMP/s.dtb" \
+	    "$TEST_TMP/s-bad.dtb" "$HA/identities/ru-head.key" "$PASS" ||
+	    fail "forge the bundle"
+	before=$(hashes "$HB")
+	run_fails 1 "a seal with a root that is not the record's is refused" \
+	    B bundle import "$TEST_TMP/s-bad.dtb"
+	like "$(cat "$ERR")" "bundle rejected: .*author ru-head.*the seal lists .*'s feed at size [0-9]+ with a root that is not this record's" \
+	    "names the seal and says why"
+	is "$(hashes "$HB")" "$before" "nothing imported"
+	run_ok "the true bundle imports" B bundle import "$TEST_TMP/s.dtb"
+	run_ok "and B cosigns it" B --as us-head seal cosign
+else
+	skip "no python3 with cryptography, nacl, argon2" 5
+fi
+done_testing
