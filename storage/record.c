@@ -1775,10 +1775,12 @@ import_hold_gate(struct import_state *x, const entry *e,
  * IMPORT_ADDED, IMPORT_KNOWN (stored already, the same bytes) or
  * IMPORT_WAIT (a prerequisite is missing).  Any other result fails with
  * x->f filled; a fork also leaves both entries in x->fork_*.
+ * known_hash, when not NULL, is the leaf hash of these very bytes,
+ * computed by a pool worker (it saves hashing them twice).
  */
 static int
 import_one(struct import_state *x, const unsigned char *bytes, size_t len,
-    int from_bundle, int *outcome)
+    const unsigned char *known_hash, int from_bundle, int *outcome)
 {
 	record *r = x->r;
 	unsigned char h[ENTRY_HASH_BYTES], ra[KEY_PK_BYTES], oh[ENTRY_HASH_BYTES];
@@ -1793,7 +1795,11 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 	int rc, wait = 0, have_head;
 
 	*outcome = 0;
-	entry_hash(h, bytes, len);
+	/* A pool worker hashed these very bytes already. */
+	if (known_hash != NULL)
+		memcpy(h, known_hash, ENTRY_HASH_BYTES);
+	else
+		entry_hash(h, bytes, len);
 	if ((rc = entry_parse(&e, bytes, len)) != 0) {
 		/* Name what the bytes claim, where there are enough. */
 		if (len >= ENTRY_FIXED_BYTES)
@@ -2001,7 +2007,7 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 	int rc, rc2;
 
 	if (p->index > 0) {
-		rc = import_one(x, p->bytes, p->len, 1, outcome);
+		rc = import_one(x, p->bytes, p->len, NULL, 1, outcome);
 		if (rc != 0)
 			import_where(x->f, p->index);
 		return rc;
@@ -2011,7 +2017,7 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 		return fail_at(x->f, rc, NULL, 0, NULL, NULL,
 		    "cannot begin a transaction: %s", dt_strerror(rc));
 	x->t = inner;
-	rc = import_one(x, p->bytes, p->len, 0, outcome);
+	rc = import_one(x, p->bytes, p->len, NULL, 0, outcome);
 	x->t = outer;
 	if (rc == 0)
 		return store_txn_commit(inner) == 0 ? 0 : fail_at(x->f,
@@ -2272,7 +2278,8 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 			len = cur->jobs[i].len;
 			x->r->presig = cur->jobs[i].sig_ok ?
 			    cur->jobs[i].hash : NULL;
-			rc = import_one(x, bytes, len, 1, &outcome);
+			rc = import_one(x, bytes, len, x->pool != NULL ?
+			    cur->jobs[i].hash : NULL, 1, &outcome);
 			x->r->presig = NULL;
 			if (rc != 0) {
 				import_where(x->f, cur->index[i]);
@@ -2471,7 +2478,8 @@ join_has_genesis(bundle_reader *b, const unsigned char id[ENTRY_HASH_BYTES])
 
 	if ((rc = bundle_reader_rewind(b)) != 0)
 		return rc;
-	while ((rc = bundle_reader_next(b, &bytes, &len)) == 0 &&
+	/* An export puts the genesis first (clock 0): usually one read. */
+	while (!found && (rc = bundle_reader_next(b, &bytes, &len)) == 0 &&
 	    bytes != NULL) {
 		entry_hash(h, bytes, len);
 		if (sodium_memcmp(h, id, ENTRY_HASH_BYTES) == 0)
