@@ -36,6 +36,7 @@ const struct cli_cmd *const cli_cmds[] = {
 	&cmd_proof,
 	&cmd_seal,
 	&cmd_minutes,
+	&cmd_audit,
 	&cmd_demo,
 	&cmd_ui,
 	&cmd_help,

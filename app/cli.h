@@ -60,7 +60,7 @@ extern const struct cli_cmd cmd_help, cmd_id, cmd_dialogue, cmd_meeting,
     cmd_commitments, cmd_verify, cmd_demo;
 extern const struct cli_cmd cmd_bundle, cmd_member, cmd_evidence;
 extern const struct cli_cmd cmd_checkpoint, cmd_proof, cmd_seal;
-extern const struct cli_cmd cmd_minutes;
+extern const struct cli_cmd cmd_minutes, cmd_audit;
 
 /*
  * cli_seal_lines() - one line per meeting that has a seal entry, saying

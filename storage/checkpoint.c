@@ -187,8 +187,8 @@ ckpt_check_note(const char *note, size_t len,
 }
 
 int
-ckpt_check_entry(record *r, store_txn *t, const entry *e, char *why,
-    size_t whylen)
+ckpt_check_entry(record *r, store_txn *t, const entry *e,
+    const unsigned char *known_root, char *why, size_t whylen)
 {
 	unsigned char root[MERKLE_HASH_BYTES];
 	const json_t *n;
@@ -205,7 +205,9 @@ ckpt_check_entry(record *r, store_txn *t, const entry *e, char *why,
 		return why_set(why, whylen, DT_EFORMAT,
 		    "checkpoint payload is malformed");
 	}
-	if ((rc = ckpt_feed_root(root, t, e->author, e->seq)) != 0) {
+	if (known_root != NULL)
+		memcpy(root, known_root, MERKLE_HASH_BYTES);
+	else if ((rc = ckpt_feed_root(root, t, e->author, e->seq)) != 0) {
 		json_decref(o);
 		return why_set(why, whylen, rc == DT_ENOENT ? DT_ECHAIN : rc,
 		    "cannot read the entries the checkpoint covers: %s",

@@ -85,11 +85,14 @@ int ckpt_check_note(const char *note, size_t len,
  * the record's check of every entry (append, import, verify) once the
  * common checks have passed: e's payload has a "note" string that
  * ckpt_check_note() accepts for e's author, size e->seq, and the root of
- * the entries 0 .. e->seq - 1 of e's feed as t holds them.
+ * the entries 0 .. e->seq - 1 of e's feed as t holds them.  A caller
+ * that has just hashed those very entries (a full walk of the feed)
+ * passes their root as known_root; NULL reads them again through t.
  * @return 0 or a DT_E* code, with why filled.
  */
-int ckpt_check_entry(record *r, store_txn *t, const entry *e, char *why,
-    size_t whylen) __attribute__((warn_unused_result));
+int ckpt_check_entry(record *r, store_txn *t, const entry *e,
+    const unsigned char *known_root, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
 
 /*
  * ckpt_append() - write a checkpoint of id's own feed into it: the note

@@ -159,10 +159,25 @@ typedef struct record_stats {
 	uint64_t total;     /* entries in the store */
 	uint64_t decrypted; /* content entries decrypted (with the key) */
 	uint64_t content;   /* content entries */
+	uint64_t sig_checked;  /* entries whose own signature was checked */
+	uint64_t root_checked; /* entries checked by a checkpoint's root */
+	int fallback;       /* the fast path failed; every signature rechecked */
 } record_stats;
 
 #define RECORD_VERIFY_KEY 0x01U         /* decrypt and check every body */
 #define RECORD_VERIFY_INCREMENTAL 0x02U /* only past the watermark */
+/*
+ * record_audit_walk() only: an entry below its feed's latest checkpoint
+ * is checked by recomputing the feed's Merkle root up to the checkpoint
+ * (which is signed by the feed's author) instead of by its own signature.
+ */
+#define RECORD_VERIFY_CHECKPOINTS 0x04U
+/*
+ * record_audit_walk() only: skip the checks of this replica's own
+ * indexes (hash, merged order, kinds), which are derived from the
+ * entries and are not part of the record; `verify` checks them.
+ */
+#define RECORD_VERIFY_NO_INDEXES 0x08U
 
 /*
  * record_verify() - check the record: per feed, framing, key/bytes
@@ -177,6 +192,51 @@ typedef struct record_stats {
  */
 int record_verify(record *r, unsigned flags, record_stats *st,
     record_failure *f);
+
+/* What a full walk found about one feed, when it finished the feed. */
+typedef struct record_feed_info {
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t size;                        /* entries */
+	int has_root;
+	unsigned char root[ENTRY_HASH_BYTES]; /* RFC 6962 root of them all */
+	uint64_t covered;                     /* entries a checkpoint covers */
+} record_feed_info;
+
+/* Callbacks of record_audit_walk(); any may be NULL. */
+typedef struct record_walk_hooks {
+	/* every thousand entries and at the end of each feed: done of total */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	/* each feed, in author order, once checked; non-zero stops */
+	int (*feed)(void *ctx, const record_feed_info *fi);
+	/* the walk starts again from the first feed (the fallback) */
+	void (*restart)(void *ctx);
+	void *ctx;
+} record_walk_hooks;
+
+/*
+ * record_open_snapshot() - open the store in dir for reading only (the
+ * environment read-only, without a lock file when the directory cannot
+ * take one), load the control entries, and verify nothing: for
+ * record_audit_walk().  Nothing is written to dir.
+ * @return as record_open(); a store whose control entries fail a check
+ *         opens, with the failure in record_last_failure().
+ */
+int record_open_snapshot(record **out, const char *dir);
+
+/*
+ * record_audit_walk() - the full walk of record_verify(), in one read
+ * transaction (one consistent snapshot, whatever is appended meanwhile),
+ * without moving any watermark, reporting through hooks.  flags as
+ * record_verify(), plus RECORD_VERIFY_CHECKPOINTS and
+ * RECORD_VERIFY_NO_INDEXES (not RECORD_VERIFY_INCREMENTAL).  When the
+ * fast path (RECORD_VERIFY_CHECKPOINTS) fails, the walk is run again
+ * checking every signature, so that the failure names the entry that is
+ * wrong rather than the checkpoint that no longer matches; st->fallback
+ * says so.
+ * @return as record_verify().
+ */
+int record_audit_walk(record *r, unsigned flags, const record_walk_hooks *h,
+    record_stats *st, record_failure *f);
 
 /* record_last_failure() - the failure record_open() found (code 0: none). */
 const record_failure *record_last_failure(const record *r);

@@ -17,8 +17,10 @@
 typedef struct sigpool_job {
 	const unsigned char *bytes; /* borrowed: valid until the job is used */
 	size_t len;
+	int hash_only;                        /* in: do not check the signature */
 	unsigned char hash[ENTRY_HASH_BYTES]; /* out: leaf hash of bytes */
-	int sig_ok;                           /* out: parses and signature good */
+	int sig_ok;                           /* out: parses and signature good
+	                                         (always 0 with hash_only) */
 } sigpool_job;
 
 typedef struct sigpool sigpool;

@@ -272,16 +272,39 @@ open_kinds(store *s)
 	return map_err(mdb_txn_commit(txn));
 }
 
+/* The side indexes of a read-only store: there, and up to date. */
+static int
+open_rdonly_dbs(store *s)
+{
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return map_err(rc);
+	if (mdb_dbi_open(txn, "held", 0, &s->held) != 0 ||
+	    mdb_dbi_open(txn, "evidence", 0, &s->evidence) != 0 ||
+	    mdb_dbi_open(txn, "kinds", 0, &s->kinds) != 0 ||
+	    !kinds_current(txn, s)) {
+		mdb_txn_abort(txn);
+		return DT_EVERSION;
+	}
+	return map_err(mdb_txn_commit(txn));
+}
+
 int
 store_open(store **out, const char *dir, int create)
 {
 	store *s = NULL;
 	MDB_txn *txn = NULL;
 	struct stat sb;
-	unsigned int dbflags = create ? MDB_CREATE : 0;
+	int rdonly = create == STORE_OPEN_READONLY;
+	unsigned int dbflags;
 	int rc;
 
 	*out = NULL;
+	if (rdonly)
+		create = 0;
+	dbflags = create ? MDB_CREATE : 0;
 	if ((s = calloc(1, sizeof *s)) == NULL ||
 	    (s->path = strdup(dir)) == NULL) {
 		rc = DT_ENOMEM;
@@ -319,7 +342,21 @@ store_open(store **out, const char *dir, int create)
 	    (rc = map_err(mdb_env_set_mapsize(s->env, STORE_MAPSIZE))) != 0)
 		goto out;
 	/* MDB_NOTLS: a UI thread and a reader may share one process. */
-	if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600)) != 0) {
+	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (rdonly ? MDB_RDONLY : 0),
+	    0600);
+	/* A read-only medium takes no lock file, and has no writer. */
+	if (rdonly && (rc == EACCES || rc == EROFS)) {
+		mdb_env_close(s->env);
+		s->env = NULL;
+		if ((rc = map_err(mdb_env_create(&s->env))) != 0 ||
+		    (rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
+		    (rc = map_err(mdb_env_set_mapsize(s->env,
+		    STORE_MAPSIZE))) != 0)
+			goto out;
+		rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_RDONLY |
+		    MDB_NOLOCK, 0600);
+	}
+	if (rc != 0) {
 		rc = (rc == ENOENT && !create) ? DT_ENOENT : map_err(rc);
 		goto out;
 	}
@@ -379,7 +416,11 @@ store_open(store **out, const char *dir, int create)
 		txn = NULL;
 		if (rc != 0)
 			goto out;
-		if ((rc = open_side_dbs(s)) != 0 || (rc = open_kinds(s)) != 0)
+		if (rdonly)
+			rc = open_rdonly_dbs(s);
+		else if ((rc = open_side_dbs(s)) == 0)
+			rc = open_kinds(s);
+		if (rc != 0)
 			goto out;
 	}
 	*out = s;
@@ -1008,9 +1049,9 @@ out:
 	return rc;
 }
 
-int
-store_scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
-    int one_feed, store_entry_cb cb, void *ctx)
+static int
+scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
+    int one_feed, int hash, store_entry_cb cb, void *ctx)
 {
 	unsigned char fk[STORE_KEY_BYTES] = { 0 }, h[ENTRY_HASH_BYTES];
 	MDB_cursor *c = NULL;
@@ -1030,8 +1071,10 @@ store_scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
 		if (one_feed && author != NULL &&
 		    memcmp(k.mv_data, author, KEY_PK_BYTES) != 0)
 			break;
-		entry_hash(h, d.mv_data, d.mv_size);
-		if ((rc = cb(ctx, k.mv_data, d.mv_data, d.mv_size, h)) != 0)
+		if (hash)
+			entry_hash(h, d.mv_data, d.mv_size);
+		if ((rc = cb(ctx, k.mv_data, d.mv_data, d.mv_size,
+		    hash ? h : NULL)) != 0)
 			goto out;
 		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
 	}
@@ -1039,6 +1082,19 @@ store_scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
 out:
 	mdb_cursor_close(c);
 	return rc;
+}
+
+int
+store_scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
+    int one_feed, store_entry_cb cb, void *ctx)
+{
+	return scan_entries(t, author, from, one_feed, 1, cb, ctx);
+}
+
+int
+store_scan_raw(store_txn *t, store_entry_cb cb, void *ctx)
+{
+	return scan_entries(t, NULL, 0, 0, 0, cb, ctx);
 }
 
 int

@@ -55,8 +55,15 @@ typedef struct store_head {
 	uint64_t verified;                  /* entries 0..verified-1 checked */
 } store_head;
 
+/* store_open()'s third argument: open for reading only. */
+#define STORE_OPEN_READONLY 2
+
 /*
- * store_open() - open (or with create, make) the environment in dir.
+ * store_open() - open (or with create 1, make) the environment in dir;
+ * with STORE_OPEN_READONLY, open it read-only and write nothing (no
+ * lock file either when dir is read-only: nobody can be writing there),
+ * failing with DT_EVERSION when a side index is missing or out of date
+ * (a store last written by an older build).
  * Checks that the data file is not shorter than LMDB's own meta says,
  * so that a truncated file is reported rather than faulting later.
  * @return 0, DT_ENOENT, DT_EEXIST (create on an existing store),
@@ -184,6 +191,13 @@ typedef int (*store_entry_cb)(void *ctx,
     size_t len, const unsigned char hash[ENTRY_HASH_BYTES]);
 int store_scan_entries(store_txn *t, const unsigned char *author,
     uint64_t from, int one_feed, store_entry_cb cb, void *ctx);
+
+/*
+ * store_scan_raw() - every entry, in (author, seq) order, as
+ * store_scan_entries() but without hashing them: cb gets hash NULL (for
+ * a caller that hashes on other threads).
+ */
+int store_scan_raw(store_txn *t, store_entry_cb cb, void *ctx);
 
 /*
  * store_kind_indexed() - 1 if entries of kind are listed in the kinds

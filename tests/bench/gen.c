@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "../../crypto/err.h"
+#include "../../storage/checkpoint.h"
 #include "../../storage/entry.h"
 #include "../../storage/payload.h"
 #include "../../storage/record.h"
@@ -250,5 +251,58 @@ out:
 	store_txn_abort(t);
 	store_close(s);
 	record_close(r);
+	return rc;
+}
+
+int
+gen_checkpoints(const char *path, key_identity *const ids[GEN_AUTHORS])
+{
+	store *s = NULL;
+	store_txn *t = NULL;
+	struct feed f[GEN_AUTHORS];
+	store_head h;
+	unsigned char dialogue[ENTRY_HASH_BYTES], root[32];
+	char *note = NULL, *p = NULL;
+	size_t nlen;
+	unsigned a;
+	int rc;
+
+	if ((rc = store_open(&s, path, 0)) != 0 ||
+	    (rc = store_txn_begin(&t, s, 1)) != 0 ||
+	    (rc = store_dialogue(t, dialogue)) != 0)
+		goto out;
+	memset(f, 0, sizeof f);
+	for (a = 0; a < GEN_AUTHORS; a++) {
+		if ((rc = store_head_get(&h, t, ids[a]->pk)) != 0)
+			goto out;
+		f[a].next_seq = h.next_seq;
+		memcpy(f[a].hash, h.hash, ENTRY_HASH_BYTES);
+		f[a].clock = h.clock;
+	}
+	for (a = 0; a < GEN_AUTHORS; a++) {
+		if ((rc = ckpt_feed_root(root, t, ids[a]->pk,
+		    f[a].next_seq)) != 0 ||
+		    (rc = ckpt_sign(&note, &nlen, dialogue, f[a].next_seq, root,
+		    ids[a])) != 0)
+			goto out;
+		p = dump(json_pack("{s:i,s:s%}", "v", 1, "note", note, nlen));
+		free(note);
+		note = NULL;
+		if (p == NULL) {
+			rc = DT_ENOMEM;
+			goto out;
+		}
+		rc = put(t, dialogue, NULL, ids, f, a, ENTRY_K_CHECKPOINT, p,
+		    1767225600000ULL + 1000000000ULL, NULL);
+		payload_free(p);
+		p = NULL;
+		if (rc != 0)
+			goto out;
+	}
+	rc = store_txn_commit(t);
+	t = NULL;
+out:
+	store_txn_abort(t);
+	store_close(s);
 	return rc;
 }

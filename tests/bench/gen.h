@@ -27,6 +27,14 @@
 int gen_record(char **path, key_identity *ids[GEN_AUTHORS],
     const char *parent, uint64_t n, int progress);
 
+/*
+ * gen_checkpoints() - append to each of the four feeds of the record at
+ * path a checkpoint entry covering the whole feed, signed by its author
+ * (as `detente checkpoint` writes it).
+ * @return 0 or a DT_E* code.
+ */
+int gen_checkpoints(const char *path, key_identity *const ids[GEN_AUTHORS]);
+
 /* gen_now() - a monotonic clock in seconds. */
 double gen_now(void);
 

@@ -26,27 +26,10 @@ run_fails 2 "verify with a wrong passphrase" "$DETENTE" --home "$H" --as ru-head
 
 cp "$DB" "$TEST_TMP/good.mdb"
 
-# flip_entry HEXKEY SEQ OFFSET: flip one bit at OFFSET in every copy of
-# the entry (author HEXKEY, sequence SEQ) in the data file (LMDB may keep
-# stale copies in free pages, so every copy is changed).
+# flip_entry HEXKEY SEQ OFFSET: flip_entry_in on this dialogue's store.
 flip_entry()
 {
-	python3 - "$DB" "$1" "$2" "$3" <<'EOS'
-import struct, sys
-path, author, seq, delta = sys.argv[1], bytes.fromhex(sys.argv[2]), \
-    int(sys.argv[3]), int(sys.argv[4])
-data = bytearray(open(path, "rb").read())
-at = data.find(b"DTE\x01")
-n = 0
-while at >= 0:
-    if data[at + 40:at + 72] == author and \
-       struct.unpack(">Q", bytes(data[at + 72:at + 80]))[0] == seq:
-        data[at + delta] ^= 0x01
-        n += 1
-    at = data.find(b"DTE\x01", at + 1)
-open(path, "wb").write(data)
-print(n)
-EOS
+	flip_entry_in "$DB" "$@"
 }
 RUDEL=$(dt id export --hex ru-del)
 

@@ -1,0 +1,823 @@
+/*
+ * cmd_audit.c: `detente audit <store|bundle>`: the offline audit of a
+ * whole record, for someone who holds a copy and nothing else.
+ *
+ * A store directory is opened read-only and checked in one read
+ * transaction: one frozen snapshot, whatever is appended meanwhile.  A
+ * bundle is joined into a temporary store (every signature checked on
+ * every core, all or nothing), audited there, and the temporary store
+ * removed.  Nothing is written to the home, or to the store audited.
+ *
+ * The report names the dialogue and the heads' fingerprints it trusted
+ * (--expect-dialogue pins the dialogue), the parties, the members and
+ * their roles over time (in Lamport clock), every feed with its size and
+ * Merkle root, checkpoints and seals and who signed them, fork evidence,
+ * and, with the key, the commitments still open; then what was checked
+ * and how, and "OK: ..." or "FAILED: ..." as `verify` prints them.
+ *
+ * Exit 0 valid; 1 verification failed (a tampered record or bundle, a
+ * different dialogue than expected, an incomplete seal is not a failure
+ * but is reported); 2 usage, or a file that cannot be read.
+ */
+#include <sys/stat.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "../crypto/err.h"
+#include "../crypto/keys.h"
+#include "../crypto/keystore.h"
+#include "../storage/bundle.h"
+#include "../storage/entry.h"
+#include "../storage/record.h"
+#include "../storage/seal.h"
+#include "../storage/store.h"
+#include "../storage/view.h"
+#include "cli.h"
+#include "fmt.h"
+#include "i18n.h"
+#include "passphrase.h"
+#include "session.h"
+
+/*
+ * The bar appears once the audit has taken this long (seconds), so that
+ * a quick audit prints none; DETENTE_PROGRESS_AFTER overrides it (the
+ * tests set 0).
+ */
+#define PROGRESS_AFTER 0.3
+
+struct feed_row {
+	record_feed_info fi;
+	uint64_t checkpoints;     /* checkpoint entries in the feed */
+	uint64_t last_checkpoint; /* the size the latest one covers */
+};
+
+struct audit {
+	struct cli_ctx *ctx;
+	record *r;
+	int json;
+	int every_sig;
+	int bundle;
+	const char *source;
+	/* feeds, as the walk finished them */
+	struct feed_row *feeds;
+	size_t nfeeds, capfeeds;
+	/* progress on a terminal */
+	int progress;
+	double started;
+	double after;
+	int drawn;
+};
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* progress_cb() - a bar on stderr, once the audit has taken a moment. */
+static void
+progress_cb(void *c, uint64_t done, uint64_t total)
+{
+	struct audit *a = c;
+	char bar[31];
+	unsigned fill, i;
+
+	if (!a->progress || total == 0 || now_s() - a->started < a->after)
+		return;
+	if (done > total)
+		done = total;
+	fill = (unsigned)(done * 30U / total);
+	for (i = 0; i < 30; i++)
+		bar[i] = i < fill ? '#' : ' ';
+	bar[30] = '\0';
+	fprintf(stderr, _("\raudit: [%s] %3u%% %llu of %llu entries"), bar,
+	    (unsigned)(done * 100U / total), (unsigned long long)done,
+	    (unsigned long long)total);
+	fflush(stderr);
+	a->drawn = 1;
+}
+
+static void
+progress_end(struct audit *a)
+{
+	if (a->drawn)
+		fputs("\r\033[K", stderr);
+	a->drawn = 0;
+}
+
+static int
+feed_cb(void *c, const record_feed_info *fi)
+{
+	struct audit *a = c;
+	struct feed_row *n;
+
+	if (a->nfeeds == a->capfeeds) {
+		size_t cap = a->capfeeds ? 2 * a->capfeeds : 8;
+
+		if ((n = realloc(a->feeds, cap * sizeof *n)) == NULL)
+			return DT_ENOMEM;
+		a->feeds = n;
+		a->capfeeds = cap;
+	}
+	memset(&a->feeds[a->nfeeds], 0, sizeof *a->feeds);
+	a->feeds[a->nfeeds].fi = *fi;
+	a->nfeeds++;
+	return 0;
+}
+
+static void
+restart_cb(void *c)
+{
+	struct audit *a = c;
+
+	a->nfeeds = 0;
+}
+
+/* The checkpoint entries, counted per feed (the kinds index). */
+struct ckpt_walk {
+	struct audit *a;
+	store_txn *t;
+};
+
+static int
+ckpt_cb(void *c, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct ckpt_walk *w = c;
+	entry e;
+	size_t i;
+
+	(void)hash;
+	if (entry_parse(&e, bytes, len) != 0)
+		return 0; /* the walk has reported it */
+	for (i = 0; i < w->a->nfeeds; i++)
+		if (memcmp(w->a->feeds[i].fi.author, e.author,
+		    KEY_PK_BYTES) == 0) {
+			w->a->feeds[i].checkpoints++;
+			if (e.seq > w->a->feeds[i].last_checkpoint)
+				w->a->feeds[i].last_checkpoint = e.seq;
+		}
+	return 0;
+}
+
+/* The evidence of forks, as JSON objects or text lines. */
+struct ev_walk {
+	struct audit *a;
+	json_t *arr;
+	size_t n;
+};
+
+static int
+ev_cb(void *c, const unsigned char *first, size_t flen,
+    const unsigned char *second, size_t slen)
+{
+	struct ev_walk *w = c;
+	char who[2 * KEY_PK_BYTES + 1], h1[2 * ENTRY_HASH_BYTES + 1];
+	char h2[2 * ENTRY_HASH_BYTES + 1];
+	unsigned char d1[ENTRY_HASH_BYTES], d2[ENTRY_HASH_BYTES];
+	const record_member *m;
+	entry e;
+
+	w->n++;
+	entry_hash(d1, first, flen);
+	entry_hash(d2, second, slen);
+	key_hex(h1, d1, ENTRY_HASH_BYTES);
+	key_hex(h2, d2, ENTRY_HASH_BYTES);
+	if (entry_parse(&e, first, flen) != 0) {
+		memset(&e, 0, sizeof e);
+		who[0] = '\0';
+	} else
+		key_hex(who, e.author, KEY_PK_BYTES);
+	m = who[0] ? record_member_find(w->a->r, e.author) : NULL;
+	if (w->arr != NULL)
+		json_array_append_new(w->arr, json_pack("{s:s,s:s,s:I,s:s,s:s}",
+		    "author", who, "author_name", m ? m->name : "",
+		    "seq", (json_int_t)e.seq, "first", h1, "second", h2));
+	else
+		fprintf(w->a->ctx->out, _("  fork: %s seq %llu: %s and %s\n"),
+		    m ? m->name : who, (unsigned long long)e.seq, h1, h2);
+	return 0;
+}
+
+static const char *
+role_label(int role)
+{
+	switch (role) {
+	case RECORD_ROLE_HEAD:
+		return "head";
+	case RECORD_ROLE_DELEGATE:
+		return "delegate";
+	default:
+		return "observer";
+	}
+}
+
+static const char *
+member_name(const record *r, const unsigned char pk[KEY_PK_BYTES])
+{
+	const record_member *m = record_member_find(r, pk);
+
+	return m != NULL ? m->name : "?";
+}
+
+/* remove_cb(), remove_tree() - delete the temporary store of a bundle. */
+static int
+remove_cb(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	if (flag == FTW_DP)
+		return rmdir(path) != 0;
+	return unlink(path) != 0;
+}
+
+static void
+remove_tree(const char *dir)
+{
+	(void)nftw(dir, remove_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+accept_join(void *c, record *r, const record_import_stats *st)
+{
+	(void)c;
+	(void)r;
+	(void)st;
+	return 0;
+}
+
+/* failure_json(), failure_text() - the first failure, as verify says it. */
+static json_t *
+failure_json(const record *r, const record_failure *f)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	json_t *o = json_pack("{s:i,s:s,s:s}", "code", f->code, "error",
+	    dt_strerror(f->code), "detail", f->detail[0] ? f->detail :
+	    dt_strerror(f->code));
+
+	if (f->has_entry) {
+		key_hex(hex, f->author, KEY_PK_BYTES);
+		json_object_set_new(o, "author", json_string(hex));
+		json_object_set_new(o, "author_name", json_string(r != NULL ?
+		    member_name(r, f->author) : "?"));
+		json_object_set_new(o, "seq", json_integer((json_int_t)f->seq));
+		key_hex(hex, f->hash, ENTRY_HASH_BYTES);
+		json_object_set_new(o, "hash", json_string(hex));
+	}
+	if (f->has_expected) {
+		key_hex(hex, f->expected, ENTRY_HASH_BYTES);
+		json_object_set_new(o, "expected", json_string(hex));
+	}
+	return o;
+}
+
+static void
+failure_text(FILE *out, const record *r, const record_failure *f)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1], who[2 * KEY_PK_BYTES + 1];
+	const record_member *m;
+
+	fprintf(out, "FAILED: %s", f->detail[0] ? f->detail :
+	    _(dt_strerror(f->code)));
+	if (f->has_entry) {
+		m = r != NULL ? record_member_find(r, f->author) : NULL;
+		key_hex(who, f->author, KEY_PK_BYTES);
+		key_hex(hex, f->hash, ENTRY_HASH_BYTES);
+		fprintf(out, _(": author %s seq %llu hash %s"),
+		    m != NULL ? m->name : who, (unsigned long long)f->seq, hex);
+	}
+	if (f->has_expected) {
+		key_hex(hex, f->expected, ENTRY_HASH_BYTES);
+		fprintf(out, _(" expected %s"), hex);
+	}
+	fputc('\n', out);
+}
+
+/* The members and their roles over time, and the heads trusted. */
+static void
+report_members(struct audit *a, json_t *o)
+{
+	const record *r = a->r;
+	char fp[KEY_FINGERPRINT_BYTES], hex[2 * KEY_PK_BYTES + 1];
+	json_t *heads = json_array(), *mem = json_array(), *parties = json_array();
+	const record_member *m;
+	size_t i;
+
+	for (i = 0; i < record_nparties(r); i++) {
+		json_array_append_new(parties, json_string(record_party(r, i)));
+		if ((m = record_head_of(r, record_party(r, i))) == NULL)
+			continue;
+		key_fingerprint(fp, m->pk);
+		key_hex(hex, m->pk, KEY_PK_BYTES);
+		json_array_append_new(heads, json_pack("{s:s,s:s,s:s,s:s}",
+		    "party", m->party, "name", m->name, "key", hex,
+		    "fingerprint", fp));
+		if (!a->json)
+			fprintf(a->ctx->out, _("  head of %-4s %-20s %s\n"),
+			    m->party, m->name, fp);
+	}
+	if (!a->json)
+		fprintf(a->ctx->out, _("members (clock: Lamport clock of the "
+		    "entry that added or removed them):\n"));
+	for (i = 0; i < record_nmembers(r); i++) {
+		m = record_member_at(r, i);
+		key_fingerprint(fp, m->pk);
+		key_hex(hex, m->pk, KEY_PK_BYTES);
+		json_array_append_new(mem, json_pack(
+		    "{s:s,s:s,s:s,s:s,s:s,s:I,s:o}", "name", m->name,
+		    "party", m->party, "role", role_label(m->role), "key", hex,
+		    "fingerprint", fp, "added_clock",
+		    (json_int_t)m->added_clock, "removed_clock",
+		    m->removed_clock ? json_integer((json_int_t)
+		    m->removed_clock) : json_null()));
+		if (a->json)
+			continue;
+		fprintf(a->ctx->out, "  %-4s %-9s %-20s %s  ", m->party,
+		    _(role_label(m->role)), m->name, fp);
+		if (m->added_clock == 0)
+			fputs(_("since the genesis"), a->ctx->out);
+		else
+			fprintf(a->ctx->out, _("added at clock %llu"),
+			    (unsigned long long)m->added_clock);
+		if (m->removed_clock != 0)
+			fprintf(a->ctx->out, _(", removed at clock %llu"),
+			    (unsigned long long)m->removed_clock);
+		fputc('\n', a->ctx->out);
+	}
+	json_object_set_new(o, "parties", parties);
+	json_object_set_new(o, "trusted_heads", heads);
+	json_object_set_new(o, "members", mem);
+}
+
+static void
+report_feeds(struct audit *a, json_t *o)
+{
+	char hex[2 * KEY_PK_BYTES + 1], root[2 * ENTRY_HASH_BYTES + 1];
+	json_t *arr = json_array();
+	struct feed_row *f;
+	size_t i;
+
+	if (!a->json)
+		fprintf(a->ctx->out, _("feeds: %zu\n"), a->nfeeds);
+	for (i = 0; i < a->nfeeds; i++) {
+		f = &a->feeds[i];
+		key_hex(hex, f->fi.author, KEY_PK_BYTES);
+		key_hex(root, f->fi.root, ENTRY_HASH_BYTES);
+		json_array_append_new(arr, json_pack(
+		    "{s:s,s:s,s:I,s:s,s:I,s:I,s:I}", "author", hex,
+		    "name", member_name(a->r, f->fi.author),
+		    "size", (json_int_t)f->fi.size, "root", root,
+		    "checkpoints", (json_int_t)f->checkpoints,
+		    "last_checkpoint_size", (json_int_t)f->last_checkpoint,
+		    "covered_by_checkpoint", (json_int_t)f->fi.covered));
+		if (a->json)
+			continue;
+		fprintf(a->ctx->out, _("  %-20s size %-8llu root %.16s...  "),
+		    member_name(a->r, f->fi.author),
+		    (unsigned long long)f->fi.size, root);
+		if (f->checkpoints == 0)
+			fputs(_("no checkpoint"), a->ctx->out);
+		else
+			fprintf(a->ctx->out, _("%llu checkpoints signed by "
+			    "its author, the latest at size %llu"),
+			    (unsigned long long)f->checkpoints,
+			    (unsigned long long)f->last_checkpoint);
+		fputc('\n', a->ctx->out);
+	}
+	json_object_set_new(o, "feeds", arr);
+}
+
+static void
+report_seals(struct audit *a, json_t *o)
+{
+	uint64_t *m = NULL, last;
+	size_t n = 0, i, h;
+	seal_info si;
+	json_t *arr = json_array(), *signers, *missing;
+	const char *state;
+
+	if (seal_meetings(&m, &n, &last, a->r) != 0)
+		n = 0;
+	if (!a->json)
+		fprintf(a->ctx->out, _("seals: %zu\n"), n);
+	for (i = 0; i < n; i++) {
+		if (seal_info_get(&si, a->r, m[i]) != 0)
+			continue;
+		signers = json_array();
+		missing = json_array();
+		state = si.complete ? "complete" : "incomplete";
+		for (h = 0; h < si.nheads; h++) {
+			json_t *who = json_pack("{s:s,s:s}", "party",
+			    si.heads[h].party, "name", si.heads[h].name);
+
+			if (si.heads[h].state == SEAL_BAD)
+				state = "invalid";
+			if (si.complete || si.heads[h].state == SEAL_SIGNED)
+				json_array_append_new(signers, who);
+			else
+				json_array_append_new(missing, who);
+		}
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:o,s:o}",
+		    "meeting", (json_int_t)si.meeting, "state", state,
+		    "signers", signers, "missing", missing));
+		if (!a->json) {
+			fprintf(a->ctx->out, _("  meeting %llu: %s"),
+			    (unsigned long long)si.meeting, _(state));
+			for (h = 0; h < si.nheads; h++)
+				fprintf(a->ctx->out, "%s%s %s (%s)",
+				    h ? "," : ";", si.heads[h].party,
+				    si.heads[h].name, si.complete ||
+				    si.heads[h].state == SEAL_SIGNED ?
+				    _("signed") : si.heads[h].state ==
+				    SEAL_BAD ? _("bad signature") :
+				    _("not signed"));
+			fputc('\n', a->ctx->out);
+		}
+		seal_info_done(&si);
+	}
+	free(m);
+	json_object_set_new(o, "seals", arr);
+}
+
+/* The commitments still open, from a structural view (needs the key). */
+static void
+report_commitments(struct audit *a, json_t *o)
+{
+	view_window w;
+	view *v = NULL;
+	const view_commitment *c;
+	json_t *arr;
+	size_t i, open = 0;
+
+	if (record_key(a->r) == NULL) {
+		json_object_set_new(o, "open_commitments", json_null());
+		if (!a->json)
+			fputs(_("open commitments: not shown (content not "
+			    "checked: no key)\n"), a->ctx->out);
+		return;
+	}
+	memset(&w, 0, sizeof w);
+	if (view_load_window(&v, a->r, &w, NULL) != 0) {
+		json_object_set_new(o, "open_commitments", json_null());
+		return;
+	}
+	arr = json_array();
+	for (i = 0; i < view_ncommitments(v); i++)
+		if (view_commitment_open(view_commitment_at(v, i)))
+			open++;
+	if (!a->json)
+		fprintf(a->ctx->out, _("open commitments: %zu\n"), open);
+	for (i = 0; i < view_ncommitments(v); i++) {
+		char hex[2 * ENTRY_HASH_BYTES + 1];
+		const char *text;
+
+		c = view_commitment_at(v, i);
+		if (!view_commitment_open(c))
+			continue;
+		text = view_text(c->entry, NULL);
+		key_hex(hex, c->entry->hash, ENTRY_HASH_BYTES);
+		json_array_append_new(arr, json_pack(
+		    "{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "id", hex,
+		    "party", c->party ? c->party : "",
+		    "owner", c->owner ? c->owner : "",
+		    "due", c->due ? c->due : "",
+		    "state", c->state ? c->state : "open",
+		    "text", text ? text : "",
+		    "meeting", (json_int_t)c->meeting));
+		if (!a->json)
+			fprintf(a->ctx->out, "  %.8s %-4s %s, %s %s: %s\n", hex,
+			    c->party ? c->party : "", c->owner ? c->owner : "",
+			    _("due"), c->due ? c->due : "-", text ? text : "");
+	}
+	json_object_set_new(o, "open_commitments", arr);
+	view_free(v);
+}
+
+/* open_bundle() - join the bundle into a temporary store under tmp. */
+static int
+open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
+{
+	bundle_reader *br = NULL;
+	record_import_stats st;
+	const char *why = NULL, *base = getenv("TMPDIR");
+	int rc;
+
+	if ((rc = bundle_reader_open_path(&br, a->source, &why)) != 0) {
+		snprintf(f->detail, sizeof f->detail, "%s",
+		    why != NULL ? why : dt_strerror(rc));
+		f->code = rc;
+		return rc;
+	}
+	snprintf(tmp, tmplen, "%s/detente-audit-XXXXXX",
+	    base != NULL && base[0] != '\0' ? base : "/tmp");
+	if (mkdtemp(tmp) == NULL) {
+		bundle_reader_close(br);
+		tmp[0] = '\0';
+		f->code = DT_EIO;
+		snprintf(f->detail, sizeof f->detail,
+		    "cannot make a temporary directory");
+		return DT_EIO;
+	}
+	rc = record_join(&a->r, tmp, br, 0, accept_join, NULL, &st, f);
+	bundle_reader_close(br);
+	return rc;
+}
+
+static int
+unlock_with(struct audit *a, const char *keyfile)
+{
+	struct cli_ctx *ctx = a->ctx;
+	key_identity *id = NULL;
+	char *pass = NULL;
+	size_t plen = 0;
+	int rc, ret;
+
+	if ((ret = session_read_passphrase(ctx, &pass, &plen,
+	    _("Passphrase for the key file: "), 0)) != CLI_OK)
+		return ret;
+	rc = keystore_unlock(&id, keyfile, pass, plen);
+	passphrase_free(pass);
+	if (rc != 0) {
+		cli_error_rc(ctx, _("cannot unlock the key file"), rc, keyfile,
+		    rc == DT_EPASS ? _("check the passphrase") :
+		    _("give an identity file written by `detente id new`"));
+		return CLI_USAGE;
+	}
+	rc = record_unlock(a->r, id);
+	key_identity_free(id);
+	if (rc != 0) {
+		cli_error_rc(ctx, _("the key file opens no key of this "
+		    "dialogue"), rc, keyfile, _("use a member's identity, or "
+		    "--no-key"));
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+/* expect_ok() - --expect-dialogue: a hex prefix of 16 or more digits. */
+static int
+expect_ok(const record *r, const char *want)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	size_t n = strlen(want);
+
+	key_hex(hex, record_id(r), ENTRY_HASH_BYTES);
+	return n >= 16 && n <= 2 * ENTRY_HASH_BYTES &&
+	    strncasecmp(hex, want, n) == 0;
+}
+
+static int
+run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "no-key", no_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "expect-dialogue", required_argument, NULL, 'e' },
+		{ "every-signature", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct audit a;
+	record_walk_hooks hooks;
+	record_failure f;
+	record_stats st;
+	struct stat sb;
+	char tmp[PATH_MAX] = "", hex[2 * ENTRY_HASH_BYTES + 1];
+	const char *keyfile = NULL, *expect = NULL;
+	json_t *o = NULL, *checks;
+	unsigned flags;
+	int c, rc, ret = CLI_OK, no_key = 0;
+
+	memset(&a, 0, sizeof a);
+	memset(&f, 0, sizeof f);
+	memset(&st, 0, sizeof st);
+	a.ctx = ctx;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'K':
+			keyfile = optarg;
+			break;
+		case 'k':
+			no_key = 1;
+			break;
+		case 'j':
+			a.json = 1;
+			break;
+		case 'e':
+			expect = optarg;
+			break;
+		case 's':
+			a.every_sig = 1;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_audit, c, argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_bad_usage(ctx, &cmd_audit, optind >= argc ?
+		    _("name a store directory or a bundle file") :
+		    _("unexpected argument"), optind >= argc ? NULL :
+		    argv[optind + 1]);
+	if (keyfile != NULL && no_key)
+		return cli_bad_usage(ctx, &cmd_audit,
+		    _("--key-file and --no-key exclude each other"), NULL);
+	a.source = argv[optind];
+	if (stat(a.source, &sb) != 0) {
+		cli_error(ctx, _("cannot read"), a.source,
+		    _("name a store directory or a bundle file"));
+		return CLI_USAGE;
+	}
+	a.bundle = !S_ISDIR(sb.st_mode);
+	if (a.bundle)
+		rc = open_bundle(&a, tmp, sizeof tmp, &f);
+	else {
+		char data[PATH_MAX];
+
+		snprintf(data, sizeof data, "%s/data.mdb", a.source);
+		if (stat(data, &sb) != 0) {
+			cli_error(ctx, _("not a dialogue store (no data.mdb)"),
+			    a.source, _("name the directory of one dialogue, "
+			    "or a bundle file"));
+			return CLI_USAGE;
+		}
+		rc = record_open_snapshot(&a.r, a.source);
+		if (rc != 0) {
+			f.code = rc;
+			snprintf(f.detail, sizeof f.detail,
+			    "the store does not open: %s", dt_strerror(rc));
+		} else if (record_last_failure(a.r)->code != 0) {
+			f = *record_last_failure(a.r);
+			rc = f.code;
+		}
+	}
+	if (rc != 0) {
+		if (cli_exit_for(rc) != CLI_FAIL && rc != DT_ENOENT) {
+			cli_error_rc(ctx, a.bundle ? _("cannot read the bundle") :
+			    _("cannot read the store"), rc, a.source,
+			    f.detail[0] ? f.detail : NULL);
+			ret = CLI_USAGE;
+			goto out;
+		}
+		goto report;
+	}
+	if (expect != NULL && !expect_ok(a.r, expect)) {
+		key_hex(hex, record_id(a.r), ENTRY_HASH_BYTES);
+		f.code = DT_EDIALOGUE;
+		snprintf(f.detail, sizeof f.detail,
+		    "the dialogue is %s, not the expected %s", hex, expect);
+		goto report;
+	}
+	if (keyfile != NULL && (ret = unlock_with(&a, keyfile)) != CLI_OK)
+		goto out;
+	flags = RECORD_VERIFY_NO_INDEXES |
+	    (a.every_sig ? 0U : RECORD_VERIFY_CHECKPOINTS) |
+	    (record_key(a.r) != NULL ? RECORD_VERIFY_KEY : 0U);
+	memset(&hooks, 0, sizeof hooks);
+	hooks.progress = progress_cb;
+	hooks.feed = feed_cb;
+	hooks.restart = restart_cb;
+	hooks.ctx = &a;
+	a.progress = isatty(2);
+	a.started = now_s();
+	a.after = getenv("DETENTE_PROGRESS_AFTER") != NULL ?
+	    atof(getenv("DETENTE_PROGRESS_AFTER")) : PROGRESS_AFTER;
+	rc = record_audit_walk(a.r, flags, &hooks, &st, &f);
+	progress_end(&a);
+	if (rc != 0 && f.code == 0) {
+		cli_error_rc(ctx, _("cannot audit"), rc, a.source, NULL);
+		ret = CLI_USAGE;
+		goto out;
+	}
+report:
+	o = json_object();
+	json_object_set_new(o, "source", json_pack("{s:s,s:s}", "type",
+	    a.bundle ? "bundle" : "store", "path", a.source));
+	if (a.r != NULL) {
+		key_hex(hex, record_id(a.r), ENTRY_HASH_BYTES);
+		json_object_set_new(o, "dialogue", json_pack("{s:s,s:s}",
+		    "id", hex, "title", record_title(a.r) ?
+		    record_title(a.r) : ""));
+		if (!a.json) {
+			fprintf(ctx->out, _("audit of %s %s\n"), a.bundle ?
+			    _("bundle") : _("store"), a.source);
+			fprintf(ctx->out, _("dialogue %s \"%s\"\n"), hex,
+			    record_title(a.r) ? record_title(a.r) : "");
+			fprintf(ctx->out, _("trusted, from the genesis%s:\n"),
+			    expect != NULL && f.code != DT_EDIALOGUE ?
+			    _(" (the dialogue pinned by --expect-dialogue)") :
+			    "");
+		}
+		report_members(&a, o);
+		if (f.code == 0) {
+			store_txn *t = NULL;
+
+			if (store_txn_begin(&t, record_store(a.r), 0) == 0) {
+				struct ckpt_walk cw = { &a, t };
+				struct ev_walk ew = { &a, NULL, 0 };
+
+				(void)store_scan_kind(t, ENTRY_K_CHECKPOINT,
+				    NULL, ckpt_cb, &cw);
+				report_feeds(&a, o);
+				report_seals(&a, o);
+				ew.arr = a.json ? json_array() : NULL;
+				if (!a.json)
+					fputs(_("fork evidence:\n"), ctx->out);
+				(void)store_evidence_scan(t, ev_cb, &ew);
+				if (!a.json && ew.n == 0)
+					fputs(_("  none\n"), ctx->out);
+				if (ew.arr != NULL)
+					json_object_set_new(o, "evidence",
+					    ew.arr);
+				store_txn_abort(t);
+			}
+			report_commitments(&a, o);
+		}
+	}
+	checks = json_pack("{s:s,s:I,s:I,s:b,s:b,s:I,s:b}", "signatures",
+	    a.bundle ? "every (bundle import)" : a.every_sig ? "every" :
+	    "checkpoint", "checked_by_signature", (json_int_t)st.sig_checked,
+	    "checked_by_checkpoint_root", (json_int_t)st.root_checked,
+	    "fallback", st.fallback != 0, "content_checked",
+	    a.r != NULL && record_key(a.r) != NULL,
+	    "decrypted", (json_int_t)st.decrypted, "indexes_checked", 0);
+	json_object_set_new(o, "checks", checks);
+	json_object_set_new(o, "entries", json_integer((json_int_t)
+	    st.entries));
+	json_object_set_new(o, "feeds_count", json_integer((json_int_t)
+	    st.feeds));
+	json_object_set_new(o, "ok", json_boolean(f.code == 0));
+	if (f.code != 0)
+		json_object_set_new(o, "failure", failure_json(a.r, &f));
+	if (a.json)
+		fmt_print_json(ctx->out, o);
+	else {
+		if (a.r != NULL && f.code == 0) {
+			fputs(_("checks:\n"), ctx->out);
+			if (a.bundle)
+				fputs(_("  signatures: every entry's, when the "
+				    "bundle was read\n"), ctx->out);
+			fprintf(ctx->out, _("  %llu entries by their own "
+			    "signature, %llu by their feed's signed "
+			    "checkpoint (Merkle root recomputed)%s\n"),
+			    (unsigned long long)st.sig_checked,
+			    (unsigned long long)st.root_checked,
+			    a.every_sig || a.bundle ? "" :
+			    _("; --every-signature checks each"));
+			if (record_key(a.r) != NULL)
+				fprintf(ctx->out, _("  content: %llu entries "
+				    "decrypted and checked\n"),
+				    (unsigned long long)st.decrypted);
+			else
+				fputs(_("  content: not checked (no key; "
+				    "give --key-file)\n"), ctx->out);
+			fputs(_("  this replica's own indexes: not checked "
+			    "(`detente verify` does)\n"), ctx->out);
+		}
+		if (f.code == 0) {
+			fputs("OK: ", ctx->out);
+			fprintf(ctx->out, _("%llu entries in %llu feeds%s\n"),
+			    (unsigned long long)st.entries,
+			    (unsigned long long)st.feeds,
+			    record_key(a.r) == NULL ?
+			    _(" (content not checked: no key)") : "");
+		} else
+			failure_text(ctx->out, a.r, &f);
+	}
+	ret = f.code == 0 ? CLI_OK : CLI_FAIL;
+out:
+	json_decref(o);
+	record_close(a.r);
+	free(a.feeds);
+	if (tmp[0] != '\0')
+		remove_tree(tmp);
+	return ret;
+}
+
+const struct cli_cmd cmd_audit = {
+	"audit", N_("<store|bundle> [--key-file K | --no-key] [--json] "
+	    "[--expect-dialogue ID] [--every-signature]"),
+	N_("check a whole record offline, from a store or a bundle"),
+	N_("Opens a dialogue's store directory read-only (one frozen\n"
+	   "snapshot), or joins a bundle into a temporary store, and checks\n"
+	   "every entry.  Entries covered by their feed's signed checkpoint\n"
+	   "are checked by recomputing the Merkle root; --every-signature\n"
+	   "checks each entry's own signature too.  --key-file K (an\n"
+	   "identity file of a member) also decrypts and checks every\n"
+	   "content entry; without it content is not checked, and the\n"
+	   "report says so.  --expect-dialogue ID (16 or more hex digits)\n"
+	   "fails unless the record is that dialogue.\n"
+	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable.\n"),
+	run
+};
