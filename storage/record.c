@@ -513,11 +513,9 @@ check_entry(record *r, store_txn *t, const entry *e,
 {
 	const unsigned char *a = e->author;
 	const char *why = NULL;
-	unsigned char *plain = NULL, rauthor[KEY_PK_BYTES], *rb = NULL;
-	size_t plen = 0, rlen;
-	uint64_t rseq;
+	unsigned char *plain = NULL;
+	size_t plen = 0;
 	json_t *o = NULL;
-	entry re;
 	unsigned i;
 	int rc;
 
@@ -543,25 +541,28 @@ check_entry(record *r, store_txn *t, const entry *e,
 	if (!sig_ok(r, e, hash))
 		return fail_at(f, DT_ESIG, a, e->seq, hash, NULL,
 		    "bad signature");
+	/*
+	 * A reference names (author, seq, hash): the entry there must have
+	 * that leaf hash, which its successor's prev (or its feed's head
+	 * row) states without hashing it again, and a smaller clock.
+	 */
 	for (i = 0; i < e->nrefs; i++) {
+		unsigned char want[ENTRY_HASH_BYTES];
+		uint64_t rclock;
 		entry_ref ref;
 
 		entry_ref_get(&ref, e, i);
-		if (store_locate(rauthor, &rseq, t, ref.hash) != 0 ||
-		    memcmp(rauthor, ref.author, KEY_PK_BYTES) != 0 ||
-		    rseq != ref.seq)
+		rc = store_ref_probe(&rclock, want, t, ref.author, ref.seq);
+		if (rc == DT_ENOENT || (rc == 0 && sodium_memcmp(want,
+		    ref.hash, ENTRY_HASH_BYTES) != 0))
 			return fail_at(f, DT_EREF, a, e->seq, hash, ref.hash,
 			    "reference %u names an entry not in the record", i);
-		if ((rc = store_get(&rb, &rlen, t, rauthor, rseq)) != 0)
-			return fail_at(f, rc == DT_ENOENT ? DT_EREF : rc, a,
-			    e->seq, hash, ref.hash, "reference %u unreadable", i);
-		if (entry_parse(&re, rb, rlen) != 0 || re.clock >= e->clock) {
-			free(rb);
+		if (rc != 0)
+			return fail_at(f, rc, a, e->seq, hash, ref.hash,
+			    "reference %u unreadable", i);
+		if (rclock >= e->clock)
 			return fail_at(f, DT_ECLOCK, a, e->seq, hash, ref.hash,
 			    "clock not greater than referenced entry %u's", i);
-		}
-		free(rb);
-		rb = NULL;
 	}
 	if (e->kind != ENTRY_K_GENESIS &&
 	    record_may_write(r, a, e->kind, e->clock, &why) != 0)

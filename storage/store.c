@@ -30,10 +30,32 @@ struct store {
 	char *path;
 };
 
+/*
+ * Reference probes (store_ref_probe()) in a read transaction keep a
+ * cursor per feed they look into: successive references into one feed
+ * land on the same leaf page, which a positioned cursor finds without a
+ * descent from the root.  Write transactions do not cache cursors.
+ */
+#define PROBE_CURSORS 8
+
 struct store_txn {
 	store *s;
 	MDB_txn *txn;
+	int rdonly;
+	MDB_cursor *probe[PROBE_CURSORS];
+	unsigned char probe_author[PROBE_CURSORS][KEY_PK_BYTES];
+	unsigned nprobe, probe_next;
 };
+
+static void
+probes_close(store_txn *t)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nprobe; i++)
+		mdb_cursor_close(t->probe[i]);
+	t->nprobe = 0;
+}
 
 void
 store_be64(unsigned char out[8], uint64_t v)
@@ -460,6 +482,7 @@ store_txn_begin(store_txn **out, store *s, int write)
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return DT_ENOMEM;
 	t->s = s;
+	t->rdonly = !write;
 	if ((rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY,
 	    &t->txn)) != 0) {
 		free(t);
@@ -490,7 +513,10 @@ store_txn_begin_nested(store_txn **out, store_txn *parent)
 int
 store_txn_commit(store_txn *t)
 {
-	int rc = map_err(mdb_txn_commit(t->txn));
+	int rc;
+
+	probes_close(t);
+	rc = map_err(mdb_txn_commit(t->txn));
 
 	free(t);
 	return rc;
@@ -501,6 +527,7 @@ store_txn_abort(store_txn *t)
 {
 	if (t == NULL)
 		return;
+	probes_close(t);
 	mdb_txn_abort(t->txn);
 	free(t);
 }
@@ -690,6 +717,88 @@ store_get(unsigned char **bytes, size_t *len, store_txn *t,
 		return DT_ENOMEM;
 	memcpy(*bytes, d.mv_data, d.mv_size);
 	*len = d.mv_size;
+	return 0;
+}
+
+int
+store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
+    store_txn *t, const unsigned char author[KEY_PK_BYTES], uint64_t seq)
+{
+	unsigned char fk[STORE_KEY_BYTES];
+	MDB_val k = { sizeof fk, fk }, d;
+	store_head h;
+	entry e;
+	int rc;
+
+	if (seq == UINT64_MAX)
+		return DT_ECORRUPT;
+	feed_key(fk, author, seq);
+	if (t->rdonly) {
+		MDB_cursor *c = NULL;
+		unsigned i;
+
+		for (i = 0; i < t->nprobe; i++)
+			if (memcmp(t->probe_author[i], author,
+			    KEY_PK_BYTES) == 0) {
+				c = t->probe[i];
+				break;
+			}
+		if (c == NULL) {
+			if (t->nprobe < PROBE_CURSORS)
+				i = t->nprobe++;
+			else {
+				i = t->probe_next++ % PROBE_CURSORS;
+				mdb_cursor_close(t->probe[i]);
+			}
+			if ((rc = mdb_cursor_open(t->txn, t->s->entries,
+			    &t->probe[i])) != 0) {
+				t->probe[i] = t->probe[--t->nprobe];
+				return map_err(rc);
+			}
+			memcpy(t->probe_author[i], author, KEY_PK_BYTES);
+			c = t->probe[i];
+		}
+		if ((rc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY)) != 0)
+			return map_err(rc);
+		if (entry_parse(&e, d.mv_data, d.mv_size) != 0)
+			return DT_ECORRUPT;
+		*clock = e.clock;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+		if (rc == 0 && k.mv_size == STORE_KEY_BYTES &&
+		    memcmp(k.mv_data, author, KEY_PK_BYTES) == 0 &&
+		    store_get_be64((const unsigned char *)k.mv_data +
+		    KEY_PK_BYTES) == seq + 1) {
+			if (entry_parse(&e, d.mv_data, d.mv_size) != 0 ||
+			    e.prev == NULL)
+				return DT_ECORRUPT;
+			memcpy(hash, e.prev, ENTRY_HASH_BYTES);
+			return 0;
+		}
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			return map_err(rc);
+	} else {
+		if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0)
+			return map_err(rc);
+		if (entry_parse(&e, d.mv_data, d.mv_size) != 0)
+			return DT_ECORRUPT;
+		*clock = e.clock;
+		feed_key(fk, author, seq + 1);
+		if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) == 0) {
+			if (entry_parse(&e, d.mv_data, d.mv_size) != 0 ||
+			    e.prev == NULL)
+				return DT_ECORRUPT;
+			memcpy(hash, e.prev, ENTRY_HASH_BYTES);
+			return 0;
+		}
+		if (rc != MDB_NOTFOUND)
+			return map_err(rc);
+	}
+	/* The last entry of its feed: the head row names it. */
+	if ((rc = store_head_get(&h, t, author)) != 0)
+		return rc == DT_ENOENT ? DT_ECORRUPT : rc;
+	if (h.next_seq != seq + 1)
+		return DT_ECORRUPT;
+	memcpy(hash, h.hash, ENTRY_HASH_BYTES);
 	return 0;
 }
 

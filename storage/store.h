@@ -193,6 +193,19 @@ int store_scan_entries(store_txn *t, const unsigned char *author,
     uint64_t from, int one_feed, store_entry_cb cb, void *ctx);
 
 /*
+ * store_ref_probe() - what checking a reference to (author, seq) needs,
+ * read in place, without hashing and without the hash index: the clock
+ * of that entry, and the leaf hash it has if its feed's chain holds: the
+ * prev field of (author, seq + 1), or the head row's hash when it is the
+ * last of its feed.  (A walk that checks every chain, as verify does,
+ * catches a chain that does not hold.)
+ * @return 0; DT_ENOENT (no such entry); DT_ECORRUPT (malformed, or a
+ *         head row that disagrees); store errors.
+ */
+int store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
+    store_txn *t, const unsigned char author[KEY_PK_BYTES], uint64_t seq);
+
+/*
  * store_scan_raw() - every entry, in (author, seq) order, as
  * store_scan_entries() but without hashing them: cb gets hash NULL (for
  * a caller that hashes on other threads).

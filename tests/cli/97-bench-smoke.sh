@@ -1,5 +1,6 @@
 #!/bin/sh
-# 97-bench-smoke.sh: the benchmarks' code paths on a small record.  It
+# 97-bench-smoke.sh: the import and audit benchmarks' code paths on a
+# small record.  It
 # checks that they run and report a ratio against their floor; it asserts
 # no time (speed is judged by `make bench`, on a quiet machine).
 . "$(dirname "$0")/../tap.sh"
@@ -11,4 +12,13 @@ run_ok "bench_import runs on 2000 entries" "$B/bench_import" 2000
 like "$(cat "$OUT")" 'entries: +2000 ' "it imported every entry"
 like "$(cat "$OUT")" 'ratio: +[0-9]+\.[0-9]+ ' "it reports the ratio to the floor"
 like "$(cat "$OUT")" 'floor: +[0-9.]+ s  Ed25519 verify' "it measured the floor"
+
+[ -x "$B/bench_audit" ] || bail_out "bench_audit not built"
+run_ok "bench_audit runs on 2000 entries" "$B/bench_audit" 2000
+like "$(cat "$OUT")" 'audit \(fast\): +[0-9.]+ s  2000 entries by checkpoint root, 4 by signature' \
+    "the fast path: every entry under the checkpoints by the root"
+like "$(cat "$OUT")" 'audit \(every signature\): +[0-9.]+ s  2004 signatures' \
+    "--every-signature: every entry's signature"
+like "$(cat "$OUT")" 'floor SHA-256: +[0-9.]+ s on one core' "the SHA-256 floor"
+like "$(cat "$OUT")" 'floor Ed25519: +[0-9.]+ s on' "the Ed25519 floor"
 done_testing

@@ -141,6 +141,79 @@ test_put_get_scan(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * store_ref_probe(): the clock of (author, seq), and the hash its feed's
+ * chain gives it (the next entry's prev, or the head row's hash for the
+ * last), in read transactions (cached cursors, across feeds and back
+ * and forth) and in write transactions alike; a read-only open sees the
+ * same; nothing for an entry that is not there.
+ */
+static void
+test_ref_probe(void **state)
+{
+	char *dir = tu_tmpdir(), sub[600];
+	store *s;
+	store_txn *t;
+	unsigned char *b[5], h[5][32], got[32];
+	size_t len[5], i;
+	entry e[5];
+	uint64_t clock;
+	int pass, write;
+
+	(void)state;
+	snprintf(sub, sizeof sub, "%s/s", dir);
+	assert_int_equal(store_open(&s, sub, 1), 0);
+	make(&b[0], &len[0], &e[0], h[0], ids[0], 0, 2, NULL, "{\"a\":0}");
+	make(&b[1], &len[1], &e[1], h[1], ids[0], 1, 4, h[0], "{\"a\":1}");
+	make(&b[2], &len[2], &e[2], h[2], ids[0], 2, 6, h[1], "{\"a\":2}");
+	make(&b[3], &len[3], &e[3], h[3], ids[1], 0, 3, NULL, "{\"b\":0}");
+	make(&b[4], &len[4], &e[4], h[4], ids[1], 1, 5, h[3], "{\"b\":1}");
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_set_dialogue(t, dialogue), 0);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(store_put(t, &e[i], h[i]), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	for (pass = 0; pass < 3; pass++) {
+		write = pass == 1;
+		if (pass == 2) {
+			store_close(s);
+			assert_int_equal(store_open(&s, sub,
+			    STORE_OPEN_READONLY), 0);
+		}
+		assert_int_equal(store_txn_begin(&t, s, write), 0);
+		/* a1, b0, a0, b1, a2: feeds in turn, seqs back and forth */
+		assert_int_equal(store_ref_probe(&clock, got, t, ids[0]->pk, 1),
+		    0);
+		assert_int_equal(clock, 4);
+		assert_memory_equal(got, h[1], 32);
+		assert_int_equal(store_ref_probe(&clock, got, t, ids[1]->pk, 0),
+		    0);
+		assert_int_equal(clock, 3);
+		assert_memory_equal(got, h[3], 32);
+		assert_int_equal(store_ref_probe(&clock, got, t, ids[0]->pk, 0),
+		    0);
+		assert_int_equal(clock, 2);
+		assert_memory_equal(got, h[0], 32);
+		assert_int_equal(store_ref_probe(&clock, got, t, ids[1]->pk, 1),
+		    0);
+		assert_int_equal(clock, 5);
+		assert_memory_equal(got, h[4], 32);  /* from the head row */
+		assert_int_equal(store_ref_probe(&clock, got, t, ids[0]->pk, 2),
+		    0);
+		assert_int_equal(clock, 6);
+		assert_memory_equal(got, h[2], 32);
+		assert_int_equal(store_ref_probe(&clock, got, t, ids[0]->pk, 3),
+		    DT_ENOENT);
+		assert_int_equal(store_ref_probe(&clock, got, t, ids[1]->pk, 9),
+		    DT_ENOENT);
+		store_txn_abort(t);
+	}
+	store_close(s);
+	for (i = 0; i < 5; i++)
+		free(b[i]);
+	tu_rmtree(dir);
+}
+
 static void
 test_no_overwrite_fork(void **state)
 {
@@ -367,6 +440,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_get_scan),
 		cmocka_unit_test(test_no_overwrite_fork),
+		cmocka_unit_test(test_ref_probe),
 		cmocka_unit_test(test_kinds_index),
 		cmocka_unit_test(test_damaged_files),
 	};
