@@ -678,7 +678,7 @@ rec_entry_clip(const struct dc *dc, const view_item *it, int y, int ymin,
 	rd.w = w;
 	rd.count_only = count_only;
 	rec_header(&rd, it, 0, "", base);
-	if ((sum = fmt_summary(dc->v, it, NULL)) != NULL) {
+	if ((sum = fmt_line(dc->v, it, NULL)) != NULL) {
 		rec_text(&rd, sum, INDENT, it->kind == ENTRY_K_DECISION &&
 		    it->agreed ? A_BOLD : A_NORMAL);
 		explicit_bzero(sum, strlen(sum));

@@ -88,6 +88,7 @@ run_fails 1 "the proposer cannot cosign its own seal" dt --as ru-head seal \
 run_fails 1 "a delegate cannot cosign" dt --as us-del seal cosign
 run_ok "us-head cosigns" dt --as us-head seal cosign
 like "$(cat "$ERR")" "meeting 1: seal complete \(RU, US\)" "complete"
+sed -n '$p' "$OUT" >"$TEST_TMP/cosign.line"
 is "$(grep -c '^— ' "$OUT")" 2 "two signature lines"
 like "$(sed -n '$p' "$OUT")" "^— detente/$DID/$USHEAD " "us-head's last"
 is "$(sed '$d' "$OUT")" "$(cat "$TEST_TMP/proposed.note")" \
@@ -95,6 +96,24 @@ is "$(sed '$d' "$OUT")" "$(cat "$TEST_TMP/proposed.note")" \
 run_ok "verify" dt --as us-head verify
 like "$(cat "$OUT")" '^meeting 1: seal complete \(RU, US\)$' \
     "verify reports the complete seal"
+run_ok "log" dt --as us-head log
+M8=$(printf '%s' "$MIN" | cut -c1-8)
+is "$(grep -A1 '^[0-9].* seal  ' "$OUT" | grep -v -e '^[0-9]' -e '^--$')" \
+    "$(printf '    seal meeting=1 minutes=%s feeds=3 signers=ru-head\n    seal meeting=1 minutes=%s feeds=3 signers=ru-head,us-head' "$M8" "$M8")" \
+    "log: each seal entry on one line, with its signers"
+unlike "$(cat "$OUT")" '^ *(— |detente seal v1|feed detente/)' \
+    "no line of a seal note in the log"
+run_ok "log --no-key" dt log --no-key
+like "$(cat "$OUT")" '^    seal meeting=1 minutes=[0-9a-f]{8} feeds=3 signers=ru-head,us-head$' \
+    "the same without the key (seals are control entries)"
+run_ok "log --json" dt --as us-head log --json
+ok '"$JPY" -c "
+import json, sys
+notes = [e[\"payload\"][\"note\"] for e in json.load(open(sys.argv[1]))
+         if e[\"kind\"] == \"seal\"]
+sys.exit(notes[-1] != open(sys.argv[2]).read() + open(sys.argv[3]).read())" \
+    "$OUT" "$TEST_TMP/proposed.note" "$TEST_TMP/cosign.line"' \
+    "log --json keeps the whole note"
 run_ok "verify --json --no-key" dt verify --json --no-key
 cp "$OUT" "$TEST_TMP/v2.json"
 is "$(seals_of "$TEST_TMP/v2.json")" \
