@@ -237,7 +237,11 @@ signer_name(char *out, size_t outlen, const view *v, const note_sig *sig)
 	snprintf(out, outlen, "%.8s", hex);
 }
 
-/* note_line() - the one line of a checkpoint's or a seal's note. */
+/*
+ * note_line() - the one line of a checkpoint's or a seal's note.  The
+ * key=value words stay English, as "OK:" and "FAILED:" do: scripts read
+ * them, and they name the note's own fields.
+ */
 static char *
 note_line(const view *v, const view_item *it)
 {
