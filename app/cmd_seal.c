@@ -561,7 +561,10 @@ const struct cli_cmd cmd_seal = {
 	   "listed feed against its own replica and adds its signature\n"
 	   "(default: the meeting of the last seal).  show: each meeting's\n"
 	   "seal and whether it is complete (signed by the head of every\n"
-	   "party); --note prints only the note, --keys the heads' C2SP\n"
-	   "verifier keys, for any signed-note verifier.\n"),
+	   "party), incomplete, or invalid (a seal entry breaks the rules);\n"
+	   "--note prints only the note, --keys the heads' C2SP verifier\n"
+	   "keys, for any signed-note verifier.\n"
+	   "Exit 0 done; 1 refused (not a head, sealed already, nothing to\n"
+	   "cosign, the replica disagrees) or no seal to show; 2 usage.\n"),
 	run
 };
