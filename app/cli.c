@@ -79,8 +79,13 @@ cli_find(const char *name)
 void
 cli_usage(FILE *f, const struct cli_cmd *cmd)
 {
-	fprintf(f, _("usage: detente [global options] %s %s\n"), cmd->name,
-	    _(cmd->usage));
+	/* An empty usage (no arguments) is not looked up: see i18n.h. */
+	if (cmd->usage == NULL || cmd->usage[0] == '\0')
+		fprintf(f, _("usage: detente [global options] %s\n"),
+		    cmd->name);
+	else
+		fprintf(f, _("usage: detente [global options] %s %s\n"),
+		    cmd->name, _(cmd->usage));
 	fprintf(f, "%s\n", _(cmd->help));
 	if (cmd->details != NULL)
 		fprintf(f, "\n%s", _(cmd->details));

@@ -12,7 +12,10 @@
 #ifndef DETENTE_CLI_H
 #define DETENTE_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
+
+#include <jansson.h>
 
 #include "../crypto/keys.h"
 #include "../storage/record.h"
@@ -63,11 +66,32 @@ extern const struct cli_cmd cmd_checkpoint, cmd_proof, cmd_seal;
 extern const struct cli_cmd cmd_minutes, cmd_audit;
 
 /*
- * cli_seal_lines() - one line per meeting that has a seal entry, saying
- * whether its seal is complete (app/cmd_seal.c; `detente verify` prints
- * them after "OK:").
+ * Seal status, as `detente verify` and the terminal UI report it
+ * (app/cmd_seal.c, over storage/seal.h).
+ *
+ * cli_seal_get() - meeting's seal: seal_info_get(), then, with check,
+ * seal_info_check() (for a record that failed verification; one that
+ * passed has passed that check already).  Seal entries that cannot be
+ * read make the seal invalid, with the reason in si->why.
+ * @return 0 (si filled: seal_info_done() it), DT_ENOENT (no seal entry
+ *         for the meeting), DT_ENOMEM.
+ *
+ * cli_seal_lines() - one line per meeting that has a seal entry:
+ * "meeting N: seal complete (RU, US)", "... seal incomplete (missing
+ * US)" or "... seal invalid (why)".
+ *
+ * cli_seal_json() - the same as a JSON array of objects: meeting, state
+ * ("complete", "incomplete", "invalid"), signers and missing (heads:
+ * party, name, key; missing ones with bad_signature), entry, entries,
+ * reason (or null).  @param[out] out  a new array (empty when the seals
+ * cannot be read).  @return 0; the error of reading the seals, with
+ * *out set; DT_ENOMEM, with *out NULL.
  */
-void cli_seal_lines(struct cli_ctx *ctx, record *r);
+struct seal_info;
+int cli_seal_get(struct seal_info *si, record *r, uint64_t meeting,
+    int check);
+void cli_seal_lines(struct cli_ctx *ctx, record *r, int check);
+int cli_seal_json(json_t **out, record *r, int check);
 
 /*
  * cli_fatal_hook - called first on a fatal signal (SIGSEGV, SIGBUS), so

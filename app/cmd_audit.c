@@ -38,7 +38,6 @@
 #include "../storage/bundle.h"
 #include "../storage/entry.h"
 #include "../storage/record.h"
-#include "../storage/seal.h"
 #include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
@@ -399,55 +398,21 @@ report_feeds(struct audit *a, json_t *o)
 	json_object_set_new(o, "feeds", arr);
 }
 
+/*
+ * report_seals() - each meeting's seal, as `verify` reports it (the walk
+ * has just checked every seal entry, so no second check is needed).
+ */
 static void
 report_seals(struct audit *a, json_t *o)
 {
-	uint64_t *m = NULL, last;
-	size_t n = 0, i, h;
-	seal_info si;
-	json_t *arr = json_array(), *signers, *missing;
-	const char *state;
+	json_t *arr = NULL;
 
-	if (seal_meetings(&m, &n, &last, a->r) != 0)
-		n = 0;
-	if (!a->json)
-		fprintf(a->ctx->out, _("seals: %zu\n"), n);
-	for (i = 0; i < n; i++) {
-		if (seal_info_get(&si, a->r, m[i]) != 0)
-			continue;
-		signers = json_array();
-		missing = json_array();
-		state = si.complete ? "complete" : "incomplete";
-		for (h = 0; h < si.nheads; h++) {
-			json_t *who = json_pack("{s:s,s:s}", "party",
-			    si.heads[h].party, "name", si.heads[h].name);
-
-			if (si.heads[h].state == SEAL_BAD)
-				state = "invalid";
-			if (si.complete || si.heads[h].state == SEAL_SIGNED)
-				json_array_append_new(signers, who);
-			else
-				json_array_append_new(missing, who);
-		}
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:o,s:o}",
-		    "meeting", (json_int_t)si.meeting, "state", state,
-		    "signers", signers, "missing", missing));
-		if (!a->json) {
-			fprintf(a->ctx->out, _("  meeting %llu: %s"),
-			    (unsigned long long)si.meeting, _(state));
-			for (h = 0; h < si.nheads; h++)
-				fprintf(a->ctx->out, "%s%s %s (%s)",
-				    h ? "," : ";", si.heads[h].party,
-				    si.heads[h].name, si.complete ||
-				    si.heads[h].state == SEAL_SIGNED ?
-				    _("signed") : si.heads[h].state ==
-				    SEAL_BAD ? _("bad signature") :
-				    _("not signed"));
-			fputc('\n', a->ctx->out);
-		}
-		seal_info_done(&si);
+	if (cli_seal_json(&arr, a->r, 0) != 0 && arr == NULL)
+		arr = json_array();
+	if (!a->json) {
+		fprintf(a->ctx->out, _("seals: %zu\n"), json_array_size(arr));
+		cli_seal_lines(a->ctx, a->r, 0);
 	}
-	free(m);
 	json_object_set_new(o, "seals", arr);
 }
 

@@ -114,6 +114,9 @@ const struct cli_cmd cmd_log = {
 	N_("print the record in merged order, decrypted"),
 	N_("Every entry with its time (UTC), short id, kind, author and\n"
 	   "text; corrections and endorsements under the entry they concern.\n"
+	   "A checkpoint or a seal shows as one line (checkpoint size=N\n"
+	   "root=HEX, seal meeting=M minutes=HEX feeds=K signers=...); its\n"
+	   "whole signed note is in --json and `detente show ID`.\n"
 	   "  --meeting M  only the entries of meeting M (default: all)\n"
 	   "  --json       a JSON array: hash, author, author_name, party,\n"
 	   "               seq, clock, time, kind, text, payload, ...\n"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "../crypto/err.h"
@@ -23,9 +24,9 @@
 #include "session.h"
 
 /*
- * status_line() - "meeting N: seal complete (RU, US)", or "meeting N:
- * seal incomplete (missing US)", with bad signatures and signatures
- * waiting to be joined said too.
+ * status_line() - "meeting N: seal complete (RU, US)", "meeting N: seal
+ * incomplete (missing US)" (with bad signatures and signatures waiting
+ * to be joined said too), or "meeting N: seal invalid (why)".
  */
 static void
 status_line(FILE *f, const seal_info *si)
@@ -33,6 +34,11 @@ status_line(FILE *f, const seal_info *si)
 	size_t i, k;
 
 	fprintf(f, _("meeting %llu: "), (unsigned long long)si->meeting);
+	if (si->invalid) {
+		/* si->why is English, from the library, as f->detail is */
+		fprintf(f, _("seal invalid (%s)\n"), si->why);
+		return;
+	}
 	if (si->complete) {
 		fputs(_("seal complete ("), f);
 		for (i = 0; i < si->nheads; i++)
@@ -57,21 +63,145 @@ status_line(FILE *f, const seal_info *si)
 	fputs(")\n", f);
 }
 
+int
+cli_seal_get(seal_info *si, record *r, uint64_t meeting, int check)
+{
+	int rc;
+
+	rc = seal_info_get(si, r, meeting);
+	if (rc == DT_ENOENT || rc == DT_ENOMEM)
+		return rc;
+	if (rc != 0) {
+		/* Seal entries that cannot be read do not seal anything. */
+		memset(si, 0, sizeof(*si));
+		si->meeting = meeting;
+		si->invalid = 1;
+		snprintf(si->why, sizeof(si->why), "the seal entries cannot "
+		    "be read: %s", dt_strerror(rc));
+		return 0;
+	}
+	if (check && !si->invalid && (rc = seal_info_check(si, r)) != 0) {
+		si->invalid = 1;
+		si->complete = 0;
+		snprintf(si->why, sizeof(si->why), "the seal entries cannot "
+		    "be checked: %s", dt_strerror(rc));
+	}
+	return 0;
+}
+
 void
-cli_seal_lines(struct cli_ctx *ctx, record *r)
+cli_seal_lines(struct cli_ctx *ctx, record *r, int check)
 {
 	uint64_t *m = NULL, last;
 	size_t n = 0, i;
 	seal_info si;
+	int rc;
 
-	if (seal_meetings(&m, &n, &last, r) != 0)
+	if ((rc = seal_meetings(&m, &n, &last, r)) != 0) {
+		fprintf(ctx->out, _("seals: cannot be read (%s)\n"),
+		    _(dt_strerror(rc)));
 		return;
+	}
 	for (i = 0; i < n; i++)
-		if (seal_info_get(&si, r, m[i]) == 0) {
+		if (cli_seal_get(&si, r, m[i], check) == 0) {
 			status_line(ctx->out, &si);
 			seal_info_done(&si);
 		}
 	free(m);
+}
+
+/* head_json() - {"party", "name", "key"} of a head, or NULL. */
+static json_t *
+head_json(const seal_head *h)
+{
+	char hex[2 * KEY_PK_BYTES + 1];
+
+	key_hex(hex, h->pk, KEY_PK_BYTES);
+	return json_pack("{s:s,s:s,s:s}", "party", h->party, "name", h->name,
+	    "key", hex);
+}
+
+/* seal_json() - one meeting's seal as verify --json reports it. */
+static json_t *
+seal_json(const seal_info *si)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	json_t *o, *signers, *missing, *h;
+	const char *reason = NULL;
+	size_t i;
+	int bad = 0;
+
+	signers = json_array();
+	missing = json_array();
+	for (i = 0; signers != NULL && missing != NULL && i < si->nheads;
+	    i++) {
+		if ((h = head_json(&si->heads[i])) == NULL)
+			bad = 1;
+		else if (si->heads[i].state == SEAL_SIGNED)
+			bad |= json_array_append_new(signers, h) != 0;
+		else {
+			bad |= json_object_set_new(h, "bad_signature",
+			    json_boolean(si->heads[i].state == SEAL_BAD)) != 0;
+			bad |= json_array_append_new(missing, h) != 0;
+		}
+	}
+	if (si->invalid)
+		reason = si->why;
+	else if (!si->complete && si->nheads > 0 &&
+	    si->nsigned == si->nheads)
+		reason = "every head has signed, in separate entries: run "
+		    "`detente seal cosign` to join them";
+	if (si->nentries > 0)
+		key_hex(hex, si->entry, ENTRY_HASH_BYTES);
+	o = json_pack("{s:I,s:s,s:o,s:o,s:s?,s:I,s:s?}",
+	    "meeting", (json_int_t)si->meeting,
+	    "state", seal_state_name(seal_info_state(si)),
+	    "signers", signers, "missing", missing,
+	    "entry", si->nentries > 0 ? hex : NULL,
+	    "entries", (json_int_t)si->nentries,
+	    "reason", reason);
+	if (o == NULL || bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int
+cli_seal_json(json_t **out, record *r, int check)
+{
+	uint64_t *m = NULL, last;
+	size_t n = 0, i;
+	seal_info si;
+	json_t *a, *o;
+	int rc = 0;
+
+	*out = NULL;
+	if ((a = json_array()) == NULL)
+		return DT_ENOMEM;
+	if ((rc = seal_meetings(&m, &n, &last, r)) != 0) {
+		*out = a;
+		return rc;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = cli_seal_get(&si, r, m[i], check)) == DT_ENOENT) {
+			rc = 0;
+			continue;
+		}
+		if (rc != 0)
+			break;
+		if ((o = seal_json(&si)) == NULL ||
+		    json_array_append_new(a, o) != 0)
+			rc = DT_ENOMEM;
+		seal_info_done(&si);
+	}
+	free(m);
+	if (rc == DT_ENOMEM) {
+		json_decref(a);
+		return rc;
+	}
+	*out = a;
+	return rc;
 }
 
 /* meeting_arg() - --meeting M. */
@@ -308,7 +438,9 @@ show_one(struct cli_ctx *ctx, uint64_t meeting, int only_note, int keys)
 	size_t i;
 	int rc;
 
-	if ((rc = seal_info_get(&si, ctx->rec, meeting)) != 0) {
+	/* A record that failed verification: check its seal entries too. */
+	if ((rc = cli_seal_get(&si, ctx->rec, meeting,
+	    record_last_failure(ctx->rec)->code != 0)) != 0) {
 		if (rc == DT_ENOENT) {
 			fprintf(ctx->err, _("meeting %llu has no seal\n"),
 			    (unsigned long long)meeting);
@@ -324,13 +456,16 @@ show_one(struct cli_ctx *ctx, uint64_t meeting, int only_note, int keys)
 			fprintf(ctx->out, "%s\n", vk);
 		}
 	} else if (only_note) {
-		fwrite(si.note, 1, si.notelen, ctx->out);
+		if (si.note != NULL)
+			fwrite(si.note, 1, si.notelen, ctx->out);
 	} else {
 		status_line(ctx->out, &si);
-		fmt_short(shortid, si.entry);
-		fprintf(ctx->out, _("entry %s, %zu seal entries for this "
-		    "meeting\n\n"), shortid, si.nentries);
-		fwrite(si.note, 1, si.notelen, ctx->out);
+		if (si.note != NULL) {
+			fmt_short(shortid, si.entry);
+			fprintf(ctx->out, _("entry %s, %zu seal entries for "
+			    "this meeting\n\n"), shortid, si.nentries);
+			fwrite(si.note, 1, si.notelen, ctx->out);
+		}
 	}
 	seal_info_done(&si);
 	return CLI_OK;
@@ -426,7 +561,10 @@ const struct cli_cmd cmd_seal = {
 	   "listed feed against its own replica and adds its signature\n"
 	   "(default: the meeting of the last seal).  show: each meeting's\n"
 	   "seal and whether it is complete (signed by the head of every\n"
-	   "party); --note prints only the note, --keys the heads' C2SP\n"
-	   "verifier keys, for any signed-note verifier.\n"),
+	   "party), incomplete, or invalid (a seal entry breaks the rules);\n"
+	   "--note prints only the note, --keys the heads' C2SP verifier\n"
+	   "keys, for any signed-note verifier.\n"
+	   "Exit 0 done; 1 refused (not a head, sealed already, nothing to\n"
+	   "cosign, the replica disagrees) or no seal to show; 2 usage.\n"),
 	run
 };

@@ -30,6 +30,7 @@
 
 #include "../crypto/err.h"
 #include "../storage/record.h"
+#include "../storage/seal.h"
 #include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
@@ -52,6 +53,13 @@ struct ui_state {
 	uint64_t count;          /* store_count() at the last load */
 	record_failure fail;     /* the last verification's result */
 	int no_complete;         /* view_complete() failed: do not retry */
+	/* the last seal_info_check(): for which seal, and what it found */
+	int ck_done;
+	uint64_t ck_meeting;
+	size_t ck_entries;
+	unsigned char ck_entry[ENTRY_HASH_BYTES];
+	int ck_invalid;
+	char ck_why[SEAL_WHY_BYTES];
 };
 
 /* now_ms() - a monotonic clock in milliseconds. */
@@ -160,6 +168,100 @@ older(struct ui_state *s)
 }
 
 /*
+ * seal_check() - seal_info_check() on si, but only once for a given
+ * state of the meeting's seal entries (the check reads every listed
+ * feed): the last result is kept with the meeting, the number of its
+ * seal entries and the entry its note is from.
+ */
+static void
+seal_check(struct ui_state *s, seal_info *si)
+{
+	if (!s->ck_done || s->ck_meeting != si->meeting ||
+	    s->ck_entries != si->nentries ||
+	    memcmp(s->ck_entry, si->entry, ENTRY_HASH_BYTES) != 0) {
+		if (seal_info_check(si, s->ctx->rec) != 0) {
+			si->invalid = 1;
+			snprintf(si->why, sizeof(si->why), "%s",
+			    "the seal entries cannot be checked");
+		}
+		s->ck_done = 1;
+		s->ck_meeting = si->meeting;
+		s->ck_entries = si->nentries;
+		memcpy(s->ck_entry, si->entry, ENTRY_HASH_BYTES);
+		s->ck_invalid = si->invalid;
+		snprintf(s->ck_why, sizeof(s->ck_why), "%s", si->why);
+	} else if (s->ck_invalid) {
+		si->invalid = 1;
+		snprintf(si->why, sizeof(si->why), "%s", s->ck_why);
+	}
+	if (si->invalid)
+		si->complete = 0;
+}
+
+/*
+ * seal_sync() - the seal of the meeting the header shows (the open one,
+ * else the last), read with the library functions `detente verify` uses
+ * (cli_seal_get(), storage/seal.h), into the model as plain data.  The
+ * seal entries are checked one by one only when the record failed
+ * verification: one that verifies has passed that check already.  A
+ * seal found invalid marks the record failed, as verify would.
+ */
+static void
+seal_sync(struct ui_state *s)
+{
+	const view_meeting *vm = view_current_meeting(s->v);
+	ui_model *m = &s->m;
+	seal_info si;
+	size_t i, k;
+	int rc;
+
+	if (vm == NULL)
+		vm = view_last_meeting(s->v);
+	m->seal_text[0] = '\0';
+	if (vm == NULL || vm->number <= 0) {
+		m->seal = UI_SEAL_NONE;
+		return;
+	}
+	rc = cli_seal_get(&si, s->ctx->rec, (uint64_t)vm->number, 0);
+	if (rc == DT_ENOENT) {
+		m->seal = UI_SEAL_UNPROPOSED;
+		return;
+	}
+	if (rc != 0) {
+		m->seal = UI_SEAL_NONE;
+		return;
+	}
+	if (m->failed && !si.invalid)
+		seal_check(s, &si);
+	if (si.invalid) {
+		m->seal = UI_SEAL_INVALID;
+		snprintf(m->seal_text, sizeof(m->seal_text), "%s", si.why);
+		if (!m->failed) {
+			m->failed = 1;
+			snprintf(m->fail_detail, sizeof(m->fail_detail),
+			    _("seal of meeting %lld: %s"), (long long)vm->number,
+			    si.why);
+		}
+	} else if (si.complete) {
+		m->seal = UI_SEAL_COMPLETE;
+	} else if (si.nheads > 0 && si.nsigned == si.nheads) {
+		m->seal = UI_SEAL_JOIN;
+	} else {
+		m->seal = UI_SEAL_WAITING;
+		for (i = k = 0; i < si.nheads; i++) {
+			size_t used = strlen(m->seal_text);
+
+			if (si.heads[i].state == SEAL_SIGNED)
+				continue;
+			snprintf(m->seal_text + used,
+			    sizeof(m->seal_text) - used, "%s%s",
+			    k++ ? ", " : "", si.heads[i].name);
+		}
+	}
+	seal_info_done(&si);
+}
+
+/*
  * reload() - check what is new (record_verify(), incremental: only the
  * entries past each feed's watermark), and bring the view up to date:
  * the first time, the window; later, only what was appended.
@@ -193,6 +295,7 @@ reload(struct ui_state *s)
 	s->count = entries;
 	s->m.entries = entries;
 	s->m.feeds = feeds;
+	seal_sync(s);
 }
 
 /* stream_text() - what a memory stream collected (never NULL). */

@@ -38,14 +38,20 @@ author_label(char *out, size_t outlen, const record *r,
 	snprintf(out, outlen, "%s", hex);
 }
 
-/* report() - print the verdict, as text or JSON. */
+/*
+ * report() - print the verdict, as text or JSON, and the seal of every
+ * meeting that has seal entries (r NULL: the store did not open, no
+ * seals).  After a failure the seals are checked again entry by entry
+ * (seal_info_check()), so that a seal the failure touches says invalid.
+ */
 static void
-report(struct cli_ctx *ctx, int json, const record *r, int no_key,
+report(struct cli_ctx *ctx, int json, record *r, int no_key,
     const record_stats *st, const record_failure *f)
 {
 	char who[2 * KEY_PK_BYTES + 1], hash[2 * ENTRY_HASH_BYTES + 1];
 	char exp[2 * ENTRY_HASH_BYTES + 1];
-	json_t *o, *fo;
+	json_t *o, *fo, *seals = NULL;
+	int rc;
 
 	if (f->has_entry) {
 		author_label(who, sizeof(who), r, f);
@@ -80,6 +86,15 @@ report(struct cli_ctx *ctx, int json, const record *r, int no_key,
 			}
 			json_object_set_new(o, "failure", fo);
 		}
+		if (r != NULL) {
+			rc = cli_seal_json(&seals, r, f->code != 0);
+			if (seals != NULL)
+				json_object_set_new(o, "seals", seals);
+			if (rc != 0)
+				json_object_set_new(o, "seals_error",
+				    json_string(dt_strerror(rc)));
+		} else
+			json_object_set_new(o, "seals", json_array());
 		fmt_print_json(ctx->out, o);
 		json_decref(o);
 		return;
@@ -91,6 +106,8 @@ report(struct cli_ctx *ctx, int json, const record *r, int no_key,
 		    (unsigned long long)st->entries,
 		    (unsigned long long)st->feeds,
 		    no_key ? _(" (content not checked: no key)") : "");
+		if (r != NULL)
+			cli_seal_lines(ctx, r, 0);
 		return;
 	}
 	fprintf(ctx->out, "FAILED: %s", f->detail[0] ? f->detail :
@@ -101,6 +118,8 @@ report(struct cli_ctx *ctx, int json, const record *r, int no_key,
 	if (f->has_expected)
 		fprintf(ctx->out, _(" expected %s"), exp);
 	fputc('\n', ctx->out);
+	if (r != NULL)
+		cli_seal_lines(ctx, r, 1);
 }
 
 /*
@@ -185,8 +204,6 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	report(ctx, json, ctx->rec, no_key, &st, &f);
-	if (f.code == 0 && !json)
-		cli_seal_lines(ctx, ctx->rec);
 	return f.code == 0 ? CLI_OK : CLI_FAIL;
 }
 
@@ -198,6 +215,12 @@ const struct cli_cmd cmd_verify = {
 	   "its author, sequence number and hashes.  With the key (the\n"
 	   "default) it also checks that every content entry decrypts;\n"
 	   "--no-key checks everything else and needs no passphrase.\n"
+	   "Then one line per meeting that has seal entries: \"meeting N:\n"
+	   "seal complete (RU, US)\", \"seal incomplete (missing US)\" or\n"
+	   "\"seal invalid (why)\".  --json prints one object: ok, entries,\n"
+	   "feeds, content_checked, failure (when not ok), and seals (per\n"
+	   "meeting: meeting, state, signers, missing, entry, entries,\n"
+	   "reason).\n"
 	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable.\n"),
 	run
 };

@@ -9,8 +9,10 @@
 #include <jansson.h>
 
 #include "../crypto/keys.h"
+#include "../crypto/note.h"
 #include "../storage/entry.h"
 #include "../storage/record.h"
+#include "../storage/seal.h"
 #include "../storage/view.h"
 #include "fmt.h"
 #include "i18n.h"
@@ -204,6 +206,94 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 	return out;
 }
 
+/*
+ * signer_name() - the name of the member whose key a seal's signature
+ * line names ("detente/<dialogue>/<key>"), as the view knows it from an
+ * entry of theirs; else the key's first 8 hex digits.
+ */
+static void
+signer_name(char *out, size_t outlen, const view *v, const note_sig *sig)
+{
+	unsigned char pk[KEY_PK_BYTES];
+	const view_item *it;
+	size_t i, hexlen = 2 * KEY_PK_BYTES;
+	char hex[2 * KEY_PK_BYTES + 1];
+
+	if (sig->namelen < hexlen) {
+		snprintf(out, outlen, "?");
+		return;
+	}
+	memcpy(hex, sig->name + sig->namelen - hexlen, hexlen);
+	hex[hexlen] = '\0';
+	if (key_unhex(pk, sizeof(pk), hex) == 0)
+		for (i = 0; v != NULL && i < view_nitems(v); i++) {
+			it = view_item_at(v, i);
+			if (it->author_name[0] != '\0' &&
+			    memcmp(it->author, pk, KEY_PK_BYTES) == 0) {
+				snprintf(out, outlen, "%s", it->author_name);
+				return;
+			}
+		}
+	snprintf(out, outlen, "%.8s", hex);
+}
+
+/*
+ * note_line() - the one line of a checkpoint's or a seal's note.  The
+ * key=value words stay English, as "OK:" and "FAILED:" do: scripts read
+ * them, and they name the note's own fields.
+ */
+static char *
+note_line(const view *v, const view_item *it)
+{
+	note_sig sigs[NOTE_SIGS_MAX];
+	note_checkpoint cp;
+	const char *note = str(it->payload, "note"), *text;
+	char hex[2 * 32 + 1], names[NOTE_SIGS_MAX * 24], who[KEY_NAME_MAX + 1];
+	size_t textlen, nsigs, i, len;
+	seal_text st;
+	char *out = NULL;
+	int n = -1;
+
+	if (note == NULL || note_open(&text, &textlen, sigs, &nsigs, note,
+	    strlen(note)) != 0)
+		return strdup(_("(a note that does not parse)"));
+	if (it->kind == ENTRY_K_CHECKPOINT) {
+		if (note_checkpoint_parse(&cp, text, textlen) != 0)
+			return strdup(_("(a note that does not parse)"));
+		key_hex(hex, cp.root, 8);
+		n = asprintf(&out, "checkpoint size=%llu root=%s",
+		    (unsigned long long)cp.size, hex);
+		return n < 0 ? NULL : out;
+	}
+	if (seal_text_parse(&st, text, textlen) != 0)
+		return strdup(_("(a note that does not parse)"));
+	names[0] = '\0';
+	for (i = 0; i < nsigs; i++) {
+		signer_name(who, sizeof(who), v, &sigs[i]);
+		len = strlen(names);
+		snprintf(names + len, sizeof(names) - len, "%s%s",
+		    i ? "," : "", who);
+	}
+	if (st.has_minutes)
+		key_hex(hex, st.minutes, 4);
+	else
+		snprintf(hex, sizeof(hex), "-");
+	n = asprintf(&out, "seal meeting=%llu minutes=%s feeds=%zu "
+	    "signers=%s", (unsigned long long)st.meeting, hex, st.nfeeds,
+	    names[0] ? names : "-");
+	seal_text_done(&st);
+	return n < 0 ? NULL : out;
+}
+
+char *
+fmt_line(const view *v, const view_item *it, const char *lang)
+{
+	if ((it->kind == ENTRY_K_CHECKPOINT || it->kind == ENTRY_K_SEAL) &&
+	    it->body == VIEW_BODY_OK)
+		return note_line(v, it);
+	return fmt_summary(v, it, lang);
+}
+
 /* put_indented() - print s, indenting every line after the first. */
 static void
 put_indented(FILE *f, const char *s, const char *indent)
@@ -227,7 +317,7 @@ fmt_item(FILE *f, const view *v, const view_item *it, const char *lang)
 	fmt_short(s, it->hash);
 	fprintf(f, "%s  %s  %-17s %s\n    ", t, s, entry_kind_name(it->kind),
 	    who);
-	if ((sum = fmt_summary(v, it, lang)) != NULL)
+	if ((sum = fmt_line(v, it, lang)) != NULL)
 		put_indented(f, sum, "    ");
 	free(sum);
 	fputc('\n', f);

@@ -43,8 +43,22 @@ void fmt_author(char *out, size_t outlen, const view_item *it);
 char *fmt_summary(const view *v, const view_item *it, const char *lang);
 
 /*
+ * fmt_line() - what the log and the terminal UI's record pane show of an
+ * entry: fmt_summary(), except for a checkpoint or a seal, whose signed
+ * note is several lines long: one line of what the note says,
+ * "checkpoint size=N root=HEX" (the root's first 16 hex digits) or
+ * "seal meeting=M minutes=HEX feeds=K signers=NAME,NAME" (the minutes'
+ * first 8 hex digits or "-"; the signers as their lines name them, not
+ * checked: `detente verify` checks them).  The whole note stays in
+ * fmt_summary() (`show`) and in the payload (`log --json`).
+ * malloc'd; the caller frees.
+ */
+char *fmt_line(const view *v, const view_item *it, const char *lang);
+
+/*
  * fmt_item() - print one entry as log lines: time, author, kind, short
- * id, summary; then its corrections and endorsements, indented.
+ * id; fmt_line() indented on the next line; then its corrections and
+ * endorsements, indented.
  */
 void fmt_item(FILE *f, const view *v, const view_item *it, const char *lang);
 

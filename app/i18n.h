@@ -25,7 +25,22 @@
 
 #ifdef ENABLE_NLS
 #include <libintl.h>
-#define _(s) gettext(s)
+#define _(s) i18n_gettext(s)
+
+/*
+ * i18n_gettext() - gettext(s), except for "" (and NULL), which come back
+ * as they are: gettext("") returns the catalogue's header
+ * ("Project-Id-Version: ..."), never a translation.  A usage string
+ * left empty in a command table is a real case (`detente checkpoint`).
+ */
+static inline const char *i18n_gettext(const char *s)
+    __attribute__((format_arg(1)));
+
+static inline const char *
+i18n_gettext(const char *s)
+{
+	return s == NULL || *s == '\0' ? s : gettext(s);
+}
 #else
 #define _(s) (s)
 #define ngettext(s, p, n) ((n) == 1 ? (s) : (p))

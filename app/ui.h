@@ -198,6 +198,19 @@ typedef enum ui_cfilter {
 	UI_CF_ALL
 } ui_cfilter;
 
+/*
+ * The seal of the meeting the header shows (storage/seal.h), as the loop
+ * found it: plain data, so that drawing needs no record.
+ */
+typedef enum ui_seal {
+	UI_SEAL_NONE = 0,      /* no meeting yet: nothing to say */
+	UI_SEAL_UNPROPOSED,    /* the meeting has no seal entry */
+	UI_SEAL_WAITING,       /* proposed; seal_text: who has not signed */
+	UI_SEAL_JOIN,          /* every head signed, in separate entries */
+	UI_SEAL_COMPLETE,      /* signed by the head of every party */
+	UI_SEAL_INVALID        /* a seal entry breaks the rule: seal_text */
+} ui_seal;
+
 /* A command for the loop to run through cli_dispatch(). */
 typedef struct ui_run {
 	int argc;
@@ -223,6 +236,9 @@ typedef struct ui_model {
 	uint64_t feeds;
 	int failed;          /* verification failed: see fail_detail */
 	char fail_detail[200];
+	int seal;            /* ui_seal, of the meeting the header shows */
+	char seal_text[200]; /* WAITING: head names, ", " between; INVALID:
+	                        the reason (English, from the library) */
 	int utf8;            /* the locale is UTF-8 */
 
 	/* focus and input */

@@ -3,7 +3,8 @@
  *
  * Layout (from 80x24 up):
  *
- *   header: dialogue, meeting, local time
+ *   header: dialogue, the meeting's seal, meeting, local time (the date
+ *           only from 100 columns when a seal status is shown)
  *   header: me, my party; record status (entries, feeds, head, verified)
  *   +- Agenda --+- Record -------------------------------------------+
  *   | items     | entries of the selected item (or all), newest last |
@@ -268,6 +269,41 @@ pane_title(int y, int x, int maxw, const char *title, int focused)
 /* ------------------------------------------------------------------ */
 /* Header.                                                             */
 
+/*
+ * seal_status() - the seal of the meeting the header shows, in words,
+ * into buf (empty when there is no meeting).  @return its style.
+ */
+static int
+seal_status(const struct dc *dc, char *buf, size_t len)
+{
+	const ui_model *m = dc->m;
+
+	buf[0] = '\0';
+	switch (m->seal) {
+	case UI_SEAL_UNPROPOSED:
+		snprintf(buf, len, "%s", _("seal: not proposed"));
+		break;
+	case UI_SEAL_WAITING:
+		snprintf(buf, len, _("seal proposed, waiting for %s"),
+		    m->seal_text);
+		break;
+	case UI_SEAL_JOIN:
+		snprintf(buf, len, "%s", _("seal signed apart: :seal cosign "
+		    "joins it"));
+		break;
+	case UI_SEAL_COMPLETE:
+		snprintf(buf, len, "%s", _("sealed by all heads"));
+		break;
+	case UI_SEAL_INVALID:
+		/* the reason is the library's English, as FAILED's is */
+		snprintf(buf, len, _("seal INVALID: %s"), m->seal_text);
+		return UI_S_OVERDUE;
+	default:
+		break;
+	}
+	return UI_S_HEADER;
+}
+
 static void
 draw_header(const struct dc *dc)
 {
@@ -276,16 +312,21 @@ draw_header(const struct dc *dc)
 	const view_meeting *last = view_last_meeting(dc->v);
 	const view_item *head = NULL;
 	attr_t ha = (attr_t)ui_crt_attr(UI_S_HEADER);
-	char left[512], right[512], when[32];
+	char left[512], right[512], when[32], seal[320];
 	time_t now = time(NULL);
 	struct tm tm;
-	int rw, x;
+	int rw, sw, tw, x, sst;
 
+	sst = seal_status(dc, seal, sizeof(seal));
 	localtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	/* below 100 columns the seal needs the room of the date */
+	strftime(when, sizeof(when), dc->cols < 100 && seal[0] != '\0' ?
+	    "%H:%M" : "%Y-%m-%d %H:%M", &tm);
 	/*
 	 * The dialogue on the left (cut with an ellipsis if it must be);
-	 * the meeting and the clock on the right, never cut.
+	 * the meeting's seal after it (cut too, but the dialogue keeps at
+	 * least a few columns); the meeting and the clock on the right,
+	 * never cut.
 	 */
 	if (cur != NULL)
 		snprintf(right, sizeof(right), _(" meeting %lld (open)%s%s "),
@@ -299,7 +340,25 @@ draw_header(const struct dc *dc)
 	snprintf(left, sizeof(left), " %s", m->title);
 	fill(0, 0, dc->cols, ha);
 	rw = width_s(right);
-	put_cut(0, 0, dc->cols - rw, left, ha | A_BOLD, dc->utf8);
+	sw = 0;
+	if (seal[0] != '\0') {
+		size_t sl = strlen(seal);
+
+		snprintf(seal + sl, sizeof(seal) - sl, "%s",
+		    dc->utf8 ? " ·" : " -");
+		sw = width_s(seal) + 1;
+		tw = width_s(left);
+		/* the dialogue keeps at least 16 columns, or all it needs */
+		if (sw > dc->cols - rw - (tw < 16 ? tw : 16))
+			sw = dc->cols - rw - (tw < 16 ? tw : 16);
+		if (sw < 0)
+			sw = 0;
+	}
+	put_cut(0, 0, dc->cols - rw - sw, left, ha | A_BOLD, dc->utf8);
+	if (sw > 1)
+		put_cut(0, dc->cols - rw - sw + 1, sw - 1, seal,
+		    sst == UI_S_HEADER ? ha : (attr_t)ui_crt_attr(sst),
+		    dc->utf8);
 	put_s(0, dc->cols - rw, rw, right, ha);
 
 	/* line 2: who I am, and how the record stands */
@@ -619,7 +678,7 @@ rec_entry_clip(const struct dc *dc, const view_item *it, int y, int ymin,
 	rd.w = w;
 	rd.count_only = count_only;
 	rec_header(&rd, it, 0, "", base);
-	if ((sum = fmt_summary(dc->v, it, NULL)) != NULL) {
+	if ((sum = fmt_line(dc->v, it, NULL)) != NULL) {
 		rec_text(&rd, sum, INDENT, it->kind == ENTRY_K_DECISION &&
 		    it->agreed ? A_BOLD : A_NORMAL);
 		explicit_bzero(sum, strlen(sum));

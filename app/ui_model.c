@@ -706,13 +706,13 @@ cm_wanted(const ui_model *m, const view_commitment *c)
 
 /*
  * item_text() - what an entry says, as it is shown and searched: the
- * summary (fmt_summary()), the author's name and its corrections' texts,
+ * line (fmt_line()), the author's name and its corrections' texts,
  * as one malloc'd wide string.
  */
 static wchar_t *
 item_wtext(const view *v, const view_item *it, size_t *n)
 {
-	char *sum = fmt_summary(v, it, NULL), *all = NULL;
+	char *sum = fmt_line(v, it, NULL), *all = NULL;
 	const char *t;
 	size_t i, len;
 	wchar_t *w;

@@ -867,9 +867,17 @@ seal_info_get(seal_info *out, record *r, uint64_t meeting)
 		    (rc = merge_lines(&out->merged, &out->mergedlen, &have,
 		    &badu, hs, &sc.e[i])) != 0)
 			goto out;
-	for (i = 0; i < hs->n; i++)
+	for (i = 0; i < hs->n; i++) {
 		out->heads[i].state = (have >> i) & 1 ? SEAL_SIGNED :
 		    (badu >> i) & 1 ? SEAL_BAD : SEAL_MISSING;
+		if (out->heads[i].state == SEAL_BAD && !out->invalid) {
+			out->invalid = 1;
+			out->complete = 0;
+			why_set(out->why, sizeof out->why, 0, "a seal entry "
+			    "carries a bad signature by the head of %s",
+			    out->heads[i].party);
+		}
+	}
 	out->nsigned = popcount64(have);
 	rc = 0;
 out:
@@ -878,6 +886,93 @@ out:
 	scan_done(&sc);
 	free(hs);
 	return rc;
+}
+
+/* What seal_info_check() walks with. */
+struct recheck {
+	record *r;
+	store_txn *t;
+	seal_info *si;
+};
+
+static int
+recheck_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct recheck *rc = ctx;
+	char why[SEAL_WHY_BYTES], hex[2 * ENTRY_HASH_BYTES + 1];
+	const char *note;
+	uint64_t meeting;
+	size_t nlen;
+	json_t *o = NULL;
+	entry e;
+	int err;
+
+	if (entry_parse(&e, bytes, len) != 0 || e.kind != ENTRY_K_SEAL)
+		return 0;
+	/* Only the entries of this meeting; verify reports the others. */
+	if (seal_payload(&o, &meeting, &note, &nlen, &e) != 0 ||
+	    meeting != rc->si->meeting) {
+		json_decref(o);
+		return 0;
+	}
+	json_decref(o);
+	why[0] = '\0';
+	if (entry_verify_sig(&e) != 0) {
+		err = DT_ESIG;
+		snprintf(why, sizeof why, "the entry's signature does not "
+		    "verify");
+	} else {
+		err = seal_check_entry(rc->r, rc->t, &e, why, sizeof why);
+	}
+	if (err == 0)
+		return 0;
+	if (err == DT_ENOMEM || err == DT_EIO)
+		return err;
+	sodium_bin2hex(hex, sizeof hex, hash, ENTRY_HASH_BYTES);
+	rc->si->invalid = 1;
+	rc->si->complete = 0;
+	why_set(rc->si->why, sizeof rc->si->why, 0, "seal entry %.8s: %s",
+	    hex, why[0] != '\0' ? why : dt_strerror(err));
+	return 1; /* the first failure is enough */
+}
+
+int
+seal_info_check(seal_info *si, record *r)
+{
+	struct recheck rc;
+	int err;
+
+	memset(&rc, 0, sizeof rc);
+	rc.r = r;
+	rc.si = si;
+	if ((err = store_txn_begin(&rc.t, record_store(r), 0)) != 0)
+		return err;
+	err = store_scan_control(rc.t, recheck_cb, &rc);
+	store_txn_abort(rc.t);
+	if (err == DT_EHASH || err == DT_ECORRUPT) {
+		/* The store's own bytes are damaged: no seal holds on them. */
+		si->invalid = 1;
+		si->complete = 0;
+		why_set(si->why, sizeof si->why, 0, "the seal entries cannot "
+		    "be read intact: %s", dt_strerror(err));
+		err = 0;
+	}
+	return err == 1 ? 0 : err;
+}
+
+int
+seal_info_state(const seal_info *si)
+{
+	return si->invalid ? SEAL_STATE_INVALID : si->complete ?
+	    SEAL_STATE_COMPLETE : SEAL_STATE_INCOMPLETE;
+}
+
+const char *
+seal_state_name(int state)
+{
+	return state == SEAL_STATE_INVALID ? "invalid" :
+	    state == SEAL_STATE_COMPLETE ? "complete" : "incomplete";
 }
 
 /* --- cosigning and appending ------------------------------------------------------ */

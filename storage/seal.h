@@ -140,6 +140,8 @@ typedef struct seal_head {
  * (SEAL_BAD: the record fails verification), or none (SEAL_MISSING).
  * merged is that text followed by the first valid signature line of each
  * head found, in the order found: what seal_cosign() starts from.
+ * A head left with only a bad signature (SEAL_BAD) makes the seal
+ * invalid (invalid set, why filled); seal_info_check() looks further.
  */
 typedef struct seal_info {
 	uint64_t meeting;
@@ -155,7 +157,16 @@ typedef struct seal_info {
 	size_t note_signed; /* heads whose valid line is in note itself */
 	seal_head heads[SEAL_HEADS_MAX]; /* in the genesis' party order */
 	size_t nheads;
+	int invalid; /* a seal entry of the meeting breaks the rule: why */
+	char why[SEAL_WHY_BYTES]; /* English, one line; "" unless invalid */
 } seal_info;
+
+/* A meeting's seal in one word (seal_info_state()). */
+enum {
+	SEAL_STATE_INCOMPLETE = 0,
+	SEAL_STATE_COMPLETE = 1,
+	SEAL_STATE_INVALID = 2
+};
 
 /*
  * seal_info_get() - the seal of meeting, as r holds it now.
@@ -166,6 +177,33 @@ int seal_info_get(seal_info *out, record *r, uint64_t meeting);
 
 /* seal_info_done() - free what seal_info_get() allocated; zeroed ok. */
 void seal_info_done(seal_info *si);
+
+/*
+ * seal_info_check() - check every seal entry of si->meeting again, as
+ * verify checks it: the entry's own signature, then the rule
+ * (seal_check_entry()), in one read transaction of r.  At the first
+ * entry that fails, si->invalid is set, si->complete cleared, and si->why
+ * names the entry (its first 8 hex digits) and the reason.
+ *
+ * A record that has passed record_verify() has passed this for every
+ * seal entry already (the rule is part of it, and what it reads never
+ * changes: feeds only grow, heads are fixed by the genesis).  This is for
+ * a record that failed verification, to say which seals still hold.  It
+ * reads each listed feed's first size entries once per seal entry.
+ * A store whose control index or bytes are damaged (DT_EHASH,
+ * DT_ECORRUPT) makes the seal invalid too.
+ * @return 0 (si->invalid says the result); store errors; DT_ENOMEM.
+ */
+int seal_info_check(seal_info *si, record *r);
+
+/*
+ * seal_info_state() - SEAL_STATE_INVALID if si->invalid, else
+ * SEAL_STATE_COMPLETE if si->complete, else SEAL_STATE_INCOMPLETE.
+ */
+int seal_info_state(const seal_info *si);
+
+/* seal_state_name() - "incomplete", "complete", "invalid" (not translated). */
+const char *seal_state_name(int state);
 
 /*
  * seal_meetings() - the meetings that have seal entries, ascending, and

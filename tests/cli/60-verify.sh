@@ -17,7 +17,7 @@ is "$(cat "$OUT")" "OK: 6 entries in 3 feeds" "OK line"
 run_ok "verify --no-key needs no passphrase" "$DETENTE" --home "$H" verify --no-key
 is "$(cat "$OUT")" "OK: 6 entries in 3 feeds (content not checked: no key)" "OK line without key"
 run_ok "verify --json" dt --as ru-head verify --json
-like "$(tr -d '\n ' <"$OUT")" '^\{"ok":true,"entries":6,"feeds":3,"content_checked":true\}$' "JSON verdict"
+like "$(tr -d '\n ' <"$OUT")" '^\{"ok":true,"entries":6,"feeds":3,"content_checked":true,"seals":\[\]\}$' "JSON verdict"
 run_fails 2 "verify with an argument" dt verify extra
 run_fails 2 "verify with an unknown option" dt verify --frob
 run_fails 2 "verify of an unknown dialogue" dt --dialogue 0000000 verify

@@ -12,6 +12,7 @@
 
 PY=/usr/bin/python3
 TOOLS=$_tap_lib_dir/tools
+JPY=$(command -v python3 || echo /usr/bin/python3)
 
 new_dialogue || bail_out "cannot make a dialogue"
 dt --as ru-head meeting open >/dev/null
@@ -47,6 +48,38 @@ b64hex()
 run_ok "proof consistency ru-del 2 2" dt proof consistency ru-del 2 2
 is "$(sed -n 's/^root //p' "$OUT")" \
     "$(b64hex "$(sed -n 3p "$TEST_TMP/ckpt.note")")" "the same root"
+
+# The log shows a checkpoint as one line; log --json and show keep the
+# whole note.
+ROOT16=$(b64hex "$(sed -n 3p "$TEST_TMP/ckpt.note")" | cut -c1-16)
+ROOT2=$(b64hex "$(sed -n 3p "$TEST_TMP/ckpt2.note")" | cut -c1-16)
+run_ok "log" dt --as ru-head log
+is "$(grep -A1 ' checkpoint  *ru-del' "$OUT" | grep -v -e ' checkpoint  *ru-del' -e '^--$')" \
+    "$(printf '    checkpoint size=2 root=%s\n    checkpoint size=3 root=%s' \
+    "$ROOT16" "$ROOT2")" "each checkpoint of ru-del: one line, size and root"
+like "$(grep -A1 ' checkpoint  *ru-head' "$OUT" | tail -n 1)" \
+    '^    checkpoint size=3 root=[0-9a-f]{16}$' "ru-head's too"
+unlike "$(cat "$OUT")" '^ *(— |detente/)' "no line of a note in the log"
+is "$(grep -c '^[0-9]' "$OUT")" "$(($(wc -l <"$OUT") / 2))" \
+    "every entry takes two lines: its header and one more"
+run_ok "log --json" dt --as ru-head log --json
+if "$JPY" -c 'import json' 2>/dev/null; then
+ok '"$JPY" -c "
+import json, sys
+notes = [e[\"payload\"][\"note\"] for e in json.load(open(sys.argv[1]))
+         if e[\"kind\"] == \"checkpoint\"]
+sys.exit(open(sys.argv[2]).read() not in notes)" "$OUT" "$TEST_TMP/ckpt.note"' \
+    "log --json keeps the whole note"
+CK=$(dt --as ru-head log --json | "$JPY" -c '
+import json, sys
+print([e["hash"] for e in json.load(sys.stdin) if e["kind"] == "checkpoint"][0])')
+else
+	skip "no python3"
+	CK=$(dt --as ru-head log | sed -n 's/^[0-9-]* [0-9:]*Z  \([0-9a-f]\{8\}\)  checkpoint .*/\1/p' | head -n 1)
+fi
+run_ok "show the checkpoint" dt --as ru-head show "$CK"
+ok 'grep -qF "$(sed -n 5p "$TEST_TMP/ckpt.note")" "$OUT"' \
+    "show prints the whole note, signature line included"
 
 # An independent signed-note check (python3-cryptography).
 if [ -x "$PY" ] && "$PY" -c 'import cryptography' 2>/dev/null; then

@@ -16,6 +16,31 @@ have_py()
 {
 	[ -x "$PY" ] && "$PY" -c 'import cryptography' 2>/dev/null
 }
+# seals_of FILE: the "seals" of `verify --json` output, one line each:
+# "MEETING STATE signers=P,Q missing=R bad=S reason=...", read by
+# Python's own JSON parser (which refuses anything that is not JSON).
+JPY=$(command -v python3 || echo /usr/bin/python3)
+have_json()
+{
+	"$JPY" -c 'import json' 2>/dev/null
+}
+seals_of()
+{
+	"$JPY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for s in d["seals"]:
+    print(s["meeting"], s["state"],
+          "signers=" + ",".join(h["party"] for h in s["signers"]),
+          "missing=" + ",".join(h["party"] for h in s["missing"]),
+          "bad=" + ",".join(h["party"] for h in s["missing"]
+                            if h["bad_signature"]),
+          "entries=%d" % s["entries"],
+          "reason=%s" % s["reason"])
+' "$1"
+}
+# The tool that stores a seal entry past the rules (tests/tools/seal_slip.c).
+SLIP=${abs_top_builddir:-$(dirname "$DETENTE")}/tests/tools/seal_slip
 
 new_dialogue || bail_out "cannot make a dialogue"
 dt --as ru-head meeting open >/dev/null
@@ -52,6 +77,17 @@ run_ok "verify" dt --as ru-head verify
 like "$(cat "$OUT")" '^OK: ' "OK"
 like "$(cat "$OUT")" '^meeting 1: seal incomplete \(missing US\)$' \
     "verify reports the incomplete seal"
+run_ok "verify --json" dt --as ru-head verify --json
+cp "$OUT" "$TEST_TMP/v1.json"
+if have_json; then
+	is "$(seals_of "$TEST_TMP/v1.json")" \
+	    "1 incomplete signers=RU missing=US bad= entries=1 reason=None" \
+	    "verify --json: the seal is incomplete, US missing"
+else
+	skip "no python3" 1
+fi
+like "$(cat "$TEST_TMP/v1.json")" "\"key\": \"$USHEAD\"" \
+    "verify --json names the missing head's key"
 run_ok "seal show" dt seal show
 like "$(cat "$OUT")" '^meeting 1: seal incomplete \(missing US\)$' "status"
 like "$(cat "$OUT")" '^detente seal v1$' "and the note"
@@ -60,6 +96,7 @@ run_fails 1 "the proposer cannot cosign its own seal" dt --as ru-head seal \
 run_fails 1 "a delegate cannot cosign" dt --as us-del seal cosign
 run_ok "us-head cosigns" dt --as us-head seal cosign
 like "$(cat "$ERR")" "meeting 1: seal complete \(RU, US\)" "complete"
+sed -n '$p' "$OUT" >"$TEST_TMP/cosign.line"
 is "$(grep -c '^— ' "$OUT")" 2 "two signature lines"
 like "$(sed -n '$p' "$OUT")" "^— detente/$DID/$USHEAD " "us-head's last"
 is "$(sed '$d' "$OUT")" "$(cat "$TEST_TMP/proposed.note")" \
@@ -67,6 +104,37 @@ is "$(sed '$d' "$OUT")" "$(cat "$TEST_TMP/proposed.note")" \
 run_ok "verify" dt --as us-head verify
 like "$(cat "$OUT")" '^meeting 1: seal complete \(RU, US\)$' \
     "verify reports the complete seal"
+run_ok "log" dt --as us-head log
+M8=$(printf '%s' "$MIN" | cut -c1-8)
+is "$(grep -A1 '^[0-9].* seal  ' "$OUT" | grep -v -e '^[0-9]' -e '^--$')" \
+    "$(printf '    seal meeting=1 minutes=%s feeds=3 signers=ru-head\n    seal meeting=1 minutes=%s feeds=3 signers=ru-head,us-head' "$M8" "$M8")" \
+    "log: each seal entry on one line, with its signers"
+unlike "$(cat "$OUT")" '^ *(— |detente seal v1|feed detente/)' \
+    "no line of a seal note in the log"
+run_ok "log --no-key" dt log --no-key
+like "$(cat "$OUT")" '^    seal meeting=1 minutes=[0-9a-f]{8} feeds=3 signers=ru-head,us-head$' \
+    "the same without the key (seals are control entries)"
+run_ok "log --json" dt --as us-head log --json
+if have_json; then
+ok '"$JPY" -c "
+import json, sys
+notes = [e[\"payload\"][\"note\"] for e in json.load(open(sys.argv[1]))
+         if e[\"kind\"] == \"seal\"]
+sys.exit(notes[-1] != open(sys.argv[2]).read() + open(sys.argv[3]).read())" \
+    "$OUT" "$TEST_TMP/proposed.note" "$TEST_TMP/cosign.line"' \
+    "log --json keeps the whole note"
+else
+	skip "no python3" 1
+fi
+run_ok "verify --json --no-key" dt verify --json --no-key
+cp "$OUT" "$TEST_TMP/v2.json"
+if have_json; then
+	is "$(seals_of "$TEST_TMP/v2.json")" \
+	    "1 complete signers=RU,US missing= bad= entries=2 reason=None" \
+	    "verify --json: the seal is complete, signed by RU and US"
+else
+	skip "no python3" 1
+fi
 run_fails 1 "no second cosignature" dt --as us-head seal cosign
 like "$(cat "$ERR")" "complete already" "says why"
 run_fails 1 "no new proposal for a sealed meeting" dt --as ru-head seal \
@@ -102,6 +170,48 @@ if have_py; then
 else
 	skip "no python3-cryptography" 10
 fi
+
+# A seal entry with a bad signature line, stored past the rules (as a
+# damaged or hostile store would hold it): us-head's entry with the
+# complete note, ru-head's line changed by one character.  The meeting
+# already has a complete seal; verify fails on the entry, and says that
+# the seal is invalid and why, in text and in JSON.  The store is put
+# back afterwards.
+DDIR=$H/dialogues/$DID
+cp -r "$DDIR" "$TEST_TMP/dialogue.good"
+awk -v who="$RUHEAD" '/^— / && index($0, who) && !done {
+	split($0, f, " "); s = f[3]; c = substr(s, 20, 1)
+	f[3] = substr(s, 1, 19) (c == "A" ? "B" : "A") substr(s, 21)
+	$0 = f[1] " " f[2] " " f[3]; done = 1 } { print }' \
+    "$TEST_TMP/seal.note" >"$TEST_TMP/badsig.note"
+is "$(diff "$TEST_TMP/seal.note" "$TEST_TMP/badsig.note" | grep -c '^>')" 1 \
+    "the note differs in ru-head's signature line only"
+run_ok "slip the entry into the store" "$SLIP" "$DDIR" \
+    "$H/identities/us-head.key" "$PASS" 1 "$TEST_TMP/badsig.note"
+SLIPPED=$(cut -c1-8 "$OUT")
+run_fails 1 "verify fails" dt --as ru-head verify
+like "$(cat "$OUT")" "^FAILED: the seal's signature by the head of RU does not verify: author us-head" \
+    "the failure names the entry"
+like "$(cat "$OUT")" "^meeting 1: seal invalid \(seal entry $SLIPPED: the seal's signature by the head of RU does not verify\)\$" \
+    "and the seal is invalid, not complete"
+unlike "$(cat "$OUT")" 'seal complete' "no complete seal is reported"
+run_fails 1 "verify --json fails" dt verify --json --no-key
+cp "$OUT" "$TEST_TMP/v3.json"
+if have_json; then
+	like "$(seals_of "$TEST_TMP/v3.json")" \
+	    "^1 invalid .* reason=seal entry $SLIPPED: the seal's signature by the head of RU does not verify\$" \
+	    "verify --json: state invalid, with the reason"
+	ok '"$JPY" -c "import json,sys; d = json.load(open(sys.argv[1])); sys.exit(d[\"ok\"] is not False or \"failure\" not in d)" "$TEST_TMP/v3.json"' \
+	    "verify --json: ok false, with the failure"
+else
+	skip "no python3" 2
+fi
+run_ok "seal show" dt seal show --meeting 1
+like "$(cat "$OUT")" '^meeting 1: seal invalid \(' "seal show says invalid too"
+rm -rf "$DDIR"
+cp -r "$TEST_TMP/dialogue.good" "$DDIR"
+run_ok "the store put back verifies" dt --as ru-head verify
+like "$(cat "$OUT")" '^meeting 1: seal complete \(RU, US\)$' "complete again"
 
 # Minutes given as a file; a second meeting.
 dt --as ru-head meeting close >/dev/null 2>&1

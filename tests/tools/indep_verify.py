@@ -581,8 +581,11 @@ def schema_ok(kind, o):
                 len(w) >= 1 and all(isinstance(x, dict) and
                                     t_hex(x.get("to"), 64) and
                                     isinstance(x.get("box"), str) for x in w))
-    if name in ("checkpoint", "seal"):
+    if name == "checkpoint":
         return isinstance(o.get("note"), str)
+    if name == "seal":
+        # the meeting it closes is required, as for content kinds
+        return isinstance(o.get("note"), str) and t_meeting(o)
     if not t_meeting(o):
         return False
     if name == "meeting-open":
@@ -1147,6 +1150,22 @@ def negative_checks(tap, ctx):
                            payload)
     wrap_payload = canonical({"key_id": key_id(dkey).hex(), "v": 1,
                               "wraps": [{"box": "AAAA", "to": dpk.hex()}]})
+    # A seal entry by ru-head (seq 3, after note_ru) whose payload names
+    # no meeting: FORMAT.md section 5 requires one.  (This verifier does
+    # not check seal notes, section 10; the payload rule comes first.)
+    def ru_seal(payload):
+        return build_entry(K["seal"], s_ru, did, 3, 5, t0, nr.hash, [],
+                           payload)
+    cases += [
+        ("a seal whose payload has no meeting", "payload",
+         blobs + [ru_seal(canonical({"note": "detente seal v1\n", "v": 1}))]),
+        ("a seal whose meeting is a string", "payload",
+         blobs + [ru_seal(canonical({"meeting": "1",
+                                     "note": "detente seal v1\n",
+                                     "v": 1}))]),
+        ("a seal whose payload has no note", "payload",
+         blobs + [ru_seal(canonical({"meeting": 1, "v": 1}))]),
+    ]
     cases += [
         ("a head adding a member of another party", "member-add",
          blobs + [add(party="RU")]),

@@ -5,7 +5,8 @@
  * and the rule for seal entries: a wrong root, a feed listed beyond what
  * its author had seen, a bad or missing signature are refused.  A
  * complete seal verifies with the plain signed-note verifier given the
- * heads' keys.
+ * heads' keys.  A seal entry stored past the rules with a bad signature
+ * makes the meeting's seal invalid (seal_info_get(), seal_info_check()).
  */
 #include "test_util.h"
 
@@ -525,6 +526,163 @@ test_refused(void **state)
 	tu_rmtree(dir);
 }
 
+/* --- invalid seals ---------------------------------------------------------- */
+
+/*
+ * slip() - store a seal entry by who for meeting with note, past every
+ * rule (as a damaged or hostile store would hold it), with its indexes;
+ * the entry's own signature holds.  hash gets its leaf hash.
+ */
+static void
+slip(record *r, int who, uint64_t meeting, const char *n, size_t len,
+    unsigned char hash[32])
+{
+	store_head hd, *heads = NULL;
+	store_txn *t;
+	entry_draft d;
+	entry e;
+	json_t *p;
+	char *text;
+	unsigned char *b;
+	size_t blen, nh, i;
+	uint64_t clock = 0;
+
+	p = json_pack("{s:i,s:I,s:s%}", "v", 1, "meeting",
+	    (json_int_t)meeting, "note", n, len);
+	assert_non_null(p);
+	text = payload_dump(p);
+	assert_non_null(text);
+	assert_int_equal(store_txn_begin(&t, record_store(r), 1), 0);
+	assert_int_equal(store_heads(&heads, &nh, t), 0);
+	for (i = 0; i < nh; i++)
+		if (heads[i].clock > clock)
+			clock = heads[i].clock;
+	free(heads);
+	memset(&hd, 0, sizeof hd);
+	(void)store_head_get(&hd, t, id[who]->pk);
+	memset(&d, 0, sizeof d);
+	d.kind = ENTRY_K_SEAL;
+	d.dialogue = record_id(r);
+	d.seq = hd.next_seq;
+	d.clock = clock + 1;
+	d.time_ms = 1;
+	d.prev = hd.next_seq > 0 ? hd.hash : NULL;
+	d.payload = (const unsigned char *)text;
+	d.payload_len = strlen(text);
+	assert_int_equal(entry_build(&b, &blen, &d, id[who]), 0);
+	assert_int_equal(entry_parse(&e, b, blen), 0);
+	entry_hash(hash, b, blen);
+	assert_int_equal(store_put(t, &e, hash), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	free(b);
+	payload_free(text);
+	json_decref(p);
+}
+
+/* flip() - change one base64 character of who's signature line in n. */
+static void
+flip(record *r, char *n, int who)
+{
+	char name[NOTE_ORIGIN_BYTES], *at;
+
+	seal_key_name(name, record_id(r), id[who]->pk);
+	at = strstr(n, name);
+	assert_non_null(at);
+	at += strlen(name) + 1 + 20; /* into the signature, past the key id */
+	*at = *at == 'A' ? 'B' : 'A';
+}
+
+/*
+ * A seal entry with a bad signature line: on its own (a head left with
+ * only a bad signature), seal_info_get() says invalid; beside a complete
+ * seal, only seal_info_check() finds it, and the seal is then invalid,
+ * not complete.  A sound seal passes seal_info_check().
+ */
+static void
+test_invalid(void **state)
+{
+	char *dir, *n, *c = NULL, hex[65], name[NOTE_ORIGIN_BYTES];
+	record *r = make_dialogue(&dir, 0);
+	unsigned char h[32];
+	record_failure f;
+	record_stats st;
+	seal_info si;
+	size_t len, clen;
+
+	(void)state;
+	assert_int_equal(record_append(r, id[RU_DEL], ENTRY_K_NOTE, note, NULL,
+	    NULL), 0);
+	n = propose(r, RU_HEAD, 1, &len);
+	assert_int_equal(seal_info_get(&si, r, 1), 0);
+	assert_int_equal(seal_info_check(&si, r), 0);
+	assert_int_equal(si.invalid, 0);
+	assert_int_equal(seal_info_state(&si), SEAL_STATE_INCOMPLETE);
+	assert_string_equal(seal_state_name(seal_info_state(&si)),
+	    "incomplete");
+	seal_info_done(&si);
+
+	/* us-head's cosignature, with its own line bad */
+	seal_key_name(name, record_id(r), id[US_HEAD]->pk);
+	assert_int_equal(note_cosign(&c, &clen, n, len, id[US_HEAD], name), 0);
+	flip(r, c, US_HEAD);
+	slip(r, US_HEAD, 1, c, clen, h);
+	assert_int_equal(record_verify(r, 0, &st, &f), DT_ESIG);
+	assert_int_equal(seal_info_get(&si, r, 1), 0);
+	assert_int_equal(si.heads[1].state, SEAL_BAD);
+	assert_int_equal(si.invalid, 1);
+	assert_int_equal(si.complete, 0);
+	assert_int_equal(seal_info_state(&si), SEAL_STATE_INVALID);
+	assert_non_null(strstr(si.why, "US"));
+	assert_int_equal(seal_info_check(&si, r), 0);
+	assert_int_equal(si.invalid, 1);
+	seal_info_done(&si);
+	free(c);
+	free(n);
+	record_close(r);
+	tu_rmtree(dir);
+
+	/* a complete seal, then an entry with ru-head's line bad */
+	r = make_dialogue(&dir, 0);
+	assert_int_equal(record_append(r, id[RU_DEL], ENTRY_K_NOTE, note, NULL,
+	    NULL), 0);
+	n = propose(r, RU_HEAD, 1, &len);
+	free(n);
+	cosign(r, US_HEAD, 1);
+	assert_int_equal(seal_info_get(&si, r, 1), 0);
+	assert_int_equal(si.complete, 1);
+	assert_int_equal(seal_info_check(&si, r), 0);
+	assert_int_equal(si.invalid, 0);
+	assert_int_equal(si.complete, 1);
+	assert_int_equal(seal_info_state(&si), SEAL_STATE_COMPLETE);
+	c = strdup(si.note);
+	clen = si.notelen;
+	seal_info_done(&si);
+	assert_non_null(c);
+	flip(r, c, RU_HEAD);
+	slip(r, US_HEAD, 1, c, clen, h);
+	free(c);
+	assert_int_equal(record_verify(r, 0, &st, &f), DT_ESIG);
+	assert_memory_equal(f.hash, h, 32);
+	assert_int_equal(seal_info_get(&si, r, 1), 0);
+	/* the complete entry alone still reads complete ... */
+	assert_int_equal(si.complete, 1);
+	assert_int_equal(si.invalid, 0);
+	/* ... until every seal entry of the meeting is checked */
+	assert_int_equal(seal_info_check(&si, r), 0);
+	assert_int_equal(si.invalid, 1);
+	assert_int_equal(si.complete, 0);
+	assert_int_equal(seal_info_state(&si), SEAL_STATE_INVALID);
+	key_hex(hex, h, 32);
+	hex[8] = '\0';
+	assert_non_null(strstr(si.why, hex));
+	assert_non_null(strstr(si.why, "head of RU does not verify"));
+	seal_info_done(&si);
+	/* another meeting's seal entries are not this one's */
+	assert_int_equal(seal_info_get(&si, r, 2), DT_ENOENT);
+	record_close(r);
+	tu_rmtree(dir);
+}
+
 /* --- the vector ------------------------------------------------------------ */
 
 /* A value of a vector file, "\\n" unescaped; malloc'd. */
@@ -668,6 +826,7 @@ main(void)
 		cmocka_unit_test(test_three_parties),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_vector),
 	};
 
