@@ -7,6 +7,7 @@
  * container's framing and trailer, and picks which stored entries to
  * export.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <errno.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@ struct bundle_reader {
 	uint32_t count;
 	uint32_t next;                     /* index of the next entry */
 	unsigned char trailer[BUNDLE_TRAILER_BYTES];
-	crypto_hash_sha256_state h;        /* over what next() has read */
+	struct stat st;                    /* the file when it was checked */
 	unsigned char *buf;                /* the current entry */
 	size_t cap;
 };
@@ -69,6 +70,28 @@ set_why(const char **why, const char *text, int rc)
 	if (why != NULL)
 		*why = text;
 	return rc;
+}
+
+/*
+ * changed() - whether b's file is no longer the file check_file() hashed:
+ * another file, another size, or written to since (a write moves the
+ * change time, which no caller can set back).  Later passes over the
+ * file then need not hash it again: the entries they hand out are
+ * verified one by one anyway, and the trailer only detects damage.
+ */
+static int
+changed(const bundle_reader *b)
+{
+	struct stat now;
+
+	if (fstat(fileno(b->f), &now) != 0)
+		return 1;
+	return now.st_dev != b->st.st_dev || now.st_ino != b->st.st_ino ||
+	    now.st_size != b->st.st_size ||
+	    now.st_mtim.tv_sec != b->st.st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != b->st.st_mtim.tv_nsec ||
+	    now.st_ctim.tv_sec != b->st.st_ctim.tv_sec ||
+	    now.st_ctim.tv_nsec != b->st.st_ctim.tv_nsec;
 }
 
 /*
@@ -181,8 +204,18 @@ bundle_reader_open(bundle_reader **out, FILE *f, const char **why)
 		    "start again (not a regular file?)", DT_EIO);
 		goto out;
 	}
+	if (fstat(fileno(f), &b->st) != 0) {
+		rc = set_why(why, "cannot read the bundle file", DT_EIO);
+		goto out;
+	}
 	if ((rc = check_file(b, (uint64_t)size, why)) != 0)
 		goto out;
+	/* Written to while it was checked: refuse it. */
+	if (changed(b)) {
+		rc = set_why(why, "the bundle file changed while it was "
+		    "read", DT_EHASH);
+		goto out;
+	}
 	if ((rc = bundle_reader_rewind(b)) != 0)
 		goto out;
 	*out = b;
@@ -236,6 +269,8 @@ bundle_reader_rewind(bundle_reader *b)
 	unsigned char head[BUNDLE_HEADER_BYTES];
 	int rc;
 
+	if (changed(b))
+		return DT_EHASH;
 	if (fseeko(b->f, 0, SEEK_SET) != 0)
 		return DT_EIO;
 	if ((rc = read_full(b->f, head, sizeof head)) != 0)
@@ -244,8 +279,6 @@ bundle_reader_rewind(bundle_reader *b)
 	if (memcmp(head + 4, b->dialogue, ENTRY_HASH_BYTES) != 0 ||
 	    get_be32(head + 36) != b->count)
 		return DT_EHASH;
-	crypto_hash_sha256_init(&b->h);
-	crypto_hash_sha256_update(&b->h, head, sizeof head);
 	b->next = 0;
 	return 0;
 }
@@ -254,7 +287,7 @@ int
 bundle_reader_next(bundle_reader *b, const unsigned char **bytes,
     size_t *len)
 {
-	unsigned char lb[4], md[32], tr[BUNDLE_TRAILER_BYTES];
+	unsigned char lb[4], tr[BUNDLE_TRAILER_BYTES];
 	unsigned char *nb;
 	uint32_t n;
 	int rc;
@@ -262,13 +295,13 @@ bundle_reader_next(bundle_reader *b, const unsigned char **bytes,
 	*bytes = NULL;
 	*len = 0;
 	if (b->next == b->count) {
-		/* Check again: the file may have changed since the open. */
+		/*
+		 * The whole file was hashed when it was opened; the trailer
+		 * is read again and the file must be the one checked then.
+		 */
 		if ((rc = read_full(b->f, tr, sizeof tr)) != 0)
 			return rc;
-		crypto_hash_sha256_final(&b->h, md);
-		crypto_hash_sha256_init(&b->h);
-		if (sodium_memcmp(md, tr, sizeof md) != 0 ||
-		    sodium_memcmp(tr, b->trailer, sizeof tr) != 0)
+		if (memcmp(tr, b->trailer, sizeof tr) != 0 || changed(b))
 			return DT_EHASH;
 		b->next++; /* only once */
 		return 0;
@@ -288,8 +321,6 @@ bundle_reader_next(bundle_reader *b, const unsigned char **bytes,
 	}
 	if ((rc = read_full(b->f, b->buf, n)) != 0)
 		return rc;
-	crypto_hash_sha256_update(&b->h, lb, 4);
-	crypto_hash_sha256_update(&b->h, b->buf, n);
 	b->next++;
 	*bytes = b->buf;
 	*len = n;

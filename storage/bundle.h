@@ -26,7 +26,9 @@
  * A reader streams: bundle_reader_open() checks the whole file's framing
  * and trailer in one pass, then bundle_reader_next() hands out one entry
  * at a time from a buffer it reuses, so memory does not grow with the
- * bundle.
+ * bundle.  Later passes do not hash the file again: they read the trailer
+ * again and refuse the file if it is no longer the file that was checked
+ * (another inode or size, or written to since: its change time moved).
  */
 #ifndef DETENTE_BUNDLE_H
 #define DETENTE_BUNDLE_H

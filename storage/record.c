@@ -520,7 +520,7 @@ check_entry(record *r, store_txn *t, const entry *e,
 	int rc;
 
 	if (e->kind == ENTRY_K_GENESIS) {
-		if (!r->have_id || sodium_memcmp(hash, r->id,
+		if (!r->have_id || memcmp(hash, r->id,
 		    ENTRY_HASH_BYTES) != 0)
 			return fail_at(f, DT_EDIALOGUE, a, e->seq, hash,
 			    r->have_id ? r->id : NULL,
@@ -530,7 +530,7 @@ check_entry(record *r, store_txn *t, const entry *e,
 		return fail_at(f, DT_EDIALOGUE, a, e->seq, hash, NULL,
 		    "entry belongs to another dialogue");
 	if (e->seq == 0 ? prev_hash != NULL : (prev_hash == NULL ||
-	    sodium_memcmp(e->prev, prev_hash, ENTRY_HASH_BYTES) != 0))
+	    memcmp(e->prev, prev_hash, ENTRY_HASH_BYTES) != 0))
 		return fail_at(f, DT_ECHAIN, a, e->seq, hash, prev_hash,
 		    "hash chain broken: prev does not name the previous entry");
 	if (e->seq > 0 && e->clock <= prev_clock)
@@ -553,7 +553,7 @@ check_entry(record *r, store_txn *t, const entry *e,
 
 		entry_ref_get(&ref, e, i);
 		rc = store_ref_probe(&rclock, want, t, ref.author, ref.seq);
-		if (rc == DT_ENOENT || (rc == 0 && sodium_memcmp(want,
+		if (rc == DT_ENOENT || (rc == 0 && memcmp(want,
 		    ref.hash, ENTRY_HASH_BYTES) != 0))
 			return fail_at(f, DT_EREF, a, e->seq, hash, ref.hash,
 			    "reference %u names an entry not in the record", i);
@@ -756,7 +756,7 @@ feed_finish(struct feed_walk *w)
 	if ((rc = store_head_get(&h, w->t, w->author)) != 0)
 		return fail_at(w->f, DT_ECORRUPT, w->author, w->next_seq - 1,
 		    w->prev_hash, NULL, "the feed has no head row");
-	if (h.next_seq != w->next_seq || sodium_memcmp(h.hash, w->prev_hash,
+	if (h.next_seq != w->next_seq || memcmp(h.hash, w->prev_hash,
 	    ENTRY_HASH_BYTES) != 0 || h.clock != w->prev_clock)
 		return fail_at(w->f, DT_ECORRUPT, w->author, w->next_seq - 1,
 		    w->prev_hash, h.hash,
