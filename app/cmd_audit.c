@@ -20,7 +20,6 @@
  * but is reported); 2 usage, or a file that cannot be read.
  */
 #include <sys/stat.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -34,16 +33,15 @@
 
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
-#include "../crypto/keystore.h"
 #include "../storage/bundle.h"
 #include "../storage/entry.h"
 #include "../storage/record.h"
 #include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
+#include "exchange.h"
 #include "fmt.h"
 #include "i18n.h"
-#include "passphrase.h"
 #include "session.h"
 
 /*
@@ -231,33 +229,7 @@ member_name(const record *r, const unsigned char pk[KEY_PK_BYTES])
 	return m != NULL ? m->name : "?";
 }
 
-/* remove_cb(), remove_tree() - delete the temporary store of a bundle. */
-static int
-remove_cb(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)f;
-	if (flag == FTW_DP)
-		return rmdir(path) != 0;
-	return unlink(path) != 0;
-}
-
-static void
-remove_tree(const char *dir)
-{
-	(void)nftw(dir, remove_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int
-accept_join(void *c, record *r, const record_import_stats *st)
-{
-	(void)c;
-	(void)r;
-	(void)st;
-	return 0;
-}
-
-/* failure_json(), failure_text() - the first failure, as verify says it. */
+/* failure_json() - the first failure, as verify says it. */
 static json_t *
 failure_json(const record *r, const record_failure *f)
 {
@@ -280,28 +252,6 @@ failure_json(const record *r, const record_failure *f)
 		json_object_set_new(o, "expected", json_string(hex));
 	}
 	return o;
-}
-
-static void
-failure_text(FILE *out, const record *r, const record_failure *f)
-{
-	char hex[2 * ENTRY_HASH_BYTES + 1], who[2 * KEY_PK_BYTES + 1];
-	const record_member *m;
-
-	fprintf(out, "FAILED: %s", f->detail[0] ? f->detail :
-	    _(dt_strerror(f->code)));
-	if (f->has_entry) {
-		m = r != NULL ? record_member_find(r, f->author) : NULL;
-		key_hex(who, f->author, KEY_PK_BYTES);
-		key_hex(hex, f->hash, ENTRY_HASH_BYTES);
-		fprintf(out, _(": author %s seq %llu hash %s"),
-		    m != NULL ? m->name : who, (unsigned long long)f->seq, hex);
-	}
-	if (f->has_expected) {
-		key_hex(hex, f->expected, ENTRY_HASH_BYTES);
-		fprintf(out, _(" expected %s"), hex);
-	}
-	fputc('\n', out);
 }
 
 /* The members and their roles over time, and the heads trusted. */
@@ -470,13 +420,15 @@ report_commitments(struct audit *a, json_t *o)
 	view_free(v);
 }
 
-/* open_bundle() - join the bundle into a temporary store under tmp. */
+/*
+ * open_bundle() - join the bundle into a temporary store under tmp
+ * (exchange_join_temp()); the reader is closed before it returns.
+ */
 static int
 open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
 {
 	bundle_reader *br = NULL;
-	record_import_stats st;
-	const char *why = NULL, *base = getenv("TMPDIR");
+	const char *why = NULL;
 	int rc;
 
 	if ((rc = bundle_reader_open_path(&br, a->source, &why)) != 0) {
@@ -485,62 +437,9 @@ open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
 		f->code = rc;
 		return rc;
 	}
-	snprintf(tmp, tmplen, "%s/detente-audit-XXXXXX",
-	    base != NULL && base[0] != '\0' ? base : "/tmp");
-	if (mkdtemp(tmp) == NULL) {
-		bundle_reader_close(br);
-		tmp[0] = '\0';
-		f->code = DT_EIO;
-		snprintf(f->detail, sizeof f->detail,
-		    "cannot make a temporary directory");
-		return DT_EIO;
-	}
-	rc = record_join(&a->r, tmp, br, 0, accept_join, NULL, &st, f);
+	rc = exchange_join_temp(&a->r, tmp, tmplen, br, f);
 	bundle_reader_close(br);
 	return rc;
-}
-
-static int
-unlock_with(struct audit *a, const char *keyfile)
-{
-	struct cli_ctx *ctx = a->ctx;
-	key_identity *id = NULL;
-	char *pass = NULL;
-	size_t plen = 0;
-	int rc, ret;
-
-	if ((ret = session_read_passphrase(ctx, &pass, &plen,
-	    _("Passphrase for the key file: "), 0)) != CLI_OK)
-		return ret;
-	rc = keystore_unlock(&id, keyfile, pass, plen);
-	passphrase_free(pass);
-	if (rc != 0) {
-		cli_error_rc(ctx, _("cannot unlock the key file"), rc, keyfile,
-		    rc == DT_EPASS ? _("check the passphrase") :
-		    _("give an identity file written by `detente id new`"));
-		return CLI_USAGE;
-	}
-	rc = record_unlock(a->r, id);
-	key_identity_free(id);
-	if (rc != 0) {
-		cli_error_rc(ctx, _("the key file opens no key of this "
-		    "dialogue"), rc, keyfile, _("use a member's identity, or "
-		    "--no-key"));
-		return CLI_USAGE;
-	}
-	return CLI_OK;
-}
-
-/* expect_ok() - --expect-dialogue: a hex prefix of 16 or more digits. */
-static int
-expect_ok(const record *r, const char *want)
-{
-	char hex[2 * ENTRY_HASH_BYTES + 1];
-	size_t n = strlen(want);
-
-	key_hex(hex, record_id(r), ENTRY_HASH_BYTES);
-	return n >= 16 && n <= 2 * ENTRY_HASH_BYTES &&
-	    strncasecmp(hex, want, n) == 0;
 }
 
 static int
@@ -637,14 +536,15 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		goto report;
 	}
-	if (expect != NULL && !expect_ok(a.r, expect)) {
+	if (expect != NULL && !exchange_expect_dialogue(a.r, expect)) {
 		key_hex(hex, record_id(a.r), ENTRY_HASH_BYTES);
 		f.code = DT_EDIALOGUE;
 		snprintf(f.detail, sizeof f.detail,
 		    "the dialogue is %s, not the expected %s", hex, expect);
 		goto report;
 	}
-	if (keyfile != NULL && (ret = unlock_with(&a, keyfile)) != CLI_OK)
+	if (keyfile != NULL && (ret = session_unlock_file(ctx, a.r,
+	    keyfile)) != CLI_OK)
 		goto out;
 	flags = RECORD_VERIFY_NO_INDEXES |
 	    (a.every_sig ? 0U : RECORD_VERIFY_CHECKPOINTS) |
@@ -758,15 +658,13 @@ report:
 			    record_key(a.r) == NULL ?
 			    _(" (content not checked: no key)") : "");
 		} else
-			failure_text(ctx->out, a.r, &f);
+			exchange_failure_line(ctx->out, a.r, &f);
 	}
 	ret = f.code == 0 ? CLI_OK : CLI_FAIL;
 out:
 	json_decref(o);
-	record_close(a.r);
+	exchange_temp_done(a.r, tmp);
 	free(a.feeds);
-	if (tmp[0] != '\0')
-		remove_tree(tmp);
 	return ret;
 }
 

@@ -7,7 +7,11 @@
  * replica and finding the very same bytes; each signature goes into its
  * own file F.NAME.minisig, which `minisign -Vm F -x F.NAME.minisig -P
  * KEY` verifies.  verify checks every such file against the heads' keys
- * and, with --record, renders the minutes again and compares.
+ * and, with --record, renders the minutes again and compares; with
+ * --bundle B it does the same for an auditor who holds only the bundle:
+ * B is joined into a temporary store (exchange_join_temp(), every
+ * signature checked), which gives the heads' keys and, with a member's
+ * key, the minutes rendered again, and is removed afterwards.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,10 +29,14 @@
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
 #include "../crypto/minisig.h"
+#include "../storage/bundle.h"
 #include "../storage/minutes.h"
 #include "../storage/record.h"
+#include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
+#include "exchange.h"
+#include "home.h"
 #include "i18n.h"
 #include "session.h"
 
@@ -273,11 +281,12 @@ compare(struct cli_ctx *ctx, const char *fname, const char *a, size_t alen,
 /* --- the minutes of a record ------------------------------------------- */
 
 /*
- * render() - the minutes of meeting as this replica renders them; prints
- * its own error lines.  A meeting not closed is refused unless draft.
+ * render() - the minutes of meeting as the record r (ctx->rec, or the
+ * temporary store of a bundle) renders them; prints its own error lines.
+ * A meeting not closed is refused unless draft.
  */
 static int
-render(struct cli_ctx *ctx, int64_t meeting, minutes_format fmt,
+render(struct cli_ctx *ctx, record *r, int64_t meeting, minutes_format fmt,
     const char *lang, int draft, char **out, size_t *len)
 {
 	minutes_scope s;
@@ -286,9 +295,12 @@ render(struct cli_ctx *ctx, int64_t meeting, minutes_format fmt,
 	int rc, ret;
 
 	memset(&s, 0, sizeof(s));
-	if ((ret = session_view(ctx, &v)) != CLI_OK)
-		return ret;
-	if ((rc = minutes_scope_get(&s, ctx->rec, v, meeting)) != 0) {
+	if ((rc = view_load(&v, r)) != 0) {
+		cli_error_rc(ctx, _("cannot read the dialogue"), rc,
+		    store_path(record_store(r)), _("run `detente verify`"));
+		return cli_exit_for(rc);
+	}
+	if ((rc = minutes_scope_get(&s, r, v, meeting)) != 0) {
 		snprintf(what, sizeof(what), "%lld", (long long)meeting);
 		if (rc == DT_ENOENT)
 			cli_error(ctx, _("no such meeting"), what,
@@ -408,8 +420,8 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
-	if ((ret = render(ctx, meeting, fmt, lang, draft, &text, &len)) !=
-	    CLI_OK)
+	if ((ret = render(ctx, ctx->rec, meeting, fmt, lang, draft, &text,
+		 &len)) != CLI_OK)
 		return ret;
 	if (outpath == NULL) {
 		if (fwrite(text, 1, len, ctx->out) != len ||
@@ -515,8 +527,8 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	/* Sign only what this replica renders, byte for byte. */
-	if ((ret = render(ctx, claim.id.meeting, claim.id.format, claim.id.lang,
-		 0, &again, &alen)) != CLI_OK)
+	if ((ret = render(ctx, ctx->rec, claim.id.meeting, claim.id.format,
+		 claim.id.lang, 0, &again, &alen)) != CLI_OK)
 		goto out;
 	if (compare(ctx, file, text, len, again, alen) != 0) {
 		cli_error(ctx,
@@ -656,11 +668,11 @@ nomem:
 	return CLI_USAGE;
 }
 
-/* record_keys() - the head of every party, from the record. */
+/* record_keys() - the head of every party, from the record r. */
 static int
-record_keys(struct cli_ctx *ctx, struct vkey **keys, size_t *n)
+record_keys(struct cli_ctx *ctx, const record *r, struct vkey **keys, size_t *n)
 {
-	size_t np = record_nparties(ctx->rec), i;
+	size_t np = record_nparties(r), i;
 	const record_member *h;
 	struct vkey *k;
 
@@ -670,8 +682,7 @@ record_keys(struct cli_ctx *ctx, struct vkey **keys, size_t *n)
 		return CLI_USAGE;
 	}
 	for (i = 0; i < np; i++) {
-		if ((h = record_head_of(ctx->rec, record_party(ctx->rec, i))) ==
-		    NULL)
+		if ((h = record_head_of(r, record_party(r, i))) == NULL)
 			continue;
 		memcpy(k[*n].pk, h->pk, KEY_PK_BYTES);
 		key_minisign_keyid(k[*n].keyid, h->pk);
@@ -823,19 +834,209 @@ out:
 	free(text);
 }
 
+/*
+ * bundle_open() - --bundle: join the bundle at path into a temporary
+ * store (*r, in tmp: the caller calls exchange_temp_done() on every
+ * path), pinned to the dialogue expect when given, and say on ctx->out
+ * which dialogue it is and which heads' keys its genesis gives.  A file
+ * that cannot be read as a bundle, or a bundle without the genesis:
+ * one error line, CLI_USAGE.  A bundle whose bytes were changed, an
+ * entry that fails a check, another dialogue than expected: one error
+ * line, the FAILED line naming the entry as `audit` prints it, CLI_FAIL.
+ */
+static int
+bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
+    record **r, char *tmp, size_t tmplen)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1], fp[KEY_FINGERPRINT_BYTES];
+	bundle_reader *br = NULL;
+	const record_member *h;
+	const char *why = NULL;
+	record_failure f;
+	size_t i;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if ((rc = bundle_reader_open_path(&br, path, &why)) != 0) {
+		/* The trailer catches bytes changed after the export. */
+		if (rc != DT_EHASH) {
+			cli_error_rc(ctx, _("cannot read the bundle"), rc, path,
+			    why != NULL ? _(why) :
+					  _("give a file written by "
+					    "`detente bundle export`"));
+			return CLI_USAGE;
+		}
+		f.code = rc;
+		snprintf(f.detail, sizeof(f.detail), "%s",
+		    why != NULL ? why : dt_strerror(rc));
+		goto failed;
+	}
+	rc = exchange_join_temp(r, tmp, tmplen, br, &f);
+	bundle_reader_close(br);
+	if (rc == DT_ENOENT) {
+		cli_error(ctx, _("the bundle does not carry the genesis"), path,
+		    _("give a whole bundle (`detente bundle export` without "
+		      "--since)"));
+		return CLI_USAGE;
+	}
+	if (rc != 0 && tmp[0] == '\0') {
+		cli_error(ctx, _("cannot make a temporary directory"), f.detail,
+		    _("set TMPDIR to a writable directory"));
+		return CLI_USAGE;
+	}
+	if (rc != 0 && cli_exit_for(rc) != CLI_FAIL && rc != DT_ERANGE &&
+	    rc != DT_EVERSION) {
+		cli_error_rc(ctx, _("cannot read the bundle"), rc, path,
+		    f.detail[0] ? f.detail : NULL);
+		return CLI_USAGE;
+	}
+	if (rc != 0)
+		goto failed;
+	key_hex(hex, record_id(*r), ENTRY_HASH_BYTES);
+	if (expect != NULL && !exchange_expect_dialogue(*r, expect)) {
+		f.code = DT_EDIALOGUE;
+		snprintf(f.detail, sizeof(f.detail),
+		    "the dialogue is %s, not the expected %s", hex, expect);
+		goto failed;
+	}
+	fprintf(ctx->out,
+	    _("bundle %s: dialogue %s \"%s\", every entry's "
+	      "signature checked\n"),
+	    path, hex, record_title(*r) ? record_title(*r) : "");
+	fprintf(ctx->out, _("trusted, from its genesis%s:\n"),
+	    expect != NULL ? _(" (the dialogue pinned by --expect-dialogue)") :
+			     "");
+	for (i = 0; i < record_nparties(*r); i++) {
+		if ((h = record_head_of(*r, record_party(*r, i))) == NULL)
+			continue;
+		key_fingerprint(fp, h->pk);
+		fprintf(ctx->out, _("  head of %-4s %-20s %s\n"), h->party,
+		    h->name, fp);
+	}
+	return CLI_OK;
+failed:
+	cli_error(ctx, _("the bundle does not verify"), path,
+	    _("the minutes were not checked"));
+	exchange_failure_line(ctx->out, *r, &f);
+	return CLI_FAIL;
+}
+
+/*
+ * bundle_unlock() - the dialogue key of the bundle's record r: from
+ * --key-file keyfile, else from the identity in the home (--as, the
+ * only one or the default) when it is a member of r's dialogue.  No
+ * identity, or one that is not a member (without --as) or has not been
+ * given the key, leaves r locked: CLI_OK, and the caller says so.
+ */
+static int
+bundle_unlock(struct cli_ctx *ctx, record *r, const char *keyfile)
+{
+	char name[KEY_NAME_MAX + 1];
+	unsigned char pk[KEY_PK_BYTES];
+	int ret, rc;
+
+	if (keyfile != NULL)
+		return session_unlock_file(ctx, r, keyfile);
+	if (ctx->as == NULL) {
+		/* An auditor's home has no identity: quietly no key. */
+		if ((ret = session_home(ctx, 0)) != CLI_OK)
+			return ret;
+		if (home_choose_identity(name, ctx->home, NULL) != 0)
+			return CLI_OK;
+	}
+	if ((ret = session_pick_identity(ctx, name, pk)) != CLI_OK)
+		return ret;
+	if (record_member_find(r, pk) == NULL) {
+		if (ctx->as == NULL)
+			return CLI_OK;
+		cli_error(ctx, _("not a member of the bundle's dialogue"), name,
+		    _("give --key-file K, the identity file of a member"));
+		return CLI_FAIL;
+	}
+	if ((ret = session_unlock(ctx)) != CLI_OK)
+		return ret;
+	if ((rc = record_unlock(r, ctx->id)) != 0 && rc != DT_ENOKEY) {
+		cli_error_rc(ctx, _("cannot unlock the dialogue key"), rc,
+		    ctx->id->name, NULL);
+		return cli_exit_for(rc);
+	}
+	return CLI_OK;
+}
+
+/*
+ * rerender() - render the minutes text claims to be (the first good
+ * signature's claim, else its first line) from r and compare them byte
+ * for byte; from names where r came from (a bundle) or is NULL (this
+ * replica).  Sets st->failed when they differ or cannot be rendered.
+ * @return CLI_OK, or CLI_USAGE when rendering failed for a reason other
+ *         than the record (the caller stops).
+ */
+static int
+rerender(struct cli_ctx *ctx, record *r, const char *from, const char *file,
+    const char *text, size_t len, struct vstate *st)
+{
+	char *again = NULL;
+	size_t alen = 0;
+	minutes_id id;
+	int ret = CLI_OK;
+
+	if (st->have_claim)
+		id = st->claim.id;
+	else if (minutes_identify(&id, text, len) != 0) {
+		cli_error(ctx, _("not detente minutes"), file, NULL);
+		st->failed = 1;
+		goto out;
+	}
+	if (memcmp(id.dialogue, record_id(r), ENTRY_HASH_BYTES) != 0) {
+		cli_error(ctx, _("these minutes are of another dialogue"), file,
+		    from != NULL ? _("give the bundle of their dialogue") :
+				   _("choose it with --dialogue ID"));
+		st->failed = 1;
+		goto out;
+	}
+	if ((ret = render(ctx, r, id.meeting, id.format, id.lang, 0, &again,
+		 &alen)) != CLI_OK) {
+		st->failed = 1;
+		ret = ret == CLI_USAGE ? CLI_USAGE : CLI_OK;
+		goto out;
+	}
+	if (compare(ctx, file, text, len, again, alen) != 0)
+		st->failed = 1;
+	else if (from != NULL)
+		fprintf(ctx->out,
+		    _("identical to the minutes of meeting %lld that "
+		      "the bundle %s renders (%s, lang %s, %zu bytes)\n"),
+		    (long long)id.meeting, from, minutes_format_name(id.format),
+		    id.lang, len);
+	else
+		fprintf(ctx->out,
+		    _("identical to the minutes of meeting %lld that "
+		      "this replica renders (%s, lang %s, %zu bytes)\n"),
+		    (long long)id.meeting, minutes_format_name(id.format),
+		    id.lang, len);
+out:
+	free(again);
+	return ret;
+}
+
 static int
 minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = { { "record", no_argument, NULL,
 						  'r' },
-		{ "key", required_argument, NULL, 'k' }, { NULL, 0, NULL, 0 } };
+		{ "key", required_argument, NULL, 'k' },
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "expect-dialogue", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 } };
 	unsigned char hash[MINISIG_HASH_BYTES], sha[32];
-	const char *file, *keyfile = NULL;
-	char **sigs = NULL, *text = NULL, *again = NULL;
-	size_t nsigs = 0, len = 0, alen = 0, nkeys = 0, i, missing = 0;
+	const char *file, *keyfile = NULL, *bundle = NULL, *idfile = NULL;
+	const char *expect = NULL;
+	char **sigs = NULL, *text = NULL, tmp[PATH_MAX] = "";
+	size_t nsigs = 0, len = 0, nkeys = 0, i, missing = 0;
 	struct vkey *keys = NULL;
+	record *brec = NULL, *r = NULL;
 	struct vstate st;
-	minutes_id id;
 	int c, ret, with_record = 0;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -845,6 +1046,15 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'k':
 			keyfile = optarg;
+			break;
+		case 'b':
+			bundle = optarg;
+			break;
+		case 'K':
+			idfile = optarg;
+			break;
+		case 'e':
+			expect = optarg;
 			break;
 		default:
 			return cli_opt_error(ctx, &cmd_minutes, c, argv);
@@ -858,6 +1068,13 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 	if (with_record && keyfile != NULL)
 		return cli_bad_usage(ctx, &cmd_minutes,
 		    _("--record and --key exclude each other"), NULL);
+	if (bundle != NULL && (with_record || keyfile != NULL))
+		return cli_bad_usage(ctx, &cmd_minutes,
+		    _("--bundle excludes --record and --key"), NULL);
+	if (bundle == NULL && (idfile != NULL || expect != NULL))
+		return cli_bad_usage(ctx, &cmd_minutes,
+		    _("--key-file and --expect-dialogue go with --bundle"),
+		    NULL);
 	file = argv[optind];
 	memset(&st, 0, sizeof(st));
 	if ((ret = read_all(ctx, file, MINUTES_FILE_MAX, &text, &len)) !=
@@ -867,11 +1084,22 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 	crypto_hash_sha256(sha, (const unsigned char *)text, len);
 	if ((ret = sig_files(ctx, file, &sigs, &nsigs)) != CLI_OK)
 		goto out;
-	if (keyfile != NULL)
+	if (bundle != NULL) {
+		if ((ret = bundle_open(ctx, bundle, expect, &brec, tmp,
+			 sizeof(tmp))) != CLI_OK ||
+		    (ret = bundle_unlock(ctx, brec, idfile)) != CLI_OK)
+			goto out;
+		r = brec;
+	} else if (keyfile == NULL) {
+		if ((ret = with_record ? session_record_key(ctx) :
+					 session_record(ctx, 0)) != CLI_OK)
+			goto out;
+		r = ctx->rec;
+	}
+	if (r != NULL)
+		ret = record_keys(ctx, r, &keys, &nkeys);
+	else
 		ret = file_key(ctx, keyfile, &keys, &nkeys);
-	else if ((ret = with_record ? session_record_key(ctx) :
-				      session_record(ctx, 0)) == CLI_OK)
-		ret = record_keys(ctx, &keys, &nkeys);
 	if (ret != CLI_OK)
 		goto out;
 	if (nsigs == 0) {
@@ -882,7 +1110,7 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	for (i = 0; i < nsigs; i++)
 		check_sig(ctx, sigs[i], keys, nkeys, hash, sha,
-		    keyfile == NULL ? record_id(ctx->rec) : NULL, &st);
+		    r != NULL ? record_id(r) : NULL, &st);
 	for (i = 0; i < nkeys; i++)
 		missing += !keys[i].signed_ok;
 	if (keyfile != NULL) {
@@ -903,42 +1131,13 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 				    keys[i].party, keys[i].name);
 		fputc('\n', ctx->out);
 	}
-	if (with_record) {
-		if (st.have_claim)
-			id = st.claim.id;
-		else if (minutes_identify(&id, text, len) != 0) {
-			cli_error(ctx, _("not detente minutes"), file, NULL);
-			st.failed = 1;
-			goto verdict;
-		}
-		if (memcmp(id.dialogue, record_id(ctx->rec),
-			ENTRY_HASH_BYTES) != 0) {
-			cli_error(ctx,
-			    _("these minutes are of another "
-			      "dialogue"),
-			    file, _("choose it with --dialogue ID"));
-			st.failed = 1;
-			goto verdict;
-		}
-		if ((ret = render(ctx, id.meeting, id.format, id.lang, 0,
-			 &again, &alen)) != CLI_OK) {
-			st.failed = 1;
-			if (ret == CLI_USAGE)
-				goto out;
-			goto verdict;
-		}
-		if (compare(ctx, file, text, len, again, alen) != 0)
-			st.failed = 1;
-		else
-			fprintf(ctx->out,
-			    _("identical to the minutes of meeting "
-			      "%lld that this replica renders (%s, lang %s, "
-			      "%zu "
-			      "bytes)\n"),
-			    (long long)id.meeting,
-			    minutes_format_name(id.format), id.lang, len);
-	}
-verdict:
+	if (bundle != NULL && record_key(r) == NULL)
+		fputs(_("content not rendered again: no dialogue key was given "
+			"(give --key-file K, or --as NAME of a member)\n"),
+		    ctx->out);
+	else if ((with_record || bundle != NULL) &&
+	    (ret = rerender(ctx, r, bundle, file, text, len, &st)) != CLI_OK)
+		goto out;
 	ret =
 	    st.failed || (keyfile != NULL ? !keys[0].signed_ok : missing != 0) ?
 	    CLI_FAIL :
@@ -950,7 +1149,7 @@ out:
 	free(sigs);
 	free(keys);
 	free(text);
-	free(again);
+	exchange_temp_done(brec, tmp);
 	return ret;
 }
 
@@ -975,7 +1174,9 @@ const struct cli_cmd cmd_minutes = { "minutes",
 	N_("export [--meeting M] [--format md|txt|json] [--lang L|both]\n"
 	   "               [-o FILE] [--draft]\n"
 	   "       detente minutes sign FILE\n"
-	   "       detente minutes verify FILE [--record | --key PUBKEY]"),
+	   "       detente minutes verify FILE [--record | --key PUBKEY | "
+	   "--bundle B\n"
+	   "               [--key-file K] [--expect-dialogue ID]]"),
 	N_("the minutes of a meeting, and the heads' minisign signatures"),
 	N_("export  the minutes of meeting M (default: the last one) as\n"
 	   "        Markdown (default), plain text or JSON; --lang picks one\n"
@@ -997,8 +1198,19 @@ const struct cli_cmd cmd_minutes = { "minutes",
 	   "        heads' keys from the record (or the one --key PUBKEY "
 	   "file),\n"
 	   "        says which heads signed, and with --record renders the\n"
-	   "        minutes again and compares them byte for byte.  Exit 0:\n"
-	   "        every head signed, all good; 1: verification failed.\n"
+	   "        minutes again and compares them byte for byte.\n"
+	   "        --bundle B does the same with only a bundle (`detente\n"
+	   "        bundle export`), for an auditor: B is joined into a\n"
+	   "        temporary store, every signature checked, and removed\n"
+	   "        afterwards; the heads' keys come from its genesis\n"
+	   "        (--expect-dialogue ID pins it: 16 or more hex digits).\n"
+	   "        With the dialogue key, from --key-file K (a member's\n"
+	   "        identity file) or a member's identity in the home, the\n"
+	   "        minutes are rendered again from B and compared; without\n"
+	   "        it only the signatures are checked, and it says so.\n"
+	   "        Exit 0: every head signed, all good; 1: verification\n"
+	   "        failed (a changed file or signature, a tampered bundle);\n"
+	   "        2: usage, or a file that cannot be read as a bundle.\n"
 	   "        minisign checks one signature: minisign -Vm FILE -x\n"
 	   "        FILE.NAME.minisig -P KEY (`detente id export "
 	   "--minisign`).\n"),

@@ -2,11 +2,14 @@
  * exchange.c: output files, bundle files and import reports shared by
  * the exchange commands (see exchange.h).
  */
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../crypto/err.h"
@@ -213,4 +216,88 @@ exchange_report_import(struct cli_ctx *ctx, const record *r,
 	    "`detente evidence`") : _("nothing was imported"));
 	return cli_exit_for(rc) == CLI_FAIL || rc == DT_ERANGE ||
 	    rc == DT_EVERSION ? CLI_FAIL : CLI_USAGE;
+}
+
+static int
+accept_join(void *c, record *r, const record_import_stats *st)
+{
+	(void)c;
+	(void)r;
+	(void)st;
+	return 0;
+}
+
+int
+exchange_join_temp(record **r, char *tmp, size_t tmplen, bundle_reader *b,
+    record_failure *f)
+{
+	const char *base = getenv("TMPDIR");
+	record_import_stats st;
+
+	*r = NULL;
+	snprintf(tmp, tmplen, "%s/detente-bundle-XXXXXX",
+	    base != NULL && base[0] != '\0' ? base : "/tmp");
+	if (mkdtemp(tmp) == NULL) {
+		tmp[0] = '\0';
+		f->code = DT_EIO;
+		snprintf(f->detail, sizeof f->detail,
+		    "cannot make a temporary directory: %s", strerror(errno));
+		return DT_EIO;
+	}
+	return record_join(r, tmp, b, 0, accept_join, NULL, &st, f);
+}
+
+/* remove_cb() - one file or (after its contents) directory of the tree. */
+static int
+remove_cb(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	if (flag == FTW_DP)
+		return rmdir(path) != 0;
+	return unlink(path) != 0;
+}
+
+void
+exchange_temp_done(record *r, char *tmp)
+{
+	record_close(r);
+	if (tmp == NULL || tmp[0] == '\0')
+		return;
+	(void)nftw(tmp, remove_cb, 16, FTW_DEPTH | FTW_PHYS);
+	tmp[0] = '\0';
+}
+
+int
+exchange_expect_dialogue(const record *r, const char *want)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	size_t n = strlen(want);
+
+	key_hex(hex, record_id(r), ENTRY_HASH_BYTES);
+	return n >= 16 && n <= 2 * ENTRY_HASH_BYTES &&
+	    strncasecmp(hex, want, n) == 0;
+}
+
+void
+exchange_failure_line(FILE *out, const record *r, const record_failure *f)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1], who[2 * KEY_PK_BYTES + 1];
+	const record_member *m;
+
+	/* "FAILED:" stays English: scripts look for it. */
+	fprintf(out, "FAILED: %s", f->detail[0] ? f->detail :
+	    _(dt_strerror(f->code)));
+	if (f->has_entry) {
+		m = r != NULL ? record_member_find(r, f->author) : NULL;
+		key_hex(who, f->author, KEY_PK_BYTES);
+		key_hex(hex, f->hash, ENTRY_HASH_BYTES);
+		fprintf(out, _(": author %s seq %llu hash %s"),
+		    m != NULL ? m->name : who, (unsigned long long)f->seq, hex);
+	}
+	if (f->has_expected) {
+		key_hex(hex, f->expected, ENTRY_HASH_BYTES);
+		fprintf(out, _(" expected %s"), hex);
+	}
+	fputc('\n', out);
 }

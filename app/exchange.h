@@ -60,6 +60,45 @@ int exchange_report_import(struct cli_ctx *ctx, const record *r,
     const char *path, int rc, const record_import_stats *st,
     const record_failure *f);
 
+/*
+ * exchange_join_temp() - join the bundle b into a new store in a fresh
+ * temporary directory under $TMPDIR (else /tmp), every entry checked as
+ * record_join() checks it: what a command that only reads a bundle
+ * (`audit`, `minutes verify --bundle`) works on.  Nothing is written
+ * outside that directory.
+ * @param[out] r    the joined record, locked (record_unlock() it); NULL
+ *                  on failure.
+ * @param[out] tmp  the temporary directory (tmplen bytes, PATH_MAX), ""
+ *                  when none was made; exchange_temp_done() removes it,
+ *                  on every path, a failure included.
+ * @param[out] f    on failure: the code, a one-line English detail and,
+ *                  when an entry was refused, the entry.
+ * @return 0; DT_EIO (no temporary directory); as record_join().
+ */
+int exchange_join_temp(record **r, char *tmp, size_t tmplen,
+    bundle_reader *b, record_failure *f);
+
+/*
+ * exchange_temp_done() - close r, then remove the directory tmp with
+ * everything in it and set tmp to ""; r may be NULL and tmp "" (then
+ * only r is closed).
+ */
+void exchange_temp_done(record *r, char *tmp);
+
+/*
+ * exchange_expect_dialogue() - 1 if want (--expect-dialogue: 16 to 64
+ * hex digits, any case) is a prefix of r's dialogue id, else 0.
+ */
+int exchange_expect_dialogue(const record *r, const char *want);
+
+/*
+ * exchange_failure_line() - "FAILED: detail: author NAME seq N hash H
+ * expected E" on out, the line an audit ends with; the author is named
+ * through r (may be NULL: the key in hex).
+ */
+void exchange_failure_line(FILE *out, const record *r,
+    const record_failure *f);
+
 /* dialogue_join() - `dialogue join [--yes] F` (app/cmd_join.c). */
 int dialogue_join(struct cli_ctx *ctx, int argc, char **argv);
 

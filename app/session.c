@@ -161,6 +161,36 @@ session_unlock(struct cli_ctx *ctx)
 	}
 }
 
+int
+session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile)
+{
+	key_identity *id = NULL;
+	char *pass = NULL;
+	size_t plen = 0;
+	int rc, ret;
+
+	if ((ret = session_read_passphrase(ctx, &pass, &plen,
+	    _("Passphrase for the key file: "), 0)) != CLI_OK)
+		return ret;
+	rc = keystore_unlock(&id, keyfile, pass, plen);
+	passphrase_free(pass);
+	if (rc != 0) {
+		cli_error_rc(ctx, _("cannot unlock the key file"), rc, keyfile,
+		    rc == DT_EPASS ? _("check the passphrase") :
+		    _("give an identity file written by `detente id new`"));
+		return CLI_USAGE;
+	}
+	rc = record_unlock(r, id);
+	key_identity_free(id);
+	if (rc != 0) {
+		cli_error_rc(ctx, _("the key file opens no key of this "
+		    "dialogue"), rc, keyfile, _("give the identity file of a "
+		    "member of this dialogue"));
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
 /* report_failure() - one line for a record that failed a check. */
 static void
 report_failure(struct cli_ctx *ctx, const char *what)

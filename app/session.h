@@ -41,6 +41,15 @@ int session_read_passphrase(struct cli_ctx *ctx, char **pass, size_t *len,
 int session_unlock(struct cli_ctx *ctx);
 
 /*
+ * session_unlock_file() - unlock r with the identity in keyfile (an
+ * identity file written by `detente id new`, a member's), asking for its
+ * passphrase as session_read_passphrase() does; the identity is wiped
+ * before it returns.  Not ctx->rec: a record the command opened itself
+ * (`audit`, `minutes verify --bundle`).
+ */
+int session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile);
+
+/*
  * session_dialogue_path() - the directory of the chosen dialogue
  * (--dialogue or the only one), without opening it.
  */
