@@ -29,9 +29,11 @@
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
 #include "../crypto/minisig.h"
+#include "../crypto/note.h"
 #include "../storage/bundle.h"
 #include "../storage/minutes.h"
 #include "../storage/record.h"
+#include "../storage/seal.h"
 #include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
@@ -1019,6 +1021,75 @@ out:
 	return ret;
 }
 
+/*
+ * check_seal() - what the record r says of these minutes (SHA-256 sha):
+ * the seal of their meeting names them, names other minutes (a
+ * failure), names none, or there is no seal yet.  One line.
+ */
+static void
+check_seal(struct cli_ctx *ctx, record *r, const char *file, const char *text,
+    size_t len, const unsigned char sha[32], struct vstate *st)
+{
+	char have[2 * 32 + 1], want[2 * 32 + 1];
+	const char *stext;
+	note_sig sigs[NOTE_SIGS_MAX];
+	size_t stlen, nsigs;
+	seal_text sx;
+	seal_info si;
+	minutes_id id;
+	int rc, state;
+
+	if (st->have_claim)
+		id = st->claim.id;
+	else if (minutes_identify(&id, text, len) != 0)
+		return; /* said already by rerender(), or nothing to check */
+	if (memcmp(id.dialogue, record_id(r), ENTRY_HASH_BYTES) != 0)
+		return;
+	memset(&sx, 0, sizeof(sx));
+	rc = cli_seal_get(&si, r, id.meeting, 1);
+	if (rc == DT_ENOENT) {
+		fprintf(ctx->out, _("meeting %llu has no seal yet: nothing in "
+				    "the record names these minutes\n"),
+		    (unsigned long long)id.meeting);
+		return;
+	}
+	if (rc != 0) {
+		cli_error_rc(ctx, _("cannot read the seal"), rc, file, NULL);
+		st->failed = 1;
+		return;
+	}
+	key_hex(have, sha, 32);
+	state = seal_info_state(&si);
+	if (state == SEAL_STATE_INVALID) {
+		fprintf(ctx->out, _("the seal of meeting %llu is INVALID: %s\n"),
+		    (unsigned long long)id.meeting, si.why);
+		st->failed = 1;
+	} else if (si.merged == NULL || note_open(&stext, &stlen, sigs,
+	    &nsigs, si.merged, si.mergedlen) != 0 ||
+	    seal_text_parse(&sx, stext, stlen) != 0) {
+		fprintf(ctx->out, _("the seal of meeting %llu cannot be "
+				    "read\n"), (unsigned long long)id.meeting);
+		st->failed = 1;
+	} else if (!sx.has_minutes) {
+		fprintf(ctx->out, _("the seal of meeting %llu names no "
+				    "minutes (\"minutes -\")\n"),
+		    (unsigned long long)id.meeting);
+	} else if (memcmp(sx.minutes, sha, 32) != 0) {
+		key_hex(want, sx.minutes, 32);
+		fprintf(ctx->out, _("the seal of meeting %llu names OTHER "
+				    "minutes: SHA-256 %s, these are %s\n"),
+		    (unsigned long long)id.meeting, want, have);
+		st->failed = 1;
+	} else
+		fprintf(ctx->out, _("the seal of meeting %llu names these "
+				    "minutes (SHA-256 %s); the seal is %s\n"),
+		    (unsigned long long)id.meeting, have,
+		    state == SEAL_STATE_COMPLETE ? _("complete") :
+						   _("not complete"));
+	seal_text_done(&sx);
+	seal_info_done(&si);
+}
+
 static int
 minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -1138,6 +1209,8 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 	else if ((with_record || bundle != NULL) &&
 	    (ret = rerender(ctx, r, bundle, file, text, len, &st)) != CLI_OK)
 		goto out;
+	if (r != NULL)
+		check_seal(ctx, r, file, text, len, sha, &st);
 	ret =
 	    st.failed || (keyfile != NULL ? !keys[0].signed_ok : missing != 0) ?
 	    CLI_FAIL :
@@ -1208,6 +1281,8 @@ const struct cli_cmd cmd_minutes = { "minutes",
 	   "        identity file) or a member's identity in the home, the\n"
 	   "        minutes are rendered again from B and compared; without\n"
 	   "        it only the signatures are checked, and it says so.\n"
+	   "        With a record or a bundle, the seal of the minutes'\n"
+	   "        meeting must name their SHA-256 (if there is a seal).\n"
 	   "        Exit 0: every head signed, all good; 1: verification\n"
 	   "        failed (a changed file or signature, a tampered bundle);\n"
 	   "        2: usage, or a file that cannot be read as a bundle.\n"

@@ -93,6 +93,8 @@ like "$(cat "$OUT")" '^signed by every head: RU \(ru-head\), US \(us-head\)$' \
 like "$(cat "$OUT")" '^content not rendered again: no dialogue key was given' \
     "says in one line that the content was not rendered again"
 unlike "$(cat "$OUT")" '^identical to' "and does not claim it was"
+like "$(cat "$OUT")" "^the seal of meeting 1 names these minutes \\(SHA-256 $(sha256sum <"$M" | cut -d' ' -f1)\\); the seal is complete$" \
+    "finds the minutes' SHA-256 in the bundle's complete seal, even without a key"
 is "$(tail -n 1 "$OUT")" "OK" "OK"
 tmp_empty "without a key"
 ok '[ ! -e "$HC/dialogues" ] || [ -z "$(ls -A "$HC/dialogues")" ]' \

@@ -176,6 +176,7 @@ like "$(cat "$OUT")" '^signed by every head: RU \(ru-head\), US \(us-head\)$' \
 run_ok "and renders them again from A's record: identical" \
     A minutes verify "$MA" --record
 like "$(cat "$OUT")" '^identical to the minutes of meeting 1' "says so"
+like "$(cat "$OUT")" '^meeting 1 has no seal yet' "and that no seal names them yet"
 run_ok "the same on B, from B's record" B minutes verify "$MB" --record
 A id export --minisign ru-head >"$TEST_TMP/ru-head.pub"
 run_ok "verify with --key FILE, no home at all" \
@@ -276,6 +277,8 @@ run_ok "ru-head proposes the seal with the minutes' SHA-256" \
 like "$(cat "$OUT")" "^minutes $SHA$" "the seal names the minutes"
 run_ok "the minutes still render the same after the seal" \
     A minutes verify "$MA" --record
+like "$(cat "$OUT")" "^the seal of meeting 1 names these minutes \\(SHA-256 $SHA\\); the seal is not complete$" \
+    "verify finds the minutes' SHA-256 in the seal, and says it lacks a head"
 
 # --- meeting 2: the open commitment carries over -----------------------------
 A --as ru-head meeting open --title "Second round" >/dev/null || bail_out "open 2"
@@ -293,4 +296,19 @@ like "$(cat "$OUT")" '\*\[ru, translation\]\* Проверять канал еж
 like "$(head -n 1 "$OUT")" ' lang=ru ' "and named in the first line"
 run_fails 2 "an unknown format" A minutes export --meeting 1 --format pdf
 run_fails 2 "an unknown meeting" A minutes export --meeting 9
+
+# --- a seal that names other minutes ----------------------------------------
+M2=$TEST_TMP/a/minutes-2.md
+A minutes export --meeting 2 -o "$M2" >/dev/null || bail_out "export 2"
+A --as ru-head minutes sign "$M2" >/dev/null 2>&1 || bail_out "sign 2"
+OTHER=$(printf 'other minutes\n' | sha256sum | cut -d' ' -f1)
+A --as ru-head seal propose --meeting 2 --minutes-sha256 "$OTHER" \
+    >/dev/null || bail_out "seal 2"
+run_fails 1 "minutes the seal does not name fail, though signed" \
+    A minutes verify "$M2" --record
+like "$(cat "$OUT")" "^the seal of meeting 2 names OTHER minutes: SHA-256 $OTHER, these are $(sha256sum <"$M2" | cut -d' ' -f1)$" \
+    "and says which SHA-256 the seal names"
+run_fails 1 "the same without --record" A minutes verify "$M2"
+like "$(cat "$OUT")" "^the seal of meeting 2 names OTHER minutes" \
+    "from the record the home holds"
 done_testing
