@@ -902,8 +902,9 @@ indexed:
 }
 
 /*
- * The full walk on every core: the entries of the store are copied in
- * chunks; while this thread checks one chunk in order (feed_cb()), a
+ * The full walk on every core: the entries of the store are taken in
+ * chunks (pointers into the map in a read-only transaction, else
+ * copies); while this thread checks one chunk in order (feed_cb()), a
  * sigpool hashes the next chunk and checks its signatures (only the
  * hashes of the entries a checkpoint covers).  Two chunks in memory at
  * most, whatever the record's size.
@@ -923,6 +924,7 @@ struct walk_pool {
 	struct walk_chunk c[2];
 	int cur;          /* the chunk being filled */
 	int pending;      /* the pool works on the other one */
+	int in_map;       /* read-only: jobs point into the map, no copies */
 	sigpool *pool;
 	struct feed_walk *w;
 	/* the last feed looked up in the checkpoint coverage */
@@ -960,7 +962,7 @@ walk_flush(struct walk_pool *p)
 	if (p->pending)
 		sigpool_wait(p->pool);
 	p->pending = 0;
-	for (i = 0; i < fill->n; i++)
+	for (i = 0; !p->in_map && i < fill->n; i++)
 		fill->jobs[i].bytes = fill->buf + fill->off[i];
 	if (fill->n > 0) {
 		sigpool_start(p->pool, fill->jobs, fill->n);
@@ -987,7 +989,7 @@ walk_raw_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 			return rc;
 		c = &p->c[p->cur];
 	}
-	if (c->used + len > c->cap) {
+	if (!p->in_map && c->used + len > c->cap) {
 		size_t cap = c->cap ? c->cap : 65536;
 
 		while (cap < c->used + len)
@@ -1005,7 +1007,10 @@ walk_raw_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 		    cover_get(p->w->r, key) : 0;
 		p->cover_known = 1;
 	}
-	memcpy(c->buf + c->used, bytes, len);
+	if (p->in_map)
+		c->jobs[c->n].bytes = bytes;
+	else
+		memcpy(c->buf + c->used, bytes, len);
 	memcpy(c->keys[c->n], key, STORE_KEY_BYTES);
 	c->off[c->n] = c->used;
 	c->jobs[c->n].len = len;
@@ -1039,6 +1044,7 @@ walk_pooled(struct feed_walk *w, store_txn *t)
 		return WALK_NO_POOL;
 	}
 	p->w = w;
+	p->in_map = store_txn_readonly(t);
 	rc = store_scan_raw(t, walk_raw_cb, p);
 	if (rc == 0)
 		rc = walk_flush(p);     /* the last chunk to the pool */

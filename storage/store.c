@@ -1218,6 +1218,12 @@ store_scan_raw(store_txn *t, store_entry_cb cb, void *ctx)
 }
 
 int
+store_txn_readonly(const store_txn *t)
+{
+	return t->rdonly;
+}
+
+int
 store_held_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
     const unsigned char *bytes, size_t len)
 {

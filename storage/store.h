@@ -208,9 +208,14 @@ int store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
 /*
  * store_scan_raw() - every entry, in (author, seq) order, as
  * store_scan_entries() but without hashing them: cb gets hash NULL (for
- * a caller that hashes on other threads).
+ * a caller that hashes on other threads).  In a read-only transaction
+ * the bytes cb gets stay valid until the transaction ends (they are the
+ * map's own pages), so such a caller need not copy them.
  */
 int store_scan_raw(store_txn *t, store_entry_cb cb, void *ctx);
+
+/* store_txn_readonly() - whether t is a read-only transaction. */
+int store_txn_readonly(const store_txn *t);
 
 /*
  * store_kind_indexed() - 1 if entries of kind are listed in the kinds
