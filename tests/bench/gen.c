@@ -110,9 +110,16 @@ dump(json_t *o)
 	return s;
 }
 
-int
-gen_record(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
-    uint64_t n, int progress)
+/*
+ * create() - the dialogue of gen.h under parent: four identities (seeds
+ * 1..4), two heads and two delegates.  Fills ids, *path (malloc'd), the
+ * dialogue id and key, and the state of ru-head's feed (genesis and key
+ * wrap); f[] is zeroed first.
+ */
+static int
+create(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
+    uint64_t ts, unsigned char dialogue[ENTRY_HASH_BYTES],
+    unsigned char key[32], struct feed f[GEN_AUTHORS])
 {
 	static const char *const names[GEN_AUTHORS] = { "ru-head", "us-head",
 		"ru-expert", "us-expert" };
@@ -122,19 +129,15 @@ gen_record(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
 	record_member m[GEN_AUTHORS];
 	record_genesis g;
 	record *r = NULL;
-	store *s = NULL;
 	store_txn *t = NULL;
-	struct feed f[GEN_AUTHORS];
-	unsigned char dialogue[ENTRY_HASH_BYTES], key[32], seed[32];
-	unsigned char item[4][ENTRY_HASH_BYTES], commit[ENTRY_HASH_BYTES];
-	char hex[2 * ENTRY_HASH_BYTES + 1], *p = NULL, text[200];
+	store_head h;
+	unsigned char seed[32];
 	const char *why = NULL;
-	uint64_t i, done = 0, ts = 1767225600000ULL;
 	unsigned a;
 	int rc;
 
 	*path = NULL;
-	memset(f, 0, sizeof f);
+	memset(f, 0, GEN_AUTHORS * sizeof(*f));
 	for (a = 0; a < GEN_AUTHORS; a++) {
 		memset(seed, (int)a + 1, sizeof seed);
 		if ((rc = key_identity_from_seed(&ids[a], names[a], seed)) != 0)
@@ -154,26 +157,40 @@ gen_record(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
 	g.time_ms = ts;
 	if ((rc = record_create(&r, parent, ids[0], &g, &why)) != 0)
 		return rc;
-	memcpy(dialogue, record_id(r), sizeof dialogue);
-	memcpy(key, record_key(r), sizeof key);
+	memcpy(dialogue, record_id(r), ENTRY_HASH_BYTES);
+	memcpy(key, record_key(r), 32);
 	if ((*path = strdup(store_path(record_store(r)))) == NULL) {
 		rc = DT_ENOMEM;
 		goto out;
 	}
-	{
-		store_head h;
-
-		if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0 ||
-		    (rc = store_head_get(&h, t, ids[0]->pk)) != 0)
-			goto out;
-		f[0].next_seq = h.next_seq;
-		memcpy(f[0].hash, h.hash, ENTRY_HASH_BYTES);
-		f[0].clock = h.clock;
-		store_txn_abort(t);
-		t = NULL;
-	}
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0 ||
+	    (rc = store_head_get(&h, t, ids[0]->pk)) != 0)
+		goto out;
+	f[0].next_seq = h.next_seq;
+	memcpy(f[0].hash, h.hash, ENTRY_HASH_BYTES);
+	f[0].clock = h.clock;
+out:
+	store_txn_abort(t);
 	record_close(r);
-	r = NULL;
+	return rc;
+}
+
+int
+gen_record(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
+    uint64_t n, int progress)
+{
+	store *s = NULL;
+	store_txn *t = NULL;
+	struct feed f[GEN_AUTHORS];
+	unsigned char dialogue[ENTRY_HASH_BYTES], key[32];
+	unsigned char item[4][ENTRY_HASH_BYTES], commit[ENTRY_HASH_BYTES];
+	char hex[2 * ENTRY_HASH_BYTES + 1], *p = NULL, text[200];
+	uint64_t i, done = 0, ts = 1767225600000ULL;
+	unsigned a;
+	int rc;
+
+	if ((rc = create(path, ids, parent, ts, dialogue, key, f)) != 0)
+		goto out;
 	if ((rc = store_open(&s, *path, 0)) != 0)
 		goto out;
 	done = 2;
@@ -250,7 +267,6 @@ gen_record(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
 out:
 	store_txn_abort(t);
 	store_close(s);
-	record_close(r);
 	return rc;
 }
 
@@ -304,5 +320,244 @@ gen_checkpoints(const char *path, key_identity *const ids[GEN_AUTHORS])
 out:
 	store_txn_abort(t);
 	store_close(s);
+	return rc;
+}
+
+/*
+ * text() - a text list: the authentic version in lang, and with tr a
+ * translation into the other of Russian and English.
+ */
+static json_t *
+text(const char *lang, int tr, const char *ru, const char *en)
+{
+	json_t *l = payload_text(lang, "authentic",
+	    strcmp(lang, "ru") == 0 ? ru : en);
+
+	if (l != NULL && tr &&
+	    json_array_append_new(l, json_pack("{s:s,s:s,s:s}", "lang",
+	    strcmp(lang, "ru") == 0 ? "en" : "ru", "role", "translation",
+	    "body", strcmp(lang, "ru") == 0 ? en : ru)) != 0) {
+		json_decref(l);
+		return NULL;
+	}
+	return l;
+}
+
+int
+gen_meeting(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
+    uint64_t n, int progress)
+{
+	static const char *const party[GEN_AUTHORS] = { "RU", "US", "RU",
+		"US" };
+	store *s = NULL;
+	store_txn *t = NULL;
+	struct feed f[GEN_AUTHORS];
+	unsigned char dialogue[ENTRY_HASH_BYTES], key[32];
+	unsigned char item[GEN_ITEMS][ENTRY_HASH_BYTES];
+	unsigned char rec[ENTRY_HASH_BYTES], note[ENTRY_HASH_BYTES];
+	unsigned char commit[ENTRY_HASH_BYTES], h[ENTRY_HASH_BYTES];
+	char hex[2 * ENTRY_HASH_BYTES + 1], keys[GEN_AUTHORS][65];
+	char *p = NULL, ru[300], en[300];
+	uint64_t i, k = 0, done = 2, ts = 1767225600000ULL;
+	unsigned a, kind;
+	json_t *o;
+	int rc, have_commit = 0;
+
+	if ((rc = create(path, ids, parent, ts, dialogue, key, f)) != 0 ||
+	    (rc = store_open(&s, *path, 0)) != 0)
+		goto out;
+	for (a = 0; a < GEN_AUTHORS; a++)
+		key_hex(keys[a], ids[a]->pk, KEY_PK_BYTES);
+	memset(rec, 0, sizeof rec);
+	memset(note, 0, sizeof note);
+	memset(commit, 0, sizeof commit);
+	while (done < n) {
+		if ((rc = store_txn_begin(&t, s, 1)) != 0)
+			goto out;
+		for (i = 0; i < GEN_BATCH && done < n; i++, k++, done++) {
+			/* k numbers the meeting's entries from 0 */
+			uint64_t j = k < 2 + GEN_ITEMS ? 0 : k - 2 - GEN_ITEMS;
+			int tr = j % 7 == 3;
+
+			a = (unsigned)(j % GEN_AUTHORS);
+			kind = ENTRY_K_NOTE;
+			ts += 1000;
+			snprintf(ru, sizeof ru, "Запись %llu: стороны обсудили "
+			    "каналы связи между группами реагирования.",
+			    (unsigned long long)j);
+			snprintf(en, sizeof en, "Entry %llu: the parties "
+			    "discussed the channels between response teams.",
+			    (unsigned long long)j);
+			if (k == 0) {
+				a = 0;
+				kind = ENTRY_K_MEETING_OPEN;
+				p = dump(json_pack("{s:i,s:i,s:s,s:s,s:s}", "v",
+				    1, "meeting", 1, "title", "Round one",
+				    "place", "Geneva", "date", "2026-01-01"));
+			} else if (k == 1) {
+				a = 0;
+				kind = ENTRY_K_ATTENDANCE;
+				p = dump(json_pack("{s:i,s:i,s:[s,s,s,s],s:[]}",
+				    "v", 1, "meeting", 1, "present", keys[0],
+				    keys[1], keys[2], keys[3], "absent"));
+			} else if (k < 2 + GEN_ITEMS) {
+				a = (unsigned)(k % 2);
+				kind = ENTRY_K_AGENDA;
+				snprintf(ru, sizeof ru, "Пункт повестки %llu",
+				    (unsigned long long)k - 1);
+				snprintf(en, sizeof en, "Agenda item %llu",
+				    (unsigned long long)k - 1);
+				p = dump(json_pack("{s:i,s:i,s:o}", "v", 1,
+				    "meeting", 1, "text", text(party[a][0] ==
+				    'R' ? "ru" : "en", 1, ru, en)));
+			} else if (j % 500 == 250 || j % 500 == 251 ||
+			    j % 500 == 252) {
+				/* a commitment, endorsed by both heads */
+				a = (unsigned)(j % 500 - 250);
+				a = a == 0 ? 1 : a - 1;
+				kind = j % 500 == 250 ? ENTRY_K_COMMITMENT :
+				    ENTRY_K_ENDORSEMENT;
+				key_hex(hex, j % 500 == 250 ? item[j % GEN_ITEMS] :
+				    commit, ENTRY_HASH_BYTES);
+				p = kind == ENTRY_K_ENDORSEMENT ?
+				    dump(json_pack("{s:i,s:i,s:s}", "v", 1,
+				    "meeting", 1, "target", hex)) :
+				    dump(json_pack("{s:i,s:i,s:s,s:s,s:s,s:s,"
+				    "s:o}", "v", 1, "meeting", 1, "item", hex,
+				    "party", party[a], "owner", "CERT", "due",
+				    "2027-01-15", "text", text("en", tr, ru,
+				    en)));
+			} else if (j % 2000 == 1700 && have_commit) {
+				kind = ENTRY_K_COMMITMENT_STATUS;
+				key_hex(hex, commit, ENTRY_HASH_BYTES);
+				p = dump(json_pack("{s:i,s:i,s:s,s:s}", "v", 1,
+				    "meeting", 1, "target", hex, "state",
+				    "in-progress"));
+			} else if (j % 2500 == 1000) {
+				kind = ENTRY_K_AGENDA_STATUS;
+				key_hex(hex, item[j / 2500 % GEN_ITEMS],
+				    ENTRY_HASH_BYTES);
+				p = dump(json_pack("{s:i,s:i,s:s,s:s}", "v", 1,
+				    "meeting", 1, "target", hex, "state",
+				    "discussed"));
+			} else if (j % 1000 == 400 && j > 0) {
+				/* a correction of a note */
+				kind = ENTRY_K_CORRECTION;
+				key_hex(hex, note, ENTRY_HASH_BYTES);
+				p = dump(json_pack("{s:i,s:i,s:s,s:o}", "v", 1,
+				    "meeting", 1, "target", hex, "text",
+				    text(a % 2 ? "en" : "ru", 0, ru, en)));
+			} else if (j % 50 == 31 || j % 50 == 32) {
+				/* both heads endorse the last decision */
+				a = (unsigned)(j % 50 - 31);
+				kind = ENTRY_K_ENDORSEMENT;
+				key_hex(hex, rec, ENTRY_HASH_BYTES);
+				p = dump(json_pack("{s:i,s:i,s:s}", "v", 1,
+				    "meeting", 1, "target", hex));
+			} else {
+				kind = j % 50 == 10 ? ENTRY_K_STATEMENT :
+				    j % 50 == 20 ? ENTRY_K_PROPOSAL :
+				    j % 50 == 30 ? ENTRY_K_DECISION :
+				    ENTRY_K_NOTE;
+				key_hex(hex, item[j % GEN_ITEMS],
+				    ENTRY_HASH_BYTES);
+				/* one in ten belongs to no agenda item */
+				o = json_pack("{s:i,s:i,s:o,s:s*}", "v", 1,
+				    "meeting", 1, "text", text(a % 2 ? "en" :
+				    "ru", tr, ru, en), "item", j % 10 == 9 ?
+				    NULL : hex);
+				if (o != NULL && kind == ENTRY_K_STATEMENT &&
+				    json_object_set_new(o, "party",
+				    json_string(party[a])) != 0) {
+					json_decref(o);
+					o = NULL;
+				}
+				p = o != NULL ? dump(o) : NULL;
+			}
+			if (p == NULL) {
+				rc = DT_ENOMEM;
+				goto out;
+			}
+			rc = put(t, dialogue, key, ids, f, a, kind, p, ts, h);
+			payload_free(p);
+			p = NULL;
+			if (rc != 0)
+				goto out;
+			if (kind == ENTRY_K_AGENDA)
+				memcpy(item[k - 2], h, sizeof h);
+			else if (kind == ENTRY_K_DECISION)
+				memcpy(rec, h, sizeof h);
+			else if (kind == ENTRY_K_NOTE)
+				memcpy(note, h, sizeof h);
+			else if (kind == ENTRY_K_COMMITMENT) {
+				memcpy(commit, h, sizeof h);
+				have_commit = 1;
+			}
+		}
+		rc = store_txn_commit(t);
+		t = NULL;
+		if (rc != 0)
+			goto out;
+		if (progress)
+			fprintf(stderr, "\rgenerating: %llu of %llu entries",
+			    (unsigned long long)done, (unsigned long long)n);
+	}
+	if (progress)
+		fputc('\n', stderr);
+out:
+	store_txn_abort(t);
+	store_close(s);
+	return rc;
+}
+
+int
+gen_close(const char *path, key_identity *const ids[GEN_AUTHORS],
+    int64_t meeting)
+{
+	store *s = NULL;
+	store_txn *t = NULL;
+	struct feed f[GEN_AUTHORS];
+	store_head h;
+	unsigned char dialogue[ENTRY_HASH_BYTES], key[32];
+	record *r = NULL;
+	char *p = NULL;
+	unsigned a;
+	int rc;
+
+	/* the close is encrypted: the key, as ru-head unwraps it */
+	if ((rc = record_open(&r, path)) != 0 ||
+	    (rc = record_unlock(r, ids[0])) != 0)
+		goto out;
+	memcpy(key, record_key(r), sizeof key);
+	record_close(r);
+	r = NULL;
+	if ((rc = store_open(&s, path, 0)) != 0 ||
+	    (rc = store_txn_begin(&t, s, 1)) != 0 ||
+	    (rc = store_dialogue(t, dialogue)) != 0)
+		goto out;
+	memset(f, 0, sizeof f);
+	for (a = 0; a < GEN_AUTHORS; a++) {
+		if ((rc = store_head_get(&h, t, ids[a]->pk)) != 0)
+			goto out;
+		f[a].next_seq = h.next_seq;
+		memcpy(f[a].hash, h.hash, ENTRY_HASH_BYTES);
+		f[a].clock = h.clock;
+	}
+	if ((p = dump(json_pack("{s:i,s:I}", "v", 1, "meeting",
+	    (json_int_t)meeting))) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	if ((rc = put(t, dialogue, key, ids, f, 0, ENTRY_K_MEETING_CLOSE, p,
+	    1767225600000ULL + 1000001000ULL, NULL)) != 0)
+		goto out;
+	rc = store_txn_commit(t);
+	t = NULL;
+out:
+	sodium_memzero(key, sizeof key);
+	payload_free(p);
+	store_txn_abort(t);
+	store_close(s);
+	record_close(r);
 	return rc;
 }

@@ -27,6 +27,31 @@
 int gen_record(char **path, key_identity *ids[GEN_AUTHORS],
     const char *parent, uint64_t n, int progress);
 
+#define GEN_ITEMS 5
+
+/*
+ * gen_meeting() - the dialogue of gen_record(), with one meeting of n
+ * entries in all (with the genesis and key wrap), as a meeting of a long
+ * round reads: opened, attendance, five agenda items (bilingual), then
+ * notes, statements, proposals and decisions in Russian and English (one
+ * in seven with a translation; one in ten outside the agenda), each
+ * decision endorsed by both heads, a commitment every 500 entries (also
+ * endorsed), a correction every 1000, a commitment status every 2000 and
+ * an agenda status every 2500.  The meeting is left open: close it with
+ * gen_close(), after gen_checkpoints() if the minutes are to show them.
+ * @return 0 or a DT_E* code.
+ */
+int gen_meeting(char **path, key_identity *ids[GEN_AUTHORS],
+    const char *parent, uint64_t n, int progress);
+
+/*
+ * gen_close() - ru-head closes meeting in the record at path (one more
+ * entry).
+ * @return 0 or a DT_E* code.
+ */
+int gen_close(const char *path, key_identity *const ids[GEN_AUTHORS],
+    int64_t meeting);
+
 /*
  * gen_checkpoints() - append to each of the four feeds of the record at
  * path a checkpoint entry covering the whole feed, signed by its author

@@ -1,6 +1,6 @@
 #!/bin/sh
-# 97-bench-smoke.sh: the import and audit benchmarks' code paths on a
-# small record.  It
+# 97-bench-smoke.sh: the import, audit and minutes benchmarks' code
+# paths on a small record.  It
 # checks that they run and report a ratio against their floor; it asserts
 # no time (speed is judged by `make bench`, on a quiet machine).
 . "$(dirname "$0")/../tap.sh"
@@ -21,4 +21,14 @@ like "$(cat "$OUT")" 'audit \(every signature\): +[0-9.]+ s  2004 signatures' \
     "--every-signature: every entry's signature"
 like "$(cat "$OUT")" 'floor SHA-256: +[0-9.]+ s on one core' "the SHA-256 floor"
 like "$(cat "$OUT")" 'floor Ed25519: +[0-9.]+ s on' "the Ed25519 floor"
+[ -x "$B/bench_minutes" ] || bail_out "bench_minutes not built"
+run_ok "bench_minutes runs on a meeting of 600 entries" "$B/bench_minutes" 600
+like "$(cat "$OUT")" 'entries: +605 in the record, 600 in meeting 1 ' \
+    "the record: the meeting, four checkpoints and the close"
+like "$(cat "$OUT")" 'floor: +[0-9.]+ s  raw LMDB read of 605 entries, XChaCha20-Poly1305 open of 599' \
+    "the floor read every entry and decrypted every content entry"
+for f in md txt json; do
+	like "$(cat "$OUT")" "export $f +[0-9.]+ s  ratio [0-9]+\\.[0-9]+ to the floor, target 0\\.200 s: (met|missed)  \\(605 entries in scope, [1-9][0-9]* bytes;" \
+	    "the $f export: its time, ratio and scope"
+done
 done_testing
