@@ -18,7 +18,13 @@
  * compare across machines; nothing here asserts a time.
  *
  *	bench_minutes [N]     (default $BENCH_N, else 10000)
- *	BENCH_MINUTES_OUT=DIR also write DIR/minutes-1.{md,txt,json}
+ *	BENCH_MINUTES_OUT=DIR    also write DIR/minutes-1.{md,txt,json}
+ *	BENCH_MINUTES_KEEP=1     keep the generated store (its path goes to
+ *	                         stderr)
+ *	BENCH_MINUTES_RECORD=DIR export from the store in DIR (one that
+ *	                         BENCH_MINUTES_KEEP kept) instead of
+ *	                         generating one: to compare the output of
+ *	                         two builds byte for byte
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +37,7 @@
 #include "../../crypto/err.h"
 #include "../../storage/entry.h"
 #include "../../storage/minutes.h"
+#include "../../storage/payload.h"
 #include "../../storage/record.h"
 #include "../../storage/view.h"
 #include "gen.h"
@@ -207,8 +214,16 @@ main(int argc, char **argv)
 
 	if (sodium_init() < 0 || mkdtemp(dir) == NULL || n < 100)
 		return 2;
+	/* as main.c: clear texts in jansson's memory are wiped when freed */
+	payload_wipe_alloc();
 	t_gen = gen_now();
-	if ((rc = gen_meeting(&path, ids, dir, n, isatty(2))) != 0 ||
+	if (getenv("BENCH_MINUTES_RECORD") != NULL) {
+		if ((rc = gen_identities(ids)) != 0 ||
+		    (path = strdup(getenv("BENCH_MINUTES_RECORD"))) == NULL) {
+			fprintf(stderr, "identities: %s\n", dt_strerror(rc));
+			return 2;
+		}
+	} else if ((rc = gen_meeting(&path, ids, dir, n, isatty(2))) != 0 ||
 	    (rc = gen_checkpoints(path, ids)) != 0 ||
 	    (rc = gen_close(path, ids, 1)) != 0) {
 		fprintf(stderr, "generate: %s\n", dt_strerror(rc));
@@ -236,8 +251,12 @@ main(int argc, char **argv)
 	qsort(fl, RUNS, sizeof *fl, cmp_double);
 	t_floor = fl[RUNS / 2];
 	sodium_memzero(key, sizeof key);
-	printf("entries:        %zu in the record, %llu in meeting 1 "
-	    "(generated in %.1f s)\n", nread, (unsigned long long)n, t_gen);
+	if (getenv("BENCH_MINUTES_RECORD") != NULL)
+		printf("entries:        %zu in the record %s\n", nread, path);
+	else
+		printf("entries:        %zu in the record, %llu in meeting 1 "
+		    "(generated in %.1f s)\n", nread, (unsigned long long)n,
+		    t_gen);
 	printf("floor:          %.4f s  raw LMDB read of %zu entries, "
 	    "XChaCha20-Poly1305 open of %zu\n", t_floor, nread, ndec);
 	for (fi = 0; fi < 3; fi++) {
@@ -262,7 +281,9 @@ main(int argc, char **argv)
 	for (i = 0; i < GEN_AUTHORS; i++)
 		key_identity_free(ids[i]);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (getenv("BENCH_MINUTES_KEEP") != NULL)
+		fprintf(stderr, "kept: %s\n", path);
+	else if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
 	free(path);
 	return 0;

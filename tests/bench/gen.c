@@ -110,6 +110,23 @@ dump(json_t *o)
 	return s;
 }
 
+int
+gen_identities(key_identity *ids[GEN_AUTHORS])
+{
+	static const char *const names[GEN_AUTHORS] = { "ru-head", "us-head",
+		"ru-expert", "us-expert" };
+	unsigned char seed[32];
+	unsigned a;
+	int rc;
+
+	for (a = 0; a < GEN_AUTHORS; a++) {
+		memset(seed, (int)a + 1, sizeof seed);
+		if ((rc = key_identity_from_seed(&ids[a], names[a], seed)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /*
  * create() - the dialogue of gen.h under parent: four identities (seeds
  * 1..4), two heads and two delegates.  Fills ids, *path (malloc'd), the
@@ -131,17 +148,15 @@ create(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
 	record *r = NULL;
 	store_txn *t = NULL;
 	store_head h;
-	unsigned char seed[32];
 	const char *why = NULL;
 	unsigned a;
 	int rc;
 
 	*path = NULL;
 	memset(f, 0, GEN_AUTHORS * sizeof(*f));
+	if ((rc = gen_identities(ids)) != 0)
+		return rc;
 	for (a = 0; a < GEN_AUTHORS; a++) {
-		memset(seed, (int)a + 1, sizeof seed);
-		if ((rc = key_identity_from_seed(&ids[a], names[a], seed)) != 0)
-			return rc;
 		memset(&m[a], 0, sizeof m[a]);
 		memcpy(m[a].pk, ids[a]->pk, KEY_PK_BYTES);
 		snprintf(m[a].name, sizeof m[a].name, "%s", names[a]);

@@ -60,6 +60,13 @@ int gen_close(const char *path, key_identity *const ids[GEN_AUTHORS],
  */
 int gen_checkpoints(const char *path, key_identity *const ids[GEN_AUTHORS]);
 
+/*
+ * gen_identities() - the four identities of the generated dialogues
+ * (seeds 1..4: ru-head, us-head, ru-expert, us-expert).
+ * @return 0 or a DT_E* code.
+ */
+int gen_identities(key_identity *ids[GEN_AUTHORS]);
+
 /* gen_now() - a monotonic clock in seconds. */
 double gen_now(void);
 
