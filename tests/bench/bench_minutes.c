@@ -19,6 +19,7 @@
  *
  *	bench_minutes [N]     (default $BENCH_N, else 10000)
  *	BENCH_MINUTES_OUT=DIR    also write DIR/minutes-1.{md,txt,json}
+ *	BENCH_MINUTES_LANG=L     the language of the minutes (default both)
  *	BENCH_MINUTES_KEEP=1     keep the generated store (its path goes to
  *	                         stderr)
  *	BENCH_MINUTES_RECORD=DIR export from the store in DIR (one that
@@ -151,7 +152,9 @@ export_run(struct run *out, const char *path, const key_identity *id,
 		exit(1);
 	}
 	t3 = gen_now();
-	if ((rc = minutes_render(&text, &len, v, &s, fmt, "both")) != 0) {
+	if ((rc = minutes_render(&text, &len, v, &s, fmt,
+	    getenv("BENCH_MINUTES_LANG") != NULL ?
+	    getenv("BENCH_MINUTES_LANG") : "both")) != 0) {
 		fprintf(stderr, "minutes_render: %s\n", dt_strerror(rc));
 		exit(1);
 	}
