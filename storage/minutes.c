@@ -165,7 +165,7 @@ author_index(const struct cut *c, const unsigned char *pk)
 	return p != NULL ? (long)(p - c->authors) : -1;
 }
 
-/* cut_cb() - store_scan_entries() callback: one entry's references. */
+/* cut_cb() - store_scan_feed_raw() callback: one entry's references. */
 static int
 cut_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
     const unsigned char *bytes, size_t len,
@@ -247,7 +247,8 @@ causal_past(struct cut *c, record *r, const unsigned char *author, uint64_t seq)
 			c->cur = i;
 			c->next = c->done[i];
 			c->err = 0;
-			rc = store_scan_entries(t, c->authors[i], c->done[i], 1,
+			/* references only: no need to hash the entries */
+			rc = store_scan_feed_raw(t, c->authors[i], c->done[i],
 			    cut_cb, c);
 			if (rc == 1)
 				rc = 0;

@@ -1224,6 +1224,13 @@ store_txn_readonly(const store_txn *t)
 }
 
 int
+store_scan_feed_raw(store_txn *t, const unsigned char *author, uint64_t from,
+    store_entry_cb cb, void *ctx)
+{
+	return scan_entries(t, author, from, 1, 0, cb, ctx);
+}
+
+int
 store_held_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
     const unsigned char *bytes, size_t len)
 {

@@ -218,6 +218,15 @@ int store_scan_raw(store_txn *t, store_entry_cb cb, void *ctx);
 int store_txn_readonly(const store_txn *t);
 
 /*
+ * store_scan_feed_raw() - store_scan_entries(t, author, from, 1, cb, ctx)
+ * without hashing: cb gets hash NULL (for a caller that reads the
+ * entries' fields and has no use for their hash, like the scope of
+ * minutes, which reads references).
+ */
+int store_scan_feed_raw(store_txn *t, const unsigned char *author,
+    uint64_t from, store_entry_cb cb, void *ctx);
+
+/*
  * store_kind_indexed() - 1 if entries of kind are listed in the kinds
  * index: every control kind, and the content kinds that give a record
  * its structure (meeting open and close, attendance, agenda and its
