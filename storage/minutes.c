@@ -449,7 +449,8 @@ note_lang(struct mb *mb, const char *lang)
  * "both", every version, sorted by language tag (stable); with a tag, the
  * version in that language, else the authentic one, else the first.
  * Each as {"body", "lang", "role"}.  NULL-free: an entry without text
- * gives an empty array.
+ * gives an empty array.  The versions are it's own, shared (a reference
+ * taken, not a copy): the model is read only and freed before the view.
  */
 static json_t *
 text_json(struct mb *mb, const view_item *it)
@@ -484,7 +485,7 @@ text_json(struct mb *mb, const view_item *it)
 		if (pick == NULL)
 			pick = auth != NULL ? auth : first;
 		if (pick != NULL)
-			push(mb, out, json_deep_copy(pick));
+			push(mb, out, json_incref((json_t *)pick));
 		return out;
 	}
 	json_array_foreach (list, i, t) {
@@ -504,7 +505,7 @@ text_json(struct mb *mb, const view_item *it)
 				break;
 			}
 		}
-		if ((o = json_deep_copy(t)) == NULL ||
+		if ((o = json_incref((json_t *)t)) == NULL ||
 		    json_array_insert_new(out, k, o) != 0)
 			mb->err = DT_ENOMEM;
 	}
