@@ -19,6 +19,8 @@
  *
  *	bench_minutes [N]     (default $BENCH_N, else 10000)
  *	BENCH_MINUTES_OUT=DIR    also write DIR/minutes-1.{md,txt,json}
+ *	BENCH_MINUTES_FORMAT=F   that format only (md, txt or json; for
+ *	                         profiling one of them)
  *	BENCH_MINUTES_LANG=L     the language of the minutes (default both)
  *	BENCH_MINUTES_KEEP=1     keep the generated store (its path goes to
  *	                         stderr)
@@ -264,7 +266,10 @@ main(int argc, char **argv)
 	    "XChaCha20-Poly1305 open of %zu\n", t_floor, nread, ndec);
 	for (fi = 0; fi < 3; fi++) {
 		const char *name = minutes_format_name(fmts[fi]);
+		const char *only = getenv("BENCH_MINUTES_FORMAT");
 
+		if (only != NULL && strcmp(only, name) != 0)
+			continue;
 		for (i = 0; i < RUNS; i++) {
 			snprintf(save, sizeof save, "%s/minutes-1.%s",
 			    outdir != NULL ? outdir : ".", name);
