@@ -1038,7 +1038,7 @@ store_check_order(store_txn *t, uint64_t clock,
  * leads to is reported as DT_EHASH rather than passed on.
  */
 static int
-scan_one(store_txn *t, const unsigned char *hash, store_scan_cb cb,
+scan_one(store_txn *t, const unsigned char *hash, int check, store_scan_cb cb,
     void *ctx)
 {
 	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
@@ -1052,6 +1052,9 @@ scan_one(store_txn *t, const unsigned char *hash, store_scan_cb cb,
 	k = d;
 	if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0)
 		return rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+	/* unchecked: the caller checks the hash (store_scan_unchecked()) */
+	if (!check)
+		return cb(ctx, d.mv_data, d.mv_size, hash);
 	entry_hash(h, d.mv_data, d.mv_size);
 	if (sodium_memcmp(h, hash, ENTRY_HASH_BYTES) != 0)
 		return DT_EHASH;
@@ -1060,7 +1063,7 @@ scan_one(store_txn *t, const unsigned char *hash, store_scan_cb cb,
 
 static int
 scan_index(store_txn *t, MDB_dbi dbi, const unsigned char *from, int reverse,
-    store_scan_cb cb, void *ctx)
+    int check, store_scan_cb cb, void *ctx)
 {
 	MDB_cursor *c = NULL;
 	MDB_val k, d;
@@ -1088,7 +1091,7 @@ scan_index(store_txn *t, MDB_dbi dbi, const unsigned char *from, int reverse,
 			rc = DT_ECORRUPT;
 			goto out;
 		}
-		if ((rc = scan_one(t, d.mv_data, cb, ctx)) != 0)
+		if ((rc = scan_one(t, d.mv_data, check, cb, ctx)) != 0)
 			goto out;
 		rc = mdb_cursor_get(c, &k, &d, step);
 	}
@@ -1102,13 +1105,19 @@ int
 store_scan(store_txn *t, const unsigned char *from, int reverse,
     store_scan_cb cb, void *ctx)
 {
-	return scan_index(t, t->s->order, from, reverse, cb, ctx);
+	return scan_index(t, t->s->order, from, reverse, 1, cb, ctx);
+}
+
+int
+store_scan_unchecked(store_txn *t, store_scan_cb cb, void *ctx)
+{
+	return scan_index(t, t->s->order, NULL, 0, 0, cb, ctx);
 }
 
 int
 store_scan_control(store_txn *t, store_scan_cb cb, void *ctx)
 {
-	return scan_index(t, t->s->control, NULL, 0, cb, ctx);
+	return scan_index(t, t->s->control, NULL, 0, 1, cb, ctx);
 }
 
 /*

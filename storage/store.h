@@ -173,6 +173,16 @@ int store_scan(store_txn *t, const unsigned char *from, int reverse,
     store_scan_cb cb, void *ctx);
 
 /*
+ * store_scan_unchecked() - store_scan(t, NULL, 0, cb, ctx), except that
+ * the entries are not hashed here: cb gets the hash the order index
+ * names, and the bytes the hash index leads to, which the caller must
+ * hash and compare (sodium_memcmp) before it trusts them, and report as
+ * DT_EHASH if they differ.  For a caller that hashes on other threads
+ * (view_load()); the bytes stay valid until the transaction ends.
+ */
+int store_scan_unchecked(store_txn *t, store_scan_cb cb, void *ctx);
+
+/*
  * store_scan_control() - store_scan() over control entries only
  * (genesis, members, key wraps, checkpoints, seals), ascending.
  */

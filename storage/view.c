@@ -13,9 +13,11 @@
  * into merged order, and links and projects exactly as view_load() does.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -84,6 +86,25 @@ struct collect {
 	int started;                 /* a row was examined */
 	unsigned char last[STORE_ORDER_BYTES]; /* last row examined */
 	const unsigned char *stop;   /* order key: skip rows at or past it */
+
+	/* full loads: bodies opened after the walk, on every core */
+	int later;                   /* 0: open each body in the walk */
+	struct body_job *jobs;       /* with later: the bodies to open */
+	size_t njobs, capjobs;
+};
+
+/*
+ * One body to open: the entry's bytes (in the read transaction's map,
+ * valid until it ends), and what opening it gave.
+ */
+struct body_job {
+	size_t index;                /* of the item in the view */
+	unsigned char hash[ENTRY_HASH_BYTES]; /* as the order index says */
+	const unsigned char *bytes;  /* not yet checked against hash */
+	size_t len;
+	json_t *payload;             /* out: new reference, or NULL */
+	int body;                    /* out: VIEW_BODY_* */
+	int hash_bad;                /* out: bytes do not hash to hash */
 };
 
 /* Room for the largest body: decrypted text is never longer. */
@@ -202,6 +223,20 @@ collect_cb(void *ctx, const unsigned char *bytes, size_t len,
 	it->len = len;
 	it->meeting = -1;
 	v->nitems++;
+	if (c->later) {
+		/* hashed, checked and opened by open_bodies() */
+		struct body_job *j;
+
+		if ((rc = grow(&c->jobs, &c->capjobs, c->njobs,
+		    sizeof(*c->jobs))) != 0)
+			return c->err = rc;
+		j = &c->jobs[c->njobs++];
+		memset(j, 0, sizeof(*j));
+		j->index = it->index;
+		memcpy(j->hash, hash, ENTRY_HASH_BYTES);
+		j->bytes = bytes;
+		j->len = len;
+	}
 	if (entry_parse(&e, bytes, len) != 0) {
 		/* The store holds bytes it should not: keep a trace. */
 		it->body = VIEW_BODY_BAD;
@@ -220,6 +255,8 @@ collect_cb(void *ctx, const unsigned char *bytes, size_t len,
 		snprintf(it->party, sizeof(it->party), "%s", m->party);
 		it->role = m->role;
 	}
+	if (c->later)
+		return 0;
 	it->payload = body_payload(&e, c->key, c->scratch, &it->body);
 	if (it->body == VIEW_BODY_LOCKED)
 		v->locked = 1;
@@ -619,6 +656,137 @@ finish(view *v)
 	return 0;
 }
 
+/* jobs_free() - free c's jobs and any payload not given to an item. */
+static void
+jobs_free(struct collect *c)
+{
+	size_t k;
+
+	for (k = 0; k < c->njobs; k++)
+		json_decref(c->jobs[k].payload);
+	free(c->jobs);
+	c->jobs = NULL;
+	c->njobs = c->capjobs = 0;
+}
+
+/* The workers of open_bodies(): jobs are handed out in runs. */
+struct body_pool {
+	struct body_job *jobs;
+	size_t n;
+	size_t next;                 /* the next job not handed out */
+	const unsigned char *key;
+	pthread_mutex_t mu;
+};
+
+#define BODY_RUN 64U             /* jobs a worker takes at a time */
+#define BODY_MIN_PARALLEL 512U   /* fewer: not worth a thread */
+#define BODY_MAX_THREADS 16U
+
+/*
+ * body_worker() - open the bodies of runs of jobs until none is left,
+ * each into this thread's own sodium_malloc scratch, wiped after
+ * (body_payload()).  Each job is written by one thread only.  A worker
+ * without scratch memory takes no job.
+ */
+static void *
+body_worker(void *arg)
+{
+	struct body_pool *p = arg;
+	unsigned char *scratch = sodium_malloc(VIEW_SCRATCH_BYTES);
+	unsigned char h[ENTRY_HASH_BYTES];
+	size_t i, from, to;
+	entry e;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		from = p->next;
+		to = scratch == NULL ? from :
+		    from + BODY_RUN < p->n ? from + BODY_RUN : p->n;
+		p->next = to;
+		pthread_mutex_unlock(&p->mu);
+		if (from >= to)
+			break;
+		for (i = from; i < to; i++) {
+			struct body_job *j = &p->jobs[i];
+
+			/* what scan_one() checks in store_scan() */
+			entry_hash(h, j->bytes, j->len);
+			if (sodium_memcmp(h, j->hash, ENTRY_HASH_BYTES) != 0) {
+				j->hash_bad = 1;
+				j->body = VIEW_BODY_BAD;
+				continue;
+			}
+			if (entry_parse(&e, j->bytes, j->len) != 0) {
+				j->body = VIEW_BODY_BAD;
+				continue;
+			}
+			j->payload = body_payload(&e, p->key, scratch,
+			    &j->body);
+		}
+	}
+	sodium_free(scratch);
+	return NULL;
+}
+
+/*
+ * open_bodies() - check the leaf hash of each entry c->jobs name against
+ * the order index (as store_scan() does), and decrypt and parse its
+ * body, on every online core (the calling thread and up to
+ * BODY_MAX_THREADS - 1 more); then give each item its payload.  Must
+ * run inside the read transaction that the jobs' bytes point into.
+ * Each entry is checked and opened exactly as store_scan() and
+ * collect_cb() do in a bounded load; only where and when differ.
+ * @return 0; DT_EHASH (an entry's bytes do not hash to what the index
+ *         says: the load fails, as store_scan() fails); DT_ENOMEM.
+ */
+static int
+open_bodies(struct collect *c)
+{
+	struct body_pool p;
+	pthread_t th[BODY_MAX_THREADS];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned nth = 0, want, i;
+	size_t k;
+
+	memset(&p, 0, sizeof(p));
+	p.jobs = c->jobs;
+	p.n = c->njobs;
+	p.key = c->key;
+	if (pthread_mutex_init(&p.mu, NULL) != 0)
+		return DT_ENOMEM;
+	want = ncpu > 1 && p.n >= BODY_MIN_PARALLEL ?
+	    (ncpu < (long)BODY_MAX_THREADS ? (unsigned)ncpu :
+	    BODY_MAX_THREADS) : 1;
+	/* A thread that does not start leaves its share to the others. */
+	for (i = 1; i < want; i++)
+		if (pthread_create(&th[nth], NULL, body_worker, &p) == 0)
+			nth++;
+	body_worker(&p);
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&p.mu);
+	/* every job was taken, unless a worker lacked memory */
+	if (p.next < p.n)
+		return DT_ENOMEM;
+	for (k = 0; k < p.n; k++)
+		if (c->jobs[k].hash_bad)
+			return DT_EHASH;
+	for (k = 0; k < p.n; k++) {
+		view_item *it = &c->v->items[c->jobs[k].index];
+		const json_t *mt;
+
+		it->payload = c->jobs[k].payload;
+		it->body = c->jobs[k].body;
+		c->jobs[k].payload = NULL;
+		if (it->body == VIEW_BODY_LOCKED)
+			c->v->locked = 1;
+		mt = json_object_get(it->payload, "meeting");
+		if (json_is_integer(mt) && json_integer_value(mt) >= 0)
+			it->meeting = json_integer_value(mt);
+	}
+	return 0;
+}
+
 int
 view_load(view **out, record *r)
 {
@@ -628,32 +796,30 @@ view_load(view **out, record *r)
 	int rc;
 
 	*out = NULL;
+	memset(&c, 0, sizeof(c));
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return DT_ENOMEM;
 	if ((rc = copy_parties(v, r)) != 0)
 		goto out;
-	memset(&c, 0, sizeof(c));
 	c.v = v;
 	c.r = r;
 	c.key = record_key(r);
-	if ((c.scratch = sodium_malloc(VIEW_SCRATCH_BYTES)) == NULL) {
-		rc = DT_ENOMEM;
+	/* the walk collects the bodies; open_bodies() opens them */
+	c.later = 1;
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
 		goto out;
-	}
-	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0) {
-		sodium_free(c.scratch);
-		goto out;
-	}
-	rc = store_scan(t, NULL, 0, collect_cb, &c);
-	store_txn_abort(t);
-	sodium_free(c.scratch);
+	rc = store_scan_unchecked(t, collect_cb, &c);
 	if (rc == 0)
 		rc = c.err;
+	if (rc == 0)
+		rc = open_bodies(&c);
+	store_txn_abort(t);
 	if (rc != 0 || (rc = finish(v)) != 0)
 		goto out;
 	*out = v;
 	v = NULL;
 out:
+	jobs_free(&c);
 	view_free(v);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "../../crypto/keys.h"
 #include "../../storage/payload.h"
 #include "../../storage/record.h"
+#include "../../storage/view.h"
 
 enum { RU_HEAD, US_HEAD, US_EXPERT, RU_OBSERVER, OUTSIDER, NIDS };
 static key_identity *id[NIDS];
@@ -289,6 +290,55 @@ static void test_tamper_sig(void **s) { (void)s; tamper_case(3); }
 static void test_tamper_index(void **s) { (void)s; tamper_case(4); }
 
 /*
+ * A full view hashes every entry on worker threads (view_load()) and
+ * must refuse, as store_scan() does, an entry whose bytes no longer hash
+ * to what the indexes say, whether it is read on the calling thread (a
+ * few entries) or on several (n at least view.c's BODY_MIN_PARALLEL).
+ */
+static void
+view_tamper_case(int n)
+{
+	char *dir, *path;
+	record *r = make_dialogue(&dir, &path);
+	unsigned char h[32], hm[32], key[40], *bytes;
+	view *v = NULL;
+	size_t len;
+	uint64_t seq, mid = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_NOTE,
+		    note, h, &seq), 0);
+		if (i == n / 2) {
+			mid = seq;
+			memcpy(hm, h, sizeof hm);
+		}
+	}
+	assert_int_equal(view_load(&v, r), 0);
+	assert_int_equal(view_nitems(v), (size_t)n + 2); /* genesis, wrap */
+	view_free(v);
+	v = NULL;
+	memcpy(key, id[RU_HEAD]->pk, 32);
+	store_be64(key + 32, mid);
+	assert_int_equal(record_get(r, hm, &bytes, &len), 0);
+	record_close(r);
+	/* flip a ciphertext byte, keeping the framing */
+	bytes[len - 64 - 5] ^= 0x01;
+	raw_write(path, "entries", key, 40, bytes, len);
+	free(bytes);
+	assert_int_equal(record_open(&r, path), 0);
+	assert_int_equal(record_unlock(r, id[US_HEAD]), 0);
+	assert_int_equal(view_load(&v, r), DT_EHASH);
+	assert_null(v);
+	record_close(r);
+	free(path);
+	tu_rmtree(dir);
+}
+
+static void test_view_tamper_few(void **s) { (void)s; view_tamper_case(5); }
+static void test_view_tamper_many(void **s) { (void)s; view_tamper_case(600); }
+
+/*
  * The kinds index is derived, but verify checks it: a structural entry
  * missing from it fails a full verify, naming the entry; a store whose
  * kinds index is gone gets it rebuilt on open, and verifies.
@@ -442,6 +492,8 @@ main(void)
 		cmocka_unit_test(test_tamper_drop),
 		cmocka_unit_test(test_tamper_sig),
 		cmocka_unit_test(test_tamper_index),
+		cmocka_unit_test(test_view_tamper_few),
+		cmocka_unit_test(test_view_tamper_many),
 		cmocka_unit_test(test_tamper_kinds),
 		cmocka_unit_test(test_open_checks_new_entries),
 		cmocka_unit_test(test_wrap_rules),
