@@ -380,7 +380,22 @@ struct mb {
 	const view_item *genesis;
 	char langs[MAX_LANGS][MINUTES_LANG_BYTES];
 	size_t nlangs;
+	/*
+	 * Values the model repeats for every record, made once and shared
+	 * (a reference each): the model is read only once built.
+	 */
+	json_t *empty; /* [] */
+	json_t *kinds[256]; /* entry_kind_name(), by kind */
+	struct author_strs *authors; /* name and party, by author */
+	size_t nauthors;
 	int err;
+};
+
+/* The JSON strings of one author's name and party. */
+struct author_strs {
+	unsigned char pk[KEY_PK_BYTES];
+	json_t *name;
+	json_t *party; /* a string, or null */
 };
 
 /* put() - obj[key] = val (stolen); a NULL val or failure sets mb->err. */
@@ -522,17 +537,76 @@ author_name(char out[KEY_NAME_MAX + 1], const view_item *it)
 		key_hex(out, it->author, 8);
 }
 
+/*
+ * author_strs() - the shared name and party strings of it's author (the
+ * view gives every entry of one author the same), or NULL when out of
+ * memory.
+ */
+static const struct author_strs *
+author_strs(struct mb *mb, const view_item *it)
+{
+	char name[KEY_NAME_MAX + 1];
+	struct author_strs *a;
+	size_t i;
+
+	for (i = 0; i < mb->nauthors; i++)
+		if (memcmp(mb->authors[i].pk, it->author, KEY_PK_BYTES) == 0)
+			return &mb->authors[i];
+	a = realloc(mb->authors, (mb->nauthors + 1) * sizeof(*a));
+	if (a == NULL)
+		return NULL;
+	mb->authors = a;
+	a = &mb->authors[mb->nauthors];
+	author_name(name, it);
+	memcpy(a->pk, it->author, KEY_PK_BYTES);
+	a->name = json_string(name);
+	a->party = jstr(it->party[0] != '\0' ? it->party : NULL);
+	if (a->name == NULL || a->party == NULL) {
+		json_decref(a->name);
+		json_decref(a->party);
+		return NULL;
+	}
+	mb->nauthors++;
+	return a;
+}
+
+/* shared() - a new reference to v, or NULL. */
+static json_t *
+shared(json_t *v)
+{
+	return v != NULL ? json_incref(v) : NULL;
+}
+
+/* kind_json() - the kind's name, shared. */
+static json_t *
+kind_json(struct mb *mb, unsigned kind)
+{
+	kind &= 0xffU;
+	if (mb->kinds[kind] == NULL)
+		mb->kinds[kind] = json_string(entry_kind_name(kind));
+	return shared(mb->kinds[kind]);
+}
+
+/* empty_json() - an empty array, shared: never appended to. */
+static json_t *
+empty_json(struct mb *mb)
+{
+	if (mb->empty == NULL)
+		mb->empty = json_array();
+	return shared(mb->empty);
+}
+
 /* ref_fields() - "entry", "author", "party", "time" of it, into o. */
 static void
 ref_fields(struct mb *mb, json_t *o, const view_item *it)
 {
-	char name[KEY_NAME_MAX + 1], t[48];
+	const struct author_strs *a = author_strs(mb, it);
+	char t[48];
 
-	author_name(name, it);
 	iso_time(t, it->time_ms);
 	put(mb, o, "entry", json_string(it->hex));
-	put(mb, o, "author", json_string(name));
-	put(mb, o, "party", jstr(it->party[0] != '\0' ? it->party : NULL));
+	put(mb, o, "author", a != NULL ? shared(a->name) : NULL);
+	put(mb, o, "party", a != NULL ? shared(a->party) : NULL);
 	put(mb, o, "time", json_string(t));
 }
 
@@ -543,11 +617,13 @@ ref_fields(struct mb *mb, json_t *o, const view_item *it)
 static json_t *
 endorsed_json(struct mb *mb, const view_item *it, int *agreed)
 {
-	json_t *arr = json_array();
+	json_t *arr;
 	size_t p, j, np = view_nparties(mb->v);
 
 	*agreed = 0;
-	if (arr == NULL) {
+	if (it->nendorsements == 0)
+		return empty_json(mb);
+	if ((arr = json_array()) == NULL) {
 		mb->err = DT_ENOMEM;
 		return NULL;
 	}
@@ -591,15 +667,15 @@ correction_json(struct mb *mb, const view_item *c, int depth)
 static json_t *
 corrections_json(struct mb *mb, const view_item *it, int depth)
 {
-	json_t *arr = json_array();
+	json_t *arr;
 	size_t j;
 
-	if (arr == NULL) {
+	if (it->ncorrections == 0 || depth > CORR_DEPTH)
+		return empty_json(mb);
+	if ((arr = json_array()) == NULL) {
 		mb->err = DT_ENOMEM;
 		return NULL;
 	}
-	if (depth > CORR_DEPTH)
-		return arr;
 	for (j = 0; j < it->ncorrections; j++)
 		if (in_scope(mb, it->corrections[j]))
 			push(mb, arr,
@@ -625,7 +701,7 @@ record_json(struct mb *mb, const view_item *it)
 
 	mb->shown[it->index] = 1;
 	ref_fields(mb, o, it);
-	put(mb, o, "kind", json_string(entry_kind_name(it->kind)));
+	put(mb, o, "kind", kind_json(mb, it->kind));
 	put(mb, o, "text", text_json(mb, it));
 	if (it->kind == ENTRY_K_STATEMENT)
 		put(mb, o, "position_of", jstr(pstr(it, "party")));
@@ -1176,7 +1252,7 @@ integrity_json(struct mb *mb, minutes_format fmt)
 			continue;
 		n = json_object();
 		ref_fields(mb, n, it);
-		put(mb, n, "kind", json_string(entry_kind_name(it->kind)));
+		put(mb, n, "kind", kind_json(mb, it->kind));
 		mt = json_object_get(it->payload, "meeting");
 		put(mb, n, "meeting",
 		    json_is_integer(mt) ? json_integer(json_integer_value(mt)) :
@@ -1261,6 +1337,28 @@ gsn(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+/* Inline markup only: a text never starts a line of Markdown. */
+static const char md_punct[] = "\\`*_[]<>|~&$";
+
+/*
+ * unsafe_len() - at p (not "\n" or "\t"), the length of a character that
+ * clean() replaces by U+FFFD: a C0 or C1 control, DEL, or a Unicode
+ * bidirectional control; 0 for any other.
+ */
+static size_t
+unsafe_len(const unsigned char *p)
+{
+	if (*p < 0x20 || *p == 0x7f ||
+	    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+	    (p[0] == 0xd8 && p[1] == 0x9c) ||
+	    (p[0] == 0xe2 && p[1] == 0x80 &&
+		(p[2] == 0x8e || p[2] == 0x8f ||
+		    (p[2] >= 0xaa && p[2] <= 0xae))) ||
+	    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))
+		return *p < 0x80 ? 1 : *p < 0xe0 ? 2 : 3;
+	return 0;
+}
+
 /*
  * clean() - s made safe to show: C0 and C1 controls (but "\n"), DEL,
  * and the Unicode bidirectional controls (which can make a text read
@@ -1268,14 +1366,13 @@ gsn(const json_t *o, const char *k)
  * For Markdown (md), ASCII punctuation that could start markup is
  * backslash-escaped and "\n" becomes "<br>", so that a text can neither
  * hide nor format anything.  malloc'd, or NULL when out of memory.
+ * cprint() writes the same bytes to a stream.
  */
 static char *
 clean(const char *s, int md)
 {
-	/* inline markup only: a text never starts a line of Markdown */
-	static const char punct[] = "\\`*_[]<>|~&$";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), o = 0;
+	size_t n = strlen(s), o = 0, u;
 	char *out = malloc(n * 4 + 1);
 
 	if (out == NULL)
@@ -1291,19 +1388,12 @@ clean(const char *s, int md)
 		} else if (*p == '\t') {
 			out[o++] = ' ';
 			p++;
-		} else if (*p < 0x20 || *p == 0x7f ||
-		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
-		    (p[0] == 0xd8 && p[1] == 0x9c) ||
-		    (p[0] == 0xe2 && p[1] == 0x80 &&
-			(p[2] == 0x8e || p[2] == 0x8f ||
-			    (p[2] >= 0xaa && p[2] <= 0xae))) ||
-		    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
-			p[2] <= 0xa9)) {
+		} else if ((u = unsafe_len(p)) != 0) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;
-			p += *p < 0x80 ? 1 : *p < 0xe0 ? 2 : 3;
+			p += u;
 		} else {
-			if (md && *p < 0x80 && strchr(punct, *p) != NULL)
+			if (md && *p < 0x80 && strchr(md_punct, *p) != NULL)
 				out[o++] = '\\';
 			out[o++] = (char)*p++;
 		}
@@ -1312,19 +1402,49 @@ clean(const char *s, int md)
 	return out;
 }
 
-/* cprint() - fputs(clean(s, md)). */
+/*
+ * cprint() - fputs(clean(s, md)), without the copy: the runs of bytes
+ * clean() keeps are written as they are, the others replaced on the way.
+ */
 static void
 cprint(FILE *f, const char *s, int md)
 {
-	char *c = clean(s != NULL ? s : "", md);
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	const unsigned char *run = p;
+	size_t u;
 
-	if (c == NULL) {
-		/* reported by the stream's error check */
-		fputs("\xef\xbf\xbd", f);
-		return;
+	while (*p != '\0') {
+		u = 0;
+		if (*p == '\n' && !md) {
+			p++;
+			continue;
+		}
+		if (*p != '\n' && *p != '\t' && (u = unsafe_len(p)) == 0 &&
+		    !(md && *p < 0x80 && strchr(md_punct, *p) != NULL)) {
+			p++;
+			continue;
+		}
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (*p == '\n') {
+			fputs("<br>", f);
+			p++;
+		} else if (*p == '\t') {
+			fputc(' ', f);
+			p++;
+		} else if (u != 0) {
+			fputs("\xef\xbf\xbd", f);
+			p += u;
+		} else {
+			/* escaped; the character itself starts the next run */
+			fputc('\\', f);
+			run = p++;
+			continue;
+		}
+		run = p;
 	}
-	fputs(c, f);
-	free(c);
+	if (p > run)
+		fwrite(run, 1, (size_t)(p - run), f);
 }
 
 /* kind_label() - "Note", "Statement of RU", ... */
@@ -1411,7 +1531,9 @@ endorsement_line(FILE *f, const json_t *r, const json_t *parties, int md,
 static void
 version_label(FILE *f, const json_t *t)
 {
-	fprintf(f, "%s, %s", gs(t, "lang"), gs(t, "role"));
+	fputs(gs(t, "lang"), f);
+	fputs(", ", f);
+	fputs(gs(t, "role"), f);
 }
 
 /* --- rendering: Markdown ---------------------------------------------- */
@@ -2407,6 +2529,7 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 {
 	struct mb mb;
 	struct obuf ob;
+	size_t i;
 	json_t *m = NULL;
 	char *buf = NULL;
 	size_t blen = 0;
@@ -2474,6 +2597,14 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 out:
 	free(buf);
 	json_decref(m);
+	json_decref(mb.empty);
+	for (i = 0; i < 256; i++)
+		json_decref(mb.kinds[i]);
+	for (i = 0; i < mb.nauthors; i++) {
+		json_decref(mb.authors[i].name);
+		json_decref(mb.authors[i].party);
+	}
+	free(mb.authors);
 	free(mb.in);
 	free(mb.shown);
 	free(mb.status);

@@ -863,6 +863,40 @@ test_hostile_text(void **state)
 	free(txt);
 }
 
+/*
+ * Every class of character that Markdown minutes replace or escape,
+ * byte for byte: a tab, DEL, a C1 control, U+061C, U+200E, U+2066, the
+ * markup punctuation, a newline (cprint() writes what clean() would).
+ */
+static void
+test_hostile_text_exact(void **state)
+{
+	struct fixture *fx = *state;
+	char *md;
+
+	open_meeting(fx->r, RU_HEAD, 1);
+	put(fx->r, RU_EXPERT, ENTRY_K_NOTE,
+	    record_of(1, NULL,
+		text_en("a\tb\x7f"
+			"c\xc2\x85"
+			"d\xd8\x9c"
+			"e\xe2\x80\x8e"
+			"f\xe2\x81\xa6"
+			"g\\`*_[]<>|~&$h\ni \xd0\xb4\xc2\xa0.")),
+	    NULL);
+	close_meeting(fx->r, RU_HEAD, 1);
+	md = render(fx->r, 1, MINUTES_MD, "both");
+	assert_true(has(md,
+	    "*[en, authentic]* a b\xef\xbf\xbd"
+	    "c\xef\xbf\xbd"
+	    "d\xef\xbf\xbd"
+	    "e\xef\xbf\xbd"
+	    "f\xef\xbf\xbd"
+	    "g\\\\\\`\\*\\_\\[\\]\\<\\>\\|\\~\\&\\$h<br>i "
+	    "\xd0\xb4\xc2\xa0.\n"));
+	free(md);
+}
+
 /* The trusted comment: written and read back, and nothing else read. */
 static void
 test_comment(void **state)
@@ -979,6 +1013,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_participants, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_text_exact,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_text, setup,
 		    teardown),
 		cmocka_unit_test(test_comment),
