@@ -3,6 +3,9 @@
  * the table in cli.c.
  */
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +105,18 @@ main(int argc, char **argv)
 
 	i18n_init();
 	payload_wipe_alloc();
+#ifdef M_MXFAST
+	/*
+	 * No fastbins: a small block is coalesced when it is freed, while
+	 * it is still in the cache.  A full view or a minutes model is a
+	 * few hundred thousand small jansson blocks freed together; with
+	 * fastbins, glibc defers their coalescing to malloc_consolidate(),
+	 * which walks them again cold: a quarter of `minutes export` of
+	 * 10,000 entries (tests/bench/bench_minutes.c); the UI's timings
+	 * (bench_ui) do not move.
+	 */
+	mallopt(M_MXFAST, 0);
+#endif
 	if (no_core_dumps() != 0) {
 		fprintf(stderr, "detente: %s\n",
 		    _("cannot disable core dumps; refusing to handle secrets"));

@@ -22,6 +22,8 @@
  *	BENCH_MINUTES_FORMAT=F   that format only (md, txt or json; for
  *	                         profiling one of them)
  *	BENCH_MINUTES_LANG=L     the language of the minutes (default both)
+ *	BENCH_MINUTES_FASTBINS=1 keep glibc's fastbins, which main.c turns
+ *	                         off (to see what that gains)
  *	BENCH_MINUTES_KEEP=1     keep the generated store (its path goes to
  *	                         stderr)
  *	BENCH_MINUTES_RECORD=DIR export from the store in DIR (one that
@@ -33,6 +35,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <lmdb.h>
 #include <sodium.h>
@@ -221,6 +227,11 @@ main(int argc, char **argv)
 		return 2;
 	/* as main.c: clear texts in jansson's memory are wiped when freed */
 	payload_wipe_alloc();
+	/* as main.c: no fastbins (BENCH_MINUTES_FASTBINS=1: keep them) */
+#ifdef M_MXFAST
+	if (getenv("BENCH_MINUTES_FASTBINS") == NULL)
+		mallopt(M_MXFAST, 0);
+#endif
 	t_gen = gen_now();
 	if (getenv("BENCH_MINUTES_RECORD") != NULL) {
 		if ((rc = gen_identities(ids)) != 0 ||
