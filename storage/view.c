@@ -69,6 +69,8 @@ struct view {
 	size_t nfeeds;
 };
 
+struct body_pool;
+
 /* What store_scan() needs to fill the item list. */
 struct collect {
 	view *v;
@@ -87,10 +89,11 @@ struct collect {
 	unsigned char last[STORE_ORDER_BYTES]; /* last row examined */
 	const unsigned char *stop;   /* order key: skip rows at or past it */
 
-	/* full loads: bodies opened after the walk, on every core */
+	/* full loads: bodies opened by a pool of threads, on every core */
 	int later;                   /* 0: open each body in the walk */
 	struct body_job *jobs;       /* with later: the bodies to open */
-	size_t njobs, capjobs;
+	size_t njobs, capjobs;       /* capjobs: fixed before the walk */
+	struct body_pool *pool;      /* with later: its workers */
 };
 
 /*
@@ -109,6 +112,10 @@ struct body_job {
 
 /* Room for the largest body: decrypted text is never longer. */
 #define VIEW_SCRATCH_BYTES (ENTRY_MAX_BODY + 1U)
+
+#define BODY_RUN 64U             /* jobs a worker takes at a time */
+#define BODY_MIN_PARALLEL 512U   /* fewer entries: not worth a thread */
+#define BODY_MAX_THREADS 16U
 
 /*
  * grow() - make room for one more element in *arr (of *cap elements of
@@ -156,6 +163,192 @@ body_payload(const entry *e, const unsigned char *key, unsigned char *plain,
 	sodium_memzero(plain, plen);
 	*state = obj != NULL ? VIEW_BODY_OK : VIEW_BODY_BAD;
 	return obj;
+}
+
+/* --- full loads: the bodies on every core ------------------------- */
+
+/*
+ * A full view_load() walks the merged order on the calling thread, which
+ * looks each entry up and reads its header; the work on each entry's
+ * bytes (its leaf hash, checked against the index, and its body,
+ * decrypted and parsed) is a job for a pool of threads, which start on
+ * the first jobs while the walk goes on.  The jobs array is sized before
+ * the walk (store_count()) and never moves while the workers run; a job
+ * beyond it is run on the walk's thread at once.
+ */
+struct body_pool {
+	struct body_job *jobs;
+	size_t published;            /* jobs[0..published) may be taken */
+	size_t next;                 /* the next job not taken */
+	int closed;                  /* the walk is over */
+	const unsigned char *key;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th[BODY_MAX_THREADS];
+	unsigned nth;
+};
+
+/*
+ * job_run() - what scan_one() and collect_cb() do with an entry's bytes
+ * in a bounded load: the leaf hash checked against the index's, then the
+ * body opened into scratch (wiped after, by body_payload()).
+ */
+static void
+job_run(struct body_job *j, const unsigned char *key, unsigned char *scratch)
+{
+	unsigned char h[ENTRY_HASH_BYTES];
+	entry e;
+
+	entry_hash(h, j->bytes, j->len);
+	if (sodium_memcmp(h, j->hash, ENTRY_HASH_BYTES) != 0) {
+		j->hash_bad = 1;
+		j->body = VIEW_BODY_BAD;
+		return;
+	}
+	if (entry_parse(&e, j->bytes, j->len) != 0) {
+		j->body = VIEW_BODY_BAD;
+		return;
+	}
+	j->payload = body_payload(&e, key, scratch, &j->body);
+}
+
+/* job_apply() - give the job's payload (the reference) to its item. */
+static void
+job_apply(view *v, struct body_job *j)
+{
+	view_item *it = &v->items[j->index];
+	const json_t *mt;
+
+	it->payload = j->payload;
+	it->body = j->body;
+	j->payload = NULL;
+	if (it->body == VIEW_BODY_LOCKED)
+		v->locked = 1;
+	mt = json_object_get(it->payload, "meeting");
+	if (json_is_integer(mt) && json_integer_value(mt) >= 0)
+		it->meeting = json_integer_value(mt);
+}
+
+/*
+ * body_worker() - take runs of published jobs until the walk is over and
+ * none is left, each opened into this thread's own sodium_malloc scratch.
+ * Each job is written by one thread only, and read by the walk's thread
+ * after pool_finish() has joined them all.  A worker without scratch
+ * memory takes no job.
+ */
+static void *
+body_worker(void *arg)
+{
+	struct body_pool *p = arg;
+	unsigned char *scratch = sodium_malloc(VIEW_SCRATCH_BYTES);
+	size_t i, from, to;
+
+	while (scratch != NULL) {
+		pthread_mutex_lock(&p->mu);
+		while (p->next >= p->published && !p->closed)
+			pthread_cond_wait(&p->cv, &p->mu);
+		from = p->next;
+		to = from + BODY_RUN < p->published ? from + BODY_RUN :
+		    p->published;
+		p->next = to;
+		pthread_mutex_unlock(&p->mu);
+		if (from >= to)
+			break; /* closed, and nothing left */
+		for (i = from; i < to; i++)
+			job_run(&p->jobs[i], p->key, scratch);
+	}
+	sodium_free(scratch);
+	return NULL;
+}
+
+/* pool_publish() - let the workers take jobs[0..n); close: no more. */
+static void
+pool_publish(struct body_pool *p, size_t n, int close)
+{
+	pthread_mutex_lock(&p->mu);
+	p->published = n;
+	p->closed |= close;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * pool_start() - a pool over jobs, with up to extra threads besides the
+ * caller's (a thread that does not start leaves its share to the others).
+ * @return 0 or DT_ENOMEM.
+ */
+static int
+pool_start(struct body_pool *p, struct body_job *jobs,
+    const unsigned char *key, unsigned extra)
+{
+	memset(p, 0, sizeof(*p));
+	p->jobs = jobs;
+	p->key = key;
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		return DT_ENOMEM;
+	if (pthread_cond_init(&p->cv, NULL) != 0) {
+		pthread_mutex_destroy(&p->mu);
+		return DT_ENOMEM;
+	}
+	while (p->nth < extra && p->nth < BODY_MAX_THREADS &&
+	    pthread_create(&p->th[p->nth], NULL, body_worker, p) == 0)
+		p->nth++;
+	return 0;
+}
+
+/*
+ * pool_finish() - close the pool at n jobs, work on them on this thread
+ * too, and join the workers.
+ * @return 0, or DT_ENOMEM if a job was left (no scratch anywhere).
+ */
+static int
+pool_finish(struct body_pool *p, size_t n)
+{
+	unsigned i;
+	int rc;
+
+	pool_publish(p, n, 1);
+	body_worker(p);
+	for (i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	rc = p->next < p->published ? DT_ENOMEM : 0;
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	return rc;
+}
+
+/*
+ * body_later() - in a full load's walk: the job of the item at index,
+ * published to the workers in runs; beyond the jobs array, run here.
+ * @return 0, DT_EHASH (run here, and the bytes do not hash to the
+ *         index's hash), DT_ENOMEM.
+ */
+static int
+body_later(struct collect *c, size_t index,
+    const unsigned char hash[ENTRY_HASH_BYTES], const unsigned char *bytes,
+    size_t len)
+{
+	struct body_job one, *j = c->njobs < c->capjobs ?
+	    &c->jobs[c->njobs] : &one;
+
+	memset(j, 0, sizeof(*j));
+	j->index = index;
+	memcpy(j->hash, hash, ENTRY_HASH_BYTES);
+	j->bytes = bytes;
+	j->len = len;
+	if (j != &one) {
+		if (++c->njobs % BODY_RUN == 0)
+			pool_publish(c->pool, c->njobs, 0);
+		return 0;
+	}
+	if (c->scratch == NULL &&
+	    (c->scratch = sodium_malloc(VIEW_SCRATCH_BYTES)) == NULL)
+		return DT_ENOMEM;
+	job_run(j, c->key, c->scratch);
+	if (j->hash_bad)
+		return DT_EHASH;
+	job_apply(c->v, j);
+	return 0;
 }
 
 /*
@@ -223,20 +416,8 @@ collect_cb(void *ctx, const unsigned char *bytes, size_t len,
 	it->len = len;
 	it->meeting = -1;
 	v->nitems++;
-	if (c->later) {
-		/* hashed, checked and opened by open_bodies() */
-		struct body_job *j;
-
-		if ((rc = grow(&c->jobs, &c->capjobs, c->njobs,
-		    sizeof(*c->jobs))) != 0)
-			return c->err = rc;
-		j = &c->jobs[c->njobs++];
-		memset(j, 0, sizeof(*j));
-		j->index = it->index;
-		memcpy(j->hash, hash, ENTRY_HASH_BYTES);
-		j->bytes = bytes;
-		j->len = len;
-	}
+	if (c->later && (rc = body_later(c, it->index, hash, bytes, len)) != 0)
+		return c->err = rc;
 	if (entry_parse(&e, bytes, len) != 0) {
 		/* The store holds bytes it should not: keep a trace. */
 		it->body = VIEW_BODY_BAD;
@@ -656,144 +837,17 @@ finish(view *v)
 	return 0;
 }
 
-/* jobs_free() - free c's jobs and any payload not given to an item. */
-static void
-jobs_free(struct collect *c)
-{
-	size_t k;
-
-	for (k = 0; k < c->njobs; k++)
-		json_decref(c->jobs[k].payload);
-	free(c->jobs);
-	c->jobs = NULL;
-	c->njobs = c->capjobs = 0;
-}
-
-/* The workers of open_bodies(): jobs are handed out in runs. */
-struct body_pool {
-	struct body_job *jobs;
-	size_t n;
-	size_t next;                 /* the next job not handed out */
-	const unsigned char *key;
-	pthread_mutex_t mu;
-};
-
-#define BODY_RUN 64U             /* jobs a worker takes at a time */
-#define BODY_MIN_PARALLEL 512U   /* fewer: not worth a thread */
-#define BODY_MAX_THREADS 16U
-
-/*
- * body_worker() - open the bodies of runs of jobs until none is left,
- * each into this thread's own sodium_malloc scratch, wiped after
- * (body_payload()).  Each job is written by one thread only.  A worker
- * without scratch memory takes no job.
- */
-static void *
-body_worker(void *arg)
-{
-	struct body_pool *p = arg;
-	unsigned char *scratch = sodium_malloc(VIEW_SCRATCH_BYTES);
-	unsigned char h[ENTRY_HASH_BYTES];
-	size_t i, from, to;
-	entry e;
-
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		from = p->next;
-		to = scratch == NULL ? from :
-		    from + BODY_RUN < p->n ? from + BODY_RUN : p->n;
-		p->next = to;
-		pthread_mutex_unlock(&p->mu);
-		if (from >= to)
-			break;
-		for (i = from; i < to; i++) {
-			struct body_job *j = &p->jobs[i];
-
-			/* what scan_one() checks in store_scan() */
-			entry_hash(h, j->bytes, j->len);
-			if (sodium_memcmp(h, j->hash, ENTRY_HASH_BYTES) != 0) {
-				j->hash_bad = 1;
-				j->body = VIEW_BODY_BAD;
-				continue;
-			}
-			if (entry_parse(&e, j->bytes, j->len) != 0) {
-				j->body = VIEW_BODY_BAD;
-				continue;
-			}
-			j->payload = body_payload(&e, p->key, scratch,
-			    &j->body);
-		}
-	}
-	sodium_free(scratch);
-	return NULL;
-}
-
-/*
- * open_bodies() - check the leaf hash of each entry c->jobs name against
- * the order index (as store_scan() does), and decrypt and parse its
- * body, on every online core (the calling thread and up to
- * BODY_MAX_THREADS - 1 more); then give each item its payload.  Must
- * run inside the read transaction that the jobs' bytes point into.
- * Each entry is checked and opened exactly as store_scan() and
- * collect_cb() do in a bounded load; only where and when differ.
- * @return 0; DT_EHASH (an entry's bytes do not hash to what the index
- *         says: the load fails, as store_scan() fails); DT_ENOMEM.
- */
-static int
-open_bodies(struct collect *c)
-{
-	struct body_pool p;
-	pthread_t th[BODY_MAX_THREADS];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned nth = 0, want, i;
-	size_t k;
-
-	memset(&p, 0, sizeof(p));
-	p.jobs = c->jobs;
-	p.n = c->njobs;
-	p.key = c->key;
-	if (pthread_mutex_init(&p.mu, NULL) != 0)
-		return DT_ENOMEM;
-	want = ncpu > 1 && p.n >= BODY_MIN_PARALLEL ?
-	    (ncpu < (long)BODY_MAX_THREADS ? (unsigned)ncpu :
-	    BODY_MAX_THREADS) : 1;
-	/* A thread that does not start leaves its share to the others. */
-	for (i = 1; i < want; i++)
-		if (pthread_create(&th[nth], NULL, body_worker, &p) == 0)
-			nth++;
-	body_worker(&p);
-	for (i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&p.mu);
-	/* every job was taken, unless a worker lacked memory */
-	if (p.next < p.n)
-		return DT_ENOMEM;
-	for (k = 0; k < p.n; k++)
-		if (c->jobs[k].hash_bad)
-			return DT_EHASH;
-	for (k = 0; k < p.n; k++) {
-		view_item *it = &c->v->items[c->jobs[k].index];
-		const json_t *mt;
-
-		it->payload = c->jobs[k].payload;
-		it->body = c->jobs[k].body;
-		c->jobs[k].payload = NULL;
-		if (it->body == VIEW_BODY_LOCKED)
-			c->v->locked = 1;
-		mt = json_object_get(it->payload, "meeting");
-		if (json_is_integer(mt) && json_integer_value(mt) >= 0)
-			it->meeting = json_integer_value(mt);
-	}
-	return 0;
-}
-
 int
 view_load(view **out, record *r)
 {
 	struct collect c;
+	struct body_pool pool;
 	store_txn *t = NULL;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t count = 0;
+	size_t k;
 	view *v;
-	int rc;
+	int rc, prc;
 
 	*out = NULL;
 	memset(&c, 0, sizeof(c));
@@ -804,22 +858,44 @@ view_load(view **out, record *r)
 	c.v = v;
 	c.r = r;
 	c.key = record_key(r);
-	/* the walk collects the bodies; open_bodies() opens them */
-	c.later = 1;
-	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0 ||
+	    (rc = store_count(&count, t)) != 0)
 		goto out;
+	/* one job per entry; the walk runs any beyond (a bad index) itself */
+	c.later = 1;
+	c.capjobs = (size_t)count;
+	if (c.capjobs > 0 &&
+	    (c.jobs = calloc(c.capjobs, sizeof(*c.jobs))) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	if ((rc = pool_start(&pool, c.jobs, c.key, ncpu > 1 &&
+	    count >= BODY_MIN_PARALLEL ? (unsigned)(ncpu - 1) : 0)) != 0)
+		goto out;
+	c.pool = &pool;
 	rc = store_scan_unchecked(t, collect_cb, &c);
 	if (rc == 0)
 		rc = c.err;
-	if (rc == 0)
-		rc = open_bodies(&c);
+	/* the workers read the map: join them before the transaction ends */
+	if ((prc = pool_finish(&pool, c.njobs)) != 0 && rc == 0)
+		rc = prc;
+	for (k = 0; rc == 0 && k < c.njobs; k++)
+		if (c.jobs[k].hash_bad)
+			rc = DT_EHASH;
+	for (k = 0; rc == 0 && k < c.njobs; k++)
+		job_apply(v, &c.jobs[k]);
 	store_txn_abort(t);
+	t = NULL;
 	if (rc != 0 || (rc = finish(v)) != 0)
 		goto out;
 	*out = v;
 	v = NULL;
 out:
-	jobs_free(&c);
+	store_txn_abort(t);
+	for (k = 0; k < c.njobs; k++)
+		json_decref(c.jobs[k].payload);
+	free(c.jobs);
+	sodium_free(c.scratch);
 	view_free(v);
 	return rc;
 }

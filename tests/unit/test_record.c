@@ -296,7 +296,7 @@ static void test_tamper_index(void **s) { (void)s; tamper_case(4); }
  * few entries) or on several (n at least view.c's BODY_MIN_PARALLEL).
  */
 static void
-view_tamper_case(int n)
+view_tamper_case(int n, int extra_row)
 {
 	char *dir, *path;
 	record *r = make_dialogue(&dir, &path);
@@ -326,6 +326,17 @@ view_tamper_case(int n)
 	bytes[len - 64 - 5] ^= 0x01;
 	raw_write(path, "entries", key, 40, bytes, len);
 	free(bytes);
+	if (extra_row) {
+		unsigned char ok[STORE_ORDER_BYTES];
+
+		/*
+		 * One more row in the merged order than there are entries,
+		 * last, naming the tampered entry: view_load() checks it on
+		 * the walk's own thread, past the jobs it sized.
+		 */
+		store_order_key(ok, UINT64_MAX, id[RU_HEAD]->pk);
+		raw_write(path, "order", ok, sizeof ok, hm, 32);
+	}
 	assert_int_equal(record_open(&r, path), 0);
 	assert_int_equal(record_unlock(r, id[US_HEAD]), 0);
 	assert_int_equal(view_load(&v, r), DT_EHASH);
@@ -335,8 +346,9 @@ view_tamper_case(int n)
 	tu_rmtree(dir);
 }
 
-static void test_view_tamper_few(void **s) { (void)s; view_tamper_case(5); }
-static void test_view_tamper_many(void **s) { (void)s; view_tamper_case(600); }
+static void test_view_tamper_few(void **s) { (void)s; view_tamper_case(5, 0); }
+static void test_view_tamper_many(void **s) { (void)s; view_tamper_case(600, 0); }
+static void test_view_tamper_row(void **s) { (void)s; view_tamper_case(600, 1); }
 
 /*
  * The kinds index is derived, but verify checks it: a structural entry
@@ -494,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_tamper_index),
 		cmocka_unit_test(test_view_tamper_few),
 		cmocka_unit_test(test_view_tamper_many),
+		cmocka_unit_test(test_view_tamper_row),
 		cmocka_unit_test(test_tamper_kinds),
 		cmocka_unit_test(test_open_checks_new_entries),
 		cmocka_unit_test(test_wrap_rules),
