@@ -28,23 +28,6 @@ tmp_empty()
 	is "$(ls -A "$TT")" "" "$1: no temporary store left behind"
 }
 
-# flip FILE LINE: change one letter (after the first 20 bytes) of line
-# LINE of FILE, in place (as 98-minutes.sh does).
-flip()
-{
-	awk -v n="$2" 'NR == n {
-		for (i = 21; i <= length($0); i++) {
-			c = substr($0, i, 1)
-			if (c ~ /[a-y]/) {
-				$0 = substr($0, 1, i - 1) sprintf("%c", \
-				    index("abcdefghijklmnopqrstuvwxy", c) + 97) \
-				    substr($0, i + 1)
-				break
-			}
-		}
-	} { print }' "$1" >"$1.flip" && mv "$1.flip" "$1"
-}
-
 # --- two laptops, one meeting, signed and sealed -----------------------------
 two_homes || bail_out "cannot make a dialogue"
 join_b || bail_out "cannot join"

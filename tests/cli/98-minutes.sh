@@ -37,23 +37,6 @@ ms_fails()
 	fi
 }
 
-# flip FILE LINE: change one character (the first letter a-z after the
-# first 20 bytes) of line LINE of FILE, into FILE itself.
-flip()
-{
-	awk -v n="$2" 'NR == n {
-		for (i = 21; i <= length($0); i++) {
-			c = substr($0, i, 1)
-			if (c ~ /[a-y]/) {
-				$0 = substr($0, 1, i - 1) sprintf("%c", \
-				    index("abcdefghijklmnopqrstuvwxy", c) + 97) \
-				    substr($0, i + 1)
-				break
-			}
-		}
-	} { print }' "$1" >"$1.flip" && mv "$1.flip" "$1"
-}
-
 # --- the vectors, against minisign -------------------------------------
 V=$VECTORS/minisig.txt
 vec() { sed -n "s/^$1 = //p" "$V"; }
