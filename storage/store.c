@@ -44,6 +44,7 @@ struct store_txn {
 	int rdonly;
 	MDB_cursor *probe[PROBE_CURSORS];
 	unsigned char probe_author[PROBE_CURSORS][KEY_PK_BYTES];
+	uint64_t probe_at[PROBE_CURSORS]; /* the seq it sits on; UINT64_MAX */
 	unsigned nprobe, probe_next;
 };
 
@@ -768,9 +769,25 @@ store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
 			}
 			memcpy(t->probe_author[i], author, KEY_PK_BYTES);
 			c = t->probe[i];
+			t->probe_at[i] = UINT64_MAX;
 		}
-		if ((rc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY)) != 0)
-			return map_err(rc);
+		/*
+		 * A walk probes a feed's entries in ascending order: the
+		 * cursor often sits on the very entry asked for already.
+		 */
+		rc = MDB_NOTFOUND;
+		if (t->probe_at[i] == seq &&
+		    (rc = mdb_cursor_get(c, &k, &d, MDB_GET_CURRENT)) == 0 &&
+		    (k.mv_size != STORE_KEY_BYTES ||
+		    memcmp(k.mv_data, fk, STORE_KEY_BYTES) != 0))
+			rc = MDB_NOTFOUND;
+		t->probe_at[i] = UINT64_MAX;
+		if (rc != 0) {
+			k.mv_size = sizeof fk;
+			k.mv_data = fk;
+			if ((rc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY)) != 0)
+				return map_err(rc);
+		}
 		if (!probe_fixed(&d))
 			return DT_ECORRUPT;
 		*clock = store_get_be64((const unsigned char *)d.mv_data + 80);
@@ -783,6 +800,7 @@ store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
 				return DT_ECORRUPT;
 			memcpy(hash, (const unsigned char *)d.mv_data + 96,
 			    ENTRY_HASH_BYTES);
+			t->probe_at[i] = seq + 1;
 			return 0;
 		}
 		if (rc != 0 && rc != MDB_NOTFOUND)
