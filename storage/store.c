@@ -8,6 +8,7 @@
  * that entries were added without it (by an older detente).
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -511,6 +512,22 @@ store_txn_begin_nested(store_txn **out, store_txn *parent)
 	return 0;
 }
 
+/*
+ * disk_nearly_full() - whether the filesystem of dir has less than a
+ * megabyte left.  LMDB reports a short write as EIO; on a full disk
+ * that is what a commit meets, and "no space left" is the truth the
+ * user needs.
+ */
+static int
+disk_nearly_full(const char *dir)
+{
+	struct statvfs v;
+
+	if (dir == NULL || statvfs(dir, &v) != 0)
+		return 0;
+	return (unsigned long long)v.f_bavail * v.f_frsize < 1024ULL * 1024;
+}
+
 int
 store_txn_commit(store_txn *t)
 {
@@ -518,7 +535,8 @@ store_txn_commit(store_txn *t)
 
 	probes_close(t);
 	rc = map_err(mdb_txn_commit(t->txn));
-
+	if (rc == DT_EIO && disk_nearly_full(t->s->path))
+		rc = DT_ENOSPC;
 	free(t);
 	return rc;
 }
