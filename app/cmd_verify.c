@@ -17,6 +17,7 @@
 #include "../storage/entry.h"
 #include "../storage/record.h"
 #include "cli.h"
+#include "exchange.h"
 #include "fmt.h"
 #include "i18n.h"
 #include "session.h"
@@ -110,14 +111,7 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 			cli_seal_lines(ctx, r, 0);
 		return;
 	}
-	fprintf(ctx->out, "FAILED: %s", f->detail[0] ? f->detail :
-	    _(dt_strerror(f->code)));
-	if (f->has_entry)
-		fprintf(ctx->out, _(": author %s seq %llu hash %s"), who,
-		    (unsigned long long)f->seq, hash);
-	if (f->has_expected)
-		fprintf(ctx->out, _(" expected %s"), exp);
-	fputc('\n', ctx->out);
+	exchange_failure_line(ctx->out, r, f);
 	if (r != NULL)
 		cli_seal_lines(ctx, r, 1);
 }
