@@ -34,7 +34,6 @@
 #include "../storage/minutes.h"
 #include "../storage/record.h"
 #include "../storage/seal.h"
-#include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
 #include "exchange.h"
@@ -297,11 +296,8 @@ render(struct cli_ctx *ctx, record *r, int64_t meeting, minutes_format fmt,
 	int rc, ret;
 
 	memset(&s, 0, sizeof(s));
-	if ((rc = view_load(&v, r)) != 0) {
-		cli_error_rc(ctx, _("cannot read the dialogue"), rc,
-		    store_path(record_store(r)), _("run `detente verify`"));
-		return cli_exit_for(rc);
-	}
+	if ((ret = session_view_of(ctx, r, &v)) != CLI_OK)
+		return ret;
 	if ((rc = minutes_scope_get(&s, r, v, meeting)) != 0) {
 		snprintf(what, sizeof(what), "%lld", (long long)meeting);
 		if (rc == DT_ENOENT)
@@ -966,6 +962,22 @@ bundle_unlock(struct cli_ctx *ctx, record *r, const char *keyfile)
 }
 
 /*
+ * claimed_id() - what the minutes text claims to be: the first good
+ * signature's claim, else its own first line.
+ * @return 0, or non-zero when text is not detente minutes.
+ */
+static int
+claimed_id(minutes_id *id, const struct vstate *st, const char *text,
+    size_t len)
+{
+	if (st->have_claim) {
+		*id = st->claim.id;
+		return 0;
+	}
+	return minutes_identify(id, text, len);
+}
+
+/*
  * rerender() - render the minutes text claims to be (the first good
  * signature's claim, else its first line) from r and compare them byte
  * for byte; from names where r came from (a bundle) or is NULL (this
@@ -982,9 +994,7 @@ rerender(struct cli_ctx *ctx, record *r, const char *from, const char *file,
 	minutes_id id;
 	int ret = CLI_OK;
 
-	if (st->have_claim)
-		id = st->claim.id;
-	else if (minutes_identify(&id, text, len) != 0) {
+	if (claimed_id(&id, st, text, len) != 0) {
 		cli_error(ctx, _("not detente minutes"), file, NULL);
 		st->failed = 1;
 		goto out;
@@ -1039,9 +1049,7 @@ check_seal(struct cli_ctx *ctx, record *r, const char *file, const char *text,
 	minutes_id id;
 	int rc, state;
 
-	if (st->have_claim)
-		id = st->claim.id;
-	else if (minutes_identify(&id, text, len) != 0)
+	if (claimed_id(&id, st, text, len) != 0)
 		return; /* said already by rerender(), or nothing to check */
 	if (memcmp(id.dialogue, record_id(r), ENTRY_HASH_BYTES) != 0)
 		return;

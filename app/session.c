@@ -357,12 +357,17 @@ session_writer(struct cli_ctx *ctx, unsigned kind)
 int
 session_view(struct cli_ctx *ctx, view **out)
 {
+	return session_view_of(ctx, ctx->rec, out);
+}
+
+int
+session_view_of(struct cli_ctx *ctx, record *r, view **out)
+{
 	int rc;
 
-	if ((rc = view_load(out, ctx->rec)) != 0) {
+	if ((rc = view_load(out, r)) != 0) {
 		cli_error_rc(ctx, _("cannot read the dialogue"), rc,
-		    store_path(record_store(ctx->rec)),
-		    _("run `detente verify`"));
+		    store_path(record_store(r)), _("run `detente verify`"));
 		return cli_exit_for(rc);
 	}
 	return CLI_OK;

@@ -78,6 +78,12 @@ int session_writer(struct cli_ctx *ctx, unsigned kind);
 int session_view(struct cli_ctx *ctx, view **out);
 
 /*
+ * session_view_of() - session_view() of another record r (one the command
+ * opened itself: the temporary store of a bundle).
+ */
+int session_view_of(struct cli_ctx *ctx, record *r, view **out);
+
+/*
  * session_view_window() - a bounded view of ctx->rec (view.h,
  * view_load_window()); view_free() it.
  */

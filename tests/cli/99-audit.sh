@@ -118,20 +118,7 @@ run_ok "the bundle with --expect-dialogue" dt audit --expect-dialogue "$DID" \
 
 # A bundle with one entry changed and the trailer recomputed, as a forger
 # would: the audit names the entry.
-python3 - "$TEST_TMP/all.dtb" "$TEST_TMP/forged.dtb" "$RUDEL" <<'EOS'
-import hashlib, struct, sys
-b = bytearray(open(sys.argv[1], "rb").read())
-author = bytes.fromhex(sys.argv[3])
-at, n = 40, struct.unpack(">I", bytes(b[36:40]))[0]
-for i in range(n):
-    ln = struct.unpack(">I", bytes(b[at:at + 4]))[0]
-    e = at + 4
-    if b[e + 40:e + 72] == author and struct.unpack(">Q", bytes(b[e + 72:e + 80]))[0] == 1:
-        b[e + ln - 80] ^= 0x01   # a byte before the signature
-    at = e + ln
-b[-32:] = hashlib.sha256(bytes(b[:-32])).digest()
-open(sys.argv[2], "wb").write(b)
-EOS
+forge_bundle "$TEST_TMP/all.dtb" "$TEST_TMP/forged.dtb" "$RUDEL" 1
 run_fails 1 "audit of a forged bundle" dt audit "$TEST_TMP/forged.dtb"
 like "$(tail -n 1 "$OUT")" "^FAILED: .*author $RUDEL seq 1 hash [0-9a-f]{64}" \
     "names the entry"
