@@ -10,6 +10,7 @@
  */
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -739,6 +740,16 @@ struct feed_walk {
 	/* A walk from seq 0 hashes the feed into its tree as it goes. */
 	merkle_frontier fr;
 	int fr_ok;
+	/*
+	 * Or the pooled walk's tree stage did (tree_run()), ahead of the
+	 * walk: for the entry at hand, the feed's root before it (given
+	 * when it is a checkpoint) and after it (given when it is the last
+	 * of its feed in its chunk); root is the latter, kept.
+	 */
+	int pretree;
+	const unsigned char *pre_before, *pre_after;
+	int pre_too_long;
+	unsigned char root[MERKLE_HASH_BYTES];
 	uint64_t covered;     /* entries of the feed a checkpoint covers */
 	const record_walk_hooks *hooks;
 	uint64_t done;        /* entries walked, for progress */
@@ -778,7 +789,9 @@ feed_finish(struct feed_walk *w)
 		memcpy(fi.author, w->author, KEY_PK_BYTES);
 		fi.size = w->next_seq;
 		fi.has_root = w->fr_ok;
-		if (w->fr_ok)
+		if (w->fr_ok && w->pretree)
+			memcpy(fi.root, w->root, sizeof fi.root);
+		else if (w->fr_ok)
 			merkle_frontier_root(&w->fr, fi.root);
 		fi.covered = w->covered;
 		if ((rc = w->hooks->feed(w->hooks->ctx, &fi)) != 0)
@@ -862,7 +875,13 @@ feed_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 		    "hold here");
 	w->r->sig_covered = kseq < w->covered;
 	if (w->fr_ok && e.kind == ENTRY_K_CHECKPOINT) {
-		merkle_frontier_root(&w->fr, root);
+		if (!w->pretree)
+			merkle_frontier_root(&w->fr, root);
+		else if (w->pre_before != NULL)
+			memcpy(root, w->pre_before, sizeof root);
+		else
+			return fail_at(w->f, DT_ECORRUPT, key, kseq, hash,
+			    NULL, "the feed's tree was not computed here");
 		w->r->walk_root = root;
 	}
 	rc = check_entry(w->r, w->t, &e, hash, kseq ? w->prev_hash : NULL,
@@ -875,9 +894,12 @@ feed_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 		w->st->root_checked++;
 	else
 		w->st->sig_checked++;
-	if (w->fr_ok && merkle_frontier_append(&w->fr, hash) != 0)
+	if (w->fr_ok && (w->pretree ? w->pre_too_long :
+	    merkle_frontier_append(&w->fr, hash) != 0))
 		return fail_at(w->f, DT_ERANGE, key, kseq, hash, NULL,
 		    "the feed is too long for its tree");
+	if (w->fr_ok && w->pretree && w->pre_after != NULL)
+		memcpy(w->root, w->pre_after, sizeof w->root);
 	if (w->flags & RECORD_VERIFY_NO_INDEXES)
 		goto indexed;
 	if (store_locate(la, &lseq, w->t, hash) != 0 ||
@@ -905,9 +927,11 @@ indexed:
  * The full walk on every core: the entries of the store are taken in
  * chunks (pointers into the map in a read-only transaction, else
  * copies); while this thread checks one chunk in order (feed_cb()), a
- * sigpool hashes the next chunk and checks its signatures (only the
- * hashes of the entries a checkpoint covers).  Two chunks in memory at
- * most, whatever the record's size.
+ * stage thread has a sigpool hash the next chunk and check its
+ * signatures (only the hashes of the entries a checkpoint covers), then
+ * appends that chunk's leaf hashes to the feeds' trees (tree_run()), so
+ * that the walk's own thread does not hash tree nodes.  Two chunks in
+ * memory at most, whatever the record's size.
  */
 #define WALK_CHUNK 1024U
 #define WALK_CHUNK_BYTES (4U * 1024U * 1024U)
@@ -918,6 +942,20 @@ struct walk_chunk {
 	size_t off[WALK_CHUNK];
 	size_t n, used, cap;
 	unsigned char *buf;
+	/* from tree_run(): see struct feed_walk's pre_before, pre_after */
+	unsigned char before[WALK_CHUNK][MERKLE_HASH_BYTES];
+	unsigned char after[WALK_CHUNK][MERKLE_HASH_BYTES];
+	unsigned char has_before[WALK_CHUNK], has_after[WALK_CHUNK];
+	unsigned char too_long[WALK_CHUNK];
+};
+
+/* The tree stage's own state: the feed it is in and that feed's tree. */
+struct walk_tree {
+	int have;
+	int ok;           /* 0 after a gap: the walk fails there anyway */
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t next_seq;
+	merkle_frontier fr;
 };
 
 struct walk_pool {
@@ -926,6 +964,13 @@ struct walk_pool {
 	int pending;      /* the pool works on the other one */
 	int in_map;       /* read-only: jobs point into the map, no copies */
 	sigpool *pool;
+	struct walk_tree tree;
+	/* the stage thread, and the chunk it works on (NULL: idle) */
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int have_th, quit;
+	struct walk_chunk *job;
 	struct feed_walk *w;
 	/* the last feed looked up in the checkpoint coverage */
 	unsigned char cover_author[KEY_PK_BYTES];
@@ -933,26 +978,139 @@ struct walk_pool {
 	int cover_known;
 };
 
+/*
+ * tree_run() - append the leaf hashes of chunk c (hashed) to the trees of
+ * their feeds, in key order as feed_cb() meets them, and note the roots
+ * feed_cb() needs: before each checkpoint, and after the last entry of
+ * each feed in the chunk.  What the tree is fed is checked by the walk
+ * (author and sequence of every entry) before it uses a root.
+ */
+static void
+tree_run(struct walk_tree *t, struct walk_chunk *c)
+{
+	uint64_t seq;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const sigpool_job *j = &c->jobs[i];
+
+		c->has_before[i] = c->has_after[i] = c->too_long[i] = 0;
+		if (!t->have || memcmp(t->author, c->keys[i],
+		    KEY_PK_BYTES) != 0) {
+			t->have = 1;
+			t->ok = 1;
+			t->next_seq = 0;
+			memcpy(t->author, c->keys[i], KEY_PK_BYTES);
+			merkle_frontier_init(&t->fr);
+		}
+		seq = store_get_be64(c->keys[i] + KEY_PK_BYTES);
+		if (seq != t->next_seq)
+			t->ok = 0;
+		t->next_seq = seq + 1;
+		if (!t->ok)
+			continue;
+		/* the kind byte, if these are an entry's bytes at all */
+		if (j->len > 4 && j->bytes[4] == ENTRY_K_CHECKPOINT) {
+			merkle_frontier_root(&t->fr, c->before[i]);
+			c->has_before[i] = 1;
+		}
+		if (merkle_frontier_append(&t->fr, j->hash) != 0) {
+			c->too_long[i] = 1;
+			t->ok = 0;
+			continue;
+		}
+		if (i + 1 == c->n || memcmp(c->keys[i + 1], t->author,
+		    KEY_PK_BYTES) != 0) {
+			merkle_frontier_root(&t->fr, c->after[i]);
+			c->has_after[i] = 1;
+		}
+	}
+}
+
+/* stage_run() - hash and check chunk c on the pool, then grow the trees. */
+static void
+stage_run(struct walk_pool *p, struct walk_chunk *c)
+{
+	sigpool_start(p->pool, c->jobs, c->n);
+	sigpool_wait(p->pool);
+	tree_run(&p->tree, c);
+}
+
+static void *
+stage_thread(void *arg)
+{
+	struct walk_pool *p = arg;
+	struct walk_chunk *c;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->job == NULL && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->job == NULL)
+			break;
+		c = p->job;
+		pthread_mutex_unlock(&p->mu);
+		stage_run(p, c);
+		pthread_mutex_lock(&p->mu);
+		p->job = NULL;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* stage_give() - have the stage work on c; inline without the thread. */
+static void
+stage_give(struct walk_pool *p, struct walk_chunk *c)
+{
+	if (!p->have_th) {
+		stage_run(p, c);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->job = c;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* stage_wait() - wait until the stage is done with the chunk it has. */
+static void
+stage_wait(struct walk_pool *p)
+{
+	if (!p->have_th)
+		return;
+	pthread_mutex_lock(&p->mu);
+	while (p->job != NULL)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
 /* Check the entries of chunk c, in order, as feed_cb() would have. */
 static int
 walk_chunk_check(struct walk_pool *p, struct walk_chunk *c)
 {
+	struct feed_walk *w = p->w;
 	size_t i;
 	int rc = 0;
 
+	w->pretree = 1;
 	for (i = 0; i < c->n && rc == 0; i++) {
 		sigpool_job *j = &c->jobs[i];
 
-		p->w->r->presig = j->sig_ok ? j->hash : NULL;
-		rc = feed_cb(p->w, c->keys[i], j->bytes, j->len, j->hash);
-		p->w->r->presig = NULL;
+		w->pre_before = c->has_before[i] ? c->before[i] : NULL;
+		w->pre_after = c->has_after[i] ? c->after[i] : NULL;
+		w->pre_too_long = c->too_long[i];
+		w->r->presig = j->sig_ok ? j->hash : NULL;
+		rc = feed_cb(w, c->keys[i], j->bytes, j->len, j->hash);
+		w->r->presig = NULL;
 	}
+	w->pre_before = w->pre_after = NULL;
 	c->n = 0;
 	c->used = 0;
 	return rc;
 }
 
-/* Hand the chunk being filled to the pool, and check the other one. */
+/* Hand the chunk being filled to the stage, and check the other one. */
 static int
 walk_flush(struct walk_pool *p)
 {
@@ -960,12 +1118,12 @@ walk_flush(struct walk_pool *p)
 	size_t i;
 
 	if (p->pending)
-		sigpool_wait(p->pool);
+		stage_wait(p);
 	p->pending = 0;
 	for (i = 0; !p->in_map && i < fill->n; i++)
 		fill->jobs[i].bytes = fill->buf + fill->off[i];
 	if (fill->n > 0) {
-		sigpool_start(p->pool, fill->jobs, fill->n);
+		stage_give(p, fill);
 		p->pending = 1;
 	}
 	p->cur = !p->cur;
@@ -1045,13 +1203,32 @@ walk_pooled(struct feed_walk *w, store_txn *t)
 	}
 	p->w = w;
 	p->in_map = store_txn_readonly(t);
+	if (pthread_mutex_init(&p->mu, NULL) == 0) {
+		if (pthread_cond_init(&p->cv, NULL) == 0) {
+			p->have_th = pthread_create(&p->th, NULL, stage_thread,
+			    p) == 0;
+			if (!p->have_th)
+				pthread_cond_destroy(&p->cv);
+		}
+		if (!p->have_th)
+			pthread_mutex_destroy(&p->mu);
+	}
 	rc = store_scan_raw(t, walk_raw_cb, p);
 	if (rc == 0)
-		rc = walk_flush(p);     /* the last chunk to the pool */
+		rc = walk_flush(p);     /* the last chunk to the stage */
 	if (rc == 0)
 		rc = walk_flush(p);     /* and checked */
 	if (p->pending)
-		sigpool_wait(p->pool);
+		stage_wait(p);
+	if (p->have_th) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->th, NULL);
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
 	sigpool_free(p->pool);
 	free(p->c[0].buf);
 	free(p->c[1].buf);

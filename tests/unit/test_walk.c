@@ -1,0 +1,236 @@
+/*
+ * test_walk.c: the pooled walk of verify and audit (storage/record.c) on
+ * a record of several chunks, with checkpoints in the middle of feeds.
+ * The walk's trees are grown by a stage thread ahead of the checks
+ * (tree_run()); here the fast path must check by root exactly the
+ * entries a checkpoint covers, report every feed's root as
+ * checkpoint.c computes it from the stored leaves, and still name a
+ * tampered entry.
+ */
+#include "test_util.h"
+
+#include <lmdb.h>
+#include <sodium.h>
+
+#include "../../crypto/err.h"
+#include "../../crypto/keys.h"
+#include "../../storage/checkpoint.h"
+#include "../../storage/record.h"
+#include "../../storage/store.h"
+#include "../bench/gen.h"
+
+/* More than two of the walk's chunks (1024 entries each). */
+#define N_ENTRIES 3000U
+
+static const char note[] = "{\"meeting\":1,\"text\":[{\"body\":\"Привет\","
+    "\"lang\":\"ru\",\"role\":\"authentic\"}],\"v\":1}";
+
+static key_identity *ids[GEN_AUTHORS];
+static char *dir, *path;
+
+/* Each author appends k notes to its feed. */
+static void
+append_notes(unsigned k)
+{
+	record *r = NULL;
+	unsigned a, i;
+
+	assert_int_equal(record_open(&r, path), 0);
+	assert_int_equal(record_unlock(r, ids[0]), 0);
+	for (a = 0; a < GEN_AUTHORS; a++)
+		for (i = 0; i < k; i++)
+			assert_int_equal(record_append(r, ids[a], ENTRY_K_NOTE,
+			    note, NULL, NULL), 0);
+	record_close(r);
+}
+
+/*
+ * Every feed: gen_record()'s entries, a checkpoint, 7 notes, a second
+ * checkpoint (the one that counts), 3 notes it does not cover.
+ */
+static int
+setup(void **state)
+{
+	(void)state;
+	dir = tu_tmpdir();
+	if (gen_record(&path, ids, dir, N_ENTRIES, 0) != 0 ||
+	    gen_checkpoints(path, ids) != 0)
+		return -1;
+	append_notes(7);
+	if (gen_checkpoints(path, ids) != 0)
+		return -1;
+	append_notes(3);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	unsigned a;
+
+	(void)state;
+	for (a = 0; a < GEN_AUTHORS; a++)
+		key_identity_free(ids[a]);
+	free(path);
+	tu_rmtree(dir);
+	return 0;
+}
+
+struct feeds {
+	record_feed_info fi[GEN_AUTHORS + 1];
+	size_t n;
+};
+
+static int
+feed_cb(void *ctx, const record_feed_info *fi)
+{
+	struct feeds *fs = ctx;
+
+	assert_true(fs->n < GEN_AUTHORS + 1);
+	fs->fi[fs->n++] = *fi;
+	return 0;
+}
+
+/* The walk's roots against ckpt_feed_root() over the stored leaves. */
+static void
+check_roots(const struct feeds *fs, uint64_t *covered)
+{
+	store *s = NULL;
+	store_txn *t = NULL;
+	unsigned char root[32];
+	size_t i;
+
+	*covered = 0;
+	assert_int_equal(store_open(&s, path, 0), 0);
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	for (i = 0; i < fs->n; i++) {
+		assert_true(fs->fi[i].has_root);
+		assert_true(fs->fi[i].size > N_ENTRIES / GEN_AUTHORS);
+		assert_int_equal(ckpt_feed_root(root, t, fs->fi[i].author,
+		    fs->fi[i].size), 0);
+		assert_memory_equal(root, fs->fi[i].root, 32);
+		*covered += fs->fi[i].covered;
+	}
+	store_txn_abort(t);
+	store_close(s);
+}
+
+static void
+test_fast_path(void **state)
+{
+	record_walk_hooks h;
+	record_failure f;
+	record_stats st;
+	struct feeds fs;
+	record *r = NULL;
+	uint64_t covered;
+	size_t i;
+
+	(void)state;
+	memset(&h, 0, sizeof h);
+	memset(&fs, 0, sizeof fs);
+	h.feed = feed_cb;
+	h.ctx = &fs;
+	assert_int_equal(record_open_snapshot(&r, path), 0);
+	assert_int_equal(record_audit_walk(r, RECORD_VERIFY_CHECKPOINTS |
+	    RECORD_VERIFY_NO_INDEXES, &h, &st, &f), 0);
+	assert_int_equal(f.code, 0);
+	assert_int_equal(st.fallback, 0);
+	/* the genesis creator's feed, and one per author */
+	assert_true(fs.n >= GEN_AUTHORS);
+	check_roots(&fs, &covered);
+	for (i = 0; i < fs.n; i++)
+		/* the second checkpoint covers all but the last 4 entries */
+		assert_int_equal(fs.fi[i].covered + 4, fs.fi[i].size);
+	assert_int_equal(st.root_checked, covered);
+	assert_int_equal(st.root_checked + st.sig_checked, st.entries);
+	assert_int_equal(st.entries, st.total);
+
+	/* every signature: the same roots, no entry by root */
+	memset(&fs, 0, sizeof fs);
+	assert_int_equal(record_audit_walk(r, RECORD_VERIFY_NO_INDEXES, &h,
+	    &st, &f), 0);
+	assert_int_equal(st.root_checked, 0);
+	assert_int_equal(st.sig_checked, st.total);
+	check_roots(&fs, &covered);
+	record_close(r);
+
+	/* and verify, with the indexes, over the same walk */
+	assert_int_equal(record_open(&r, path), 0);
+	assert_int_equal(record_verify(r, 0, &st, &f), 0);
+	assert_int_equal(st.entries, st.total);
+	record_close(r);
+}
+
+/* Overwrite a row through LMDB itself, as an attacker. */
+static void
+raw_put(const char *db, const void *k, size_t klen, const void *v,
+    size_t vlen)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val key = { klen, (void *)k }, val = { vlen, (void *)v };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, path, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
+	assert_int_equal(mdb_put(txn, dbi, &key, &val, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/*
+ * One byte of an entry the checkpoint covers, in the walk's second
+ * chunk: the fast path finds the root wrong, falls back to every
+ * signature, and names the entry.
+ */
+static void
+test_fast_path_tamper(void **state)
+{
+	unsigned char key[STORE_KEY_BYTES], *bytes = NULL;
+	const uint64_t seq = 300;
+	record_failure f;
+	record_stats st;
+	record *r = NULL;
+	store *s = NULL;
+	store_txn *t = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(store_open(&s, path, 0), 0);
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	assert_int_equal(store_get(&bytes, &len, t, ids[1]->pk, seq), 0);
+	store_txn_abort(t);
+	store_close(s);
+	bytes[len - 64 - 5] ^= 0x01; /* the body, not the framing */
+	memcpy(key, ids[1]->pk, KEY_PK_BYTES);
+	store_be64(key + KEY_PK_BYTES, seq);
+	raw_put("entries", key, sizeof key, bytes, len);
+	free(bytes);
+
+	assert_int_equal(record_open_snapshot(&r, path), 0);
+	assert_int_equal(record_audit_walk(r, RECORD_VERIFY_CHECKPOINTS |
+	    RECORD_VERIFY_NO_INDEXES, NULL, &st, &f), DT_ESIG);
+	assert_int_equal(f.code, DT_ESIG);
+	assert_true(st.fallback);
+	assert_true(f.has_entry);
+	assert_memory_equal(f.author, ids[1]->pk, KEY_PK_BYTES);
+	assert_int_equal(f.seq, seq);
+	record_close(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fast_path),
+		cmocka_unit_test(test_fast_path_tamper),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
