@@ -2342,7 +2342,18 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 		return fail_at(x->f, rc, NULL, 0, NULL, NULL,
 		    "malformed entry: %s", dt_strerror(rc));
 	}
-	rc = store_get(&old, &oldlen, x->t, e.author, e.seq);
+	/*
+	 * A feed holds exactly the sequence numbers below its head's
+	 * next_seq (store_put() appends at next_seq only): above them there
+	 * is nothing to read.
+	 */
+	rc = store_head_get(&head, x->t, e.author);
+	if (rc != 0 && rc != DT_ENOENT)
+		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
+		    "cannot read the store: %s", dt_strerror(rc));
+	have_head = rc == 0;
+	rc = have_head && e.seq < head.next_seq ?
+	    store_get(&old, &oldlen, x->t, e.author, e.seq) : DT_ENOENT;
 	if (rc == 0) {
 		if (oldlen == len && memcmp(old, bytes, len) == 0) {
 			free(old);
@@ -2392,25 +2403,24 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 		    "sequence number, both signed; the first is held, "
 		    "waiting for an earlier entry");
 	}
-	rc = store_head_get(&head, x->t, e.author);
-	if (rc != 0 && rc != DT_ENOENT)
-		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
-		    "cannot read the store: %s", dt_strerror(rc));
-	have_head = rc == 0;
 	if (e.seq > (have_head ? head.next_seq : 0))
 		wait = 1;
 	for (i = 0; !wait && i < e.nrefs; i++) {
 		entry_ref ref;
 
 		entry_ref_get(&ref, &e, i);
-		if (store_locate(ra, &rseq, x->t, ref.hash) == 0)
-			continue;
 		/*
-		 * Another entry in the referenced place is not something to
-		 * wait for: check_entry() reports the reference.
+		 * The referenced place is filled (with that entry or another:
+		 * check_entry() reports a wrong reference), or the hash is
+		 * known elsewhere (check_entry() reports that too): nothing
+		 * to wait for.  The feed's head first: one small row, where
+		 * the hash index is a random read in a table as large as the
+		 * record.
 		 */
 		if (store_head_get(&rh, x->t, ref.author) == 0 &&
 		    rh.next_seq > ref.seq)
+			continue;
+		if (store_locate(ra, &rseq, x->t, ref.hash) == 0)
 			continue;
 		wait = 1;
 	}
@@ -2683,11 +2693,6 @@ import_mark_verified(store_txn *t, const store_head *old, size_t nold)
 }
 
 /*
- * import_txn() - the import proper, inside the write transaction t (see
- * record_import()).  fresh: the store is new (record_join()) and has no
- * genesis yet, so there is no membership to load.
- */
-/*
  * chunk_fill() - copy the next entries of b into c (the reader reuses
  * its buffer), up to IMPORT_CHUNK entries or IMPORT_CHUNK_BYTES bytes;
  * c->n is 0 at the end of the bundle.  *index counts entries read.
@@ -2735,12 +2740,21 @@ chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
 	return 0;
 }
 
+/* A join commits (unsynced) after this many entries: see import_txn(). */
+#define JOIN_STEP 65536U
+
+/*
+ * import_txn() - the import proper, inside the write transaction t (see
+ * record_import()).  fresh: the store is new (record_join()) and has no
+ * genesis yet, so there is no membership to load; it is committed in
+ * steps of JOIN_STEP entries, unsynced (the caller's commit syncs).
+ */
 static int
 import_txn(struct import_state *x, bundle_reader *b, int fresh)
 {
 	const unsigned char *bytes;
 	store_head *old = NULL;
-	size_t len, nold = 0, i;
+	size_t len, nold = 0, i, since = 0;
 	uint32_t index = 0;
 	int rc, outcome, progress;
 
@@ -2827,6 +2841,21 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 			    cur->index[i])) != 0) {
 				fail_at(x->f, rc, NULL, 0, NULL, NULL,
 				    "out of memory");
+				goto out;
+			}
+		}
+		/*
+		 * A join's store is its own until it is moved into place:
+		 * it may be committed in steps, unsynced, and the last
+		 * commit makes it all durable at once.
+		 */
+		since += cur->n;
+		if (fresh && since >= JOIN_STEP && nxt->n > 0) {
+			since = 0;
+			if ((rc = store_txn_renew_unsynced(&x->t)) != 0) {
+				fail_at(x->f, rc, NULL, 0, NULL, NULL,
+				    "cannot write the store: %s",
+				    dt_strerror(rc));
 				goto out;
 			}
 		}
@@ -3099,6 +3128,9 @@ record_join(record **out, const char *parent, bundle_reader *b,
 	}
 	rc = store_txn_commit(x.t);
 	x.t = NULL;
+	/* the steps import_txn() committed unsynced, should this have none */
+	if (rc == 0)
+		rc = store_sync(r->s);
 	if (rc != 0) {
 		fail_at(f, rc, NULL, 0, NULL, NULL, "cannot commit: %s",
 		    dt_strerror(rc));

@@ -541,6 +541,37 @@ store_txn_commit(store_txn *t)
 	return rc;
 }
 
+int
+store_sync(store *s)
+{
+	int rc = map_err(mdb_env_sync(s->env, 1));
+
+	if (rc == DT_EIO && disk_nearly_full(s->path))
+		rc = DT_ENOSPC;
+	return rc;
+}
+
+int
+store_txn_renew_unsynced(store_txn **t)
+{
+	store *s = (*t)->s;
+	int rc, rc2;
+
+	if ((rc = map_err(mdb_env_set_flags(s->env, MDB_NOSYNC, 1))) != 0) {
+		store_txn_abort(*t);
+		*t = NULL;
+		return rc;
+	}
+	rc = store_txn_commit(*t);
+	*t = NULL;
+	rc2 = map_err(mdb_env_set_flags(s->env, MDB_NOSYNC, 0));
+	if (rc == 0)
+		rc = rc2;
+	if (rc == 0)
+		rc = store_txn_begin(t, s, 1);
+	return rc;
+}
+
 void
 store_txn_abort(store_txn *t)
 {

@@ -94,6 +94,21 @@ int store_txn_begin_nested(store_txn **out, store_txn *parent);
 /* store_txn_commit() - commit durably (fsync); frees t in every case. */
 int store_txn_commit(store_txn *t) __attribute__((warn_unused_result));
 
+/*
+ * store_txn_renew_unsynced() - commit the write transaction *t without
+ * syncing and begin the next one in *t: only for a store that nobody
+ * else sees until a later store_txn_commit() makes everything durable
+ * (a join, built in a directory of its own).  It keeps one very large
+ * import from growing one LMDB transaction without bound, which makes
+ * LMDB spill pages and search ever longer dirty lists.  On failure *t
+ * is NULL and the store is to be thrown away.
+ */
+int store_txn_renew_unsynced(store_txn **t)
+    __attribute__((warn_unused_result));
+
+/* store_sync() - flush everything committed to disk (fdatasync). */
+int store_sync(store *s) __attribute__((warn_unused_result));
+
 /* store_txn_abort() - abandon and free; accepts NULL. */
 void store_txn_abort(store_txn *t);
 

@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include <sys/resource.h>
-
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,18 +167,6 @@ floor_run(struct corpus *c, int sig, unsigned nth)
 	return gen_now() - t0;
 }
 
-/* cpu() - CPU seconds (user + system) of this thread, or of them all. */
-static double
-cpu(int who)
-{
-	struct rusage ru;
-
-	if (getrusage(who, &ru) != 0)
-		return 0;
-	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
 /* The CPU time of the best audit run: in its walk's thread, in all. */
 static double cpu_walk, cpu_all;
 
@@ -188,7 +175,8 @@ audit_run(const char *path, unsigned flags, record_stats *st)
 {
 	record *r = NULL;
 	record_failure f;
-	double t0 = gen_now(), c0 = cpu(RUSAGE_THREAD), a0 = cpu(RUSAGE_SELF);
+	double t0 = gen_now(), c0 = gen_cpu(RUSAGE_THREAD);
+	double a0 = gen_cpu(RUSAGE_SELF);
 	double t;
 	int rc;
 
@@ -203,8 +191,8 @@ audit_run(const char *path, unsigned flags, record_stats *st)
 		exit(1);
 	}
 	t = gen_now() - t0;
-	cpu_walk = cpu(RUSAGE_THREAD) - c0;
-	cpu_all = cpu(RUSAGE_SELF) - a0;
+	cpu_walk = gen_cpu(RUSAGE_THREAD) - c0;
+	cpu_all = gen_cpu(RUSAGE_SELF) - a0;
 	return t;
 }
 

@@ -102,6 +102,7 @@ main(int argc, char **argv)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), rss0, rss1;
 	unsigned t, nth;
 	double t0, t_gen, t_floor, t_import;
+	double c0, c1, c_floor, c_import, c_main;
 	int rc;
 
 	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
@@ -161,11 +162,13 @@ main(int argc, char **argv)
 	bundle_reader_close(br);
 	br = NULL;
 	t0 = gen_now();
+	c0 = gen_cpu(RUSAGE_SELF);
 	for (t = 0; t < nth; t++)
 		pthread_create(&th[t], NULL, floor_worker, &m);
 	for (t = 0; t < nth; t++)
 		pthread_join(th[t], NULL);
 	t_floor = gen_now() - t0;
+	c_floor = gen_cpu(RUSAGE_SELF) - c0;
 	for (i = 0; i < m.n; i++)
 		free(m.msg[i]);
 	free(m.msg);
@@ -181,10 +184,14 @@ main(int argc, char **argv)
 	rss0 = maxrss_kb();
 	/* Opening the bundle checks its trailer: part of an import. */
 	t0 = gen_now();
+	c0 = gen_cpu(RUSAGE_SELF);
+	c1 = gen_cpu(RUSAGE_THREAD);
 	if (bundle_reader_open_path(&br, file, &why) != 0)
 		return 2;
 	rc = record_join(&r, b, br, 0, accept_all, NULL, &ist, &fail);
 	t_import = gen_now() - t0;
+	c_import = gen_cpu(RUSAGE_SELF) - c0;
+	c_main = gen_cpu(RUSAGE_THREAD) - c1;
 	rss1 = maxrss_kb();
 	bundle_reader_close(br);
 	if (rc != 0) {
@@ -199,6 +206,9 @@ main(int argc, char **argv)
 	printf("import:         %.3f s  (%.1f us/entry)\n", t_import,
 	    t_import / (double)n * 1e6);
 	printf("ratio:          %.2f  (target <= 1.30)\n", t_import / t_floor);
+	printf("cpu:            floor %.3f s, import %.3f s in all threads "
+	    "(%.2f of the floor's), %.3f s in the importing thread\n", c_floor,
+	    c_import, c_import / c_floor, c_main);
 	printf("peak RSS:       %ld KiB before the import, %ld KiB after "
 	    "(growth %ld KiB)\n", rss0, rss1, rss1 - rss0);
 	for (i = 0; i < GEN_AUTHORS; i++)

@@ -70,4 +70,11 @@ int gen_identities(key_identity *ids[GEN_AUTHORS]);
 /* gen_now() - a monotonic clock in seconds. */
 double gen_now(void);
 
+/*
+ * gen_cpu() - CPU seconds, user and system, spent so far by this thread
+ * (RUSAGE_THREAD) or by the whole process (RUSAGE_SELF): what a run
+ * costs whatever else the machine is doing.
+ */
+double gen_cpu(int who);
+
 #endif

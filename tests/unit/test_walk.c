@@ -6,14 +6,22 @@
  * entries a checkpoint covers, report every feed's root as
  * checkpoint.c computes it from the stored leaves, and still name a
  * tampered entry.
+ *
+ * A join of more entries than one of its unsynced steps (JOIN_STEP,
+ * 65,536) is tested here too: it lands whole, and a bad entry after the
+ * first step leaves nothing behind.
  */
 #include "test_util.h"
+
+#include <dirent.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 #include <sodium.h>
 
 #include "../../crypto/err.h"
 #include "../../crypto/keys.h"
+#include "../../storage/bundle.h"
 #include "../../storage/checkpoint.h"
 #include "../../storage/record.h"
 #include "../../storage/store.h"
@@ -21,6 +29,8 @@
 
 /* More than two of the walk's chunks (1024 entries each). */
 #define N_ENTRIES 3000U
+/* More than one of a join's steps. */
+#define N_JOIN 70000U
 
 static const char note[] = "{\"meeting\":1,\"text\":[{\"body\":\"Привет\","
     "\"lang\":\"ru\",\"role\":\"authentic\"}],\"v\":1}";
@@ -222,15 +232,174 @@ test_fast_path_tamper(void **state)
 	record_close(r);
 }
 
+/* The names in directory d, but "." and "..". */
+static size_t
+dir_count(const char *d)
+{
+	DIR *dp = opendir(d);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(dp);
+	while ((de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(dp);
+	return n;
+}
+
+/*
+ * The bundle of every entry of the store at path into file; with bad,
+ * the bundle's entry number bad gets one signature byte changed.
+ */
+static uint64_t
+write_bundle(const char *file, long bad)
+{
+	store *s = NULL;
+	store_txn *t = NULL;
+	bundle_export_info info;
+	bundle_reader *br = NULL;
+	bundle_writer *bw = NULL;
+	const unsigned char *bytes;
+	unsigned char dialogue[32], *copy;
+	const char *why = NULL;
+	char tmp[600];
+	FILE *f;
+	size_t len;
+	long i = 0;
+	uint64_t n;
+
+	snprintf(tmp, sizeof tmp, "%s.good", file);
+	assert_int_equal(store_open(&s, path, 0), 0);
+	assert_non_null(f = fopen(bad < 0 ? file : tmp, "wb"));
+	memset(&info, 0, sizeof info);
+	assert_int_equal(bundle_export(f, s, NULL, &info), 0);
+	free(info.diverged);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	assert_int_equal(store_dialogue(t, dialogue), 0);
+	assert_int_equal(store_count(&n, t), 0);
+	store_txn_abort(t);
+	store_close(s);
+	if (bad < 0)
+		return n;
+	assert_int_equal(bundle_reader_open_path(&br, tmp, &why), 0);
+	assert_non_null(f = fopen(file, "wb"));
+	assert_int_equal(bundle_writer_begin(&bw, f, dialogue, (uint32_t)n),
+	    0);
+	while (bundle_reader_next(br, &bytes, &len) == 0 && bytes != NULL) {
+		assert_non_null(copy = malloc(len));
+		memcpy(copy, bytes, len);
+		if (i++ == bad)
+			copy[len - 1] ^= 0x01;
+		assert_int_equal(bundle_writer_add(bw, copy, len), 0);
+		free(copy);
+	}
+	assert_int_equal(bundle_writer_end(bw), 0);
+	assert_int_equal(fclose(f), 0);
+	bundle_reader_close(br);
+	unlink(tmp);
+	return n;
+}
+
+static int
+accept(void *ctx, record *r, const record_import_stats *st)
+{
+	(void)ctx;
+	(void)r;
+	(void)st;
+	return 0;
+}
+
+static int
+setup_join(void **state)
+{
+	(void)state;
+	dir = tu_tmpdir();
+	return gen_record(&path, ids, dir, N_JOIN, 0);
+}
+
+/* A join of more than one step lands whole, and verifies. */
+static void
+test_join_steps(void **state)
+{
+	char file[600], *parent = tu_tmpdir();
+	record_import_stats st;
+	record_failure f;
+	record_stats vs;
+	bundle_reader *br = NULL;
+	record *r = NULL;
+	const char *why = NULL;
+	uint64_t n;
+
+	(void)state;
+	snprintf(file, sizeof file, "%s/all.dtb", dir);
+	n = write_bundle(file, -1);
+	assert_true(n > 65536);
+	assert_int_equal(bundle_reader_open_path(&br, file, &why), 0);
+	memset(&st, 0, sizeof st);
+	assert_int_equal(record_join(&r, parent, br, 0, accept, NULL, &st,
+	    &f), 0);
+	bundle_reader_close(br);
+	assert_int_equal(st.added, n);
+	assert_int_equal(st.held, 0);
+	assert_int_equal(record_verify(r, 0, &vs, &f), 0);
+	assert_int_equal(vs.entries, n);
+	assert_int_equal(vs.total, n);
+	record_close(r);
+	assert_int_equal(dir_count(parent), 1); /* the dialogue, no leftovers */
+	unlink(file);
+	tu_rmtree(parent);
+}
+
+/*
+ * A bad signature past the first step: the join fails naming it, and
+ * the parent directory holds nothing, though a step had been committed.
+ */
+static void
+test_join_steps_bad(void **state)
+{
+	char file[600], *parent = tu_tmpdir();
+	record_import_stats st;
+	record_failure f;
+	bundle_reader *br = NULL;
+	record *r = NULL;
+	const char *why = NULL;
+	const long bad = 69000;
+
+	(void)state;
+	snprintf(file, sizeof file, "%s/bad.dtb", dir);
+	(void)write_bundle(file, bad);
+	assert_int_equal(bundle_reader_open_path(&br, file, &why), 0);
+	memset(&st, 0, sizeof st);
+	assert_int_equal(record_join(&r, parent, br, 0, accept, NULL, &st,
+	    &f), DT_ESIG);
+	bundle_reader_close(br);
+	assert_null(r);
+	assert_int_equal(f.code, DT_ESIG);
+	assert_true(f.has_entry);
+	assert_non_null(strstr(f.detail, "69001"));
+	assert_int_equal(dir_count(parent), 0);
+	unlink(file);
+	tu_rmtree(parent);
+}
+
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest walk[] = {
 		cmocka_unit_test(test_fast_path),
 		cmocka_unit_test(test_fast_path_tamper),
 	};
+	const struct CMUnitTest join[] = {
+		cmocka_unit_test(test_join_steps),
+		cmocka_unit_test(test_join_steps_bad),
+	};
+	int rc;
 
 	if (sodium_init() < 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	rc = cmocka_run_group_tests_name("walk", walk, setup, teardown);
+	return rc | cmocka_run_group_tests_name("join", join, setup_join,
+	    teardown);
 }
