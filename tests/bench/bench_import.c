@@ -12,6 +12,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <pthread.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +73,58 @@ maxrss_kb(void)
 	return ru.ru_maxrss;
 }
 
+/* anon_kb() - this process's anonymous resident memory (RssAnon), KiB. */
+static long
+anon_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "RssAnon: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * The peak of anon_kb() while the import runs, sampled every 20 ms: the
+ * memory the import itself takes.  ru_maxrss also counts the store's
+ * pages mapped from the page cache, which are shared and reclaimable.
+ */
+struct sampler {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+	long peak;
+};
+
+static void *
+sampler_run(void *arg)
+{
+	struct sampler *s = arg;
+	struct timespec ts;
+	long kb;
+
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop) {
+		if ((kb = anon_kb()) > s->peak)
+			s->peak = kb;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 20 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
 static int
 accept_all(void *ctx, record *r, const record_import_stats *st)
 {
@@ -99,7 +154,9 @@ main(int argc, char **argv)
 	const unsigned char *bytes;
 	size_t len, i;
 	pthread_t th[64];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), rss0, rss1;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN), rss0, rss1, anon0;
+	struct sampler smp;
+	pthread_t smp_th;
 	unsigned t, nth;
 	double t0, t_gen, t_floor, t_import;
 	double c0, c1, c_floor, c_import, c_main;
@@ -181,7 +238,16 @@ main(int argc, char **argv)
 	}
 
 	/* detente: join a fresh replica from the bundle. */
+#ifdef __GLIBC__
+	malloc_trim(0); /* the floor's copies, given back */
+#endif
 	rss0 = maxrss_kb();
+	anon0 = anon_kb();
+	memset(&smp, 0, sizeof smp);
+	pthread_mutex_init(&smp.mu, NULL);
+	pthread_cond_init(&smp.cv, NULL);
+	smp.peak = anon0;
+	pthread_create(&smp_th, NULL, sampler_run, &smp);
 	/* Opening the bundle checks its trailer: part of an import. */
 	t0 = gen_now();
 	c0 = gen_cpu(RUSAGE_SELF);
@@ -193,6 +259,11 @@ main(int argc, char **argv)
 	c_import = gen_cpu(RUSAGE_SELF) - c0;
 	c_main = gen_cpu(RUSAGE_THREAD) - c1;
 	rss1 = maxrss_kb();
+	pthread_mutex_lock(&smp.mu);
+	smp.stop = 1;
+	pthread_cond_signal(&smp.cv);
+	pthread_mutex_unlock(&smp.mu);
+	pthread_join(smp_th, NULL);
 	bundle_reader_close(br);
 	if (rc != 0) {
 		fprintf(stderr, "import: %s: %s\n", dt_strerror(rc), fail.detail);
@@ -210,7 +281,11 @@ main(int argc, char **argv)
 	    "(%.2f of the floor's), %.3f s in the importing thread\n", c_floor,
 	    c_import, c_import / c_floor, c_main);
 	printf("peak RSS:       %ld KiB before the import, %ld KiB after "
-	    "(growth %ld KiB)\n", rss0, rss1, rss1 - rss0);
+	    "(growth %ld KiB; the store's mapped pages count)\n", rss0, rss1,
+	    rss1 - rss0);
+	printf("anon memory:    %ld KiB before the import, peak %ld KiB "
+	    "during it (growth %ld KiB)\n", anon0, smp.peak,
+	    smp.peak - anon0);
 	for (i = 0; i < GEN_AUTHORS; i++)
 		key_identity_free(ids[i]);
 	free(path);
