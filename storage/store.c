@@ -47,6 +47,7 @@ struct store_txn {
 	unsigned char probe_author[PROBE_CURSORS][KEY_PK_BYTES];
 	uint64_t probe_at[PROBE_CURSORS]; /* the seq it sits on; UINT64_MAX */
 	unsigned nprobe, probe_next;
+	int stamp;       /* entries were put: stamp the kinds index */
 };
 
 static void
@@ -534,6 +535,12 @@ store_txn_commit(store_txn *t)
 	int rc;
 
 	probes_close(t);
+	/* once per transaction, not once per entry */
+	if (t->stamp && (rc = kinds_stamp_put(t->txn, t->s)) != 0) {
+		mdb_txn_abort(t->txn);
+		free(t);
+		return rc;
+	}
 	rc = map_err(mdb_txn_commit(t->txn));
 	if (rc == DT_EIO && disk_nearly_full(t->s->path))
 		rc = DT_ENOSPC;
@@ -734,8 +741,7 @@ store_put(store_txn *t, const entry *e,
 		    MDB_NOOVERWRITE)) != 0)
 			return rc == MDB_KEYEXIST ? DT_ECLOCK : map_err(rc);
 	}
-	if ((rc = kinds_stamp_put(t->txn, t->s)) != 0)
-		return rc;
+	t->stamp = 1;
 	rc = store_head_get(&h, t, e->author);
 	if (rc == DT_ENOENT) {
 		memset(&h, 0, sizeof h);
