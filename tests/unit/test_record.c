@@ -5,7 +5,6 @@
  */
 #include "test_util.h"
 
-#include <lmdb.h>
 #include <sodium.h>
 
 #include "../../crypto/err.h"
@@ -192,30 +191,6 @@ test_append_rules(void **state)
 	tu_rmtree(dir);
 }
 
-/* Overwrite (or delete) a row through LMDB itself, as an attacker. */
-static void
-raw_write(const char *path, const char *db, const void *k, size_t klen,
-    const void *v, size_t vlen)
-{
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi dbi;
-	MDB_val key = { klen, (void *)k }, val = { vlen, (void *)v };
-
-	assert_int_equal(mdb_env_create(&env), 0);
-	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
-	assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 32), 0);
-	assert_int_equal(mdb_env_open(env, path, 0, 0600), 0);
-	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
-	if (v == NULL)
-		assert_int_equal(mdb_del(txn, dbi, &key, NULL), 0);
-	else
-		assert_int_equal(mdb_put(txn, dbi, &key, &val, 0), 0);
-	assert_int_equal(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
-}
-
 /*
  * Build a record of a few entries, tamper with one thing, and check that
  * a full verify fails naming the right place.
@@ -243,22 +218,22 @@ tamper_case(int which)
 	switch (which) {
 	case 0: /* flip a ciphertext byte, keep the framing */
 		bytes[len - 64 - 5] ^= 0x01;
-		raw_write(path, "entries", key, 40, bytes, len);
+		tu_raw_write(path, "entries", key, 40, bytes, len);
 		break;
 	case 1: /* flip the clock */
 		bytes[87] ^= 0x01;
-		raw_write(path, "entries", key, 40, bytes, len);
+		tu_raw_write(path, "entries", key, 40, bytes, len);
 		break;
 	case 2: /* drop the last entry: the head row and counts disagree */
-		raw_write(path, "entries", key, 40, NULL, 0);
+		tu_raw_write(path, "entries", key, 40, NULL, 0);
 		break;
 	case 3: /* a bad signature byte */
 		bytes[len - 1] ^= 0x80;
-		raw_write(path, "entries", key, 40, bytes, len);
+		tu_raw_write(path, "entries", key, 40, bytes, len);
 		break;
 	case 4: /* the hash index points elsewhere */
 		store_be64(key + 32, seq - 1);
-		raw_write(path, "hashes", h, 32, key, 40);
+		tu_raw_write(path, "hashes", h, 32, key, 40);
 		break;
 	}
 	free(bytes);
@@ -324,7 +299,7 @@ view_tamper_case(int n, int extra_row)
 	record_close(r);
 	/* flip a ciphertext byte, keeping the framing */
 	bytes[len - 64 - 5] ^= 0x01;
-	raw_write(path, "entries", key, 40, bytes, len);
+	tu_raw_write(path, "entries", key, 40, bytes, len);
 	free(bytes);
 	if (extra_row) {
 		unsigned char ok[STORE_ORDER_BYTES];
@@ -335,7 +310,7 @@ view_tamper_case(int n, int extra_row)
 		 * the walk's own thread, past the jobs it sized.
 		 */
 		store_order_key(ok, UINT64_MAX, id[RU_HEAD]->pk);
-		raw_write(path, "order", ok, sizeof ok, hm, 32);
+		tu_raw_write(path, "order", ok, sizeof ok, hm, 32);
 	}
 	assert_int_equal(record_open(&r, path), 0);
 	assert_int_equal(record_unlock(r, id[US_HEAD]), 0);
@@ -381,7 +356,7 @@ test_tamper_kinds(void **state)
 	store_order_key(key + 1, e.clock, e.author);
 	free(bytes);
 	record_close(r);
-	raw_write(path, "kinds", key, sizeof key, NULL, 0);
+	tu_raw_write(path, "kinds", key, sizeof key, NULL, 0);
 	assert_int_equal(record_open(&r, path), 0);
 	assert_int_equal(record_verify(r, 0, &st, &f), DT_ECORRUPT);
 	assert_true(f.has_entry);
@@ -427,7 +402,7 @@ test_open_checks_new_entries(void **state)
 	bytes[len - 2] ^= 0x10;
 	memcpy(key, id[RU_HEAD]->pk, 32);
 	store_be64(key + 32, seq);
-	raw_write(path, "entries", key, 40, bytes, len);
+	tu_raw_write(path, "entries", key, 40, bytes, len);
 	free(bytes);
 	assert_int_equal(record_open(&r, path), 0);
 	assert_int_equal(record_last_failure(r)->code, DT_ESIG);

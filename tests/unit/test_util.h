@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <lmdb.h>
+
 /* A fresh temporary directory; the caller removes it with tu_rmtree(). */
 static inline char *
 tu_tmpdir(void)
@@ -73,6 +75,33 @@ tu_vector(const char *file, const char *name)
 	free(line);
 	fclose(f);
 	return val;
+}
+
+/*
+ * tu_raw_write() - overwrite (v) or delete (v NULL) a row of the store at
+ * path through LMDB itself, as an attacker would.
+ */
+static inline void
+tu_raw_write(const char *path, const char *db, const void *k, size_t klen,
+    const void *v, size_t vlen)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val key = { klen, (void *)k }, val = { vlen, (void *)v };
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_set_mapsize(env, (size_t)1 << 32), 0);
+	assert_int_equal(mdb_env_open(env, path, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
+	if (v == NULL)
+		assert_int_equal(mdb_del(txn, dbi, &key, NULL), 0);
+	else
+		assert_int_equal(mdb_put(txn, dbi, &key, &val, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
 }
 
 #endif

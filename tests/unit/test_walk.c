@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include <lmdb.h>
 #include <sodium.h>
 
 #include "../../crypto/err.h"
@@ -172,26 +171,6 @@ test_fast_path(void **state)
 	record_close(r);
 }
 
-/* Overwrite a row through LMDB itself, as an attacker. */
-static void
-raw_put(const char *db, const void *k, size_t klen, const void *v,
-    size_t vlen)
-{
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi dbi;
-	MDB_val key = { klen, (void *)k }, val = { vlen, (void *)v };
-
-	assert_int_equal(mdb_env_create(&env), 0);
-	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
-	assert_int_equal(mdb_env_open(env, path, 0, 0600), 0);
-	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
-	assert_int_equal(mdb_put(txn, dbi, &key, &val, 0), 0);
-	assert_int_equal(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
-}
-
 /*
  * One byte of an entry the checkpoint covers, in the walk's second
  * chunk: the fast path finds the root wrong, falls back to every
@@ -218,7 +197,7 @@ test_fast_path_tamper(void **state)
 	bytes[len - 64 - 5] ^= 0x01; /* the body, not the framing */
 	memcpy(key, ids[1]->pk, KEY_PK_BYTES);
 	store_be64(key + KEY_PK_BYTES, seq);
-	raw_put("entries", key, sizeof key, bytes, len);
+	tu_raw_write(path, "entries", key, sizeof key, bytes, len);
 	free(bytes);
 
 	assert_int_equal(record_open_snapshot(&r, path), 0);
