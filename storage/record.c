@@ -2741,7 +2741,7 @@ chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
 }
 
 /* A join commits (unsynced) after this many entries: see import_txn(). */
-#define JOIN_STEP 16384U
+#define JOIN_STEP 8192U
 
 /*
  * import_txn() - the import proper, inside the write transaction t (see

@@ -8,7 +8,7 @@
  * tampered entry.
  *
  * A join of more entries than one of its unsynced steps (JOIN_STEP,
- * 16,384) is tested here too: it lands whole, and a bad entry after the
+ * 8,192) is tested here too: it lands whole, and a bad entry after the
  * first step leaves nothing behind.
  */
 #include "test_util.h"
@@ -29,7 +29,7 @@
 /* More than two of the walk's chunks (1024 entries each). */
 #define N_ENTRIES 3000U
 /* More than one of a join's steps. */
-#define N_JOIN 20000U
+#define N_JOIN 10000U
 
 static const char note[] = "{\"meeting\":1,\"text\":[{\"body\":\"Привет\","
     "\"lang\":\"ru\",\"role\":\"authentic\"}],\"v\":1}";
@@ -314,7 +314,7 @@ test_join_steps(void **state)
 	(void)state;
 	snprintf(file, sizeof file, "%s/all.dtb", dir);
 	n = write_bundle(file, -1);
-	assert_true(n > 16384);
+	assert_true(n > 8192);
 	assert_int_equal(bundle_reader_open_path(&br, file, &why), 0);
 	memset(&st, 0, sizeof st);
 	assert_int_equal(record_join(&r, parent, br, 0, accept, NULL, &st,
@@ -344,7 +344,7 @@ test_join_steps_bad(void **state)
 	bundle_reader *br = NULL;
 	record *r = NULL;
 	const char *why = NULL;
-	const long bad = 17000;
+	const long bad = 9000;
 
 	(void)state;
 	snprintf(file, sizeof file, "%s/bad.dtb", dir);
@@ -357,7 +357,7 @@ test_join_steps_bad(void **state)
 	assert_null(r);
 	assert_int_equal(f.code, DT_ESIG);
 	assert_true(f.has_entry);
-	assert_non_null(strstr(f.detail, "17001"));
+	assert_non_null(strstr(f.detail, "9001"));
 	assert_int_equal(dir_count(parent), 0);
 	unlink(file);
 	tu_rmtree(parent);
