@@ -25,6 +25,7 @@
 #include "../crypto/merkle.h"
 #include "entry.h"
 #include "minutes.h"
+#include "payload.h"
 #include "record.h"
 #include "store.h"
 #include "view.h"
@@ -2490,38 +2491,233 @@ render_txt(FILE *f, const json_t *m)
 	    meeting);
 }
 
-/* --- minutes_render --------------------------------------------------- */
-
 /* A growing buffer, malloc'd (not jansson's allocator). */
 struct obuf {
 	char *p;
 	size_t len, cap;
+	int err;                     /* a put failed: out of memory */
 };
 
-/* obuf_put() - json_dump_callback() callback: append size bytes. */
-static int
-obuf_put(const char *buf, size_t size, void *data)
+/* obuf_put() - append size bytes (after a failure, nothing). */
+static void
+obuf_put(struct obuf *ob, const void *buf, size_t size)
 {
-	struct obuf *ob = data;
 	size_t cap;
 	char *p;
 
+	if (ob->err)
+		return;
 	if (size > ob->cap - ob->len) {
 		cap = ob->cap != 0 ? ob->cap : 65536;
 		while (cap - ob->len < size) {
-			if (cap > SIZE_MAX / 2)
-				return -1;
+			if (cap > SIZE_MAX / 2) {
+				ob->err = 1;
+				return;
+			}
 			cap *= 2;
 		}
-		if ((p = realloc(ob->p, cap)) == NULL)
-			return -1;
+		if ((p = realloc(ob->p, cap)) == NULL) {
+			ob->err = 1;
+			return;
+		}
 		ob->p = p;
 		ob->cap = cap;
 	}
 	memcpy(ob->p + ob->len, buf, size);
 	ob->len += size;
-	return 0;
 }
+
+/* --- rendering: JSON -------------------------------------------------- */
+
+/*
+ * The JSON minutes are the model as json_dumps() writes it with
+ * JSON_INDENT(2) | JSON_SORT_KEYS, byte for byte, but written here,
+ * straight into one buffer: jansson's dumper hands every piece (each
+ * quote, each run of spaces) to a callback and keeps a table of the
+ * containers it is inside of, to catch cycles that a model cannot have,
+ * and that cost several times the writing itself.
+ */
+
+/* One key of an object, as jansson sorts them. */
+struct jkey {
+	const char *key;
+	size_t len;
+};
+
+static int
+cmp_jkey(const void *a, const void *b)
+{
+	const struct jkey *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+
+	if (c != 0)
+		return c;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+/* jd_indent() - a new line and depth levels of two spaces. */
+static void
+jd_indent(struct obuf *ob, size_t depth)
+{
+	static const char spaces[] = "                                ";
+	size_t n = 2 * depth, k;
+
+	obuf_put(ob, "\n", 1);
+	for (; n > 0; n -= k) {
+		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		obuf_put(ob, spaces, k);
+	}
+}
+
+/*
+ * jd_string() - a string, quoted: '"', '\\' and the C0 controls escaped
+ * as jansson escapes them, every other byte as it is (jansson's strings
+ * are valid UTF-8, and it writes them unescaped without
+ * JSON_ENSURE_ASCII).
+ */
+static void
+jd_string(struct obuf *ob, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const unsigned char *end = p + len;
+	char esc[8];
+
+	obuf_put(ob, "\"", 1);
+	for (; p < end; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		obuf_put(ob, run, (size_t)(p - run));
+		switch (*p) {
+		case '"':
+			obuf_put(ob, "\\\"", 2);
+			break;
+		case '\\':
+			obuf_put(ob, "\\\\", 2);
+			break;
+		case '\b':
+			obuf_put(ob, "\\b", 2);
+			break;
+		case '\f':
+			obuf_put(ob, "\\f", 2);
+			break;
+		case '\n':
+			obuf_put(ob, "\\n", 2);
+			break;
+		case '\r':
+			obuf_put(ob, "\\r", 2);
+			break;
+		case '\t':
+			obuf_put(ob, "\\t", 2);
+			break;
+		default:
+			snprintf(esc, sizeof(esc), "\\u%04X", (unsigned)*p);
+			obuf_put(ob, esc, 6);
+			break;
+		}
+		run = p + 1;
+	}
+	obuf_put(ob, run, (size_t)(end - run));
+	obuf_put(ob, "\"", 1);
+}
+
+static void jd_value(struct obuf *ob, const json_t *j, size_t depth);
+
+/* jd_object() - an object, its keys sorted as jansson sorts them. */
+static void
+jd_object(struct obuf *ob, const json_t *j, size_t depth)
+{
+	struct jkey few[32], *keys = few;
+	size_t n = json_object_size(j), i = 0;
+	void *iter;
+
+	if (n == 0) {
+		obuf_put(ob, "{}", 2);
+		return;
+	}
+	if (n > sizeof(few) / sizeof(*few) &&
+	    (keys = malloc(n * sizeof(*keys))) == NULL) {
+		ob->err = 1;
+		return;
+	}
+	for (iter = json_object_iter((json_t *)j); iter != NULL && i < n;
+	    iter = json_object_iter_next((json_t *)j, iter), i++) {
+		keys[i].key = json_object_iter_key(iter);
+		keys[i].len = json_object_iter_key_len(iter);
+	}
+	qsort(keys, i, sizeof(*keys), cmp_jkey);
+	obuf_put(ob, "{", 1);
+	for (n = i, i = 0; i < n; i++) {
+		jd_indent(ob, depth + 1);
+		jd_string(ob, keys[i].key, keys[i].len);
+		obuf_put(ob, ": ", 2);
+		jd_value(ob, json_object_getn(j, keys[i].key, keys[i].len),
+		    depth + 1);
+		if (i + 1 < n)
+			obuf_put(ob, ",", 1);
+	}
+	jd_indent(ob, depth);
+	obuf_put(ob, "}", 1);
+	if (keys != few)
+		free(keys);
+}
+
+/* jd_value() - any value at depth (its first line already indented). */
+static void
+jd_value(struct obuf *ob, const json_t *j, size_t depth)
+{
+	char num[32], *real;
+	size_t n, i;
+	int k;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		jd_object(ob, j, depth);
+		break;
+	case JSON_ARRAY:
+		if ((n = json_array_size(j)) == 0) {
+			obuf_put(ob, "[]", 2);
+			break;
+		}
+		obuf_put(ob, "[", 1);
+		for (i = 0; i < n; i++) {
+			jd_indent(ob, depth + 1);
+			jd_value(ob, json_array_get(j, i), depth + 1);
+			if (i + 1 < n)
+				obuf_put(ob, ",", 1);
+		}
+		jd_indent(ob, depth);
+		obuf_put(ob, "]", 1);
+		break;
+	case JSON_STRING:
+		jd_string(ob, json_string_value(j), json_string_length(j));
+		break;
+	case JSON_INTEGER:
+		k = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(j));
+		obuf_put(ob, num, (size_t)k);
+		break;
+	case JSON_REAL:
+		/* only in a payload's own fields: jansson's digits, as is */
+		if ((real = json_dumps(j, JSON_ENCODE_ANY)) == NULL) {
+			ob->err = 1;
+			break;
+		}
+		obuf_put(ob, real, strlen(real));
+		payload_free(real);
+		break;
+	case JSON_TRUE:
+		obuf_put(ob, "true", 4);
+		break;
+	case JSON_FALSE:
+		obuf_put(ob, "false", 5);
+		break;
+	case JSON_NULL:
+		obuf_put(ob, "null", 4);
+		break;
+	}
+}
+
+/* --- minutes_render --------------------------------------------------- */
 
 int
 minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
@@ -2561,20 +2757,15 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 		goto out;
 	}
 	if (fmt == MINUTES_JSON) {
-		/*
-		 * Into a buffer of our own (jansson's allocator is
-		 * payload.c's), by a callback: several times faster than
-		 * fwrite() of each of jansson's small pieces to a stream.
-		 */
 		memset(&ob, 0, sizeof(ob));
-		if (json_dump_callback(m, obuf_put, &ob,
-			JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
-		    obuf_put("\n", 1, &ob) != 0 || obuf_put("", 1, &ob) != 0) {
+		jd_value(&ob, m, 0);
+		obuf_put(&ob, "\n", 2); /* and the NUL, not counted */
+		if (ob.err) {
 			free(ob.p);
 			goto out;
 		}
 		*out = ob.p;
-		*len = ob.len - 1; /* not the NUL */
+		*len = ob.len - 1;
 		rc = 0;
 		goto out;
 	}
