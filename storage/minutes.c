@@ -1546,10 +1546,10 @@ model(struct mb *mb, minutes_format fmt)
 }
 
 /*
- * A piece of the agenda's part of the md and txt minutes: an agenda
- * item's head (its text and corrections), one of its records, the
- * heading of the records under no item, or one of those.  The pieces are
- * rendered in two halves (see run2()).
+ * A piece of the agenda's part of the minutes: an agenda item's head
+ * (its text and corrections), one of its records, the heading of the
+ * records under no item, or one of those.  The pieces are rendered in
+ * two halves (see run2()); in JSON, their records are dumped ahead so.
  */
 struct unit {
 	const json_t *item;          /* the agenda item; NULL: none */
@@ -2878,6 +2878,7 @@ struct obuf {
 	char *p;
 	size_t len, cap;
 	int err;                     /* a put failed: out of memory */
+	struct jpre *pre;            /* records dumped ahead, or NULL */
 };
 
 /* obuf_put() - append size bytes (after a failure, nothing). */
@@ -3004,6 +3005,38 @@ jd_string(struct obuf *ob, const char *s, size_t len)
 
 static void jd_value(struct obuf *ob, const json_t *j, size_t depth);
 
+/*
+ * Records dumped ahead, on two threads: the pieces of units_of() that
+ * are records, each at its depth in the model, to be copied in where
+ * the dump of the whole meets them (in the order of the pieces).
+ */
+struct jpre {
+	const struct unit *u;
+	size_t n, next;              /* pieces; the next one to copy in */
+	size_t split;                /* pieces [0, split) are in bufs[0] */
+	struct obuf bufs[2];
+	size_t *off, *len;           /* per piece: where in its buffer */
+};
+
+/* jd_ahead() - if the element at of list was dumped ahead, copy it in. */
+static int
+jd_ahead(struct obuf *ob, const json_t *list, size_t at)
+{
+	struct jpre *pre = ob->pre;
+	size_t i;
+
+	if (pre == NULL)
+		return 0;
+	while (pre->next < pre->n && pre->u[pre->next].records == NULL)
+		pre->next++;
+	if (pre->next == pre->n || pre->u[pre->next].records != list ||
+	    pre->u[pre->next].at != at)
+		return 0;
+	i = pre->next++;
+	obuf_put(ob, pre->bufs[i >= pre->split].p + pre->off[i], pre->len[i]);
+	return 1;
+}
+
 /* jd_object() - an object, its keys sorted as jansson sorts them. */
 static void
 jd_object(struct obuf *ob, const json_t *j, size_t depth)
@@ -3063,7 +3096,8 @@ jd_value(struct obuf *ob, const json_t *j, size_t depth)
 		obuf_put(ob, "[", 1);
 		for (i = 0; i < n; i++) {
 			jd_indent(ob, depth + 1);
-			jd_value(ob, json_array_get(j, i), depth + 1);
+			if (!jd_ahead(ob, j, i))
+				jd_value(ob, json_array_get(j, i), depth + 1);
 			if (i + 1 < n)
 				obuf_put(ob, ",", 1);
 		}
@@ -3097,6 +3131,82 @@ jd_value(struct obuf *ob, const json_t *j, size_t depth)
 		obuf_put(ob, "null", 4);
 		break;
 	}
+}
+
+/* What one thread dumps ahead: the records among pieces [from, to). */
+struct jpart {
+	struct jpre *pre;
+	size_t from, to;
+	struct obuf *ob;
+};
+
+/*
+ * dump_part() - the records among the pieces [from, to), each at its
+ * depth: 4 for an agenda item's ({"agenda": [{"records": [ here), 2 for
+ * one under no item ({"other_records": [ here).
+ */
+static void *
+dump_part(void *arg)
+{
+	struct jpart *p = arg;
+	const struct unit *u = p->pre->u;
+	size_t i;
+
+	for (i = p->from; i < p->to; i++) {
+		if (u[i].records == NULL)
+			continue;
+		p->pre->off[i] = p->ob->len;
+		jd_value(p->ob, json_array_get(u[i].records, u[i].at),
+		    u[i].item != NULL ? 4 : 2);
+		p->pre->len[i] = p->ob->len - p->pre->off[i];
+	}
+	return NULL;
+}
+
+/*
+ * jd_minutes() - the JSON minutes of m into ob; with two, the records
+ * (among the pieces u[0..n)) dumped ahead first, in two halves at once.
+ */
+static void
+jd_minutes(struct obuf *ob, const json_t *m, const struct unit *u, size_t n,
+    int two)
+{
+	struct jpre pre;
+	struct jpart p[2];
+
+	memset(ob, 0, sizeof(*ob));
+	if (!two || n < TWO_MIN) {
+		jd_value(ob, m, 0);
+		return;
+	}
+	memset(&pre, 0, sizeof(pre));
+	pre.u = u;
+	pre.n = n;
+	pre.split = n / 2;
+	if ((pre.off = calloc(n, sizeof(*pre.off))) == NULL ||
+	    (pre.len = calloc(n, sizeof(*pre.len))) == NULL) {
+		ob->err = 1;
+		goto out;
+	}
+	p[0].pre = p[1].pre = &pre;
+	p[0].from = 0;
+	p[0].to = p[1].from = pre.split;
+	p[1].to = n;
+	p[0].ob = &pre.bufs[0];
+	p[1].ob = &pre.bufs[1];
+	run2(dump_part, &p[0], &p[1], 1);
+	if (pre.bufs[0].err || pre.bufs[1].err) {
+		ob->err = 1;
+		goto out;
+	}
+	ob->pre = &pre;
+	jd_value(ob, m, 0);
+	ob->pre = NULL;
+out:
+	free(pre.off);
+	free(pre.len);
+	free(pre.bufs[0].p);
+	free(pre.bufs[1].p);
 }
 
 /* --- minutes_render --------------------------------------------------- */
@@ -3141,9 +3251,11 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 		rc = mb.err != 0 ? mb.err : DT_ENOMEM;
 		goto out;
 	}
+	if ((rc = units_of(&u, &nu, m)) != 0)
+		goto out;
+	rc = DT_ENOMEM;
 	if (fmt == MINUTES_JSON) {
-		memset(&ob, 0, sizeof(ob));
-		jd_value(&ob, m, 0);
+		jd_minutes(&ob, m, u, nu, mb.two);
 		obuf_put(&ob, "\n", 2); /* and the NUL, not counted */
 		if (ob.err) {
 			free(ob.p);
@@ -3154,9 +3266,6 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 		rc = 0;
 		goto out;
 	}
-	if ((rc = units_of(&u, &nu, m)) != 0)
-		goto out;
-	rc = DT_ENOMEM;
 	if ((f = memstream(&buf, &blen)) == NULL)
 		goto out;
 	if ((fmt == MINUTES_MD ? render_md(f, m, u, nu, mb.two) :
