@@ -3006,19 +3006,37 @@ jd_string(struct obuf *ob, const char *s, size_t len)
 static void jd_value(struct obuf *ob, const json_t *j, size_t depth);
 
 /*
- * Records dumped ahead, on two threads: the pieces of units_of() that
- * are records, each at its depth in the model, to be copied in where
- * the dump of the whole meets them (in the order of the pieces).
+ * The records of the second half of the pieces of units_of(), dumped
+ * ahead on a second thread, each at its depth in the model, while this
+ * thread dumps the whole; it copies each in where it meets it (it meets
+ * the records in the order of the pieces).
  */
 struct jpre {
 	const struct unit *u;
-	size_t n, next;              /* pieces; the next one to copy in */
-	size_t split;                /* pieces [0, split) are in bufs[0] */
-	struct obuf bufs[2];
-	size_t *off, *len;           /* per piece: where in its buffer */
+	size_t n, next;              /* pieces; the next one to meet */
+	size_t from;                 /* the first piece dumped ahead */
+	struct obuf ahead;           /* what the second thread dumped */
+	size_t *off, *len;           /* per piece: where in ahead */
+	pthread_t th;
+	int running;                 /* th is to be joined */
 };
 
-/* jd_ahead() - if the element at of list was dumped ahead, copy it in. */
+/* jd_join() - wait for the pieces dumped ahead, once. */
+static void
+jd_join(struct obuf *ob, struct jpre *pre)
+{
+	if (!pre->running)
+		return;
+	pthread_join(pre->th, NULL);
+	pre->running = 0;
+	if (pre->ahead.err)
+		ob->err = 1;
+}
+
+/*
+ * jd_ahead() - if the element at of list was dumped ahead, copy it in.
+ * @return 1 if it was, 0 if the caller is to dump it.
+ */
 static int
 jd_ahead(struct obuf *ob, const json_t *list, size_t at)
 {
@@ -3032,8 +3050,12 @@ jd_ahead(struct obuf *ob, const json_t *list, size_t at)
 	if (pre->next == pre->n || pre->u[pre->next].records != list ||
 	    pre->u[pre->next].at != at)
 		return 0;
-	i = pre->next++;
-	obuf_put(ob, pre->bufs[i >= pre->split].p + pre->off[i], pre->len[i]);
+	if ((i = pre->next++) < pre->from)
+		return 0;
+	jd_join(ob, pre);
+	if (ob->err)
+		return 1;
+	obuf_put(ob, pre->ahead.p + pre->off[i], pre->len[i]);
 	return 1;
 }
 
@@ -3133,80 +3155,59 @@ jd_value(struct obuf *ob, const json_t *j, size_t depth)
 	}
 }
 
-/* What one thread dumps ahead: the records among pieces [from, to). */
-struct jpart {
-	struct jpre *pre;
-	size_t from, to;
-	struct obuf *ob;
-};
-
 /*
- * dump_part() - the records among the pieces [from, to), each at its
+ * dump_ahead() - the records among the pieces [from, n), each at its
  * depth: 4 for an agenda item's ({"agenda": [{"records": [ here), 2 for
  * one under no item ({"other_records": [ here).
  */
 static void *
-dump_part(void *arg)
+dump_ahead(void *arg)
 {
-	struct jpart *p = arg;
-	const struct unit *u = p->pre->u;
+	struct jpre *pre = arg;
 	size_t i;
 
-	for (i = p->from; i < p->to; i++) {
-		if (u[i].records == NULL)
+	for (i = pre->from; i < pre->n; i++) {
+		if (pre->u[i].records == NULL)
 			continue;
-		p->pre->off[i] = p->ob->len;
-		jd_value(p->ob, json_array_get(u[i].records, u[i].at),
-		    u[i].item != NULL ? 4 : 2);
-		p->pre->len[i] = p->ob->len - p->pre->off[i];
+		pre->off[i] = pre->ahead.len;
+		jd_value(&pre->ahead, json_array_get(pre->u[i].records,
+		    pre->u[i].at), pre->u[i].item != NULL ? 4 : 2);
+		pre->len[i] = pre->ahead.len - pre->off[i];
 	}
 	return NULL;
 }
 
 /*
- * jd_minutes() - the JSON minutes of m into ob; with two, the records
- * (among the pieces u[0..n)) dumped ahead first, in two halves at once.
+ * jd_minutes() - the JSON minutes of m into ob; with two, the records of
+ * the second half of the pieces u[0..n) dumped ahead at once, on a
+ * second thread.
  */
 static void
 jd_minutes(struct obuf *ob, const json_t *m, const struct unit *u, size_t n,
     int two)
 {
 	struct jpre pre;
-	struct jpart p[2];
 
 	memset(ob, 0, sizeof(*ob));
-	if (!two || n < TWO_MIN) {
-		jd_value(ob, m, 0);
-		return;
-	}
 	memset(&pre, 0, sizeof(pre));
 	pre.u = u;
-	pre.n = n;
-	pre.split = n / 2;
-	if ((pre.off = calloc(n, sizeof(*pre.off))) == NULL ||
-	    (pre.len = calloc(n, sizeof(*pre.len))) == NULL) {
-		ob->err = 1;
-		goto out;
-	}
-	p[0].pre = p[1].pre = &pre;
-	p[0].from = 0;
-	p[0].to = p[1].from = pre.split;
-	p[1].to = n;
-	p[0].ob = &pre.bufs[0];
-	p[1].ob = &pre.bufs[1];
-	run2(dump_part, &p[0], &p[1], 1);
-	if (pre.bufs[0].err || pre.bufs[1].err) {
-		ob->err = 1;
-		goto out;
+	pre.n = pre.from = n;
+	if (two && n >= TWO_MIN &&
+	    (pre.off = calloc(n, sizeof(*pre.off))) != NULL &&
+	    (pre.len = calloc(n, sizeof(*pre.len))) != NULL) {
+		pre.from = n / 2;
+		pre.running = pthread_create(&pre.th, NULL, dump_ahead,
+		    &pre) == 0;
+		if (!pre.running)
+			pre.from = n;
 	}
 	ob->pre = &pre;
 	jd_value(ob, m, 0);
 	ob->pre = NULL;
-out:
+	jd_join(ob, &pre);
 	free(pre.off);
 	free(pre.len);
-	free(pre.bufs[0].p);
-	free(pre.bufs[1].p);
+	free(pre.ahead.p);
 }
 
 /* --- minutes_render --------------------------------------------------- */
