@@ -394,8 +394,8 @@ struct mb {
 	size_t half; /* of them, made (and freed) by the first half */
 	/*
 	 * Values the model repeats for every record, made before it and
-	 * shared (a reference each): the model is read only once built,
-	 * and these while it is built, by agenda_json()'s two threads.
+	 * shared (a reference each): the model is read only once built.
+	 * Each of records_json()'s halves has copies of its own.
 	 */
 	json_t *empty; /* [] */
 	json_t *kinds[256]; /* entry_kind_name(), by kind */
@@ -1038,11 +1038,11 @@ participants_json(struct mb *mb)
 
 /*
  * The bulk of the minutes of a long meeting is its records: agenda_json()
- * makes them, minutes_render() renders them and frees them, each in two
- * halves at once when there is a second core.  What the halves share is
- * read only while they run (the view; the model's shared values, made
- * before; jansson counts references atomically), or written in places
- * of their own (a record's "shown").
+ * makes them, minutes_render() renders (or dumps) them and frees them,
+ * each in two halves at once when there is a second core.  What the
+ * halves share is read only while they run (the view, the model), or
+ * written in places of their own (a record's "shown", its slot in its
+ * list); the values records share are each half's own (shared_copy()).
  */
 
 /*
