@@ -1624,8 +1624,15 @@ gsn(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* Inline markup only: a text never starts a line of Markdown. */
-static const char md_punct[] = "\\`*_[]<>|~&$";
+/*
+ * Inline markup only: a text never starts a line of Markdown.  The ASCII
+ * punctuation escaped, \`*_[]<>|~&$, as a table: every byte of every
+ * text is looked up in it.
+ */
+static const unsigned char md_punct[128] = {
+	['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['['] = 1, [']'] = 1,
+	['<'] = 1, ['>'] = 1, ['|'] = 1, ['~'] = 1, ['&'] = 1, ['$'] = 1
+};
 
 /*
  * unsafe_len() - at p (not "\n" or "\t"), the length of a character that
@@ -1680,7 +1687,7 @@ clean(const char *s, int md)
 			o += 3;
 			p += u;
 		} else {
-			if (md && *p < 0x80 && strchr(md_punct, *p) != NULL)
+			if (md && *p < 0x80 && md_punct[*p])
 				out[o++] = '\\';
 			out[o++] = (char)*p++;
 		}
@@ -1707,7 +1714,7 @@ cprint(FILE *f, const char *s, int md)
 			continue;
 		}
 		if (*p != '\n' && *p != '\t' && (u = unsafe_len(p)) == 0 &&
-		    !(md && *p < 0x80 && strchr(md_punct, *p) != NULL)) {
+		    !(md && *p < 0x80 && md_punct[*p])) {
 			p++;
 			continue;
 		}
@@ -2303,17 +2310,23 @@ cps(const char *s, size_t n)
 	return k;
 }
 
+/* A line of a wrapped text: len bytes at s, within the text. */
+struct line {
+	const char *s;
+	size_t len;
+};
+
 /*
  * wrap() - the lines of s (already clean()ed), each paragraph wrapped at
- * width code points, at spaces when it can.  *lines are malloc'd; free
- * with free_lines().  @return 0 or -1.
+ * width code points, at spaces when it can.  *lines (malloc'd) point
+ * into s.  @return 0 or -1.
  */
 static int
-wrap(const char *s, size_t width, char ***lines, size_t *n)
+wrap(const char *s, size_t width, struct line **lines, size_t *n)
 {
 	const char *p = s, *e, *brk, *q;
-	char **l = NULL, **nl;
-	size_t k;
+	struct line *l = NULL, *nl;
+	size_t k, cap = 0;
 
 	*lines = NULL;
 	*n = 0;
@@ -2335,12 +2348,14 @@ wrap(const char *s, size_t width, char ***lines, size_t *n)
 			}
 			if (q < e && *q != ' ' && brk != NULL)
 				q = brk;
-			if ((nl = realloc(l, (*n + 1) * sizeof(*l))) == NULL)
-				goto fail;
-			l = nl;
-			if ((l[*n] = strndup(p, (size_t)(q - p))) == NULL)
-				goto fail;
-			(*n)++;
+			if (*n == cap) {
+				cap = cap != 0 ? 2 * cap : 16;
+				if ((nl = realloc(l, cap * sizeof(*l))) == NULL)
+					goto fail;
+				l = nl;
+			}
+			l[*n].s = p;
+			l[(*n)++].len = (size_t)(q - p);
 			p = q;
 			while (p < e && *p == ' ')
 				p++;
@@ -2352,21 +2367,9 @@ wrap(const char *s, size_t width, char ***lines, size_t *n)
 	*lines = l;
 	return 0;
 fail:
-	for (k = 0; k < *n; k++)
-		free(l[k]);
 	free(l);
 	*n = 0;
 	return -1;
-}
-
-static void
-free_lines(char **l, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(l[i]);
-	free(l);
 }
 
 /* pad() - n spaces. */
@@ -2408,7 +2411,8 @@ static void
 txt_text(FILE *f, const json_t *text, size_t indent)
 {
 	size_t n = json_array_size(text), w, i, r, rows = 0, *nls;
-	char ***cols, *c;
+	struct line **cols;
+	char **texts;
 	const json_t *t;
 
 	if (n == 0) {
@@ -2430,16 +2434,14 @@ txt_text(FILE *f, const json_t *text, size_t indent)
 		return;
 	}
 	cols = calloc(n, sizeof(*cols));
+	texts = calloc(n, sizeof(*texts));
 	nls = calloc(n, sizeof(*nls));
-	if (cols == NULL || nls == NULL)
+	if (cols == NULL || texts == NULL || nls == NULL)
 		goto out;
 	json_array_foreach (text, i, t) {
-		if ((c = clean(gs(t, "body"), 0)) == NULL ||
-		    wrap(c, w, &cols[i], &nls[i]) != 0) {
-			free(c);
+		if ((texts[i] = clean(gs(t, "body"), 0)) == NULL ||
+		    wrap(texts[i], w, &cols[i], &nls[i]) != 0)
 			goto out;
-		}
-		free(c);
 		if (nls[i] > rows)
 			rows = nls[i];
 	}
@@ -2468,10 +2470,11 @@ txt_text(FILE *f, const json_t *text, size_t indent)
 	for (r = 0; r < rows; r++) {
 		pad(f, indent);
 		for (i = 0; i < n; i++) {
-			const char *s = r < nls[i] ? cols[i][r] : "";
-			size_t k = cps(s, strlen(s));
+			const struct line *l = r < nls[i] ? &cols[i][r] : NULL;
+			size_t k = l != NULL ? cps(l->s, l->len) : 0;
 
-			fputs(s, f);
+			if (l != NULL)
+				fwrite(l->s, 1, l->len, f);
 			if (i + 1 < n) {
 				pad(f, w > k ? w - k : 0);
 				fputs(" | ", f);
@@ -2480,9 +2483,12 @@ txt_text(FILE *f, const json_t *text, size_t indent)
 		fputc('\n', f);
 	}
 out:
-	for (i = 0; cols != NULL && i < n; i++)
-		free_lines(cols[i], nls[i]);
+	for (i = 0; cols != NULL && texts != NULL && i < n; i++) {
+		free(cols[i]);
+		free(texts[i]);
+	}
 	free(cols);
+	free(texts);
 	free(nls);
 }
 
