@@ -1565,20 +1565,6 @@ view_window_items(const view *v)
 	return v->windowed ? v->nwindow : v->nitems;
 }
 
-/* free_items() - what the items [from, to) own. */
-static void
-free_items(view *v, size_t from, size_t to)
-{
-	size_t i;
-
-	for (i = from; i < to; i++) {
-		json_decref((json_t *)v->items[i].payload);
-		free((void *)v->items[i].corrections);
-		free((void *)v->items[i].endorsements);
-		free((void *)v->items[i].endorsed);
-	}
-}
-
 void
 view_free(view *v)
 {
@@ -1586,8 +1572,12 @@ view_free(view *v)
 
 	if (v == NULL)
 		return;
-	/* each payload is one item's: the halves share none */
-	in_halves(v, v->nitems, free_items);
+	for (i = 0; i < v->nitems; i++) {
+		json_decref((json_t *)v->items[i].payload);
+		free((void *)v->items[i].corrections);
+		free((void *)v->items[i].endorsements);
+		free((void *)v->items[i].endorsed);
+	}
 	for (i = 0; i < v->nmeetings; i++)
 		free((void *)v->meetings[i].agenda);
 	free(v->items);
