@@ -14,8 +14,13 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <stdio_ext.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -25,6 +30,7 @@
 #include "../crypto/merkle.h"
 #include "entry.h"
 #include "minutes.h"
+#include "payload.h"
 #include "record.h"
 #include "store.h"
 #include "view.h"
@@ -40,6 +46,8 @@
 /* Corrections of corrections are followed this deep, no deeper. */
 #define CORR_DEPTH 16
 #define MAX_LANGS 32U
+/* Pieces of the agenda (records, mostly): fewer are not worth a thread. */
+#define TWO_MIN 512U
 
 /* --- small helpers ---------------------------------------------------- */
 
@@ -378,17 +386,28 @@ struct mb {
 	struct person *people;
 	size_t npeople;
 	const view_item *genesis;
-	char langs[MAX_LANGS][MINUTES_LANG_BYTES];
+	char langs[MAX_LANGS][MINUTES_LANG_BYTES]; /* in the order met */
 	size_t nlangs;
+	int two; /* a second core: the bulk on two threads */
+	struct place *placed; /* the records, in merged order */
+	size_t nplaced;
+	size_t half; /* of them, made (and freed) by the first half */
 	/*
-	 * Values the model repeats for every record, made once and shared
-	 * (a reference each): the model is read only once built.
+	 * Values the model repeats for every record, made before it and
+	 * shared (a reference each): the model is read only once built.
+	 * Each of records_json()'s halves has copies of its own.
 	 */
 	json_t *empty; /* [] */
 	json_t *kinds[256]; /* entry_kind_name(), by kind */
 	struct author_strs *authors; /* name and party, by author */
 	size_t nauthors;
 	int err;
+};
+
+/* Where in the model a record is. */
+struct place {
+	json_t *list;
+	size_t at;
 };
 
 /* The JSON strings of one author's name and party. */
@@ -435,28 +454,31 @@ in_scope(const struct mb *mb, const view_item *it)
 	return it != NULL && it->index < mb->n && mb->in[it->index];
 }
 
-/* note_lang() - remember that lang is present in the minutes. */
+/*
+ * note_lang() - remember that lang is present in the minutes: the first
+ * MAX_LANGS languages met, in the order met (model() sorts them), so
+ * that two halves of the records met on two threads can be told again
+ * in order, first the one half's, then the other's.
+ */
 static void
 note_lang(struct mb *mb, const char *lang)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!minutes_lang_valid(lang) || strcmp(lang, "both") == 0)
 		return;
-	for (i = 0; i < mb->nlangs; i++) {
-		int c = strcmp(mb->langs[i], lang);
-
-		if (c == 0)
+	for (i = 0; i < mb->nlangs; i++)
+		if (strcmp(mb->langs[i], lang) == 0)
 			return;
-		if (c > 0)
-			break;
-	}
 	if (mb->nlangs == MAX_LANGS)
 		return;
-	for (j = mb->nlangs; j > i; j--)
-		memcpy(mb->langs[j], mb->langs[j - 1], MINUTES_LANG_BYTES);
-	snprintf(mb->langs[i], MINUTES_LANG_BYTES, "%s", lang);
-	mb->nlangs++;
+	snprintf(mb->langs[mb->nlangs++], MINUTES_LANG_BYTES, "%s", lang);
+}
+
+static int
+cmp_lang(const void *a, const void *b)
+{
+	return strcmp(a, b);
 }
 
 /*
@@ -539,22 +561,34 @@ author_name(char out[KEY_NAME_MAX + 1], const view_item *it)
 
 /*
  * author_strs() - the shared name and party strings of it's author (the
- * view gives every entry of one author the same), or NULL when out of
- * memory.
+ * view gives every entry of one author the same), or NULL when there
+ * are none: index_scope() makes them for every author of the view.
  */
 static const struct author_strs *
-author_strs(struct mb *mb, const view_item *it)
+author_strs(const struct mb *mb, const view_item *it)
 {
-	char name[KEY_NAME_MAX + 1];
-	struct author_strs *a;
 	size_t i;
 
 	for (i = 0; i < mb->nauthors; i++)
 		if (memcmp(mb->authors[i].pk, it->author, KEY_PK_BYTES) == 0)
 			return &mb->authors[i];
+	return NULL;
+}
+
+/* author_add() - make the shared strings of it's author, once. */
+static void
+author_add(struct mb *mb, const view_item *it)
+{
+	char name[KEY_NAME_MAX + 1];
+	struct author_strs *a;
+
+	if (author_strs(mb, it) != NULL)
+		return;
 	a = realloc(mb->authors, (mb->nauthors + 1) * sizeof(*a));
-	if (a == NULL)
-		return NULL;
+	if (a == NULL) {
+		mb->err = DT_ENOMEM;
+		return;
+	}
 	mb->authors = a;
 	a = &mb->authors[mb->nauthors];
 	author_name(name, it);
@@ -564,10 +598,10 @@ author_strs(struct mb *mb, const view_item *it)
 	if (a->name == NULL || a->party == NULL) {
 		json_decref(a->name);
 		json_decref(a->party);
-		return NULL;
+		mb->err = DT_ENOMEM;
+		return;
 	}
 	mb->nauthors++;
-	return a;
 }
 
 /* shared() - a new reference to v, or NULL. */
@@ -577,23 +611,73 @@ shared(json_t *v)
 	return v != NULL ? json_incref(v) : NULL;
 }
 
-/* kind_json() - the kind's name, shared. */
+/* kind_json() - the kind's name, shared (index_scope() made it). */
 static json_t *
-kind_json(struct mb *mb, unsigned kind)
+kind_json(const struct mb *mb, unsigned kind)
 {
-	kind &= 0xffU;
-	if (mb->kinds[kind] == NULL)
-		mb->kinds[kind] = json_string(entry_kind_name(kind));
-	return shared(mb->kinds[kind]);
+	return shared(mb->kinds[kind & 0xffU]);
 }
 
 /* empty_json() - an empty array, shared: never appended to. */
 static json_t *
-empty_json(struct mb *mb)
+empty_json(const struct mb *mb)
 {
-	if (mb->empty == NULL)
-		mb->empty = json_array();
 	return shared(mb->empty);
+}
+
+/*
+ * shared_copy() - give to a copy of src shared values of its own, for a
+ * thread of its own: two threads must not count the references of one
+ * value at once (jansson counts atomically, but reads the count first
+ * to tell its immortal values).
+ */
+static void
+shared_copy(struct mb *dst, const struct mb *src)
+{
+	const struct author_strs *a;
+	size_t i;
+
+	dst->empty = json_array();
+	for (i = 0; i < 256; i++)
+		dst->kinds[i] = src->kinds[i] != NULL ?
+		    json_string(json_string_value(src->kinds[i])) : NULL;
+	dst->nauthors = 0;
+	if ((dst->authors = calloc(src->nauthors + 1,
+	    sizeof(*dst->authors))) == NULL) {
+		dst->err = DT_ENOMEM;
+		return;
+	}
+	for (i = 0; i < src->nauthors; i++) {
+		a = &src->authors[i];
+		memcpy(dst->authors[i].pk, a->pk, KEY_PK_BYTES);
+		dst->authors[i].name = json_string(json_string_value(a->name));
+		dst->authors[i].party = jstr(json_string_value(a->party));
+		dst->nauthors++;
+		if (dst->authors[i].name == NULL ||
+		    dst->authors[i].party == NULL)
+			dst->err = DT_ENOMEM;
+	}
+	if (dst->empty == NULL)
+		dst->err = DT_ENOMEM;
+	for (i = 0; i < 256; i++)
+		if (src->kinds[i] != NULL && dst->kinds[i] == NULL)
+			dst->err = DT_ENOMEM;
+}
+
+/* shared_free() - let go of mb's references to its shared values. */
+static void
+shared_free(struct mb *mb)
+{
+	size_t i;
+
+	json_decref(mb->empty);
+	for (i = 0; i < 256; i++)
+		json_decref(mb->kinds[i]);
+	for (i = 0; i < mb->nauthors; i++) {
+		json_decref(mb->authors[i].name);
+		json_decref(mb->authors[i].party);
+	}
+	free(mb->authors);
 }
 
 /* ref_fields() - "entry", "author", "party", "time" of it, into o. */
@@ -729,16 +813,27 @@ is_record_kind(unsigned kind)
 
 /*
  * index_scope() - which entries are in scope, the genesis, and the latest
- * status in scope of every agenda item and commitment.
+ * status in scope of every agenda item and commitment; and the values
+ * the records share (every author's, the kinds' names, []).
  */
 static void
 index_scope(struct mb *mb)
 {
+	static const unsigned named[] = { ENTRY_K_NOTE, ENTRY_K_STATEMENT,
+		ENTRY_K_PROPOSAL, ENTRY_K_DECISION, ENTRY_K_COMMITMENT,
+		ENTRY_K_CHECKPOINT, ENTRY_K_SEAL };
 	size_t i;
 
+	if ((mb->empty = json_array()) == NULL)
+		mb->err = DT_ENOMEM;
+	for (i = 0; i < sizeof(named) / sizeof(*named); i++)
+		if ((mb->kinds[named[i]] = json_string(entry_kind_name(
+		    named[i]))) == NULL)
+			mb->err = DT_ENOMEM;
 	for (i = 0; i < mb->n; i++) {
 		const view_item *it = view_item_at(mb->v, i);
 
+		author_add(mb, it);
 		mb->in[i] = (unsigned char)minutes_in_scope(mb->s, it);
 		mb->agenda_pos[i] = -1;
 		/* The genesis names the dialogue, in scope or not. */
@@ -939,13 +1034,129 @@ participants_json(struct mb *mb)
 	return o;
 }
 
+/* --- two threads ------------------------------------------------------ */
+
+/*
+ * The bulk of the minutes of a long meeting is its records: agenda_json()
+ * makes them, minutes_render() renders (or dumps) them and frees them,
+ * each in two halves at once when there is a second core.  What the
+ * halves share is read only while they run (the view, the model), or
+ * written in places of their own (a record's "shown", its slot in its
+ * list); the values records share are each half's own (shared_copy()).
+ */
+
+/*
+ * run2() - fn(a) and fn(b): b on a second thread if two, else (or if the
+ * thread cannot start) one after the other, on this thread.
+ */
+static void
+run2(void *(*fn)(void *), void *a, void *b, int two)
+{
+	pthread_t th;
+
+	if (two && pthread_create(&th, NULL, fn, b) == 0) {
+		fn(a);
+		pthread_join(th, NULL);
+		return;
+	}
+	fn(a);
+	fn(b);
+}
+
 /* --- agenda, records, commitments ----------------------------------- */
+
+/* is_record() - whether it is one of the meeting's records, in scope. */
+static int
+is_record(const struct mb *mb, const view_item *it)
+{
+	return mb->in[it->index] && it->payload != NULL &&
+	    it->meeting == mb->s->meeting && is_record_kind(it->kind);
+}
+
+/*
+ * Half of the records, made on a thread of its own: with a copy of the
+ * model's state, for errors and languages of its own.
+ */
+struct half {
+	struct mb mb;
+	size_t from, to;             /* items */
+	json_t **made;               /* per item: its record, or NULL */
+};
+
+static void *
+records_half(void *arg)
+{
+	struct half *h = arg;
+	size_t i;
+
+	for (i = h->from; i < h->to && h->mb.err == 0; i++)
+		if (is_record(&h->mb, view_item_at(h->mb.v, i)))
+			h->made[i] = record_json(&h->mb,
+			    view_item_at(h->mb.v, i));
+	return NULL;
+}
+
+/*
+ * records_json() - the meeting's records in scope, each in made[] at its
+ * item's index, in two halves of as many records each.
+ */
+static void
+records_json(struct mb *mb, json_t **made)
+{
+	struct half h[2];
+	size_t i, j, n = 0, k = 0;
+
+	for (i = 0; i < mb->n; i++)
+		n += is_record(mb, view_item_at(mb->v, i));
+	for (i = 0; i < 2; i++) {
+		h[i].mb = *mb;
+		h[i].mb.nlangs = 0;
+		h[i].made = made;
+		shared_copy(&h[i].mb, mb);
+	}
+	for (i = 0; i < mb->n && k < n / 2; i++)
+		k += is_record(mb, view_item_at(mb->v, i));
+	h[0].from = 0;
+	h[0].to = h[1].from = i;
+	h[1].to = mb->n;
+	mb->half = k;
+	run2(records_half, &h[0], &h[1], mb->two && n >= TWO_MIN);
+	/* the languages as met in merged order: this half's, then that's */
+	for (i = 0; i < 2; i++) {
+		if (h[i].mb.err != 0)
+			mb->err = h[i].mb.err;
+		for (j = 0; j < h[i].mb.nlangs; j++)
+			note_lang(mb, h[i].mb.langs[j]);
+		shared_free(&h[i].mb);
+	}
+}
+
+/* What one thread frees: records, by their places. */
+struct span {
+	const struct place *p;
+	size_t n;
+};
+
+/*
+ * free_records() - let go of the records at the span's places, each
+ * thread of those made on the same thread (see shared_copy()).
+ */
+static void *
+free_records(void *arg)
+{
+	const struct span *sp = arg;
+	size_t i;
+
+	for (i = 0; i < sp->n; i++)
+		json_array_set_new(sp->p[i].list, sp->p[i].at, json_null());
+	return NULL;
+}
 
 /* agenda_json() - the meeting's agenda in scope, each with its records. */
 static json_t *
 agenda_json(struct mb *mb, json_t **other)
 {
-	json_t *arr = json_array(), *a, **recs = NULL;
+	json_t *arr = json_array(), *a, **recs = NULL, **made = NULL, *list;
 	size_t i, n = 0;
 	long pos;
 
@@ -966,17 +1177,29 @@ agenda_json(struct mb *mb, json_t **other)
 		mb->agenda_pos[i] = (long)n++;
 		mb->shown[i] = 1;
 	}
+	if (mb->err == 0 &&
+	    ((made = calloc(mb->n + 1, sizeof(*made))) == NULL ||
+	    (mb->placed = calloc(mb->n + 1, sizeof(*mb->placed))) == NULL))
+		mb->err = DT_ENOMEM;
+	if (mb->err == 0)
+		records_json(mb, made);
 	for (i = 0; i < mb->n && mb->err == 0; i++) {
 		const view_item *it = view_item_at(mb->v, i);
 
-		if (!mb->in[i] || it->payload == NULL ||
-		    it->meeting != mb->s->meeting || !is_record_kind(it->kind))
+		if (!is_record(mb, it))
 			continue;
 		pos = it->item != NULL && in_scope(mb, it->item) ?
 		    mb->agenda_pos[it->item->index] :
 		    -1;
-		push(mb, pos >= 0 ? recs[pos] : *other, record_json(mb, it));
+		list = pos >= 0 ? recs[pos] : *other;
+		push(mb, list, made[i]);
+		made[i] = NULL;
+		mb->placed[mb->nplaced].list = list;
+		mb->placed[mb->nplaced++].at = json_array_size(list) - 1;
 	}
+	for (i = 0; mb->err != 0 && made != NULL && i < mb->n; i++)
+		json_decref(made[i]);
+	free(made);
 	for (i = 0, pos = 0; i < mb->n && pos < (long)n; i++) {
 		const view_item *it = view_item_at(mb->v, i);
 
@@ -1315,10 +1538,74 @@ model(struct mb *mb, minutes_format fmt)
 	put(mb, o, "other_corrections", other_corrections_json(mb));
 	put(mb, o, "integrity", integrity_json(mb, fmt));
 	langs = json_array();
+	qsort(mb->langs, mb->nlangs, sizeof(*mb->langs), cmp_lang);
 	for (i = 0; i < mb->nlangs; i++)
 		push(mb, langs, json_string(mb->langs[i]));
 	put(mb, o, "languages", langs);
 	return o;
+}
+
+/*
+ * A piece of the agenda's part of the minutes: an agenda item's head
+ * (its text and corrections), one of its records, the heading of the
+ * records under no item, or one of those.  The pieces are rendered in
+ * two halves (see run2()); in JSON, their records are dumped ahead so.
+ */
+struct unit {
+	const json_t *item;          /* the agenda item; NULL: none */
+	json_t *records;             /* NULL: the head; else the list */
+	size_t at;                   /* the record's place in records */
+};
+
+/* What one thread does with the pieces [from, to). */
+struct part {
+	const struct unit *u;
+	size_t from, to;
+	const json_t *parties;
+	int md;
+	FILE *f;                     /* NULL: a stream of its own, buf */
+	char *buf;
+	size_t len;
+	int err;
+};
+
+/* units_add() - the pieces of one item (NULL: of the records under none). */
+static void
+units_add(struct unit *u, size_t *n, const json_t *item, json_t *records)
+{
+	size_t i;
+
+	u[*n].item = item;
+	u[(*n)++].records = NULL;
+	for (i = 0; i < json_array_size(records); i++) {
+		u[*n].item = item;
+		u[*n].records = records;
+		u[(*n)++].at = i;
+	}
+}
+
+/*
+ * units_of() - the pieces of the model m, in the order rendered.
+ * @return 0 or DT_ENOMEM.
+ */
+static int
+units_of(struct unit **out, size_t *n, json_t *m)
+{
+	json_t *agenda = json_object_get(m, "agenda"), *a;
+	json_t *other = json_object_get(m, "other_records");
+	size_t i, k = json_array_size(other) > 0 ?
+	    1 + json_array_size(other) : 0;
+
+	*n = 0;
+	json_array_foreach (agenda, i, a)
+		k += 1 + json_array_size(json_object_get(a, "records"));
+	if ((*out = calloc(k + 1, sizeof(**out))) == NULL)
+		return DT_ENOMEM;
+	json_array_foreach (agenda, i, a)
+		units_add(*out, n, a, json_object_get(a, "records"));
+	if (json_array_size(other) > 0)
+		units_add(*out, n, NULL, other);
+	return 0;
 }
 
 /* --- rendering: shared -------------------------------------------------- */
@@ -1337,8 +1624,15 @@ gsn(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* Inline markup only: a text never starts a line of Markdown. */
-static const char md_punct[] = "\\`*_[]<>|~&$";
+/*
+ * Inline markup only: a text never starts a line of Markdown.  The ASCII
+ * punctuation escaped, \`*_[]<>|~&$, as a table: every byte of every
+ * text is looked up in it.
+ */
+static const unsigned char md_punct[128] = {
+	['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['['] = 1, [']'] = 1,
+	['<'] = 1, ['>'] = 1, ['|'] = 1, ['~'] = 1, ['&'] = 1, ['$'] = 1
+};
 
 /*
  * unsafe_len() - at p (not "\n" or "\t"), the length of a character that
@@ -1393,7 +1687,7 @@ clean(const char *s, int md)
 			o += 3;
 			p += u;
 		} else {
-			if (md && *p < 0x80 && strchr(md_punct, *p) != NULL)
+			if (md && *p < 0x80 && md_punct[*p])
 				out[o++] = '\\';
 			out[o++] = (char)*p++;
 		}
@@ -1420,7 +1714,7 @@ cprint(FILE *f, const char *s, int md)
 			continue;
 		}
 		if (*p != '\n' && *p != '\t' && (u = unsafe_len(p)) == 0 &&
-		    !(md && *p < 0x80 && strchr(md_punct, *p) != NULL)) {
+		    !(md && *p < 0x80 && md_punct[*p])) {
 			p++;
 			continue;
 		}
@@ -1759,8 +2053,36 @@ md_participants(FILE *f, const json_t *m)
 	fputc('\n', f);
 }
 
+/* md_unit() - one piece of the agenda's part. */
 static void
-md_agenda(FILE *f, const json_t *m)
+md_unit(FILE *f, const struct unit *u, const json_t *parties)
+{
+	const json_t *a = u->item;
+
+	if (u->records != NULL) {
+		md_record(f, json_array_get(u->records, u->at), parties, 4);
+		return;
+	}
+	if (a == NULL) {
+		fputs("### Not under an agenda item\n\n", f);
+		return;
+	}
+	fprintf(f, "### Item %lld\n\n",
+	    (long long)json_integer_value(json_object_get(a, "number")));
+	fputs("Agenda item ", f);
+	byline(f, a, 1);
+	fprintf(f, "; status: %s.\n\n",
+	    gsn(a, "status") != NULL ? gs(a, "status") : "none recorded");
+	md_text(f, json_object_get(a, "text"));
+	md_corrections(f, a, parties, 4);
+}
+
+static int render_units(FILE *f, const struct unit *u, size_t n,
+    const json_t *parties, int md, int two);
+
+/* md_agenda() - the agenda, its pieces u[0..n).  @return 0 or -1. */
+static int
+md_agenda(FILE *f, const json_t *m, const struct unit *u, size_t n, int two)
 {
 	const json_t *agenda = json_object_get(m, "agenda"), *a, *r;
 	const json_t *parties = json_object_get(m, "parties");
@@ -1780,25 +2102,8 @@ md_agenda(FILE *f, const json_t *m)
 	}
 	if (json_array_size(agenda) > 0)
 		fputc('\n', f);
-	json_array_foreach (agenda, i, a) {
-		fprintf(f, "### Item %lld\n\n",
-		    (long long)json_integer_value(
-			json_object_get(a, "number")));
-		fputs("Agenda item ", f);
-		byline(f, a, 1);
-		fprintf(f, "; status: %s.\n\n",
-		    gsn(a, "status") != NULL ? gs(a, "status") :
-					       "none recorded");
-		md_text(f, json_object_get(a, "text"));
-		md_corrections(f, a, parties, 4);
-		json_array_foreach (json_object_get(a, "records"), j, r)
-			md_record(f, r, parties, 4);
-	}
-	if (json_array_size(json_object_get(m, "other_records")) > 0) {
-		fputs("### Not under an agenda item\n\n", f);
-		json_array_foreach (json_object_get(m, "other_records"), j, r)
-			md_record(f, r, parties, 4);
-	}
+	if (render_units(f, u, n, parties, 1, two) != 0)
+		return -1;
 	if (json_array_size(json_object_get(m, "other_corrections")) > 0) {
 		fputs("### Corrections of other entries\n\n", f);
 		json_array_foreach (json_object_get(m, "other_corrections"), j,
@@ -1821,6 +2126,7 @@ md_agenda(FILE *f, const json_t *m)
 			md_record(f, r, parties, 5);
 		}
 	}
+	return 0;
 }
 
 static void
@@ -1972,8 +2278,9 @@ md_integrity(FILE *f, const json_t *m)
 	    (long long)json_integer_value(json_object_get(m, "meeting")));
 }
 
-static void
-render_md(FILE *f, const json_t *m)
+/* render_md() - the minutes in Markdown; u, n, two: see md_agenda(). */
+static int
+render_md(FILE *f, const json_t *m, const struct unit *u, size_t n, int two)
 {
 	fprintf(f,
 	    "<!-- %s v%d dialogue=%s meeting=%lld format=md lang=%s "
@@ -1983,9 +2290,11 @@ render_md(FILE *f, const json_t *m)
 	    gs(m, "lang"), gs(m, "status"));
 	md_head(f, m);
 	md_participants(f, m);
-	md_agenda(f, m);
+	if (md_agenda(f, m, u, n, two) != 0)
+		return -1;
 	md_commitments(f, m);
 	md_integrity(f, m);
+	return 0;
 }
 
 /* --- rendering: plain text ------------------------------------------ */
@@ -2001,17 +2310,23 @@ cps(const char *s, size_t n)
 	return k;
 }
 
+/* A line of a wrapped text: len bytes at s, within the text. */
+struct line {
+	const char *s;
+	size_t len;
+};
+
 /*
  * wrap() - the lines of s (already clean()ed), each paragraph wrapped at
- * width code points, at spaces when it can.  *lines are malloc'd; free
- * with free_lines().  @return 0 or -1.
+ * width code points, at spaces when it can.  *lines (malloc'd) point
+ * into s.  @return 0 or -1.
  */
 static int
-wrap(const char *s, size_t width, char ***lines, size_t *n)
+wrap(const char *s, size_t width, struct line **lines, size_t *n)
 {
 	const char *p = s, *e, *brk, *q;
-	char **l = NULL, **nl;
-	size_t k;
+	struct line *l = NULL, *nl;
+	size_t k, cap = 0;
 
 	*lines = NULL;
 	*n = 0;
@@ -2033,12 +2348,14 @@ wrap(const char *s, size_t width, char ***lines, size_t *n)
 			}
 			if (q < e && *q != ' ' && brk != NULL)
 				q = brk;
-			if ((nl = realloc(l, (*n + 1) * sizeof(*l))) == NULL)
-				goto fail;
-			l = nl;
-			if ((l[*n] = strndup(p, (size_t)(q - p))) == NULL)
-				goto fail;
-			(*n)++;
+			if (*n == cap) {
+				cap = cap != 0 ? 2 * cap : 16;
+				if ((nl = realloc(l, cap * sizeof(*l))) == NULL)
+					goto fail;
+				l = nl;
+			}
+			l[*n].s = p;
+			l[(*n)++].len = (size_t)(q - p);
 			p = q;
 			while (p < e && *p == ' ')
 				p++;
@@ -2050,21 +2367,9 @@ wrap(const char *s, size_t width, char ***lines, size_t *n)
 	*lines = l;
 	return 0;
 fail:
-	for (k = 0; k < *n; k++)
-		free(l[k]);
 	free(l);
 	*n = 0;
 	return -1;
-}
-
-static void
-free_lines(char **l, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(l[i]);
-	free(l);
 }
 
 /* pad() - n spaces. */
@@ -2106,7 +2411,8 @@ static void
 txt_text(FILE *f, const json_t *text, size_t indent)
 {
 	size_t n = json_array_size(text), w, i, r, rows = 0, *nls;
-	char ***cols, *c;
+	struct line **cols;
+	char **texts;
 	const json_t *t;
 
 	if (n == 0) {
@@ -2128,16 +2434,14 @@ txt_text(FILE *f, const json_t *text, size_t indent)
 		return;
 	}
 	cols = calloc(n, sizeof(*cols));
+	texts = calloc(n, sizeof(*texts));
 	nls = calloc(n, sizeof(*nls));
-	if (cols == NULL || nls == NULL)
+	if (cols == NULL || texts == NULL || nls == NULL)
 		goto out;
 	json_array_foreach (text, i, t) {
-		if ((c = clean(gs(t, "body"), 0)) == NULL ||
-		    wrap(c, w, &cols[i], &nls[i]) != 0) {
-			free(c);
+		if ((texts[i] = clean(gs(t, "body"), 0)) == NULL ||
+		    wrap(texts[i], w, &cols[i], &nls[i]) != 0)
 			goto out;
-		}
-		free(c);
 		if (nls[i] > rows)
 			rows = nls[i];
 	}
@@ -2166,10 +2470,11 @@ txt_text(FILE *f, const json_t *text, size_t indent)
 	for (r = 0; r < rows; r++) {
 		pad(f, indent);
 		for (i = 0; i < n; i++) {
-			const char *s = r < nls[i] ? cols[i][r] : "";
-			size_t k = cps(s, strlen(s));
+			const struct line *l = r < nls[i] ? &cols[i][r] : NULL;
+			size_t k = l != NULL ? cps(l->s, l->len) : 0;
 
-			fputs(s, f);
+			if (l != NULL)
+				fwrite(l->s, 1, l->len, f);
 			if (i + 1 < n) {
 				pad(f, w > k ? w - k : 0);
 				fputs(" | ", f);
@@ -2178,9 +2483,12 @@ txt_text(FILE *f, const json_t *text, size_t indent)
 		fputc('\n', f);
 	}
 out:
-	for (i = 0; cols != NULL && i < n; i++)
-		free_lines(cols[i], nls[i]);
+	for (i = 0; cols != NULL && texts != NULL && i < n; i++) {
+		free(cols[i]);
+		free(texts[i]);
+	}
 	free(cols);
+	free(texts);
 	free(nls);
 }
 
@@ -2274,10 +2582,37 @@ txt_field(FILE *f, const char *name, const char *value)
 	txt_lines(f, value, 13);
 }
 
+/* txt_unit() - one piece of the agenda's part. */
 static void
-render_txt(FILE *f, const json_t *m)
+txt_unit(FILE *f, const struct unit *u, const json_t *parties)
 {
-	const json_t *parties = json_object_get(m, "parties"), *o, *l, *a, *r;
+	const json_t *a = u->item;
+
+	if (u->records != NULL) {
+		txt_record(f, json_array_get(u->records, u->at), parties, 4);
+		return;
+	}
+	if (a == NULL) {
+		fputs("NOT UNDER AN AGENDA ITEM\n\n", f);
+		return;
+	}
+	fprintf(f, "ITEM %lld (%s)\n",
+	    (long long)json_integer_value(json_object_get(a, "number")),
+	    gsn(a, "status") != NULL ? gs(a, "status") : "no status recorded");
+	pad(f, 2);
+	fputs("Agenda item ", f);
+	byline(f, a, 0);
+	fputc('\n', f);
+	txt_text(f, json_object_get(a, "text"), 2);
+	fputc('\n', f);
+	txt_corrections(f, a, parties, 4);
+}
+
+/* render_txt() - the minutes in plain text; u, n, two: see md_agenda(). */
+static int
+render_txt(FILE *f, const json_t *m, const struct unit *u, size_t n, int two)
+{
+	const json_t *parties = json_object_get(m, "parties"), *o, *l, *r;
 	const json_t *in = json_object_get(m, "integrity"), *x, *c;
 	long long meeting =
 	    (long long)json_integer_value(json_object_get(m, "meeting"));
@@ -2348,26 +2683,8 @@ render_txt(FILE *f, const json_t *m)
 	txt_heading(f, "AGENDA", '-');
 	if (json_array_size(json_object_get(m, "agenda")) == 0)
 		fputs("No agenda item was recorded.\n\n", f);
-	json_array_foreach (json_object_get(m, "agenda"), i, a) {
-		fprintf(f, "ITEM %lld (%s)\n",
-		    (long long)json_integer_value(json_object_get(a, "number")),
-		    gsn(a, "status") != NULL ? gs(a, "status") :
-					       "no status recorded");
-		pad(f, 2);
-		fputs("Agenda item ", f);
-		byline(f, a, 0);
-		fputc('\n', f);
-		txt_text(f, json_object_get(a, "text"), 2);
-		fputc('\n', f);
-		txt_corrections(f, a, parties, 4);
-		json_array_foreach (json_object_get(a, "records"), j, r)
-			txt_record(f, r, parties, 4);
-	}
-	if (json_array_size(json_object_get(m, "other_records")) > 0) {
-		fputs("NOT UNDER AN AGENDA ITEM\n\n", f);
-		json_array_foreach (json_object_get(m, "other_records"), j, r)
-			txt_record(f, r, parties, 4);
-	}
+	if (render_units(f, u, n, parties, 0, two) != 0)
+		return -1;
 	if (json_array_size(json_object_get(m, "other_corrections")) > 0) {
 		fputs("CORRECTIONS OF OTHER ENTRIES\n\n", f);
 		json_array_foreach (json_object_get(m, "other_corrections"), j,
@@ -2488,40 +2805,418 @@ render_txt(FILE *f, const json_t *m)
 	    "of this file; the seal of the meeting\n(`detente seal show "
 	    "--meeting %lld`) carries the same SHA-256.\n",
 	    meeting);
+	return 0;
 }
 
-/* --- minutes_render --------------------------------------------------- */
+/*
+ * memstream() - open_memstream(), for this thread alone: each stream is
+ * written by one thread, and the minutes are hundreds of thousands of
+ * small writes, each of which would otherwise take the stream's lock
+ * (once view_load() has started threads, glibc takes it every time).
+ */
+static FILE *
+memstream(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+
+#ifdef __GLIBC__
+	if (f != NULL)
+		__fsetlocking(f, FSETLOCKING_BYCALLER);
+#endif
+	return f;
+}
+
+/* render_part() - the pieces [from, to), into p->f or a stream of p's. */
+static void *
+render_part(void *arg)
+{
+	struct part *p = arg;
+	FILE *f = p->f;
+	size_t i;
+
+	if (p->from == p->to)
+		return NULL;
+	if (f == NULL && (f = memstream(&p->buf, &p->len)) == NULL) {
+		p->err = 1;
+		return NULL;
+	}
+	for (i = p->from; i < p->to; i++) {
+		if (p->md)
+			md_unit(f, &p->u[i], p->parties);
+		else
+			txt_unit(f, &p->u[i], p->parties);
+	}
+	if (f != p->f && (ferror(f) != 0) + (fclose(f) != 0) != 0)
+		p->err = 1;
+	return NULL;
+}
+
+/*
+ * render_units() - the pieces u[0..n) into f: with two, the second half
+ * on a second thread, into a stream of its own, copied in after the
+ * first.  @return 0 or -1 (out of memory).
+ */
+static int
+render_units(FILE *f, const struct unit *u, size_t n, const json_t *parties,
+    int md, int two)
+{
+	struct part p[2];
+	int rc = 0;
+
+	memset(p, 0, sizeof(p));
+	two = two && n >= TWO_MIN;
+	p[0].u = p[1].u = u;
+	p[0].parties = p[1].parties = parties;
+	p[0].md = p[1].md = md;
+	p[0].f = f;
+	p[0].to = p[1].from = two ? n / 2 : n;
+	p[1].to = n;
+	run2(render_part, &p[0], &p[1], two);
+	if (p[1].err ||
+	    (p[1].len > 0 && fwrite(p[1].buf, 1, p[1].len, f) != p[1].len))
+		rc = -1;
+	free(p[1].buf);
+	return rc;
+}
 
 /* A growing buffer, malloc'd (not jansson's allocator). */
 struct obuf {
 	char *p;
 	size_t len, cap;
+	int err;                     /* a put failed: out of memory */
+	struct jpre *pre;            /* records dumped ahead, or NULL */
 };
 
-/* obuf_put() - json_dump_callback() callback: append size bytes. */
-static int
-obuf_put(const char *buf, size_t size, void *data)
+/* obuf_put() - append size bytes (after a failure, nothing). */
+static void
+obuf_put(struct obuf *ob, const void *buf, size_t size)
 {
-	struct obuf *ob = data;
 	size_t cap;
 	char *p;
 
+	if (ob->err)
+		return;
 	if (size > ob->cap - ob->len) {
 		cap = ob->cap != 0 ? ob->cap : 65536;
 		while (cap - ob->len < size) {
-			if (cap > SIZE_MAX / 2)
-				return -1;
+			if (cap > SIZE_MAX / 2) {
+				ob->err = 1;
+				return;
+			}
 			cap *= 2;
 		}
-		if ((p = realloc(ob->p, cap)) == NULL)
-			return -1;
+		if ((p = realloc(ob->p, cap)) == NULL) {
+			ob->err = 1;
+			return;
+		}
 		ob->p = p;
 		ob->cap = cap;
 	}
 	memcpy(ob->p + ob->len, buf, size);
 	ob->len += size;
-	return 0;
 }
+
+/* --- rendering: JSON -------------------------------------------------- */
+
+/*
+ * The JSON minutes are the model as json_dumps() writes it with
+ * JSON_INDENT(2) | JSON_SORT_KEYS, byte for byte, but written here,
+ * straight into one buffer: jansson's dumper hands every piece (each
+ * quote, each run of spaces) to a callback and keeps a table of the
+ * containers it is inside of, to catch cycles that a model cannot have,
+ * and that cost several times the writing itself.
+ */
+
+/* One key of an object, as jansson sorts them. */
+struct jkey {
+	const char *key;
+	size_t len;
+};
+
+static int
+cmp_jkey(const void *a, const void *b)
+{
+	const struct jkey *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+
+	if (c != 0)
+		return c;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+/* jd_indent() - a new line and depth levels of two spaces. */
+static void
+jd_indent(struct obuf *ob, size_t depth)
+{
+	static const char spaces[] = "                                ";
+	size_t n = 2 * depth, k;
+
+	obuf_put(ob, "\n", 1);
+	for (; n > 0; n -= k) {
+		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		obuf_put(ob, spaces, k);
+	}
+}
+
+/*
+ * jd_string() - a string, quoted: '"', '\\' and the C0 controls escaped
+ * as jansson escapes them, every other byte as it is (jansson's strings
+ * are valid UTF-8, and it writes them unescaped without
+ * JSON_ENSURE_ASCII).
+ */
+static void
+jd_string(struct obuf *ob, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const unsigned char *end = p + len;
+	char esc[8];
+
+	obuf_put(ob, "\"", 1);
+	for (; p < end; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		obuf_put(ob, run, (size_t)(p - run));
+		switch (*p) {
+		case '"':
+			obuf_put(ob, "\\\"", 2);
+			break;
+		case '\\':
+			obuf_put(ob, "\\\\", 2);
+			break;
+		case '\b':
+			obuf_put(ob, "\\b", 2);
+			break;
+		case '\f':
+			obuf_put(ob, "\\f", 2);
+			break;
+		case '\n':
+			obuf_put(ob, "\\n", 2);
+			break;
+		case '\r':
+			obuf_put(ob, "\\r", 2);
+			break;
+		case '\t':
+			obuf_put(ob, "\\t", 2);
+			break;
+		default:
+			snprintf(esc, sizeof(esc), "\\u%04X", (unsigned)*p);
+			obuf_put(ob, esc, 6);
+			break;
+		}
+		run = p + 1;
+	}
+	obuf_put(ob, run, (size_t)(end - run));
+	obuf_put(ob, "\"", 1);
+}
+
+static void jd_value(struct obuf *ob, const json_t *j, size_t depth);
+
+/*
+ * The records of the second half of the pieces of units_of(), dumped
+ * ahead on a second thread, each at its depth in the model, while this
+ * thread dumps the whole; it copies each in where it meets it (it meets
+ * the records in the order of the pieces).
+ */
+struct jpre {
+	const struct unit *u;
+	size_t n, next;              /* pieces; the next one to meet */
+	size_t from;                 /* the first piece dumped ahead */
+	struct obuf ahead;           /* what the second thread dumped */
+	size_t *off, *len;           /* per piece: where in ahead */
+	pthread_t th;
+	int running;                 /* th is to be joined */
+};
+
+/* jd_join() - wait for the pieces dumped ahead, once. */
+static void
+jd_join(struct obuf *ob, struct jpre *pre)
+{
+	if (!pre->running)
+		return;
+	pthread_join(pre->th, NULL);
+	pre->running = 0;
+	if (pre->ahead.err)
+		ob->err = 1;
+}
+
+/*
+ * jd_ahead() - if the element at of list was dumped ahead, copy it in.
+ * @return 1 if it was, 0 if the caller is to dump it.
+ */
+static int
+jd_ahead(struct obuf *ob, const json_t *list, size_t at)
+{
+	struct jpre *pre = ob->pre;
+	size_t i;
+
+	if (pre == NULL)
+		return 0;
+	while (pre->next < pre->n && pre->u[pre->next].records == NULL)
+		pre->next++;
+	if (pre->next == pre->n || pre->u[pre->next].records != list ||
+	    pre->u[pre->next].at != at)
+		return 0;
+	if ((i = pre->next++) < pre->from)
+		return 0;
+	jd_join(ob, pre);
+	if (ob->err)
+		return 1;
+	obuf_put(ob, pre->ahead.p + pre->off[i], pre->len[i]);
+	return 1;
+}
+
+/* jd_object() - an object, its keys sorted as jansson sorts them. */
+static void
+jd_object(struct obuf *ob, const json_t *j, size_t depth)
+{
+	struct jkey few[32], *keys = few;
+	size_t n = json_object_size(j), i = 0;
+	void *iter;
+
+	if (n == 0) {
+		obuf_put(ob, "{}", 2);
+		return;
+	}
+	if (n > sizeof(few) / sizeof(*few) &&
+	    (keys = malloc(n * sizeof(*keys))) == NULL) {
+		ob->err = 1;
+		return;
+	}
+	for (iter = json_object_iter((json_t *)j); iter != NULL && i < n;
+	    iter = json_object_iter_next((json_t *)j, iter), i++) {
+		keys[i].key = json_object_iter_key(iter);
+		keys[i].len = json_object_iter_key_len(iter);
+	}
+	qsort(keys, i, sizeof(*keys), cmp_jkey);
+	obuf_put(ob, "{", 1);
+	for (n = i, i = 0; i < n; i++) {
+		jd_indent(ob, depth + 1);
+		jd_string(ob, keys[i].key, keys[i].len);
+		obuf_put(ob, ": ", 2);
+		jd_value(ob, json_object_getn(j, keys[i].key, keys[i].len),
+		    depth + 1);
+		if (i + 1 < n)
+			obuf_put(ob, ",", 1);
+	}
+	jd_indent(ob, depth);
+	obuf_put(ob, "}", 1);
+	if (keys != few)
+		free(keys);
+}
+
+/* jd_value() - any value at depth (its first line already indented). */
+static void
+jd_value(struct obuf *ob, const json_t *j, size_t depth)
+{
+	char num[32], *real;
+	size_t n, i;
+	int k;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		jd_object(ob, j, depth);
+		break;
+	case JSON_ARRAY:
+		if ((n = json_array_size(j)) == 0) {
+			obuf_put(ob, "[]", 2);
+			break;
+		}
+		obuf_put(ob, "[", 1);
+		for (i = 0; i < n; i++) {
+			jd_indent(ob, depth + 1);
+			if (!jd_ahead(ob, j, i))
+				jd_value(ob, json_array_get(j, i), depth + 1);
+			if (i + 1 < n)
+				obuf_put(ob, ",", 1);
+		}
+		jd_indent(ob, depth);
+		obuf_put(ob, "]", 1);
+		break;
+	case JSON_STRING:
+		jd_string(ob, json_string_value(j), json_string_length(j));
+		break;
+	case JSON_INTEGER:
+		k = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(j));
+		obuf_put(ob, num, (size_t)k);
+		break;
+	case JSON_REAL:
+		/* only in a payload's own fields: jansson's digits, as is */
+		if ((real = json_dumps(j, JSON_ENCODE_ANY)) == NULL) {
+			ob->err = 1;
+			break;
+		}
+		obuf_put(ob, real, strlen(real));
+		payload_free(real);
+		break;
+	case JSON_TRUE:
+		obuf_put(ob, "true", 4);
+		break;
+	case JSON_FALSE:
+		obuf_put(ob, "false", 5);
+		break;
+	case JSON_NULL:
+		obuf_put(ob, "null", 4);
+		break;
+	}
+}
+
+/*
+ * dump_ahead() - the records among the pieces [from, n), each at its
+ * depth: 4 for an agenda item's ({"agenda": [{"records": [ here), 2 for
+ * one under no item ({"other_records": [ here).
+ */
+static void *
+dump_ahead(void *arg)
+{
+	struct jpre *pre = arg;
+	size_t i;
+
+	for (i = pre->from; i < pre->n; i++) {
+		if (pre->u[i].records == NULL)
+			continue;
+		pre->off[i] = pre->ahead.len;
+		jd_value(&pre->ahead, json_array_get(pre->u[i].records,
+		    pre->u[i].at), pre->u[i].item != NULL ? 4 : 2);
+		pre->len[i] = pre->ahead.len - pre->off[i];
+	}
+	return NULL;
+}
+
+/*
+ * jd_minutes() - the JSON minutes of m into ob; with two, the records of
+ * the second half of the pieces u[0..n) dumped ahead at once, on a
+ * second thread.
+ */
+static void
+jd_minutes(struct obuf *ob, const json_t *m, const struct unit *u, size_t n,
+    int two)
+{
+	struct jpre pre;
+
+	memset(ob, 0, sizeof(*ob));
+	memset(&pre, 0, sizeof(pre));
+	pre.u = u;
+	pre.n = pre.from = n;
+	if (two && n >= TWO_MIN &&
+	    (pre.off = calloc(n, sizeof(*pre.off))) != NULL &&
+	    (pre.len = calloc(n, sizeof(*pre.len))) != NULL) {
+		pre.from = n / 2;
+		pre.running = pthread_create(&pre.th, NULL, dump_ahead,
+		    &pre) == 0;
+		if (!pre.running)
+			pre.from = n;
+	}
+	ob->pre = &pre;
+	jd_value(ob, m, 0);
+	ob->pre = NULL;
+	jd_join(ob, &pre);
+	free(pre.off);
+	free(pre.len);
+	free(pre.ahead.p);
+}
+
+/* --- minutes_render --------------------------------------------------- */
 
 int
 minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
@@ -2529,7 +3224,9 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 {
 	struct mb mb;
 	struct obuf ob;
-	size_t i;
+	struct unit *u = NULL;
+	struct span halves[2];
+	size_t nu = 0;
 	json_t *m = NULL;
 	char *buf = NULL;
 	size_t blen = 0;
@@ -2548,6 +3245,7 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 	mb.lang = lang;
 	mb.both = strcmp(lang, "both") == 0;
 	mb.n = view_nitems(v);
+	mb.two = sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	if ((mb.m = view_meeting_find(v, s->meeting)) == NULL)
 		return DT_ENOENT;
 	if ((mb.in = calloc(mb.n + 1, 1)) == NULL ||
@@ -2560,31 +3258,26 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 		rc = mb.err != 0 ? mb.err : DT_ENOMEM;
 		goto out;
 	}
+	if ((rc = units_of(&u, &nu, m)) != 0)
+		goto out;
+	rc = DT_ENOMEM;
 	if (fmt == MINUTES_JSON) {
-		/*
-		 * Into a buffer of our own (jansson's allocator is
-		 * payload.c's), by a callback: several times faster than
-		 * fwrite() of each of jansson's small pieces to a stream.
-		 */
-		memset(&ob, 0, sizeof(ob));
-		if (json_dump_callback(m, obuf_put, &ob,
-			JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
-		    obuf_put("\n", 1, &ob) != 0 || obuf_put("", 1, &ob) != 0) {
+		jd_minutes(&ob, m, u, nu, mb.two);
+		obuf_put(&ob, "\n", 2); /* and the NUL, not counted */
+		if (ob.err) {
 			free(ob.p);
 			goto out;
 		}
 		*out = ob.p;
-		*len = ob.len - 1; /* not the NUL */
+		*len = ob.len - 1;
 		rc = 0;
 		goto out;
 	}
-	if ((f = open_memstream(&buf, &blen)) == NULL)
+	if ((f = memstream(&buf, &blen)) == NULL)
 		goto out;
-	if (fmt == MINUTES_MD)
-		render_md(f, m);
-	else
-		render_txt(f, m);
-	if (ferror(f) != 0 || mb.err != 0) {
+	if ((fmt == MINUTES_MD ? render_md(f, m, u, nu, mb.two) :
+	    render_txt(f, m, u, nu, mb.two)) != 0 || ferror(f) != 0 ||
+	    mb.err != 0) {
 		fclose(f);
 		goto out;
 	}
@@ -2596,15 +3289,19 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 	rc = 0;
 out:
 	free(buf);
-	json_decref(m);
-	json_decref(mb.empty);
-	for (i = 0; i < 256; i++)
-		json_decref(mb.kinds[i]);
-	for (i = 0; i < mb.nauthors; i++) {
-		json_decref(mb.authors[i].name);
-		json_decref(mb.authors[i].party);
+	/* the records as they were made, in two halves; then the rest */
+	if (mb.err == 0) {
+		halves[0].p = mb.placed;
+		halves[0].n = mb.half;
+		halves[1].p = mb.placed + mb.half;
+		halves[1].n = mb.nplaced - mb.half;
+		run2(free_records, &halves[0], &halves[1],
+		    mb.two && mb.nplaced >= TWO_MIN);
 	}
-	free(mb.authors);
+	free(u);
+	json_decref(m);
+	shared_free(&mb);
+	free(mb.placed);
 	free(mb.in);
 	free(mb.shown);
 	free(mb.status);

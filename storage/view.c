@@ -106,6 +106,7 @@ struct body_job {
 	const unsigned char *bytes;  /* not yet checked against hash */
 	size_t len;
 	json_t *payload;             /* out: new reference, or NULL */
+	int64_t meeting;             /* out: payload "meeting", or -1 */
 	int body;                    /* out: VIEW_BODY_* */
 	int hash_bad;                /* out: bytes do not hash to hash */
 };
@@ -116,6 +117,7 @@ struct body_job {
 #define BODY_RUN 64U             /* jobs a worker takes at a time */
 #define BODY_MIN_PARALLEL 512U   /* fewer entries: not worth a thread */
 #define BODY_MAX_THREADS 16U
+#define HALVES_MIN 2048U         /* items: fewer, not worth in_halves() */
 
 /*
  * grow() - make room for one more element in *arr (of *cap elements of
@@ -191,14 +193,17 @@ struct body_pool {
 /*
  * job_run() - what scan_one() and collect_cb() do with an entry's bytes
  * in a bounded load: the leaf hash checked against the index's, then the
- * body opened into scratch (wiped after, by body_payload()).
+ * body opened into scratch (wiped after, by body_payload()), and its
+ * meeting read.
  */
 static void
 job_run(struct body_job *j, const unsigned char *key, unsigned char *scratch)
 {
 	unsigned char h[ENTRY_HASH_BYTES];
+	const json_t *mt;
 	entry e;
 
+	j->meeting = -1;
 	entry_hash(h, j->bytes, j->len);
 	if (sodium_memcmp(h, j->hash, ENTRY_HASH_BYTES) != 0) {
 		j->hash_bad = 1;
@@ -210,6 +215,9 @@ job_run(struct body_job *j, const unsigned char *key, unsigned char *scratch)
 		return;
 	}
 	j->payload = body_payload(&e, key, scratch, &j->body);
+	mt = json_object_get(j->payload, "meeting");
+	if (json_is_integer(mt) && json_integer_value(mt) >= 0)
+		j->meeting = json_integer_value(mt);
 }
 
 /* job_apply() - give the job's payload (the reference) to its item. */
@@ -217,16 +225,13 @@ static void
 job_apply(view *v, struct body_job *j)
 {
 	view_item *it = &v->items[j->index];
-	const json_t *mt;
 
 	it->payload = j->payload;
 	it->body = j->body;
+	it->meeting = j->meeting;
 	j->payload = NULL;
 	if (it->body == VIEW_BODY_LOCKED)
 		v->locked = 1;
-	mt = json_object_get(it->payload, "meeting");
-	if (json_is_integer(mt) && json_integer_value(mt) >= 0)
-		it->meeting = json_integer_value(mt);
 }
 
 /*
@@ -488,6 +493,65 @@ find_field(view *v, const view_item *it, const char *field)
 	return (view_item *)view_find(v, h);
 }
 
+/* Half of the items, for in_halves(). */
+struct span {
+	view *v;
+	size_t from, to;
+	void (*fn)(view *, size_t, size_t);
+};
+
+static void *
+span_run(void *arg)
+{
+	struct span *s = arg;
+
+	s->fn(s->v, s->from, s->to);
+	return NULL;
+}
+
+/*
+ * in_halves() - fn over the items [0, n): with a second core and enough
+ * items, the second half on a thread of its own, at once.  fn must touch
+ * only its own items, and read the others.
+ */
+static void
+in_halves(view *v, size_t n, void (*fn)(view *, size_t, size_t))
+{
+	struct span s = { v, n / 2, n, fn };
+	pthread_t th;
+
+	if (n >= HALVES_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    pthread_create(&th, NULL, span_run, &s) == 0) {
+		fn(v, 0, n / 2);
+		pthread_join(th, NULL);
+		return;
+	}
+	fn(v, 0, n);
+}
+
+/*
+ * resolve() - the agenda entry named by "item" and the earlier entry
+ * named by "target", of each of the items [from, to).
+ */
+static void
+resolve(view *v, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		view_item *it = &v->items[i], *t;
+
+		if (it->payload == NULL)
+			continue;
+		t = find_field(v, it, "item");
+		if (t != NULL && t->kind == ENTRY_K_AGENDA)
+			it->item = t;
+		if ((t = find_field(v, it, "target")) != NULL &&
+		    t->index < it->index)
+			it->target = t;   /* unknown, or not before: ignored */
+	}
+}
+
 /* party_of_head() - the party whose head has key pk, or -1. */
 static long
 party_of_head(const view *v, const unsigned char pk[KEY_PK_BYTES])
@@ -522,22 +586,16 @@ link_items(view *v)
 		goto out;
 
 	/* Targets, items, and how many links each entry receives. */
+	in_halves(v, v->nitems, resolve);
 	for (i = 0; i < v->nitems; i++) {
-		view_item *it = &v->items[i], *t;
+		const view_item *it = &v->items[i];
 
-		if (it->payload == NULL)
+		if (it->target == NULL)
 			continue;
-		t = find_field(v, it, "item");
-		if (t != NULL && t->kind == ENTRY_K_AGENDA)
-			it->item = t;
-		if ((t = find_field(v, it, "target")) == NULL ||
-		    t->index >= it->index)
-			continue;   /* unknown, or not before it: ignored */
-		it->target = t;
 		if (it->kind == ENTRY_K_CORRECTION)
-			ncorr[t->index]++;
+			ncorr[it->target->index]++;
 		else if (it->kind == ENTRY_K_ENDORSEMENT)
-			nend[t->index]++;
+			nend[it->target->index]++;
 	}
 	for (i = 0; i < v->nitems; i++) {
 		if (ncorr[i] != 0 &&
