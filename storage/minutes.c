@@ -2884,7 +2884,6 @@ struct obuf {
 	char *p;
 	size_t len, cap;
 	int err;                     /* a put failed: out of memory */
-	struct jpre *pre;            /* records dumped ahead, or NULL */
 };
 
 /* obuf_put() - append size bytes (after a failure, nothing). */
@@ -2919,301 +2918,181 @@ obuf_put(struct obuf *ob, const void *buf, size_t size)
 /* --- rendering: JSON -------------------------------------------------- */
 
 /*
- * The JSON minutes are the model as json_dumps() writes it with
- * JSON_INDENT(2) | JSON_SORT_KEYS, byte for byte, but written here,
- * straight into one buffer: jansson's dumper hands every piece (each
- * quote, each run of spaces) to a callback and keeps a table of the
- * containers it is inside of, to catch cycles that a model cannot have,
- * and that cost several times the writing itself.
+ * The JSON minutes are the model as jansson writes it with
+ * JSON_INDENT(2) | JSON_SORT_KEYS.  On two cores the records of the
+ * second half of the pieces of units_of() are written by jansson on a
+ * second thread, each on its own, while this thread writes the rest of
+ * the model with a marker string in each of their places; the markers
+ * are then replaced by what the second thread wrote.  A record written
+ * on its own at depth 0 differs from the same record written in place
+ * at depth d only by 2 * d more spaces after each line break (JSON
+ * strings hold no raw line break), which reindent() adds.
  */
 
-/* One key of an object, as jansson sorts them. */
-struct jkey {
-	const char *key;
-	size_t len;
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS)
+
+/* dump_cb() - json_dump_callback() callback: append to an obuf. */
+static int
+dump_cb(const char *buf, size_t size, void *data)
+{
+	struct obuf *ob = data;
+
+	obuf_put(ob, buf, size);
+	return ob->err ? -1 : 0;
+}
+
+/* A record written on its own, to go in at depth (in levels). */
+struct indented {
+	struct obuf *ob;
+	size_t depth;
 };
 
+/* reindent() - dump_cb(), with 2 * depth spaces after each line break. */
 static int
-cmp_jkey(const void *a, const void *b)
+reindent(const char *buf, size_t size, void *data)
 {
-	const struct jkey *x = a, *y = b;
-	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	static const char spaces[] = "                ";
+	struct indented *in = data;
+	const char *nl, *end = buf + size;
 
-	if (c != 0)
-		return c;
-	return (x->len > y->len) - (x->len < y->len);
-}
-
-/* jd_indent() - a new line and depth levels of two spaces. */
-static void
-jd_indent(struct obuf *ob, size_t depth)
-{
-	static const char spaces[] = "                                ";
-	size_t n = 2 * depth, k;
-
-	obuf_put(ob, "\n", 1);
-	for (; n > 0; n -= k) {
-		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-		obuf_put(ob, spaces, k);
+	while ((nl = memchr(buf, '\n', (size_t)(end - buf))) != NULL) {
+		obuf_put(in->ob, buf, (size_t)(nl - buf) + 1);
+		obuf_put(in->ob, spaces, 2 * in->depth);
+		buf = nl + 1;
 	}
+	obuf_put(in->ob, buf, (size_t)(end - buf));
+	return in->ob->err ? -1 : 0;
 }
 
-/*
- * jd_string() - a string, quoted: '"', '\\' and the C0 controls escaped
- * as jansson escapes them, every other byte as it is (jansson's strings
- * are valid UTF-8, and it writes them unescaped without
- * JSON_ENSURE_ASCII).
- */
-static void
-jd_string(struct obuf *ob, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *run = p;
-	const unsigned char *end = p + len;
-	char esc[8];
-
-	obuf_put(ob, "\"", 1);
-	for (; p < end; p++) {
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
-			continue;
-		obuf_put(ob, run, (size_t)(p - run));
-		switch (*p) {
-		case '"':
-			obuf_put(ob, "\\\"", 2);
-			break;
-		case '\\':
-			obuf_put(ob, "\\\\", 2);
-			break;
-		case '\b':
-			obuf_put(ob, "\\b", 2);
-			break;
-		case '\f':
-			obuf_put(ob, "\\f", 2);
-			break;
-		case '\n':
-			obuf_put(ob, "\\n", 2);
-			break;
-		case '\r':
-			obuf_put(ob, "\\r", 2);
-			break;
-		case '\t':
-			obuf_put(ob, "\\t", 2);
-			break;
-		default:
-			snprintf(esc, sizeof(esc), "\\u%04X", (unsigned)*p);
-			obuf_put(ob, esc, 6);
-			break;
-		}
-		run = p + 1;
-	}
-	obuf_put(ob, run, (size_t)(end - run));
-	obuf_put(ob, "\"", 1);
-}
-
-static void jd_value(struct obuf *ob, const json_t *j, size_t depth);
-
-/*
- * The records of the second half of the pieces of units_of(), dumped
- * ahead on a second thread, each at its depth in the model, while this
- * thread dumps the whole; it copies each in where it meets it (it meets
- * the records in the order of the pieces).
- */
-struct jpre {
+/* The records written ahead on the second thread. */
+struct ahead {
 	const struct unit *u;
-	size_t n, next;              /* pieces; the next one to meet */
-	size_t from;                 /* the first piece dumped ahead */
-	struct obuf ahead;           /* what the second thread dumped */
-	size_t *off, *len;           /* per piece: where in ahead */
-	pthread_t th;
-	int running;                 /* th is to be joined */
+	size_t from, n;              /* the pieces [from, n) */
+	json_t **rec;                /* per piece: the record taken out */
+	size_t *off, *len;           /* per piece: where in buf */
+	struct obuf buf;
 };
 
-/* jd_join() - wait for the pieces dumped ahead, once. */
-static void
-jd_join(struct obuf *ob, struct jpre *pre)
-{
-	if (!pre->running)
-		return;
-	pthread_join(pre->th, NULL);
-	pre->running = 0;
-	if (pre->ahead.err)
-		ob->err = 1;
-}
-
-/*
- * jd_ahead() - if the element at of list was dumped ahead, copy it in.
- * @return 1 if it was, 0 if the caller is to dump it.
- */
-static int
-jd_ahead(struct obuf *ob, const json_t *list, size_t at)
-{
-	struct jpre *pre = ob->pre;
-	size_t i;
-
-	if (pre == NULL)
-		return 0;
-	while (pre->next < pre->n && pre->u[pre->next].records == NULL)
-		pre->next++;
-	if (pre->next == pre->n || pre->u[pre->next].records != list ||
-	    pre->u[pre->next].at != at)
-		return 0;
-	if ((i = pre->next++) < pre->from)
-		return 0;
-	jd_join(ob, pre);
-	if (ob->err)
-		return 1;
-	obuf_put(ob, pre->ahead.p + pre->off[i], pre->len[i]);
-	return 1;
-}
-
-/* jd_object() - an object, its keys sorted as jansson sorts them. */
-static void
-jd_object(struct obuf *ob, const json_t *j, size_t depth)
-{
-	struct jkey few[32], *keys = few;
-	size_t n = json_object_size(j), i = 0;
-	void *iter;
-
-	if (n == 0) {
-		obuf_put(ob, "{}", 2);
-		return;
-	}
-	if (n > sizeof(few) / sizeof(*few) &&
-	    (keys = malloc(n * sizeof(*keys))) == NULL) {
-		ob->err = 1;
-		return;
-	}
-	for (iter = json_object_iter((json_t *)j); iter != NULL && i < n;
-	    iter = json_object_iter_next((json_t *)j, iter), i++) {
-		keys[i].key = json_object_iter_key(iter);
-		keys[i].len = json_object_iter_key_len(iter);
-	}
-	qsort(keys, i, sizeof(*keys), cmp_jkey);
-	obuf_put(ob, "{", 1);
-	for (n = i, i = 0; i < n; i++) {
-		jd_indent(ob, depth + 1);
-		jd_string(ob, keys[i].key, keys[i].len);
-		obuf_put(ob, ": ", 2);
-		jd_value(ob, json_object_getn(j, keys[i].key, keys[i].len),
-		    depth + 1);
-		if (i + 1 < n)
-			obuf_put(ob, ",", 1);
-	}
-	jd_indent(ob, depth);
-	obuf_put(ob, "}", 1);
-	if (keys != few)
-		free(keys);
-}
-
-/* jd_value() - any value at depth (its first line already indented). */
-static void
-jd_value(struct obuf *ob, const json_t *j, size_t depth)
-{
-	char num[32], *real;
-	size_t n, i;
-	int k;
-
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		jd_object(ob, j, depth);
-		break;
-	case JSON_ARRAY:
-		if ((n = json_array_size(j)) == 0) {
-			obuf_put(ob, "[]", 2);
-			break;
-		}
-		obuf_put(ob, "[", 1);
-		for (i = 0; i < n; i++) {
-			jd_indent(ob, depth + 1);
-			if (!jd_ahead(ob, j, i))
-				jd_value(ob, json_array_get(j, i), depth + 1);
-			if (i + 1 < n)
-				obuf_put(ob, ",", 1);
-		}
-		jd_indent(ob, depth);
-		obuf_put(ob, "]", 1);
-		break;
-	case JSON_STRING:
-		jd_string(ob, json_string_value(j), json_string_length(j));
-		break;
-	case JSON_INTEGER:
-		k = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(j));
-		obuf_put(ob, num, (size_t)k);
-		break;
-	case JSON_REAL:
-		/* only in a payload's own fields: jansson's digits, as is */
-		if ((real = json_dumps(j, JSON_ENCODE_ANY)) == NULL) {
-			ob->err = 1;
-			break;
-		}
-		obuf_put(ob, real, strlen(real));
-		payload_free(real);
-		break;
-	case JSON_TRUE:
-		obuf_put(ob, "true", 4);
-		break;
-	case JSON_FALSE:
-		obuf_put(ob, "false", 5);
-		break;
-	case JSON_NULL:
-		obuf_put(ob, "null", 4);
-		break;
-	}
-}
-
-/*
- * dump_ahead() - the records among the pieces [from, n), each at its
- * depth: 4 for an agenda item's ({"agenda": [{"records": [ here), 2 for
- * one under no item ({"other_records": [ here).
- */
 static void *
 dump_ahead(void *arg)
 {
-	struct jpre *pre = arg;
+	struct ahead *a = arg;
+	struct indented in;
 	size_t i;
 
-	for (i = pre->from; i < pre->n; i++) {
-		if (pre->u[i].records == NULL)
+	in.ob = &a->buf;
+	for (i = a->from; i < a->n && !a->buf.err; i++) {
+		if (a->rec[i] == NULL)
 			continue;
-		pre->off[i] = pre->ahead.len;
-		jd_value(&pre->ahead, json_array_get(pre->u[i].records,
-		    pre->u[i].at), pre->u[i].item != NULL ? 4 : 2);
-		pre->len[i] = pre->ahead.len - pre->off[i];
+		/* 4: {"agenda": [{"records": [ here; 2: {"other_records": [ */
+		in.depth = a->u[i].item != NULL ? 4 : 2;
+		a->off[i] = a->buf.len;
+		if (json_dump_callback(a->rec[i], reindent, &in,
+		    JSON_FLAGS) != 0)
+			a->buf.err = 1;
+		a->len[i] = a->buf.len - a->off[i];
 	}
 	return NULL;
 }
 
 /*
- * jd_minutes() - the JSON minutes of m into ob; with two, the records of
- * the second half of the pieces u[0..n) dumped ahead at once, on a
- * second thread.
+ * dump_json() - the JSON minutes of m into ob (a NUL after them, not
+ * counted); with two, on two threads (see above).  0 or DT_ENOMEM.
  */
-static void
-jd_minutes(struct obuf *ob, const json_t *m, const struct unit *u, size_t n,
+static int
+dump_json(struct obuf *ob, json_t *m, const struct unit *u, size_t n,
     int two)
 {
-	struct jpre pre;
+	unsigned char nonce[16];
+	char mark[2 * sizeof(nonce) + 32], hex[2 * sizeof(nonce) + 1];
+	struct ahead a;
+	struct obuf out;
+	pthread_t th;
+	const char *p, *end, *hit;
+	size_t i, mlen;
+	int running = 0, rc = DT_ENOMEM;
 
 	memset(ob, 0, sizeof(*ob));
-	memset(&pre, 0, sizeof(pre));
-	pre.u = u;
-	pre.n = pre.from = n;
+	memset(&a, 0, sizeof(a));
+	memset(&out, 0, sizeof(out));
+	a.u = u;
+	a.n = a.from = n;
 	if (two && n >= TWO_MIN &&
-	    (pre.off = calloc(n, sizeof(*pre.off))) != NULL &&
-	    (pre.len = calloc(n, sizeof(*pre.len))) != NULL) {
-		pre.from = n / 2;
-		pre.running = pthread_create(&pre.th, NULL, dump_ahead,
-		    &pre) == 0;
-		if (!pre.running)
-			pre.from = n;
+	    (a.rec = calloc(n, sizeof(*a.rec))) != NULL &&
+	    (a.off = calloc(n, sizeof(*a.off))) != NULL &&
+	    (a.len = calloc(n, sizeof(*a.len))) != NULL)
+		a.from = n / 2;
+	/*
+	 * Take the records out, a marker in each place: a string that no
+	 * text can be, for it carries a fresh random nonce.
+	 */
+	randombytes_buf(nonce, sizeof(nonce));
+	sodium_bin2hex(hex, sizeof(hex), nonce, sizeof(nonce));
+	for (i = a.from; i < a.n; i++) {
+		if (u[i].records == NULL)
+			continue;
+		a.rec[i] = json_array_get(u[i].records, u[i].at);
+		snprintf(mark, sizeof(mark), "\x01%s-%zu", hex, i);
+		if (a.rec[i] == NULL || json_incref(a.rec[i]) == NULL ||
+		    json_array_set_new(u[i].records, u[i].at,
+		    json_string(mark)) != 0) {
+			json_decref(a.rec[i]);
+			a.rec[i] = NULL;
+			a.n = i; /* put back what was taken, below */
+			break;
+		}
 	}
-	ob->pre = &pre;
-	jd_value(ob, m, 0);
-	ob->pre = NULL;
-	jd_join(ob, &pre);
-	free(pre.off);
-	free(pre.len);
-	free(pre.ahead.p);
+	if (a.from < a.n)
+		running = pthread_create(&th, NULL, dump_ahead, &a) == 0;
+	if (!running)
+		dump_ahead(&a);
+	if (json_dump_callback(m, dump_cb, ob, JSON_FLAGS) != 0)
+		ob->err = 1;
+	if (running)
+		pthread_join(th, NULL);
+	/* The markers, in document order, replaced by the records. */
+	p = ob->p;
+	end = ob->p + ob->len;
+	for (i = a.from; i < a.n && !ob->err && !a.buf.err; i++) {
+		if (a.rec[i] == NULL)
+			continue;
+		mlen = (size_t)snprintf(mark, sizeof(mark),
+		    "\"\\u0001%s-%zu\"", hex, i);
+		if ((hit = memmem(p, (size_t)(end - p), mark, mlen)) == NULL) {
+			out.err = 1;
+			break;
+		}
+		obuf_put(&out, p, (size_t)(hit - p));
+		obuf_put(&out, a.buf.p + a.off[i], a.len[i]);
+		p = hit + mlen;
+	}
+	if (a.from < a.n && !ob->err) {
+		obuf_put(&out, p, (size_t)(end - p));
+		free(ob->p);
+		*ob = out;
+		memset(&out, 0, sizeof(out));
+	}
+	obuf_put(ob, "\n", 2);
+	if (!ob->err && !a.buf.err)
+		rc = 0;
+	/* the model as it was */
+	for (i = a.from; i < a.n; i++)
+		if (a.rec[i] != NULL) {
+			if (json_array_set(u[i].records, u[i].at,
+			    a.rec[i]) != 0)
+				rc = DT_ENOMEM;
+			json_decref(a.rec[i]);
+		}
+	free(out.p);
+	free(a.buf.p);
+	free(a.rec);
+	free(a.off);
+	free(a.len);
+	if (rc != 0) {
+		free(ob->p);
+		memset(ob, 0, sizeof(*ob));
+	}
+	return rc;
 }
 
 /* --- minutes_render --------------------------------------------------- */
@@ -3262,12 +3141,8 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 		goto out;
 	rc = DT_ENOMEM;
 	if (fmt == MINUTES_JSON) {
-		jd_minutes(&ob, m, u, nu, mb.two);
-		obuf_put(&ob, "\n", 2); /* and the NUL, not counted */
-		if (ob.err) {
-			free(ob.p);
+		if ((rc = dump_json(&ob, m, u, nu, mb.two)) != 0)
 			goto out;
-		}
 		*out = ob.p;
 		*len = ob.len - 1;
 		rc = 0;

@@ -1,5 +1,8 @@
 /*
- * test_walk.c: the pooled walk of verify and audit (storage/record.c) on
+ * test_walk.c: work split over threads or steps, on records too large
+ * for the other tests.
+ *
+ * The pooled walk of verify and audit (storage/record.c) on
  * a record of several chunks, with checkpoints in the middle of feeds.
  * The walk's trees are grown by a stage thread ahead of the checks
  * (tree_run()); here the fast path must check by root exactly the
@@ -10,6 +13,10 @@
  * A join of more entries than one of its unsynced steps (JOIN_STEP,
  * 8,192) is tested here too: it lands whole, and a bad entry after the
  * first step leaves nothing behind.
+ *
+ * The minutes of a meeting of thousands of records are made and written
+ * in two halves (storage/minutes.c): the JSON minutes must be exactly
+ * what jansson writes for them, every record in its place.
  */
 #include "test_util.h"
 
@@ -22,6 +29,9 @@
 #include "../../crypto/keys.h"
 #include "../../storage/bundle.h"
 #include "../../storage/checkpoint.h"
+#include "../../storage/minutes.h"
+#include "../../storage/payload.h"
+#include "../../storage/view.h"
 #include "../../storage/record.h"
 #include "../../storage/store.h"
 #include "../bench/gen.h"
@@ -30,6 +40,8 @@
 #define N_ENTRIES 3000U
 /* More than one of a join's steps. */
 #define N_JOIN 10000U
+/* Records enough for the minutes' two halves (TWO_MIN, 512). */
+#define N_MINUTES 3000U
 
 static const char note[] = "{\"meeting\":1,\"text\":[{\"body\":\"Привет\","
     "\"lang\":\"ru\",\"role\":\"authentic\"}],\"v\":1}";
@@ -363,6 +375,78 @@ test_join_steps_bad(void **state)
 	tu_rmtree(parent);
 }
 
+static int
+setup_minutes(void **state)
+{
+	(void)state;
+	dir = tu_tmpdir();
+	return gen_meeting(&path, ids, dir, N_MINUTES, 0);
+}
+
+/* The records of a list, in order: each after the one before, once. */
+static void
+check_records(const json_t *records, json_t *seen, size_t *n)
+{
+	const char *prev = "", *t, *h;
+	size_t i;
+
+	assert_true(json_is_array(records));
+	for (i = 0; i < json_array_size(records); i++) {
+		const json_t *r = json_array_get(records, i);
+
+		assert_non_null(t = json_string_value(json_object_get(r,
+		    "time")));
+		assert_non_null(h = json_string_value(json_object_get(r,
+		    "entry")));
+		assert_true(strcmp(prev, t) <= 0);
+		assert_null(json_object_get(seen, h));
+		assert_int_equal(json_object_set_new(seen, h, json_true()), 0);
+		prev = t;
+		(*n)++;
+	}
+}
+
+static void
+test_minutes_halves(void **state)
+{
+	record *r = NULL;
+	view *v = NULL;
+	minutes_scope sc;
+	char *text = NULL, *again;
+	size_t len = 0, n = 0, i;
+	json_t *m, *seen = json_object();
+	json_error_t err;
+
+	(void)state;
+	memset(&sc, 0, sizeof sc);
+	assert_int_equal(record_open(&r, path), 0);
+	assert_int_equal(record_unlock(r, ids[0]), 0);
+	assert_int_equal(view_load(&v, r), 0);
+	assert_int_equal(minutes_scope_get(&sc, r, v, 1), 0);
+	assert_int_equal(minutes_render(&text, &len, v, &sc, MINUTES_JSON,
+	    "both"), 0);
+	/* exactly what jansson writes for what it reads back */
+	assert_non_null(m = json_loadb(text, len, 0, &err));
+	assert_non_null(again = json_dumps(m, JSON_INDENT(2) |
+	    JSON_SORT_KEYS));
+	assert_int_equal(strlen(again) + 1, len);
+	assert_memory_equal(again, text, len - 1);
+	assert_int_equal(text[len - 1], '\n');
+	payload_free(again);
+	/* every record once, each agenda item's in time order */
+	for (i = 0; i < json_array_size(json_object_get(m, "agenda")); i++)
+		check_records(json_object_get(json_array_get(json_object_get(m,
+		    "agenda"), i), "records"), seen, &n);
+	check_records(json_object_get(m, "other_records"), seen, &n);
+	assert_true(n > 2 * 512);
+	json_decref(m);
+	json_decref(seen);
+	free(text);
+	minutes_scope_done(&sc);
+	view_free(v);
+	record_close(r);
+}
+
 int
 main(void)
 {
@@ -374,11 +458,15 @@ main(void)
 		cmocka_unit_test(test_join_steps),
 		cmocka_unit_test(test_join_steps_bad),
 	};
+	const struct CMUnitTest minutes[] = {
+		cmocka_unit_test(test_minutes_halves),
+	};
 	int rc;
 
 	if (sodium_init() < 0)
 		return 1;
 	rc = cmocka_run_group_tests_name("walk", walk, setup, teardown);
-	return rc | cmocka_run_group_tests_name("join", join, setup_join,
-	    teardown);
+	rc |= cmocka_run_group_tests_name("join", join, setup_join, teardown);
+	return rc | cmocka_run_group_tests_name("minutes", minutes,
+	    setup_minutes, teardown);
 }
