@@ -2137,8 +2137,8 @@ struct import_pend {
 };
 
 /* Up to this many entries, or bytes, of a bundle are checked at once. */
-#define IMPORT_CHUNK 1024U
-#define IMPORT_CHUNK_BYTES (4U * 1024U * 1024U)
+#define IMPORT_CHUNK 4096U
+#define IMPORT_CHUNK_BYTES (16U * 1024U * 1024U)
 
 /* A chunk of a bundle: copies of its entries, and their pool jobs. */
 struct import_chunk {
@@ -2152,7 +2152,7 @@ struct import_chunk {
 
 struct import_state {
 	/* Two chunks: one checked in order while the pool hashes the other. */
-	struct import_chunk chunk[2];
+	struct import_chunk *chunk;   /* two, on the heap: 600 KB */
 	int cur;
 	int pending;                  /* the pool is working on a chunk */
 	sigpool *pool;                /* NULL: signatures checked in order */
@@ -2760,6 +2760,12 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 
 	if (!fresh && (rc = load_control(x->r, x->t, x->f)) != 0)
 		goto out;
+	if (x->chunk == NULL &&
+	    (x->chunk = calloc(2, sizeof(*x->chunk))) == NULL) {
+		rc = fail_at(x->f, DT_ENOMEM, NULL, 0, NULL, NULL,
+		    "out of memory");
+		goto out;
+	}
 	/* Without threads, signatures are simply checked in order. */
 	if (x->pool == NULL && sigpool_new(&x->pool, 0) != 0)
 		x->pool = NULL;
@@ -2912,8 +2918,11 @@ import_done(struct import_state *x)
 	if (x->pool != NULL && x->pending)
 		sigpool_wait(x->pool);
 	sigpool_free(x->pool);
-	free(x->chunk[0].buf);
-	free(x->chunk[1].buf);
+	if (x->chunk != NULL) {
+		free(x->chunk[0].buf);
+		free(x->chunk[1].buf);
+		free(x->chunk);
+	}
 	for (i = 0; i < x->npend; i++)
 		free(x->pend[i].bytes);
 	free(x->pend);
