@@ -1549,7 +1549,8 @@ model(struct mb *mb, minutes_format fmt)
  * A piece of the agenda's part of the minutes: an agenda item's head
  * (its text and corrections), one of its records, the heading of the
  * records under no item, or one of those.  The pieces are rendered in
- * two halves (see run2()); in JSON, their records are dumped ahead so.
+ * two halves (see run2()); in JSON, the records of the second half are
+ * written on a second thread (dump_json()).
  */
 struct unit {
 	const json_t *item;          /* the agenda item; NULL: none */
