@@ -29,6 +29,7 @@
 #include "../crypto/keys.h"
 #include "../crypto/merkle.h"
 #include "entry.h"
+#include "halves.h"
 #include "minutes.h"
 #include "payload.h"
 #include "record.h"
@@ -1045,24 +1046,6 @@ participants_json(struct mb *mb)
  * list); the values records share are each half's own (shared_copy()).
  */
 
-/*
- * run2() - fn(a) and fn(b): b on a second thread if two, else (or if the
- * thread cannot start) one after the other, on this thread.
- */
-static void
-run2(void *(*fn)(void *), void *a, void *b, int two)
-{
-	pthread_t th;
-
-	if (two && pthread_create(&th, NULL, fn, b) == 0) {
-		fn(a);
-		pthread_join(th, NULL);
-		return;
-	}
-	fn(a);
-	fn(b);
-}
-
 /* --- agenda, records, commitments ----------------------------------- */
 
 /* is_record() - whether it is one of the meeting's records, in scope. */
@@ -1120,7 +1103,7 @@ records_json(struct mb *mb, json_t **made)
 	h[0].to = h[1].from = i;
 	h[1].to = mb->n;
 	mb->half = k;
-	run2(records_half, &h[0], &h[1], mb->two && n >= TWO_MIN);
+	halves_run(records_half, &h[0], &h[1], mb->two && n >= TWO_MIN);
 	/* the languages as met in merged order: this half's, then that's */
 	for (i = 0; i < 2; i++) {
 		if (h[i].mb.err != 0)
@@ -1549,7 +1532,7 @@ model(struct mb *mb, minutes_format fmt)
  * A piece of the agenda's part of the minutes: an agenda item's head
  * (its text and corrections), one of its records, the heading of the
  * records under no item, or one of those.  The pieces are rendered in
- * two halves (see run2()); in JSON, the records of the second half are
+ * two halves (halves_run()); in JSON, the records of the second half are
  * written on a second thread (dump_json()).
  */
 struct unit {
@@ -2872,7 +2855,7 @@ render_units(FILE *f, const struct unit *u, size_t n, const json_t *parties,
 	p[0].f = f;
 	p[0].to = p[1].from = two ? n / 2 : n;
 	p[1].to = n;
-	run2(render_part, &p[0], &p[1], two);
+	halves_run(render_part, &p[0], &p[1], two);
 	if (p[1].err ||
 	    (p[1].len > 0 && fwrite(p[1].buf, 1, p[1].len, f) != p[1].len))
 		rc = -1;
@@ -3125,7 +3108,7 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 	mb.lang = lang;
 	mb.both = strcmp(lang, "both") == 0;
 	mb.n = view_nitems(v);
-	mb.two = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	mb.two = halves_two();
 	if ((mb.m = view_meeting_find(v, s->meeting)) == NULL)
 		return DT_ENOENT;
 	if ((mb.in = calloc(mb.n + 1, 1)) == NULL ||
@@ -3171,7 +3154,7 @@ out:
 		halves[0].n = mb.half;
 		halves[1].p = mb.placed + mb.half;
 		halves[1].n = mb.nplaced - mb.half;
-		run2(free_records, &halves[0], &halves[1],
+		halves_run(free_records, &halves[0], &halves[1],
 		    mb.two && mb.nplaced >= TWO_MIN);
 	}
 	free(u);

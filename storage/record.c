@@ -3135,11 +3135,13 @@ record_join(record **out, const char *parent, bundle_reader *b,
 		    "the bundle does not carry the dialogue's genesis entry");
 		goto out;
 	}
+	/*
+	 * Synced, and with it the steps import_txn() committed unsynced:
+	 * this transaction is never empty, as the last chunk and the
+	 * verified watermarks are written in it.
+	 */
 	rc = store_txn_commit(x.t);
 	x.t = NULL;
-	/* the steps import_txn() committed unsynced, should this have none */
-	if (rc == 0)
-		rc = store_sync(r->s);
 	if (rc != 0) {
 		fail_at(f, rc, NULL, 0, NULL, NULL, "cannot commit: %s",
 		    dt_strerror(rc));

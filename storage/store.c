@@ -549,16 +549,6 @@ store_txn_commit(store_txn *t)
 }
 
 int
-store_sync(store *s)
-{
-	int rc = map_err(mdb_env_sync(s->env, 1));
-
-	if (rc == DT_EIO && disk_nearly_full(s->path))
-		rc = DT_ENOSPC;
-	return rc;
-}
-
-int
 store_txn_renew_unsynced(store_txn **t)
 {
 	store *s = (*t)->s;

@@ -106,9 +106,6 @@ int store_txn_commit(store_txn *t) __attribute__((warn_unused_result));
 int store_txn_renew_unsynced(store_txn **t)
     __attribute__((warn_unused_result));
 
-/* store_sync() - flush everything committed to disk (fdatasync). */
-int store_sync(store *s) __attribute__((warn_unused_result));
-
 /* store_txn_abort() - abandon and free; accepts NULL. */
 void store_txn_abort(store_txn *t);
 

@@ -25,6 +25,7 @@
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
 #include "entry.h"
+#include "halves.h"
 #include "payload.h"
 #include "record.h"
 #include "store.h"
@@ -517,16 +518,9 @@ span_run(void *arg)
 static void
 in_halves(view *v, size_t n, void (*fn)(view *, size_t, size_t))
 {
-	struct span s = { v, n / 2, n, fn };
-	pthread_t th;
+	struct span s[2] = { { v, 0, n / 2, fn }, { v, n / 2, n, fn } };
 
-	if (n >= HALVES_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
-	    pthread_create(&th, NULL, span_run, &s) == 0) {
-		fn(v, 0, n / 2);
-		pthread_join(th, NULL);
-		return;
-	}
-	fn(v, 0, n);
+	halves_run(span_run, &s[0], &s[1], n >= HALVES_MIN && halves_two());
 }
 
 /*
