@@ -431,7 +431,7 @@ open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
 	const char *why = NULL;
 	int rc;
 
-	if ((rc = bundle_reader_open_path(&br, a->source, &why)) != 0) {
+	if ((rc = bundle_reader_open_path(&br, a->source, 0, &why)) != 0) {
 		snprintf(f->detail, sizeof f->detail, "%s",
 		    why != NULL ? why : dt_strerror(rc));
 		f->code = rc;

@@ -304,6 +304,10 @@ bundle_import_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	if (key && (ret = session_record_key(ctx)) != CLI_OK)
 		goto out;
 	rc = record_import(ctx->rec, b, key ? RECORD_VERIFY_KEY : 0, &st, &f);
+	/* A damaged file is said to be one, not what its pass tripped on. */
+	if (rc != 0 && (ret = exchange_damaged(ctx, b,
+	    argv[optind])) != CLI_OK)
+		goto out;
 	ret = exchange_report_import(ctx, ctx->rec, argv[optind], rc, &st,
 	    &f);
 out:

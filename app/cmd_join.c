@@ -194,6 +194,11 @@ dialogue_join(struct cli_ctx *ctx, int argc, char **argv)
 	home_dialogues_dir(dir, sizeof(dir), ctx->home);
 	rc = record_join(&r, dir, b, 0, confirm, &a, &st, &f);
 	key_hex(hex, bundle_reader_dialogue(b), ENTRY_HASH_BYTES);
+	/* A damaged file is said to be one, not what its pass tripped on. */
+	if (rc != 0 && rc != JOIN_NO_TTY && rc != JOIN_DECLINED &&
+	    rc != DT_EEXIST && (ret = exchange_damaged(ctx, b,
+	    argv[optind])) != CLI_OK)
+		goto out;
 	switch (rc) {
 	case 0:
 		break;

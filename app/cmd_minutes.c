@@ -855,7 +855,7 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 	int rc;
 
 	memset(&f, 0, sizeof(f));
-	if ((rc = bundle_reader_open_path(&br, path, &why)) != 0) {
+	if ((rc = bundle_reader_open_path(&br, path, 0, &why)) != 0) {
 		/* The trailer catches bytes changed after the export. */
 		if (rc != DT_EHASH) {
 			cli_error_rc(ctx, _("cannot read the bundle"), rc, path,

@@ -90,16 +90,12 @@ exchange_out_close(struct cli_ctx *ctx, struct exchange_out *o, int ok)
 	return ret;
 }
 
-int
-exchange_open_bundle(struct cli_ctx *ctx, bundle_reader **b,
-    const char *path)
+/* bad_bundle() - say that the file at path is not a sound bundle. */
+static int
+bad_bundle(struct cli_ctx *ctx, const char *path, int rc, const char *why)
 {
-	const char *why = NULL;
 	char what[160];
-	int rc;
 
-	if ((rc = bundle_reader_open_path(b, path, &why)) == 0)
-		return CLI_OK;
 	if (rc == DT_ENOENT || rc == DT_EIO) {
 		cli_error(ctx, _("cannot read the bundle"), path,
 		    why != NULL ? why : _(dt_strerror(rc)));
@@ -110,6 +106,31 @@ exchange_open_bundle(struct cli_ctx *ctx, bundle_reader **b,
 	cli_error(ctx, what, path, _("nothing was imported; ask the other "
 	    "side for the file again"));
 	return CLI_FAIL;
+}
+
+int
+exchange_open_bundle(struct cli_ctx *ctx, bundle_reader **b,
+    const char *path)
+{
+	const char *why = NULL;
+	int rc;
+
+	/* The import's own pass checks the trailer: see bundle.h. */
+	if ((rc = bundle_reader_open_path(b, path, BUNDLE_CHECK_LATE,
+	    &why)) == 0)
+		return CLI_OK;
+	return bad_bundle(ctx, path, rc, why);
+}
+
+int
+exchange_damaged(struct cli_ctx *ctx, bundle_reader *b, const char *path)
+{
+	const char *why = NULL;
+	int rc;
+
+	if ((rc = bundle_reader_check(b, &why)) == 0)
+		return CLI_OK;
+	return bad_bundle(ctx, path, rc, why);
 }
 
 const char *

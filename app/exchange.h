@@ -35,8 +35,20 @@ int exchange_out_open(struct cli_ctx *ctx, struct exchange_out *o,
  */
 int exchange_out_close(struct cli_ctx *ctx, struct exchange_out *o, int ok);
 
-/* exchange_open_bundle() - open and check a bundle file, or say why not. */
+/*
+ * exchange_open_bundle() - open a bundle file, or say why not.  Only its
+ * header is checked here; the import's pass checks the rest
+ * (BUNDLE_CHECK_LATE), and a failed import calls exchange_damaged().
+ */
 int exchange_open_bundle(struct cli_ctx *ctx, bundle_reader **b,
+    const char *path);
+
+/*
+ * exchange_damaged() - after a failed import: CLI_OK if the bundle file
+ * is sound (the failure stands), else say that the file is damaged, as
+ * exchange_open_bundle() would have, and return its exit code.
+ */
+int exchange_damaged(struct cli_ctx *ctx, bundle_reader *b,
     const char *path);
 
 /* exchange_reason() - the rejection reason a code stands for, English. */

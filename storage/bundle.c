@@ -30,6 +30,16 @@ struct bundle_reader {
 	struct stat st;                    /* the file when it was checked */
 	unsigned char *buf;                /* the current entry */
 	size_t cap;
+	/*
+	 * BUNDLE_CHECK_LATE: the first pass from the start hashes what it
+	 * reads and checks the framing and the trailer as it goes.
+	 */
+	uint64_t size;                     /* of the file, when opened */
+	uint64_t pos;                      /* of the next read */
+	int checked;                       /* the whole file was checked */
+	int hashing;                       /* this pass hashes the file */
+	crypto_hash_sha256_state h;
+	const char *why;                   /* why next() or rewind() failed */
 };
 
 struct bundle_writer {
@@ -178,8 +188,48 @@ out:
 	return rc;
 }
 
+/*
+ * check_head() - what BUNDLE_CHECK_LATE checks at once: the magic, the
+ * version, the header, the count against the size; and it reads the
+ * trailer (the file's last 32 bytes) that the first pass must match.
+ */
+static int
+check_head(bundle_reader *b, uint64_t size, const char **why)
+{
+	unsigned char head[BUNDLE_HEADER_BYTES];
+	int rc;
+
+	if (size < 4)
+		return set_why(why, "not a bundle file (too short)",
+		    DT_EFORMAT);
+	if ((rc = read_full(b->f, head, 4)) != 0)
+		return set_why(why, "cannot read the bundle header", rc);
+	if (memcmp(head, BUNDLE_MAGIC, 3) != 0)
+		return set_why(why, "not a bundle file (bad magic)",
+		    DT_EFORMAT);
+	if (head[3] != (unsigned char)BUNDLE_MAGIC[3])
+		return set_why(why, "a bundle format version this build does "
+		    "not know", DT_EVERSION);
+	if (size < BUNDLE_HEADER_BYTES + BUNDLE_TRAILER_BYTES ||
+	    (rc = read_full(b->f, head + 4, sizeof head - 4)) != 0)
+		return set_why(why, "the file is truncated (shorter than a "
+		    "bundle's header and trailer)", DT_EFORMAT);
+	memcpy(b->dialogue, head + 4, ENTRY_HASH_BYTES);
+	b->count = get_be32(head + 36);
+	if ((uint64_t)b->count > (size - BUNDLE_HEADER_BYTES -
+	    BUNDLE_TRAILER_BYTES) / (4U + BUNDLE_ENTRY_MIN))
+		return set_why(why, "the entry count is larger than the file "
+		    "can hold", DT_ERANGE);
+	if (fseeko(b->f, (off_t)(size - BUNDLE_TRAILER_BYTES), SEEK_SET) != 0)
+		return set_why(why, "cannot read the bundle file", DT_EIO);
+	if ((rc = read_full(b->f, b->trailer, sizeof b->trailer)) != 0)
+		return set_why(why, "cannot read the bundle's trailer", rc);
+	return 0;
+}
+
 int
-bundle_reader_open(bundle_reader **out, FILE *f, const char **why)
+bundle_reader_open(bundle_reader **out, FILE *f, unsigned flags,
+    const char **why)
 {
 	bundle_reader *b = NULL;
 	off_t size;
@@ -208,7 +258,12 @@ bundle_reader_open(bundle_reader **out, FILE *f, const char **why)
 		rc = set_why(why, "cannot read the bundle file", DT_EIO);
 		goto out;
 	}
-	if ((rc = check_file(b, (uint64_t)size, why)) != 0)
+	b->size = (uint64_t)size;
+	if (flags & BUNDLE_CHECK_LATE)
+		rc = check_head(b, b->size, why);
+	else if ((rc = check_file(b, b->size, why)) == 0)
+		b->checked = 1;
+	if (rc != 0)
 		goto out;
 	/* Written to while it was checked: refuse it. */
 	if (changed(b)) {
@@ -216,8 +271,10 @@ bundle_reader_open(bundle_reader **out, FILE *f, const char **why)
 		    "read", DT_EHASH);
 		goto out;
 	}
-	if ((rc = bundle_reader_rewind(b)) != 0)
+	if ((rc = bundle_reader_rewind(b)) != 0) {
+		set_why(why, b->why, rc);
 		goto out;
+	}
 	*out = b;
 	b = NULL;
 out:
@@ -226,8 +283,39 @@ out:
 }
 
 int
+bundle_reader_check(bundle_reader *b, const char **why)
+{
+	int rc;
+
+	if (why != NULL)
+		*why = NULL;
+	if (b->checked)
+		return 0;
+	if (changed(b))
+		return set_why(why, "the bundle file changed while it was "
+		    "read", DT_EHASH);
+	if (fseeko(b->f, 0, SEEK_SET) != 0)
+		return set_why(why, "cannot read the bundle file", DT_EIO);
+	if ((rc = check_file(b, b->size, why)) != 0)
+		return rc;
+	if (changed(b))
+		return set_why(why, "the bundle file changed while it was "
+		    "read", DT_EHASH);
+	b->checked = 1;
+	if ((rc = bundle_reader_rewind(b)) != 0)
+		return set_why(why, b->why, rc);
+	return 0;
+}
+
+const char *
+bundle_reader_why(const bundle_reader *b)
+{
+	return b->why;
+}
+
+int
 bundle_reader_open_path(bundle_reader **out, const char *path,
-    const char **why)
+    unsigned flags, const char **why)
 {
 	FILE *f;
 
@@ -237,7 +325,7 @@ bundle_reader_open_path(bundle_reader **out, const char *path,
 			*why = strerror(errno);
 		return errno == ENOENT ? DT_ENOENT : DT_EIO;
 	}
-	return bundle_reader_open(out, f, why);
+	return bundle_reader_open(out, f, flags, why);
 }
 
 void
@@ -263,23 +351,71 @@ bundle_reader_count(const bundle_reader *b)
 	return b->count;
 }
 
+/* fail() - note why b failed, for bundle_reader_why(); returns rc. */
+static int
+fail(bundle_reader *b, const char *why, int rc)
+{
+	b->why = why;
+	return rc;
+}
+
 int
 bundle_reader_rewind(bundle_reader *b)
 {
 	unsigned char head[BUNDLE_HEADER_BYTES];
 	int rc;
 
+	b->why = NULL;
 	if (changed(b))
-		return DT_EHASH;
+		return fail(b, "the bundle file changed while it was read",
+		    DT_EHASH);
 	if (fseeko(b->f, 0, SEEK_SET) != 0)
-		return DT_EIO;
+		return fail(b, "cannot read the bundle file", DT_EIO);
 	if ((rc = read_full(b->f, head, sizeof head)) != 0)
-		return rc;
+		return fail(b, "cannot read the bundle header", rc);
 	/* The file changed under us since the check: refuse it. */
 	if (memcmp(head + 4, b->dialogue, ENTRY_HASH_BYTES) != 0 ||
 	    get_be32(head + 36) != b->count)
-		return DT_EHASH;
+		return fail(b, "the bundle file changed while it was read",
+		    DT_EHASH);
 	b->next = 0;
+	b->pos = sizeof head;
+	/* Not checked yet: this pass checks, if it reads to the end. */
+	b->hashing = !b->checked;
+	if (b->hashing) {
+		crypto_hash_sha256_init(&b->h);
+		crypto_hash_sha256_update(&b->h, head, sizeof head);
+	}
+	return 0;
+}
+
+/*
+ * next_end() - past the last entry: the trailer, where it must be.  On
+ * a checking pass, the entries must end exactly at the trailer, and the
+ * trailer must be the SHA-256 of everything before it.
+ */
+static int
+next_end(bundle_reader *b)
+{
+	unsigned char tr[BUNDLE_TRAILER_BYTES], md[32];
+	int rc;
+
+	if (b->hashing && b->pos != b->size - BUNDLE_TRAILER_BYTES)
+		return fail(b, "bytes follow the trailer", DT_EFORMAT);
+	if ((rc = read_full(b->f, tr, sizeof tr)) != 0)
+		return fail(b, "the file is truncated (the trailer is missing)",
+		    rc);
+	if (memcmp(tr, b->trailer, sizeof tr) != 0 || changed(b))
+		return fail(b, "the bundle file changed while it was read",
+		    DT_EHASH);
+	if (b->hashing) {
+		crypto_hash_sha256_final(&b->h, md);
+		b->hashing = 0;
+		if (sodium_memcmp(md, b->trailer, sizeof md) != 0)
+			return fail(b, "the trailer does not match the "
+			    "file's SHA-256: the file is damaged", DT_EHASH);
+		b->checked = 1;
+	}
 	return 0;
 }
 
@@ -287,40 +423,51 @@ int
 bundle_reader_next(bundle_reader *b, const unsigned char **bytes,
     size_t *len)
 {
-	unsigned char lb[4], tr[BUNDLE_TRAILER_BYTES];
+	unsigned char lb[4];
 	unsigned char *nb;
 	uint32_t n;
 	int rc;
 
 	*bytes = NULL;
 	*len = 0;
+	b->why = NULL;
 	if (b->next == b->count) {
 		/*
-		 * The whole file was hashed when it was opened; the trailer
-		 * is read again and the file must be the one checked then.
+		 * Checked when it was opened, or by this pass: either way the
+		 * trailer is read again and the file must be the one checked.
 		 */
-		if ((rc = read_full(b->f, tr, sizeof tr)) != 0)
+		if ((rc = next_end(b)) != 0)
 			return rc;
-		if (memcmp(tr, b->trailer, sizeof tr) != 0 || changed(b))
-			return DT_EHASH;
 		b->next++; /* only once */
 		return 0;
 	}
 	if (b->next > b->count)
 		return 0;
 	if ((rc = read_full(b->f, lb, 4)) != 0)
-		return rc;
+		return fail(b, "the file is truncated (it ends inside an "
+		    "entry)", rc);
 	n = get_be32(lb);
 	if (n < BUNDLE_ENTRY_MIN || n > BUNDLE_ENTRY_MAX)
-		return DT_EFORMAT;
+		return fail(b, "an entry length is outside the limits of the "
+		    "entry format", b->checked ? DT_EFORMAT : DT_ERANGE);
+	/* Unchecked: the entry must end before the trailer starts. */
+	if (b->hashing && b->pos + 4 + n > b->size - BUNDLE_TRAILER_BYTES)
+		return fail(b, "the file is truncated (it ends inside an "
+		    "entry)", DT_EFORMAT);
 	if (n > b->cap) {
 		if ((nb = realloc(b->buf, n)) == NULL)
-			return DT_ENOMEM;
+			return fail(b, "out of memory", DT_ENOMEM);
 		b->buf = nb;
 		b->cap = n;
 	}
 	if ((rc = read_full(b->f, b->buf, n)) != 0)
-		return rc;
+		return fail(b, "the file is truncated (it ends inside an "
+		    "entry)", rc);
+	if (b->hashing) {
+		crypto_hash_sha256_update(&b->h, lb, 4);
+		crypto_hash_sha256_update(&b->h, b->buf, n);
+	}
+	b->pos += 4 + n;
 	b->next++;
 	*bytes = b->buf;
 	*len = n;

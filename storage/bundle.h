@@ -24,9 +24,10 @@
  * the importer (record_import()) checks entry by entry.
  *
  * A reader streams: bundle_reader_open() checks the whole file's framing
- * and trailer in one pass, then bundle_reader_next() hands out one entry
- * at a time from a buffer it reuses, so memory does not grow with the
- * bundle.  Later passes do not hash the file again: they read the trailer
+ * and trailer in one pass (or, with BUNDLE_CHECK_LATE, the first pass of
+ * bundle_reader_next() does), then bundle_reader_next() hands out one
+ * entry at a time from a buffer it reuses, so memory does not grow with
+ * the bundle.  Later passes do not hash the file again: they read the trailer
  * again and refuse the file if it is no longer the file that was checked
  * (another inode or size, or written to since: its change time moved).
  */
@@ -54,23 +55,49 @@ typedef struct bundle_reader bundle_reader;
 typedef struct bundle_writer bundle_writer;
 
 /*
+ * Flags of bundle_reader_open().  BUNDLE_CHECK_LATE: check only the
+ * header, the count against the size and read the trailer at once; the
+ * first pass of bundle_reader_next() from the start checks each length,
+ * the exact end and the trailer as it reads (an import reads every byte
+ * anyway: the file is not hashed in a pass of its own first).  A caller
+ * whose pass fails calls bundle_reader_check() to tell a damaged file
+ * from what its pass found wrong.
+ */
+#define BUNDLE_CHECK_LATE 0x1U
+
+/*
  * bundle_reader_open() - take f (positioned at the start of a bundle;
  * it must be seekable), check the magic, the version, the count against
  * the file's size, every entry's length, that the entries end exactly at
- * the trailer, and the trailer; then rewind to the first entry.  The
- * reader owns f from then on, and fcloses it in bundle_reader_close(),
- * also when the open fails.
+ * the trailer, and the trailer (the last three later, with
+ * BUNDLE_CHECK_LATE); then rewind to the first entry.  The reader owns f
+ * from then on, and fcloses it in bundle_reader_close(), also when the
+ * open fails.
  * @param[out] why  a static English reason on failure (may be NULL).
  * @return 0; DT_EFORMAT (not a bundle, truncated, trailing bytes);
  *         DT_EVERSION; DT_ERANGE (a count or length over its limit);
  *         DT_EHASH (the trailer does not match); DT_EIO; DT_ENOMEM.
  */
-int bundle_reader_open(bundle_reader **out, FILE *f, const char **why)
-    __attribute__((warn_unused_result));
+int bundle_reader_open(bundle_reader **out, FILE *f, unsigned flags,
+    const char **why) __attribute__((warn_unused_result));
 
 /* bundle_reader_open_path() - bundle_reader_open() on the file at path. */
 int bundle_reader_open_path(bundle_reader **out, const char *path,
-    const char **why) __attribute__((warn_unused_result));
+    unsigned flags, const char **why) __attribute__((warn_unused_result));
+
+/*
+ * bundle_reader_check() - the whole-file check of bundle_reader_open(),
+ * now, unless a pass has made it already (0 at once); then rewind.
+ * @return as bundle_reader_open(), with *why.
+ */
+int bundle_reader_check(bundle_reader *b, const char **why)
+    __attribute__((warn_unused_result));
+
+/*
+ * bundle_reader_why() - a static English reason for the last failure of
+ * bundle_reader_next() or bundle_reader_rewind(), or NULL.
+ */
+const char *bundle_reader_why(const bundle_reader *b);
 
 /* bundle_reader_close() - close; accepts NULL. */
 void bundle_reader_close(bundle_reader *b);
@@ -84,9 +111,10 @@ uint32_t bundle_reader_count(const bundle_reader *b);
 /*
  * bundle_reader_next() - the next entry's bytes, valid until the next
  * call (the reader reuses its buffer); *bytes is NULL after the last
- * one, and the trailer has then been checked a second time (the file
- * may have changed since bundle_reader_open()).
- * @return 0, DT_EFORMAT, DT_EHASH, DT_EIO, DT_ENOMEM.
+ * one, and the trailer has then been checked: a second time (the file
+ * may have changed since bundle_reader_open()), or, on the first pass
+ * of a BUNDLE_CHECK_LATE reader, against the SHA-256 of the whole file.
+ * @return 0, DT_EFORMAT, DT_ERANGE, DT_EHASH, DT_EIO, DT_ENOMEM.
  */
 int bundle_reader_next(bundle_reader *b, const unsigned char **bytes,
     size_t *len) __attribute__((warn_unused_result));

@@ -2712,7 +2712,9 @@ chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
 		if ((rc = bundle_reader_next(b, &bytes, &len)) != 0)
 			return fail_at(x->f, rc, NULL, 0, NULL, NULL,
 			    "cannot read entry %lu of the bundle: %s",
-			    (unsigned long)*index + 1, dt_strerror(rc));
+			    (unsigned long)*index + 1,
+			    bundle_reader_why(b) != NULL ?
+			    bundle_reader_why(b) : dt_strerror(rc));
 		if (bytes == NULL)
 			break;
 		if (c->used + len > c->cap) {

@@ -8,6 +8,10 @@
  * ratio, not the seconds, is what to compare across machines.
  *
  *	bench_import [N]      (default $BENCH_N, else 1000000)
+ *
+ * With $BENCH_BUNDLE set, the bundle is kept at that path, and a later
+ * run reads it from there instead of generating the record again (its
+ * count, not N, is then the count of entries).
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -141,6 +145,7 @@ main(int argc, char **argv)
 	char dir[] = "/tmp/detente-bench-XXXXXX", a[600], b[600], file[600];
 	char *path = NULL, cmd[700];
 	const char *env = getenv("BENCH_N"), *why = NULL;
+	const char *keep = getenv("BENCH_BUNDLE");
 	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) :
 	    env ? strtoull(env, NULL, 10) : 1000000ULL;
 	store *s = NULL;
@@ -170,6 +175,21 @@ main(int argc, char **argv)
 	snprintf(file, sizeof file, "%s/all.dtb", dir);
 	if (mkdir(a, 0700) != 0 || mkdir(b, 0700) != 0)
 		return 2;
+	memset(ids, 0, sizeof ids);
+	t_gen = 0;
+	if (keep != NULL && *keep != '\0' && access(keep, R_OK) == 0) {
+		if (bundle_reader_open_path(&br, keep, 0, &why) != 0) {
+			fprintf(stderr, "%s: %s\n", keep, why);
+			return 2;
+		}
+		n = bundle_reader_count(br);
+		bundle_reader_close(br);
+		br = NULL;
+		snprintf(file, sizeof file, "%s", keep);
+		goto floor;
+	}
+	if (keep != NULL && *keep != '\0')
+		snprintf(file, sizeof file, "%s", keep);
 	t0 = gen_now();
 	if ((rc = gen_record(&path, ids, a, n, isatty(2))) != 0) {
 		fprintf(stderr, "generate: %s\n", dt_strerror(rc));
@@ -190,6 +210,7 @@ main(int argc, char **argv)
 	}
 	store_close(s);
 
+floor:
 	/* The floor: every signature of the bundle, on every core. */
 	memset(&m, 0, sizeof m);
 	pthread_mutex_init(&m.mu, NULL);
@@ -197,7 +218,7 @@ main(int argc, char **argv)
 	m.len = calloc(n, sizeof *m.len);
 	m.pk = calloc(n, sizeof *m.pk);
 	m.sig = calloc(n, sizeof *m.sig);
-	if (bundle_reader_open_path(&br, file, &why) != 0)
+	if (bundle_reader_open_path(&br, file, 0, &why) != 0)
 		return 2;
 	while (bundle_reader_next(br, &bytes, &len) == 0 && bytes != NULL &&
 	    m.n < n) {
@@ -252,7 +273,7 @@ main(int argc, char **argv)
 	t0 = gen_now();
 	c0 = gen_cpu(RUSAGE_SELF);
 	c1 = gen_cpu(RUSAGE_THREAD);
-	if (bundle_reader_open_path(&br, file, &why) != 0)
+	if (bundle_reader_open_path(&br, file, BUNDLE_CHECK_LATE, &why) != 0)
 		return 2;
 	rc = record_join(&r, b, br, 0, accept_all, NULL, &ist, &fail);
 	t_import = gen_now() - t0;
@@ -270,8 +291,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	record_close(r);
-	printf("entries:        %llu (generated in %.1f s)\n",
-	    (unsigned long long)ist.added, t_gen);
+	if (path != NULL)
+		printf("entries:        %llu (generated in %.1f s)\n",
+		    (unsigned long long)ist.added, t_gen);
+	else
+		printf("entries:        %llu (bundle %s)\n",
+		    (unsigned long long)ist.added, file);
 	printf("floor:          %.3f s  Ed25519 verify of every entry on %u "
 	    "cores (%.1f us/entry)\n", t_floor, nth, t_floor / (double)n * 1e6);
 	printf("import:         %.3f s  (%.1f us/entry)\n", t_import,

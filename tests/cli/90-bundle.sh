@@ -90,7 +90,10 @@ if have_bt; then
 	    "a member is named by name and key"
 	like "$(cat "$TEST_TMP/named.err")" "entry 2 of the bundle" \
 	    "and its place in the bundle"
-	for c in "truncate:truncated" "trailer:trailer does not match"; do
+	# A flipped byte in an entry fails its signature before the import's
+	# pass reaches the trailer: the file is still said to be damaged.
+	for c in "truncate:truncated" "trailer:trailer does not match" \
+	    "flip:trailer does not match"; do
 		case=${c%%:*}
 		BT forge "$case" "$TEST_TMP/base.dtb" "$TEST_TMP/$case.dtb"
 		run_fails 1 "a damaged file ($case) is rejected" B bundle \
@@ -162,6 +165,13 @@ if have_bt; then
 	    >"$TEST_TMP/vector.dtb"
 	run_ok "the vector bundle checks" BT check "$TEST_TMP/vector.dtb"
 	is "$(cat "$OUT")" "ok 4" "four signed entries"
+	BT forge flip "$TEST_TMP/vector.dtb" "$TEST_TMP/vflip.dtb"
+	run_fails 1 "a damaged bundle is not joined" "$DETENTE" \
+	    --home "$TEST_TMP/V2" dialogue join --yes "$TEST_TMP/vflip.dtb"
+	like "$(cat "$ERR")" "bad bundle file: .*trailer does not match" \
+	    "the join says the file is damaged"
+	is "$(ls -A "$TEST_TMP/V2/dialogues" 2>/dev/null)" "" \
+	    "and leaves no dialogue behind"
 	run_ok "detente joins from the vector bundle" "$DETENTE" \
 	    --home "$TEST_TMP/V" dialogue join --yes "$TEST_TMP/vector.dtb"
 	like "$(cat "$OUT")" "^4 new, 0 already known, 0 held$" "all four"

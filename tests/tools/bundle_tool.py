@@ -33,6 +33,8 @@ Usage:
                    same author and seq
         truncate   cut the last 10 bytes of the file
         trailer    flip the trailer's last byte
+        flip       flip the last byte of the first entry (its
+                   signature), the trailer left as it was
 """
 
 import hashlib
@@ -187,6 +189,11 @@ def main(argv):
             out = raw[:-10]
         elif case == "trailer":
             out = raw[:-1] + bytes([raw[-1] ^ 0x01])
+        elif case == "flip":
+            # One byte of the first entry's signature, the trailer kept.
+            n = struct.unpack(">I", raw[40:44])[0]
+            at = 44 + n - 1
+            out = raw[:at] + bytes([raw[at] ^ 0x01]) + raw[at + 1:]
         else:
             seed = seed_of(argv[5], argv[6]) if len(argv) == 7 else None
             did, entries = read_bundle(src)

@@ -80,25 +80,133 @@ fake_bundle(size_t *len, uint32_t n, size_t each)
 	return buf;
 }
 
-/* Open len bytes as a bundle (through a real file). */
-static int
-open_bytes(bundle_reader **b, const unsigned char *p, size_t len,
-    const char **why)
-{
-	FILE *f = tmpfile();
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(p, 1, len, f), len);
-	rewind(f);
-	return bundle_reader_open(b, f, why);
-}
-
 /* Recompute the trailer after editing a bundle's bytes. */
 static void
 fix_trailer(unsigned char *p, size_t len)
 {
 	crypto_hash_sha256(p + len - 32, p, len - 32);
 }
+
+/* Open len bytes as a bundle (through a real file), with flags. */
+static int
+open_bytes_f(bundle_reader **b, const unsigned char *p, size_t len,
+    unsigned flags, const char **why)
+{
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, len, f), len);
+	rewind(f);
+	return bundle_reader_open(b, f, flags, why);
+}
+
+/* Open len bytes as a bundle, the whole file checked at once. */
+static int
+open_bytes(bundle_reader **b, const unsigned char *p, size_t len,
+    const char **why)
+{
+	return open_bytes_f(b, p, len, 0, why);
+}
+
+/*
+ * late_agrees() - open p late (BUNDLE_CHECK_LATE) and read every entry:
+ * that pass must fail exactly when the whole-file check fails, say why
+ * when it does, and bundle_reader_check() must then fail too; a pass
+ * that succeeds has checked the file (bundle_reader_check() is 0 at
+ * once, and a second pass reads the same entries).
+ */
+static void
+late_agrees(const unsigned char *p, size_t len)
+{
+	bundle_reader *b = NULL;
+	const unsigned char *e;
+	const char *why = NULL;
+	size_t elen, n = 0, n2 = 0;
+	int full, late;
+
+	if ((full = open_bytes(&b, p, len, &why)) == 0)
+		bundle_reader_close(b);
+	b = NULL;
+	late = open_bytes_f(&b, p, len, BUNDLE_CHECK_LATE, &why);
+	if (late != 0) {
+		assert_null(b);
+		assert_non_null(why);
+		assert_int_not_equal(full, 0);
+		return;
+	}
+	while ((late = bundle_reader_next(b, &e, &elen)) == 0 && e != NULL)
+		n++;
+	if (late != 0) {
+		assert_int_not_equal(full, 0);
+		assert_non_null(bundle_reader_why(b));
+		why = NULL;
+		assert_int_not_equal(bundle_reader_check(b, &why), 0);
+		assert_non_null(why);
+	} else {
+		assert_int_equal(full, 0);
+		assert_int_equal(n, bundle_reader_count(b));
+		assert_int_equal(bundle_reader_check(b, &why), 0);
+		assert_int_equal(bundle_reader_rewind(b), 0);
+		while (bundle_reader_next(b, &e, &elen) == 0 && e != NULL)
+			n2++;
+		assert_int_equal(n2, n);
+	}
+	bundle_reader_close(b);
+}
+
+/*
+ * BUNDLE_CHECK_LATE accepts exactly what the whole-file check accepts:
+ * every truncation, every flipped byte, a count off by one either way,
+ * a trailing byte; and a pass cut short by a rewind does not count as
+ * a check (the next pass from the start checks).
+ */
+static void
+test_late_check(void **state)
+{
+	size_t len, i;
+	unsigned char *p = fake_bundle(&len, 3, 220);
+	bundle_reader *b = NULL;
+	const unsigned char *e;
+	const char *why = NULL;
+	size_t elen;
+	int rc;
+
+	(void)state;
+	late_agrees(p, len);
+	for (i = 0; i < len; i++)
+		late_agrees(p, i);
+	for (i = 0; i < len; i++) {
+		p[i] ^= 0x01;
+		late_agrees(p, len);
+		p[i] ^= 0x80;
+		late_agrees(p, len);
+		p[i] ^= 0x81;
+	}
+	p[39] = 4;
+	fix_trailer(p, len);
+	late_agrees(p, len);
+	p[39] = 2;
+	fix_trailer(p, len);
+	late_agrees(p, len);
+	p[39] = 3;
+	fix_trailer(p, len);
+	p = realloc(p, len + 1);
+	p[len] = 0;
+	late_agrees(p, len + 1);
+	/* A damaged last entry: a pass cut short first, then a full one. */
+	p[len - 40] ^= 0x01;
+	assert_int_equal(open_bytes_f(&b, p, len, BUNDLE_CHECK_LATE, &why), 0);
+	assert_int_equal(bundle_reader_next(b, &e, &elen), 0);
+	assert_int_equal(bundle_reader_rewind(b), 0);
+	while ((rc = bundle_reader_next(b, &e, &elen)) == 0 && e != NULL)
+		;
+	assert_int_equal(rc, DT_EHASH);
+	assert_string_equal(bundle_reader_why(b), "the trailer does not "
+	    "match the file's SHA-256: the file is damaged");
+	bundle_reader_close(b);
+	free(p);
+}
+
 
 /*
  * A file written to after it was checked is refused by the next pass:
@@ -122,7 +230,7 @@ test_changed_after_check(void **state)
 	assert_int_equal(fwrite(p, 1, len, f), len);
 	fflush(f);
 	rewind(f);
-	assert_int_equal(bundle_reader_open(&b, f, NULL), 0);
+	assert_int_equal(bundle_reader_open(&b, f, 0, NULL), 0);
 	/* Another writer changes one byte of entry 2, in place. */
 	nanosleep(&pause, NULL);
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(f));
@@ -398,7 +506,7 @@ export_of(record *r, const bundle_state *since)
 	assert_int_equal(bundle_export(f, record_store(r), since, &info), 0);
 	free(info.diverged);
 	rewind(f);
-	assert_int_equal(bundle_reader_open(&b, f, NULL), 0);
+	assert_int_equal(bundle_reader_open(&b, f, 0, NULL), 0);
 	return b;
 }
 
@@ -418,7 +526,7 @@ bundle_of(const unsigned char *dialogue, unsigned char **e, size_t *len,
 		assert_int_equal(bundle_writer_add(w, e[i], len[i]), 0);
 	assert_int_equal(bundle_writer_end(w), 0);
 	rewind(f);
-	assert_int_equal(bundle_reader_open(&b, f, NULL), 0);
+	assert_int_equal(bundle_reader_open(&b, f, 0, NULL), 0);
 	return b;
 }
 
@@ -1120,6 +1228,7 @@ main(void)
 		cmocka_unit_test(test_changed_after_check),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_trailer_and_magic),
+		cmocka_unit_test(test_late_check),
 		cmocka_unit_test(test_counts_and_lengths),
 		cmocka_unit_test(test_writer_limits),
 		cmocka_unit_test(test_state_file),

@@ -274,7 +274,7 @@ write_bundle(const char *file, long bad)
 	store_close(s);
 	if (bad < 0)
 		return n;
-	assert_int_equal(bundle_reader_open_path(&br, tmp, &why), 0);
+	assert_int_equal(bundle_reader_open_path(&br, tmp, 0, &why), 0);
 	assert_non_null(f = fopen(file, "wb"));
 	assert_int_equal(bundle_writer_begin(&bw, f, dialogue, (uint32_t)n),
 	    0);
@@ -327,7 +327,7 @@ test_join_steps(void **state)
 	snprintf(file, sizeof file, "%s/all.dtb", dir);
 	n = write_bundle(file, -1);
 	assert_true(n > 8192);
-	assert_int_equal(bundle_reader_open_path(&br, file, &why), 0);
+	assert_int_equal(bundle_reader_open_path(&br, file, 0, &why), 0);
 	memset(&st, 0, sizeof st);
 	assert_int_equal(record_join(&r, parent, br, 0, accept, NULL, &st,
 	    &f), 0);
@@ -361,7 +361,7 @@ test_join_steps_bad(void **state)
 	(void)state;
 	snprintf(file, sizeof file, "%s/bad.dtb", dir);
 	(void)write_bundle(file, bad);
-	assert_int_equal(bundle_reader_open_path(&br, file, &why), 0);
+	assert_int_equal(bundle_reader_open_path(&br, file, 0, &why), 0);
 	memset(&st, 0, sizeof st);
 	assert_int_equal(record_join(&r, parent, br, 0, accept, NULL, &st,
 	    &f), DT_ESIG);
