@@ -69,7 +69,7 @@ feed_walk(struct feed_walk *w, store_txn *t,
 }
 
 int
-ckpt_feed_root(unsigned char root[MERKLE_HASH_BYTES], store_txn *t,
+ckpt_feed_frontier(merkle_frontier *fr, store_txn *t,
     const unsigned char author[KEY_PK_BYTES], uint64_t size)
 {
 	struct feed_walk w;
@@ -80,7 +80,20 @@ ckpt_feed_root(unsigned char root[MERKLE_HASH_BYTES], store_txn *t,
 	w.want = size;
 	if ((rc = feed_walk(&w, t, author)) != 0)
 		return rc;
-	merkle_frontier_root(&w.fr, root);
+	*fr = w.fr;
+	return 0;
+}
+
+int
+ckpt_feed_root(unsigned char root[MERKLE_HASH_BYTES], store_txn *t,
+    const unsigned char author[KEY_PK_BYTES], uint64_t size)
+{
+	merkle_frontier fr;
+	int rc;
+
+	if ((rc = ckpt_feed_frontier(&fr, t, author, size)) != 0)
+		return rc;
+	merkle_frontier_root(&fr, root);
 	return 0;
 }
 

@@ -43,6 +43,14 @@ int ckpt_feed_root(unsigned char root[MERKLE_HASH_BYTES], store_txn *t,
     const unsigned char author[KEY_PK_BYTES], uint64_t size);
 
 /*
+ * ckpt_feed_frontier() - ckpt_feed_root()'s walk, kept as a frontier, so
+ * that the caller can go on appending the feed's next leaves.
+ * @return as ckpt_feed_root().
+ */
+int ckpt_feed_frontier(merkle_frontier *fr, store_txn *t,
+    const unsigned char author[KEY_PK_BYTES], uint64_t size);
+
+/*
  * ckpt_feed_leaves() - the leaf hashes of the first size entries of
  * author's feed, for proofs.
  * @param[out] leaves  malloc'd size * 32 bytes (NULL when size is 0); the

@@ -2169,7 +2169,96 @@ struct import_state {
 	/* Where the entries held before this import sit, by place. */
 	struct held_place *held;
 	size_t nheld;
+	/* Feeds whose tree the import grows, by author (import_tree()). */
+	struct import_feed *feeds;
+	size_t nfeeds, feeds_cap;
 };
+
+/*
+ * A feed's Merkle frontier, grown entry by entry as the import adds to
+ * the feed, so that a checkpoint's root is known without reading the
+ * feed again: each checkpoint would otherwise cost a walk of its feed.
+ */
+struct import_feed {
+	unsigned char author[KEY_PK_BYTES];
+	merkle_frontier fr;
+	int ok;               /* fr holds the feed's first fr.size leaves */
+};
+
+/* import_feed_find() - the feed of author, or NULL; with add, made. */
+static struct import_feed *
+import_feed_find(struct import_state *x,
+    const unsigned char author[KEY_PK_BYTES], int add)
+{
+	struct import_feed *nf;
+	size_t lo = 0, hi = x->nfeeds, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = memcmp(x->feeds[mid].author, author,
+		    KEY_PK_BYTES)) == 0)
+			return &x->feeds[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!add)
+		return NULL;
+	if (x->nfeeds == x->feeds_cap) {
+		size_t cap = x->feeds_cap ? 2 * x->feeds_cap : 8;
+
+		if ((nf = realloc(x->feeds, cap * sizeof *nf)) == NULL)
+			return NULL;
+		x->feeds = nf;
+		x->feeds_cap = cap;
+	}
+	memmove(&x->feeds[lo + 1], &x->feeds[lo],
+	    (x->nfeeds - lo) * sizeof *x->feeds);
+	x->nfeeds++;
+	memset(&x->feeds[lo], 0, sizeof x->feeds[lo]);
+	memcpy(x->feeds[lo].author, author, KEY_PK_BYTES);
+	return &x->feeds[lo];
+}
+
+/*
+ * import_tree() - the root of the first e->seq entries of e's feed, for
+ * the checkpoint e: from the feed's frontier, read from the store the
+ * first time (the feed's entries before this import, or before its
+ * first checkpoint) and grown by import_grow() from then on.  NULL if
+ * it cannot be had (check_entry() then walks the feed and says why).
+ */
+static const unsigned char *
+import_tree(struct import_state *x, const entry *e,
+    unsigned char root[MERKLE_HASH_BYTES])
+{
+	struct import_feed *fd;
+
+	if ((fd = import_feed_find(x, e->author, 1)) == NULL)
+		return NULL;
+	if (!fd->ok || fd->fr.size != e->seq)
+		fd->ok = ckpt_feed_frontier(&fd->fr, x->t, e->author,
+		    e->seq) == 0;
+	if (!fd->ok)
+		return NULL;
+	merkle_frontier_root(&fd->fr, root);
+	return root;
+}
+
+/* import_grow() - the entry e (leaf hash h) was added to its feed. */
+static void
+import_grow(struct import_state *x, const entry *e,
+    const unsigned char h[ENTRY_HASH_BYTES])
+{
+	struct import_feed *fd;
+
+	if (x->nfeeds == 0 || (fd = import_feed_find(x, e->author, 0)) == NULL)
+		return;
+	if (!fd->ok || fd->fr.size != e->seq ||
+	    merkle_frontier_append(&fd->fr, h) != 0)
+		fd->ok = 0;
+}
 
 /* The place of a held entry: author, seq, and which entry it is. */
 struct held_place {
@@ -2317,6 +2406,7 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 {
 	record *r = x->r;
 	unsigned char h[ENTRY_HASH_BYTES], ra[KEY_PK_BYTES], oh[ENTRY_HASH_BYTES];
+	unsigned char root[MERKLE_HASH_BYTES];
 	unsigned char *old = NULL;
 	size_t oldlen = 0;
 	store_head head, rh;
@@ -2430,8 +2520,12 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 		*outcome = IMPORT_WAIT;
 		return 0;
 	}
-	if ((rc = check_entry(r, x->t, &e, h, have_head ? head.hash : NULL,
-	    have_head ? head.clock : 0, x->flags, x->f, NULL)) != 0)
+	if (e.kind == ENTRY_K_CHECKPOINT)
+		r->walk_root = import_tree(x, &e, root);
+	rc = check_entry(r, x->t, &e, h, have_head ? head.hash : NULL,
+	    have_head ? head.clock : 0, x->flags, x->f, NULL);
+	r->walk_root = NULL;
+	if (rc != 0)
 		return rc;
 	if (e.kind == ENTRY_K_MEMBER_REMOVE &&
 	    (rc = import_check_remove(x, &e, h)) != 0)
@@ -2439,6 +2533,7 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 	if ((rc = store_put(x->t, &e, h)) != 0)
 		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
 		    "cannot store the entry: %s", dt_strerror(rc));
+	import_grow(x, &e, h);
 	if (changes_membership(e.kind) &&
 	    (rc = load_control(r, x->t, &f2)) != 0) {
 		*x->f = f2;
@@ -2547,6 +2642,7 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 {
 	record_failure keep;
 	store_txn *outer = x->t, *inner = NULL;
+	size_t i;
 	int rc, rc2;
 
 	if (p->index > 0) {
@@ -2566,6 +2662,9 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 		return store_txn_commit(inner) == 0 ? 0 : fail_at(x->f,
 		    DT_EIO, NULL, 0, NULL, NULL, "cannot commit");
 	store_txn_abort(inner);
+	/* What the child added to a feed's tree is undone with it. */
+	for (i = 0; i < x->nfeeds; i++)
+		x->feeds[i].ok = 0;
 	if (rc == DT_ENOMEM || rc == DT_EIO || rc == DT_ENOSPC ||
 	    rc == DT_EBUSY || rc == DT_ECORRUPT)
 		return rc;
@@ -2929,6 +3028,7 @@ import_done(struct import_state *x)
 		free(x->pend[i].bytes);
 	free(x->pend);
 	free(x->held);
+	free(x->feeds);
 	free(x->fork_first);
 	free(x->fork_second);
 }

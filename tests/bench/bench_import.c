@@ -32,6 +32,13 @@
 #include "../../storage/record.h"
 #include "gen.h"
 
+/*
+ * Every member signs a checkpoint of its feed every this many entries of
+ * the record, as members do when a meeting closes: an import checks
+ * each one against the feed's Merkle root at that size.
+ */
+#define CKPT_EVERY 10000U
+
 /* The signed messages of every entry, for the floor. */
 struct msgs {
 	unsigned char **msg;
@@ -191,7 +198,8 @@ main(int argc, char **argv)
 	if (keep != NULL && *keep != '\0')
 		snprintf(file, sizeof file, "%s", keep);
 	t0 = gen_now();
-	if ((rc = gen_record(&path, ids, a, n, isatty(2))) != 0) {
+	if ((rc = gen_record_ckpt(&path, ids, a, n, CKPT_EVERY,
+	    isatty(2))) != 0) {
 		fprintf(stderr, "generate: %s\n", dt_strerror(rc));
 		return 2;
 	}

@@ -46,6 +46,8 @@ struct feed {
 	uint64_t next_seq;
 	unsigned char hash[ENTRY_HASH_BYTES];
 	uint64_t clock;
+	merkle_frontier fr;   /* from seq 0, if fr_ok */
+	int fr_ok;
 };
 
 /*
@@ -104,6 +106,8 @@ put(store_txn *t, const unsigned char *dialogue, const unsigned char *key,
 	entry_hash(h, b, len);
 	if ((rc = store_put(t, &e, h)) != 0)
 		goto out;
+	if (f[a].fr_ok && merkle_frontier_append(&f[a].fr, h) != 0)
+		f[a].fr_ok = 0;
 	f[a].next_seq++;
 	memcpy(f[a].hash, h, ENTRY_HASH_BYTES);
 	f[a].clock = d.clock;
@@ -167,6 +171,10 @@ create(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
 
 	*path = NULL;
 	memset(f, 0, GEN_AUTHORS * sizeof(*f));
+	for (a = 0; a < GEN_AUTHORS; a++) {
+		merkle_frontier_init(&f[a].fr);
+		f[a].fr_ok = a != 0; /* ru-head's first entries: see below */
+	}
 	if ((rc = gen_identities(ids)) != 0)
 		return rc;
 	for (a = 0; a < GEN_AUTHORS; a++) {
@@ -197,15 +205,54 @@ create(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
 	f[0].next_seq = h.next_seq;
 	memcpy(f[0].hash, h.hash, ENTRY_HASH_BYTES);
 	f[0].clock = h.clock;
+	f[0].fr_ok = ckpt_feed_frontier(&f[0].fr, t, ids[0]->pk,
+	    h.next_seq) == 0;
 out:
 	store_txn_abort(t);
 	record_close(r);
 	return rc;
 }
 
+/*
+ * checkpoint() - member a signs its feed's checkpoint (the root of the
+ * frontier put() keeps), in t, as the member's next entry.
+ */
+static int
+checkpoint(store_txn *t, const unsigned char *dialogue,
+    key_identity *const ids[GEN_AUTHORS], struct feed f[GEN_AUTHORS],
+    unsigned a, uint64_t time_ms)
+{
+	unsigned char root[MERKLE_HASH_BYTES];
+	char *note = NULL, *p;
+	size_t nlen;
+	int rc;
+
+	if (!f[a].fr_ok)
+		return DT_ESTATE;
+	merkle_frontier_root(&f[a].fr, root);
+	if ((rc = ckpt_sign(&note, &nlen, dialogue, f[a].next_seq, root,
+	    ids[a])) != 0)
+		return rc;
+	p = dump(json_pack("{s:i,s:s%}", "v", 1, "note", note, nlen));
+	free(note);
+	if (p == NULL)
+		return DT_ENOMEM;
+	rc = put(t, dialogue, NULL, ids, f, a, ENTRY_K_CHECKPOINT, p, time_ms,
+	    NULL);
+	payload_free(p);
+	return rc;
+}
+
 int
 gen_record(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
     uint64_t n, int progress)
+{
+	return gen_record_ckpt(path, ids, parent, n, 0, progress);
+}
+
+int
+gen_record_ckpt(char **path, key_identity *ids[GEN_AUTHORS],
+    const char *parent, uint64_t n, uint64_t every, int progress)
 {
 	store *s = NULL;
 	store_txn *t = NULL;
@@ -230,6 +277,14 @@ gen_record(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
 
 			a = (unsigned)(done % GEN_AUTHORS);
 			ts += 1000;
+			/* Every member checkpoints its feed, every `every`. */
+			if (every > 0 && done >= 7 && done % every <
+			    GEN_AUTHORS) {
+				if ((rc = checkpoint(t, dialogue, ids, f,
+				    (unsigned)(done % every), ts)) != 0)
+					goto out;
+				continue;
+			}
 			if (done == 2) {
 				a = 0;
 				kind = ENTRY_K_MEETING_OPEN;

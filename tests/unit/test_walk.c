@@ -307,10 +307,14 @@ setup_join(void **state)
 {
 	(void)state;
 	dir = tu_tmpdir();
-	return gen_record(&path, ids, dir, N_JOIN, 0);
+	return gen_record_ckpt(&path, ids, dir, N_JOIN, 1000, 0);
 }
 
-/* A join of more than one step lands whole, and verifies. */
+/*
+ * A join of more than one step lands whole, and verifies.  Every member
+ * signs a checkpoint every 1000 entries: the join checks each against
+ * its feed's tree as the join grows it (import_tree()).
+ */
 static void
 test_join_steps(void **state)
 {
