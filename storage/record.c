@@ -2919,11 +2919,16 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 		struct import_chunk *cur = &x->chunk[x->cur];
 		struct import_chunk *nxt = &x->chunk[!x->cur];
 
+		/*
+		 * nxt is free (this thread checked it last time round): it
+		 * is read, and the file hashed, while the pool still works
+		 * on cur, so that the pool does not wait for the read.
+		 */
+		if ((rc = chunk_fill(x, nxt, b, &index)) != 0)
+			goto out;
 		if (x->pool != NULL && x->pending)
 			sigpool_wait(x->pool);
 		x->pending = 0;
-		if ((rc = chunk_fill(x, nxt, b, &index)) != 0)
-			goto out;
 		if (x->pool != NULL && nxt->n > 0) {
 			sigpool_start(x->pool, nxt->jobs, nxt->n);
 			x->pending = 1;
