@@ -27,6 +27,7 @@
 #include "checkpoint.h"
 #include "payload.h"
 #include "record.h"
+#include "roots.h"
 #include "sigpool.h"
 #include "seal.h"
 
@@ -62,6 +63,8 @@ struct record {
 	/* Per feed, the size its latest checkpoint covers (control walk). */
 	struct ckpt_cover *cover;
 	size_t ncover, capcover;
+	/* Feeds' roots at any size, for checkpoints and seals (roots.h). */
+	roots *roots;
 	record_failure fail;
 };
 
@@ -1471,8 +1474,17 @@ record_close(record *r)
 		sodium_free(r->scratch);
 	members_reset(r);
 	free(r->cover);
+	roots_free(r->roots);
 	store_close(r->s);
 	free(r);
+}
+
+int
+record_feed_root(record *r, store_txn *t,
+    const unsigned char author[KEY_PK_BYTES], uint64_t size,
+    unsigned char root[MERKLE_HASH_BYTES])
+{
+	return roots_at(&r->roots, t, author, size, root);
 }
 
 store *
@@ -2169,81 +2181,22 @@ struct import_state {
 	/* Where the entries held before this import sit, by place. */
 	struct held_place *held;
 	size_t nheld;
-	/* Feeds whose tree the import grows, by author (import_tree()). */
-	struct import_feed *feeds;
-	size_t nfeeds, feeds_cap;
 };
-
-/*
- * A feed's Merkle frontier, grown entry by entry as the import adds to
- * the feed, so that a checkpoint's root is known without reading the
- * feed again: each checkpoint would otherwise cost a walk of its feed.
- */
-struct import_feed {
-	unsigned char author[KEY_PK_BYTES];
-	merkle_frontier fr;
-	int ok;               /* fr holds the feed's first fr.size leaves */
-};
-
-/* import_feed_find() - the feed of author, or NULL; with add, made. */
-static struct import_feed *
-import_feed_find(struct import_state *x,
-    const unsigned char author[KEY_PK_BYTES], int add)
-{
-	struct import_feed *nf;
-	size_t lo = 0, hi = x->nfeeds, mid;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((c = memcmp(x->feeds[mid].author, author,
-		    KEY_PK_BYTES)) == 0)
-			return &x->feeds[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!add)
-		return NULL;
-	if (x->nfeeds == x->feeds_cap) {
-		size_t cap = x->feeds_cap ? 2 * x->feeds_cap : 8;
-
-		if ((nf = realloc(x->feeds, cap * sizeof *nf)) == NULL)
-			return NULL;
-		x->feeds = nf;
-		x->feeds_cap = cap;
-	}
-	memmove(&x->feeds[lo + 1], &x->feeds[lo],
-	    (x->nfeeds - lo) * sizeof *x->feeds);
-	x->nfeeds++;
-	memset(&x->feeds[lo], 0, sizeof x->feeds[lo]);
-	memcpy(x->feeds[lo].author, author, KEY_PK_BYTES);
-	return &x->feeds[lo];
-}
 
 /*
  * import_tree() - the root of the first e->seq entries of e's feed, for
- * the checkpoint e: from the feed's frontier, read from the store the
- * first time (the feed's entries before this import, or before its
- * first checkpoint) and grown by import_grow() from then on.  NULL if
- * it cannot be had (check_entry() then walks the feed and says why).
+ * the checkpoint e, from the record's roots cache: the feed is read the
+ * first time (its entries before this import, or before its first
+ * checkpoint) and grown by import_grow() from then on, so that a
+ * checkpoint costs no walk of its feed.  NULL if it cannot be had
+ * (check_entry() then walks the feed and says why).
  */
 static const unsigned char *
 import_tree(struct import_state *x, const entry *e,
     unsigned char root[MERKLE_HASH_BYTES])
 {
-	struct import_feed *fd;
-
-	if ((fd = import_feed_find(x, e->author, 1)) == NULL)
-		return NULL;
-	if (!fd->ok || fd->fr.size != e->seq)
-		fd->ok = ckpt_feed_frontier(&fd->fr, x->t, e->author,
-		    e->seq) == 0;
-	if (!fd->ok)
-		return NULL;
-	merkle_frontier_root(&fd->fr, root);
-	return root;
+	return roots_at(&x->r->roots, x->t, e->author, e->seq, root) == 0 ?
+	    root : NULL;
 }
 
 /* import_grow() - the entry e (leaf hash h) was added to its feed. */
@@ -2251,13 +2204,7 @@ static void
 import_grow(struct import_state *x, const entry *e,
     const unsigned char h[ENTRY_HASH_BYTES])
 {
-	struct import_feed *fd;
-
-	if (x->nfeeds == 0 || (fd = import_feed_find(x, e->author, 0)) == NULL)
-		return;
-	if (!fd->ok || fd->fr.size != e->seq ||
-	    merkle_frontier_append(&fd->fr, h) != 0)
-		fd->ok = 0;
+	roots_grow(x->r->roots, e->author, e->seq, h);
 }
 
 /* The place of a held entry: author, seq, and which entry it is. */
@@ -2642,7 +2589,6 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 {
 	record_failure keep;
 	store_txn *outer = x->t, *inner = NULL;
-	size_t i;
 	int rc, rc2;
 
 	if (p->index > 0) {
@@ -2663,8 +2609,8 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 		    DT_EIO, NULL, 0, NULL, NULL, "cannot commit");
 	store_txn_abort(inner);
 	/* What the child added to a feed's tree is undone with it. */
-	for (i = 0; i < x->nfeeds; i++)
-		x->feeds[i].ok = 0;
+	roots_free(x->r->roots);
+	x->r->roots = NULL;
 	if (rc == DT_ENOMEM || rc == DT_EIO || rc == DT_ENOSPC ||
 	    rc == DT_EBUSY || rc == DT_ECORRUPT)
 		return rc;
@@ -3033,7 +2979,6 @@ import_done(struct import_state *x)
 		free(x->pend[i].bytes);
 	free(x->pend);
 	free(x->held);
-	free(x->feeds);
 	free(x->fork_first);
 	free(x->fork_second);
 }
@@ -3125,6 +3070,9 @@ out:
 	if (rc != 0) {
 		uint64_t total = st->total;
 
+		/* Roots the cache took from entries the abort took back. */
+		roots_free(r->roots);
+		r->roots = NULL;
 		/* Nothing was added, held or dropped: say so in the counts. */
 		memset(st, 0, sizeof *st);
 		st->total = total;

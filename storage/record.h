@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../crypto/keys.h"
+#include "../crypto/merkle.h"
 #include "bundle.h"
 #include "entry.h"
 #include "store.h"
@@ -88,6 +89,16 @@ void record_close(record *r);
 
 /* record_store() - the underlying store (owned by r). */
 store *record_store(record *r);
+
+/*
+ * record_feed_root() - the Merkle root of the first size entries of
+ * author's feed, read through t: ckpt_feed_root(), from r's cache of
+ * feeds' frontiers (roots.h), so that it reads each feed once, not once
+ * per call.  @return as ckpt_feed_root(), and DT_ENOMEM.
+ */
+int record_feed_root(record *r, store_txn *t,
+    const unsigned char author[KEY_PK_BYTES], uint64_t size,
+    unsigned char root[MERKLE_HASH_BYTES]) __attribute__((warn_unused_result));
 
 /* record_id() - the dialogue id (leaf hash of the genesis). */
 const unsigned char *record_id(const record *r);

@@ -33,6 +33,7 @@
 #include "../../storage/payload.h"
 #include "../../storage/view.h"
 #include "../../storage/record.h"
+#include "../../storage/roots.h"
 #include "../../storage/store.h"
 #include "../bench/gen.h"
 
@@ -379,6 +380,75 @@ test_join_steps_bad(void **state)
 	tu_rmtree(parent);
 }
 
+/*
+ * The roots cache (roots.c) gives what ckpt_feed_root() computes from
+ * the stored leaves, at every size asked, in any order: beyond what it
+ * has read, below it (from a snapshot), at snapshot boundaries, at 0 and
+ * at the feed's length; past the length it fails and stays right; and a
+ * feed it has read up to seq takes the leaf of seq from roots_grow().
+ */
+static void
+test_roots(void **state)
+{
+	static const uint64_t sizes[] = { 1500, 2500, 0, 1, 1023, 1024, 1025,
+	    2047, 2048, 2049, 700, 1999, 2, 2499 };
+	unsigned char want[32], got[32], leaf[32], *bytes;
+	store *s = NULL;
+	store_txn *t = NULL;
+	store_head h;
+	roots *c = NULL;
+	size_t i, len;
+	unsigned a;
+
+	(void)state;
+	assert_int_equal(store_open(&s, path, 0), 0);
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	for (a = 0; a < GEN_AUTHORS; a++) {
+		assert_int_equal(store_head_get(&h, t, ids[a]->pk), 0);
+		assert_true(h.next_seq > 2 * ROOTS_SNAP);
+		for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+			uint64_t n = sizes[i] < h.next_seq ? sizes[i] :
+			    h.next_seq;
+
+			assert_int_equal(ckpt_feed_root(want, t, ids[a]->pk,
+			    n), 0);
+			assert_int_equal(roots_at(&c, t, ids[a]->pk, n, got),
+			    0);
+			assert_memory_equal(got, want, 32);
+		}
+		assert_int_equal(roots_at(&c, t, ids[a]->pk, h.next_seq + 1,
+		    got), DT_ENOENT);
+		assert_int_equal(ckpt_feed_root(want, t, ids[a]->pk,
+		    h.next_seq - 1), 0);
+		assert_int_equal(roots_at(&c, t, ids[a]->pk, h.next_seq - 1,
+		    got), 0);
+		assert_memory_equal(got, want, 32);
+	}
+	roots_free(c);
+	c = NULL;
+	/* Grown: read up to 1000, then the leaf of entry 1000 given. */
+	assert_int_equal(roots_at(&c, t, ids[1]->pk, 1000, got), 0);
+	assert_int_equal(store_get(&bytes, &len, t, ids[1]->pk, 1000), 0);
+	entry_hash(leaf, bytes, len);
+	free(bytes);
+	roots_grow(c, ids[1]->pk, 999, leaf);     /* not its next: ignored */
+	roots_grow(c, ids[2]->pk, 1000, leaf);    /* not read: ignored */
+	roots_grow(c, ids[1]->pk, 1000, leaf);
+	assert_int_equal(ckpt_feed_root(want, t, ids[1]->pk, 1001), 0);
+	assert_int_equal(roots_at(&c, t, ids[1]->pk, 1001, got), 0);
+	assert_memory_equal(got, want, 32);
+	/* What it was given, it does not read again: a wrong leaf shows. */
+	leaf[0] ^= 1;
+	roots_grow(c, ids[1]->pk, 1001, leaf);
+	assert_int_equal(ckpt_feed_root(want, t, ids[1]->pk, 1002), 0);
+	assert_int_equal(roots_at(&c, t, ids[1]->pk, 1002, got), 0);
+	assert_memory_not_equal(got, want, 32);
+	roots_free(c);
+	roots_free(NULL);
+	store_txn_abort(t);
+	store_close(s);
+}
+
 static int
 setup_minutes(void **state)
 {
@@ -461,6 +531,7 @@ main(void)
 	const struct CMUnitTest join[] = {
 		cmocka_unit_test(test_join_steps),
 		cmocka_unit_test(test_join_steps_bad),
+		cmocka_unit_test(test_roots),
 	};
 	const struct CMUnitTest minutes[] = {
 		cmocka_unit_test(test_minutes_halves),
