@@ -28,6 +28,7 @@
 #include "payload.h"
 #include "record.h"
 #include "roots.h"
+#include "runs.h"
 #include "sigpool.h"
 #include "seal.h"
 
@@ -2181,6 +2182,11 @@ struct import_state {
 	/* Where the entries held before this import sit, by place. */
 	struct held_place *held;
 	size_t nheld;
+	/*
+	 * A join's hash index rows, written in one sorted pass at the end
+	 * of its loop (import_index()); NULL otherwise, and after that.
+	 */
+	runs *runs;
 };
 
 /*
@@ -2340,6 +2346,75 @@ import_hold_gate(struct import_state *x, const entry *e,
 }
 
 /*
+ * import_put() - store e.  In a join, its hash index row goes to x->runs
+ * instead (import_index() writes them all at the end), except a control
+ * entry's, which load_control() finds by hash before then.
+ */
+static int
+import_put(struct import_state *x, const entry *e,
+    const unsigned char h[ENTRY_HASH_BYTES])
+{
+	unsigned char place[STORE_KEY_BYTES];
+	int rc;
+
+	if (x->runs == NULL)
+		return store_put(x->t, e, h);
+	if ((rc = store_put_flags(x->t, e, h, entry_kind_is_content(e->kind) ?
+	    STORE_PUT_NO_HASH : 0)) != 0)
+		return rc;
+	memcpy(place, e->author, KEY_PK_BYTES);
+	store_be64(place + KEY_PK_BYTES, e->seq);
+	return runs_add(x->runs, h, place);
+}
+
+/* Rows of the hash index written per unsynced step of a join. */
+#define INDEX_STEP 65536U
+
+struct index_fill {
+	struct import_state *x;
+	size_t n;
+};
+
+static int
+index_cb(void *ctx, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char place[STORE_KEY_BYTES])
+{
+	struct index_fill *w = ctx;
+	int rc;
+
+	if (w->n > 0 && w->n % INDEX_STEP == 0 &&
+	    (rc = store_txn_renew_unsynced(&w->x->t)) != 0)
+		return rc;
+	w->n++;
+	return store_hash_append(w->x->t, hash, place);
+}
+
+/*
+ * import_index() - a join's hash index, written in ascending order from
+ * its runs, over the rows of control entries put along the way; in
+ * unsynced steps, as the join's loop was.  After it, entries are put
+ * with their row again (held entries retried, say).
+ */
+static int
+import_index(struct import_state *x)
+{
+	struct index_fill w = { x, 0 };
+	int rc;
+
+	if ((rc = store_hashes_reset(x->t)) == 0)
+		rc = runs_merge(x->runs, index_cb, &w);
+	runs_free(x->runs);
+	x->runs = NULL;
+	if (rc == DT_ECORRUPT)
+		return fail_at(x->f, rc, NULL, 0, NULL, NULL,
+		    "two entries of the bundle have the same hash");
+	if (rc != 0)
+		return fail_at(x->f, rc, NULL, 0, NULL, NULL,
+		    "cannot write the hash index: %s", dt_strerror(rc));
+	return 0;
+}
+
+/*
  * import_one() - try to add one entry inside x->t.  *outcome is
  * IMPORT_ADDED, IMPORT_KNOWN (stored already, the same bytes) or
  * IMPORT_WAIT (a prerequisite is missing).  Any other result fails with
@@ -2477,7 +2552,7 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 	if (e.kind == ENTRY_K_MEMBER_REMOVE &&
 	    (rc = import_check_remove(x, &e, h)) != 0)
 		return rc;
-	if ((rc = store_put(x->t, &e, h)) != 0)
+	if ((rc = import_put(x, &e, h)) != 0)
 		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
 		    "cannot store the entry: %s", dt_strerror(rc));
 	import_grow(x, &e, h);
@@ -2925,6 +3000,8 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 				nxt->jobs[i].sig_ok = 0;
 		x->cur = !x->cur;
 	}
+	if (x->runs != NULL && (rc = import_index(x)) != 0)
+		goto out;
 	qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_merged);
 	do {
 		progress = 0;
@@ -2979,6 +3056,7 @@ import_done(struct import_state *x)
 		free(x->pend[i].bytes);
 	free(x->pend);
 	free(x->held);
+	runs_free(x->runs);
 	free(x->fork_first);
 	free(x->fork_second);
 }
@@ -3179,7 +3257,8 @@ record_join(record **out, const char *parent, bundle_reader *b,
 	x.st = st;
 	x.f = f;
 	if ((rc = store_txn_begin(&x.t, r->s, 1)) != 0 ||
-	    (rc = store_set_dialogue(x.t, r->id)) != 0) {
+	    (rc = store_set_dialogue(x.t, r->id)) != 0 ||
+	    (rc = runs_open(&x.runs, tmp)) != 0) {
 		fail_at(f, rc, NULL, 0, NULL, NULL, "%s", dt_strerror(rc));
 		goto out;
 	}

@@ -680,6 +680,31 @@ int
 store_put(store_txn *t, const entry *e,
     const unsigned char hash[ENTRY_HASH_BYTES])
 {
+	return store_put_flags(t, e, hash, 0);
+}
+
+int
+store_hashes_reset(store_txn *t)
+{
+	return map_err(mdb_drop(t->txn, t->s->hashes, 0));
+}
+
+int
+store_hash_append(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char place[STORE_KEY_BYTES])
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash };
+	MDB_val d = { STORE_KEY_BYTES, (void *)place };
+	int rc = mdb_put(t->txn, t->s->hashes, &k, &d, MDB_APPEND);
+
+	/* Not above the last key: out of order, or the same hash twice. */
+	return rc == MDB_KEYEXIST ? DT_ECORRUPT : map_err(rc);
+}
+
+int
+store_put_flags(store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES], unsigned flags)
+{
 	unsigned char fk[STORE_KEY_BYTES], ok[STORE_ORDER_BYTES];
 	MDB_val k, d;
 	store_head h;
@@ -704,7 +729,8 @@ store_put(store_txn *t, const entry *e,
 	k.mv_data = (void *)hash;
 	d.mv_size = sizeof fk;
 	d.mv_data = fk;
-	if ((rc = mdb_put(t->txn, t->s->hashes, &k, &d, MDB_NOOVERWRITE)) != 0)
+	if (!(flags & STORE_PUT_NO_HASH) && (rc = mdb_put(t->txn,
+	    t->s->hashes, &k, &d, MDB_NOOVERWRITE)) != 0)
 		return rc == MDB_KEYEXIST ? DT_ECORRUPT : map_err(rc);
 	store_order_key(ok, e->clock, e->author);
 	k.mv_size = sizeof ok;

@@ -126,6 +126,30 @@ int store_put(store_txn *t, const entry *e,
     const unsigned char hash[ENTRY_HASH_BYTES]);
 
 /*
+ * store_put_flags() - store_put(), and with STORE_PUT_NO_HASH without the
+ * hash index row: the caller adds it later, as a join does in one sorted
+ * pass (store_hashes_reset(), store_hash_append()).  Until then
+ * store_locate() does not find the entry.
+ */
+#define STORE_PUT_NO_HASH 0x1U
+int store_put_flags(store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES], unsigned flags)
+    __attribute__((warn_unused_result));
+
+/* store_hashes_reset() - empty the hash index, in t. */
+int store_hashes_reset(store_txn *t) __attribute__((warn_unused_result));
+
+/*
+ * store_hash_append() - add the hash index row hash -> place (author ||
+ * seq, big-endian, as a feed key), after every row there is: hashes must
+ * come strictly ascending.  @return 0; DT_ECORRUPT if hash is not above
+ * the last; DT_ENOSPC; store errors.
+ */
+int store_hash_append(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char place[STORE_KEY_BYTES])
+    __attribute__((warn_unused_result));
+
+/*
  * store_get() - copy out the entry (author, seq).
  * @param[out] bytes  malloc'd copy, caller frees.
  * @return 0, DT_ENOENT, DT_ENOMEM, DT_ECORRUPT.

@@ -12,6 +12,7 @@
 
 #include "../../crypto/err.h"
 #include "../../crypto/keys.h"
+#include "../../storage/runs.h"
 #include "../../storage/store.h"
 
 static key_identity *ids[2];
@@ -434,6 +435,94 @@ test_damaged_files(void **state)
 	tu_rmtree(dir);
 }
 
+/* What the merge of runs saw: rows in order, and how many. */
+struct seen_rows {
+	unsigned char last[ENTRY_HASH_BYTES];
+	size_t n, dups, stop_at;
+	uint64_t sum;
+};
+
+static int
+rows_cb(void *ctx, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char place[STORE_KEY_BYTES])
+{
+	struct seen_rows *w = ctx;
+	int c = w->n > 0 ? memcmp(w->last, hash, ENTRY_HASH_BYTES) : -1;
+
+	assert_true(c <= 0);
+	if (c == 0)
+		w->dups++;
+	/* Each row's place says which row it is: its hash's first bytes. */
+	assert_memory_equal(place, hash, 8);
+	w->sum += store_get_be64(place + KEY_PK_BYTES);
+	memcpy(w->last, hash, ENTRY_HASH_BYTES);
+	if (++w->n == w->stop_at)
+		return 77;
+	return 0;
+}
+
+/*
+ * Runs (storage/runs.c): rows added in random order over several runs
+ * come back once each, in ascending hash order, equal hashes side by
+ * side; a callback's result stops the merge; a merge happens once; and
+ * the temporary file is gone from the directory at once.
+ */
+static void
+test_runs(void **state)
+{
+	const size_t n = 2 * RUNS_ROWS + RUNS_ROWS / 3;
+	unsigned char hash[ENTRY_HASH_BYTES], place[STORE_KEY_BYTES];
+	char *dir = tu_tmpdir();
+	struct seen_rows w;
+	uint64_t want = 0;
+	runs *r = NULL;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(runs_open(&r, dir), 0);
+	assert_int_equal(tu_dir_entries(dir), 0);
+	for (i = 0; i < n; i++) {
+		randombytes_buf(hash, sizeof hash);
+		if (i % 1000 == 999)
+			hash[0] = hash[1] = 0; /* some low ones, late */
+		if (i == n - 1)
+			memcpy(hash, place, sizeof hash); /* a duplicate */
+		memcpy(place, hash, KEY_PK_BYTES);
+		store_be64(place + KEY_PK_BYTES, (uint64_t)i);
+		want += i;
+		assert_int_equal(runs_add(r, hash, place), 0);
+	}
+	assert_int_equal(runs_count(r), n);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(runs_merge(r, rows_cb, &w), 0);
+	assert_int_equal(w.n, n);
+	assert_int_equal(w.sum, want);
+	assert_int_equal(w.dups, 1);
+	assert_int_equal(runs_merge(r, rows_cb, &w), DT_EINVAL);
+	runs_free(r);
+	/* Stopped by the callback; and an empty set merges to nothing. */
+	assert_int_equal(runs_open(&r, dir), 0);
+	for (i = 0; i < 100; i++) {
+		randombytes_buf(hash, sizeof hash);
+		memcpy(place, hash, KEY_PK_BYTES);
+		store_be64(place + KEY_PK_BYTES, 0);
+		assert_int_equal(runs_add(r, hash, place), 0);
+	}
+	memset(&w, 0, sizeof w);
+	w.stop_at = 10;
+	assert_int_equal(runs_merge(r, rows_cb, &w), 77);
+	assert_int_equal(w.n, 10);
+	runs_free(r);
+	assert_int_equal(runs_open(&r, dir), 0);
+	memset(&w, 0, sizeof w);
+	assert_int_equal(runs_merge(r, rows_cb, &w), 0);
+	assert_int_equal(w.n, 0);
+	runs_free(r);
+	runs_free(NULL);
+	assert_int_equal(runs_open(&r, "/nonexistent/dir"), DT_EIO);
+	tu_rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -443,6 +532,7 @@ main(void)
 		cmocka_unit_test(test_ref_probe),
 		cmocka_unit_test(test_kinds_index),
 		cmocka_unit_test(test_damaged_files),
+		cmocka_unit_test(test_runs),
 	};
 
 	if (sodium_init() < 0)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <lmdb.h>
 
 /* A fresh temporary directory; the caller removes it with tu_rmtree(). */
@@ -24,6 +25,22 @@ tu_tmpdir(void)
 	assert_non_null(d);
 	assert_non_null(mkdtemp(d));
 	return d;
+}
+
+/* The names in directory d, but "." and "..". */
+static inline size_t
+tu_dir_entries(const char *d)
+{
+	DIR *dp = opendir(d);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(dp);
+	while ((de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(dp);
+	return n;
 }
 
 static inline void

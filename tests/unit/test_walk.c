@@ -20,7 +20,6 @@
  */
 #include "test_util.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -224,22 +223,6 @@ test_fast_path_tamper(void **state)
 	record_close(r);
 }
 
-/* The names in directory d, but "." and "..". */
-static size_t
-dir_count(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *de;
-	size_t n = 0;
-
-	assert_non_null(dp);
-	while ((de = readdir(dp)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			n++;
-	closedir(dp);
-	return n;
-}
-
 /*
  * The bundle of every entry of the store at path into file; with bad,
  * the bundle's entry number bad gets one signature byte changed.
@@ -343,7 +326,7 @@ test_join_steps(void **state)
 	assert_int_equal(vs.entries, n);
 	assert_int_equal(vs.total, n);
 	record_close(r);
-	assert_int_equal(dir_count(parent), 1); /* the dialogue, no leftovers */
+	assert_int_equal(tu_dir_entries(parent), 1); /* the dialogue, no leftovers */
 	unlink(file);
 	tu_rmtree(parent);
 }
@@ -375,7 +358,7 @@ test_join_steps_bad(void **state)
 	assert_int_equal(f.code, DT_ESIG);
 	assert_true(f.has_entry);
 	assert_non_null(strstr(f.detail, "9001"));
-	assert_int_equal(dir_count(parent), 0);
+	assert_int_equal(tu_dir_entries(parent), 0);
 	unlink(file);
 	tu_rmtree(parent);
 }
