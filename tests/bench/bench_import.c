@@ -35,8 +35,9 @@
 
 /*
  * Every member signs a checkpoint of its feed every this many entries of
- * the record, as members do when a meeting closes: an import checks
- * each one against the feed's Merkle root at that size.
+ * the record, and the two heads seal the meeting (every feed's size and
+ * root), as a delegation does when a session closes: an import checks
+ * each against the feeds' Merkle roots at those sizes.
  */
 #define CKPT_EVERY 10000U
 

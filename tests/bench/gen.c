@@ -12,10 +12,12 @@
 #include <sodium.h>
 
 #include "../../crypto/err.h"
+#include "../../crypto/note.h"
 #include "../../storage/checkpoint.h"
 #include "../../storage/entry.h"
 #include "../../storage/payload.h"
 #include "../../storage/record.h"
+#include "../../storage/seal.h"
 #include "../../storage/store.h"
 #include "gen.h"
 
@@ -243,6 +245,68 @@ checkpoint(store_txn *t, const unsigned char *dialogue,
 	return rc;
 }
 
+static int
+feed_cmp(const void *a, const void *b)
+{
+	return memcmp(((const seal_feed *)a)->author,
+	    ((const seal_feed *)b)->author, KEY_PK_BYTES);
+}
+
+/*
+ * seal() - the two heads seal meeting 1 as it stands: every feed's size
+ * and root (from the frontiers put() keeps), signed by ru-head and
+ * cosigned by us-head, stored by ru-head as its next entry.
+ */
+static int
+seal(store_txn *t, const unsigned char *dialogue,
+    key_identity *const ids[GEN_AUTHORS], struct feed f[GEN_AUTHORS],
+    uint64_t time_ms)
+{
+	seal_feed feeds[GEN_AUTHORS];
+	seal_text s;
+	char name[NOTE_ORIGIN_BYTES], *text = NULL, *one = NULL, *two = NULL;
+	char *p = NULL;
+	size_t tlen, olen, wlen;
+	unsigned a;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	memcpy(s.dialogue, dialogue, 32);
+	s.meeting = 1;
+	for (a = 0; a < GEN_AUTHORS; a++) {
+		if (f[a].next_seq == 0)
+			continue;
+		if (!f[a].fr_ok)
+			return DT_ESTATE;
+		memcpy(feeds[s.nfeeds].author, ids[a]->pk, KEY_PK_BYTES);
+		feeds[s.nfeeds].size = f[a].next_seq;
+		merkle_frontier_root(&f[a].fr, feeds[s.nfeeds].root);
+		s.nfeeds++;
+	}
+	qsort(feeds, s.nfeeds, sizeof feeds[0], feed_cmp);
+	s.feeds = feeds;
+	if ((rc = seal_text_format(&text, &tlen, &s)) != 0)
+		return rc;
+	seal_key_name(name, dialogue, ids[0]->pk);
+	if ((rc = note_sign(&one, &olen, text, tlen, ids[0], name)) != 0)
+		goto out;
+	seal_key_name(name, dialogue, ids[1]->pk);
+	if ((rc = note_cosign(&two, &wlen, one, olen, ids[1], name)) != 0)
+		goto out;
+	if ((p = dump(json_pack("{s:i,s:i,s:s%}", "v", 1, "meeting", 1,
+	    "note", two, wlen))) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	rc = put(t, dialogue, NULL, ids, f, 0, ENTRY_K_SEAL, p, time_ms, NULL);
+out:
+	payload_free(p);
+	free(two);
+	free(one);
+	free(text);
+	return rc;
+}
+
 int
 gen_record(char **path, key_identity *ids[GEN_AUTHORS], const char *parent,
     uint64_t n, int progress)
@@ -277,11 +341,20 @@ gen_record_ckpt(char **path, key_identity *ids[GEN_AUTHORS],
 
 			a = (unsigned)(done % GEN_AUTHORS);
 			ts += 1000;
-			/* Every member checkpoints its feed, every `every`. */
+			/*
+			 * Every `every` entries each member checkpoints its
+			 * feed, then the heads seal the meeting so far.
+			 */
 			if (every > 0 && done >= 7 && done % every <
 			    GEN_AUTHORS) {
 				if ((rc = checkpoint(t, dialogue, ids, f,
 				    (unsigned)(done % every), ts)) != 0)
+					goto out;
+				continue;
+			}
+			if (every > 0 && done >= 7 && done % every ==
+			    GEN_AUTHORS) {
+				if ((rc = seal(t, dialogue, ids, f, ts)) != 0)
 					goto out;
 				continue;
 			}

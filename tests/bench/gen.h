@@ -29,8 +29,9 @@ int gen_record(char **path, key_identity *ids[GEN_AUTHORS],
 
 /*
  * gen_record_ckpt() - gen_record(), where every `every` entries (0:
- * never) each of the four members also signs a checkpoint of its feed,
- * as members do when a meeting closes; the checkpoints count in n.
+ * never) each of the four members also signs a checkpoint of its feed
+ * and then the two heads seal the meeting (every feed's size and root),
+ * as a delegation does when a session closes; these count in n.
  */
 int gen_record_ckpt(char **path, key_identity *ids[GEN_AUTHORS],
     const char *parent, uint64_t n, uint64_t every, int progress);
