@@ -66,7 +66,22 @@ struct record {
 	size_t ncover, capcover;
 	/* Feeds' roots at any size, for checkpoints and seals (roots.h). */
 	roots *roots;
+	int chain_checked;    /* ROOTS_CHAIN_CHECKED holds (a walk, an import) */
+	/*
+	 * In a verify walk a seal's listed roots are checked after the
+	 * walk (verify_seals()), when the walk has offered every feed's
+	 * tree to the roots cache: the seals met, by place and hash.
+	 */
+	int seals_later;
+	struct seal_later *later;
+	size_t nlater, caplater;
 	record_failure fail;
+};
+
+struct seal_later {
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t seq;
+	unsigned char hash[ENTRY_HASH_BYTES];
 };
 
 struct ckpt_cover {
@@ -505,6 +520,37 @@ sig_ok(const record *r, const entry *e,
 }
 
 /*
+ * seal_later() - in a verify walk, a seal entry's checks but its listed
+ * roots, and the entry noted for verify_seals() after the walk.
+ */
+static int
+seal_later(record *r, store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES], char *why, size_t whylen)
+{
+	struct seal_later *nl;
+	int rc;
+
+	if ((rc = seal_check_entry_flags(r, t, e, SEAL_CHECK_NO_ROOTS, why,
+	    whylen)) != 0)
+		return rc;
+	if (r->nlater == r->caplater) {
+		size_t cap = r->caplater ? 2 * r->caplater : 16;
+
+		if ((nl = realloc(r->later, cap * sizeof *nl)) == NULL) {
+			snprintf(why, whylen, "out of memory");
+			return DT_ENOMEM;
+		}
+		r->later = nl;
+		r->caplater = cap;
+	}
+	memcpy(r->later[r->nlater].author, e->author, KEY_PK_BYTES);
+	r->later[r->nlater].seq = e->seq;
+	memcpy(r->later[r->nlater].hash, hash, ENTRY_HASH_BYTES);
+	r->nlater++;
+	return 0;
+}
+
+/*
  * The checks one entry must pass, given the previous entry of its feed
  * (prev_hash NULL at seq 0).  Used unchanged by append and verify.
  * Control entries' membership effects are applied by load_control(),
@@ -586,7 +632,8 @@ check_entry(record *r, store_txn *t, const entry *e,
 
 			rc = e->kind == ENTRY_K_CHECKPOINT ?
 			    ckpt_check_entry(r, t, e, r->walk_root, cwhy,
-			    sizeof cwhy) :
+			    sizeof cwhy) : r->seals_later ?
+			    seal_later(r, t, e, hash, cwhy, sizeof cwhy) :
 			    seal_check_entry(r, t, e, cwhy, sizeof cwhy);
 			if (rc != 0)
 				return fail_at(f, rc, a, e->seq, hash, NULL,
@@ -779,6 +826,8 @@ feed_finish(struct feed_walk *w)
 		    (unsigned long long)h.next_seq,
 		    (unsigned long long)w->next_seq);
 	w->st->feeds++;
+	if (w->fr_ok && !w->pretree)
+		(void)roots_offer(&w->r->roots, w->author, &w->fr);
 	if (w->covered > w->next_seq)
 		return fail_at(w->f, DT_ECORRUPT, w->author, w->next_seq - 1,
 		    w->prev_hash, NULL, "a checkpoint of this feed covers %llu "
@@ -902,6 +951,9 @@ feed_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 	    merkle_frontier_append(&w->fr, hash) != 0))
 		return fail_at(w->f, DT_ERANGE, key, kseq, hash, NULL,
 		    "the feed is too long for its tree");
+	/* The walk on one core feeds the roots cache itself (tree_run()). */
+	if (w->fr_ok && !w->pretree && w->fr.size % ROOTS_SNAP == 0)
+		(void)roots_offer(&w->r->roots, key, &w->fr);
 	if (w->fr_ok && w->pretree && w->pre_after != NULL)
 		memcpy(w->root, w->pre_after, sizeof w->root);
 	if (w->flags & RECORD_VERIFY_NO_INDEXES)
@@ -955,6 +1007,7 @@ struct walk_chunk {
 
 /* The tree stage's own state: the feed it is in and that feed's tree. */
 struct walk_tree {
+	record *r;        /* its roots cache: the stage's alone during a walk */
 	int have;
 	int ok;           /* 0 after a gap: the walk fails there anyway */
 	unsigned char author[KEY_PK_BYTES];
@@ -1023,10 +1076,14 @@ tree_run(struct walk_tree *t, struct walk_chunk *c)
 			t->ok = 0;
 			continue;
 		}
+		/* For seals, checked after the walk (verify_seals()). */
+		if (t->fr.size % ROOTS_SNAP == 0)
+			(void)roots_offer(&t->r->roots, t->author, &t->fr);
 		if (i + 1 == c->n || memcmp(c->keys[i + 1], t->author,
 		    KEY_PK_BYTES) != 0) {
 			merkle_frontier_root(&t->fr, c->after[i]);
 			c->has_after[i] = 1;
+			(void)roots_offer(&t->r->roots, t->author, &t->fr);
 		}
 	}
 }
@@ -1206,6 +1263,7 @@ walk_pooled(struct feed_walk *w, store_txn *t)
 		return WALK_NO_POOL;
 	}
 	p->w = w;
+	p->tree.r = w->r;
 	p->in_map = store_txn_readonly(t);
 	if (pthread_mutex_init(&p->mu, NULL) == 0) {
 		if (pthread_cond_init(&p->cv, NULL) == 0) {
@@ -1240,6 +1298,41 @@ walk_pooled(struct feed_walk *w, store_txn *t)
 	return rc;
 }
 
+/*
+ * verify_seals() - after a walk that passed, the listed roots of the
+ * seals it met (seal_later()), from the roots cache the walk fed: each
+ * a snapshot and at most ROOTS_SNAP - 1 entries' prev fields per feed,
+ * the chains having been checked.
+ */
+static int
+verify_seals(record *r, store_txn *t, record_failure *f)
+{
+	char why[sizeof f->detail];
+	unsigned char *b = NULL;
+	size_t i, len;
+	entry e;
+	int rc = 0;
+
+	r->chain_checked = 1;
+	for (i = 0; rc == 0 && i < r->nlater; i++) {
+		const struct seal_later *l = &r->later[i];
+
+		if ((rc = store_get(&b, &len, t, l->author, l->seq)) != 0 ||
+		    (rc = entry_parse(&e, b, len)) != 0)
+			rc = fail_at(f, rc, l->author, l->seq, l->hash, NULL,
+			    "cannot read the seal entry again: %s",
+			    dt_strerror(rc));
+		else if ((rc = seal_check_roots(r, t, &e, why,
+		    sizeof why)) != 0)
+			rc = fail_at(f, rc, l->author, l->seq, l->hash, NULL,
+			    "%s", why);
+		free(b);
+		b = NULL;
+	}
+	r->chain_checked = 0;
+	return rc;
+}
+
 /* Walk entries and check each; see record_verify(). */
 static int
 verify_txn(record *r, store_txn *t, unsigned flags,
@@ -1260,6 +1353,8 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 	w.hooks = hooks;
 	if ((rc = load_control(r, t, f)) != 0)
 		goto out;
+	r->seals_later = 1;
+	r->nlater = 0;
 	if ((rc = store_count(&st->total, t)) != 0 ||
 	    (rc = store_order_count(&n_order, t)) != 0 ||
 	    (rc = store_heads(&heads, &nheads, t)) != 0) {
@@ -1303,7 +1398,11 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 			goto out;
 		}
 	}
+	r->seals_later = 0;
+	rc = verify_seals(r, t, f);
 out:
+	r->seals_later = 0;
+	r->nlater = 0;
 	if (rc != 0 && f->code == 0)
 		fail_at(f, rc, NULL, 0, NULL, NULL, "%s", dt_strerror(rc));
 	free(heads);
@@ -1475,6 +1574,7 @@ record_close(record *r)
 		sodium_free(r->scratch);
 	members_reset(r);
 	free(r->cover);
+	free(r->later);
 	roots_free(r->roots);
 	store_close(r->s);
 	free(r);
@@ -1485,7 +1585,8 @@ record_feed_root(record *r, store_txn *t,
     const unsigned char author[KEY_PK_BYTES], uint64_t size,
     unsigned char root[MERKLE_HASH_BYTES])
 {
-	return roots_at(&r->roots, t, author, size, root);
+	return roots_at(&r->roots, t, author, size, r->chain_checked ?
+	    ROOTS_CHAIN_CHECKED : 0, root);
 }
 
 store *
@@ -2201,8 +2302,8 @@ static const unsigned char *
 import_tree(struct import_state *x, const entry *e,
     unsigned char root[MERKLE_HASH_BYTES])
 {
-	return roots_at(&x->r->roots, x->t, e->author, e->seq, root) == 0 ?
-	    root : NULL;
+	return roots_at(&x->r->roots, x->t, e->author, e->seq,
+	    ROOTS_CHAIN_CHECKED, root) == 0 ? root : NULL;
 }
 
 /* import_grow() - the entry e (leaf hash h) was added to its feed. */

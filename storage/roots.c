@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../crypto/err.h"
+#include "entry.h"
 #include "roots.h"
 
 /* A private "stop the walk" result, never returned to callers. */
@@ -60,6 +61,21 @@ room(struct feed *fd, unsigned count)
 	return 0;
 }
 
+/* snap_add() - fr (at a multiple of ROOTS_SNAP) as fd's next snapshot. */
+static int
+snap_add(struct feed *fd, const merkle_frontier *fr)
+{
+	int rc;
+
+	if ((rc = room(fd, fr->count)) != 0)
+		return rc;
+	fd->off[fd->nsnap++] = fd->used;
+	memcpy(fd->snap + fd->used * MERKLE_HASH_BYTES, fr->hash,
+	    (size_t)fr->count * MERKLE_HASH_BYTES);
+	fd->used += fr->count;
+	return 0;
+}
+
 /*
  * append() - add the next leaf to fd's frontier, and a snapshot when it
  * reaches a multiple of ROOTS_SNAP.  On DT_ENOMEM nothing is added.
@@ -72,14 +88,8 @@ append(struct feed *fd, const unsigned char leaf[MERKLE_HASH_BYTES])
 
 	if ((rc = merkle_frontier_append(&next, leaf)) != 0)
 		return rc;
-	if (next.size % ROOTS_SNAP == 0) {
-		if ((rc = room(fd, next.count)) != 0)
-			return rc;
-		fd->off[fd->nsnap++] = fd->used;
-		memcpy(fd->snap + fd->used * MERKLE_HASH_BYTES, next.hash,
-		    (size_t)next.count * MERKLE_HASH_BYTES);
-		fd->used += next.count;
-	}
+	if (next.size % ROOTS_SNAP == 0 && (rc = snap_add(fd, &next)) != 0)
+		return rc;
 	fd->fr = next;
 	return 0;
 }
@@ -134,6 +144,7 @@ struct walk {
 	struct feed *fd;      /* grow fd (snapshots too), or */
 	merkle_frontier *fr;  /* only this */
 	uint64_t want;
+	int by_prev;          /* leaf j from entry j + 1's prev field */
 };
 
 static int
@@ -145,9 +156,16 @@ walk_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 	merkle_frontier *fr = w->fd != NULL ? &w->fd->fr : w->fr;
 	int rc;
 
-	(void)bytes;
-	(void)len;
-	if (store_get_be64(key + KEY_PK_BYTES) != fr->size)
+	if (w->by_prev) {
+		entry e;
+
+		/* Entry fr->size + 1 names the leaf hash of fr->size. */
+		if (store_get_be64(key + KEY_PK_BYTES) != fr->size + 1)
+			return DT_ECORRUPT;
+		if (entry_parse(&e, bytes, len) != 0 || e.prev == NULL)
+			return DT_ECORRUPT;
+		hash = e.prev;
+	} else if (store_get_be64(key + KEY_PK_BYTES) != fr->size)
 		return DT_ECORRUPT;
 	if ((rc = w->fd != NULL ? append(w->fd, hash) :
 	    merkle_frontier_append(fr, hash)) != 0)
@@ -164,7 +182,9 @@ walk(struct walk *w, store_txn *t, const unsigned char author[KEY_PK_BYTES])
 
 	if (fr->size >= w->want)
 		return 0;
-	rc = store_scan_entries(t, author, fr->size, 1, walk_cb, w);
+	rc = w->by_prev ? store_scan_feed_raw(t, author, fr->size + 1,
+	    walk_cb, w) : store_scan_entries(t, author, fr->size, 1, walk_cb,
+	    w);
 	if (rc == WALK_DONE)
 		return 0;
 	if (rc != 0)
@@ -174,7 +194,7 @@ walk(struct walk *w, store_txn *t, const unsigned char author[KEY_PK_BYTES])
 
 int
 roots_at(roots **c, store_txn *t, const unsigned char author[KEY_PK_BYTES],
-    uint64_t size, unsigned char root[MERKLE_HASH_BYTES])
+    uint64_t size, unsigned flags, unsigned char root[MERKLE_HASH_BYTES])
 {
 	struct feed *fd;
 	struct walk w;
@@ -202,10 +222,40 @@ roots_at(roots **c, store_txn *t, const unsigned char author[KEY_PK_BYTES],
 	    fd->off[k] * MERKLE_HASH_BYTES, (unsigned)(k == fd->nsnap - 1 ?
 	    fd->used : fd->off[k + 1]) - (unsigned)fd->off[k])) != 0)
 		return DT_ECORRUPT;
+	/*
+	 * The entries below the cached size are all stored (the cache read
+	 * them), so entry size is there to name the leaf of size - 1.
+	 */
 	w.fr = &fr;
+	w.by_prev = (flags & ROOTS_CHAIN_CHECKED) != 0;
 	if ((rc = walk(&w, t, author)) != 0)
 		return rc;
 	merkle_frontier_root(&fr, root);
+	return 0;
+}
+
+int
+roots_offer(roots **c, const unsigned char author[KEY_PK_BYTES],
+    const merkle_frontier *fr)
+{
+	struct feed *fd;
+	uint64_t k = fr->size / ROOTS_SNAP;
+	int rc;
+
+	if (*c == NULL && (*c = calloc(1, sizeof **c)) == NULL)
+		return DT_ENOMEM;
+	if ((fd = find(*c, author, 1)) == NULL)
+		return DT_ENOMEM;
+	if (fr->size <= fd->fr.size)
+		return 0;
+	if (fr->size % ROOTS_SNAP == 0) {
+		if (k != fd->nsnap)
+			return 0; /* a snapshot below was never offered */
+		if ((rc = snap_add(fd, fr)) != 0)
+			return rc;
+	} else if (k + 1 != fd->nsnap)
+		return 0;
+	fd->fr = *fr;
 	return 0;
 }
 

@@ -37,14 +37,34 @@ typedef struct roots roots;
 /*
  * roots_at() - the root of the first size entries of author's feed, read
  * through t (entries hashed from their stored bytes, as ckpt_feed_root()
- * does); *c is made on first use.
+ * does, but see ROOTS_CHAIN_CHECKED); *c is made on first use.
  * @return 0; DT_ENOENT if the feed holds fewer than size entries;
  *         DT_ECORRUPT if an entry is stored under another seq; DT_ENOMEM;
  *         store errors.
  */
 int roots_at(roots **c, store_txn *t, const unsigned char author[KEY_PK_BYTES],
-    uint64_t size, unsigned char root[MERKLE_HASH_BYTES])
+    uint64_t size, unsigned flags, unsigned char root[MERKLE_HASH_BYTES])
     __attribute__((warn_unused_result));
+
+/*
+ * Flag of roots_at(): every feed's hash chain has been checked (by the
+ * verify walk, or entry by entry on import), so that a root below what
+ * is cached may take entry j's leaf hash from entry j + 1's prev field
+ * instead of hashing entry j's bytes again.
+ */
+#define ROOTS_CHAIN_CHECKED 0x1U
+
+/*
+ * roots_offer() - fr is the frontier of the first fr->size entries of
+ * author's feed, computed by someone who read them (the verify walk, as
+ * it goes): taken if it extends what *c holds without a gap (every
+ * multiple of ROOTS_SNAP below fr->size offered before), ignored else.
+ * *c is made on first use.  @return 0 or DT_ENOMEM, which leaves the
+ * cache as it was (roots_at() then reads what it lacks): callers that
+ * only offer may ignore it.
+ */
+int roots_offer(roots **c, const unsigned char author[KEY_PK_BYTES],
+    const merkle_frontier *fr);
 
 /*
  * roots_grow() - entry seq of author's feed, with leaf hash leaf, was

@@ -1213,6 +1213,41 @@ int
 seal_check_entry(record *r, store_txn *t, const entry *e, char *why,
     size_t whylen)
 {
+	return seal_check_entry_flags(r, t, e, 0, why, whylen);
+}
+
+int
+seal_check_roots(record *r, store_txn *t, const entry *e, char *why,
+    size_t whylen)
+{
+	note_sig sigs[NOTE_SIGS_MAX];
+	const char *note, *text;
+	size_t nlen, textlen, nsigs;
+	uint64_t meeting;
+	seal_text s;
+	json_t *o = NULL;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	if (why != NULL && whylen > 0)
+		why[0] = '\0';
+	if (e->kind != ENTRY_K_SEAL)
+		return why_set(why, whylen, DT_EINVAL, "not a seal");
+	if (seal_payload(&o, &meeting, &note, &nlen, e) != 0)
+		return why_set(why, whylen, DT_EFORMAT,
+		    "seal payload is malformed");
+	if ((rc = open_seal(&s, &text, &textlen, sigs, &nsigs, r, note, nlen,
+	    why, whylen)) == 0)
+		rc = feeds_check(r, t, &s, why, whylen);
+	seal_text_done(&s);
+	json_decref(o);
+	return rc;
+}
+
+int
+seal_check_entry_flags(record *r, store_txn *t, const entry *e,
+    unsigned flags, char *why, size_t whylen)
+{
 	note_sig sigs[NOTE_SIGS_MAX];
 	struct heads *hs = NULL;
 	const char *note, *text;
@@ -1267,7 +1302,8 @@ seal_check_entry(record *r, store_txn *t, const entry *e, char *why,
 	}
 	if ((rc = seen_check(r, t, e, &s, why, whylen)) != 0)
 		goto out;
-	rc = feeds_check(r, t, &s, why, whylen);
+	if (!(flags & SEAL_CHECK_NO_ROOTS))
+		rc = feeds_check(r, t, &s, why, whylen);
 out:
 	free(hs);
 	seal_text_done(&s);

@@ -256,4 +256,24 @@ int seal_append(record *r, const key_identity *id, uint64_t meeting,
 int seal_check_entry(record *r, store_txn *t, const entry *e, char *why,
     size_t whylen) __attribute__((warn_unused_result));
 
+/*
+ * seal_check_entry_flags() - seal_check_entry(); with SEAL_CHECK_NO_ROOTS
+ * all of it but the listed roots, which the caller checks later with
+ * seal_check_roots() (the verify walk does, once it has every feed's
+ * tree: record.c, verify_seals()).
+ */
+#define SEAL_CHECK_NO_ROOTS 0x1U
+int seal_check_entry_flags(record *r, store_txn *t, const entry *e,
+    unsigned flags, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+
+/*
+ * seal_check_roots() - of seal_check_entry(), only that every listed feed
+ * has the listed root in t (the note parsed again first).
+ * @return 0, DT_EFORMAT, DT_ESTATE (a feed shorter than listed), DT_EHASH
+ *         (another root), with why filled.
+ */
+int seal_check_roots(record *r, store_txn *t, const entry *e, char *why,
+    size_t whylen) __attribute__((warn_unused_result));
+
 #endif

@@ -20,6 +20,7 @@
 #include "../../storage/payload.h"
 #include "../../storage/record.h"
 #include "../../storage/seal.h"
+#include "../../storage/store.h"
 
 enum { RU_HEAD, US_HEAD, CN_HEAD, RU_DEL, NIDS };
 static key_identity *id[NIDS];
@@ -817,6 +818,86 @@ test_vector(void **state)
 	free(n2);
 }
 
+/*
+ * A seal entry whose listed root is not the record's, signed by its
+ * author and stored past the rules with its indexes (as a damaged or
+ * hostile store would hold it): verify, which checks seals' roots after
+ * its walk from the roots cache the walk fed, fails naming that entry.
+ */
+static void
+test_verify_wrong_root(void **state)
+{
+	char *dir, *n, *text;
+	record *r = make_dialogue(&dir, 0);
+	record_failure f;
+	record_stats st;
+	store_head *heads = NULL, hd;
+	store_txn *t = NULL;
+	entry_ref refs[8];
+	entry_draft d;
+	entry e;
+	unsigned char *b, eh[32];
+	size_t len, blen, nheads, i;
+	unsigned nrefs = 0;
+	uint64_t clock = 0;
+	json_t *o;
+	int del;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(record_append(r, id[RU_DEL], ENTRY_K_NOTE,
+		    note, NULL, NULL), 0);
+	assert_int_equal(record_verify(r, 0, &st, &f), 0);
+	del = memcmp(id[RU_DEL]->pk, id[RU_HEAD]->pk, 32) < 0 ? 0 : 1;
+	n = crafted(r, RU_HEAD, del, 0, 1, &len);
+	assert_non_null(o = json_pack("{s:i,s:i,s:s%}", "v", 1, "meeting", 1,
+	    "note", n, len));
+	assert_non_null(text = payload_dump(o));
+	json_decref(o);
+	assert_int_equal(store_txn_begin(&t, record_store(r), 1), 0);
+	assert_int_equal(store_heads(&heads, &nheads, t), 0);
+	for (i = 0; i < nheads; i++) {
+		if (heads[i].clock > clock)
+			clock = heads[i].clock;
+		if (memcmp(heads[i].author, id[RU_HEAD]->pk, 32) == 0)
+			continue;
+		memcpy(refs[nrefs].author, heads[i].author, 32);
+		refs[nrefs].seq = heads[i].next_seq - 1;
+		memcpy(refs[nrefs].hash, heads[i].hash, 32);
+		nrefs++;
+	}
+	assert_int_equal(store_head_get(&hd, t, id[RU_HEAD]->pk), 0);
+	memset(&d, 0, sizeof d);
+	d.kind = ENTRY_K_SEAL;
+	d.dialogue = record_id(r);
+	d.seq = hd.next_seq;
+	d.clock = clock + 1;
+	d.time_ms = 1;
+	d.prev = hd.hash;
+	d.refs = refs;
+	d.nrefs = nrefs;
+	d.payload = (const unsigned char *)text;
+	d.payload_len = strlen(text);
+	assert_int_equal(entry_build(&b, &blen, &d, id[RU_HEAD]), 0);
+	assert_int_equal(entry_parse(&e, b, blen), 0);
+	entry_hash(eh, b, blen);
+	assert_int_equal(store_put(t, &e, eh), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	assert_int_equal(record_verify(r, 0, &st, &f), DT_EHASH);
+	assert_int_equal(f.has_entry, 1);
+	assert_memory_equal(f.author, id[RU_HEAD]->pk, 32);
+	assert_int_equal(f.seq, d.seq);
+	assert_memory_equal(f.hash, eh, 32);
+	assert_non_null(strstr(f.detail, "with a root that is not this "
+	    "record's"));
+	free(b);
+	free(heads);
+	payload_free(text);
+	free(n);
+	record_close(r);
+	tu_rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -826,6 +907,7 @@ main(void)
 		cmocka_unit_test(test_three_parties),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_verify_wrong_root),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_vector),
 	};

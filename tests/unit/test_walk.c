@@ -379,14 +379,18 @@ test_roots(void **state)
 	store *s = NULL;
 	store_txn *t = NULL;
 	store_head h;
+	merkle_frontier fr;
 	roots *c = NULL;
 	size_t i, len;
-	unsigned a;
+	unsigned a, flags, pass;
 
 	(void)state;
 	assert_int_equal(store_open(&s, path, 0), 0);
 	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	/* Below the cache: by hashing, then by the chain's prev fields. */
+	for (pass = 0; pass < 2; pass++)
 	for (a = 0; a < GEN_AUTHORS; a++) {
+		flags = pass ? ROOTS_CHAIN_CHECKED : 0;
 		assert_int_equal(store_head_get(&h, t, ids[a]->pk), 0);
 		assert_true(h.next_seq > 2 * ROOTS_SNAP);
 		for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -395,22 +399,24 @@ test_roots(void **state)
 
 			assert_int_equal(ckpt_feed_root(want, t, ids[a]->pk,
 			    n), 0);
-			assert_int_equal(roots_at(&c, t, ids[a]->pk, n, got),
+			assert_int_equal(roots_at(&c, t, ids[a]->pk, n, flags,
+			    got),
 			    0);
 			assert_memory_equal(got, want, 32);
 		}
 		assert_int_equal(roots_at(&c, t, ids[a]->pk, h.next_seq + 1,
-		    got), DT_ENOENT);
+		    flags, got), DT_ENOENT);
 		assert_int_equal(ckpt_feed_root(want, t, ids[a]->pk,
 		    h.next_seq - 1), 0);
 		assert_int_equal(roots_at(&c, t, ids[a]->pk, h.next_seq - 1,
-		    got), 0);
+		    flags, got), 0);
 		assert_memory_equal(got, want, 32);
 	}
 	roots_free(c);
 	c = NULL;
+	flags = 0;
 	/* Grown: read up to 1000, then the leaf of entry 1000 given. */
-	assert_int_equal(roots_at(&c, t, ids[1]->pk, 1000, got), 0);
+	assert_int_equal(roots_at(&c, t, ids[1]->pk, 1000, flags, got), 0);
 	assert_int_equal(store_get(&bytes, &len, t, ids[1]->pk, 1000), 0);
 	entry_hash(leaf, bytes, len);
 	free(bytes);
@@ -418,13 +424,44 @@ test_roots(void **state)
 	roots_grow(c, ids[2]->pk, 1000, leaf);    /* not read: ignored */
 	roots_grow(c, ids[1]->pk, 1000, leaf);
 	assert_int_equal(ckpt_feed_root(want, t, ids[1]->pk, 1001), 0);
-	assert_int_equal(roots_at(&c, t, ids[1]->pk, 1001, got), 0);
+	assert_int_equal(roots_at(&c, t, ids[1]->pk, 1001, flags, got), 0);
 	assert_memory_equal(got, want, 32);
 	/* What it was given, it does not read again: a wrong leaf shows. */
 	leaf[0] ^= 1;
 	roots_grow(c, ids[1]->pk, 1001, leaf);
 	assert_int_equal(ckpt_feed_root(want, t, ids[1]->pk, 1002), 0);
-	assert_int_equal(roots_at(&c, t, ids[1]->pk, 1002, got), 0);
+	assert_int_equal(roots_at(&c, t, ids[1]->pk, 1002, flags, got), 0);
+	assert_memory_not_equal(got, want, 32);
+	roots_free(c);
+	c = NULL;
+	/*
+	 * Offered by a walk: taken in order only; a gap (2048 before 1024)
+	 * is ignored; what was taken answers without reading (a frontier
+	 * offered for a wrong feed shows).
+	 */
+	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk, 2048), 0);
+	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
+	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk, 1024), 0);
+	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
+	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk, 1500), 0);
+	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
+	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk, 1300), 0);
+	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0); /* older */
+	assert_int_equal(store_head_get(&h, t, ids[2]->pk), 0);
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		uint64_t n = sizes[i] < h.next_seq ? sizes[i] : h.next_seq;
+
+		assert_int_equal(ckpt_feed_root(want, t, ids[2]->pk, n), 0);
+		assert_int_equal(roots_at(&c, t, ids[2]->pk, n,
+		    ROOTS_CHAIN_CHECKED, got), 0);
+		assert_memory_equal(got, want, 32);
+	}
+	roots_free(c);
+	c = NULL;
+	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[3]->pk, 1024), 0);
+	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
+	assert_int_equal(ckpt_feed_root(want, t, ids[2]->pk, 1024), 0);
+	assert_int_equal(roots_at(&c, t, ids[2]->pk, 1024, 0, got), 0);
 	assert_memory_not_equal(got, want, 32);
 	roots_free(c);
 	roots_free(NULL);
