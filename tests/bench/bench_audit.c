@@ -15,8 +15,16 @@
  * not the seconds, is what to compare across machines; nothing here
  * asserts a time.
  *
+ * The record has, every 10,000 entries, a checkpoint by each member and
+ * a seal by both heads (a seal lists every feed's root: the walk checks
+ * them from the trees it grows), and a last checkpoint of every feed.
+ *
  *	bench_audit [N]      (default $BENCH_N, else 1000000)
  *	BENCH_FAST_ONLY=1    leave out the Ed25519 floor and --every-signature
+ *	BENCH_AUDIT_RECORD=DIR  keep the record there (on the same file
+ *	                     system as $TMPDIR), and audit it again next time
+ *	BENCH_CKPT_EVERY=K   checkpoints and a seal every K entries (0: only
+ *	                     the last checkpoints), instead of 10,000
  */
 #include <errno.h>
 #include <sys/resource.h>
@@ -34,6 +42,9 @@
 #include "../../storage/entry.h"
 #include "../../storage/record.h"
 #include "gen.h"
+
+/* A checkpoint by every member and a seal by both heads, this often. */
+#define CKPT_EVERY 10000U
 
 /* Every entry of the store, read once with raw LMDB. */
 struct corpus {
@@ -212,6 +223,9 @@ main(int argc, char **argv)
 	char dir[] = "/tmp/detente-bench-XXXXXX", cmd[600];
 	char *path = NULL;
 	const char *env = getenv("BENCH_N");
+	const char *keep = getenv("BENCH_AUDIT_RECORD");
+	const char *ev = getenv("BENCH_CKPT_EVERY");
+	uint64_t every = ev != NULL ? strtoull(ev, NULL, 10) : CKPT_EVERY;
 	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) :
 	    env ? strtoull(env, NULL, 10) : 1000000ULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -224,11 +238,25 @@ main(int argc, char **argv)
 
 	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
 		return 2;
+	memset(ids, 0, sizeof ids);
 	t_gen = gen_now();
-	if ((rc = gen_record(&path, ids, dir, n, isatty(2))) != 0 ||
+	snprintf(cmd, sizeof cmd, "%s/data.mdb", keep != NULL ? keep : "");
+	if (keep != NULL && access(cmd, R_OK) == 0) {
+		if ((path = strdup(keep)) == NULL)
+			return 2;
+	} else if ((rc = gen_record_ckpt(&path, ids, dir, n, every,
+	    isatty(2))) != 0 ||
 	    (rc = gen_checkpoints(path, ids)) != 0) {
 		fprintf(stderr, "generate: %s\n", dt_strerror(rc));
 		return 2;
+	} else if (keep != NULL) {
+		if (rename(path, keep) != 0) {
+			fprintf(stderr, "%s: %s\n", keep, strerror(errno));
+			return 2;
+		}
+		free(path);
+		if ((path = strdup(keep)) == NULL)
+			return 2;
 	}
 	t_gen = gen_now() - t_gen;
 	memset(&c, 0, sizeof c);

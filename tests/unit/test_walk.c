@@ -435,17 +435,21 @@ test_roots(void **state)
 	roots_free(c);
 	c = NULL;
 	/*
-	 * Offered by a walk: taken in order only; a gap (2048 before 1024)
-	 * is ignored; what was taken answers without reading (a frontier
-	 * offered for a wrong feed shows).
+	 * Offered by a walk: taken in order only; a gap (the second
+	 * snapshot's size before the first's) is ignored; what was taken
+	 * answers without reading (a frontier offered for a wrong feed
+	 * shows).
 	 */
-	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk, 2048), 0);
+	for (i = 1; i <= 2; i++) {
+		assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk,
+		    (3 - i) * ROOTS_SNAP), 0);
+		assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
+	}
+	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk,
+	    ROOTS_SNAP + ROOTS_SNAP / 2), 0);
 	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
-	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk, 1024), 0);
-	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
-	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk, 1500), 0);
-	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
-	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk, 1300), 0);
+	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[2]->pk,
+	    ROOTS_SNAP + 3), 0);
 	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0); /* older */
 	assert_int_equal(store_head_get(&h, t, ids[2]->pk), 0);
 	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
@@ -458,10 +462,20 @@ test_roots(void **state)
 	}
 	roots_free(c);
 	c = NULL;
-	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[3]->pk, 1024), 0);
+	/* Taken: the first snapshot, then a size within the next block. */
+	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[3]->pk, ROOTS_SNAP),
+	    0);
 	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
-	assert_int_equal(ckpt_feed_root(want, t, ids[2]->pk, 1024), 0);
-	assert_int_equal(roots_at(&c, t, ids[2]->pk, 1024, 0, got), 0);
+	assert_int_equal(ckpt_feed_root(want, t, ids[2]->pk, ROOTS_SNAP), 0);
+	assert_int_equal(roots_at(&c, t, ids[2]->pk, ROOTS_SNAP, 0, got), 0);
+	assert_memory_not_equal(got, want, 32);
+	assert_int_equal(ckpt_feed_frontier(&fr, t, ids[3]->pk,
+	    ROOTS_SNAP + 7), 0);
+	assert_int_equal(roots_offer(&c, ids[2]->pk, &fr), 0);
+	assert_int_equal(ckpt_feed_root(want, t, ids[2]->pk, ROOTS_SNAP + 7),
+	    0);
+	assert_int_equal(roots_at(&c, t, ids[2]->pk, ROOTS_SNAP + 7, 0, got),
+	    0);
 	assert_memory_not_equal(got, want, 32);
 	roots_free(c);
 	roots_free(NULL);
