@@ -105,16 +105,14 @@ changed(const bundle_reader *b)
 }
 
 /*
- * check_file() - the whole-file pass of bundle_reader_open(): framing
- * of every length, exact end, trailer.  Leaves f anywhere.
+ * read_head() - the header, from the start of the file of that size: the
+ * magic, the version, the size of a header and a trailer, and a count
+ * the file can hold; fills b's dialogue and count.
  */
 static int
-check_file(bundle_reader *b, uint64_t size, const char **why)
+read_head(bundle_reader *b, uint64_t size,
+    unsigned char head[BUNDLE_HEADER_BYTES], const char **why)
 {
-	unsigned char head[BUNDLE_HEADER_BYTES], lb[4], md[32], *chunk = NULL;
-	crypto_hash_sha256_state h;
-	uint32_t i, len;
-	size_t n;
 	int rc;
 
 	if (size < 4)
@@ -129,7 +127,7 @@ check_file(bundle_reader *b, uint64_t size, const char **why)
 		return set_why(why, "a bundle format version this build does "
 		    "not know", DT_EVERSION);
 	if (size < BUNDLE_HEADER_BYTES + BUNDLE_TRAILER_BYTES ||
-	    (rc = read_full(b->f, head + 4, sizeof head - 4)) != 0)
+	    (rc = read_full(b->f, head + 4, BUNDLE_HEADER_BYTES - 4)) != 0)
 		return set_why(why, "the file is truncated (shorter than a "
 		    "bundle's header and trailer)", DT_EFORMAT);
 	memcpy(b->dialogue, head + 4, ENTRY_HASH_BYTES);
@@ -139,6 +137,24 @@ check_file(bundle_reader *b, uint64_t size, const char **why)
 	    BUNDLE_TRAILER_BYTES) / (4U + BUNDLE_ENTRY_MIN))
 		return set_why(why, "the entry count is larger than the file "
 		    "can hold", DT_ERANGE);
+	return 0;
+}
+
+/*
+ * check_file() - the whole-file pass of bundle_reader_open(): framing
+ * of every length, exact end, trailer.  Leaves f anywhere.
+ */
+static int
+check_file(bundle_reader *b, uint64_t size, const char **why)
+{
+	unsigned char head[BUNDLE_HEADER_BYTES], lb[4], md[32], *chunk = NULL;
+	crypto_hash_sha256_state h;
+	uint32_t i, len;
+	size_t n;
+	int rc;
+
+	if ((rc = read_head(b, size, head, why)) != 0)
+		return rc;
 	if ((chunk = malloc(CHUNK)) == NULL)
 		return DT_ENOMEM;
 	crypto_hash_sha256_init(&h);
@@ -189,9 +205,9 @@ out:
 }
 
 /*
- * check_head() - what BUNDLE_CHECK_LATE checks at once: the magic, the
- * version, the header, the count against the size; and it reads the
- * trailer (the file's last 32 bytes) that the first pass must match.
+ * check_head() - what BUNDLE_CHECK_LATE checks at once: read_head(); and
+ * it reads the trailer (the file's last 32 bytes) that the first pass
+ * must match.
  */
 static int
 check_head(bundle_reader *b, uint64_t size, const char **why)
@@ -199,27 +215,8 @@ check_head(bundle_reader *b, uint64_t size, const char **why)
 	unsigned char head[BUNDLE_HEADER_BYTES];
 	int rc;
 
-	if (size < 4)
-		return set_why(why, "not a bundle file (too short)",
-		    DT_EFORMAT);
-	if ((rc = read_full(b->f, head, 4)) != 0)
-		return set_why(why, "cannot read the bundle header", rc);
-	if (memcmp(head, BUNDLE_MAGIC, 3) != 0)
-		return set_why(why, "not a bundle file (bad magic)",
-		    DT_EFORMAT);
-	if (head[3] != (unsigned char)BUNDLE_MAGIC[3])
-		return set_why(why, "a bundle format version this build does "
-		    "not know", DT_EVERSION);
-	if (size < BUNDLE_HEADER_BYTES + BUNDLE_TRAILER_BYTES ||
-	    (rc = read_full(b->f, head + 4, sizeof head - 4)) != 0)
-		return set_why(why, "the file is truncated (shorter than a "
-		    "bundle's header and trailer)", DT_EFORMAT);
-	memcpy(b->dialogue, head + 4, ENTRY_HASH_BYTES);
-	b->count = get_be32(head + 36);
-	if ((uint64_t)b->count > (size - BUNDLE_HEADER_BYTES -
-	    BUNDLE_TRAILER_BYTES) / (4U + BUNDLE_ENTRY_MIN))
-		return set_why(why, "the entry count is larger than the file "
-		    "can hold", DT_ERANGE);
+	if ((rc = read_head(b, size, head, why)) != 0)
+		return rc;
 	if (fseeko(b->f, (off_t)(size - BUNDLE_TRAILER_BYTES), SEEK_SET) != 0)
 		return set_why(why, "cannot read the bundle file", DT_EIO);
 	if ((rc = read_full(b->f, b->trailer, sizeof b->trailer)) != 0)

@@ -1220,28 +1220,8 @@ int
 seal_check_roots(record *r, store_txn *t, const entry *e, char *why,
     size_t whylen)
 {
-	note_sig sigs[NOTE_SIGS_MAX];
-	const char *note, *text;
-	size_t nlen, textlen, nsigs;
-	uint64_t meeting;
-	seal_text s;
-	json_t *o = NULL;
-	int rc;
-
-	memset(&s, 0, sizeof s);
-	if (why != NULL && whylen > 0)
-		why[0] = '\0';
-	if (e->kind != ENTRY_K_SEAL)
-		return why_set(why, whylen, DT_EINVAL, "not a seal");
-	if (seal_payload(&o, &meeting, &note, &nlen, e) != 0)
-		return why_set(why, whylen, DT_EFORMAT,
-		    "seal payload is malformed");
-	if ((rc = open_seal(&s, &text, &textlen, sigs, &nsigs, r, note, nlen,
-	    why, whylen)) == 0)
-		rc = feeds_check(r, t, &s, why, whylen);
-	seal_text_done(&s);
-	json_decref(o);
-	return rc;
+	return seal_check_entry_flags(r, t, e, SEAL_CHECK_ONLY_ROOTS, why,
+	    whylen);
 }
 
 int
@@ -1268,6 +1248,8 @@ seal_check_entry_flags(record *r, store_txn *t, const entry *e,
 	if ((rc = open_seal(&s, &text, &textlen, sigs, &nsigs, r, note, nlen,
 	    why, whylen)) != 0)
 		goto out;
+	if (flags & SEAL_CHECK_ONLY_ROOTS)
+		goto roots;
 	if (s.meeting != meeting) {
 		rc = why_set(why, whylen, DT_EFORMAT,
 		    "the seal's text is for meeting %llu, its entry for %llu",
@@ -1302,6 +1284,7 @@ seal_check_entry_flags(record *r, store_txn *t, const entry *e,
 	}
 	if ((rc = seen_check(r, t, e, &s, why, whylen)) != 0)
 		goto out;
+roots:
 	if (!(flags & SEAL_CHECK_NO_ROOTS))
 		rc = feeds_check(r, t, &s, why, whylen);
 out:

@@ -263,6 +263,7 @@ int seal_check_entry(record *r, store_txn *t, const entry *e, char *why,
  * tree: record.c, verify_seals()).
  */
 #define SEAL_CHECK_NO_ROOTS 0x1U
+#define SEAL_CHECK_ONLY_ROOTS 0x2U /* seal_check_roots() */
 int seal_check_entry_flags(record *r, store_txn *t, const entry *e,
     unsigned flags, char *why, size_t whylen)
     __attribute__((warn_unused_result));
