@@ -989,8 +989,8 @@ indexed:
  * that the walk's own thread does not hash tree nodes.  Two chunks in
  * memory at most, whatever the record's size.
  */
-#define WALK_CHUNK 1024U
-#define WALK_CHUNK_BYTES (4U * 1024U * 1024U)
+#define WALK_CHUNK 4096U
+#define WALK_CHUNK_BYTES (16U * 1024U * 1024U)
 
 struct walk_chunk {
 	sigpool_job jobs[WALK_CHUNK];

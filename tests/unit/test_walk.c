@@ -36,8 +36,8 @@
 #include "../../storage/store.h"
 #include "../bench/gen.h"
 
-/* More than two of the walk's chunks (1024 entries each). */
-#define N_ENTRIES 3000U
+/* More than two of the walk's chunks (WALK_CHUNK, 4096 entries each). */
+#define N_ENTRIES 12000U
 /* More than one of a join's steps. */
 #define N_JOIN 10000U
 /* Records enough for the minutes' two halves (TWO_MIN, 512). */
@@ -126,7 +126,7 @@ check_roots(const struct feeds *fs, uint64_t *covered)
 	assert_int_equal(store_txn_begin(&t, s, 0), 0);
 	for (i = 0; i < fs->n; i++) {
 		assert_true(fs->fi[i].has_root);
-		assert_true(fs->fi[i].size > N_ENTRIES / GEN_AUTHORS);
+		assert_true(fs->fi[i].size > N_ENTRIES / GEN_AUTHORS / 2);
 		assert_int_equal(ckpt_feed_root(root, t, fs->fi[i].author,
 		    fs->fi[i].size), 0);
 		assert_memory_equal(root, fs->fi[i].root, 32);
@@ -192,22 +192,39 @@ static void
 test_fast_path_tamper(void **state)
 {
 	unsigned char key[STORE_KEY_BYTES], *bytes = NULL;
-	const uint64_t seq = 300;
+	const uint64_t seq = 1500;
 	record_failure f;
 	record_stats st;
 	record *r = NULL;
 	store *s = NULL;
 	store_txn *t = NULL;
 	size_t len;
+	unsigned a, first = 0, second = 1, tmp;
 
 	(void)state;
+	/*
+	 * The feed second in key order: its seq 1500 comes after the
+	 * first feed's 3000 entries, in the walk's second chunk.
+	 */
+	if (memcmp(ids[second]->pk, ids[first]->pk, KEY_PK_BYTES) < 0) {
+		first = 1;
+		second = 0;
+	}
+	for (a = 2; a < GEN_AUTHORS; a++)
+		if (memcmp(ids[a]->pk, ids[first]->pk, KEY_PK_BYTES) < 0) {
+			second = first;
+			first = a;
+		} else if (memcmp(ids[a]->pk, ids[second]->pk,
+		    KEY_PK_BYTES) < 0)
+			second = a;
+	tmp = second;
 	assert_int_equal(store_open(&s, path, 0), 0);
 	assert_int_equal(store_txn_begin(&t, s, 0), 0);
-	assert_int_equal(store_get(&bytes, &len, t, ids[1]->pk, seq), 0);
+	assert_int_equal(store_get(&bytes, &len, t, ids[tmp]->pk, seq), 0);
 	store_txn_abort(t);
 	store_close(s);
 	bytes[len - 64 - 5] ^= 0x01; /* the body, not the framing */
-	memcpy(key, ids[1]->pk, KEY_PK_BYTES);
+	memcpy(key, ids[tmp]->pk, KEY_PK_BYTES);
 	store_be64(key + KEY_PK_BYTES, seq);
 	tu_raw_write(path, "entries", key, sizeof key, bytes, len);
 	free(bytes);
@@ -218,7 +235,7 @@ test_fast_path_tamper(void **state)
 	assert_int_equal(f.code, DT_ESIG);
 	assert_true(st.fallback);
 	assert_true(f.has_entry);
-	assert_memory_equal(f.author, ids[1]->pk, KEY_PK_BYTES);
+	assert_memory_equal(f.author, ids[tmp]->pk, KEY_PK_BYTES);
 	assert_int_equal(f.seq, seq);
 	record_close(r);
 }
