@@ -2981,6 +2981,8 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 	uint32_t index = 0;
 	int rc, outcome, progress;
 
+	/* Every chain in the store was checked as it was stored. */
+	x->r->chain_checked = 1;
 	if (!fresh && (rc = load_control(x->r, x->t, x->f)) != 0)
 		goto out;
 	if (x->chunk == NULL &&
@@ -3136,6 +3138,7 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 		    "cannot update the verified watermark: %s",
 		    dt_strerror(rc));
 out:
+	x->r->chain_checked = 0;
 	free(old);
 	return rc;
 }

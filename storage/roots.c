@@ -173,15 +173,13 @@ walk_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 	return fr->size == w->want ? WALK_DONE : 0;
 }
 
-/* walk() - read author's entries from fr's size up to w->want. */
+/* scan() - one scan of author's feed into w, from fr's size to w->want. */
 static int
-walk(struct walk *w, store_txn *t, const unsigned char author[KEY_PK_BYTES])
+scan(struct walk *w, store_txn *t, const unsigned char author[KEY_PK_BYTES],
+    merkle_frontier *fr)
 {
-	merkle_frontier *fr = w->fd != NULL ? &w->fd->fr : w->fr;
 	int rc;
 
-	if (fr->size >= w->want)
-		return 0;
 	rc = w->by_prev ? store_scan_feed_raw(t, author, fr->size + 1,
 	    walk_cb, w) : store_scan_entries(t, author, fr->size, 1, walk_cb,
 	    w);
@@ -190,6 +188,34 @@ walk(struct walk *w, store_txn *t, const unsigned char author[KEY_PK_BYTES])
 	if (rc != 0)
 		return rc;
 	return fr->size < w->want ? DT_ENOENT : 0;
+}
+
+/*
+ * walk() - read author's entries from fr's size up to w->want.  With
+ * w->by_prev, the leaves but the last come from the next entries' prev
+ * fields (no hashing), and the last, whose successor may not be stored,
+ * from hashing its entry.
+ */
+static int
+walk(struct walk *w, store_txn *t, const unsigned char author[KEY_PK_BYTES])
+{
+	merkle_frontier *fr = w->fd != NULL ? &w->fd->fr : w->fr;
+	uint64_t want = w->want;
+	int rc, by_prev = w->by_prev;
+
+	if (fr->size >= want)
+		return 0;
+	if (by_prev && want - fr->size > 1) {
+		w->want = want - 1;
+		rc = scan(w, t, author, fr);
+		w->want = want;
+		if (rc != 0)
+			return rc;
+	}
+	w->by_prev = 0;
+	rc = scan(w, t, author, fr);
+	w->by_prev = by_prev;
+	return rc;
 }
 
 int
@@ -208,6 +234,7 @@ roots_at(roots **c, store_txn *t, const unsigned char author[KEY_PK_BYTES],
 		return DT_ENOMEM;
 	memset(&w, 0, sizeof w);
 	w.want = size;
+	w.by_prev = (flags & ROOTS_CHAIN_CHECKED) != 0;
 	if (size >= fd->fr.size) {
 		/* Beyond what is cached: read on, and keep it. */
 		w.fd = fd;
@@ -222,12 +249,7 @@ roots_at(roots **c, store_txn *t, const unsigned char author[KEY_PK_BYTES],
 	    fd->off[k] * MERKLE_HASH_BYTES, (unsigned)(k == fd->nsnap - 1 ?
 	    fd->used : fd->off[k + 1]) - (unsigned)fd->off[k])) != 0)
 		return DT_ECORRUPT;
-	/*
-	 * The entries below the cached size are all stored (the cache read
-	 * them), so entry size is there to name the leaf of size - 1.
-	 */
 	w.fr = &fr;
-	w.by_prev = (flags & ROOTS_CHAIN_CHECKED) != 0;
 	if ((rc = walk(&w, t, author)) != 0)
 		return rc;
 	merkle_frontier_root(&fr, root);

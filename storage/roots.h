@@ -48,9 +48,10 @@ int roots_at(roots **c, store_txn *t, const unsigned char author[KEY_PK_BYTES],
 
 /*
  * Flag of roots_at(): every feed's hash chain has been checked (by the
- * verify walk, or entry by entry on import), so that a root below what
- * is cached may take entry j's leaf hash from entry j + 1's prev field
- * instead of hashing entry j's bytes again.
+ * verify walk, or entry by entry when it was stored, for an import), so
+ * that roots_at() may take entry j's leaf hash from entry j + 1's prev
+ * field instead of hashing entry j's bytes again (all but the last leaf
+ * it needs, whose successor may not be stored yet).
  */
 #define ROOTS_CHAIN_CHECKED 0x1U
 

@@ -404,10 +404,17 @@ test_roots(void **state)
 	(void)state;
 	assert_int_equal(store_open(&s, path, 0), 0);
 	assert_int_equal(store_txn_begin(&t, s, 0), 0);
-	/* Below the cache: by hashing, then by the chain's prev fields. */
-	for (pass = 0; pass < 2; pass++)
+	/*
+	 * By hashing; then below the cache by the chain's prev fields; then
+	 * from an empty cache by the prev fields.
+	 */
+	for (pass = 0; pass < 3; pass++)
 	for (a = 0; a < GEN_AUTHORS; a++) {
 		flags = pass ? ROOTS_CHAIN_CHECKED : 0;
+		if (pass == 2 && a == 0) {
+			roots_free(c);
+			c = NULL;
+		}
 		assert_int_equal(store_head_get(&h, t, ids[a]->pk), 0);
 		assert_true(h.next_seq > 2 * ROOTS_SNAP);
 		for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
