@@ -520,11 +520,11 @@ sig_ok(const record *r, const entry *e,
 }
 
 /*
- * seal_later() - in a verify walk, a seal entry's checks but its listed
+ * seal_defer() - in a verify walk, a seal entry's checks but its listed
  * roots, and the entry noted for verify_seals() after the walk.
  */
 static int
-seal_later(record *r, store_txn *t, const entry *e,
+seal_defer(record *r, store_txn *t, const entry *e,
     const unsigned char hash[ENTRY_HASH_BYTES], char *why, size_t whylen)
 {
 	struct seal_later *nl;
@@ -633,7 +633,7 @@ check_entry(record *r, store_txn *t, const entry *e,
 			rc = e->kind == ENTRY_K_CHECKPOINT ?
 			    ckpt_check_entry(r, t, e, r->walk_root, cwhy,
 			    sizeof cwhy) : r->seals_later ?
-			    seal_later(r, t, e, hash, cwhy, sizeof cwhy) :
+			    seal_defer(r, t, e, hash, cwhy, sizeof cwhy) :
 			    seal_check_entry(r, t, e, cwhy, sizeof cwhy);
 			if (rc != 0)
 				return fail_at(f, rc, a, e->seq, hash, NULL,
@@ -1300,7 +1300,7 @@ walk_pooled(struct feed_walk *w, store_txn *t)
 
 /*
  * verify_seals() - after a walk that passed, the listed roots of the
- * seals it met (seal_later()), from the roots cache the walk fed: each
+ * seals it met (seal_defer()), from the roots cache the walk fed: each
  * a snapshot and at most ROOTS_SNAP - 1 entries' prev fields per feed,
  * the chains having been checked.
  */

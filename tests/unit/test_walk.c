@@ -199,7 +199,7 @@ test_fast_path_tamper(void **state)
 	store *s = NULL;
 	store_txn *t = NULL;
 	size_t len;
-	unsigned a, first = 0, second = 1, tmp;
+	unsigned a, first = 0, second = 1;
 
 	(void)state;
 	/*
@@ -217,14 +217,13 @@ test_fast_path_tamper(void **state)
 		} else if (memcmp(ids[a]->pk, ids[second]->pk,
 		    KEY_PK_BYTES) < 0)
 			second = a;
-	tmp = second;
 	assert_int_equal(store_open(&s, path, 0), 0);
 	assert_int_equal(store_txn_begin(&t, s, 0), 0);
-	assert_int_equal(store_get(&bytes, &len, t, ids[tmp]->pk, seq), 0);
+	assert_int_equal(store_get(&bytes, &len, t, ids[second]->pk, seq), 0);
 	store_txn_abort(t);
 	store_close(s);
 	bytes[len - 64 - 5] ^= 0x01; /* the body, not the framing */
-	memcpy(key, ids[tmp]->pk, KEY_PK_BYTES);
+	memcpy(key, ids[second]->pk, KEY_PK_BYTES);
 	store_be64(key + KEY_PK_BYTES, seq);
 	tu_raw_write(path, "entries", key, sizeof key, bytes, len);
 	free(bytes);
@@ -235,7 +234,7 @@ test_fast_path_tamper(void **state)
 	assert_int_equal(f.code, DT_ESIG);
 	assert_true(st.fallback);
 	assert_true(f.has_entry);
-	assert_memory_equal(f.author, ids[tmp]->pk, KEY_PK_BYTES);
+	assert_memory_equal(f.author, ids[second]->pk, KEY_PK_BYTES);
 	assert_int_equal(f.seq, seq);
 	record_close(r);
 }
