@@ -1398,7 +1398,6 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 			goto out;
 		}
 	}
-	r->seals_later = 0;
 	rc = verify_seals(r, t, f);
 out:
 	r->seals_later = 0;
