@@ -955,16 +955,26 @@ test_member_in_same_bundle(void **state)
 		record_close(c);
 		tu_rmtree(dc);
 	}
-	/* An outsider's entry that is not a member: rejected. */
+	/*
+	 * An outsider's entry that is not a member: rejected.  It builds
+	 * on the genesis (clock 1), so its clock 2 obeys the clock rule
+	 * and only membership is wrong with it.
+	 */
 	{
 		entry_draft d;
+		entry_ref gref;
 		unsigned char *x = NULL;
 		size_t xl;
 
+		memcpy(gref.author, id[RU_HEAD]->pk, KEY_PK_BYTES);
+		gref.seq = 0;
+		memcpy(gref.hash, record_id(a), ENTRY_HASH_BYTES);
 		memset(&d, 0, sizeof d);
 		d.kind = ENTRY_K_NOTE;
 		d.dialogue = record_id(a);
-		d.clock = 50;
+		d.clock = 2;
+		d.refs = &gref;
+		d.nrefs = 1;
 		d.payload = (const unsigned char *)note;
 		d.payload_len = strlen(note);
 		d.key = record_key(b);
