@@ -622,7 +622,8 @@ check_entry(record *r, store_txn *t, const entry *e,
 	if (built_on == UINT64_MAX)
 		return fail_at(f, DT_ECLOCK, a, e->seq, hash, NULL,
 		    "clock %llu: what it builds on has the largest clock, "
-		    "no clock can follow it", (unsigned long long)e->clock);
+		    "no clock can follow it",
+		    (unsigned long long)e->clock);
 	if (e->clock != built_on + 1)
 		return fail_at(f, DT_ECLOCK, a, e->seq, hash, NULL,
 		    "clock %llu, expected %llu (one more than the greatest "

@@ -27,7 +27,8 @@
 static int
 die(const char *what, int rc)
 {
-	fprintf(stderr, "entry_slip: %s: %s\n", what, rc ? dt_strerror(rc) : "");
+	fprintf(stderr, "entry_slip: %s: %s\n", what,
+	    rc ? dt_strerror(rc) : "");
 	return 2;
 }
 
