@@ -88,6 +88,22 @@ cp -r "$TEST_TMP/dialogue.good" "$DDIR"
 run_ok "the store put back verifies" A --as ru-head verify
 run_ok "and A writes again" A --as ru-head add note "after the slip"
 
+# The writer never wraps a clock: the note slipped in as if verified (the
+# watermark moved past it, so that opening the record does not check it)
+# makes A's next entry refuse to be written, as a clock violation, where
+# the clock would have wrapped to 0 and been refused as "not a member".
+run_ok "slip the note again, marked verified" "$SLIP" --verified "$DDIR" \
+    "$TEST_TMP/max.dtb"
+run_fails 1 "A refuses to write after it" A --as ru-head add note "wrapped?"
+like "$(cat "$ERR")" "cannot append a note entry \(Lamport clock rule violated\)" \
+    "as a clock violation"
+unlike "$(cat "$ERR")" "not a member|do not allow" "not as a membership refusal"
+run_fails 1 "the full verify names the note" A --as ru-head verify
+like "$(cat "$OUT")" "^FAILED: clock $clock, expected [0-9]+ .*: author ru-del seq $seq hash $hash" \
+    "with its clock and the clock it must have"
+rm -rf "$DDIR"
+cp -r "$TEST_TMP/dialogue.good" "$DDIR"
+
 # Control: the same forger's note with the lawful clock is accepted.
 BT note next "$TEST_TMP/all.dtb" "$TEST_TMP/next.dtb" "$KS" "$PASS" \
     >"$TEST_TMP/next.note" || fail "forge the lawful note"

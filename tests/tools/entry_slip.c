@@ -4,13 +4,16 @@
  * `detente verify` and `detente audit` say about an entry that breaks a
  * rule of docs/FORMAT.md section 7 (the clock rule, say).
  *
- *   entry_slip STORE_DIR BUNDLE
+ *   entry_slip [--verified] STORE_DIR BUNDLE
  *
  * Stores the last entry of BUNDLE (tests/tools/bundle_tool.py writes one
  * with a member-signed note of any clock) with store_put(), as seal_slip
  * does: every index agrees with it and its own signature holds; only
  * the rule it breaks is wrong with it.  The feed's verified watermark is
- * left where it was, as it would be after a write by another program.
+ * left where it was, as it would be after a write by another program;
+ * with --verified it is moved past the entry, as a store that lies about
+ * what was checked would have it, so that opening the record does not
+ * check the entry and a writer builds on it.
  * Prints the entry's hash.  Exit 0, or 2 with a message.
  */
 #include <stdio.h>
@@ -44,10 +47,16 @@ main(int argc, char **argv)
 	store *s = NULL;
 	store_txn *t = NULL;
 	entry e;
-	int rc, ret = 2;
+	int rc, ret = 2, verified = 0;
 
+	if (argc == 4 && strcmp(argv[1], "--verified") == 0) {
+		verified = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: entry_slip STORE_DIR BUNDLE\n");
+		fprintf(stderr, "usage: entry_slip [--verified] STORE_DIR "
+		    "BUNDLE\n");
 		return 2;
 	}
 	if (sodium_init() < 0)
@@ -83,6 +92,11 @@ main(int argc, char **argv)
 	}
 	if ((rc = store_put(t, &e, hash)) != 0) {
 		ret = die("cannot store the entry", rc);
+		goto out;
+	}
+	if (verified && (rc = store_head_set_verified(t, e.author,
+	    e.seq + 1)) != 0) {
+		ret = die("cannot move the verified watermark", rc);
 		goto out;
 	}
 	rc = store_txn_commit(t);
