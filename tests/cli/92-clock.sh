@@ -2,11 +2,12 @@
 # 92-clock.sh: the clock rule (docs/FORMAT.md section 7, "The clock rule").
 # A member of side A signs a note whose clock is 2^64 - 1, or one more
 # than the rule allows, and sends it in a bundle: side B's import refuses
-# it and names it, B stays writable, and so do joins and audits of the
-# bundle.  The same note slipped into A's own store past the rules makes
-# `verify` and `audit` fail, naming it.  A note with the lawful clock, made
-# by the same forger, is accepted (the forger is not wrong in some other
-# way).
+# it and names it, B stays writable, and joins and audits of the bundle
+# fail naming it.  The same note slipped into A's own store past the rules
+# makes `verify` and `audit` fail, naming it; slipped in as if verified,
+# it makes A's next write refuse (a clock violation) rather than wrap.  A
+# note with the lawful clock, made by the same forger, is accepted (the
+# forger is not wrong in some other way).
 . "$(dirname "$0")/../tap.sh"
 . "$_tap_lib_dir/cli/common.inc"
 . "$_tap_lib_dir/cli/two-homes.inc"
