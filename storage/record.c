@@ -567,6 +567,7 @@ check_entry(record *r, store_txn *t, const entry *e,
 	unsigned char *plain = NULL;
 	size_t plen = 0;
 	json_t *o = NULL;
+	uint64_t built_on;
 	unsigned i;
 	int rc;
 
@@ -584,19 +585,17 @@ check_entry(record *r, store_txn *t, const entry *e,
 	    memcmp(e->prev, prev_hash, ENTRY_HASH_BYTES) != 0))
 		return fail_at(f, DT_ECHAIN, a, e->seq, hash, prev_hash,
 		    "hash chain broken: prev does not name the previous entry");
-	if (e->seq > 0 && e->clock <= prev_clock)
-		return fail_at(f, DT_ECLOCK, a, e->seq, hash, NULL,
-		    "clock %llu is not greater than the previous entry's %llu",
-		    (unsigned long long)e->clock,
-		    (unsigned long long)prev_clock);
 	if (!sig_ok(r, e, hash))
 		return fail_at(f, DT_ESIG, a, e->seq, hash, NULL,
 		    "bad signature");
 	/*
 	 * A reference names (author, seq, hash): the entry there must have
 	 * that leaf hash, which its successor's prev (or its feed's head
-	 * row) states without hashing it again, and a smaller clock.
+	 * row) states without hashing it again.  The greatest clock this
+	 * entry builds on, its previous entry's and its references', is
+	 * kept for the clock rule below.
 	 */
+	built_on = e->seq > 0 ? prev_clock : 0;
 	for (i = 0; i < e->nrefs; i++) {
 		unsigned char want[ENTRY_HASH_BYTES];
 		uint64_t rclock;
@@ -611,10 +610,26 @@ check_entry(record *r, store_txn *t, const entry *e,
 		if (rc != 0)
 			return fail_at(f, rc, a, e->seq, hash, ref.hash,
 			    "reference %u unreadable", i);
-		if (rclock >= e->clock)
-			return fail_at(f, DT_ECLOCK, a, e->seq, hash, ref.hash,
-			    "clock not greater than referenced entry %u's", i);
+		if (rclock > built_on)
+			built_on = rclock;
 	}
+	/*
+	 * The clock rule (FORMAT.md section 7): exactly one more than the
+	 * greatest clock it builds on, so a clock grows by one per entry
+	 * and no signed entry can push the record's clock out of reach.
+	 * The genesis (seq 0, no references) has clock 1 by the same rule.
+	 */
+	if (built_on == UINT64_MAX)
+		return fail_at(f, DT_ECLOCK, a, e->seq, hash, NULL,
+		    "clock %llu: what it builds on has the largest clock, "
+		    "no clock can follow it",
+		    (unsigned long long)e->clock);
+	if (e->clock != built_on + 1)
+		return fail_at(f, DT_ECLOCK, a, e->seq, hash, NULL,
+		    "clock %llu, expected %llu (one more than the greatest "
+		    "clock of its previous entry and its references)",
+		    (unsigned long long)e->clock,
+		    (unsigned long long)(built_on + 1));
 	if (e->kind != ENTRY_K_GENESIS &&
 	    record_may_write(r, a, e->kind, e->clock, &why) != 0)
 		return fail_at(f, DT_EMEMBER, a, e->seq, hash, NULL, "%s", why);
@@ -1729,6 +1744,10 @@ record_unlock(record *r, const key_identity *id)
  * The references a new entry of id carries: the head of every other
  * feed that id's previous entry did not already reference at that very
  * position.  Authors ascend because store_heads() returns them so.
+ * *max_clock is the greatest clock the entry builds on: its own feed's
+ * head's and its references'.  A head left out because the previous
+ * entry referenced it already has a smaller clock than that entry; one
+ * left out because the references are full is not built on.
  */
 static int
 collect_refs(entry_ref **out, unsigned *nout, uint64_t *max_clock,
@@ -1756,10 +1775,13 @@ collect_refs(entry_ref **out, unsigned *nout, uint64_t *max_clock,
 	for (i = 0; i < n; i++) {
 		int known = 0;
 
-		if (heads[i].clock > *max_clock)
-			*max_clock = heads[i].clock;
-		if (memcmp(heads[i].author, me, KEY_PK_BYTES) == 0 ||
-		    heads[i].next_seq == 0)
+		if (memcmp(heads[i].author, me, KEY_PK_BYTES) == 0) {
+			if (heads[i].next_seq > 0 &&
+			    heads[i].clock > *max_clock)
+				*max_clock = heads[i].clock;
+			continue;
+		}
+		if (heads[i].next_seq == 0)
 			continue;
 		for (j = 0; have_last && j < le.nrefs; j++) {
 			entry_ref r;
@@ -1777,6 +1799,8 @@ collect_refs(entry_ref **out, unsigned *nout, uint64_t *max_clock,
 		refs[nr].seq = heads[i].next_seq - 1;
 		memcpy(refs[nr].hash, heads[i].hash, ENTRY_HASH_BYTES);
 		nr++;
+		if (heads[i].clock > *max_clock)
+			*max_clock = heads[i].clock;
 	}
 	*out = refs;
 	*nout = nr;
@@ -1819,6 +1843,11 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 	if ((rc = collect_refs(&refs, &nrefs, &max_clock, t, id->pk, last,
 	    lastlen)) != 0)
 		goto out;
+	/* Unreachable while every entry obeys the clock rule; never wrap. */
+	if (max_clock == UINT64_MAX) {
+		rc = DT_ECLOCK;
+		goto out;
+	}
 	memset(&d, 0, sizeof d);
 	d.kind = kind;
 	d.dialogue = r->id;

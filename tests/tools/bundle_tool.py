@@ -28,19 +28,31 @@ Usage:
         kind       kind 0x7f, an unknown kind (malformed bytes)
         drop       leave out the entry before it in the same feed (so
                    it waits for that one: held, not rejected)
-        outsider   add a checkpoint by a key that is not a member
+        outsider   add a checkpoint by a key that is not a member (its
+                   clock obeys the clock rule: it refers to the entry of
+                   the greatest clock, and its clock is one more)
         fork       another time stamp, re-signed: a second entry for the
                    same author and seq
         truncate   cut the last 10 bytes of the file
         trailer    flip the trailer's last byte
         flip       flip the last byte of the first entry (its
                    signature), the trailer left as it was
+  bundle_tool.py note CLOCK IN OUT KEYSTORE PASSFILE
+      write OUT: IN and one more entry, a note by the keystore's identity
+      at the next seq of its feed in IN, referring to the last entry in IN
+      of every other feed, encrypted with the dialogue key (opened from
+      the identity's box in IN's key wraps) and signed: what a member can
+      sign.  CLOCK is its clock: "next" (one more than the greatest clock
+      it builds on, as section 7 requires), "high" (one more than that),
+      "max" (2^64 - 1) or a number.  Prints the note's seq, clock and
+      leaf hash.
 """
 
 import hashlib
 import os
 import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import indep_verify as iv  # noqa: E402  (exits with SKIP without modules)
@@ -111,16 +123,58 @@ def forge(case, did, entries, seed):
                 struct.unpack(">Q", x[72:80])[0] == seq - 1)]
     elif case == "outsider":
         stranger = bytes([0x77]) * 32
-        clock = max(struct.unpack(">Q", x[80:88])[0] for x in entries) + 1
+        top = max(entries, key=lambda x: struct.unpack(">Q", x[80:88])[0])
+        clock = struct.unpack(">Q", top[80:88])[0] + 1
+        ref = (top[40:72], struct.unpack(">Q", top[72:80])[0],
+               iv.leaf_hash(top))
         payload = b'{"note":"not a member","v":1}'
         extra = iv.build_entry(0x05, stranger, did, 0, clock, 0,
-                               bytes(32), [], payload)
+                               bytes(32), [ref], payload)
         return entries + [extra]
     else:
         raise ValueError("unknown case " + case)
     out = list(entries)
     out[idx] = bytes(e)
     return out
+
+
+def dialogue_key(did, entries, seed):
+    """The dialogue key, from seed's box in a key wrap of entries."""
+    pk = iv.ed25519_pk(seed).hex()
+    for b in entries:
+        if b[4] != iv.K["key-wrap"]:
+            continue
+        e = iv.parse_entry(b)
+        for w in iv.accept_payload(e.body)["wraps"]:
+            if w["to"] == pk:
+                return iv.open_box(iv.base64.b64decode(w["box"]), seed, did)
+    raise ValueError("no key wrap in the bundle opens for this identity")
+
+
+def note(clock, did, entries, seed):
+    """A note by seed after its last entry in entries (see the doc)."""
+    pk = iv.ed25519_pk(seed)
+    last = {}
+    for b in entries:
+        a, seq = b[40:72], struct.unpack(">Q", b[72:80])[0]
+        if a not in last or seq > struct.unpack(">Q", last[a][72:80])[0]:
+            last[a] = b
+    mine = last.get(pk)
+    seq = struct.unpack(">Q", mine[72:80])[0] + 1 if mine else 0
+    prev = iv.leaf_hash(mine) if mine else bytes(32)
+    refs = [(a, struct.unpack(">Q", b[72:80])[0], iv.leaf_hash(b))
+            for a, b in sorted(last.items()) if a != pk]
+    built_on = max([struct.unpack(">Q", b[80:88])[0]
+                    for a, b in last.items() if a != pk] +
+                   ([struct.unpack(">Q", mine[80:88])[0]] if mine else []))
+    clock = {"next": built_on + 1, "high": built_on + 2,
+             "max": 2 ** 64 - 1}.get(clock) or int(clock)
+    text = [{"body": "clock %d" % clock, "lang": "en", "role": "authentic"}]
+    payload = iv.canonical({"meeting": 1, "text": text, "v": 1})
+    b = iv.build_entry(iv.K["note"], seed, did, seq, clock,
+                       int(time.time() * 1000), prev, refs, payload,
+                       dialogue_key(did, entries, seed), os.urandom(24))
+    return b, seq, clock
 
 
 def state_file(did, feeds):
@@ -181,6 +235,13 @@ def main(argv):
             print("bad bundle:", exc)
             return 1
         print("ok", len(entries))
+        return 0
+    if len(argv) == 7 and argv[1] == "note":
+        did, entries = read_bundle(argv[3])
+        b, seq, clock = note(argv[2], did, entries,
+                             seed_of(argv[5], argv[6]))
+        open(argv[4], "wb").write(encode_bundle(did, entries + [b]))
+        print(seq, clock, iv.leaf_hash(b).hex())
         return 0
     if len(argv) in (5, 7) and argv[1] == "forge":
         case, src, dst = argv[2:5]

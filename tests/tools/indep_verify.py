@@ -765,13 +765,16 @@ def verify_record(blobs, dialogue_id, key=None):
                 need(e.dialogue == dialogue_id, "dialogue", "another dialogue")
             if prev is not None:
                 need(e.prev == prev.hash, "chain", "prev is not seq-1's hash")
-                need(e.clock > prev.clock, "clock", "not after prev")
             need(sig_ok(e), "signature", "bad signature")
+            built_on = prev.clock if prev is not None else 0
             for ra, rs, rh in e.refs:
                 t = by_hash.get(rh)
                 need(t is not None and t.author == ra and t.seq == rs, "ref",
                      "reference to an entry not in the record")
-                need(t.clock < e.clock, "clock", "not after a reference")
+                built_on = max(built_on, t.clock)
+            # The clock rule: exactly one more than what it builds on.
+            need(e.clock == built_on + 1, "clock", "clock %d, expected %d"
+                 % (e.clock, built_on + 1))
             if e.kind != K["genesis"]:
                 may_write(members, e.author, e.kind, e.clock)
             if not is_content(e.kind):
@@ -955,6 +958,29 @@ def check_entries(tap, v):
            ([], [], [], [(pk["ru_head"], 2, nr.hash)]),
            "entries.txt: references")
 
+    # The clock rule's candidates for ru-head's seq 3 (section 7).
+    clk = {}
+    cpayload = v["clock_payload"].encode("utf-8")
+    for tag in CLOCK_TAGS:
+        b = unhex(v[tag])
+        e = parse_entry(b)
+        clk[tag] = e
+        tap.eq((e.hash.hex(), e.sig.hex(), e.header.hex()),
+               (v[tag + "_hash"], v[tag + "_sig"], v[tag + "_ad"]),
+               "entries.txt: %s parses; its leaf hash, signature and "
+               "header" % tag)
+        tap.result(sig_ok(e), "entries.txt: %s's signature verifies" % tag)
+        tap.eq((e.kind, e.author, e.seq, e.clock, e.time, e.prev, e.refs),
+               (K["note"], pk["ru_head"], 3, int(v[tag + "_clock"]),
+                int(v["clock_time_ms"]), nr.hash,
+                [(pk["us_head"], 0, nu.hash)]),
+               "entries.txt: %s's kind, author, seq, clock, time, prev and "
+               "reference" % tag)
+        tap.eq(xchacha_open(dkey, e.body[:24], e.body[24:], e.header),
+               cpayload, "entries.txt: %s decrypts to clock_payload" % tag)
+    tap.eq([clk[t].clock for t in CLOCK_TAGS], [5, 4, 6, 2 ** 64 - 1],
+           "entries.txt: the candidates' clocks are 5, 4, 6 and 2^64 - 1")
+
     # The genesis names what the inputs say.
     go = accept_payload(g.body)
     tap.eq((go["parties"], [(m["key"], m["name"], m["party"], m["role"])
@@ -1011,6 +1037,11 @@ def check_entries(tap, v):
                                v["note_us_payload"].encode(), dkey,
                                unhex(v["note_us_nonce"])),
     }
+    for tag in CLOCK_TAGS:
+        rebuilt[tag] = build_entry(
+            K["note"], seed["ru_head"], did, 3, int(v[tag + "_clock"]),
+            int(v["clock_time_ms"]), nr.hash, [(pk["us_head"], 0, nu.hash)],
+            v["clock_payload"].encode(), dkey, unhex(v["clock_nonce"]))
     for tag, b in rebuilt.items():
         tap.eq(b.hex(), v[tag], "entries.txt: encoding, encrypting and "
                "signing %s from its inputs gives its bytes" % tag)
@@ -1026,11 +1057,25 @@ def check_entries(tap, v):
     tap.check("entries.txt: the four entries pass every rule of section 7, "
               "with the key", whole)
     tap.check("entries.txt: and without the key", verify_record, blobs, did)
+
+    # The clock rule: only the candidate with clock 5 passes.
+    for tag in CLOCK_TAGS:
+        trial = blobs + [unhex(v[tag])]
+        want = None if tag == "clock_exact" else "clock"
+        for k, how in ((dkey, "with"), (None, "without")):
+            tap.eq(rejected_by(trial, did, k), want,
+                   "entries.txt: the four entries and %s %s, %s the key" %
+                   (tag, "pass" if want is None else "fail the clock rule",
+                    how))
     order = sorted(es.values(), key=lambda e: (e.clock, e.author))
     tap.eq([e.hash for e in order], [g.hash, w.hash, nr.hash, nu.hash],
            "entries.txt: merged order is genesis, wrap, note_ru, note_us")
     return dict(seed=seed, pk=pk, dkey=dkey, did=did, es=es, blobs=blobs,
                 t0=t0)
+
+
+# The clock rule's vectors in entries.txt: clocks 5, 4, 6, 2^64 - 1.
+CLOCK_TAGS = ("clock_exact", "clock_low", "clock_high", "clock_max")
 
 
 def rejected_by(blobs, did, key):
@@ -1142,20 +1187,28 @@ def negative_checks(tap, ctx):
         return build_entry(K["member-add"], s_us, did, 1, 5, t0, nu_hash, [],
                            p)
 
+    # The delegate's first entry refers to us-head's newest: note_us
+    # (clock 4) before the member-add, the member-add (clock 5) after it,
+    # so that its clock obeys the clock rule and membership decides.
     def by_delegate(clock, kind=K["note"], payload=note):
+        r = ([(pk["us_head"], 1, ensure_add())] if clock == 6 else
+             [(pk["us_head"], 0, nu_hash)])
         if is_content(kind):
-            return build_entry(kind, dseed, did, 0, clock, t0, ZERO32, [],
+            return build_entry(kind, dseed, did, 0, clock, t0, ZERO32, r,
                                payload, dkey, nonce)
-        return build_entry(kind, dseed, did, 0, clock, t0, ZERO32, [],
+        return build_entry(kind, dseed, did, 0, clock, t0, ZERO32, r,
                            payload)
+
+    def ensure_add():
+        return leaf_hash(add())
     wrap_payload = canonical({"key_id": key_id(dkey).hex(), "v": 1,
                               "wraps": [{"box": "AAAA", "to": dpk.hex()}]})
     # A seal entry by ru-head (seq 3, after note_ru) whose payload names
     # no meeting: FORMAT.md section 5 requires one.  (This verifier does
     # not check seal notes, section 10; the payload rule comes first.)
     def ru_seal(payload):
-        return build_entry(K["seal"], s_ru, did, 3, 5, t0, nr.hash, [],
-                           payload)
+        return build_entry(K["seal"], s_ru, did, 3, 5, t0, nr.hash,
+                           [(pk["us_head"], 0, nu_hash)], payload)
     cases += [
         ("a seal whose payload has no meeting", "payload",
          blobs + [ru_seal(canonical({"note": "detente seal v1\n", "v": 1}))]),
@@ -1165,6 +1218,20 @@ def negative_checks(tap, ctx):
                                      "v": 1}))]),
         ("a seal whose payload has no note", "payload",
          blobs + [ru_seal(canonical({"meeting": 1, "v": 1}))]),
+    ]
+    # The clock rule, re-signed by the right key: ru-head's next entry
+    # after note_ru (clock 3) referring to note_us (clock 4) needs 5.
+    def ru_next(clock):
+        return build_entry(K["note"], s_ru, did, 3, clock, t0, nr.hash,
+                           [(pk["us_head"], 0, nu_hash)], note, dkey, nonce)
+    cases += [
+        ("a clock one more than the greatest it builds on, plus one",
+         "clock", blobs + [ru_next(6)]),
+        ("a clock of 2^64 - 1", "clock", blobs + [ru_next(2 ** 64 - 1)]),
+        ("a clock above prev's but equal to a reference's", "clock",
+         blobs + [ru_next(4)]),
+        ("a first entry of a feed with no reference at clock 2", "clock",
+         with_us(us_note(clock=2, refs=[]))),
     ]
     cases += [
         ("a head adding a member of another party", "member-add",
@@ -1181,6 +1248,8 @@ def negative_checks(tap, ctx):
     # ... and the positive control: what the rules allow passes.
     tap.check("forgery control: the delegate's note at clock 6 passes",
               verify_record, blobs + [add(), by_delegate(6)], did, dkey)
+    tap.check("forgery control: ru-head's next note at clock 5 passes",
+              verify_record, blobs + [ru_next(5)], did, dkey)
 
 
 def main(argv):

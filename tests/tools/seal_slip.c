@@ -7,11 +7,12 @@
  *
  * Builds a seal entry {"meeting": MEETING, "note": <NOTE_FILE's bytes>,
  * "v": 1} as the keystore's identity (first line of PASSFILE is the
- * passphrase), at the next seq of its feed, with a clock above every
- * feed's head and no references, signs it, and stores it with
- * store_put(): every index agrees with it, the entry's own signature
- * holds, and nothing but the seal rule (a bad signature line, a wrong
- * root, ...) is wrong with it.  The feed's verified watermark is left
+ * passphrase), at the next seq of its feed, referring to every other
+ * feed's head as a writer's entry does, with a clock one more than the
+ * greatest of all heads' (so that it obeys the clock rule), signs it, and
+ * stores it with store_put(): every index agrees with it, the entry's
+ * own signature holds, and nothing but the seal rule (a bad signature
+ * line, a wrong root, ...) is wrong with it.  The feed's verified watermark is left
  * where it was, as it would be after a write by another program.
  * Prints the entry's hash.  Exit 0, or 2 with a message.
  */
@@ -76,7 +77,8 @@ main(int argc, char **argv)
 	char hex[2 * ENTRY_HASH_BYTES + 1];
 	key_identity *id = NULL;
 	store_head *heads = NULL, me;
-	size_t passlen = 0, notelen = 0, nheads = 0, blen, i;
+	entry_ref *refs = NULL;
+	size_t passlen = 0, notelen = 0, nheads = 0, nrefs = 0, blen, i;
 	store *s = NULL;
 	store_txn *t = NULL;
 	entry_draft d;
@@ -118,9 +120,22 @@ main(int argc, char **argv)
 		ret = die("cannot open the store", rc);
 		goto out;
 	}
-	for (i = 0; i < nheads; i++)
+	if (nheads > 0 && (refs = calloc(nheads, sizeof(*refs))) == NULL) {
+		ret = die("out of memory", DT_ENOMEM);
+		goto out;
+	}
+	/* store_heads() returns the authors ascending, as references go. */
+	for (i = 0; i < nheads; i++) {
 		if (heads[i].clock > clock)
 			clock = heads[i].clock;
+		if (heads[i].next_seq == 0 ||
+		    memcmp(heads[i].author, id->pk, KEY_PK_BYTES) == 0)
+			continue;
+		memcpy(refs[nrefs].author, heads[i].author, KEY_PK_BYTES);
+		refs[nrefs].seq = heads[i].next_seq - 1;
+		memcpy(refs[nrefs].hash, heads[i].hash, ENTRY_HASH_BYTES);
+		nrefs++;
+	}
 	memset(&me, 0, sizeof(me));
 	if ((rc = store_head_get(&me, t, id->pk)) != 0 && rc != DT_ENOENT) {
 		ret = die("cannot read the feed's head", rc);
@@ -133,6 +148,8 @@ main(int argc, char **argv)
 	d.clock = clock + 1;
 	d.time_ms = (uint64_t)time(NULL) * 1000;
 	d.prev = me.next_seq > 0 ? me.hash : NULL;
+	d.refs = refs;
+	d.nrefs = (unsigned)nrefs;
 	d.payload = (const unsigned char *)payload;
 	d.payload_len = strlen(payload);
 	if ((rc = entry_build(&bytes, &blen, &d, id)) != 0 ||
@@ -157,6 +174,7 @@ main(int argc, char **argv)
 out:
 	store_txn_abort(t);
 	store_close(s);
+	free(refs);
 	free(heads);
 	free(bytes);
 	payload_free(payload);

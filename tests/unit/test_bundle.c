@@ -955,16 +955,26 @@ test_member_in_same_bundle(void **state)
 		record_close(c);
 		tu_rmtree(dc);
 	}
-	/* An outsider's entry that is not a member: rejected. */
+	/*
+	 * An outsider's entry that is not a member: rejected.  It builds
+	 * on the genesis (clock 1), so its clock 2 obeys the clock rule
+	 * and only membership is wrong with it.
+	 */
 	{
 		entry_draft d;
+		entry_ref gref;
 		unsigned char *x = NULL;
 		size_t xl;
 
+		memcpy(gref.author, id[RU_HEAD]->pk, KEY_PK_BYTES);
+		gref.seq = 0;
+		memcpy(gref.hash, record_id(a), ENTRY_HASH_BYTES);
 		memset(&d, 0, sizeof d);
 		d.kind = ENTRY_K_NOTE;
 		d.dialogue = record_id(a);
-		d.clock = 50;
+		d.clock = 2;
+		d.refs = &gref;
+		d.nrefs = 1;
 		d.payload = (const unsigned char *)note;
 		d.payload_len = strlen(note);
 		d.key = record_key(b);
@@ -1220,6 +1230,102 @@ test_vectors(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * The clock rule on import (FORMAT.md section 7): ru-head's next note
+ * with clock 2^64 - 1, or one more than the rule allows, signed and
+ * encrypted as a member can, is refused at that entry, and B writes on.
+ * Held first (the entry before it missing), it is dropped when that
+ * arrives, the import goes on, and B writes on.  Before the rule, the
+ * 2^64 - 1 note was added and B's next clock wrapped to 0.
+ */
+static void
+test_clock_import(void **state)
+{
+	record *a, *b;
+	char *da, *db, want[64];
+	record_import_stats st;
+	record_failure f;
+	bundle_reader *br;
+	unsigned char h3[ENTRY_HASH_BYTES], xh[ENTRY_HASH_BYTES];
+	unsigned char *e[2];
+	size_t len[2];
+	uint64_t seq3, n, clocks[2];
+	entry e3;
+	int k;
+
+	(void)state;
+	two_replicas(&a, &b, &da, &db);
+	assert_int_equal(record_unlock(b, id[US_HEAD]), 0);
+	assert_int_equal(record_append(a, id[RU_HEAD], ENTRY_K_NOTE, note,
+	    h3, &seq3), 0);
+	e[0] = get_entry(a, id[RU_HEAD]->pk, seq3, &len[0]);
+	assert_int_equal(entry_parse(&e3, e[0], len[0]), 0);
+	clocks[0] = UINT64_MAX;
+	clocks[1] = e3.clock + 2;
+	snprintf(want, sizeof want, "expected %llu ",
+	    (unsigned long long)e3.clock + 1);
+	for (k = 0; k < 2; k++) {
+		entry_draft d;
+
+		/* ru-head's feed is the only one: the note builds on e3. */
+		memset(&d, 0, sizeof d);
+		d.kind = ENTRY_K_NOTE;
+		d.dialogue = record_id(a);
+		d.seq = seq3 + 1;
+		d.clock = clocks[k];
+		d.time_ms = 1;
+		d.prev = h3;
+		d.payload = (const unsigned char *)note;
+		d.payload_len = strlen(note);
+		d.key = record_key(a);
+		assert_int_equal(entry_build(&e[1], &len[1], &d, id[RU_HEAD]),
+		    0);
+		entry_hash(xh, e[1], len[1]);
+		n = count_of(b);
+		br = bundle_of(record_id(a), e, len, 2);
+		assert_int_equal(record_import(b, br, RECORD_VERIFY_KEY, &st,
+		    &f), DT_ECLOCK);
+		bundle_reader_close(br);
+		assert_int_equal(f.has_entry, 1);
+		assert_memory_equal(f.author, id[RU_HEAD]->pk, KEY_PK_BYTES);
+		assert_int_equal(f.seq, seq3 + 1);
+		assert_memory_equal(f.hash, xh, ENTRY_HASH_BYTES);
+		assert_non_null(strstr(f.detail, want));
+		assert_int_equal(count_of(b), n);
+		assert_int_equal(record_append(b, id[US_HEAD], ENTRY_K_NOTE,
+		    note, NULL, NULL), 0);
+		assert_verifies(b);
+		if (k == 1) {
+			free(e[1]);
+			break;
+		}
+		/* The 2^64 - 1 note alone waits for e3; e3 drops it. */
+		br = bundle_of(record_id(a), &e[1], &len[1], 1);
+		assert_int_equal(record_import(b, br, 0, &st, &f), 0);
+		bundle_reader_close(br);
+		assert_int_equal(st.held_new, 1);
+		br = bundle_of(record_id(a), e, len, 1);
+		assert_int_equal(record_import(b, br, 0, &st, &f), 0);
+		bundle_reader_close(br);
+		assert_int_equal(st.added, 1);
+		assert_int_equal(st.dropped, 1);
+		assert_int_equal(st.held, 0);
+		assert_int_equal(st.dropped_first.code, DT_ECLOCK);
+		assert_int_equal(st.dropped_first.seq, seq3 + 1);
+		assert_memory_equal(st.dropped_first.hash, xh,
+		    ENTRY_HASH_BYTES);
+		assert_int_equal(record_append(b, id[US_HEAD], ENTRY_K_NOTE,
+		    note, NULL, NULL), 0);
+		assert_verifies(b);
+		free(e[1]);
+	}
+	free(e[0]);
+	record_close(a);
+	record_close(b);
+	tu_rmtree(da);
+	tu_rmtree(db);
+}
+
 int
 main(void)
 {
@@ -1240,6 +1346,7 @@ main(void)
 		cmocka_unit_test(test_member_in_same_bundle),
 		cmocka_unit_test(test_held_fork),
 		cmocka_unit_test(test_remove_after_entries),
+		cmocka_unit_test(test_clock_import),
 	};
 
 	if (sodium_init() < 0)

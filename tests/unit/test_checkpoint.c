@@ -316,7 +316,7 @@ test_append_and_verify(void **state)
 		d.kind = ENTRY_K_CHECKPOINT;
 		d.dialogue = record_id(r);
 		d.seq = hd.next_seq;
-		d.clock = 1000;
+		d.clock = hd.clock + 1; /* the clock rule holds */
 		d.time_ms = 1;
 		d.prev = hd.hash;
 		d.payload = (const unsigned char *)text;

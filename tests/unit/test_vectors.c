@@ -5,7 +5,8 @@
  *   test_vectors           check that the library reproduces, byte for
  *                          byte, every value in entries.txt, and that the
  *                          entries parse, verify, decrypt and obey the
- *                          record's rules
+ *                          record's rules; of the clock rule's four
+ *                          candidates, only clock_exact does
  *
  * The inputs are fixed (two heads' seeds, a time, the dialogue key and
  * the nonces), so every value is deterministic except the two sealed
@@ -42,6 +43,10 @@
 	"preventing incidents in the information space."
 #define NOTE_US_RU "Американская сторона внесёт проект соглашения о " \
 	"предотвращении инцидентов в информационном пространстве."
+#define CLOCK_EN "The clock of this note is one more than the greatest " \
+	"clock it builds on."
+#define CLOCK_RU "Часы этой записи на единицу больше наибольших часов " \
+	"записей, на которые она опирается."
 #define BOX_B64_LEN \
 	sodium_base64_ENCODED_LEN(WRAP_BOX_BYTES, \
 	    sodium_base64_VARIANT_ORIGINAL)
@@ -51,9 +56,25 @@ static const char *const head_name[NHEADS] = { "ru-head", "us-head" };
 static const char *const head_party[NHEADS] = { "RU", "US" };
 static const char *const head_tag[NHEADS] = { "ru_head", "us_head" };
 
+/*
+ * The clock rule's vectors: candidates for ru-head's seq 3, a note after
+ * note_ru (clock 3) that refers to note_us (clock 4), so its clock must
+ * be exactly 5.  Each is checked together with the four entries.
+ */
+enum { CLK_EXACT, CLK_LOW, CLK_HIGH, CLK_MAX, NCLK };
+static const char *const clk_tag[NCLK] = { "clock_exact", "clock_low",
+	"clock_high", "clock_max" };
+static const uint64_t clk_value[NCLK] = { 5, 4, 6, UINT64_MAX };
+static const char *const clk_what[NCLK] = {
+	"exactly one more than note_us's 4: passes",
+	"4, equal to note_us's: fails (DT_ECLOCK, expected 5)",
+	"6, one too high: fails (DT_ECLOCK, expected 5)",
+	"18446744073709551615 (2^64 - 1): fails (DT_ECLOCK, expected 5)",
+};
+
 /* --- the computed vector file: comments and "name = value" lines ------- */
 
-#define VS_MAX 96
+#define VS_MAX 160
 
 typedef struct vline {
 	char *name; /* NULL: a comment line (value is its text) */
@@ -129,6 +150,9 @@ typedef struct world {
 	unsigned char id[ENTRY_HASH_BYTES];
 	unsigned char *genesis, *wrap, *note_ru, *note_us;
 	size_t genesis_len, wrap_len, note_ru_len, note_us_len;
+	unsigned char *clk[NCLK];
+	size_t clk_len[NCLK];
+	unsigned char clk_hash[NCLK][ENTRY_HASH_BYTES];
 	unsigned char box[NHEADS][WRAP_BOX_BYTES];
 } world;
 
@@ -143,6 +167,8 @@ world_free(world *w)
 	free(w->wrap);
 	free(w->note_ru);
 	free(w->note_us);
+	for (i = 0; i < NCLK; i++)
+		free(w->clk[i]);
 	memset(w, 0, sizeof *w);
 }
 
@@ -297,11 +323,13 @@ compute(vset *vs, world *w, int allow_new)
 {
 	unsigned char seed[KEY_SEED_BYTES], x[32], xsk[64];
 	unsigned char nonce_ru[ENTRY_NONCE_BYTES], nonce_us[ENTRY_NONCE_BYTES];
+	unsigned char nonce_clk[ENTRY_NONCE_BYTES];
 	unsigned char h_wrap[ENTRY_HASH_BYTES], h_ru[ENTRY_HASH_BYTES];
 	unsigned char h_us[ENTRY_HASH_BYTES], kid[WRAP_KEYID_BYTES];
 	unsigned char plain[WRAP_PLAIN_BYTES];
 	char name[64], b64[BOX_B64_LEN];
 	char *gp = NULL, *wp = NULL, *np_ru = NULL, *np_us = NULL;
+	char *np_clk = NULL;
 	entry_draft d;
 	entry_ref ref;
 	int i, rc = -1;
@@ -476,8 +504,58 @@ compute(vset *vs, world *w, int allow_new)
 	if (build(&w->note_us, &w->note_us_len, h_us, &d, w->head[US]) != 0)
 		goto out;
 	vs_entry(vs, "note_us", w->note_us, w->note_us_len, h_us);
+
+	/* The clock rule: ru-head's seq 3 with four clocks (clk_tag). */
+	vs_comment(vs, "");
+	vs_comment(vs, "# --- the clock rule (docs/FORMAT.md section 7): "
+	    "candidates for ru-head's seq 3, a note,");
+	vs_comment(vs, "# prev note_ru (clock 3), one reference: (us-head, 0, "
+	    "note_us_hash) (clock 4); the same");
+	vs_comment(vs, "# payload, nonce and time, so they differ only in the "
+	    "clock.  Each is checked together");
+	vs_comment(vs, "# with the four entries above: its clock must be "
+	    "exactly 5.");
+	memset(nonce_clk, 0x26, sizeof nonce_clk);
+	if ((np_clk = note_payload("en", CLOCK_EN, "ru", CLOCK_RU)) == NULL) {
+		rc = die("note payload");
+		goto out;
+	}
+	vs_u64(vs, "clock_time_ms", TIME_MS + 180000);
+	vs_hex(vs, "clock_nonce", nonce_clk, sizeof nonce_clk);
+	vs_str(vs, "clock_payload", np_clk);
+	memcpy(ref.author, w->head[US]->pk, KEY_PK_BYTES);
+	ref.seq = 0;
+	memcpy(ref.hash, h_us, ENTRY_HASH_BYTES);
+	for (i = 0; i < NCLK; i++) {
+		char what[128];
+
+		snprintf(what, sizeof what, "# %s: clock %s", clk_tag[i],
+		    clk_what[i]);
+		vs_comment(vs, what);
+		memset(&d, 0, sizeof d);
+		d.kind = ENTRY_K_NOTE;
+		d.dialogue = w->id;
+		d.seq = 3;
+		d.clock = clk_value[i];
+		d.time_ms = TIME_MS + 180000;
+		d.prev = h_ru;
+		d.refs = &ref;
+		d.nrefs = 1;
+		d.payload = (const unsigned char *)np_clk;
+		d.payload_len = strlen(np_clk);
+		d.key = w->dkey;
+		d.nonce = nonce_clk;
+		if (build(&w->clk[i], &w->clk_len[i], w->clk_hash[i], &d,
+		    w->head[RU]) != 0)
+			goto out;
+		snprintf(name, sizeof name, "%s_clock", clk_tag[i]);
+		vs_u64(vs, name, clk_value[i]);
+		vs_entry(vs, clk_tag[i], w->clk[i], w->clk_len[i],
+		    w->clk_hash[i]);
+	}
 	rc = 0;
 out:
+	payload_free(np_clk);
 	payload_free(gp);
 	payload_free(wp);
 	payload_free(np_ru);
@@ -572,8 +650,8 @@ file_bytes(const char *name, size_t *len)
 
 /* Parse, verify and open one entry of the file; compare the payload. */
 static void
-check_entry_bytes(const char *tag, unsigned kind, const key_identity *author,
-    uint64_t seq, uint64_t clock)
+check_entry_bytes(const char *tag, const char *ptag, unsigned kind,
+    const key_identity *author, uint64_t seq, uint64_t clock)
 {
 	char name[64], *want;
 	unsigned char *b, *plain = NULL;
@@ -590,7 +668,7 @@ check_entry_bytes(const char *tag, unsigned kind, const key_identity *author,
 	assert_int_equal(entry_verify_sig(&e), 0);
 	assert_int_equal(entry_open(&plain, &plen, &e,
 	    entry_kind_is_content(kind) ? W.dkey : NULL), 0);
-	snprintf(name, sizeof name, "%s_payload", tag);
+	snprintf(name, sizeof name, "%s_payload", ptag);
 	assert_non_null(want = tu_vector(VEC_FILE, name));
 	assert_int_equal(plen, strlen(want));
 	assert_memory_equal(plain, want, plen);
@@ -616,10 +694,21 @@ static void
 test_entries(void **state)
 {
 	(void)state;
-	check_entry_bytes("genesis", ENTRY_K_GENESIS, W.head[RU], 0, 1);
-	check_entry_bytes("wrap", ENTRY_K_KEY_WRAP, W.head[RU], 1, 2);
-	check_entry_bytes("note_ru", ENTRY_K_NOTE, W.head[RU], 2, 3);
-	check_entry_bytes("note_us", ENTRY_K_NOTE, W.head[US], 0, 4);
+	check_entry_bytes("genesis", "genesis", ENTRY_K_GENESIS, W.head[RU],
+	    0, 1);
+	check_entry_bytes("wrap", "wrap", ENTRY_K_KEY_WRAP, W.head[RU], 1, 2);
+	check_entry_bytes("note_ru", "note_ru", ENTRY_K_NOTE, W.head[RU], 2,
+	    3);
+	check_entry_bytes("note_us", "note_us", ENTRY_K_NOTE, W.head[US], 0,
+	    4);
+	check_entry_bytes("clock_exact", "clock", ENTRY_K_NOTE, W.head[RU], 3,
+	    5);
+	check_entry_bytes("clock_low", "clock", ENTRY_K_NOTE, W.head[RU], 3,
+	    4);
+	check_entry_bytes("clock_high", "clock", ENTRY_K_NOTE, W.head[RU], 3,
+	    6);
+	check_entry_bytes("clock_max", "clock", ENTRY_K_NOTE, W.head[RU], 3,
+	    UINT64_MAX);
 }
 
 /* Each head's box in the file opens, with its seed, to the dialogue key. */
@@ -751,6 +840,72 @@ test_record(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * The clock rule's vectors: each candidate for ru-head's seq 3, stored
+ * past the rules beside the four entries, makes a record that verifies
+ * (clock_exact) or fails at that very entry with DT_ECLOCK, saying the
+ * clock it must have (the others); the failure is found on opening too.
+ */
+static void
+test_clock_rule(void **state)
+{
+	static const char *const tags[4] = { "genesis", "wrap", "note_ru",
+		"note_us" };
+	unsigned char h[ENTRY_HASH_BYTES];
+	record_stats st;
+	record_failure f;
+	int i, k;
+
+	(void)state;
+	for (k = 0; k < NCLK; k++) {
+		char *dir = tu_tmpdir();
+		store *s = NULL;
+		store_txn *t = NULL;
+		record *r = NULL;
+		unsigned char *b;
+		size_t len;
+		entry e;
+
+		assert_int_equal(store_open(&s, dir, 1), 0);
+		assert_int_equal(store_txn_begin(&t, s, 1), 0);
+		assert_int_equal(store_set_dialogue(t, W.id), 0);
+		for (i = 0; i < 5; i++) {
+			b = file_bytes(i < 4 ? tags[i] : clk_tag[k], &len);
+			assert_int_equal(entry_parse(&e, b, len), 0);
+			entry_hash(h, b, len);
+			assert_int_equal(store_put(t, &e, h), 0);
+			free(b);
+		}
+		assert_memory_equal(h, W.clk_hash[k], ENTRY_HASH_BYTES);
+		assert_int_equal(store_txn_commit(t), 0);
+		store_close(s);
+
+		assert_int_equal(record_open(&r, dir), 0);
+		assert_int_equal(record_last_failure(r)->code,
+		    k == CLK_EXACT ? 0 : DT_ECLOCK);
+		assert_int_equal(record_unlock(r, W.head[US]), 0);
+		memset(&f, 0, sizeof f);
+		if (k == CLK_EXACT) {
+			assert_int_equal(record_verify(r, RECORD_VERIFY_KEY,
+			    &st, &f), 0);
+			assert_int_equal(st.entries, 5);
+			assert_int_equal(st.decrypted, 3);
+		} else {
+			assert_int_equal(record_verify(r, RECORD_VERIFY_KEY,
+			    &st, &f), DT_ECLOCK);
+			assert_int_equal(f.has_entry, 1);
+			assert_memory_equal(f.author, W.head[RU]->pk,
+			    KEY_PK_BYTES);
+			assert_int_equal(f.seq, 3);
+			assert_memory_equal(f.hash, W.clk_hash[k],
+			    ENTRY_HASH_BYTES);
+			assert_non_null(strstr(f.detail, "expected 5"));
+		}
+		record_close(r);
+		tu_rmtree(dir);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -759,6 +914,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_entries),
 		cmocka_unit_test(test_boxes),
 		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_clock_rule),
 	};
 
 	if (sodium_init() < 0)
