@@ -122,13 +122,41 @@ session_read_passphrase(struct cli_ctx *ctx, char **pass, size_t *len,
 	return CLI_OK;
 }
 
+/*
+ * unlock_tries() - read a passphrase and unlock the keystore at path
+ * into *id; on a terminal, a wrong passphrase is asked for again, up to
+ * PASSPHRASE_TRIES times in all (a file or a descriptor gives one line:
+ * asking it again would give the same).  @param[out] rc  what the last
+ * keystore_unlock() returned.  @return CLI_OK (look at *rc), or the
+ * passphrase could not be read (the line is printed).
+ */
+static int
+unlock_tries(struct cli_ctx *ctx, key_identity **id, const char *path,
+    const char *prompt, int *rc)
+{
+	int tries = passphrase_is_tty(ctx->passfile) ? PASSPHRASE_TRIES : 1;
+	char *pass = NULL;
+	size_t plen = 0;
+	int ret;
+
+	for (;;) {
+		if ((ret = session_read_passphrase(ctx, &pass, &plen, prompt,
+		    0)) != CLI_OK)
+			return ret;
+		*rc = keystore_unlock(id, path, pass, plen);
+		passphrase_free(pass);
+		if (*rc != DT_EPASS || --tries == 0)
+			return CLI_OK;
+		fprintf(ctx->err, "%s\n", _("Wrong passphrase; try again."));
+		fflush(ctx->err);
+	}
+}
+
 int
 session_unlock(struct cli_ctx *ctx)
 {
 	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[160];
 	unsigned char pk[KEY_PK_BYTES];
-	char *pass = NULL;
-	size_t plen = 0;
 	int rc, ret;
 
 	if (ctx->id != NULL)
@@ -137,11 +165,8 @@ session_unlock(struct cli_ctx *ctx)
 		return ret;
 	home_identity_path(path, sizeof(path), ctx->home, name);
 	snprintf(prompt, sizeof(prompt), _("Passphrase for %s: "), name);
-	if ((ret = session_read_passphrase(ctx, &pass, &plen, prompt, 0)) !=
-	    CLI_OK)
+	if ((ret = unlock_tries(ctx, &ctx->id, path, prompt, &rc)) != CLI_OK)
 		return ret;
-	rc = keystore_unlock(&ctx->id, path, pass, plen);
-	passphrase_free(pass);
 	switch (rc) {
 	case 0:
 		return CLI_OK;
@@ -165,15 +190,11 @@ int
 session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile)
 {
 	key_identity *id = NULL;
-	char *pass = NULL;
-	size_t plen = 0;
 	int rc, ret;
 
-	if ((ret = session_read_passphrase(ctx, &pass, &plen,
-	    _("Passphrase for the key file: "), 0)) != CLI_OK)
+	if ((ret = unlock_tries(ctx, &id, keyfile,
+	    _("Passphrase for the key file: "), &rc)) != CLI_OK)
 		return ret;
-	rc = keystore_unlock(&id, keyfile, pass, plen);
-	passphrase_free(pass);
 	if (rc != 0) {
 		cli_error_rc(ctx, _("cannot unlock the key file"), rc, keyfile,
 		    rc == DT_EPASS ? _("check the passphrase") :
