@@ -303,7 +303,8 @@ bundle_import_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		    optind < argc ? argv[optind + 1] : NULL);
 	if ((ret = exchange_open_bundle(ctx, &b, argv[optind])) != CLI_OK)
 		return ret;
-	if ((ret = import_record(ctx, b, argv[optind])) != CLI_OK)
+	if ((ret = import_record(ctx, b, argv[optind])) != CLI_OK ||
+	    (ret = session_writable(ctx)) != CLI_OK)
 		goto out;
 	if (record_last_failure(ctx->rec)->code != 0) {
 		cli_error(ctx, _("refusing to import into a record that "
