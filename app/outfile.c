@@ -98,7 +98,6 @@ open_in_place(struct cli_ctx *ctx, struct outfile *o, const struct stat *sb)
 		close(fd);
 		return cannot(ctx, o->path, strerror(errno));
 	}
-	o->in_place = 1;
 	return CLI_OK;
 }
 
@@ -115,7 +114,6 @@ outfile_open(struct cli_ctx *ctx, struct outfile *o, const char *path,
 	if (outfile_is_stdout(path)) {
 		o->f = ctx->out;
 		o->is_stdout = 1;
-		o->in_place = 1;
 		return CLI_OK;
 	}
 	if (lstat(path, &sb) == 0) {

@@ -38,7 +38,6 @@ struct outfile {
 	char *target;     /* the file that the temporary one becomes */
 	char *tmp;        /* the temporary file; NULL: written in place */
 	int replace;      /* rename over target (else link: never replace) */
-	int in_place;     /* a file that is not regular, or standard output */
 	int is_stdout;    /* path "-": ctx->out */
 };
 
