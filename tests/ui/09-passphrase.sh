@@ -64,9 +64,12 @@ unlike "$(ui_screen r)" 'wrong-guess' "the wrong one was not echoed"
 # 4. Three wrong ones: the last error line, exit 2.
 ui_start w3 "$DETENTE" --home "$H" log
 for i in 1 2 3; do
-	ui_poll w3 "^Passphrase for ru-head:" 10
-	while [ "$(ui_screen w3 | grep -c '^Passphrase for ru-head:')" -lt "$i" ]; do
+	# Wait (at most 15 s) for the i-th prompt before typing.
+	n=0
+	while [ "$(ui_screen w3 | grep -c '^Passphrase for ru-head:')" -lt "$i" ] &&
+	    [ $n -lt 150 ]; do
 		sleep 0.1
+		n=$((n + 1))
 	done
 	ui_type w3 "bad-$i"
 	ui_key w3 Enter
