@@ -119,6 +119,14 @@ outfile_open(struct cli_ctx *ctx, struct outfile *o, const char *path,
 	if (lstat(path, &sb) == 0) {
 		if (S_ISLNK(sb.st_mode)) {
 			is_link = 1;
+			/*
+			 * Another user's link may be planted (in /tmp): as
+			 * fs.protected_symlinks, whatever the sysctl says.
+			 */
+			if (sb.st_uid != geteuid() && sb.st_uid != 0)
+				return cannot(ctx, path, _("it is another "
+				    "user's symbolic link; name the file "
+				    "itself"));
 			if (stat(path, &sb) != 0)
 				return cannot(ctx, path, errno == ENOENT ?
 				    _("it is a symbolic link to a file that "

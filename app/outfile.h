@@ -16,8 +16,9 @@
  *     created, removed or renamed over;
  *   - a symbolic link is followed: what it points to decides, by the two
  *     rules above, and the link itself is never replaced; a link that
- *     points nowhere is refused.  (`-o /dev/stdout` and a shell's
- *     `-o >(gzip >F)` are links to what is not a regular file.)
+ *     points nowhere, or another user's link (but root's), is refused.
+ *     (`-o /dev/stdout` and a shell's `-o >(gzip >F)` are links to what
+ *     is not a regular file.)
  *   - a directory is refused.
  */
 #ifndef DETENTE_OUTFILE_H

@@ -110,6 +110,15 @@ run_fails 2 "a link to nothing is refused" A bundle export -o "$D/dangling"
 like "$(cat "$ERR")" "symbolic link to a file that does not exist" "says so"
 ok '[ ! -e "$D/nowhere" ]' "nothing was created where it points"
 run_fails 2 "also with --force" A bundle export -o "$D/dangling" --force
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	ln -s /dev/null "$D/planted" && chown -h nobody "$D/planted"
+	run_fails 2 "another user's link is not followed" \
+	    A bundle export -o "$D/planted" --force
+	like "$(cat "$ERR")" "another user's symbolic link" "says so"
+	ok '[ -L "$D/planted" ] && [ -c /dev/null ]' "link and device unchanged"
+else
+	skip "not root: cannot give a link to another user" 3
+fi
 ln -s /dev/null "$D/null-link"
 run_ok "a link to /dev/null is written in place" \
     A bundle export -o "$D/null-link"
