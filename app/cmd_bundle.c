@@ -19,6 +19,7 @@
 #include "exchange.h"
 #include "home.h"
 #include "i18n.h"
+#include "outfile.h"
 #include "session.h"
 
 /* read_state() - a state file, decoded, or an error line. */
@@ -81,13 +82,15 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *since = NULL, *outp = NULL;
 	char who[2 * KEY_PK_BYTES + KEY_NAME_MAX + 8], what[512];
 	bundle_export_info info;
 	bundle_state st;
-	struct exchange_out o;
+	struct outfile o;
+	unsigned oflags = 0;
 	size_t i;
 	int c, rc, ret;
 
@@ -100,6 +103,9 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'o':
 			outp = optarg;
+			break;
+		case 'F':
+			oflags |= OUTFILE_FORCE;
 			break;
 		default:
 			return cli_opt_error(ctx, &cmd_bundle, c, argv);
@@ -115,25 +121,25 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		return ret;
 	if (since != NULL && (ret = read_state(ctx, &st, since)) != CLI_OK)
 		return ret;
-	if ((ret = exchange_out_open(ctx, &o, outp)) != CLI_OK)
+	if ((ret = outfile_open(ctx, &o, outp, oflags, 0600)) != CLI_OK)
 		goto out;
 	rc = bundle_export(o.f, record_store(ctx->rec), since ? &st : NULL,
 	    &info);
 	if (rc == DT_EDIALOGUE) {
-		(void)exchange_out_close(ctx, &o, 0);
+		(void)outfile_close(ctx, &o, 0);
 		cli_error(ctx, _("the state file is for another dialogue"),
 		    since, _("use --dialogue ID, or ask for the right file"));
 		ret = CLI_USAGE;
 		goto out;
 	}
 	if (rc != 0) {
-		(void)exchange_out_close(ctx, &o, 0);
+		(void)outfile_close(ctx, &o, 0);
 		cli_error_rc(ctx, _("cannot write the bundle"), rc, outp,
 		    _("nothing was written"));
 		ret = cli_exit_for(rc);
 		goto out;
 	}
-	if ((ret = exchange_out_close(ctx, &o, 1)) != CLI_OK)
+	if ((ret = outfile_close(ctx, &o, 1)) != CLI_OK)
 		goto out;
 	for (i = 0; i < info.ndiverged; i++) {
 		exchange_author(who, sizeof(who), ctx->rec,
@@ -145,7 +151,7 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		    "history; the bundle carries this record's entries, and "
 		    "its import there will show where"));
 	}
-	if (strcmp(outp, "-") != 0)
+	if (!outfile_is_stdout(outp))
 		fprintf(ctx->out, _("bundle written to %s (%lu entries, %lu "
 		    "feeds)\n"), outp, (unsigned long)info.entries,
 		    (unsigned long)info.feeds);
@@ -161,13 +167,15 @@ bundle_state_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *outp = NULL;
 	unsigned char *buf = NULL;
-	struct exchange_out o;
+	struct outfile o;
 	store_txn *t = NULL;
 	bundle_state st;
+	unsigned oflags = 0;
 	size_t len = 0;
 	int c, rc, ret;
 
@@ -176,6 +184,9 @@ bundle_state_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'o':
 			outp = optarg;
+			break;
+		case 'F':
+			oflags |= OUTFILE_FORCE;
 			break;
 		default:
 			return cli_opt_error(ctx, &cmd_bundle, c, argv);
@@ -201,18 +212,18 @@ bundle_state_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		ret = cli_exit_for(rc);
 		goto out;
 	}
-	if ((ret = exchange_out_open(ctx, &o, outp)) != CLI_OK)
+	if ((ret = outfile_open(ctx, &o, outp, oflags, 0600)) != CLI_OK)
 		goto out;
 	if (fwrite(buf, 1, len, o.f) != len) {
-		(void)exchange_out_close(ctx, &o, 0);
+		(void)outfile_close(ctx, &o, 0);
 		cli_error(ctx, _("cannot write the file"), outp,
 		    strerror(errno));
 		ret = CLI_USAGE;
 		goto out;
 	}
-	if ((ret = exchange_out_close(ctx, &o, 1)) != CLI_OK)
+	if ((ret = outfile_close(ctx, &o, 1)) != CLI_OK)
 		goto out;
-	if (strcmp(outp, "-") != 0)
+	if (!outfile_is_stdout(outp))
 		fprintf(ctx->out, _("state written to %s (%lu feeds)\n"),
 		    outp, (unsigned long)st.nfeeds);
 out:
@@ -292,7 +303,8 @@ bundle_import_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		    optind < argc ? argv[optind + 1] : NULL);
 	if ((ret = exchange_open_bundle(ctx, &b, argv[optind])) != CLI_OK)
 		return ret;
-	if ((ret = import_record(ctx, b, argv[optind])) != CLI_OK)
+	if ((ret = import_record(ctx, b, argv[optind])) != CLI_OK ||
+	    (ret = session_writable(ctx)) != CLI_OK)
 		goto out;
 	if (record_last_failure(ctx->rec)->code != 0) {
 		cli_error(ctx, _("refusing to import into a record that "
@@ -334,8 +346,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_cmd cmd_bundle = {
 	"bundle",
-	N_("export [--since STATE] -o FILE\n"
-	   "       detente bundle state -o FILE\n"
+	N_("export [--since STATE] -o FILE [--force]\n"
+	   "       detente bundle state -o FILE [--force]\n"
 	   "       detente bundle import [--key] FILE"),
 	N_("carry entries to and from the other side's replica as a file"),
 	N_("  export  write the entries the other side lacks, encrypted and\n"
@@ -351,7 +363,10 @@ const struct cli_cmd cmd_bundle = {
 	   "          arrives.  A fork (two signed entries for one place) is\n"
 	   "          refused and kept: see `detente evidence`.  --key also\n"
 	   "          checks that every content entry decrypts.\n"
-	   "FILE may be - for standard output (export, state).\n"
+	   "FILE may be - for standard output (export, state) or standard\n"
+	   "input (import).  An existing file is replaced only with --force;\n"
+	   "a device, FIFO or socket (/dev/null, a pipe) is written in place,\n"
+	   "and a symbolic link is followed, never replaced.\n"
 	   "Exit 0 done, 1 bundle rejected, 2 usage or I/O error.\n"),
 	run
 };

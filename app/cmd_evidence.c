@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "exchange.h"
 #include "i18n.h"
+#include "outfile.h"
 #include "session.h"
 
 struct evidence_walk {
@@ -118,10 +119,12 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "hex", no_argument, NULL, 'x' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct evidence_walk w;
-	struct exchange_out o;
+	struct outfile o;
+	unsigned oflags = 0;
 	const char *outp = NULL;
 	int c, rc, ret;
 
@@ -134,6 +137,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'o':
 			outp = optarg;
+			break;
+		case 'F':
+			oflags |= OUTFILE_FORCE;
 			break;
 		default:
 			return cli_opt_error(ctx, &cmd_evidence, c, argv);
@@ -153,14 +159,14 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		rc = store_evidence_scan(w.t, print_cb, &w);
 		ret = CLI_OK;
 	} else if ((rc = store_evidence_scan(w.t, count_cb, &w)) == 0 &&
-	    (ret = exchange_out_open(ctx, &o, outp)) == CLI_OK) {
+	    (ret = outfile_open(ctx, &o, outp, oflags, 0600)) == CLI_OK) {
 		if ((rc = bundle_writer_begin(&w.w, o.f, record_id(ctx->rec),
 		    2 * w.n)) == 0 &&
 		    (rc = store_evidence_scan(w.t, write_cb, &w)) == 0) {
 			rc = bundle_writer_end(w.w);
 			w.w = NULL;
 		}
-		ret = exchange_out_close(ctx, &o, rc == 0);
+		ret = outfile_close(ctx, &o, rc == 0);
 	}
 	bundle_writer_abort(w.w);
 	store_txn_abort(w.t);
@@ -172,11 +178,11 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	if (ret != CLI_OK)
 		return ret;
 	if (w.n == 0) {
-		if (outp == NULL || strcmp(outp, "-") != 0)
+		if (outp == NULL || !outfile_is_stdout(outp))
 			fprintf(ctx->out, _("no fork evidence\n"));
 		return CLI_OK;
 	}
-	if (outp != NULL && strcmp(outp, "-") != 0)
+	if (outp != NULL && !outfile_is_stdout(outp))
 		fprintf(ctx->out, _("%lu forks written to %s (a bundle: each "
 		    "fork's two entries, one after the other)\n"),
 		    (unsigned long)w.n, outp);
@@ -184,14 +190,15 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_cmd cmd_evidence = {
-	"evidence", N_("[--hex] [-o FILE]"),
+	"evidence", N_("[--hex] [-o FILE [--force]]"),
 	N_("list or export fork evidence: two signed entries for one place"),
 	N_("Imports refuse a fork (a second, different entry for an author\n"
 	   "and sequence number already taken) and keep both entries here.\n"
 	   "For each: author, seq, both hashes, and whether both signatures\n"
 	   "verify.  --hex adds both entries' bytes; -o FILE writes every\n"
 	   "pair, first then second, as a bundle file (docs/FORMAT.md), so\n"
-	   "that a third party can check both signatures.\n"
+	   "that a third party can check both signatures (- is standard\n"
+	   "output; an existing file is replaced only with --force).\n"
 	   "Exit 0 no evidence, 1 evidence found, 2 usage or I/O error.\n"),
 	run
 };

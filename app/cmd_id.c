@@ -125,6 +125,16 @@ id_new(struct cli_ctx *ctx, int argc, char **argv)
 		    _("choose a passphrase"));
 		return CLI_USAGE;
 	}
+	/* Characters, not bytes: 8 Cyrillic letters are enough. */
+	if (passphrase_chars(pass, plen) < PASSPHRASE_MIN_CHARS) {
+		char todo[128];
+
+		passphrase_free(pass);
+		snprintf(todo, sizeof(todo), _("choose one of at least %u "
+		    "characters; nothing was written"), PASSPHRASE_MIN_CHARS);
+		cli_error(ctx, _("the passphrase is too short"), name, todo);
+		return CLI_USAGE;
+	}
 	rc = keystore_create(pk, path, name, pass, plen, (keystore_kdf)kdf);
 	passphrase_free(pass);
 	if (rc != 0) {
@@ -283,7 +293,8 @@ const struct cli_cmd cmd_id = {
 	   "       detente id export [--minisign|--vkey|--hex] [NAME]"),
 	N_("create, show, list and export identities (Ed25519 keys)"),
 	N_("  new      create an identity; asks twice for a passphrase (or\n"
-	   "           reads --passphrase-file / DETENTE_PASSPHRASE_FD) and\n"
+	   "           reads --passphrase-file / DETENTE_PASSPHRASE_FD) of\n"
+	   "           at least 8 characters, and\n"
 	   "           stores the secret key encrypted with Argon2id, mode\n"
 	   "           0600; --kdf sets the Argon2id strength (default\n"
 	   "           moderate; min is for tests only).  The first identity\n"

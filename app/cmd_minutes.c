@@ -39,6 +39,7 @@
 #include "exchange.h"
 #include "home.h"
 #include "i18n.h"
+#include "outfile.h"
 #include "session.h"
 
 /* The largest minutes file sign and verify read. */
@@ -104,104 +105,25 @@ fail:
 }
 
 /*
- * write_new() - len bytes into a new file path (O_EXCL, O_NOFOLLOW),
- * synced; a file left half-written by a failure is removed.
- * @return 0, or -1 with errno set.
+ * write_out() - len bytes into path by the rules of app/outfile.h;
+ * prints its own error line.  @return CLI_OK or CLI_USAGE.
  */
 static int
-write_new(const char *path, const char *data, size_t len, mode_t mode)
+write_out(struct cli_ctx *ctx, const char *path, const char *data,
+    size_t len, unsigned flags, mode_t mode)
 {
-	size_t off = 0;
-	ssize_t w;
-	int fd, e;
+	struct outfile o;
+	int ret;
 
-	if ((fd = open(path,
-		 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)) <
-	    0)
-		return -1;
-	while (off < len) {
-		if ((w = write(fd, data + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)w;
+	if ((ret = outfile_open(ctx, &o, path, flags, mode)) != CLI_OK)
+		return ret;
+	if (fwrite(data, 1, len, o.f) != len) {
+		cli_error(ctx, _("cannot write the file"), path,
+		    strerror(errno));
+		(void)outfile_close(ctx, &o, 0);
+		return CLI_USAGE;
 	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	errno = e;
-	return -1;
-}
-
-/*
- * write_file() - len bytes into path, through a temporary file beside it
- * (mode 0600 then mode), synced, then renamed over path; or, when
- * exclusive, linked to path (so an existing path is never replaced) and
- * the temporary name removed; where hard links fail (FAT), write_new().
- * @return 0, or -1 with errno set (EEXIST: path exists, exclusive).
- */
-static int
-write_file(const char *path, const char *data, size_t len, mode_t mode,
-    int exclusive)
-{
-	char tmp[PATH_MAX];
-	size_t off = 0;
-	ssize_t w;
-	int fd, e;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >=
-	    (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = mkstemp(tmp)) < 0)
-		return -1;
-	if (fchmod(fd, mode) != 0)
-		goto fail;
-	while (off < len) {
-		if ((w = write(fd, data + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (exclusive) {
-		if (link(tmp, path) == 0) {
-			unlink(tmp);
-			return 0;
-		}
-		if (errno == EEXIST)
-			goto fail;
-		/* no hard links here (a FAT stick): create it exclusively */
-		unlink(tmp);
-		return write_new(path, data, len, mode);
-	}
-	if (rename(tmp, path) != 0)
-		goto fail;
-	return 0;
-fail:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	errno = e;
-	return -1;
+	return outfile_close(ctx, &o, 1);
 }
 
 /* --- comparing ---------------------------------------------------------- */
@@ -355,6 +277,7 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "draft", no_argument, NULL, 'd' }, { NULL, 0, NULL, 0 } };
 	unsigned char sha[crypto_hash_sha256_BYTES];
 	char shex[2 * crypto_hash_sha256_BYTES + 1];
@@ -365,6 +288,7 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 	char *text = NULL;
 	size_t len = 0;
 	view *v = NULL;
+	unsigned oflags = 0;
 	int c, ret, draft = 0;
 
 	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
@@ -392,6 +316,9 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'd':
 			draft = 1;
+			break;
+		case 'F':
+			oflags |= OUTFILE_FORCE;
 			break;
 		default:
 			return cli_opt_error(ctx, &cmd_minutes, c, argv);
@@ -421,7 +348,7 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ret = render(ctx, ctx->rec, meeting, fmt, lang, draft, &text,
 		 &len)) != CLI_OK)
 		return ret;
-	if (outpath == NULL) {
+	if (outpath == NULL || outfile_is_stdout(outpath)) {
 		if (fwrite(text, 1, len, ctx->out) != len ||
 		    fflush(ctx->out) != 0) {
 			cli_error(ctx, _("cannot write the minutes"),
@@ -431,12 +358,9 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	/* The minutes are the dialogue's content in clear: mode 0600. */
-	if (write_file(outpath, text, len, 0600, 0) != 0) {
-		cli_error(ctx, _("cannot write the minutes"), outpath,
-		    strerror(errno));
-		ret = CLI_USAGE;
+	if ((ret = write_out(ctx, outpath, text, len, oflags, 0600)) !=
+	    CLI_OK)
 		goto out;
-	}
 	crypto_hash_sha256(sha, (const unsigned char *)text, len);
 	key_hex(shex, sha, sizeof(sha));
 	fprintf(ctx->err,
@@ -481,17 +405,27 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 	char spath[PATH_MAX], shex[65];
 	char *text = NULL, *again = NULL, *sig = NULL;
 	size_t len = 0, alen = 0, slen = 0;
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const record_member *me;
 	minutes_claim claim;
 	const char *file;
-	int ret, rc;
+	unsigned oflags = 0;
+	int c, ret, rc;
 
-	if (argc != 2)
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'F')
+			return cli_opt_error(ctx, &cmd_minutes, c, argv);
+		oflags |= OUTFILE_FORCE;
+	}
+	if (optind + 1 != argc)
 		return cli_bad_usage(ctx, &cmd_minutes,
-		    argc < 2 ? _("missing the minutes file") :
-			       _("unexpected argument"),
-		    argc < 2 ? NULL : argv[2]);
-	file = argv[1];
+		    optind >= argc ? _("missing the minutes file") :
+				     _("unexpected argument"),
+		    optind >= argc ? NULL : argv[optind + 1]);
+	file = argv[optind];
 	memset(&claim, 0, sizeof(claim));
 	if ((ret = read_all(ctx, file, MINUTES_FILE_MAX, &text, &len)) !=
 	    CLI_OK)
@@ -561,14 +495,9 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_USAGE;
 		goto out;
 	}
-	if (write_file(spath, sig, slen, 0644, 1) != 0) {
-		cli_error(ctx, _("cannot write the signature"), spath,
-		    errno == EEXIST ? _("it exists already: this head has "
-					"signed (remove it to sign again)") :
-				      strerror(errno));
-		ret = CLI_USAGE;
+	/* An existing signature file: this head has signed already. */
+	if ((ret = write_out(ctx, spath, sig, slen, oflags, 0644)) != CLI_OK)
 		goto out;
-	}
 	key_hex(shex, claim.sha256, sizeof(claim.sha256));
 	snprintf(what, sizeof(what), "%lld", (long long)claim.id.meeting);
 	fprintf(ctx->err, _("%s (%s) signed %s: wrote %s\n"), ctx->id->name,
@@ -1253,8 +1182,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_cmd cmd_minutes = { "minutes",
 	N_("export [--meeting M] [--format md|txt|json] [--lang L|both]\n"
-	   "               [-o FILE] [--draft]\n"
-	   "       detente minutes sign FILE\n"
+	   "               [-o FILE [--force]] [--draft]\n"
+	   "       detente minutes sign [--force] FILE\n"
 	   "       detente minutes verify FILE [--record | --key PUBKEY | "
 	   "--bundle B\n"
 	   "               [--key-file K] [--expect-dialogue ID]]"),
@@ -1269,12 +1198,16 @@ const struct cli_cmd cmd_minutes = { "minutes",
 	   "        refused unless --draft.  -o writes FILE (mode 0600) "
 	   "through\n"
 	   "        a temporary file; its extension may give the format.\n"
+	   "        An existing FILE is replaced only with --force; - is\n"
+	   "        standard output; a device or FIFO is written in place.\n"
 	   "sign    a head signs FILE after rendering it again from its own\n"
 	   "        replica: writes FILE.NAME.minisig (minisign, prehashed),\n"
 	   "        whose trusted comment names the dialogue, meeting, "
 	   "format,\n"
 	   "        language, signer and SHA-256; prints the SHA-256, for\n"
-	   "        `detente seal propose --minutes-sha256`.\n"
+	   "        `detente seal propose --minutes-sha256`.  A signature\n"
+	   "        file that exists (this head signed) is replaced only\n"
+	   "        with --force.\n"
 	   "verify  checks FILE.minisig and every FILE.*.minisig against the\n"
 	   "        heads' keys from the record (or the one --key PUBKEY "
 	   "file),\n"

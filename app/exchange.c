@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,79 +17,6 @@
 #include "../crypto/keys.h"
 #include "exchange.h"
 #include "i18n.h"
-
-int
-exchange_out_open(struct cli_ctx *ctx, struct exchange_out *o,
-    const char *path)
-{
-	size_t n;
-	int fd;
-
-	memset(o, 0, sizeof(*o));
-	o->path = (char *)path;
-	if (strcmp(path, "-") == 0) {
-		o->f = ctx->out;
-		return CLI_OK;
-	}
-	n = strlen(path) + sizeof(".tmp-XXXXXX");
-	if ((o->tmp = malloc(n)) == NULL) {
-		cli_error(ctx, _("out of memory"), NULL, NULL);
-		return CLI_USAGE;
-	}
-	snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
-	if ((fd = mkstemp(o->tmp)) < 0 || (o->f = fdopen(fd, "wb")) == NULL) {
-		cli_error(ctx, _("cannot create the file"), path,
-		    strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(o->tmp);
-		}
-		free(o->tmp);
-		o->tmp = NULL;
-		return CLI_USAGE;
-	}
-	return CLI_OK;
-}
-
-int
-exchange_out_close(struct cli_ctx *ctx, struct exchange_out *o, int ok)
-{
-	int ret = ok ? CLI_OK : CLI_USAGE;
-
-	if (o->tmp == NULL) {
-		if (o->f != NULL && fflush(o->f) != 0 && ok) {
-			cli_error(ctx, _("cannot write"), _("standard output"),
-			    strerror(errno));
-			ret = CLI_USAGE;
-		}
-		o->f = NULL;
-		return ret;
-	}
-	if (ok && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)) {
-		cli_error(ctx, _("cannot write the file"), o->path,
-		    strerror(errno));
-		ok = 0;
-		ret = CLI_USAGE;
-	}
-	if (fclose(o->f) != 0 && ok) {
-		cli_error(ctx, _("cannot write the file"), o->path,
-		    strerror(errno));
-		ok = 0;
-		ret = CLI_USAGE;
-	}
-	o->f = NULL;
-	if (ok && rename(o->tmp, o->path) != 0) {
-		cli_error(ctx, _("cannot write the file"), o->path,
-		    strerror(errno));
-		ok = 0;
-		ret = CLI_USAGE;
-	}
-	if (!ok)
-		unlink(o->tmp);
-	free(o->tmp);
-	o->tmp = NULL;
-	return ret;
-}
 
 /* bad_bundle() - say that the file at path is not a sound bundle. */
 static int
@@ -108,18 +36,89 @@ bad_bundle(struct cli_ctx *ctx, const char *path, int rc, const char *why)
 	return CLI_FAIL;
 }
 
+/*
+ * spool() - copy in, to its end, into an anonymous file (mode 0600,
+ * unlinked at once) under $TMPDIR, else /tmp, and return that at its
+ * start; in is closed.  NULL with errno set.
+ */
+static FILE *
+spool(FILE *in)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[PATH_MAX], buf[65536];
+	FILE *out = NULL;
+	size_t n;
+	int fd, e;
+
+	if (dir == NULL || *dir != '/')
+		dir = "/tmp";
+	if (snprintf(path, sizeof(path), "%s/detente-in-XXXXXX", dir) >=
+	    (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		goto fail;
+	}
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
+		goto fail;
+	unlink(path);
+	if ((out = fdopen(fd, "w+b")) == NULL) {
+		close(fd);
+		goto fail;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			goto fail;
+	if (ferror(in) || fflush(out) != 0 || fseeko(out, 0, SEEK_SET) != 0)
+		goto fail;
+	if (in != stdin)
+		fclose(in);
+	return out;
+fail:
+	e = errno;
+	if (out != NULL)
+		fclose(out);
+	if (in != stdin)
+		fclose(in);
+	errno = e;
+	return NULL;
+}
+
+FILE *
+exchange_read_seekable(const char *path)
+{
+	struct stat sb;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "rbe")) == NULL)
+		return NULL;
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)) {
+		if (f != stdin)
+			return f;
+		/* Standard input redirected from a file: read it there. */
+		return fdopen(dup(fileno(f)), "rb");
+	}
+	return spool(f);
+}
+
 int
 exchange_open_bundle(struct cli_ctx *ctx, bundle_reader **b,
     const char *path)
 {
 	const char *why = NULL;
+	FILE *f;
 	int rc;
 
+	*b = NULL;
+	if ((f = exchange_read_seekable(path)) == NULL)
+		return bad_bundle(ctx, strcmp(path, "-") == 0 ?
+		    _("standard input") : path, errno == ENOENT ? DT_ENOENT :
+		    DT_EIO, strerror(errno));
 	/* The import's own pass checks the trailer: see bundle.h. */
-	if ((rc = bundle_reader_open_path(b, path, BUNDLE_CHECK_LATE,
-	    &why)) == 0)
+	if ((rc = bundle_reader_open(b, f, BUNDLE_CHECK_LATE, &why)) == 0)
 		return CLI_OK;
-	return bad_bundle(ctx, path, rc, why);
+	return bad_bundle(ctx, strcmp(path, "-") == 0 ? _("standard input") :
+	    path, rc, why);
 }
 
 int

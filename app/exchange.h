@@ -1,8 +1,8 @@
 /*
  * exchange.h: what the exchange commands (bundle, dialogue join,
- * evidence) share: output files written whole or not at all, bundle
- * files opened with one clear error line, and import results told the
- * same way everywhere (prefix exchange_).
+ * evidence) share: bundle files opened with one clear error line, and
+ * import results told the same way everywhere (prefix exchange_).
+ * Output files follow app/outfile.h.
  */
 #ifndef DETENTE_EXCHANGE_H
 #define DETENTE_EXCHANGE_H
@@ -14,29 +14,17 @@
 #include "cli.h"
 
 /*
- * An output file: written to a temporary file beside path (mode 0600)
- * and renamed over path only when complete, so that a reader never sees
- * half a bundle.  path "-" is standard output.
+ * exchange_read_seekable() - the file at path for reading from its start
+ * as often as needed: a regular file as it is; "-" (standard input) or
+ * anything else (a pipe, a FIFO, `<(...)`) copied whole into an
+ * anonymous temporary file (mode 0600, removed at once) under $TMPDIR,
+ * else /tmp.  @return a stream the caller fcloses, or NULL with errno.
  */
-struct exchange_out {
-	FILE *f;
-	char *path;    /* borrowed */
-	char *tmp;     /* malloc'd, NULL for standard output */
-};
-
-/* exchange_out_open() - CLI_OK, or an error line and CLI_USAGE. */
-int exchange_out_open(struct cli_ctx *ctx, struct exchange_out *o,
-    const char *path);
+FILE *exchange_read_seekable(const char *path);
 
 /*
- * exchange_out_close() - with ok, flush, fsync and rename into place
- * (an error line and CLI_USAGE if that fails); without, remove the
- * temporary file.  Returns CLI_OK when ok and all went well.
- */
-int exchange_out_close(struct cli_ctx *ctx, struct exchange_out *o, int ok);
-
-/*
- * exchange_open_bundle() - open a bundle file, or say why not.  Only its
+ * exchange_open_bundle() - open a bundle file ("-": standard input, by
+ * exchange_read_seekable()), or say why not.  Only its
  * header is checked here; the import's pass checks the rest
  * (BUNDLE_CHECK_LATE), and a failed import calls exchange_damaged().
  */

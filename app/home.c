@@ -95,6 +95,80 @@ home_ensure(const char *home)
 	return 0;
 }
 
+/* unsafe() - fill p and return what. */
+static enum home_unsafe
+unsafe(home_problem *p, enum home_unsafe what, const char *path,
+    const struct stat *sb)
+{
+	p->what = what;
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	p->mode = sb != NULL ? (unsigned)(sb->st_mode & 07777) : 0;
+	return what;
+}
+
+/* owned() - by this user, or by root. */
+static int
+owned(const struct stat *sb)
+{
+	return sb->st_uid == geteuid() || sb->st_uid == 0;
+}
+
+/* check_dir() - one directory of the home; follow: HOME may be a link. */
+static enum home_unsafe
+check_dir(const char *path, int follow, home_problem *p)
+{
+	struct stat sb;
+
+	if ((follow ? stat(path, &sb) : lstat(path, &sb)) != 0)
+		return HOME_SAFE;
+	if (S_ISLNK(sb.st_mode))
+		return unsafe(p, HOME_SYMLINK, path, &sb);
+	if (!S_ISDIR(sb.st_mode))
+		return unsafe(p, HOME_NOT_DIR, path, &sb);
+	if (!owned(&sb))
+		return unsafe(p, HOME_NOT_OWNER, path, &sb);
+	if (sb.st_mode & (S_IWGRP | S_IWOTH))
+		return unsafe(p, HOME_WRITABLE, path, &sb);
+	return HOME_SAFE;
+}
+
+enum home_unsafe
+home_check_dirs(const char *home, home_problem *p)
+{
+	char buf[PATH_MAX];
+	enum home_unsafe u;
+
+	memset(p, 0, sizeof(*p));
+	if ((u = check_dir(home, 1, p)) != HOME_SAFE)
+		return u;
+	if (fits(snprintf(buf, sizeof(buf), "%s/identities", home),
+	    sizeof(buf)) == 0 && (u = check_dir(buf, 0, p)) != HOME_SAFE)
+		return u;
+	if (home_dialogues_dir(buf, sizeof(buf), home) == 0 &&
+	    (u = check_dir(buf, 0, p)) != HOME_SAFE)
+		return u;
+	return HOME_SAFE;
+}
+
+enum home_unsafe
+home_check_key(const char *path, home_problem *p)
+{
+	struct stat sb;
+
+	memset(p, 0, sizeof(*p));
+	if (lstat(path, &sb) != 0)
+		return HOME_SAFE;
+	if (S_ISLNK(sb.st_mode))
+		return unsafe(p, HOME_SYMLINK, path, &sb);
+	if (!S_ISREG(sb.st_mode))
+		return unsafe(p, HOME_NOT_FILE, path, &sb);
+	if (!owned(&sb))
+		return unsafe(p, HOME_NOT_OWNER, path, &sb);
+	if (sb.st_mode & 077)
+		return unsafe(p, HOME_KEY_OPEN, path, &sb);
+	return HOME_SAFE;
+}
+
 int
 home_identity_path(char *out, size_t outlen, const char *home,
     const char *name)

@@ -34,6 +34,46 @@ int home_resolve(char **out, const char *opt);
  */
 int home_ensure(const char *home);
 
+/*
+ * What home_check_dirs() and home_check_key() found that makes the home
+ * unsafe to keep secret keys in (after OpenSSH's StrictModes).
+ */
+enum home_unsafe {
+	HOME_SAFE = 0,
+	HOME_WRITABLE,    /* a directory that group or others can write to */
+	HOME_NOT_OWNER,   /* owned by another user (nor root) */
+	HOME_SYMLINK,     /* identities/ or a key file is a symbolic link */
+	HOME_NOT_DIR,     /* identities/ or dialogues/ is not a directory */
+	HOME_KEY_OPEN,    /* a key file that group or others can access */
+	HOME_NOT_FILE     /* a key file that is not a regular file */
+};
+
+/* Where and what, for the one error line. */
+typedef struct home_problem {
+	enum home_unsafe what;
+	char path[4096];
+	unsigned mode;       /* the permission bits found */
+} home_problem;
+
+/*
+ * home_check_dirs() - are HOME, HOME/identities and HOME/dialogues (those
+ * that exist) directories owned by this user or root, not writable by
+ * group or others, identities/ and dialogues/ not symbolic links?
+ * (Anyone who can write there can swap a key file or a whole record.)
+ * HOME itself may be a symbolic link.
+ * @return HOME_SAFE, or what is wrong with p filled.
+ */
+enum home_unsafe home_check_dirs(const char *home, home_problem *p);
+
+/*
+ * home_check_key() - is the key file at path a regular file (not a
+ * symbolic link), owned by this user or root, that neither group nor
+ * others can read or write (mode 0600 or stricter)?
+ * @return HOME_SAFE, or what is wrong with p filled; a missing file is
+ *         HOME_SAFE (reading it will say so).
+ */
+enum home_unsafe home_check_key(const char *path, home_problem *p);
+
 /* home_identity_path() - HOME/identities/NAME.key into out (PATH_MAX). */
 int home_identity_path(char *out, size_t outlen, const char *home,
     const char *name);

@@ -1,6 +1,7 @@
 /*
  * passphrase.c: passphrases from a file, a file descriptor or the terminal.
  */
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,15 +21,60 @@
 /* The terminal whose echo is off, so that a signal can restore it. */
 static volatile sig_atomic_t tty_fd = -1;
 static struct termios tty_saved;
+static struct sigaction old_int, old_term, old_hup;
 
 /* on_signal() - restore the terminal's echo, then die of the signal. */
 static void
 on_signal(int sig)
 {
 	if (tty_fd >= 0)
-		(void)tcsetattr(tty_fd, TCSAFLUSH, &tty_saved);
+		(void)tcsetattr(tty_fd, TCSANOW, &tty_saved);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/*
+ * echo_off() - turn the terminal's echo off before any prompt is written, so that nothing typed from then on is
+ * shown.  TCSADRAIN, not TCSAFLUSH: what was typed ahead stays to be
+ * read.  A signal restores the terminal.  @return 1 if echo is off
+ * (echo_on() must follow), 0 if fd is no terminal.
+ */
+static int
+echo_off(int fd)
+{
+	struct sigaction sa;
+	struct termios t;
+
+	if (tcgetattr(fd, &tty_saved) != 0)
+		return 0;
+	t = tty_saved;
+	/* No ECHONL: tty_read() ends the line itself, after the read. */
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	tty_fd = fd;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	if (tcsetattr(fd, TCSADRAIN, &t) == 0)
+		return 1;
+	tty_fd = -1;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	return 0;
+}
+
+/* echo_on() - the terminal as echo_off() found it. */
+static void
+echo_on(int fd)
+{
+	(void)tcsetattr(fd, TCSADRAIN, &tty_saved);
+	tty_fd = -1;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 }
 
 /*
@@ -63,41 +109,43 @@ read_line(int fd, char *buf, size_t cap, size_t *len)
 }
 
 /*
- * tty_read() - prompt on /dev/tty and read one line without echo.
- * The terminal's settings are restored on every path, and by a signal.
+ * tty_read() - write prompt on the terminal fd (whose echo is off), read
+ * one line, and end the line on the terminal.
  */
 static int
 tty_read(int fd, const char *prompt, char *buf, size_t cap, size_t *len)
 {
-	struct sigaction sa, old_int, old_term, old_hup;
-	struct termios t;
-	int rc, echo_off = 0;
+	int rc, e;
 
 	if (write(fd, prompt, strlen(prompt)) < 0)
 		return DT_EIO;
-	if (tcgetattr(fd, &tty_saved) == 0) {
-		t = tty_saved;
-		t.c_lflag &= ~(tcflag_t)ECHO;
-		t.c_lflag |= ECHONL;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, &old_int);
-		sigaction(SIGTERM, &sa, &old_term);
-		sigaction(SIGHUP, &sa, &old_hup);
-		tty_fd = fd;
-		if (tcsetattr(fd, TCSAFLUSH, &t) == 0)
-			echo_off = 1;
-	}
 	rc = read_line(fd, buf, cap, len);
-	if (echo_off) {
-		(void)tcsetattr(fd, TCSAFLUSH, &tty_saved);
-		tty_fd = -1;
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		sigaction(SIGHUP, &old_hup, NULL);
-	}
+	/*
+	 * The newline, written here rather than echoed: a line typed ahead
+	 * would have its newline echoed before its prompt.
+	 */
+	e = errno;
+	(void)!write(fd, "\n", 1);
+	errno = e;
 	return rc;
+}
+
+/*
+ * warn_readable() - a passphrase file that others may read is used, as
+ * it was asked for, but said once: "warning: ... (mode 0644)".
+ */
+static void
+warn_readable(int fd, const char *file, FILE *err)
+{
+	static int warned;
+	struct stat sb;
+
+	if (warned || fstat(fd, &sb) != 0 || (sb.st_mode & 0044) == 0)
+		return;
+	warned = 1;
+	fprintf(err, _("detente: warning: others can read the passphrase "
+	    "file (mode %04o): %s: run `chmod go-rw %s`\n"),
+	    (unsigned)(sb.st_mode & 07777), file, file);
 }
 
 int
@@ -129,7 +177,7 @@ passphrase_read(char **out, size_t *outlen, const char *file,
 {
 	char *buf = NULL, *again = NULL;
 	size_t len = 0, len2 = 0;
-	int fd = -1, rc;
+	int fd = -1, rc, echo, saved;
 	const char *src;
 
 	*out = NULL;
@@ -147,6 +195,7 @@ passphrase_read(char **out, size_t *outlen, const char *file,
 			    strerror(errno));
 			goto out;
 		}
+		warn_readable(fd, file, err);
 		rc = read_line(fd, buf, PASSPHRASE_MAX + 1, &len);
 		close(fd);
 	} else if (passphrase_from_fd()) {
@@ -171,28 +220,34 @@ passphrase_read(char **out, size_t *outlen, const char *file,
 			    _("use --passphrase-file F or DETENTE_PASSPHRASE_FD"));
 			goto out;
 		}
+		/* Echo off first, then the prompt; off until both are read. */
+		echo = echo_off(fd);
 		rc = tty_read(fd, prompt, buf, PASSPHRASE_MAX + 1, &len);
 		if (rc == 0 && confirm) {
 			if ((again = sodium_malloc(PASSPHRASE_MAX + 1)) ==
-			    NULL) {
-				close(fd);
+			    NULL)
 				rc = DT_ENOMEM;
-				fprintf(err, "detente: %s\n", _("out of memory"));
-				goto out;
-			}
-			rc = tty_read(fd, _("Repeat the passphrase: "), again,
-			    PASSPHRASE_MAX + 1, &len2);
-			if (rc == 0 && (len != len2 ||
-			    sodium_memcmp(buf, again, len) != 0)) {
-				close(fd);
-				rc = DT_EINVAL;
-				fprintf(err, "detente: %s: %s\n",
-				    _("the passphrases differ"),
-				    _("nothing was written; try again"));
-				goto out;
-			}
+			else
+				rc = tty_read(fd, _("Repeat the passphrase: "),
+				    again, PASSPHRASE_MAX + 1, &len2);
 		}
+		saved = errno;
+		if (echo)
+			echo_on(fd);
 		close(fd);
+		errno = saved;
+		if (rc == DT_ENOMEM) {
+			fprintf(err, "detente: %s\n", _("out of memory"));
+			goto out;
+		}
+		if (rc == 0 && confirm && (len != len2 ||
+		    sodium_memcmp(buf, again, len) != 0)) {
+			rc = DT_EINVAL;
+			fprintf(err, "detente: %s: %s\n",
+			    _("the passphrases differ"),
+			    _("nothing was written; try again"));
+			goto out;
+		}
 	}
 	if (rc == DT_ERANGE) {
 		fprintf(err, "detente: %s: %s: %s\n",
@@ -212,6 +267,24 @@ out:
 	*out = buf;
 	*outlen = len;
 	return 0;
+}
+
+size_t
+passphrase_chars(const char *p, size_t len)
+{
+	size_t i, n = 0;
+
+	/* Every byte that does not continue a UTF-8 sequence starts one. */
+	for (i = 0; i < len; i++)
+		if (((unsigned char)p[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+int
+passphrase_is_tty(const char *file)
+{
+	return file == NULL && !passphrase_from_fd();
 }
 
 void

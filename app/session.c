@@ -18,6 +18,7 @@
 #include "../storage/entry.h"
 #include "../storage/payload.h"
 #include "../storage/record.h"
+#include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
 #include "fmt.h"
@@ -26,9 +27,63 @@
 #include "passphrase.h"
 #include "session.h"
 
+/*
+ * unsafe_line() - the one line for what home_check_dirs() or
+ * home_check_key() found; warn: as a warning (the file is used anyway).
+ */
+static void
+unsafe_line(struct cli_ctx *ctx, const home_problem *p, int warn)
+{
+	char what[256], todo[PATH_MAX + 64];
+
+	todo[0] = '\0';
+	switch (p->what) {
+	case HOME_WRITABLE:
+		snprintf(what, sizeof(what), _("others can write to this "
+		    "directory (mode %04o)"), p->mode);
+		snprintf(todo, sizeof(todo), _("run `chmod go-w %s`"),
+		    p->path);
+		break;
+	case HOME_NOT_OWNER:
+		snprintf(what, sizeof(what), "%s", _("this belongs to another "
+		    "user"));
+		snprintf(todo, sizeof(todo), "%s", _("keep identities and "
+		    "dialogues in a home of your own (--home DIR)"));
+		break;
+	case HOME_SYMLINK:
+		snprintf(what, sizeof(what), "%s", _("this is a symbolic link"));
+		snprintf(todo, sizeof(todo), "%s", _("keep identities and key "
+		    "files in the home itself, or give the directory that "
+		    "holds them with --home"));
+		break;
+	case HOME_NOT_DIR:
+		snprintf(what, sizeof(what), "%s", _("not a directory"));
+		break;
+	case HOME_KEY_OPEN:
+		snprintf(what, sizeof(what), _("others can access this key file "
+		    "(mode %04o)"), p->mode);
+		snprintf(todo, sizeof(todo), _("run `chmod 600 %s`"),
+		    p->path);
+		break;
+	case HOME_NOT_FILE:
+	default:
+		snprintf(what, sizeof(what), "%s", _("the key file is not a "
+		    "regular file"));
+		break;
+	}
+	if (warn) {
+		char line[sizeof(what) + 16];
+
+		snprintf(line, sizeof(line), _("warning: %s"), what);
+		cli_error(ctx, line, p->path, todo[0] ? todo : NULL);
+	} else
+		cli_error(ctx, what, p->path, todo[0] ? todo : NULL);
+}
+
 int
 session_home(struct cli_ctx *ctx, int create)
 {
+	home_problem p;
 	int rc;
 
 	if (ctx->home == NULL &&
@@ -40,6 +95,11 @@ session_home(struct cli_ctx *ctx, int create)
 	if (create && (rc = home_ensure(ctx->home)) != 0) {
 		cli_error(ctx, _("cannot create the home directory"),
 		    ctx->home, strerror(errno));
+		return CLI_USAGE;
+	}
+	/* A home others can write to can have its keys or records swapped. */
+	if (home_check_dirs(ctx->home, &p) != HOME_SAFE) {
+		unsafe_line(ctx, &p, 0);
 		return CLI_USAGE;
 	}
 	return CLI_OK;
@@ -122,26 +182,59 @@ session_read_passphrase(struct cli_ctx *ctx, char **pass, size_t *len,
 	return CLI_OK;
 }
 
+/*
+ * unlock_tries() - read a passphrase and unlock the keystore at path
+ * into *id; on a terminal, a wrong passphrase is asked for again, up to
+ * PASSPHRASE_TRIES times in all (a file or a descriptor gives one line:
+ * asking it again would give the same).  @param[out] rc  what the last
+ * keystore_unlock() returned.  @return CLI_OK (look at *rc), or the
+ * passphrase could not be read (the line is printed).
+ */
+static int
+unlock_tries(struct cli_ctx *ctx, key_identity **id, const char *path,
+    const char *prompt, int *rc)
+{
+	int tries = passphrase_is_tty(ctx->passfile) ? PASSPHRASE_TRIES : 1;
+	char *pass = NULL;
+	size_t plen = 0;
+	int ret;
+
+	for (;;) {
+		if ((ret = session_read_passphrase(ctx, &pass, &plen, prompt,
+		    0)) != CLI_OK)
+			return ret;
+		*rc = keystore_unlock(id, path, pass, plen);
+		passphrase_free(pass);
+		if (*rc != DT_EPASS || --tries == 0)
+			return CLI_OK;
+		fprintf(ctx->err, "%s\n", _("Wrong passphrase; try again."));
+		fflush(ctx->err);
+	}
+}
+
 int
 session_unlock(struct cli_ctx *ctx)
 {
 	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[160];
 	unsigned char pk[KEY_PK_BYTES];
-	char *pass = NULL;
-	size_t plen = 0;
+	home_problem p;
 	int rc, ret;
 
 	if (ctx->id != NULL)
 		return CLI_OK;
-	if ((ret = session_pick_identity(ctx, name, pk)) != CLI_OK)
+	if ((ret = session_pick_identity(ctx, name, NULL)) != CLI_OK)
 		return ret;
 	home_identity_path(path, sizeof(path), ctx->home, name);
-	snprintf(prompt, sizeof(prompt), _("Passphrase for %s: "), name);
-	if ((ret = session_read_passphrase(ctx, &pass, &plen, prompt, 0)) !=
-	    CLI_OK)
+	/* As ssh refuses a private key others can read; before reading it. */
+	if (home_check_key(path, &p) != HOME_SAFE) {
+		unsafe_line(ctx, &p, 0);
+		return CLI_USAGE;
+	}
+	if ((ret = session_pick_identity(ctx, name, pk)) != CLI_OK)
 		return ret;
-	rc = keystore_unlock(&ctx->id, path, pass, plen);
-	passphrase_free(pass);
+	snprintf(prompt, sizeof(prompt), _("Passphrase for %s: "), name);
+	if ((ret = unlock_tries(ctx, &ctx->id, path, prompt, &rc)) != CLI_OK)
+		return ret;
 	switch (rc) {
 	case 0:
 		return CLI_OK;
@@ -165,15 +258,19 @@ int
 session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile)
 {
 	key_identity *id = NULL;
-	char *pass = NULL;
-	size_t plen = 0;
+	home_problem p;
 	int rc, ret;
 
-	if ((ret = session_read_passphrase(ctx, &pass, &plen,
-	    _("Passphrase for the key file: "), 0)) != CLI_OK)
+	/*
+	 * A key file named on the command line is used, with a warning:
+	 * it may sit on a stick (FAT) whose files cannot be made private.
+	 */
+	if (home_check_key(keyfile, &p) != HOME_SAFE)
+		unsafe_line(ctx, &p, 1);
+
+	if ((ret = unlock_tries(ctx, &id, keyfile,
+	    _("Passphrase for the key file: "), &rc)) != CLI_OK)
 		return ret;
-	rc = keystore_unlock(&id, keyfile, pass, plen);
-	passphrase_free(pass);
 	if (rc != 0) {
 		cli_error_rc(ctx, _("cannot unlock the key file"), rc, keyfile,
 		    rc == DT_EPASS ? _("check the passphrase") :
@@ -320,6 +417,18 @@ check_heads(record *r)
 }
 
 int
+session_writable(struct cli_ctx *ctx)
+{
+	if (!store_readonly(record_store(ctx->rec)))
+		return CLI_OK;
+	cli_error(ctx, _("the dialogue can only be read here (a read-only "
+	    "file system, or no write permission)"),
+	    store_path(record_store(ctx->rec)), _("nothing was written; "
+	    "write from a copy you may change"));
+	return CLI_USAGE;
+}
+
+int
 session_writer(struct cli_ctx *ctx, unsigned kind)
 {
 	const char *why = NULL;
@@ -327,6 +436,8 @@ session_writer(struct cli_ctx *ctx, unsigned kind)
 	int ret, rc;
 
 	if ((ret = session_record(ctx, 1)) != CLI_OK)
+		return ret;
+	if ((ret = session_writable(ctx)) != CLI_OK)
 		return ret;
 	if (record_last_failure(ctx->rec)->code != 0) {
 		report_failure(ctx,

@@ -69,8 +69,15 @@ int session_record(struct cli_ctx *ctx, int quiet);
 int session_record_key(struct cli_ctx *ctx);
 
 /*
+ * session_writable() - CLI_OK if ctx->rec (open) can be written to; else
+ * one line (a read-only store: store_readonly()) and CLI_USAGE.
+ */
+int session_writable(struct cli_ctx *ctx);
+
+/*
  * session_writer() - session_record_key(), and refuse (CLI_FAIL) if the
- * record failed a check or the identity may not write kind now.
+ * record failed a check or the identity may not write kind now
+ * (CLI_USAGE: the store can only be read here).
  */
 int session_writer(struct cli_ctx *ctx, unsigned kind);
 

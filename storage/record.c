@@ -1555,6 +1555,29 @@ out:
 	return rc;
 }
 
+/*
+ * unwritable() - 1 if the store in dir cannot be written by this process
+ * (a read-only mount, or its directory or files without write
+ * permission), so that record_open() reads it read-only.
+ */
+static int
+unwritable(const char *dir)
+{
+	static const char *const files[] = { "data.mdb", "lock.mdb" };
+	char f[4096];
+	size_t i;
+
+	if (access(dir, W_OK) != 0 && (errno == EROFS || errno == EACCES))
+		return 1;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(f, sizeof(f), "%s/%s", dir, files[i]);
+		if (access(f, W_OK) != 0 && (errno == EROFS ||
+		    errno == EACCES))
+			return 1;
+	}
+	return 0;
+}
+
 int
 record_open(record **out, const char *dir)
 {
@@ -1565,7 +1588,9 @@ record_open(record **out, const char *dir)
 	*out = NULL;
 	if ((r = calloc(1, sizeof *r)) == NULL)
 		return DT_ENOMEM;
-	if ((rc = store_open(&r->s, dir, 0)) != 0)
+	/* A store that cannot be written to is read as it is. */
+	if ((rc = store_open(&r->s, dir, 0)) != 0 && (!unwritable(dir) ||
+	    (rc = store_open(&r->s, dir, STORE_OPEN_READONLY)) != 0))
 		goto out;
 	rc = record_verify(r, RECORD_VERIFY_INCREMENTAL, &st, &r->fail);
 	if (rc == DT_ENOMEM || rc == DT_EIO || rc == DT_EBUSY)

@@ -81,6 +81,10 @@ int record_create(record **out, const char *parent, const key_identity *creator,
  * check still opens, so that it can be examined, but it is marked:
  * record_last_failure() says where, record_append*() refuses to write,
  * and callers that show the record must say it failed.
+ * A store this process cannot write to (a read-only mount; no write
+ * permission on its directory or files) is opened read-only
+ * (store_readonly()): it is verified as usual, its watermarks stay, and
+ * every write fails.
  */
 int record_open(record **out, const char *dir);
 

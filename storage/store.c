@@ -29,6 +29,7 @@ struct store {
 	MDB_dbi held, evidence; /* not the record: see store.h */
 	MDB_dbi kinds;          /* derived from entries: see store.h */
 	char *path;
+	int rdonly;             /* opened with STORE_OPEN_READONLY */
 };
 
 /*
@@ -441,8 +442,10 @@ store_open(store **out, const char *dir, int create)
 		txn = NULL;
 		if (rc != 0)
 			goto out;
-		if (rdonly)
+		if (rdonly) {
+			s->rdonly = 1;
 			rc = open_rdonly_dbs(s);
+		}
 		else if ((rc = open_side_dbs(s)) == 0)
 			rc = open_kinds(s);
 		if (rc != 0)
@@ -473,6 +476,12 @@ const char *
 store_path(const store *s)
 {
 	return s->path;
+}
+
+int
+store_readonly(const store *s)
+{
+	return s->rdonly;
 }
 
 int

@@ -77,6 +77,9 @@ void store_close(store *s);
 /* store_path() - the directory this store was opened from. */
 const char *store_path(const store *s);
 
+/* store_readonly() - 1 if opened with STORE_OPEN_READONLY: no writes. */
+int store_readonly(const store *s);
+
 /*
  * store_txn_begin() - start a read (write = 0) or write transaction.
  * Write transactions are serialized across processes by LMDB: a writer

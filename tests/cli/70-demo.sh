@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../tap.sh"
 
 D=$TEST_TMP/demo
-printf 'demo\n' >"$TEST_TMP/demo.pass"
+(umask 077; printf 'demo\n' >"$TEST_TMP/demo.pass")
 dd()
 {
 	"$DETENTE" --home "$D" --passphrase-file "$TEST_TMP/demo.pass" "$@"

@@ -65,33 +65,33 @@ ship()
 	rnd 4
 	case $R in
 	0) # everything
-		"$_from" bundle export -o "$TEST_TMP/x.dtb" >/dev/null &&
+		"$_from" bundle export --force -o "$TEST_TMP/x.dtb" >/dev/null &&
 		    "$_to" bundle import "$TEST_TMP/x.dtb" >/dev/null
 		;;
 	1) # since a fresh state
-		"$_to" bundle state -o "$TEST_TMP/s.state" >/dev/null &&
+		"$_to" bundle state --force -o "$TEST_TMP/s.state" >/dev/null &&
 		    "$_from" bundle export --since "$TEST_TMP/s.state" \
-		    -o "$TEST_TMP/x.dtb" >/dev/null &&
+		    --force -o "$TEST_TMP/x.dtb" >/dev/null &&
 		    "$_to" bundle import "$TEST_TMP/x.dtb" >/dev/null
 		;;
 	2) # since a stale state (what TO held a round or more ago)
 		[ -f "$TEST_TMP/stale-$_to.state" ] ||
-		    "$_to" bundle state -o "$TEST_TMP/stale-$_to.state" \
+		    "$_to" bundle state --force -o "$TEST_TMP/stale-$_to.state" \
 		    >/dev/null
 		"$_from" bundle export --since "$TEST_TMP/stale-$_to.state" \
-		    -o "$TEST_TMP/x.dtb" >/dev/null &&
+		    --force -o "$TEST_TMP/x.dtb" >/dev/null &&
 		    "$_to" bundle import "$TEST_TMP/x.dtb" >/dev/null
 		;;
 	3) # two bundles, the second delivered first: held, then released
 		wait # no write in flight: what x1 and x2 carry is exact
-		"$_to" bundle state -o "$TEST_TMP/s.state" >/dev/null &&
+		"$_to" bundle state --force -o "$TEST_TMP/s.state" >/dev/null &&
 		    "$_from" bundle export --since "$TEST_TMP/s.state" \
-		    -o "$TEST_TMP/x1.dtb" >"$TEST_TMP/x1.out" &&
-		    "$_from" bundle state -o "$TEST_TMP/f.state" >/dev/null &&
+		    --force -o "$TEST_TMP/x1.dtb" >"$TEST_TMP/x1.out" &&
+		    "$_from" bundle state --force -o "$TEST_TMP/f.state" >/dev/null &&
 		    "$_from" --as "$(first_writer "$_from")" add note \
 		    "note $((n += 1)) by $(first_writer "$_from")" >/dev/null &&
 		    "$_from" bundle export --since "$TEST_TMP/f.state" \
-		    -o "$TEST_TMP/x2.dtb" >/dev/null &&
+		    --force -o "$TEST_TMP/x2.dtb" >/dev/null &&
 		    "$_to" bundle import "$TEST_TMP/x2.dtb" >"$TEST_TMP/x2.imp" &&
 		    "$_to" bundle import "$TEST_TMP/x1.dtb" >"$TEST_TMP/x1.imp"
 		# The new note refers to (or follows) what x1 carries: when
@@ -126,8 +126,8 @@ while [ $round -le "$ROUNDS" ]; do
 		WB="us-head us-del us-new"
 	fi
 	rnd 3
-	[ "$R" -eq 0 ] && B bundle state -o "$TEST_TMP/stale-B.state" >/dev/null
-	[ "$R" -eq 1 ] && A bundle state -o "$TEST_TMP/stale-A.state" >/dev/null
+	[ "$R" -eq 0 ] && B bundle state --force -o "$TEST_TMP/stale-B.state" >/dev/null
+	[ "$R" -eq 1 ] && A bundle state --force -o "$TEST_TMP/stale-A.state" >/dev/null
 	# Both sides write, partly at once, and bundles cross meanwhile.
 	write A
 	write B
