@@ -125,8 +125,10 @@ void cli_list(FILE *f);
 
 /*
  * cli_error() - print one line "detente: what: object: todo" on ctx->err
- * (object and todo may be NULL and are then left out).  The strings are
- * printed as given: callers translate what and todo with _().
+ * (object and todo may be NULL and are then left out).  Callers
+ * translate what and todo with _(); every part goes through vis_put()
+ * (storage/vis.h), so a name or a file name quoted in it can carry no
+ * control character to the terminal, not even a line break.
  */
 void cli_error(struct cli_ctx *ctx, const char *what, const char *object,
     const char *todo);
