@@ -162,6 +162,20 @@ cli_bad_usage(struct cli_ctx *ctx, const struct cli_cmd *cmd,
 }
 
 int
+cli_field(struct cli_ctx *ctx, const struct cli_cmd *cmd, const char *option,
+    const char *value, size_t max)
+{
+	char what[256];
+
+	if (vis_field_check(value, max) == 0)
+		return CLI_OK;
+	snprintf(what, sizeof(what), _("%s must be one line of 1 to %zu "
+	    "bytes of UTF-8, without control or bidirectional characters"),
+	    option, max);
+	return cli_bad_usage(ctx, cmd, what, value);
+}
+
+int
 cli_exit_for(int err)
 {
 	switch (err) {

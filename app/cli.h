@@ -141,6 +141,16 @@ void cli_error_rc(struct cli_ctx *ctx, const char *what, int rc,
     const char *object, const char *todo);
 
 /*
+ * cli_field() - CLI_OK if value can be the field that option sets (a
+ * title, a place, an owner, a name): one line of 1 to max bytes of
+ * UTF-8 without control or bidirectional characters (vis_field_check(),
+ * storage/vis.h); else a usage error for cmd, naming option and the
+ * limit.
+ */
+int cli_field(struct cli_ctx *ctx, const struct cli_cmd *cmd,
+    const char *option, const char *value, size_t max);
+
+/*
  * cli_bad_usage() - a usage error for cmd: one error line, then a hint.
  * @return CLI_USAGE.
  */

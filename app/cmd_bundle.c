@@ -15,6 +15,7 @@
 #include "../storage/bundle.h"
 #include "../storage/record.h"
 #include "../storage/store.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
 #include "home.h"
@@ -84,7 +85,7 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *since = NULL, *outp = NULL;
-	char who[2 * KEY_PK_BYTES + KEY_NAME_MAX + 8], what[512];
+	char who[2 * KEY_PK_BYTES + KEY_NAME_MAX + 8], what[512], pb[640];
 	bundle_export_info info;
 	bundle_state st;
 	struct exchange_out o;
@@ -147,7 +148,8 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (strcmp(outp, "-") != 0)
 		fprintf(ctx->out, _("bundle written to %s (%lu entries, %lu "
-		    "feeds)\n"), outp, (unsigned long)info.entries,
+		    "feeds)\n"), vis_buf(pb, sizeof(pb), outp, 0),
+		    (unsigned long)info.entries,
 		    (unsigned long)info.feeds);
 out:
 	free(info.diverged);
@@ -164,6 +166,7 @@ bundle_state_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *outp = NULL;
+	char pb[640];
 	unsigned char *buf = NULL;
 	struct exchange_out o;
 	store_txn *t = NULL;
@@ -214,7 +217,8 @@ bundle_state_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (strcmp(outp, "-") != 0)
 		fprintf(ctx->out, _("state written to %s (%lu feeds)\n"),
-		    outp, (unsigned long)st.nfeeds);
+		    vis_buf(pb, sizeof(pb), outp, 0),
+		    (unsigned long)st.nfeeds);
 out:
 	free(buf);
 	bundle_state_done(&st);

@@ -197,6 +197,9 @@ dialogue_new(struct cli_ctx *ctx, int argc, char **argv)
 	if (title == NULL || *title == '\0')
 		return cli_bad_usage(ctx, &cmd_dialogue, _("missing --title"),
 		    NULL);
+	if (cli_field(ctx, &cmd_dialogue, "--title", title,
+	    PAYLOAD_TITLE_MAX) != CLI_OK)
+		return CLI_USAGE;
 	if (np < 2)
 		return cli_bad_usage(ctx, &cmd_dialogue,
 		    _("a dialogue needs at least two --party"), NULL);

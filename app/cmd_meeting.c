@@ -58,13 +58,11 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 	if (date != NULL && !payload_date_valid(date))
 		return cli_bad_usage(ctx, &cmd_meeting,
 		    _("not a date (YYYY-MM-DD)"), date);
-	if ((title != NULL && (*title == '\0' ||
-	    !textin_utf8_valid(title, strlen(title)))) ||
-	    (place != NULL && (*place == '\0' ||
-	    !textin_utf8_valid(place, strlen(place)))))
-		return cli_bad_usage(ctx, &cmd_meeting,
-		    _("empty or not UTF-8"), title != NULL ? "--title" :
-		    "--place");
+	if ((title != NULL && cli_field(ctx, &cmd_meeting, "--title", title,
+	    PAYLOAD_TITLE_MAX) != CLI_OK) || (place != NULL &&
+	    cli_field(ctx, &cmd_meeting, "--place", place,
+	    PAYLOAD_PLACE_MAX) != CLI_OK))
+		return CLI_USAGE;
 	if (date == NULL) {
 		now = time(NULL);
 		gmtime_r(&now, &tm);

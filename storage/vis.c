@@ -18,11 +18,12 @@ vis_cp_unsafe(uint32_t c)
 }
 
 /*
- * utf8_next() - the well-formed UTF-8 character at p (NUL-terminated):
- * its length, and its code point in *c; 0 if p does not begin one.
+ * utf8_next() - the well-formed UTF-8 character at p (avail bytes, at
+ * least 1): its length, and its code point in *c; 0 if p does not
+ * begin one.
  */
 static size_t
-utf8_next(const unsigned char *p, uint32_t *c)
+utf8_next(const unsigned char *p, size_t avail, uint32_t *c)
 {
 	size_t n, i;
 	uint32_t v;
@@ -42,7 +43,8 @@ utf8_next(const unsigned char *p, uint32_t *c)
 		v = p[0] & 0x07;
 	} else
 		return 0;
-	/* a NUL is no continuation byte: the loop stops at the end */
+	if (n > avail)
+		return 0;
 	for (i = 1; i < n; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
@@ -55,12 +57,15 @@ utf8_next(const unsigned char *p, uint32_t *c)
 	return n;
 }
 
-/* step() - the length of the character at p (a bad byte: 1); *bad. */
+/*
+ * step() - the length of the character at p (avail bytes, at least 1;
+ * a bad byte: 1), and in *bad whether it is unsafe.
+ */
 static size_t
-step(const char *p, int *bad)
+step(const char *p, size_t avail, int *bad)
 {
 	uint32_t c;
-	size_t n = utf8_next((const unsigned char *)p, &c);
+	size_t n = utf8_next((const unsigned char *)p, avail, &c);
 
 	if (n == 0) {
 		*bad = 1;
@@ -74,26 +79,27 @@ size_t
 vis_unsafe_len(const char *p)
 {
 	int bad;
-	size_t n = step(p, &bad);
+	size_t n = step(p, strnlen(p, 4), &bad);
 
 	return bad ? n : 0;
 }
 
 /*
- * put() - the one walk: s with unsafe characters replaced, as runs of
- * bytes handed to emit(ctx, bytes, len).  Every byte of s that is kept
- * goes out in a run; a run never ends inside a character.
+ * put() - the one walk: the n bytes at s (NULL: none) with unsafe
+ * characters replaced, as runs of bytes handed to emit(ctx, bytes, len).
+ * Every byte that is kept goes out in a run; a run never ends inside a
+ * character.
  */
 static void
-put(const char *s, unsigned flags,
+put(const char *s, size_t n, unsigned flags,
     void (*emit)(void *ctx, const char *b, size_t n), void *ctx)
 {
-	const char *p = s != NULL ? s : "", *run = p;
+	const char *p = s != NULL ? s : "", *run = p, *end = p + n;
 	size_t u;
 	int bad;
 
-	while (*p != '\0') {
-		u = step(p, &bad);
+	while (p < end) {
+		u = step(p, (size_t)(end - p), &bad);
 		if (!bad || (*p == '\n' && (flags & VIS_NL))) {
 			/* a safe character: its bytes join the run */
 			p += u;
@@ -121,7 +127,13 @@ emit_file(void *ctx, const char *b, size_t n)
 void
 vis_put(FILE *f, const char *s, unsigned flags)
 {
-	put(s, flags, emit_file, f);
+	put(s, s != NULL ? strlen(s) : 0, flags, emit_file, f);
+}
+
+void
+vis_nput(FILE *f, const char *s, size_t n, unsigned flags)
+{
+	put(s, s != NULL ? n : 0, flags, emit_file, f);
 }
 
 /* Where vis_clean() and vis_buf() write; full: what did not fit. */
@@ -161,19 +173,22 @@ char *
 vis_clean(const char *s, unsigned flags)
 {
 	struct vbuf v;
+	size_t n;
 
 	/* each byte becomes at most 3 (a bad byte: U+FFFD) */
 	memset(&v, 0, sizeof(v));
-	v.cap = 3 * strlen(s != NULL ? s : "") + 1;
+	n = s != NULL ? strlen(s) : 0;
+	v.cap = 3 * n + 1;
 	if ((v.p = malloc(v.cap)) == NULL)
 		return NULL;
-	put(s, flags, emit_buf, &v);
+	put(s, n, flags, emit_buf, &v);
 	v.p[v.len] = '\0';
 	return v.p;
 }
 
-const char *
-vis_buf(char *out, size_t outlen, const char *s, unsigned flags)
+/* nbuf() - vis_buf() of the n bytes at s. */
+static const char *
+nbuf(char *out, size_t outlen, const char *s, size_t n, unsigned flags)
 {
 	struct vbuf v;
 	size_t cut;
@@ -186,7 +201,7 @@ vis_buf(char *out, size_t outlen, const char *s, unsigned flags)
 	memset(&v, 0, sizeof(v));
 	v.p = out;
 	v.cap = outlen;
-	put(s, flags, emit_buf, &v);
+	put(s, n, flags, emit_buf, &v);
 	if (v.full) {
 		/* room for "...": back to a character boundary */
 		cut = v.len < outlen - 4 ? v.len : outlen - 4;
@@ -198,6 +213,18 @@ vis_buf(char *out, size_t outlen, const char *s, unsigned flags)
 	}
 	out[v.len] = '\0';
 	return out;
+}
+
+const char *
+vis_buf(char *out, size_t outlen, const char *s, unsigned flags)
+{
+	return nbuf(out, outlen, s, s != NULL ? strlen(s) : 0, flags);
+}
+
+const char *
+vis_nbuf(char *out, size_t outlen, const char *s, size_t n)
+{
+	return nbuf(out, outlen, s, s != NULL ? strnlen(s, n) : 0, 0);
 }
 
 int
@@ -215,7 +242,8 @@ vis_json(char **buf, size_t *len)
 			n = 1;
 			continue;
 		}
-		if ((n = utf8_next((const unsigned char *)p, &c)) == 0) {
+		if ((n = utf8_next((const unsigned char *)p,
+		    (size_t)(end - p), &c)) == 0) {
 			n = 1;
 			extra += 6;
 		} else if (vis_cp_unsafe(c))
@@ -231,7 +259,8 @@ vis_json(char **buf, size_t *len)
 			n = 1;
 			continue;
 		}
-		if ((n = utf8_next((const unsigned char *)p, &c)) == 0) {
+		if ((n = utf8_next((const unsigned char *)p,
+		    (size_t)(end - p), &c)) == 0) {
 			n = 1;
 			c = 0xfffd;
 		} else if (!vis_cp_unsafe(c)) {
@@ -258,13 +287,13 @@ vis_json(char **buf, size_t *len)
 int
 vis_field_check(const char *s, size_t max)
 {
-	size_t n = strlen(s);
+	const char *end = s + strlen(s);
 	int bad;
 
-	if (n == 0 || n > max)
+	if (end == s || (size_t)(end - s) > max)
 		return DT_ERANGE;
-	while (*s != '\0') {
-		s += step(s, &bad);
+	while (s < end) {
+		s += step(s, (size_t)(end - s), &bad);
 		if (bad)
 			return DT_EFORMAT;
 	}

@@ -57,12 +57,18 @@ char *vis_clean(const char *s, unsigned flags);
 /* vis_put() - fputs(vis_clean(s, flags), f), without the copy. */
 void vis_put(FILE *f, const char *s, unsigned flags);
 
+/* vis_nput() - vis_put() of the n bytes at s (a NUL among them: bad). */
+void vis_nput(FILE *f, const char *s, size_t n, unsigned flags);
+
 /*
  * vis_buf() - vis_clean(s, flags) into out (outlen bytes, at least 4),
  * cut at a character boundary with "..." when it does not fit, so that
  * a field has a bounded length wherever it is shown.  @return out.
  */
 const char *vis_buf(char *out, size_t outlen, const char *s, unsigned flags);
+
+/* vis_nbuf() - vis_buf() of the first n bytes of s (up to a NUL). */
+const char *vis_nbuf(char *out, size_t outlen, const char *s, size_t n);
 
 /*
  * vis_json() - a JSON text with each unsafe character that is not
