@@ -1621,7 +1621,7 @@ static const unsigned char md_punct[128] = {
 
 /*
  * clean() - s made safe to show by the one rule of vis.h: every
- * character vis_unsafe_len() finds (C0 and C1 controls but "\n", DEL,
+ * character vis_char() finds unsafe (C0 and C1 controls but "\n", DEL,
  * the Unicode bidirectional controls, which can make a text read
  * otherwise than its bytes say, U+2028, U+2029, bad UTF-8) becomes
  * U+FFFD; a tab becomes a space (without md: vis_clean(s, VIS_NL)).
@@ -1636,6 +1636,7 @@ clean(const char *s, int md)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), o = 0, u;
 	char *out = malloc(n * 4 + 1);
+	int bad;
 
 	if (out == NULL)
 		return NULL;
@@ -1650,14 +1651,16 @@ clean(const char *s, int md)
 		} else if (*p == '\t') {
 			out[o++] = ' ';
 			p++;
-		} else if ((u = vis_unsafe_len((const char *)p)) != 0) {
+		} else if ((u = vis_char((const char *)p, &bad)), bad) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;
 			p += u;
 		} else {
 			if (md && *p < 0x80 && md_punct[*p])
 				out[o++] = '\\';
-			out[o++] = (char)*p++;
+			memcpy(out + o, p, u);
+			o += u;
+			p += u;
 		}
 	}
 	out[o] = '\0';
@@ -1674,16 +1677,19 @@ cprint(FILE *f, const char *s, int md)
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	const unsigned char *run = p;
 	size_t u;
+	int bad;
 
 	while (*p != '\0') {
 		u = 0;
+		bad = 0;
 		if (*p == '\n' && !md) {
 			p++;
 			continue;
 		}
-		if (*p != '\n' && *p != '\t' && (u = vis_unsafe_len((const char *)p)) == 0 &&
+		if (*p != '\n' && *p != '\t' &&
+		    (u = vis_char((const char *)p, &bad), !bad) &&
 		    !(md && *p < 0x80 && md_punct[*p])) {
-			p++;
+			p += u;
 			continue;
 		}
 		if (p > run)
@@ -1694,7 +1700,7 @@ cprint(FILE *f, const char *s, int md)
 		} else if (*p == '\t') {
 			fputc(' ', f);
 			p++;
-		} else if (u != 0) {
+		} else if (bad) {
 			fputs("\xef\xbf\xbd", f);
 			p += u;
 		} else {

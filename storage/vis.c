@@ -76,12 +76,9 @@ step(const char *p, size_t avail, int *bad)
 }
 
 size_t
-vis_unsafe_len(const char *p)
+vis_char(const char *p, int *unsafe)
 {
-	int bad;
-	size_t n = step(p, strnlen(p, 4), &bad);
-
-	return bad ? n : 0;
+	return step(p, strnlen(p, 4), unsafe);
 }
 
 /*

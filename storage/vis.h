@@ -39,13 +39,12 @@
 int vis_cp_unsafe(uint32_t c);
 
 /*
- * vis_unsafe_len() - at p (NUL-terminated, *p != '\0'), the length in
- * bytes of an unsafe character there, 1 for a byte that does not begin
- * a well-formed UTF-8 character, 0 if a safe character starts there.
- * "\n" and "\t" count as unsafe here (length 1); callers that keep
- * them test for them first.
+ * vis_char() - at p (NUL-terminated, *p != '\0'), the length in bytes
+ * of the character there (1 for a byte that does not begin a
+ * well-formed UTF-8 character), and in *unsafe whether it is unsafe
+ * ("\n" and "\t" are).  For walks that render text their own way.
  */
-size_t vis_unsafe_len(const char *p);
+size_t vis_char(const char *p, int *unsafe);
 
 /*
  * vis_clean() - s made safe to show: every unsafe character U+FFFD, a

@@ -1,0 +1,242 @@
+/*
+ * test_vis.c: the one renderer of untrusted text (storage/vis.h).
+ *
+ * Every class of unsafe character, byte for byte: what a terminal gets
+ * (U+FFFD, a tab as a space, "\n" kept only when asked), what JSON gets
+ * (the \uXXXX escape, which jansson reads back as the same string), the
+ * bounded form of a field (cut at a character boundary), and the
+ * writer's check of a field.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "crypto/err.h"
+#include "storage/vis.h"
+
+#define R VIS_REPLACEMENT
+
+/* clean() - vis_clean(), checked against want, freed. */
+static void
+clean_is(const char *in, unsigned flags, const char *want)
+{
+	char *out = vis_clean(in, flags);
+
+	assert_non_null(out);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+/* Each unsafe class becomes one U+FFFD; Cyrillic and the rest stay. */
+static void
+test_clean(void **state)
+{
+	(void)state;
+	clean_is("plain text", 0, "plain text");
+	clean_is("Диалог по МИБ", 0, "Диалог по МИБ");
+	clean_is("a\x1b]0;title\x07z", 0, "a" R "]0;title" R "z");
+	clean_is("\x1b[2J\x1b[8m", 0, R "[2J" R "[8m");
+	clean_is("cr\roverwrite", 0, "cr" R "overwrite");
+	clean_is("del\x7f", 0, "del" R);
+	clean_is("c1 \xc2\x9b" "31m", 0, "c1 " R "31m");
+	clean_is("c1 \xc2\x85 nel", 0, "c1 " R " nel");
+	clean_is("rlo \xe2\x80\xae" "evil", 0, "rlo " R "evil");
+	clean_is("lri \xe2\x81\xa6" "x\xe2\x81\xa9", 0, "lri " R "x" R);
+	clean_is("marks \xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 0,
+	    "marks " R R R);
+	clean_is("ls \xe2\x80\xa8 ps \xe2\x80\xa9", 0, "ls " R " ps " R);
+	clean_is("tab\there", 0, "tab here");
+	clean_is("two\nlines", 0, "two" R "lines");
+	clean_is("two\nlines", VIS_NL, "two\nlines");
+	clean_is(NULL, 0, "");
+	/* U+2010 and U+2030 sit beside the bidi range and are kept */
+	clean_is("\xe2\x80\x90\xe2\x80\xb0", 0, "\xe2\x80\x90\xe2\x80\xb0");
+}
+
+/* Bad UTF-8: one U+FFFD per byte that begins no character. */
+static void
+test_bad_utf8(void **state)
+{
+	(void)state;
+	clean_is("\xff", 0, R);
+	clean_is("a\x80" "b", 0, "a" R "b");
+	clean_is("\xc0\xaf", 0, R R);             /* overlong "/" */
+	clean_is("\xe0\x80\xaf", 0, R R R);       /* overlong, 3 bytes */
+	clean_is("\xed\xa0\x80", 0, R R R);       /* a surrogate */
+	clean_is("\xf4\x90\x80\x80", 0, R R R R); /* above U+10FFFF */
+	clean_is("cut \xd0", 0, "cut " R);        /* truncated */
+	clean_is("cut \xe2\x80", 0, "cut " R R);
+	clean_is("\xf0\x9f\x98\x80", 0, "\xf0\x9f\x98\x80"); /* U+1F600 */
+}
+
+/* The stream form writes exactly what vis_clean() returns. */
+static void
+test_put(void **state)
+{
+	static const char in[] = "x\x1b[31m\xd0\x96\tq\n\xe2\x80\xae\xff";
+	char *buf = NULL, *want;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	vis_put(f, in, VIS_NL);
+	vis_nput(f, in, 4, 0);
+	fclose(f);
+	want = vis_clean(in, VIS_NL);
+	assert_non_null(want);
+	assert_int_equal(len, strlen(want) + strlen("x" R "[3"));
+	assert_memory_equal(buf, want, strlen(want));
+	assert_string_equal(buf + strlen(want), "x" R "[3");
+	free(want);
+	free(buf);
+}
+
+/* A bounded field: cut at a character boundary, "..." after it. */
+static void
+test_buf(void **state)
+{
+	char out[12];
+
+	(void)state;
+	assert_string_equal(vis_buf(out, sizeof(out), "short", 0), "short");
+	assert_string_equal(vis_buf(out, sizeof(out), "exactly 11b", 0),
+	    "exactly 11b");
+	assert_string_equal(vis_buf(out, sizeof(out), "exactly 12by", 0),
+	    "exactly ...");
+	/* Cyrillic, two bytes each: never half a letter */
+	assert_string_equal(vis_buf(out, sizeof(out), "Диалог по МИБ", 0),
+	    "Диал...");
+	assert_string_equal(vis_buf(out, sizeof(out), "\x1b\x1b\x1b\x1b", 0),
+	    R R "...");
+	assert_string_equal(vis_nbuf(out, sizeof(out), "ab\x07zzz", 3),
+	    "ab" R);
+	assert_string_equal(vis_buf(out, sizeof(out), NULL, 0), "");
+}
+
+/* JSON: escaped, still valid, and read back as the same string. */
+static void
+test_json(void **state)
+{
+	static const char *const hostile[] = {
+		"\x1b]0;x\x07", "\xc2\x9b" "2J", "del\x7f", "\xe2\x80\xae" "rlo",
+		"\xe2\x81\xa6" "lri\xe2\x81\xa9", "ls\xe2\x80\xa8ps\xe2\x80\xa9",
+		"\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f", "Диалог \"q\" \\ /",
+	};
+	json_t *o, *back;
+	json_error_t err;
+	char *s;
+	size_t i, len, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		o = json_pack("{s:s,s:[s]}", "text", hostile[i], "list",
+		    hostile[i]);
+		assert_non_null(o);
+		s = json_dumps(o, JSON_INDENT(2));
+		assert_non_null(s);
+		len = strlen(s);
+		/* jansson's own allocator is malloc here */
+		assert_int_equal(vis_json(&s, &len), 0);
+		assert_int_equal(strlen(s), len);
+		for (k = 0; k < len; k++) {
+			unsigned char c = (unsigned char)s[k];
+
+			assert_true(c >= 0x20 || c == '\n');
+			assert_true(c != 0x7f);
+		}
+		assert_null(strstr(s, "\xc2\x9b"));
+		assert_null(strstr(s, "\xe2\x80\xae"));
+		assert_null(strstr(s, "\xe2\x80\xa8"));
+		assert_null(strstr(s, "\xe2\x81\xa6"));
+		back = json_loads(s, 0, &err);
+		assert_non_null(back);
+		assert_true(json_equal(o, back));
+		json_decref(back);
+		json_decref(o);
+		free(s);
+	}
+	/* nothing to change: the same buffer */
+	s = strdup("{\"a\": \"Диалог\"}");
+	assert_non_null(s);
+	len = strlen(s);
+	{
+		char *before = s;
+
+		assert_int_equal(vis_json(&s, &len), 0);
+		assert_ptr_equal(s, before);
+	}
+	free(s);
+}
+
+/* The writer's rule for titles, places, owners, names. */
+static void
+test_field_check(void **state)
+{
+	char long_title[502];
+
+	(void)state;
+	assert_int_equal(vis_field_check("Диалог по МИБ", 500), 0);
+	assert_int_equal(vis_field_check("Geneva, Palais des Nations", 200),
+	    0);
+	assert_int_equal(vis_field_check("", 200), DT_ERANGE);
+	memset(long_title, 'a', 501);
+	long_title[501] = '\0';
+	assert_int_equal(vis_field_check(long_title, 500), DT_ERANGE);
+	long_title[500] = '\0';
+	assert_int_equal(vis_field_check(long_title, 500), 0);
+	assert_int_equal(vis_field_check("a\nb", 200), DT_EFORMAT);
+	assert_int_equal(vis_field_check("a\rb", 200), DT_EFORMAT);
+	assert_int_equal(vis_field_check("a\tb", 200), DT_EFORMAT);
+	assert_int_equal(vis_field_check("\x1b[8m", 200), DT_EFORMAT);
+	assert_int_equal(vis_field_check("\xc2\x9b", 200), DT_EFORMAT);
+	assert_int_equal(vis_field_check("\xe2\x80\xae" "x", 200),
+	    DT_EFORMAT);
+	assert_int_equal(vis_field_check("\xe2\x80\xa8", 200), DT_EFORMAT);
+	assert_int_equal(vis_field_check("\xd0", 200), DT_EFORMAT);
+	assert_int_equal(vis_field_check("\xc0\xaf", 200), DT_EFORMAT);
+}
+
+/* The code point rule the terminal UI applies to wide characters. */
+static void
+test_cp(void **state)
+{
+	static const uint32_t bad[] = { 0x00, 0x07, 0x0a, 0x1b, 0x1f, 0x7f,
+		0x80, 0x9b, 0x9f, 0x061c, 0x200e, 0x200f, 0x2028, 0x2029,
+		0x202a, 0x202e, 0x2066, 0x2069 };
+	static const uint32_t good[] = { 0x20, 0x7e, 0xa0, 0x0416, 0x200d,
+		0x2010, 0x2030, 0x2065, 0x206a, 0xfffd, 0x1f600 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_true(vis_cp_unsafe(bad[i]));
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_false(vis_cp_unsafe(good[i]));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_bad_utf8),
+		cmocka_unit_test(test_put),
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_field_check),
+		cmocka_unit_test(test_cp),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
