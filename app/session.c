@@ -19,6 +19,7 @@
 #include "../storage/payload.h"
 #include "../storage/record.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "fmt.h"
 #include "home.h"
@@ -125,7 +126,8 @@ session_read_passphrase(struct cli_ctx *ctx, char **pass, size_t *len,
 int
 session_unlock(struct cli_ctx *ctx)
 {
-	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[160];
+	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[256];
+	char vname[3 * KEY_NAME_MAX + 4];
 	unsigned char pk[KEY_PK_BYTES];
 	char *pass = NULL;
 	size_t plen = 0;
@@ -136,7 +138,9 @@ session_unlock(struct cli_ctx *ctx)
 	if ((ret = session_pick_identity(ctx, name, pk)) != CLI_OK)
 		return ret;
 	home_identity_path(path, sizeof(path), ctx->home, name);
-	snprintf(prompt, sizeof(prompt), _("Passphrase for %s: "), name);
+	/* the name may be a file's: vis.h renders it on the terminal */
+	snprintf(prompt, sizeof(prompt), _("Passphrase for %s: "),
+	    vis_buf(vname, sizeof(vname), name, 0));
 	if ((ret = session_read_passphrase(ctx, &pass, &plen, prompt, 0)) !=
 	    CLI_OK)
 		return ret;
