@@ -17,6 +17,7 @@
 #include "../storage/entry.h"
 #include "../storage/record.h"
 #include "../storage/store.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
 #include "i18n.h"
@@ -123,6 +124,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	struct evidence_walk w;
 	struct exchange_out o;
 	const char *outp = NULL;
+	char pb[640];
 	int c, rc, ret;
 
 	memset(&w, 0, sizeof(w));
@@ -179,7 +181,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	if (outp != NULL && strcmp(outp, "-") != 0)
 		fprintf(ctx->out, _("%lu forks written to %s (a bundle: each "
 		    "fork's two entries, one after the other)\n"),
-		    (unsigned long)w.n, outp);
+		    (unsigned long)w.n, vis_buf(pb, sizeof(pb), outp, 0));
 	return CLI_FAIL;
 }
 

@@ -5,7 +5,8 @@
  * (U+FFFD, a tab as a space, "\n" kept only when asked), what JSON gets
  * (the \uXXXX escape, which jansson reads back as the same string), the
  * bounded form of a field (cut at a character boundary), and the
- * writer's check of a field.
+ * writer's check of a field; and tests/vectors/text.txt, which
+ * tests/tools/indep_verify.py computes from docs/FORMAT.md alone.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 
 #include "crypto/err.h"
 #include "storage/vis.h"
+#include "test_util.h"
 
 #define R VIS_REPLACEMENT
 
@@ -225,6 +227,103 @@ test_cp(void **state)
 		assert_false(vis_cp_unsafe(good[i]));
 }
 
+/* hexof() - bytes as lower-case hex; malloc'd. */
+static char *
+hexof(const char *b, size_t n)
+{
+	char *h = malloc(2 * n + 1);
+
+	assert_non_null(h);
+	sodium_bin2hex(h, 2 * n + 1, (const unsigned char *)b, n);
+	return h;
+}
+
+/* vtext() - the vector's value name_i, unhexed into a NUL-terminated copy. */
+static char *
+vtext(const char *name, int i)
+{
+	char key[32], *v, *out;
+	size_t n;
+
+	snprintf(key, sizeof(key), "%s_%d", name, i);
+	v = tu_vector("text.txt", key);
+	assert_non_null(v);
+	out = calloc(strlen(v) / 2 + 1, 1);
+	assert_non_null(out);
+	assert_int_equal(sodium_hex2bin((unsigned char *)out, strlen(v) / 2 +
+	    1, v, strlen(v), NULL, &n, NULL), 0);
+	free(v);
+	return out;
+}
+
+/* vstr() - the vector's value name_i as it is, or NULL. */
+static char *
+vstr(const char *name, int i)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%s_%d", name, i);
+	return tu_vector("text.txt", key);
+}
+
+/* Every case of tests/vectors/text.txt, byte for byte. */
+static void
+test_vectors(void **state)
+{
+	static const char *const verdict[] = { "ok", "range", "format" };
+	char *cases = tu_vector("text.txt", "cases");
+	char *fmax = tu_vector("text.txt", "field_max");
+	char *in, *got, *h, *want, *js;
+	json_t *j;
+	size_t len;
+	int i, n, rc;
+
+	(void)state;
+	assert_non_null(cases);
+	assert_non_null(fmax);
+	n = atoi(cases);
+	assert_true(n >= 10);
+	for (i = 1; i <= n; i++) {
+		in = vtext("in", i);
+		got = vis_clean(in, 0);
+		h = hexof(got, strlen(got));
+		want = vstr("line", i);
+		assert_string_equal(h, want);
+		free(want);
+		free(h);
+		free(got);
+		got = vis_clean(in, VIS_NL);
+		h = hexof(got, strlen(got));
+		want = vstr("lines", i);
+		assert_string_equal(h, want);
+		free(want);
+		free(h);
+		free(got);
+		if ((want = vstr("json", i)) != NULL) {
+			j = json_string(in);
+			assert_non_null(j);
+			js = json_dumps(j, JSON_ENCODE_ANY);
+			assert_non_null(js);
+			len = strlen(js);
+			assert_int_equal(vis_json(&js, &len), 0);
+			h = hexof(js, len);
+			assert_string_equal(h, want);
+			free(h);
+			free(js);
+			json_decref(j);
+			free(want);
+		}
+		rc = vis_field_check(in, (size_t)atoi(fmax));
+		want = vstr("field", i);
+		assert_string_equal(verdict[rc == 0 ? 0 : rc == DT_ERANGE ?
+		    1 : 2], want);
+		free(want);
+		free(in);
+	}
+	free(cases);
+	free(fmax);
+}
+
 int
 main(void)
 {
@@ -236,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_field_check),
 		cmocka_unit_test(test_cp),
+		cmocka_unit_test(test_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
