@@ -369,8 +369,10 @@ class Campaign:
             self.detente, "--home", self.hb, "--passphrase-file", self.pw,
             "--as", "us-head", "ui"])
         try:
+            # the UI starts once tmux takes OSC 52 into its buffers
             subprocess.run(tm + ["new-session", "-d", "-s", "t", "-x", "120",
-                                 "-y", "40", cmd + "; sleep 600"], check=True)
+                                 "-y", "40", "sleep 0.5; " + cmd +
+                                 "; sleep 600"], check=True)
             subprocess.run(tm + ["set", "-g", "set-clipboard", "on"])
             screen = b""
             deadline = time.time() + 20
