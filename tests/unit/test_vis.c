@@ -22,10 +22,27 @@
 #include <sodium.h>
 
 #include "crypto/err.h"
+#include "crypto/keys.h"
+#include "storage/entry.h"
+#include "storage/payload.h"
+#include "storage/record.h"
 #include "storage/vis.h"
 #include "test_util.h"
 
 #define R VIS_REPLACEMENT
+
+/* dumps() - json_dumps(), but malloc'd (vis_json() frees with free()). */
+static char *
+dumps(const json_t *j, size_t flags)
+{
+	size_t n = json_dumpb(j, NULL, 0, flags);
+	char *s = malloc(n + 1);
+
+	assert_non_null(s);
+	assert_int_equal(json_dumpb(j, s, n, flags), n);
+	s[n] = '\0';
+	return s;
+}
 
 /* clean() - vis_clean(), checked against want, freed. */
 static void
@@ -145,10 +162,8 @@ test_json(void **state)
 		o = json_pack("{s:s,s:[s]}", "text", hostile[i], "list",
 		    hostile[i]);
 		assert_non_null(o);
-		s = json_dumps(o, JSON_INDENT(2));
-		assert_non_null(s);
+		s = dumps(o, JSON_INDENT(2));
 		len = strlen(s);
-		/* jansson's own allocator is malloc here */
 		assert_int_equal(vis_json(&s, &len), 0);
 		assert_int_equal(strlen(s), len);
 		for (k = 0; k < len; k++) {
@@ -302,8 +317,7 @@ test_vectors(void **state)
 		if ((want = vstr("json", i)) != NULL) {
 			j = json_string(in);
 			assert_non_null(j);
-			js = json_dumps(j, JSON_ENCODE_ANY);
-			assert_non_null(js);
+			js = dumps(j, JSON_ENCODE_ANY);
 			len = strlen(js);
 			assert_int_equal(vis_json(&js, &len), 0);
 			h = hexof(js, len);
@@ -324,6 +338,113 @@ test_vectors(void **state)
 	free(fmax);
 }
 
+/* append() - record_append() of kind with payload o (consumed). */
+static int
+append(record *r, const key_identity *who, unsigned kind, json_t *o)
+{
+	unsigned char h[ENTRY_HASH_BYTES];
+	char *text;
+	int rc;
+
+	assert_non_null(o);
+	text = payload_dump(o);
+	json_decref(o);
+	assert_non_null(text);
+	rc = record_append(r, who, kind, text, h, NULL);
+	payload_free(text);
+	return rc;
+}
+
+/*
+ * The library refuses to write what the command line refuses: a
+ * genesis title, a meeting's title or place, a commitment's owner, a
+ * member's name with a control or bidi character, or too long.
+ */
+static void
+test_library_refuses(void **state)
+{
+	static const char *const parties[] = { "RU", "US" };
+	unsigned char seed[KEY_SEED_BYTES], h[ENTRY_HASH_BYTES];
+	key_identity *ru = NULL, *us = NULL, *x = NULL;
+	record_member m[2], add;
+	record_genesis g;
+	record *r = NULL;
+	const char *why = NULL;
+	char *dir = tu_tmpdir(), owner[202];
+
+	(void)state;
+	memset(seed, 0x61, sizeof(seed));
+	assert_int_equal(key_identity_from_seed(&ru, "ru-head", seed), 0);
+	memset(seed, 0x62, sizeof(seed));
+	assert_int_equal(key_identity_from_seed(&us, "us-head", seed), 0);
+	memset(seed, 0x63, sizeof(seed));
+	assert_int_equal(key_identity_from_seed(&x, "ru-x", seed), 0);
+	memset(m, 0, sizeof(m));
+	memcpy(m[0].pk, ru->pk, KEY_PK_BYTES);
+	strcpy(m[0].name, "ru-head");
+	strcpy(m[0].party, "RU");
+	m[0].role = RECORD_ROLE_HEAD;
+	memcpy(m[1].pk, us->pk, KEY_PK_BYTES);
+	strcpy(m[1].name, "us-head");
+	strcpy(m[1].party, "US");
+	m[1].role = RECORD_ROLE_HEAD;
+	memset(&g, 0, sizeof(g));
+	g.parties = parties;
+	g.nparties = 2;
+	g.members = m;
+	g.nmembers = 2;
+	g.time_ms = 1750000000000ULL;
+	g.title = "Диалог\r\n\x1b[8mRU AAAA BBBB";
+	assert_int_not_equal(record_create(&r, dir, ru, &g, &why), 0);
+	assert_null(r);
+	assert_non_null(why);
+	strcpy(m[1].name, "us\xe2\x80\xaehead");
+	g.title = "Диалог по МИБ";
+	assert_int_not_equal(record_create(&r, dir, ru, &g, &why), 0);
+	strcpy(m[1].name, "us-head");
+	assert_int_equal(record_create(&r, dir, ru, &g, &why), 0);
+
+	assert_int_equal(append(r, ru, ENTRY_K_MEETING_OPEN, json_pack(
+	    "{s:i,s:i,s:s}", "v", 1, "meeting", 1, "title", "a\x1b]0;x\x07")),
+	    DT_EFORMAT);
+	assert_int_equal(append(r, ru, ENTRY_K_MEETING_OPEN, json_pack(
+	    "{s:i,s:i,s:s}", "v", 1, "meeting", 1, "place",
+	    "\xe2\x81\xa6Geneva\xe2\x81\xa9")), DT_EFORMAT);
+	assert_int_equal(append(r, ru, ENTRY_K_MEETING_OPEN, json_pack(
+	    "{s:i,s:i,s:s,s:s}", "v", 1, "meeting", 1, "title", "Встреча",
+	    "place", "Женева")), 0);
+	memset(owner, 'o', 201);
+	owner[201] = '\0';
+	assert_int_equal(append(r, ru, ENTRY_K_COMMITMENT, json_pack(
+	    "{s:i,s:i,s:o,s:s,s:s,s:s}", "v", 1, "meeting", 1, "text",
+	    payload_text("en", "authentic", "a text\nof two lines"), "party",
+	    "RU", "owner", owner, "due", "2027-01-01")), DT_ERANGE);
+	owner[200] = '\0';
+	assert_int_equal(append(r, ru, ENTRY_K_COMMITMENT, json_pack(
+	    "{s:i,s:i,s:o,s:s,s:s,s:s}", "v", 1, "meeting", 1, "text",
+	    payload_text("en", "authentic", "a text\nof two lines"), "party",
+	    "RU", "owner", owner, "due", "2027-01-01")), 0);
+	/* bodies are free text: rendered, not refused */
+	assert_int_equal(append(r, ru, ENTRY_K_NOTE, json_pack(
+	    "{s:i,s:i,s:o}", "v", 1, "meeting", 1, "text", payload_text("en",
+	    "authentic", "\x1b[2J a body"))), 0);
+
+	memset(&add, 0, sizeof(add));
+	memcpy(add.pk, x->pk, KEY_PK_BYTES);
+	strcpy(add.name, "ru\xe2\x80\xaex");
+	strcpy(add.party, "RU");
+	add.role = RECORD_ROLE_DELEGATE;
+	assert_int_equal(record_add_member(r, ru, &add, h), DT_EFORMAT);
+	strcpy(add.name, "ru-x");
+	assert_int_equal(record_add_member(r, ru, &add, h), 0);
+
+	record_close(r);
+	tu_rmtree(dir);
+	key_identity_free(ru);
+	key_identity_free(us);
+	key_identity_free(x);
+}
+
 int
 main(void)
 {
@@ -336,7 +457,11 @@ main(void)
 		cmocka_unit_test(test_field_check),
 		cmocka_unit_test(test_cp),
 		cmocka_unit_test(test_vectors),
+		cmocka_unit_test(test_library_refuses),
 	};
 
+	if (sodium_init() < 0)
+		return 1;
+	payload_wipe_alloc();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
