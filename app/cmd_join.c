@@ -97,7 +97,8 @@ show(FILE *out, record *r, const record_import_stats *st)
 	fputs("\n+--------------------------------------------------+\n",
 	    out);
 	fprintf(out, "| %-48s |\n", _("Heads of delegation: read these"));
-	fprintf(out, "| %-48s |\n", _("fingerprints aloud with the other side"));
+	fprintf(out, "| %-48s |\n",
+	    _("fingerprints aloud with the other side"));
 	fputs("|                                                  |\n", out);
 	for (i = 0; i < record_nparties(r); i++) {
 		if ((h = record_head_of(r, record_party(r, i))) == NULL)

@@ -50,8 +50,9 @@ utf8_next(const unsigned char *p, size_t avail, uint32_t *c)
 			return 0;
 		v = (v << 6) | (p[i] & 0x3f);
 	}
-	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 ||
-	    v > 0x10ffff)) || (v >= 0xd800 && v <= 0xdfff))
+	if ((n == 3 && v < 0x800) ||
+	    (n == 4 && (v < 0x10000 || v > 0x10ffff)) ||
+	    (v >= 0xd800 && v <= 0xdfff))
 		return 0;
 	*c = v;
 	return n;
@@ -156,7 +157,7 @@ emit_buf(void *ctx, const char *b, size_t n)
 	/* what fits, up to a character boundary */
 	for (i = 0; i < n && v->len + i < v->cap; i = k) {
 		for (k = i + 1; k < n && ((unsigned char)b[k] & 0xc0) == 0x80;
-		    k++)
+		     k++)
 			;
 		if (v->len + k >= v->cap)
 			break;
@@ -239,8 +240,8 @@ vis_json(char **buf, size_t *len)
 			n = 1;
 			continue;
 		}
-		if ((n = utf8_next((const unsigned char *)p,
-		    (size_t)(end - p), &c)) == 0) {
+		if ((n = utf8_next((const unsigned char *)p, (size_t)(end - p),
+			 &c)) == 0) {
 			n = 1;
 			extra += 6;
 		} else if (vis_cp_unsafe(c))
@@ -256,8 +257,8 @@ vis_json(char **buf, size_t *len)
 			n = 1;
 			continue;
 		}
-		if ((n = utf8_next((const unsigned char *)p,
-		    (size_t)(end - p), &c)) == 0) {
+		if ((n = utf8_next((const unsigned char *)p, (size_t)(end - p),
+			 &c)) == 0) {
 			n = 1;
 			c = 0xfffd;
 		} else if (!vis_cp_unsafe(c)) {

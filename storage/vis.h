@@ -30,7 +30,7 @@
 #include <stdio.h>
 
 /* Flags of vis_clean(), vis_put() and vis_buf(). */
-#define VIS_NL 0x1U  /* keep "\n" (a text of several lines) */
+#define VIS_NL 0x1U /* keep "\n" (a text of several lines) */
 
 /* The replacement character, U+FFFD, in UTF-8. */
 #define VIS_REPLACEMENT "\xef\xbf\xbd"

@@ -66,12 +66,17 @@ test_clean(void **state)
 	clean_is("\x1b[2J\x1b[8m", 0, R "[2J" R "[8m");
 	clean_is("cr\roverwrite", 0, "cr" R "overwrite");
 	clean_is("del\x7f", 0, "del" R);
-	clean_is("c1 \xc2\x9b" "31m", 0, "c1 " R "31m");
+	clean_is("c1 \xc2\x9b"
+		 "31m",
+	    0, "c1 " R "31m");
 	clean_is("c1 \xc2\x85 nel", 0, "c1 " R " nel");
-	clean_is("rlo \xe2\x80\xae" "evil", 0, "rlo " R "evil");
-	clean_is("lri \xe2\x81\xa6" "x\xe2\x81\xa9", 0, "lri " R "x" R);
-	clean_is("marks \xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 0,
-	    "marks " R R R);
+	clean_is("rlo \xe2\x80\xae"
+		 "evil",
+	    0, "rlo " R "evil");
+	clean_is("lri \xe2\x81\xa6"
+		 "x\xe2\x81\xa9",
+	    0, "lri " R "x" R);
+	clean_is("marks \xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 0, "marks " R R R);
 	clean_is("ls \xe2\x80\xa8 ps \xe2\x80\xa9", 0, "ls " R " ps " R);
 	clean_is("tab\there", 0, "tab here");
 	clean_is("two\nlines", 0, "two" R "lines");
@@ -87,12 +92,14 @@ test_bad_utf8(void **state)
 {
 	(void)state;
 	clean_is("\xff", 0, R);
-	clean_is("a\x80" "b", 0, "a" R "b");
-	clean_is("\xc0\xaf", 0, R R);             /* overlong "/" */
-	clean_is("\xe0\x80\xaf", 0, R R R);       /* overlong, 3 bytes */
-	clean_is("\xed\xa0\x80", 0, R R R);       /* a surrogate */
+	clean_is("a\x80"
+		 "b",
+	    0, "a" R "b");
+	clean_is("\xc0\xaf", 0, R R); /* overlong "/" */
+	clean_is("\xe0\x80\xaf", 0, R R R); /* overlong, 3 bytes */
+	clean_is("\xed\xa0\x80", 0, R R R); /* a surrogate */
 	clean_is("\xf4\x90\x80\x80", 0, R R R R); /* above U+10FFFF */
-	clean_is("cut \xd0", 0, "cut " R);        /* truncated */
+	clean_is("cut \xd0", 0, "cut " R); /* truncated */
 	clean_is("cut \xe2\x80", 0, "cut " R R);
 	clean_is("\xf0\x9f\x98\x80", 0, "\xf0\x9f\x98\x80"); /* U+1F600 */
 }
@@ -138,8 +145,7 @@ test_buf(void **state)
 	    "Диал...");
 	assert_string_equal(vis_buf(out, sizeof(out), "\x1b\x1b\x1b\x1b", 0),
 	    R R "...");
-	assert_string_equal(vis_nbuf(out, sizeof(out), "ab\x07zzz", 3),
-	    "ab" R);
+	assert_string_equal(vis_nbuf(out, sizeof(out), "ab\x07zzz", 3), "ab" R);
 	assert_string_equal(vis_buf(out, sizeof(out), NULL, 0), "");
 }
 
@@ -148,9 +154,17 @@ static void
 test_json(void **state)
 {
 	static const char *const hostile[] = {
-		"\x1b]0;x\x07", "\xc2\x9b" "2J", "del\x7f", "\xe2\x80\xae" "rlo",
-		"\xe2\x81\xa6" "lri\xe2\x81\xa9", "ls\xe2\x80\xa8ps\xe2\x80\xa9",
-		"\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f", "Диалог \"q\" \\ /",
+		"\x1b]0;x\x07",
+		"\xc2\x9b"
+		"2J",
+		"del\x7f",
+		"\xe2\x80\xae"
+		"rlo",
+		"\xe2\x81\xa6"
+		"lri\xe2\x81\xa9",
+		"ls\xe2\x80\xa8ps\xe2\x80\xa9",
+		"\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f",
+		"Диалог \"q\" \\ /",
 	};
 	json_t *o, *back;
 	json_error_t err;
@@ -204,8 +218,7 @@ test_field_check(void **state)
 
 	(void)state;
 	assert_int_equal(vis_field_check("Диалог по МИБ", 500), 0);
-	assert_int_equal(vis_field_check("Geneva, Palais des Nations", 200),
-	    0);
+	assert_int_equal(vis_field_check("Geneva, Palais des Nations", 200), 0);
 	assert_int_equal(vis_field_check("", 200), DT_ERANGE);
 	memset(long_title, 'a', 501);
 	long_title[501] = '\0';
@@ -217,7 +230,9 @@ test_field_check(void **state)
 	assert_int_equal(vis_field_check("a\tb", 200), DT_EFORMAT);
 	assert_int_equal(vis_field_check("\x1b[8m", 200), DT_EFORMAT);
 	assert_int_equal(vis_field_check("\xc2\x9b", 200), DT_EFORMAT);
-	assert_int_equal(vis_field_check("\xe2\x80\xae" "x", 200),
+	assert_int_equal(vis_field_check("\xe2\x80\xae"
+					 "x",
+			     200),
 	    DT_EFORMAT);
 	assert_int_equal(vis_field_check("\xe2\x80\xa8", 200), DT_EFORMAT);
 	assert_int_equal(vis_field_check("\xd0", 200), DT_EFORMAT);
@@ -265,8 +280,9 @@ vtext(const char *name, int i)
 	assert_non_null(v);
 	out = calloc(strlen(v) / 2 + 1, 1);
 	assert_non_null(out);
-	assert_int_equal(sodium_hex2bin((unsigned char *)out, strlen(v) / 2 +
-	    1, v, strlen(v), NULL, &n, NULL), 0);
+	assert_int_equal(sodium_hex2bin((unsigned char *)out, strlen(v) / 2 + 1,
+			     v, strlen(v), NULL, &n, NULL),
+	    0);
 	free(v);
 	return out;
 }
@@ -329,8 +345,10 @@ test_vectors(void **state)
 		}
 		rc = vis_field_check(in, (size_t)atoi(fmax));
 		want = vstr("field", i);
-		assert_string_equal(verdict[rc == 0 ? 0 : rc == DT_ERANGE ?
-		    1 : 2], want);
+		assert_string_equal(verdict[rc == 0	    ? 0 :
+					    rc == DT_ERANGE ? 1 :
+							      2],
+		    want);
 		free(want);
 		free(in);
 	}
@@ -404,30 +422,44 @@ test_library_refuses(void **state)
 	strcpy(m[1].name, "us-head");
 	assert_int_equal(record_create(&r, dir, ru, &g, &why), 0);
 
-	assert_int_equal(append(r, ru, ENTRY_K_MEETING_OPEN, json_pack(
-	    "{s:i,s:i,s:s}", "v", 1, "meeting", 1, "title", "a\x1b]0;x\x07")),
+	assert_int_equal(append(r, ru, ENTRY_K_MEETING_OPEN,
+			     json_pack("{s:i,s:i,s:s}", "v", 1, "meeting", 1,
+				 "title", "a\x1b]0;x\x07")),
 	    DT_EFORMAT);
-	assert_int_equal(append(r, ru, ENTRY_K_MEETING_OPEN, json_pack(
-	    "{s:i,s:i,s:s}", "v", 1, "meeting", 1, "place",
-	    "\xe2\x81\xa6Geneva\xe2\x81\xa9")), DT_EFORMAT);
-	assert_int_equal(append(r, ru, ENTRY_K_MEETING_OPEN, json_pack(
-	    "{s:i,s:i,s:s,s:s}", "v", 1, "meeting", 1, "title", "Встреча",
-	    "place", "Женева")), 0);
+	assert_int_equal(append(r, ru, ENTRY_K_MEETING_OPEN,
+			     json_pack("{s:i,s:i,s:s}", "v", 1, "meeting", 1,
+				 "place", "\xe2\x81\xa6Geneva\xe2\x81\xa9")),
+	    DT_EFORMAT);
+	assert_int_equal(append(r, ru, ENTRY_K_MEETING_OPEN,
+			     json_pack("{s:i,s:i,s:s,s:s}", "v", 1, "meeting",
+				 1, "title", "Встреча", "place", "Женева")),
+	    0);
 	memset(owner, 'o', 201);
 	owner[201] = '\0';
-	assert_int_equal(append(r, ru, ENTRY_K_COMMITMENT, json_pack(
-	    "{s:i,s:i,s:o,s:s,s:s,s:s}", "v", 1, "meeting", 1, "text",
-	    payload_text("en", "authentic", "a text\nof two lines"), "party",
-	    "RU", "owner", owner, "due", "2027-01-01")), DT_ERANGE);
+	assert_int_equal(append(r, ru, ENTRY_K_COMMITMENT,
+			     json_pack("{s:i,s:i,s:o,s:s,s:s,s:s}", "v", 1,
+				 "meeting", 1, "text",
+				 payload_text("en", "authentic",
+				     "a text\nof two lines"),
+				 "party", "RU", "owner", owner, "due",
+				 "2027-01-01")),
+	    DT_ERANGE);
 	owner[200] = '\0';
-	assert_int_equal(append(r, ru, ENTRY_K_COMMITMENT, json_pack(
-	    "{s:i,s:i,s:o,s:s,s:s,s:s}", "v", 1, "meeting", 1, "text",
-	    payload_text("en", "authentic", "a text\nof two lines"), "party",
-	    "RU", "owner", owner, "due", "2027-01-01")), 0);
+	assert_int_equal(append(r, ru, ENTRY_K_COMMITMENT,
+			     json_pack("{s:i,s:i,s:o,s:s,s:s,s:s}", "v", 1,
+				 "meeting", 1, "text",
+				 payload_text("en", "authentic",
+				     "a text\nof two lines"),
+				 "party", "RU", "owner", owner, "due",
+				 "2027-01-01")),
+	    0);
 	/* bodies are free text: rendered, not refused */
-	assert_int_equal(append(r, ru, ENTRY_K_NOTE, json_pack(
-	    "{s:i,s:i,s:o}", "v", 1, "meeting", 1, "text", payload_text("en",
-	    "authentic", "\x1b[2J a body"))), 0);
+	assert_int_equal(append(r, ru, ENTRY_K_NOTE,
+			     json_pack("{s:i,s:i,s:o}", "v", 1, "meeting", 1,
+				 "text",
+				 payload_text("en", "authentic",
+				     "\x1b[2J a body"))),
+	    0);
 
 	memset(&add, 0, sizeof(add));
 	memcpy(add.pk, x->pk, KEY_PK_BYTES);
