@@ -11,6 +11,7 @@
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
 #include "../storage/record.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "i18n.h"
 #include "passphrase.h"
@@ -133,12 +134,17 @@ void
 cli_error(struct cli_ctx *ctx, const char *what, const char *object,
     const char *todo)
 {
+	/* what and object may quote the record or a file name: vis.h */
 	fputs("detente: ", ctx->err);
-	fputs(what, ctx->err);
-	if (object != NULL)
-		fprintf(ctx->err, ": %s", object);
-	if (todo != NULL)
-		fprintf(ctx->err, ": %s", todo);
+	vis_put(ctx->err, what, 0);
+	if (object != NULL) {
+		fputs(": ", ctx->err);
+		vis_put(ctx->err, object, 0);
+	}
+	if (todo != NULL) {
+		fputs(": ", ctx->err);
+		vis_put(ctx->err, todo, 0);
+	}
 	fputc('\n', ctx->err);
 	fflush(ctx->err);
 }
@@ -153,6 +159,20 @@ cli_bad_usage(struct cli_ctx *ctx, const struct cli_cmd *cmd,
 	    cmd->name);
 	cli_error(ctx, what, object, hint);
 	return CLI_USAGE;
+}
+
+int
+cli_field(struct cli_ctx *ctx, const struct cli_cmd *cmd, const char *option,
+    const char *value, size_t max)
+{
+	char what[256];
+
+	if (vis_field_check(value, max) == 0)
+		return CLI_OK;
+	snprintf(what, sizeof(what), _("%s must be one line of 1 to %zu "
+	    "bytes of UTF-8, without control or bidirectional characters"),
+	    option, max);
+	return cli_bad_usage(ctx, cmd, what, value);
 }
 
 int

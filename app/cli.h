@@ -125,8 +125,10 @@ void cli_list(FILE *f);
 
 /*
  * cli_error() - print one line "detente: what: object: todo" on ctx->err
- * (object and todo may be NULL and are then left out).  The strings are
- * printed as given: callers translate what and todo with _().
+ * (object and todo may be NULL and are then left out).  Callers
+ * translate what and todo with _(); every part goes through vis_put()
+ * (storage/vis.h), so a name or a file name quoted in it can carry no
+ * control character to the terminal, not even a line break.
  */
 void cli_error(struct cli_ctx *ctx, const char *what, const char *object,
     const char *todo);
@@ -137,6 +139,16 @@ void cli_error(struct cli_ctx *ctx, const char *what, const char *object,
  */
 void cli_error_rc(struct cli_ctx *ctx, const char *what, int rc,
     const char *object, const char *todo);
+
+/*
+ * cli_field() - CLI_OK if value can be the field that option sets (a
+ * title, a place, an owner, a name): one line of 1 to max bytes of
+ * UTF-8 without control or bidirectional characters (vis_field_check(),
+ * storage/vis.h); else a usage error for cmd, naming option and the
+ * limit.
+ */
+int cli_field(struct cli_ctx *ctx, const struct cli_cmd *cmd,
+    const char *option, const char *value, size_t max);
 
 /*
  * cli_bad_usage() - a usage error for cmd: one error line, then a hint.

@@ -13,6 +13,7 @@
 #include "../storage/payload.h"
 #include "../storage/record.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "i18n.h"
 #include "session.h"
@@ -98,10 +99,9 @@ parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
 			o->party = optarg;
 			break;
 		case 'o':
-			if (*optarg == '\0' ||
-			    !textin_utf8_valid(optarg, strlen(optarg)))
-				return cli_bad_usage(ctx, &cmd_add,
-				    _("empty or not UTF-8"), "--owner");
+			if (cli_field(ctx, &cmd_add, "--owner", optarg,
+			    PAYLOAD_OWNER_MAX) != CLI_OK)
+				return CLI_USAGE;
 			o->owner = optarg;
 			break;
 		case 'd':

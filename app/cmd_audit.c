@@ -38,6 +38,7 @@
 #include "../storage/record.h"
 #include "../storage/store.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
 #include "fmt.h"
@@ -182,7 +183,7 @@ ev_cb(void *c, const unsigned char *first, size_t flen,
 {
 	struct ev_walk *w = c;
 	char who[2 * KEY_PK_BYTES + 1], h1[2 * ENTRY_HASH_BYTES + 1];
-	char h2[2 * ENTRY_HASH_BYTES + 1];
+	char h2[2 * ENTRY_HASH_BYTES + 1], nb[3 * KEY_NAME_MAX + 4];
 	unsigned char d1[ENTRY_HASH_BYTES], d2[ENTRY_HASH_BYTES];
 	const record_member *m;
 	entry e;
@@ -204,7 +205,8 @@ ev_cb(void *c, const unsigned char *first, size_t flen,
 		    "seq", (json_int_t)e.seq, "first", h1, "second", h2));
 	else
 		fprintf(w->a->ctx->out, _("  fork: %s seq %llu: %s and %s\n"),
-		    m ? m->name : who, (unsigned long long)e.seq, h1, h2);
+		    m ? vis_buf(nb, sizeof(nb), m->name, 0) : who,
+		    (unsigned long long)e.seq, h1, h2);
 	return 0;
 }
 
@@ -260,6 +262,7 @@ report_members(struct audit *a, json_t *o)
 {
 	const record *r = a->r;
 	char fp[KEY_FINGERPRINT_BYTES], hex[2 * KEY_PK_BYTES + 1];
+	char nb[3 * KEY_NAME_MAX + 4];
 	json_t *heads = json_array(), *mem = json_array(), *parties = json_array();
 	const record_member *m;
 	size_t i;
@@ -275,7 +278,7 @@ report_members(struct audit *a, json_t *o)
 		    "fingerprint", fp));
 		if (!a->json)
 			fprintf(a->ctx->out, _("  head of %-4s %-20s %s\n"),
-			    m->party, m->name, fp);
+			    m->party, vis_buf(nb, sizeof(nb), m->name, 0), fp);
 	}
 	if (!a->json)
 		fprintf(a->ctx->out, _("members (clock: Lamport clock of the "
@@ -294,7 +297,8 @@ report_members(struct audit *a, json_t *o)
 		if (a->json)
 			continue;
 		fprintf(a->ctx->out, "  %-4s %-9s %-20s %s  ", m->party,
-		    _(role_label(m->role)), m->name, fp);
+		    _(role_label(m->role)), vis_buf(nb, sizeof(nb), m->name,
+		    0), fp);
 		if (m->added_clock == 0)
 			fputs(_("since the genesis"), a->ctx->out);
 		else
@@ -314,6 +318,7 @@ static void
 report_feeds(struct audit *a, json_t *o)
 {
 	char hex[2 * KEY_PK_BYTES + 1], root[2 * ENTRY_HASH_BYTES + 1];
+	char nb[3 * KEY_NAME_MAX + 4];
 	json_t *arr = json_array();
 	struct feed_row *f;
 	size_t i;
@@ -334,7 +339,8 @@ report_feeds(struct audit *a, json_t *o)
 		if (a->json)
 			continue;
 		fprintf(a->ctx->out, _("  %-20s size %-8llu root %.16s...  "),
-		    member_name(a->r, f->fi.author),
+		    vis_buf(nb, sizeof(nb), member_name(a->r, f->fi.author),
+		    0),
 		    (unsigned long long)f->fi.size, root);
 		if (f->checkpoints == 0)
 			fputs(_("no checkpoint"), a->ctx->out);
@@ -375,6 +381,7 @@ report_commitments(struct audit *a, json_t *o)
 	const view_commitment *c;
 	json_t *arr;
 	size_t i, open = 0;
+	char b[3][640];
 
 	if (record_key(a->r) == NULL) {
 		json_object_set_new(o, "open_commitments", json_null());
@@ -411,10 +418,16 @@ report_commitments(struct audit *a, json_t *o)
 		    "state", c->state ? c->state : "open",
 		    "text", text ? text : "",
 		    "meeting", (json_int_t)c->meeting));
-		if (!a->json)
-			fprintf(a->ctx->out, "  %.8s %-4s %s, %s %s: %s\n", hex,
-			    c->party ? c->party : "", c->owner ? c->owner : "",
-			    _("due"), c->due ? c->due : "-", text ? text : "");
+		if (!a->json) {
+			/* fields and text as vis.h renders them */
+			fprintf(a->ctx->out, "  %.8s %-4s %s, %s %s: ", hex,
+			    vis_buf(b[0], sizeof(b[0]), c->party, 0),
+			    vis_buf(b[1], sizeof(b[1]), c->owner, 0), _("due"),
+			    vis_buf(b[2], sizeof(b[2]), c->due ? c->due : "-",
+			    0));
+			vis_put(a->ctx->out, text, 0);
+			fputc('\n', a->ctx->out);
+		}
 	}
 	json_object_set_new(o, "open_commitments", arr);
 	view_free(v);
@@ -458,7 +471,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	record_failure f;
 	record_stats st;
 	struct stat sb;
-	char tmp[PATH_MAX] = "", hex[2 * ENTRY_HASH_BYTES + 1];
+	char tmp[PATH_MAX] = "", hex[2 * ENTRY_HASH_BYTES + 1], tb[640];
 	const char *keyfile = NULL, *expect = NULL;
 	json_t *o = NULL, *checks;
 	unsigned flags;
@@ -576,9 +589,10 @@ report:
 		    record_title(a.r) : ""));
 		if (!a.json) {
 			fprintf(ctx->out, _("audit of %s %s\n"), a.bundle ?
-			    _("bundle") : _("store"), a.source);
+			    _("bundle") : _("store"), vis_buf(tb, sizeof(tb),
+			    a.source, 0));
 			fprintf(ctx->out, _("dialogue %s \"%s\"\n"), hex,
-			    record_title(a.r) ? record_title(a.r) : "");
+			    vis_buf(tb, sizeof(tb), record_title(a.r), 0));
 			fprintf(ctx->out, _("trusted, from the genesis%s:\n"),
 			    expect != NULL && f.code != DT_EDIALOGUE ?
 			    _(" (the dialogue pinned by --expect-dialogue)") :

@@ -15,6 +15,7 @@
 #include "../storage/bundle.h"
 #include "../storage/record.h"
 #include "../storage/store.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
 #include "home.h"
@@ -86,7 +87,7 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *since = NULL, *outp = NULL;
-	char who[2 * KEY_PK_BYTES + KEY_NAME_MAX + 8], what[512];
+	char who[2 * KEY_PK_BYTES + KEY_NAME_MAX + 8], what[512], pb[640];
 	bundle_export_info info;
 	bundle_state st;
 	struct outfile o;
@@ -153,7 +154,8 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!outfile_is_stdout(outp))
 		fprintf(ctx->out, _("bundle written to %s (%lu entries, %lu "
-		    "feeds)\n"), outp, (unsigned long)info.entries,
+		    "feeds)\n"), vis_buf(pb, sizeof(pb), outp, 0),
+		    (unsigned long)info.entries,
 		    (unsigned long)info.feeds);
 out:
 	free(info.diverged);
@@ -171,6 +173,7 @@ bundle_state_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *outp = NULL;
+	char pb[640];
 	unsigned char *buf = NULL;
 	struct outfile o;
 	store_txn *t = NULL;
@@ -225,7 +228,8 @@ bundle_state_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (!outfile_is_stdout(outp))
 		fprintf(ctx->out, _("state written to %s (%lu feeds)\n"),
-		    outp, (unsigned long)st.nfeeds);
+		    vis_buf(pb, sizeof(pb), outp, 0),
+		    (unsigned long)st.nfeeds);
 out:
 	free(buf);
 	bundle_state_done(&st);

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "fmt.h"
 #include "i18n.h"
@@ -52,7 +53,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	const char *lang = NULL;
 	int c, ret, json = 0, only_open = 0;
 	json_t *arr = NULL, *o;
-	char s[FMT_SHORT_BYTES];
+	char s[FMT_SHORT_BYTES], b[4][640];
 	view *v = NULL;
 	size_t i, j, shown = 0;
 
@@ -97,16 +98,22 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			continue;
 		}
 		fmt_short(s, cm->entry->hash);
+		/* every field as vis.h renders it: owner, due, state, text */
 		fprintf(ctx->out, _("%s  %s  owner: %s  due: %s  status: %s  "
-		    "meeting %lld\n"), s, cm->party ? cm->party : "?",
-		    cm->owner ? cm->owner : "?", cm->due ? cm->due : "?",
-		    cm->state != NULL ? cm->state : _("open"),
-		    (long long)cm->meeting);
-		fprintf(ctx->out, "    %s\n", text != NULL ? text : "");
+		    "meeting %lld\n"), s, vis_buf(b[0], sizeof(b[0]),
+		    cm->party ? cm->party : "?", 0), vis_buf(b[1],
+		    sizeof(b[1]), cm->owner ? cm->owner : "?", 0),
+		    vis_buf(b[2], sizeof(b[2]), cm->due ? cm->due : "?", 0),
+		    cm->state != NULL ? vis_buf(b[3], sizeof(b[3]), cm->state,
+		    0) : _("open"), (long long)cm->meeting);
+		fputs("    ", ctx->out);
+		vis_put(ctx->out, text, 0);
+		fputc('\n', ctx->out);
 		fputs(_("    endorsed by:"), ctx->out);
 		for (j = 0; j < cm->entry->nendorsed; j++)
 			fprintf(ctx->out, "%s %s", j ? "," : "",
-			    cm->entry->endorsed[j]);
+			    vis_buf(b[0], sizeof(b[0]), cm->entry->endorsed[j],
+			    0));
 		if (cm->entry->nendorsed == 0)
 			fputs(_(" nobody yet"), ctx->out);
 		if (cm->entry->agreed)

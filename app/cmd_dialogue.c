@@ -13,6 +13,7 @@
 #include "../storage/payload.h"
 #include "../storage/record.h"
 #include "../storage/store.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
 #include "home.h"
@@ -196,6 +197,9 @@ dialogue_new(struct cli_ctx *ctx, int argc, char **argv)
 	if (title == NULL || *title == '\0')
 		return cli_bad_usage(ctx, &cmd_dialogue, _("missing --title"),
 		    NULL);
+	if (cli_field(ctx, &cmd_dialogue, "--title", title,
+	    PAYLOAD_TITLE_MAX) != CLI_OK)
+		return CLI_USAGE;
 	if (np < 2)
 		return cli_bad_usage(ctx, &cmd_dialogue,
 		    _("a dialogue needs at least two --party"), NULL);
@@ -267,7 +271,7 @@ dialogue_new(struct cli_ctx *ctx, int argc, char **argv)
 static int
 dialogue_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], b[640];
 	char **ids = NULL;
 	size_t n = 0, i, p;
 	store_txn *t;
@@ -288,7 +292,8 @@ dialogue_list(struct cli_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		home_dialogue_path(path, sizeof(path), ctx->home, ids[i]);
 		if ((rc = record_open(&r, path)) != 0) {
-			fprintf(ctx->out, _("%s  (cannot open: %s)\n"), ids[i],
+			fprintf(ctx->out, _("%s  (cannot open: %s)\n"),
+			    vis_buf(b, sizeof(b), ids[i], 0),
 			    _(dt_strerror(rc)));
 			continue;
 		}
@@ -297,12 +302,14 @@ dialogue_list(struct cli_ctx *ctx, int argc, char **argv)
 			(void)store_count(&count, t);
 			store_txn_abort(t);
 		}
-		fprintf(ctx->out, "%s  ", ids[i]);
+		fprintf(ctx->out, "%s  ", vis_buf(b, sizeof(b), ids[i], 0));
 		for (p = 0; p < record_nparties(r); p++)
 			fprintf(ctx->out, "%s%s", p ? "," : "",
-			    record_party(r, p));
+			    vis_buf(b, sizeof(b), record_party(r, p), 0));
+		/* the genesis title: one line, bounded, as vis.h renders it */
 		fprintf(ctx->out, _("  %llu entries  %s%s\n"),
-		    (unsigned long long)count, record_title(r),
+		    (unsigned long long)count, vis_buf(b, sizeof(b),
+		    record_title(r), 0),
 		    record_last_failure(r)->code != 0 ?
 		    _("  (FAILED verification)") : "");
 		record_close(r);

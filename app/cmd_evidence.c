@@ -17,6 +17,7 @@
 #include "../storage/entry.h"
 #include "../storage/record.h"
 #include "../storage/store.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
 #include "i18n.h"
@@ -126,6 +127,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	struct outfile o;
 	unsigned oflags = 0;
 	const char *outp = NULL;
+	char pb[640];
 	int c, rc, ret;
 
 	memset(&w, 0, sizeof(w));
@@ -185,7 +187,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	if (outp != NULL && !outfile_is_stdout(outp))
 		fprintf(ctx->out, _("%lu forks written to %s (a bundle: each "
 		    "fork's two entries, one after the other)\n"),
-		    (unsigned long)w.n, outp);
+		    (unsigned long)w.n, vis_buf(pb, sizeof(pb), outp, 0));
 	return CLI_FAIL;
 }
 

@@ -10,6 +10,7 @@
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
 #include "../crypto/keystore.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "home.h"
 #include "i18n.h"
@@ -104,9 +105,10 @@ id_new(struct cli_ctx *ctx, int argc, char **argv)
 		    argv[optind]);
 	if (name == NULL)
 		return cli_bad_usage(ctx, &cmd_id, _("missing --name"), NULL);
-	if (!key_name_valid(name))
+	if (!key_name_valid(name) || vis_field_check(name, KEY_NAME_MAX))
 		return cli_bad_usage(ctx, &cmd_id, _("not an identity name "
-		    "(1 to 63 bytes, no spaces, no '+')"), name);
+		    "(1 to 63 bytes, no spaces, no '+', no control or "
+		    "bidirectional characters)"), name);
 	if ((ret = session_home(ctx, 1)) != CLI_OK)
 		return ret;
 	home_identity_path(path, sizeof(path), ctx->home, name);
@@ -149,8 +151,13 @@ id_new(struct cli_ctx *ctx, int argc, char **argv)
 		    ctx->home, _("use --as NAME"));
 	key_c2sp_vkey(vkey, sizeof(vkey), name, pk);
 	key_fingerprint(fpr, pk);
-	fprintf(ctx->out, _("created identity %s in %s\n"), name, path);
-	fprintf(ctx->out, _("verifier key: %s\n"), vkey);
+	fputs(_("created identity "), ctx->out);
+	vis_put(ctx->out, name, 0);
+	fputs(_(" in "), ctx->out);
+	vis_put(ctx->out, path, 0);
+	fputs(_("\nverifier key: "), ctx->out);
+	vis_put(ctx->out, vkey, 0);
+	fputc('\n', ctx->out);
 	fprintf(ctx->out, _("fingerprint:  %s\n"), fpr);
 	return CLI_OK;
 }
@@ -174,9 +181,13 @@ id_show(struct cli_ctx *ctx, int argc, char **argv)
 	key_hex(hex, pk, KEY_PK_BYTES);
 	key_fingerprint(fpr, pk);
 	key_minisign_pub(ms, sizeof(ms), pk);
-	fprintf(ctx->out, _("identity:     %s\n"), name);
-	fprintf(ctx->out, _("public key:   %s\n"), hex);
-	fprintf(ctx->out, _("verifier key: %s\n"), vkey);
+	/* the name is the key file's: rendered by vis.h */
+	fputs(_("identity:     "), ctx->out);
+	vis_put(ctx->out, name, 0);
+	fprintf(ctx->out, _("\npublic key:   %s\n"), hex);
+	fputs(_("verifier key: "), ctx->out);
+	vis_put(ctx->out, vkey, 0);
+	fputc('\n', ctx->out);
 	fprintf(ctx->out, _("fingerprint:  %s\n"), fpr);
 	fprintf(ctx->out, _("minisign public key:\n%s"), ms);
 	return CLI_OK;
@@ -187,7 +198,7 @@ static int
 id_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char def[KEY_NAME_MAX + 1], name[KEY_NAME_MAX + 1], path[PATH_MAX];
-	char fpr[KEY_FINGERPRINT_BYTES];
+	char fpr[KEY_FINGERPRINT_BYTES], b[3 * KEY_NAME_MAX + 4];
 	unsigned char pk[KEY_PK_BYTES];
 	char **names = NULL;
 	size_t n = 0, i;
@@ -211,8 +222,10 @@ id_list(struct cli_ctx *ctx, int argc, char **argv)
 			snprintf(fpr, sizeof(fpr), "%s", _("(unreadable)"));
 		else
 			key_fingerprint(fpr, pk);
+		/* a file name: anything a directory can hold */
 		fprintf(ctx->out, "%c %-24s %s\n",
-		    strcmp(names[i], def) == 0 ? '*' : ' ', names[i], fpr);
+		    strcmp(names[i], def) == 0 ? '*' : ' ', vis_buf(b,
+		    sizeof(b), names[i], 0), fpr);
 	}
 	if (n == 0)
 		cli_error(ctx, _("no identity in this home"), ctx->home,
@@ -261,7 +274,7 @@ id_export(struct cli_ctx *ctx, int argc, char **argv)
 		key_hex(buf, pk, KEY_PK_BYTES);
 		strcat(buf, "\n");
 	}
-	fputs(buf, ctx->out);
+	vis_put(ctx->out, buf, VIS_NL);
 	return CLI_OK;
 }
 

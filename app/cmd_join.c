@@ -17,7 +17,9 @@
 #include "../crypto/keys.h"
 #include "../crypto/keystore.h"
 #include "../storage/bundle.h"
+#include "../storage/payload.h"
 #include "../storage/record.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
 #include "home.h"
@@ -46,42 +48,66 @@ role_label(int role)
 	}
 }
 
-/* show() - what the joiner compares with the other side. */
+/*
+ * The longest a field from the record may be on the join screen, in
+ * bytes as vis_buf() renders it: enough for a title of 120 Cyrillic
+ * letters, short enough that nothing pushes the fingerprints away.
+ */
+#define JOIN_FIELD_BYTES 256U
+
+/*
+ * show() - what the joiner compares with the other side.  Everything
+ * taken from the record (title, parties, names) comes first, each field
+ * on its own line, rendered by vis_buf(): no control character, no line
+ * break, no bidirectional override, bounded length.  Then detente draws
+ * the fingerprints in a frame of its own, from the heads' keys, with
+ * only the party codes (A-Z and 0-9 by the genesis rules, rendered all
+ * the same) beside them, so that no text of the record can be drawn
+ * between, over or in place of them.
+ */
 static void
 show(FILE *out, record *r, const record_import_stats *st)
 {
 	char hex[2 * ENTRY_HASH_BYTES + 1], fp[KEY_FINGERPRINT_BYTES];
+	char b[JOIN_FIELD_BYTES], p[PAYLOAD_PARTY_MAX * 3 + 4];
 	const record_member *m, *h;
 	size_t i;
 
 	key_hex(hex, record_id(r), ENTRY_HASH_BYTES);
-	fprintf(out, _("Dialogue: %s\n"), record_title(r));
+	fprintf(out, _("Dialogue: %s\n"), vis_buf(b, sizeof(b),
+	    record_title(r), 0));
 	fprintf(out, _("Id:       %s\n"), hex);
 	fprintf(out, _("Parties:  "));
 	for (i = 0; i < record_nparties(r); i++)
-		fprintf(out, "%s%s", i ? ", " : "", record_party(r, i));
+		fprintf(out, "%s%s", i ? ", " : "", vis_buf(p, sizeof(p),
+		    record_party(r, i), 0));
 	fputc('\n', out);
-	fprintf(out, _("Heads of delegation (read these fingerprints aloud "
-	    "with the other side):\n"));
-	for (i = 0; i < record_nparties(r); i++) {
-		if ((h = record_head_of(r, record_party(r, i))) == NULL)
-			continue;
-		key_fingerprint(fp, h->pk);
-		fprintf(out, "  %-6s %-24s %s\n", h->party, h->name, fp);
-	}
 	fprintf(out, _("Members:\n"));
 	for (i = 0; i < record_nmembers(r); i++) {
 		m = record_member_at(r, i);
-		if (m->role == RECORD_ROLE_HEAD)
-			continue;
 		key_fingerprint(fp, m->pk);
-		fprintf(out, "  %-6s %-24s %s  %s%s\n", m->party, m->name, fp,
+		fprintf(out, "  %-6s %-24s %s  %s%s\n", vis_buf(p, sizeof(p),
+		    m->party, 0), vis_buf(b, sizeof(b), m->name, 0), fp,
 		    role_label(m->role), m->removed_clock ? _(" (removed)") :
 		    "");
 	}
 	fprintf(out, _("The bundle carries %llu entries (%llu held).\n"),
 	    (unsigned long long)(st->added + st->known),
 	    (unsigned long long)st->held);
+	fputs("\n+--------------------------------------------------+\n",
+	    out);
+	fprintf(out, "| %-48s |\n", _("Heads of delegation: read these"));
+	fprintf(out, "| %-48s |\n",
+	    _("fingerprints aloud with the other side"));
+	fputs("|                                                  |\n", out);
+	for (i = 0; i < record_nparties(r); i++) {
+		if ((h = record_head_of(r, record_party(r, i))) == NULL)
+			continue;
+		key_fingerprint(fp, h->pk);
+		fprintf(out, "|   %-15s %-24s       |\n", vis_buf(p, sizeof(p),
+		    h->party, 0), fp);
+	}
+	fputs("+--------------------------------------------------+\n", out);
 	fflush(out);
 }
 

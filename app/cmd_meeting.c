@@ -11,6 +11,7 @@
 #include "../storage/entry.h"
 #include "../storage/payload.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "fmt.h"
 #include "i18n.h"
@@ -57,13 +58,11 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 	if (date != NULL && !payload_date_valid(date))
 		return cli_bad_usage(ctx, &cmd_meeting,
 		    _("not a date (YYYY-MM-DD)"), date);
-	if ((title != NULL && (*title == '\0' ||
-	    !textin_utf8_valid(title, strlen(title)))) ||
-	    (place != NULL && (*place == '\0' ||
-	    !textin_utf8_valid(place, strlen(place)))))
-		return cli_bad_usage(ctx, &cmd_meeting,
-		    _("empty or not UTF-8"), title != NULL ? "--title" :
-		    "--place");
+	if ((title != NULL && cli_field(ctx, &cmd_meeting, "--title", title,
+	    PAYLOAD_TITLE_MAX) != CLI_OK) || (place != NULL &&
+	    cli_field(ctx, &cmd_meeting, "--place", place,
+	    PAYLOAD_PLACE_MAX) != CLI_OK))
+		return CLI_USAGE;
 	if (date == NULL) {
 		now = time(NULL);
 		gmtime_r(&now, &tm);
@@ -158,7 +157,7 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const view_meeting *m;
 	const view_agenda *cur;
-	char s[FMT_SHORT_BYTES];
+	char s[FMT_SHORT_BYTES], b[640];
 	view *v = NULL;
 	size_t i, j;
 	int ret;
@@ -172,24 +171,28 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 	cur = view_current_agenda(v);
 	for (i = 0; i < view_nmeetings(v); i++) {
 		m = view_meeting_at(v, i);
+		/* title, place, date and agenda as vis.h renders them */
 		fprintf(ctx->out, _("meeting %lld  %s  %s"),
 		    (long long)m->number, m->close != NULL ? _("closed") :
-		    _("open"), m->date != NULL ? m->date : "");
+		    _("open"), vis_buf(b, sizeof(b), m->date, 0));
 		if (m->title != NULL)
-			fprintf(ctx->out, "  %s", m->title);
+			fprintf(ctx->out, "  %s", vis_buf(b, sizeof(b),
+			    m->title, 0));
 		if (m->place != NULL)
 			fprintf(ctx->out, "%s%s", m->title != NULL ? ", " :
-			    "  ", m->place);
+			    "  ", vis_buf(b, sizeof(b), m->place, 0));
 		fputc('\n', ctx->out);
 		for (j = 0; j < m->nagenda; j++) {
 			const view_agenda *a = m->agenda[j];
 			const char *t = view_text(a->entry, NULL);
 
 			fmt_short(s, a->entry->hash);
-			fprintf(ctx->out, "  %c %zu. %s  [%s]  %s\n",
+			fprintf(ctx->out, "  %c %zu. %s  [%s]  ",
 			    a == cur ? '>' : ' ', a->number, s,
-			    a->state != NULL ? a->state : _("open"),
-			    t != NULL ? t : "");
+			    a->state != NULL ? vis_buf(b, sizeof(b), a->state,
+			    0) : _("open"));
+			vis_put(ctx->out, t, 0);
+			fputc('\n', ctx->out);
 		}
 	}
 	view_free(v);

@@ -15,6 +15,7 @@
 #include "../storage/entry.h"
 #include "../storage/payload.h"
 #include "../storage/record.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "fmt.h"
 #include "home.h"
@@ -118,6 +119,10 @@ member_add(struct cli_ctx *ctx, int argc, char **argv)
 	if (name == NULL)
 		return cli_bad_usage(ctx, &cmd_member, _("no name for this key: "
 		    "give --name NAME"), argv[optind]);
+	if (vis_field_check(name, KEY_NAME_MAX) != 0)
+		return cli_bad_usage(ctx, &cmd_member, _("not a member name "
+		    "(no control or bidirectional characters): give --name "
+		    "NAME"), name);
 	if ((ret = session_writer(ctx, ENTRY_K_MEMBER_ADD)) != CLI_OK)
 		return ret;
 	me = record_member_find(ctx->rec, ctx->id->pk);
@@ -146,7 +151,8 @@ member_add(struct cli_ctx *ctx, int argc, char **argv)
 	fmt_short(shortid, hash);
 	key_fingerprint(fp, m.pk);
 	fprintf(ctx->out, _("%s  %s added to %s as %s (fingerprint %s)\n"),
-	    shortid, m.name, m.party, role_label(role), fp);
+	    shortid, vis_buf(kname, sizeof(kname), m.name, 0), m.party,
+	    role_label(role), fp);
 	return CLI_OK;
 }
 
@@ -154,7 +160,7 @@ member_add(struct cli_ctx *ctx, int argc, char **argv)
 static int
 member_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	char fp[KEY_FINGERPRINT_BYTES], status[64];
+	char fp[KEY_FINGERPRINT_BYTES], status[64], b[3 * KEY_NAME_MAX + 4];
 	const record_member *m;
 	size_t i;
 	int ret;
@@ -177,8 +183,10 @@ member_list(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			snprintf(status, sizeof(status), _("added at clock "
 			    "%llu"), (unsigned long long)m->added_clock);
-		fprintf(ctx->out, "%-24s %-6s %-9s %-25s %s\n", m->name,
-		    m->party, role_label(m->role), fp, status);
+		/* a name as the record has it: rendered by vis.h */
+		fprintf(ctx->out, "%-24s %-6s %-9s %-25s %s\n", vis_buf(b,
+		    sizeof(b), m->name, 0), m->party, role_label(m->role), fp,
+		    status);
 	}
 	return CLI_OK;
 }

@@ -35,6 +35,7 @@
 #include "../storage/record.h"
 #include "../storage/seal.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
 #include "home.h"
@@ -145,12 +146,15 @@ line_at(const char **p, const char *end, size_t *n)
 static void
 show_line(FILE *f, const char *label, const char *s, size_t n)
 {
+	char b[3 * DIFF_SHOW + 4];
+
 	if (s == NULL) {
 		fprintf(f, "  %s %s\n", label, _("(end of file)"));
 		return;
 	}
-	fprintf(f, "  %s %.*s%s\n", label, (int)(n > DIFF_SHOW ? DIFF_SHOW : n),
-	    s, n > DIFF_SHOW ? "..." : "");
+	/* a line of a file: vis.h renders it */
+	fprintf(f, "  %s %s%s\n", label, vis_nbuf(b, sizeof(b), s,
+	    n > DIFF_SHOW ? DIFF_SHOW : n), n > DIFF_SHOW ? "..." : "");
 }
 
 /*
@@ -500,8 +504,10 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	key_hex(shex, claim.sha256, sizeof(claim.sha256));
 	snprintf(what, sizeof(what), "%lld", (long long)claim.id.meeting);
-	fprintf(ctx->err, _("%s (%s) signed %s: wrote %s\n"), ctx->id->name,
-	    me->party, file, spath);
+	fprintf(ctx->err, _("%s (%s) signed %s: wrote "), ctx->id->name,
+	    me->party, vis_buf(untrusted, sizeof(untrusted), file, 0));
+	vis_put(ctx->err, spath, 0);
+	fputc('\n', ctx->err);
 	fprintf(ctx->err,
 	    _("the minutes' SHA-256 goes into the seal: "
 	      "detente seal propose --meeting %s --minutes-sha256 %s\n"),
@@ -674,6 +680,7 @@ check_sig(struct cli_ctx *ctx, const char *spath, struct vkey *keys,
     struct vstate *st)
 {
 	char *text = NULL, kid[2 * MINISIG_KEYID_BYTES + 1];
+	char sp[640], kn[3 * KEY_NAME_MAX + 4], tc[640];
 	const char *why = NULL;
 	struct vkey *k = NULL;
 	minutes_claim claim;
@@ -685,6 +692,8 @@ check_sig(struct cli_ctx *ctx, const char *spath, struct vkey *keys,
 		st->failed = 1;
 		return;
 	}
+	/* the file's name, and below its comment and key name: vis.h */
+	vis_buf(sp, sizeof(sp), spath, 0);
 	if (minisig_parse(&s, text, len) != 0) {
 		fprintf(ctx->out,
 		    _("BAD      %s: not a minisign signature "
@@ -708,26 +717,29 @@ check_sig(struct cli_ctx *ctx, const char *spath, struct vkey *keys,
 	if ((rc = minisig_verify(text, len, hash, k->pk,
 		 k->has_keyid ? k->keyid : NULL, &why)) != 0) {
 		fprintf(ctx->out, _("BAD      %s: %s (key of %s%s%s%s)\n"),
-		    spath, why != NULL ? _(why) : _(dt_strerror(rc)), k->name,
+		    sp, why != NULL ? _(why) : _(dt_strerror(rc)),
+		    vis_buf(kn, sizeof(kn), k->name, 0),
 		    k->party[0] ? " (" : "", k->party, k->party[0] ? ")" : "");
 		k->bad = 1;
 		st->failed = 1;
 		goto out;
 	}
+	vis_buf(kn, sizeof(kn), k->name, 0);
+	vis_nbuf(tc, sizeof(tc), s.trusted, s.trusted_len);
 	if (minutes_comment_parse(&claim, s.trusted, s.trusted_len) != 0) {
 		if (dialogue != NULL) {
 			fprintf(ctx->out,
 			    _("BAD      %s: signed by %s, but its "
 			      "trusted comment is not a detente minutes "
 			      "comment: %.*s\n"),
-			    spath, k->name, (int)s.trusted_len, s.trusted);
+			    spath, k->name, (int)sizeof(tc), tc);
 			k->bad = 1;
 			st->failed = 1;
 		} else {
 			fprintf(ctx->out,
 			    _("good     %s: signed by %s; trusted "
 			      "comment: %.*s\n"),
-			    spath, k->name, (int)s.trusted_len, s.trusted);
+			    spath, k->name, (int)sizeof(tc), tc);
 			k->signed_ok = 1;
 		}
 		goto out;
@@ -744,13 +756,13 @@ check_sig(struct cli_ctx *ctx, const char *spath, struct vkey *keys,
 		    _("BAD      %s: signed by %s, but its trusted "
 		      "comment does not fit (another file, dialogue, signer or "
 		      "meeting): %.*s\n"),
-		    spath, k->name, (int)s.trusted_len, s.trusted);
+		    spath, k->name, (int)sizeof(tc), tc);
 		k->bad = 1;
 		st->failed = 1;
 		goto out;
 	}
 	fprintf(ctx->out, _("good     %s: signed by %s%s%s%s, meeting %lld\n"),
-	    spath, k->name, k->party[0] ? " (" : "", k->party,
+	    sp, kn, k->party[0] ? " (" : "", k->party,
 	    k->party[0] ? ")" : "", (long long)claim.id.meeting);
 	k->signed_ok = 1;
 	if (!st->have_claim) {
@@ -776,6 +788,7 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
     record **r, char *tmp, size_t tmplen)
 {
 	char hex[2 * ENTRY_HASH_BYTES + 1], fp[KEY_FINGERPRINT_BYTES];
+	char pb[640], tb[640];
 	bundle_reader *br = NULL;
 	const record_member *h;
 	const char *why = NULL;
@@ -829,7 +842,8 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 	fprintf(ctx->out,
 	    _("bundle %s: dialogue %s \"%s\", every entry's "
 	      "signature checked\n"),
-	    path, hex, record_title(*r) ? record_title(*r) : "");
+	    vis_buf(pb, sizeof(pb), path, 0), hex, vis_buf(tb, sizeof(tb),
+	    record_title(*r), 0));
 	fprintf(ctx->out, _("trusted, from its genesis%s:\n"),
 	    expect != NULL ? _(" (the dialogue pinned by --expect-dialogue)") :
 			     "");
@@ -838,7 +852,7 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 			continue;
 		key_fingerprint(fp, h->pk);
 		fprintf(ctx->out, _("  head of %-4s %-20s %s\n"), h->party,
-		    h->name, fp);
+		    vis_buf(tb, sizeof(tb), h->name, 0), fp);
 	}
 	return CLI_OK;
 failed:
@@ -998,8 +1012,10 @@ check_seal(struct cli_ctx *ctx, record *r, const char *file, const char *text,
 	key_hex(have, sha, 32);
 	state = seal_info_state(&si);
 	if (state == SEAL_STATE_INVALID) {
-		fprintf(ctx->out, _("the seal of meeting %llu is INVALID: %s\n"),
-		    (unsigned long long)id.meeting, si.why);
+		fprintf(ctx->out, _("the seal of meeting %llu is INVALID: "),
+		    (unsigned long long)id.meeting);
+		vis_put(ctx->out, si.why, 0);
+		fputc('\n', ctx->out);
 		st->failed = 1;
 	} else if (si.merged == NULL || note_open(&stext, &stlen, sigs,
 	    &nsigs, si.merged, si.mergedlen) != 0 ||
@@ -1040,7 +1056,7 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 	unsigned char hash[MINISIG_HASH_BYTES], sha[32];
 	const char *file, *keyfile = NULL, *bundle = NULL, *idfile = NULL;
 	const char *expect = NULL;
-	char **sigs = NULL, *text = NULL, tmp[PATH_MAX] = "";
+	char **sigs = NULL, *text = NULL, tmp[PATH_MAX] = "", kb[640];
 	size_t nsigs = 0, len = 0, nkeys = 0, i, missing = 0;
 	struct vkey *keys = NULL;
 	record *brec = NULL, *r = NULL;
@@ -1124,19 +1140,21 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 	if (keyfile != NULL) {
 		if (!keys[0].signed_ok)
 			fprintf(ctx->out, _("not signed by the key in %s\n"),
-			    keyfile);
+			    vis_buf(kb, sizeof(kb), keyfile, 0));
 	} else if (missing == 0) {
 		fputs(_("signed by every head:"), ctx->out);
 		for (i = 0; i < nkeys; i++)
 			fprintf(ctx->out, "%s %s (%s)", i ? "," : "",
-			    keys[i].party, keys[i].name);
+			    keys[i].party, vis_buf(kb, sizeof(kb), keys[i].name,
+			    0));
 		fputc('\n', ctx->out);
 	} else {
 		fputs(_("NOT signed by:"), ctx->out);
 		for (i = 0, c = 0; i < nkeys; i++)
 			if (!keys[i].signed_ok)
 				fprintf(ctx->out, "%s %s (%s)", c++ ? "," : "",
-				    keys[i].party, keys[i].name);
+				    keys[i].party, vis_buf(kb, sizeof(kb),
+				    keys[i].name, 0));
 		fputc('\n', ctx->out);
 	}
 	if (bundle != NULL && record_key(r) == NULL)

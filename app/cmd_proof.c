@@ -21,6 +21,7 @@
 #include "../storage/checkpoint.h"
 #include "../storage/record.h"
 #include "../storage/store.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "i18n.h"
 #include "session.h"
@@ -115,7 +116,7 @@ print(struct cli_ctx *ctx, const merkle_proof *p)
 		cli_error_rc(ctx, _("cannot print the proof"), rc, NULL, NULL);
 		return CLI_USAGE;
 	}
-	fputs(text, ctx->out);
+	vis_put(ctx->out, text, VIS_NL);
 	return CLI_OK;
 }
 
@@ -288,7 +289,9 @@ read_all(struct cli_ctx *ctx, const char *path, char *buf, size_t max,
 static int
 fail_line(struct cli_ctx *ctx, const char *why)
 {
-	fprintf(ctx->out, "FAILED: %s\n", why);
+	fputs("FAILED: ", ctx->out);
+	vis_put(ctx->out, why, 0);
+	fputc('\n', ctx->out);
 	return CLI_FAIL;
 }
 
@@ -302,7 +305,7 @@ check(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	unsigned char want[MERKLE_HASH_BYTES], got[MERKLE_HASH_BYTES];
 	unsigned char d[32], author[KEY_PK_BYTES];
-	char who[KEY_NAME_MAX + 1], why[256], hex[65];
+	char who[KEY_NAME_MAX + 1], why[256], hex[65], ob[3 * KEY_NAME_MAX + 4];
 	const char *root_opt = NULL;
 	char *buf = NULL;
 	merkle_proof *p = NULL;
@@ -355,7 +358,8 @@ check(struct cli_ctx *ctx, int argc, char **argv)
 		key_hex(hex, p->root, MERKLE_HASH_BYTES);
 		fprintf(ctx->out, _("OK: %s proof for %s, size %llu, root %s "
 		    "(as given)\n"), p->kind == MERKLE_INCLUSION ?
-		    _("inclusion") : _("consistency"), p->origin,
+		    _("inclusion") : _("consistency"), vis_buf(ob, sizeof(ob),
+		    p->origin, 0),
 		    (unsigned long long)p->size, hex);
 		ret = CLI_OK;
 		goto out;
@@ -410,11 +414,13 @@ check(struct cli_ctx *ctx, int argc, char **argv)
 	key_hex(hex, p->root, MERKLE_HASH_BYTES);
 	if (p->kind == MERKLE_INCLUSION)
 		fprintf(ctx->out, _("OK: entry seq %llu is in %s's feed of "
-		    "size %llu, root %s\n"), (unsigned long long)p->index, who,
+		    "size %llu, root %s\n"), (unsigned long long)p->index,
+		    vis_buf(ob, sizeof(ob), who, 0),
 		    (unsigned long long)p->size, hex);
 	else
 		fprintf(ctx->out, _("OK: %s's feed of size %llu extends its "
-		    "first %llu entries, root %s\n"), who,
+		    "first %llu entries, root %s\n"), vis_buf(ob, sizeof(ob),
+		    who, 0),
 		    (unsigned long long)p->size,
 		    (unsigned long long)p->old_size, hex);
 	ret = CLI_OK;

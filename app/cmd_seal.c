@@ -18,6 +18,7 @@
 #include "../storage/record.h"
 #include "../storage/seal.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "fmt.h"
 #include "i18n.h"
@@ -36,7 +37,9 @@ status_line(FILE *f, const seal_info *si)
 	fprintf(f, _("meeting %llu: "), (unsigned long long)si->meeting);
 	if (si->invalid) {
 		/* si->why is English, from the library, as f->detail is */
-		fprintf(f, _("seal invalid (%s)\n"), si->why);
+		fputs(_("seal invalid ("), f);
+		vis_put(f, si->why, 0);
+		fputs(")\n", f);
 		return;
 	}
 	if (si->complete) {
@@ -457,14 +460,15 @@ show_one(struct cli_ctx *ctx, uint64_t meeting, int only_note, int keys)
 		}
 	} else if (only_note) {
 		if (si.note != NULL)
-			fwrite(si.note, 1, si.notelen, ctx->out);
+			vis_nput(ctx->out, si.note, si.notelen, VIS_NL);
 	} else {
 		status_line(ctx->out, &si);
 		if (si.note != NULL) {
 			fmt_short(shortid, si.entry);
 			fprintf(ctx->out, _("entry %s, %zu seal entries for "
 			    "this meeting\n\n"), shortid, si.nentries);
-			fwrite(si.note, 1, si.notelen, ctx->out);
+			/* a note from the record: vis.h renders it */
+			vis_nput(ctx->out, si.note, si.notelen, VIS_NL);
 		}
 	}
 	seal_info_done(&si);

@@ -14,6 +14,7 @@
 #include "../storage/entry.h"
 #include "../storage/record.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "fmt.h"
 #include "i18n.h"
@@ -25,11 +26,12 @@ who(char *out, size_t outlen, struct cli_ctx *ctx,
     const unsigned char pk[KEY_PK_BYTES])
 {
 	const record_member *m = record_member_find(ctx->rec, pk);
-	char hex[2 * KEY_PK_BYTES + 1];
+	char hex[2 * KEY_PK_BYTES + 1], name[3 * KEY_NAME_MAX + 4];
 
 	key_hex(hex, pk, KEY_PK_BYTES);
 	if (m != NULL)
-		snprintf(out, outlen, "%s  %s (%s)", hex, m->name, m->party);
+		snprintf(out, outlen, "%s  %s (%s)", hex, vis_buf(name,
+		    sizeof(name), m->name, 0), m->party);
 	else
 		snprintf(out, outlen, "%s", hex);
 }
@@ -64,7 +66,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		{ "lang", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char hex[2 * ENTRY_HASH_BYTES + 1], w[KEY_NAME_MAX + 100];
+	char hex[2 * ENTRY_HASH_BYTES + 1], w[3 * KEY_NAME_MAX + 100];
 	char t[FMT_TIME_BYTES];
 	const char *lang = NULL, *sig, *dec;
 	unsigned char *bytes = NULL;
@@ -156,8 +158,11 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	if (it->meeting >= 0)
 		fprintf(ctx->out, _("meeting:     %lld\n"),
 		    (long long)it->meeting);
-	if ((sum = fmt_summary(v, it, lang)) != NULL)
-		fprintf(ctx->out, _("text:        %s\n"), sum);
+	if ((sum = fmt_summary(v, it, lang)) != NULL) {
+		fputs(_("text:        "), ctx->out);
+		vis_put(ctx->out, sum, VIS_NL);
+		fputc('\n', ctx->out);
+	}
 	if (it->payload != NULL) {
 		fputs(_("payload:\n"), ctx->out);
 		fmt_print_json(ctx->out, it->payload);
@@ -165,12 +170,14 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < it->ncorrections; i++) {
 		const char *ct = view_text(it->corrections[i], lang);
 
-		fprintf(ctx->out, _("corrected by %.8s: %s\n"),
-		    it->corrections[i]->hex, ct != NULL ? ct : "");
+		fprintf(ctx->out, _("corrected by %.8s: "),
+		    it->corrections[i]->hex);
+		vis_put(ctx->out, ct, VIS_NL);
+		fputc('\n', ctx->out);
 	}
 	for (i = 0; i < it->nendorsements; i++)
 		fprintf(ctx->out, _("endorsed by %s (%s) in %.8s\n"),
-		    it->endorsements[i]->author_name,
+		    vis_buf(w, sizeof(w), it->endorsements[i]->author_name, 0),
 		    it->endorsements[i]->party, it->endorsements[i]->hex);
 	if (it->agreed)
 		fputs(_("agreed: endorsed by every party\n"), ctx->out);

@@ -16,6 +16,7 @@
 #include "../crypto/keys.h"
 #include "../storage/entry.h"
 #include "../storage/record.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
 #include "fmt.h"
@@ -32,7 +33,7 @@ author_label(char *out, size_t outlen, const record *r,
 	char hex[2 * KEY_PK_BYTES + 1];
 
 	if (m != NULL) {
-		snprintf(out, outlen, "%s", m->name);
+		vis_buf(out, outlen, m->name, 0);
 		return;
 	}
 	key_hex(hex, f->author, KEY_PK_BYTES);

@@ -15,6 +15,7 @@
 
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
+#include "../storage/vis.h"
 #include "exchange.h"
 #include "i18n.h"
 
@@ -166,12 +167,13 @@ exchange_author(char *out, size_t outlen, const record *r,
     const unsigned char pk[KEY_PK_BYTES])
 {
 	const record_member *m = r != NULL ? record_member_find(r, pk) : NULL;
-	char hex[2 * KEY_PK_BYTES + 1];
+	char hex[2 * KEY_PK_BYTES + 1], name[3 * KEY_NAME_MAX + 4];
 
 	key_hex(hex, pk, KEY_PK_BYTES);
 	if (m != NULL) {
 		hex[16] = '\0';
-		snprintf(out, outlen, "%s (%s)", m->name, hex);
+		snprintf(out, outlen, "%s (%s)", vis_buf(name, sizeof(name),
+		    m->name, 0), hex);
 	} else
 		snprintf(out, outlen, "%s", hex);
 }
@@ -302,18 +304,21 @@ exchange_expect_dialogue(const record *r, const char *want)
 void
 exchange_failure_line(FILE *out, const record *r, const record_failure *f)
 {
-	char hex[2 * ENTRY_HASH_BYTES + 1], who[2 * KEY_PK_BYTES + 1];
+	char hex[2 * ENTRY_HASH_BYTES + 1], who[3 * KEY_NAME_MAX + 2 *
+	    KEY_PK_BYTES + 4];
 	const record_member *m;
 
 	/* "FAILED:" stays English: scripts look for it. */
-	fprintf(out, "FAILED: %s", f->detail[0] ? f->detail :
-	    _(dt_strerror(f->code)));
+	fputs("FAILED: ", out);
+	vis_put(out, f->detail[0] ? f->detail : _(dt_strerror(f->code)), 0);
 	if (f->has_entry) {
 		m = r != NULL ? record_member_find(r, f->author) : NULL;
 		key_hex(who, f->author, KEY_PK_BYTES);
+		if (m != NULL)
+			vis_buf(who, sizeof(who), m->name, 0);
 		key_hex(hex, f->hash, ENTRY_HASH_BYTES);
-		fprintf(out, _(": author %s seq %llu hash %s"),
-		    m != NULL ? m->name : who, (unsigned long long)f->seq, hex);
+		fprintf(out, _(": author %s seq %llu hash %s"), who,
+		    (unsigned long long)f->seq, hex);
 	}
 	if (f->has_expected) {
 		key_hex(hex, f->expected, ENTRY_HASH_BYTES);

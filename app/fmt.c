@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "../crypto/keys.h"
 #include "../crypto/note.h"
@@ -14,6 +15,7 @@
 #include "../storage/record.h"
 #include "../storage/seal.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "fmt.h"
 #include "i18n.h"
 
@@ -63,8 +65,12 @@ fmt_author(char *out, size_t outlen, const view_item *it)
 {
 	char hex[17];
 
+	char name[3 * KEY_NAME_MAX + 4];
+
 	if (it->author_name[0] != '\0') {
-		snprintf(out, outlen, "%s (%s)", it->author_name, it->party);
+		/* the name as the record has it: rendered by vis.h */
+		snprintf(out, outlen, "%s (%s)", vis_buf(name, sizeof(name),
+		    it->author_name, 0), it->party);
 		return;
 	}
 	key_hex(hex, it->author, 8);
@@ -294,15 +300,25 @@ fmt_line(const view *v, const view_item *it, const char *lang)
 	return fmt_summary(v, it, lang);
 }
 
-/* put_indented() - print s, indenting every line after the first. */
+/*
+ * put_indented() - print s as vis_clean() renders it (line breaks kept,
+ * every other control U+FFFD), indenting every line after the first.
+ */
 static void
 put_indented(FILE *f, const char *s, const char *indent)
 {
-	for (; *s != '\0'; s++) {
-		fputc(*s, f);
-		if (*s == '\n')
+	char *c = vis_clean(s, VIS_NL), *p;
+
+	if (c == NULL) {
+		fputs("?", f);
+		return;
+	}
+	for (p = c; *p != '\0'; p++) {
+		fputc(*p, f);
+		if (*p == '\n')
 			fputs(indent, f);
 	}
+	free(c);
 }
 
 void
@@ -399,8 +415,27 @@ fmt_item_json(const view *v, const view_item *it, const char *lang)
 int
 fmt_print_json(FILE *f, const json_t *j)
 {
-	if (json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+	char *s = NULL;
+	size_t len = 0;
+	FILE *m;
+	int rc = -1;
+
+	/* malloc'd by libc (jansson's own allocator is payload.c's) */
+	if ((m = open_memstream(&s, &len)) == NULL)
 		return -1;
-	fputc('\n', f);
-	return 0;
+	if (json_dumpf(j, m, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
+		fclose(m);
+		goto out;
+	}
+	if (fclose(m) != 0)
+		goto out;
+	/* jansson escapes C0 only: C1, DEL, bidi controls too (vis.h) */
+	if (vis_json(&s, &len) == 0 && fwrite(s, 1, len, f) == len &&
+	    fputc('\n', f) != EOF)
+		rc = 0;
+out:
+	if (s != NULL)
+		sodium_memzero(s, len);
+	free(s);
+	return rc;
 }

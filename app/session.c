@@ -20,6 +20,7 @@
 #include "../storage/record.h"
 #include "../storage/store.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "cli.h"
 #include "fmt.h"
 #include "home.h"
@@ -215,7 +216,8 @@ unlock_tries(struct cli_ctx *ctx, key_identity **id, const char *path,
 int
 session_unlock(struct cli_ctx *ctx)
 {
-	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[160];
+	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[256];
+	char vname[3 * KEY_NAME_MAX + 4];
 	unsigned char pk[KEY_PK_BYTES];
 	home_problem p;
 	int rc, ret;
@@ -232,7 +234,9 @@ session_unlock(struct cli_ctx *ctx)
 	}
 	if ((ret = session_pick_identity(ctx, name, pk)) != CLI_OK)
 		return ret;
-	snprintf(prompt, sizeof(prompt), _("Passphrase for %s: "), name);
+	/* the name may be a file's: vis.h renders it on the terminal */
+	snprintf(prompt, sizeof(prompt), _("Passphrase for %s: "),
+	    vis_buf(vname, sizeof(vname), name, 0));
 	if ((ret = unlock_tries(ctx, &ctx->id, path, prompt, &rc)) != CLI_OK)
 		return ret;
 	switch (rc) {

@@ -21,6 +21,7 @@
 #include "../storage/entry.h"
 #include "../storage/payload.h"
 #include "../storage/view.h"
+#include "../storage/vis.h"
 #include "fmt.h"
 #include "i18n.h"
 #include "ui.h"
@@ -170,10 +171,8 @@ ui_wtext(const char *text, size_t *n)
 		i += r;
 		if (c == L'\t')
 			c = L' ';
-		else if (c != L'\n' && (c < 0x20 || (c >= 0x7f && c < 0xa0) ||
-		    c == 0x2028 || c == 0x2029 || (c >= 0x202a &&
-		    c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)))
-			/* controls and bidi overrides: never to the tty */
+		else if (c != L'\n' && vis_cp_unsafe((uint32_t)c))
+			/* storage/vis.h's rule: never to the tty */
 			c = L'?';
 		else if (c != L'\n' && wcwidth(c) < 0)
 			c = L'?';

@@ -35,6 +35,7 @@
 #include "record.h"
 #include "store.h"
 #include "view.h"
+#include "vis.h"
 
 #define MINUTES_MAGIC "detente-minutes"
 #define MINUTES_VERSION 1
@@ -1619,28 +1620,11 @@ static const unsigned char md_punct[128] = {
 };
 
 /*
- * unsafe_len() - at p (not "\n" or "\t"), the length of a character that
- * clean() replaces by U+FFFD: a C0 or C1 control, DEL, or a Unicode
- * bidirectional control; 0 for any other.
- */
-static size_t
-unsafe_len(const unsigned char *p)
-{
-	if (*p < 0x20 || *p == 0x7f ||
-	    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
-	    (p[0] == 0xd8 && p[1] == 0x9c) ||
-	    (p[0] == 0xe2 && p[1] == 0x80 &&
-		(p[2] == 0x8e || p[2] == 0x8f ||
-		    (p[2] >= 0xaa && p[2] <= 0xae))) ||
-	    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))
-		return *p < 0x80 ? 1 : *p < 0xe0 ? 2 : 3;
-	return 0;
-}
-
-/*
- * clean() - s made safe to show: C0 and C1 controls (but "\n"), DEL,
- * and the Unicode bidirectional controls (which can make a text read
- * otherwise than its bytes say) become U+FFFD; a tab becomes a space.
+ * clean() - s made safe to show by the one rule of vis.h: every
+ * character vis_char() finds unsafe (C0 and C1 controls but "\n", DEL,
+ * the Unicode bidirectional controls, which can make a text read
+ * otherwise than its bytes say, U+2028, U+2029, bad UTF-8) becomes
+ * U+FFFD; a tab becomes a space (without md: vis_clean(s, VIS_NL)).
  * For Markdown (md), ASCII punctuation that could start markup is
  * backslash-escaped and "\n" becomes "<br>", so that a text can neither
  * hide nor format anything.  malloc'd, or NULL when out of memory.
@@ -1652,6 +1636,7 @@ clean(const char *s, int md)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), o = 0, u;
 	char *out = malloc(n * 4 + 1);
+	int bad;
 
 	if (out == NULL)
 		return NULL;
@@ -1666,14 +1651,16 @@ clean(const char *s, int md)
 		} else if (*p == '\t') {
 			out[o++] = ' ';
 			p++;
-		} else if ((u = unsafe_len(p)) != 0) {
+		} else if ((u = vis_char((const char *)p, &bad)), bad) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;
 			p += u;
 		} else {
 			if (md && *p < 0x80 && md_punct[*p])
 				out[o++] = '\\';
-			out[o++] = (char)*p++;
+			memcpy(out + o, p, u);
+			o += u;
+			p += u;
 		}
 	}
 	out[o] = '\0';
@@ -1690,16 +1677,19 @@ cprint(FILE *f, const char *s, int md)
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	const unsigned char *run = p;
 	size_t u;
+	int bad;
 
 	while (*p != '\0') {
 		u = 0;
+		bad = 0;
 		if (*p == '\n' && !md) {
 			p++;
 			continue;
 		}
-		if (*p != '\n' && *p != '\t' && (u = unsafe_len(p)) == 0 &&
+		if (*p != '\n' && *p != '\t' &&
+		    (u = vis_char((const char *)p, &bad), !bad) &&
 		    !(md && *p < 0x80 && md_punct[*p])) {
-			p++;
+			p += u;
 			continue;
 		}
 		if (p > run)
@@ -1710,7 +1700,7 @@ cprint(FILE *f, const char *s, int md)
 		} else if (*p == '\t') {
 			fputc(' ', f);
 			p++;
-		} else if (u != 0) {
+		} else if (bad) {
 			fputs("\xef\xbf\xbd", f);
 			p += u;
 		} else {
@@ -3127,9 +3117,13 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 	if (fmt == MINUTES_JSON) {
 		if ((rc = dump_json(&ob, m, u, nu, mb.two)) != 0)
 			goto out;
-		*out = ob.p;
+		/* C1, DEL and bidirectional controls as \uXXXX (vis.h) */
 		*len = ob.len - 1;
-		rc = 0;
+		if ((rc = vis_json(&ob.p, len)) != 0) {
+			free(ob.p);
+			goto out;
+		}
+		*out = ob.p;
 		goto out;
 	}
 	if ((f = memstream(&buf, &blen)) == NULL)

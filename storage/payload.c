@@ -13,6 +13,7 @@
 #include "../crypto/err.h"
 #include "entry.h"
 #include "payload.h"
+#include "vis.h"
 
 const char *const payload_agenda_states[] = {
 	"current", "discussed", "deferred", "closed", NULL
@@ -381,4 +382,76 @@ payload_check(unsigned kind, const json_t *o)
 		ok = 0;
 	}
 	return ok ? 0 : DT_EFORMAT;
+}
+
+/* field_check() - vis_field_check() of obj's k, if present; 0 if absent. */
+static int
+field_check(const json_t *obj, const char *k, size_t max,
+    const char **field)
+{
+	const json_t *v = json_object_get(obj, k);
+	int rc;
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_string(v))
+		rc = DT_EFORMAT;
+	else
+		rc = vis_field_check(json_string_value(v), max);
+	if (rc != 0 && field != NULL)
+		*field = k;
+	return rc;
+}
+
+int
+payload_fields_check(unsigned kind, const json_t *obj, const char **field)
+{
+	const json_t *m;
+	size_t i;
+	int rc = 0;
+
+	switch (kind) {
+	case ENTRY_K_GENESIS:
+		if ((rc = field_check(obj, "title", PAYLOAD_TITLE_MAX,
+		    field)) != 0)
+			return rc;
+		json_array_foreach(json_object_get(obj, "members"), i, m)
+			if ((rc = field_check(m, "name", PAYLOAD_NAME_MAX,
+			    field)) != 0)
+				return rc;
+		break;
+	case ENTRY_K_MEMBER_ADD:
+		rc = field_check(obj, "name", PAYLOAD_NAME_MAX, field);
+		break;
+	case ENTRY_K_MEETING_OPEN:
+		if ((rc = field_check(obj, "title", PAYLOAD_TITLE_MAX,
+		    field)) == 0)
+			rc = field_check(obj, "place", PAYLOAD_PLACE_MAX,
+			    field);
+		break;
+	case ENTRY_K_COMMITMENT:
+		rc = field_check(obj, "owner", PAYLOAD_OWNER_MAX, field);
+		break;
+	default:
+		break;
+	}
+	return rc;
+}
+
+int
+payload_fields_check_text(unsigned kind, const char *payload,
+    const char **field)
+{
+	json_t *o;
+	int rc;
+
+	if (kind != ENTRY_K_GENESIS && kind != ENTRY_K_MEMBER_ADD &&
+	    kind != ENTRY_K_MEETING_OPEN && kind != ENTRY_K_COMMITMENT)
+		return 0;
+	if ((o = payload_parse((const unsigned char *)payload,
+	    strlen(payload))) == NULL)
+		return DT_EFORMAT;
+	rc = payload_fields_check(kind, o, field);
+	json_decref(o);
+	return rc;
 }

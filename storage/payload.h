@@ -16,6 +16,16 @@
 #define PAYLOAD_PARTY_MAX 15U
 
 /*
+ * The fields that name things, as detente writes them (a writer's rule,
+ * not a verifier's: docs/FORMAT.md, "Text fields"): at most this many
+ * bytes, one line, no character that storage/vis.h calls unsafe.
+ */
+#define PAYLOAD_TITLE_MAX 500U   /* genesis and meeting-open "title" */
+#define PAYLOAD_PLACE_MAX 200U   /* meeting-open "place" */
+#define PAYLOAD_OWNER_MAX 200U   /* commitment "owner" */
+#define PAYLOAD_NAME_MAX 63U     /* member "name" (KEY_NAME_MAX) */
+
+/*
  * payload_dump() - serialize obj canonically (JSON_COMPACT |
  * JSON_SORT_KEYS, UTF-8 kept as is).  Returns text allocated by
  * jansson's allocator, or NULL; release it with payload_free().
@@ -38,6 +48,29 @@ json_t *payload_parse(const unsigned char *text, size_t len);
  * as YYYY-MM-DD, text lists non-empty), else DT_EFORMAT.
  */
 int payload_check(unsigned kind, const json_t *obj);
+
+/*
+ * payload_fields_check() - the writer's rule for the fields of obj (a
+ * payload of kind) that name things: the genesis "title" and its
+ * members' "name", a member-add's "name", a meeting-open's "title" and
+ * "place", a commitment's "owner".  Each present must pass
+ * vis_field_check() with its limit above.  Verification does not apply
+ * it (the other side's software need not); record_create(),
+ * record_append() and record_add_member() do, so detente never writes
+ * such a field.
+ * @param[out] field  the first field that fails (may be NULL).
+ * @return 0, DT_ERANGE (empty or too long) or DT_EFORMAT (a control
+ *         character, a line break, a bidirectional control, bad UTF-8).
+ */
+int payload_fields_check(unsigned kind, const json_t *obj,
+    const char **field);
+
+/*
+ * payload_fields_check_text() - payload_fields_check() on a payload's
+ * text (parsed only for the kinds that have such fields).
+ */
+int payload_fields_check_text(unsigned kind, const char *payload,
+    const char **field);
 
 /*
  * payload_text() - a text list [{"lang","role","body"}] with one entry.

@@ -1963,6 +1963,9 @@ record_append(record *r, const key_identity *id, unsigned kind,
 
 	if (entry_kind_is_content(kind) && r->key == NULL)
 		return DT_ENOKEY;
+	/* titles, places, owners: the writer's rule (payload.h) */
+	if ((rc = payload_fields_check_text(kind, payload, NULL)) != 0)
+		return rc;
 	if ((rc = append_begin(r, &t)) != 0)
 		return rc;
 	if ((rc = append_txn(r, t, id, kind, payload, hash, seq)) != 0) {
@@ -2029,6 +2032,8 @@ record_add_member(record *r, const key_identity *head,
 		rc = DT_ENOMEM;
 		goto out;
 	}
+	if ((rc = payload_fields_check(ENTRY_K_MEMBER_ADD, o, NULL)) != 0)
+		goto out;
 	if ((rc = wrap_payload(&wrap, r->id, r->key, m, 1)) != 0)
 		goto out;
 	if ((rc = append_begin(r, &t)) != 0)
@@ -2089,6 +2094,11 @@ genesis_payload(char **out, const record_genesis *g,
 	rc = DT_EINVAL;
 	if (payload_check(ENTRY_K_GENESIS, o) != 0) {
 		*why = "parties, members or title are malformed";
+		goto out;
+	}
+	if (payload_fields_check(ENTRY_K_GENESIS, o, NULL) != 0) {
+		*why = "a title or a name is empty, too long, or has control "
+		    "or bidirectional characters";
 		goto out;
 	}
 	{

@@ -43,8 +43,9 @@ like "$(cat "$OUT")" "^Dialogue: Диалог по МИБ$" "shows the title"
 like "$(cat "$OUT")" "^Parties: +RU, US$" "shows the parties"
 fp_ru=$(A id show ru-head | sed -n 's/^fingerprint: *//p')
 fp_us=$(B id show us-head | sed -n 's/^fingerprint: *//p')
-like "$(cat "$OUT")" "^  RU +ru-head +$fp_ru$" "the RU head's fingerprint"
-like "$(cat "$OUT")" "^  US +us-head +$fp_us$" "the US head's fingerprint"
+like "$(cat "$OUT")" "^\\|   RU +$fp_ru +\\|$" "the RU head's fingerprint, framed"
+like "$(cat "$OUT")" "^\\|   US +$fp_us +\\|$" "the US head's fingerprint, framed"
+like "$(cat "$OUT")" "^  RU +ru-head +$fp_ru  head$" "the RU head among the members"
 like "$(cat "$OUT")" "^joined dialogue $DID$" "joined"
 like "$(cat "$OUT")" "^2 new, 0 already known, 0 held$" "imported"
 like "$(cat "$OUT")" "^us-head is a member: US, head$" "us-head is a member"

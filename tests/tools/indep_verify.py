@@ -629,6 +629,97 @@ def canonical(o):
                       separators=(",", ":")).encode("utf-8")
 
 
+# --- section 5, "Text fields": how text is shown -----------------------------
+
+def unsafe_cp(c):
+    """The unsafe characters of section 5, "Text fields"."""
+    return (c <= 0x1f or 0x7f <= c <= 0x9f or c in (0x061c, 0x200e, 0x200f)
+            or 0x2028 <= c <= 0x202e or 0x2066 <= c <= 0x2069)
+
+
+def utf8_chars(b):
+    """(bytes, code point or None) for each character of b, None for
+    each byte that does not begin a well-formed UTF-8 character."""
+    i = 0
+    while i < len(b):
+        for n in (1, 2, 3, 4):
+            try:
+                c = b[i:i + n].decode("utf-8", "strict")
+            except UnicodeDecodeError:
+                continue
+            if len(c) == 1:
+                yield b[i:i + n], ord(c)
+                i += n
+                break
+        else:
+            yield b[i:i + 1], None
+            i += 1
+
+
+def render_terminal(b, keep_lf):
+    """A text as detente shows it on a terminal or in a text file."""
+    out = b""
+    for raw, c in utf8_chars(b):
+        if c == 0x0a and keep_lf:
+            out += raw
+        elif c == 0x09:
+            out += b" "
+        elif c is None or unsafe_cp(c):
+            out += "\ufffd".encode()
+        else:
+            out += raw
+    return out
+
+
+def render_json_string(b):
+    """A string as detente writes it in JSON: jansson's escapes (section
+    5, "Canonical form"), then every other unsafe character as \\uXXXX
+    in lower-case hex."""
+    short = {0x22: '\\"', 0x5c: "\\\\", 0x08: "\\b", 0x0c: "\\f",
+             0x0a: "\\n", 0x0d: "\\r", 0x09: "\\t"}
+    out = '"'
+    for raw, c in utf8_chars(b):
+        need(c is not None, "json", "not UTF-8")
+        if c in short:
+            out += short[c]
+        elif c < 0x20:
+            out += "\\u%04X" % c
+        elif unsafe_cp(c):
+            out += "\\u%04x" % c
+        else:
+            out += chr(c)
+    return (out + '"').encode("utf-8")
+
+
+def field_check(b, limit):
+    """The writer's rule for a one-line field: "ok", "range" or "format"."""
+    if len(b) == 0 or len(b) > limit:
+        return "range"
+    for raw, c in utf8_chars(b):
+        if c is None or unsafe_cp(c):
+            return "format"
+    return "ok"
+
+
+def check_text(tap, v):
+    n = int(v["cases"])
+    limit = int(v["field_max"])
+    for i in range(1, n + 1):
+        b = unhex(v["in_%d" % i])
+        tap.eq(render_terminal(b, False).hex(), v["line_%d" % i],
+               "text %d: one line" % i)
+        tap.eq(render_terminal(b, True).hex(), v["lines_%d" % i],
+               "text %d: lines kept" % i)
+        if ("json_%d" % i) in v:
+            tap.eq(render_json_string(b).hex(), v["json_%d" % i],
+                   "text %d: JSON" % i)
+            js = json.loads(render_json_string(b).decode("utf-8"))
+            tap.eq(js.encode("utf-8"), b, "text %d: JSON gives it back" % i)
+        tap.eq(field_check(b, limit), v["field_%d" % i],
+               "text %d: field check" % i)
+    return True
+
+
 # --- section 6: key wrap -----------------------------------------------------
 
 WRAP_CTX = b"detente key wrap v1\0"
@@ -1269,6 +1360,10 @@ def main(argv):
     if files["keystore.txt"] is not None:
         tap.check("keystore.txt checks ran", check_keystore, tap,
                   files["keystore.txt"])
+    text = os.path.join(vdir, "text.txt")
+    if os.path.exists(text):
+        tap.check("text.txt checks ran", check_text, tap,
+                  read_vectors(text))
     if files["entries.txt"] is not None:
         ctx = {}
         tap.check("entries.txt checks ran",
