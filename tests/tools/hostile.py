@@ -123,7 +123,9 @@ class Campaign:
 
     def setup(self):
         os.makedirs(self.work, exist_ok=True)
-        open(self.pw, "w").write("hostile\n")
+        fd = os.open(self.pw, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.write(fd, b"hostile text\n")   # at least 8 characters
+        os.close(fd)
         for n in ("ru-head", "ru-del"):
             self.must(self.ha, ["id", "new", "--name", n, "--kdf", "min"])
         for n in ("us-head", "us-del"):
