@@ -35,6 +35,17 @@ Usage:
         trailer    flip the trailer's last byte
         flip       flip the last byte of the first entry (its
                    signature), the trailer left as it was
+      and the member faults (docs/FORMAT.md, section 7, "Member
+      faults"), each a new note by the keystore's identity after its
+      last entry in IN, well-formed, signed, chained, with clock one more
+      than its previous entry's and no references, whose content is
+      faulty; the plaintext carries the marker FAULTMARK:
+        fault-decrypt  encrypted under a random key, not the dialogue's
+        fault-utf8     a payload with invalid UTF-8
+        fault-nul      a payload with a zero byte inside a string
+        fault-deep     a payload nested 3000 levels deep
+        fault-kind     a JSON payload that is no note (no "text")
+      (the dialogue key is opened from IN's key wrap to that identity)
 """
 
 import hashlib
@@ -109,6 +120,8 @@ def forge(case, did, entries, seed):
         seq = struct.unpack(">Q", bytes(e[72:80]))[0]
         return [x for x in entries if not (x[40:72] == e[40:72] and
                 struct.unpack(">Q", x[72:80])[0] == seq - 1)]
+    elif case.startswith("fault-"):
+        return entries + [fault_entry(case, did, entries, seed)]
     elif case == "outsider":
         stranger = bytes([0x77]) * 32
         clock = max(struct.unpack(">Q", x[80:88])[0] for x in entries) + 1
@@ -121,6 +134,51 @@ def forge(case, did, entries, seed):
     out = list(entries)
     out[idx] = bytes(e)
     return out
+
+
+def dialogue_key(did, entries, seed):
+    """The dialogue key, from a key wrap in entries addressed to seed."""
+    pk = iv.ed25519_pk(seed)
+    for b in entries:
+        if b[4] != 0x04:
+            continue
+        import json
+        for w in json.loads(iv.parse_entry(b).body)["wraps"]:
+            if bytes.fromhex(w["to"]) == pk:
+                return iv.open_box(iv.b64decode_strict(w["box"]), seed, did)
+    raise ValueError("no key wrap for this identity in the bundle")
+
+
+FAULT_TEXT = ('[{"body":"FAULTMARK \\u001b]0;owned\\u0007","lang":"en",'
+              '"role":"authentic"}]')
+
+
+def fault_entry(case, did, entries, seed):
+    """A member fault: a new note by seed after its last entry."""
+    pk = iv.ed25519_pk(seed)
+    own = [e for e in entries if e[40:72] == pk]
+    last = max(own, key=lambda e: struct.unpack(">Q", e[72:80])[0])
+    seq = struct.unpack(">Q", last[72:80])[0] + 1
+    clock = struct.unpack(">Q", last[80:88])[0] + 1
+    tms = struct.unpack(">Q", last[88:96])[0] + 1
+    key = dialogue_key(did, entries, seed)
+    good = ('{"meeting":0,"text":' + FAULT_TEXT + ',"v":1}').encode()
+    if case == "fault-decrypt":
+        key, payload = os.urandom(32), good
+    elif case == "fault-utf8":
+        payload = good.replace(b"FAULTMARK", b"FAULTMARK \xff\xfe")
+    elif case == "fault-nul":
+        payload = good.replace(b"FAULTMARK", b"FAULTMARK \x00")
+    elif case == "fault-deep":
+        payload = (b'{"meeting":0,"text":' + FAULT_TEXT.encode() +
+                   b',"v":1,"x":' + b"[" * 3000 + b"]" * 3000 + b"}")
+    elif case == "fault-kind":
+        payload = b'{"meeting":0,"title":"FAULTMARK","v":1}'
+    else:
+        raise ValueError("unknown case " + case)
+    return iv.build_entry(0x25, seed, did, seq, clock, tms,
+                          iv.leaf_hash(last), [], payload, key=key,
+                          nonce=os.urandom(24))
 
 
 def state_file(did, feeds):

@@ -501,7 +501,7 @@ def accept_payload(b):
     try:
         o = json.loads(s, object_pairs_hook=_no_dups, parse_int=_int64,
                        parse_constant=_const)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise Reject("payload", "not one JSON value: %s" % exc)
     need(isinstance(o, dict), "payload", "not an object")
     _strings_ok(o)
@@ -677,9 +677,13 @@ def member_keys(o):
     return bytes.fromhex(o["key"])
 
 
-def verify_record(blobs, dialogue_id, key=None):
+def verify_record(blobs, dialogue_id, key=None, faults=None):
     """FORMAT.md section 7; raises Reject at the first failure.  Returns
-    the membership, the parsed entries and how many were decrypted."""
+    the membership, the parsed entries and how many were decrypted.  A
+    member fault (section 7, "Member faults": a content entry that passes
+    every other check but does not decrypt, or not to a payload of its
+    kind) is no failure: it is appended to faults (a list, when given)
+    as (author, seq, leaf hash, reason)."""
     es = [parse_entry(b) for b in blobs]
     by_hash = {}
     for e in es:
@@ -778,10 +782,15 @@ def verify_record(blobs, dialogue_id, key=None):
                 need(schema_ok(e.kind, accept_payload(e.body)), "payload",
                      "%s schema" % KINDS[e.kind])
             elif key is not None:
-                plain = xchacha_open(key, e.body[:24], e.body[24:], e.header)
-                need(schema_ok(e.kind, accept_payload(plain)), "payload",
-                     "%s schema" % KINDS[e.kind])
-                decrypted += 1
+                try:
+                    plain = xchacha_open(key, e.body[:24], e.body[24:],
+                                         e.header)
+                    need(schema_ok(e.kind, accept_payload(plain)), "payload",
+                         "%s schema" % KINDS[e.kind])
+                    decrypted += 1
+                except Reject as r:
+                    if faults is not None:
+                        faults.append((e.author, e.seq, e.hash, r.rule))
             prev = e
     return members, es, decrypted
 
