@@ -138,7 +138,7 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 			}
 			json_object_set_new(o, "failure", fo);
 		}
-		if (r != NULL && f->code == 0)
+		if (r != NULL && f->code == 0 && st->faults > 0)
 			json_object_set_new(o, "member_faults",
 			    faults_json(r));
 		if (r != NULL) {
