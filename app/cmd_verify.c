@@ -18,6 +18,7 @@
 #include "../storage/record.h"
 #include "cli.h"
 #include "exchange.h"
+#include "feedmark.h"
 #include "fmt.h"
 #include "i18n.h"
 #include "session.h"
@@ -253,6 +254,12 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    store_path(record_store(ctx->rec)), _("check the store"));
 		return CLI_USAGE;
 	}
+	/*
+	 * A store rolled back whole is a valid record: what this home's
+	 * identities wrote, kept outside it, is what can tell (feedmark.h).
+	 */
+	if (f.code == 0)
+		(void)feedmark_check(ctx, &f);
 	report(ctx, json, ctx->rec, no_key, &st, &f);
 	if (f.code != 0)
 		return CLI_FAIL;
@@ -278,6 +285,9 @@ const struct cli_cmd cmd_verify = {
 	   "evidence against its author, not damage.  verify names each\n"
 	   "(\"member fault: author ..., seq N, KIND HASH: reason\"; in\n"
 	   "--json, member_faults) and exits 3.\n"
+	   "It also fails when the store holds less of a feed than an\n"
+	   "identity of this home wrote (HOME/identities/NAME.marks): a\n"
+	   "store rolled back or restored from a backup.\n"
 	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable,\n"
 	   "3 valid, with member faults (evidence).\n"),
 	run
