@@ -1109,23 +1109,10 @@ def negative_checks(tap, ctx):
          with_us(us_note(refs=[(pk["ru_head"], 2, bytes(32))]))),
         ("a reference with a wrong seq", "ref",
          with_us(us_note(refs=[(pk["ru_head"], 1, nr.hash)]))),
-        ("ciphertext changed, re-signed", "decrypt",
-         with_us(resign(bytes(tampered_ct), s_us))),
-        ("time changed, re-signed, not re-encrypted (header is the AD)",
-         "decrypt", with_us(resign(bytes(tampered_time), s_us))),
         ("a note by a key that is not a member", "member",
          with_us(us_note(seed=stranger))),
         ("a note of another dialogue", "dialogue",
          with_us(us_note(dialogue=b"\x01" * 32))),
-        ("a note whose payload does not fit (no meeting)", "payload",
-         with_us(us_note(payload=b'{"text":[{"body":"x","lang":"en",'
-                                 b'"role":"authentic"}],"v":1}'))),
-        ("a payload with a key twice", "payload",
-         with_us(us_note(payload=b'{"meeting":1,"meeting":1,"text":[{"body"'
-                                 b':"x","lang":"en","role":"authentic"}],'
-                                 b'"v":1}'))),
-        ('a payload with "v": 1.0', "payload",
-         with_us(us_note(payload=note.replace(b'"v":1', b'"v":1.0')))),
         ("ru-head's note with the clock of its prev", "clock",
          blobs[:2] + [build_entry(K["note"], s_ru, did, 2, 2, t0, w.hash, [],
                                   canonical(nu_payload), dkey, nonce),
@@ -1187,6 +1174,40 @@ def negative_checks(tap, ctx):
     for desc, rule, trial in cases:
         got = rejected_by(trial, did, dkey)
         tap.eq(got, rule, "forgery: %s is rejected (%s)" % (desc, rule))
+    # Content that its author signed but that does not decrypt, or is not
+    # a payload of its kind, is a member fault (section 7, "Member
+    # faults"): the record verifies, and the fault is us-head's note.
+    fault_cases = [
+        ("ciphertext changed, re-signed", "decrypt",
+         with_us(resign(bytes(tampered_ct), s_us))),
+        ("time changed, re-signed, not re-encrypted (header is the AD)",
+         "decrypt", with_us(resign(bytes(tampered_time), s_us))),
+        ("a note whose payload does not fit (no meeting)", "payload",
+         with_us(us_note(payload=b'{"text":[{"body":"x","lang":"en",'
+                                 b'"role":"authentic"}],"v":1}'))),
+        ("a payload with a key twice", "payload",
+         with_us(us_note(payload=b'{"meeting":1,"meeting":1,"text":[{"body"'
+                                 b':"x","lang":"en","role":"authentic"}],'
+                                 b'"v":1}'))),
+        ('a payload with "v": 1.0', "payload",
+         with_us(us_note(payload=note.replace(b'"v":1', b'"v":1.0')))),
+        ("a payload with a zero byte", "payload",
+         with_us(us_note(payload=note.replace(b'"v":1', b'"v":1,"z":"\0"')))),
+        ("a payload that is not UTF-8", "payload",
+         with_us(us_note(payload=note.replace(b'"v":1',
+                                              b'"v":1,"z":"\xff"')))),
+    ]
+    for desc, rule, trial in fault_cases:
+        faults = []
+        try:
+            verify_record(trial, did, dkey, faults)
+            got = [(f[0], f[3]) for f in faults]
+        except Reject as exc:
+            got = "rejected (%s)" % exc.rule
+        tap.eq(got, [(pk["us_head"], rule)],
+               "forgery: %s is us-head's member fault (%s)" % (desc, rule))
+        tap.eq(rejected_by(trial, did, None), None,
+               "forgery: %s passes without the key" % desc)
     # ... and the positive control: what the rules allow passes.
     tap.check("forgery control: the delegate's note at clock 6 passes",
               verify_record, blobs + [add(), by_delegate(6)], did, dkey)
