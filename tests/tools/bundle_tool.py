@@ -13,6 +13,10 @@ Usage:
       print tests/vectors/bundle.txt as this file computes it from
       entries.txt: a bundle of its four entries and the state file of
       the record they make
+  bundle_tool.py faults VECTORS_DIR
+      print tests/vectors/faults.txt as this file computes it from
+      entries.txt: three member faults by us-head (FORMAT.md, section 7,
+      "Member faults") after its note_us
   bundle_tool.py check FILE
       check the framing, the trailer and every entry's signature; prints
       "ok N" (exit 0) or the first problem (exit 1)
@@ -216,6 +220,64 @@ def vector(vdir):
     return "\n".join(out) + "\n"
 
 
+# The member faults of tests/vectors/faults.txt: (name, nonce byte,
+# plaintext, the reason code of FORMAT.md section 8, "faults").
+FAULTS = (
+    ("fault_decrypt", 0x26, None, 1),
+    ("fault_payload", 0x27, b'{"meeting":1,"text":[{"body":"\xff",'
+                            b'"lang":"en","role":"authentic"}],"v":1}', 2),
+    ("fault_kind", 0x28, b'{"meeting":1,"v":1}', 3),
+)
+FAULT_KEY = bytes([0x43]) * 32
+
+
+def fault_entries(v):
+    """The faults.txt entries, from entries.txt's values v: us-head's
+    seq 1, 2, 3 after note_us, clock one more than the previous entry's,
+    no references; fault_decrypt is note_us's payload under FAULT_KEY."""
+    did = iv.unhex(v["dialogue_id"])
+    seed = iv.unhex(v["seed_us_head"])
+    dkey = iv.unhex(v["dialogue_key"])
+    prev = iv.unhex(v["note_us_hash"])
+    clock, tms = 4, int(v["note_us_time_ms"])
+    out = []
+    for seq, (name, nb, plain, reason) in enumerate(FAULTS, 1):
+        key = dkey
+        if plain is None:
+            key, plain = FAULT_KEY, v["note_us_payload"].encode()
+        b = iv.build_entry(0x25, seed, did, seq, clock + seq, tms + seq,
+                           prev, [], plain, key=key, nonce=bytes([nb]) * 24)
+        out.append((name, b, plain, reason))
+        prev = iv.leaf_hash(b)
+    return out
+
+
+def faults_vector(vdir):
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    out = ["# tests/vectors/faults.txt: member faults (docs/FORMAT.md, "
+           "section 7,",
+           "# \"Member faults\"): three notes by us-head after "
+           "entries.txt's note_us (seq 1,",
+           "# 2, 3; clock 5, 6, 7; time note_us_time_ms + seq; no "
+           "references), signed and",
+           "# chained, whose content is faulty.  The record of the four "
+           "entries of",
+           "# entries.txt and these three verifies, with these three "
+           "named as faults.",
+           "# Written by tests/tools/bundle_tool.py faults; checked by "
+           "tests/unit/test_vectors.c",
+           "# and tests/tools/indep_verify.py.",
+           "",
+           "fault_key = " + FAULT_KEY.hex()]
+    for name, b, plain, reason in fault_entries(v):
+        out += ["",
+                name + " = " + b.hex(),
+                name + "_plain = " + plain.hex(),
+                name + "_hash = " + iv.leaf_hash(b).hex(),
+                name + "_reason = %d" % reason]
+    return "\n".join(out) + "\n"
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "list":
         did, entries = read_bundle(argv[2])
@@ -223,6 +285,9 @@ def main(argv):
             seq, clock = struct.unpack(">QQ", e[72:88])
             print(i, e[40:72].hex(), seq, clock, iv.KINDS.get(e[4], "?"),
                   iv.leaf_hash(e).hex())
+        return 0
+    if len(argv) == 3 and argv[1] == "faults":
+        sys.stdout.write(faults_vector(argv[2]))
         return 0
     if len(argv) == 3 and argv[1] == "vector":
         sys.stdout.write(vector(argv[2]))

@@ -1042,6 +1042,49 @@ def check_entries(tap, v):
                 t0=t0)
 
 
+def check_faults(tap, v, ctx):
+    """faults.txt: three member faults (section 7, "Member faults")."""
+    blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
+    s_us, pk = ctx["seed"]["us_head"], ctx["pk"]["us_head"]
+    fkey = unhex(v["fault_key"])
+    names = ("fault_decrypt", "fault_payload", "fault_kind")
+    prev, clock = ctx["es"]["note_us"].hash, 4
+    faults = []
+    for seq, name in enumerate(names, 1):
+        plain = unhex(v[name + "_plain"])
+        b = unhex(v[name])
+        e = parse_entry(b)
+        tap.eq((e.seq, e.clock, e.prev, e.nrefs), (seq, clock + seq, prev, 0),
+               "faults.txt: %s is us-head's seq %d, clock %d, after its "
+               "previous entry" % (name, seq, clock + seq))
+        tap.eq(build_entry(K["note"], s_us, did, seq, clock + seq,
+                           e.time, prev, [], plain,
+                           fkey if name == "fault_decrypt" else dkey,
+                           e.body[:24]).hex(), v[name],
+               "faults.txt: %s from its inputs gives its bytes" % name)
+        tap.eq(leaf_hash(b).hex(), v[name + "_hash"],
+               "faults.txt: %s_hash" % name)
+        tap.check("faults.txt: %s is signed by us-head" % name, sig_ok, e)
+        faults.append(b)
+        prev = leaf_hash(b)
+    want = [(pk, 1, "decrypt"), (pk, 2, "payload"), (pk, 3, "payload")]
+    got = []
+    verify_record(blobs + faults, did, dkey, got)
+    tap.eq([(f[0], f[1], f[3]) for f in got], want,
+           "faults.txt: with the key the record verifies and names the "
+           "three faults (reasons %s)" % ", ".join(
+               v[n + "_reason"] for n in names))
+    got = []
+    verify_record(blobs + faults, did, None, got)
+    tap.eq(got, [], "faults.txt: without the key it verifies, no fault seen")
+    flipped = bytearray(faults[0])
+    flipped[140] ^= 0x01
+    tap.eq(rejected_by(blobs + [bytes(flipped)] + faults[1:], did, dkey),
+           "signature", "faults.txt: a byte of a fault changed is no fault: "
+           "its signature fails")
+    return True
+
+
 def rejected_by(blobs, did, key):
     try:
         verify_record(blobs, did, key)
@@ -1236,6 +1279,9 @@ def main(argv):
                   lambda: ctx.update(check_entries(tap, files["entries.txt"])))
         if ctx:
             tap.check("negative checks ran", negative_checks, tap, ctx)
+        if ctx:
+            tap.check("faults.txt checks ran", lambda: check_faults(
+                tap, read_vectors(os.path.join(vdir, "faults.txt")), ctx))
     return tap.done()
 
 
