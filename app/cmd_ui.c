@@ -34,7 +34,6 @@
 #include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
-#include "exchange.h"
 #include "i18n.h"
 #include "session.h"
 #include "ui.h"
@@ -268,8 +267,13 @@ first_fault_cb(void *ctx, const record_fault *f)
 {
 	struct ui_state *s = ctx;
 
-	exchange_author(s->m.fault_who, sizeof(s->m.fault_who), s->ctx->rec,
-	    f->author);
+	const record_member *m = record_member_find(s->ctx->rec, f->author);
+	char hex[2 * KEY_PK_BYTES + 1];
+
+	key_hex(hex, f->author, KEY_PK_BYTES);
+	hex[16] = '\0';
+	snprintf(s->m.fault_who, sizeof(s->m.fault_who), "%s",
+	    m != NULL ? m->name : hex);
 	return 1;
 }
 
