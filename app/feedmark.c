@@ -25,6 +25,7 @@ struct mark {
 	unsigned char author[KEY_PK_BYTES];
 	uint64_t size;
 	unsigned char hash[ENTRY_HASH_BYTES];
+	size_t owner;   /* feedmark_check(): whose file, in its name list */
 };
 
 #define MARK_LINE_MAX (3 * 64 + 20 + 8)
@@ -285,9 +286,9 @@ int
 feedmark_check(struct cli_ctx *ctx, record_failure *f)
 {
 	char path[PATH_MAX], **names = NULL;
-	struct mark *v = NULL;
+	struct mark *v = NULL, *mine = NULL, *nm;
 	store_txn *t = NULL;
-	size_t nn = 0, n = 0, i, j;
+	size_t nn = 0, n = 0, nmine = 0, i, j;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -295,26 +296,41 @@ feedmark_check(struct cli_ctx *ctx, record_failure *f)
 		return 0;
 	if ((rc = home_identities(&names, &nn, ctx->home)) != 0)
 		return rc == DT_ENOENT ? 0 : rc;
-	if ((rc = store_txn_begin(&t, record_store(ctx->rec), 0)) != 0)
-		goto out;
+	/*
+	 * The marks first, the snapshot after: a mark is written only once
+	 * its write has committed, so a snapshot begun later holds it.
+	 */
 	for (i = 0; rc == 0 && i < nn; i++) {
 		if (marks_path(path, sizeof(path), ctx->home, names[i]) != 0 ||
 		    (rc = marks_read(&v, &n, path)) != 0)
 			continue;
-		for (j = 0; rc == 0 && j < n; j++)
+		for (j = 0; rc == 0 && j < n; j++) {
 			if (memcmp(v[j].dialogue, record_id(ctx->rec),
-			    ENTRY_HASH_BYTES) == 0)
-				rc = check_mark(t, &v[j], names[i], f);
+			    ENTRY_HASH_BYTES) != 0)
+				continue;
+			if ((nm = realloc(mine, (nmine + 1) *
+			    sizeof(*mine))) == NULL) {
+				rc = DT_ENOMEM;
+				break;
+			}
+			mine = nm;
+			mine[nmine] = v[j];
+			mine[nmine++].owner = i;
+		}
 		free(v);
 		v = NULL;
 	}
-out:
+	if (rc == 0 && nmine > 0 &&
+	    (rc = store_txn_begin(&t, record_store(ctx->rec), 0)) == 0)
+		for (i = 0; rc == 0 && i < nmine; i++)
+			rc = check_mark(t, &mine[i], names[mine[i].owner], f);
 	if (rc != 0 && f->code == 0) {
 		f->code = rc;
 		snprintf(f->detail, sizeof(f->detail), _("cannot check the "
 		    "feed marks: %s"), _(dt_strerror(rc)));
 	}
 	store_txn_abort(t);
+	free(mine);
 	home_names_free(names, nn);
 	return rc;
 }
