@@ -85,6 +85,11 @@ unlike "$(cat "$OUT")" "FAULTMARK" "the minutes carry nothing of the content"
 # The record stays writable, on both sides, and the replicas converge.
 run_ok "B still writes" B --as us-head add note "after the faults"
 run_ok "A still writes" A --as ru-head add note "also after"
+run_ok "the author's chain goes on after its faults" \
+    A --as ru-del add note "ru-del, after its faults"
+A bundle export -o "$TEST_TMP/after.dtb" >/dev/null
+run_ok "B imports it with the key" B bundle import --key "$TEST_TMP/after.dtb"
+like "$(B log)" "ru-del, after its faults" "B shows the author's later note"
 run_ok "bundles both ways" sync_both
 is "$(hashes "$HA")" "$(hashes "$HB")" "both replicas hold the same entries"
 run_ok "A's replica is exported" A bundle export -o "$TEST_TMP/all-a.dtb"
