@@ -208,6 +208,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	struct evidence_walk w;
 	struct exchange_out o;
 	const char *outp = NULL;
+	uint64_t nfaults = 0;
 	int c, rc, ret, faults = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -261,6 +262,12 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (ret != CLI_OK)
 		return ret;
+	if (outp == NULL && record_fault_scan(ctx->rec, NULL, NULL,
+	    &nfaults) == 0 && nfaults > 0)
+		fprintf(ctx->out, ngettext("%llu member fault is known as well: "
+		    "see `detente evidence --faults`\n", "%llu member faults "
+		    "are known as well: see `detente evidence --faults`\n",
+		    nfaults), (unsigned long long)nfaults);
 	if (w.n == 0) {
 		if (outp == NULL || strcmp(outp, "-") != 0)
 			fprintf(ctx->out, _("no fork evidence\n"));
