@@ -553,7 +553,6 @@ seal_defer(record *r, store_txn *t, const entry *e,
 	return 0;
 }
 
-
 /*
  * note_fault() - the content entry e is its author's fault (reason, an
  * enum fault_reason): list it in r->faults and, in a write transaction
@@ -581,6 +580,7 @@ note_fault(record *r, store_txn *t, const entry *e,
 		st->faults++;
 	return 0;
 }
+
 /*
  * The checks one entry must pass, given the previous entry of its feed
  * (prev_hash NULL at seq 0).  Used unchanged by append and verify.
