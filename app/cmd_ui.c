@@ -266,7 +266,6 @@ static int
 first_fault_cb(void *ctx, const record_fault *f)
 {
 	struct ui_state *s = ctx;
-
 	const record_member *m = record_member_find(s->ctx->rec, f->author);
 	char hex[2 * KEY_PK_BYTES + 1];
 

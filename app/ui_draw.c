@@ -391,8 +391,9 @@ draw_header(const struct dc *dc)
 		char ev[200];
 
 		/* A member fault is evidence, not a failure: say whose. */
-		snprintf(ev, sizeof(ev), ngettext("%llu member fault (%s) ",
-		    "%llu member faults (%s, ...) ", m->faults),
+		snprintf(ev, sizeof(ev), ngettext("verified; %llu member "
+		    "fault (%s) ", "verified; %llu member faults (%s) ",
+		    m->faults),
 		    (unsigned long long)m->faults, m->fault_who);
 		rw = width_s(right) + width_s(ev);
 		if (rw > dc->cols - x - 1)
