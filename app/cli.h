@@ -24,6 +24,11 @@
 #define CLI_OK 0      /* success */
 #define CLI_FAIL 1    /* verification failed, or the record refused */
 #define CLI_USAGE 2   /* usage, I/O, wrong passphrase, unknown id */
+/*
+ * verify, audit: the record is intact, and holds evidence of a member's
+ * misbehaviour (member faults: docs/FORMAT.md, section 7).
+ */
+#define CLI_EVIDENCE 3
 
 /*
  * What a command runs in.  The options are borrowed from argv; the rest

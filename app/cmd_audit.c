@@ -455,6 +455,43 @@ open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
 	return rc;
 }
 
+/*
+ * report_faults() - the member faults the walk met (with a key), each
+ * with its author; nothing of their content.
+ */
+static void
+report_faults(struct audit *a, json_t *o)
+{
+	char hex[2 * KEY_PK_BYTES + 1], hash[2 * ENTRY_HASH_BYTES + 1];
+	const record_fault *fv;
+	json_t *arr = a->json ? json_array() : NULL;
+	size_t i, n;
+
+	if (record_key(a->r) == NULL)
+		return;
+	fv = record_faults(a->r, &n);
+	if (!a->json)
+		fputs(_("member faults (content its author signed that does "
+		    "not decrypt or is not a payload of its kind):\n"),
+		    a->ctx->out);
+	for (i = 0; i < n; i++) {
+		if (!a->json) {
+			exchange_fault_line(a->ctx->out, "  ", a->r, &fv[i]);
+			continue;
+		}
+		key_hex(hex, fv[i].author, KEY_PK_BYTES);
+		key_hex(hash, fv[i].hash, ENTRY_HASH_BYTES);
+		json_array_append_new(arr, json_pack("{s:s,s:I,s:s,s:s,s:s}",
+		    "author", hex, "seq", (json_int_t)fv[i].seq, "kind",
+		    entry_kind_name(fv[i].kind), "hash", hash, "reason",
+		    exchange_fault_reason(fv[i].reason)));
+	}
+	if (!a->json && n == 0)
+		fputs(_("  none\n"), a->ctx->out);
+	if (arr != NULL)
+		json_object_set_new(o, "member_faults", arr);
+}
+
 static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -621,6 +658,7 @@ report:
 					    ew.arr);
 				store_txn_abort(t);
 			}
+			report_faults(&a, o);
 			report_commitments(&a, o);
 		}
 	}
@@ -674,7 +712,8 @@ report:
 		} else
 			exchange_failure_line(ctx->out, a.r, &f);
 	}
-	ret = f.code == 0 ? CLI_OK : CLI_FAIL;
+	ret = f.code != 0 ? CLI_FAIL : a.r != NULL && st.faults > 0 ?
+	    CLI_EVIDENCE : CLI_OK;
 out:
 	json_decref(o);
 	exchange_temp_done(a.r, tmp);
@@ -695,6 +734,10 @@ const struct cli_cmd cmd_audit = {
 	   "content entry; without it content is not checked, and the\n"
 	   "report says so.  --expect-dialogue ID (16 or more hex digits)\n"
 	   "fails unless the record is that dialogue.\n"
-	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable.\n"),
+	   "A content entry whose author signed content that does not\n"
+	   "decrypt, or is not a payload of its kind, is a member fault:\n"
+	   "listed under \"member faults\" with its author (with a key).\n"
+	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable,\n"
+	   "3 valid, with member faults (evidence).\n"),
 	run
 };

@@ -149,8 +149,9 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		    "state disagrees with this record about %s at seq %llu"),
 		    who, (unsigned long long)(info.diverged[i].next_seq - 1));
 		cli_error(ctx, what, since, _("it holds a fork or another "
-		    "history; the bundle carries this record's entries, and "
-		    "its import there will show where"));
+		    "history; the bundle carries this record's entry there "
+		    "and after it, and its import there keeps the fork as "
+		    "evidence"));
 	}
 	if (!outfile_is_stdout(outp))
 		fprintf(ctx->out, _("bundle written to %s (%lu entries, %lu "

@@ -114,11 +114,98 @@ print_cb(void *ctx, const unsigned char *first, size_t flen,
 	return 0;
 }
 
+/* One member fault: the entry the record holds, listed or written. */
+struct fault_walk {
+	struct cli_ctx *ctx;
+	int hex;
+	bundle_writer *w;
+	int rc;
+};
+
+static int
+fault_cb(void *ctx, const record_fault *f)
+{
+	struct fault_walk *w = ctx;
+	unsigned char *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = record_get(w->ctx->rec, f->hash, &bytes, &len)) != 0)
+		return rc;
+	if (w->w != NULL)
+		rc = bundle_writer_add(w->w, bytes, len);
+	else {
+		exchange_fault_line(w->ctx->out, "", w->ctx->rec, f);
+		if (w->hex) {
+			fputs(_("  bytes: "), w->ctx->out);
+			print_hex(w->ctx->out, bytes, len);
+		}
+	}
+	free(bytes);
+	return rc;
+}
+
+/*
+ * faults_run() - `evidence --faults`: the member faults the store keeps,
+ * listed, or written as a bundle of the entries (-o).
+ */
+static int
+faults_run(struct cli_ctx *ctx, int hex, const char *outp, unsigned oflags)
+{
+	struct fault_walk w;
+	struct outfile o;
+	char pb[640];
+	uint64_t n = 0;
+	int rc, ret = CLI_OK;
+
+	memset(&w, 0, sizeof(w));
+	w.ctx = ctx;
+	w.hex = hex;
+	if ((rc = record_fault_scan(ctx->rec, NULL, NULL, &n)) != 0)
+		goto err;
+	if (outp == NULL) {
+		if ((rc = record_fault_scan(ctx->rec, fault_cb, &w, NULL)) != 0)
+			goto err;
+	} else if ((ret = outfile_open(ctx, &o, outp, oflags, 0600)) ==
+	    CLI_OK) {
+		if (n > UINT32_MAX)
+			rc = DT_ERANGE;
+		else if ((rc = bundle_writer_begin(&w.w, o.f,
+		    record_id(ctx->rec), (uint32_t)n)) == 0 &&
+		    (rc = record_fault_scan(ctx->rec, fault_cb, &w,
+		    NULL)) == 0) {
+			rc = bundle_writer_end(w.w);
+			w.w = NULL;
+		}
+		bundle_writer_abort(w.w);
+		ret = outfile_close(ctx, &o, rc == 0);
+		if (rc != 0)
+			goto err;
+	}
+	if (ret != CLI_OK)
+		return ret;
+	if (n == 0) {
+		if (outp == NULL || !outfile_is_stdout(outp))
+			fprintf(ctx->out, _("no member faults known (found by "
+			    "`detente verify` or `bundle import --key`)\n"));
+		return CLI_OK;
+	}
+	if (outp != NULL && !outfile_is_stdout(outp))
+		fprintf(ctx->out, _("%llu member faults written to %s (a "
+		    "bundle of the faulty entries)\n"), (unsigned long long)n,
+		    vis_buf(pb, sizeof(pb), outp, 0));
+	return CLI_FAIL;
+err:
+	cli_error_rc(ctx, _("cannot read the member faults"), rc, outp, NULL);
+	return CLI_USAGE;
+}
+
 static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "hex", no_argument, NULL, 'x' },
+		{ "faults", no_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
@@ -128,7 +215,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	unsigned oflags = 0;
 	const char *outp = NULL;
 	char pb[640];
-	int c, rc, ret;
+	uint64_t nfaults = 0;
+	int c, rc, ret, faults = 0;
 
 	memset(&w, 0, sizeof(w));
 	w.ctx = ctx;
@@ -136,6 +224,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'x':
 			w.hex = 1;
+			break;
+		case 'f':
+			faults = 1;
 			break;
 		case 'o':
 			outp = optarg;
@@ -152,6 +243,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    _("unexpected argument"), argv[optind]);
 	if ((ret = session_record(ctx, 1)) != CLI_OK)
 		return ret;
+	if (faults)
+		return faults_run(ctx, w.hex, outp, oflags);
 	if ((rc = store_txn_begin(&w.t, record_store(ctx->rec), 0)) != 0) {
 		cli_error_rc(ctx, _("cannot read the dialogue"), rc,
 		    store_path(record_store(ctx->rec)), NULL);
@@ -179,6 +272,12 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (ret != CLI_OK)
 		return ret;
+	if (outp == NULL && record_fault_scan(ctx->rec, NULL, NULL,
+	    &nfaults) == 0 && nfaults > 0)
+		fprintf(ctx->out, ngettext("%llu member fault is known as well: "
+		    "see `detente evidence --faults`\n", "%llu member faults "
+		    "are known as well: see `detente evidence --faults`\n",
+		    nfaults), (unsigned long long)nfaults);
 	if (w.n == 0) {
 		if (outp == NULL || !outfile_is_stdout(outp))
 			fprintf(ctx->out, _("no fork evidence\n"));
@@ -192,8 +291,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_cmd cmd_evidence = {
-	"evidence", N_("[--hex] [-o FILE [--force]]"),
-	N_("list or export fork evidence: two signed entries for one place"),
+	"evidence", N_("[--faults] [--hex] [-o FILE [--force]]"),
+	N_("list or export evidence: forks, or member faults"),
 	N_("Imports refuse a fork (a second, different entry for an author\n"
 	   "and sequence number already taken) and keep both entries here.\n"
 	   "For each: author, seq, both hashes, and whether both signatures\n"
@@ -201,6 +300,11 @@ const struct cli_cmd cmd_evidence = {
 	   "pair, first then second, as a bundle file (docs/FORMAT.md), so\n"
 	   "that a third party can check both signatures (- is standard\n"
 	   "output; an existing file is replaced only with --force).\n"
+	   "--faults lists the member faults instead: content entries\n"
+	   "that their author signed but that do not decrypt, or are not\n"
+	   "a payload of their kind (found by `detente verify` and by\n"
+	   "`bundle import --key`); -o FILE then writes those entries as\n"
+	   "a bundle, for anyone with the dialogue key to check.\n"
 	   "Exit 0 no evidence, 1 evidence found, 2 usage or I/O error.\n"),
 	run
 };

@@ -17,6 +17,7 @@
 #include "../storage/record.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "feedmark.h"
 #include "fmt.h"
 #include "home.h"
 #include "i18n.h"
@@ -148,6 +149,7 @@ member_add(struct cli_ctx *ctx, int argc, char **argv)
 		    "it") : _("nothing was written"));
 		return cli_exit_for(rc);
 	}
+	(void)feedmark_note(ctx);
 	fmt_short(shortid, hash);
 	key_fingerprint(fp, m.pk);
 	fprintf(ctx->out, _("%s  %s added to %s as %s (fingerprint %s)\n"),

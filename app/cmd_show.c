@@ -38,7 +38,7 @@ who(char *out, size_t outlen, struct cli_ctx *ctx,
 
 /* decrypt_status() - "decrypted", "clear (control entry)", ... */
 static const char *
-decrypt_status(struct cli_ctx *ctx, const entry *e)
+decrypt_status(struct cli_ctx *ctx, const entry *e, const view_item *it)
 {
 	unsigned char *plain = NULL;
 	size_t plen = 0;
@@ -48,8 +48,12 @@ decrypt_status(struct cli_ctx *ctx, const entry *e)
 	if (record_key(ctx->rec) == NULL)
 		return _("not decrypted (no key)");
 	if (entry_open(&plain, &plen, e, record_key(ctx->rec)) != 0)
-		return _("FAILED");
+		return _("FAILED: a member fault (its author signed content "
+		    "that does not decrypt)");
 	entry_plain_free(plain, plen);
+	if (it->body == VIEW_BODY_INVALID)
+		return _("decrypted, but not a valid payload of its kind: a "
+		    "member fault (its author signed it)");
 	return _("decrypted");
 }
 
@@ -112,7 +116,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	sig_ok = entry_verify_sig(&e) == 0;
 	sig = sig_ok ? "good" : "BAD";
-	dec = decrypt_status(ctx, &e);
+	dec = decrypt_status(ctx, &e, it);
 	if (json) {
 		if ((o = fmt_item_json(v, it, lang)) == NULL) {
 			ret = CLI_USAGE;

@@ -261,6 +261,39 @@ seal_sync(struct ui_state *s)
 	seal_info_done(&si);
 }
 
+/* The first member fault's author, for the header. */
+static int
+first_fault_cb(void *ctx, const record_fault *f)
+{
+	struct ui_state *s = ctx;
+	const record_member *m = record_member_find(s->ctx->rec, f->author);
+	char hex[2 * KEY_PK_BYTES + 1];
+
+	key_hex(hex, f->author, KEY_PK_BYTES);
+	hex[16] = '\0';
+	snprintf(s->m.fault_who, sizeof(s->m.fault_who), "%s",
+	    m != NULL ? m->name : hex);
+	return 1;
+}
+
+/*
+ * faults_sync() - how many member faults the store knows (found by
+ * verify or an import with the key), and the first one's author, into
+ * the model for the header.
+ */
+static void
+faults_sync(struct ui_state *s)
+{
+	uint64_t n = 0;
+
+	s->m.fault_who[0] = '\0';
+	if (record_fault_scan(s->ctx->rec, NULL, NULL, &n) != 0)
+		n = 0;
+	s->m.faults = n;
+	if (n > 0)
+		(void)record_fault_scan(s->ctx->rec, first_fault_cb, s, NULL);
+}
+
 /*
  * reload() - check what is new (record_verify(), incremental: only the
  * entries past each feed's watermark), and bring the view up to date:
@@ -295,6 +328,7 @@ reload(struct ui_state *s)
 	s->count = entries;
 	s->m.entries = entries;
 	s->m.feeds = feeds;
+	faults_sync(s);
 	seal_sync(s);
 }
 

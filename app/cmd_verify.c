@@ -19,6 +19,7 @@
 #include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
+#include "feedmark.h"
 #include "fmt.h"
 #include "i18n.h"
 #include "session.h"
@@ -38,6 +39,57 @@ author_label(char *out, size_t outlen, const record *r,
 	}
 	key_hex(hex, f->author, KEY_PK_BYTES);
 	snprintf(out, outlen, "%s", hex);
+}
+
+/*
+ * faults_json() - the member faults the walk met, as an array of
+ * {author, author_name, seq, kind, hash, reason}; nothing of their
+ * content.
+ */
+static json_t *
+faults_json(const record *r)
+{
+	char hex[2 * KEY_PK_BYTES + 1], hash[2 * ENTRY_HASH_BYTES + 1];
+	const record_member *m;
+	const record_fault *fv;
+	json_t *a = json_array();
+	size_t i, n;
+
+	fv = record_faults(r, &n);
+	for (i = 0; i < n; i++) {
+		m = record_member_find(r, fv[i].author);
+		key_hex(hex, fv[i].author, KEY_PK_BYTES);
+		key_hex(hash, fv[i].hash, ENTRY_HASH_BYTES);
+		json_array_append_new(a, json_pack("{s:s,s:s?,s:I,s:s,s:s,s:s}",
+		    "author", hex, "author_name", m != NULL ? m->name : NULL,
+		    "seq", (json_int_t)fv[i].seq,
+		    "kind", entry_kind_name(fv[i].kind), "hash", hash,
+		    "reason", exchange_fault_reason(fv[i].reason)));
+	}
+	return a;
+}
+
+/*
+ * print_faults() - after "OK:", one line per member fault the walk met,
+ * and what it means.
+ */
+static void
+print_faults(struct cli_ctx *ctx, const record *r)
+{
+	const record_fault *fv;
+	size_t i, n;
+
+	fv = record_faults(r, &n);
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		exchange_fault_line(ctx->out, "", r, &fv[i]);
+	fprintf(ctx->out, ngettext("EVIDENCE: %zu entry is its author's "
+	    "fault: signed by its author, kept in the record, never shown as "
+	    "text (see `detente evidence --faults`)\n", "EVIDENCE: %zu "
+	    "entries are their authors' faults: signed by their authors, "
+	    "kept in the record, never shown as text (see `detente evidence "
+	    "--faults`)\n", n), n);
 }
 
 /*
@@ -88,6 +140,9 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 			}
 			json_object_set_new(o, "failure", fo);
 		}
+		if (r != NULL && f->code == 0 && st->faults > 0)
+			json_object_set_new(o, "member_faults",
+			    faults_json(r));
 		if (r != NULL) {
 			rc = cli_seal_json(&seals, r, f->code != 0);
 			if (seals != NULL)
@@ -108,6 +163,8 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 		    (unsigned long long)st->entries,
 		    (unsigned long long)st->feeds,
 		    no_key ? _(" (content not checked: no key)") : "");
+		if (r != NULL)
+			print_faults(ctx, r);
 		if (r != NULL)
 			cli_seal_lines(ctx, r, 0);
 		return;
@@ -198,8 +255,16 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    store_path(record_store(ctx->rec)), _("check the store"));
 		return CLI_USAGE;
 	}
+	/*
+	 * A store rolled back whole is a valid record: what this home's
+	 * identities wrote, kept outside it, is what can tell (feedmark.h).
+	 */
+	if (f.code == 0)
+		(void)feedmark_check(ctx, &f);
 	report(ctx, json, ctx->rec, no_key, &st, &f);
-	return f.code == 0 ? CLI_OK : CLI_FAIL;
+	if (f.code != 0)
+		return CLI_FAIL;
+	return st.faults > 0 ? CLI_EVIDENCE : CLI_OK;
 }
 
 const struct cli_cmd cmd_verify = {
@@ -216,6 +281,15 @@ const struct cli_cmd cmd_verify = {
 	   "feeds, content_checked, failure (when not ok), and seals (per\n"
 	   "meeting: meeting, state, signers, missing, entry, entries,\n"
 	   "reason).\n"
-	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable.\n"),
+	   "A content entry that its author signed but that does not\n"
+	   "decrypt, or is not a payload of its kind, is a member fault:\n"
+	   "evidence against its author, not damage.  verify names each\n"
+	   "(\"member fault: author ..., seq N, KIND HASH: reason\"; in\n"
+	   "--json, member_faults) and exits 3.\n"
+	   "It also fails when the store holds less of a feed than an\n"
+	   "identity of this home wrote (HOME/identities/NAME.marks): a\n"
+	   "store rolled back or restored from a backup.\n"
+	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable,\n"
+	   "3 valid, with member faults (evidence).\n"),
 	run
 };

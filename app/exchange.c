@@ -178,6 +178,35 @@ exchange_author(char *out, size_t outlen, const record *r,
 		snprintf(out, outlen, "%s", hex);
 }
 
+const char *
+exchange_fault_reason(int reason)
+{
+	switch (reason) {
+	case FAULT_DECRYPT:
+		return N_("content does not decrypt");
+	case FAULT_PAYLOAD:
+		return N_("content is not a valid payload");
+	case FAULT_KIND:
+		return N_("content does not fit its kind");
+	default:
+		return N_("unknown fault");
+	}
+}
+
+void
+exchange_fault_line(FILE *out, const char *prefix, const record *r,
+    const record_fault *f)
+{
+	char who[2 * KEY_PK_BYTES + KEY_NAME_MAX + 8];
+	char hash[2 * ENTRY_HASH_BYTES + 1];
+
+	exchange_author(who, sizeof(who), r, f->author);
+	key_hex(hash, f->hash, ENTRY_HASH_BYTES);
+	fprintf(out, _("%smember fault: author %s, seq %llu, %s %s: %s\n"),
+	    prefix, who, (unsigned long long)f->seq,
+	    entry_kind_name(f->kind), hash, _(exchange_fault_reason(f->reason)));
+}
+
 int
 exchange_report_import(struct cli_ctx *ctx, const record *r,
     const char *path, int rc, const record_import_stats *st,
@@ -213,6 +242,19 @@ exchange_report_import(struct cli_ctx *ctx, const record *r,
 			    (unsigned long long)d->seq, hash);
 			cli_error(ctx, what, d->detail,
 			    _("see `detente evidence` for forks"));
+		}
+		if (st->faults > 0 && r != NULL) {
+			const record_fault *fv;
+			size_t i, n;
+
+			fv = record_faults(r, &n);
+			for (i = 0; i < n; i++)
+				exchange_fault_line(ctx->err, _("warning: "),
+				    r, &fv[i]);
+			fprintf(ctx->err, _("these entries were signed by their "
+			    "authors and stay in the record, never shown as "
+			    "text; the record stays writable: see `detente "
+			    "evidence --faults`\n"));
 		}
 		return CLI_OK;
 	}

@@ -49,6 +49,17 @@ const char *exchange_reason(int code);
 void exchange_author(char *out, size_t outlen, const record *r,
     const unsigned char pk[KEY_PK_BYTES]);
 
+/* exchange_fault_reason() - a member fault's reason (faults.h), N_(). */
+const char *exchange_fault_reason(int reason);
+
+/*
+ * exchange_fault_line() - one line on out: prefix (translated already,
+ * may be ""), "member fault: author NAME (HEX), seq N, KIND HASH:
+ * REASON".  Nothing of the entry's content is printed.
+ */
+void exchange_fault_line(FILE *out, const char *prefix, const record *r,
+    const record_fault *f);
+
 /*
  * exchange_report_import() - the outcome of record_import() or
  * record_join(): the counts on ctx->out ("N new, K already known, H

@@ -124,6 +124,23 @@ target_label(char *out, size_t outlen, const view_item *it,
 }
 
 char *
+fmt_unreadable(const view_item *it)
+{
+	char hex[2 * KEY_PK_BYTES + 1];
+	char *out = NULL;
+
+	key_hex(hex, it->author, KEY_PK_BYTES);
+	hex[16] = '\0';
+	if (asprintf(&out, _("[unreadable entry by %s: %s]"),
+	    it->author_name[0] ? it->author_name : hex,
+	    it->body == VIEW_BODY_INVALID ?
+	    _("content is not a valid payload of its kind") :
+	    _("content does not decrypt")) < 0)
+		return NULL;
+	return out;
+}
+
+char *
 fmt_summary(const view *v, const view_item *it, const char *lang)
 {
 	const json_t *p = it->payload, *x;
@@ -136,7 +153,7 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 	if (it->body == VIEW_BODY_LOCKED)
 		return strdup(_("(encrypted: no key)"));
 	if (it->body != VIEW_BODY_OK)
-		return strdup(_("(body does not decrypt or parse)"));
+		return fmt_unreadable(it);
 	switch (it->kind) {
 	case ENTRY_K_GENESIS:
 		n = asprintf(&out, _("dialogue \"%s\" opened"),
@@ -383,7 +400,8 @@ fmt_item_json(const view *v, const view_item *it, const char *lang)
 	    "text", text,
 	    "payload", (json_t *)it->payload,
 	    "body", it->body == VIEW_BODY_OK ? "ok" :
-	    it->body == VIEW_BODY_LOCKED ? "locked" : "bad");
+	    it->body == VIEW_BODY_LOCKED ? "locked" :
+	    it->body == VIEW_BODY_INVALID ? "invalid" : "bad");
 	if (o == NULL)
 		return NULL;
 	if (it->meeting >= 0)

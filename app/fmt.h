@@ -36,6 +36,14 @@ void fmt_time(char out[FMT_TIME_BYTES], uint64_t ms);
 void fmt_author(char *out, size_t outlen, const view_item *it);
 
 /*
+ * fmt_unreadable() - the placeholder for an entry whose body does not
+ * decrypt or is no payload of its kind (a member fault, faults.h):
+ * "[unreadable entry by NAME: reason]", malloc'd, or NULL.  Nothing of
+ * the body is shown.
+ */
+char *fmt_unreadable(const view_item *it);
+
+/*
  * fmt_summary() - the one-paragraph text of an entry in lang (NULL: the
  * authentic text): its text, or what a structural entry says ("meeting 2
  * opened", "endorses 1a2b3c4d", ...).  malloc'd; the caller frees.

@@ -22,6 +22,7 @@
 #include "../storage/view.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "feedmark.h"
 #include "fmt.h"
 #include "home.h"
 #include "i18n.h"
@@ -435,8 +436,9 @@ session_writable(struct cli_ctx *ctx)
 int
 session_writer(struct cli_ctx *ctx, unsigned kind)
 {
+	record_failure f;
 	const char *why = NULL;
-	char what[160];
+	char what[320];
 	int ret, rc;
 
 	if ((ret = session_record(ctx, 1)) != CLI_OK)
@@ -453,6 +455,14 @@ session_writer(struct cli_ctx *ctx, unsigned kind)
 		    "failed verification"), rc,
 		    store_path(record_store(ctx->rec)),
 		    _("run `detente verify`"));
+		return CLI_FAIL;
+	}
+	if (feedmark_check(ctx, &f) != 0) {
+		snprintf(what, sizeof(what), _("refusing to write: %s"),
+		    f.detail);
+		cli_error(ctx, what, store_path(record_store(ctx->rec)),
+		    _("import the lost entries from the other side (`detente "
+		    "bundle import`) first: writing now would fork the feed"));
 		return CLI_FAIL;
 	}
 	if ((ret = session_record_key(ctx)) != CLI_OK)
@@ -614,6 +624,8 @@ session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
 	}
 	if (hash != NULL)
 		memcpy(hash, h, ENTRY_HASH_BYTES);
+	/* Written; a mark that cannot be kept only weakens a later check. */
+	(void)feedmark_note(ctx);
 	fmt_short(shortid, h);
 	fprintf(ctx->out, "%s\n", shortid);
 	return CLI_OK;

@@ -387,6 +387,21 @@ draw_header(const struct dc *dc)
 		x += put_s(1, x, rw, right, ha);
 		put_s(1, x, dc->cols - x, fail,
 		    (attr_t)ui_crt_attr(UI_S_OVERDUE));
+	} else if (m->faults > 0) {
+		char ev[200];
+
+		/* A member fault is evidence, not a failure: say whose. */
+		snprintf(ev, sizeof(ev), ngettext("verified; %llu member "
+		    "fault (%s) ", "verified; %llu member faults (%s) ",
+		    m->faults),
+		    (unsigned long long)m->faults, m->fault_who);
+		rw = width_s(right) + width_s(ev);
+		if (rw > dc->cols - x - 1)
+			rw = dc->cols - x - 1;
+		x = dc->cols - rw;
+		x += put_s(1, x, rw, right, ha);
+		put_s(1, x, dc->cols - x, ev,
+		    (attr_t)ui_crt_attr(UI_S_OVERDUE));
 	} else {
 		strncat(right, view_locked(dc->v) ? _("verified, locked ") :
 		    _("verified "), sizeof(right) - strlen(right) - 1);

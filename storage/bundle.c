@@ -778,6 +778,15 @@ export_plan(struct export_walk *x, store_txn *t, const bundle_state *since,
 				}
 				info->diverged = nd;
 				nd[info->ndiverged++] = *bf;
+				/*
+				 * Send our entry at that place too: their
+				 * import meets two signed entries for one
+				 * place, a fork kept as evidence, where our
+				 * entries after it alone would only wait.
+				 * So a feed rolled back and written again
+				 * shows at the next exchange.
+				 */
+				x->from[i] = bf->next_seq - 1;
 			}
 		}
 		if (x->from[i] >= hd->next_seq)

@@ -201,8 +201,10 @@ typedef struct bundle_export_info {
 /*
  * bundle_export() - write to f a bundle of the entries of s that the
  * other side lacks: with since (its state file, decoded) the entries of
- * each feed from the other side's next seq on, and every entry of a feed
- * it does not list; without since, every entry.  Entries go in merged
+ * each feed from the other side's next seq on (from the entry before it
+ * when the other side's head is not our entry there: info->diverged),
+ * and every entry of a feed it does not list; without since, every
+ * entry.  Entries go in merged
  * order, (clock, author), so that an entry usually follows what it
  * references.  Everything is read in one read transaction.
  * @return 0, DT_EDIALOGUE (since names another dialogue), DT_ERANGE

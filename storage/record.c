@@ -25,6 +25,7 @@
 #include "../crypto/err.h"
 #include "../crypto/wrap.h"
 #include "checkpoint.h"
+#include "faults.h"
 #include "payload.h"
 #include "record.h"
 #include "roots.h"
@@ -76,6 +77,8 @@ struct record {
 	struct seal_later *later;
 	size_t nlater, caplater;
 	record_failure fail;
+	/* Member faults the last walk or import met (faults.h). */
+	fault_list faults;
 };
 
 struct seal_later {
@@ -551,6 +554,34 @@ seal_defer(record *r, store_txn *t, const entry *e,
 }
 
 /*
+ * note_fault() - the content entry e is its author's fault (reason, an
+ * enum fault_reason): list it in r->faults and, in a write transaction
+ * (an import), keep its row in the store with the entry.
+ */
+static int
+note_fault(record *r, store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES], int reason,
+    record_failure *f, record_stats *st)
+{
+	record_fault rf;
+	int rc;
+
+	memset(&rf, 0, sizeof rf);
+	memcpy(rf.hash, hash, ENTRY_HASH_BYTES);
+	memcpy(rf.author, e->author, KEY_PK_BYTES);
+	rf.seq = e->seq;
+	rf.kind = e->kind;
+	rf.reason = reason;
+	if ((rc = fault_list_add(&r->faults, &rf)) != 0 ||
+	    (!store_txn_readonly(t) && (rc = store_fault_put(t, &rf)) != 0))
+		return fail_at(f, rc, NULL, 0, NULL, NULL,
+		    "cannot keep a member fault: %s", dt_strerror(rc));
+	if (st != NULL)
+		st->faults++;
+	return 0;
+}
+
+/*
  * The checks one entry must pass, given the previous entry of its feed
  * (prev_hash NULL at seq 0).  Used unchanged by append and verify.
  * Control entries' membership effects are applied by load_control(),
@@ -564,8 +595,6 @@ check_entry(record *r, store_txn *t, const entry *e,
 {
 	const unsigned char *a = e->author;
 	const char *why = NULL;
-	unsigned char *plain = NULL;
-	size_t plen = 0;
 	json_t *o = NULL;
 	uint64_t built_on;
 	unsigned i;
@@ -671,18 +700,16 @@ check_entry(record *r, store_txn *t, const entry *e,
 	    (r->scratch = sodium_malloc(SCRATCH_BYTES)) == NULL)
 		return fail_at(f, DT_ENOMEM, NULL, 0, NULL, NULL,
 		    "out of memory");
-	plain = r->scratch;
-	if (entry_open_into(plain, SCRATCH_BYTES, &plen, e, r->key) != 0)
-		return fail_at(f, DT_EDECRYPT, a, e->seq, hash, NULL,
-		    "content does not decrypt with the dialogue key");
-	o = payload_parse(plain, plen);
-	rc = o != NULL && payload_check(e->kind, o) == 0;
-	json_decref(o);
-	sodium_memzero(plain, plen);
-	if (!rc)
-		return fail_at(f, DT_EFORMAT, a, e->seq, hash, NULL,
-		    "decrypted %s payload is malformed",
-		    entry_kind_name(e->kind));
+	/*
+	 * Content the author signed that does not decrypt, or is not a
+	 * payload of its kind, is the author's fault, not a failure of the
+	 * record: noted, and the entry stands (faults.h).
+	 */
+	if ((rc = fault_classify(e, r->key, r->scratch, SCRATCH_BYTES)) < 0)
+		return fail_at(f, rc, a, e->seq, hash, NULL,
+		    "cannot decrypt: %s", dt_strerror(rc));
+	if (rc > 0)
+		return note_fault(r, t, e, hash, rc, f, st);
 	if (st != NULL)
 		st->decrypted++;
 	return 0;
@@ -1366,6 +1393,7 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 	w.f = f;
 	w.st = st;
 	w.hooks = hooks;
+	fault_list_reset(&r->faults);
 	if ((rc = load_control(r, t, f)) != 0)
 		goto out;
 	r->seals_later = 1;
@@ -1455,6 +1483,28 @@ out:
 	return rc;
 }
 
+/* Keep the rows of the member faults the walk met, in a transaction. */
+static int
+keep_faults(record *r)
+{
+	store_txn *t = NULL;
+	size_t i;
+	int rc;
+
+	if (r->faults.n == 0)
+		return 0;
+	if ((rc = store_txn_begin(&t, r->s, 1)) != 0)
+		return rc;
+	for (i = 0; i < r->faults.n; i++)
+		if ((rc = store_fault_put(t, &r->faults.v[i])) != 0)
+			goto out;
+	rc = store_txn_commit(t);
+	t = NULL;
+out:
+	store_txn_abort(t);
+	return rc;
+}
+
 int
 record_verify(record *r, unsigned flags, record_stats *st,
     record_failure *f)
@@ -1484,6 +1534,8 @@ record_verify(record *r, unsigned flags, record_stats *st,
 	if (rc == 0) {
 		/* A read-only store simply keeps its old watermark. */
 		(void)mark_verified(r);
+		/* ...and the faults it knew: the walk has listed them. */
+		(void)keep_faults(r);
 	}
 	return rc;
 }
@@ -1609,6 +1661,7 @@ record_close(record *r)
 	if (r == NULL)
 		return;
 	wrap_key_free(r->key);
+	fault_list_done(&r->faults);
 	if (r->scratch != NULL)
 		sodium_free(r->scratch);
 	members_reset(r);
@@ -1668,6 +1721,30 @@ const record_member *
 record_member_at(const record *r, size_t i)
 {
 	return i < r->nmembers ? &r->members[i] : NULL;
+}
+
+const record_fault *
+record_faults(const record *r, size_t *n)
+{
+	*n = r->faults.n;
+	return r->faults.v;
+}
+
+int
+record_fault_scan(record *r, store_fault_cb cb, void *ctx, uint64_t *n)
+{
+	store_txn *t = NULL;
+	int rc;
+
+	if ((rc = store_txn_begin(&t, r->s, 0)) != 0)
+		return rc;
+	if (n != NULL && (rc = store_fault_count(n, t)) != 0)
+		goto out;
+	if (cb != NULL)
+		rc = store_fault_scan(t, cb, ctx);
+out:
+	store_txn_abort(t);
+	return rc;
 }
 
 const unsigned char *
@@ -1856,6 +1933,7 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 	json_t *o = NULL;
 	const char *why = NULL;
 	record_failure f;
+	record_stats ast;
 	int rc, have_head;
 
 	rc = store_head_get(&head, t, id->pk);
@@ -1913,10 +1991,16 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 	if ((rc = entry_parse(&e, bytes, len)) != 0)
 		goto out;
 	entry_hash(h, bytes, len);
+	memset(&ast, 0, sizeof ast);
 	if ((rc = check_entry(r, t, &e, h, have_head ? head.hash : NULL,
 	    have_head ? head.clock : 0, r->key ? RECORD_VERIFY_KEY : 0, &f,
-	    NULL)) != 0)
+	    &ast)) != 0)
 		goto out;
+	/* What this build wrote must read back: never write a fault. */
+	if (ast.faults != 0) {
+		rc = DT_EFORMAT;
+		goto out;
+	}
 	if ((rc = store_put(t, &e, h)) != 0)
 		goto out;
 	if (hash != NULL)
@@ -3287,6 +3371,7 @@ record_import(record *r, bundle_reader *b, unsigned flags,
 		return fail_at(f, rc, NULL, 0, NULL, NULL,
 		    "cannot read the bundle: %s", dt_strerror(rc));
 	st->total = bundle_reader_count(b);
+	fault_list_reset(&r->faults);
 	x.r = r;
 	x.flags = flags & RECORD_VERIFY_KEY;
 	x.st = st;
@@ -3321,7 +3406,9 @@ out:
 		/* Nothing was added, held or dropped: say so in the counts. */
 		memset(st, 0, sizeof *st);
 		st->total = total;
+		fault_list_reset(&r->faults);
 	}
+	st->faults = r->faults.n;
 	import_done(&x);
 	return rc;
 }

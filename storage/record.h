@@ -177,6 +177,7 @@ typedef struct record_stats {
 	uint64_t sig_checked;  /* entries whose own signature was checked */
 	uint64_t root_checked; /* entries checked by a checkpoint's root */
 	int fallback;       /* the fast path failed; every signature rechecked */
+	uint64_t faults;    /* member faults met (record_faults()) */
 } record_stats;
 
 #define RECORD_VERIFY_KEY 0x01U         /* decrypt and check every body */
@@ -253,6 +254,23 @@ int record_open_snapshot(record **out, const char *dir);
 int record_audit_walk(record *r, unsigned flags, const record_walk_hooks *h,
     record_stats *st, record_failure *f);
 
+/*
+ * record_faults() - the member faults (faults.h) that the last
+ * record_verify(), record_audit_walk() or record_import() of r met, in
+ * the order met; valid until the next of these calls or record_close().
+ * A walk or an import without RECORD_VERIFY_KEY meets none.
+ */
+const record_fault *record_faults(const record *r, size_t *n);
+
+/*
+ * record_fault_scan() - the member faults the store keeps (every fault
+ * a verification or an import with the dialogue key has met), by entry
+ * hash, in one read transaction; *n (may be NULL) gets their number
+ * first, and cb (may be NULL) is called for each.
+ * @return 0, cb's non-zero return, or a store error.
+ */
+int record_fault_scan(record *r, store_fault_cb cb, void *ctx, uint64_t *n);
+
 /* record_last_failure() - the failure record_open() found (code 0: none). */
 const record_failure *record_last_failure(const record *r);
 
@@ -287,6 +305,7 @@ typedef struct record_import_stats {
 	uint64_t held;      /* entries on hold after the import, in all */
 	uint64_t dropped;   /* held entries that failed a check, dropped */
 	record_failure dropped_first; /* why the first of them was dropped */
+	uint64_t faults;    /* member faults met, with RECORD_VERIFY_KEY */
 } record_import_stats;
 
 /*

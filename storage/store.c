@@ -28,6 +28,8 @@ struct store {
 	MDB_dbi entries, hashes, order, control, heads, meta;
 	MDB_dbi held, evidence; /* not the record: see store.h */
 	MDB_dbi kinds;          /* derived from entries: see store.h */
+	MDB_dbi faults;         /* member faults found: see store.h */
+	int have_faults;        /* 0: a read-only store made without it */
 	char *path;
 	int rdonly;             /* opened with STORE_OPEN_READONLY */
 };
@@ -160,15 +162,18 @@ open_side_dbs(store *s)
 
 	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
 		return map_err(rc);
+	s->have_faults = 1;
 	if (mdb_dbi_open(txn, "held", 0, &s->held) == 0 &&
-	    mdb_dbi_open(txn, "evidence", 0, &s->evidence) == 0)
+	    mdb_dbi_open(txn, "evidence", 0, &s->evidence) == 0 &&
+	    mdb_dbi_open(txn, "faults", 0, &s->faults) == 0)
 		return map_err(mdb_txn_commit(txn));
 	mdb_txn_abort(txn);
 	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
 		return map_err(rc);
 	if ((rc = mdb_dbi_open(txn, "held", MDB_CREATE, &s->held)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
-	    &s->evidence)) != 0) {
+	    &s->evidence)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "faults", MDB_CREATE, &s->faults)) != 0) {
 		mdb_txn_abort(txn);
 		return map_err(rc);
 	}
@@ -314,6 +319,8 @@ open_rdonly_dbs(store *s)
 		mdb_txn_abort(txn);
 		return DT_EVERSION;
 	}
+	/* Member faults came later still: a store without them has none. */
+	s->have_faults = mdb_dbi_open(txn, "faults", 0, &s->faults) == 0;
 	return map_err(mdb_txn_commit(txn));
 }
 
@@ -402,7 +409,8 @@ store_open(store **out, const char *dir, int create)
 	}
 	if (create && ((rc = mdb_dbi_open(txn, "held", MDB_CREATE,
 	    &s->held)) != 0 || (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
-	    &s->evidence)) != 0 || (rc = mdb_dbi_open(txn, "kinds",
+	    &s->evidence)) != 0 || (rc = mdb_dbi_open(txn, "faults",
+	    MDB_CREATE, &s->faults)) != 0 || (rc = mdb_dbi_open(txn, "kinds",
 	    MDB_CREATE, &s->kinds)) != 0 || (rc = kinds_stamp_put(txn,
 	    s)) != 0)) {
 		rc = map_err(rc);
@@ -419,6 +427,7 @@ store_open(store **out, const char *dir, int create)
 		txn = NULL;
 		if (rc != 0)
 			goto out;
+		s->have_faults = 1;
 	} else {
 		MDB_val k = { 6, (void *)"format" }, d;
 		const unsigned char *v;
@@ -1469,4 +1478,62 @@ store_evidence_scan(store_txn *t, store_evidence_cb cb, void *ctx)
 	struct evidence_walk w = { cb, ctx };
 
 	return scan_side(t, t->s->evidence, evidence_cb, &w);
+}
+
+int
+store_fault_put(store_txn *t, const record_fault *f)
+{
+	unsigned char v[FAULT_ROW_BYTES];
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)f->hash }, d = { sizeof v, v };
+	int rc;
+
+	if (!t->s->have_faults)
+		return DT_EVERSION;
+	fault_encode(v, f);
+	rc = mdb_put(t->txn, t->s->faults, &k, &d, MDB_NOOVERWRITE);
+	/* The key is the entry's hash: a row there names this entry. */
+	return rc == MDB_KEYEXIST ? 0 : map_err(rc);
+}
+
+struct fault_walk {
+	store_fault_cb cb;
+	void *ctx;
+};
+
+static int
+fault_row_cb(void *ctx, const unsigned char *v, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct fault_walk *w = ctx;
+	record_fault f;
+	int rc;
+
+	if ((rc = fault_decode(&f, hash, v, len)) != 0)
+		return rc;
+	return w->cb(w->ctx, &f);
+}
+
+int
+store_fault_scan(store_txn *t, store_fault_cb cb, void *ctx)
+{
+	struct fault_walk w = { cb, ctx };
+
+	if (!t->s->have_faults)
+		return 0;
+	return scan_side(t, t->s->faults, fault_row_cb, &w);
+}
+
+int
+store_fault_count(uint64_t *n, store_txn *t)
+{
+	MDB_stat st;
+	int rc;
+
+	*n = 0;
+	if (!t->s->have_faults)
+		return 0;
+	if ((rc = mdb_stat(t->txn, t->s->faults, &st)) != 0)
+		return map_err(rc);
+	*n = st.ms_entries;
+	return 0;
 }

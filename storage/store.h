@@ -22,6 +22,9 @@
  *   evidence leaf hash(32) of the second entry -> u32 length of the
  *            first || first entry || second entry: a fork, two signed
  *            entries for one (author, seq)
+ *   faults   leaf hash(32) of a content entry -> author(32) || seq(8) ||
+ *            kind(1) || reason(1): a member fault that a verification or
+ *            an import with the dialogue key found (faults.h)
  *
  * Entries are only ever added, with MDB_NOOVERWRITE; no function here
  * deletes or replaces an entry, a hash or an order row.  The one mutable
@@ -37,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "entry.h"
+#include "faults.h"
 
 #define STORE_FORMAT 1U
 #define STORE_KEY_BYTES 40U   /* author || seq */
@@ -344,6 +348,22 @@ int store_evidence_put(store_txn *t, const unsigned char *first, size_t flen,
 typedef int (*store_evidence_cb)(void *ctx, const unsigned char *first,
     size_t flen, const unsigned char *second, size_t slen);
 int store_evidence_scan(store_txn *t, store_evidence_cb cb, void *ctx);
+
+/*
+ * store_fault_put() - keep the row of a member fault (faults.h), in a
+ * write transaction; keeping it twice is a no-op.
+ * @return 0, DT_EVERSION (a read-only store made without the database),
+ *         DT_ENOSPC, DT_EIO.
+ */
+int store_fault_put(store_txn *t, const record_fault *f);
+
+/* store_fault_scan() - every member fault kept, by entry hash.  A
+ * non-zero return of cb stops the walk and is returned. */
+typedef int (*store_fault_cb)(void *ctx, const record_fault *f);
+int store_fault_scan(store_txn *t, store_fault_cb cb, void *ctx);
+
+/* store_fault_count() - the number of member faults kept. */
+int store_fault_count(uint64_t *n, store_txn *t);
 
 /* Big-endian helpers shared by storage/. */
 void store_be64(unsigned char out[8], uint64_t v);

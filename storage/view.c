@@ -164,7 +164,16 @@ body_payload(const entry *e, const unsigned char *key, unsigned char *plain,
 	}
 	obj = payload_parse(plain, plen);
 	sodium_memzero(plain, plen);
-	*state = obj != NULL ? VIEW_BODY_OK : VIEW_BODY_BAD;
+	/*
+	 * Content that is no payload of its kind is its author's fault
+	 * (faults.h): shown as such, never in part.
+	 */
+	if (obj != NULL && entry_kind_is_content(e->kind) &&
+	    payload_check(e->kind, obj) != 0) {
+		json_decref(obj);
+		obj = NULL;
+	}
+	*state = obj != NULL ? VIEW_BODY_OK : VIEW_BODY_INVALID;
 	return obj;
 }
 

@@ -36,7 +36,8 @@ typedef struct view view;
 typedef enum view_body {
 	VIEW_BODY_OK = 0,     /* clear (control) or decrypted, parsed */
 	VIEW_BODY_LOCKED = 1, /* content, and the record is locked */
-	VIEW_BODY_BAD = 2     /* did not decrypt or is not a JSON payload */
+	VIEW_BODY_BAD = 2,    /* did not decrypt (or the bytes are bad) */
+	VIEW_BODY_INVALID = 3 /* decrypted, but no payload of its kind */
 } view_body;
 
 typedef struct view_item view_item;

@@ -79,11 +79,15 @@ if have_bt; then
 	# Another time stamp, re-signed: the signature holds, but the header
 	# is the ciphertext's associated data.
 	BT forge fork "$TEST_TMP/base.dtb" "$TEST_TMP/ad.dtb" "$KS" "$PASS"
-	run_fails 1 "--key: content that does not decrypt" B --as us-del \
-	    bundle import --key "$TEST_TMP/ad.dtb"
-	like "$(cat "$ERR")" "bundle rejected: content does not decrypt: author ru-del" \
-	    "says so"
-	is "$(hashes "$HB")" "$before" "nothing imported"
+	# Signed content that does not decrypt is its author's fault, not a
+	# rejection (FORMAT.md, section 7, "Member faults"): on a copy of B.
+	cp -R "$HB" "$TEST_TMP/Bk"
+	run_ok "--key: content that does not decrypt is taken" \
+	    "$DETENTE" --home "$TEST_TMP/Bk" --passphrase-file "$PASS" \
+	    --as us-del bundle import --key "$TEST_TMP/ad.dtb"
+	like "$(cat "$ERR")" "member fault: author ru-del .*: content does not decrypt" \
+	    "as a member fault, naming its author"
+	is "$(hashes "$HB")" "$before" "B itself unchanged"
 	BT forge sig "$TEST_TMP/base.dtb" "$TEST_TMP/named.dtb" "$KS" "$PASS"
 	B bundle import "$TEST_TMP/named.dtb" 2>"$TEST_TMP/named.err"
 	like "$(cat "$TEST_TMP/named.err")" "author ru-del \([0-9a-f]{16}\)" \

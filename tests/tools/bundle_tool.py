@@ -13,6 +13,10 @@ Usage:
       print tests/vectors/bundle.txt as this file computes it from
       entries.txt: a bundle of its four entries and the state file of
       the record they make
+  bundle_tool.py faults VECTORS_DIR
+      print tests/vectors/faults.txt as this file computes it from
+      entries.txt: three member faults by us-head (FORMAT.md, section 7,
+      "Member faults") after its note_us
   bundle_tool.py check FILE
       check the framing, the trailer and every entry's signature; prints
       "ok N" (exit 0) or the first problem (exit 1)
@@ -37,6 +41,17 @@ Usage:
         trailer    flip the trailer's last byte
         flip       flip the last byte of the first entry (its
                    signature), the trailer left as it was
+      and the member faults (docs/FORMAT.md, section 7, "Member
+      faults"), each a new note by the keystore's identity after its
+      last entry in IN, well-formed, signed, chained, with clock one more
+      than its previous entry's and no references, whose content is
+      faulty; the plaintext carries the marker FAULTMARK:
+        fault-decrypt  encrypted under a random key, not the dialogue's
+        fault-utf8     a payload with invalid UTF-8
+        fault-nul      a payload with a zero byte inside a string
+        fault-deep     a payload nested 3000 levels deep
+        fault-kind     a JSON payload that is no note (no "text")
+      (the dialogue key is opened from IN's key wrap to that identity)
   bundle_tool.py note CLOCK IN OUT KEYSTORE PASSFILE
       write OUT: IN and one more entry, a note by the keystore's identity
       at the next seq of its feed in IN, referring to the last entry in IN
@@ -121,6 +136,8 @@ def forge(case, did, entries, seed):
         seq = struct.unpack(">Q", bytes(e[72:80]))[0]
         return [x for x in entries if not (x[40:72] == e[40:72] and
                 struct.unpack(">Q", x[72:80])[0] == seq - 1)]
+    elif case.startswith("fault-"):
+        return entries + [fault_entry(case, did, entries, seed)]
     elif case == "outsider":
         stranger = bytes([0x77]) * 32
         top = max(entries, key=lambda x: struct.unpack(">Q", x[80:88])[0])
@@ -177,6 +194,38 @@ def note(clock, did, entries, seed):
     return b, seq, clock
 
 
+FAULT_TEXT = ('[{"body":"FAULTMARK \\u001b]0;owned\\u0007","lang":"en",'
+              '"role":"authentic"}]')
+
+
+def fault_entry(case, did, entries, seed):
+    """A member fault: a new note by seed after its last entry."""
+    pk = iv.ed25519_pk(seed)
+    own = [e for e in entries if e[40:72] == pk]
+    last = max(own, key=lambda e: struct.unpack(">Q", e[72:80])[0])
+    seq = struct.unpack(">Q", last[72:80])[0] + 1
+    clock = struct.unpack(">Q", last[80:88])[0] + 1
+    tms = struct.unpack(">Q", last[88:96])[0] + 1
+    key = dialogue_key(did, entries, seed)
+    good = ('{"meeting":0,"text":' + FAULT_TEXT + ',"v":1}').encode()
+    if case == "fault-decrypt":
+        key, payload = os.urandom(32), good
+    elif case == "fault-utf8":
+        payload = good.replace(b"FAULTMARK", b"FAULTMARK \xff\xfe")
+    elif case == "fault-nul":
+        payload = good.replace(b"FAULTMARK", b"FAULTMARK \x00")
+    elif case == "fault-deep":
+        payload = (b'{"meeting":0,"text":' + FAULT_TEXT.encode() +
+                   b',"v":1,"x":' + b"[" * 3000 + b"]" * 3000 + b"}")
+    elif case == "fault-kind":
+        payload = b'{"meeting":0,"title":"FAULTMARK","v":1}'
+    else:
+        raise ValueError("unknown case " + case)
+    return iv.build_entry(0x25, seed, did, seq, clock, tms,
+                          iv.leaf_hash(last), [], payload, key=key,
+                          nonce=os.urandom(24))
+
+
 def state_file(did, feeds):
     """feeds: {author: (next_seq, head hash)}; FORMAT.md "State files"."""
     return (b"DTS\x01" + did + struct.pack(">I", len(feeds)) +
@@ -212,6 +261,64 @@ def vector(vdir):
     return "\n".join(out) + "\n"
 
 
+# The member faults of tests/vectors/faults.txt: (name, nonce byte,
+# plaintext, the reason code of FORMAT.md section 8, "faults").
+FAULTS = (
+    ("fault_decrypt", 0x26, None, 1),
+    ("fault_payload", 0x27, b'{"meeting":1,"text":[{"body":"\xff",'
+                            b'"lang":"en","role":"authentic"}],"v":1}', 2),
+    ("fault_kind", 0x28, b'{"meeting":1,"v":1}', 3),
+)
+FAULT_KEY = bytes([0x43]) * 32
+
+
+def fault_entries(v):
+    """The faults.txt entries, from entries.txt's values v: us-head's
+    seq 1, 2, 3 after note_us, clock one more than the previous entry's,
+    no references; fault_decrypt is note_us's payload under FAULT_KEY."""
+    did = iv.unhex(v["dialogue_id"])
+    seed = iv.unhex(v["seed_us_head"])
+    dkey = iv.unhex(v["dialogue_key"])
+    prev = iv.unhex(v["note_us_hash"])
+    clock, tms = 4, int(v["note_us_time_ms"])
+    out = []
+    for seq, (name, nb, plain, reason) in enumerate(FAULTS, 1):
+        key = dkey
+        if plain is None:
+            key, plain = FAULT_KEY, v["note_us_payload"].encode()
+        b = iv.build_entry(0x25, seed, did, seq, clock + seq, tms + seq,
+                           prev, [], plain, key=key, nonce=bytes([nb]) * 24)
+        out.append((name, b, plain, reason))
+        prev = iv.leaf_hash(b)
+    return out
+
+
+def faults_vector(vdir):
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    out = ["# tests/vectors/faults.txt: member faults (docs/FORMAT.md, "
+           "section 7,",
+           "# \"Member faults\"): three notes by us-head after "
+           "entries.txt's note_us (seq 1,",
+           "# 2, 3; clock 5, 6, 7; time note_us_time_ms + seq; no "
+           "references), signed and",
+           "# chained, whose content is faulty.  The record of the four "
+           "entries of",
+           "# entries.txt and these three verifies, with these three "
+           "named as faults.",
+           "# Written by tests/tools/bundle_tool.py faults; checked by "
+           "tests/unit/test_vectors.c",
+           "# and tests/tools/indep_verify.py.",
+           "",
+           "fault_key = " + FAULT_KEY.hex()]
+    for name, b, plain, reason in fault_entries(v):
+        out += ["",
+                name + " = " + b.hex(),
+                name + "_plain = " + plain.hex(),
+                name + "_hash = " + iv.leaf_hash(b).hex(),
+                name + "_reason = %d" % reason]
+    return "\n".join(out) + "\n"
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "list":
         did, entries = read_bundle(argv[2])
@@ -219,6 +326,9 @@ def main(argv):
             seq, clock = struct.unpack(">QQ", e[72:88])
             print(i, e[40:72].hex(), seq, clock, iv.KINDS.get(e[4], "?"),
                   iv.leaf_hash(e).hex())
+        return 0
+    if len(argv) == 3 and argv[1] == "faults":
+        sys.stdout.write(faults_vector(argv[2]))
         return 0
     if len(argv) == 3 and argv[1] == "vector":
         sys.stdout.write(vector(argv[2]))

@@ -501,7 +501,7 @@ def accept_payload(b):
     try:
         o = json.loads(s, object_pairs_hook=_no_dups, parse_int=_int64,
                        parse_constant=_const)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise Reject("payload", "not one JSON value: %s" % exc)
     need(isinstance(o, dict), "payload", "not an object")
     _strings_ok(o)
@@ -768,9 +768,13 @@ def member_keys(o):
     return bytes.fromhex(o["key"])
 
 
-def verify_record(blobs, dialogue_id, key=None):
+def verify_record(blobs, dialogue_id, key=None, faults=None):
     """FORMAT.md section 7; raises Reject at the first failure.  Returns
-    the membership, the parsed entries and how many were decrypted."""
+    the membership, the parsed entries and how many were decrypted.  A
+    member fault (section 7, "Member faults": a content entry that passes
+    every other check but does not decrypt, or not to a payload of its
+    kind) is no failure: it is appended to faults (a list, when given)
+    as (author, seq, leaf hash, reason)."""
     es = [parse_entry(b) for b in blobs]
     by_hash = {}
     for e in es:
@@ -872,10 +876,15 @@ def verify_record(blobs, dialogue_id, key=None):
                 need(schema_ok(e.kind, accept_payload(e.body)), "payload",
                      "%s schema" % KINDS[e.kind])
             elif key is not None:
-                plain = xchacha_open(key, e.body[:24], e.body[24:], e.header)
-                need(schema_ok(e.kind, accept_payload(plain)), "payload",
-                     "%s schema" % KINDS[e.kind])
-                decrypted += 1
+                try:
+                    plain = xchacha_open(key, e.body[:24], e.body[24:],
+                                         e.header)
+                    need(schema_ok(e.kind, accept_payload(plain)), "payload",
+                         "%s schema" % KINDS[e.kind])
+                    decrypted += 1
+                except Reject as r:
+                    if faults is not None:
+                        faults.append((e.author, e.seq, e.hash, r.rule))
             prev = e
     return members, es, decrypted
 
@@ -1169,6 +1178,49 @@ def check_entries(tap, v):
 CLOCK_TAGS = ("clock_exact", "clock_low", "clock_high", "clock_max")
 
 
+def check_faults(tap, v, ctx):
+    """faults.txt: three member faults (section 7, "Member faults")."""
+    blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
+    s_us, pk = ctx["seed"]["us_head"], ctx["pk"]["us_head"]
+    fkey = unhex(v["fault_key"])
+    names = ("fault_decrypt", "fault_payload", "fault_kind")
+    prev, clock = ctx["es"]["note_us"].hash, 4
+    faults = []
+    for seq, name in enumerate(names, 1):
+        plain = unhex(v[name + "_plain"])
+        b = unhex(v[name])
+        e = parse_entry(b)
+        tap.eq((e.seq, e.clock, e.prev, e.nrefs), (seq, clock + seq, prev, 0),
+               "faults.txt: %s is us-head's seq %d, clock %d, after its "
+               "previous entry" % (name, seq, clock + seq))
+        tap.eq(build_entry(K["note"], s_us, did, seq, clock + seq,
+                           e.time, prev, [], plain,
+                           fkey if name == "fault_decrypt" else dkey,
+                           e.body[:24]).hex(), v[name],
+               "faults.txt: %s from its inputs gives its bytes" % name)
+        tap.eq(leaf_hash(b).hex(), v[name + "_hash"],
+               "faults.txt: %s_hash" % name)
+        tap.check("faults.txt: %s is signed by us-head" % name, sig_ok, e)
+        faults.append(b)
+        prev = leaf_hash(b)
+    want = [(pk, 1, "decrypt"), (pk, 2, "payload"), (pk, 3, "payload")]
+    got = []
+    verify_record(blobs + faults, did, dkey, got)
+    tap.eq([(f[0], f[1], f[3]) for f in got], want,
+           "faults.txt: with the key the record verifies and names the "
+           "three faults (reasons %s)" % ", ".join(
+               v[n + "_reason"] for n in names))
+    got = []
+    verify_record(blobs + faults, did, None, got)
+    tap.eq(got, [], "faults.txt: without the key it verifies, no fault seen")
+    flipped = bytearray(faults[0])
+    flipped[140] ^= 0x01
+    tap.eq(rejected_by(blobs + [bytes(flipped)] + faults[1:], did, dkey),
+           "signature", "faults.txt: a byte of a fault changed is no fault: "
+           "its signature fails")
+    return True
+
+
 def rejected_by(blobs, did, key):
     try:
         verify_record(blobs, did, key)
@@ -1236,23 +1288,10 @@ def negative_checks(tap, ctx):
          with_us(us_note(refs=[(pk["ru_head"], 2, bytes(32))]))),
         ("a reference with a wrong seq", "ref",
          with_us(us_note(refs=[(pk["ru_head"], 1, nr.hash)]))),
-        ("ciphertext changed, re-signed", "decrypt",
-         with_us(resign(bytes(tampered_ct), s_us))),
-        ("time changed, re-signed, not re-encrypted (header is the AD)",
-         "decrypt", with_us(resign(bytes(tampered_time), s_us))),
         ("a note by a key that is not a member", "member",
          with_us(us_note(seed=stranger))),
         ("a note of another dialogue", "dialogue",
          with_us(us_note(dialogue=b"\x01" * 32))),
-        ("a note whose payload does not fit (no meeting)", "payload",
-         with_us(us_note(payload=b'{"text":[{"body":"x","lang":"en",'
-                                 b'"role":"authentic"}],"v":1}'))),
-        ("a payload with a key twice", "payload",
-         with_us(us_note(payload=b'{"meeting":1,"meeting":1,"text":[{"body"'
-                                 b':"x","lang":"en","role":"authentic"}],'
-                                 b'"v":1}'))),
-        ('a payload with "v": 1.0', "payload",
-         with_us(us_note(payload=note.replace(b'"v":1', b'"v":1.0')))),
         ("ru-head's note with the clock of its prev", "clock",
          blobs[:2] + [build_entry(K["note"], s_ru, did, 2, 2, t0, w.hash, [],
                                   canonical(nu_payload), dkey, nonce),
@@ -1336,6 +1375,40 @@ def negative_checks(tap, ctx):
     for desc, rule, trial in cases:
         got = rejected_by(trial, did, dkey)
         tap.eq(got, rule, "forgery: %s is rejected (%s)" % (desc, rule))
+    # Content that its author signed but that does not decrypt, or is not
+    # a payload of its kind, is a member fault (section 7, "Member
+    # faults"): the record verifies, and the fault is us-head's note.
+    fault_cases = [
+        ("ciphertext changed, re-signed", "decrypt",
+         with_us(resign(bytes(tampered_ct), s_us))),
+        ("time changed, re-signed, not re-encrypted (header is the AD)",
+         "decrypt", with_us(resign(bytes(tampered_time), s_us))),
+        ("a note whose payload does not fit (no meeting)", "payload",
+         with_us(us_note(payload=b'{"text":[{"body":"x","lang":"en",'
+                                 b'"role":"authentic"}],"v":1}'))),
+        ("a payload with a key twice", "payload",
+         with_us(us_note(payload=b'{"meeting":1,"meeting":1,"text":[{"body"'
+                                 b':"x","lang":"en","role":"authentic"}],'
+                                 b'"v":1}'))),
+        ('a payload with "v": 1.0', "payload",
+         with_us(us_note(payload=note.replace(b'"v":1', b'"v":1.0')))),
+        ("a payload with a zero byte", "payload",
+         with_us(us_note(payload=note.replace(b'"v":1', b'"v":1,"z":"\0"')))),
+        ("a payload that is not UTF-8", "payload",
+         with_us(us_note(payload=note.replace(b'"v":1',
+                                              b'"v":1,"z":"\xff"')))),
+    ]
+    for desc, rule, trial in fault_cases:
+        faults = []
+        try:
+            verify_record(trial, did, dkey, faults)
+            got = [(f[0], f[3]) for f in faults]
+        except Reject as exc:
+            got = "rejected (%s)" % exc.rule
+        tap.eq(got, [(pk["us_head"], rule)],
+               "forgery: %s is us-head's member fault (%s)" % (desc, rule))
+        tap.eq(rejected_by(trial, did, None), None,
+               "forgery: %s passes without the key" % desc)
     # ... and the positive control: what the rules allow passes.
     tap.check("forgery control: the delegate's note at clock 6 passes",
               verify_record, blobs + [add(), by_delegate(6)], did, dkey)
@@ -1370,6 +1443,9 @@ def main(argv):
                   lambda: ctx.update(check_entries(tap, files["entries.txt"])))
         if ctx:
             tap.check("negative checks ran", negative_checks, tap, ctx)
+        if ctx:
+            tap.check("faults.txt checks ran", lambda: check_faults(
+                tap, read_vectors(os.path.join(vdir, "faults.txt")), ctx))
     return tap.done()
 
 

@@ -634,9 +634,9 @@ test_values(void **state)
 
 /* The vector bytes from the file itself (not the recomputed ones). */
 static unsigned char *
-file_bytes(const char *name, size_t *len)
+vec_bytes(const char *file, const char *name, size_t *len)
 {
-	char *hex = tu_vector(VEC_FILE, name);
+	char *hex = tu_vector(file, name);
 	unsigned char *b;
 
 	assert_non_null(hex);
@@ -646,6 +646,12 @@ file_bytes(const char *name, size_t *len)
 	assert_int_equal(key_unhex(b, *len, hex), 0);
 	free(hex);
 	return b;
+}
+
+static unsigned char *
+file_bytes(const char *name, size_t *len)
+{
+	return vec_bytes(VEC_FILE, name, len);
 }
 
 /* Parse, verify and open one entry of the file; compare the payload. */
@@ -904,6 +910,80 @@ test_clock_rule(void **state)
 		record_close(r);
 		tu_rmtree(dir);
 	}
+
+}
+
+/*
+ * faults.txt: the four entries of entries.txt and us-head's three member
+ * faults make a record that verifies, with the key and without; with
+ * the key the walk names the three, by hash, author, seq and reason,
+ * and keeps their rows in the store.
+ */
+static void
+test_faults(void **state)
+{
+	static const char *const tags[7] = { "genesis", "wrap", "note_ru",
+		"note_us", "fault_decrypt", "fault_payload", "fault_kind" };
+	unsigned char *b, h[ENTRY_HASH_BYTES];
+	const record_fault *fv;
+	char *dir = tu_tmpdir(), *want, name[40];
+	record_stats st;
+	record_failure f;
+	store *s = NULL;
+	store_txn *t = NULL;
+	record *r = NULL;
+	uint64_t nrows = 0;
+	size_t len, n, i;
+	entry e;
+
+	(void)state;
+	assert_int_equal(store_open(&s, dir, 1), 0);
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_set_dialogue(t, W.id), 0);
+	for (i = 0; i < 7; i++) {
+		b = vec_bytes(i < 4 ? VEC_FILE : "faults.txt", tags[i], &len);
+		assert_int_equal(entry_parse(&e, b, len), 0);
+		entry_hash(h, b, len);
+		assert_int_equal(store_put(t, &e, h), 0);
+		free(b);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+
+	assert_int_equal(record_open(&r, dir), 0);
+	assert_int_equal(record_last_failure(r)->code, 0);
+	assert_int_equal(record_verify(r, 0, &st, &f), 0);
+	assert_int_equal(st.entries, 7);
+	assert_int_equal(st.faults, 0);
+	assert_int_equal(record_unlock(r, W.head[US]), 0);
+	assert_int_equal(record_verify(r, RECORD_VERIFY_KEY, &st, &f), 0);
+	assert_int_equal(f.code, 0);
+	assert_int_equal(st.entries, 7);
+	assert_int_equal(st.decrypted, 2);
+	assert_int_equal(st.faults, 3);
+	fv = record_faults(r, &n);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++) {
+		char hex[2 * ENTRY_HASH_BYTES + 1];
+
+		snprintf(name, sizeof name, "%s_hash", tags[4 + i]);
+		assert_non_null(want = tu_vector("faults.txt", name));
+		key_hex(hex, fv[i].hash, ENTRY_HASH_BYTES);
+		assert_string_equal(hex, want);
+		free(want);
+		snprintf(name, sizeof name, "%s_reason", tags[4 + i]);
+		assert_non_null(want = tu_vector("faults.txt", name));
+		assert_int_equal(fv[i].reason, atoi(want));
+		free(want);
+		assert_memory_equal(fv[i].author, W.head[US]->pk, KEY_PK_BYTES);
+		assert_int_equal(fv[i].seq, i + 1);
+		assert_int_equal(fv[i].kind, ENTRY_K_NOTE);
+	}
+	/* The walk kept their rows, for `evidence --faults` and the UI. */
+	assert_int_equal(record_fault_scan(r, NULL, NULL, &nrows), 0);
+	assert_int_equal(nrows, 3);
+	record_close(r);
+	tu_rmtree(dir);
 }
 
 int
@@ -915,6 +995,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_boxes),
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_clock_rule),
+		cmocka_unit_test(test_faults),
 	};
 
 	if (sodium_init() < 0)
