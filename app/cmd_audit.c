@@ -64,6 +64,8 @@ struct audit {
 	int every_sig;
 	int bundle;
 	const char *source;
+	/* a bundle: its count, and the entries the join could not place */
+	struct exchange_unplaced u;
 	/* feeds, as the walk finished them */
 	struct feed_row *feeds;
 	size_t nfeeds, capfeeds;
@@ -421,8 +423,58 @@ report_commitments(struct audit *a, json_t *o)
 }
 
 /*
+ * report_file() - a bundle's entries: how many the file has, how many
+ * were placed, and each one that was not, with what it waits for.
+ */
+static void
+report_file(struct audit *a, json_t *o)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1], who[2 * KEY_PK_BYTES + 1];
+	char what[256];
+	const struct exchange_unplaced *u = &a->u;
+	const held_info *h;
+	json_t *arr = json_array(), *w;
+	size_t i;
+
+	for (i = 0; i < u->nheld; i++) {
+		h = &u->held[i];
+		key_hex(who, h->author, KEY_PK_BYTES);
+		key_hex(hex, h->hash, ENTRY_HASH_BYTES);
+		exchange_wait_text(what, sizeof what, a->r, h, 1);
+		w = json_pack("{s:s,s:s,s:I,s:s,s:b}", "what",
+		    h->wait.what == HELD_WAITS_PREV ? "previous" :
+		    h->wait.what == HELD_WAITS_REF ? "reference" : "nothing",
+		    "author", "", "seq", (json_int_t)h->wait.seq, "hash", "",
+		    "also_not_placed", h->wait.held != 0);
+		json_object_set_new(w, "last_seq", json_integer((json_int_t)
+		    h->wait.last));
+		json_array_append_new(arr, json_pack(
+		    "{s:s,s:s,s:I,s:s,s:I,s:s,s:o,s:s}", "author", who,
+		    "author_name", member_name(a->r, h->author),
+		    "seq", (json_int_t)h->seq, "hash", hex,
+		    "clock", (json_int_t)h->clock, "kind",
+		    entry_kind_name(h->kind), "waits_for", w, "detail", what));
+		key_hex(who, h->wait.author, KEY_PK_BYTES);
+		key_hex(hex, h->wait.hash, ENTRY_HASH_BYTES);
+		json_object_set_new(w, "author", json_string(who));
+		json_object_set_new(w, "author_name",
+		    json_string(member_name(a->r, h->wait.author)));
+		json_object_set_new(w, "hash", json_string(hex));
+	}
+	json_object_set_new(o, "file", json_pack("{s:I,s:I,s:I,s:o}",
+	    "entries", (json_int_t)u->total, "placed", (json_int_t)u->placed,
+	    "not_placed", (json_int_t)(u->total - u->placed),
+	    "not_placed_entries", arr));
+	if (!a->json)
+		exchange_unplaced_lines(a->ctx->out, a->r, u,
+		    EXCHANGE_UNPLACED_SHOWN);
+}
+
+/*
  * open_bundle() - join the bundle into a temporary store under tmp
- * (exchange_join_temp()); the reader is closed before it returns.
+ * (exchange_join_temp()); the reader is closed before it returns.  An
+ * entry of the file that is not placed fails, with a->r open and a->u
+ * naming every such entry.
  */
 static int
 open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
@@ -437,7 +489,7 @@ open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
 		f->code = rc;
 		return rc;
 	}
-	rc = exchange_join_temp(&a->r, tmp, tmplen, br, f);
+	rc = exchange_join_temp(&a->r, tmp, tmplen, br, &a->u, f);
 	bundle_reader_close(br);
 	return rc;
 }
@@ -625,6 +677,8 @@ report:
 	json_object_set_new(o, "ok", json_boolean(f.code == 0));
 	if (f.code != 0)
 		json_object_set_new(o, "failure", failure_json(a.r, &f));
+	if (a.bundle && a.r != NULL)
+		report_file(&a, o);
 	if (a.json)
 		fmt_print_json(ctx->out, o);
 	else {
@@ -664,6 +718,7 @@ report:
 out:
 	json_decref(o);
 	exchange_temp_done(a.r, tmp);
+	exchange_unplaced_free(&a.u);
 	free(a.feeds);
 	return ret;
 }

@@ -283,7 +283,18 @@ typedef struct record_import_stats {
 	uint64_t held;      /* entries on hold after the import, in all */
 	uint64_t dropped;   /* held entries that failed a check, dropped */
 	record_failure dropped_first; /* why the first of them was dropped */
+	uint64_t refused;   /* entries of the bundle that wait, not held */
+	uint64_t refused_bytes;       /* their bytes */
+	record_failure refused_first; /* the first of them (DT_ERANGE) */
+	int refused_why;              /* the bound it met (HELD_OVER_*) */
 } record_import_stats;
+
+/*
+ * record_import() and record_join() flag: hold every entry that waits,
+ * whatever the bounds of held.h (a temporary store that an audit reads
+ * and removes; never a replica).
+ */
+#define RECORD_IMPORT_HOLD_ALL 0x100U
 
 /*
  * record_import() - add the entries of a bundle to r, all or nothing,
@@ -300,7 +311,10 @@ typedef struct record_import_stats {
  * record) if it is framed, bound to this dialogue and signed (nothing
  * else can be checked yet: even its author's member-add may be what it
  * waits for); held entries are tried again by every later import, and
- * added once what they need arrives.
+ * added once what they need arrives.  What is held is bounded (held.h:
+ * per author who is not a member, and in all): an entry of the bundle
+ * beyond a bound is not held, counted in st->refused, and the import
+ * goes on, since the record does not change for it.
  * A held entry that then fails a check is dropped from the holding
  * area and counted in st->dropped, without failing the import.
  *

@@ -1363,6 +1363,32 @@ store_held_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
 	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
 }
 
+int
+store_held_get(unsigned char **bytes, size_t *len, store_txn *t,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
+	int rc;
+
+	*bytes = NULL;
+	*len = 0;
+	if ((rc = mdb_get(t->txn, t->s->held, &k, &d)) != 0)
+		return map_err(rc);
+	if ((*bytes = malloc(d.mv_size ? d.mv_size : 1)) == NULL)
+		return DT_ENOMEM;
+	memcpy(*bytes, d.mv_data, d.mv_size);
+	*len = d.mv_size;
+	return 0;
+}
+
+int
+store_held_has(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
+
+	return mdb_get(t->txn, t->s->held, &k, &d) == 0;
+}
+
 static int
 scan_side(store_txn *t, MDB_dbi dbi, store_scan_cb cb, void *ctx)
 {
