@@ -34,6 +34,8 @@ Usage:
         kind       kind 0x7f, an unknown kind (malformed bytes)
         drop       leave out the entry before it in the same feed (so
                    it waits for that one: held, not rejected)
+        dropfirst  leave out the first entry of its feed the bundle
+                   carries (so every later one of the feed waits)
         outsider   add a checkpoint by a key that is not a member
         stranger-ref
                    add a checkpoint by a key that is not a member, at
@@ -119,6 +121,11 @@ def forge(case, did, entries, seed):
         seq = struct.unpack(">Q", bytes(e[72:80]))[0]
         return [x for x in entries if not (x[40:72] == e[40:72] and
                 struct.unpack(">Q", x[72:80])[0] == seq - 1)]
+    elif case == "dropfirst":
+        first = min(struct.unpack(">Q", x[72:80])[0] for x in entries
+                    if x[40:72] == e[40:72])
+        return [x for x in entries if not (x[40:72] == e[40:72] and
+                struct.unpack(">Q", x[72:80])[0] == first)]
     elif case == "outsider":
         stranger = bytes([0x77]) * 32
         clock = max(struct.unpack(">Q", x[80:88])[0] for x in entries) + 1
