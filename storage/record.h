@@ -318,6 +318,7 @@ typedef struct record_import_stats {
  * A held entry that then fails a check is dropped from the holding
  * area and counted in st->dropped, without failing the import.
  *
+ * flags: RECORD_VERIFY_KEY, RECORD_IMPORT_HOLD_ALL.
  * Any other failure rejects the whole bundle: nothing is written, and f
  * names the first failing entry (author, seq, hash; its place in the
  * bundle is in f->detail).  A fork, a second signed entry for an
@@ -348,6 +349,7 @@ typedef int (*record_confirm_fn)(void *ctx, record *r,
  * it (record_import(); the bundle must carry the genesis), confirm()
  * asked, and only then the store renamed to parent/<id in hex>.  A
  * failure or a refusal leaves nothing behind.
+ * @param[in]  flags  RECORD_IMPORT_HOLD_ALL or 0.
  * @param[out] out  the open record, locked (record_unlock() it).
  * @return as record_import(), and DT_EEXIST (the dialogue is here
  *         already), DT_ENOENT (no genesis in the bundle), or confirm's.
