@@ -37,9 +37,9 @@
 /* What held_admit() says. */
 enum {
 	HELD_ADMIT = 0,
-	HELD_OVER_AUTHOR,  /* an unknown author's own bound */
+	HELD_OVER_AUTHOR, /* an unknown author's own bound */
 	HELD_OVER_UNKNOWN, /* the unknown authors' half of the total */
-	HELD_OVER_TOTAL    /* the total */
+	HELD_OVER_TOTAL /* the total */
 };
 
 /* A count of held entries and their bytes. */
@@ -54,8 +54,8 @@ typedef struct held_tally {
  * author is a member (member)?
  * @return HELD_ADMIT, or the bound it would pass (HELD_OVER_*).
  */
-int held_admit(const held_tally *total, const held_tally *author,
-    size_t len, int member);
+int held_admit(const held_tally *total, const held_tally *author, size_t len,
+    int member);
 
 /*
  * held_parse_head() - fill e from the first avail bytes of an entry,
@@ -75,16 +75,16 @@ size_t held_head_bytes(const unsigned char *bytes, size_t avail);
 enum {
 	HELD_WAITS_NOTHING = 0,
 	HELD_WAITS_PREV, /* an earlier entry of its own feed */
-	HELD_WAITS_REF   /* an entry it references */
+	HELD_WAITS_REF /* an entry it references */
 };
 
 typedef struct held_wait {
-	int what;                               /* HELD_WAITS_* */
-	unsigned char author[KEY_PK_BYTES];     /* whose entry */
-	uint64_t seq;   /* PREV: the first seq its feed lacks; REF: the seq */
-	uint64_t last;  /* PREV: the last seq it lacks (the entry's seq - 1) */
-	unsigned char hash[ENTRY_HASH_BYTES];   /* PREV: of seq last; REF */
-	int held;       /* that entry (by hash) is held itself */
+	int what; /* HELD_WAITS_* */
+	unsigned char author[KEY_PK_BYTES]; /* whose entry */
+	uint64_t seq; /* PREV: the first seq its feed lacks; REF: the seq */
+	uint64_t last; /* PREV: the last seq it lacks (the entry's seq - 1) */
+	unsigned char hash[ENTRY_HASH_BYTES]; /* PREV: of seq last; REF */
+	int held; /* that entry (by hash) is held itself */
 } held_wait;
 
 /*

@@ -72,14 +72,12 @@ test_admit(void **state)
 	mine.entries = HELD_AUTHOR_MAX_ENTRIES - 1;
 	assert_int_equal(held_admit(&total, &mine, 1000, 0), HELD_ADMIT);
 	mine.entries = HELD_AUTHOR_MAX_ENTRIES;
-	assert_int_equal(held_admit(&total, &mine, 1000, 0),
-	    HELD_OVER_AUTHOR);
+	assert_int_equal(held_admit(&total, &mine, 1000, 0), HELD_OVER_AUTHOR);
 	assert_int_equal(held_admit(&total, &mine, 1000, 1), HELD_ADMIT);
 	mine.entries = 1;
 	mine.bytes = HELD_AUTHOR_MAX_BYTES - 1000;
 	assert_int_equal(held_admit(&total, &mine, 1000, 0), HELD_ADMIT);
-	assert_int_equal(held_admit(&total, &mine, 1001, 0),
-	    HELD_OVER_AUTHOR);
+	assert_int_equal(held_admit(&total, &mine, 1001, 0), HELD_OVER_AUTHOR);
 	/* Unknown authors together: half of the total. */
 	mine.bytes = 0;
 	total.entries = HELD_MAX_ENTRIES / 2;
@@ -204,7 +202,8 @@ test_waits_and_list(void **state)
 	assert_int_equal(held_waits(&w, t, &e[3]), 1);
 	/* A held row that is no entry: the list refuses it. */
 	assert_int_equal(store_held_put(t, h[0], (const unsigned char *)"junk",
-	    4), 0);
+			     4),
+	    0);
 	assert_int_equal(held_list(&list, &n, t), DT_ECORRUPT);
 	assert_null(list);
 	store_txn_abort(t);
