@@ -349,7 +349,7 @@ const struct cli_cmd cmd_bundle = {
 	   "          nothing.  Entries already here count as known; an\n"
 	   "          entry that needs one not yet received is held until it\n"
 	   "          arrives, within bounds (64 entries or 4 MiB per author\n"
-	   "          who is not a member; 64 MiB in all): beyond them it is\n"
+	   "          who is not a member; 64 MiB of members'): beyond them it is\n"
 	   "          not held, and a warning says so.\n"
 	   "          A fork (two signed entries for one place) is\n"
 	   "          refused and kept: see `detente evidence`.  --key also\n"

@@ -199,15 +199,16 @@ report_refused(struct cli_ctx *ctx, const record *r,
 		    "held"), HELD_AUTHOR_MAX_ENTRIES,
 		    HELD_AUTHOR_MAX_BYTES / (1024U * 1024U));
 		break;
-	case HELD_OVER_UNKNOWN:
+	case HELD_OVER_OTHERS:
 		snprintf(why, sizeof(why), _("authors who are not members may "
 		    "have at most %u entries or %u MiB held together"),
-		    HELD_MAX_ENTRIES / 2, HELD_MAX_BYTES / (2U * 1024U * 1024U));
+		    HELD_OTHERS_MAX_ENTRIES,
+		    HELD_OTHERS_MAX_BYTES / (1024U * 1024U));
 		break;
 	default:
-		snprintf(why, sizeof(why), _("a replica holds at most %u "
-		    "entries or %u MiB"), HELD_MAX_ENTRIES,
-		    HELD_MAX_BYTES / (1024U * 1024U));
+		snprintf(why, sizeof(why), _("members' entries are held up to "
+		    "%u entries or %u MiB in all"), HELD_MEMBERS_MAX_ENTRIES,
+		    HELD_MEMBERS_MAX_BYTES / (1024U * 1024U));
 		break;
 	}
 	key_hex(hash, d->hash, ENTRY_HASH_BYTES);

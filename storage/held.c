@@ -9,25 +9,20 @@
 #include "held.h"
 
 int
-held_admit(const held_tally *total, const held_tally *author, size_t len,
+held_admit(const held_tally *pool, const held_tally *author, size_t len,
     int member)
 {
-	if (!member) {
-		if (author->entries + 1 > HELD_AUTHOR_MAX_ENTRIES ||
-		    author->bytes + len > HELD_AUTHOR_MAX_BYTES)
-			return HELD_OVER_AUTHOR;
-		/*
-		 * Held entries are kept even when their author later turns
-		 * out to be a member: the half is counted over all of them,
-		 * which errs on the side of the members.
-		 */
-		if (total->entries + 1 > HELD_MAX_ENTRIES / 2 ||
-		    total->bytes + len > HELD_MAX_BYTES / 2)
-			return HELD_OVER_UNKNOWN;
-	}
-	if (total->entries + 1 > HELD_MAX_ENTRIES ||
-	    total->bytes + len > HELD_MAX_BYTES)
-		return HELD_OVER_TOTAL;
+	if (member)
+		return pool->entries + 1 > HELD_MEMBERS_MAX_ENTRIES ||
+			pool->bytes + len > HELD_MEMBERS_MAX_BYTES ?
+		    HELD_OVER_MEMBERS :
+		    HELD_ADMIT;
+	if (author->entries + 1 > HELD_AUTHOR_MAX_ENTRIES ||
+	    author->bytes + len > HELD_AUTHOR_MAX_BYTES)
+		return HELD_OVER_AUTHOR;
+	if (pool->entries + 1 > HELD_OTHERS_MAX_ENTRIES ||
+	    pool->bytes + len > HELD_OTHERS_MAX_BYTES)
+		return HELD_OVER_OTHERS;
 	return HELD_ADMIT;
 }
 

@@ -22,24 +22,27 @@
 #include "store.h"
 
 /*
- * The bounds.  Entries of authors who are not members of the record (as
- * far as this replica knows at the end of the import): at most
+ * The bounds, in two pools, so that keys nobody added can never crowd
+ * out members' entries, not even in a store they filled before these
+ * bounds existed.  Entries of authors who are not members of the record
+ * (as far as this replica knows at the end of the import): at most
  * HELD_AUTHOR_MAX_ENTRIES entries and HELD_AUTHOR_MAX_BYTES bytes per
- * author, and together no more than half of the totals, so that they
- * can never crowd out members' entries.  Every held entry: at most
- * HELD_MAX_ENTRIES entries and HELD_MAX_BYTES bytes.
+ * author, and HELD_OTHERS_MAX_* together.  Members' entries: at most
+ * HELD_MEMBERS_MAX_* together.
  */
 #define HELD_AUTHOR_MAX_ENTRIES 64U
 #define HELD_AUTHOR_MAX_BYTES (4U * 1024U * 1024U)
-#define HELD_MAX_ENTRIES 16384U
-#define HELD_MAX_BYTES (64U * 1024U * 1024U)
+#define HELD_OTHERS_MAX_ENTRIES 8192U
+#define HELD_OTHERS_MAX_BYTES (32U * 1024U * 1024U)
+#define HELD_MEMBERS_MAX_ENTRIES 16384U
+#define HELD_MEMBERS_MAX_BYTES (64U * 1024U * 1024U)
 
 /* What held_admit() says. */
 enum {
 	HELD_ADMIT = 0,
-	HELD_OVER_AUTHOR, /* an unknown author's own bound */
-	HELD_OVER_UNKNOWN, /* the unknown authors' half of the total */
-	HELD_OVER_TOTAL /* the total */
+	HELD_OVER_AUTHOR, /* one author's bound (not a member) */
+	HELD_OVER_OTHERS, /* the bound of all authors who are not members */
+	HELD_OVER_MEMBERS /* the bound of members' entries */
 };
 
 /* A count of held entries and their bytes. */
@@ -50,11 +53,11 @@ typedef struct held_tally {
 
 /*
  * held_admit() - may one more entry of len bytes be held, given what is
- * held in all (total) and by its author (author), and whether its
- * author is a member (member)?
+ * held in its pool (pool: members' entries if member, else the entries
+ * of every author who is not a member) and by its author (author)?
  * @return HELD_ADMIT, or the bound it would pass (HELD_OVER_*).
  */
-int held_admit(const held_tally *total, const held_tally *author, size_t len,
+int held_admit(const held_tally *pool, const held_tally *author, size_t len,
     int member);
 
 /*

@@ -2867,10 +2867,10 @@ import_refuse(struct import_state *x, const struct import_pend *p,
 		fail_at(&x->st->refused_first, DT_ERANGE, author, seq, p->hash,
 		    NULL, "not held: %s", why == HELD_OVER_AUTHOR ?
 		    "its author, not a member, has as many entries held as "
-		    "one such author may" : why == HELD_OVER_UNKNOWN ?
+		    "one such author may" : why == HELD_OVER_OTHERS ?
 		    "authors who are not members have as many entries held "
-		    "as they may together" : "as many entries are held as "
-		    "a replica keeps");
+		    "as they may together" : "members' entries are held as "
+		    "many as a replica keeps");
 		import_where(&x->st->refused_first, p->index);
 		x->st->refused_why = why;
 	}
@@ -2912,18 +2912,22 @@ import_hold(struct import_state *x)
 {
 	struct import_pend *p, *q;
 	unsigned char author[KEY_PK_BYTES], group[KEY_PK_BYTES];
-	held_tally total = { 0, 0 }, mine = { 0, 0 };
+	/* The pools (by author: pool[0] not members, pool[1] members). */
+	held_tally pool[2] = { { 0, 0 }, { 0, 0 } }, mine = { 0, 0 };
+	held_tally *total = &pool[0];
 	uint64_t seq;
 	size_t i, j;
 	entry e;
-	int rc, why, have_group = 0;
+	int rc, why, have_group = 0, member = 0;
 
 	if (x->npend > 0)
 		qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_place);
 	for (i = 0; i < x->npend; i++)
 		if (!x->pend[i].done && x->pend[i].index == 0) {
-			total.entries++;
-			total.bytes += x->pend[i].size;
+			total = &pool[record_member_find(x->r,
+			    x->pend[i].bytes + 40) != NULL];
+			total->entries++;
+			total->bytes += x->pend[i].size;
 		}
 	for (i = 0; i < x->npend; i++) {
 		p = &x->pend[i];
@@ -2939,6 +2943,8 @@ import_hold(struct import_state *x)
 			memcpy(group, author, KEY_PK_BYTES);
 			have_group = 1;
 			mine = pend_tally(x, i);
+			member = record_member_find(x->r, author) != NULL;
+			total = &pool[member];
 		}
 		for (j = i + 1; j < x->npend; j++) {
 			q = &x->pend[j];
@@ -2964,8 +2970,8 @@ import_hold(struct import_state *x)
 					return fail_at(x->f, rc, NULL, 0, NULL,
 					    NULL, "cannot drop a damaged held "
 					    "entry");
-				total.entries--;
-				total.bytes -= d->size;
+				total->entries--;
+				total->bytes -= d->size;
 				mine.entries--;
 				mine.bytes -= d->size;
 				if (d == p)
@@ -2980,8 +2986,8 @@ import_hold(struct import_state *x)
 				    (rc = store_held_del(x->t, q->hash)) != 0)
 					return fail_at(x->f, rc, NULL, 0, NULL,
 					    NULL, "cannot keep fork evidence");
-				total.entries--;
-				total.bytes -= q->size;
+				total->entries--;
+				total->bytes -= q->size;
 				mine.entries--;
 				mine.bytes -= q->size;
 				fail_at(x->f, DT_EFORK, author, seq,
@@ -3012,16 +3018,16 @@ import_hold(struct import_state *x)
 		}
 		if (p->done || p->index == 0)
 			continue; /* dropped, or held already */
-		if (!x->hold_all && (why = held_admit(&total, &mine, p->size,
-		    record_member_find(x->r, author) != NULL)) != HELD_ADMIT) {
+		if (!x->hold_all && (why = held_admit(total, &mine, p->size,
+		    member)) != HELD_ADMIT) {
 			import_refuse(x, p, author, seq, why);
 			continue;
 		}
 		if ((rc = store_held_put(x->t, p->hash, p->bytes, p->len)) != 0)
 			return fail_at(x->f, rc, author, seq, p->hash, NULL,
 			    "cannot hold the entry: %s", dt_strerror(rc));
-		total.entries++;
-		total.bytes += p->size;
+		total->entries++;
+		total->bytes += p->size;
 		mine.entries++;
 		mine.bytes += p->size;
 		x->st->held_new++;

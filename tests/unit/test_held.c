@@ -64,36 +64,38 @@ make(unsigned char **b, size_t *len, unsigned char h[32],
 static void
 test_admit(void **state)
 {
-	held_tally total = { 0, 0 }, mine = { 0, 0 };
+	held_tally pool = { 0, 0 }, mine = { 0, 0 };
 
 	(void)state;
-	assert_int_equal(held_admit(&total, &mine, 1000, 0), HELD_ADMIT);
-	/* An unknown author's own bound: entries, then bytes. */
+	assert_int_equal(held_admit(&pool, &mine, 1000, 0), HELD_ADMIT);
+	/* One author who is not a member: entries, then bytes. */
 	mine.entries = HELD_AUTHOR_MAX_ENTRIES - 1;
-	assert_int_equal(held_admit(&total, &mine, 1000, 0), HELD_ADMIT);
+	assert_int_equal(held_admit(&pool, &mine, 1000, 0), HELD_ADMIT);
 	mine.entries = HELD_AUTHOR_MAX_ENTRIES;
-	assert_int_equal(held_admit(&total, &mine, 1000, 0), HELD_OVER_AUTHOR);
-	assert_int_equal(held_admit(&total, &mine, 1000, 1), HELD_ADMIT);
+	assert_int_equal(held_admit(&pool, &mine, 1000, 0), HELD_OVER_AUTHOR);
+	assert_int_equal(held_admit(&pool, &mine, 1000, 1), HELD_ADMIT);
 	mine.entries = 1;
 	mine.bytes = HELD_AUTHOR_MAX_BYTES - 1000;
-	assert_int_equal(held_admit(&total, &mine, 1000, 0), HELD_ADMIT);
-	assert_int_equal(held_admit(&total, &mine, 1001, 0), HELD_OVER_AUTHOR);
-	/* Unknown authors together: half of the total. */
+	assert_int_equal(held_admit(&pool, &mine, 1000, 0), HELD_ADMIT);
+	assert_int_equal(held_admit(&pool, &mine, 1001, 0), HELD_OVER_AUTHOR);
+	/* All authors who are not members, together. */
 	mine.bytes = 0;
-	total.entries = HELD_MAX_ENTRIES / 2;
-	assert_int_equal(held_admit(&total, &mine, 1, 0), HELD_OVER_UNKNOWN);
-	assert_int_equal(held_admit(&total, &mine, 1, 1), HELD_ADMIT);
-	total.entries = 0;
-	total.bytes = HELD_MAX_BYTES / 2;
-	assert_int_equal(held_admit(&total, &mine, 1, 0), HELD_OVER_UNKNOWN);
-	assert_int_equal(held_admit(&total, &mine, 1, 1), HELD_ADMIT);
-	/* Members: the total only. */
-	total.bytes = HELD_MAX_BYTES - 10;
-	assert_int_equal(held_admit(&total, &mine, 10, 1), HELD_ADMIT);
-	assert_int_equal(held_admit(&total, &mine, 11, 1), HELD_OVER_TOTAL);
-	total.bytes = 0;
-	total.entries = HELD_MAX_ENTRIES;
-	assert_int_equal(held_admit(&total, &mine, 1, 1), HELD_OVER_TOTAL);
+	pool.entries = HELD_OTHERS_MAX_ENTRIES;
+	assert_int_equal(held_admit(&pool, &mine, 1, 0), HELD_OVER_OTHERS);
+	pool.entries = 0;
+	pool.bytes = HELD_OTHERS_MAX_BYTES;
+	assert_int_equal(held_admit(&pool, &mine, 1, 0), HELD_OVER_OTHERS);
+	/* Members: their own pool, larger; the author's tally is not asked. */
+	mine.entries = HELD_AUTHOR_MAX_ENTRIES * 10;
+	assert_int_equal(held_admit(&pool, &mine, 1, 1), HELD_ADMIT);
+	pool.bytes = HELD_MEMBERS_MAX_BYTES - 10;
+	assert_int_equal(held_admit(&pool, &mine, 10, 1), HELD_ADMIT);
+	assert_int_equal(held_admit(&pool, &mine, 11, 1), HELD_OVER_MEMBERS);
+	pool.bytes = 0;
+	pool.entries = HELD_MEMBERS_MAX_ENTRIES - 1;
+	assert_int_equal(held_admit(&pool, &mine, 1, 1), HELD_ADMIT);
+	pool.entries = HELD_MEMBERS_MAX_ENTRIES;
+	assert_int_equal(held_admit(&pool, &mine, 1, 1), HELD_OVER_MEMBERS);
 }
 
 static void
