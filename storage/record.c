@@ -2672,7 +2672,7 @@ import_pend_push(struct import_state *x, const unsigned char *bytes,
 	}
 	p = &x->pend[x->npend];
 	memset(p, 0, sizeof *p);
-	if ((p->bytes = malloc(len)) == NULL)
+	if ((p->bytes = malloc(len ? len : 1)) == NULL)
 		return DT_ENOMEM;
 	memcpy(p->bytes, bytes, len);
 	p->len = len;
