@@ -2328,6 +2328,7 @@ struct held_place {
 	unsigned char author[KEY_PK_BYTES];
 	uint64_t seq;
 	unsigned char hash[ENTRY_HASH_BYTES];
+	int bad;      /* its bytes do not hash to its key: proves nothing */
 };
 
 static int
@@ -2343,16 +2344,11 @@ held_place_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/*
- * A held entry came first: an entry of the bundle for the same place
- * with other bytes is a fork, even though the place is still empty.
- */
-static const struct held_place *
-held_conflict(const struct import_state *x, const entry *e,
-    const unsigned char hash[ENTRY_HASH_BYTES])
+/* held_find() - the first held place at e's (author, seq), or NULL. */
+static struct held_place *
+held_find(struct import_state *x, const entry *e)
 {
 	struct held_place key;
-	const struct held_place *p;
 	size_t lo = 0, hi = x->nheld, mid;
 
 	memcpy(key.author, e->author, KEY_PK_BYTES);
@@ -2364,12 +2360,58 @@ held_conflict(const struct import_state *x, const entry *e,
 		else
 			hi = mid;
 	}
-	for (p = x->held + lo; p < x->held + x->nheld &&
-	    held_place_cmp(p, &key) == 0; p++)
-		if (memcmp(p->hash, hash, ENTRY_HASH_BYTES) != 0)
-			return p;
-	return NULL;
+	return lo < x->nheld && held_place_cmp(&x->held[lo], &key) == 0 ?
+	    &x->held[lo] : NULL;
 }
+
+/*
+ * A held entry came first: an entry of the bundle for the same place
+ * with other bytes is a fork, even though the place is still empty.
+ * The held entry is read whole into x->fork_first (*out: its place); a
+ * held row whose bytes are not an entry under its own hash (a damaged
+ * store) proves nothing, and is passed over (its retry drops it), as is
+ * one this import has dropped already.
+ * @return 1 (a fork), 0 (none), or a negative DT_E* code.
+ */
+static int
+held_conflict(const struct held_place **out, struct import_state *x,
+    const entry *e, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char h[ENTRY_HASH_BYTES];
+	struct held_place *p;
+	entry he;
+	int rc;
+
+	*out = NULL;
+	for (p = held_find(x, e); p != NULL && p < x->held + x->nheld &&
+	    memcmp(p->author, e->author, KEY_PK_BYTES) == 0 &&
+	    p->seq == e->seq; p++) {
+		if (p->bad || memcmp(p->hash, hash, ENTRY_HASH_BYTES) == 0)
+			continue;
+		free(x->fork_first);
+		x->fork_first = NULL;
+		rc = store_held_get(&x->fork_first, &x->fork_flen, x->t,
+		    p->hash);
+		if (rc == DT_ENOENT) {
+			/* Dropped by a retry of this import: no longer held. */
+			p->bad = 1;
+			continue;
+		}
+		if (rc != 0)
+			return rc;
+		entry_hash(h, x->fork_first, x->fork_flen);
+		if (memcmp(h, p->hash, ENTRY_HASH_BYTES) == 0 &&
+		    entry_parse(&he, x->fork_first, x->fork_flen) == 0) {
+			*out = p;
+			return 1;
+		}
+		p->bad = 1;
+	}
+	free(x->fork_first);
+	x->fork_first = NULL;
+	return 0;
+}
+
 
 /* Say where the failing entry sits: in the bundle, or held before. */
 static void
@@ -2541,7 +2583,7 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 	size_t oldlen = 0;
 	store_head head;
 	record_failure f2;
-	const struct held_place *hp;
+	const struct held_place *hp = NULL;
 	entry e;
 	int rc, wait, have_head;
 
@@ -2602,16 +2644,16 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 	if (rc != DT_ENOENT)
 		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
 		    "cannot read the store: %s", dt_strerror(rc));
-	if (from_bundle && (hp = held_conflict(x, &e, h)) != NULL) {
+	if (from_bundle && (rc = held_conflict(&hp, x, &e, h)) != 0) {
+		if (rc < 0)
+			return fail_at(x->f, rc, NULL, 0, NULL, NULL,
+			    "cannot read a held entry: %s", dt_strerror(rc));
 		if ((rc = import_hold_gate(x, &e, h)) != 0)
 			return rc;
-		free(x->fork_first);
 		free(x->fork_second);
-		x->fork_first = x->fork_second = NULL;
-		if ((rc = store_held_get(&x->fork_first, &x->fork_flen, x->t,
-		    hp->hash)) != 0 || (x->fork_second = malloc(len)) == NULL)
-			return fail_at(x->f, rc != 0 ? rc : DT_ENOMEM, NULL, 0,
-			    NULL, NULL, "cannot read a held entry");
+		if ((x->fork_second = malloc(len)) == NULL)
+			return fail_at(x->f, DT_ENOMEM, NULL, 0, NULL, NULL,
+			    "out of memory");
 		memcpy(x->fork_second, bytes, len);
 		x->fork_slen = len;
 		return fail_at(x->f, DT_EFORK, e.author, e.seq, h, hp->hash,
