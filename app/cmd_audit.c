@@ -424,6 +424,22 @@ report_commitments(struct audit *a, json_t *o)
 	view_free(v);
 }
 
+/* wait_json() - what a held entry waits for, as a JSON object. */
+static json_t *
+wait_json(const struct audit *a, const held_wait *w)
+{
+	char who[2 * KEY_PK_BYTES + 1], hex[2 * ENTRY_HASH_BYTES + 1];
+
+	key_hex(who, w->author, KEY_PK_BYTES);
+	key_hex(hex, w->hash, ENTRY_HASH_BYTES);
+	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:b}", "what",
+	    w->what == HELD_WAITS_PREV ? "previous" :
+	    w->what == HELD_WAITS_REF ? "reference" : "nothing",
+	    "author", who, "author_name", member_name(a->r, w->author),
+	    "seq", (json_int_t)w->seq, "last_seq", (json_int_t)w->last,
+	    "hash", hex, "also_not_placed", w->held != 0);
+}
+
 /*
  * report_file() - a bundle's entries: how many the file has, how many
  * were placed, and each one that was not, with what it waits for.
@@ -435,7 +451,7 @@ report_file(struct audit *a, json_t *o)
 	char what[256];
 	const struct exchange_unplaced *u = &a->u;
 	const held_info *h;
-	json_t *arr = json_array(), *w;
+	json_t *arr = json_array();
 	size_t i;
 
 	for (i = 0; i < u->nheld; i++) {
@@ -443,25 +459,13 @@ report_file(struct audit *a, json_t *o)
 		key_hex(who, h->author, KEY_PK_BYTES);
 		key_hex(hex, h->hash, ENTRY_HASH_BYTES);
 		exchange_wait_text(what, sizeof what, a->r, h, 1);
-		w = json_pack("{s:s,s:s,s:I,s:s,s:b}", "what",
-		    h->wait.what == HELD_WAITS_PREV ? "previous" :
-		    h->wait.what == HELD_WAITS_REF ? "reference" : "nothing",
-		    "author", "", "seq", (json_int_t)h->wait.seq, "hash", "",
-		    "also_not_placed", h->wait.held != 0);
-		json_object_set_new(w, "last_seq", json_integer((json_int_t)
-		    h->wait.last));
 		json_array_append_new(arr, json_pack(
 		    "{s:s,s:s,s:I,s:s,s:I,s:s,s:o,s:s}", "author", who,
 		    "author_name", member_name(a->r, h->author),
 		    "seq", (json_int_t)h->seq, "hash", hex,
 		    "clock", (json_int_t)h->clock, "kind",
-		    entry_kind_name(h->kind), "waits_for", w, "detail", what));
-		key_hex(who, h->wait.author, KEY_PK_BYTES);
-		key_hex(hex, h->wait.hash, ENTRY_HASH_BYTES);
-		json_object_set_new(w, "author", json_string(who));
-		json_object_set_new(w, "author_name",
-		    json_string(member_name(a->r, h->wait.author)));
-		json_object_set_new(w, "hash", json_string(hex));
+		    entry_kind_name(h->kind), "waits_for", wait_json(a, &h->wait),
+		    "detail", what));
 	}
 	json_object_set_new(o, "file", json_pack("{s:I,s:I,s:I,s:o}",
 	    "entries", (json_int_t)u->total, "placed", (json_int_t)u->placed,
