@@ -433,6 +433,12 @@ exchange_unplaced_lines(FILE *out, const record *r,
 	}
 	if (u->nheld > max)
 		fprintf(out, _("  and %zu more not placed\n"), u->nheld - max);
+	/* The file may carry an entry that is not placed more than once. */
+	if (u->total - u->placed > u->nheld)
+		fprintf(out, ngettext("  and %llu more copy of an entry not "
+		    "placed\n", "  and %llu more copies of entries not "
+		    "placed\n", u->total - u->placed - u->nheld),
+		    (unsigned long long)(u->total - u->placed - u->nheld));
 }
 
 int

@@ -108,6 +108,14 @@ ok 'json_has "o[\"file\"][\"not_placed\"] == 1 and o[\"file\"][\"not_placed_entr
     "JSON names it"
 is "$(ls -A "$TT")" "" "no temporary store left behind"
 
+# The same entry twice in the file: both copies are counted.
+BT forge twice "$TEST_TMP/sref.dtb" "$TEST_TMP/sref2.dtb"
+run_fails 1 "an entry not placed, twice in the file" \
+    C audit --no-key "$TEST_TMP/sref2.dtb"
+like "$(cat "$OUT")" "^bundle: $((N + 2)) entries in the file, $N placed, 2 not placed\$" \
+    "both copies counted"
+like "$(cat "$OUT")" "^  and 1 more copy of an entry not placed\$" "and said"
+
 # An outsider's entry that waits for nothing is refused outright, as before.
 BT forge outsider "$TEST_TMP/all.dtb" "$TEST_TMP/outsider.dtb"
 run_fails 1 "an outsider's entry that does not wait" C audit "$TEST_TMP/outsider.dtb"

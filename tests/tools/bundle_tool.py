@@ -37,6 +37,7 @@ Usage:
         dropfirst  leave out the first entry of its feed the bundle
                    carries (so every later one of the feed waits)
         outsider   add a checkpoint by a key that is not a member
+        twice      the last entry once more, at the end
         stranger-ref
                    add a checkpoint by a key that is not a member, at
                    seq 0, referencing an entry (seq 5 of another unknown
@@ -121,6 +122,8 @@ def forge(case, did, entries, seed):
         seq = struct.unpack(">Q", bytes(e[72:80]))[0]
         return [x for x in entries if not (x[40:72] == e[40:72] and
                 struct.unpack(">Q", x[72:80])[0] == seq - 1)]
+    elif case == "twice":
+        return entries + [entries[-1]]
     elif case == "dropfirst":
         first = min(struct.unpack(">Q", x[72:80])[0] for x in entries
                     if x[40:72] == e[40:72])
