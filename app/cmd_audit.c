@@ -6,7 +6,9 @@
  * transaction: one frozen snapshot, whatever is appended meanwhile.  A
  * bundle is joined into a temporary store (every signature checked on
  * every core, all or nothing), audited there, and the temporary store
- * removed.  Nothing is written to the home, or to the store audited.
+ * removed; every entry of the file must be placed there, and each one
+ * that is not is named (exchange_join_temp()).  Nothing is written to
+ * the home, or to the store audited.
  *
  * The report names the dialogue and the heads' fingerprints it trusted
  * (--expect-dialogue pins the dialogue), the parties, the members and
@@ -65,6 +67,8 @@ struct audit {
 	int every_sig;
 	int bundle;
 	const char *source;
+	/* a bundle: its count, and the entries the join could not place */
+	struct exchange_unplaced u;
 	/* feeds, as the walk finished them */
 	struct feed_row *feeds;
 	size_t nfeeds, capfeeds;
@@ -433,9 +437,63 @@ report_commitments(struct audit *a, json_t *o)
 	view_free(v);
 }
 
+/* wait_json() - what a held entry waits for, as a JSON object. */
+static json_t *
+wait_json(const struct audit *a, const held_wait *w)
+{
+	char who[2 * KEY_PK_BYTES + 1], hex[2 * ENTRY_HASH_BYTES + 1];
+
+	key_hex(who, w->author, KEY_PK_BYTES);
+	key_hex(hex, w->hash, ENTRY_HASH_BYTES);
+	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:s,s:b}", "what",
+	    w->what == HELD_WAITS_PREV ? "previous" :
+	    w->what == HELD_WAITS_REF ? "reference" : "nothing",
+	    "author", who, "author_name", member_name(a->r, w->author),
+	    "seq", (json_int_t)w->seq, "last_seq", (json_int_t)w->last,
+	    "hash", hex, "also_not_placed", w->held != 0);
+}
+
+/*
+ * report_file() - a bundle's entries: how many the file has, how many
+ * were placed, and each one that was not, with what it waits for.
+ */
+static void
+report_file(struct audit *a, json_t *o)
+{
+	char hex[2 * ENTRY_HASH_BYTES + 1], who[2 * KEY_PK_BYTES + 1];
+	char what[256];
+	const struct exchange_unplaced *u = &a->u;
+	const held_info *h;
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < u->nheld; i++) {
+		h = &u->held[i];
+		key_hex(who, h->author, KEY_PK_BYTES);
+		key_hex(hex, h->hash, ENTRY_HASH_BYTES);
+		exchange_wait_text(what, sizeof what, a->r, h, 1);
+		json_array_append_new(arr, json_pack(
+		    "{s:s,s:s,s:I,s:s,s:I,s:s,s:o,s:s}", "author", who,
+		    "author_name", member_name(a->r, h->author),
+		    "seq", (json_int_t)h->seq, "hash", hex,
+		    "clock", (json_int_t)h->clock, "kind",
+		    entry_kind_name(h->kind), "waits_for", wait_json(a, &h->wait),
+		    "detail", what));
+	}
+	json_object_set_new(o, "file", json_pack("{s:I,s:I,s:I,s:o}",
+	    "entries", (json_int_t)u->total, "placed", (json_int_t)u->placed,
+	    "not_placed", (json_int_t)(u->total - u->placed),
+	    "not_placed_entries", arr));
+	if (!a->json)
+		exchange_unplaced_lines(a->ctx->out, a->r, u,
+		    EXCHANGE_UNPLACED_SHOWN);
+}
+
 /*
  * open_bundle() - join the bundle into a temporary store under tmp
- * (exchange_join_temp()); the reader is closed before it returns.
+ * (exchange_join_temp()); the reader is closed before it returns.  An
+ * entry of the file that is not placed fails, with a->r open and a->u
+ * naming every such entry.
  */
 static int
 open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
@@ -450,7 +508,7 @@ open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
 		f->code = rc;
 		return rc;
 	}
-	rc = exchange_join_temp(&a->r, tmp, tmplen, br, f);
+	rc = exchange_join_temp(&a->r, tmp, tmplen, br, &a->u, f);
 	bundle_reader_close(br);
 	return rc;
 }
@@ -677,6 +735,8 @@ report:
 	json_object_set_new(o, "ok", json_boolean(f.code == 0));
 	if (f.code != 0)
 		json_object_set_new(o, "failure", failure_json(a.r, &f));
+	if (a.bundle && a.r != NULL)
+		report_file(&a, o);
 	if (a.json)
 		fmt_print_json(ctx->out, o);
 	else {
@@ -717,6 +777,7 @@ report:
 out:
 	json_decref(o);
 	exchange_temp_done(a.r, tmp);
+	exchange_unplaced_free(&a.u);
 	free(a.feeds);
 	return ret;
 }
@@ -727,7 +788,10 @@ const struct cli_cmd cmd_audit = {
 	N_("check a whole record offline, from a store or a bundle"),
 	N_("Opens a dialogue's store directory read-only (one frozen\n"
 	   "snapshot), or joins a bundle into a temporary store, and checks\n"
-	   "every entry.  Entries covered by their feed's signed checkpoint\n"
+	   "every entry.  Every entry of a bundle must be placed: one that\n"
+	   "waits for an entry the file does not carry is named, with what\n"
+	   "it waits for, and fails the audit.\n"
+	   "Entries covered by their feed's signed checkpoint\n"
 	   "are checked by recomputing the Merkle root; --every-signature\n"
 	   "checks each entry's own signature too.  --key-file K (an\n"
 	   "identity file of a member) also decrypts and checks every\n"

@@ -792,11 +792,13 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 	bundle_reader *br = NULL;
 	const record_member *h;
 	const char *why = NULL;
+	struct exchange_unplaced u;
 	record_failure f;
 	size_t i;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
+	memset(&u, 0, sizeof(u));
 	if ((rc = bundle_reader_open_path(&br, path, 0, &why)) != 0) {
 		/* The trailer catches bytes changed after the export. */
 		if (rc != DT_EHASH) {
@@ -811,23 +813,26 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 		    why != NULL ? why : dt_strerror(rc));
 		goto failed;
 	}
-	rc = exchange_join_temp(r, tmp, tmplen, br, &f);
+	rc = exchange_join_temp(r, tmp, tmplen, br, &u, &f);
 	bundle_reader_close(br);
 	if (rc == DT_ENOENT) {
 		cli_error(ctx, _("the bundle does not carry the genesis"), path,
 		    _("give a whole bundle (`detente bundle export` without "
 		      "--since)"));
+		exchange_unplaced_free(&u);
 		return CLI_USAGE;
 	}
 	if (rc != 0 && tmp[0] == '\0') {
 		cli_error(ctx, _("cannot make a temporary directory"), f.detail,
 		    _("set TMPDIR to a writable directory"));
+		exchange_unplaced_free(&u);
 		return CLI_USAGE;
 	}
 	if (rc != 0 && cli_exit_for(rc) != CLI_FAIL && rc != DT_ERANGE &&
 	    rc != DT_EVERSION) {
 		cli_error_rc(ctx, _("cannot read the bundle"), rc, path,
 		    f.detail[0] ? f.detail : NULL);
+		exchange_unplaced_free(&u);
 		return CLI_USAGE;
 	}
 	if (rc != 0)
@@ -854,11 +859,17 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 		fprintf(ctx->out, _("  head of %-4s %-20s %s\n"), h->party,
 		    vis_buf(tb, sizeof(tb), h->name, 0), fp);
 	}
+	/* Every entry of the file is placed (exchange_join_temp()). */
+	exchange_unplaced_lines(ctx->out, *r, &u, 0);
+	exchange_unplaced_free(&u);
 	return CLI_OK;
 failed:
 	cli_error(ctx, _("the bundle does not verify"), path,
 	    _("the minutes were not checked"));
+	if (u.placed < u.total && *r != NULL)
+		exchange_unplaced_lines(ctx->out, *r, &u, EXCHANGE_UNPLACED_SHOWN);
 	exchange_failure_line(ctx->out, *r, &f);
+	exchange_unplaced_free(&u);
 	return CLI_FAIL;
 }
 

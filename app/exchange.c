@@ -16,6 +16,8 @@
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
 #include "../storage/vis.h"
+#include "../storage/held.h"
+#include "../storage/store.h"
 #include "exchange.h"
 #include "i18n.h"
 
@@ -207,6 +209,51 @@ exchange_fault_line(FILE *out, const char *prefix, const record *r,
 	    entry_kind_name(f->kind), hash, _(exchange_fault_reason(f->reason)));
 }
 
+/*
+ * report_refused() - entries of the bundle that wait, and were not held
+ * because of a bound of held.h: how many, which bound, the first, and
+ * what to do.  One line on stderr.
+ */
+static void
+report_refused(struct cli_ctx *ctx, const record *r,
+    const record_import_stats *st)
+{
+	char who[2 * KEY_PK_BYTES + KEY_NAME_MAX + 8];
+	char hash[2 * ENTRY_HASH_BYTES + 1], why[256], what[1024];
+	const record_failure *d = &st->refused_first;
+
+	switch (st->refused_why) {
+	case HELD_OVER_AUTHOR:
+		snprintf(why, sizeof(why), _("its author is not a member, and "
+		    "one such author may have at most %u entries or %u MiB "
+		    "held"), HELD_AUTHOR_MAX_ENTRIES,
+		    HELD_AUTHOR_MAX_BYTES / (1024U * 1024U));
+		break;
+	case HELD_OVER_OTHERS:
+		snprintf(why, sizeof(why), _("authors who are not members may "
+		    "have at most %u entries or %u MiB held together"),
+		    HELD_OTHERS_MAX_ENTRIES,
+		    HELD_OTHERS_MAX_BYTES / (1024U * 1024U));
+		break;
+	default:
+		snprintf(why, sizeof(why), _("members' entries are held up to "
+		    "%u entries or %u MiB in all"), HELD_MEMBERS_MAX_ENTRIES,
+		    HELD_MEMBERS_MAX_BYTES / (1024U * 1024U));
+		break;
+	}
+	key_hex(hash, d->hash, ENTRY_HASH_BYTES);
+	exchange_author(who, sizeof(who), r, d->author);
+	snprintf(what, sizeof(what), _("warning: %llu entries of the bundle "
+	    "(%llu bytes) wait for entries this replica has not received and "
+	    "were not held, as %s; the first: author %s, seq %llu, hash %s"),
+	    (unsigned long long)st->refused,
+	    (unsigned long long)st->refused_bytes, why, who,
+	    (unsigned long long)d->seq, hash);
+	cli_error(ctx, what, NULL, _("the record is unchanged by them; once "
+	    "the entries they wait for are here, a bundle made against this "
+	    "replica's `detente bundle state` carries them again"));
+}
+
 int
 exchange_report_import(struct cli_ctx *ctx, const record *r,
     const char *path, int rc, const record_import_stats *st,
@@ -256,6 +303,8 @@ exchange_report_import(struct cli_ctx *ctx, const record *r,
 			    "text; the record stays writable: see `detente "
 			    "evidence --faults`\n"));
 		}
+		if (st->refused > 0)
+			report_refused(ctx, r, st);
 		return CLI_OK;
 	}
 	if (f->has_entry) {
@@ -291,14 +340,161 @@ accept_join(void *c, record *r, const record_import_stats *st)
 	return 0;
 }
 
+/* A short name for an author: the member's name, else 16 hex digits. */
+static void
+short_author(char *out, size_t len, const record *r,
+    const unsigned char pk[KEY_PK_BYTES])
+{
+	const record_member *m = r != NULL ? record_member_find(r, pk) : NULL;
+	char hex[2 * KEY_PK_BYTES + 1];
+
+	key_hex(hex, pk, KEY_PK_BYTES);
+	if (m != NULL)
+		vis_buf(out, len, m->name, 0);  /* the record's: untrusted */
+	else
+		snprintf(out, len, _("%.16s (not a member)"), hex);
+}
+
+void
+exchange_wait_text(char *buf, size_t len, const record *r,
+    const held_info *h, int full_hash)
+{
+	char who[KEY_NAME_MAX + 64], hex[2 * ENTRY_HASH_BYTES + 1];
+	const char *where = h->wait.held ? _("not placed either") :
+	    _("not in the bundle");
+
+	key_hex(hex, h->wait.hash, ENTRY_HASH_BYTES);
+	if (!full_hash)
+		hex[16] = '\0';
+	switch (h->wait.what) {
+	case HELD_WAITS_PREV:
+		if (h->wait.seq == h->wait.last)
+			snprintf(buf, len, _("waits for seq %llu of its own feed "
+			    "(hash %s), %s"), (unsigned long long)h->wait.last,
+			    hex, where);
+		else
+			snprintf(buf, len, _("waits for seq %llu to %llu of its "
+			    "own feed (seq %llu: hash %s), %s"),
+			    (unsigned long long)h->wait.seq,
+			    (unsigned long long)h->wait.last,
+			    (unsigned long long)h->wait.last, hex, where);
+		break;
+	case HELD_WAITS_REF:
+		short_author(who, sizeof(who), r, h->wait.author);
+		snprintf(buf, len, _("waits for %s seq %llu (hash %s), which it "
+		    "references, %s"), who, (unsigned long long)h->wait.seq,
+		    hex, where);
+		break;
+	default:
+		snprintf(buf, len, _("waits for nothing the store lacks now"));
+		break;
+	}
+}
+
+/*
+ * unplaced_check() - account for every entry of the joined bundle:
+ * placed ones are added or known (a second copy); the rest are held.
+ */
+static int
+unplaced_check(struct exchange_unplaced *u, record *r,
+    const record_import_stats *st, record_failure *f)
+{
+	const held_info *h;
+	store_txn *t = NULL;
+	char what[160];
+	size_t i;
+	int rc;
+
+	u->placed = st->added + st->known;
+	if (u->placed >= u->total)
+		return 0;
+	if ((rc = store_txn_begin(&t, record_store(r), 0)) == 0) {
+		rc = held_list(&u->held, &u->nheld, t);
+		store_txn_abort(t);
+	}
+	memset(f, 0, sizeof(*f));
+	if (rc != 0 || u->nheld == 0) {
+		f->code = rc != 0 ? rc : DT_ECHAIN;
+		snprintf(f->detail, sizeof(f->detail), _("%llu of the %llu "
+		    "entries of the bundle were not placed"),
+		    (unsigned long long)(u->total - u->placed),
+		    (unsigned long long)u->total);
+		return f->code;
+	}
+	/* The first that waits for what the file lacks: a cause. */
+	h = &u->held[0];
+	for (i = 0; i < u->nheld; i++)
+		if (!u->held[i].wait.held) {
+			h = &u->held[i];
+			break;
+		}
+	exchange_wait_text(what, sizeof(what), r, h, 0);
+	f->code = h->wait.what == HELD_WAITS_REF ? DT_EREF : DT_ECHAIN;
+	f->has_entry = 1;
+	memcpy(f->author, h->author, KEY_PK_BYTES);
+	f->seq = h->seq;
+	memcpy(f->hash, h->hash, ENTRY_HASH_BYTES);
+	f->has_expected = h->wait.what != HELD_WAITS_NOTHING;
+	memcpy(f->expected, h->wait.hash, ENTRY_HASH_BYTES);
+	snprintf(f->detail, sizeof(f->detail), _("not placed (%llu of the "
+	    "%llu entries of the bundle): it %s"),
+	    (unsigned long long)(u->total - u->placed),
+	    (unsigned long long)u->total, what);
+	return f->code;
+}
+
+void
+exchange_unplaced_free(struct exchange_unplaced *u)
+{
+	free(u->held);
+	u->held = NULL;
+	u->nheld = 0;
+}
+
+void
+exchange_unplaced_lines(FILE *out, const record *r,
+    const struct exchange_unplaced *u, size_t max)
+{
+	char who[KEY_NAME_MAX + 64], hex[2 * ENTRY_HASH_BYTES + 1];
+	char what[256];
+	const held_info *h;
+	size_t i;
+
+	fprintf(out, _("bundle: %llu entries in the file, %llu placed, %llu "
+	    "not placed\n"), (unsigned long long)u->total,
+	    (unsigned long long)u->placed,
+	    (unsigned long long)(u->total - u->placed));
+	for (i = 0; i < u->nheld && i < max; i++) {
+		h = &u->held[i];
+		short_author(who, sizeof(who), r, h->author);
+		key_hex(hex, h->hash, ENTRY_HASH_BYTES);
+		exchange_wait_text(what, sizeof(what), r, h, 1);
+		fprintf(out, _("  not placed: %s seq %llu hash %s (clock %llu, "
+		    "%s): %s\n"), who, (unsigned long long)h->seq, hex,
+		    (unsigned long long)h->clock, entry_kind_name(h->kind),
+		    what);
+	}
+	if (u->nheld > max)
+		fprintf(out, _("  and %zu more not placed\n"), u->nheld - max);
+	/* The file may carry an entry that is not placed more than once. */
+	if (u->total - u->placed > u->nheld)
+		fprintf(out, ngettext("  and %llu more copy of an entry not "
+		    "placed\n", "  and %llu more copies of entries not "
+		    "placed\n", u->total - u->placed - u->nheld),
+		    (unsigned long long)(u->total - u->placed - u->nheld));
+}
+
 int
 exchange_join_temp(record **r, char *tmp, size_t tmplen, bundle_reader *b,
-    record_failure *f)
+    struct exchange_unplaced *u, record_failure *f)
 {
 	const char *base = getenv("TMPDIR");
 	record_import_stats st;
+	int rc;
 
 	*r = NULL;
+	memset(u, 0, sizeof(*u));
+	memset(&st, 0, sizeof(st));
 	snprintf(tmp, tmplen, "%s/detente-bundle-XXXXXX",
 	    base != NULL && base[0] != '\0' ? base : "/tmp");
 	if (mkdtemp(tmp) == NULL) {
@@ -308,7 +504,12 @@ exchange_join_temp(record **r, char *tmp, size_t tmplen, bundle_reader *b,
 		    "cannot make a temporary directory: %s", strerror(errno));
 		return DT_EIO;
 	}
-	return record_join(r, tmp, b, 0, accept_join, NULL, &st, f);
+	rc = record_join(r, tmp, b, RECORD_IMPORT_HOLD_ALL, accept_join, NULL,
+	    &st, f);
+	u->total = st.total;
+	if (rc != 0)
+		return rc;
+	return unplaced_check(u, *r, &st, f);
 }
 
 /* remove_cb() - one file or (after its contents) directory of the tree. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../storage/bundle.h"
+#include "../storage/held.h"
 #include "../storage/record.h"
 #include "cli.h"
 
@@ -72,22 +73,63 @@ int exchange_report_import(struct cli_ctx *ctx, const record *r,
     const record_failure *f);
 
 /*
+ * What became of a bundle's entries in a temporary join: every entry of
+ * the file is placed (in the record: added, or a second copy of one
+ * added) or not placed (held: it waits for an entry the file does not
+ * carry, or for one that is not placed itself).
+ */
+struct exchange_unplaced {
+	uint64_t total;   /* entries in the file */
+	uint64_t placed;
+	held_info *held;  /* the entries not placed, in merged order */
+	size_t nheld;
+};
+
+/*
  * exchange_join_temp() - join the bundle b into a new store in a fresh
  * temporary directory under $TMPDIR (else /tmp), every entry checked as
  * record_join() checks it: what a command that only reads a bundle
  * (`audit`, `minutes verify --bundle`) works on.  Nothing is written
- * outside that directory.
+ * outside that directory.  Every entry of the file must be placed: an
+ * entry that waits (held, without bound: RECORD_IMPORT_HOLD_ALL) fails
+ * the join, with u listing every such entry and *r still open.
  * @param[out] r    the joined record, locked (record_unlock() it); NULL
- *                  on failure.
+ *                  when the join itself failed.
  * @param[out] tmp  the temporary directory (tmplen bytes, PATH_MAX), ""
  *                  when none was made; exchange_temp_done() removes it,
  *                  on every path, a failure included.
+ * @param[out] u    the file's count, and the entries not placed;
+ *                  exchange_unplaced_free() it on every path.
  * @param[out] f    on failure: the code, a one-line English detail and,
  *                  when an entry was refused, the entry.
- * @return 0; DT_EIO (no temporary directory); as record_join().
+ * @return 0; DT_EIO (no temporary directory); as record_join();
+ *         DT_ECHAIN or DT_EREF (entries not placed: f names the first,
+ *         which waits for an earlier entry of its feed, or for an
+ *         entry it references).
  */
 int exchange_join_temp(record **r, char *tmp, size_t tmplen,
-    bundle_reader *b, record_failure *f);
+    bundle_reader *b, struct exchange_unplaced *u, record_failure *f);
+
+/* How many entries not placed a text report names, one a line. */
+#define EXCHANGE_UNPLACED_SHOWN 50U
+
+/* exchange_unplaced_free() - free what u holds; u may be all zero. */
+void exchange_unplaced_free(struct exchange_unplaced *u);
+
+/*
+ * exchange_unplaced_lines() - "bundle: N entries in the file, P placed,
+ * U not placed", then one indented line per entry not placed (at most
+ * max; then how many more): author, seq, hash, and what it waits for.
+ */
+void exchange_unplaced_lines(FILE *out, const record *r,
+    const struct exchange_unplaced *u, size_t max);
+
+/*
+ * exchange_wait_text() - what the entry h waits for, in words, into
+ * buf: "seq 2 of its own feed (hash ...), not in the bundle", say.
+ */
+void exchange_wait_text(char *buf, size_t len, const record *r,
+    const held_info *h, int full_hash);
 
 /*
  * exchange_temp_done() - close r, then remove the directory tmp with

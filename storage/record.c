@@ -26,6 +26,7 @@
 #include "../crypto/wrap.h"
 #include "checkpoint.h"
 #include "faults.h"
+#include "held.h"
 #include "payload.h"
 #include "record.h"
 #include "roots.h"
@@ -2395,6 +2396,14 @@ struct import_pend {
 	uint32_t index;   /* its place in the bundle, from 1; 0: held before */
 	int done;
 	int bad;          /* a damaged held row (done; hash is its key) */
+	/*
+	 * A row held before: only its header is in bytes (len bytes), the
+	 * whole entry (size bytes) stays in the held database until it no
+	 * longer waits (pend_load()), so that an import reads a page per
+	 * held entry, not every held byte.
+	 */
+	int lazy;
+	size_t size;
 };
 
 /* Up to this many entries, or bytes, of a bundle are checked at once. */
@@ -2430,6 +2439,7 @@ struct import_state {
 	/* Where the entries held before this import sit, by place. */
 	struct held_place *held;
 	size_t nheld;
+	int hold_all;                 /* RECORD_IMPORT_HOLD_ALL: no bounds */
 	/*
 	 * A join's hash index rows, written in one sorted pass at the end
 	 * of its loop (import_index()); NULL otherwise, and after that.
@@ -2466,8 +2476,7 @@ struct held_place {
 	unsigned char author[KEY_PK_BYTES];
 	uint64_t seq;
 	unsigned char hash[ENTRY_HASH_BYTES];
-	const unsigned char *bytes;   /* the pending copy */
-	size_t len;
+	int bad;      /* its bytes do not hash to its key: proves nothing */
 };
 
 static int
@@ -2483,16 +2492,11 @@ held_place_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/*
- * A held entry came first: an entry of the bundle for the same place
- * with other bytes is a fork, even though the place is still empty.
- */
-static const struct held_place *
-held_conflict(const struct import_state *x, const entry *e,
-    const unsigned char hash[ENTRY_HASH_BYTES])
+/* held_find() - the first held place at e's (author, seq), or NULL. */
+static struct held_place *
+held_find(struct import_state *x, const entry *e)
 {
 	struct held_place key;
-	const struct held_place *p;
 	size_t lo = 0, hi = x->nheld, mid;
 
 	memcpy(key.author, e->author, KEY_PK_BYTES);
@@ -2504,12 +2508,58 @@ held_conflict(const struct import_state *x, const entry *e,
 		else
 			hi = mid;
 	}
-	for (p = x->held + lo; p < x->held + x->nheld &&
-	    held_place_cmp(p, &key) == 0; p++)
-		if (memcmp(p->hash, hash, ENTRY_HASH_BYTES) != 0)
-			return p;
-	return NULL;
+	return lo < x->nheld && held_place_cmp(&x->held[lo], &key) == 0 ?
+	    &x->held[lo] : NULL;
 }
+
+/*
+ * A held entry came first: an entry of the bundle for the same place
+ * with other bytes is a fork, even though the place is still empty.
+ * The held entry is read whole into x->fork_first (*out: its place); a
+ * held row whose bytes are not an entry under its own hash (a damaged
+ * store) proves nothing, and is passed over (its retry drops it), as is
+ * one this import has dropped already.
+ * @return 1 (a fork), 0 (none), or a negative DT_E* code.
+ */
+static int
+held_conflict(const struct held_place **out, struct import_state *x,
+    const entry *e, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char h[ENTRY_HASH_BYTES];
+	struct held_place *p;
+	entry he;
+	int rc;
+
+	*out = NULL;
+	for (p = held_find(x, e); p != NULL && p < x->held + x->nheld &&
+	    memcmp(p->author, e->author, KEY_PK_BYTES) == 0 &&
+	    p->seq == e->seq; p++) {
+		if (p->bad || memcmp(p->hash, hash, ENTRY_HASH_BYTES) == 0)
+			continue;
+		free(x->fork_first);
+		x->fork_first = NULL;
+		rc = store_held_get(&x->fork_first, &x->fork_flen, x->t,
+		    p->hash);
+		if (rc == DT_ENOENT) {
+			/* Dropped by a retry of this import: no longer held. */
+			p->bad = 1;
+			continue;
+		}
+		if (rc != 0)
+			return rc;
+		entry_hash(h, x->fork_first, x->fork_flen);
+		if (memcmp(h, p->hash, ENTRY_HASH_BYTES) == 0 &&
+		    entry_parse(&he, x->fork_first, x->fork_flen) == 0) {
+			*out = p;
+			return 1;
+		}
+		p->bad = 1;
+	}
+	free(x->fork_first);
+	x->fork_first = NULL;
+	return 0;
+}
+
 
 /* Say where the failing entry sits: in the bundle, or held before. */
 static void
@@ -2675,17 +2725,15 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
     const unsigned char *known_hash, int from_bundle, int *outcome)
 {
 	record *r = x->r;
-	unsigned char h[ENTRY_HASH_BYTES], ra[KEY_PK_BYTES], oh[ENTRY_HASH_BYTES];
+	unsigned char h[ENTRY_HASH_BYTES], oh[ENTRY_HASH_BYTES];
 	unsigned char root[MERKLE_HASH_BYTES];
 	unsigned char *old = NULL;
 	size_t oldlen = 0;
-	store_head head, rh;
+	store_head head;
 	record_failure f2;
-	const struct held_place *hp;
-	uint64_t rseq;
+	const struct held_place *hp = NULL;
 	entry e;
-	unsigned i;
-	int rc, wait = 0, have_head;
+	int rc, wait, have_head;
 
 	*outcome = 0;
 	/* A pool worker hashed these very bytes already. */
@@ -2744,46 +2792,26 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 	if (rc != DT_ENOENT)
 		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
 		    "cannot read the store: %s", dt_strerror(rc));
-	if (from_bundle && (hp = held_conflict(x, &e, h)) != NULL) {
+	if (from_bundle && (rc = held_conflict(&hp, x, &e, h)) != 0) {
+		if (rc < 0)
+			return fail_at(x->f, rc, NULL, 0, NULL, NULL,
+			    "cannot read a held entry: %s", dt_strerror(rc));
 		if ((rc = import_hold_gate(x, &e, h)) != 0)
 			return rc;
-		free(x->fork_first);
 		free(x->fork_second);
-		x->fork_first = x->fork_second = NULL;
-		if ((x->fork_first = malloc(hp->len)) == NULL ||
-		    (x->fork_second = malloc(len)) == NULL)
+		if ((x->fork_second = malloc(len)) == NULL)
 			return fail_at(x->f, DT_ENOMEM, NULL, 0, NULL, NULL,
 			    "out of memory");
-		memcpy(x->fork_first, hp->bytes, hp->len);
 		memcpy(x->fork_second, bytes, len);
-		x->fork_flen = hp->len;
 		x->fork_slen = len;
 		return fail_at(x->f, DT_EFORK, e.author, e.seq, h, hp->hash,
 		    "fork: a second, different entry for this author and "
 		    "sequence number, both signed; the first is held, "
 		    "waiting for an earlier entry");
 	}
-	if (e.seq > (have_head ? head.next_seq : 0))
-		wait = 1;
-	for (i = 0; !wait && i < e.nrefs; i++) {
-		entry_ref ref;
-
-		entry_ref_get(&ref, &e, i);
-		/*
-		 * The referenced place is filled (with that entry or another:
-		 * check_entry() reports a wrong reference), or the hash is
-		 * known elsewhere (check_entry() reports that too): nothing
-		 * to wait for.  The feed's head first: one small row, where
-		 * the hash index is a random read in a table as large as the
-		 * record.
-		 */
-		if (store_head_get(&rh, x->t, ref.author) == 0 &&
-		    rh.next_seq > ref.seq)
-			continue;
-		if (store_locate(ra, &rseq, x->t, ref.hash) == 0)
-			continue;
-		wait = 1;
-	}
+	if ((wait = held_waits(NULL, x->t, &e)) < 0)
+		return fail_at(x->f, wait, e.author, e.seq, h, NULL,
+		    "cannot read the store: %s", dt_strerror(wait));
 	if (wait) {
 		if ((rc = import_hold_gate(x, &e, h)) != 0)
 			return rc;
@@ -2834,34 +2862,73 @@ import_pend_push(struct import_state *x, const unsigned char *bytes,
 	}
 	p = &x->pend[x->npend];
 	memset(p, 0, sizeof *p);
-	if ((p->bytes = malloc(len)) == NULL)
+	if ((p->bytes = malloc(len ? len : 1)) == NULL)
 		return DT_ENOMEM;
 	memcpy(p->bytes, bytes, len);
 	p->len = len;
+	p->size = len;
 	p->index = index;
-	entry_hash(p->hash, bytes, len);
+	if (index > 0)
+		entry_hash(p->hash, bytes, len);
 	x->npend++;
 	return 0;
 }
 
+/*
+ * held_cb() - a row held before this import: its header only (the row
+ * is hashed and parsed whole once it no longer waits, in pend_load()).
+ */
 static int
 held_cb(void *ctx, const unsigned char *bytes, size_t len,
     const unsigned char hash[ENTRY_HASH_BYTES])
 {
 	struct import_state *x = ctx;
 	struct import_pend *p;
+	size_t head = held_head_bytes(bytes, len);
+	int rc;
+
+	if (head == 0 || head > len)
+		head = len < ENTRY_FIXED_BYTES ? len : ENTRY_FIXED_BYTES;
+	if ((rc = import_pend_push(x, bytes, head, 0)) != 0)
+		return rc;
+	p = &x->pend[x->npend - 1];
+	memcpy(p->hash, hash, ENTRY_HASH_BYTES);
+	p->size = len;
+	p->lazy = 1;
+	if (held_head_bytes(bytes, len) == 0 ||
+	    held_head_bytes(bytes, len) > len) {
+		p->bad = 1;
+		p->done = 1;
+	}
+	return 0;
+}
+
+/*
+ * pend_load() - the whole of a row held before, once it is needed.  A
+ * row that is not a well-formed entry under its own hash (the store was
+ * tampered with) is marked bad: the caller drops it.
+ */
+static int
+pend_load(struct import_state *x, struct import_pend *p)
+{
+	unsigned char *b = NULL, h[ENTRY_HASH_BYTES];
+	size_t len = 0;
 	entry e;
 	int rc;
 
-	if ((rc = import_pend_push(x, bytes, len, 0)) != 0)
-		return rc;
-	p = &x->pend[x->npend - 1];
-	if (entry_parse(&e, bytes, len) != 0 ||
-	    memcmp(p->hash, hash, ENTRY_HASH_BYTES) != 0) {
+	if (!p->lazy)
+		return 0;
+	if ((rc = store_held_get(&b, &len, x->t, p->hash)) != 0)
+		return fail_at(x->f, rc, NULL, 0, p->hash, NULL,
+		    "cannot read a held entry: %s", dt_strerror(rc));
+	entry_hash(h, b, len);
+	if (entry_parse(&e, b, len) != 0 ||
+	    memcmp(h, p->hash, ENTRY_HASH_BYTES) != 0)
 		p->bad = 1;
-		p->done = 1;
-		memcpy(p->hash, hash, ENTRY_HASH_BYTES);
-	}
+	free(p->bytes);
+	p->bytes = b;
+	p->len = p->size = len;
+	p->lazy = 0;
 	return 0;
 }
 
@@ -2920,6 +2987,30 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 			import_where(x->f, p->index);
 		return rc;
 	}
+	/*
+	 * A row held before that still waits is left where it is, unread
+	 * (its header says so); one that no longer waits is read whole.
+	 */
+	if (p->lazy) {
+		entry he;
+		int waits = 0;
+
+		if (held_parse_head(&he, p->bytes, p->len) != 0)
+			p->bad = 1;
+		else if ((waits = held_waits(NULL, x->t, &he)) < 0)
+			return fail_at(x->f, waits, NULL, 0, p->hash, NULL,
+			    "cannot read the store: %s", dt_strerror(waits));
+		if (waits) {
+			*outcome = IMPORT_WAIT;
+			return 0;
+		}
+		if (!p->bad && (rc = pend_load(x, p)) != 0)
+			return rc;
+	}
+	if (p->bad) {
+		*outcome = IMPORT_KNOWN; /* settled: the caller drops it */
+		return 0;
+	}
 	keep = *x->f;
 	if ((rc = store_txn_begin_nested(&inner, outer)) != 0)
 		return fail_at(x->f, rc, NULL, 0, NULL, NULL,
@@ -2953,39 +3044,131 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 }
 
 /*
+ * import_refuse() - an entry of the bundle that waits is not held: the
+ * bound why (HELD_OVER_*) would be passed.  It is counted, and the first
+ * is named; the import goes on (it is not part of the record, and the
+ * other side's next export to this replica carries it again).
+ */
+static void
+import_refuse(struct import_state *x, const struct import_pend *p,
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq, int why)
+{
+	if (x->st->refused++ == 0) {
+		fail_at(&x->st->refused_first, DT_ERANGE, author, seq, p->hash,
+		    NULL, "not held: %s", why == HELD_OVER_AUTHOR ?
+		    "its author, not a member, has as many entries held as "
+		    "one such author may" : why == HELD_OVER_OTHERS ?
+		    "authors who are not members have as many entries held "
+		    "as they may together" : "members' entries are held as "
+		    "many as a replica keeps");
+		import_where(&x->st->refused_first, p->index);
+		x->st->refused_why = why;
+	}
+	x->st->refused_bytes += p->size;
+}
+
+/*
+ * pend_tally() - what stays held, from before this import, by the
+ * author of x->pend[i] and those after it (sorted by place).
+ */
+static held_tally
+pend_tally(const struct import_state *x, size_t i)
+{
+	const unsigned char *author = x->pend[i].bytes + 40;
+	held_tally t = { 0, 0 };
+	size_t j;
+
+	for (j = i; j < x->npend && memcmp(x->pend[j].bytes + 40, author,
+	    KEY_PK_BYTES) == 0; j++)
+		if (!x->pend[j].done && x->pend[j].index == 0) {
+			t.entries++;
+			t.bytes += x->pend[j].size;
+		}
+	return t;
+}
+
+/*
  * After the last pass: what still waits is held.  Every waiting entry
  * has passed import_hold_gate() (framed, bound to this dialogue, signed);
  * nothing else can be checked before what it waits for arrives, not even
  * its author's membership, since the member-add may be what it waits
- * for.  Two waiting entries for one place are a fork.
+ * for.  Two waiting entries for one place are a fork.  What is held is
+ * bounded (held_admit()): what was held before stays, and an entry of
+ * the bundle beyond a bound is not held (import_refuse()); in the order
+ * of place, so that a feed keeps the entries nearest to its gap.
  */
 static int
 import_hold(struct import_state *x)
 {
 	struct import_pend *p, *q;
+	unsigned char author[KEY_PK_BYTES], group[KEY_PK_BYTES];
+	/* The pools (by author: pool[0] not members, pool[1] members). */
+	held_tally pool[2] = { { 0, 0 }, { 0, 0 } }, mine = { 0, 0 };
+	held_tally *total = &pool[0];
+	uint64_t seq;
 	size_t i, j;
 	entry e;
-	int rc;
+	int rc, why, have_group = 0, member = 0;
 
-	qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_place);
+	if (x->npend > 0)
+		qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_place);
+	for (i = 0; i < x->npend; i++)
+		if (!x->pend[i].done && x->pend[i].index == 0) {
+			total = &pool[record_member_find(x->r,
+			    x->pend[i].bytes + 40) != NULL];
+			total->entries++;
+			total->bytes += x->pend[i].size;
+		}
 	for (i = 0; i < x->npend; i++) {
 		p = &x->pend[i];
 		if (p->done)
 			continue;
-		if (entry_parse(&e, p->bytes, p->len) != 0)
+		if (held_parse_head(&e, p->bytes, p->len) != 0)
 			return fail_at(x->f, DT_EFORMAT, NULL, 0, p->hash,
 			    NULL, "malformed held entry");
+		/* p->bytes may be read whole below: keep the place apart. */
+		memcpy(author, e.author, KEY_PK_BYTES);
+		seq = e.seq;
+		if (!have_group || memcmp(group, author, KEY_PK_BYTES) != 0) {
+			memcpy(group, author, KEY_PK_BYTES);
+			have_group = 1;
+			mine = pend_tally(x, i);
+			member = record_member_find(x->r, author) != NULL;
+			total = &pool[member];
+		}
 		for (j = i + 1; j < x->npend; j++) {
 			q = &x->pend[j];
 			if (q->done)
 				continue;
-			if (memcmp(q->bytes + 40, p->bytes + 40,
-			    KEY_PK_BYTES) != 0 || store_get_be64(q->bytes +
-			    72) != e.seq)
+			if (memcmp(q->bytes + 40, author, KEY_PK_BYTES) != 0 ||
+			    store_get_be64(q->bytes + 72) != seq)
 				break;
-			q->done = 1;
-			if (memcmp(q->hash, p->hash, ENTRY_HASH_BYTES) == 0)
+			if (memcmp(q->hash, p->hash, ENTRY_HASH_BYTES) == 0) {
+				q->done = 1;
 				continue; /* the same entry twice */
+			}
+			/* Evidence is whole entries: read held rows whole. */
+			if ((rc = pend_load(x, p)) != 0 ||
+			    (rc = pend_load(x, q)) != 0)
+				return rc;
+			if (p->bad || q->bad) {
+				/* A damaged row proves nothing: drop it. */
+				struct import_pend *d = p->bad ? p : q;
+
+				d->done = 1;
+				if ((rc = store_held_del(x->t, d->hash)) != 0)
+					return fail_at(x->f, rc, NULL, 0, NULL,
+					    NULL, "cannot drop a damaged held "
+					    "entry");
+				total->entries--;
+				total->bytes -= d->size;
+				mine.entries--;
+				mine.bytes -= d->size;
+				if (d == p)
+					break;
+				continue;
+			}
+			q->done = 1;
 			if (p->index == 0 && q->index == 0) {
 				/* Both held before: not this bundle's doing. */
 				if ((rc = store_evidence_put(x->t, p->bytes,
@@ -2993,7 +3176,11 @@ import_hold(struct import_state *x)
 				    (rc = store_held_del(x->t, q->hash)) != 0)
 					return fail_at(x->f, rc, NULL, 0, NULL,
 					    NULL, "cannot keep fork evidence");
-				fail_at(x->f, DT_EFORK, e.author, e.seq,
+				total->entries--;
+				total->bytes -= q->size;
+				mine.entries--;
+				mine.bytes -= q->size;
+				fail_at(x->f, DT_EFORK, author, seq,
 				    q->hash, p->hash, "fork: two different "
 				    "held entries for this author and "
 				    "sequence number");
@@ -3013,17 +3200,27 @@ import_hold(struct import_state *x)
 			memcpy(x->fork_second, q->bytes, q->len);
 			x->fork_flen = p->len;
 			x->fork_slen = q->len;
-			rc = fail_at(x->f, DT_EFORK, e.author, e.seq, q->hash,
+			rc = fail_at(x->f, DT_EFORK, author, seq, q->hash,
 			    p->hash, "fork: two different entries for this "
 			    "author and sequence number, both signed");
 			import_where(x->f, q->index ? q->index : p->index);
 			return rc;
 		}
+		if (p->done || p->index == 0)
+			continue; /* dropped, or held already */
+		if (!x->hold_all && (why = held_admit(total, &mine, p->size,
+		    member)) != HELD_ADMIT) {
+			import_refuse(x, p, author, seq, why);
+			continue;
+		}
 		if ((rc = store_held_put(x->t, p->hash, p->bytes, p->len)) != 0)
-			return fail_at(x->f, rc, e.author, e.seq, p->hash, NULL,
+			return fail_at(x->f, rc, author, seq, p->hash, NULL,
 			    "cannot hold the entry: %s", dt_strerror(rc));
-		if (p->index > 0)
-			x->st->held_new++;
+		total->entries++;
+		total->bytes += p->size;
+		mine.entries++;
+		mine.bytes += p->size;
+		x->st->held_new++;
 	}
 	return store_held_count(&x->st->held, x->t);
 }
@@ -3148,10 +3345,10 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 		goto out;
 	}
 	/*
-	 * The held entries' places.  They point at the pending copies,
-	 * each malloc'd on its own, which stay put when x->pend grows.
-	 * A held row that is not a well-formed entry under its own hash
-	 * (the store was tampered with) is dropped.
+	 * The held entries' places, from their headers.  A held row that
+	 * does not start with an entry's header (the store was tampered
+	 * with) is dropped; one that is not a well-formed entry under its
+	 * own hash is dropped when it is read whole (pend_load()).
 	 */
 	for (i = 0; i < x->npend; i++)
 		if (x->pend[i].bad && ((rc = store_held_del(x->t,
@@ -3170,17 +3367,16 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 		struct held_place *hp = &x->held[x->nheld];
 		entry he;
 
-		if (x->pend[i].bad ||
-		    entry_parse(&he, x->pend[i].bytes, x->pend[i].len) != 0)
+		if (x->pend[i].bad || held_parse_head(&he, x->pend[i].bytes,
+		    x->pend[i].len) != 0)
 			continue;
 		memcpy(hp->author, he.author, KEY_PK_BYTES);
 		hp->seq = he.seq;
 		memcpy(hp->hash, x->pend[i].hash, ENTRY_HASH_BYTES);
-		hp->bytes = x->pend[i].bytes;
-		hp->len = x->pend[i].len;
 		x->nheld++;
 	}
-	qsort(x->held, x->nheld, sizeof *x->held, held_place_cmp);
+	if (x->nheld > 0)
+		qsort(x->held, x->nheld, sizeof *x->held, held_place_cmp);
 	/*
 	 * Entries come in chunks: while this thread checks one chunk in
 	 * order, the pool checks the next chunk's signatures on every core.
@@ -3374,6 +3570,7 @@ record_import(record *r, bundle_reader *b, unsigned flags,
 	fault_list_reset(&r->faults);
 	x.r = r;
 	x.flags = flags & RECORD_VERIFY_KEY;
+	x.hold_all = (flags & RECORD_IMPORT_HOLD_ALL) != 0;
 	x.st = st;
 	x.f = f;
 	if ((rc = store_txn_begin(&x.t, r->s, 1)) != 0) {
@@ -3506,8 +3703,8 @@ record_join(record **out, const char *parent, bundle_reader *b,
 	}
 	st->total = bundle_reader_count(b);
 	x.r = r;
-	x.flags = 0;
-	(void)flags; /* locked: nobody has unlocked the new record yet */
+	x.flags = 0; /* locked: nobody has unlocked the new record yet */
+	x.hold_all = (flags & RECORD_IMPORT_HOLD_ALL) != 0;
 	x.st = st;
 	x.f = f;
 	if ((rc = store_txn_begin(&x.t, r->s, 1)) != 0 ||

@@ -306,7 +306,18 @@ typedef struct record_import_stats {
 	uint64_t dropped;   /* held entries that failed a check, dropped */
 	record_failure dropped_first; /* why the first of them was dropped */
 	uint64_t faults;    /* member faults met, with RECORD_VERIFY_KEY */
+	uint64_t refused;   /* entries of the bundle that wait, not held */
+	uint64_t refused_bytes;       /* their bytes */
+	record_failure refused_first; /* the first of them (DT_ERANGE) */
+	int refused_why;              /* the bound it met (HELD_OVER_*) */
 } record_import_stats;
+
+/*
+ * record_import() and record_join() flag: hold every entry that waits,
+ * whatever the bounds of held.h (a temporary store that an audit reads
+ * and removes; never a replica).
+ */
+#define RECORD_IMPORT_HOLD_ALL 0x100U
 
 /*
  * record_import() - add the entries of a bundle to r, all or nothing,
@@ -323,10 +334,14 @@ typedef struct record_import_stats {
  * record) if it is framed, bound to this dialogue and signed (nothing
  * else can be checked yet: even its author's member-add may be what it
  * waits for); held entries are tried again by every later import, and
- * added once what they need arrives.
+ * added once what they need arrives.  What is held is bounded (held.h:
+ * per author who is not a member, and in all): an entry of the bundle
+ * beyond a bound is not held, counted in st->refused, and the import
+ * goes on, since the record does not change for it.
  * A held entry that then fails a check is dropped from the holding
  * area and counted in st->dropped, without failing the import.
  *
+ * flags: RECORD_VERIFY_KEY, RECORD_IMPORT_HOLD_ALL.
  * Any other failure rejects the whole bundle: nothing is written, and f
  * names the first failing entry (author, seq, hash; its place in the
  * bundle is in f->detail).  A fork, a second signed entry for an
@@ -357,6 +372,7 @@ typedef int (*record_confirm_fn)(void *ctx, record *r,
  * it (record_import(); the bundle must carry the genesis), confirm()
  * asked, and only then the store renamed to parent/<id in hex>.  A
  * failure or a refusal leaves nothing behind.
+ * @param[in]  flags  RECORD_IMPORT_HOLD_ALL or 0.
  * @param[out] out  the open record, locked (record_unlock() it).
  * @return as record_import(), and DT_EEXIST (the dialogue is here
  *         already), DT_ENOENT (no genesis in the bundle), or confirm's.

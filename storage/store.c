@@ -10,9 +10,11 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 #include <sodium.h>
@@ -51,6 +53,7 @@ struct store_txn {
 	uint64_t probe_at[PROBE_CURSORS]; /* the seq it sits on; UINT64_MAX */
 	unsigned nprobe, probe_next;
 	int stamp;       /* entries were put: stamp the kinds index */
+	int nested;      /* a child of another write transaction */
 };
 
 static void
@@ -523,6 +526,7 @@ store_txn_begin_nested(store_txn **out, store_txn *parent)
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return DT_ENOMEM;
 	t->s = parent->s;
+	t->nested = 1;
 	if ((rc = mdb_txn_begin(t->s->env, parent->txn, 0, &t->txn)) != 0) {
 		free(t);
 		return map_err(rc);
@@ -547,10 +551,41 @@ disk_nearly_full(const char *dir)
 	return (unsigned long long)v.f_bavail * v.f_frsize < 1024ULL * 1024;
 }
 
+/*
+ * cover_pages() - make the data file cover every page the meta page
+ * counts.  A page that a transaction allocates and frees again (a held
+ * row put and dropped within one import, say) is counted in the meta
+ * page's last page number but never written, so the file can end before
+ * it; check_size() would then take the file for a truncated one and the
+ * store would no longer open.  The file is extended (never shortened:
+ * posix_fallocate() leaves every byte there is) and synced.
+ */
+static int
+cover_pages(store *s)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	struct stat sb;
+	mdb_filehandle_t fd;
+	off_t need;
+
+	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env,
+	    &st) != 0 || mdb_env_get_fd(s->env, &fd) != 0 ||
+	    fstat(fd, &sb) != 0)
+		return DT_EIO;
+	need = ((off_t)info.me_last_pgno + 1) * (off_t)st.ms_psize;
+	if (sb.st_size >= need)
+		return 0;
+	if (posix_fallocate(fd, 0, need) != 0 || fdatasync(fd) != 0)
+		return disk_nearly_full(s->path) ? DT_ENOSPC : DT_EIO;
+	return 0;
+}
+
 int
 store_txn_commit(store_txn *t)
 {
-	int rc;
+	store *s = t->s;
+	int rc, top = !t->rdonly && !t->nested;
 
 	probes_close(t);
 	/* once per transaction, not once per entry */
@@ -563,6 +598,8 @@ store_txn_commit(store_txn *t)
 	if (rc == DT_EIO && disk_nearly_full(t->s->path))
 		rc = DT_ENOSPC;
 	free(t);
+	if (rc == 0 && top)
+		rc = cover_pages(s);
 	return rc;
 }
 
@@ -1379,6 +1416,32 @@ store_held_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
 	int rc = mdb_del(t->txn, t->s->held, &k, NULL);
 
 	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+int
+store_held_get(unsigned char **bytes, size_t *len, store_txn *t,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
+	int rc;
+
+	*bytes = NULL;
+	*len = 0;
+	if ((rc = mdb_get(t->txn, t->s->held, &k, &d)) != 0)
+		return map_err(rc);
+	if ((*bytes = malloc(d.mv_size ? d.mv_size : 1)) == NULL)
+		return DT_ENOMEM;
+	memcpy(*bytes, d.mv_data, d.mv_size);
+	*len = d.mv_size;
+	return 0;
+}
+
+int
+store_held_has(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
+
+	return mdb_get(t->txn, t->s->held, &k, &d) == 0;
 }
 
 static int

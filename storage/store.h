@@ -329,7 +329,22 @@ int store_held_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
     const unsigned char *bytes, size_t len);
 int store_held_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES]);
 
-/* store_held_scan() - every held entry, by hash; cb as for store_scan(). */
+/*
+ * store_held_get() - copy out the held entry with this leaf hash.
+ * @param[out] bytes  malloc'd, caller frees.
+ * @return 0, DT_ENOENT, DT_ENOMEM, DT_EIO.
+ */
+int store_held_get(unsigned char **bytes, size_t *len, store_txn *t,
+    const unsigned char hash[ENTRY_HASH_BYTES]);
+
+/* store_held_has() - 1 if an entry with this leaf hash is held, else 0. */
+int store_held_has(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES]);
+
+/*
+ * store_held_scan() - every held entry, by hash; cb as for store_scan().
+ * The bytes point into the map, valid only during the call: a callback
+ * that reads only an entry's header touches only its first page.
+ */
 int store_held_scan(store_txn *t, store_scan_cb cb, void *ctx);
 
 /* store_held_count() - the number of held entries. */

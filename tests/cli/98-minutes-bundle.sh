@@ -195,6 +195,33 @@ unlike "$(cat "$OUT")" '^(good|signed by every head)' \
     "no signature is called good on a forged bundle's keys"
 tmp_empty "a forged bundle"
 
+# One entry left out of the middle of ru-head's feed, the count and the
+# trailer recomputed (anyone handling the file can do this): the entries
+# after it, the seal among them, have no place.  Every entry of the file
+# is accounted for, and the bundle does not verify.
+if have_bt; then
+	BT forge drop "$TEST_TMP/all.dtb" "$TEST_TMP/dropped.dtb" \
+	    "$HA/identities/ru-head.key" "$PASS"
+	NB=$(BT list "$TEST_TMP/dropped.dtb" | wc -l | tr -d ' ')
+	run_fails 1 "a bundle with an entry left out fails" \
+	    C minutes verify "$M" --bundle "$TEST_TMP/dropped.dtb"
+	like "$(cat "$OUT")" "^bundle: $NB entries in the file, [0-9]+ placed, [1-9][0-9]* not placed\$" \
+	    "counts the whole file"
+	like "$(cat "$OUT")" '^  not placed: ru-head seq [0-9]+ hash [0-9a-f]{64} \(clock [0-9]+, seal\): waits for seq [0-9]+ of its own feed' \
+	    "names the seal, which waits for the entry left out"
+	unlike "$(cat "$OUT")" 'no seal yet' "does not say there is no seal yet"
+	like "$(tail -n 1 "$OUT")" "^FAILED: not placed .*: author ru-head seq [0-9]+ hash [0-9a-f]{64} expected [0-9a-f]{64}\$" \
+	    "FAILED names the first entry not placed"
+	like "$(cat "$ERR")" 'the bundle does not verify' "says the bundle does not verify"
+	tmp_empty "an entry left out"
+	run_ok "the whole bundle counts every entry placed" \
+	    C minutes verify "$M" --bundle "$TEST_TMP/all.dtb"
+	like "$(cat "$OUT")" "^bundle: $((NB + 1)) entries in the file, $((NB + 1)) placed, 0 not placed\$" \
+	    "the whole file, all placed"
+else
+	skip "bundle_tool.py needs python3-nacl, -cryptography, -argon2" 8
+fi
+
 # One byte flipped in an entry, the trailer left alone.
 python3 - "$TEST_TMP/all.dtb" "$TEST_TMP/flipped.dtb" <<'EOS'
 import sys

@@ -20,6 +20,12 @@ Usage:
   bundle_tool.py check FILE
       check the framing, the trailer and every entry's signature; prints
       "ok N" (exit 0) or the first problem (exit 1)
+  bundle_tool.py flood IN OUT N SIZE
+      write OUT: IN plus N entries by a key that is not a member (seed
+      0x79 repeated), seq 1 to N, each chained to the one before, the
+      first to a seq 0 that exists nowhere, so that every one waits for
+      a previous entry that never comes; each has a control body of
+      about SIZE bytes (a checkpoint kind, never parsed while it waits)
   bundle_tool.py forge CASE IN OUT [KEYSTORE PASSFILE]
       write OUT: IN with one change, its trailer recomputed (except for
       the cases that break the file itself).  The entry changed is the
@@ -32,9 +38,16 @@ Usage:
         kind       kind 0x7f, an unknown kind (malformed bytes)
         drop       leave out the entry before it in the same feed (so
                    it waits for that one: held, not rejected)
+        dropfirst  leave out the first entry of its feed the bundle
+                   carries (so every later one of the feed waits)
         outsider   add a checkpoint by a key that is not a member (its
                    clock obeys the clock rule: it refers to the entry of
                    the greatest clock, and its clock is one more)
+        twice      the last entry once more, at the end
+        stranger-ref
+                   add a checkpoint by a key that is not a member, at
+                   seq 0, referencing an entry (seq 5 of another unknown
+                   key) that is in no record: it can only wait
         fork       another time stamp, re-signed: a second entry for the
                    same author and seq
         truncate   cut the last 10 bytes of the file
@@ -138,6 +151,13 @@ def forge(case, did, entries, seed):
                 struct.unpack(">Q", x[72:80])[0] == seq - 1)]
     elif case.startswith("fault-"):
         return entries + [fault_entry(case, did, entries, seed)]
+    elif case == "twice":
+        return entries + [entries[-1]]
+    elif case == "dropfirst":
+        first = min(struct.unpack(">Q", x[72:80])[0] for x in entries
+                    if x[40:72] == e[40:72])
+        return [x for x in entries if not (x[40:72] == e[40:72] and
+                struct.unpack(">Q", x[72:80])[0] == first)]
     elif case == "outsider":
         stranger = bytes([0x77]) * 32
         top = max(entries, key=lambda x: struct.unpack(">Q", x[80:88])[0])
@@ -147,6 +167,15 @@ def forge(case, did, entries, seed):
         payload = b'{"note":"not a member","v":1}'
         extra = iv.build_entry(0x05, stranger, did, 0, clock, 0,
                                bytes(32), [ref], payload)
+        return entries + [extra]
+    elif case == "stranger-ref":
+        stranger = bytes([0x78]) * 32
+        other = iv.ed25519_pk(bytes([0x7a]) * 32)
+        missing = hashlib.sha256(b"an entry nobody has").digest()
+        clock = max(struct.unpack(">Q", x[80:88])[0] for x in entries) + 7
+        payload = b'{"note":"not a member","v":1}'
+        extra = iv.build_entry(0x05, stranger, did, 0, clock, 0,
+                               bytes(32), [(other, 5, missing)], payload)
         return entries + [extra]
     else:
         raise ValueError("unknown case " + case)
@@ -224,6 +253,22 @@ def fault_entry(case, did, entries, seed):
     return iv.build_entry(0x25, seed, did, seq, clock, tms,
                           iv.leaf_hash(last), [], payload, key=key,
                           nonce=os.urandom(24))
+
+
+def flood(did, entries, n, size):
+    """entries plus n waiting entries of about size bytes (module doc)."""
+    seed = bytes([0x79]) * 32
+    clock = max(struct.unpack(">Q", x[80:88])[0] for x in entries) + 2
+    prev = hashlib.sha256(b"a seq 0 that exists nowhere").digest()
+    out = list(entries)
+    for seq in range(1, n + 1):
+        pad = ("%d:" % seq + "x" * size)[:max(size, 8)]
+        payload = ('{"note":"%s","v":1}' % pad).encode()
+        e = iv.build_entry(0x05, seed, did, seq, clock + seq, 0, prev, [],
+                           payload)
+        prev = iv.leaf_hash(e)
+        out.append(e)
+    return out
 
 
 def state_file(did, feeds):
@@ -352,6 +397,12 @@ def main(argv):
                              seed_of(argv[5], argv[6]))
         open(argv[4], "wb").write(encode_bundle(did, entries + [b]))
         print(seq, clock, iv.leaf_hash(b).hex())
+        return 0
+    if len(argv) == 6 and argv[1] == "flood":
+        did, entries = read_bundle(argv[2])
+        out = encode_bundle(did, flood(did, entries, int(argv[4]),
+                                       int(argv[5])))
+        open(argv[3], "wb").write(out)
         return 0
     if len(argv) in (5, 7) and argv[1] == "forge":
         case, src, dst = argv[2:5]

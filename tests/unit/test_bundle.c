@@ -781,6 +781,64 @@ test_held_and_released(void **state)
 	tu_rmtree(db);
 }
 
+/*
+ * A held row changed in the store (its bytes no longer hash to its key,
+ * the header still reads) is read whole only once it no longer waits:
+ * then it is dropped, never added, and the import goes on.
+ */
+static void
+test_held_row_damaged(void **state)
+{
+	record *a, *b;
+	char *da, *db;
+	record_import_stats st;
+	record_failure f;
+	bundle_reader *br;
+	store_txn *t;
+	unsigned char *e[2], h[32];
+	size_t len[2];
+
+	(void)state;
+	two_replicas(&a, &b, &da, &db);
+	assert_int_equal(record_append(a, id[RU_HEAD], ENTRY_K_NOTE, note,
+	    NULL, NULL), 0);
+	assert_int_equal(record_append(a, id[RU_HEAD], ENTRY_K_NOTE, note,
+	    NULL, NULL), 0);
+	e[0] = get_entry(a, id[RU_HEAD]->pk, 3, &len[0]);
+	e[1] = get_entry(a, id[RU_HEAD]->pk, 4, &len[1]);
+	br = bundle_of(record_id(a), &e[1], &len[1], 1);
+	assert_int_equal(record_import(b, br, 0, &st, &f), 0);
+	assert_int_equal(st.held, 1);
+	bundle_reader_close(br);
+	/* One byte of its signature changed, under the same key. */
+	entry_hash(h, e[1], len[1]);
+	e[1][len[1] - 1] ^= 0x01;
+	assert_int_equal(store_txn_begin(&t, record_store(b), 1), 0);
+	assert_int_equal(store_held_del(t, h), 0);
+	assert_int_equal(store_held_put(t, h, e[1], len[1]), 0);
+	assert_int_equal(store_txn_commit(t), 0);
+	/* Another import while it waits: it stays, unread. */
+	br = bundle_of(record_id(a), &e[1], &len[1], 0);
+	assert_int_equal(record_import(b, br, 0, &st, &f), 0);
+	assert_int_equal(st.held, 1);
+	bundle_reader_close(br);
+	/* seq 3 arrives: the damaged row is dropped, not added. */
+	br = bundle_of(record_id(a), &e[0], &len[0], 1);
+	assert_int_equal(record_import(b, br, 0, &st, &f), 0);
+	assert_int_equal(st.added, 1);
+	assert_int_equal(st.released, 0);
+	assert_int_equal(st.held, 0);
+	bundle_reader_close(br);
+	assert_int_equal(count_of(b), 4);
+	assert_verifies(b);
+	free(e[0]);
+	free(e[1]);
+	record_close(a);
+	record_close(b);
+	tu_rmtree(da);
+	tu_rmtree(db);
+}
+
 static int
 evidence_count_cb(void *ctx, const unsigned char *first, size_t flen,
     const unsigned char *second, size_t slen)
@@ -1342,6 +1400,7 @@ main(void)
 		cmocka_unit_test(test_join_and_idempotent),
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_held_and_released),
+		cmocka_unit_test(test_held_row_damaged),
 		cmocka_unit_test(test_fork_evidence),
 		cmocka_unit_test(test_member_in_same_bundle),
 		cmocka_unit_test(test_held_fork),
