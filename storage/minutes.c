@@ -31,16 +31,13 @@
 #include "entry.h"
 #include "halves.h"
 #include "minutes.h"
+#include "minutes_print.h"
 #include "payload.h"
 #include "record.h"
 #include "store.h"
 #include "view.h"
 
-#define MINUTES_MAGIC "detente-minutes"
-#define MINUTES_VERSION 1
 #define COMMENT_MAGIC "detente minutes"
-/* The name a minutes file is given in the verification commands. */
-#define FILE_STEM "minutes-"
 /* Width of a plain-text page, and of the narrowest side-by-side column. */
 #define TXT_WIDTH 78U
 #define TXT_COL_MIN 20U
@@ -62,6 +59,8 @@ minutes_format_name(minutes_format fmt)
 		return "txt";
 	case MINUTES_JSON:
 		return "json";
+	case MINUTES_HTML:
+		return "html";
 	}
 	return NULL;
 }
@@ -77,6 +76,8 @@ minutes_format_parse(const char *name)
 		return MINUTES_TXT;
 	if (strcmp(name, "json") == 0)
 		return MINUTES_JSON;
+	if (strcmp(name, "html") == 0)
+		return MINUTES_HTML;
 	return (minutes_format)0;
 }
 
@@ -133,9 +134,9 @@ iso_time(char out[48], uint64_t ms)
 	    d, sod / 3600U, sod / 60U % 60U, sod % 60U, (unsigned)(ms % 1000U));
 }
 
-/* short_time() - "YYYY-MM-DD HH:MMZ" from an iso_time() string. */
-static void
-short_time(char out[48], const char *iso)
+/* minutes_short_time(): see minutes_print.h. */
+void
+minutes_short_time(char out[48], const char *iso)
 {
 	const char *t = iso != NULL ? strchr(iso, 'T') : NULL;
 
@@ -1619,12 +1620,12 @@ static const unsigned char md_punct[128] = {
 };
 
 /*
- * unsafe_len() - at p (not "\n" or "\t"), the length of a character that
- * clean() replaces by U+FFFD: a C0 or C1 control, DEL, or a Unicode
+ * minutes_unsafe_len() - at p (not "\n" or "\t"), the length of a
+ * character that clean() replaces by U+FFFD: a C0 or C1 control, DEL, or a Unicode
  * bidirectional control; 0 for any other.
  */
-static size_t
-unsafe_len(const unsigned char *p)
+size_t
+minutes_unsafe_len(const unsigned char *p)
 {
 	if (*p < 0x20 || *p == 0x7f ||
 	    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
@@ -1666,7 +1667,7 @@ clean(const char *s, int md)
 		} else if (*p == '\t') {
 			out[o++] = ' ';
 			p++;
-		} else if ((u = unsafe_len(p)) != 0) {
+		} else if ((u = minutes_unsafe_len(p)) != 0) {
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;
 			p += u;
@@ -1697,7 +1698,7 @@ cprint(FILE *f, const char *s, int md)
 			p++;
 			continue;
 		}
-		if (*p != '\n' && *p != '\t' && (u = unsafe_len(p)) == 0 &&
+		if (*p != '\n' && *p != '\t' && (u = minutes_unsafe_len(p)) == 0 &&
 		    !(md && *p < 0x80 && md_punct[*p])) {
 			p++;
 			continue;
@@ -1725,9 +1726,9 @@ cprint(FILE *f, const char *s, int md)
 		fwrite(run, 1, (size_t)(p - run), f);
 }
 
-/* kind_label() - "Note", "Statement of RU", ... */
-static void
-kind_label(char *out, size_t outlen, const json_t *r)
+/* minutes_kind_label() - "Note", "Statement of RU", ... */
+void
+minutes_kind_label(char *out, size_t outlen, const json_t *r)
 {
 	const char *k = gs(r, "kind");
 	const char *pos = gsn(r, "position_of");
@@ -1757,7 +1758,7 @@ byline(FILE *f, const json_t *r, int md)
 	char t[48];
 	const char *party = gsn(r, "party");
 
-	short_time(t, gs(r, "time"));
+	minutes_short_time(t, gs(r, "time"));
 	fputs("by ", f);
 	cprint(f, gs(r, "author"), md);
 	if (party != NULL)
@@ -1889,7 +1890,7 @@ md_record(FILE *f, const json_t *r, const json_t *parties, int level)
 	char label[64];
 	int i;
 
-	kind_label(label, sizeof(label), r);
+	minutes_kind_label(label, sizeof(label), r);
 	for (i = 0; i < level && i < 6; i++)
 		fputc('#', f);
 	fprintf(f, " %s\n\n", label);
@@ -2496,7 +2497,7 @@ txt_record(FILE *f, const json_t *r, const json_t *parties, size_t indent)
 	const char *k = gs(r, "kind");
 	char label[64];
 
-	kind_label(label, sizeof(label), r);
+	minutes_kind_label(label, sizeof(label), r);
 	pad(f, indent);
 	if (strcmp(k, "correction") == 0)
 		fputs("CORRECTION of the entry above (which stays in the "
@@ -3135,6 +3136,7 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 	if ((f = memstream(&buf, &blen)) == NULL)
 		goto out;
 	if ((fmt == MINUTES_MD ? render_md(f, m, u, nu, mb.two) :
+	    fmt == MINUTES_HTML ? minutes_print_html(f, m) :
 	    render_txt(f, m, u, nu, mb.two)) != 0 || ferror(f) != 0 ||
 	    mb.err != 0) {
 		fclose(f);
@@ -3312,7 +3314,8 @@ minutes_identify(minutes_id *out, const char *text, size_t len)
 	    take(&p, end, "status", v, sizeof(v)) != 0 || p != end ||
 	    (strcmp(v, "final") != 0 && strcmp(v, "draft") != 0) ||
 	    (out->format == MINUTES_JSON) ||
-	    ((out->format == MINUTES_MD) != (text[0] == '<'))) {
+	    ((out->format == MINUTES_MD || out->format == MINUTES_HTML) !=
+		(text[0] == '<'))) {
 		memset(out, 0, sizeof(*out));
 		return DT_EFORMAT;
 	}
