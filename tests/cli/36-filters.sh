@@ -185,8 +185,18 @@ if command -v script >/dev/null 2>&1; then
 	    script -qec "'$DETENTE' --home '$H' --passphrase-file '$PASS' log --kind note -n 1" /dev/null
 	unlike "$(cat "$OUT")" 'PAGED' "no pager"
 	like "$(tr -d '\r' <"$OUT")" "  $N3  note " "the line is there"
+	# PAGER unset: less -F -X from the PATH (a stand-in that shows its
+	# arguments); no -R, so less would show a stray control as ^X
+	mkdir -p "$TEST_TMP/bin"
+	printf '#!/bin/sh\necho "less args: $*"\ncat\n' >"$TEST_TMP/bin/less"
+	chmod +x "$TEST_TMP/bin/less"
+	run_ok "a terminal, PAGER unset: less from the PATH" env -u PAGER \
+	    PATH="$TEST_TMP/bin:$PATH" \
+	    script -qec "'$DETENTE' --home '$H' --passphrase-file '$PASS' log --kind note -n 1" /dev/null
+	like "$(tr -d '\r' <"$OUT")" '^less args: -F -X$' "less -F -X, without -R"
+	like "$(tr -d '\r' <"$OUT")" "  $N3  note " "and the line went through it"
 else
-	skip "no script(1)" 5
+	skip "no script(1)" 8
 fi
 
 # --- commitments -----------------------------------------------------------------
