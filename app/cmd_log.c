@@ -180,6 +180,13 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_USAGE;
 		goto out;
 	}
+	if (f.author != NULL && !filter_author_known(ctx->rec, f.author)) {
+		cli_error(ctx, _("no member has this name, and it is not a "
+		    "key's hex prefix"), f.author,
+		    _("see `detente member list`"));
+		ret = CLI_USAGE;
+		goto out;
+	}
 	if (f.party != NULL) {
 		if ((party = filter_party(v, f.party)) == NULL) {
 			cli_error(ctx, _("no such party in this dialogue"),

@@ -11,6 +11,7 @@
 
 #include "../crypto/keys.h"
 #include "../storage/entry.h"
+#include "../storage/record.h"
 #include "../storage/view.h"
 #include "filter.h"
 #include "search.h"
@@ -175,22 +176,45 @@ filter_party(const view *v, const char *p)
 	return NULL;
 }
 
-/* author_match() - it's author is called a, or its key starts with a. */
+/* hex_prefix() - 1 if a is 4 to 64 hex digits. */
 static int
-author_match(const view_item *it, const char *a)
+hex_prefix(const char *a)
 {
-	char hex[2 * KEY_PK_BYTES + 1];
 	size_t n = strlen(a), i;
 
-	if (it->author_name[0] != '\0' && strcmp(it->author_name, a) == 0)
-		return 1;
 	if (n < 4 || n > 2 * KEY_PK_BYTES)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!isxdigit((unsigned char)a[i]))
 			return 0;
+	return 1;
+}
+
+/* author_match() - it's author is called a, or its key starts with a. */
+static int
+author_match(const view_item *it, const char *a)
+{
+	char hex[2 * KEY_PK_BYTES + 1];
+
+	if (it->author_name[0] != '\0' && strcmp(it->author_name, a) == 0)
+		return 1;
+	if (!hex_prefix(a))
+		return 0;
 	key_hex(hex, it->author, KEY_PK_BYTES);
-	return strncasecmp(hex, a, n) == 0;
+	return strncasecmp(hex, a, strlen(a)) == 0;
+}
+
+int
+filter_author_known(const record *r, const char *a)
+{
+	size_t i;
+
+	if (hex_prefix(a))
+		return 1;
+	for (i = 0; i < record_nmembers(r); i++)
+		if (strcmp(record_member_at(r, i)->name, a) == 0)
+			return 1;
+	return 0;
 }
 
 int

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <wchar.h>
 
+#include "../storage/record.h"
 #include "../storage/view.h"
 
 /* What `log` shows: every field 0 or NULL lets everything through. */
@@ -65,6 +66,12 @@ int filter_log_grep(struct filter_log *f, const char *text);
  * ASCII case, or NULL when the dialogue has no such party.
  */
 const char *filter_party(const view *v, const char *p);
+
+/*
+ * filter_author_known() - 1 if a names a member of r, or is a hex prefix
+ * of a key (4 digits or more), which --author accepts; 0 if not.
+ */
+int filter_author_known(const record *r, const char *a);
 
 /*
  * filter_log_match() - 1 if it passes every filter of f but last (which

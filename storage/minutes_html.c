@@ -10,11 +10,11 @@
  * reads only the model, in one pass, and writes nothing that depends on
  * the clock, the locale or the process.
  *
- * Every text of the model goes through hput(): &, <, >, " and ' become
+ * Every text of the model goes through hputs(): &, <, >, " and ' become
  * character references, controls and bidirectional controls U+FFFD (as
  * in every form), a tab a space and a line feed <br>.  Numbers are
  * printed with %lld; hashes, keys and party names are model strings and
- * go through hput() too, though they cannot hold markup.
+ * go through hputs() too, though they cannot hold markup.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,9 +44,13 @@ gi(const json_t *o, const char *k)
 	return (long long)json_integer_value(json_object_get(o, k));
 }
 
-/* hput() - s as HTML text (also safe in a quoted attribute value). */
+/*
+ * hputs() - s as HTML text (also safe in a quoted attribute value); a
+ * line feed as <br>, or with title (the title element, which holds no
+ * element) as a space.
+ */
 static void
-hput(FILE *f, const char *s)
+hputs(FILE *f, const char *s, int title)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	const unsigned char *run = p;
@@ -72,7 +76,7 @@ hput(FILE *f, const char *s)
 			rep = "&#39;";
 			break;
 		case '\n':
-			rep = "<br>";
+			rep = title ? " " : "<br>";
 			break;
 		case '\t':
 			rep = " ";
@@ -92,6 +96,12 @@ hput(FILE *f, const char *s)
 	}
 	if (p > run)
 		fwrite(run, 1, (size_t)(p - run), f);
+}
+
+static void
+hput(FILE *f, const char *s)
+{
+	hputs(f, s, 0);
 }
 
 /* The style sheet: A4, page numbers, tables, the signature blocks. */
@@ -715,7 +725,7 @@ minutes_print_html(FILE *f, const json_t *m)
 	fprintf(f, "Minutes of meeting %lld", gi(m, "meeting"));
 	if (gsn(m, "meeting_title") != NULL) {
 		fputs(": ", f);
-		hput(f, gs(m, "meeting_title"));
+		hputs(f, gs(m, "meeting_title"), 1);
 	}
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
 	head(f, m);

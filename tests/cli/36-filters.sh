@@ -107,6 +107,10 @@ KEY=$(dt id show us-del | sed -n 's/^public key: *//p' | cut -c1-12)
 run_ok "log --author KEYPREFIX" dt --as ru-head log --author "$KEY" --kind note
 is "$(strip_time <"$OUT" | grep -v '^    ')" "$N2  note              us-del (US)" \
     "a key's hex prefix picks its author"
+run_fails 2 "--author neither a member's name nor a key's prefix" \
+    dt --as ru-head log --author nobody
+like "$(cat "$ERR")" '^detente: no member has this name, and it is not a key.s hex prefix: nobody: ' \
+    "says so"
 run_ok "log --grep in Cyrillic, other case" dt --as ru-head log --grep "ЖЕНЕВ"
 is "$(strip_time <"$OUT" | grep -v '^    ')" "$N1  note              ru-del (RU)
 $N3  note              ru-del (RU)" "finds both Cyrillic notes, ignoring case"
