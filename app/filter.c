@@ -218,13 +218,12 @@ filter_author_known(const record *r, const char *a)
 }
 
 int
-filter_log_match(const struct filter_log *f, const view *v,
-    const view_item *it)
+filter_log_match(const struct filter_log *f, const view *v, const view_item *it)
 {
 	if (f->meeting != 0 && it->meeting != f->meeting)
 		return 0;
-	if (f->kinds != 0 && (it->kind > 63 ||
-	    (f->kinds & VIEW_KIND(it->kind)) == 0))
+	if (f->kinds != 0 &&
+	    (it->kind > 63 || (f->kinds & VIEW_KIND(it->kind)) == 0))
 		return 0;
 	if (f->party != NULL && strcmp(it->party, f->party) != 0)
 		return 0;
@@ -303,8 +302,7 @@ is_date(const char *s)
 	if (s == NULL || strlen(s) != 10)
 		return 0;
 	for (i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' :
-		    (s[i] < '0' || s[i] > '9'))
+		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
 			return 0;
 	return 1;
 }
@@ -320,7 +318,8 @@ cmp_due(const void *a, const void *b)
 		return dx ? -1 : 1;
 	if (dx && (c = strcmp(x->due, y->due)) != 0)
 		return c;
-	return x->entry->index < y->entry->index ? -1 :
+	return x->entry->index < y->entry->index ?
+	    -1 :
 	    x->entry->index > y->entry->index;
 }
 

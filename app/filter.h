@@ -21,15 +21,15 @@
 
 /* What `log` shows: every field 0 or NULL lets everything through. */
 struct filter_log {
-	int64_t meeting;        /* only this meeting's entries; 0: any */
-	const char *author;     /* a member's name, or a key's hex prefix */
-	const char *party;      /* a party of the dialogue (any case) */
-	uint64_t kinds;         /* VIEW_KIND() bits; 0: every kind */
+	int64_t meeting; /* only this meeting's entries; 0: any */
+	const char *author; /* a member's name, or a key's hex prefix */
+	const char *party; /* a party of the dialogue (any case) */
+	uint64_t kinds; /* VIEW_KIND() bits; 0: every kind */
 	int has_since, has_until;
-	uint64_t since_ms;      /* at or after (UTC, ms) */
-	uint64_t until_ms;      /* at or before */
-	wchar_t *grep;          /* malloc'd by filter_log_grep(); NULL: none */
-	size_t last;            /* only the last N that pass; 0: all */
+	uint64_t since_ms; /* at or after (UTC, ms) */
+	uint64_t until_ms; /* at or before */
+	wchar_t *grep; /* malloc'd by filter_log_grep(); NULL: none */
+	size_t last; /* only the last N that pass; 0: all */
 };
 
 /* filter_log_init(), filter_log_done() - empty; free what it holds. */
@@ -82,11 +82,11 @@ int filter_log_match(const struct filter_log *f, const view *v,
 
 /* What `commitments` lists: every field 0 or NULL lets everything by. */
 struct filter_commit {
-	int open;               /* neither fulfilled nor withdrawn */
-	int overdue;            /* due before today (local) and open */
-	const char *party;      /* filter_party()'s spelling */
-	wchar_t *owner;         /* malloc'd: owner contains it, any case */
-	char today[11];         /* YYYY-MM-DD, for overdue */
+	int open; /* neither fulfilled nor withdrawn */
+	int overdue; /* due before today (local) and open */
+	const char *party; /* filter_party()'s spelling */
+	wchar_t *owner; /* malloc'd: owner contains it, any case */
+	char today[11]; /* YYYY-MM-DD, for overdue */
 };
 
 /* filter_commit_init(), filter_commit_done() - as for filter_log. */
@@ -107,7 +107,7 @@ int filter_commit_match(const struct filter_commit *f,
  * of *n borrowed pointers (NULL when none pass); the caller frees it.
  * @return 0 or -1 (out of memory).
  */
-int filter_commit_sorted(const view_commitment ***out, size_t *n,
-    const view *v, const struct filter_commit *f);
+int filter_commit_sorted(const view_commitment ***out, size_t *n, const view *v,
+    const struct filter_commit *f);
 
 #endif

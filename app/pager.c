@@ -23,8 +23,9 @@ on_path(const char *name)
 		e = strchr(p, ':');
 		if (e == NULL)
 			e = p + strlen(p);
-		if (e > p && (size_t)snprintf(file, sizeof(file), "%.*s/%s",
-		    (int)(e - p), p, name) < sizeof(file) &&
+		if (e > p &&
+		    (size_t)snprintf(file, sizeof(file), "%.*s/%s",
+			(int)(e - p), p, name) < sizeof(file) &&
 		    access(file, X_OK) == 0)
 			return 1;
 		if (*e == ':')

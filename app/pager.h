@@ -18,8 +18,8 @@
 #include "cli.h"
 
 struct pager {
-	FILE *saved;        /* ctx->out before, restored by pager_end() */
-	FILE *pipe;         /* the pager's standard input, or NULL */
+	FILE *saved; /* ctx->out before, restored by pager_end() */
+	FILE *pipe; /* the pager's standard input, or NULL */
 	void (*sigpipe)(int);
 };
 

@@ -73,8 +73,8 @@ search_locale_begin(void)
 	const char *cs = nl_langinfo(CODESET);
 	locale_t utf8;
 
-	if (cs != NULL && (strcasecmp(cs, "UTF-8") == 0 ||
-	    strcasecmp(cs, "utf8") == 0))
+	if (cs != NULL &&
+	    (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0))
 		return NULL;
 	if ((utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)) ==
 	    (locale_t)0)

@@ -269,8 +269,7 @@ inline_text(FILE *f, const json_t *txt)
 		fputs("<em>(no text)</em>", f);
 }
 
-static void record(FILE *f, const json_t *r, const json_t *parties,
-    int level);
+static void record(FILE *f, const json_t *r, const json_t *parties, int level);
 
 static void
 corrections(FILE *f, const json_t *r, const json_t *parties, int level)
@@ -421,8 +420,9 @@ participants(FILE *f, const json_t *m)
 	    f);
 	json_array_foreach (json_object_get(pa, "parties"), i, g) {
 		fputs("<tr><td>", f);
-		hput(f, gsn(g, "party") != NULL ? gs(g, "party") :
-						  "(not a member)");
+		hput(f,
+		    gsn(g, "party") != NULL ? gs(g, "party") :
+					      "(not a member)");
 		fputs("</td><td>", f);
 		people(f, json_object_get(g, "present"));
 		fputs("</td><td>", f);
@@ -547,8 +547,9 @@ commitments(FILE *f, const json_t *m)
 	fputs("</table>\n", f);
 	json_array_foreach (cl, i, c)
 		if (json_array_size(json_object_get(c, "corrections")) > 0) {
-			fprintf(f, "<h3>Corrections of commitment "
-				   "<code>%.8s</code></h3>\n",
+			fprintf(f,
+			    "<h3>Corrections of commitment "
+			    "<code>%.8s</code></h3>\n",
 			    gs(c, "entry"));
 			corrections(f, c, json_object_get(m, "parties"), 4);
 		}
@@ -564,8 +565,8 @@ pre(FILE *f, const char *s)
 	fputs("<pre>", f);
 	for (; s != NULL && *s != '\0'; s = nl + 1) {
 		nl = strchr(s, '\n');
-		if ((line = strndup(s, nl != NULL ? (size_t)(nl - s) :
-						    strlen(s))) == NULL)
+		if ((line = strndup(s,
+			 nl != NULL ? (size_t)(nl - s) : strlen(s))) == NULL)
 			break;
 		hput(f, line);
 		free(line);
@@ -687,8 +688,9 @@ signatures(FILE *f, const json_t *m)
 	fputs("<section class=\"sigs\">\n<h2>Signatures</h2>\n", f);
 	if (strcmp(gs(m, "status"), "draft") == 0)
 		fputs("<p class=\"draft\">A draft is not signed.</p>\n", f);
-	json_array_foreach (
-	    json_object_get(json_object_get(m, "integrity"), "heads"), i, x) {
+	json_array_foreach (json_object_get(json_object_get(m, "integrity"),
+				"heads"),
+	    i, x) {
 		fputs("<div class=\"sig\">\n<p>For the delegation of <strong>",
 		    f);
 		hput(f, gs(x, "party"));
@@ -717,8 +719,8 @@ minutes_print_html(FILE *f, const json_t *m)
 	fprintf(f,
 	    "<!-- %s v%d dialogue=%s meeting=%lld format=html lang=%s "
 	    "status=%s -->\n",
-	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"),
-	    gi(m, "meeting"), gs(m, "lang"), gs(m, "status"));
+	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"), gi(m, "meeting"),
+	    gs(m, "lang"), gs(m, "status"));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	      "<meta charset=\"utf-8\">\n<title>",
 	    f);
