@@ -227,7 +227,12 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	pager_start(&pg, ctx);
 	for (i = 0; i < npick; i++)
 		fmt_item(ctx->out, v, view_item_at(v, pick[i]), lang);
-	pager_end(&pg, ctx);
+	if (pager_end(&pg, ctx)) {
+		cli_error(ctx, _("the pager could not be run"), "PAGER",
+		    _("printing directly"));
+		for (i = 0; i < npick; i++)
+			fmt_item(ctx->out, v, view_item_at(v, pick[i]), lang);
+	}
 	if (npick == 0 && filter_log_active(&f))
 		cli_error(ctx, _("no entry passes these filters"), NULL,
 		    NULL);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -56,15 +57,21 @@ pager_start(struct pager *p, struct cli_ctx *ctx)
 	ctx->out = p->pipe;
 }
 
-void
+int
 pager_end(struct pager *p, struct cli_ctx *ctx)
 {
+	int st, failed = 0;
+
 	if (p->pipe != NULL) {
 		fflush(p->pipe);
-		pclose(p->pipe);
+		st = pclose(p->pipe);
 		signal(SIGPIPE, p->sigpipe);
 		p->pipe = NULL;
+		/* 126, 127: the shell could not run the pager at all */
+		failed = st != -1 && WIFEXITED(st) &&
+		    (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127);
 	}
 	if (p->saved != NULL)
 		ctx->out = p->saved;
+	return failed;
 }

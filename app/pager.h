@@ -33,8 +33,10 @@ void pager_start(struct pager *p, struct cli_ctx *ctx);
 /*
  * pager_end() - wait for the pager to exit (the user quits it) and
  * restore ctx->out.  Output the user did not read because they quit
- * early is not an error.
+ * early is not an error.  @return 1 if the pager could not be run at
+ * all (the shell's 126 or 127: the caller prints the text again,
+ * directly), else 0.
  */
-void pager_end(struct pager *p, struct cli_ctx *ctx);
+int pager_end(struct pager *p, struct cli_ctx *ctx);
 
 #endif

@@ -189,6 +189,12 @@ if command -v script >/dev/null 2>&1; then
 	    script -qec "'$DETENTE' --home '$H' --passphrase-file '$PASS' log --kind note -n 1" /dev/null
 	unlike "$(cat "$OUT")" 'PAGED' "no pager"
 	like "$(tr -d '\r' <"$OUT")" "  $N3  note " "the line is there"
+	run_ok "a terminal, a PAGER that cannot run: printed directly" \
+	    env PAGER="$TEST_TMP/no-such-pager" \
+	    script -qec "'$DETENTE' --home '$H' --passphrase-file '$PASS' log --kind note -n 1" /dev/null
+	like "$(tr -d '\r' <"$OUT")" 'detente: the pager could not be run: PAGER: printing directly' \
+	    "says so"
+	like "$(tr -d '\r' <"$OUT")" "  $N3  note " "and the line is there"
 	# PAGER unset: less -F -X from the PATH (a stand-in that shows its
 	# arguments); no -R, so less would show a stray control as ^X
 	mkdir -p "$TEST_TMP/bin"
@@ -200,7 +206,7 @@ if command -v script >/dev/null 2>&1; then
 	like "$(tr -d '\r' <"$OUT")" '^less args: -F -X$' "less -F -X, without -R"
 	like "$(tr -d '\r' <"$OUT")" "  $N3  note " "and the line went through it"
 else
-	skip "no script(1)" 8
+	skip "no script(1)" 11
 fi
 
 # --- commitments -----------------------------------------------------------------
