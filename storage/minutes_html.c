@@ -24,20 +24,6 @@
 
 #include "minutes_print.h"
 
-static const char *
-gs(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s != NULL ? s : "";
-}
-
-static const char *
-gsn(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 static long long
 gi(const json_t *o, const char *k)
 {
