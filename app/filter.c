@@ -11,6 +11,7 @@
 
 #include "../crypto/keys.h"
 #include "../storage/entry.h"
+#include "../storage/payload.h"
 #include "../storage/record.h"
 #include "../storage/view.h"
 #include "filter.h"
@@ -293,26 +294,13 @@ filter_commit_match(const struct filter_commit *f, const view_commitment *c)
 	return hit;
 }
 
-/* is_date() - "YYYY-MM-DD" in shape (digits and dashes). */
-static int
-is_date(const char *s)
-{
-	int i;
-
-	if (s == NULL || strlen(s) != 10)
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return 0;
-	return 1;
-}
-
 static int
 cmp_due(const void *a, const void *b)
 {
 	const view_commitment *x = *(const view_commitment *const *)a;
 	const view_commitment *y = *(const view_commitment *const *)b;
-	int dx = is_date(x->due), dy = is_date(y->due), c;
+	int dx = payload_date_valid(x->due), dy = payload_date_valid(y->due);
+	int c;
 
 	if (dx != dy)
 		return dx ? -1 : 1;

@@ -102,8 +102,9 @@ int filter_commit_match(const struct filter_commit *f,
 
 /*
  * filter_commit_sorted() - the commitments of v that pass f, by due date
- * (earliest first; those without a YYYY-MM-DD date last), in merged
- * order where the dates are equal.  @param[out] out  a malloc'd array
+ * (earliest first; any without a valid date last, which the payload
+ * rules do not let a record hold, so only defensively), in merged order
+ * where the dates are equal.  @param[out] out  a malloc'd array
  * of *n borrowed pointers (NULL when none pass); the caller frees it.
  * @return 0 or -1 (out of memory).
  */
