@@ -4,12 +4,14 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <jansson.h>
 
 #include "../storage/view.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "filter.h"
 #include "fmt.h"
 #include "i18n.h"
 #include "session.h"
@@ -39,28 +41,49 @@ commitment_json(const view_commitment *c, const char *lang)
 }
 
 /*
- * run() - `commitments`: from the view, as text or JSON.
+ * run() - `commitments`: from the view, filtered (filter.h) and sorted by
+ * due date, as text or JSON.
  */
 static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "open", no_argument, NULL, 'o' },
+		{ "overdue", no_argument, NULL, 'O' },
+		{ "party", required_argument, NULL, 'p' },
+		{ "owner", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *lang = NULL;
-	int c, ret, json = 0, only_open = 0;
+	const char *lang = NULL, *party = NULL;
+	int c, ret, json = 0;
+	struct filter_commit f;
+	const view_commitment **list = NULL;
 	json_t *arr = NULL, *o;
 	char s[FMT_SHORT_BYTES], b[4][640];
 	view *v = NULL;
-	size_t i, j, shown = 0;
+	size_t i, j, n = 0;
 
+	filter_commit_init(&f);
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			only_open = 1;
+			f.open = 1;
+			break;
+		case 'O':
+			f.overdue = 1;
+			break;
+		case 'p':
+			party = optarg;
+			break;
+		case 'w':
+			if (filter_commit_owner(&f, optarg) != 0) {
+				ret = cli_bad_usage(ctx, &cmd_commitments,
+				    _("--owner wants a text to look for"),
+				    optarg);
+				goto out;
+			}
 			break;
 		case 'j':
 			json = 1;
@@ -69,26 +92,34 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			lang = optarg;
 			break;
 		default:
-			return cli_opt_error(ctx, &cmd_commitments, c, argv);
+			ret = cli_opt_error(ctx, &cmd_commitments, c, argv);
+			goto out;
 		}
 	}
-	if (optind < argc)
-		return cli_bad_usage(ctx, &cmd_commitments,
+	if (optind < argc) {
+		ret = cli_bad_usage(ctx, &cmd_commitments,
 		    _("unexpected argument"), argv[optind]);
+		goto out;
+	}
 	if ((ret = session_record_key(ctx)) != CLI_OK ||
 	    (ret = session_view_structure(ctx, &v)) != CLI_OK)
 		goto out;
-	if (json && (arr = json_array()) == NULL) {
+	if (party != NULL && (f.party = filter_party(v, party)) == NULL) {
+		cli_error(ctx, _("no such party in this dialogue"), party,
+		    _("see `detente member list`"));
 		ret = CLI_USAGE;
 		goto out;
 	}
-	for (i = 0; i < view_ncommitments(v); i++) {
-		const view_commitment *cm = view_commitment_at(v, i);
+	if (filter_commit_sorted(&list, &n, v, &f) != 0 ||
+	    (json && (arr = json_array()) == NULL)) {
+		cli_error(ctx, _("out of memory"), NULL, NULL);
+		ret = CLI_USAGE;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const view_commitment *cm = list[i];
 		const char *text = view_text(cm->entry, lang);
 
-		if (only_open && !view_commitment_open(cm))
-			continue;
-		shown++;
 		if (json) {
 			if ((o = commitment_json(cm, lang)) == NULL ||
 			    json_array_append_new(arr, o) != 0) {
@@ -122,21 +153,33 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (json)
 		ret = fmt_print_json(ctx->out, arr) == 0 ? CLI_OK : CLI_USAGE;
-	else if (shown == 0)
-		fprintf(ctx->out, "%s\n", only_open ?
-		    _("no open commitments") : _("no commitments"));
+	else if (n == 0)
+		fprintf(ctx->out, "%s\n", f.overdue ?
+		    _("no overdue commitments") : f.open ?
+		    _("no open commitments") : f.party != NULL ||
+		    f.owner != NULL ? _("no commitments pass these filters") :
+		    _("no commitments"));
 out:
+	free(list);
 	json_decref(arr);
 	view_free(v);
+	filter_commit_done(&f);
 	return ret;
 }
 
 const struct cli_cmd cmd_commitments = {
-	"commitments", N_("[--open] [--json] [--lang L]"),
+	"commitments", N_("[--open] [--overdue] [--party P] [--owner TEXT]\n"
+	   "               [--json] [--lang L]"),
 	N_("list the commitments of every meeting, with status and "
 	   "endorsements"),
-	N_("  --open   only commitments neither fulfilled nor withdrawn\n"
-	   "  --json   a JSON array: hash, id, meeting, party, owner, due,\n"
-	   "           status, endorsed_by, agreed, text, item\n"),
+	N_("Sorted by due date, the earliest first (those without a date\n"
+	   "last), in record order where the dates are equal.\n"
+	   "  --open     only commitments neither fulfilled nor withdrawn\n"
+	   "  --overdue  only open commitments due before today (local date)\n"
+	   "  --party P  only commitments of party P (any case)\n"
+	   "  --owner T  only commitments whose owner contains T, ignoring\n"
+	   "             case (Cyrillic too)\n"
+	   "  --json     a JSON array: hash, id, meeting, party, owner, due,\n"
+	   "             status, endorsed_by, agreed, text, item\n"),
 	run
 };

@@ -1,8 +1,10 @@
 /*
  * cmd_meeting.c: `detente meeting open|close|list`.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,6 +20,202 @@
 #include "session.h"
 #include "textin.h"
 
+/* An agenda read from a file: items borrowed from buf. */
+struct agenda_file {
+	char *buf;              /* the file, NUL-terminated, cut into items */
+	char **item;
+	size_t n;
+};
+
+static void
+agenda_file_done(struct agenda_file *a)
+{
+	free(a->item);
+	free(a->buf);
+	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * unsafe_char() - the length of a character an agenda item may not hold
+ * at p: a C0 or C1 control (a tab too), DEL, a line or paragraph
+ * separator, or a Unicode bidirectional control; else 0.
+ */
+static size_t
+unsafe_char(const unsigned char *p)
+{
+	if (*p < 0x20 || *p == 0x7f)
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	if ((p[0] == 0xd8 && p[1] == 0x9c) ||
+	    (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x8e || p[2] == 0x8f ||
+	    p[2] == 0xa8 || p[2] == 0xa9 || (p[2] >= 0xaa && p[2] <= 0xae))) ||
+	    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))
+		return p[0] == 0xd8 ? 2 : 3;
+	return 0;
+}
+
+/*
+ * agenda_item() - the item of one line, cut in place: blanks around it
+ * and a list marker ("1. ", "1) ", "- ", "* ", "+ ") taken off.  NULL
+ * for a blank line or a comment ('#' first).
+ */
+static char *
+agenda_item(char *line)
+{
+	char *p = line, *e, *q;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	e = p + strlen(p);
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	if (*p == '\0' || *p == '#')
+		return NULL;
+	q = p;
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (q > p && q - p <= 9 && (*q == '.' || *q == ')') &&
+	    (q[1] == ' ' || q[1] == '\t'))
+		p = q + 1;
+	else if ((*p == '-' || *p == '*' || *p == '+') &&
+	    (p[1] == ' ' || p[1] == '\t'))
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p != '\0' ? p : NULL;
+}
+
+/*
+ * agenda_file_read() - the agenda items of path: one a line, or a
+ * Markdown list as the minutes write one; blank lines and '#' comments
+ * left out.  Every item is checked (UTF-8, no control character) before
+ * anything is written.  @return CLI_OK, or an exit code after one line.
+ */
+static int
+agenda_file_read(struct cli_ctx *ctx, const char *path, struct agenda_file *a)
+{
+	FILE *f = NULL;
+	char *line, *next, *it, where[64];
+	size_t len = 0, cap = 0, lineno = 0, u;
+	const unsigned char *c;
+	int ret = CLI_USAGE;
+
+	memset(a, 0, sizeof(*a));
+	if ((f = fopen(path, "re")) == NULL) {
+		cli_error(ctx, _("cannot read the agenda file"), path,
+		    strerror(errno));
+		return CLI_USAGE;
+	}
+	cap = 4096;
+	if ((a->buf = malloc(cap)) == NULL)
+		goto nomem;
+	while ((u = fread(a->buf + len, 1, cap - len - 1, f)) > 0) {
+		len += u;
+		if (len > TEXTIN_MAX) {
+			cli_error(ctx, _("the agenda file is too long"), path,
+			    _("give at most 256 KiB"));
+			goto out;
+		}
+		if (cap - len - 1 == 0) {
+			if ((line = realloc(a->buf, cap * 2)) == NULL)
+				goto nomem;
+			a->buf = line;
+			cap *= 2;
+		}
+	}
+	if (ferror(f)) {
+		cli_error(ctx, _("cannot read the agenda file"), path, NULL);
+		goto out;
+	}
+	a->buf[len] = '\0';
+	if (memchr(a->buf, '\0', len) != NULL ||
+	    !textin_utf8_valid(a->buf, len)) {
+		cli_error(ctx, _("the agenda file is not UTF-8 text"), path,
+		    NULL);
+		goto out;
+	}
+	if ((a->item = calloc(len / 2 + 2, sizeof(*a->item))) == NULL)
+		goto nomem;
+	for (line = a->buf; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if ((it = agenda_item(line)) == NULL)
+			continue;
+		for (c = (const unsigned char *)it; *c != '\0'; c++)
+			if (unsafe_char(c) != 0) {
+				snprintf(where, sizeof(where), _("%s, line %zu"),
+				    path, lineno);
+				cli_error(ctx, _("an agenda item holds a "
+				    "control character"), where,
+				    _("take it out of the file"));
+				goto out;
+			}
+		a->item[a->n++] = it;
+	}
+	if (a->n == 0) {
+		cli_error(ctx, _("the agenda file has no item"), path,
+		    _("one item a line; blank lines and # comments are "
+		    "left out"));
+		goto out;
+	}
+	ret = CLI_OK;
+	goto out;
+nomem:
+	cli_error(ctx, _("out of memory"), path, NULL);
+out:
+	fclose(f);
+	if (ret != CLI_OK)
+		agenda_file_done(a);
+	return ret;
+}
+
+/*
+ * agenda_add() - append the items of a to meeting, in order, one entry
+ * each, and say what was added.  @return CLI_OK, or the exit code of the
+ * first append that failed (the items before it stay written: they are
+ * named).
+ */
+static int
+agenda_add(struct cli_ctx *ctx, const struct agenda_file *a, long long meeting)
+{
+	unsigned char hash[ENTRY_HASH_BYTES];
+	char s[FMT_SHORT_BYTES];
+	json_t *p, *text;
+	const char *bad;
+	size_t i;
+	int ret = CLI_OK;
+
+	for (i = 0; i < a->n && ret == CLI_OK; i++) {
+		p = NULL;
+		if ((text = textin_list(a->item[i], NULL, NULL, 0, &bad)) ==
+		    NULL || (p = json_pack("{s:i,s:I,s:O}", "v", 1, "meeting",
+		    (json_int_t)meeting, "text", text)) == NULL) {
+			cli_error(ctx, _("cannot encode the entry"), "agenda",
+			    NULL);
+			ret = CLI_USAGE;
+		} else if ((ret = session_append(ctx, ENTRY_K_AGENDA, p,
+		    hash)) == CLI_OK) {
+			fmt_short(s, hash);
+			fprintf(ctx->err, _("  agenda item %zu: %s  %s\n"),
+			    i + 1, s, a->item[i]);
+		}
+		json_decref(text);
+		json_decref(p);
+	}
+	if (ret != CLI_OK)
+		fprintf(ctx->err, _("detente: %zu of %zu agenda items were "
+		    "added to meeting %lld; add the rest with `detente add "
+		    "agenda`\n"), i - 1, a->n, meeting);
+	else
+		fprintf(ctx->err, ngettext("meeting %lld opened with %zu "
+		    "agenda item, in the order of the file\n", "meeting %lld "
+		    "opened with %zu agenda items, in the order of the file\n",
+		    a->n), meeting, a->n);
+	return ret;
+}
+
 /* meeting_open() - `meeting open [--title T] [--place P] [--date D]`. */
 static int
 meeting_open(struct cli_ctx *ctx, int argc, char **argv)
@@ -26,9 +224,12 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 		{ "title", required_argument, NULL, 't' },
 		{ "place", required_argument, NULL, 'p' },
 		{ "date", required_argument, NULL, 'd' },
+		{ "agenda", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *title = NULL, *place = NULL, *date = NULL;
+	const char *title = NULL, *place = NULL, *date = NULL, *afile = NULL;
+	struct agenda_file agenda;
+	long long number;
 	const view_meeting *cur, *last;
 	char today[16], what[128];
 	json_t *p = NULL;
@@ -48,6 +249,9 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 		case 'd':
 			date = optarg;
 			break;
+		case 'a':
+			afile = optarg;
+			break;
 		default:
 			return cli_opt_error(ctx, &cmd_meeting, c, argv);
 		}
@@ -63,6 +267,10 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 	    cli_field(ctx, &cmd_meeting, "--place", place,
 	    PAYLOAD_PLACE_MAX) != CLI_OK))
 		return CLI_USAGE;
+	memset(&agenda, 0, sizeof(agenda));
+	if (afile != NULL &&
+	    (ret = agenda_file_read(ctx, afile, &agenda)) != CLI_OK)
+		return ret;
 	if (date == NULL) {
 		now = time(NULL);
 		gmtime_r(&now, &tm);
@@ -70,6 +278,8 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 		date = today;
 	}
 	if ((ret = session_writer(ctx, ENTRY_K_MEETING_OPEN)) != CLI_OK ||
+	    (afile != NULL &&
+	    (ret = session_writer(ctx, ENTRY_K_AGENDA)) != CLI_OK) ||
 	    (ret = session_view_structure(ctx, &v)) != CLI_OK)
 		goto out;
 	if ((cur = view_current_meeting(v)) != NULL) {
@@ -81,8 +291,8 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	last = view_last_meeting(v);
-	p = json_pack("{s:i,s:I}", "v", 1, "meeting",
-	    (json_int_t)(last != NULL ? last->number + 1 : 1));
+	number = last != NULL ? last->number + 1 : 1;
+	p = json_pack("{s:i,s:I}", "v", 1, "meeting", (json_int_t)number);
 	if (p == NULL || (title != NULL && json_object_set_new(p, "title",
 	    json_string(title)) != 0) || (place != NULL &&
 	    json_object_set_new(p, "place", json_string(place)) != 0) ||
@@ -92,8 +302,11 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_USAGE;
 		goto out;
 	}
-	ret = session_append(ctx, ENTRY_K_MEETING_OPEN, p, NULL);
+	if ((ret = session_append(ctx, ENTRY_K_MEETING_OPEN, p, NULL)) ==
+	    CLI_OK && afile != NULL)
+		ret = agenda_add(ctx, &agenda, number);
 out:
+	agenda_file_done(&agenda);
 	json_decref(p);
 	view_free(v);
 	return ret;
@@ -220,13 +433,20 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_cmd cmd_meeting = {
 	"meeting",
-	N_("open [--title T] [--place P] [--date YYYY-MM-DD]\n"
+	N_("open [--title T] [--place P] [--date YYYY-MM-DD] "
+	   "[--agenda FILE]\n"
 	   "       detente meeting close [M]\n"
 	   "       detente meeting list"),
 	N_("open or close a meeting, or list the meetings and their agenda"),
 	N_("  open   open the next meeting (numbered 1, 2, 3, ...); the date\n"
 	   "         defaults to today (UTC).  Only one meeting is open at a\n"
 	   "         time.  Prints the new entry's short id.\n"
+	   "         --agenda FILE adds the items of FILE to the new meeting,\n"
+	   "         in order, one agenda entry each (their ids follow):\n"
+	   "         one item a line, or a Markdown list (\"1. Title\",\n"
+	   "         \"- Title\"); blank lines and lines starting with # are\n"
+	   "         left out.  Every item is checked (UTF-8, no control\n"
+	   "         character) before anything is written.\n"
 	   "  close  close meeting M (default: the open one)\n"
 	   "  list   every meeting, its agenda items and their status\n"
 	   "         ('>' marks the current item)\n"),

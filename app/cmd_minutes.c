@@ -305,7 +305,7 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 		case 'f':
 			if ((fmt = minutes_format_parse(optarg)) == 0)
 				return cli_bad_usage(ctx, &cmd_minutes,
-				    _("unknown --format (md, txt, json)"),
+				    _("unknown --format (md, txt, json, html)"),
 				    optarg);
 			break;
 		case 'l':
@@ -1210,15 +1210,17 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_cmd cmd_minutes = { "minutes",
-	N_("export [--meeting M] [--format md|txt|json] [--lang L|both]\n"
-	   "               [-o FILE [--force]] [--draft]\n"
+	N_("export [--meeting M] [--format md|txt|json|html]\n"
+	   "               [--lang L|both] [-o FILE [--force]] [--draft]\n"
 	   "       detente minutes sign [--force] FILE\n"
 	   "       detente minutes verify FILE [--record | --key PUBKEY | "
 	   "--bundle B\n"
 	   "               [--key-file K] [--expect-dialogue ID]]"),
 	N_("the minutes of a meeting, and the heads' minisign signatures"),
 	N_("export  the minutes of meeting M (default: the last one) as\n"
-	   "        Markdown (default), plain text or JSON; --lang picks one\n"
+	   "        Markdown (default), plain text, JSON or printable HTML\n"
+	   "        (A4, page numbers, a signature block per head; one file,\n"
+	   "        signed and verified like the others); --lang picks one\n"
 	   "        language (else the authentic text), both (default) shows\n"
 	   "        every language side by side.  They cover the meeting's\n"
 	   "        closing entry and every entry it follows causally, so "

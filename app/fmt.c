@@ -48,12 +48,28 @@ fmt_time_iso(char out[FMT_TIME_BYTES], uint64_t ms)
 	    tm.tm_min, tm.tm_sec, msec);
 }
 
+/* fmt_local: see fmt_local_time(). */
+static int fmt_local;
+
+int
+fmt_local_time(int on)
+{
+	int was = fmt_local;
+
+	fmt_local = on;
+	return was;
+}
+
 void
 fmt_time(char out[FMT_TIME_BYTES], uint64_t ms)
 {
 	struct tm tm;
 	unsigned msec;
+	time_t t = (time_t)(ms / 1000U);
 
+	if (fmt_local && localtime_r(&t, &tm) != NULL &&
+	    strftime(out, FMT_TIME_BYTES, "%Y-%m-%d %H:%M %Z", &tm) > 0)
+		return;
 	utc(&tm, &msec, ms);
 	snprintf(out, FMT_TIME_BYTES, "%04d-%02d-%02d %02d:%02dZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,

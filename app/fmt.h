@@ -26,8 +26,17 @@ void fmt_short(char out[FMT_SHORT_BYTES],
 /* fmt_time_iso() - "2025-06-01T10:02:03.456Z" (UTC). */
 void fmt_time_iso(char out[FMT_TIME_BYTES], uint64_t ms);
 
-/* fmt_time() - "2025-06-01 10:02Z" (UTC), for people. */
+/*
+ * fmt_time() - "2025-06-01 10:02Z" (UTC), for people; after
+ * fmt_local_time(1), the local time and its zone, "2025-06-01 13:02 MSK".
+ */
 void fmt_time(char out[FMT_TIME_BYTES], uint64_t ms);
+
+/*
+ * fmt_local_time() - 1: fmt_time() shows local time (`log --local-time`);
+ * 0: UTC, the default.  @return the setting before.
+ */
+int fmt_local_time(int on);
 
 /*
  * fmt_author() - "name (PARTY)", or the first 16 hex digits of the key

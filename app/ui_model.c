@@ -24,6 +24,7 @@
 #include "../storage/vis.h"
 #include "fmt.h"
 #include "i18n.h"
+#include "search.h"
 #include "ui.h"
 
 /* ------------------------------------------------------------------ */
@@ -703,50 +704,11 @@ cm_wanted(const ui_model *m, const view_commitment *c)
 	}
 }
 
-/*
- * item_text() - what an entry says, as it is shown and searched: the
- * line (fmt_line()), the author's name and its corrections' texts,
- * as one malloc'd wide string.
- */
-static wchar_t *
-item_wtext(const view *v, const view_item *it, size_t *n)
-{
-	char *sum = fmt_line(v, it, NULL), *all = NULL;
-	const char *t;
-	size_t i, len;
-	wchar_t *w;
-
-	len = (sum != NULL ? strlen(sum) : 0) + strlen(it->author_name) + 2;
-	for (i = 0; i < it->ncorrections; i++)
-		if ((t = view_text(it->corrections[i], NULL)) != NULL)
-			len += strlen(t) + 1;
-	if ((all = malloc(len + 1)) == NULL) {
-		free(sum);
-		*n = 0;
-		return NULL;
-	}
-	snprintf(all, len + 1, "%s\n%s", it->author_name, sum ? sum : "");
-	for (i = 0; i < it->ncorrections; i++)
-		if ((t = view_text(it->corrections[i], NULL)) != NULL) {
-			strcat(all, "\n");
-			strcat(all, t);
-		}
-	w = ui_wtext(all, n);
-	explicit_bzero(all, strlen(all));
-	free(all);
-	if (sum != NULL) {
-		explicit_bzero(sum, strlen(sum));
-		free(sum);
-	}
-	return w;
-}
-
 /* search_update() - recompute the hits of m->search in m->rec. */
 static void
 search_update(ui_model *m)
 {
-	size_t i, n;
-	wchar_t *w;
+	size_t i;
 
 	free(m->hits);
 	m->hits = NULL;
@@ -756,13 +718,9 @@ search_update(ui_model *m)
 		return;
 	if ((m->hits = calloc(m->nrec, sizeof(*m->hits))) == NULL)
 		return;
-	for (i = 0; i < m->nrec; i++) {
-		if ((w = item_wtext(m->v, m->rec[i], &n)) == NULL)
-			continue;
-		if (ui_wmatch(w, n, m->search, 0) >= 0)
+	for (i = 0; i < m->nrec; i++)
+		if (search_item(m->v, m->rec[i], m->search))
 			m->hits[m->nhits++] = i;
-		free(w);
-	}
 }
 
 /* find_rec() - the index of the entry with hash h in m->rec, or -1. */

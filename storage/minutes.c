@@ -3,9 +3,11 @@
  *
  * Three steps: the scope (which entries the minutes cover, read from the
  * store's references), the model (a JSON object built from the view's
- * entries in scope, in merged order), and the rendering of that model as
- * Markdown or plain text, or its dump as JSON.  Everything the minutes
- * say is in the model, so the three formats cannot disagree.
+ * entries in scope, in merged order), and the printing of that model:
+ * its dump as JSON here, Markdown in minutes_md.c, plain text in
+ * minutes_txt.c, HTML in minutes_html.c (what they share: minutes_print.c
+ * and minutes_print.h).  Everything the minutes say is in the model, so
+ * the formats cannot disagree.
  *
  * Determinism: the model reads the entries' payloads, hashes, authors,
  * clocks and claimed times, and nothing else; times are formatted here
@@ -31,20 +33,14 @@
 #include "entry.h"
 #include "halves.h"
 #include "minutes.h"
+#include "minutes_print.h"
 #include "payload.h"
 #include "record.h"
 #include "store.h"
 #include "view.h"
 #include "vis.h"
 
-#define MINUTES_MAGIC "detente-minutes"
-#define MINUTES_VERSION 1
 #define COMMENT_MAGIC "detente minutes"
-/* The name a minutes file is given in the verification commands. */
-#define FILE_STEM "minutes-"
-/* Width of a plain-text page, and of the narrowest side-by-side column. */
-#define TXT_WIDTH 78U
-#define TXT_COL_MIN 20U
 /* Corrections of corrections are followed this deep, no deeper. */
 #define CORR_DEPTH 16
 #define MAX_LANGS 32U
@@ -63,6 +59,8 @@ minutes_format_name(minutes_format fmt)
 		return "txt";
 	case MINUTES_JSON:
 		return "json";
+	case MINUTES_HTML:
+		return "html";
 	}
 	return NULL;
 }
@@ -78,6 +76,8 @@ minutes_format_parse(const char *name)
 		return MINUTES_TXT;
 	if (strcmp(name, "json") == 0)
 		return MINUTES_JSON;
+	if (strcmp(name, "html") == 0)
+		return MINUTES_HTML;
 	return (minutes_format)0;
 }
 
@@ -134,9 +134,9 @@ iso_time(char out[48], uint64_t ms)
 	    d, sod / 3600U, sod / 60U % 60U, sod % 60U, (unsigned)(ms % 1000U));
 }
 
-/* short_time() - "YYYY-MM-DD HH:MMZ" from an iso_time() string. */
-static void
-short_time(char out[48], const char *iso)
+/* minutes_short_time(): see minutes_print.h. */
+void
+minutes_short_time(char out[48], const char *iso)
 {
 	const char *t = iso != NULL ? strchr(iso, 'T') : NULL;
 
@@ -1529,25 +1529,12 @@ model(struct mb *mb, minutes_format fmt)
 	return o;
 }
 
-/*
- * A piece of the agenda's part of the minutes: an agenda item's head
- * (its text and corrections), one of its records, the heading of the
- * records under no item, or one of those.  The pieces are rendered in
- * two halves (halves_run()); in JSON, the records of the second half are
- * written on a second thread (dump_json()).
- */
-struct unit {
-	const json_t *item;          /* the agenda item; NULL: none */
-	json_t *records;             /* NULL: the head; else the list */
-	size_t at;                   /* the record's place in records */
-};
-
 /* What one thread does with the pieces [from, to). */
 struct part {
-	const struct unit *u;
+	const struct minutes_unit *u;
 	size_t from, to;
 	const json_t *parties;
-	int md;
+	minutes_unit_fn *fn;
 	FILE *f;                     /* NULL: a stream of its own, buf */
 	char *buf;
 	size_t len;
@@ -1556,7 +1543,8 @@ struct part {
 
 /* units_add() - the pieces of one item (NULL: of the records under none). */
 static void
-units_add(struct unit *u, size_t *n, const json_t *item, json_t *records)
+units_add(struct minutes_unit *u, size_t *n, const json_t *item,
+    json_t *records)
 {
 	size_t i;
 
@@ -1574,7 +1562,7 @@ units_add(struct unit *u, size_t *n, const json_t *item, json_t *records)
  * @return 0 or DT_ENOMEM.
  */
 static int
-units_of(struct unit **out, size_t *n, json_t *m)
+units_of(struct minutes_unit **out, size_t *n, json_t *m)
 {
 	json_t *agenda = json_object_get(m, "agenda"), *a;
 	json_t *other = json_object_get(m, "other_records");
@@ -1590,1195 +1578,6 @@ units_of(struct unit **out, size_t *n, json_t *m)
 		units_add(*out, n, a, json_object_get(a, "records"));
 	if (json_array_size(other) > 0)
 		units_add(*out, n, NULL, other);
-	return 0;
-}
-
-/* --- rendering: shared -------------------------------------------------- */
-
-static const char *
-gs(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s != NULL ? s : "";
-}
-
-static const char *
-gsn(const json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-/*
- * Inline markup only: a text never starts a line of Markdown.  The ASCII
- * punctuation escaped, \`*_[]<>|~&$, as a table: every byte of every
- * text is looked up in it.
- */
-static const unsigned char md_punct[128] = {
-	['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['['] = 1, [']'] = 1,
-	['<'] = 1, ['>'] = 1, ['|'] = 1, ['~'] = 1, ['&'] = 1, ['$'] = 1
-};
-
-/*
- * clean() - s made safe to show by the one rule of vis.h: every
- * character vis_char() finds unsafe (C0 and C1 controls but "\n", DEL,
- * the Unicode bidirectional controls, which can make a text read
- * otherwise than its bytes say, U+2028, U+2029, bad UTF-8) becomes
- * U+FFFD; a tab becomes a space (without md: vis_clean(s, VIS_NL)).
- * For Markdown (md), ASCII punctuation that could start markup is
- * backslash-escaped and "\n" becomes "<br>", so that a text can neither
- * hide nor format anything.  malloc'd, or NULL when out of memory.
- * cprint() writes the same bytes to a stream.
- */
-static char *
-clean(const char *s, int md)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), o = 0, u;
-	char *out = malloc(n * 4 + 1);
-	int bad;
-
-	if (out == NULL)
-		return NULL;
-	while (*p != '\0') {
-		if (*p == '\n') {
-			if (md) {
-				memcpy(out + o, "<br>", 4);
-				o += 4;
-			} else
-				out[o++] = '\n';
-			p++;
-		} else if (*p == '\t') {
-			out[o++] = ' ';
-			p++;
-		} else if ((u = vis_char((const char *)p, &bad)), bad) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			p += u;
-		} else {
-			if (md && *p < 0x80 && md_punct[*p])
-				out[o++] = '\\';
-			memcpy(out + o, p, u);
-			o += u;
-			p += u;
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/*
- * cprint() - fputs(clean(s, md)), without the copy: the runs of bytes
- * clean() keeps are written as they are, the others replaced on the way.
- */
-static void
-cprint(FILE *f, const char *s, int md)
-{
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	const unsigned char *run = p;
-	size_t u;
-	int bad;
-
-	while (*p != '\0') {
-		u = 0;
-		bad = 0;
-		if (*p == '\n' && !md) {
-			p++;
-			continue;
-		}
-		if (*p != '\n' && *p != '\t' &&
-		    (u = vis_char((const char *)p, &bad), !bad) &&
-		    !(md && *p < 0x80 && md_punct[*p])) {
-			p += u;
-			continue;
-		}
-		if (p > run)
-			fwrite(run, 1, (size_t)(p - run), f);
-		if (*p == '\n') {
-			fputs("<br>", f);
-			p++;
-		} else if (*p == '\t') {
-			fputc(' ', f);
-			p++;
-		} else if (bad) {
-			fputs("\xef\xbf\xbd", f);
-			p += u;
-		} else {
-			/* escaped; the character itself starts the next run */
-			fputc('\\', f);
-			run = p++;
-			continue;
-		}
-		run = p;
-	}
-	if (p > run)
-		fwrite(run, 1, (size_t)(p - run), f);
-}
-
-/* kind_label() - "Note", "Statement of RU", ... */
-static void
-kind_label(char *out, size_t outlen, const json_t *r)
-{
-	const char *k = gs(r, "kind");
-	const char *pos = gsn(r, "position_of");
-
-	if (strcmp(k, "statement") == 0 && pos != NULL)
-		snprintf(out, outlen, "Statement of %s", pos);
-	else if (strcmp(k, "note") == 0)
-		snprintf(out, outlen, "Note");
-	else if (strcmp(k, "statement") == 0)
-		snprintf(out, outlen, "Statement");
-	else if (strcmp(k, "proposal") == 0)
-		snprintf(out, outlen, "Proposal");
-	else if (strcmp(k, "decision") == 0)
-		snprintf(out, outlen, "Decision");
-	else if (strcmp(k, "commitment") == 0)
-		snprintf(out, outlen, "Commitment");
-	else if (strcmp(k, "correction") == 0)
-		snprintf(out, outlen, "Correction");
-	else
-		snprintf(out, outlen, "%s", k);
-}
-
-/* byline() - "by NAME (PARTY), YYYY-MM-DD HH:MMZ, entry 1a2b3c4d". */
-static void
-byline(FILE *f, const json_t *r, int md)
-{
-	char t[48];
-	const char *party = gsn(r, "party");
-
-	short_time(t, gs(r, "time"));
-	fputs("by ", f);
-	cprint(f, gs(r, "author"), md);
-	if (party != NULL)
-		fprintf(f, " (%s)", party);
-	fprintf(f, md ? ", %s, entry `%.8s`" : ", %s, entry %.8s", t,
-	    gs(r, "entry"));
-}
-
-/* endorsement_line() - who endorsed, and whether it is agreed. */
-static void
-endorsement_line(FILE *f, const json_t *r, const json_t *parties, int md,
-    int always)
-{
-	const json_t *e = json_object_get(r, "endorsed_by"), *p, *q;
-	size_t i, j, k = 0;
-	int any = json_array_size(e) > 0, agreed;
-
-	agreed = json_is_true(json_object_get(r, "agreed"));
-	if (!any && !always)
-		return;
-	if (agreed)
-		fputs(md ? "**Agreed:** endorsed by the heads of " :
-			   "AGREED: endorsed by the heads of ",
-		    f);
-	else
-		fputs(md ? "**Not agreed:** " : "NOT AGREED: ", f);
-	if (agreed || any) {
-		if (!agreed)
-			fputs("endorsed by the head of ", f);
-		json_array_foreach (e, i, p)
-			fprintf(f, "%s%s", i ? ", " : "", json_string_value(p));
-	}
-	if (!agreed) {
-		fputs(any ? "; not by " : "not endorsed by ", f);
-		json_array_foreach (parties, j, q) {
-			int found = 0;
-
-			json_array_foreach (e, i, p)
-				found |= json_equal(p, q);
-			if (!found)
-				fprintf(f, "%s%s", k++ ? ", " : "",
-				    json_string_value(q));
-		}
-	}
-	fputs(".\n", f);
-}
-
-/* version_label() - "en, authentic". */
-static void
-version_label(FILE *f, const json_t *t)
-{
-	fputs(gs(t, "lang"), f);
-	fputs(", ", f);
-	fputs(gs(t, "role"), f);
-}
-
-/* --- rendering: Markdown ---------------------------------------------- */
-
-/* md_text() - one text: a labelled paragraph, or a table side by side. */
-static void
-md_text(FILE *f, const json_t *text)
-{
-	const json_t *t;
-	size_t i, n = json_array_size(text);
-
-	if (n == 0) {
-		fputs("*(no text)*\n\n", f);
-		return;
-	}
-	if (n == 1) {
-		t = json_array_get(text, 0);
-		fputs("*[", f);
-		version_label(f, t);
-		fputs("]* ", f);
-		cprint(f, gs(t, "body"), 1);
-		fputs("\n\n", f);
-		return;
-	}
-	json_array_foreach (text, i, t) {
-		fputs(i ? " | " : "| ", f);
-		version_label(f, t);
-	}
-	fputs(" |\n", f);
-	for (i = 0; i < n; i++)
-		fputs(i ? " | ---" : "| ---", f);
-	fputs(" |\n", f);
-	json_array_foreach (text, i, t) {
-		fputs(i ? " | " : "| ", f);
-		cprint(f, gs(t, "body"), 1);
-	}
-	fputs(" |\n\n", f);
-}
-
-/* md_inline_text() - every version on one line (tables, the agenda). */
-static void
-md_inline_text(FILE *f, const json_t *text)
-{
-	const json_t *t;
-	size_t i;
-
-	/* always labelled, so that the text never starts a list item */
-	json_array_foreach (text, i, t) {
-		fputs(i ? "<br>*" : "*", f);
-		fprintf(f, "%s:* ", gs(t, "lang"));
-		cprint(f, gs(t, "body"), 1);
-	}
-	if (json_array_size(text) == 0)
-		fputs("*(no text)*", f);
-}
-
-static void md_record(FILE *f, const json_t *r, const json_t *parties,
-    int level);
-
-static void
-md_corrections(FILE *f, const json_t *r, const json_t *parties, int level)
-{
-	const json_t *c;
-	size_t i;
-
-	json_array_foreach (json_object_get(r, "corrections"), i, c)
-		md_record(f, c, parties, level);
-}
-
-static void
-md_record(FILE *f, const json_t *r, const json_t *parties, int level)
-{
-	const json_t *c = json_object_get(r, "commitment");
-	const char *k = gs(r, "kind");
-	char label[64];
-	int i;
-
-	kind_label(label, sizeof(label), r);
-	for (i = 0; i < level && i < 6; i++)
-		fputc('#', f);
-	fprintf(f, " %s\n\n", label);
-	if (strcmp(k, "correction") == 0)
-		fputs("Corrects the entry above (which stays in the record as "
-		      "written), ",
-		    f);
-	byline(f, r, 1);
-	fputs(".\n\n", f);
-	if (c != NULL) {
-		fprintf(f, "Party %s, owner ", gs(c, "party"));
-		cprint(f, gs(c, "owner"), 1);
-		fprintf(f, ", due %s, status %s.\n\n", gs(c, "due"),
-		    gs(c, "status"));
-	}
-	md_text(f, json_object_get(r, "text"));
-	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0) {
-		endorsement_line(f, r, parties, 1, 1);
-		fputc('\n', f);
-	} else if (json_array_size(json_object_get(r, "endorsed_by")) > 0) {
-		endorsement_line(f, r, parties, 1, 0);
-		fputc('\n', f);
-	}
-	md_corrections(f, r, parties, level + 1);
-}
-
-static void
-md_people(FILE *f, const json_t *list)
-{
-	const json_t *p;
-	size_t i;
-
-	if (json_array_size(list) == 0) {
-		fputs("none", f);
-		return;
-	}
-	json_array_foreach (list, i, p) {
-		if (i)
-			fputs(", ", f);
-		if (*gs(p, "name") != '\0')
-			cprint(f, gs(p, "name"), 1);
-		else
-			fprintf(f, "`%.16s`", gs(p, "key"));
-		if (*gs(p, "role") != '\0')
-			fprintf(f, " (%s)", gs(p, "role"));
-	}
-}
-
-/* md_code() - s as an indented code block (nothing in it is markup). */
-static void
-md_code(FILE *f, const char *s)
-{
-	char *c = clean(s, 0), *p, *nl;
-
-	if (c == NULL)
-		return;
-	for (p = c; *p != '\0'; p = nl + 1) {
-		if ((nl = strchr(p, '\n')) == NULL) {
-			fprintf(f, "    %s\n", p);
-			break;
-		}
-		fprintf(f, "    %.*s\n", (int)(nl - p), p);
-	}
-	fputc('\n', f);
-	free(c);
-}
-
-static void
-md_head(FILE *f, const json_t *m)
-{
-	const json_t *o, *l;
-	const char *lang = gs(m, "lang");
-	size_t i;
-
-	fprintf(f, "# Minutes of meeting %lld",
-	    (long long)json_integer_value(json_object_get(m, "meeting")));
-	if (gsn(m, "meeting_title") != NULL) {
-		fputs(": ", f);
-		cprint(f, gs(m, "meeting_title"), 1);
-	}
-	fputs("\n\n", f);
-	if (strcmp(gs(m, "status"), "draft") == 0)
-		fputs("**DRAFT: the meeting is not closed.** These minutes "
-		      "show the entries this replica holds now, and may not be "
-		      "signed.\n\n",
-		    f);
-	fputs("- **Dialogue:** ", f);
-	cprint(f, gs(m, "title"), 1);
-	fprintf(f, "\n- **Dialogue id:** `%s`\n", gs(m, "dialogue"));
-	fputs("- **Parties:** ", f);
-	json_array_foreach (json_object_get(m, "parties"), i, l)
-		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
-	fputc('\n', f);
-	if (gsn(m, "date") != NULL)
-		fprintf(f, "- **Date:** %s\n", gs(m, "date"));
-	if (gsn(m, "place") != NULL) {
-		fputs("- **Place:** ", f);
-		cprint(f, gs(m, "place"), 1);
-		fputc('\n', f);
-	}
-	if (json_is_object(o = json_object_get(m, "opened"))) {
-		fputs("- **Opened** ", f);
-		byline(f, o, 1);
-		fputc('\n', f);
-	}
-	if (json_is_object(o = json_object_get(m, "closed"))) {
-		fputs("- **Closed** ", f);
-		byline(f, o, 1);
-		fputc('\n', f);
-	}
-	fputs("- **Languages:** ", f);
-	json_array_foreach (json_object_get(m, "languages"), i, l)
-		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
-	if (strcmp(lang, "both") == 0)
-		fputs(" (every language shown, side by side)\n\n", f);
-	else
-		fprintf(f, " (shown: %s, else the authentic text)\n\n", lang);
-}
-
-static void
-md_participants(FILE *f, const json_t *m)
-{
-	const json_t *pa = json_object_get(m, "participants"), *g;
-	size_t i;
-
-	fputs("## Participants\n\n", f);
-	if (strcmp(gs(pa, "source"), "attendance") == 0)
-		fputs("As the attendance entries of the meeting record it.\n\n",
-		    f);
-	else
-		fputs("No attendance was recorded: present are the members "
-		      "who wrote entries in this meeting, absent the heads and "
-		      "delegates who wrote none.\n\n",
-		    f);
-	fputs("| Party | Present | Absent |\n| --- | --- | --- |\n", f);
-	json_array_foreach (json_object_get(pa, "parties"), i, g) {
-		fprintf(f, "| %s | ",
-		    gsn(g, "party") != NULL ? gs(g, "party") :
-					      "(not a member)");
-		md_people(f, json_object_get(g, "present"));
-		fputs(" | ", f);
-		md_people(f, json_object_get(g, "absent"));
-		fputs(" |\n", f);
-	}
-	fputc('\n', f);
-}
-
-/* md_unit() - one piece of the agenda's part. */
-static void
-md_unit(FILE *f, const struct unit *u, const json_t *parties)
-{
-	const json_t *a = u->item;
-
-	if (u->records != NULL) {
-		md_record(f, json_array_get(u->records, u->at), parties, 4);
-		return;
-	}
-	if (a == NULL) {
-		fputs("### Not under an agenda item\n\n", f);
-		return;
-	}
-	fprintf(f, "### Item %lld\n\n",
-	    (long long)json_integer_value(json_object_get(a, "number")));
-	fputs("Agenda item ", f);
-	byline(f, a, 1);
-	fprintf(f, "; status: %s.\n\n",
-	    gsn(a, "status") != NULL ? gs(a, "status") : "none recorded");
-	md_text(f, json_object_get(a, "text"));
-	md_corrections(f, a, parties, 4);
-}
-
-static int render_units(FILE *f, const struct unit *u, size_t n,
-    const json_t *parties, int md, int two);
-
-/* md_agenda() - the agenda, its pieces u[0..n).  @return 0 or -1. */
-static int
-md_agenda(FILE *f, const json_t *m, const struct unit *u, size_t n, int two)
-{
-	const json_t *agenda = json_object_get(m, "agenda"), *a, *r;
-	const json_t *parties = json_object_get(m, "parties");
-	size_t i, j;
-
-	fputs("## Agenda\n\n", f);
-	if (json_array_size(agenda) == 0)
-		fputs("No agenda item was recorded.\n\n", f);
-	json_array_foreach (agenda, i, a) {
-		fprintf(f, "%lld. ",
-		    (long long)json_integer_value(
-			json_object_get(a, "number")));
-		md_inline_text(f, json_object_get(a, "text"));
-		fprintf(f, " (%s)\n",
-		    gsn(a, "status") != NULL ? gs(a, "status") :
-					       "no status recorded");
-	}
-	if (json_array_size(agenda) > 0)
-		fputc('\n', f);
-	if (render_units(f, u, n, parties, 1, two) != 0)
-		return -1;
-	if (json_array_size(json_object_get(m, "other_corrections")) > 0) {
-		fputs("### Corrections of other entries\n\n", f);
-		json_array_foreach (json_object_get(m, "other_corrections"), j,
-		    r) {
-			const json_t *t = json_object_get(r, "corrects");
-
-			fprintf(f, "#### Correction of entry `%.8s`",
-			    gs(t, "entry"));
-			if (json_is_integer(json_object_get(t, "meeting")))
-				fprintf(f, " (%s, meeting %lld)", gs(t, "kind"),
-				    (long long)json_integer_value(
-					json_object_get(t, "meeting")));
-			fputs("\n\n", f);
-			if (json_is_array(json_object_get(t, "text"))) {
-				fputs("The original, which stays in the record "
-				      "as written:\n\n",
-				    f);
-				md_text(f, json_object_get(t, "text"));
-			}
-			md_record(f, r, parties, 5);
-		}
-	}
-	return 0;
-}
-
-static void
-md_commitments(FILE *f, const json_t *m)
-{
-	const json_t *list = json_object_get(m, "commitments"), *c, *x;
-	size_t i, j;
-
-	fputs("## Commitments\n\n", f);
-	if (json_array_size(list) == 0) {
-		fputs("No commitment was made or carried over.\n\n", f);
-		return;
-	}
-	fputs("Made in this meeting, and carried over from earlier meetings "
-	      "while open.\n\n",
-	    f);
-	fputs("| Entry | Party | Owner | Text | Due | Status | Endorsed by | "
-	      "Agreed | Made in | Corrected by |\n",
-	    f);
-	fputs("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
-	      "|\n",
-	    f);
-	json_array_foreach (list, i, c) {
-		fprintf(f, "| `%.8s` | %s | ", gs(c, "entry"), gs(c, "party"));
-		cprint(f, gs(c, "owner"), 1);
-		fputs(" | ", f);
-		md_inline_text(f, json_object_get(c, "text"));
-		fprintf(f, " | %s | %s | ", gs(c, "due"), gs(c, "status"));
-		json_array_foreach (json_object_get(c, "endorsed_by"), j, x)
-			fprintf(f, "%s%s", j ? ", " : "", json_string_value(x));
-		if (json_array_size(json_object_get(c, "endorsed_by")) == 0)
-			fputs("none", f);
-		fprintf(f, " | %s | meeting %lld%s | ",
-		    json_is_true(json_object_get(c, "agreed")) ? "yes" : "no",
-		    (long long)json_integer_value(
-			json_object_get(c, "meeting")),
-		    json_is_true(json_object_get(c, "carried")) ?
-			" (carried over)" :
-			"");
-		json_array_foreach (json_object_get(c, "corrections"), j, x)
-			fprintf(f, "%s`%.8s`", j ? ", " : "", gs(x, "entry"));
-		if (json_array_size(json_object_get(c, "corrections")) == 0)
-			fputs("none", f);
-		fputs(" |\n", f);
-	}
-	fputc('\n', f);
-	json_array_foreach (list, i, c)
-		if (json_array_size(json_object_get(c, "corrections")) > 0) {
-			fprintf(f, "### Corrections of commitment `%.8s`\n\n",
-			    gs(c, "entry"));
-			md_corrections(f, c, json_object_get(m, "parties"), 4);
-		}
-}
-
-static void
-md_integrity(FILE *f, const json_t *m)
-{
-	const json_t *in = json_object_get(m, "integrity"), *x;
-	const json_t *sc = json_object_get(in, "scope");
-	size_t i;
-
-	fputs("## Integrity\n\n", f);
-	if (gsn(sc, "close") != NULL)
-		fprintf(f,
-		    "These minutes are rendered from the entries of the "
-		    "record up to the close of meeting %lld: the closing entry "
-		    "`%s` and every entry it follows causally (the earlier "
-		    "entries of its feed, the entries it references, theirs, "
-		    "and so on), %lld entries in all.\n"
-		    "Every replica that holds the closing entry renders the "
-		    "same bytes.\n\n",
-		    (long long)json_integer_value(
-			json_object_get(m, "meeting")),
-		    gs(sc, "close"),
-		    (long long)json_integer_value(
-			json_object_get(sc, "entries")));
-	else
-		fprintf(f,
-		    "The meeting is not closed: this draft is rendered "
-		    "from the %lld entries this replica holds.\n\n",
-		    (long long)json_integer_value(
-			json_object_get(sc, "entries")));
-	if (json_integer_value(json_object_get(sc, "unreadable")) > 0)
-		fprintf(f,
-		    "**Warning:** %lld entries of this part of the record "
-		    "could not be read (they did not decrypt or are not valid "
-		    "payloads), and these minutes cannot show them; run "
-		    "`detente "
-		    "verify`.\n\n",
-		    (long long)json_integer_value(
-			json_object_get(sc, "unreadable")));
-	fputs("### Feeds\n\n", f);
-	fputs("| Author | Party | Key | Size | Last entry | Merkle root "
-	      "(RFC 6962) |\n| --- | --- | --- | --- | --- | --- |\n",
-	    f);
-	json_array_foreach (json_object_get(in, "feeds"), i, x) {
-		fputs("| ", f);
-		cprint(f, gs(x, "name"), 1);
-		fprintf(f, " | %s | `%s` | %lld | `%s` | `%s` |\n",
-		    gsn(x, "party") != NULL ? gs(x, "party") : "-",
-		    gs(x, "author"),
-		    (long long)json_integer_value(json_object_get(x, "size")),
-		    gs(x, "head"), gs(x, "root"));
-	}
-	fputs("\n### Checkpoints and seals\n\n", f);
-	if (json_array_size(json_object_get(in, "notes")) == 0)
-		fputs("None in this part of the record.\n\n", f);
-	json_array_foreach (json_object_get(in, "notes"), i, x) {
-		fprintf(f, "%s ",
-		    strcmp(gs(x, "kind"), "seal") == 0 ? "Seal" : "Checkpoint");
-		if (json_is_integer(json_object_get(x, "meeting")))
-			fprintf(f, "of meeting %lld ",
-			    (long long)json_integer_value(
-				json_object_get(x, "meeting")));
-		byline(f, x, 1);
-		fputs(":\n\n", f);
-		md_code(f, gs(x, "note"));
-	}
-	fputs("### Heads of delegation\n\n", f);
-	fputs("| Party | Head | Key | minisign public key |\n"
-	      "| --- | --- | --- | --- |\n",
-	    f);
-	json_array_foreach (json_object_get(in, "heads"), i, x) {
-		fprintf(f, "| %s | ", gs(x, "party"));
-		cprint(f, gs(x, "name"), 1);
-		fprintf(f, " | `%s` | `%s` |\n", gs(x, "key"),
-		    gs(x, "minisign"));
-	}
-	fprintf(f,
-	    "\n### How to verify\n\n"
-	    "Save these minutes as `%s%lld.md`, and each head's signature "
-	    "beside them as `%s%lld.md.NAME.minisig`.\n"
-	    "With detente and a replica of the record (which renders the "
-	    "minutes again and compares them byte for byte):\n\n",
-	    FILE_STEM,
-	    (long long)json_integer_value(json_object_get(m, "meeting")),
-	    FILE_STEM,
-	    (long long)json_integer_value(json_object_get(m, "meeting")));
-	x = json_object_get(in, "verify");
-	md_code(f, json_string_value(json_array_get(x, 0)));
-	fputs("With minisign alone, one command per head:\n\n", f);
-	for (i = 1; i < json_array_size(x); i++)
-		fprintf(f, "    %s\n", json_string_value(json_array_get(x, i)));
-	fprintf(f,
-	    "\nEach signature's trusted comment names the dialogue, "
-	    "the meeting, the format, the language, the signer and the "
-	    "SHA-256 of this file; the seal of the meeting (`detente seal "
-	    "show --meeting %lld`) carries the same SHA-256.\n",
-	    (long long)json_integer_value(json_object_get(m, "meeting")));
-}
-
-/* render_md() - the minutes in Markdown; u, n, two: see md_agenda(). */
-static int
-render_md(FILE *f, const json_t *m, const struct unit *u, size_t n, int two)
-{
-	fprintf(f,
-	    "<!-- %s v%d dialogue=%s meeting=%lld format=md lang=%s "
-	    "status=%s -->\n\n",
-	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"),
-	    (long long)json_integer_value(json_object_get(m, "meeting")),
-	    gs(m, "lang"), gs(m, "status"));
-	md_head(f, m);
-	md_participants(f, m);
-	if (md_agenda(f, m, u, n, two) != 0)
-		return -1;
-	md_commitments(f, m);
-	md_integrity(f, m);
-	return 0;
-}
-
-/* --- rendering: plain text ------------------------------------------ */
-
-/* cps() - the number of code points in the first n bytes of s. */
-static size_t
-cps(const char *s, size_t n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		k += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return k;
-}
-
-/* A line of a wrapped text: len bytes at s, within the text. */
-struct line {
-	const char *s;
-	size_t len;
-};
-
-/*
- * wrap() - the lines of s (already clean()ed), each paragraph wrapped at
- * width code points, at spaces when it can.  *lines (malloc'd) point
- * into s.  @return 0 or -1.
- */
-static int
-wrap(const char *s, size_t width, struct line **lines, size_t *n)
-{
-	const char *p = s, *e, *brk, *q;
-	struct line *l = NULL, *nl;
-	size_t k, cap = 0;
-
-	*lines = NULL;
-	*n = 0;
-	for (;;) {
-		e = strchr(p, '\n');
-		if (e == NULL)
-			e = p + strlen(p);
-		do {
-			/* the longest prefix of [p, e) of width code points */
-			q = p;
-			brk = NULL;
-			for (k = 0; q < e && k < width; k++) {
-				q++;
-				while (
-				    q < e && ((unsigned char)*q & 0xc0) == 0x80)
-					q++;
-				if (q < e && *q == ' ')
-					brk = q;
-			}
-			if (q < e && *q != ' ' && brk != NULL)
-				q = brk;
-			if (*n == cap) {
-				cap = cap != 0 ? 2 * cap : 16;
-				if ((nl = realloc(l, cap * sizeof(*l))) == NULL)
-					goto fail;
-				l = nl;
-			}
-			l[*n].s = p;
-			l[(*n)++].len = (size_t)(q - p);
-			p = q;
-			while (p < e && *p == ' ')
-				p++;
-		} while (p < e);
-		if (*e == '\0')
-			break;
-		p = e + 1;
-	}
-	*lines = l;
-	return 0;
-fail:
-	free(l);
-	*n = 0;
-	return -1;
-}
-
-/* pad() - n spaces. */
-static void
-pad(FILE *f, size_t n)
-{
-	while (n-- > 0)
-		fputc(' ', f);
-}
-
-/*
- * txt_lines() - s at indent: its first line after lead (already printed),
- * the next ones indented.
- */
-static void
-txt_lines(FILE *f, const char *s, size_t indent)
-{
-	char *c = clean(s, 0), *p, *nl;
-
-	if (c == NULL)
-		return;
-	for (p = c;; p = nl + 1) {
-		if ((nl = strchr(p, '\n')) == NULL) {
-			fprintf(f, "%s\n", p);
-			break;
-		}
-		fprintf(f, "%.*s\n", (int)(nl - p), p);
-		pad(f, indent);
-	}
-	free(c);
-}
-
-/*
- * txt_text() - one text at indent: "[en, authentic] ..." for one
- * version; with several, columns side by side when they fit, else one
- * labelled paragraph each.
- */
-static void
-txt_text(FILE *f, const json_t *text, size_t indent)
-{
-	size_t n = json_array_size(text), w, i, r, rows = 0, *nls;
-	struct line **cols;
-	char **texts;
-	const json_t *t;
-
-	if (n == 0) {
-		pad(f, indent);
-		fputs("(no text)\n", f);
-		return;
-	}
-	w = indent + 3 * (n - 1) < TXT_WIDTH ?
-	    (TXT_WIDTH - indent - 3 * (n - 1)) / n :
-	    0;
-	if (n == 1 || w < TXT_COL_MIN) {
-		json_array_foreach (text, i, t) {
-			pad(f, indent);
-			fputc('[', f);
-			version_label(f, t);
-			fputs("] ", f);
-			txt_lines(f, gs(t, "body"), indent);
-		}
-		return;
-	}
-	cols = calloc(n, sizeof(*cols));
-	texts = calloc(n, sizeof(*texts));
-	nls = calloc(n, sizeof(*nls));
-	if (cols == NULL || texts == NULL || nls == NULL)
-		goto out;
-	json_array_foreach (text, i, t) {
-		if ((texts[i] = clean(gs(t, "body"), 0)) == NULL ||
-		    wrap(texts[i], w, &cols[i], &nls[i]) != 0)
-			goto out;
-		if (nls[i] > rows)
-			rows = nls[i];
-	}
-	/* header: "en (authentic)", a rule, then the rows */
-	pad(f, indent);
-	json_array_foreach (text, i, t) {
-		char h[64];
-
-		snprintf(h, sizeof(h), "%s (%s)", gs(t, "lang"), gs(t, "role"));
-		fputs(h, f);
-		if (i + 1 < n) {
-			pad(f,
-			    w > cps(h, strlen(h)) ? w - cps(h, strlen(h)) : 0);
-			fputs(" | ", f);
-		}
-	}
-	fputc('\n', f);
-	pad(f, indent);
-	for (i = 0; i < n; i++) {
-		for (r = 0; r < w; r++)
-			fputc('-', f);
-		if (i + 1 < n)
-			fputs("-+-", f);
-	}
-	fputc('\n', f);
-	for (r = 0; r < rows; r++) {
-		pad(f, indent);
-		for (i = 0; i < n; i++) {
-			const struct line *l = r < nls[i] ? &cols[i][r] : NULL;
-			size_t k = l != NULL ? cps(l->s, l->len) : 0;
-
-			if (l != NULL)
-				fwrite(l->s, 1, l->len, f);
-			if (i + 1 < n) {
-				pad(f, w > k ? w - k : 0);
-				fputs(" | ", f);
-			}
-		}
-		fputc('\n', f);
-	}
-out:
-	for (i = 0; cols != NULL && texts != NULL && i < n; i++) {
-		free(cols[i]);
-		free(texts[i]);
-	}
-	free(cols);
-	free(texts);
-	free(nls);
-}
-
-static void txt_record(FILE *f, const json_t *r, const json_t *parties,
-    size_t indent);
-
-static void
-txt_corrections(FILE *f, const json_t *r, const json_t *parties, size_t indent)
-{
-	const json_t *c;
-	size_t i;
-
-	json_array_foreach (json_object_get(r, "corrections"), i, c)
-		txt_record(f, c, parties, indent);
-}
-
-static void
-txt_record(FILE *f, const json_t *r, const json_t *parties, size_t indent)
-{
-	const json_t *c = json_object_get(r, "commitment");
-	const char *k = gs(r, "kind");
-	char label[64];
-
-	kind_label(label, sizeof(label), r);
-	pad(f, indent);
-	if (strcmp(k, "correction") == 0)
-		fputs("CORRECTION of the entry above (which stays in the "
-		      "record as written) ",
-		    f);
-	else
-		fprintf(f, "%s ", label);
-	byline(f, r, 0);
-	fputc('\n', f);
-	if (c != NULL) {
-		pad(f, indent + 2);
-		fprintf(f, "party %s, owner ", gs(c, "party"));
-		cprint(f, gs(c, "owner"), 0);
-		fprintf(f, ", due %s, status %s\n", gs(c, "due"),
-		    gs(c, "status"));
-	}
-	txt_text(f, json_object_get(r, "text"), indent + 2);
-	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0) {
-		pad(f, indent + 2);
-		endorsement_line(f, r, parties, 0, 1);
-	} else if (json_array_size(json_object_get(r, "endorsed_by")) > 0) {
-		pad(f, indent + 2);
-		endorsement_line(f, r, parties, 0, 0);
-	}
-	fputc('\n', f);
-	txt_corrections(f, r, parties, indent + 4);
-}
-
-/* txt_heading() - a heading underlined with c (ASCII headings only). */
-static void
-txt_heading(FILE *f, const char *h, char c)
-{
-	size_t i, n = strlen(h);
-
-	fprintf(f, "%s\n", h);
-	for (i = 0; i < n; i++)
-		fputc(c, f);
-	fputs("\n\n", f);
-}
-
-static void
-txt_people(FILE *f, const json_t *list)
-{
-	const json_t *p;
-	size_t i;
-
-	if (json_array_size(list) == 0) {
-		fputs("none", f);
-		return;
-	}
-	json_array_foreach (list, i, p) {
-		if (i)
-			fputs(", ", f);
-		if (*gs(p, "name") != '\0')
-			cprint(f, gs(p, "name"), 0);
-		else
-			fprintf(f, "%.16s", gs(p, "key"));
-		if (*gs(p, "role") != '\0')
-			fprintf(f, " (%s)", gs(p, "role"));
-	}
-}
-
-static void
-txt_field(FILE *f, const char *name, const char *value)
-{
-	fprintf(f, "%-13s", name);
-	txt_lines(f, value, 13);
-}
-
-/* txt_unit() - one piece of the agenda's part. */
-static void
-txt_unit(FILE *f, const struct unit *u, const json_t *parties)
-{
-	const json_t *a = u->item;
-
-	if (u->records != NULL) {
-		txt_record(f, json_array_get(u->records, u->at), parties, 4);
-		return;
-	}
-	if (a == NULL) {
-		fputs("NOT UNDER AN AGENDA ITEM\n\n", f);
-		return;
-	}
-	fprintf(f, "ITEM %lld (%s)\n",
-	    (long long)json_integer_value(json_object_get(a, "number")),
-	    gsn(a, "status") != NULL ? gs(a, "status") : "no status recorded");
-	pad(f, 2);
-	fputs("Agenda item ", f);
-	byline(f, a, 0);
-	fputc('\n', f);
-	txt_text(f, json_object_get(a, "text"), 2);
-	fputc('\n', f);
-	txt_corrections(f, a, parties, 4);
-}
-
-/* render_txt() - the minutes in plain text; u, n, two: see md_agenda(). */
-static int
-render_txt(FILE *f, const json_t *m, const struct unit *u, size_t n, int two)
-{
-	const json_t *parties = json_object_get(m, "parties"), *o, *l, *r;
-	const json_t *in = json_object_get(m, "integrity"), *x, *c;
-	long long meeting =
-	    (long long)json_integer_value(json_object_get(m, "meeting"));
-	char h[96];
-	size_t i, j;
-
-	fprintf(f,
-	    "%s v%d dialogue=%s meeting=%lld format=txt lang=%s "
-	    "status=%s\n\n",
-	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"), meeting,
-	    gs(m, "lang"), gs(m, "status"));
-	snprintf(h, sizeof(h), "MINUTES OF MEETING %lld%s", meeting,
-	    strcmp(gs(m, "status"), "draft") == 0 ? " (DRAFT: NOT CLOSED, "
-						    "MAY NOT BE SIGNED)" :
-						    "");
-	txt_heading(f, h, '=');
-	if (gsn(m, "meeting_title") != NULL)
-		txt_field(f, "Meeting:", gs(m, "meeting_title"));
-	txt_field(f, "Dialogue:", gs(m, "title"));
-	txt_field(f, "Dialogue id:", gs(m, "dialogue"));
-	fprintf(f, "%-13s", "Parties:");
-	json_array_foreach (parties, i, l)
-		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
-	fputc('\n', f);
-	if (gsn(m, "date") != NULL)
-		txt_field(f, "Date:", gs(m, "date"));
-	if (gsn(m, "place") != NULL)
-		txt_field(f, "Place:", gs(m, "place"));
-	if (json_is_object(o = json_object_get(m, "opened"))) {
-		fprintf(f, "%-13s", "Opened");
-		byline(f, o, 0);
-		fputc('\n', f);
-	}
-	if (json_is_object(o = json_object_get(m, "closed"))) {
-		fprintf(f, "%-13s", "Closed");
-		byline(f, o, 0);
-		fputc('\n', f);
-	}
-	fprintf(f, "%-13s", "Languages:");
-	json_array_foreach (json_object_get(m, "languages"), i, l)
-		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
-	if (strcmp(gs(m, "lang"), "both") == 0)
-		fputs(" (every language shown, side by side)\n\n\n", f);
-	else
-		fprintf(f, " (shown: %s, else the authentic text)\n\n\n",
-		    gs(m, "lang"));
-
-	txt_heading(f, "PARTICIPANTS", '-');
-	o = json_object_get(m, "participants");
-	if (strcmp(gs(o, "source"), "attendance") == 0)
-		fputs("As the attendance entries of the meeting record it.\n",
-		    f);
-	else
-		fputs("No attendance was recorded: present are the members who "
-		      "wrote entries\nin this meeting, absent the heads and "
-		      "delegates who wrote none.\n",
-		    f);
-	json_array_foreach (json_object_get(o, "parties"), i, l) {
-		fprintf(f, "%-4s present: ",
-		    gsn(l, "party") != NULL ? gs(l, "party") : "?");
-		txt_people(f, json_object_get(l, "present"));
-		fputs("\n     absent:  ", f);
-		txt_people(f, json_object_get(l, "absent"));
-		fputc('\n', f);
-	}
-	fputs("\n\n", f);
-
-	txt_heading(f, "AGENDA", '-');
-	if (json_array_size(json_object_get(m, "agenda")) == 0)
-		fputs("No agenda item was recorded.\n\n", f);
-	if (render_units(f, u, n, parties, 0, two) != 0)
-		return -1;
-	if (json_array_size(json_object_get(m, "other_corrections")) > 0) {
-		fputs("CORRECTIONS OF OTHER ENTRIES\n\n", f);
-		json_array_foreach (json_object_get(m, "other_corrections"), j,
-		    r) {
-			const json_t *tg = json_object_get(r, "corrects");
-
-			fprintf(f, "  Of entry %.8s", gs(tg, "entry"));
-			if (json_is_integer(json_object_get(tg, "meeting")))
-				fprintf(f, " (%s, meeting %lld)",
-				    gs(tg, "kind"),
-				    (long long)json_integer_value(
-					json_object_get(tg, "meeting")));
-			fputs(":\n", f);
-			if (json_is_array(json_object_get(tg, "text")))
-				txt_text(f, json_object_get(tg, "text"), 4);
-			fputc('\n', f);
-			txt_record(f, r, parties, 4);
-		}
-	}
-	fputc('\n', f);
-
-	txt_heading(f, "COMMITMENTS", '-');
-	if (json_array_size(json_object_get(m, "commitments")) == 0)
-		fputs("No commitment was made or carried over.\n\n", f);
-	json_array_foreach (json_object_get(m, "commitments"), i, c) {
-		fprintf(f, "%.8s  %s  owner: ", gs(c, "entry"), gs(c, "party"));
-		cprint(f, gs(c, "owner"), 0);
-		fprintf(f, "  due: %s  status: %s  made in meeting %lld%s\n",
-		    gs(c, "due"), gs(c, "status"),
-		    (long long)json_integer_value(
-			json_object_get(c, "meeting")),
-		    json_is_true(json_object_get(c, "carried")) ?
-			" (carried over)" :
-			"");
-		pad(f, 2);
-		endorsement_line(f, c, parties, 0, 1);
-		txt_text(f, json_object_get(c, "text"), 2);
-		fputc('\n', f);
-		txt_corrections(f, c, parties, 4);
-	}
-	fputc('\n', f);
-
-	txt_heading(f, "INTEGRITY", '-');
-	o = json_object_get(in, "scope");
-	if (gsn(o, "close") != NULL)
-		fprintf(f,
-		    "Rendered from the entries of the record up to the "
-		    "close of meeting %lld:\nthe closing entry %s\nand every "
-		    "entry it follows causally, %lld entries in all.\nEvery "
-		    "replica that holds the closing entry renders the same "
-		    "bytes.\n\n",
-		    meeting, gs(o, "close"),
-		    (long long)json_integer_value(
-			json_object_get(o, "entries")));
-	else
-		fprintf(f,
-		    "The meeting is not closed: this draft is rendered "
-		    "from the %lld entries\nthis replica holds.\n\n",
-		    (long long)json_integer_value(
-			json_object_get(o, "entries")));
-	if (json_integer_value(json_object_get(o, "unreadable")) > 0)
-		fprintf(f,
-		    "WARNING: %lld entries of this part of the record could "
-		    "not be read, and these\nminutes cannot show them; run "
-		    "`detente verify`.\n\n",
-		    (long long)json_integer_value(
-			json_object_get(o, "unreadable")));
-	fputs("Feeds (author, party, size; key, last entry, RFC 6962 Merkle "
-	      "root):\n",
-	    f);
-	json_array_foreach (json_object_get(in, "feeds"), i, x) {
-		fputs("  ", f);
-		cprint(f, gs(x, "name"), 0);
-		fprintf(f,
-		    " (%s), %lld entries\n    key   %s\n    last  %s\n"
-		    "    root  %s\n",
-		    gsn(x, "party") != NULL ? gs(x, "party") : "-",
-		    (long long)json_integer_value(json_object_get(x, "size")),
-		    gs(x, "author"), gs(x, "head"), gs(x, "root"));
-	}
-	fputs("\nCheckpoints and seals:\n", f);
-	if (json_array_size(json_object_get(in, "notes")) == 0)
-		fputs("  none in this part of the record\n", f);
-	json_array_foreach (json_object_get(in, "notes"), i, x) {
-		fprintf(f, "  %s ",
-		    strcmp(gs(x, "kind"), "seal") == 0 ? "Seal" : "Checkpoint");
-		if (json_is_integer(json_object_get(x, "meeting")))
-			fprintf(f, "of meeting %lld ",
-			    (long long)json_integer_value(
-				json_object_get(x, "meeting")));
-		byline(f, x, 0);
-		fputs(":\n    ", f);
-		txt_lines(f, gs(x, "note"), 4);
-	}
-	fputs("\nHeads of delegation (party, name, key, minisign public "
-	      "key):\n",
-	    f);
-	json_array_foreach (json_object_get(in, "heads"), i, x) {
-		fprintf(f, "  %s  ", gs(x, "party"));
-		cprint(f, gs(x, "name"), 0);
-		fprintf(f, "\n    key       %s\n    minisign  %s\n",
-		    gs(x, "key"), gs(x, "minisign"));
-	}
-	fprintf(f,
-	    "\nHow to verify: save these minutes as %s%lld.txt, and "
-	    "each head's signature\nbeside them as %s%lld.txt.NAME.minisig. "
-	    "With detente and a replica of the\nrecord (which renders the "
-	    "minutes again and compares them byte for byte):\n\n",
-	    FILE_STEM, meeting, FILE_STEM, meeting);
-	x = json_object_get(in, "verify");
-	fprintf(f, "    %s\n\nWith minisign alone, one command per head:\n\n",
-	    json_string_value(json_array_get(x, 0)));
-	for (i = 1; i < json_array_size(x); i++)
-		fprintf(f, "    %s\n", json_string_value(json_array_get(x, i)));
-	fprintf(f,
-	    "\nEach signature's trusted comment names the dialogue, the "
-	    "meeting, the format,\nthe language, the signer and the SHA-256 "
-	    "of this file; the seal of the meeting\n(`detente seal show "
-	    "--meeting %lld`) carries the same SHA-256.\n",
-	    meeting);
 	return 0;
 }
 
@@ -2815,24 +1614,17 @@ render_part(void *arg)
 		return NULL;
 	}
 	for (i = p->from; i < p->to; i++) {
-		if (p->md)
-			md_unit(f, &p->u[i], p->parties);
-		else
-			txt_unit(f, &p->u[i], p->parties);
+		p->fn(f, &p->u[i], p->parties);
 	}
 	if (f != p->f && (ferror(f) != 0) + (fclose(f) != 0) != 0)
 		p->err = 1;
 	return NULL;
 }
 
-/*
- * render_units() - the pieces u[0..n) into f: with two, the second half
- * on a second thread, into a stream of its own, copied in after the
- * first.  @return 0 or -1 (out of memory).
- */
-static int
-render_units(FILE *f, const struct unit *u, size_t n, const json_t *parties,
-    int md, int two)
+/* minutes_render_units(): see minutes_print.h. */
+int
+minutes_render_units(FILE *f, const struct minutes_unit *u, size_t n,
+    const json_t *parties, minutes_unit_fn *fn, int two)
 {
 	struct part p[2];
 	int rc = 0;
@@ -2841,7 +1633,7 @@ render_units(FILE *f, const struct unit *u, size_t n, const json_t *parties,
 	two = two && n >= TWO_MIN;
 	p[0].u = p[1].u = u;
 	p[0].parties = p[1].parties = parties;
-	p[0].md = p[1].md = md;
+	p[0].fn = p[1].fn = fn;
 	p[0].f = f;
 	p[0].to = p[1].from = two ? n / 2 : n;
 	p[1].to = n;
@@ -2940,7 +1732,7 @@ reindent(const char *buf, size_t size, void *data)
 
 /* The records written ahead on the second thread. */
 struct ahead {
-	const struct unit *u;
+	const struct minutes_unit *u;
 	size_t from, n;              /* the pieces [from, n) */
 	json_t **rec;                /* per piece: the record taken out */
 	size_t *off, *len;           /* per piece: where in buf */
@@ -2974,7 +1766,7 @@ dump_ahead(void *arg)
  * counted); with two, on two threads (see above).  0 or DT_ENOMEM.
  */
 static int
-dump_json(struct obuf *ob, json_t *m, const struct unit *u, size_t n,
+dump_json(struct obuf *ob, json_t *m, const struct minutes_unit *u, size_t n,
     int two)
 {
 	unsigned char nonce[16];
@@ -3077,7 +1869,7 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 {
 	struct mb mb;
 	struct obuf ob;
-	struct unit *u = NULL;
+	struct minutes_unit *u = NULL;
 	struct span halves[2];
 	size_t nu = 0;
 	json_t *m = NULL;
@@ -3128,8 +1920,9 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 	}
 	if ((f = memstream(&buf, &blen)) == NULL)
 		goto out;
-	if ((fmt == MINUTES_MD ? render_md(f, m, u, nu, mb.two) :
-	    render_txt(f, m, u, nu, mb.two)) != 0 || ferror(f) != 0 ||
+	if ((fmt == MINUTES_MD ? minutes_print_md(f, m, u, nu, mb.two) :
+	    fmt == MINUTES_HTML ? minutes_print_html(f, m) :
+	    minutes_print_txt(f, m, u, nu, mb.two)) != 0 || ferror(f) != 0 ||
 	    mb.err != 0) {
 		fclose(f);
 		goto out;
@@ -3306,7 +2099,8 @@ minutes_identify(minutes_id *out, const char *text, size_t len)
 	    take(&p, end, "status", v, sizeof(v)) != 0 || p != end ||
 	    (strcmp(v, "final") != 0 && strcmp(v, "draft") != 0) ||
 	    (out->format == MINUTES_JSON) ||
-	    ((out->format == MINUTES_MD) != (text[0] == '<'))) {
+	    ((out->format == MINUTES_MD || out->format == MINUTES_HTML) !=
+		(text[0] == '<'))) {
 		memset(out, 0, sizeof(*out));
 		return DT_EFORMAT;
 	}

@@ -12,9 +12,9 @@
  * such scope: its minutes are a draft of every entry the replica holds.
  *
  * Rendering is a function of the scope's entries only: no clock, no
- * locale, no path; times are the entries' own, in UTC.  The three formats
- * (Markdown, plain text, JSON) carry the same content, built once as a
- * JSON model.  docs/FORMAT.md ("Minutes and minisign signatures") is
+ * locale, no path; times are the entries' own, in UTC.  The four formats
+ * (Markdown, plain text, JSON, printable HTML) carry the same content,
+ * built once as a JSON model; each is printed by one printer.  docs/FORMAT.md ("Minutes and minisign signatures") is
  * normative for the identification line, the JSON fields and the trusted
  * comment of a signature.
  *
@@ -35,7 +35,8 @@
 typedef enum minutes_format {
 	MINUTES_MD = 1,
 	MINUTES_TXT = 2,
-	MINUTES_JSON = 3
+	MINUTES_JSON = 3,
+	MINUTES_HTML = 4
 } minutes_format;
 
 /* "both", or a language tag (2 to 8 letters a-z), and a NUL. */
@@ -91,10 +92,11 @@ int minutes_in_scope(const minutes_scope *s, const view_item *it);
 int minutes_render(char **out, size_t *len, const view *v,
     const minutes_scope *s, minutes_format fmt, const char *lang);
 
-/* minutes_format_name() - "md", "txt", "json"; NULL if unknown. */
+/* minutes_format_name() - "md", "txt", "json", "html"; NULL if unknown. */
 const char *minutes_format_name(minutes_format fmt);
 
-/* minutes_format_parse() - the format named "md", "txt" or "json"; 0. */
+/* minutes_format_parse() - the format named "md", "txt", "json" or
+ * "html"; else 0. */
 minutes_format minutes_format_parse(const char *name);
 
 /* minutes_lang_valid() - 1 for "both" or a tag of 2 to 8 letters a-z. */

@@ -18,8 +18,8 @@
  * compare across machines; nothing here asserts a time.
  *
  *	bench_minutes [N]     (default $BENCH_N, else 10000)
- *	BENCH_MINUTES_OUT=DIR    also write DIR/minutes-1.{md,txt,json}
- *	BENCH_MINUTES_FORMAT=F   that format only (md, txt or json; for
+ *	BENCH_MINUTES_OUT=DIR    also write DIR/minutes-1.{md,txt,json,html}
+ *	BENCH_MINUTES_FORMAT=F   that format only (md, txt, json or html; for
  *	                         profiling one of them)
  *	BENCH_MINUTES_LANG=L     the language of the minutes (default both)
  *	BENCH_MINUTES_FASTBINS=1 keep glibc's fastbins, which main.c turns
@@ -207,7 +207,7 @@ int
 main(int argc, char **argv)
 {
 	static const minutes_format fmts[] = { MINUTES_MD, MINUTES_TXT,
-		MINUTES_JSON };
+		MINUTES_JSON, MINUTES_HTML };
 	key_identity *ids[GEN_AUTHORS];
 	char dir[] = "/tmp/detente-bench-XXXXXX", cmd[600], save[512];
 	char *path = NULL;
@@ -275,7 +275,7 @@ main(int argc, char **argv)
 		    t_gen);
 	printf("floor:          %.4f s  raw LMDB read of %zu entries, "
 	    "XChaCha20-Poly1305 open of %zu\n", t_floor, nread, ndec);
-	for (fi = 0; fi < 3; fi++) {
+	for (fi = 0; fi < sizeof(fmts) / sizeof(fmts[0]); fi++) {
 		const char *name = minutes_format_name(fmts[fi]);
 		const char *only = getenv("BENCH_MINUTES_FORMAT");
 

@@ -27,7 +27,7 @@ like "$(cat "$OUT")" 'entries: +605 in the record, 600 in meeting 1 ' \
     "the record: the meeting, four checkpoints and the close"
 like "$(cat "$OUT")" 'floor: +[0-9.]+ s  raw LMDB read of 605 entries, XChaCha20-Poly1305 open of 599' \
     "the floor read every entry and decrypted every content entry"
-for f in md txt json; do
+for f in md txt json html; do
 	like "$(cat "$OUT")" "export $f +[0-9.]+ s  ratio [0-9]+\\.[0-9]+ to the floor, target 0\\.200 s: (met|missed)  \\(605 entries in scope, [1-9][0-9]* bytes;" \
 	    "the $f export: its time, ratio and scope"
 done

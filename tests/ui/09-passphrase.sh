@@ -48,7 +48,8 @@ ui_key c8 Enter
 is "$(ui_rc_wait c8)" 0 "9 Cyrillic characters are enough"
 
 # 3. A wrong passphrase, then the right one, on the terminal.
-ui_start r "$DETENTE" --home "$H" log
+# (PAGER=cat: on a terminal log pages its output, which is not tested here)
+ui_start r -e PAGER=cat "$DETENTE" --home "$H" log
 ui_wait r '^Passphrase for ru-head:' "log asks for the passphrase"
 ui_type r 'wrong-guess'
 ui_key r Enter
@@ -62,7 +63,7 @@ is "$(ui_rc_wait r)" 0 "the right one on the second try unlocks"
 unlike "$(ui_screen r)" 'wrong-guess' "the wrong one was not echoed"
 
 # 4. Three wrong ones: the last error line, exit 2.
-ui_start w3 "$DETENTE" --home "$H" log
+ui_start w3 -e PAGER=cat "$DETENTE" --home "$H" log
 for i in 1 2 3; do
 	# Wait (at most 15 s) for the i-th prompt before typing.
 	n=0

@@ -897,6 +897,93 @@ test_hostile_text_exact(void **state)
 	free(md);
 }
 
+/*
+ * The printable HTML form: identified by its first line, an HTML5
+ * document, the same sections as Markdown, a signature block per head.
+ */
+static void
+test_html(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char a1[32], dec[32], com[32];
+	char *html, *again;
+	minutes_id mid;
+
+	meeting1(fx->r, a1, dec, com);
+	close_meeting(fx->r, RU_HEAD, 1);
+	html = render(fx->r, 1, MINUTES_HTML, "both");
+	assert_int_equal(minutes_identify(&mid, html, strlen(html)), 0);
+	assert_int_equal(mid.format, MINUTES_HTML);
+	assert_string_equal(mid.lang, "both");
+	assert_false(mid.draft);
+	assert_true(strncmp(html, "<!-- detente-minutes v1 dialogue=", 33) ==
+	    0);
+	assert_true(has(html, " meeting=1 format=html lang=both "
+			      "status=final -->\n<!DOCTYPE html>\n"));
+	assert_true(has(html, "<h1>Minutes of meeting 1: Round</h1>"));
+	assert_true(has(html, "<h2>Participants</h2>"));
+	assert_true(has(html, "<h3>Item 1</h3>"));
+	assert_true(has(html, "<h4>Decision</h4>"));
+	assert_true(has(html, "<h2>Commitments</h2>"));
+	assert_true(has(html, "<h2>Integrity</h2>"));
+	assert_true(has(html, "<th>en, authentic</th><th>ru, translation</th>"));
+	assert_true(has(html, "@page { size: A4;"));
+	assert_true(has(html, "counter(page)"));
+	assert_true(has(html, "head of delegation <strong>ru-head</strong>"));
+	assert_true(has(html, "head of delegation <strong>us-head</strong>"));
+	assert_true(has(html, "minisign -Vm minutes-1.html -x "
+			      "minutes-1.html.ru-head.minisig -P RW"));
+	assert_true(has(html, "</body>\n</html>\n"));
+	assert_true(strstr(html, "<h3>Item 1</h3>") <
+	    strstr(html, "<h3>Item 2</h3>"));
+	/* deterministic */
+	again = render(fx->r, 1, MINUTES_HTML, "both");
+	assert_string_equal(html, again);
+	free(again);
+	/* an HTML first line on a file that is not '<' first is refused */
+	assert_int_equal(minutes_identify(&mid, html + 1, strlen(html) - 1),
+	    DT_EFORMAT);
+	assert_int_equal(minutes_format_parse("html"), MINUTES_HTML);
+	assert_string_equal(minutes_format_name(MINUTES_HTML), "html");
+	free(html);
+}
+
+/*
+ * Every class of character HTML minutes replace or escape, byte for
+ * byte: & < > " ' as references, a tab, DEL, C1, U+061C, U+200E, U+2066
+ * as in every form, a newline as <br>, Markdown's punctuation as it is.
+ */
+static void
+test_html_hostile_exact(void **state)
+{
+	struct fixture *fx = *state;
+	char *html;
+
+	open_meeting(fx->r, RU_HEAD, 1);
+	put(fx->r, RU_EXPERT, ENTRY_K_NOTE,
+	    record_of(1, NULL,
+		text_en("<script>alert('x')</script> \"q\" & a\tb\x7f"
+			"c\xc2\x85"
+			"d\xd8\x9c"
+			"e\xe2\x80\x8e"
+			"f\xe2\x81\xa6"
+			"g\x1b[31m*_`|h\ni \xd0\xb4.")),
+	    NULL);
+	close_meeting(fx->r, RU_HEAD, 1);
+	html = render(fx->r, 1, MINUTES_HTML, "both");
+	assert_true(has(html,
+	    "<p lang=\"en\"><span class=\"label\">[en, authentic]</span> "
+	    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &quot;q&quot; "
+	    "&amp; a b\xef\xbf\xbd"
+	    "c\xef\xbf\xbd"
+	    "d\xef\xbf\xbd"
+	    "e\xef\xbf\xbd"
+	    "f\xef\xbf\xbd"
+	    "g\xef\xbf\xbd[31m*_`|h<br>i \xd0\xb4.</p>\n"));
+	assert_false(has(html, "<script"));
+	free(html);
+}
+
 /* The trusted comment: written and read back, and nothing else read. */
 static void
 test_comment(void **state)
@@ -942,6 +1029,11 @@ test_comment(void **state)
 	text = "timestamp:1700000000\tfile:minutes.md";
 	assert_int_equal(minutes_comment_parse(&d, text, strlen(text)),
 	    DT_EFORMAT);
+	c.id.format = MINUTES_HTML;
+	assert_int_equal(minutes_comment(out, &c), 0);
+	assert_true(has(out, " format=html lang=ru "));
+	assert_int_equal(minutes_comment_parse(&d, out, strlen(out)), 0);
+	assert_memory_equal(&c, &d, sizeof(c));
 	c.id.draft = 1;
 	assert_int_equal(minutes_comment(out, &c), DT_EINVAL);
 	c.id.draft = 0;
@@ -1017,6 +1109,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_text, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_html, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html_hostile_exact,
+		    setup, teardown),
 		cmocka_unit_test(test_comment),
 		cmocka_unit_test_setup_teardown(test_draft, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),

@@ -1,0 +1,526 @@
+/*
+ * minutes_txt.c: the plain-text form of the minutes, printed from the
+ * model (see minutes_print.h).  Moved out of minutes.c as it was.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "minutes_print.h"
+
+/* Width of a plain-text page, and of the narrowest side-by-side column. */
+#define TXT_WIDTH 78U
+#define TXT_COL_MIN 20U
+
+/* cps() - the number of code points in the first n bytes of s. */
+static size_t
+cps(const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return k;
+}
+
+/* A line of a wrapped text: len bytes at s, within the text. */
+struct line {
+	const char *s;
+	size_t len;
+};
+
+/*
+ * wrap() - the lines of s (already minutes_clean()ed), each paragraph
+ * wrapped at width code points, at spaces when it can.  *lines (malloc'd) point
+ * into s.  @return 0 or -1.
+ */
+static int
+wrap(const char *s, size_t width, struct line **lines, size_t *n)
+{
+	const char *p = s, *e, *brk, *q;
+	struct line *l = NULL, *nl;
+	size_t k, cap = 0;
+
+	*lines = NULL;
+	*n = 0;
+	for (;;) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		do {
+			/* the longest prefix of [p, e) of width code points */
+			q = p;
+			brk = NULL;
+			for (k = 0; q < e && k < width; k++) {
+				q++;
+				while (
+				    q < e && ((unsigned char)*q & 0xc0) == 0x80)
+					q++;
+				if (q < e && *q == ' ')
+					brk = q;
+			}
+			if (q < e && *q != ' ' && brk != NULL)
+				q = brk;
+			if (*n == cap) {
+				cap = cap != 0 ? 2 * cap : 16;
+				if ((nl = realloc(l, cap * sizeof(*l))) == NULL)
+					goto fail;
+				l = nl;
+			}
+			l[*n].s = p;
+			l[(*n)++].len = (size_t)(q - p);
+			p = q;
+			while (p < e && *p == ' ')
+				p++;
+		} while (p < e);
+		if (*e == '\0')
+			break;
+		p = e + 1;
+	}
+	*lines = l;
+	return 0;
+fail:
+	free(l);
+	*n = 0;
+	return -1;
+}
+
+/* pad() - n spaces. */
+static void
+pad(FILE *f, size_t n)
+{
+	while (n-- > 0)
+		fputc(' ', f);
+}
+
+/*
+ * txt_lines() - s at indent: its first line after lead (already printed),
+ * the next ones indented.
+ */
+static void
+txt_lines(FILE *f, const char *s, size_t indent)
+{
+	char *c = minutes_clean(s, 0), *p, *nl;
+
+	if (c == NULL)
+		return;
+	for (p = c;; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			fprintf(f, "%s\n", p);
+			break;
+		}
+		fprintf(f, "%.*s\n", (int)(nl - p), p);
+		pad(f, indent);
+	}
+	free(c);
+}
+
+/*
+ * txt_text() - one text at indent: "[en, authentic] ..." for one
+ * version; with several, columns side by side when they fit, else one
+ * labelled paragraph each.
+ */
+static void
+txt_text(FILE *f, const json_t *text, size_t indent)
+{
+	size_t n = json_array_size(text), w, i, r, rows = 0, *nls;
+	struct line **cols;
+	char **texts;
+	const json_t *t;
+
+	if (n == 0) {
+		pad(f, indent);
+		fputs("(no text)\n", f);
+		return;
+	}
+	w = indent + 3 * (n - 1) < TXT_WIDTH ?
+	    (TXT_WIDTH - indent - 3 * (n - 1)) / n :
+	    0;
+	if (n == 1 || w < TXT_COL_MIN) {
+		json_array_foreach (text, i, t) {
+			pad(f, indent);
+			fputc('[', f);
+			minutes_version_label(f, t);
+			fputs("] ", f);
+			txt_lines(f, gs(t, "body"), indent);
+		}
+		return;
+	}
+	cols = calloc(n, sizeof(*cols));
+	texts = calloc(n, sizeof(*texts));
+	nls = calloc(n, sizeof(*nls));
+	if (cols == NULL || texts == NULL || nls == NULL)
+		goto out;
+	json_array_foreach (text, i, t) {
+		if ((texts[i] = minutes_clean(gs(t, "body"), 0)) == NULL ||
+		    wrap(texts[i], w, &cols[i], &nls[i]) != 0)
+			goto out;
+		if (nls[i] > rows)
+			rows = nls[i];
+	}
+	/* header: "en (authentic)", a rule, then the rows */
+	pad(f, indent);
+	json_array_foreach (text, i, t) {
+		char h[64];
+
+		snprintf(h, sizeof(h), "%s (%s)", gs(t, "lang"), gs(t, "role"));
+		fputs(h, f);
+		if (i + 1 < n) {
+			pad(f,
+			    w > cps(h, strlen(h)) ? w - cps(h, strlen(h)) : 0);
+			fputs(" | ", f);
+		}
+	}
+	fputc('\n', f);
+	pad(f, indent);
+	for (i = 0; i < n; i++) {
+		for (r = 0; r < w; r++)
+			fputc('-', f);
+		if (i + 1 < n)
+			fputs("-+-", f);
+	}
+	fputc('\n', f);
+	for (r = 0; r < rows; r++) {
+		pad(f, indent);
+		for (i = 0; i < n; i++) {
+			const struct line *l = r < nls[i] ? &cols[i][r] : NULL;
+			size_t k = l != NULL ? cps(l->s, l->len) : 0;
+
+			if (l != NULL)
+				fwrite(l->s, 1, l->len, f);
+			if (i + 1 < n) {
+				pad(f, w > k ? w - k : 0);
+				fputs(" | ", f);
+			}
+		}
+		fputc('\n', f);
+	}
+out:
+	for (i = 0; cols != NULL && texts != NULL && i < n; i++) {
+		free(cols[i]);
+		free(texts[i]);
+	}
+	free(cols);
+	free(texts);
+	free(nls);
+}
+
+static void txt_record(FILE *f, const json_t *r, const json_t *parties,
+    size_t indent);
+
+static void
+txt_corrections(FILE *f, const json_t *r, const json_t *parties, size_t indent)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach (json_object_get(r, "corrections"), i, c)
+		txt_record(f, c, parties, indent);
+}
+
+static void
+txt_record(FILE *f, const json_t *r, const json_t *parties, size_t indent)
+{
+	const json_t *c = json_object_get(r, "commitment");
+	const char *k = gs(r, "kind");
+	char label[64];
+
+	minutes_kind_label(label, sizeof(label), r);
+	pad(f, indent);
+	if (strcmp(k, "correction") == 0)
+		fputs("CORRECTION of the entry above (which stays in the "
+		      "record as written) ",
+		    f);
+	else
+		fprintf(f, "%s ", label);
+	minutes_byline(f, r, 0);
+	fputc('\n', f);
+	if (c != NULL) {
+		pad(f, indent + 2);
+		fprintf(f, "party %s, owner ", gs(c, "party"));
+		minutes_cprint(f, gs(c, "owner"), 0);
+		fprintf(f, ", due %s, status %s\n", gs(c, "due"),
+		    gs(c, "status"));
+	}
+	txt_text(f, json_object_get(r, "text"), indent + 2);
+	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0) {
+		pad(f, indent + 2);
+		minutes_endorsement_line(f, r, parties, 0, 1);
+	} else if (json_array_size(json_object_get(r, "endorsed_by")) > 0) {
+		pad(f, indent + 2);
+		minutes_endorsement_line(f, r, parties, 0, 0);
+	}
+	fputc('\n', f);
+	txt_corrections(f, r, parties, indent + 4);
+}
+
+/* txt_heading() - a heading underlined with c (ASCII headings only). */
+static void
+txt_heading(FILE *f, const char *h, char c)
+{
+	size_t i, n = strlen(h);
+
+	fprintf(f, "%s\n", h);
+	for (i = 0; i < n; i++)
+		fputc(c, f);
+	fputs("\n\n", f);
+}
+
+static void
+txt_people(FILE *f, const json_t *list)
+{
+	const json_t *p;
+	size_t i;
+
+	if (json_array_size(list) == 0) {
+		fputs("none", f);
+		return;
+	}
+	json_array_foreach (list, i, p) {
+		if (i)
+			fputs(", ", f);
+		if (*gs(p, "name") != '\0')
+			minutes_cprint(f, gs(p, "name"), 0);
+		else
+			fprintf(f, "%.16s", gs(p, "key"));
+		if (*gs(p, "role") != '\0')
+			fprintf(f, " (%s)", gs(p, "role"));
+	}
+}
+
+static void
+txt_field(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "%-13s", name);
+	txt_lines(f, value, 13);
+}
+
+/* txt_unit() - one piece of the agenda's part. */
+static void
+txt_unit(FILE *f, const struct minutes_unit *u, const json_t *parties)
+{
+	const json_t *a = u->item;
+
+	if (u->records != NULL) {
+		txt_record(f, json_array_get(u->records, u->at), parties, 4);
+		return;
+	}
+	if (a == NULL) {
+		fputs("NOT UNDER AN AGENDA ITEM\n\n", f);
+		return;
+	}
+	fprintf(f, "ITEM %lld (%s)\n",
+	    (long long)json_integer_value(json_object_get(a, "number")),
+	    gsn(a, "status") != NULL ? gs(a, "status") : "no status recorded");
+	pad(f, 2);
+	fputs("Agenda item ", f);
+	minutes_byline(f, a, 0);
+	fputc('\n', f);
+	txt_text(f, json_object_get(a, "text"), 2);
+	fputc('\n', f);
+	txt_corrections(f, a, parties, 4);
+}
+
+/* minutes_print_txt() - the minutes in plain text (minutes_print.h). */
+int
+minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
+    size_t n, int two)
+{
+	const json_t *parties = json_object_get(m, "parties"), *o, *l, *r;
+	const json_t *in = json_object_get(m, "integrity"), *x, *c;
+	long long meeting =
+	    (long long)json_integer_value(json_object_get(m, "meeting"));
+	char h[96];
+	size_t i, j;
+
+	fprintf(f,
+	    "%s v%d dialogue=%s meeting=%lld format=txt lang=%s "
+	    "status=%s\n\n",
+	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"), meeting,
+	    gs(m, "lang"), gs(m, "status"));
+	snprintf(h, sizeof(h), "MINUTES OF MEETING %lld%s", meeting,
+	    strcmp(gs(m, "status"), "draft") == 0 ? " (DRAFT: NOT CLOSED, "
+						    "MAY NOT BE SIGNED)" :
+						    "");
+	txt_heading(f, h, '=');
+	if (gsn(m, "meeting_title") != NULL)
+		txt_field(f, "Meeting:", gs(m, "meeting_title"));
+	txt_field(f, "Dialogue:", gs(m, "title"));
+	txt_field(f, "Dialogue id:", gs(m, "dialogue"));
+	fprintf(f, "%-13s", "Parties:");
+	json_array_foreach (parties, i, l)
+		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
+	fputc('\n', f);
+	if (gsn(m, "date") != NULL)
+		txt_field(f, "Date:", gs(m, "date"));
+	if (gsn(m, "place") != NULL)
+		txt_field(f, "Place:", gs(m, "place"));
+	if (json_is_object(o = json_object_get(m, "opened"))) {
+		fprintf(f, "%-13s", "Opened");
+		minutes_byline(f, o, 0);
+		fputc('\n', f);
+	}
+	if (json_is_object(o = json_object_get(m, "closed"))) {
+		fprintf(f, "%-13s", "Closed");
+		minutes_byline(f, o, 0);
+		fputc('\n', f);
+	}
+	fprintf(f, "%-13s", "Languages:");
+	json_array_foreach (json_object_get(m, "languages"), i, l)
+		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
+	if (strcmp(gs(m, "lang"), "both") == 0)
+		fputs(" (every language shown, side by side)\n\n\n", f);
+	else
+		fprintf(f, " (shown: %s, else the authentic text)\n\n\n",
+		    gs(m, "lang"));
+
+	txt_heading(f, "PARTICIPANTS", '-');
+	o = json_object_get(m, "participants");
+	if (strcmp(gs(o, "source"), "attendance") == 0)
+		fputs("As the attendance entries of the meeting record it.\n",
+		    f);
+	else
+		fputs("No attendance was recorded: present are the members who "
+		      "wrote entries\nin this meeting, absent the heads and "
+		      "delegates who wrote none.\n",
+		    f);
+	json_array_foreach (json_object_get(o, "parties"), i, l) {
+		fprintf(f, "%-4s present: ",
+		    gsn(l, "party") != NULL ? gs(l, "party") : "?");
+		txt_people(f, json_object_get(l, "present"));
+		fputs("\n     absent:  ", f);
+		txt_people(f, json_object_get(l, "absent"));
+		fputc('\n', f);
+	}
+	fputs("\n\n", f);
+
+	txt_heading(f, "AGENDA", '-');
+	if (json_array_size(json_object_get(m, "agenda")) == 0)
+		fputs("No agenda item was recorded.\n\n", f);
+	if (minutes_render_units(f, u, n, parties, txt_unit, two) != 0)
+		return -1;
+	if (json_array_size(json_object_get(m, "other_corrections")) > 0) {
+		fputs("CORRECTIONS OF OTHER ENTRIES\n\n", f);
+		json_array_foreach (json_object_get(m, "other_corrections"), j,
+		    r) {
+			const json_t *tg = json_object_get(r, "corrects");
+
+			fprintf(f, "  Of entry %.8s", gs(tg, "entry"));
+			if (json_is_integer(json_object_get(tg, "meeting")))
+				fprintf(f, " (%s, meeting %lld)",
+				    gs(tg, "kind"),
+				    (long long)json_integer_value(
+					json_object_get(tg, "meeting")));
+			fputs(":\n", f);
+			if (json_is_array(json_object_get(tg, "text")))
+				txt_text(f, json_object_get(tg, "text"), 4);
+			fputc('\n', f);
+			txt_record(f, r, parties, 4);
+		}
+	}
+	fputc('\n', f);
+
+	txt_heading(f, "COMMITMENTS", '-');
+	if (json_array_size(json_object_get(m, "commitments")) == 0)
+		fputs("No commitment was made or carried over.\n\n", f);
+	json_array_foreach (json_object_get(m, "commitments"), i, c) {
+		fprintf(f, "%.8s  %s  owner: ", gs(c, "entry"), gs(c, "party"));
+		minutes_cprint(f, gs(c, "owner"), 0);
+		fprintf(f, "  due: %s  status: %s  made in meeting %lld%s\n",
+		    gs(c, "due"), gs(c, "status"),
+		    (long long)json_integer_value(
+			json_object_get(c, "meeting")),
+		    json_is_true(json_object_get(c, "carried")) ?
+			" (carried over)" :
+			"");
+		pad(f, 2);
+		minutes_endorsement_line(f, c, parties, 0, 1);
+		txt_text(f, json_object_get(c, "text"), 2);
+		fputc('\n', f);
+		txt_corrections(f, c, parties, 4);
+	}
+	fputc('\n', f);
+
+	txt_heading(f, "INTEGRITY", '-');
+	o = json_object_get(in, "scope");
+	if (gsn(o, "close") != NULL)
+		fprintf(f,
+		    "Rendered from the entries of the record up to the "
+		    "close of meeting %lld:\nthe closing entry %s\nand every "
+		    "entry it follows causally, %lld entries in all.\nEvery "
+		    "replica that holds the closing entry renders the same "
+		    "bytes.\n\n",
+		    meeting, gs(o, "close"),
+		    (long long)json_integer_value(
+			json_object_get(o, "entries")));
+	else
+		fprintf(f,
+		    "The meeting is not closed: this draft is rendered "
+		    "from the %lld entries\nthis replica holds.\n\n",
+		    (long long)json_integer_value(
+			json_object_get(o, "entries")));
+	if (json_integer_value(json_object_get(o, "unreadable")) > 0)
+		fprintf(f,
+		    "WARNING: %lld entries of this part of the record could "
+		    "not be read, and these\nminutes cannot show them; run "
+		    "`detente verify`.\n\n",
+		    (long long)json_integer_value(
+			json_object_get(o, "unreadable")));
+	fputs("Feeds (author, party, size; key, last entry, RFC 6962 Merkle "
+	      "root):\n",
+	    f);
+	json_array_foreach (json_object_get(in, "feeds"), i, x) {
+		fputs("  ", f);
+		minutes_cprint(f, gs(x, "name"), 0);
+		fprintf(f,
+		    " (%s), %lld entries\n    key   %s\n    last  %s\n"
+		    "    root  %s\n",
+		    gsn(x, "party") != NULL ? gs(x, "party") : "-",
+		    (long long)json_integer_value(json_object_get(x, "size")),
+		    gs(x, "author"), gs(x, "head"), gs(x, "root"));
+	}
+	fputs("\nCheckpoints and seals:\n", f);
+	if (json_array_size(json_object_get(in, "notes")) == 0)
+		fputs("  none in this part of the record\n", f);
+	json_array_foreach (json_object_get(in, "notes"), i, x) {
+		fprintf(f, "  %s ",
+		    strcmp(gs(x, "kind"), "seal") == 0 ? "Seal" : "Checkpoint");
+		if (json_is_integer(json_object_get(x, "meeting")))
+			fprintf(f, "of meeting %lld ",
+			    (long long)json_integer_value(
+				json_object_get(x, "meeting")));
+		minutes_byline(f, x, 0);
+		fputs(":\n    ", f);
+		txt_lines(f, gs(x, "note"), 4);
+	}
+	fputs("\nHeads of delegation (party, name, key, minisign public "
+	      "key):\n",
+	    f);
+	json_array_foreach (json_object_get(in, "heads"), i, x) {
+		fprintf(f, "  %s  ", gs(x, "party"));
+		minutes_cprint(f, gs(x, "name"), 0);
+		fprintf(f, "\n    key       %s\n    minisign  %s\n",
+		    gs(x, "key"), gs(x, "minisign"));
+	}
+	fprintf(f,
+	    "\nHow to verify: save these minutes as %s%lld.txt, and "
+	    "each head's signature\nbeside them as %s%lld.txt.NAME.minisig. "
+	    "With detente and a replica of the\nrecord (which renders the "
+	    "minutes again and compares them byte for byte):\n\n",
+	    FILE_STEM, meeting, FILE_STEM, meeting);
+	x = json_object_get(in, "verify");
+	fprintf(f, "    %s\n\nWith minisign alone, one command per head:\n\n",
+	    json_string_value(json_array_get(x, 0)));
+	for (i = 1; i < json_array_size(x); i++)
+		fprintf(f, "    %s\n", json_string_value(json_array_get(x, i)));
+	fprintf(f,
+	    "\nEach signature's trusted comment names the dialogue, the "
+	    "meeting, the format,\nthe language, the signer and the SHA-256 "
+	    "of this file; the seal of the meeting\n(`detente seal show "
+	    "--meeting %lld`) carries the same SHA-256.\n",
+	    meeting);
+	return 0;
+}
