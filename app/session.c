@@ -20,6 +20,7 @@
 #include "../storage/record.h"
 #include "../storage/store.h"
 #include "../storage/view.h"
+#include "agent.h"
 #include "cli.h"
 #include "fmt.h"
 #include "home.h"
@@ -215,13 +216,42 @@ unlock_tries(struct cli_ctx *ctx, key_identity **id, const char *path,
 int
 session_unlock(struct cli_ctx *ctx)
 {
-	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[160];
+	char name[KEY_NAME_MAX + 1], path[PATH_MAX];
 	unsigned char pk[KEY_PK_BYTES];
 	home_problem p;
 	int rc, ret;
 
 	if (ctx->id != NULL)
 		return CLI_OK;
+	if ((ret = session_pick_identity(ctx, name, NULL)) != CLI_OK)
+		return ret;
+	home_identity_path(path, sizeof(path), ctx->home, name);
+	/* the same rule with or without an agent: a private key file */
+	if (home_check_key(path, &p) != HOME_SAFE) {
+		unsafe_line(ctx, &p, 0);
+		return CLI_USAGE;
+	}
+	/* An agent that holds the identity signs for it: no passphrase. */
+	if ((ret = session_pick_identity(ctx, name, pk)) != CLI_OK)
+		return ret;
+	if ((rc = agent_identity(&ctx->id, name, pk)) == 0)
+		return CLI_OK;
+	ctx->id = NULL;
+	return session_unlock_passphrase(ctx);
+}
+
+int
+session_unlock_passphrase(struct cli_ctx *ctx)
+{
+	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[160];
+	unsigned char pk[KEY_PK_BYTES];
+	home_problem p;
+	int rc, ret;
+
+	if (ctx->id != NULL && ctx->id->sk != NULL)
+		return CLI_OK;
+	key_identity_free(ctx->id);
+	ctx->id = NULL;
 	if ((ret = session_pick_identity(ctx, name, NULL)) != CLI_OK)
 		return ret;
 	home_identity_path(path, sizeof(path), ctx->home, name);

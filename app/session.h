@@ -37,8 +37,18 @@ int session_pick_identity(struct cli_ctx *ctx, char name[KEY_NAME_MAX + 1],
 int session_read_passphrase(struct cli_ctx *ctx, char **pass, size_t *len,
     const char *prompt, int confirm);
 
-/* session_unlock() - ctx->id, unlocked with the passphrase. */
+/*
+ * session_unlock() - ctx->id: held by the agent (agent.h) if one runs
+ * and holds it, else unlocked with the passphrase.
+ */
 int session_unlock(struct cli_ctx *ctx);
+
+/*
+ * session_unlock_passphrase() - ctx->id unlocked with the passphrase,
+ * never through the agent (`detente agent add`); an identity the agent
+ * held is released first.
+ */
+int session_unlock_passphrase(struct cli_ctx *ctx);
 
 /*
  * session_unlock_file() - unlock r with the identity in keyfile (an
