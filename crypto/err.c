@@ -58,8 +58,7 @@ dt_strerror(int err)
 	case DT_ESTATE:
 		return "not possible in the record's current state";
 	case DT_EAGENT:
-		return "the agent no longer holds the key (timed out, locked "
-		    "or stopped)";
+		return "the agent no longer holds the key";
 	default:
 		return "unknown error";
 	}
