@@ -313,7 +313,6 @@ handle(struct agent *a, const unsigned char *req, size_t len,
 			key_identity_free(h->id);
 		} else if (a->n == AGENT_MAX_KEYS) {
 			key_identity_free(id);
-			need = 1;
 			goto refuse;
 		} else
 			h = &a->keys[a->n++];
@@ -357,7 +356,6 @@ handle(struct agent *a, const unsigned char *req, size_t len,
 		    sodium_memcmp(r + 1, WRAP_CTX, WRAP_CTX_BYTES) != 0) {
 			sodium_free(r);
 			r = NULL;
-			need = 1;
 			goto refuse;
 		}
 		h->used = now;
@@ -416,7 +414,6 @@ handle(struct agent *a, const unsigned char *req, size_t len,
 	*rep = r;
 	return 0;
 bad:
-	need = 0;
 	if ((r = sodium_malloc(1)) == NULL)
 		return DT_ENOMEM;
 	r[0] = AGENT_ST_BADREQ;

@@ -121,6 +121,24 @@ span(char *out, size_t n, unsigned long s)
 }
 
 /*
+ * close_others() - close every descriptor above 2 but keep: what the
+ * agent inherited (a make jobserver's pipe, a test harness's files)
+ * must not stay open for as long as it runs.
+ */
+static void
+close_others(int keep)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+	int i;
+
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (i = 3; i < max; i++)
+		if (i != keep)
+			(void)close(i);
+}
+
+/*
  * start() - bind the socket, then fork: the child serves (with its
  * standard streams on /dev/null, in a session of its own), the parent
  * says where and returns.  The socket exists before the parent returns,
@@ -187,6 +205,7 @@ start(struct cli_ctx *ctx, long timeout, long lifetime, int foreground)
 			if (nul > 2)
 				close(nul);
 		}
+		close_others(fd);
 	}
 	agent_serve(fd, path, (unsigned)timeout, (unsigned)lifetime);
 	if (!foreground)

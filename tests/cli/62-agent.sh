@@ -32,7 +32,8 @@ stop_agent()
 		kill "$AGENT_PID" 2>/dev/null
 	fi
 }
-trap 'stop_agent' EXIT
+# tap.sh's own exit handler still runs (and still sees the status)
+trap '_s=$?; stop_agent; (exit $_s); _tap_exit' EXIT
 
 agent_pid()
 {
