@@ -199,14 +199,14 @@ done
 ok '! kill -0 "$AGENT_PID" 2>/dev/null' "the agent process has ended"
 run_fails 2 "--status after --stop" "$DETENTE" agent --status
 
-run_ok "an agent with --timeout 2s" "$DETENTE" agent --timeout 2s
+run_ok "an agent with --timeout 3s" "$DETENTE" agent --timeout 3s
 AGENT_PID=$(agent_pid)
-like "$(cat "$OUT")" 'after 2 s unused' "  says its timeout"
+like "$(cat "$OUT")" 'after 3 s unused' "  says its timeout"
 run_ok "agent add ru-head" dt agent add ru-head
 run_ok "--status at once" "$DETENTE" agent --status
 like "$(cat "$OUT")" '^ru-head ' "  ru-head is held"
-sleep 3
-run_ok "--status after 3 s idle" "$DETENTE" agent --status
+sleep 4
+run_ok "--status after 4 s idle" "$DETENTE" agent --status
 like "$(cat "$OUT")" 'holds no identity' "  ru-head was forgotten"
 run_fails 2 "after the timeout a write needs the passphrase again" \
     nt --as ru-head checkpoint
@@ -218,6 +218,19 @@ while [ -e "$SOCK" ] && [ $n -lt 50 ]; do
 	n=$((n + 1))
 done
 ok '! [ -e "$SOCK" ]' "  and it removes its socket"
+
+# the lifetime bounds a key however often it is used
+run_ok "an agent with --timeout 1h --lifetime 90s" "$DETENTE" agent \
+    --timeout 1h --lifetime 90s
+AGENT_PID=$(agent_pid)
+like "$(cat "$OUT")" 'after 1 h unused and 1 min 30 s after it was added' \
+    "  says both"
+run_ok "agent add ru-head" dt agent add ru-head
+run_ok "a use" nt --as ru-head checkpoint
+run_ok "--status" "$DETENTE" agent --status
+like "$(cat "$OUT")" '^ru-head .* forgotten in (1 min [0-9]+ s|[0-9]+ s) unless used$' \
+    "  the lifetime, not the idle hour, is what is left"
+run_ok "--stop" "$DETENTE" agent --stop
 
 run_fails 2 "--timeout 0 is a usage error" "$DETENTE" agent --timeout 0
 run_fails 2 "--timeout 5x is a usage error" "$DETENTE" agent --timeout 5x
