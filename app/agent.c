@@ -197,7 +197,7 @@ struct held {
 	uint64_t added;
 };
 
-struct agent {
+struct agent_state {
 	struct held keys[AGENT_MAX_KEYS];
 	size_t n;
 	uint64_t timeout_ms, lifetime_ms;
@@ -225,7 +225,7 @@ now_ms(void)
 }
 
 static void
-drop(struct agent *a, size_t i)
+drop(agent_state *a, size_t i)
 {
 	key_identity_free(a->keys[i].id); /* wipes the secret key */
 	a->keys[i] = a->keys[--a->n];
@@ -233,14 +233,14 @@ drop(struct agent *a, size_t i)
 }
 
 static void
-drop_all(struct agent *a)
+drop_all(agent_state *a)
 {
 	while (a->n > 0)
 		drop(a, a->n - 1);
 }
 
 static uint64_t
-deadline(const struct agent *a, size_t i)
+deadline(const agent_state *a, size_t i)
 {
 	uint64_t idle = a->keys[i].used + a->timeout_ms;
 	uint64_t life = a->keys[i].added + a->lifetime_ms;
@@ -250,7 +250,7 @@ deadline(const struct agent *a, size_t i)
 
 /* expire() - forget keys past their time; the ms to the next deadline. */
 static int
-expire(struct agent *a, uint64_t now)
+expire(agent_state *a, uint64_t now)
 {
 	uint64_t next = UINT64_MAX, d;
 	size_t i = 0;
@@ -270,7 +270,7 @@ expire(struct agent *a, uint64_t now)
 }
 
 static struct held *
-find(struct agent *a, const unsigned char pk[KEY_PK_BYTES])
+find(agent_state *a, const unsigned char pk[KEY_PK_BYTES])
 {
 	size_t i;
 
@@ -280,16 +280,12 @@ find(struct agent *a, const unsigned char pk[KEY_PK_BYTES])
 	return NULL;
 }
 
-/*
- * handle() - one request (op and body in req) into a reply of status and
- * answer in rep (sodium_malloc'd, *replen bytes, the status first).
- */
-static int
-handle(struct agent *a, const unsigned char *req, size_t len,
+int
+agent_handle(agent_state *a, const unsigned char *req, size_t len,
     unsigned char **rep, size_t *replen)
 {
 	const unsigned char *body = req + 1;
-	size_t blen = len - 1, need, i, o;
+	size_t blen = len > 0 ? len - 1 : 0, need, i, o;
 	unsigned char *r = NULL;
 	key_identity *id = NULL;
 	struct held *h;
@@ -299,6 +295,8 @@ handle(struct agent *a, const unsigned char *req, size_t len,
 
 	*rep = NULL;
 	*replen = 0;
+	if (len < 1)
+		goto bad;
 	expire(a, now);
 	switch (req[0]) {
 	case AGENT_OP_ADD:
@@ -435,7 +433,7 @@ one:
 
 /* serve_one() - one connection: check its uid, one request, one reply. */
 static void
-serve_one(struct agent *a, int fd)
+serve_one(agent_state *a, int fd)
 {
 	unsigned char hdr[4], *req = NULL, *rep = NULL, nomem[5];
 	size_t replen = 0;
@@ -453,7 +451,7 @@ serve_one(struct agent *a, int fd)
 		goto nomem;
 	if (read_full(fd, req, len) != 0)
 		goto out;
-	if (handle(a, req, len, &rep, &replen) != 0)
+	if (agent_handle(a, req, len, &rep, &replen) != 0)
 		goto nomem;
 	put32(hdr, (uint32_t)replen);
 	if (write_full(fd, hdr, 4) == 0)
@@ -525,21 +523,50 @@ still_ours(const struct stat *at_start, const char *path)
 }
 
 int
-agent_serve(int fd, const char *path, unsigned timeout, unsigned lifetime)
+agent_state_new(agent_state **out, unsigned timeout, unsigned lifetime)
 {
-	struct sigaction sa;
-	struct stat st;
-	struct agent *a;
-	struct pollfd pfd;
-	int wait, cfd, have_st;
+	agent_state *a;
 
-	have_st = lstat(path, &st) == 0;
+	*out = NULL;
+	if (timeout == 0 || lifetime == 0)
+		return DT_EINVAL;
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return DT_ENOMEM;
 	a->timeout = timeout;
 	a->lifetime = lifetime;
 	a->timeout_ms = (uint64_t)timeout * 1000U;
 	a->lifetime_ms = (uint64_t)lifetime * 1000U;
+	*out = a;
+	return 0;
+}
+
+int
+agent_state_stopped(const agent_state *a)
+{
+	return a->stop;
+}
+
+void
+agent_state_free(agent_state *a)
+{
+	if (a == NULL)
+		return;
+	drop_all(a);
+	free(a);
+}
+
+int
+agent_serve(int fd, const char *path, unsigned timeout, unsigned lifetime)
+{
+	struct sigaction sa;
+	struct stat st;
+	agent_state *a;
+	struct pollfd pfd;
+	int wait, cfd, have_st, rc;
+
+	have_st = lstat(path, &st) == 0;
+	if ((rc = agent_state_new(&a, timeout, lifetime)) != 0)
+		return rc;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns EINTR */
 	sigemptyset(&sa.sa_mask);
@@ -564,8 +591,7 @@ agent_serve(int fd, const char *path, unsigned timeout, unsigned lifetime)
 		serve_one(a, cfd);
 		close(cfd);
 	}
-	drop_all(a);
-	free(a);
+	agent_state_free(a);
 	if (have_st && still_ours(&st, path))
 		(void)unlink(path);
 	close(fd);
@@ -672,20 +698,15 @@ agent_add(const char *path, const key_identity *id)
 }
 
 int
-agent_list(agent_key keys[AGENT_MAX_KEYS], size_t *n, uint32_t *timeout,
-    uint32_t *lifetime, uint32_t *pid, const char *path)
+agent_list_parse(agent_key keys[AGENT_MAX_KEYS], size_t *n,
+    uint32_t *timeout, uint32_t *lifetime, uint32_t *pid,
+    const unsigned char *rep, size_t rlen)
 {
-	unsigned char *rep = NULL;
-	size_t rlen = 0, o, i, cnt;
-	int st, rc;
+	size_t o, i, cnt;
 
 	*n = 0;
-	if ((rc = agent_request(&rep, &rlen, &st, path, AGENT_OP_LIST, NULL,
-		 0)) != 0)
-		return rc;
-	rc = DT_EFORMAT;
-	if (st != AGENT_ST_OK || rlen < 14 || rep[13] > AGENT_MAX_KEYS)
-		goto out;
+	if (rlen < 14 || rep[0] != AGENT_ST_OK || rep[13] > AGENT_MAX_KEYS)
+		return DT_EFORMAT;
 	*timeout = get32(rep + 1);
 	*lifetime = get32(rep + 5);
 	*pid = get32(rep + 9);
@@ -694,23 +715,40 @@ agent_list(agent_key keys[AGENT_MAX_KEYS], size_t *n, uint32_t *timeout,
 		size_t nl;
 
 		if (rlen - o < KEY_PK_BYTES + 9)
-			goto out;
+			return DT_EFORMAT;
 		memcpy(keys[i].pk, rep + o, KEY_PK_BYTES);
 		keys[i].idle_left = get32(rep + o + KEY_PK_BYTES);
 		keys[i].life_left = get32(rep + o + KEY_PK_BYTES + 4);
 		o += KEY_PK_BYTES + 8;
 		nl = rep[o++];
 		if (nl > KEY_NAME_MAX || rlen - o < nl)
-			goto out;
+			return DT_EFORMAT;
 		memcpy(keys[i].name, rep + o, nl);
 		keys[i].name[nl] = '\0';
+		/* printed on a terminal by `agent --status`: names only */
+		if (!key_name_valid(keys[i].name))
+			return DT_EFORMAT;
 		o += nl;
 	}
 	if (o != rlen)
-		goto out;
+		return DT_EFORMAT;
 	*n = cnt;
-	rc = 0;
-out:
+	return 0;
+}
+
+int
+agent_list(agent_key keys[AGENT_MAX_KEYS], size_t *n, uint32_t *timeout,
+    uint32_t *lifetime, uint32_t *pid, const char *path)
+{
+	unsigned char *rep = NULL;
+	size_t rlen = 0;
+	int st, rc;
+
+	*n = 0;
+	if ((rc = agent_request(&rep, &rlen, &st, path, AGENT_OP_LIST, NULL,
+		 0)) != 0)
+		return rc;
+	rc = agent_list_parse(keys, n, timeout, lifetime, pid, rep, rlen);
 	agent_reply_free(rep);
 	return rc;
 }

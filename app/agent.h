@@ -84,6 +84,28 @@ int agent_path(char out[AGENT_PATH_MAX], int create, agent_problem *p);
 int agent_listen(int *fd, const char *path);
 
 /*
+ * The agent's keys and settings, apart from its socket (for agent_serve()
+ * and the fuzz target).  agent_state_new(): timeout and lifetime in
+ * seconds, each at least 1; 0, DT_EINVAL, DT_ENOMEM.  agent_state_free()
+ * wipes every key; it accepts NULL.  agent_state_stopped(): 1 once a
+ * stop request was handled.
+ */
+typedef struct agent_state agent_state;
+int agent_state_new(agent_state **out, unsigned timeout, unsigned lifetime);
+void agent_state_free(agent_state *a);
+int agent_state_stopped(const agent_state *a);
+
+/*
+ * agent_handle() - one request (len >= 1 bytes: the operation, then its
+ * body) into a reply (the status byte, then the answer), as the protocol
+ * says; a malformed request gets status AGENT_ST_BADREQ.
+ * @param[out] rep  sodium_malloc() memory, *replen bytes; sodium_free().
+ * @return 0, DT_ENOMEM.
+ */
+int agent_handle(agent_state *a, const unsigned char *req, size_t len,
+    unsigned char **rep, size_t *replen);
+
+/*
  * agent_serve() - answer requests on fd until a stop request or a
  * SIGTERM, SIGINT or SIGHUP; then wipe every key, remove path (if it is
  * still this agent's socket) and return.
@@ -129,6 +151,15 @@ typedef struct agent_key {
  */
 int agent_list(agent_key keys[AGENT_MAX_KEYS], size_t *n, uint32_t *timeout,
     uint32_t *lifetime, uint32_t *pid, const char *path);
+
+/*
+ * agent_list_parse() - agent_list()'s reading of a list reply (rep, the
+ * status byte first); DT_EFORMAT unless it is exactly one, with names
+ * that key_name_valid() accepts.
+ */
+int agent_list_parse(agent_key keys[AGENT_MAX_KEYS], size_t *n,
+    uint32_t *timeout, uint32_t *lifetime, uint32_t *pid,
+    const unsigned char *rep, size_t rlen);
 
 /* agent_simple() - a request without body or answer (LOCK, STOP). */
 int agent_simple(const char *path, unsigned op);
