@@ -326,13 +326,15 @@ add(struct cli_ctx *ctx, int argc, char **argv)
 static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { { "timeout", required_argument,
-						  NULL, 't' },
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
 		{ "lifetime", required_argument, NULL, 'l' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "status", no_argument, NULL, 's' },
 		{ "lock", no_argument, NULL, 'L' },
-		{ "stop", no_argument, NULL, 'S' }, { NULL, 0, NULL, 0 } };
+		{ "stop", no_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 }
+	};
 	long timeout = AGENT_TIMEOUT_DEFAULT, lifetime = AGENT_LIFETIME_DEFAULT;
 	int c, act = 0, foreground = 0, acts = 0;
 
@@ -388,7 +390,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 }
 
-const struct cli_cmd cmd_agent = { "agent",
+const struct cli_cmd cmd_agent = {
+	"agent",
 	N_("[--timeout T] [--lifetime T] [--foreground]\n"
 	   "       detente agent add [NAME]\n"
 	   "       detente agent --status | --lock | --stop"),
@@ -410,4 +413,5 @@ const struct cli_cmd cmd_agent = { "agent",
 	   "  --stop   forget every identity and stop\n"
 	   "Nothing starts an agent but `detente agent`; without one,\n"
 	   "commands ask for the passphrase as before.\n"),
-	run };
+	run
+};
