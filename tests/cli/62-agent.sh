@@ -232,6 +232,18 @@ like "$(cat "$OUT")" '^ru-head .* forgotten in (1 min [0-9]+ s|[0-9]+ s) unless 
     "  the lifetime, not the idle hour, is what is left"
 run_ok "--stop" "$DETENTE" agent --stop
 
+# the benchmark's short run (make bench runs it in full): it measures
+# what it says, never checked against a time here
+run_ok "tests/bench/agent.sh runs (2 runs each, --kdf min)" \
+    env BENCH_AGENT_N=2 BENCH_AGENT_KDF=min sh "$_tap_lib_dir/bench/agent.sh" \
+    "$DETENTE"
+like "$(cat "$OUT")" '^detente add, passphrase \(Argon2id min\): p50 [0-9.]+ ms \(2 runs\)$' \
+    "  the passphrase's median"
+like "$(cat "$OUT")" '^detente add, agent: +p50 [0-9.]+ ms \(2 runs\)$' \
+    "  the agent's median"
+like "$(cat "$OUT")" '^(agent / git commit -S: [0-9.]+ \(target: at most 2\)|git or ssh-keygen missing.*)$' \
+    "  and the ratio to git commit -S (or why not)"
+
 run_fails 2 "--timeout 0 is a usage error" "$DETENTE" agent --timeout 0
 run_fails 2 "--timeout 5x is a usage error" "$DETENTE" agent --timeout 5x
 run_fails 2 "add with no agent says so" dt agent add ru-head
