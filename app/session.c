@@ -287,6 +287,8 @@ session_unlock_passphrase(struct cli_ctx *ctx)
 int
 session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile)
 {
+	char kname[KEY_NAME_MAX + 1];
+	unsigned char kpk[KEY_PK_BYTES];
 	key_identity *id = NULL;
 	home_problem p;
 	int rc, ret;
@@ -298,7 +300,11 @@ session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile)
 	if (home_check_key(keyfile, &p) != HOME_SAFE)
 		unsafe_line(ctx, &p, 1);
 
-	if ((ret = unlock_tries(ctx, &id, keyfile,
+	/* an agent that holds this identity opens the key wrap for it */
+	if (keystore_read_public(kname, kpk, keyfile) == 0 &&
+	    agent_identity(&id, kname, kpk) == 0)
+		rc = 0;
+	else if ((ret = unlock_tries(ctx, &id, keyfile,
 	    _("Passphrase for the key file: "), &rc)) != CLI_OK)
 		return ret;
 	if (rc != 0) {

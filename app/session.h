@@ -53,8 +53,8 @@ int session_unlock_passphrase(struct cli_ctx *ctx);
 /*
  * session_unlock_file() - unlock r with the identity in keyfile (an
  * identity file written by `detente id new`, a member's), asking for its
- * passphrase as session_read_passphrase() does; the identity is wiped
- * before it returns.  Not ctx->rec: a record the command opened itself
+ * passphrase as session_read_passphrase() does (or through the agent,
+ * if one holds that identity); the identity is wiped before it returns.  Not ctx->rec: a record the command opened itself
  * (`audit`, `minutes verify --bundle`).
  */
 int session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile);

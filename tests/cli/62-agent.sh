@@ -90,6 +90,10 @@ if command -v minisign >/dev/null 2>&1; then
 else
 	skip "no minisign"
 fi
+run_ok "audit --key-file of an identity the agent holds, no passphrase" \
+    nt audit --key-file "$H/identities/ru-head.key" "$H/dialogues/$DID"
+like "$(cat "$OUT")" 'content: [0-9]+ entries decrypted and checked' \
+    "  the content is decrypted with the key wrap the agent opened"
 run_fails 2 "an identity the agent does not hold still needs the passphrase" \
     nt --as ru-del checkpoint
 like "$(cat "$ERR")" 'passphrase' "  it asks for one"
