@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -467,30 +468,36 @@ out:
 }
 
 int
-agent_listen(int *fd, const char *path)
+agent_listen(int *fd, int *lockfd, const char *path)
 {
 	struct sockaddr_un sa;
+	char lpath[AGENT_PATH_MAX + 8];
 	mode_t old;
-	int s = -1, rc, e;
+	int s = -1, l = -1, rc, e;
 
 	*fd = -1;
+	*lockfd = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return DT_EINVAL;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+	snprintf(lpath, sizeof(lpath), "%s.lock", path);
+	if ((l = open(lpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		 0600)) < 0)
 		return DT_EIO;
-	/* a socket file is there: an agent that answers, or a stale one */
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		close(s);
-		return DT_EEXIST;
+	if (flock(l, LOCK_EX | LOCK_NB) != 0) {
+		e = errno;
+		close(l);
+		errno = e;
+		return e == EWOULDBLOCK ? DT_EEXIST : DT_EIO;
 	}
-	if (errno == ECONNREFUSED)
-		(void)unlink(path);
-	close(s);
-	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+	/* the lock is ours: a socket file there is a dead agent's */
+	(void)unlink(path);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		close(l);
 		return DT_EIO;
+	}
 	old = umask(0177); /* the socket is born 0600 */
 	rc = bind(s, (struct sockaddr *)&sa, sizeof(sa));
 	e = errno;
@@ -502,10 +509,12 @@ agent_listen(int *fd, const char *path)
 			(void)unlink(path);
 		e = errno;
 		close(s);
+		close(l);
 		errno = e;
-		return e == EADDRINUSE ? DT_EEXIST : DT_EIO;
+		return DT_EIO;
 	}
 	*fd = s;
+	*lockfd = l;
 	return 0;
 }
 

@@ -76,12 +76,15 @@ enum {
 int agent_path(char out[AGENT_PATH_MAX], int create, agent_problem *p);
 
 /*
- * agent_listen() - bind and listen on path, mode 0600; a socket file
- * left there by an agent that is gone is replaced, one that answers is
- * not (DT_EEXIST).  @param[out] fd  the listening socket.
- * @return 0, DT_EEXIST, DT_EIO (errno kept).
+ * agent_listen() - take the agent's lock (path.lock, flock), then bind
+ * and listen on path, mode 0600; a socket file left there by an agent
+ * that is gone is replaced.  The lock, held for the agent's life, makes
+ * two agents started at once one agent and a refusal.
+ * @param[out] fd      the listening socket.
+ * @param[out] lockfd  the lock's descriptor: keep it open while serving.
+ * @return 0, DT_EEXIST (an agent runs), DT_EIO (errno kept).
  */
-int agent_listen(int *fd, const char *path);
+int agent_listen(int *fd, int *lockfd, const char *path);
 
 /*
  * The agent's keys and settings, apart from its socket (for agent_serve()

@@ -121,12 +121,12 @@ span(char *out, size_t n, unsigned long s)
 }
 
 /*
- * close_others() - close every descriptor above 2 but keep: what the
- * agent inherited (a make jobserver's pipe, a test harness's files)
- * must not stay open for as long as it runs.
+ * close_others() - close every descriptor above 2 but keep and keep2:
+ * what the agent inherited (a make jobserver's pipe, a test harness's
+ * files) must not stay open for as long as it runs.
  */
 static void
-close_others(int keep)
+close_others(int keep, int keep2)
 {
 	long max = sysconf(_SC_OPEN_MAX);
 	int i;
@@ -134,7 +134,7 @@ close_others(int keep)
 	if (max < 0 || max > 65536)
 		max = 65536;
 	for (i = 3; i < max; i++)
-		if (i != keep)
+		if (i != keep && i != keep2)
 			(void)close(i);
 }
 
@@ -150,11 +150,11 @@ start(struct cli_ctx *ctx, long timeout, long lifetime, int foreground)
 	char path[AGENT_PATH_MAX], t[32], l[32];
 	agent_problem p;
 	pid_t pid;
-	int fd = -1, nul, rc;
+	int fd = -1, lockfd = -1, nul, rc;
 
 	if (agent_path(path, 1, &p) != 0)
 		return problem_line(ctx, &p);
-	if ((rc = agent_listen(&fd, path)) != 0) {
+	if ((rc = agent_listen(&fd, &lockfd, path)) != 0) {
 		if (rc == DT_EEXIST)
 			cli_error(ctx, _("an agent is already running"), path,
 			    _("see `detente agent --status`, or stop it with "
@@ -175,6 +175,7 @@ start(struct cli_ctx *ctx, long timeout, long lifetime, int foreground)
 		    strerror(errno));
 		close(fd);
 		unlink(path);
+		close(lockfd);
 		return CLI_USAGE;
 	}
 	if (pid > 0 || foreground) {
@@ -189,7 +190,9 @@ start(struct cli_ctx *ctx, long timeout, long lifetime, int foreground)
 		    t, l);
 		fflush(ctx->out);
 		if (!foreground) {
+			/* the child holds the socket and the lock now */
 			close(fd);
+			close(lockfd);
 			return CLI_OK;
 		}
 	} else {
@@ -205,11 +208,12 @@ start(struct cli_ctx *ctx, long timeout, long lifetime, int foreground)
 			if (nul > 2)
 				close(nul);
 		}
-		close_others(fd);
+		close_others(fd, lockfd);
 	}
 	agent_serve(fd, path, (unsigned)timeout, (unsigned)lifetime);
 	if (!foreground)
 		_exit(0);
+	close(lockfd);
 	return CLI_OK;
 }
 

@@ -203,6 +203,20 @@ done
 ok '! kill -0 "$AGENT_PID" 2>/dev/null' "the agent process has ended"
 run_fails 2 "--status after --stop" "$DETENTE" agent --status
 
+# four started at once: one agent (the lock), three refusals
+for i in 1 2 3 4; do
+	("$DETENTE" agent >"$TEST_TMP/start$i.out" 2>&1
+	echo $? >"$TEST_TMP/start$i.rc") &
+done
+wait
+is "$(cat "$TEST_TMP"/start?.rc | sort | tr '\n' ' ')" "0 2 2 2 " \
+    "four agents started at once: one runs, three are refused"
+AGENT_PID=$(cat "$TEST_TMP"/start?.out |
+    sed -n 's/^detente agent running (pid \([0-9]*\)).*/\1/p')
+run_ok "it answers" "$DETENTE" agent --status
+like "$(cat "$OUT")" "^detente agent running \\(pid $AGENT_PID\\)" "  it is the one that said so"
+run_ok "--stop" "$DETENTE" agent --stop
+
 run_ok "an agent with --timeout 3s" "$DETENTE" agent --timeout 3s
 AGENT_PID=$(agent_pid)
 like "$(cat "$OUT")" 'after 3 s unused' "  says its timeout"
