@@ -38,6 +38,7 @@ const struct cli_cmd *const cli_cmds[] = {
 	&cmd_seal,
 	&cmd_minutes,
 	&cmd_audit,
+	&cmd_agent,
 	&cmd_demo,
 	&cmd_ui,
 	&cmd_help,

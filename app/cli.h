@@ -69,6 +69,7 @@ extern const struct cli_cmd cmd_help, cmd_id, cmd_dialogue, cmd_meeting,
 extern const struct cli_cmd cmd_bundle, cmd_member, cmd_evidence;
 extern const struct cli_cmd cmd_checkpoint, cmd_proof, cmd_seal;
 extern const struct cli_cmd cmd_minutes, cmd_audit;
+extern const struct cli_cmd cmd_agent;
 
 /*
  * Seal status, as `detente verify` and the terminal UI report it

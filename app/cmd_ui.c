@@ -359,6 +359,7 @@ run_command(struct ui_state *s)
 	int rc;
 
 	if (strcmp(name, "ui") == 0 || strcmp(name, "demo") == 0 ||
+	    strcmp(name, "agent") == 0 ||
 	    (strcmp(name, "id") == 0 && s->m.run.argc > 1 &&
 	    strcmp(s->m.run.argv[1], "new") == 0)) {
 		f = ui_model_ran(&s->m, CLI_USAGE, NULL,

@@ -21,6 +21,7 @@
 #include "../storage/store.h"
 #include "../storage/view.h"
 #include "../storage/vis.h"
+#include "agent.h"
 #include "cli.h"
 #include "feedmark.h"
 #include "fmt.h"
@@ -217,14 +218,43 @@ unlock_tries(struct cli_ctx *ctx, key_identity **id, const char *path,
 int
 session_unlock(struct cli_ctx *ctx)
 {
-	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[256];
-	char vname[3 * KEY_NAME_MAX + 4];
+	char name[KEY_NAME_MAX + 1], path[PATH_MAX];
 	unsigned char pk[KEY_PK_BYTES];
 	home_problem p;
 	int rc, ret;
 
 	if (ctx->id != NULL)
 		return CLI_OK;
+	if ((ret = session_pick_identity(ctx, name, NULL)) != CLI_OK)
+		return ret;
+	home_identity_path(path, sizeof(path), ctx->home, name);
+	/* the same rule with or without an agent: a private key file */
+	if (home_check_key(path, &p) != HOME_SAFE) {
+		unsafe_line(ctx, &p, 0);
+		return CLI_USAGE;
+	}
+	/* An agent that holds the identity signs for it: no passphrase. */
+	if ((ret = session_pick_identity(ctx, name, pk)) != CLI_OK)
+		return ret;
+	if ((rc = agent_identity(&ctx->id, name, pk)) == 0)
+		return CLI_OK;
+	ctx->id = NULL;
+	return session_unlock_passphrase(ctx);
+}
+
+int
+session_unlock_passphrase(struct cli_ctx *ctx)
+{
+	char name[KEY_NAME_MAX + 1], path[PATH_MAX], prompt[256];
+	char vname[3 * KEY_NAME_MAX + 4];
+	unsigned char pk[KEY_PK_BYTES];
+	home_problem p;
+	int rc, ret;
+
+	if (ctx->id != NULL && ctx->id->sk != NULL)
+		return CLI_OK;
+	key_identity_free(ctx->id);
+	ctx->id = NULL;
 	if ((ret = session_pick_identity(ctx, name, NULL)) != CLI_OK)
 		return ret;
 	home_identity_path(path, sizeof(path), ctx->home, name);
@@ -262,6 +292,8 @@ session_unlock(struct cli_ctx *ctx)
 int
 session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile)
 {
+	char kname[KEY_NAME_MAX + 1];
+	unsigned char kpk[KEY_PK_BYTES];
 	key_identity *id = NULL;
 	home_problem p;
 	int rc, ret;
@@ -273,7 +305,11 @@ session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile)
 	if (home_check_key(keyfile, &p) != HOME_SAFE)
 		unsafe_line(ctx, &p, 1);
 
-	if ((ret = unlock_tries(ctx, &id, keyfile,
+	/* an agent that holds this identity opens the key wrap for it */
+	if (keystore_read_public(kname, kpk, keyfile) == 0 &&
+	    agent_identity(&id, kname, kpk) == 0)
+		rc = 0;
+	else if ((ret = unlock_tries(ctx, &id, keyfile,
 	    _("Passphrase for the key file: "), &rc)) != CLI_OK)
 		return ret;
 	if (rc != 0) {

@@ -37,14 +37,24 @@ int session_pick_identity(struct cli_ctx *ctx, char name[KEY_NAME_MAX + 1],
 int session_read_passphrase(struct cli_ctx *ctx, char **pass, size_t *len,
     const char *prompt, int confirm);
 
-/* session_unlock() - ctx->id, unlocked with the passphrase. */
+/*
+ * session_unlock() - ctx->id: held by the agent (agent.h) if one runs
+ * and holds it, else unlocked with the passphrase.
+ */
 int session_unlock(struct cli_ctx *ctx);
+
+/*
+ * session_unlock_passphrase() - ctx->id unlocked with the passphrase,
+ * never through the agent (`detente agent add`); an identity the agent
+ * held is released first.
+ */
+int session_unlock_passphrase(struct cli_ctx *ctx);
 
 /*
  * session_unlock_file() - unlock r with the identity in keyfile (an
  * identity file written by `detente id new`, a member's), asking for its
- * passphrase as session_read_passphrase() does; the identity is wiped
- * before it returns.  Not ctx->rec: a record the command opened itself
+ * passphrase as session_read_passphrase() does (or through the agent,
+ * if one holds that identity); the identity is wiped before it returns.  Not ctx->rec: a record the command opened itself
  * (`audit`, `minutes verify --bundle`).
  */
 int session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile);

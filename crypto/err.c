@@ -57,6 +57,8 @@ dt_strerror(int err)
 		return "stored hash does not match";
 	case DT_ESTATE:
 		return "not possible in the record's current state";
+	case DT_EAGENT:
+		return "the agent no longer holds the key";
 	default:
 		return "unknown error";
 	}

@@ -34,7 +34,8 @@ enum {
 	DT_EAMBIG = -22,    /* an id prefix matches more than one entry */
 	DT_EHASH = -23,     /* a stored hash does not match the bytes */
 	DT_ESTATE = -24,    /* the operation does not fit the record's state */
-	DT_ERR_MIN_ = -25
+	DT_EAGENT = -25,    /* the agent no longer holds the key, or failed */
+	DT_ERR_MIN_ = -26
 };
 
 /*

@@ -77,8 +77,94 @@ key_identity_free(key_identity *id)
 	if (id == NULL)
 		return;
 	sodium_free(id->sk); /* wipes; accepts NULL */
+	if (id->ops != NULL && id->ops->free != NULL)
+		id->ops->free(id->ops_arg);
 	sodium_memzero(id, sizeof *id);
 	free(id);
+}
+
+int
+key_identity_remote(key_identity **out, const char *name,
+    const unsigned char pk[KEY_PK_BYTES], const key_ops *ops, void *arg)
+{
+	key_identity *id;
+
+	*out = NULL;
+	if (!key_name_valid(name) || pk == NULL || ops == NULL ||
+	    ops->sign == NULL || ops->seal_open == NULL) {
+		if (ops != NULL && ops->free != NULL)
+			ops->free(arg);
+		return DT_EINVAL;
+	}
+	if ((id = calloc(1, sizeof *id)) == NULL) {
+		if (ops->free != NULL)
+			ops->free(arg);
+		return DT_ENOMEM;
+	}
+	memcpy(id->pk, pk, KEY_PK_BYTES);
+	memcpy(id->name, name, strlen(name) + 1);
+	id->ops = ops;
+	id->ops_arg = arg;
+	*out = id;
+	return 0;
+}
+
+int
+key_identity_usable(const key_identity *id)
+{
+	return id != NULL && (id->sk != NULL || id->ops != NULL);
+}
+
+int
+key_sign(unsigned char sig[KEY_SIG_BYTES], const unsigned char *m,
+    size_t mlen, const key_identity *id)
+{
+	int rc;
+
+	if (id == NULL)
+		return DT_EINVAL;
+	if (id->sk != NULL) {
+		crypto_sign_detached(sig, NULL, m, mlen, id->sk);
+		return 0;
+	}
+	if (id->ops == NULL)
+		return DT_EINVAL;
+	if ((rc = id->ops->sign(id->ops_arg, sig, m, mlen, id->pk)) != 0)
+		return rc;
+	if (crypto_sign_verify_detached(sig, m, mlen, id->pk) != 0) {
+		sodium_memzero(sig, KEY_SIG_BYTES);
+		return DT_ESIG;
+	}
+	return 0;
+}
+
+int
+key_seal_open(unsigned char *out, const unsigned char *c, size_t clen,
+    const key_identity *id)
+{
+	unsigned char xpk[crypto_box_PUBLICKEYBYTES];
+	unsigned char *xsk = NULL;
+	int ret;
+
+	if (id == NULL || clen < crypto_box_SEALBYTES)
+		return DT_EINVAL;
+	if (id->sk == NULL) {
+		if (id->ops == NULL)
+			return DT_EINVAL;
+		return id->ops->seal_open(id->ops_arg, out, c, clen, id->pk);
+	}
+	if ((xsk = sodium_malloc(crypto_box_SECRETKEYBYTES)) == NULL)
+		return DT_ENOMEM;
+	if (crypto_sign_ed25519_pk_to_curve25519(xpk, id->pk) != 0 ||
+	    crypto_sign_ed25519_sk_to_curve25519(xsk, id->sk) != 0) {
+		ret = DT_EINVAL;
+		goto out;
+	}
+	ret = crypto_box_seal_open(out, c, clen, xpk, xsk) != 0 ?
+	    DT_EDECRYPT : 0;
+out:
+	sodium_free(xsk);
+	return ret;
 }
 
 /* Unicode white space (Go's unicode.IsSpace) that is not a control. */

@@ -18,10 +18,29 @@
 /* "XXXX XXXX XXXX XXXX XXXX": 20 hex digits in 5 groups, plus NUL */
 #define KEY_FINGERPRINT_BYTES 25U
 
+/*
+ * What an identity held elsewhere does instead of using sk (each returns
+ * 0 or a DT_E* code; arg is key_identity.ops_arg):
+ * sign       an Ed25519 detached signature of m by the key pk.
+ * seal_open  crypto_box_seal_open() of c (clen bytes) with the Curve25519
+ *            form of the key pk, into out (clen - crypto_box_SEALBYTES).
+ * free       release arg (called by key_identity_free(); may be NULL).
+ */
+typedef struct key_ops {
+	int (*sign)(void *arg, unsigned char sig[KEY_SIG_BYTES],
+	    const unsigned char *m, size_t mlen,
+	    const unsigned char pk[KEY_PK_BYTES]);
+	int (*seal_open)(void *arg, unsigned char *out, const unsigned char *c,
+	    size_t clen, const unsigned char pk[KEY_PK_BYTES]);
+	void (*free)(void *arg);
+} key_ops;
+
 typedef struct key_identity {
 	unsigned char pk[KEY_PK_BYTES];
-	unsigned char *sk;             /* KEY_SK_BYTES, sodium_malloc */
+	unsigned char *sk;             /* KEY_SK_BYTES, sodium_malloc; or NULL */
 	char name[KEY_NAME_MAX + 1];
+	const key_ops *ops;            /* when sk is NULL: who holds the key */
+	void *ops_arg;
 } key_identity;
 
 /*
@@ -33,6 +52,38 @@ typedef struct key_identity {
  */
 int key_identity_from_seed(key_identity **out, const char *name,
     const unsigned char seed[KEY_SEED_BYTES]);
+
+/*
+ * key_identity_remote() - an identity whose secret key is held elsewhere
+ * (sk NULL): ops->sign and ops->seal_open act for it with arg, which the
+ * identity owns from then on (ops->free releases it, also on failure).
+ * @return 0, DT_EINVAL for a bad name, DT_ENOMEM.
+ */
+int key_identity_remote(key_identity **out, const char *name,
+    const unsigned char pk[KEY_PK_BYTES], const key_ops *ops, void *arg);
+
+/* key_identity_usable() - 1 if id can sign (a secret key, or ops). */
+int key_identity_usable(const key_identity *id);
+
+/*
+ * key_sign() - an Ed25519 detached signature of m by id, with sk or
+ * through ops; a signature from ops is checked against id->pk before it
+ * is returned, so that a holder that lies is caught here.
+ * @return 0, DT_EINVAL (id cannot sign), DT_ESIG (ops returned a bad
+ *         signature), or what ops->sign returned.
+ */
+int key_sign(unsigned char sig[KEY_SIG_BYTES], const unsigned char *m,
+    size_t mlen, const key_identity *id)
+    __attribute__((warn_unused_result));
+
+/*
+ * key_seal_open() - crypto_box_seal_open() of c with the Curve25519 form
+ * of id's key, into out (clen - crypto_box_SEALBYTES bytes).
+ * @return 0, DT_EDECRYPT (not sealed to this key, or altered), DT_EINVAL,
+ *         or what ops->seal_open returned.
+ */
+int key_seal_open(unsigned char *out, const unsigned char *c, size_t clen,
+    const key_identity *id) __attribute__((warn_unused_result));
 
 /* key_identity_free() - wipe and free; accepts NULL. */
 void key_identity_free(key_identity *id);

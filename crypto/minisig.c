@@ -89,7 +89,7 @@ global_input(const unsigned char sig[KEY_SIG_BYTES], const char *trusted,
 
 /*
  * minisig_sign() - writes the four lines into one buffer sized for them;
- * the secret key is only read, through id->sk.
+ * the secret key is only used through key_sign().
  */
 int
 minisig_sign(char **out, size_t *outlen,
@@ -104,8 +104,7 @@ minisig_sign(char **out, size_t *outlen,
 
 	*out = NULL;
 	*outlen = 0;
-	if (trusted == NULL || untrusted == NULL || id == NULL ||
-	    id->sk == NULL)
+	if (trusted == NULL || untrusted == NULL || !key_identity_usable(id))
 		return DT_EINVAL;
 	tlen = strlen(trusted);
 	ulen = strlen(untrusted);
@@ -114,12 +113,16 @@ minisig_sign(char **out, size_t *outlen,
 		return DT_EINVAL;
 	memcpy(raw, ALG_HASHED, 2);
 	key_minisign_keyid(raw + 2, id->pk);
-	crypto_sign_detached(raw + 2 + MINISIG_KEYID_BYTES, NULL, hash,
-	    MINISIG_HASH_BYTES, id->sk);
+	if ((rc = key_sign(raw + 2 + MINISIG_KEYID_BYTES, hash,
+	    MINISIG_HASH_BYTES, id)) != 0)
+		goto out;
+	rc = DT_ENOMEM;
 	if ((m = global_input(raw + 2 + MINISIG_KEYID_BYTES, trusted, tlen)) ==
 	    NULL)
 		goto out;
-	crypto_sign_detached(global, NULL, m, KEY_SIG_BYTES + tlen, id->sk);
+	if ((rc = key_sign(global, m, KEY_SIG_BYTES + tlen, id)) != 0)
+		goto out;
+	rc = DT_ENOMEM;
 
 	cap = UNTRUSTED_PREFIX_LEN + ulen + 1 + SIG_B64_LEN + 1 +
 	    TRUSTED_PREFIX_LEN + tlen + 1 + GLOBAL_B64_LEN + 1 + 1;

@@ -264,20 +264,25 @@ sig_line_len(size_t namelen)
 	return SIG_PREFIX_LEN + namelen + 1 + ED_SIG_B64_LEN + 1;
 }
 
-/* Write id's signature line for text under name at out. */
-static void
+/*
+ * Write id's signature line for text under name at out; 0, or what
+ * key_sign() returned (out then holds nothing of use).
+ */
+static int
 write_sig_line(char *out, const char *text, size_t textlen,
     const key_identity *id, const char *name, uint32_t keyid)
 {
 	unsigned char raw[ED_SIG_BYTES];
 	size_t namelen = strlen(name), o = 0;
+	int rc;
 
 	raw[0] = (unsigned char)(keyid >> 24);
 	raw[1] = (unsigned char)(keyid >> 16);
 	raw[2] = (unsigned char)(keyid >> 8);
 	raw[3] = (unsigned char)keyid;
-	crypto_sign_detached(raw + KEYID_BYTES, NULL,
-	    (const unsigned char *)text, textlen, id->sk);
+	if ((rc = key_sign(raw + KEYID_BYTES, (const unsigned char *)text,
+	    textlen, id)) != 0)
+		return rc;
 	memcpy(out, SIG_PREFIX, SIG_PREFIX_LEN);
 	o += SIG_PREFIX_LEN;
 	memcpy(out + o, name, namelen);
@@ -287,6 +292,7 @@ write_sig_line(char *out, const char *text, size_t textlen,
 	    sodium_base64_VARIANT_ORIGINAL);
 	o += ED_SIG_B64_LEN;
 	out[o] = '\n';
+	return 0;
 }
 
 static int
@@ -294,7 +300,7 @@ signer_ok(const key_identity *id, const char *name)
 {
 	size_t len;
 
-	if (id == NULL || id->sk == NULL || name == NULL)
+	if (!key_identity_usable(id) || name == NULL)
 		return 0;
 	len = strnlen(name, NOTE_NAME_MAX + 1);
 	return len <= NOTE_NAME_MAX && note_name_valid(name, len);
@@ -306,6 +312,7 @@ note_sign(char **out, size_t *outlen, const char *text, size_t textlen,
 {
 	char *buf;
 	size_t total;
+	int rc;
 
 	*out = NULL;
 	*outlen = 0;
@@ -320,8 +327,11 @@ note_sign(char **out, size_t *outlen, const char *text, size_t textlen,
 		return DT_ENOMEM;
 	memcpy(buf, text, textlen);
 	buf[textlen] = '\n';
-	write_sig_line(buf + textlen + 1, text, textlen, id, name,
-	    (uint32_t)key_c2sp_keyid(name, id->pk));
+	if ((rc = write_sig_line(buf + textlen + 1, text, textlen, id, name,
+	    (uint32_t)key_c2sp_keyid(name, id->pk))) != 0) {
+		free(buf);
+		return rc;
+	}
 	buf[total] = '\0';
 	*out = buf;
 	*outlen = total;
@@ -360,7 +370,11 @@ note_cosign(char **out, size_t *outlen, const char *note, size_t notelen,
 	if ((buf = malloc(total + 1)) == NULL)
 		return DT_ENOMEM;
 	memcpy(buf, note, notelen);
-	write_sig_line(buf + notelen, text, textlen, id, name, keyid);
+	if ((ret = write_sig_line(buf + notelen, text, textlen, id, name,
+	    keyid)) != 0) {
+		free(buf);
+		return ret;
+	}
 	buf[total] = '\0';
 	*out = buf;
 	*outlen = total;

@@ -15,7 +15,6 @@
 #define KEYID_CTX "detente key id v1"
 #define KEYID_CTX_BYTES 18U /* including the NUL */
 #define DIALOGUE_BYTES 32U
-#define X25519_SK_BYTES crypto_scalarmult_curve25519_BYTES
 
 int
 wrap_key_new(unsigned char **key)
@@ -90,25 +89,17 @@ int
 wrap_open(unsigned char **key, const unsigned char box[WRAP_BOX_BYTES],
     const unsigned char dialogue[32], const key_identity *id)
 {
-	unsigned char xpk[crypto_box_PUBLICKEYBYTES];
-	unsigned char *xsk = NULL, *plain = NULL, *k = NULL;
+	unsigned char *plain = NULL, *k = NULL;
 	int ret;
 
 	*key = NULL;
-	if ((xsk = sodium_malloc(X25519_SK_BYTES)) == NULL ||
-	    (plain = sodium_malloc(WRAP_PLAIN_BYTES)) == NULL) {
+	if ((plain = sodium_malloc(WRAP_PLAIN_BYTES)) == NULL) {
 		ret = DT_ENOMEM;
 		goto out;
 	}
-	if (crypto_sign_ed25519_pk_to_curve25519(xpk, id->pk) != 0 ||
-	    crypto_sign_ed25519_sk_to_curve25519(xsk, id->sk) != 0) {
-		ret = DT_EINVAL;
+	/* with id's secret key, or through the agent that holds it */
+	if ((ret = key_seal_open(plain, box, WRAP_BOX_BYTES, id)) != 0)
 		goto out;
-	}
-	if (crypto_box_seal_open(plain, box, WRAP_BOX_BYTES, xpk, xsk) != 0) {
-		ret = DT_EDECRYPT;
-		goto out;
-	}
 	if (sodium_memcmp(plain, WRAP_CTX, WRAP_CTX_BYTES) != 0) {
 		ret = DT_EDECRYPT;
 		goto out;
@@ -127,6 +118,5 @@ wrap_open(unsigned char **key, const unsigned char box[WRAP_BOX_BYTES],
 	ret = 0;
 out:
 	sodium_free(plain);
-	sodium_free(xsk);
 	return ret;
 }

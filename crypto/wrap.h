@@ -45,7 +45,9 @@ int wrap_seal(unsigned char box[WRAP_BOX_BYTES],
  * wrap_open() - open a box sealed to id; checks context and dialogue id.
  * @param[out] key  a new key in sodium_malloc memory (wrap_key_free()).
  * @return 0, DT_EDECRYPT (not for us, altered, or not a key wrap),
- *         DT_EDIALOGUE, DT_ENOMEM, DT_EINVAL (id's key has no X25519 form).
+ *         DT_EDIALOGUE, DT_ENOMEM, DT_EINVAL (id's key has no X25519 form);
+ *         for an identity held by an agent, also what its ops return
+ *         (DT_EAGENT).
  */
 int wrap_open(unsigned char **key, const unsigned char box[WRAP_BOX_BYTES],
     const unsigned char dialogue[32], const key_identity *id)

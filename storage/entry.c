@@ -299,7 +299,9 @@ entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 		memcpy(b + off, d->payload, d->payload_len);
 	if ((rc = signed_message(&msg, &msglen, b, hlen + blen)) != 0)
 		goto out;
-	crypto_sign_detached(b + hlen + blen, NULL, msg, msglen, id->sk);
+	/* with id's secret key, or through the agent that holds it */
+	if ((rc = key_sign(b + hlen + blen, msg, msglen, id)) != 0)
+		goto out;
 	*out = b;
 	*outlen = len;
 	b = NULL;

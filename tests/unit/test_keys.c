@@ -1,6 +1,7 @@
 /*
  * test_keys.c: identities, names, fingerprints, C2SP and minisign
- * encodings, hex; and dt_strerror().
+ * encodings, hex; identities held elsewhere (key_ops: the agent's);
+ * and dt_strerror().
  *
  * tests/vectors/keys.txt holds the expected encodings of a fixed key; the
  * Go sumdb/note example key is the outside check of the C2SP encoding.
@@ -416,6 +417,105 @@ test_strerror(void **state)
 	assert_string_equal(dt_strerror(1), "unknown error");
 }
 
+/* --- an identity held elsewhere (the agent's key_ops) ------------------- */
+
+struct fake_holder {
+	key_identity *real;  /* the key the holder signs with */
+	int lie;             /* 1: flip a bit of every signature */
+	int *freed_flag;
+};
+
+static int
+fake_sign(void *arg, unsigned char sig[KEY_SIG_BYTES], const unsigned char *m,
+    size_t mlen, const unsigned char pk[KEY_PK_BYTES])
+{
+	struct fake_holder *h = arg;
+
+	if (memcmp(pk, h->real->pk, KEY_PK_BYTES) != 0)
+		return DT_EAGENT;
+	crypto_sign_detached(sig, NULL, m, mlen, h->real->sk);
+	if (h->lie)
+		sig[0] ^= 1;
+	return 0;
+}
+
+static int
+fake_open(void *arg, unsigned char *out, const unsigned char *c, size_t clen,
+    const unsigned char pk[KEY_PK_BYTES])
+{
+	struct fake_holder *h = arg;
+
+	(void)pk;
+	return key_seal_open(out, c, clen, h->real);
+}
+
+static void
+fake_free(void *arg)
+{
+	struct fake_holder *h = arg;
+
+	*h->freed_flag = 1;
+}
+
+static const key_ops fake_ops = { fake_sign, fake_open, fake_free };
+
+static void
+test_remote_identity(void **state)
+{
+	unsigned char seed[KEY_SEED_BYTES], sig[KEY_SIG_BYTES], xpk[32];
+	unsigned char box[crypto_box_SEALBYTES + 5], plain[5];
+	const unsigned char msg[] = "detente test message";
+	struct fake_holder h;
+	key_identity *real = NULL, *remote = NULL;
+	int freed = 0;
+
+	(void)state;
+	memset(seed, 7, sizeof(seed));
+	assert_int_equal(key_identity_from_seed(&real, "alice", seed), 0);
+	memset(&h, 0, sizeof(h));
+	h.real = real;
+	h.freed_flag = &freed;
+	assert_int_equal(key_identity_remote(&remote, "alice", real->pk,
+	    &fake_ops, &h), 0);
+	assert_null(remote->sk);
+	assert_int_equal(key_identity_usable(remote), 1);
+
+	/* an honest holder: the signature verifies under the public key */
+	assert_int_equal(key_sign(sig, msg, sizeof(msg), remote), 0);
+	assert_int_equal(crypto_sign_verify_detached(sig, msg, sizeof(msg),
+	    real->pk), 0);
+	/* a holder that lies is caught by key_sign() itself */
+	h.lie = 1;
+	assert_int_equal(key_sign(sig, msg, sizeof(msg), remote), DT_ESIG);
+	h.lie = 0;
+
+	/* a sealed box opens through the holder as with the key itself */
+	assert_int_equal(crypto_sign_ed25519_pk_to_curve25519(xpk, real->pk),
+	    0);
+	assert_int_equal(crypto_box_seal(box, (const unsigned char *)"hello",
+	    5, xpk), 0);
+	assert_int_equal(key_seal_open(plain, box, sizeof(box), real), 0);
+	assert_memory_equal(plain, "hello", 5);
+	memset(plain, 0, sizeof(plain));
+	assert_int_equal(key_seal_open(plain, box, sizeof(box), remote), 0);
+	assert_memory_equal(plain, "hello", 5);
+	box[crypto_box_SEALBYTES] ^= 1;
+	assert_int_equal(key_seal_open(plain, box, sizeof(box), real),
+	    DT_EDECRYPT);
+
+	/* freeing the identity releases the holder's argument */
+	key_identity_free(remote);
+	assert_int_equal(freed, 1);
+	/* a bad name: the argument is released all the same */
+	freed = 0;
+	assert_int_equal(key_identity_remote(&remote, "a b", real->pk,
+	    &fake_ops, &h), DT_EINVAL);
+	assert_null(remote);
+	assert_int_equal(freed, 1);
+	assert_int_equal(key_identity_usable(NULL), 0);
+	key_identity_free(real);
+}
+
 int
 main(void)
 {
@@ -430,6 +530,7 @@ main(void)
 		cmocka_unit_test(test_parse_public_rejects),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_remote_identity),
 	};
 
 	if (sodium_init() < 0)
