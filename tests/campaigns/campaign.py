@@ -36,6 +36,11 @@ def scratch(prefix):
     return d
 
 
+# What detente's SIGSEGV/SIGBUS handler (app/main.c, on_fatal()) prints
+# before it exits 1: a signal, caught.
+FAULT_MARK = "fatal error reading the store"
+
+
 class Result:
     """One run of detente: exit status (negative: killed by that signal),
     its output, and whether it crashed."""
@@ -48,6 +53,11 @@ class Result:
         """A signal, a sanitizer report, or a hang: never a verdict."""
         return self.rc < 0 or self.rc >= 128 or self.timed_out or \
             any(m in self.err for m in SANITIZER_MARKS)
+
+    @property
+    def faulted(self):
+        """The program took SIGSEGV or SIGBUS and its handler said so."""
+        return FAULT_MARK in self.err
 
     def why(self):
         if self.timed_out:

@@ -25,7 +25,8 @@
 # "leftover", not a failure).
 # Outcomes: interrupted (the kill came before the command finished),
 # damaged (a store that no longer opens or verifies), crashed (a signal
-# other than our kill, a sanitizer report, a hang), lost (a committed
+# other than our kill, also one detente's SIGSEGV/SIGBUS handler reports,
+# a sanitizer report, a hang), lost (a committed
 # entry missing, or an import or join left half done).  The last line
 # sums them; the exit status is 1 if anything was damaged, crashed or
 # lost.
@@ -88,7 +89,7 @@ def duration(home, args, stdin=None):
 def check_store(t, home, who):
     """verify and log; False (and t counted) when the store is damaged."""
     v = home.run("--as", who, "verify")
-    if v.crashed:
+    if v.crashed or v.faulted:
         t.add("crashed", "verify after the kill: " + v.why())
         return None
     if v.rc != 0:
@@ -109,8 +110,8 @@ def trial_add(a, rnd, window, committed, counts, rows, failures, i):
                       rnd.uniform(0, window))
     if intr:
         t.add("interrupted")
-    elif r.crashed or r.rc != 0:
-        t.add("crashed" if r.crashed else "damaged",
+    elif r.crashed or r.faulted or r.rc != 0:
+        t.add("crashed" if r.crashed or r.faulted else "damaged",
               "an add that was not killed: " + r.why())
     for line in r.out.split():
         committed.append(line.strip())
@@ -145,8 +146,8 @@ def trial_import(a, b, rnd, window, root, counts, rows, failures, i):
                       rnd.uniform(0, window))
     if intr:
         t.add("interrupted")
-    elif r.crashed or r.rc != 0:
-        t.add("crashed" if r.crashed else "damaged",
+    elif r.crashed or r.faulted or r.rc != 0:
+        t.add("crashed" if r.crashed or r.faulted else "damaged",
               "an import that was not killed: " + r.why())
     hs = check_store(t, b, "us-head")
     if hs is None:
@@ -169,8 +170,8 @@ def trial_join(a, rnd, window, root, did, bundle, full, counts, rows,
                       rnd.uniform(0, window))
     if intr:
         t.add("interrupted")
-    elif r.crashed or r.rc != 0:
-        t.add("crashed" if r.crashed else "damaged",
+    elif r.crashed or r.faulted or r.rc != 0:
+        t.add("crashed" if r.crashed or r.faulted else "damaged",
               "a join that was not killed: " + r.why())
     ls = c.run("dialogue", "list")
     if ls.crashed:

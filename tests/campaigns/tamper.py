@@ -31,6 +31,8 @@
 #             before its last write: a flip in a meta page's transaction
 #             counter makes LMDB take the older root (issue 12, item 10:
 #             no local check can see it; the next exchange does)
+#             (a read fault that detente's SIGSEGV/SIGBUS handler reports
+#             as a damaged store counts here, and in "by fault")
 #   crashed   a signal, a sanitizer report, or a hang
 #   lost      verify or the import passed and the record says something
 #             else, or a failed import changed the record
@@ -49,6 +51,10 @@ import lmdbmap   # noqa: E402
 
 OUTCOMES = ("tried", "detected", "harmless", "rolled back", "crashed",
             "lost")
+# Of the detected: those where the damaged store made a read fault
+# (SIGSEGV or SIGBUS) and detente's handler said "fatal error reading the
+# store (it may be damaged)" (app/main.c, on_fatal()).
+NOTES = ("by fault",)
 
 
 def build(root, rnd):
@@ -108,6 +114,9 @@ def store_trials(a, did, good, n, rnd, before, counts, rows, failures):
                 off, bit, lmdbmap.NAMES[c], (v if v.crashed else lg).why()))
         elif v.rc != 0:
             what = "detected"
+            if v.faulted:
+                row["by fault"] = row.get("by fault", 0) + 1
+                counts["by fault"] = counts.get("by fault", 0) + 1
         elif lg.rc == 0 and lg.out == ref:
             what = "harmless"
         elif lg.rc == 0 and lg.out == before:
@@ -198,7 +207,7 @@ def main():
     bundle_trials(b, did, full, n // 2, rnd, counts, rows, failures, root)
     print("tamper: seed %d (CAMPAIGN_SEED=%d repeats it), %s" % (
         seed, seed, campaign.DETENTE))
-    print(campaign.table(rows, OUTCOMES, "where"))
+    print(campaign.table(rows, OUTCOMES + NOTES, "where"))
     for f in failures[:20]:
         print("  " + f)
     print(campaign.summary("tamper", counts, OUTCOMES))
