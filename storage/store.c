@@ -10,9 +10,11 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 #include <sodium.h>
@@ -144,6 +146,34 @@ check_size(store *s)
 	    ((uint64_t)info.me_last_pgno + 1) * (uint64_t)st.ms_psize)
 		return DT_ECORRUPT;
 	return 0;
+}
+
+/*
+ * LMDB sizes its lock file with ftruncate() and then writes to it through
+ * a shared mapping: on a full disk (a tmpfs above all) the first write to
+ * a page with no block behind it raises SIGBUS in mdb_env_open() instead
+ * of returning an error (found by `make faults`, joining on a full disk).
+ * lock_reserve() gives lock.mdb its blocks first, so that a full disk is
+ * DT_ENOSPC here.  Any other failure is left for mdb_env_open() to meet
+ * and report as before (a read-only directory, a lock file that is not
+ * ours to open).  STORE_LOCK_BYTES is the lock file of LMDB's default 126
+ * readers, which is what store_open() asks for.
+ */
+#define STORE_LOCK_BYTES 8192
+
+static int
+lock_reserve(const char *dir)
+{
+	char f[4096];
+	int fd, rc;
+
+	snprintf(f, sizeof f, "%s/lock.mdb", dir);
+	if ((fd = open(f, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) < 0)
+		return errno == ENOSPC || errno == EDQUOT ? DT_ENOSPC : 0;
+	rc = posix_fallocate(fd, 0, STORE_LOCK_BYTES);
+	close(fd);
+	return rc == ENOSPC || rc == EDQUOT ? DT_ENOSPC : 0;
 }
 
 /*
@@ -365,6 +395,8 @@ store_open(store **out, const char *dir, int create)
 		goto out;
 	if ((rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
 	    (rc = map_err(mdb_env_set_mapsize(s->env, STORE_MAPSIZE))) != 0)
+		goto out;
+	if (!rdonly && (rc = lock_reserve(dir)) != 0)
 		goto out;
 	/* MDB_NOTLS: a UI thread and a reader may share one process. */
 	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (rdonly ? MDB_RDONLY : 0),
