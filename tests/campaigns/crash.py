@@ -5,9 +5,9 @@
 #	CRASH_N=300 crash.py        (DETENTE_BIN: the binary; CAMPAIGN_SEED)
 #
 # Each trial starts one command, waits a random time between 0 and a
-# little more than that command's own duration (measured at the start),
-# and kills it with SIGKILL (if it has not finished by then, the trial
-# counts as interrupted).  Then:
+# little more than that command's own duration (1.2 times the median of
+# its recent complete runs), and kills it with SIGKILL (if it has not
+# finished by then, the trial counts as interrupted).  Then:
 #   add     side A's store verifies; every id an add printed (it prints
 #           the id once the entry is committed) is in `log --json`; and
 #           the next add works (no lock or half-written page left).
@@ -65,16 +65,41 @@ class Trial:
             self.failures.append("%s: %s: %s" % (self.kind, what, why))
 
 
-def kill_at(home, args, delay):
-    """Run detente args, SIGKILL it after delay seconds (unless it ended);
-    (Result, interrupted)."""
+class Window:
+    """How long one command runs: 1.2 times the median of its recent
+    complete runs, so that a kill lands anywhere from its start to a
+    little past its end, and most kills interrupt it.  One trial in five
+    is a probe that is not killed, and only probes are timed (runs that
+    ended before their kill are the short ones: timing them would shrink
+    the window run after run)."""
+
+    def __init__(self, runs):
+        self.runs = list(runs)
+
+    def draw(self, rnd):
+        r = sorted(self.runs[-15:])
+        return rnd.uniform(0, 1.2 * r[len(r) // 2])
+
+    def ms(self):
+        r = sorted(self.runs[-15:])
+        return 1200 * r[len(r) // 2]
+
+
+def kill_at(home, args, window, rnd):
+    """Run detente args, SIGKILL it after a random time within window
+    (unless it ended); (Result, interrupted)."""
+    probe = rnd.random() < 0.2
+    delay = campaign.TIMEOUT if probe else window.draw(rnd)
+    start = time.monotonic()
     p = home.start(*args)
-    deadline = time.monotonic() + delay
+    deadline = start + delay
     while time.monotonic() < deadline and p.poll() is None:
         time.sleep(min(0.0005, max(0, deadline - time.monotonic())))
     interrupted = p.poll() is None
     if interrupted:
         p.send_signal(signal.SIGKILL)
+    elif probe:
+        window.runs.append(time.monotonic() - start)
     out, err = p.communicate(timeout=campaign.TIMEOUT)
     return campaign.Result(p.returncode, out.decode("utf-8", "replace"),
                            err.decode("utf-8", "replace")), interrupted
@@ -106,8 +131,7 @@ def check_store(t, home, who):
 def trial_add(a, rnd, window, committed, counts, rows, failures, i):
     t = Trial(counts, rows, failures, "add")
     r, intr = kill_at(a, ["--as", "ru-del", "add", "note",
-                          campaign.note_text(rnd, i)],
-                      rnd.uniform(0, window))
+                          campaign.note_text(rnd, i)], window, rnd)
     if intr:
         t.add("interrupted")
     elif r.crashed or r.faulted or r.rc != 0:
@@ -143,7 +167,7 @@ def trial_import(a, b, rnd, window, root, counts, rows, failures, i):
     _, before = hashes(b, "us-head")
     _, theirs = hashes(a, "ru-head")
     r, intr = kill_at(b, ["--as", "us-head", "bundle", "import", bundle],
-                      rnd.uniform(0, window))
+                      window, rnd)
     if intr:
         t.add("interrupted")
     elif r.crashed or r.faulted or r.rc != 0:
@@ -167,7 +191,7 @@ def trial_join(a, rnd, window, root, did, bundle, full, counts, rows,
     c = campaign.Home(root, "C")
     shutil.rmtree(os.path.join(c.dir, "dialogues"), ignore_errors=True)
     r, intr = kill_at(c, ["dialogue", "join", "--yes", bundle],
-                      rnd.uniform(0, window))
+                      window, rnd)
     if intr:
         t.add("interrupted")
     elif r.crashed or r.faulted or r.rc != 0:
@@ -221,20 +245,18 @@ def main():
     for i in range(30):
         a.must("--as", "ru-del", "add", "note", "-",
                stdin=campaign.note_text(rnd, i, big=(i % 10 == 9)).encode())
-    # Each command's own duration, times 1.3: kills land from its start
-    # to a little past its end.
-    w_add = 1.3 * max(duration(a, ["--as", "ru-del", "add", "note", "t"])
-                      for _ in range(3))
+    # Each command's own duration, to begin with.
+    w_add = Window(duration(a, ["--as", "ru-del", "add", "note", "t"])
+                   for _ in range(5))
     a.must("bundle", "export", "-o", full)
     _, full_hashes = hashes(a, "ru-head")
     jdir = os.path.join(c.dir, "dialogues")
-    w_join = 0
-    for _ in range(3):
+    w_join = Window([])
+    for _ in range(5):
         shutil.rmtree(jdir, ignore_errors=True)
-        w_join = max(w_join, duration(c, ["dialogue", "join", "--yes", full]))
-    w_join *= 1.3
-    w_imp = 1.3 * duration(b, ["--as", "us-head", "bundle", "import", full])
-    _, full_hashes = hashes(a, "ru-head")
+        w_join.runs.append(duration(c, ["dialogue", "join", "--yes", full]))
+    w_imp = Window([duration(b, ["--as", "us-head", "bundle", "import",
+                                 full])])
     counts, rows, failures, committed = {}, {}, [], []
     for i in range(n):
         k = i % 3
@@ -244,15 +266,15 @@ def main():
             for j in range(rnd.randint(5, 40)):
                 a.must("--as", "ru-del" if j % 2 else "ru-head", "add",
                        "note", campaign.note_text(rnd, j))
-            trial_import(a, b, rnd, 3 * w_imp, root, counts, rows,
+            trial_import(a, b, rnd, w_imp, root, counts, rows,
                          failures, i)
         else:
             trial_join(a, rnd, w_join, root, did, full, full_hashes,
                        counts, rows, failures)
     print("crash: seed %d (CAMPAIGN_SEED=%d repeats it), %s" % (
         seed, seed, campaign.DETENTE))
-    print("kill windows: add %.0f ms, import %.0f ms, join %.0f ms" % (
-        1000 * w_add, 3000 * w_imp, 1000 * w_join))
+    print("kill windows at the end: add %.0f ms, import %.0f ms, join %.0f "
+          "ms" % (w_add.ms(), w_imp.ms(), w_join.ms()))
     print(campaign.table(rows, OUTCOMES + NOTES, "command"))
     for f in failures[:20]:
         print("  " + f)
