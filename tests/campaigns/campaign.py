@@ -9,6 +9,7 @@
 import atexit
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -18,11 +19,18 @@ import tempfile
 DETENTE = os.path.abspath(os.environ.get("DETENTE_BIN", "./detente"))
 TIMEOUT = float(os.environ.get("CAMPAIGN_TIMEOUT", "60"))
 
-# What a sanitizer (ASan, UBSan, LSan) prints when it finds something: a
-# report is a crash even where the program goes on and exits 0 or 1.
-SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:",
-                   "ERROR: LeakSanitizer", "ERROR: UndefinedBehaviorSanitizer",
-                   "SUMMARY: AddressSanitizer", "SUMMARY: UndefinedBehavior")
+# What ASan and LSan print when they find something: a report is a crash
+# even where the program goes on and exits 0 or 1.
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                   "SUMMARY: AddressSanitizer")
+# UBSan's reports ("FILE:LINE:COL: runtime error: ...") do not stop the
+# program (configure does not make them fatal): each campaign collects the
+# distinct places and lists them after its table (ubsan_report()), apart
+# from its counts.
+UBSAN_MARK = " runtime error: "
+UBSAN_LINE = re.compile(r"( runtime error: |^SUMMARY: UndefinedBehavior"
+                        r"|^\S+:\d+:\d+: note: )")
+ubsan_places = {}
 
 
 def scratch(prefix):
@@ -47,6 +55,15 @@ class Result:
 
     def __init__(self, rc, out, err, timed_out=False):
         self.rc, self.out, self.err, self.timed_out = rc, out, err, timed_out
+        keep = []
+        for line in err.splitlines(True):
+            if UBSAN_MARK in line:
+                place, _, what = line.partition(UBSAN_MARK)
+                ubsan_places.setdefault(place.strip(), what.strip()[:100])
+            if not UBSAN_LINE.search(line):
+                keep.append(line)
+        # What detente itself said, without UBSan's lines.
+        self.said = "".join(keep)
 
     @property
     def crashed(self):
@@ -67,7 +84,7 @@ class Result:
         for line in self.err.splitlines():
             if any(m in line for m in SANITIZER_MARKS):
                 return line.strip()[:200]
-        return "exit %d: %s" % (self.rc, self.err.strip()[:200])
+        return "exit %d: %s" % (self.rc, self.said.strip()[:200])
 
 
 class Home:
@@ -164,6 +181,17 @@ def table(rows, cols, title):
         out.append(r.ljust(w) + "".join(str(v.get(c, 0)).rjust(12)
                                         for c in cols))
     return "\n".join(out)
+
+
+def ubsan_report():
+    """Lines that list the distinct places UBSan reported, if any."""
+    if not ubsan_places:
+        return []
+    out = ["UBSan reported at %d places (not counted above):" %
+           len(ubsan_places)]
+    for place in sorted(ubsan_places)[:12]:
+        out.append("  %s %s" % (place, ubsan_places[place]))
+    return out
 
 
 def rng():

@@ -278,6 +278,8 @@ def main():
     print(campaign.table(rows, OUTCOMES + NOTES, "command"))
     for f in failures[:20]:
         print("  " + f)
+    for line in campaign.ubsan_report():
+        print(line)
     print(campaign.summary("crash", counts, OUTCOMES))
     bad = sum(counts.get(k, 0) for k in ("damaged", "crashed", "lost"))
     return 1 if bad else 0

@@ -115,8 +115,8 @@ def judge(tally, row, r, before, after, cause):
                                                   len(after)))
     elif r.out.strip():
         tally.add(row, "lost", "it failed and printed %r" % r.out[:80])
-    elif r.rc == 2 and len(r.err.splitlines()) == 1 and \
-            any(c in r.err.lower() for c in cause):
+    elif r.rc == 2 and len(r.said.splitlines()) == 1 and \
+            any(c in r.said.lower() for c in cause):
         tally.add(row, "detected")
     else:
         tally.add(row, "unclear", r.why())
@@ -265,8 +265,8 @@ def read_only(tally, root, a, b, c, did, full, reads):
             if r.crashed:
                 tally.bad("read-only: reads", "crashed", name + ": " + r.why())
             reads.append((name, r.rc == 0, "" if r.rc == 0 else
-                          r.err.strip().splitlines()[0][:100]
-                          if r.err.strip() else "exit %d" % r.rc))
+                          r.said.strip().splitlines()[0][:100]
+                          if r.said.strip() else "exit %d" % r.rc))
         sh("mount", "-o", "remount,rw", mnt)
         # What each write left, read once the mount is writable again.
         for row, home, r in tried:
@@ -400,6 +400,8 @@ def main():
             sum(1 for _, w, _ in reads if w), len(reads)))
         for name, worked, why in reads:
             print("  %-14s %s" % (name, "works" if worked else why))
+    for line in campaign.ubsan_report():
+        print(line)
     print(campaign.summary("faults", tally.counts,
                            ("tried", "detected", "fitted", "unclear",
                             "crashed", "lost")))

@@ -210,6 +210,8 @@ def main():
     print(campaign.table(rows, OUTCOMES + NOTES, "where"))
     for f in failures[:20]:
         print("  " + f)
+    for line in campaign.ubsan_report():
+        print(line)
     print(campaign.summary("tamper", counts, OUTCOMES))
     return 1 if counts.get("crashed", 0) or counts.get("lost", 0) else 0
 
