@@ -236,7 +236,7 @@ def read_only(tally, root, a, b, c, did, full, reads):
             h.dir = os.path.join(mnt, os.path.basename(h.dir))
         held = hashes(a, "ru-head")[1]
         bheld = hashes(b, "us-head")[1]
-        sh("mount", "-o", "remount,ro", mnt)
+        sh("mount", "-t", "tmpfs", "-o", "remount,ro", "tmpfs", mnt)
         cause = ("read-only", "read only")
         tried = []
         for row, home, args in (
@@ -267,7 +267,7 @@ def read_only(tally, root, a, b, c, did, full, reads):
             reads.append((name, r.rc == 0, "" if r.rc == 0 else
                           r.said.strip().splitlines()[0][:100]
                           if r.said.strip() else "exit %d" % r.rc))
-        sh("mount", "-o", "remount,rw", mnt)
+        sh("mount", "-t", "tmpfs", "-o", "remount,rw", "tmpfs", mnt)
         # What each write left, read once the mount is writable again.
         for row, home, r in tried:
             if home is c:
@@ -301,7 +301,7 @@ def full_disk(tally, root, a, b, c, did, full, rnd, k):
             h.dir = os.path.join(mnt, os.path.basename(h.dir))
         a_held, b_held = writes(tally, "full disk", a, b, c, did, full, rnd,
                                 ("no space",), full_up=lambda: fill(mnt))
-        sh("mount", "-o", "remount,size=256m", mnt)
+        sh("mount", "-t", "tmpfs", "-o", "remount,size=256m", "tmpfs", mnt)
         if recovered(tally, "full disk: add", a, "ru-head", a_held):
             r = a.run("--as", "ru-del", "add", "note", "room again")
             if r.rc != 0:
