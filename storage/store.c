@@ -149,6 +149,61 @@ check_size(store *s)
 }
 
 /*
+ * LMDB trusts the flags its meta page gives its free-page database: one
+ * flipped bit there (MDB_DUPSORT) fails an assertion at the next write
+ * and aborts the process, with no word of a damaged store (found by
+ * `make tamper`; verify writes its watermark).  Every store detente makes
+ * has exactly MDB_INTEGERKEY there (LMDB's own setting; detente sets no
+ * environment flag that LMDB keeps in the same field), so check_meta()
+ * reads the meta page LMDB uses (the one with the larger transaction id)
+ * and refuses anything else as a damaged store.  The offsets are LMDB
+ * 0.9's data format (MDB_DATA_VERSION 1), which is native: a page header
+ * of a pgno_t (size_t) and four uint16_t; then MDB_meta: two uint32_t, a
+ * pointer, a size_t, two MDB_db (a uint32_t, two uint16_t, five size_t),
+ * a pgno_t and the txnid (size_t).  The main database's flags need no
+ * reading here: mdb_dbi_flags() answers for it (store_open()).
+ */
+#define META_HDR (sizeof(size_t) + 4 * sizeof(uint16_t))
+#define META_DB_BYTES (8 + 5 * sizeof(size_t))
+#define META_FREE_FLAGS (META_HDR + 8 + 2 * sizeof(size_t) + 4)
+#define META_TXNID (META_HDR + 8 + 2 * sizeof(size_t) + \
+	2 * META_DB_BYTES + sizeof(size_t))
+
+static int
+check_meta(store *s)
+{
+	unsigned char m[2][META_TXNID + sizeof(size_t)];
+	size_t txnid[2];
+	uint16_t flags;
+	MDB_stat st;
+	char *file;
+	size_t n, i;
+	int fd, rc = 0;
+
+	if (mdb_env_stat(s->env, &st) != 0)
+		return DT_ECORRUPT;
+	n = strlen(s->path) + sizeof "/data.mdb";
+	if ((file = malloc(n)) == NULL)
+		return DT_ENOMEM;
+	snprintf(file, n, "%s/data.mdb", s->path);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	free(file);
+	if (fd < 0)
+		return DT_EIO;
+	for (i = 0; i < 2 && rc == 0; i++)
+		if (pread(fd, m[i], sizeof m[i], (off_t)(i * st.ms_psize)) !=
+		    (ssize_t)sizeof m[i])
+			rc = DT_ECORRUPT;
+	close(fd);
+	if (rc != 0)
+		return rc;
+	memcpy(&txnid[0], m[0] + META_TXNID, sizeof(size_t));
+	memcpy(&txnid[1], m[1] + META_TXNID, sizeof(size_t));
+	memcpy(&flags, m[txnid[0] < txnid[1]] + META_FREE_FLAGS, sizeof flags);
+	return flags == MDB_INTEGERKEY ? 0 : DT_ECORRUPT;
+}
+
+/*
  * LMDB sizes its lock file with ftruncate() and then writes to it through
  * a shared mapping: on a full disk (a tmpfs above all) the first write to
  * a page with no block behind it raises SIGBUS in mdb_env_open() instead
@@ -417,7 +472,8 @@ store_open(store **out, const char *dir, int create)
 		rc = (rc == ENOENT && !create) ? DT_ENOENT : map_err(rc);
 		goto out;
 	}
-	if (!create && (rc = check_size(s)) != 0)
+	if (!create && ((rc = check_size(s)) != 0 ||
+	    (rc = check_meta(s)) != 0))
 		goto out;
 	if ((rc = map_err(mdb_txn_begin(s->env, NULL,
 	    create ? 0 : MDB_RDONLY, &txn))) != 0)

@@ -23,6 +23,32 @@ like "$(cat "$OUT")" '^bundle \(trailer recomputed\): entry bytes +([0-9]+) +\1 
 ok '[ "$(printf "%s\n" "$last" | sed "s/.*detected \([0-9]*\),.*/\1/")" -ge $((N / 2)) ]' \
     "at least half the flips are detected"
 
+# One bit that used to abort the process: MDB_DUPSORT in the flags of
+# LMDB's free-page database, in the meta page LMDB uses.  verify (which
+# writes its watermark) died of SIGABRT in an LMDB assertion; now the
+# store is refused as damaged, in one line.
+. "$_tap_lib_dir/cli/common.inc"
+new_dialogue || bail_out "cannot make a dialogue"
+dt --as ru-head meeting open >/dev/null || bail_out "cannot open a meeting"
+dt --as ru-del add note "before the flip" >/dev/null || bail_out "cannot add"
+DB=$H/dialogues/$DID/data.mdb
+python3 - "$DB" <<'PY'
+import struct, sys
+p = sys.argv[1]
+d = bytearray(open(p, "rb").read())
+psize = struct.unpack_from("<I", d, 40)[0]
+t = [struct.unpack_from("<Q", d, m + 144)[0] for m in (0, psize)]
+newer = psize if t[1] > t[0] else 0
+d[newer + 44] ^= 0x04               # mm_dbs[FREE_DBI].md_flags |= DUPSORT
+open(p, "wb").write(d)
+PY
+run_fails 1 "a store whose free-page database is flagged DUPSORT fails verify" \
+    dt --as ru-head verify
+is "$(cat "$OUT" "$ERR" | wc -l | tr -d ' ')" 1 "with one line"
+like "$(cat "$OUT" "$ERR")" 'damaged|corrupt' "that says the store is damaged"
+run_fails any "and takes no write" dt --as ru-del add note "after the flip"
+ok '[ "$RC" -lt 128 ]' "without dying of a signal (exit $RC)"
+
 # The control: a verify that always says OK, and an import of the
 # damaged bundle that says done and does nothing.
 cat >"$TEST_TMP/liar" <<EOS
