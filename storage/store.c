@@ -33,6 +33,17 @@ struct store {
 	char *path;
 };
 
+void (*store_fatal_hook)(const char *what);
+
+/* LMDB's assertion callback (mdb_env_set_assert()): see store.h. */
+static void
+store_assert(MDB_env *env, const char *what)
+{
+	(void)env;
+	if (store_fatal_hook != NULL)
+		store_fatal_hook(what);
+}
+
 /*
  * Reference probes (store_ref_probe()) in a read transaction keep a
  * cursor per feed they look into: successive references into one feed
@@ -448,6 +459,8 @@ store_open(store **out, const char *dir, int create)
 	}
 	if ((rc = map_err(mdb_env_create(&s->env))) != 0)
 		goto out;
+	/* Fails only where LMDB was built without assertions. */
+	(void)mdb_env_set_assert(s->env, store_assert);
 	if ((rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
 	    (rc = map_err(mdb_env_set_mapsize(s->env, STORE_MAPSIZE))) != 0)
 		goto out;
@@ -460,8 +473,10 @@ store_open(store **out, const char *dir, int create)
 	if (rdonly && (rc == EACCES || rc == EROFS)) {
 		mdb_env_close(s->env);
 		s->env = NULL;
-		if ((rc = map_err(mdb_env_create(&s->env))) != 0 ||
-		    (rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
+		if ((rc = map_err(mdb_env_create(&s->env))) != 0)
+			goto out;
+		(void)mdb_env_set_assert(s->env, store_assert);
+		if ((rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
 		    (rc = map_err(mdb_env_set_mapsize(s->env,
 		    STORE_MAPSIZE))) != 0)
 			goto out;
