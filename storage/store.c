@@ -171,8 +171,9 @@ check_size(store *s)
  * 0.9's data format (MDB_DATA_VERSION 1), which is native: a page header
  * of a pgno_t (size_t) and four uint16_t; then MDB_meta: two uint32_t, a
  * pointer, a size_t, two MDB_db (a uint32_t, two uint16_t, five size_t),
- * a pgno_t and the txnid (size_t).  The main database's flags need no
- * reading here: mdb_dbi_flags() answers for it (store_open()).
+ * a pgno_t and the txnid (size_t).  Every flip of the main database's
+ * flags was met by LMDB's own checks (exit 1, no abort), so they are not
+ * read here.
  */
 #define META_HDR (sizeof(size_t) + 4 * sizeof(uint16_t))
 #define META_DB_BYTES (8 + 5 * sizeof(size_t))
