@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "../storage/payload.h"
+#include "../storage/store.h"
 #include "cli.h"
 #include "i18n.h"
 
@@ -85,6 +86,18 @@ on_fatal(int sig)
 	_exit(CLI_FAIL);
 }
 
+/*
+ * on_store_fatal() - store_fatal_hook: LMDB failed one of its assertions
+ * on the pages of its file, which only a damaged file makes it do, and
+ * would abort.  Said and exited as on_fatal() does.
+ */
+static void
+on_store_fatal(const char *what)
+{
+	(void)what;
+	on_fatal(SIGABRT);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -130,6 +143,7 @@ main(int argc, char **argv)
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGSEGV, &sa, NULL);
 		sigaction(SIGBUS, &sa, NULL);
+		store_fatal_hook = on_store_fatal;
 	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "detente: %s\n",

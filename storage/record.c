@@ -3682,8 +3682,12 @@ record_join(record **out, const char *parent, bundle_reader *b,
 		goto out;
 	}
 	if (mkdtemp(tmp) == NULL) {
-		rc = fail_at(f, errno == ENOSPC ? DT_ENOSPC : DT_EIO, NULL, 0,
-		    NULL, NULL, "cannot make a directory in %s", parent);
+		int e = errno;
+
+		/* the cause in words: a read-only medium, permissions, ... */
+		rc = fail_at(f, e == ENOSPC ? DT_ENOSPC : DT_EIO, NULL, 0,
+		    NULL, NULL, "cannot make a directory in %s (%s)", parent,
+		    strerror(e));
 		free(tmp);
 		tmp = NULL;
 		goto out;

@@ -36,6 +36,17 @@ struct store {
 	int rdonly;             /* opened with STORE_OPEN_READONLY */
 };
 
+void (*store_fatal_hook)(const char *what);
+
+/* LMDB's assertion callback (mdb_env_set_assert()): see store.h. */
+static void
+store_assert(MDB_env *env, const char *what)
+{
+	(void)env;
+	if (store_fatal_hook != NULL)
+		store_fatal_hook(what);
+}
+
 /*
  * Reference probes (store_ref_probe()) in a read transaction keep a
  * cursor per feed they look into: successive references into one feed
@@ -150,6 +161,90 @@ check_size(store *s)
 	    ((uint64_t)info.me_last_pgno + 1) * (uint64_t)st.ms_psize)
 		return DT_ECORRUPT;
 	return 0;
+}
+
+/*
+ * LMDB trusts the flags its meta page gives its free-page database: one
+ * flipped bit there (MDB_DUPSORT) fails an assertion at the next write
+ * and aborts the process, with no word of a damaged store (found by
+ * `make tamper`; verify writes its watermark).  Every store detente makes
+ * has exactly MDB_INTEGERKEY there (LMDB's own setting; detente sets no
+ * environment flag that LMDB keeps in the same field), so check_meta()
+ * reads the meta page LMDB uses (the one with the larger transaction id)
+ * and refuses anything else as a damaged store.  The offsets are LMDB
+ * 0.9's data format (MDB_DATA_VERSION 1), which is native: a page header
+ * of a pgno_t (size_t) and four uint16_t; then MDB_meta: two uint32_t, a
+ * pointer, a size_t, two MDB_db (a uint32_t, two uint16_t, five size_t),
+ * a pgno_t and the txnid (size_t).  Every flip of the main database's
+ * flags was met by LMDB's own checks (exit 1, no abort), so they are not
+ * read here.
+ */
+#define META_HDR (sizeof(size_t) + 4 * sizeof(uint16_t))
+#define META_DB_BYTES (8 + 5 * sizeof(size_t))
+#define META_FREE_FLAGS (META_HDR + 8 + 2 * sizeof(size_t) + 4)
+#define META_TXNID (META_HDR + 8 + 2 * sizeof(size_t) + \
+	2 * META_DB_BYTES + sizeof(size_t))
+
+static int
+check_meta(store *s)
+{
+	unsigned char m[2][META_TXNID + sizeof(size_t)];
+	size_t txnid[2];
+	uint16_t flags;
+	MDB_stat st;
+	char *file;
+	size_t n, i;
+	int fd, rc = 0;
+
+	if (mdb_env_stat(s->env, &st) != 0)
+		return DT_ECORRUPT;
+	n = strlen(s->path) + sizeof "/data.mdb";
+	if ((file = malloc(n)) == NULL)
+		return DT_ENOMEM;
+	snprintf(file, n, "%s/data.mdb", s->path);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	free(file);
+	if (fd < 0)
+		return DT_EIO;
+	for (i = 0; i < 2 && rc == 0; i++)
+		if (pread(fd, m[i], sizeof m[i], (off_t)(i * st.ms_psize)) !=
+		    (ssize_t)sizeof m[i])
+			rc = DT_ECORRUPT;
+	close(fd);
+	if (rc != 0)
+		return rc;
+	memcpy(&txnid[0], m[0] + META_TXNID, sizeof(size_t));
+	memcpy(&txnid[1], m[1] + META_TXNID, sizeof(size_t));
+	memcpy(&flags, m[txnid[0] < txnid[1]] + META_FREE_FLAGS, sizeof flags);
+	return flags == MDB_INTEGERKEY ? 0 : DT_ECORRUPT;
+}
+
+/*
+ * LMDB sizes its lock file with ftruncate() and then writes to it through
+ * a shared mapping: on a full disk (a tmpfs above all) the first write to
+ * a page with no block behind it raises SIGBUS in mdb_env_open() instead
+ * of returning an error (found by `make faults`, joining on a full disk).
+ * lock_reserve() gives lock.mdb its blocks first, so that a full disk is
+ * DT_ENOSPC here.  Any other failure is left for mdb_env_open() to meet
+ * and report as before (a read-only directory, a lock file that is not
+ * ours to open).  STORE_LOCK_BYTES is the lock file of LMDB's default 126
+ * readers, which is what store_open() asks for.
+ */
+#define STORE_LOCK_BYTES 8192
+
+static int
+lock_reserve(const char *dir)
+{
+	char f[4096];
+	int fd, rc;
+
+	snprintf(f, sizeof f, "%s/lock.mdb", dir);
+	if ((fd = open(f, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) < 0)
+		return errno == ENOSPC || errno == EDQUOT ? DT_ENOSPC : 0;
+	rc = posix_fallocate(fd, 0, STORE_LOCK_BYTES);
+	close(fd);
+	return rc == ENOSPC || rc == EDQUOT ? DT_ENOSPC : 0;
 }
 
 /*
@@ -374,8 +469,12 @@ store_open(store **out, const char *dir, int create)
 	}
 	if ((rc = map_err(mdb_env_create(&s->env))) != 0)
 		goto out;
+	/* Fails only where LMDB was built without assertions. */
+	(void)mdb_env_set_assert(s->env, store_assert);
 	if ((rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
 	    (rc = map_err(mdb_env_set_mapsize(s->env, STORE_MAPSIZE))) != 0)
+		goto out;
+	if (!rdonly && (rc = lock_reserve(dir)) != 0)
 		goto out;
 	/* MDB_NOTLS: a UI thread and a reader may share one process. */
 	rc = mdb_env_open(s->env, dir, MDB_NOTLS | (rdonly ? MDB_RDONLY : 0),
@@ -384,8 +483,10 @@ store_open(store **out, const char *dir, int create)
 	if (rdonly && (rc == EACCES || rc == EROFS)) {
 		mdb_env_close(s->env);
 		s->env = NULL;
-		if ((rc = map_err(mdb_env_create(&s->env))) != 0 ||
-		    (rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
+		if ((rc = map_err(mdb_env_create(&s->env))) != 0)
+			goto out;
+		(void)mdb_env_set_assert(s->env, store_assert);
+		if ((rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
 		    (rc = map_err(mdb_env_set_mapsize(s->env,
 		    STORE_MAPSIZE))) != 0)
 			goto out;
@@ -396,7 +497,8 @@ store_open(store **out, const char *dir, int create)
 		rc = (rc == ENOENT && !create) ? DT_ENOENT : map_err(rc);
 		goto out;
 	}
-	if (!create && (rc = check_size(s)) != 0)
+	if (!create && ((rc = check_size(s)) != 0 ||
+	    (rc = check_meta(s)) != 0))
 		goto out;
 	if ((rc = map_err(mdb_txn_begin(s->env, NULL,
 	    create ? 0 : MDB_RDONLY, &txn))) != 0)

@@ -78,6 +78,16 @@ int store_open(store **out, const char *dir, int create);
 /* store_close() - close; accepts NULL. */
 void store_close(store *s);
 
+/*
+ * store_fatal_hook - called when LMDB finds its own file inconsistent: a
+ * failed LMDB assertion (what: LMDB's message), which a damaged page can
+ * cause and which LMDB follows with abort().  app/ sets it to say that
+ * the store may be damaged and exit, as it does on SIGSEGV and SIGBUS;
+ * left NULL (tests, benchmarks), LMDB aborts.  It must not return to
+ * LMDB's caller: if it returns, LMDB aborts all the same.
+ */
+extern void (*store_fatal_hook)(const char *what);
+
 /* store_path() - the directory this store was opened from. */
 const char *store_path(const store *s);
 

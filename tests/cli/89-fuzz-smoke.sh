@@ -3,8 +3,9 @@
 # (fuzz/standalone.c), on its committed seeds and on deterministic
 # mutations of them: the suite's short run of `make fuzz`.  A crash fails
 # (and, in a sanitizer build, any report does).  The seeds are the test
-# vectors' entries, bundle, state file, payloads, notes and keystore,
-# and the agent's requests and list reply.
+# vectors' entries, bundle, state file, payloads, notes, keystore and
+# minisign signature, genesis payloads for the join screen, and the
+# agent's requests and list reply.
 . "$(dirname "$0")/../tap.sh"
 
 B=${abs_top_builddir:-$(cd "$(dirname "$0")/../.." && pwd)}/fuzz
@@ -12,7 +13,7 @@ S=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/fuzz/corpus
 [ -x "$B/entry-smoke" ] || plan skip_all "fuzz smoke programs not built (configured for libFuzzer?)"
 
 N=${DETENTE_FUZZ_SMOKE_MUTATIONS:-1500}
-for t in entry bundle payload note keystore agent; do
+for t in entry bundle payload note keystore agent state minisig join; do
 	n=$(ls "$S/$t" | wc -l | tr -d ' ')
 	ok '[ "$n" -ge 1 ]' "$t: $n seeds"
 	run_ok "$t: seeds and $N mutations of each" "$B/$t-smoke" -n "$N" "$S/$t"/*
