@@ -2347,6 +2347,8 @@ held_conflict(const struct import_state *x, const entry *e,
 	const struct held_place *p;
 	size_t lo = 0, hi = x->nheld, mid;
 
+	if (x->nheld == 0) /* x->held is NULL: no pointer arithmetic on it */
+		return NULL;
 	memcpy(key.author, e->author, KEY_PK_BYTES);
 	key.seq = e->seq;
 	while (lo < hi) {
@@ -2819,7 +2821,8 @@ import_hold(struct import_state *x)
 	entry e;
 	int rc;
 
-	qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_place);
+	if (x->npend > 1) /* qsort's base must not be NULL, even for 0 */
+		qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_place);
 	for (i = 0; i < x->npend; i++) {
 		p = &x->pend[i];
 		if (p->done)
@@ -3032,7 +3035,8 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 		hp->len = x->pend[i].len;
 		x->nheld++;
 	}
-	qsort(x->held, x->nheld, sizeof *x->held, held_place_cmp);
+	if (x->nheld > 1)
+		qsort(x->held, x->nheld, sizeof *x->held, held_place_cmp);
 	/*
 	 * Entries come in chunks: while this thread checks one chunk in
 	 * order, the pool checks the next chunk's signatures on every core.
@@ -3104,7 +3108,8 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 	}
 	if (x->runs != NULL && (rc = import_index(x)) != 0)
 		goto out;
-	qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_merged);
+	if (x->npend > 1)
+		qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_merged);
 	do {
 		progress = 0;
 		for (i = 0; i < x->npend; i++) {
