@@ -506,7 +506,11 @@ open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
 		snprintf(f->detail, sizeof f->detail, "%s",
 		    why != NULL ? why : dt_strerror(rc));
 		f->code = rc;
-		return rc;
+		/*
+		 * A file stat() found a moment ago that cannot be opened is
+		 * an I/O error: DT_ENOENT from the join means no genesis.
+		 */
+		return rc == DT_ENOENT ? DT_EIO : rc;
 	}
 	rc = exchange_join_temp(&a->r, tmp, tmplen, br, &a->u, f);
 	bundle_reader_close(br);
@@ -635,7 +639,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (rc != 0) {
-		if (cli_exit_for(rc) != CLI_FAIL && rc != DT_ENOENT) {
+		/* A damaged or malformed bundle fails, as for every command. */
+		if (a.bundle ? exchange_import_exit(rc) != CLI_FAIL :
+		    cli_exit_for(rc) != CLI_FAIL && rc != DT_ENOENT) {
 			cli_error_rc(ctx, a.bundle ? _("cannot read the bundle") :
 			    _("cannot read the store"), rc, a.source,
 			    f.detail[0] ? f.detail : NULL);

@@ -778,10 +778,13 @@ out:
  * store (*r, in tmp: the caller calls exchange_temp_done() on every
  * path), pinned to the dialogue expect when given, and say on ctx->out
  * which dialogue it is and which heads' keys its genesis gives.  A file
- * that cannot be read as a bundle, or a bundle without the genesis:
- * one error line, CLI_USAGE.  A bundle whose bytes were changed, an
- * entry that fails a check, another dialogue than expected: one error
- * line, the FAILED line naming the entry as `audit` prints it, CLI_FAIL.
+ * that cannot be read at all: one error line, CLI_USAGE.  A bundle
+ * without the genesis: one error line, CLI_FAIL.  A file that is not a
+ * sound bundle (damaged, truncated, not a bundle), an entry that fails a
+ * check, another dialogue than expected: one error line, the FAILED line
+ * (naming the entry as `audit` prints it), CLI_FAIL; exit codes as
+ * `audit` and `bundle import` give them (exchange_read_exit(),
+ * exchange_import_exit()).
  */
 static int
 bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
@@ -800,8 +803,7 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 	memset(&f, 0, sizeof(f));
 	memset(&u, 0, sizeof(u));
 	if ((rc = bundle_reader_open_path(&br, path, 0, &why)) != 0) {
-		/* The trailer catches bytes changed after the export. */
-		if (rc != DT_EHASH) {
+		if (exchange_read_exit(rc) == CLI_USAGE) {
 			cli_error_rc(ctx, _("cannot read the bundle"), rc, path,
 			    why != NULL ? _(why) :
 					  _("give a file written by "
@@ -820,7 +822,7 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 		    _("give a whole bundle (`detente bundle export` without "
 		      "--since)"));
 		exchange_unplaced_free(&u);
-		return CLI_USAGE;
+		return CLI_FAIL;
 	}
 	if (rc != 0 && tmp[0] == '\0') {
 		cli_error(ctx, _("cannot make a temporary directory"), f.detail,
@@ -828,8 +830,7 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 		exchange_unplaced_free(&u);
 		return CLI_USAGE;
 	}
-	if (rc != 0 && cli_exit_for(rc) != CLI_FAIL && rc != DT_ERANGE &&
-	    rc != DT_EVERSION) {
+	if (rc != 0 && exchange_import_exit(rc) != CLI_FAIL) {
 		cli_error_rc(ctx, _("cannot read the bundle"), rc, path,
 		    f.detail[0] ? f.detail : NULL);
 		exchange_unplaced_free(&u);
@@ -1256,8 +1257,9 @@ const struct cli_cmd cmd_minutes = { "minutes",
 	   "        With a record or a bundle, the seal of the minutes'\n"
 	   "        meeting must name their SHA-256 (if there is a seal).\n"
 	   "        Exit 0: every head signed, all good; 1: verification\n"
-	   "        failed (a changed file or signature, a tampered bundle);\n"
-	   "        2: usage, or a file that cannot be read as a bundle.\n"
+	   "        failed (a changed file or signature, a tampered,\n"
+	   "        damaged or partial bundle, a file that is not one);\n"
+	   "        2: usage, or a file that cannot be read.\n"
 	   "        minisign checks one signature: minisign -Vm FILE -x\n"
 	   "        FILE.NAME.minisig -P KEY (`detente id export "
 	   "--minisign`).\n"),

@@ -21,13 +21,34 @@
 #include "exchange.h"
 #include "i18n.h"
 
+int
+exchange_read_exit(int rc)
+{
+	switch (rc) {
+	case DT_ENOENT:
+	case DT_EIO:
+	case DT_ENOMEM:
+	case DT_EINVAL:
+		return CLI_USAGE;
+	default:
+		return CLI_FAIL;
+	}
+}
+
+int
+exchange_import_exit(int rc)
+{
+	return cli_exit_for(rc) == CLI_FAIL || rc == DT_ERANGE ||
+	    rc == DT_EVERSION || rc == DT_ENOENT ? CLI_FAIL : CLI_USAGE;
+}
+
 /* bad_bundle() - say that the file at path is not a sound bundle. */
 static int
 bad_bundle(struct cli_ctx *ctx, const char *path, int rc, const char *why)
 {
 	char what[160];
 
-	if (rc == DT_ENOENT || rc == DT_EIO) {
+	if (exchange_read_exit(rc) == CLI_USAGE) {
 		cli_error(ctx, _("cannot read the bundle"), path,
 		    why != NULL ? why : _(dt_strerror(rc)));
 		return CLI_USAGE;
@@ -327,8 +348,7 @@ exchange_report_import(struct cli_ctx *ctx, const record *r,
 	cli_error(ctx, what, path, rc == DT_EFORK ?
 	    _("nothing was imported; both entries are kept: see "
 	    "`detente evidence`") : _("nothing was imported"));
-	return cli_exit_for(rc) == CLI_FAIL || rc == DT_ERANGE ||
-	    rc == DT_EVERSION ? CLI_FAIL : CLI_USAGE;
+	return exchange_import_exit(rc);
 }
 
 static int

@@ -40,6 +40,26 @@ int exchange_open_bundle(struct cli_ctx *ctx, bundle_reader **b,
 int exchange_damaged(struct cli_ctx *ctx, bundle_reader *b,
     const char *path);
 
+/*
+ * exchange_read_exit() - the exit code for a bundle file that the reader
+ * refused with rc (bundle_reader_open(), bundle_reader_check()): CLI_USAGE
+ * when it could not be read at all (missing, unreadable, out of memory),
+ * else CLI_FAIL: bytes that are not a sound bundle (not a bundle, an
+ * unknown version, truncated, a bad length or count, bytes after the
+ * trailer, a trailer that does not match) fail verification, for every
+ * command that reads a bundle (docs/FORMAT.md, "Reading a bundle").
+ */
+int exchange_read_exit(int rc);
+
+/*
+ * exchange_import_exit() - the exit code for a bundle whose import or join
+ * (record_import(), record_join(), exchange_join_temp()) failed with rc:
+ * CLI_FAIL for what the file holds (an entry that fails a check or is
+ * malformed, a fork, no genesis where one is needed), CLI_USAGE for what
+ * failed around it (I/O, memory, a temporary directory).
+ */
+int exchange_import_exit(int rc);
+
 /* exchange_reason() - the rejection reason a code stands for, English. */
 const char *exchange_reason(int code);
 

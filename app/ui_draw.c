@@ -1290,8 +1290,9 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 		else
 			put_s(ym + 1 + i, 0, pw, dc.utf8 ? "…" : ".",
 			    (attr_t)ui_crt_attr(UI_S_DIM));
-		put_w(ym + 1 + i, pw, dc.cols - pw, m->line.buf + s, e - s,
-		    A_NORMAL, NULL);
+		if (e > s) /* an empty line may have no buffer at all */
+			put_w(ym + 1 + i, pw, dc.cols - pw, m->line.buf + s,
+			    e - s, A_NORMAL, NULL);
 	}
 
 	if (m->overlay != UI_OVERLAY_NONE)

@@ -81,13 +81,41 @@ payload_free(char *text)
 	f(text);
 }
 
+/*
+ * depth_ok() - 1 if no array or object of text[0..len) lies deeper than
+ * PAYLOAD_DEPTH_MAX, counting brackets outside strings.  On text that is
+ * not JSON the answer does not matter: jansson refuses it.
+ */
+static int
+depth_ok(const unsigned char *text, size_t len)
+{
+	size_t i, depth = 0;
+	int in_str = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_str) {
+			if (text[i] == '\\')
+				i++;
+			else if (text[i] == '"')
+				in_str = 0;
+		} else if (text[i] == '"')
+			in_str = 1;
+		else if (text[i] == '[' || text[i] == '{') {
+			if (++depth > PAYLOAD_DEPTH_MAX)
+				return 0;
+		} else if ((text[i] == ']' || text[i] == '}') && depth > 0)
+			depth--;
+	}
+	return 1;
+}
+
 json_t *
 payload_parse(const unsigned char *text, size_t len)
 {
 	json_t *o, *v;
 	json_error_t err;
 
-	if (memchr(text, '\0', len) != NULL)
+	if (memchr(text, '\0', len) != NULL || !depth_ok(text, len))
 		return NULL;
 	o = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &err);
 	if (o == NULL)

@@ -14,6 +14,13 @@
 
 #define PAYLOAD_VERSION 1
 #define PAYLOAD_PARTY_MAX 15U
+/*
+ * The deepest nesting of arrays and objects a payload may have, its own
+ * object counting as 1 (docs/FORMAT.md, "What a reader accepts").  It is
+ * jansson's own parsing limit too, but checked here so that the format
+ * does not change with the library.
+ */
+#define PAYLOAD_DEPTH_MAX 2048U
 
 /*
  * The fields that name things, as detente writes them (a writer's rule,
@@ -38,7 +45,8 @@ void payload_free(char *text);
 /*
  * payload_parse() - parse len bytes as one JSON object with "v": 1.
  * @return a new reference, or NULL (not JSON, not an object, bad v,
- *         NUL bytes inside, or trailing bytes).
+ *         NUL bytes inside, trailing bytes, or arrays and objects nested
+ *         deeper than PAYLOAD_DEPTH_MAX).
  */
 json_t *payload_parse(const unsigned char *text, size_t len);
 

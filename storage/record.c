@@ -2499,6 +2499,8 @@ held_find(struct import_state *x, const entry *e)
 	struct held_place key;
 	size_t lo = 0, hi = x->nheld, mid;
 
+	if (x->nheld == 0) /* x->held is NULL: no pointer arithmetic on it */
+		return NULL;
 	memcpy(key.author, e->author, KEY_PK_BYTES);
 	key.seq = e->seq;
 	while (lo < hi) {
@@ -3448,7 +3450,8 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 	}
 	if (x->runs != NULL && (rc = import_index(x)) != 0)
 		goto out;
-	qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_merged);
+	if (x->npend > 1)
+		qsort(x->pend, x->npend, sizeof *x->pend, pend_cmp_merged);
 	do {
 		progress = 0;
 		for (i = 0; i < x->npend; i++) {

@@ -245,9 +245,11 @@ roots_at(roots **c, store_txn *t, const unsigned char author[KEY_PK_BYTES],
 	}
 	/* Below: from the snapshot under size, at most ROOTS_SNAP - 1 reads. */
 	k = size / ROOTS_SNAP;
-	if ((rc = merkle_frontier_set(&fr, k * ROOTS_SNAP, fd->snap +
-	    fd->off[k] * MERKLE_HASH_BYTES, (unsigned)(k == fd->nsnap - 1 ?
-	    fd->used : fd->off[k + 1]) - (unsigned)fd->off[k])) != 0)
+	/* Snapshot 0, the empty tree, has no hashes: snap may be NULL. */
+	if ((rc = merkle_frontier_set(&fr, k * ROOTS_SNAP, fd->snap == NULL ?
+	    NULL : fd->snap + fd->off[k] * MERKLE_HASH_BYTES,
+	    (unsigned)(k == fd->nsnap - 1 ? fd->used : fd->off[k + 1]) -
+	    (unsigned)fd->off[k])) != 0)
 		return DT_ECORRUPT;
 	w.fr = &fr;
 	if ((rc = walk(&w, t, author)) != 0)

@@ -7,8 +7,9 @@
 # member's key (--key-file, or a member's identity in the home), renders
 # the minutes again from the bundle and compares them byte for byte.
 # Changed minutes, a changed signature, a forged or damaged bundle, a
-# file that is no bundle, and bad option mixes are refused with the
-# right exit code; no temporary store is ever left behind.
+# file that is no bundle, a bundle without the genesis (all 1), and bad
+# option mixes (2) are refused with the right exit code; no temporary
+# store is ever left behind.
 . "$(dirname "$0")/../tap.sh"
 . "$_tap_lib_dir/cli/common.inc"
 . "$_tap_lib_dir/cli/two-homes.inc"
@@ -236,10 +237,11 @@ like "$(cat "$ERR")" 'the bundle does not verify' "says the bundle does not veri
 tmp_empty "a flipped byte"
 
 printf 'not a bundle at all, just some text\n' >"$TEST_TMP/junk"
-run_fails 2 "a file that is not a bundle" \
+run_fails 1 "a file that is not a bundle fails, as a damaged one does" \
     C minutes verify "$M" --bundle "$TEST_TMP/junk"
 is "$(wc -l <"$ERR" | tr -d ' ')" 1 "one error line"
-like "$(cat "$ERR")" 'cannot read the bundle.*junk' "says which file"
+like "$(cat "$ERR")" 'the bundle does not verify.*junk' "says which file"
+like "$(tail -n 1 "$OUT")" '^FAILED: not a bundle file' "FAILED, with the reason"
 tmp_empty "not a bundle"
 run_fails 2 "a bundle that does not exist" \
     C minutes verify "$M" --bundle "$TEST_TMP/nothing.dtb"
@@ -248,7 +250,7 @@ A --as ru-head meeting open --title "Second round" >/dev/null ||
     bail_out "open 2"
 A bundle export --since "$TEST_TMP/b.state" -o "$TEST_TMP/since.dtb" \
     >/dev/null || bail_out "export --since"
-run_fails 2 "a bundle without the genesis" \
+run_fails 1 "a bundle without the genesis fails (as audit and join do)" \
     C minutes verify "$M" --bundle "$TEST_TMP/since.dtb"
 like "$(cat "$ERR")" 'does not carry the genesis' "says why"
 tmp_empty "no genesis"

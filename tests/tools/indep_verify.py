@@ -9,8 +9,9 @@ python3-nacl (sealed boxes, and a cross-check of the X25519 conversions)
 and python3-argon2 (Argon2id).  XChaCha20 is built here from HChaCha20 and
 ChaCha20-Poly1305, since cryptography 38 has no XChaCha20.
 
-It checks keys.txt, keystore.txt and entries.txt: it re-derives every
-value it can from the inputs, rebuilds every deterministic byte string,
+It checks keys.txt, keystore.txt, entries.txt and payloads.txt: it
+re-derives every value it can from the inputs, rebuilds every
+deterministic byte string,
 parses and checks every entry by the rules of FORMAT.md section 7, opens
 the key wraps, and then makes sure it is not passing vacuously: every
 single-byte change of every vector entry, of the keystore file and of each
@@ -490,6 +491,35 @@ def _strings_ok(o):
         need(o == o and abs(o) != float("inf"), "payload", "number overflow")
 
 
+PAYLOAD_DEPTH_MAX = 2048
+# Python's own parser counts nesting against the recursion limit (1000 by
+# default): room for every depth section 5 allows.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 4 * PAYLOAD_DEPTH_MAX))
+
+
+def _depth_ok(s):
+    """Arrays and objects nest at most PAYLOAD_DEPTH_MAX deep, the payload
+    itself counting as 1; brackets inside strings do not count."""
+    depth, in_str, esc = 0, False, False
+    for c in s:
+        if in_str:
+            if esc:
+                esc = False
+            elif c == "\\":
+                esc = True
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "[{":
+            depth += 1
+            if depth > PAYLOAD_DEPTH_MAX:
+                return False
+        elif c in "]}" and depth > 0:
+            depth -= 1
+    return True
+
+
 def accept_payload(b):
     """FORMAT.md section 5, "What a reader accepts"."""
     need(b"\0" not in b, "payload", "zero byte")
@@ -498,6 +528,7 @@ def accept_payload(b):
     except UnicodeDecodeError:
         raise Reject("payload", "not UTF-8")
     need(not s.startswith("\ufeff"), "payload", "byte order mark")
+    need(_depth_ok(s), "payload", "nested deeper than %d" % PAYLOAD_DEPTH_MAX)
     try:
         o = json.loads(s, object_pairs_hook=_no_dups, parse_int=_int64,
                        parse_constant=_const)
@@ -1416,6 +1447,23 @@ def negative_checks(tap, ctx):
               verify_record, blobs + [ru_next(5)], did, dkey)
 
 
+def check_payloads(tap, v):
+    """payloads.txt: accept_* values are accepted, reject_* refused."""
+    n = 0
+    for name, value in sorted(v.items()):
+        try:
+            accept_payload(value.encode("utf-8"))
+            got = "accepted"
+        except Reject as exc:
+            got = "refused (%s)" % exc
+        want = "accepted" if name.startswith("accept_") else "refused"
+        tap.result(got.startswith(want) and
+                   name.startswith(("accept_", "reject_")),
+                   "payloads.txt: %s is %s" % (name, want), got)
+        n += 1
+    return n >= 8
+
+
 def main(argv):
     here = os.path.dirname(os.path.abspath(__file__))
     vdir = argv[1] if len(argv) > 1 else os.path.join(here, "..", "vectors")
@@ -1423,7 +1471,7 @@ def main(argv):
     tap.diag("independent verifier of %s (docs/FORMAT.md)" % vdir)
     tap.check("self-check of the primitives", self_checks, tap)
     files = {}
-    for f in ("keys.txt", "keystore.txt", "entries.txt"):
+    for f in ("keys.txt", "keystore.txt", "entries.txt", "payloads.txt"):
         files[f] = None
         tap.check("%s reads as name = value lines" % f,
                   lambda f=f: files.__setitem__(
@@ -1437,6 +1485,9 @@ def main(argv):
     if os.path.exists(text):
         tap.check("text.txt checks ran", check_text, tap,
                   read_vectors(text))
+    if files["payloads.txt"] is not None:
+        tap.check("payloads.txt checks ran", check_payloads, tap,
+                  files["payloads.txt"])
     if files["entries.txt"] is not None:
         ctx = {}
         tap.check("entries.txt checks ran",

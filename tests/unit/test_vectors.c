@@ -1,5 +1,6 @@
 /*
- * test_vectors.c: tests/vectors/entries.txt, computed by the library.
+ * test_vectors.c: tests/vectors/entries.txt, computed by the library,
+ * and tests/vectors/payloads.txt, what payload_parse() accepts.
  *
  *   test_vectors --print   print entries.txt as the library computes it
  *   test_vectors           check that the library reproduces, byte for
@@ -986,6 +987,50 @@ test_faults(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * payloads.txt: payload_parse() accepts every accept_* value and refuses
+ * every reject_* value (docs/FORMAT.md, "What a reader accepts"), among
+ * them the nesting limit's edges.
+ */
+static void
+test_payloads(void **state)
+{
+	FILE *f = fopen(tu_vector_path("payloads.txt"), "r");
+	char *line = NULL, *eq;
+	size_t cap = 0, nacc = 0, nrej = 0;
+	ssize_t len;
+	json_t *o;
+
+	(void)state;
+	assert_non_null(f);
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		assert_non_null(eq = strstr(line, " = "));
+		*eq = '\0';
+		o = payload_parse((const unsigned char *)eq + 3,
+		    strlen(eq + 3));
+		if (strncmp(line, "accept_", 7) == 0) {
+			if (o == NULL)
+				fail_msg("payloads.txt: %s is refused", line);
+			nacc++;
+		} else if (strncmp(line, "reject_", 7) == 0) {
+			if (o != NULL)
+				fail_msg("payloads.txt: %s is accepted", line);
+			nrej++;
+		} else
+			fail_msg("payloads.txt: %s: neither accept_ nor "
+			    "reject_", line);
+		json_decref(o);
+	}
+	free(line);
+	fclose(f);
+	assert_true(nacc >= 4 && nrej >= 4);
+	assert_int_equal(PAYLOAD_DEPTH_MAX, 2048);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -996,6 +1041,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_clock_rule),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_payloads),
 	};
 
 	if (sodium_init() < 0)
