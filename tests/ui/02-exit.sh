@@ -68,11 +68,13 @@ for sig in TERM INT; do
 	INT) want=130 ;;
 	esac
 	is "$rc" "$want" "SIG$sig ends the UI with the signal"
+	# the shell writes the status, then stty -a, then EXITED: wait for
+	# EXITED before reading what stty wrote
+	ui_wait "s$sig" "^EXITED $want" "after SIG$sig the shell writes on a normal screen"
 	st=$(cat "$TEST_TMP/s$sig.stty")
 	like "$st" '(^|[^-])echo ' "after SIG$sig echo is on"
 	like "$st" '(^|[^-])icanon' "after SIG$sig canonical mode is back"
 	like "$st" '(^|[^-])isig' "after SIG$sig signals from keys are back"
-	ui_wait "s$sig" "^EXITED $want" "after SIG$sig the shell writes on a normal screen"
 	unlike "$(ui_screen "s$sig")" '┌─ Agenda' "after SIG$sig the UI's screen is gone"
 done
 
