@@ -43,6 +43,8 @@ const struct cli_cmd *const cli_cmds[] = {
 	NULL
 };
 
+const char *cli_progname = "detente";
+
 void
 cli_ctx_init(struct cli_ctx *ctx)
 {
@@ -101,6 +103,67 @@ cli_list(FILE *f)
 		    _(cli_cmds[i]->help));
 }
 
+/*
+ * edit_distance() - Levenshtein distance between a and b (insertions,
+ * deletions, substitutions and, as in git's help.c, swaps of two
+ * neighbours count one each), capped at 9 for long strings.
+ */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, v;
+	size_t d[33][33];
+
+	if (la > 32 || lb > 32)
+		return 9;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+const struct cli_cmd *
+cli_suggest(const char *name)
+{
+	const struct cli_cmd *best = NULL;
+	size_t i, d, bestd = 3, len = strlen(name);
+
+	/* a prefix of one command only ("commit" for commitments) */
+	for (i = 0; len >= 3 && cli_cmds[i] != NULL; i++)
+		if (strncmp(cli_cmds[i]->name, name, len) == 0) {
+			if (best != NULL)
+				return NULL;
+			best = cli_cmds[i];
+		}
+	if (best != NULL)
+		return best;
+	/* else the nearest name, within 2 edits (1 for short names) */
+	if (len <= 3)
+		bestd = 2;
+	for (i = 0; cli_cmds[i] != NULL; i++) {
+		d = edit_distance(name, cli_cmds[i]->name);
+		if (d < bestd) {
+			bestd = d;
+			best = cli_cmds[i];
+		} else if (d == bestd)
+			best = NULL;
+	}
+	return best;
+}
+
 int
 cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -113,8 +176,16 @@ cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if ((cmd = cli_find(argv[0])) == NULL) {
-		cli_error(ctx, _("unknown command"), argv[0],
-		    _("run `detente help` for the list"));
+		const struct cli_cmd *near = cli_suggest(argv[0]);
+		char hint[96];
+
+		if (near != NULL) {
+			snprintf(hint, sizeof(hint),
+			    _("did you mean `detente %s`?"), near->name);
+			cli_error(ctx, _("unknown command"), argv[0], hint);
+		} else
+			cli_error(ctx, _("unknown command"), argv[0],
+			    _("run `detente help` for the list"));
 		return CLI_USAGE;
 	}
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)

@@ -301,15 +301,15 @@ dialogue_list(struct cli_ctx *ctx, int argc, char **argv)
 		for (p = 0; p < record_nparties(r); p++)
 			fprintf(ctx->out, "%s%s", p ? "," : "",
 			    record_party(r, p));
-		fprintf(ctx->out, _("  %llu entries  %s%s\n"),
+		fprintf(ctx->out, ngettext("  %llu entry  %s%s\n",
+		    "  %llu entries  %s%s\n", count),
 		    (unsigned long long)count, record_title(r),
 		    record_last_failure(r)->code != 0 ?
 		    _("  (FAILED verification)") : "");
 		record_close(r);
 	}
 	if (n == 0)
-		cli_error(ctx, _("no dialogue in this home"), ctx->home,
-		    _("create one with `detente dialogue new` or `detente demo`"));
+		session_no_dialogue(ctx);
 	home_names_free(ids, n);
 	return CLI_OK;
 }

@@ -462,8 +462,10 @@ show_one(struct cli_ctx *ctx, uint64_t meeting, int only_note, int keys)
 		status_line(ctx->out, &si);
 		if (si.note != NULL) {
 			fmt_short(shortid, si.entry);
-			fprintf(ctx->out, _("entry %s, %zu seal entries for "
-			    "this meeting\n\n"), shortid, si.nentries);
+			fprintf(ctx->out, ngettext("entry %s, %zu seal entry "
+			    "for this meeting\n\n", "entry %s, %zu seal "
+			    "entries for this meeting\n\n", si.nentries),
+			    shortid, si.nentries);
 			fwrite(si.note, 1, si.notelen, ctx->out);
 		}
 	}
