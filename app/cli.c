@@ -15,7 +15,7 @@
 #include "i18n.h"
 #include "passphrase.h"
 
-extern const struct cli_cmd cmd_ui;
+extern const struct cli_cmd cmd_ui, cmd_complete;
 
 const struct cli_cmd *const cli_cmds[] = {
 	&cmd_id,
@@ -40,6 +40,7 @@ const struct cli_cmd *const cli_cmds[] = {
 	&cmd_demo,
 	&cmd_ui,
 	&cmd_help,
+	&cmd_complete,
 	NULL
 };
 
@@ -88,7 +89,8 @@ cli_usage(FILE *f, const struct cli_cmd *cmd)
 	else
 		fprintf(f, _("usage: detente [global options] %s %s\n"),
 		    cmd->name, _(cmd->usage));
-	fprintf(f, "%s\n", _(cmd->help));
+	if (cmd->help != NULL)
+		fprintf(f, "%s\n", _(cmd->help));
 	if (cmd->details != NULL)
 		fprintf(f, "\n%s", _(cmd->details));
 }
@@ -99,8 +101,9 @@ cli_list(FILE *f)
 	size_t i;
 
 	for (i = 0; cli_cmds[i] != NULL; i++)
-		fprintf(f, "  %-12s %s\n", cli_cmds[i]->name,
-		    _(cli_cmds[i]->help));
+		if (cli_cmds[i]->help != NULL)
+			fprintf(f, "  %-12s %s\n", cli_cmds[i]->name,
+			    _(cli_cmds[i]->help));
 }
 
 /*
@@ -143,7 +146,8 @@ cli_suggest(const char *name)
 
 	/* a prefix of one command only ("commit" for commitments) */
 	for (i = 0; len >= 3 && cli_cmds[i] != NULL; i++)
-		if (strncmp(cli_cmds[i]->name, name, len) == 0) {
+		if (cli_cmds[i]->help != NULL &&
+		    strncmp(cli_cmds[i]->name, name, len) == 0) {
 			if (best != NULL)
 				return NULL;
 			best = cli_cmds[i];
@@ -154,6 +158,8 @@ cli_suggest(const char *name)
 	if (len <= 3)
 		bestd = 2;
 	for (i = 0; cli_cmds[i] != NULL; i++) {
+		if (cli_cmds[i]->help == NULL)
+			continue;
 		d = edit_distance(name, cli_cmds[i]->name);
 		if (d < bestd) {
 			bestd = d;
@@ -188,7 +194,9 @@ cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
 			    _("run `detente help` for the list"));
 		return CLI_USAGE;
 	}
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+	/* hidden commands (no help line) take their arguments as they are */
+	for (i = 1; cmd->help != NULL && i < argc &&
+	    strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			cli_usage(ctx->out, cmd);

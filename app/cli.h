@@ -52,7 +52,8 @@ struct cli_ctx {
 struct cli_cmd {
 	const char *name;
 	const char *usage;       /* arguments after the name, N_() */
-	const char *help;        /* one line, N_() */
+	const char *help;        /* one line, N_(); NULL: hidden (not
+	                            listed, no --help: `complete`) */
 	const char *details;     /* more lines for --help, N_(), or NULL */
 	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
 };
