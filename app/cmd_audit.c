@@ -339,8 +339,10 @@ report_feeds(struct audit *a, json_t *o)
 		if (f->checkpoints == 0)
 			fputs(_("no checkpoint"), a->ctx->out);
 		else
-			fprintf(a->ctx->out, _("%llu checkpoints signed by "
-			    "its author, the latest at size %llu"),
+			fprintf(a->ctx->out, ngettext("%llu checkpoint "
+			    "signed by its author, at size %llu", "%llu "
+			    "checkpoints signed by its author, the latest at "
+			    "size %llu", f->checkpoints),
 			    (unsigned long long)f->checkpoints,
 			    (unsigned long long)f->last_checkpoint);
 		fputc('\n', a->ctx->out);
