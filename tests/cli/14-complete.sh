@@ -132,6 +132,33 @@ is "$(comp mark "$ITEM" "" | words)" \
     "accepted closed current deferred discussed fulfilled in-progress withdrawn" \
     "mark ID STATE: the states its help lists"
 
+# zsh: completions/_detente asks the same helper.  compadd and _files
+# exist only inside zsh's completion system; they are stood in for by
+# functions that print what they were given.
+ZSCRIPT=${DETENTE_ZSH_COMPLETION:-$abs_top_srcdir/completions/_detente}
+zcomp()
+{
+	# shellcheck disable=SC2016 # the script is zsh's
+	PATH=$BIN:$PATH zsh -f -c '
+	compadd() { [[ $1 == -a ]] && print -l -- "${(@P)2}"; }
+	_files() { print -- "!files $*"; }
+	source "$1" >/dev/null 2>&1
+	shift
+	words=("$@")
+	CURRENT=$#
+	_detente' zcomp "$ZSCRIPT" detente "$@" | sed 's/ $//' | LC_ALL=C sort
+}
+if command -v zsh >/dev/null 2>&1; then
+	is "$(zcomp me | words)" "meeting member" "zsh: detente me<TAB>"
+	is "$(zcomp --home "$H" --as us- | words)" "us-del us-head us-obs" \
+	    "zsh: --as us-"
+	is "$(zcomp --home "$H" log --meeting "" | words)" "1 2" "zsh: --meeting"
+	is "$(zcomp bundle import "" | words)" "!files" "zsh: a file"
+	is "$(zcomp --home "" | words)" "!files -/" "zsh: a directory"
+else
+	skip 5 "no zsh"
+fi
+
 # Paths where a file is expected, and nothing where none is.
 mkdir -p "$TEST_TMP/w/sub"
 : >"$TEST_TMP/w/ru.dtb"

@@ -28,15 +28,17 @@ var()
 bindir=$(var bindir)
 man1dir=$(var man1dir)
 compdir=$(var bashcompletiondir)
+zshdir=$(var zshcompletiondir)
 localedir=$(var localedir)
 ok '[ -x "$D$bindir/detente" ]' "the program in bindir ($bindir)"
 ok '[ -f "$D$man1dir/detente.1" ]' "the man page in man1dir ($man1dir)"
 ok '[ -f "$D$compdir/detente" ]' "the bash completion ($compdir/detente)"
+ok '[ -f "$D$zshdir/_detente" ]' "the zsh completion ($zshdir/_detente)"
 for l in $(sed 's/#.*//' "$abs_top_srcdir/po/LINGUAS"); do
 	ok '[ -f "$D$localedir/$l/LC_MESSAGES/detente.mo" ]' "the $l translation"
 done
 is "$(find "$D" -type f | grep -v -e '/bin/detente$' -e '/man1/detente.1$' \
-    -e '/completions/detente$' -e '/LC_MESSAGES/detente.mo$' -e '/man/ru/man1/detente.1$')" "" \
+    -e '/completions/detente$' -e '/_detente$' -e '/LC_MESSAGES/detente.mo$' -e '/man/ru/man1/detente.1$')" "" \
     "nothing else is installed"
 
 I=$D$bindir/detente

@@ -41,6 +41,7 @@ dpkg-deb -x "$DEB" "$X" || bail_out "dpkg-deb -x failed"
 ok '[ -x "$X/usr/bin/detente" ]' "/usr/bin/detente"
 ok '[ -f "$X/usr/share/man/man1/detente.1.gz" ]' "man page"
 ok '[ -f "$X/usr/share/bash-completion/completions/detente" ]' "bash completion"
+ok '[ -f "$X/usr/share/zsh/vendor-completions/_detente" ]' "zsh completion"
 ok '[ -f "$X/usr/share/doc/detente/copyright" ]' "copyright"
 for l in $(sed 's/#.*//' "$abs_top_srcdir/po/LINGUAS"); do
 	ok '[ -f "$X/usr/share/locale/$l/LC_MESSAGES/detente.mo" ]' "the $l translation"
@@ -48,6 +49,7 @@ done
 is "$(cd "$X" && find . -type f | grep -v -e '^./usr/bin/detente$' \
     -e '^./usr/share/man/man1/detente.1.gz$' -e '^./usr/share/man/ru/man1/detente.1.gz$' \
     -e '^./usr/share/bash-completion/completions/detente$' \
+    -e '^./usr/share/zsh/vendor-completions/_detente$' \
     -e '^./usr/share/doc/detente/' -e '/LC_MESSAGES/detente.mo$')" "" \
     "nothing else in the package"
 
