@@ -21,6 +21,8 @@ run_fails 2 "a swapped pair" "$DETENTE" veirfy
 like "$(cat "$ERR")" 'did you mean `detente verify`\?$' "veirfy: verify"
 run_fails 2 "a prefix" "$DETENTE" commit
 like "$(cat "$ERR")" 'did you mean `detente commitments`\?$' "commit: commitments"
+run_fails 2 "help with a mistyped command" "$DETENTE" help comitments
+like "$(cat "$ERR")" 'did you mean `detente help commitments`\?$' "help comitments"
 run_fails 2 "nothing near" "$DETENTE" xyzzy
 like "$(cat "$ERR")" 'unknown command: xyzzy: run `detente help`' \
     "no guess when nothing is near"
