@@ -16,7 +16,7 @@
 #include "i18n.h"
 #include "passphrase.h"
 
-extern const struct cli_cmd cmd_ui;
+extern const struct cli_cmd cmd_ui, cmd_complete;
 
 const struct cli_cmd *const cli_cmds[] = {
 	&cmd_id,
@@ -42,8 +42,11 @@ const struct cli_cmd *const cli_cmds[] = {
 	&cmd_demo,
 	&cmd_ui,
 	&cmd_help,
+	&cmd_complete,
 	NULL
 };
+
+const char *cli_progname = "detente";
 
 void
 cli_ctx_init(struct cli_ctx *ctx)
@@ -88,7 +91,8 @@ cli_usage(FILE *f, const struct cli_cmd *cmd)
 	else
 		fprintf(f, _("usage: detente [global options] %s %s\n"),
 		    cmd->name, _(cmd->usage));
-	fprintf(f, "%s\n", _(cmd->help));
+	if (cmd->help != NULL)
+		fprintf(f, "%s\n", _(cmd->help));
 	if (cmd->details != NULL)
 		fprintf(f, "\n%s", _(cmd->details));
 }
@@ -99,8 +103,73 @@ cli_list(FILE *f)
 	size_t i;
 
 	for (i = 0; cli_cmds[i] != NULL; i++)
-		fprintf(f, "  %-12s %s\n", cli_cmds[i]->name,
-		    _(cli_cmds[i]->help));
+		if (cli_cmds[i]->help != NULL)
+			fprintf(f, "  %-12s %s\n", cli_cmds[i]->name,
+			    _(cli_cmds[i]->help));
+}
+
+/*
+ * edit_distance() - Levenshtein distance between a and b (insertions,
+ * deletions, substitutions and, as in git's help.c, swaps of two
+ * neighbours count one each), capped at 9 for long strings.
+ */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, v;
+	size_t d[33][33];
+
+	if (la > 32 || lb > 32)
+		return 9;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+const struct cli_cmd *
+cli_suggest(const char *name)
+{
+	const struct cli_cmd *best = NULL;
+	size_t i, d, bestd = 3, len = strlen(name);
+
+	/* a prefix of one command only ("commit" for commitments) */
+	for (i = 0; len >= 3 && cli_cmds[i] != NULL; i++)
+		if (cli_cmds[i]->help != NULL &&
+		    strncmp(cli_cmds[i]->name, name, len) == 0) {
+			if (best != NULL)
+				return NULL;
+			best = cli_cmds[i];
+		}
+	if (best != NULL)
+		return best;
+	/* else the nearest name, within 2 edits (1 for short names) */
+	if (len <= 3)
+		bestd = 2;
+	for (i = 0; cli_cmds[i] != NULL; i++) {
+		if (cli_cmds[i]->help == NULL)
+			continue;
+		d = edit_distance(name, cli_cmds[i]->name);
+		if (d < bestd) {
+			bestd = d;
+			best = cli_cmds[i];
+		} else if (d == bestd)
+			best = NULL;
+	}
+	return best;
 }
 
 int
@@ -115,11 +184,21 @@ cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if ((cmd = cli_find(argv[0])) == NULL) {
-		cli_error(ctx, _("unknown command"), argv[0],
-		    _("run `detente help` for the list"));
+		const struct cli_cmd *near = cli_suggest(argv[0]);
+		char hint[96];
+
+		if (near != NULL) {
+			snprintf(hint, sizeof(hint),
+			    _("did you mean `detente %s`?"), near->name);
+			cli_error(ctx, _("unknown command"), argv[0], hint);
+		} else
+			cli_error(ctx, _("unknown command"), argv[0],
+			    _("run `detente help` for the list"));
 		return CLI_USAGE;
 	}
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+	/* hidden commands (no help line) take their arguments as they are */
+	for (i = 1; cmd->help != NULL && i < argc &&
+	    strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			cli_usage(ctx->out, cmd);

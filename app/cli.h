@@ -57,7 +57,8 @@ struct cli_ctx {
 struct cli_cmd {
 	const char *name;
 	const char *usage;       /* arguments after the name, N_() */
-	const char *help;        /* one line, N_() */
+	const char *help;        /* one line, N_(); NULL: hidden (not
+	                            listed, no --help: `complete`) */
 	const char *details;     /* more lines for --help, N_(), or NULL */
 	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
 };
@@ -106,6 +107,13 @@ int cli_seal_json(json_t **out, record *r, int check);
  */
 extern void (*cli_fatal_hook)(void);
 
+/*
+ * cli_progname - how the user ran detente, for the commands it suggests:
+ * argv[0] when it is a relative path ("./detente", which is not on
+ * PATH), else "detente".  Set by main().
+ */
+extern const char *cli_progname;
+
 /* The table, NULL-terminated, in the order `detente help` lists it. */
 extern const struct cli_cmd *const cli_cmds[];
 
@@ -115,6 +123,14 @@ void cli_ctx_done(struct cli_ctx *ctx);
 
 /* cli_find() - the command called name, or NULL. */
 const struct cli_cmd *cli_find(const char *name);
+
+/*
+ * cli_suggest() - for a mistyped command: the one command that name is
+ * a prefix of (3 characters or more), else the one command within 2
+ * edits (1 for a name of 3 characters or fewer), else NULL (none, or a
+ * tie).
+ */
+const struct cli_cmd *cli_suggest(const char *name);
 
 /*
  * cli_dispatch() - run argv[0] with its arguments.  "--help" or "-h"

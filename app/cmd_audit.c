@@ -349,8 +349,10 @@ report_feeds(struct audit *a, json_t *o)
 		if (f->checkpoints == 0)
 			fputs(_("no checkpoint"), a->ctx->out);
 		else
-			fprintf(a->ctx->out, _("%llu checkpoints signed by "
-			    "its author, the latest at size %llu"),
+			fprintf(a->ctx->out, ngettext("%llu checkpoint "
+			    "signed by its author, at size %llu", "%llu "
+			    "checkpoints signed by its author, the latest at "
+			    "size %llu", f->checkpoints),
 			    (unsigned long long)f->checkpoints,
 			    (unsigned long long)f->last_checkpoint);
 		fputc('\n', a->ctx->out);
@@ -751,16 +753,22 @@ report:
 			if (a.bundle)
 				fputs(_("  signatures: every entry's, when the "
 				    "bundle was read\n"), ctx->out);
-			fprintf(ctx->out, _("  %llu entries by their own "
+			fprintf(ctx->out, ngettext("  %llu entry by its own "
 			    "signature, %llu by their feed's signed "
-			    "checkpoint (Merkle root recomputed)%s\n"),
+			    "checkpoint (Merkle root recomputed)%s\n",
+			    "  %llu entries by their own "
+			    "signature, %llu by their feed's signed "
+			    "checkpoint (Merkle root recomputed)%s\n",
+			    st.sig_checked),
 			    (unsigned long long)st.sig_checked,
 			    (unsigned long long)st.root_checked,
 			    a.every_sig || a.bundle ? "" :
 			    _("; --every-signature checks each"));
 			if (record_key(a.r) != NULL)
-				fprintf(ctx->out, _("  content: %llu entries "
-				    "decrypted and checked\n"),
+				fprintf(ctx->out, ngettext("  content: %llu "
+				    "entry decrypted and checked\n",
+				    "  content: %llu entries decrypted and "
+				    "checked\n", st.decrypted),
 				    (unsigned long long)st.decrypted);
 			else
 				fputs(_("  content: not checked (no key; "
@@ -769,10 +777,16 @@ report:
 			    "(`detente verify` does)\n"), ctx->out);
 		}
 		if (f.code == 0) {
+			char ne[48], nf[48];
+
 			fputs("OK: ", ctx->out);
-			fprintf(ctx->out, _("%llu entries in %llu feeds%s\n"),
-			    (unsigned long long)st.entries,
-			    (unsigned long long)st.feeds,
+			snprintf(ne, sizeof(ne), ngettext("%llu entry",
+			    "%llu entries", st.entries),
+			    (unsigned long long)st.entries);
+			snprintf(nf, sizeof(nf), ngettext("%llu feed",
+			    "%llu feeds", st.feeds),
+			    (unsigned long long)st.feeds);
+			fprintf(ctx->out, _("%s in %s%s\n"), ne, nf,
 			    record_key(a.r) == NULL ?
 			    _(" (content not checked: no key)") : "");
 		} else

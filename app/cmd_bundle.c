@@ -23,9 +23,14 @@
 #include "outfile.h"
 #include "session.h"
 
-/* read_state() - a state file, decoded, or an error line. */
+/*
+ * read_state() - a state file, decoded, or an error line.  A missing or
+ * empty file is no state at all (*absent set, s untouched): the first
+ * round of an exchange has none, and the bundle then carries everything.
+ */
 static int
-read_state(struct cli_ctx *ctx, bundle_state *s, const char *path)
+read_state(struct cli_ctx *ctx, bundle_state *s, const char *path,
+    int *absent)
 {
 	unsigned char *buf = NULL, *nb;
 	size_t len = 0, cap = 0, n;
@@ -34,7 +39,12 @@ read_state(struct cli_ctx *ctx, bundle_state *s, const char *path)
 	FILE *f;
 	int rc;
 
-	if ((f = fopen(path, "rb")) == NULL) {
+	*absent = 0;
+	if ((f = fopen(path, "rb")) == NULL && errno == ENOENT) {
+		*absent = 1;
+		return CLI_OK;
+	}
+	if (f == NULL) {
 		cli_error(ctx, _("cannot read the state file"), path,
 		    strerror(errno));
 		return CLI_USAGE;
@@ -64,6 +74,11 @@ read_state(struct cli_ctx *ctx, bundle_state *s, const char *path)
 		return CLI_USAGE;
 	}
 	fclose(f);
+	if (len == 0) {
+		free(buf);
+		*absent = 1;
+		return CLI_OK;
+	}
 	rc = bundle_state_decode(s, buf, len, &why);
 	free(buf);
 	if (rc != 0) {
@@ -93,7 +108,7 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	struct outfile o;
 	unsigned oflags = 0;
 	size_t i;
-	int c, rc, ret;
+	int c, rc, ret, absent = 0;
 
 	memset(&st, 0, sizeof(st));
 	memset(&info, 0, sizeof(info));
@@ -120,8 +135,14 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		    NULL);
 	if ((ret = session_record(ctx, 0)) != CLI_OK)
 		return ret;
-	if (since != NULL && (ret = read_state(ctx, &st, since)) != CLI_OK)
+	if (since != NULL &&
+	    (ret = read_state(ctx, &st, since, &absent)) != CLI_OK)
 		return ret;
+	if (absent) {
+		cli_error(ctx, _("note: no state in this file (missing or "
+		    "empty)"), since, _("the bundle carries every entry"));
+		since = NULL;
+	}
 	if ((ret = outfile_open(ctx, &o, outp, oflags, 0600)) != CLI_OK)
 		goto out;
 	rc = bundle_export(o.f, record_store(ctx->rec), since ? &st : NULL,
@@ -153,11 +174,17 @@ bundle_export_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		    "and after it, and its import there keeps the fork as "
 		    "evidence"));
 	}
-	if (!outfile_is_stdout(outp))
-		fprintf(ctx->out, _("bundle written to %s (%lu entries, %lu "
-		    "feeds)\n"), vis_buf(pb, sizeof(pb), outp, 0),
-		    (unsigned long)info.entries,
-		    (unsigned long)info.feeds);
+	if (!outfile_is_stdout(outp)) {
+		char ne[48], nf[48];
+
+		snprintf(ne, sizeof(ne), ngettext("%lu entry", "%lu entries",
+		    info.entries), (unsigned long)info.entries);
+		snprintf(nf, sizeof(nf), ngettext("%lu feed", "%lu feeds",
+		    info.feeds), (unsigned long)info.feeds);
+		fprintf(ctx->out, _("bundle written to %s (%s, %s)\n"),
+		    vis_buf(pb, sizeof(pb), outp, 0),
+		    ne, nf);
+	}
 out:
 	free(info.diverged);
 	bundle_state_done(&st);
@@ -228,9 +255,9 @@ bundle_state_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ret = outfile_close(ctx, &o, 1)) != CLI_OK)
 		goto out;
 	if (!outfile_is_stdout(outp))
-		fprintf(ctx->out, _("state written to %s (%lu feeds)\n"),
-		    vis_buf(pb, sizeof(pb), outp, 0),
-		    (unsigned long)st.nfeeds);
+		fprintf(ctx->out, ngettext("state written to %s (%lu feed)\n",
+		    "state written to %s (%lu feeds)\n", st.nfeeds),
+		    vis_buf(pb, sizeof(pb), outp, 0), (unsigned long)st.nfeeds);
 out:
 	free(buf);
 	bundle_state_done(&st);

@@ -305,16 +305,17 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	    "use Argon2id at the quicker INTERACTIVE strength: demo only).\n"
 	    "\n"
 	    "Explore it (each asks for the passphrase: demo):\n"
-	    "  detente --home %s log\n"
-	    "  detente --home %s commitments\n"
-	    "  detente --home %s verify\n"
-	    "  detente --home %s --as us-expert add note \"...\"\n"
+	    "  %s --home %s log\n"
+	    "  %s --home %s commitments\n"
+	    "  %s --home %s verify\n"
+	    "  %s --home %s --as us-expert add note \"...\"\n"
 	    "Scripts can pass it with --passphrase-file F or "
 	    "DETENTE_PASSPHRASE_FD.\n"), hex, DEMO_TITLE, ctx->home,
-	    ctx->home, ctx->home, ctx->home, ctx->home);
+	    cli_progname, ctx->home, cli_progname, ctx->home, cli_progname,
+	    ctx->home, cli_progname, ctx->home);
 	if (cli_find("ui") != NULL)
 		fprintf(ctx->out, _("Take notes live in the terminal UI:\n"
-		    "  detente --home %s ui\n"), ctx->home);
+		    "  %s --home %s ui\n"), cli_progname, ctx->home);
 	ret = CLI_OK;
 	goto out;
 fail:

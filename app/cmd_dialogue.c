@@ -307,7 +307,8 @@ dialogue_list(struct cli_ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "%s%s", p ? "," : "",
 			    vis_buf(b, sizeof(b), record_party(r, p), 0));
 		/* the genesis title: one line, bounded, as vis.h renders it */
-		fprintf(ctx->out, _("  %llu entries  %s%s\n"),
+		fprintf(ctx->out, ngettext("  %llu entry  %s%s\n",
+		    "  %llu entries  %s%s\n", count),
 		    (unsigned long long)count, vis_buf(b, sizeof(b),
 		    record_title(r), 0),
 		    record_last_failure(r)->code != 0 ?
@@ -315,8 +316,7 @@ dialogue_list(struct cli_ctx *ctx, int argc, char **argv)
 		record_close(r);
 	}
 	if (n == 0)
-		cli_error(ctx, _("no dialogue in this home"), ctx->home,
-		    _("create one with `detente dialogue new` or `detente demo`"));
+		session_no_dialogue(ctx);
 	home_names_free(ids, n);
 	return CLI_OK;
 }

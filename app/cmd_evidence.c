@@ -284,8 +284,10 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_OK;
 	}
 	if (outp != NULL && !outfile_is_stdout(outp))
-		fprintf(ctx->out, _("%lu forks written to %s (a bundle: each "
-		    "fork's two entries, one after the other)\n"),
+		fprintf(ctx->out, ngettext("%lu fork written to %s (a bundle: "
+		    "each fork's two entries, one after the other)\n",
+		    "%lu forks written to %s (a bundle: each fork's two "
+		    "entries, one after the other)\n", w.n),
 		    (unsigned long)w.n, vis_buf(pb, sizeof(pb), outp, 0));
 	return CLI_FAIL;
 }

@@ -19,8 +19,18 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    argv[2]);
 	if (argc == 2) {
 		if ((cmd = cli_find(argv[1])) == NULL) {
-			cli_error(ctx, _("unknown command"), argv[1],
-			    _("run `detente help` for the list"));
+			const struct cli_cmd *near = cli_suggest(argv[1]);
+			char hint[96];
+
+			if (near != NULL) {
+				snprintf(hint, sizeof(hint),
+				    _("did you mean `detente help %s`?"),
+				    near->name);
+				cli_error(ctx, _("unknown command"), argv[1],
+				    hint);
+			} else
+				cli_error(ctx, _("unknown command"), argv[1],
+				    _("run `detente help` for the list"));
 			return CLI_USAGE;
 		}
 		cli_usage(ctx->out, cmd);

@@ -91,7 +91,9 @@ show(FILE *out, record *r, const record_import_stats *st)
 		    role_label(m->role), m->removed_clock ? _(" (removed)") :
 		    "");
 	}
-	fprintf(out, _("The bundle carries %llu entries (%llu held).\n"),
+	fprintf(out, ngettext("The bundle carries %llu entry (%llu held).\n",
+	    "The bundle carries %llu entries (%llu held).\n",
+	    st->added + st->known),
 	    (unsigned long long)(st->added + st->known),
 	    (unsigned long long)st->held);
 	fputs("\n+--------------------------------------------------+\n",

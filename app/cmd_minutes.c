@@ -196,9 +196,11 @@ compare(struct cli_ctx *ctx, const char *fname, const char *a, size_t alen,
 		ndiff = 1;
 	}
 	fprintf(ctx->err,
-	    _("%s differs from what the record renders: %zu "
-	      "line(s) differ, the first at line %zu, the last at line %zu\n"),
-	    fname, ndiff, first, last);
+	    ngettext("%s differs from what the record renders: %zu "
+	      "line differs, the first at line %zu, the last at line %zu\n",
+	      "%s differs from what the record renders: %zu "
+	      "lines differ, the first at line %zu, the last at line %zu\n",
+	      ndiff), fname, ndiff, first, last);
 	fprintf(ctx->err, _("first difference, line %zu:\n"), first);
 	show_line(ctx->err, _("file:  "), fa, fna);
 	show_line(ctx->err, _("record:"), fb, fnb);

@@ -169,8 +169,10 @@ inclusion(struct cli_ctx *ctx, int argc, char **argv)
 		char what[160];
 
 		snprintf(what, sizeof(what),
-		    _("size must be above the entry's seq %llu and at most "
-		    "the feed's %llu entries"), (unsigned long long)seq,
+		    ngettext("size must be above the entry's seq %llu and at "
+		    "most the feed's %llu entry", "size must be above the "
+		    "entry's seq %llu and at most the feed's %llu entries",
+		    h.next_seq), (unsigned long long)seq,
 		    (unsigned long long)h.next_seq);
 		ret = cli_bad_usage(ctx, &cmd_proof, what, NULL);
 		goto out;
@@ -231,7 +233,9 @@ consistency(struct cli_ctx *ctx, int argc, char **argv)
 		char what[160];
 
 		snprintf(what, sizeof(what),
-		    _("need old size <= new size <= the feed's %llu entries"),
+		    ngettext("need old size <= new size <= the feed's %llu "
+		    "entry", "need old size <= new size <= the feed's %llu "
+		    "entries", h.next_seq),
 		    (unsigned long long)h.next_seq);
 		ret = cli_bad_usage(ctx, &cmd_proof, what, NULL);
 		goto out;
@@ -394,8 +398,10 @@ check(struct cli_ctx *ctx, int argc, char **argv)
 			rc = DT_EHASH;
 	}
 	if (rc == DT_ENOENT) {
-		snprintf(why, sizeof(why), _("this record holds fewer than %llu "
-		    "entries of %s's feed"), (unsigned long long)p->size, who);
+		snprintf(why, sizeof(why), ngettext("this record holds fewer "
+		    "than %llu entry of %s's feed", "this record holds fewer "
+		    "than %llu entries of %s's feed", p->size),
+		    (unsigned long long)p->size, who);
 		ret = fail_line(ctx, why);
 		goto out;
 	}
@@ -418,9 +424,10 @@ check(struct cli_ctx *ctx, int argc, char **argv)
 		    vis_buf(ob, sizeof(ob), who, 0),
 		    (unsigned long long)p->size, hex);
 	else
-		fprintf(ctx->out, _("OK: %s's feed of size %llu extends its "
-		    "first %llu entries, root %s\n"), vis_buf(ob, sizeof(ob),
-		    who, 0),
+		fprintf(ctx->out, ngettext("OK: %s's feed of size %llu "
+		    "extends its first %llu entry, root %s\n", "OK: %s's feed "
+		    "of size %llu extends its first %llu entries, root %s\n",
+		    p->old_size), vis_buf(ob, sizeof(ob), who, 0),
 		    (unsigned long long)p->size,
 		    (unsigned long long)p->old_size, hex);
 	ret = CLI_OK;

@@ -465,8 +465,10 @@ show_one(struct cli_ctx *ctx, uint64_t meeting, int only_note, int keys)
 		status_line(ctx->out, &si);
 		if (si.note != NULL) {
 			fmt_short(shortid, si.entry);
-			fprintf(ctx->out, _("entry %s, %zu seal entries for "
-			    "this meeting\n\n"), shortid, si.nentries);
+			fprintf(ctx->out, ngettext("entry %s, %zu seal entry "
+			    "for this meeting\n\n", "entry %s, %zu seal "
+			    "entries for this meeting\n\n", si.nentries),
+			    shortid, si.nentries);
 			/* a note from the record: vis.h renders it */
 			vis_nput(ctx->out, si.note, si.notelen, VIS_NL);
 		}

@@ -290,8 +290,9 @@ exchange_report_import(struct cli_ctx *ctx, const record *r,
 		    (unsigned long long)st->known,
 		    (unsigned long long)st->held);
 		if (st->released > 0)
-			fprintf(ctx->out, _("%llu entries held from earlier "
-			    "imports were added\n"),
+			fprintf(ctx->out, ngettext("%llu entry held from "
+			    "earlier imports was added\n", "%llu entries held "
+			    "from earlier imports were added\n", st->released),
 			    (unsigned long long)st->released);
 		if (st->held > 0)
 			fprintf(ctx->out, _("held entries wait for entries "

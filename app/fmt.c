@@ -187,7 +187,9 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 		break;
 	case ENTRY_K_KEY_WRAP:
 		x = json_object_get(p, "wraps");
-		n = asprintf(&out, _("dialogue key %s wrapped for %zu members"),
+		n = asprintf(&out, ngettext("dialogue key %s wrapped for %zu "
+		    "member", "dialogue key %s wrapped for %zu members",
+		    json_array_size(x)),
 		    str(p, "key_id") ? str(p, "key_id") : "?",
 		    json_array_size(x));
 		break;

@@ -41,7 +41,7 @@ usage(FILE *f)
 	    "  --as NAME             act as identity NAME\n"
 	    "  --dialogue ID         act on the dialogue whose id starts with ID\n"
 	    "  -h, --help            this help\n"
-	    "  --version             the version\n"));
+	    "  -V, --version         the version\n"));
 	fprintf(f, "%s", _("\nCommands:\n"));
 	cli_list(f);
 	fprintf(f, "%s", _("\nRun `detente COMMAND --help` for a command's "
@@ -63,6 +63,38 @@ no_core_dumps(void)
 }
 
 void (*cli_fatal_hook)(void);
+
+/*
+ * single_dash_word() - the first global argument that is one dash and a
+ * word ("-home"), or NULL.  getopt would read "-home" as -h (and "ome"),
+ * printing the help where the user meant --home; such an argument is a
+ * usage error instead.  Values of the options that take one are
+ * skipped, and the scan stops at the command or at "--".
+ */
+static const char *
+single_dash_word(int argc, char **argv)
+{
+	static const char *const with_value[] = { "--home",
+		"--passphrase-file", "--as", "--dialogue", NULL };
+	size_t j;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || strcmp(a, "--") == 0)
+			return NULL;
+		if (a[1] == '-') {
+			for (j = 0; with_value[j] != NULL; j++)
+				if (strcmp(a, with_value[j]) == 0)
+					i++;
+			continue;
+		}
+		if (strlen(a) > 2)
+			return a;
+	}
+	return NULL;
+}
 
 /*
  * on_fatal() - SIGSEGV or SIGBUS.  LMDB trusts the pages of its file; a
@@ -151,9 +183,17 @@ main(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	cli_ctx_init(&ctx);
+	if (argc > 0 && argv[0][0] != '/' && strchr(argv[0], '/') != NULL)
+		cli_progname = argv[0];
+	if ((bad = single_dash_word(argc, argv)) != NULL) {
+		fprintf(stderr, "detente: %s: %s: %s\n", _("unknown option"),
+		    bad, _("long options take two dashes (--home); "
+		    "run `detente --help`"));
+		return CLI_USAGE;
+	}
 	opterr = 0;
 	/* "+": stop at the command; its own options are its business. */
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'H':
 			ctx.home_opt = optarg;

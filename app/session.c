@@ -347,6 +347,37 @@ report_failure(struct cli_ctx *ctx, const char *what)
 	cli_error(ctx, what, obj, _("run `detente verify` for details"));
 }
 
+void
+session_no_dialogue(struct cli_ctx *ctx)
+{
+	const char *env = getenv("DETENTE_HOME"), *demo, *base;
+	char dir[PATH_MAX], todo[PATH_MAX + 200];
+	char **ids = NULL;
+	size_t n = 0;
+
+	demo = getenv("DETENTE_DEMO_HOME");
+	base = getenv("HOME");
+	dir[0] = '\0';
+	if (demo != NULL && *demo != '\0')
+		snprintf(dir, sizeof(dir), "%s", demo);
+	else if (base != NULL && *base != '\0')
+		snprintf(dir, sizeof(dir), "%s/.local/share/detente-demo",
+		    base);
+	if (ctx->home_opt == NULL && (env == NULL || *env == '\0') &&
+	    dir[0] != '\0' && strcmp(dir, ctx->home) != 0 &&
+	    home_dialogues(&ids, &n, dir) == 0 && n > 0) {
+		snprintf(todo, sizeof(todo), _("the demo of `./dev demo` is "
+		    "in another home: give --home %s (or set DETENTE_HOME)"),
+		    dir);
+		cli_error(ctx, _("no dialogue in this home"), ctx->home, todo);
+	} else
+		cli_error(ctx, _("no dialogue in this home"), ctx->home,
+		    _("create one with `detente dialogue new` or `detente "
+		    "demo`, or choose another home with --home DIR or "
+		    "DETENTE_HOME"));
+	home_names_free(ids, n);
+}
+
 int
 session_dialogue_path(struct cli_ctx *ctx, char *path, size_t pathlen)
 {
@@ -368,9 +399,7 @@ session_dialogue_path(struct cli_ctx *ctx, char *path, size_t pathlen)
 			cli_error(ctx, _("no such dialogue"), ctx->dialogue,
 			    _("see `detente dialogue list`"));
 		else
-			cli_error(ctx, _("no dialogue in this home"),
-			    ctx->home,
-			    _("create one with `detente dialogue new` or `detente demo`"));
+			session_no_dialogue(ctx);
 		return CLI_USAGE;
 	case DT_EAMBIG:
 		if (ctx->dialogue != NULL)

@@ -60,6 +60,15 @@ int session_unlock_passphrase(struct cli_ctx *ctx);
 int session_unlock_file(struct cli_ctx *ctx, record *r, const char *keyfile);
 
 /*
+ * session_no_dialogue() - the error line for a home without a dialogue.
+ * When neither --home nor DETENTE_HOME chose the home and `./dev demo`'s
+ * home ($DETENTE_DEMO_HOME, else ~/.local/share/detente-demo) holds a
+ * dialogue, the line says how to reach it; else how to make one, or to
+ * choose another home.
+ */
+void session_no_dialogue(struct cli_ctx *ctx);
+
+/*
  * session_dialogue_path() - the directory of the chosen dialogue
  * (--dialogue or the only one), without opening it.
  */

@@ -372,10 +372,17 @@ draw_header(const struct dc *dc)
 	    _(" observer") : "", ha);
 	if (view_nitems(dc->v) > 0)
 		head = view_item_at(dc->v, view_nitems(dc->v) - 1);
-	snprintf(right, sizeof(right), _("%llu entries%s%llu feeds%shead "
-	    "%.8s%s"), (unsigned long long)m->entries, SEP(dc),
-	    (unsigned long long)m->feeds, SEP(dc), head != NULL ? head->hex :
-	    "-", SEP(dc));
+	{
+		char ne[48], nf[48];
+
+		snprintf(ne, sizeof(ne), ngettext("%llu entry", "%llu entries",
+		    m->entries), (unsigned long long)m->entries);
+		snprintf(nf, sizeof(nf), ngettext("%llu feed", "%llu feeds",
+		    m->feeds), (unsigned long long)m->feeds);
+		snprintf(right, sizeof(right), _("%s%s%s%shead %.8s%s"), ne,
+		    SEP(dc), nf, SEP(dc), head != NULL ? head->hex : "-",
+		    SEP(dc));
+	}
 	if (m->failed) {
 		char fail[300];
 

@@ -939,8 +939,9 @@ do_search(ui_model *m)
 	if (m->nhits == 0 && m->v != NULL && view_has_older(m->v)) {
 		/* N (in the record pane) looks further back */
 		m->focus = UI_FOCUS_RECORD;
-		ui_model_message(m, 1, _("no match in the last %zu entries "
-		    "(N: search further back)"), m->nrec);
+		ui_model_message(m, 1, ngettext("no match in the last %zu "
+		    "entry (N: search further back)", "no match in the last "
+		    "%zu entries (N: search further back)", m->nrec), m->nrec);
 		return UI_F_REDRAW;
 	}
 	if (m->nhits == 0) {
@@ -1196,8 +1197,9 @@ ui_model_extended(ui_model *m)
 			return UI_F_REDRAW;
 		}
 	if (m->v != NULL && view_has_older(m->v))
-		ui_model_message(m, 1, _("no match in the last %zu entries "
-		    "(N: search further back)"), m->nrec);
+		ui_model_message(m, 1, ngettext("no match in the last %zu "
+		    "entry (N: search further back)", "no match in the last "
+		    "%zu entries (N: search further back)", m->nrec), m->nrec);
 	else
 		ui_model_message(m, 1, "%s", _("no earlier match"));
 	return UI_F_REDRAW;

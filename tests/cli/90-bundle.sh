@@ -9,17 +9,17 @@
 
 two_homes || bail_out "cannot make a dialogue"
 run_ok "export everything" A bundle export -o "$TEST_TMP/g.dtb"
-like "$(cat "$OUT")" "2 entries, 1 feeds" "genesis and key wrap"
+like "$(cat "$OUT")" "2 entries, 1 feed" "genesis and key wrap"
 run_ok "B joins" B dialogue join --yes "$TEST_TMP/g.dtb"
 
 # A writes; B learns it through a bundle made --since B's state.
 run_ok "A opens a meeting" A --as ru-del meeting open
 run_ok "A notes" A --as ru-del add note "first"
 run_ok "B state" B bundle state -o "$TEST_TMP/b0.state"
-like "$(cat "$OUT")" "1 feeds" "B holds one feed"
+like "$(cat "$OUT")" "\(1 feed\)" "B holds one feed"
 run_ok "export since B's state" A bundle export \
     --since "$TEST_TMP/b0.state" -o "$TEST_TMP/a1.dtb"
-like "$(cat "$OUT")" "\(2 entries, 1 feeds\)" "only what B lacks"
+like "$(cat "$OUT")" "\(2 entries, 1 feed\)" "only what B lacks"
 run_ok "B imports" B bundle import "$TEST_TMP/a1.dtb"
 is "$(cat "$OUT")" "2 new, 0 already known, 0 held" "counts"
 is "$(hashes "$HB")" "$(hashes "$HA")" "same merged order"
@@ -51,7 +51,7 @@ run_ok "A notes twice more" A --as ru-del add note "second"
 run_ok "and again" A --as ru-del add note "third"
 run_ok "base bundle" A bundle export --since "$TEST_TMP/b1.state" \
     -o "$TEST_TMP/base.dtb"
-like "$(cat "$OUT")" "\(2 entries, 1 feeds\)" "two new entries"
+like "$(cat "$OUT")" "\(2 entries, 1 feed\)" "two new entries"
 KS=$HA/identities/ru-del.key
 if have_bt; then
 	for c in "sig:bad signature" "dialogue:wrong dialogue" \

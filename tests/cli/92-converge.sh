@@ -100,7 +100,7 @@ ship()
 		if grep -q '(0 entries' "$TEST_TMP/x1.out"; then
 			:
 		elif grep -q '^0 new, 0 already known, 1 held$' \
-		    "$TEST_TMP/x2.imp" && grep -q '^1 entries held from' \
+		    "$TEST_TMP/x2.imp" && grep -q '^1 entry held from' \
 		    "$TEST_TMP/x1.imp"; then
 			held_seen=$((held_seen + 1))
 		else

@@ -156,7 +156,7 @@ is "$(sed -n 1p "$OUT")" "detente consistency proof v1" "header"
 is "$(sed -n 3p "$OUT")" "old_size 1" "old size"
 is "$(sed -n 4p "$OUT")" "size 4" "new size: the feed's now"
 run_ok "proof check (consistency)" dt proof check "$TEST_TMP/cons.proof"
-like "$(cat "$OUT")" "^OK: ru-del's feed of size 4 extends its first 1 entries" \
+like "$(cat "$OUT")" "^OK: ru-del's feed of size 4 extends its first 1 entry," \
     "OK line"
 flip_line "$TEST_TMP/cons.proof" 7 >"$TEST_TMP/cons.bad"
 run_fails 1 "a flipped consistency hash fails" dt proof check \

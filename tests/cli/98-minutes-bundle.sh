@@ -144,7 +144,7 @@ isnt "$(sha256sum <"$T/minutes-1.md")" "$(sha256sum <"$M")" \
 run_fails 1 "changed minutes, with the key: fail" \
     C minutes verify "$T/minutes-1.md" --bundle "$TEST_TMP/all.dtb" \
     --key-file "$TEST_TMP/ru-del.key"
-like "$(cat "$ERR")" "minutes-1\\.md differs from what the record renders: 1 line\\(s\\) differ, the first at line $LN, the last at line $LN" \
+like "$(cat "$ERR")" "minutes-1\\.md differs from what the record renders: 1 line differs, the first at line $LN, the last at line $LN" \
     "names the line that differs"
 like "$(cat "$ERR")" '^  record: .*Test the channel every month' \
     "shows the line the bundle renders"

@@ -203,7 +203,7 @@ like "$(cat "$OUT")" '^BAD +.*ru-head\.minisig: the signature of the file does n
     "says the file's signature does not verify"
 run_fails 1 "detente --record: says where they differ" A minutes verify \
     "$T/minutes-1.md" --record
-like "$(cat "$ERR")" "differs from what the record renders: 1 line\\(s\\) differ, the first at line $LN" \
+like "$(cat "$ERR")" "differs from what the record renders: 1 line differs, the first at line $LN" \
     "names the line"
 like "$(cat "$ERR")" '^  record: .*Test the channel every month' "shows the record's line"
 run_fails 1 "a head will not sign minutes its replica does not render" \
