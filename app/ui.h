@@ -250,6 +250,14 @@ typedef struct ui_model {
 	ui_line line;        /* what is being typed */
 	ui_line draft;       /* the entry put aside while ":" or "/" is open */
 	int confirm_quit;    /* asking "quit and lose the draft?" */
+	int confirm_run;     /* asking "y/n" before running m->run (an
+	                        endorsement, a meeting close) */
+	int too_small;       /* the last draw could not show the input line:
+	                        keys that edit or write are ignored */
+	char **hist;         /* earlier input lines (UTF-8, memory only),
+	                        oldest first; Up/Down recall them */
+	size_t nhist;
+	size_t hist_at;      /* nhist: not recalling */
 	int overlay;         /* ui_overlay */
 	char *overlay_title;
 	char *overlay_text;  /* UTF-8, lines separated by '\n' */
@@ -464,6 +472,7 @@ void ui_crt_loud(void);
 
 /* What a draw showed, so the model can page. */
 typedef struct ui_drawn {
+	int too_small;     /* below UI_MIN_COLS x UI_MIN_ROWS: nothing drawn */
 	size_t rec_top, rec_rows;
 	size_t ag_top;
 	size_t cm_top, cm_rows;

@@ -826,10 +826,11 @@ draw_commitments(const struct dc *dc, int y0, int x0, int h, int w,
 		    at & (A_REVERSE | A_UNDERLINE));
 		/* columns by display width: an owner may be 王伟 */
 		put_s(y, x0 + u + 1, 12 < w - u - 1 ? 12 : w - u - 1,
-		    c->owner ? c->owner : "?", at);
+		    c->owner ? c->owner : "-", at);
 		u += 13;
-		snprintf(buf, sizeof(buf), " %s%s", over ? _("OVERDUE ") :
-		    _("due "), c->due ? c->due : "?");
+		snprintf(buf, sizeof(buf), " %s%s", c->due == NULL ? "" :
+		    over ? _("OVERDUE ") : _("due "), c->due ? c->due :
+		    _("no date"));
 		u += put_s(y, x0 + u, w - u, buf, at);
 		put_s(y, x0 + u + 1, 11 < w - u - 1 ? 11 : w - u - 1,
 		    c->state != NULL ? c->state : _("open"), at | A_BOLD);

@@ -1603,6 +1603,16 @@ gs(const json_t *o, const char *k)
 	return s != NULL ? s : "";
 }
 
+/* gs_or() - o's string k, or none (what the minutes write) if absent:
+ * a commitment may have no owner and no due date (FORMAT.md). */
+static const char *
+gs_or(const json_t *o, const char *k, const char *none)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : none;
+}
+
 static const char *
 gsn(const json_t *o, const char *k)
 {
@@ -1891,8 +1901,8 @@ md_record(FILE *f, const json_t *r, const json_t *parties, int level)
 	fputs(".\n\n", f);
 	if (c != NULL) {
 		fprintf(f, "Party %s, owner ", gs(c, "party"));
-		cprint(f, gs(c, "owner"), 1);
-		fprintf(f, ", due %s, status %s.\n\n", gs(c, "due"),
+		cprint(f, gs_or(c, "owner", "not named"), 1);
+		fprintf(f, ", due %s, status %s.\n\n", gs_or(c, "due", "no date"),
 		    gs(c, "status"));
 	}
 	md_text(f, json_object_get(r, "text"));
@@ -2125,10 +2135,10 @@ md_commitments(FILE *f, const json_t *m)
 	    f);
 	json_array_foreach (list, i, c) {
 		fprintf(f, "| `%.8s` | %s | ", gs(c, "entry"), gs(c, "party"));
-		cprint(f, gs(c, "owner"), 1);
+		cprint(f, gs_or(c, "owner", "not named"), 1);
 		fputs(" | ", f);
 		md_inline_text(f, json_object_get(c, "text"));
-		fprintf(f, " | %s | %s | ", gs(c, "due"), gs(c, "status"));
+		fprintf(f, " | %s | %s | ", gs_or(c, "due", "no date"), gs(c, "status"));
 		json_array_foreach (json_object_get(c, "endorsed_by"), j, x)
 			fprintf(f, "%s%s", j ? ", " : "", json_string_value(x));
 		if (json_array_size(json_object_get(c, "endorsed_by")) == 0)
@@ -2499,8 +2509,8 @@ txt_record(FILE *f, const json_t *r, const json_t *parties, size_t indent)
 	if (c != NULL) {
 		pad(f, indent + 2);
 		fprintf(f, "party %s, owner ", gs(c, "party"));
-		cprint(f, gs(c, "owner"), 0);
-		fprintf(f, ", due %s, status %s\n", gs(c, "due"),
+		cprint(f, gs_or(c, "owner", "not named"), 0);
+		fprintf(f, ", due %s, status %s\n", gs_or(c, "due", "no date"),
 		    gs(c, "status"));
 	}
 	txt_text(f, json_object_get(r, "text"), indent + 2);
@@ -2685,9 +2695,9 @@ render_txt(FILE *f, const json_t *m, const struct unit *u, size_t n, int two)
 		fputs("No commitment was made or carried over.\n\n", f);
 	json_array_foreach (json_object_get(m, "commitments"), i, c) {
 		fprintf(f, "%.8s  %s  owner: ", gs(c, "entry"), gs(c, "party"));
-		cprint(f, gs(c, "owner"), 0);
+		cprint(f, gs_or(c, "owner", "not named"), 0);
 		fprintf(f, "  due: %s  status: %s  made in meeting %lld%s\n",
-		    gs(c, "due"), gs(c, "status"),
+		    gs_or(c, "due", "no date"), gs(c, "status"),
 		    (long long)json_integer_value(
 			json_object_get(c, "meeting")),
 		    json_is_true(json_object_get(c, "carried")) ?
