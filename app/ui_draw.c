@@ -217,14 +217,14 @@ put_marks(const struct dc *dc, int y, int x, int maxw, const view_item *it)
 	return used;
 }
 
-/* hhmm() - local HH:MM of a time in milliseconds. */
+/* hhmm() - HH:MM (UTC, as the header says once) of a time in ms. */
 static void
 hhmm(char out[8], uint64_t ms)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 
-	localtime_r(&t, &tm);
+	gmtime_r(&t, &tm);
 	strftime(out, 8, "%H:%M", &tm);
 }
 
@@ -318,10 +318,11 @@ draw_header(const struct dc *dc)
 	int rw, sw, tw, x, sst;
 
 	sst = seal_status(dc, seal, sizeof(seal));
-	localtime_r(&now, &tm);
+	/* every time the UI shows is UTC, as in `log` and the minutes */
+	gmtime_r(&now, &tm);
 	/* below 100 columns the seal needs the room of the date */
 	strftime(when, sizeof(when), dc->cols < 100 && seal[0] != '\0' ?
-	    "%H:%M" : "%Y-%m-%d %H:%M", &tm);
+	    "%H:%M UTC" : "%Y-%m-%d %H:%M UTC", &tm);
 	/*
 	 * The dialogue on the left (cut with an ellipsis if it must be);
 	 * the meeting's seal after it (cut too, but the dialogue keeps at
@@ -919,10 +920,25 @@ prompt_text(const ui_model *m, char *buf, size_t len)
 	snprintf(buf, len, "%s> ", ui_kind_name(k));
 }
 
+/* commit_typing() - a commitment is being typed on the entry line. */
+static int
+commit_typing(const ui_model *m)
+{
+	size_t skip;
+	int k;
+
+	if (m->prompt != UI_PROMPT_ENTRY || m->focus != UI_FOCUS_INPUT ||
+	    m->line.len == 0 || m->confirm_quit || m->confirm_run)
+		return 0;
+	k = ui_prefix_kind(m->line.buf, m->line.len, &skip);
+	return (k < 0 ? m->kind : k) == UI_KIND_COMMITMENT;
+}
+
 /* hint() - the keys that apply now, when there is no message. */
 static const char *
 hint(const ui_model *m)
 {
+	static char preview[512];
 	size_t skip;
 	int k;
 
@@ -945,8 +961,7 @@ hint(const ui_model *m)
 	if (k < 0)
 		k = m->kind;
 	if (k == UI_KIND_COMMITMENT)
-		return _("commitment: [PARTY] OWNER YYYY-MM-DD|+DAYS text, "
-		    "then Enter");
+		return ui_commit_preview(m, preview, sizeof(preview));
 	if (m->line.len == 0)
 		return _("? help, Enter adds a note, Topic: ACTION: "
 		    "DECISION: pick the kind, / search, : command, Tab panes");
@@ -1143,11 +1158,12 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 	getmaxyx(stdscr, dc.rows, dc.cols);
 	erase();
 	if (dc.cols < UI_MIN_COLS || dc.rows < UI_MIN_ROWS) {
-		char msg[128];
+		char msg[200];
 
 		snprintf(msg, sizeof(msg), _("terminal too small: %dx%d, "
-		    "detente needs %dx%d"), dc.cols, dc.rows, UI_MIN_COLS,
-		    UI_MIN_ROWS);
+		    "detente needs %dx%d; keys are ignored until it grows"),
+		    dc.cols, dc.rows, UI_MIN_COLS, UI_MIN_ROWS);
+		d->too_small = 1;
 		curs_set(0);
 		put_s(0, 0, dc.cols, msg, A_BOLD);
 		refresh();
@@ -1266,11 +1282,16 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 	draw_commitments(&dc, yb + 1, 1, cr, dc.cols - 2, &d->cm_top);
 	d->cm_rows = (size_t)cr;
 
-	/* message line */
-	if (m->msg != NULL)
+	/* message line; a commitment being typed shows what Enter records */
+	if (commit_typing(m)) {
+		char pv[512];
+
+		put_s(ym, 0, dc.cols, ui_commit_preview(m, pv, sizeof(pv)),
+		    (attr_t)ui_crt_attr(UI_S_PROMPT));
+	} else if (m->msg != NULL)
 		put_s(ym, 0, dc.cols, m->msg, (attr_t)ui_crt_attr(
-		    m->confirm_quit ? UI_S_PROMPT : m->msg_error ? UI_S_ERROR :
-		    UI_S_NORMAL));
+		    m->confirm_quit || m->confirm_run ? UI_S_PROMPT :
+		    m->msg_error ? UI_S_ERROR : UI_S_NORMAL));
 	else
 		put_s(ym, 0, dc.cols, hint(m), (attr_t)ui_crt_attr(UI_S_DIM));
 
