@@ -1748,12 +1748,12 @@ ui_model_ran(ui_model *m, int rc, const char *out, const char *err)
 		/* the mark that makes a new topic current */
 		line = first_line(err != NULL && *err != '\0' ? err : out);
 		if (rc != 0)
-			ui_model_message(m, 1, _("added agenda item %s, but "
-			    "it could not be made current: %s"), kindname,
+			ui_model_message(m, 1, _("added agenda %s, but it "
+			    "could not be made current: %s"), kindname,
 			    line != NULL ? line : _("the command failed"));
 		else
-			ui_model_message(m, 0, _("added agenda item %s; it is "
-			    "now the current item"), kindname);
+			ui_model_message(m, 0, _("added agenda %s, now the "
+			    "current item"), kindname);
 		free(line);
 		goto out;
 	}
