@@ -320,9 +320,10 @@ draw_header(const struct dc *dc)
 	sst = seal_status(dc, seal, sizeof(seal));
 	/* every time the UI shows is UTC, as in `log` and the minutes */
 	gmtime_r(&now, &tm);
-	/* below 100 columns the seal needs the room of the date */
+	/* below 100 columns the seal needs the room of the date, and UTC
+	 * is written Z, as `detente log` writes it */
 	strftime(when, sizeof(when), dc->cols < 100 && seal[0] != '\0' ?
-	    "%H:%M UTC" : "%Y-%m-%d %H:%M UTC", &tm);
+	    "%H:%MZ" : "%Y-%m-%d %H:%M UTC", &tm);
 	/*
 	 * The dialogue on the left (cut with an ellipsis if it must be);
 	 * the meeting's seal after it (cut too, but the dialogue keeps at

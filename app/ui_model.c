@@ -1599,7 +1599,9 @@ ui_model_key(ui_model *m, const ui_key *k)
 	}
 	if (m->confirm_run) {
 		m->confirm_run = 0;
-		if (k->code == UI_K_CHAR && (k->ch == L'y' || k->ch == L'Y')) {
+		/* a "y" inside a paste is text, never an answer */
+		if (k->code == UI_K_CHAR && !k->paste && (k->ch == L'y' ||
+		    k->ch == L'Y')) {
 			ui_model_message(m, 0, NULL);
 			return UI_F_RUN | UI_F_REDRAW;
 		}

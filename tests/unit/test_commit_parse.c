@@ -186,6 +186,50 @@ test_due(void **state)
 	}
 }
 
+/*
+ * test_random() - lines built at random from the grammar's own pieces
+ * (quotes, cut UTF-8, dates, "by", "до", blanks): never a crash, and what
+ * is accepted always holds a text inside the line, a party of the
+ * dialogue and a due date that is one.
+ */
+static void
+test_random(void **state)
+{
+	static const char *const pieces[] = {
+		"US", "ru", "XX", "\"", "\xc2\xab", "\xc2\xbb", "\xe2\x80\x9c",
+		"\xe2\x80\x9d", "\xd0", "\xe2\x80", "by", "\xd0\xb4\xd0\xbe",
+		"+1", "+2w", "+3m", "+99999", "31.12.2026", "2026-02-29", "15.",
+		"friday", "tomorrow", "Ivanov", "text", ".", ",", " ", " ", " ",
+		"\t", "\n", "0", "-", "\xff",
+	};
+	struct tm today = day(2026, 12, 7);
+	cparse_commitment c;
+	char line[256];
+	size_t i, j, np = sizeof(pieces) / sizeof(pieces[0]), len;
+	unsigned long r = 12345;
+
+	(void)state;
+	for (i = 0; i < 50000; i++) {
+		line[0] = '\0';
+		len = 0;
+		for (j = 0; j < 1 + i % 9; j++) {
+			r = r * 6364136223846793005UL + 1442695040888963407UL;
+			const char *pc = pieces[(r >> 33) % np];
+			if (len + strlen(pc) + 1 >= sizeof(line))
+				break;
+			strcat(line, pc);
+			len += strlen(pc);
+		}
+		if (cparse_line(&c, line, parties, 2, "RU", &today) != NULL)
+			continue;
+		assert_true(c.text >= line && c.text_len > 0 &&
+		    c.text + c.text_len <= line + len);
+		assert_true(strcmp(c.party, "RU") == 0 ||
+		    strcmp(c.party, "US") == 0);
+		assert_true(c.due[0] == '\0' || payload_date_valid(c.due));
+	}
+}
+
 int
 main(void)
 {
@@ -193,6 +237,7 @@ main(void)
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_party),
 		cmocka_unit_test(test_due),
+		cmocka_unit_test(test_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
