@@ -701,15 +701,11 @@ one_current(view *v, long a, view_agenda **before, size_t *cap)
 	size_t j, had = *cap;
 	int rc;
 
-	if (*cap < v->nagenda) {
+	while (*cap < v->nagenda)
 		if ((rc = grow(before, cap, *cap, sizeof(**before))) != 0)
 			return rc;
-		while (*cap < v->nagenda)
-			if ((rc = grow(before, cap, *cap,
-			    sizeof(**before))) != 0)
-				return rc;
+	if (*cap > had)
 		memset(*before + had, 0, (*cap - had) * sizeof(**before));
-	}
 	for (j = 0; j < v->nagenda; j++) {
 		view_agenda *o = &v->agenda[j];
 
