@@ -1774,11 +1774,12 @@ ui_model_ran(ui_model *m, int rc, const char *out, const char *err)
 		ui_model_message(m, 0, _("added %s %s"), kindname,
 		    line != NULL ? line : "");
 		/*
-		 * A topic typed in the meeting is the one being discussed:
+		 * A topic typed in an open meeting is the one being discussed:
 		 * make it current (`mark ID current`), which makes the one
 		 * before it no longer current (storage/view.c).
 		 */
-		if (strcmp(kindname, "agenda") == 0 && line != NULL) {
+		if (strcmp(kindname, "agenda") == 0 && line != NULL &&
+		    m->v != NULL && view_current_meeting(m->v) != NULL) {
 			ui_run_free(&m->run);
 			if (run_add(&m->run, "mark") == 0 &&
 			    run_add(&m->run, line) == 0 &&
