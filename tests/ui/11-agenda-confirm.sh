@@ -69,15 +69,19 @@ ui_key a Escape
 ui_type a ':meeting close'
 ui_key a Enter
 ui_wait a '^Close the meeting\? .*\(y/n\)' ":meeting close asks first"
+before=$(entries_count)
 ui_key a Escape
 ui_wait a '^cancelled: nothing was written' "Esc cancels"
 like "$(D meeting list)" '^meeting 1  open' "the meeting is still open"
+is "$(entries_count)" "$before" "nothing was written"
 ui_type a ':meeting close'
 ui_key a Enter
 ui_wait a '^Close the meeting' "asked again"
 ui_key a y
-ui_wait a 'meeting 1 \(closed\)' "y closes the meeting"
-like "$(D meeting list)" '^meeting 1  closed' "meeting list says closed"
+ui_wait a '^meeting close → ' "y runs meeting close"
+is "$(entries_count)" "$((before + 1))" "the close was written"
+D log --json >"$TEST_TMP/log"
+ok "grep -q '\"kind\": \"meeting-close\"' '$TEST_TMP/log'" "the record holds a meeting-close"
 
 ui_key a : q Enter
 is "$(ui_rc_wait a)" 0 "the UI quits"
