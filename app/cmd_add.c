@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -15,6 +16,7 @@
 #include "../storage/view.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "commit_parse.h"
 #include "i18n.h"
 #include "session.h"
 #include "textin.h"
@@ -46,6 +48,7 @@ struct add_opts {
 	const char *party;
 	const char *owner;
 	const char *due;
+	char due_buf[11];          /* --due as YYYY-MM-DD (commit_parse.h) */
 };
 
 /* parse() - options after the kind; *first is the first text word. */
@@ -64,6 +67,9 @@ parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
 		{ "due", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *bad;
+	struct tm today;
+	time_t now;
 	int c;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -93,9 +99,7 @@ parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
 			o->tr[o->ntr++] = optarg;
 			break;
 		case 'p':
-			if (!payload_party_valid(optarg))
-				return cli_bad_usage(ctx, &cmd_add,
-				    _("not a party name"), optarg);
+			/* any case; checked against the parties in run() */
 			o->party = optarg;
 			break;
 		case 'o':
@@ -105,10 +109,13 @@ parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
 			o->owner = optarg;
 			break;
 		case 'd':
-			if (!payload_date_valid(optarg))
-				return cli_bad_usage(ctx, &cmd_add,
-				    _("not a date (YYYY-MM-DD)"), optarg);
-			o->due = optarg;
+			now = time(NULL);
+			gmtime_r(&now, &today);
+			if ((bad = cparse_due(o->due_buf, optarg,
+			    strlen(optarg), &today)) != NULL)
+				return cli_bad_usage(ctx, &cmd_add, _(bad),
+				    optarg);
+			o->due = o->due_buf;
 			break;
 		default:
 			return cli_opt_error(ctx, &cmd_add, c, argv);
@@ -128,10 +135,6 @@ parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
 	    o->kind != ENTRY_K_COMMITMENT)
 		return cli_bad_usage(ctx, &cmd_add,
 		    _("--owner and --due are for commitments"), NULL);
-	if (o->kind == ENTRY_K_COMMITMENT && (o->party == NULL ||
-	    o->owner == NULL || o->due == NULL))
-		return cli_bad_usage(ctx, &cmd_add, _("a commitment needs "
-		    "--party P --owner O --due YYYY-MM-DD"), NULL);
 	*first = optind;
 	return CLI_OK;
 }
@@ -201,6 +204,36 @@ add_view(struct cli_ctx *ctx, const struct add_opts *o, view **v,
 }
 
 /*
+ * resolve_party() - o->party as the genesis spells it (any case is
+ * accepted: commit_parse.h), or a usage error naming the parties.
+ */
+static int
+resolve_party(struct cli_ctx *ctx, struct add_opts *o)
+{
+	const char *list[16], *found = NULL;
+	char names[16 * (PAYLOAD_PARTY_MAX + 2)] = "", todo[sizeof(names) + 64];
+	size_t n = record_nparties(ctx->rec), i;
+
+	if (n > sizeof(list) / sizeof(list[0]))
+		n = sizeof(list) / sizeof(list[0]);
+	for (i = 0; i < n; i++) {
+		list[i] = record_party(ctx->rec, i);
+		if (i > 0)
+			strcat(names, ", ");
+		strncat(names, list[i], PAYLOAD_PARTY_MAX);
+	}
+	if (cparse_party(&found, o->party, strlen(o->party), list, n) !=
+	    NULL) {
+		snprintf(todo, sizeof(todo), _("give one of: %s"), names);
+		cli_error(ctx, _("not a party of this dialogue"), o->party,
+		    todo);
+		return CLI_USAGE;
+	}
+	o->party = found;
+	return CLI_OK;
+}
+
+/*
  * run() - `add KIND ...`: check the options, pick the meeting and
  * agenda item, read the text, and append one content entry.
  */
@@ -245,8 +278,11 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	    (cur = view_current_meeting(v)) != NULL &&
 	    cur->number == meeting && (ca = view_current_agenda(v)) != NULL)
 		item = ca->entry;
+	if (o.party != NULL && (ret = resolve_party(ctx, &o)) != CLI_OK)
+		goto out;
 	party = o.party;
-	if (party == NULL && o.kind == ENTRY_K_STATEMENT) {
+	if (party == NULL && (o.kind == ENTRY_K_STATEMENT ||
+	    o.kind == ENTRY_K_COMMITMENT)) {
 		me = record_member_find(ctx->rec, ctx->id->pk);
 		party = me != NULL ? me->party : NULL;
 	}
@@ -288,7 +324,7 @@ const struct cli_cmd cmd_add = {
 	N_("agenda|note|statement|proposal|decision|commitment\n"
 	   "           [--meeting M] [--item ID|--no-item] [--lang L]\n"
 	   "           [--tr LANG=TEXT ...] [--party P] [--owner O]\n"
-	   "           [--due YYYY-MM-DD] [TEXT...|-]"),
+	   "           [--due DATE] [TEXT...|-]"),
 	N_("add an agenda item, note, statement, proposal, decision or "
 	   "commitment"),
 	N_("The text is TEXT (words joined by spaces), standard input with\n"
@@ -306,7 +342,12 @@ const struct cli_cmd cmd_add = {
 	   "unless --item ID or --no-item says otherwise.\n"
 	   "\n"
 	   "statement: --party P (default: the author's party).\n"
-	   "commitment: --party P --owner O --due YYYY-MM-DD are required.\n"
+	   "commitment: --party P (default: the author's party; any case,\n"
+	   "one of the dialogue's parties), --owner O and --due DATE are\n"
+	   "optional (the minutes say \"not named\", \"no date\").  DATE is\n"
+	   "YYYY-MM-DD, DD.MM.YYYY, +N (days from today, UTC), +Nw, +Nm,\n"
+	   "tomorrow or a weekday (friday, пятница: the next one); the UI's\n"
+	   "ACTION: line reads the same forms (detente(1), COMMITMENTS).\n"
 	   "Prints the new entry's short id.\n"),
 	run
 };

@@ -428,7 +428,8 @@ report_commitments(struct audit *a, json_t *o)
 			/* fields and text as vis.h renders them */
 			fprintf(a->ctx->out, "  %.8s %-4s %s, %s %s: ", hex,
 			    vis_buf(b[0], sizeof(b[0]), c->party, 0),
-			    vis_buf(b[1], sizeof(b[1]), c->owner, 0), _("due"),
+			    vis_buf(b[1], sizeof(b[1]), c->owner ? c->owner :
+			    _("not named"), 0), _("due"),
 			    vis_buf(b[2], sizeof(b[2]), c->due ? c->due : "-",
 			    0));
 			vis_put(a->ctx->out, text, 0);

@@ -133,8 +133,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, _("%s  %s  owner: %s  due: %s  status: %s  "
 		    "meeting %lld\n"), s, vis_buf(b[0], sizeof(b[0]),
 		    cm->party ? cm->party : "?", 0), vis_buf(b[1],
-		    sizeof(b[1]), cm->owner ? cm->owner : "?", 0),
-		    vis_buf(b[2], sizeof(b[2]), cm->due ? cm->due : "?", 0),
+		    sizeof(b[1]), cm->owner ? cm->owner : _("not named"), 0),
+		    vis_buf(b[2], sizeof(b[2]), cm->due ? cm->due : _("no date"),
+		    0),
 		    cm->state != NULL ? vis_buf(b[3], sizeof(b[3]), cm->state,
 		    0) : _("open"), (long long)cm->meeting);
 		fputs("    ", ctx->out);

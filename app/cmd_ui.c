@@ -461,6 +461,9 @@ loop(struct ui_state *s)
 			ui_draw(&s->m, s->v, &d);
 			ui_model_scrolled(&s->m, d.rec_top, d.rec_rows,
 			    d.ag_top, d.cm_top, d.cm_rows);
+			/* grown back after keys were ignored: say so */
+			if (ui_model_sized(&s->m, d.too_small) & UI_F_REDRAW)
+				ui_draw(&s->m, s->v, &d);
 		}
 		if (!s->no_complete && view_deferred(s->v)) {
 			/* the first screen is up: now the rest of it */
@@ -481,8 +484,11 @@ loop(struct ui_state *s)
 			    UI_F_SUSPEND)) && ui_key_pending(&k))
 				flags |= ui_model_key(&s->m, &k);
 		}
-		if (flags & UI_F_RUN)
+		/* a run may ask for the next (a new topic is made current) */
+		while (flags & UI_F_RUN) {
+			flags &= ~UI_F_RUN;
 			flags |= run_command(s);
+		}
 		if (flags & UI_F_QUIT)
 			break;
 		sync_filter(s);

@@ -137,6 +137,9 @@ int ui_line_set(ui_line *l, const char *s);
 #define UI_F_REPAINT 0x20U /* Ctrl-L: repaint every cell */
 #define UI_F_OLDER 0x40U   /* load m->older more entries before the oldest */
 
+/* Input history: the last UI_HIST lines entered, in memory only. */
+#define UI_HIST 100U
+
 /*
  * The record pane shows a window of the record, not all of it (view.h,
  * "Bounded views"): the loop loads UI_WINDOW entries at first, and the
@@ -216,7 +219,7 @@ typedef struct ui_run {
 	int argc;
 	char *argv[16];      /* malloc'd strings; argv[argc] = NULL */
 	int is_entry;        /* written from the input line: clear on success */
-	int quiet;           /* show only the first line of output */
+	int quiet;           /* making a new topic current: argv[1] is its id */
 } ui_run;
 
 /*
@@ -250,6 +253,16 @@ typedef struct ui_model {
 	ui_line line;        /* what is being typed */
 	ui_line draft;       /* the entry put aside while ":" or "/" is open */
 	int confirm_quit;    /* asking "quit and lose the draft?" */
+	int confirm_run;     /* asking "y/n" before running m->run (an
+	                        endorsement, a meeting close) */
+	int too_small;       /* the last draw could not show the input line:
+	                        keys that edit or write are ignored */
+	char **hist;         /* earlier input lines (UTF-8, memory only),
+	                        oldest first; Up/Down recall them */
+	size_t nhist;
+	size_t hist_at;      /* nhist: not recalling */
+	char *hist_save;     /* the line as it was before recalling */
+	size_t ignored;      /* keys ignored while too_small */
 	int overlay;         /* ui_overlay */
 	char *overlay_title;
 	char *overlay_text;  /* UTF-8, lines separated by '\n' */
@@ -330,6 +343,14 @@ unsigned ui_model_key(ui_model *m, const ui_key *k);
  */
 unsigned ui_model_ran(ui_model *m, int rc, const char *out, const char *err);
 
+/*
+ * ui_model_sized() - the loop's last draw could (0) or could not (1)
+ * show the input line.  While it cannot, keys that type or write are
+ * ignored; when it can again, the message says how many were.
+ * @return UI_F_REDRAW if the message changed, else 0.
+ */
+unsigned ui_model_sized(ui_model *m, int too_small);
+
 /* ui_model_message() - set the message line (copied). */
 void ui_model_message(ui_model *m, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -344,14 +365,21 @@ void ui_run_free(ui_run *r);
 /*
  * ui_parse_entry() - how the input line's text becomes an `add` command:
  * a prefix such as "ACTION:", "Topic:" or "DECISION:" (any case) picks
- * the kind, else kind (from F2..F7) does.  A commitment's text is
- * "[PARTY] OWNER DUE text" with DUE as YYYY-MM-DD or +N (days from
- * today).  Fills r (argv for cli_dispatch) from my party and the agenda
- * item hex (may be NULL).
+ * the kind, else kind (from F2..F7) does.  A commitment's text is read
+ * by the one grammar of commitments (commit_parse.h): "[PARTY] [OWNER]
+ * [DUE] text [by DUE]".  Fills r (argv for cli_dispatch) from my party
+ * and the agenda item hex (may be NULL).
  * @return 0, or a static English reason (translate it with _()).
  */
 const char *ui_parse_entry(ui_run *r, const char *text, int kind,
     const ui_model *m, const char *item_hex);
+
+/*
+ * ui_commit_preview() - what Enter will record for the commitment being
+ * typed (party, owner, due), or why it would be refused, in buf.
+ * @return buf.
+ */
+const char *ui_commit_preview(const ui_model *m, char *buf, size_t len);
 
 /*
  * ui_prefix_kind() - the kind named by a prefix "WORD:" at the start of
@@ -381,7 +409,7 @@ const char *ui_split_command(ui_run *r, const char *line);
 long ui_wmatch(const wchar_t *hay, size_t n, const wchar_t *needle,
     size_t from);
 
-/* ui_today() - today's local date as YYYY-MM-DD. */
+/* ui_today() - today's date (UTC, as the UI's times) as YYYY-MM-DD. */
 void ui_today(char out[11]);
 
 /* ui_commitment_overdue() - due before today and still open. */
@@ -464,6 +492,7 @@ void ui_crt_loud(void);
 
 /* What a draw showed, so the model can page. */
 typedef struct ui_drawn {
+	int too_small;     /* below UI_MIN_COLS x UI_MIN_ROWS: nothing drawn */
 	size_t rec_top, rec_rows;
 	size_t ag_top;
 	size_t cm_top, cm_rows;

@@ -217,14 +217,14 @@ put_marks(const struct dc *dc, int y, int x, int maxw, const view_item *it)
 	return used;
 }
 
-/* hhmm() - local HH:MM of a time in milliseconds. */
+/* hhmm() - HH:MM (UTC, as the header says once) of a time in ms. */
 static void
 hhmm(char out[8], uint64_t ms)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 
-	localtime_r(&t, &tm);
+	gmtime_r(&t, &tm);
 	strftime(out, 8, "%H:%M", &tm);
 }
 
@@ -318,10 +318,12 @@ draw_header(const struct dc *dc)
 	int rw, sw, tw, x, sst;
 
 	sst = seal_status(dc, seal, sizeof(seal));
-	localtime_r(&now, &tm);
-	/* below 100 columns the seal needs the room of the date */
+	/* every time the UI shows is UTC, as in `log` and the minutes */
+	gmtime_r(&now, &tm);
+	/* below 100 columns the seal needs the room of the date, and UTC
+	 * is written Z, as `detente log` writes it */
 	strftime(when, sizeof(when), dc->cols < 100 && seal[0] != '\0' ?
-	    "%H:%M" : "%Y-%m-%d %H:%M", &tm);
+	    "%H:%MZ" : "%Y-%m-%d %H:%M UTC", &tm);
 	/*
 	 * The dialogue on the left (cut with an ellipsis if it must be);
 	 * the meeting's seal after it (cut too, but the dialogue keeps at
@@ -833,10 +835,11 @@ draw_commitments(const struct dc *dc, int y0, int x0, int h, int w,
 		    at & (A_REVERSE | A_UNDERLINE));
 		/* columns by display width: an owner may be 王伟 */
 		put_s(y, x0 + u + 1, 12 < w - u - 1 ? 12 : w - u - 1,
-		    c->owner ? c->owner : "?", at);
+		    c->owner ? c->owner : "-", at);
 		u += 13;
-		snprintf(buf, sizeof(buf), " %s%s", over ? _("OVERDUE ") :
-		    _("due "), c->due ? c->due : "?");
+		snprintf(buf, sizeof(buf), " %s%s", c->due == NULL ? "" :
+		    over ? _("OVERDUE ") : _("due "), c->due ? c->due :
+		    _("no date"));
 		u += put_s(y, x0 + u, w - u, buf, at);
 		put_s(y, x0 + u + 1, 11 < w - u - 1 ? 11 : w - u - 1,
 		    c->state != NULL ? c->state : _("open"), at | A_BOLD);
@@ -925,10 +928,25 @@ prompt_text(const ui_model *m, char *buf, size_t len)
 	snprintf(buf, len, "%s> ", ui_kind_name(k));
 }
 
+/* commit_typing() - a commitment is being typed on the entry line. */
+static int
+commit_typing(const ui_model *m)
+{
+	size_t skip;
+	int k;
+
+	if (m->prompt != UI_PROMPT_ENTRY || m->focus != UI_FOCUS_INPUT ||
+	    m->line.len == 0 || m->confirm_quit || m->confirm_run)
+		return 0;
+	k = ui_prefix_kind(m->line.buf, m->line.len, &skip);
+	return (k < 0 ? m->kind : k) == UI_KIND_COMMITMENT;
+}
+
 /* hint() - the keys that apply now, when there is no message. */
 static const char *
 hint(const ui_model *m)
 {
+	static char preview[512];
 	size_t skip;
 	int k;
 
@@ -951,8 +969,7 @@ hint(const ui_model *m)
 	if (k < 0)
 		k = m->kind;
 	if (k == UI_KIND_COMMITMENT)
-		return _("commitment: [PARTY] OWNER YYYY-MM-DD|+DAYS text, "
-		    "then Enter");
+		return ui_commit_preview(m, preview, sizeof(preview));
 	if (m->line.len == 0)
 		return _("? help, Enter adds a note, Topic: ACTION: "
 		    "DECISION: pick the kind, / search, : command, Tab panes");
@@ -972,15 +989,19 @@ static const char *const help_lines[] = {
 	N_("  STATEMENT:            statement of my party     F4"),
 	N_("  PROPOSAL:             proposal                  F5"),
 	N_("  DECISION: / RESOLUTION:  decision               F6"),
-	N_("  ACTION: [PARTY] OWNER DUE text   commitment     F7"),
-	N_("        DUE is YYYY-MM-DD, +N (days) or +Nw (weeks);"),
-	N_("        PARTY defaults to mine.  Ctrl-T cycles the kind."),
+	N_("  ACTION: [PARTY] [\"OWNER\"] [DUE] text [by DUE]  commitment  F7"),
+	N_("        DUE: YYYY-MM-DD, DD.MM.YYYY, +N days, +Nw, +Nm, or"),
+	N_("        by Friday / до пятницы at the end; all optional."),
+	N_("        OWNER in \"\", «» or “”.  PARTY defaults to mine."),
+	N_("        The message line shows what Enter will record."),
+	N_("  A new Topic: becomes the current item.  Ctrl-T cycles the kind."),
 	N_("  (Russian: ЗАМЕТКА: ТЕМА: ЗАЯВЛЕНИЕ: ПРЕДЛОЖЕНИЕ:"),
 	N_("   РЕШЕНИЕ: ПОРУЧЕНИЕ:)"),
 	"",
 	N_("Editing"),
 	N_("  Left/Right, Ctrl-B/F  move          Home/End, Ctrl-A/E  line"),
-	N_("  Alt-B/F, Ctrl-arrows  word          Up/Down   lines of an entry"),
+	N_("  Alt-B/F, Ctrl-arrows  word          Up/Down   lines of an entry,"),
+	N_("                        then earlier input (memory only)"),
 	N_("  Backspace, Delete, Ctrl-D           delete a character"),
 	N_("  Ctrl-W, Alt-Backspace  delete word  Alt-D  delete next word"),
 	N_("  Ctrl-U  delete to line start        Ctrl-K  delete to line end"),
@@ -995,6 +1016,9 @@ static const char *const help_lines[] = {
 	N_("         :endorse ID  :mark ID current  :meeting close  :log"),
 	N_("         :q quit (asks if text is unsent)  :q! quit at once"),
 	N_("  ?, F1  this help         Ctrl-D  quit"),
+	N_("  :endorse and :meeting close ask y/n first."),
+	N_("  A window closes with q, Esc or Enter; any other key closes it"),
+	N_("  and acts (: and / open their prompt, a letter is typed)."),
 	"",
 	N_("Panes"),
 	N_("  Tab / Shift-Tab        input, agenda, record, commitments"),
@@ -1002,7 +1026,8 @@ static const char *const help_lines[] = {
 	N_("  PgUp/PgDn, Ctrl-B/F    page    Esc  back to the input line"),
 	N_("  Agenda: Enter  show only this item (new entries attach to it)"),
 	N_("          a  all items   c  mark current   m  :mark ID ..."),
-	N_("  Record: Enter  show the entry   e  endorse   C  :correct ID ..."),
+	N_("  Record: Enter  show the entry   e  endorse (asks y/n)"),
+	N_("          C  :correct ID \"TEXT\" with the text, to edit"),
 	N_("          n/N  next/previous search match; N past the oldest"),
 	N_("               loaded searches further back"),
 	N_("  Commitments: f  filter (open, mine, each party, all)"),
@@ -1012,6 +1037,8 @@ static const char *const help_lines[] = {
 	N_("Anywhere"),
 	N_("  Ctrl-L  redraw   Ctrl-Z  suspend   Ctrl-C  quit (asks if text"),
 	N_("          is unsent)"),
+	N_("  Times are UTC, as in `detente log` and the minutes.  Below"),
+	N_("  80x24 keys are ignored: nothing is typed where it cannot show."),
 	"",
 	N_("Drafts are kept in memory only, never on disk: text not yet"),
 	N_("added is lost if the terminal dies.  Added entries are on disk"),
@@ -1149,11 +1176,12 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 	getmaxyx(stdscr, dc.rows, dc.cols);
 	erase();
 	if (dc.cols < UI_MIN_COLS || dc.rows < UI_MIN_ROWS) {
-		char msg[128];
+		char msg[200];
 
 		snprintf(msg, sizeof(msg), _("terminal too small: %dx%d, "
-		    "detente needs %dx%d"), dc.cols, dc.rows, UI_MIN_COLS,
-		    UI_MIN_ROWS);
+		    "detente needs %dx%d; keys are ignored until it grows"),
+		    dc.cols, dc.rows, UI_MIN_COLS, UI_MIN_ROWS);
+		d->too_small = 1;
 		curs_set(0);
 		put_s(0, 0, dc.cols, msg, A_BOLD);
 		refresh();
@@ -1272,11 +1300,16 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 	draw_commitments(&dc, yb + 1, 1, cr, dc.cols - 2, &d->cm_top);
 	d->cm_rows = (size_t)cr;
 
-	/* message line */
-	if (m->msg != NULL)
+	/* message line; a commitment being typed shows what Enter records */
+	if (commit_typing(m)) {
+		char pv[512];
+
+		put_s(ym, 0, dc.cols, ui_commit_preview(m, pv, sizeof(pv)),
+		    (attr_t)ui_crt_attr(UI_S_PROMPT));
+	} else if (m->msg != NULL)
 		put_s(ym, 0, dc.cols, m->msg, (attr_t)ui_crt_attr(
-		    m->confirm_quit ? UI_S_PROMPT : m->msg_error ? UI_S_ERROR :
-		    UI_S_NORMAL));
+		    m->confirm_quit || m->confirm_run ? UI_S_PROMPT :
+		    m->msg_error ? UI_S_ERROR : UI_S_NORMAL));
 	else
 		put_s(ym, 0, dc.cols, hint(m), (attr_t)ui_crt_attr(UI_S_DIM));
 

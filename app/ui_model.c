@@ -22,10 +22,24 @@
 #include "../storage/payload.h"
 #include "../storage/view.h"
 #include "../storage/vis.h"
+#include "commit_parse.h"
 #include "fmt.h"
 #include "i18n.h"
 #include "search.h"
 #include "ui.h"
+
+static unsigned ask_run(ui_model *m, const char *question);
+
+/* wipe_free() - wipe and free a draft string (accepts NULL). */
+static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
 
 /* ------------------------------------------------------------------ */
 /* Kinds and their prefixes.                                           */
@@ -276,7 +290,7 @@ ui_today(char out[11])
 	time_t now = time(NULL);
 	struct tm tm;
 
-	localtime_r(&now, &tm);
+	gmtime_r(&now, &tm); /* UTC, as every time the UI shows */
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
@@ -391,68 +405,63 @@ ui_split_command(ui_run *r, const char *line)
 }
 
 /*
- * due_date() - a due date from "YYYY-MM-DD", "+N" or "+Nd" (days from
- * today) or "+Nw" (weeks), into out.  @return 1 if tok is one.
+ * commit_line() - a commitment's line (after the prefix) read by the one
+ * grammar (commit_parse.h) with the dialogue's parties, my party and
+ * today (UTC, as the log and the minutes count days).
  */
-static int
-due_date(char out[11], const char *tok, size_t n)
+static const char *
+commit_line(cparse_commitment *c, const char *body, const ui_model *m)
 {
-	char buf[16], *end;
-	long d;
-	time_t t;
-	struct tm tm;
+	const char *list[16];
+	size_t n = m->v != NULL ? view_nparties(m->v) : 0, i;
+	time_t now = time(NULL);
+	struct tm today;
 
-	if (n == 0 || n >= sizeof(buf))
-		return 0;
-	memcpy(buf, tok, n);
-	buf[n] = '\0';
-	if (buf[0] != '+') {
-		if (!payload_date_valid(buf))
-			return 0;
-		memcpy(out, buf, 11);
-		return 1;
-	}
-	d = strtol(buf + 1, &end, 10);
-	if (end == buf + 1 || d < 0 || d > 3650)
-		return 0;
-	if (*end == 'w' && end[1] == '\0')
-		d *= 7;
-	else if (!(*end == '\0' || (*end == 'd' && end[1] == '\0')))
-		return 0;
-	t = time(NULL);
-	localtime_r(&t, &tm);
-	tm.tm_mday += (int)d;
-	tm.tm_hour = 12;
-	if (mktime(&tm) == (time_t)-1)
-		return 0;
-	strftime(out, 11, "%Y-%m-%d", &tm);
-	return 1;
+	if (n > sizeof(list) / sizeof(list[0]))
+		n = sizeof(list) / sizeof(list[0]);
+	for (i = 0; i < n; i++)
+		list[i] = view_party(m->v, i);
+	gmtime_r(&now, &today);
+	return cparse_line(c, body, list, n, m->me_party, &today);
 }
 
-/* next_token() - the next blank-separated (or "double-quoted") token. */
-static const char *
-next_token(const char **p, size_t *n)
+const char *
+ui_commit_preview(const ui_model *m, char *buf, size_t len)
 {
-	const char *s = *p, *t;
+	cparse_commitment c;
+	char *s = ui_line_utf8(&m->line);
+	const char *body, *why;
+	wchar_t *w = NULL;
+	size_t wn = 0, skip = 0, i;
+	mbstate_t st;
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s == '"') {
-		t = ++s;
-		while (*s != '\0' && *s != '"' && *s != '\n')
-			s++;
-		if (*s != '"')
-			return NULL;
-		*n = (size_t)(s - t);
-		*p = s + 1;
-		return t;
+	if (s == NULL) {
+		snprintf(buf, len, "%s", _("the text cannot be encoded in "
+		    "this locale"));
+		return buf;
 	}
-	t = s;
-	while (*s != '\0' && *s != ' ' && *s != '\t' && *s != '\n')
-		s++;
-	*n = (size_t)(s - t);
-	*p = s;
-	return *n > 0 ? t : NULL;
+	body = s;
+	if ((w = ui_wtext(s, &wn)) != NULL &&
+	    ui_prefix_kind(w, wn, &skip) >= 0) {
+		memset(&st, 0, sizeof(st));
+		for (i = 0; i < skip && *body != '\0'; i++) {
+			size_t b = mbrlen(body, strlen(body), &st);
+
+			body += b == (size_t)-1 || b == (size_t)-2 || b == 0 ?
+			    1 : b;
+		}
+	}
+	free(w);
+	if ((why = commit_line(&c, body, m)) != NULL)
+		snprintf(buf, len, _("commitment: %s; ACTION: [PARTY] "
+		    "[\"OWNER\"] [DUE] text [by DUE]"), _(why));
+	else
+		snprintf(buf, len, _("Enter records: party %s, owner %s, "
+		    "due %s"), c.party, c.owner[0] != '\0' ? c.owner :
+		    _("not named"), c.due[0] != '\0' ? c.due : _("no date"));
+	explicit_bzero(s, strlen(s));
+	free(s);
+	return buf;
 }
 
 const char *
@@ -461,10 +470,10 @@ ui_parse_entry(ui_run *r, const char *text, int kind, const ui_model *m,
 {
 	wchar_t *w = NULL;
 	size_t wn = 0, skip = 0, n;
-	const char *body = text, *p, *tok, *why = NULL;
-	char party[VIEW_PARTY_BYTES], owner[128], due[11];
+	const char *body = text, *why = NULL;
+	cparse_commitment c;
 	mbstate_t st;
-	int pk, i, rc = 0;
+	int pk, rc = 0;
 
 	ui_run_free(r);
 	/* the prefix, measured in characters, skipped in bytes */
@@ -493,54 +502,24 @@ ui_parse_entry(ui_run *r, const char *text, int kind, const ui_model *m,
 		rc |= run_add(r, item_hex);
 	}
 	if (kind == UI_KIND_COMMITMENT) {
-		/* [PARTY] OWNER DUE text */
-		p = body;
-		party[0] = '\0';
-		if ((tok = next_token(&p, &n)) == NULL) {
-			why = N_("a commitment is: ACTION: [PARTY] OWNER "
-			    "YYYY-MM-DD|+DAYS text");
+		if ((why = commit_line(&c, body, m)) != NULL)
 			goto out;
-		}
-		if (n < sizeof(party)) {
-			memcpy(party, tok, n);
-			party[n] = '\0';
-			for (i = 0; party[i] != '\0'; i++)
-				party[i] = (char)toupper((unsigned char)party[i]);
-		}
-		if (party[0] != '\0' && ui_party_index(m->v, party) >= 0) {
-			if ((tok = next_token(&p, &n)) == NULL) {
-				why = N_("a commitment needs an owner: ACTION: "
-				    "[PARTY] OWNER YYYY-MM-DD|+DAYS text");
-				goto out;
-			}
-		} else
-			snprintf(party, sizeof(party), "%s", m->me_party);
-		if (n >= sizeof(owner)) {
-			why = N_("the owner's name is too long");
-			goto out;
-		}
-		memcpy(owner, tok, n);
-		owner[n] = '\0';
-		if ((tok = next_token(&p, &n)) == NULL ||
-		    !due_date(due, tok, n)) {
-			why = N_("a commitment needs a due date after the "
-			    "owner: YYYY-MM-DD, +DAYS or +WEEKSw");
-			goto out;
-		}
-		while (*p == ' ' || *p == '\t')
-			p++;
-		body = p;
-		if (party[0] == '\0') {
-			why = N_("a commitment needs a party: ACTION: PARTY "
-			    "OWNER DUE text");
-			goto out;
-		}
 		rc |= run_add(r, "--party");
-		rc |= run_add(r, party);
-		rc |= run_add(r, "--owner");
-		rc |= run_add(r, owner);
-		rc |= run_add(r, "--due");
-		rc |= run_add(r, due);
+		rc |= run_add(r, c.party);
+		if (c.owner[0] != '\0') {
+			rc |= run_add(r, "--owner");
+			rc |= run_add(r, c.owner);
+		}
+		if (c.due[0] != '\0') {
+			rc |= run_add(r, "--due");
+			rc |= run_add(r, c.due);
+		}
+		rc |= run_add(r, "--");
+		rc |= run_addn(r, c.text, c.text_len);
+		if (rc != 0)
+			why = N_("out of memory");
+		r->is_entry = 1;
+		goto out;
 	}
 	if (*body == '\0') {
 		why = N_("nothing to add: the text is empty");
@@ -573,6 +552,8 @@ ui_model_init(ui_model *m)
 void
 ui_model_done(ui_model *m)
 {
+	size_t i;
+
 	if (m == NULL)
 		return;
 	ui_line_done(&m->line);
@@ -589,6 +570,10 @@ ui_model_done(ui_model *m)
 		free(m->overlay_text);
 	}
 	ui_run_free(&m->run);
+	for (i = 0; i < m->nhist; i++)
+		wipe_free(m->hist[i]);
+	free(m->hist);
+	wipe_free(m->hist_save);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -868,6 +853,88 @@ quit_request(ui_model *m)
 	return UI_F_REDRAW;
 }
 
+/* hist_reset() - stop recalling: the next Up starts from the newest. */
+static void
+hist_reset(ui_model *m)
+{
+	wipe_free(m->hist_save);
+	m->hist_save = NULL;
+	m->hist_at = m->nhist;
+}
+
+/* prompt_tag() - the history tag of the prompt: entries, ":" or "/". */
+static char
+prompt_tag(int prompt)
+{
+	return prompt == UI_PROMPT_COMMAND ? ':' : prompt ==
+	    UI_PROMPT_SEARCH ? '/' : 'e';
+}
+
+/*
+ * hist_push() - remember s (a line entered at the prompt) for Up/Down;
+ * the oldest of UI_HIST goes.  Memory only: wiped when dropped.
+ */
+static void
+hist_push(ui_model *m, int prompt, const char *s)
+{
+	char *c, **nh;
+
+	if (s == NULL || *s == '\0')
+		return;
+	if (m->nhist > 0 && m->hist[m->nhist - 1][0] == prompt_tag(prompt) &&
+	    strcmp(m->hist[m->nhist - 1] + 1, s) == 0) {
+		hist_reset(m);
+		return;
+	}
+	if ((c = malloc(strlen(s) + 2)) == NULL)
+		return;
+	c[0] = prompt_tag(prompt);
+	strcpy(c + 1, s);
+	if (m->nhist == UI_HIST) {
+		wipe_free(m->hist[0]);
+		memmove(m->hist, m->hist + 1, (m->nhist - 1) * sizeof(*nh));
+		m->nhist--;
+	} else if ((nh = realloc(m->hist, (m->nhist + 1) *
+	    sizeof(*nh))) == NULL) {
+		wipe_free(c);
+		return;
+	} else
+		m->hist = nh;
+	m->hist[m->nhist++] = c;
+	hist_reset(m);
+}
+
+/*
+ * hist_step() - Up (dir -1) or Down (+1) on the first or last line of
+ * the input: the previous or next line entered at this prompt; Down past
+ * the newest brings back what was being typed.  @return UI_F_* flags.
+ */
+static unsigned
+hist_step(ui_model *m, int dir)
+{
+	char tag = prompt_tag(m->prompt);
+	size_t i = m->hist_at;
+
+	for (;;) {
+		if (dir < 0 && i == 0)
+			return 0;
+		if (dir > 0 && i >= m->nhist)
+			return 0;
+		i = dir < 0 ? i - 1 : i + 1;
+		if (i == m->nhist || m->hist[i][0] == tag)
+			break;
+	}
+	if (m->hist_at == m->nhist && m->hist_save == NULL &&
+	    (m->hist_save = ui_line_utf8(&m->line)) == NULL)
+		return 0;
+	m->hist_at = i;
+	(void)ui_line_set(&m->line, i == m->nhist ?
+	    (m->hist_save != NULL ? m->hist_save : "") : m->hist[i] + 1);
+	if (i == m->nhist)
+		hist_reset(m);
+	return UI_F_REDRAW;
+}
+
 /* open_prompt() - start a "/" or ":" prompt, putting the draft aside. */
 static unsigned
 open_prompt(ui_model *m, int prompt, const char *init)
@@ -883,6 +950,7 @@ open_prompt(ui_model *m, int prompt, const char *init)
 	if (init != NULL)
 		(void)ui_line_set(&m->line, init);
 	m->prompt = prompt;
+	hist_reset(m);
 	m->focus = UI_FOCUS_INPUT;
 	ui_model_message(m, 0, NULL);
 	return UI_F_REDRAW;
@@ -901,6 +969,7 @@ close_prompt(ui_model *m)
 	m->line = m->draft;
 	m->draft = tmp;
 	m->prompt = UI_PROMPT_ENTRY;
+	hist_reset(m);
 }
 
 /* hit_goto() - put the record cursor on hit h and say where it is. */
@@ -922,6 +991,10 @@ do_search(ui_model *m)
 {
 	size_t i;
 
+	char *h = ui_line_utf8(&m->line);
+
+	hist_push(m, UI_PROMPT_SEARCH, h);
+	wipe_free(h);
 	free(m->search);
 	m->search = NULL;
 	if (m->line.len > 0) {
@@ -965,6 +1038,7 @@ do_command(ui_model *m)
 	const char *why;
 	unsigned f = UI_F_REDRAW;
 
+	hist_push(m, UI_PROMPT_COMMAND, s);
 	close_prompt(m);
 	if (s == NULL) {
 		ui_model_message(m, 1, "%s", _("cannot read the command"));
@@ -994,6 +1068,17 @@ do_command(ui_model *m)
 		m->overlay_top = 0;
 		return f;
 	}
+	if (strcmp(m->run.argv[0], "endorse") == 0 && m->run.argc == 2) {
+		char q[200];
+
+		snprintf(q, sizeof(q), _("Endorse %.8s? An endorsement is "
+		    "signed and cannot be withdrawn. (y/n)"), m->run.argv[1]);
+		return ask_run(m, q);
+	}
+	if (strcmp(m->run.argv[0], "meeting") == 0 && m->run.argc >= 2 &&
+	    strcmp(m->run.argv[1], "close") == 0)
+		return ask_run(m, _("Close the meeting? Nobody can write "
+		    "into it afterwards. (y/n)"));
 	return f | UI_F_RUN;
 }
 
@@ -1024,6 +1109,7 @@ do_submit(ui_model *m)
 		    _("the text cannot be encoded in this locale"));
 		return UI_F_REDRAW;
 	}
+	hist_push(m, UI_PROMPT_ENTRY, s);
 	why = ui_parse_entry(&m->run, s, m->kind, m, selected_item_hex(m));
 	explicit_bzero(s, strlen(s));
 	free(s);
@@ -1059,6 +1145,46 @@ prompt_on(ui_model *m, const char *cmd, const view_item *it)
 		return 0;
 	snprintf(buf, sizeof(buf), "%s %.8s ", cmd, it->hex);
 	return open_prompt(m, UI_PROMPT_COMMAND, buf);
+}
+
+/*
+ * correct_on() - open ":" with "correct SHORTID "TEXT"" typed in, TEXT
+ * being what the entry says now (its latest correction, else itself),
+ * quoted for ui_split_command(), so that a correction is an edit.
+ */
+static unsigned
+correct_on(ui_model *m, const view_item *it)
+{
+	const char *t;
+	char *buf, *o;
+	size_t n;
+	unsigned f;
+
+	if (it == NULL)
+		return 0;
+	t = it->ncorrections > 0 ?
+	    view_text(it->corrections[it->ncorrections - 1], NULL) :
+	    view_text(it, NULL);
+	if (t == NULL)
+		return prompt_on(m, "correct", it);
+	n = strlen(t);
+	if ((buf = malloc(2 * n + 32)) == NULL)
+		return prompt_on(m, "correct", it);
+	o = buf + snprintf(buf, 32, "correct %.8s \"", it->hex);
+	for (; *t != '\0'; t++) {
+		if (*t == '"' || *t == '\\')
+			*o++ = '\\';
+		*o++ = *t;
+	}
+	*o++ = '"';
+	*o = '\0';
+	f = open_prompt(m, UI_PROMPT_COMMAND, buf);
+	/* the cursor before the closing quote: typing edits the text */
+	if (m->line.cur > 0)
+		m->line.cur--;
+	explicit_bzero(buf, strlen(buf));
+	free(buf);
+	return f;
 }
 
 /* move() - move a cursor by d within [0, n). */
@@ -1268,13 +1394,20 @@ key_pane(ui_model *m, const ui_key *k)
 		}
 		break;
 	case L'e':
-		if (m->focus != UI_FOCUS_AGENDA)
-			return run_on(m, "endorse", it, NULL);
+		if (m->focus != UI_FOCUS_AGENDA && it != NULL &&
+		    run_on(m, "endorse", it, NULL) != 0) {
+			char q[200];
+
+			snprintf(q, sizeof(q), _("Endorse %s %.8s? An "
+			    "endorsement is signed and cannot be withdrawn. "
+			    "(y/n)"), ui_entry_kind_label(it->kind), it->hex);
+			return ask_run(m, q);
+		}
 		break;
 	case L'm':
 		return prompt_on(m, "mark", it);
 	case L'C':
-		return prompt_on(m, "correct", it);
+		return correct_on(m, it);
 	case L'f':
 		cycle_cfilter(m);
 		return UI_F_REDRAW;
@@ -1330,6 +1463,72 @@ key_overlay(ui_model *m, const ui_key *k)
 		return UI_F_REDRAW;
 	}
 	m->overlay = UI_OVERLAY_NONE;
+	/*
+	 * q, Esc, Enter and Backspace only close it.  Any other key closes
+	 * it and does what it does without one, so that ":" or "/" typed
+	 * over a pop-up opens the prompt: swallowed, it would leave the
+	 * rest of a command to be typed, and recorded, as a note.
+	 */
+	if ((k->code == UI_K_CHAR && k->ch == L'q' && !k->alt) ||
+	    k->code == UI_K_ESC || k->code == UI_K_ENTER ||
+	    k->code == UI_K_BACKSPACE)
+		return UI_F_REDRAW;
+	return UI_F_REDRAW | ui_model_key(m, k);
+}
+
+/* answer_only() - a key that answers "no" to a y/n question and does
+ * nothing else; any other key says no and then does what it does. */
+static int
+answer_only(const ui_key *k)
+{
+	return (k->code == UI_K_CHAR && !k->alt && (k->ch == L'n' ||
+	    k->ch == L'N')) || k->code == UI_K_ESC || k->code == UI_K_ENTER;
+}
+
+/*
+ * key_too_small() - a key while the terminal cannot show the input
+ * line: nothing is typed or written where nobody can see it.  Quitting,
+ * redrawing and suspending still work; every other key is counted and
+ * said once the screen is big enough again (ui_model_sized()).
+ */
+static unsigned
+key_too_small(ui_model *m, const ui_key *k)
+{
+	if (k->code == UI_K_CTRL && k->ch == L'c')
+		return quit_request(m);
+	if (k->code == UI_K_CTRL && k->ch == L'z')
+		return UI_F_SUSPEND | UI_F_REDRAW;
+	if (k->code == UI_K_CTRL && k->ch == L'l')
+		return UI_F_REDRAW | UI_F_RELOAD | UI_F_REPAINT;
+	m->ignored++;
+	return UI_F_REDRAW;
+}
+
+unsigned
+ui_model_sized(ui_model *m, int too_small)
+{
+	int was = m->too_small;
+
+	m->too_small = too_small;
+	if (!was || too_small || m->ignored == 0)
+		return 0;
+	ui_model_message(m, 1, ngettext("%zu key was ignored while the "
+	    "terminal was too small: nothing was typed or written",
+	    "%zu keys were ignored while the terminal was too small: "
+	    "nothing was typed or written", m->ignored), m->ignored);
+	m->ignored = 0;
+	return UI_F_REDRAW;
+}
+
+/*
+ * ask_run() - m->run is ready: ask "y/n" with question before the loop
+ * runs it (an endorsement is signed for good; a close ends a meeting).
+ */
+static unsigned
+ask_run(ui_model *m, const char *question)
+{
+	m->confirm_run = 1;
+	ui_model_message(m, 0, "%s", question);
 	return UI_F_REDRAW;
 }
 
@@ -1349,12 +1548,27 @@ ui_model_key(ui_model *m, const ui_key *k)
 		return 0;
 	if (k->code == UI_K_RESIZE)
 		return UI_F_REDRAW;
+	if (m->too_small)
+		return key_too_small(m, k);
 	if (m->confirm_quit) {
 		m->confirm_quit = 0;
 		if (k->code == UI_K_CHAR && (k->ch == L'y' || k->ch == L'Y'))
 			return UI_F_QUIT;
 		ui_model_message(m, 0, "%s", _("not quitting"));
-		return UI_F_REDRAW;
+		return UI_F_REDRAW | (answer_only(k) ? 0 : ui_model_key(m, k));
+	}
+	if (m->confirm_run) {
+		m->confirm_run = 0;
+		/* a "y" inside a paste is text, never an answer */
+		if (k->code == UI_K_CHAR && !k->paste && (k->ch == L'y' ||
+		    k->ch == L'Y')) {
+			ui_model_message(m, 0, NULL);
+			return UI_F_RUN | UI_F_REDRAW;
+		}
+		ui_run_free(&m->run);
+		ui_model_message(m, 0, "%s", _("cancelled: nothing was "
+		    "written"));
+		return UI_F_REDRAW | (answer_only(k) ? 0 : ui_model_key(m, k));
 	}
 	if (m->overlay != UI_OVERLAY_NONE)
 		return key_overlay(m, k);
@@ -1412,7 +1626,11 @@ ui_model_key(ui_model *m, const ui_key *k)
 			    do_command(m);
 		if (k->code == UI_K_NEWLINE)
 			return 0;
-		return ui_line_key(&m->line, k) ? UI_F_REDRAW : 0;
+		if (ui_line_key(&m->line, k))
+			return UI_F_REDRAW;
+		if (k->code == UI_K_UP || k->code == UI_K_DOWN)
+			return hist_step(m, k->code == UI_K_UP ? -1 : 1);
+		return 0;
 	}
 	if (m->line.len == 0 && !k->paste && k->code == UI_K_CHAR &&
 	    !k->alt) {
@@ -1456,7 +1674,11 @@ ui_model_key(ui_model *m, const ui_key *k)
 	default:
 		break;
 	}
-	return ui_line_key(&m->line, k) ? UI_F_REDRAW : 0;
+	if (ui_line_key(&m->line, k))
+		return UI_F_REDRAW;
+	if (k->code == UI_K_UP || k->code == UI_K_DOWN)
+		return hist_step(m, k->code == UI_K_UP ? -1 : 1);
+	return 0;
 }
 
 /* first_line() - the first line of s, without a "detente: " prefix. */
@@ -1484,6 +1706,19 @@ ui_model_ran(ui_model *m, int rc, const char *out, const char *err)
 	const char *p;
 
 	kindname = m->run.argc > 1 ? m->run.argv[1] : "";
+	if (m->run.quiet) {
+		/* the mark that makes a new topic current */
+		line = first_line(err != NULL && *err != '\0' ? err : out);
+		if (rc != 0)
+			ui_model_message(m, 1, _("added agenda %s, but it "
+			    "could not be made current: %s"), kindname,
+			    line != NULL ? line : _("the command failed"));
+		else
+			ui_model_message(m, 0, _("added agenda %s, now the "
+			    "current item"), kindname);
+		free(line);
+		goto out;
+	}
 	if (rc != 0) {
 		line = first_line(err != NULL && *err != '\0' ? err : out);
 		ui_model_message(m, 1, "%s", line != NULL ? line :
@@ -1498,6 +1733,22 @@ ui_model_ran(ui_model *m, int rc, const char *out, const char *err)
 		m->follow = 1;
 		ui_model_message(m, 0, _("added %s %s"), kindname,
 		    line != NULL ? line : "");
+		/*
+		 * A topic typed in an open meeting is the one being discussed:
+		 * make it current (`mark ID current`), which makes the one
+		 * before it no longer current (storage/view.c).
+		 */
+		if (strcmp(kindname, "agenda") == 0 && line != NULL &&
+		    m->v != NULL && view_current_meeting(m->v) != NULL) {
+			ui_run_free(&m->run);
+			if (run_add(&m->run, "mark") == 0 &&
+			    run_add(&m->run, line) == 0 &&
+			    run_add(&m->run, "current") == 0) {
+				m->run.quiet = 1;
+				free(line);
+				return UI_F_REDRAW | UI_F_RELOAD | UI_F_RUN;
+			}
+		}
 		free(line);
 		goto out;
 	}

@@ -294,9 +294,9 @@ record(FILE *f, const json_t *r, const json_t *parties, int level)
 		fputs("<p>Party ", f);
 		hput(f, gs(c, "party"));
 		fputs(", owner ", f);
-		hput(f, gs(c, "owner"));
+		hput(f, gs_or(c, "owner", "not named"));
 		fputs(", due ", f);
-		hput(f, gs(c, "due"));
+		hput(f, gs_or(c, "due", "no date"));
 		fputs(", status ", f);
 		hput(f, gs(c, "status"));
 		fputs(".</p>\n", f);
@@ -511,11 +511,11 @@ commitments(FILE *f, const json_t *m)
 		    gs(c, "entry"));
 		hput(f, gs(c, "party"));
 		fputs("</td><td>", f);
-		hput(f, gs(c, "owner"));
+		hput(f, gs_or(c, "owner", "not named"));
 		fputs("</td><td>", f);
 		inline_text(f, json_object_get(c, "text"));
 		fputs("</td><td>", f);
-		hput(f, gs(c, "due"));
+		hput(f, gs_or(c, "due", "no date"));
 		fputs("</td><td>", f);
 		hput(f, gs(c, "status"));
 		fputs("</td><td>", f);

@@ -96,8 +96,8 @@ md_record(FILE *f, const json_t *r, const json_t *parties, int level)
 	fputs(".\n\n", f);
 	if (c != NULL) {
 		fprintf(f, "Party %s, owner ", gs(c, "party"));
-		minutes_cprint(f, gs(c, "owner"), 1);
-		fprintf(f, ", due %s, status %s.\n\n", gs(c, "due"),
+		minutes_cprint(f, gs_or(c, "owner", "not named"), 1);
+		fprintf(f, ", due %s, status %s.\n\n", gs_or(c, "due", "no date"),
 		    gs(c, "status"));
 	}
 	md_text(f, json_object_get(r, "text"));
@@ -328,10 +328,10 @@ md_commitments(FILE *f, const json_t *m)
 	    f);
 	json_array_foreach (list, i, c) {
 		fprintf(f, "| `%.8s` | %s | ", gs(c, "entry"), gs(c, "party"));
-		minutes_cprint(f, gs(c, "owner"), 1);
+		minutes_cprint(f, gs_or(c, "owner", "not named"), 1);
 		fputs(" | ", f);
 		md_inline_text(f, json_object_get(c, "text"));
-		fprintf(f, " | %s | %s | ", gs(c, "due"), gs(c, "status"));
+		fprintf(f, " | %s | %s | ", gs_or(c, "due", "no date"), gs(c, "status"));
 		json_array_foreach (json_object_get(c, "endorsed_by"), j, x)
 			fprintf(f, "%s%s", j ? ", " : "", json_string_value(x));
 		if (json_array_size(json_object_get(c, "endorsed_by")) == 0)

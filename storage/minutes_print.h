@@ -39,6 +39,16 @@ gsn(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+/* gs_or() - o's string k, or none (what the minutes write) if absent:
+ * a commitment may have no owner and no due date (FORMAT.md). */
+static inline const char *
+gs_or(const json_t *o, const char *k, const char *none)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : none;
+}
+
 /*
  * A piece of the agenda's part of the minutes: an agenda item's head
  * (its text and corrections), one of its records, the heading of the

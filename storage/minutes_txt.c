@@ -241,8 +241,8 @@ txt_record(FILE *f, const json_t *r, const json_t *parties, size_t indent)
 	if (c != NULL) {
 		pad(f, indent + 2);
 		fprintf(f, "party %s, owner ", gs(c, "party"));
-		minutes_cprint(f, gs(c, "owner"), 0);
-		fprintf(f, ", due %s, status %s\n", gs(c, "due"),
+		minutes_cprint(f, gs_or(c, "owner", "not named"), 0);
+		fprintf(f, ", due %s, status %s\n", gs_or(c, "due", "no date"),
 		    gs(c, "status"));
 	}
 	txt_text(f, json_object_get(r, "text"), indent + 2);
@@ -428,9 +428,9 @@ minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
 		fputs("No commitment was made or carried over.\n\n", f);
 	json_array_foreach (json_object_get(m, "commitments"), i, c) {
 		fprintf(f, "%.8s  %s  owner: ", gs(c, "entry"), gs(c, "party"));
-		minutes_cprint(f, gs(c, "owner"), 0);
+		minutes_cprint(f, gs_or(c, "owner", "not named"), 0);
 		fprintf(f, "  due: %s  status: %s  made in meeting %lld%s\n",
-		    gs(c, "due"), gs(c, "status"),
+		    gs_or(c, "due", "no date"), gs(c, "status"),
 		    (long long)json_integer_value(
 			json_object_get(c, "meeting")),
 		    json_is_true(json_object_get(c, "carried")) ?

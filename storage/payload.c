@@ -390,9 +390,10 @@ payload_check(unsigned kind, const json_t *o)
 		    (json_object_get(o, "item") == NULL ||
 		    hex_field(o, "item", 64)) && has_str(o, "party") &&
 		    payload_party_valid(json_string_value(json_object_get(o,
-		    "party"))) && has_str(o, "owner") &&
+		    "party"))) && opt_str(o, "owner") &&
+		    (json_object_get(o, "due") == NULL ||
 		    payload_date_valid(json_string_value(json_object_get(o,
-		    "due")));
+		    "due"))));
 		break;
 	case ENTRY_K_COMMITMENT_STATUS:
 		ok = meeting_valid(o) && hex_field(o, "target", 64) &&

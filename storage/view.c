@@ -688,14 +688,52 @@ str_field(const view_item *it, const char *field)
 }
 
 /*
+ * one_current() - agenda item a is being made current: in merged order,
+ * the item of its meeting that was current until now stops being so and
+ * goes back to the state it had before it was made current (NULL: open),
+ * so that a meeting has at most one current item on every replica.
+ * (*before)[i] keeps item i's state from before it became current; it
+ * grows with v->agenda.  @return 0 or DT_ENOMEM.
+ */
+static int
+one_current(view *v, long a, view_agenda **before, size_t *cap)
+{
+	size_t j, had = *cap;
+	int rc;
+
+	while (*cap < v->nagenda)
+		if ((rc = grow(before, cap, *cap, sizeof(**before))) != 0)
+			return rc;
+	if (*cap > had)
+		memset(*before + had, 0, (*cap - had) * sizeof(**before));
+	for (j = 0; j < v->nagenda; j++) {
+		view_agenda *o = &v->agenda[j];
+
+		if ((long)j == a || o->meeting != v->agenda[a].meeting ||
+		    o->state == NULL || strcmp(o->state, "current") != 0)
+			continue;
+		o->state = (*before)[j].state;
+		o->status = (*before)[j].status;
+	}
+	if (v->agenda[a].state == NULL ||
+	    strcmp(v->agenda[a].state, "current") != 0) {
+		(*before)[a].state = v->agenda[a].state;
+		(*before)[a].status = v->agenda[a].status;
+	}
+	return 0;
+}
+
+/*
  * project() - meetings, agenda items and commitments, each with the
- * latest status in merged order, and the current meeting and item.
+ * latest status in merged order (a meeting's current item is the last
+ * made current: one_current()), and the current meeting and item.
  */
 static int
 project(view *v)
 {
-	size_t cap_m = 0, cap_a = 0, cap_c = 0, i, j, k;
+	size_t cap_m = 0, cap_a = 0, cap_c = 0, cap_b = 0, i, j, k;
 	long *agenda_of = NULL, *commit_of = NULL, last_open = -1, mi;
+	view_agenda *before = NULL;
 	int rc = DT_ENOMEM;
 
 	if (v->nitems == 0)
@@ -754,6 +792,10 @@ project(view *v)
 			if (it->target == NULL || state == NULL ||
 			    agenda_of[it->target->index] < 0)
 				break;
+			if (strcmp(state, "current") == 0 &&
+			    (rc = one_current(v, agenda_of[it->target->index],
+			    &before, &cap_b)) != 0)
+				goto out;
 			v->agenda[agenda_of[it->target->index]].state = state;
 			v->agenda[agenda_of[it->target->index]].status = it;
 			break;
@@ -839,6 +881,7 @@ project(view *v)
 	}
 	rc = 0;
 out:
+	free(before);
 	/* Kept for view_agenda_of() and view_commitment_of(). */
 	v->agenda_of = agenda_of;
 	v->commit_of = commit_of;

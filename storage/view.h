@@ -80,7 +80,10 @@ typedef struct view_agenda {
 	const view_item *entry;
 	int64_t meeting;
 	size_t number;            /* 1, 2, ... within its meeting */
-	const char *state;        /* latest agenda-status state, or NULL */
+	const char *state;        /* latest agenda-status state, or NULL;
+	                             a meeting has at most one "current":
+	                             a later one sends this back to its
+	                             state before it (view.c one_current()) */
 	const view_item *status;  /* that agenda-status entry, or NULL */
 } view_agenda;
 

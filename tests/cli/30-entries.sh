@@ -104,10 +104,10 @@ run_ok "statement (party defaults to the author's)" dt --as us-head add \
     statement "The US position"
 S1=$(cat "$OUT")
 run_ok "statement with --party" dt --as ru-head add statement --party RU "Позиция РФ"
-run_fails 2 "statement with a bad --party" dt --as ru-head add statement \
-    --party ru "x"
-run_fails 2 "commitment without --owner" dt --as us-del add commitment \
-    --party US --due 2025-07-01 "Designate a CERT contact"
+run_fails 2 "statement with a --party not of the dialogue" dt --as ru-head \
+    add statement --party XX "x"
+run_fails 2 "commitment with a --party not of the dialogue" dt --as us-del \
+    add commitment --party XX --due 2025-07-01 "Designate a CERT contact"
 run_fails 2 "commitment with a bad --due" dt --as us-del add commitment \
     --party US --owner CISA --due 2025-13-01 "Designate a CERT contact"
 run_fails 2 "--owner on a note" dt --as us-del add note --owner X "text"

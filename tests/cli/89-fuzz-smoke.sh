@@ -4,8 +4,9 @@
 # mutations of them: the suite's short run of `make fuzz`.  A crash fails
 # (and, in a sanitizer build, any report does).  The seeds are the test
 # vectors' entries, bundle, state file, payloads, notes, keystore and
-# minisign signature, genesis payloads for the join screen, and the
-# agent's requests and list reply.
+# minisign signature, genesis payloads for the join screen, the
+# agent's requests and list reply, and commitment lines as scribes type
+# them.
 . "$(dirname "$0")/../tap.sh"
 
 B=${abs_top_builddir:-$(cd "$(dirname "$0")/../.." && pwd)}/fuzz
@@ -13,7 +14,7 @@ S=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/fuzz/corpus
 [ -x "$B/entry-smoke" ] || plan skip_all "fuzz smoke programs not built (configured for libFuzzer?)"
 
 N=${DETENTE_FUZZ_SMOKE_MUTATIONS:-1500}
-for t in entry bundle payload note keystore agent state minisig join; do
+for t in entry bundle payload note keystore agent state minisig join commit; do
 	n=$(ls "$S/$t" | wc -l | tr -d ' ')
 	ok '[ "$n" -ge 1 ]' "$t: $n seeds"
 	run_ok "$t: seeds and $N mutations of each" "$B/$t-smoke" -n "$N" "$S/$t"/*

@@ -638,8 +638,8 @@ def schema_ok(kind, o):
         if name in ("statement", "commitment"):
             ok = ok and t_party(o.get("party"))
         if name == "commitment":
-            ok = ok and isinstance(o.get("owner"), str) and \
-                t_date(o.get("due"))
+            ok = ok and t_opt(o, "owner", lambda v: isinstance(v, str)) \
+                and t_opt(o, "due", t_date)
         return ok
     if name == "commitment-status":
         return t_hex(o.get("target"), 64) and o.get("state") in (

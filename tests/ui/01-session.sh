@@ -35,7 +35,7 @@ ui_type main "Topic: $TOPIC"
 ui_wait main '^agenda> Topic' "the prompt follows the typed prefix"
 ui_key main Enter
 ui_wait main '^added agenda [0-9a-f]{8}' "Topic: adds an agenda item"
-ui_wait main "5 +$(printf '%s' "$TOPIC" | cut -c1-8)" "the new item is in the agenda pane"
+ui_wait main "5▶ *$(printf '%s' "$TOPIC" | cut -c1-8)" "the new item is in the agenda pane, current"
 
 # A Russian note, as typed.
 ui_type main "$RU"
@@ -57,6 +57,8 @@ ui_key main :
 ui_wait main '^:' "':' on an empty line opens the command prompt"
 ui_type main "endorse $cid"
 ui_key main Enter
+ui_wait main "^Endorse $cid\? .*\(y/n\)" ":endorse asks y/n first"
+ui_key main y
 ui_wait main "^endorse $cid → [0-9a-f]{8}" ":endorse runs through the command table"
 ui_wait main "ru-expert +due 2030-01-15 open +✓RU +$ACT_TEXT" \
     "the commitment shows the RU endorsement"
@@ -87,6 +89,7 @@ ok $? "every frame line is 200 columns at 200x60"
 ui_wait main "$ACT_TEXT" "the record is still shown at 200x60"
 tm resize-window -t t:main -x 79 -y 24
 ui_wait main 'terminal too small: 79x24' "smaller than 80x24: one line says so"
+ui_wait main 'keys are ignored until it grows' "the line says typing is ignored"
 tm resize-window -t t:main -x 100 -y 30
 ui_wait main '^note>' "back to 100x30"
 
@@ -124,7 +127,7 @@ ok 'grep -qF "\"owner\": \"ru-expert\"" "$TEST_TMP/log" && grep -qF "\"due\": \"
 ok 'grep -q "\"target\": \"$cid" "$TEST_TMP/log"' "an endorsement targets the commitment"
 unlike "$(cat "$TEST_TMP/log")" 'a draft not to lose' "the abandoned draft was not written"
 after=$(entries_count)
-is "$after" "$((before + 4))" "exactly four entries were added"
+is "$after" "$((before + 5))" "exactly five entries were added (the topic, its mark current, note, commitment, endorsement)"
 run_ok "detente verify is OK" "$DETENTE" --home "$H" --passphrase-file "$P" verify
 like "$(cat "$OUT")" "^OK: $after entries" "verify counts them"
 done_testing

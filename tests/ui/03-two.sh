@@ -48,6 +48,8 @@ ok '[ -n "$sid" ]' "the statement's id is on the screen"
 ui_key ru :
 ui_type ru "endorse $sid"
 ui_key ru Enter
+ui_wait ru "^Endorse $sid\? .*\(y/n\)" "RU is asked to confirm the endorsement"
+ui_key ru y
 ui_wait ru "^endorse $sid → " "RU endorses the US statement"
 ui_wait us "us-head · statement $sid ✓RU" "US sees the RU endorsement" 5
 

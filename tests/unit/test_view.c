@@ -306,6 +306,68 @@ test_meetings_agenda(void **state)
 	view_free(v);
 }
 
+/*
+ * One current agenda item per meeting (issue 13): making an item current
+ * sends the meeting's item current until then back to its state before;
+ * another meeting's current item is left alone.
+ */
+static void
+test_one_current(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char a1[32], a2[32], a3[32], b1[32];
+	const view_meeting *m;
+	view *v = NULL;
+
+	put(fx->r, RU_HEAD, ENTRY_K_MEETING_OPEN, json_pack("{s:i,s:i}", "v",
+	    1, "meeting", 1), NULL);
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA, json_pack("{s:i,s:i,s:o}", "v", 1,
+	    "meeting", 1, "text", text("One")), a1);
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA, json_pack("{s:i,s:i,s:o}", "v", 1,
+	    "meeting", 1, "text", text("Two")), a2);
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA, json_pack("{s:i,s:i,s:o}", "v", 1,
+	    "meeting", 1, "text", text("Three")), a3);
+	put(fx->r, US_HEAD, ENTRY_K_AGENDA, json_pack("{s:i,s:i,s:o}", "v", 1,
+	    "meeting", 2, "text", text("Next time")), b1);
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA_STATUS, status(2, b1, "current"),
+	    NULL);
+	put(fx->r, RU_EXPERT, ENTRY_K_AGENDA_STATUS, status(1, a1, "current"),
+	    NULL);
+	put(fx->r, RU_EXPERT, ENTRY_K_AGENDA_STATUS, status(1, a2,
+	    "deferred"), NULL);
+	put(fx->r, US_EXPERT, ENTRY_K_AGENDA_STATUS, status(1, a2, "current"),
+	    NULL);
+	put(fx->r, US_EXPERT, ENTRY_K_AGENDA_STATUS, status(1, a3, "current"),
+	    NULL);
+
+	/* a3 is the one current item; a2 is deferred again, a1 open */
+	assert_int_equal(view_load(&v, fx->r), 0);
+	m = view_meeting_find(v, 1);
+	assert_non_null(m);
+	assert_int_equal(m->nagenda, 3);
+	assert_null(m->agenda[0]->state);
+	assert_null(m->agenda[0]->status);
+	assert_string_equal(m->agenda[1]->state, "deferred");
+	assert_string_equal(m->agenda[2]->state, "current");
+	assert_memory_equal(view_current_agenda(v)->entry->hash, a3, 32);
+	/* meeting 2's item is its own meeting's current one */
+	assert_string_equal(view_agenda_at(v, 3)->state, "current");
+	view_free(v);
+
+	/* a2 current again: a3 back to open, a2's "before" stays deferred */
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA_STATUS, status(1, a2, "current"),
+	    NULL);
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA_STATUS, status(1, a1, "current"),
+	    NULL);
+	assert_int_equal(view_load(&v, fx->r), 0);
+	m = view_meeting_find(v, 1);
+	assert_string_equal(m->agenda[0]->state, "current");
+	assert_string_equal(m->agenda[1]->state, "deferred");
+	assert_null(m->agenda[2]->state);
+	assert_memory_equal(view_current_agenda(v)->entry->hash, a1, 32);
+	view_free(v);
+}
+
 /* Commitments: status by merged order, endorsements by heads, carried. */
 static void
 test_commitments(void **state)
@@ -686,6 +748,8 @@ main(void)
 		cmocka_unit_test(test_free_null),
 		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meetings_agenda, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_one_current, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_commitments, setup,
 		    teardown),
