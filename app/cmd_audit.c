@@ -529,11 +529,12 @@ report_faults(struct audit *a, json_t *o)
 {
 	char hex[2 * KEY_PK_BYTES + 1], hash[2 * ENTRY_HASH_BYTES + 1];
 	const record_fault *fv;
-	json_t *arr = a->json ? json_array() : NULL;
+	json_t *arr;
 	size_t i, n;
 
 	if (record_key(a->r) == NULL)
 		return;
+	arr = a->json ? json_array() : NULL;
 	fv = record_faults(a->r, &n);
 	if (!a->json)
 		fputs(_("member faults (content its author signed that does "
