@@ -10,6 +10,7 @@
 
 #include "../storage/entry.h"
 #include "../storage/payload.h"
+#include "../storage/record.h"
 #include "../storage/view.h"
 #include "../storage/vis.h"
 #include "cli.h"
@@ -17,6 +18,41 @@
 #include "i18n.h"
 #include "session.h"
 #include "textin.h"
+
+/* my_party() - the party of the identity in use, or NULL. */
+static const char *
+my_party(struct cli_ctx *ctx)
+{
+	const record_member *me = record_member_find(ctx->rec, ctx->id->pk);
+
+	return me != NULL ? me->party : NULL;
+}
+
+/*
+ * parties_of() - "RU", "RU and US", "RU, US and XX": the parties of the
+ * entries list (each once, in their order), vis-encoded, into b.
+ */
+static const char *
+parties_of(char *b, size_t cap, const view_item *const *list, size_t n)
+{
+	const char *seen[16];
+	size_t i, j, k = 0, len = 0;
+
+	b[0] = '\0';
+	for (i = 0; i < n && k < 16; i++) {
+		for (j = 0; j < k; j++)
+			if (strcmp(seen[j], list[i]->party) == 0)
+				break;
+		if (j == k && list[i]->party[0] != '\0')
+			seen[k++] = list[i]->party;
+	}
+	for (i = 0; i < k && len < cap; i++) {
+		/* parties are A-Z and 0-9 (FORMAT.md, section 5) */
+		len += (size_t)snprintf(b + len, cap - len, "%s%s",
+		    i == 0 ? "" : i + 1 == k ? _(" and ") : ", ", seen[i]);
+	}
+	return b;
+}
 
 /* meeting_open() - `meeting open [--title T] [--place P] [--date D]`. */
 static int
@@ -72,11 +108,17 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ret = session_writer(ctx, ENTRY_K_MEETING_OPEN)) != CLI_OK ||
 	    (ret = session_view_structure(ctx, &v)) != CLI_OK)
 		goto out;
-	if ((cur = view_current_meeting(v)) != NULL) {
+	/*
+	 * A meeting your side has not closed is the one your side writes
+	 * in, whoever opened it: the other side's opening of the next
+	 * meeting is joined, not opened again.
+	 */
+	if ((cur = view_current_meeting_for(v, my_party(ctx))) != NULL) {
 		snprintf(what, sizeof(what), _("meeting %lld is still open"),
 		    (long long)cur->number);
 		cli_error(ctx, what, NULL,
-		    _("close it first with `detente meeting close`"));
+		    _("write in it, or close it first with `detente meeting "
+		    "close`"));
 		ret = CLI_FAIL;
 		goto out;
 	}
@@ -126,14 +168,15 @@ meeting_close(struct cli_ctx *ctx, int argc, char **argv)
 			ret = CLI_USAGE;
 			goto out;
 		}
-		if (m->close != NULL) {
+		if (view_meeting_closed_by(v, m, my_party(ctx)) != NULL) {
 			snprintf(what, sizeof(what),
-			    _("meeting %lld is already closed"), n);
+			    _("meeting %lld is already closed by your side "
+			    "(%s)"), n, my_party(ctx));
 			cli_error(ctx, what, NULL, _("nothing was written"));
 			ret = CLI_FAIL;
 			goto out;
 		}
-	} else if ((m = view_current_meeting(v)) == NULL) {
+	} else if ((m = view_current_meeting_for(v, my_party(ctx))) == NULL) {
 		cli_error(ctx, _("no meeting is open"), NULL,
 		    _("open one with `detente meeting open`"));
 		ret = CLI_FAIL;
@@ -157,9 +200,10 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const view_meeting *m;
 	const view_agenda *cur;
-	char s[FMT_SHORT_BYTES], b[640];
+	const view_item *byp[16];
+	char s[FMT_SHORT_BYTES], b[640], who[128], st[256];
 	view *v = NULL;
-	size_t i, j;
+	size_t i, j, k, np;
 	int ret;
 
 	if (argc > 1)
@@ -172,15 +216,31 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < view_nmeetings(v); i++) {
 		m = view_meeting_at(v, i);
 		/* title, place, date and agenda as vis.h renders them */
+		/* closed, open, or closed by some parties only */
+		np = view_nparties(v) < 16 ? view_nparties(v) : 16;
+		for (j = k = 0; j < np; j++)
+			if (m->closes[j] != NULL)
+				byp[k++] = m->closes[j];
+		if (m->close != NULL || k == 0)
+			snprintf(st, sizeof(st), "%s", m->close != NULL ?
+			    _("closed") : _("open"));
+		else
+			snprintf(st, sizeof(st), _("open (closed by %s)"),
+			    parties_of(who, sizeof(who), byp, k));
 		fprintf(ctx->out, _("meeting %lld  %s  %s"),
-		    (long long)m->number, m->close != NULL ? _("closed") :
-		    _("open"), vis_buf(b, sizeof(b), m->date, 0));
+		    (long long)m->number, st, vis_buf(b, sizeof(b), m->date,
+		    0));
 		if (m->title != NULL)
 			fprintf(ctx->out, "  %s", vis_buf(b, sizeof(b),
 			    m->title, 0));
 		if (m->place != NULL)
 			fprintf(ctx->out, "%s%s", m->title != NULL ? ", " :
 			    "  ", vis_buf(b, sizeof(b), m->place, 0));
+		/* openings by both sides are one meeting: say so */
+		if (m->nopens > 1)
+			fprintf(ctx->out, _("  (opened by %s)"),
+			    parties_of(who, sizeof(who), m->opens,
+			    m->nopens));
 		fputc('\n', ctx->out);
 		for (j = 0; j < m->nagenda; j++) {
 			const view_agenda *a = m->agenda[j];
@@ -225,9 +285,13 @@ const struct cli_cmd cmd_meeting = {
 	   "       detente meeting list"),
 	N_("open or close a meeting, or list the meetings and their agenda"),
 	N_("  open   open the next meeting (numbered 1, 2, 3, ...); the date\n"
-	   "         defaults to today (UTC).  Only one meeting is open at a\n"
-	   "         time.  Prints the new entry's short id.\n"
-	   "  close  close meeting M (default: the open one)\n"
+	   "         defaults to today (UTC).  One meeting is open at a time\n"
+	   "         on each side; if both sides open the next meeting before\n"
+	   "         they exchange, the two openings are one meeting, listed\n"
+	   "         as opened by both.  Prints the new entry's short id.\n"
+	   "  close  close meeting M for your side (default: your side's open\n"
+	   "         one); after that your side writes nothing more in it.\n"
+	   "         Its minutes are final once every party has closed it\n"
 	   "  list   every meeting, its agenda items and their status\n"
 	   "         ('>' marks the current item)\n"),
 	run

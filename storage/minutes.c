@@ -245,7 +245,9 @@ causal_past(struct cut *c, record *r, const unsigned char *author, uint64_t seq)
 
 	if (a < 0)
 		return DT_ECORRUPT;
-	c->front[a] = seq + 1;
+	/* a second call adds its entry's past to what is there */
+	if (c->front[a] < seq + 1)
+		c->front[a] = seq + 1;
 	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
 		return rc;
 	while (moved && rc == 0) {
@@ -299,10 +301,12 @@ minutes_scope_get(minutes_scope *out, record *r, const view *v, int64_t meeting)
 				c.front[a] = it->seq + 1;
 		}
 	} else {
+		/* closed by every party: the union of their closes' pasts */
 		out->close = m->close;
-		if ((rc = causal_past(&c, r, m->close->author,
-			 m->close->seq)) != 0)
-			goto out;
+		for (i = 0; i < view_nparties(v); i++)
+			if ((rc = causal_past(&c, r, m->closes[i]->author,
+			    m->closes[i]->seq)) != 0)
+				goto out;
 	}
 	if (c.n > 0 &&
 	    (out->feeds = calloc(c.n, sizeof(*out->feeds))) == NULL) {
@@ -836,7 +840,9 @@ index_scope(struct mb *mb)
 		const view_item *it = view_item_at(mb->v, i);
 
 		author_add(mb, it);
-		mb->in[i] = (unsigned char)minutes_in_scope(mb->s, it);
+		/* a late entry is kept in the record, not in the minutes */
+		mb->in[i] = (unsigned char)(minutes_in_scope(mb->s, it) &&
+		    !it->late);
 		mb->agenda_pos[i] = -1;
 		/* The genesis names the dialogue, in scope or not. */
 		if (it->kind == ENTRY_K_GENESIS && it->payload != NULL &&
