@@ -73,7 +73,10 @@ Usage:
       sign.  CLOCK is its clock: "next" (one more than the greatest clock
       it builds on, as section 7 requires), "high" (one more than that),
       "max" (2^64 - 1) or a number.  Prints the note's seq, clock and
-      leaf hash.
+      leaf hash.  Options after PASSFILE: --meeting M (the note's
+      meeting, default 1) and --text T (its text, default "clock N"):
+      a note into a meeting the identity's side has closed is what only
+      modified software writes (a late entry, FORMAT.md section 7).
 """
 
 import hashlib
@@ -197,7 +200,7 @@ def dialogue_key(did, entries, seed):
     raise ValueError("no key wrap in the bundle opens for this identity")
 
 
-def note(clock, did, entries, seed):
+def note(clock, did, entries, seed, meeting=1, body=None):
     """A note by seed after its last entry in entries (see the doc)."""
     pk = iv.ed25519_pk(seed)
     last = {}
@@ -215,8 +218,9 @@ def note(clock, did, entries, seed):
                    ([struct.unpack(">Q", mine[80:88])[0]] if mine else []))
     clock = {"next": built_on + 1, "high": built_on + 2,
              "max": 2 ** 64 - 1}.get(clock) or int(clock)
-    text = [{"body": "clock %d" % clock, "lang": "en", "role": "authentic"}]
-    payload = iv.canonical({"meeting": 1, "text": text, "v": 1})
+    text = [{"body": body if body is not None else "clock %d" % clock,
+             "lang": "en", "role": "authentic"}]
+    payload = iv.canonical({"meeting": meeting, "text": text, "v": 1})
     b = iv.build_entry(iv.K["note"], seed, did, seq, clock,
                        int(time.time() * 1000), prev, refs, payload,
                        dialogue_key(did, entries, seed), os.urandom(24))
@@ -391,10 +395,16 @@ def main(argv):
             return 1
         print("ok", len(entries))
         return 0
-    if len(argv) == 7 and argv[1] == "note":
+    if len(argv) >= 7 and argv[1] == "note":
+        opts = dict(zip(argv[7::2], argv[8::2]))
+        if len(argv) % 2 == 0 or set(opts) - {"--meeting", "--text"}:
+            sys.stderr.write(__doc__)
+            return 2
         did, entries = read_bundle(argv[3])
         b, seq, clock = note(argv[2], did, entries,
-                             seed_of(argv[5], argv[6]))
+                             seed_of(argv[5], argv[6]),
+                             int(opts.get("--meeting", "1")),
+                             opts.get("--text"))
         open(argv[4], "wb").write(encode_bundle(did, entries + [b]))
         print(seq, clock, iv.leaf_hash(b).hex())
         return 0
