@@ -69,6 +69,9 @@ like "$(cat "$ERR")" 'no close from US yet' "the draft export says so too"
 like "$(head -n 1 "$TEST_TMP/draft.md")" 'status=draft -->$' "marked draft"
 run_fails 1 "a draft is not signed" A --as ru-head minutes sign "$TEST_TMP/draft.md"
 like "$(cat "$ERR")" 'draft' "sign says it is a draft"
+run_fails 1 "a draft is not sealed" \
+    A --as ru-head seal propose --meeting 1 --minutes "$TEST_TMP/draft.md"
+like "$(cat "$ERR")" 'these minutes are a draft' "seal propose says why"
 
 run_ok "US closes meeting 1 for its side" B --as us-head meeting close
 run_fails 1 "US: add note --meeting 1 after US's close" \
