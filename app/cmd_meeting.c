@@ -30,27 +30,31 @@ my_party(struct cli_ctx *ctx)
 
 /*
  * parties_of() - "RU", "RU and US", "RU, US and XX": the parties of the
- * entries list (each once, in their order), vis-encoded, into b.
+ * authors of the entries of list, each once, in the genesis' order, into
+ * b.  Parties are A-Z and 0-9 (FORMAT.md, section 5): printed as they are.
  */
 static const char *
-parties_of(char *b, size_t cap, const view_item *const *list, size_t n)
+parties_of(char *b, size_t cap, const view *v, const view_item *const *list,
+    size_t n)
 {
-	const char *seen[16];
-	size_t i, j, k = 0, len = 0;
+	size_t i, j, k = 0, m = 0, len = 0;
 
 	b[0] = '\0';
-	for (i = 0; i < n && k < 16; i++) {
-		for (j = 0; j < k; j++)
-			if (strcmp(seen[j], list[i]->party) == 0)
+	for (i = 0; i < view_nparties(v); i++)
+		for (j = 0; j < n; j++)
+			if (strcmp(list[j]->party, view_party(v, i)) == 0) {
+				m++;
 				break;
-		if (j == k && list[i]->party[0] != '\0')
-			seen[k++] = list[i]->party;
-	}
-	for (i = 0; i < k && len < cap; i++) {
-		/* parties are A-Z and 0-9 (FORMAT.md, section 5) */
-		len += (size_t)snprintf(b + len, cap - len, "%s%s",
-		    i == 0 ? "" : i + 1 == k ? _(" and ") : ", ", seen[i]);
-	}
+			}
+	for (i = 0; i < view_nparties(v) && len < cap; i++)
+		for (j = 0; j < n; j++)
+			if (strcmp(list[j]->party, view_party(v, i)) == 0) {
+				len += (size_t)snprintf(b + len, cap - len,
+				    "%s%s", k == 0 ? "" : k + 1 == m ?
+				    _(" and ") : ", ", view_party(v, i));
+				k++;
+				break;
+			}
 	return b;
 }
 
@@ -226,7 +230,7 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 			    _("closed") : _("open"));
 		else
 			snprintf(st, sizeof(st), _("open (closed by %s)"),
-			    parties_of(who, sizeof(who), byp, k));
+			    parties_of(who, sizeof(who), v, byp, k));
 		fprintf(ctx->out, _("meeting %lld  %s  %s"),
 		    (long long)m->number, st, vis_buf(b, sizeof(b), m->date,
 		    0));
@@ -239,7 +243,7 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 		/* openings by both sides are one meeting: say so */
 		if (m->nopens > 1)
 			fprintf(ctx->out, _("  (opened by %s)"),
-			    parties_of(who, sizeof(who), m->opens,
+			    parties_of(who, sizeof(who), v, m->opens,
 			    m->nopens));
 		fputc('\n', ctx->out);
 		for (j = 0; j < m->nagenda; j++) {

@@ -1810,14 +1810,12 @@ view_current_meeting_for(const view *v, const char *party)
 	long p = party_index(v, party);
 	size_t i;
 
-	for (i = 0; i < v->nmeetings; i++) {
+	/* by number ascending: a side goes through its meetings in order */
+	for (i = 0; i < v->nmeetings && best == NULL; i++) {
 		const view_meeting *m = &v->meetings[i];
 
-		if (m->nopens == 0 || (p >= 0 && m->closes[p] != NULL) ||
-		    m->close != NULL)
-			continue;
-		if (best == NULL || m->opens[m->nopens - 1]->index >
-		    best->opens[best->nopens - 1]->index)
+		if (m->nopens > 0 && m->close == NULL &&
+		    (p < 0 || m->closes[p] == NULL))
 			best = m;
 	}
 	return best;

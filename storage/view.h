@@ -268,9 +268,10 @@ const view_meeting *view_meeting_find(const view *v, int64_t n);
 const view_meeting *view_current_meeting(const view *v);
 
 /*
- * view_current_meeting_for() - of the meetings party has not closed, the
- * one opened last (by its latest meeting-open in merged order); NULL if
- * party has closed every meeting.  The meeting party's members write in.
+ * view_current_meeting_for() - the lowest-numbered meeting that party has
+ * not closed (whoever opened it); NULL if party has closed every meeting.
+ * The meeting party's members write in: a side goes through the meetings
+ * in order, and closes one before it writes in, or opens, the next.
  */
 const view_meeting *view_current_meeting_for(const view *v,
     const char *party);

@@ -140,4 +140,26 @@ else
 	skip "needs /usr/bin/python3 with python3-nacl, -argon2, -cryptography" 22
 fi
 
+# --- one side moves on while the other is still in a meeting ------------------
+run_ok "RU opens meeting 2" A --as ru-head meeting open --title "Second"
+sync_both || bail_out "cannot sync"
+run_ok "RU closes meeting 2 for its side" A --as ru-head meeting close
+run_ok "RU opens meeting 3 while US is still in meeting 2" \
+    A --as ru-head meeting open --title "Third"
+sync_both || bail_out "cannot sync"
+run_ok "US writes with no --meeting" B --as us-del add note "US, still in 2."
+run_ok "log of meeting 2 on B" B log --meeting 2
+like "$(cat "$OUT")" 'US, still in 2\.' "US's note went to meeting 2, where US still is"
+run_ok "US closes its meeting (2)" B --as us-head meeting close
+run_ok "US writes again" B --as us-del add note "US, now in 3."
+run_ok "log of meeting 3 on B" B log --meeting 3
+like "$(cat "$OUT")" 'US, now in 3\.' "then to meeting 3"
+sync_both || bail_out "cannot sync"
+run_ok "meeting list on A" A meeting list
+LA=$(cat "$OUT")
+run_ok "meeting list on B" B meeting list
+is "$(cat "$OUT")" "$LA" "both replicas list the same meetings"
+like "$LA" '^meeting 2  closed' "meeting 2 closed by both"
+like "$LA" '^meeting 3  open  ' "meeting 3 open"
+
 done_testing
