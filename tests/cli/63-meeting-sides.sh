@@ -119,6 +119,9 @@ if have_bt; then
 	like "$(cat "$OUT")" "^member fault: author us-del .*: written into a meeting its author's side had closed$" \
 	    "verify names the late entry and its author"
 	like "$(cat "$OUT")" '^OK: ' "the record still verifies"
+	run_ok "log on A" A log
+	like "$(cat "$OUT")" "\\[late: written into meeting 1 after us-del's side closed it\\] LATEMARK" \
+	    "log flags the late entry and names its author"
 	run_fails 1 "A exports its member faults (exit 1: evidence found)" \
 	    A evidence --faults -o "$TEST_TMP/faults.dtb"
 	run_ok "minutes on A after the late entry" A minutes export --meeting 1 \
