@@ -43,7 +43,7 @@ struct lwalk {
 	int err;
 };
 
-/* raise() - the feed of author is in the past up to seq (inclusive). */
+/* raise_front() - the feed of author is in the past up to seq (inclusive). */
 static int
 raise_front(struct lwalk *w, const unsigned char *author, uint64_t seq)
 {

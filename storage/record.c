@@ -638,6 +638,15 @@ closes_cb(void *ctx, const unsigned char *bytes, size_t len,
 	return 0;
 }
 
+/* cmp_rclose() - closes by meeting, ascending. */
+static int
+cmp_rclose(const void *a, const void *b)
+{
+	const struct rclose *x = a, *y = b;
+
+	return (x->meeting > y->meeting) - (x->meeting < y->meeting);
+}
+
 /*
  * late_check() - whether the content entry e, of meeting, is late: a
  * meeting-close of that meeting by a member of its author's party, other
@@ -648,7 +657,7 @@ late_check(int *late, record *r, store_txn *t, const entry *e,
     int64_t meeting)
 {
 	const record_member *m = record_member_find(r, e->author);
-	size_t i;
+	size_t i, lo, hi;
 	int rc, y;
 
 	*late = 0;
@@ -659,13 +668,24 @@ late_check(int *late, record *r, store_txn *t, const entry *e,
 		if ((rc = store_scan_kind(t, ENTRY_K_MEETING_CLOSE, NULL,
 		    closes_cb, r)) != 0)
 			return rc;
+		if (r->ncloses > 1)
+			qsort(r->closes, r->ncloses, sizeof(*r->closes),
+			    cmp_rclose);
 		r->closes_valid = 1;
 	}
-	for (i = 0; i < r->ncloses; i++) {
+	/* the first close of the meeting, by binary search */
+	for (lo = 0, hi = r->ncloses; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->closes[mid].meeting < meeting)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < r->ncloses && r->closes[i].meeting == meeting; i++) {
 		const struct rclose *c = &r->closes[i];
 
-		if (c->meeting != meeting || c->c.clock >= e->clock ||
-		    strcmp(c->party, m->party) != 0)
+		if (c->c.clock >= e->clock || strcmp(c->party, m->party) != 0)
 			continue;
 		if ((rc = late_follows(&y, t, &c->c, e)) != 0)
 			return rc;

@@ -761,6 +761,23 @@ meeting_acts(view *v)
 	return 0;
 }
 
+/* A meeting-close of the view: its meeting, and where it is. */
+struct close_at {
+	int64_t meeting;
+	size_t index;
+};
+
+/* cmp_close_at() - by meeting, then merged order. */
+static int
+cmp_close_at(const void *a, const void *b)
+{
+	const struct close_at *x = a, *y = b;
+
+	if (x->meeting != y->meeting)
+		return (x->meeting > y->meeting) - (x->meeting < y->meeting);
+	return (x->index > y->index) - (x->index < y->index);
+}
+
 /*
  * mark_late() - set view_item.late: an entry of a meeting (late_kind())
  * that has a meeting-close of its meeting by its author's party, other
@@ -769,7 +786,8 @@ meeting_acts(view *v)
 static int
 mark_late(view *v, record *r)
 {
-	size_t *closes = NULL, nc = 0, i, j;
+	struct close_at *closes = NULL;
+	size_t nc = 0, i, j;
 	store_txn *t = NULL;
 	int rc = 0, y;
 
@@ -789,20 +807,33 @@ mark_late(view *v, record *r)
 	for (nc = 0, i = 0; i < v->nitems; i++)
 		if (v->items[i].kind == ENTRY_K_MEETING_CLOSE &&
 		    v->items[i].payload != NULL && v->items[i].meeting >= 0 &&
-		    v->items[i].party[0] != '\0')
-			closes[nc++] = i;
+		    v->items[i].party[0] != '\0') {
+			closes[nc].meeting = v->items[i].meeting;
+			closes[nc++].index = i;
+		}
+	/* by meeting, so that each entry looks at its meeting's only */
+	qsort(closes, nc, sizeof(*closes), cmp_close_at);
 	for (i = 0; i < v->nitems && rc == 0; i++) {
 		view_item *x = &v->items[i];
+		size_t lo = 0, hi = nc;
 
 		if (!late_kind(x->kind) || x->payload == NULL ||
 		    x->meeting < 0 || x->party[0] == '\0')
 			continue;
-		for (j = 0; j < nc && !x->late; j++) {
-			const view_item *c = &v->items[closes[j]];
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (closes[mid].meeting < x->meeting)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (j = lo; j < nc && !x->late &&
+		    closes[j].meeting == x->meeting; j++) {
+			const view_item *c = &v->items[closes[j].index];
 			late_close lc;
 
-			if (c == x || c->meeting != x->meeting ||
-			    c->clock >= x->clock ||
+			if (c == x || c->clock >= x->clock ||
 			    strcmp(c->party, x->party) != 0)
 				continue;
 			if (t == NULL && (rc = store_txn_begin(&t,
