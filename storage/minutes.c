@@ -1480,6 +1480,53 @@ integrity_json(struct mb *mb, minutes_format fmt)
 	return o;
 }
 
+/*
+ * openings_json() - every meeting-open of the meeting in scope, merged
+ * order: both sides may open the next meeting at once (one meeting).
+ */
+static json_t *
+openings_json(struct mb *mb)
+{
+	json_t *arr = json_array(), *r;
+	size_t i;
+
+	for (i = 0; i < mb->m->nopens; i++) {
+		if (!in_scope(mb, mb->m->opens[i]))
+			continue;
+		r = json_object();
+		ref_fields(mb, r, mb->m->opens[i]);
+		push(mb, arr, r);
+	}
+	return arr;
+}
+
+/*
+ * closes_json() - per party, in the genesis' order, its close of the
+ * meeting in scope (closing is per side), or null: a draft says whose
+ * close is missing.
+ */
+static json_t *
+closes_json(struct mb *mb)
+{
+	json_t *arr = json_array(), *r, *c;
+	size_t p;
+
+	for (p = 0; p < view_nparties(mb->v); p++) {
+		const view_item *it = mb->m->closes[p];
+
+		r = json_object();
+		put(mb, r, "party", json_string(view_party(mb->v, p)));
+		c = json_null();
+		if (it != NULL && in_scope(mb, it)) {
+			c = json_object();
+			ref_fields(mb, c, it);
+		}
+		put(mb, r, "close", c);
+		push(mb, arr, r);
+	}
+	return arr;
+}
+
 /* model() - the whole minutes as one JSON object (documented fields). */
 static json_t *
 model(struct mb *mb, minutes_format fmt)
@@ -1521,6 +1568,8 @@ model(struct mb *mb, minutes_format fmt)
 	}
 	put(mb, o, "opened", opened);
 	put(mb, o, "closed", closed);
+	put(mb, o, "openings", openings_json(mb));
+	put(mb, o, "closes", closes_json(mb));
 	put(mb, o, "participants", participants_json(mb));
 	put(mb, o, "agenda", agenda_json(mb, &other));
 	put(mb, o, "other_records", other);

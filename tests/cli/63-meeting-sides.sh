@@ -67,6 +67,15 @@ run_ok "a draft can be exported" A minutes export --meeting 1 --draft \
     -o "$TEST_TMP/draft.md"
 like "$(cat "$ERR")" 'no close from US yet' "the draft export says so too"
 like "$(head -n 1 "$TEST_TMP/draft.md")" 'status=draft -->$' "marked draft"
+run_ok "a draft as JSON" A minutes export --meeting 1 --draft --format json \
+    -o "$TEST_TMP/draft.json"
+run_ok "the draft's closes: RU's, and none from US yet" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["status"] == "draft"
+assert [c["party"] for c in d["closes"]] == ["RU", "US"], d["closes"]
+assert d["closes"][0]["close"]["party"] == "RU" and d["closes"][1]["close"] is None
+' "$TEST_TMP/draft.json"
 run_fails 1 "a draft is not signed" A --as ru-head minutes sign "$TEST_TMP/draft.md"
 like "$(cat "$ERR")" 'draft' "sign says it is a draft"
 run_fails 1 "a draft is not sealed" \
@@ -93,6 +102,14 @@ for f in md txt json; do
 	run_ok "$f minutes are byte-identical on both sides" \
 	    cmp "$TEST_TMP/a/m1.$f" "$TEST_TMP/b/m1.$f"
 done
+run_ok "the final JSON minutes: both openings, both closes" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["status"] == "final"
+assert sorted(o["party"] for o in d["openings"]) == ["RU", "US"], d["openings"]
+assert [c["close"]["party"] for c in d["closes"]] == ["RU", "US"], d["closes"]
+assert d["closed"]["entry"] in [c["close"]["entry"] for c in d["closes"]]
+' "$TEST_TMP/a/m1.json"
 M=$TEST_TMP/a/m1.md
 like "$(head -n 1 "$M")" 'status=final -->$' "the minutes are final"
 like "$(cat "$M")" '^\*\*Agreed:\*\* endorsed by the heads of RU, US\.$' \
