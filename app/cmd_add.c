@@ -139,6 +139,15 @@ parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
 	return CLI_OK;
 }
 
+/* me_party() - the writer's party, or NULL. */
+static const char *
+me_party(struct cli_ctx *ctx)
+{
+	const record_member *me = record_member_find(ctx->rec, ctx->id->pk);
+
+	return me != NULL ? me->party : NULL;
+}
+
 /*
  * pick_meeting() - the meeting an entry goes to: --meeting M (an opened
  * meeting; for agenda also the next one), else the open meeting, else
@@ -148,13 +157,26 @@ static int
 pick_meeting(struct cli_ctx *ctx, const view *v, const struct add_opts *o,
     long long *out)
 {
-	const view_meeting *cur = view_current_meeting(v);
-	const view_meeting *last = view_last_meeting(v);
+	const char *party = me_party(ctx);
+	const view_meeting *cur = view_current_meeting_for(v, party);
+	const view_meeting *last = view_last_meeting(v), *m;
 	long long next = last != NULL ? last->number + 1 : 1;
-	char num[32];
+	char num[32], what[128];
 
 	if (o->meeting != 0) {
-		if (view_meeting_find(v, o->meeting) != NULL ||
+		if ((m = view_meeting_find(v, o->meeting)) != NULL &&
+		    view_meeting_closed_by(v, m, party) != NULL) {
+			/* the record would refuse it as late (late.h) */
+			snprintf(what, sizeof(what),
+			    _("meeting %lld is closed by your side (%s)"),
+			    o->meeting, party);
+			cli_error(ctx, what, NULL,
+			    _("nothing was written; write in an open meeting, "
+			    "or open the next one with `detente meeting "
+			    "open`"));
+			return CLI_FAIL;
+		}
+		if (m != NULL ||
 		    (o->kind == ENTRY_K_AGENDA && o->meeting == next)) {
 			*out = o->meeting;
 			return CLI_OK;
@@ -275,8 +297,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	} else if (!o.no_item && o.kind != ENTRY_K_AGENDA &&
-	    (cur = view_current_meeting(v)) != NULL &&
-	    cur->number == meeting && (ca = view_current_agenda(v)) != NULL)
+	    (cur = view_current_meeting_for(v, me_party(ctx))) != NULL &&
+	    cur->number == meeting && (ca = view_current_agenda(v)) != NULL &&
+	    ca->meeting == meeting)
 		item = ca->entry;
 	if (o.party != NULL && (ret = resolve_party(ctx, &o)) != CLI_OK)
 		goto out;

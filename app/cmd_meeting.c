@@ -12,6 +12,7 @@
 
 #include "../storage/entry.h"
 #include "../storage/payload.h"
+#include "../storage/record.h"
 #include "../storage/view.h"
 #include "../storage/vis.h"
 #include "cli.h"
@@ -216,6 +217,45 @@ agenda_add(struct cli_ctx *ctx, const struct agenda_file *a, long long meeting)
 	return ret;
 }
 
+/* my_party() - the party of the identity in use, or NULL. */
+static const char *
+my_party(struct cli_ctx *ctx)
+{
+	const record_member *me = record_member_find(ctx->rec, ctx->id->pk);
+
+	return me != NULL ? me->party : NULL;
+}
+
+/*
+ * parties_of() - "RU", "RU and US", "RU, US and XX": the parties of the
+ * authors of the entries of list, each once, in the genesis' order, into
+ * b.  Parties are A-Z and 0-9 (FORMAT.md, section 5): printed as they are.
+ */
+static const char *
+parties_of(char *b, size_t cap, const view *v, const view_item *const *list,
+    size_t n)
+{
+	size_t i, j, k = 0, m = 0, len = 0;
+
+	b[0] = '\0';
+	for (i = 0; i < view_nparties(v); i++)
+		for (j = 0; j < n; j++)
+			if (strcmp(list[j]->party, view_party(v, i)) == 0) {
+				m++;
+				break;
+			}
+	for (i = 0; i < view_nparties(v) && len < cap; i++)
+		for (j = 0; j < n; j++)
+			if (strcmp(list[j]->party, view_party(v, i)) == 0) {
+				len += (size_t)snprintf(b + len, cap - len,
+				    "%s%s", k == 0 ? "" : k + 1 == m ?
+				    _(" and ") : ", ", view_party(v, i));
+				k++;
+				break;
+			}
+	return b;
+}
+
 /* meeting_open() - `meeting open [--title T] [--place P] [--date D]`. */
 static int
 meeting_open(struct cli_ctx *ctx, int argc, char **argv)
@@ -282,11 +322,17 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 	    (ret = session_writer(ctx, ENTRY_K_AGENDA)) != CLI_OK) ||
 	    (ret = session_view_structure(ctx, &v)) != CLI_OK)
 		goto out;
-	if ((cur = view_current_meeting(v)) != NULL) {
+	/*
+	 * A meeting your side has not closed is the one your side writes
+	 * in, whoever opened it: the other side's opening of the next
+	 * meeting is joined, not opened again.
+	 */
+	if ((cur = view_current_meeting_for(v, my_party(ctx))) != NULL) {
 		snprintf(what, sizeof(what), _("meeting %lld is still open"),
 		    (long long)cur->number);
 		cli_error(ctx, what, NULL,
-		    _("close it first with `detente meeting close`"));
+		    _("write in it, or close it first with `detente meeting "
+		    "close`"));
 		ret = CLI_FAIL;
 		goto out;
 	}
@@ -339,14 +385,15 @@ meeting_close(struct cli_ctx *ctx, int argc, char **argv)
 			ret = CLI_USAGE;
 			goto out;
 		}
-		if (m->close != NULL) {
+		if (view_meeting_closed_by(v, m, my_party(ctx)) != NULL) {
 			snprintf(what, sizeof(what),
-			    _("meeting %lld is already closed"), n);
+			    _("meeting %lld is already closed by your side "
+			    "(%s)"), n, my_party(ctx));
 			cli_error(ctx, what, NULL, _("nothing was written"));
 			ret = CLI_FAIL;
 			goto out;
 		}
-	} else if ((m = view_current_meeting(v)) == NULL) {
+	} else if ((m = view_current_meeting_for(v, my_party(ctx))) == NULL) {
 		cli_error(ctx, _("no meeting is open"), NULL,
 		    _("open one with `detente meeting open`"));
 		ret = CLI_FAIL;
@@ -370,9 +417,10 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const view_meeting *m;
 	const view_agenda *cur;
-	char s[FMT_SHORT_BYTES], b[640];
+	const view_item *byp[16];
+	char s[FMT_SHORT_BYTES], b[640], who[128], st[256];
 	view *v = NULL;
-	size_t i, j;
+	size_t i, j, k, np;
 	int ret;
 
 	if (argc > 1)
@@ -385,15 +433,31 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < view_nmeetings(v); i++) {
 		m = view_meeting_at(v, i);
 		/* title, place, date and agenda as vis.h renders them */
+		/* closed, open, or closed by some parties only */
+		np = view_nparties(v) < 16 ? view_nparties(v) : 16;
+		for (j = k = 0; j < np; j++)
+			if (m->closes[j] != NULL)
+				byp[k++] = m->closes[j];
+		if (m->close != NULL || k == 0)
+			snprintf(st, sizeof(st), "%s", m->close != NULL ?
+			    _("closed") : _("open"));
+		else
+			snprintf(st, sizeof(st), _("open (closed by %s)"),
+			    parties_of(who, sizeof(who), v, byp, k));
 		fprintf(ctx->out, _("meeting %lld  %s  %s"),
-		    (long long)m->number, m->close != NULL ? _("closed") :
-		    _("open"), vis_buf(b, sizeof(b), m->date, 0));
+		    (long long)m->number, st, vis_buf(b, sizeof(b), m->date,
+		    0));
 		if (m->title != NULL)
 			fprintf(ctx->out, "  %s", vis_buf(b, sizeof(b),
 			    m->title, 0));
 		if (m->place != NULL)
 			fprintf(ctx->out, "%s%s", m->title != NULL ? ", " :
 			    "  ", vis_buf(b, sizeof(b), m->place, 0));
+		/* openings by both sides are one meeting: say so */
+		if (m->nopens > 1)
+			fprintf(ctx->out, _("  (opened by %s)"),
+			    parties_of(who, sizeof(who), v, m->opens,
+			    m->nopens));
 		fputc('\n', ctx->out);
 		for (j = 0; j < m->nagenda; j++) {
 			const view_agenda *a = m->agenda[j];
@@ -439,15 +503,19 @@ const struct cli_cmd cmd_meeting = {
 	   "       detente meeting list"),
 	N_("open or close a meeting, or list the meetings and their agenda"),
 	N_("  open   open the next meeting (numbered 1, 2, 3, ...); the date\n"
-	   "         defaults to today (UTC).  Only one meeting is open at a\n"
-	   "         time.  Prints the new entry's short id.\n"
+	   "         defaults to today (UTC).  One meeting is open at a time\n"
+	   "         on each side; if both sides open the next meeting before\n"
+	   "         they exchange, the two openings are one meeting, listed\n"
+	   "         as opened by both.  Prints the new entry's short id.\n"
 	   "         --agenda FILE adds the items of FILE to the new meeting,\n"
 	   "         in order, one agenda entry each (their ids follow):\n"
 	   "         one item a line, or a Markdown list (\"1. Title\",\n"
 	   "         \"- Title\"); blank lines and lines starting with # are\n"
 	   "         left out.  Every item is checked (UTF-8, no control\n"
 	   "         character) before anything is written.\n"
-	   "  close  close meeting M (default: the open one)\n"
+	   "  close  close meeting M for your side (default: your side's open\n"
+	   "         one); after that your side writes nothing more in it.\n"
+	   "         Its minutes are final once every party has closed it.\n"
 	   "  list   every meeting, its agenda items and their status\n"
 	   "         ('>' marks the current item)\n"),
 	run

@@ -239,14 +239,25 @@ render(struct cli_ctx *ctx, record *r, int64_t meeting, minutes_format fmt,
 		ret = rc == DT_ENOENT ? CLI_USAGE : cli_exit_for(rc);
 		goto out;
 	}
-	if (s.draft && !draft) {
-		snprintf(what, sizeof(what), _("meeting %lld is not closed"),
-		    (long long)meeting);
-		cli_error(ctx, what, NULL,
-		    _("close it with `detente meeting "
-		      "close`, or export a draft with --draft"));
-		ret = CLI_FAIL;
-		goto out;
+	/* final only once every party has closed it: say who has not */
+	if (s.draft) {
+		char who[128];
+
+		snprintf(what, sizeof(what),
+		    _("meeting %lld is not closed by every party (no close "
+		    "from %s yet)"), (long long)meeting,
+		    session_closes_missing(who, sizeof(who), v,
+		    view_meeting_find(v, meeting)));
+		if (!draft) {
+			cli_error(ctx, what, NULL,
+			    _("each side closes it with `detente meeting "
+			    "close`, then exchange bundles; or export a draft "
+			    "with --draft"));
+			ret = CLI_FAIL;
+			goto out;
+		}
+		fprintf(ctx->err, _("detente: warning: %s: the minutes "
+		    "are a draft, which cannot be signed or sealed\n"), what);
 	}
 	if ((rc = minutes_render(out, len, v, &s, fmt, lang)) != 0) {
 		cli_error_rc(ctx, _("cannot render the minutes"), rc, NULL,

@@ -15,6 +15,7 @@
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
 #include "../storage/entry.h"
+#include "../storage/minutes.h"
 #include "../storage/record.h"
 #include "../storage/seal.h"
 #include "../storage/view.h"
@@ -242,32 +243,57 @@ last_sealed(struct cli_ctx *ctx, uint64_t *meeting)
 	return CLI_OK;
 }
 
-/* read_minutes() - the SHA-256 of a file's bytes. */
+/*
+ * read_minutes() - the SHA-256 of a file's bytes; refuses minutes that
+ * identify themselves as a draft (docs/FORMAT.md, "Minutes"): a draft is
+ * never sealed.
+ */
 static int
 read_minutes(struct cli_ctx *ctx, unsigned char out[32], const char *path)
 {
-	crypto_hash_sha256_state st;
-	unsigned char buf[65536];
+	unsigned char *all = NULL, *grown;
+	size_t n, len = 0, cap = 0;
+	minutes_id id;
 	FILE *f = fopen(path, "rb");
-	size_t n;
+	int ret = CLI_USAGE;
 
 	if (f == NULL) {
 		cli_error(ctx, _("cannot read the minutes"), path,
 		    strerror(errno));
 		return CLI_USAGE;
 	}
-	crypto_hash_sha256_init(&st);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		crypto_hash_sha256_update(&st, buf, n);
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 65536;
+			if ((grown = realloc(all, cap)) == NULL) {
+				cli_error(ctx, _("cannot read the minutes"),
+				    path, strerror(ENOMEM));
+				goto out;
+			}
+			all = grown;
+		}
+		if ((n = fread(all + len, 1, cap - len, f)) == 0)
+			break;
+		len += n;
+	}
 	if (ferror(f)) {
 		cli_error(ctx, _("cannot read the minutes"), path,
 		    strerror(errno));
-		fclose(f);
-		return CLI_USAGE;
+		goto out;
 	}
+	if (minutes_identify(&id, (const char *)all, len) == 0 && id.draft) {
+		cli_error(ctx, _("these minutes are a draft"), path,
+		    _("a draft is never sealed: every party closes the "
+		    "meeting, then export the minutes again"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	crypto_hash_sha256(out, all, len);
+	ret = CLI_OK;
+out:
+	free(all);
 	fclose(f);
-	crypto_hash_sha256_final(&st, out);
-	return CLI_OK;
+	return ret;
 }
 
 /* after() - the meeting's status on stderr, after a write. */

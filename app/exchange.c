@@ -211,6 +211,9 @@ exchange_fault_reason(int reason)
 		return N_("content is not a valid payload");
 	case FAULT_KIND:
 		return N_("content does not fit its kind");
+	case FAULT_LATE:
+		return N_("written into a meeting its author's side had "
+		    "closed");
 	default:
 		return N_("unknown fault");
 	}

@@ -244,6 +244,16 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 	}
 	if (n < 0)
 		return NULL;
+	/* written after its own side's close: kept, flagged (late.h) */
+	if (it->late) {
+		char *late = NULL;
+
+		n = asprintf(&late, _("[late: written into meeting %lld after "
+		    "%s's side closed it] %s"), m, it->author_name[0] ?
+		    it->author_name : "?", out);
+		free(out);
+		return n < 0 ? NULL : late;
+	}
 	return out;
 }
 

@@ -677,6 +677,21 @@ session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
 	}
 	rc = record_append(ctx->rec, ctx->id, kind, text, h, NULL);
 	payload_free(text);
+	if (rc == DT_ESTATE && entry_kind_is_content(kind) &&
+	    json_is_integer(json_object_get(payload, "meeting"))) {
+		const record_member *me = record_member_find(ctx->rec,
+		    ctx->id->pk);
+
+		/* the record's rule (late.h): said in the user's terms */
+		snprintf(what, sizeof(what),
+		    _("meeting %lld is closed by your side (%s)"),
+		    (long long)json_integer_value(json_object_get(payload,
+		    "meeting")), me != NULL ? me->party : "?");
+		cli_error(ctx, what, entry_kind_name(kind),
+		    _("nothing was written; write in an open meeting, or "
+		    "open the next one with `detente meeting open`"));
+		return CLI_FAIL;
+	}
 	if (rc != 0) {
 		snprintf(what, sizeof(what), _("cannot append a %s entry"),
 		    entry_kind_name(kind));
@@ -694,6 +709,27 @@ session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
 	fmt_short(shortid, h);
 	fprintf(ctx->out, "%s\n", shortid);
 	return CLI_OK;
+}
+
+const char *
+session_closes_missing(char *b, size_t cap, const view *v,
+    const view_meeting *m)
+{
+	size_t i, k = 0, n = 0, len = 0;
+
+	for (i = 0; i < view_nparties(v); i++)
+		if (m->closes[i] == NULL)
+			n++;
+	b[0] = '\0';
+	for (i = 0; i < view_nparties(v) && len < cap; i++) {
+		if (m->closes[i] != NULL)
+			continue;
+		len += (size_t)snprintf(b + len, cap - len, "%s%s",
+		    k == 0 ? "" : k + 1 == n ? _(" and ") : ", ",
+		    view_party(v, i));
+		k++;
+	}
+	return b;
 }
 
 long long

@@ -155,4 +155,11 @@ int session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
  */
 long long session_meeting_for(const view *v, const view_item *target);
 
+/*
+ * session_closes_missing() - the parties that have not closed m, as
+ * "US" or "RU and US" (parties are A-Z and 0-9), into b; "" if none.
+ */
+const char *session_closes_missing(char *b, size_t cap, const view *v,
+    const view_meeting *m);
+
 #endif

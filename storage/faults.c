@@ -25,6 +25,8 @@ fault_reason_name(int reason)
 		return "content is not a valid payload";
 	case FAULT_KIND:
 		return "content does not fit its kind";
+	case FAULT_LATE:
+		return "written into a meeting its author's side had closed";
 	default:
 		return "unknown fault";
 	}
@@ -34,10 +36,19 @@ int
 fault_classify(const entry *e, const unsigned char *key,
     unsigned char *scratch, size_t cap)
 {
+	return fault_classify_meeting(e, key, scratch, cap, NULL);
+}
+
+int
+fault_classify_meeting(const entry *e, const unsigned char *key,
+    unsigned char *scratch, size_t cap, int64_t *meeting)
+{
 	size_t plen = 0;
-	json_t *o;
+	json_t *o, *m;
 	int rc;
 
+	if (meeting != NULL)
+		*meeting = -1;
 	if ((rc = entry_open_into(scratch, cap, &plen, e, key)) != 0)
 		return rc == DT_EDECRYPT ? FAULT_DECRYPT : rc;
 	o = payload_parse(scratch, plen);
@@ -45,6 +56,10 @@ fault_classify(const entry *e, const unsigned char *key,
 	if (o == NULL)
 		return FAULT_PAYLOAD;
 	rc = payload_check(e->kind, o) == 0 ? 0 : FAULT_KIND;
+	m = json_object_get(o, "meeting");
+	if (rc == 0 && meeting != NULL && json_is_integer(m) &&
+	    json_integer_value(m) >= 0)
+		*meeting = json_integer_value(m);
 	json_decref(o);
 	return rc;
 }

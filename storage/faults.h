@@ -26,7 +26,9 @@
 enum fault_reason {
 	FAULT_DECRYPT = 1, /* the body does not decrypt with the key */
 	FAULT_PAYLOAD = 2, /* the plaintext is not an accepted payload */
-	FAULT_KIND = 3     /* an accepted payload that does not fit its kind */
+	FAULT_KIND = 3,    /* an accepted payload that does not fit its kind */
+	FAULT_LATE = 4     /* written into a meeting its author's side had
+	                    * closed (late.h) */
 };
 
 /* One faulty entry: where it is, and why. */
@@ -56,6 +58,14 @@ const char *fault_reason_name(int reason);
  */
 int fault_classify(const entry *e, const unsigned char *key,
     unsigned char *scratch, size_t cap);
+
+/*
+ * fault_classify_meeting() - fault_classify(), and the payload's
+ * "meeting" (an integer of at least 0) in *meeting when it fits its kind
+ * and has one, else -1.
+ */
+int fault_classify_meeting(const entry *e, const unsigned char *key,
+    unsigned char *scratch, size_t cap, int64_t *meeting);
 
 /* fault_list_reset() - forget every fault (keeps the memory). */
 void fault_list_reset(fault_list *l);

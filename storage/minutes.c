@@ -245,7 +245,9 @@ causal_past(struct cut *c, record *r, const unsigned char *author, uint64_t seq)
 
 	if (a < 0)
 		return DT_ECORRUPT;
-	c->front[a] = seq + 1;
+	/* a second call adds its entry's past to what is there */
+	if (c->front[a] < seq + 1)
+		c->front[a] = seq + 1;
 	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
 		return rc;
 	while (moved && rc == 0) {
@@ -299,10 +301,12 @@ minutes_scope_get(minutes_scope *out, record *r, const view *v, int64_t meeting)
 				c.front[a] = it->seq + 1;
 		}
 	} else {
+		/* closed by every party: the union of their closes' pasts */
 		out->close = m->close;
-		if ((rc = causal_past(&c, r, m->close->author,
-			 m->close->seq)) != 0)
-			goto out;
+		for (i = 0; i < view_nparties(v); i++)
+			if ((rc = causal_past(&c, r, m->closes[i]->author,
+			    m->closes[i]->seq)) != 0)
+				goto out;
 	}
 	if (c.n > 0 &&
 	    (out->feeds = calloc(c.n, sizeof(*out->feeds))) == NULL) {
@@ -836,7 +840,9 @@ index_scope(struct mb *mb)
 		const view_item *it = view_item_at(mb->v, i);
 
 		author_add(mb, it);
-		mb->in[i] = (unsigned char)minutes_in_scope(mb->s, it);
+		/* a late entry is kept in the record, not in the minutes */
+		mb->in[i] = (unsigned char)(minutes_in_scope(mb->s, it) &&
+		    !it->late);
 		mb->agenda_pos[i] = -1;
 		/* The genesis names the dialogue, in scope or not. */
 		if (it->kind == ENTRY_K_GENESIS && it->payload != NULL &&
@@ -1474,6 +1480,53 @@ integrity_json(struct mb *mb, minutes_format fmt)
 	return o;
 }
 
+/*
+ * openings_json() - every meeting-open of the meeting in scope, merged
+ * order: both sides may open the next meeting at once (one meeting).
+ */
+static json_t *
+openings_json(struct mb *mb)
+{
+	json_t *arr = json_array(), *r;
+	size_t i;
+
+	for (i = 0; i < mb->m->nopens; i++) {
+		if (!in_scope(mb, mb->m->opens[i]))
+			continue;
+		r = json_object();
+		ref_fields(mb, r, mb->m->opens[i]);
+		push(mb, arr, r);
+	}
+	return arr;
+}
+
+/*
+ * closes_json() - per party, in the genesis' order, its close of the
+ * meeting in scope (closing is per side), or null: a draft says whose
+ * close is missing.
+ */
+static json_t *
+closes_json(struct mb *mb)
+{
+	json_t *arr = json_array(), *r, *c;
+	size_t p;
+
+	for (p = 0; p < view_nparties(mb->v); p++) {
+		const view_item *it = mb->m->closes[p];
+
+		r = json_object();
+		put(mb, r, "party", json_string(view_party(mb->v, p)));
+		c = json_null();
+		if (it != NULL && in_scope(mb, it)) {
+			c = json_object();
+			ref_fields(mb, c, it);
+		}
+		put(mb, r, "close", c);
+		push(mb, arr, r);
+	}
+	return arr;
+}
+
 /* model() - the whole minutes as one JSON object (documented fields). */
 static json_t *
 model(struct mb *mb, minutes_format fmt)
@@ -1515,6 +1568,8 @@ model(struct mb *mb, minutes_format fmt)
 	}
 	put(mb, o, "opened", opened);
 	put(mb, o, "closed", closed);
+	put(mb, o, "openings", openings_json(mb));
+	put(mb, o, "closes", closes_json(mb));
 	put(mb, o, "participants", participants_json(mb));
 	put(mb, o, "agenda", agenda_json(mb, &other));
 	put(mb, o, "other_records", other);

@@ -3,8 +3,9 @@
  * (prefix minutes_).
  *
  * The minutes of meeting M cover a fixed part of the record, its scope:
- * the entry that closed M and every entry that entry follows causally (its
- * own feed before it, the entries it references, theirs, and so on).
+ * the entries that closed M, one per party, and every entry they follow
+ * causally (their own feeds before them, the entries they reference,
+ * theirs, and so on).
  * Every replica that holds the closing entry holds exactly that scope,
  * since an entry is only ever stored after everything it follows, so two
  * sides render byte-identical minutes from their own replicas however
@@ -65,10 +66,12 @@ typedef struct minutes_scope {
 } minutes_scope;
 
 /*
- * minutes_scope_get() - the scope of meeting in v: the causal past of the
- * meeting's close (view_meeting.close), read from r's store (the
- * references of each entry in scope); or, when the meeting is not closed,
- * every entry of v, marked draft.  v must be a view of r.
+ * minutes_scope_get() - the scope of meeting in v: the causal past of
+ * every party's close of the meeting (view_meeting.closes), together,
+ * read from r's store (the references of each entry in scope); or, when
+ * some party has not closed it, every entry of v, marked draft.  Late
+ * entries (view_item.late) are in the scope but not in the minutes.  v
+ * must be a view of r.
  * @return 0; DT_ENOENT (no such meeting); DT_ECORRUPT (an entry in scope
  *         is missing from v or from the store); store errors; DT_ENOMEM.
  */

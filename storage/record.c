@@ -26,6 +26,7 @@
 #include "../crypto/wrap.h"
 #include "checkpoint.h"
 #include "faults.h"
+#include "late.h"
 #include "held.h"
 #include "payload.h"
 #include "record.h"
@@ -80,6 +81,21 @@ struct record {
 	record_failure fail;
 	/* Member faults the last walk or import met (faults.h). */
 	fault_list faults;
+	/*
+	 * The meeting-closes of the store, for late entries (late.h):
+	 * read once per walk, import or append (closes_valid 0: read them
+	 * again), and again after a check accepts a meeting-close.
+	 */
+	struct rclose *closes;
+	size_t ncloses, capcloses;
+	int closes_valid;
+};
+
+/* A meeting-close: where it is, its meeting and its author's party. */
+struct rclose {
+	late_close c;
+	int64_t meeting;
+	char party[16];
 };
 
 struct seal_later {
@@ -582,6 +598,105 @@ note_fault(record *r, store_txn *t, const entry *e,
 	return 0;
 }
 
+/* closes_cb() - store_scan_kind() callback: one meeting-close. */
+static int
+closes_cb(void *ctx, const unsigned char *bytes, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	record *r = ctx;
+	const record_member *m;
+	struct rclose *nc;
+	int64_t meeting = -1;
+	entry e;
+	int rc;
+
+	(void)hash;
+	if (entry_parse(&e, bytes, len) != 0)
+		return DT_ECORRUPT;
+	/* a close that is its author's fault closes nothing */
+	if ((rc = fault_classify_meeting(&e, r->key, r->scratch,
+	    SCRATCH_BYTES, &meeting)) < 0)
+		return rc;
+	if (rc > 0 || meeting < 0 ||
+	    (m = record_member_find(r, e.author)) == NULL)
+		return 0;
+	if (r->ncloses == r->capcloses) {
+		size_t cap = r->capcloses ? 2 * r->capcloses : 8;
+
+		if ((nc = realloc(r->closes, cap * sizeof(*nc))) == NULL)
+			return DT_ENOMEM;
+		r->closes = nc;
+		r->capcloses = cap;
+	}
+	nc = &r->closes[r->ncloses++];
+	memset(nc, 0, sizeof(*nc));
+	memcpy(nc->c.author, e.author, KEY_PK_BYTES);
+	nc->c.seq = e.seq;
+	nc->c.clock = e.clock;
+	nc->meeting = meeting;
+	snprintf(nc->party, sizeof(nc->party), "%s", m->party);
+	return 0;
+}
+
+/* cmp_rclose() - closes by meeting, ascending. */
+static int
+cmp_rclose(const void *a, const void *b)
+{
+	const struct rclose *x = a, *y = b;
+
+	return (x->meeting > y->meeting) - (x->meeting < y->meeting);
+}
+
+/*
+ * late_check() - whether the content entry e, of meeting, is late: a
+ * meeting-close of that meeting by a member of its author's party, other
+ * than e, is in its causal past (late.h).  r->scratch must be free.
+ */
+static int
+late_check(int *late, record *r, store_txn *t, const entry *e,
+    int64_t meeting)
+{
+	const record_member *m = record_member_find(r, e->author);
+	size_t i, lo, hi;
+	int rc, y;
+
+	*late = 0;
+	if (m == NULL)
+		return 0;
+	if (!r->closes_valid) {
+		r->ncloses = 0;
+		if ((rc = store_scan_kind(t, ENTRY_K_MEETING_CLOSE, NULL,
+		    closes_cb, r)) != 0)
+			return rc;
+		if (r->ncloses > 1)
+			qsort(r->closes, r->ncloses, sizeof(*r->closes),
+			    cmp_rclose);
+		r->closes_valid = 1;
+	}
+	/* the first close of the meeting, by binary search */
+	for (lo = 0, hi = r->ncloses; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->closes[mid].meeting < meeting)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < r->ncloses && r->closes[i].meeting == meeting; i++) {
+		const struct rclose *c = &r->closes[i];
+
+		if (c->c.clock >= e->clock || strcmp(c->party, m->party) != 0)
+			continue;
+		if ((rc = late_follows(&y, t, &c->c, e)) != 0)
+			return rc;
+		if (y) {
+			*late = 1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /*
  * The checks one entry must pass, given the previous entry of its feed
  * (prev_hash NULL at seq 0).  Used unchanged by append and verify.
@@ -598,8 +713,9 @@ check_entry(record *r, store_txn *t, const entry *e,
 	const char *why = NULL;
 	json_t *o = NULL;
 	uint64_t built_on;
+	int64_t meeting = -1;
 	unsigned i;
-	int rc;
+	int rc, late = 0;
 
 	if (e->kind == ENTRY_K_GENESIS) {
 		if (!r->have_id || memcmp(hash, r->id,
@@ -706,11 +822,26 @@ check_entry(record *r, store_txn *t, const entry *e,
 	 * payload of its kind, is the author's fault, not a failure of the
 	 * record: noted, and the entry stands (faults.h).
 	 */
-	if ((rc = fault_classify(e, r->key, r->scratch, SCRATCH_BYTES)) < 0)
+	if ((rc = fault_classify_meeting(e, r->key, r->scratch, SCRATCH_BYTES,
+	    &meeting)) < 0)
 		return fail_at(f, rc, a, e->seq, hash, NULL,
 		    "cannot decrypt: %s", dt_strerror(rc));
 	if (rc > 0)
 		return note_fault(r, t, e, hash, rc, f, st);
+	/*
+	 * Written into a meeting its author's side had closed: only
+	 * modified software writes it, and it is its author's fault too.
+	 */
+	if (late_kind(e->kind) && meeting >= 0) {
+		if ((rc = late_check(&late, r, t, e, meeting)) != 0)
+			return fail_at(f, rc, a, e->seq, hash, NULL,
+			    "cannot read the meeting closes: %s",
+			    dt_strerror(rc));
+		if (e->kind == ENTRY_K_MEETING_CLOSE)
+			r->closes_valid = 0; /* the next check reads it too */
+		if (late)
+			return note_fault(r, t, e, hash, FAULT_LATE, f, st);
+	}
 	if (st != NULL)
 		st->decrypted++;
 	return 0;
@@ -1395,6 +1526,7 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 	w.st = st;
 	w.hooks = hooks;
 	fault_list_reset(&r->faults);
+	r->closes_valid = 0;
 	if ((rc = load_control(r, t, f)) != 0)
 		goto out;
 	r->seals_later = 1;
@@ -1663,6 +1795,7 @@ record_close(record *r)
 		return;
 	wrap_key_free(r->key);
 	fault_list_done(&r->faults);
+	free(r->closes);
 	if (r->scratch != NULL)
 		sodium_free(r->scratch);
 	members_reset(r);
@@ -1935,6 +2068,7 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 	const char *why = NULL;
 	record_failure f;
 	record_stats ast;
+	size_t nfaults;
 	int rc, have_head;
 
 	rc = store_head_get(&head, t, id->pk);
@@ -1993,13 +2127,22 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 		goto out;
 	entry_hash(h, bytes, len);
 	memset(&ast, 0, sizeof ast);
+	nfaults = r->faults.n;
+	r->closes_valid = 0;
 	if ((rc = check_entry(r, t, &e, h, have_head ? head.hash : NULL,
 	    have_head ? head.clock : 0, r->key ? RECORD_VERIFY_KEY : 0, &f,
 	    &ast)) != 0)
 		goto out;
-	/* What this build wrote must read back: never write a fault. */
+	/*
+	 * What this build wrote must read back: never write a fault.  An
+	 * entry of a meeting the writer's side has closed would be late
+	 * (late.h): refused as not fitting the record's state.
+	 */
 	if (ast.faults != 0) {
-		rc = DT_EFORMAT;
+		rc = r->faults.n > nfaults &&
+		    r->faults.v[r->faults.n - 1].reason == FAULT_LATE ?
+		    DT_ESTATE : DT_EFORMAT;
+		r->faults.n = nfaults;
 		goto out;
 	}
 	if ((rc = store_put(t, &e, h)) != 0)
@@ -3571,6 +3714,7 @@ record_import(record *r, bundle_reader *b, unsigned flags,
 		    "cannot read the bundle: %s", dt_strerror(rc));
 	st->total = bundle_reader_count(b);
 	fault_list_reset(&r->faults);
+	r->closes_valid = 0;
 	x.r = r;
 	x.flags = flags & RECORD_VERIFY_KEY;
 	x.hold_all = (flags & RECORD_IMPORT_HOLD_ALL) != 0;

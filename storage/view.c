@@ -26,6 +26,7 @@
 #include "../crypto/keys.h"
 #include "entry.h"
 #include "halves.h"
+#include "late.h"
 #include "payload.h"
 #include "record.h"
 #include "store.h"
@@ -636,7 +637,8 @@ link_items(view *v)
 		/* Only the head of a party endorses for it. */
 		for (p = 0; p < v->nparties; p++)
 			for (j = 0; j < it->nendorsements; j++)
-				if (party_of_head(v, it->endorsements[j]->author)
+				if (!it->endorsements[j]->late &&
+				    party_of_head(v, it->endorsements[j]->author)
 				    == (long)p) {
 					memcpy(parties[it->nendorsed++],
 					    v->parties[p], VIEW_PARTY_BYTES);
@@ -685,6 +687,170 @@ static const char *
 str_field(const view_item *it, const char *field)
 {
 	return json_string_value(json_object_get(it->payload, field));
+}
+
+/* party_index() - the index of party among v's parties, or -1. */
+static long
+party_index(const view *v, const char *party)
+{
+	size_t i;
+
+	for (i = 0; party != NULL && i < v->nparties; i++)
+		if (strcmp(v->parties[i], party) == 0)
+			return (long)i;
+	return -1;
+}
+
+/*
+ * meeting_acts() - each meeting's openings (every meeting-open of its
+ * number, merged order), each party's first close, and its close once
+ * every party has closed it.  Late entries count for nothing.
+ */
+static int
+meeting_acts(view *v)
+{
+	size_t i, j, n;
+	long mi, p;
+
+	for (i = 0; i < v->nmeetings; i++) {
+		view_meeting *m = &v->meetings[i];
+		const view_item **opens, **closes;
+
+		for (n = 0, j = 0; j < v->nitems; j++)
+			if (v->items[j].kind == ENTRY_K_MEETING_OPEN &&
+			    v->items[j].payload != NULL && !v->items[j].late &&
+			    v->items[j].meeting == m->number)
+				n++;
+		if ((opens = calloc(n ? n : 1, sizeof(*opens))) == NULL)
+			return DT_ENOMEM;
+		m->opens = opens;
+		if ((closes = calloc(v->nparties ? v->nparties : 1,
+		    sizeof(*closes))) == NULL)
+			return DT_ENOMEM;
+		m->closes = closes;
+	}
+	for (j = 0; j < v->nitems; j++) {
+		const view_item *it = &v->items[j];
+		view_meeting *m;
+
+		if (it->payload == NULL || it->late || it->meeting < 0 ||
+		    (mi = meeting_index(v, it->meeting)) < 0)
+			continue;
+		m = &v->meetings[mi];
+		if (it->kind == ENTRY_K_MEETING_OPEN)
+			((const view_item **)m->opens)[m->nopens++] = it;
+		else if (it->kind == ENTRY_K_MEETING_CLOSE &&
+		    (p = party_index(v, it->party)) >= 0 &&
+		    m->closes[p] == NULL)
+			((const view_item **)m->closes)[p] = it;
+	}
+	for (i = 0; i < v->nmeetings; i++) {
+		view_meeting *m = &v->meetings[i];
+		const view_item *last = NULL;
+
+		for (p = 0; p < (long)v->nparties; p++) {
+			if (m->closes[p] == NULL) {
+				last = NULL;
+				break;
+			}
+			if (last == NULL || m->closes[p]->index > last->index)
+				last = m->closes[p];
+		}
+		m->close = last;
+	}
+	return 0;
+}
+
+/* A meeting-close of the view: its meeting, and where it is. */
+struct close_at {
+	int64_t meeting;
+	size_t index;
+};
+
+/* cmp_close_at() - by meeting, then merged order. */
+static int
+cmp_close_at(const void *a, const void *b)
+{
+	const struct close_at *x = a, *y = b;
+
+	if (x->meeting != y->meeting)
+		return (x->meeting > y->meeting) - (x->meeting < y->meeting);
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * mark_late() - set view_item.late: an entry of a meeting (late_kind())
+ * that has a meeting-close of its meeting by its author's party, other
+ * than itself, in its causal past, read from r's store (late.h).
+ */
+static int
+mark_late(view *v, record *r)
+{
+	struct close_at *closes = NULL;
+	size_t nc = 0, i, j;
+	store_txn *t = NULL;
+	int rc = 0, y;
+
+	for (i = 0; i < v->nitems; i++)
+		v->items[i].late = 0;
+	if (r == NULL || v->nitems == 0)
+		return 0;
+	for (i = 0; i < v->nitems; i++)
+		if (v->items[i].kind == ENTRY_K_MEETING_CLOSE &&
+		    v->items[i].payload != NULL && v->items[i].meeting >= 0 &&
+		    v->items[i].party[0] != '\0')
+			nc++;
+	if (nc == 0)
+		return 0;
+	if ((closes = malloc(nc * sizeof(*closes))) == NULL)
+		return DT_ENOMEM;
+	for (nc = 0, i = 0; i < v->nitems; i++)
+		if (v->items[i].kind == ENTRY_K_MEETING_CLOSE &&
+		    v->items[i].payload != NULL && v->items[i].meeting >= 0 &&
+		    v->items[i].party[0] != '\0') {
+			closes[nc].meeting = v->items[i].meeting;
+			closes[nc++].index = i;
+		}
+	/* by meeting, so that each entry looks at its meeting's only */
+	qsort(closes, nc, sizeof(*closes), cmp_close_at);
+	for (i = 0; i < v->nitems && rc == 0; i++) {
+		view_item *x = &v->items[i];
+		size_t lo = 0, hi = nc;
+
+		if (!late_kind(x->kind) || x->payload == NULL ||
+		    x->meeting < 0 || x->party[0] == '\0')
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (closes[mid].meeting < x->meeting)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (j = lo; j < nc && !x->late &&
+		    closes[j].meeting == x->meeting; j++) {
+			const view_item *c = &v->items[closes[j].index];
+			late_close lc;
+
+			if (c == x || c->clock >= x->clock ||
+			    strcmp(c->party, x->party) != 0)
+				continue;
+			if (t == NULL && (rc = store_txn_begin(&t,
+			    record_store(r), 0)) != 0)
+				break;
+			memcpy(lc.author, c->author, KEY_PK_BYTES);
+			lc.seq = c->seq;
+			lc.clock = c->clock;
+			if ((rc = late_follows_at(&y, t, &lc, x->author,
+			    x->seq)) != 0)
+				break;
+			x->late = y;
+		}
+	}
+	store_txn_abort(t);
+	free(closes);
+	return rc;
 }
 
 /*
@@ -748,7 +914,7 @@ project(view *v)
 		const view_item *it = &v->items[i];
 		const char *state;
 
-		if (it->payload == NULL)
+		if (it->payload == NULL || it->late)
 			continue;
 		switch (it->kind) {
 		case ENTRY_K_MEETING_OPEN:
@@ -770,10 +936,7 @@ project(view *v)
 			v->nmeetings++;
 			break;
 		case ENTRY_K_MEETING_CLOSE:
-			if ((mi = meeting_index(v, it->meeting)) >= 0 &&
-			    v->meetings[mi].close == NULL)
-				v->meetings[mi].close = it;
-			break;
+			break;  /* per party, below */
 		case ENTRY_K_AGENDA:
 			if ((rc = grow(&v->agenda, &cap_a, v->nagenda,
 			    sizeof(*v->agenda))) != 0)
@@ -835,6 +998,8 @@ project(view *v)
 	if (v->nmeetings > 0)
 		qsort(v->meetings, v->nmeetings, sizeof(*v->meetings),
 		    cmp_meeting);
+	if ((rc = meeting_acts(v)) != 0)
+		goto out;
 	for (i = 0; i < v->nmeetings; i++) {
 		view_meeting *m = &v->meetings[i];
 		const view_agenda **list;
@@ -914,9 +1079,12 @@ copy_parties(view *v, const record *r)
 	return 0;
 }
 
-/* finish() - the hash index, the links and the projection of v. */
+/*
+ * finish() - the hash index, the late entries (read from r's store, or
+ * none when r is NULL), the links and the projection of v.
+ */
 static int
-finish(view *v)
+finish(view *v, record *r)
 {
 	view_item *shrunk;
 	size_t i;
@@ -936,7 +1104,8 @@ finish(view *v)
 			v->byhash[i] = &v->items[i];
 		qsort(v->byhash, v->nitems, sizeof(*v->byhash), cmp_byhash);
 	}
-	if ((rc = link_items(v)) != 0 || (rc = project(v)) != 0)
+	if ((rc = mark_late(v, r)) != 0 || (rc = link_items(v)) != 0 ||
+	    (rc = project(v)) != 0)
 		return rc;
 	return 0;
 }
@@ -990,7 +1159,7 @@ view_load(view **out, record *r)
 		job_apply(v, &c.jobs[k]);
 	store_txn_abort(t);
 	t = NULL;
-	if (rc != 0 || (rc = finish(v)) != 0)
+	if (rc != 0 || (rc = finish(v, r)) != 0)
 		goto out;
 	*out = v;
 	v = NULL;
@@ -1360,7 +1529,7 @@ window_load(view **out, record *r, const view_window *w, const view *reuse,
 	if (rc != 0)
 		goto out;
 	sort_items(v);
-	if ((rc = finish(v)) != 0)
+	if ((rc = finish(v, r)) != 0)
 		goto out;
 	*out = v;
 	v = NULL;
@@ -1440,7 +1609,7 @@ view_rewindow(view **out, const view *v, record *r, const view_window *w)
 	    (rc = window_walk(nv, &c, t, NULL)) != 0)
 		goto out;
 	sort_items(nv);
-	if ((rc = finish(nv)) != 0)
+	if ((rc = finish(nv, r)) != 0)
 		goto out;
 	*out = nv;
 	nv = NULL;
@@ -1568,7 +1737,7 @@ view_refresh(view **out, const view *v, record *r)
 	nv->nfeeds = nheads;
 	heads = NULL;
 	sort_items(nv);
-	if ((rc = finish(nv)) != 0)
+	if ((rc = finish(nv, r)) != 0)
 		goto out;
 	*out = nv;
 	nv = NULL;
@@ -1624,8 +1793,11 @@ view_free(view *v)
 		free((void *)v->items[i].endorsements);
 		free((void *)v->items[i].endorsed);
 	}
-	for (i = 0; i < v->nmeetings; i++)
+	for (i = 0; i < v->nmeetings; i++) {
 		free((void *)v->meetings[i].agenda);
+		free((void *)v->meetings[i].opens);
+		free((void *)v->meetings[i].closes);
+	}
 	free(v->items);
 	free(v->byhash);
 	free(v->agenda);
@@ -1703,6 +1875,33 @@ view_meeting_find(const view *v, int64_t n)
 		if (v->meetings[i].number == n)
 			return &v->meetings[i];
 	return NULL;
+}
+
+const view_meeting *
+view_current_meeting_for(const view *v, const char *party)
+{
+	const view_meeting *best = NULL;
+	long p = party_index(v, party);
+	size_t i;
+
+	/* by number ascending: a side goes through its meetings in order */
+	for (i = 0; i < v->nmeetings && best == NULL; i++) {
+		const view_meeting *m = &v->meetings[i];
+
+		if (m->nopens > 0 && m->close == NULL &&
+		    (p < 0 || m->closes[p] == NULL))
+			best = m;
+	}
+	return best;
+}
+
+const view_item *
+view_meeting_closed_by(const view *v, const view_meeting *m,
+    const char *party)
+{
+	long p = party_index(v, party);
+
+	return m != NULL && p >= 0 ? m->closes[p] : NULL;
 }
 
 const view_meeting *

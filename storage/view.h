@@ -73,6 +73,12 @@ struct view_item {
 	const char (*endorsed)[VIEW_PARTY_BYTES];
 	size_t nendorsed;
 	int agreed;               /* endorsed by the head of every party */
+	/*
+	 * Late: written into its meeting after its author's own side had
+	 * closed it (late.h).  Kept in the list, left out of the meetings,
+	 * agenda, commitments and endorsements, and out of the minutes.
+	 */
+	int late;
 };
 
 /* An agenda entry and its status. */
@@ -87,11 +93,25 @@ typedef struct view_agenda {
 	const view_item *status;  /* that agenda-status entry, or NULL */
 } view_agenda;
 
-/* A meeting: opened by one entry, perhaps closed by another. */
+/*
+ * A meeting: its number is its identity.  Every meeting-open of that
+ * number opens it (the two sides may open "the next meeting" at once:
+ * one meeting, opened by both); each party closes it for its side, and
+ * it is closed when every party has (docs/ARCHITECTURE.md, "Meetings
+ * across replicas").  Late entries (view_item.late) count for nothing.
+ */
 typedef struct view_meeting {
 	int64_t number;
 	const view_item *open;    /* the first meeting-open of this number */
-	const view_item *close;   /* the first meeting-close, or NULL */
+	const view_item *const *opens; /* every meeting-open, merged order */
+	size_t nopens;
+	/* Per party (view_party() order): its first close, or NULL. */
+	const view_item *const *closes;
+	/*
+	 * When every party has closed it: the latest (merged order) of the
+	 * parties' first closes; else NULL.  The minutes are final then.
+	 */
+	const view_item *close;
 	const char *title;        /* from the open payload, or NULL */
 	const char *place;
 	const char *date;
@@ -249,6 +269,22 @@ const view_meeting *view_meeting_find(const view *v, int64_t n);
  * it is not closed; else NULL.
  */
 const view_meeting *view_current_meeting(const view *v);
+
+/*
+ * view_current_meeting_for() - the lowest-numbered meeting that party has
+ * not closed (whoever opened it); NULL if party has closed every meeting.
+ * The meeting party's members write in: a side goes through the meetings
+ * in order, and closes one before it writes in, or opens, the next.
+ */
+const view_meeting *view_current_meeting_for(const view *v,
+    const char *party);
+
+/*
+ * view_meeting_closed_by() - party's first close of m, or NULL (also for
+ * a party the dialogue does not have).
+ */
+const view_item *view_meeting_closed_by(const view *v, const view_meeting *m,
+    const char *party);
 
 /* view_last_meeting() - the highest-numbered meeting, or NULL. */
 const view_meeting *view_last_meeting(const view *v);

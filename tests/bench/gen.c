@@ -704,8 +704,11 @@ gen_close(const char *path, key_identity *const ids[GEN_AUTHORS],
 		rc = DT_ENOMEM;
 		goto out;
 	}
+	/* closing is per side: each party's head closes it (ru, then us) */
 	if ((rc = put(t, dialogue, key, ids, f, 0, ENTRY_K_MEETING_CLOSE, p,
-	    1767225600000ULL + 1000001000ULL, NULL)) != 0)
+	    1767225600000ULL + 1000001000ULL, NULL)) != 0 ||
+	    (rc = put(t, dialogue, key, ids, f, 1, ENTRY_K_MEETING_CLOSE, p,
+	    1767225600000ULL + 1000002000ULL, NULL)) != 0)
 		goto out;
 	rc = store_txn_commit(t);
 	t = NULL;

@@ -54,8 +54,8 @@ int gen_meeting(char **path, key_identity *ids[GEN_AUTHORS],
     const char *parent, uint64_t n, int progress);
 
 /*
- * gen_close() - ru-head closes meeting in the record at path (one more
- * entry).
+ * gen_close() - ru-head and then us-head close meeting in the record at
+ * path (two more entries: closing is per side).
  * @return 0 or a DT_E* code.
  */
 int gen_close(const char *path, key_identity *const ids[GEN_AUTHORS],

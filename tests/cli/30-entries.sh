@@ -194,6 +194,15 @@ like "$(tr -d '\n ' <"$OUT")" '"status":"in-progress"' "JSON status"
 run_ok "meeting close" dt --as ru-head meeting close
 run_fails 1 "closing again" dt --as ru-head meeting close 1
 run_fails 2 "closing an unknown meeting" dt --as ru-head meeting close 9
+run_ok "meeting list after RU's close" dt --as us-head meeting list
+like "$(cat "$OUT")" '^meeting 1  open \(closed by RU\)' "closed by RU only"
+run_fails 1 "US cannot open meeting 2 before its side closes 1" \
+    dt --as us-head meeting open --title Second
+like "$(cat "$ERR")" 'meeting 1 is still open' "says which"
+run_fails 1 "RU writes nothing more in meeting 1" \
+    dt --as ru-del add note --meeting 1 "After the close."
+like "$(cat "$ERR")" 'meeting 1 is closed by your side \(RU\)' "says why"
+run_ok "US closes meeting 1 for its side" dt --as us-del meeting close
 run_ok "meeting 2 opens" dt --as us-head meeting open --title Second
 run_ok "meeting list shows meeting 2" dt --as us-head meeting list
 like "$(cat "$OUT")" '^meeting 1  closed' "meeting 1 closed"
@@ -206,6 +215,9 @@ like "$(cat "$OUT")" '^no open commitments$' "nothing open"
 run_ok "log --meeting 2 --json" dt --as us-head log --meeting 2 --json
 like "$(tr -d '\n ' <"$OUT")" '"state":"fulfilled"' "status entry is in meeting 2"
 run_ok "meeting close 2" dt --as us-head meeting close 2
+run_ok "meeting list: meeting 2 closed by US only" dt --as ru-head meeting list
+like "$(cat "$OUT")" '^meeting 2  open \(closed by US\)' "RU has not closed it"
+run_ok "RU closes meeting 2 for its side" dt --as ru-head meeting close 2
 
 # --- $EDITOR -------------------------------------------------------------------
 run_ok "meeting 3" dt --as ru-head meeting open

@@ -44,6 +44,7 @@ B --as us-head add decision --tr "ru=Проверять канал ежемес�
     "Test the channel every month." >/dev/null || bail_out "decision"
 sync_both || bail_out "cannot sync"
 A --as ru-head meeting close >/dev/null || bail_out "close"
+B --as us-head meeting close >/dev/null || bail_out "close on B"
 sync_both || bail_out "cannot sync"
 
 M=$TEST_TMP/m/minutes-1.md

@@ -17,6 +17,11 @@ Usage:
       print tests/vectors/faults.txt as this file computes it from
       entries.txt: three member faults by us-head (FORMAT.md, section 7,
       "Member faults") after its note_us
+  bundle_tool.py late VECTORS_DIR
+      print tests/vectors/late.txt as this file computes it from
+      entries.txt: a close of meeting 1 by each head and a note of
+      meeting 1 by each, us-head's after its own close (a late entry,
+      FORMAT.md section 7, "Late entries")
   bundle_tool.py check FILE
       check the framing, the trailer and every entry's signature; prints
       "ok N" (exit 0) or the first problem (exit 1)
@@ -73,7 +78,10 @@ Usage:
       sign.  CLOCK is its clock: "next" (one more than the greatest clock
       it builds on, as section 7 requires), "high" (one more than that),
       "max" (2^64 - 1) or a number.  Prints the note's seq, clock and
-      leaf hash.
+      leaf hash.  Options after PASSFILE: --meeting M (the note's
+      meeting, default 1) and --text T (its text, default "clock N"):
+      a note into a meeting the identity's side has closed is what only
+      modified software writes (a late entry, FORMAT.md section 7).
 """
 
 import hashlib
@@ -197,7 +205,7 @@ def dialogue_key(did, entries, seed):
     raise ValueError("no key wrap in the bundle opens for this identity")
 
 
-def note(clock, did, entries, seed):
+def note(clock, did, entries, seed, meeting=1, body=None):
     """A note by seed after its last entry in entries (see the doc)."""
     pk = iv.ed25519_pk(seed)
     last = {}
@@ -215,8 +223,9 @@ def note(clock, did, entries, seed):
                    ([struct.unpack(">Q", mine[80:88])[0]] if mine else []))
     clock = {"next": built_on + 1, "high": built_on + 2,
              "max": 2 ** 64 - 1}.get(clock) or int(clock)
-    text = [{"body": "clock %d" % clock, "lang": "en", "role": "authentic"}]
-    payload = iv.canonical({"meeting": 1, "text": text, "v": 1})
+    text = [{"body": body if body is not None else "clock %d" % clock,
+             "lang": "en", "role": "authentic"}]
+    payload = iv.canonical({"meeting": meeting, "text": text, "v": 1})
     b = iv.build_entry(iv.K["note"], seed, did, seq, clock,
                        int(time.time() * 1000), prev, refs, payload,
                        dialogue_key(did, entries, seed), os.urandom(24))
@@ -364,6 +373,75 @@ def faults_vector(vdir):
     return "\n".join(out) + "\n"
 
 
+# The late entries of tests/vectors/late.txt (FORMAT.md, section 7,
+# "Late entries"): (name, signer, kind, payload, nonce byte, late).
+LATE = (
+    ("close_us", "us_head", 0x21, b'{"meeting":1,"v":1}', 0x31, False),
+    ("late_us", "us_head", 0x25, b'{"meeting":1,"text":[{"body":"written '
+     b'after US closed meeting 1","lang":"en","role":"authentic"}],"v":1}',
+     0x32, True),
+    ("note_ru2", "ru_head", 0x25, b'{"meeting":1,"text":[{"body":"RU has '
+     b'not closed meeting 1","lang":"en","role":"authentic"}],"v":1}',
+     0x33, False),
+    ("close_ru", "ru_head", 0x21, b'{"meeting":1,"v":1}', 0x34, False),
+)
+
+
+def late_entries(v):
+    """The late.txt entries, from entries.txt's values v: us-head's
+    close of meeting 1 and its note of meeting 1 after it (seq 1, 2, no
+    references); then ru-head's note of meeting 1 referring to that
+    close, and ru-head's close referring to us-head's note (seq 3, 4).
+    Each has the clock the clock rule gives it and the time of note_us
+    plus its clock."""
+    did = iv.unhex(v["dialogue_id"])
+    dkey = iv.unhex(v["dialogue_key"])
+    tms = int(v["note_us_time_ms"])
+    last = {"us_head": (0, iv.unhex(v["note_us_hash"]), 4),
+            "ru_head": (2, iv.unhex(v["note_ru_hash"]), 3)}
+    pk = {n: iv.ed25519_pk(iv.unhex(v["seed_" + n])) for n in last}
+    out = []
+    for name, who, kind, plain, nb, late in LATE:
+        seq, prev, pclock = last[who]
+        other = "ru_head" if who == "us_head" else "us_head"
+        refs = []
+        if who == "ru_head":
+            oseq, ohash, oclock = last[other]
+            refs = [(pk[other], oseq, ohash)]
+            pclock = max(pclock, oclock)
+        clock = pclock + 1
+        b = iv.build_entry(kind, iv.unhex(v["seed_" + who]), did, seq + 1,
+                           clock, tms + clock, prev, refs, plain, key=dkey,
+                           nonce=bytes([nb]) * 24)
+        out.append((name, b, plain, late))
+        last[who] = (seq + 1, iv.leaf_hash(b), clock)
+    return out
+
+
+def late_vector(vdir):
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    out = ["# tests/vectors/late.txt: late entries (docs/FORMAT.md, "
+           "section 7, \"Late",
+           "# entries\"), after the four entries of entries.txt: "
+           "us-head closes meeting 1",
+           "# (close_us, seq 1) and writes a note of meeting 1 after it "
+           "(late_us, seq 2:",
+           "# late); ru-head writes a note of meeting 1 referring to "
+           "close_us (note_ru2,",
+           "# seq 3: not late, RU has not closed it) and closes meeting 1 "
+           "(close_ru, seq 4).",
+           "# Written by tests/tools/bundle_tool.py late; checked by "
+           "tests/unit/test_vectors.c",
+           "# and tests/tools/indep_verify.py."]
+    for name, b, plain, late in late_entries(v):
+        out += ["",
+                name + " = " + b.hex(),
+                name + "_plain = " + plain.hex(),
+                name + "_hash = " + iv.leaf_hash(b).hex(),
+                name + "_late = %d" % (1 if late else 0)]
+    return "\n".join(out) + "\n"
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "list":
         did, entries = read_bundle(argv[2])
@@ -374,6 +452,9 @@ def main(argv):
         return 0
     if len(argv) == 3 and argv[1] == "faults":
         sys.stdout.write(faults_vector(argv[2]))
+        return 0
+    if len(argv) == 3 and argv[1] == "late":
+        sys.stdout.write(late_vector(argv[2]))
         return 0
     if len(argv) == 3 and argv[1] == "vector":
         sys.stdout.write(vector(argv[2]))
@@ -391,10 +472,16 @@ def main(argv):
             return 1
         print("ok", len(entries))
         return 0
-    if len(argv) == 7 and argv[1] == "note":
+    if len(argv) >= 7 and argv[1] == "note":
+        opts = dict(zip(argv[7::2], argv[8::2]))
+        if len(argv) % 2 == 0 or set(opts) - {"--meeting", "--text"}:
+            sys.stderr.write(__doc__)
+            return 2
         did, entries = read_bundle(argv[3])
         b, seq, clock = note(argv[2], did, entries,
-                             seed_of(argv[5], argv[6]))
+                             seed_of(argv[5], argv[6]),
+                             int(opts.get("--meeting", "1")),
+                             opts.get("--text"))
         open(argv[4], "wb").write(encode_bundle(did, entries + [b]))
         print(seq, clock, iv.leaf_hash(b).hex())
         return 0

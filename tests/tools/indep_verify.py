@@ -879,6 +879,7 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
     for e in es:
         feeds.setdefault(e.author, []).append(e)
     decrypted = 0
+    meeting_of = {}
     for author in sorted(feeds):
         feed = sorted(feeds[author], key=lambda e: e.seq)
         prev = None
@@ -910,14 +911,53 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                 try:
                     plain = xchacha_open(key, e.body[:24], e.body[24:],
                                          e.header)
-                    need(schema_ok(e.kind, accept_payload(plain)), "payload",
+                    o = accept_payload(plain)
+                    need(schema_ok(e.kind, o), "payload",
                          "%s schema" % KINDS[e.kind])
                     decrypted += 1
+                    if isinstance(o.get("meeting"), int) and \
+                            not isinstance(o.get("meeting"), bool):
+                        meeting_of[e.hash] = o["meeting"]
                 except Reject as r:
                     if faults is not None:
                         faults.append((e.author, e.seq, e.hash, r.rule))
             prev = e
+    if key is not None and faults is not None:
+        faults.extend(late_entries(es, by_hash, members, meeting_of))
     return members, es, decrypted
+
+
+def late_entries(es, by_hash, members, meeting_of):
+    """Section 7, "Late entries": an entry of kind 0x20 to 0x2c whose
+    meeting has a meeting-close by a member of its author's party, other
+    than itself, in its causal past (its previous entry, the entries it
+    references, theirs, and so on).  Only entries that decrypted to a
+    payload of their kind (meeting_of) count, closes included.  Returns
+    [(author, seq, hash, "late")] in merged order."""
+    at = {(e.author, e.seq): e for e in es}
+    past = {}
+    order = sorted(es, key=lambda e: (e.clock, e.author))
+    for e in order:  # merged order: everything an entry builds on first
+        preds = [by_hash[rh] for _, _, rh in e.refs]
+        if e.seq > 0:
+            preds.append(at[(e.author, e.seq - 1)])
+        p = set()
+        for x in preds:
+            p.add(x.hash)
+            p |= past[x.hash]
+        past[e.hash] = p
+    closes = [c for c in es if c.kind == K["meeting-close"] and
+              c.hash in meeting_of]
+    out = []
+    for e in order:
+        if not 0x20 <= e.kind <= 0x2c or e.hash not in meeting_of:
+            continue
+        party = members[e.author].party
+        if any(c.hash != e.hash and c.hash in past[e.hash] and
+               meeting_of[c.hash] == meeting_of[e.hash] and
+               members[c.author].party == party for c in closes):
+            out.append((e.author, e.seq, e.hash, "late"))
+    return out
 
 
 # --- the checks --------------------------------------------------------------
@@ -1209,6 +1249,36 @@ def check_entries(tap, v):
 CLOCK_TAGS = ("clock_exact", "clock_low", "clock_high", "clock_max")
 
 
+def check_late(tap, v, ctx):
+    """late.txt: late entries (section 7, "Late entries")."""
+    blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
+    names = ("close_us", "late_us", "note_ru2", "close_ru")
+    kinds = (K["meeting-close"], K["note"], K["note"], K["meeting-close"])
+    who = ("us_head", "us_head", "ru_head", "ru_head")
+    late = []
+    for name, kind, w in zip(names, kinds, who):
+        b = unhex(v[name])
+        e = parse_entry(b)
+        tap.eq(build_entry(kind, ctx["seed"][w], did, e.seq, e.clock,
+                           e.time, e.prev, e.refs, unhex(v[name + "_plain"]),
+                           dkey, e.body[:24]).hex(), v[name],
+               "late.txt: %s from its inputs gives its bytes" % name)
+        tap.eq(leaf_hash(b).hex(), v[name + "_hash"],
+               "late.txt: %s_hash" % name)
+        late.append(b)
+    got = []
+    verify_record(blobs + late, did, dkey, got)
+    want = [(ctx["pk"][w], parse_entry(unhex(v[n])).seq, "late")
+            for n, w in zip(names, who) if v[n + "_late"] == "1"]
+    tap.eq([(f[0], f[1], f[3]) for f in got], want,
+           "late.txt: with the key the record verifies and names the late "
+           "entries (%s), and only those" % ", ".join(
+               n for n in names if v[n + "_late"] == "1"))
+    got = []
+    verify_record(blobs + late, did, None, got)
+    tap.eq(got, [], "late.txt: without the key it verifies, none seen")
+
+
 def check_faults(tap, v, ctx):
     """faults.txt: three member faults (section 7, "Member faults")."""
     blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
@@ -1497,6 +1567,8 @@ def main(argv):
         if ctx:
             tap.check("faults.txt checks ran", lambda: check_faults(
                 tap, read_vectors(os.path.join(vdir, "faults.txt")), ctx))
+            tap.check("late.txt checks ran", lambda: check_late(
+                tap, read_vectors(os.path.join(vdir, "late.txt")), ctx))
     return tap.done()
 
 

@@ -102,6 +102,23 @@ teardown(void **state)
 	return 0;
 }
 
+/* put_rc() - append payload p (consumed) as kind by who; its code. */
+static int
+put_rc(record *r, int who, unsigned kind, json_t *p)
+{
+	unsigned char h[ENTRY_HASH_BYTES];
+	char *text;
+	int rc;
+
+	assert_non_null(p);
+	text = payload_dump(p);
+	json_decref(p);
+	assert_non_null(text);
+	rc = record_append(r, id[who], kind, text, h, NULL);
+	payload_free(text);
+	return rc;
+}
+
 /* put() - append payload p (consumed) as kind by who; hash in out. */
 static void
 put(record *r, int who, unsigned kind, json_t *p,
@@ -194,11 +211,24 @@ open_meeting(record *r, int who, int n)
 	    NULL);
 }
 
+/* close_side() - who closes meeting n for its party only. */
 static void
-close_meeting(record *r, int who, int n)
+close_side(record *r, int who, int n)
 {
 	put(r, who, ENTRY_K_MEETING_CLOSE,
 	    json_pack("{s:i,s:i}", "v", 1, "meeting", n), NULL);
+}
+
+/*
+ * close_meeting() - who closes meeting n, then the other party's head:
+ * closing is per side, and the minutes are final once both have.
+ */
+static void
+close_meeting(record *r, int who, int n)
+{
+	close_side(r, who, n);
+	close_side(r, who == RU_HEAD || who == RU_EXPERT ? US_HEAD : RU_HEAD,
+	    n);
 }
 
 /* render() - the minutes of meeting n of r, as it is now. */
@@ -293,16 +323,36 @@ test_scope(void **state)
 	minutes_scope_done(&s);
 	view_free(v);
 
-	close_meeting(fx->r, US_EXPERT, 1);
+	/* US closes: a draft still, until RU closes too */
+	close_side(fx->r, US_EXPERT, 1);
+	assert_int_equal(view_load(&v, fx->r), 0);
+	assert_int_equal(minutes_scope_get(&s, fx->r, v, 1), 0);
+	assert_true(s.draft);
+	assert_null(view_meeting_find(v, 1)->close);
+	assert_non_null(view_meeting_closed_by(v, view_meeting_find(v, 1),
+	    "US"));
+	assert_null(view_meeting_closed_by(v, view_meeting_find(v, 1), "RU"));
+	minutes_scope_done(&s);
+	view_free(v);
+	/* US writes nothing more in meeting 1 (a late entry); RU still does */
+	assert_int_equal(put_rc(fx->r, US_HEAD, ENTRY_K_NOTE,
+	    record_of(1, a1, text_en("US, after its close"))), DT_ESTATE);
 	put(fx->r, RU_EXPERT, ENTRY_K_NOTE,
-	    record_of(1, a1, text_en("written after the close")), NULL);
+	    record_of(1, a1, text_en("RU, after the US close")), NULL);
+	close_side(fx->r, RU_HEAD, 1);
+	assert_int_equal(put_rc(fx->r, RU_EXPERT, ENTRY_K_NOTE,
+	    record_of(1, a1, text_en("RU, after its close"))), DT_ESTATE);
+	/* the next meeting's agenda, after both closes */
+	put(fx->r, RU_EXPERT, ENTRY_K_AGENDA,
+	    record_of(2, NULL, text_en("for meeting 2")), NULL);
 	assert_int_equal(view_load(&v, fx->r), 0);
 	before = view_nitems(v);
 	assert_int_equal(minutes_scope_get(&s, fx->r, v, 1), 0);
 	assert_false(s.draft);
 	assert_non_null(s.close);
 	assert_int_equal(s.close->kind, ENTRY_K_MEETING_CLOSE);
-	/* everything but the note written after the close */
+	/* everything but the agenda written after both closes: RU's note
+	 * after the US close is in it */
 	assert_int_equal(s.nentries, before - 1);
 	assert_int_equal(s.nfeeds, 4);
 	for (i = 0; i < s.nfeeds; i++) {
@@ -342,18 +392,20 @@ test_deterministic(void **state)
 		assert_string_equal(a[f], b);
 		free(b);
 	}
-	/* after the close: an endorsement, a note, a correction, meeting 2 */
-	put(fx->r, US_HEAD, ENTRY_K_ENDORSEMENT, targeted(1, dec, NULL, NULL),
+	/* after the close: meeting 2, an endorsement, a note, a correction */
+	assert_int_equal(put_rc(fx->r, US_HEAD, ENTRY_K_ENDORSEMENT,
+	    targeted(1, dec, NULL, NULL)), DT_ESTATE);
+	open_meeting(fx->r, US_HEAD, 2);
+	put(fx->r, US_HEAD, ENTRY_K_ENDORSEMENT, targeted(2, dec, NULL, NULL),
 	    NULL);
-	put(fx->r, RU_EXPERT, ENTRY_K_NOTE, record_of(1, a1, text_en("late")),
-	    NULL);
+	put(fx->r, RU_EXPERT, ENTRY_K_NOTE, record_of(2, NULL,
+	    text_en("later")), NULL);
 	{
-		json_t *p = targeted(1, dec, NULL, NULL);
+		json_t *p = targeted(2, dec, NULL, NULL);
 
-		json_object_set_new(p, "text", text_en("late correction"));
+		json_object_set_new(p, "text", text_en("later correction"));
 		put(fx->r, RU_EXPERT, ENTRY_K_CORRECTION, p, NULL);
 	}
-	open_meeting(fx->r, US_HEAD, 2);
 	hexof(hex, record_id(fx->r));
 	snprintf(path, sizeof(path), "%s/%s", fx->dir, hex);
 	record_close(fx->r);
@@ -496,10 +548,14 @@ test_agreed(void **state)
 	put(fx->r, US_HEAD, ENTRY_K_ENDORSEMENT, targeted(1, d2, NULL, NULL),
 	    NULL);
 	close_meeting(fx->r, RU_HEAD, 1);
-	/* after the close: does not count for meeting 1 */
-	put(fx->r, US_HEAD, ENTRY_K_ENDORSEMENT, targeted(1, dec, NULL, NULL),
+	/* after the close: refused in meeting 1, and in meeting 2 it does
+	 * not count for meeting 1 */
+	assert_int_equal(put_rc(fx->r, US_HEAD, ENTRY_K_ENDORSEMENT,
+	    targeted(1, dec, NULL, NULL)), DT_ESTATE);
+	open_meeting(fx->r, US_HEAD, 2);
+	put(fx->r, US_HEAD, ENTRY_K_ENDORSEMENT, targeted(2, dec, NULL, NULL),
 	    NULL);
-	put(fx->r, RU_HEAD, ENTRY_K_ENDORSEMENT, targeted(1, d2, NULL, NULL),
+	put(fx->r, RU_HEAD, ENTRY_K_ENDORSEMENT, targeted(2, d2, NULL, NULL),
 	    NULL);
 
 	j = render_json(fx->r, 1, "both");

@@ -1031,6 +1031,65 @@ test_payloads(void **state)
 	assert_int_equal(PAYLOAD_DEPTH_MAX, 2048);
 }
 
+/*
+ * late.txt: after the four entries of entries.txt, us-head closes meeting
+ * 1 and writes a note of meeting 1 after its close (late), ru-head writes
+ * a note of meeting 1 that follows us-head's close (not late: RU had not
+ * closed it) and closes it.  With the key the walk names exactly the one
+ * late entry, as a member fault of reason FAULT_LATE; without, none.
+ */
+static void
+test_late(void **state)
+{
+	static const char *const tags[8] = { "genesis", "wrap", "note_ru",
+		"note_us", "close_us", "late_us", "note_ru2", "close_ru" };
+	unsigned char *b, h[ENTRY_HASH_BYTES];
+	char *dir = tu_tmpdir(), *want, hex[2 * ENTRY_HASH_BYTES + 1];
+	const record_fault *fv;
+	record_stats st;
+	record_failure f;
+	store *s = NULL;
+	store_txn *t = NULL;
+	record *r = NULL;
+	size_t len, n, i;
+	entry e;
+
+	(void)state;
+	assert_int_equal(store_open(&s, dir, 1), 0);
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_set_dialogue(t, W.id), 0);
+	for (i = 0; i < 8; i++) {
+		b = vec_bytes(i < 4 ? VEC_FILE : "late.txt", tags[i], &len);
+		assert_int_equal(entry_parse(&e, b, len), 0);
+		entry_hash(h, b, len);
+		assert_int_equal(store_put(t, &e, h), 0);
+		free(b);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+
+	assert_int_equal(record_open(&r, dir), 0);
+	assert_int_equal(record_verify(r, 0, &st, &f), 0);
+	assert_int_equal(st.faults, 0);
+	assert_int_equal(record_unlock(r, W.head[US]), 0);
+	assert_int_equal(record_verify(r, RECORD_VERIFY_KEY, &st, &f), 0);
+	assert_int_equal(f.code, 0);
+	assert_int_equal(st.entries, 8);
+	assert_int_equal(st.faults, 1);
+	fv = record_faults(r, &n);
+	assert_int_equal(n, 1);
+	assert_non_null(want = tu_vector("late.txt", "late_us_hash"));
+	key_hex(hex, fv[0].hash, ENTRY_HASH_BYTES);
+	assert_string_equal(hex, want);
+	free(want);
+	assert_int_equal(fv[0].reason, FAULT_LATE);
+	assert_memory_equal(fv[0].author, W.head[US]->pk, KEY_PK_BYTES);
+	assert_int_equal(fv[0].seq, 2);
+	assert_int_equal(fv[0].kind, ENTRY_K_NOTE);
+	record_close(r);
+	tu_rmtree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1042,6 +1101,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_clock_rule),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_payloads),
+		cmocka_unit_test(test_late),
 	};
 
 	if (sodium_init() < 0)

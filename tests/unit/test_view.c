@@ -276,8 +276,22 @@ test_meetings_agenda(void **state)
 	assert_int_equal(it->meeting, 1);
 	view_free(v);
 
-	/* Close meeting 1; agenda for meeting 2 before it opens; open it. */
+	/*
+	 * Close meeting 1, one side at a time: open until both have; agenda
+	 * for meeting 2 before it opens; open it.
+	 */
 	put(fx->r, US_HEAD, ENTRY_K_MEETING_CLOSE, json_pack("{s:i,s:i}", "v",
+	    1, "meeting", 1), NULL);
+	assert_int_equal(view_load(&v, fx->r), 0);
+	m = view_meeting_find(v, 1);
+	assert_null(m->close);
+	assert_non_null(view_meeting_closed_by(v, m, "US"));
+	assert_null(view_meeting_closed_by(v, m, "RU"));
+	assert_ptr_equal(view_current_meeting(v), m);
+	assert_ptr_equal(view_current_meeting_for(v, "RU"), m);
+	assert_null(view_current_meeting_for(v, "US"));
+	view_free(v);
+	put(fx->r, RU_HEAD, ENTRY_K_MEETING_CLOSE, json_pack("{s:i,s:i}", "v",
 	    1, "meeting", 1), NULL);
 	put(fx->r, US_HEAD, ENTRY_K_AGENDA, json_pack("{s:i,s:i,s:o}", "v", 1,
 	    "meeting", 2, "text", text("Incidents")), a3);
