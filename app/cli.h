@@ -99,6 +99,18 @@ void cli_seal_lines(struct cli_ctx *ctx, record *r, int check);
 int cli_seal_json(json_t **out, record *r, int check);
 
 /*
+ * cli_minutes_current() - read the minutes file at path and check that it
+ * is what ctx->rec (opened with its key) renders now for the meeting the
+ * file names, byte for byte: final minutes of this dialogue, of *meeting
+ * when it is not 0.  Prints its own error lines.
+ * @param[out] sha      the SHA-256 of the file's bytes
+ * @param[in,out] meeting  0 or the meeting expected; set to the file's
+ * @return CLI_OK, CLI_FAIL (not these minutes), CLI_USAGE (I/O).
+ */
+int cli_minutes_current(struct cli_ctx *ctx, const char *path,
+    unsigned char sha[32], int64_t *meeting);
+
+/*
  * cli_fatal_hook - called first on a fatal signal (SIGSEGV, SIGBUS), so
  * that whoever owns the terminal can restore it before the one-line
  * message; NULL when nothing needs restoring.  Set by the terminal UI.

@@ -260,15 +260,93 @@ out:
 	return ret;
 }
 
-/* format_of_path() - the format a file name's extension names, or 0. */
+/*
+ * cli_minutes_current() - read the minutes file at path and check that it
+ * is what ctx->rec renders now for its meeting, byte for byte (cli.h).
+ */
+int
+cli_minutes_current(struct cli_ctx *ctx, const char *path,
+    unsigned char sha[32], int64_t *meeting)
+{
+	char *text = NULL, *again = NULL;
+	size_t len = 0, alen = 0;
+	minutes_id id;
+	int ret;
+
+	if ((ret = read_all(ctx, path, MINUTES_FILE_MAX, &text, &len)) !=
+	    CLI_OK)
+		return ret;
+	if (minutes_identify(&id, text, len) != 0) {
+		cli_error(ctx, _("not detente minutes"), path,
+		    _("export them with `detente minutes export`"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (memcmp(record_id(ctx->rec), id.dialogue, ENTRY_HASH_BYTES) != 0) {
+		cli_error(ctx, _("these minutes are of another dialogue"), path,
+		    _("choose it with --dialogue ID"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (id.draft) {
+		cli_error(ctx, _("these minutes are a draft"), path,
+		    _("close the meeting and export them again"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (*meeting != 0 && id.meeting != *meeting) {
+		char what[160];
+
+		snprintf(what, sizeof(what),
+		    _("these minutes are of meeting %lld, not %lld"),
+		    (long long)id.meeting, (long long)*meeting);
+		cli_error(ctx, what, path,
+		    _("export the minutes of that meeting"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if ((ret = render(ctx, ctx->rec, id.meeting, id.format, id.lang, 0,
+	    &again, &alen)) != CLI_OK)
+		goto out;
+	if (compare(ctx, path, text, len, again, alen) != 0) {
+		cli_error(ctx, _("these minutes are not what this replica "
+				 "renders now"),
+		    path, _("export them again with `detente minutes export`"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	crypto_hash_sha256(sha, (const unsigned char *)text, len);
+	*meeting = id.meeting;
+	ret = CLI_OK;
+out:
+	free(text);
+	free(again);
+	return ret;
+}
+
+/*
+ * format_of_path() - the format a file name's extension names: md, txt,
+ * json (any format minutes_format_parse() knows, matched without regard
+ * to case); MINUTES_MD for a name without an extension; 0 for another
+ * extension, which the caller refuses.
+ */
 static minutes_format
 format_of_path(const char *path)
 {
-	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/'), *base, *dot;
+	char ext[16];
+	size_t i;
 
-	if (dot == NULL || strchr(dot, '/') != NULL)
+	base = slash != NULL ? slash + 1 : path;
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+		return MINUTES_MD;
+	if (strlen(dot + 1) >= sizeof(ext))
 		return (minutes_format)0;
-	return minutes_format_parse(dot + 1);
+	for (i = 0; dot[1 + i] != '\0'; i++)
+		ext[i] = (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ?
+		    dot[1 + i] - 'A' + 'a' : dot[1 + i]);
+	ext[i] = '\0';
+	return minutes_format_parse(ext);
 }
 
 /* --- export ------------------------------------------------------------- */
@@ -331,8 +409,13 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_bad_usage(ctx, &cmd_minutes,
 		    _("unexpected argument"), argv[optind]);
-	if (fmt == 0 && outpath != NULL)
-		fmt = format_of_path(outpath);
+	/* -o m.pdf must not write Markdown into a .pdf: --format decides */
+	if (fmt == 0 && outpath != NULL && !outfile_is_stdout(outpath) &&
+	    (fmt = format_of_path(outpath)) == 0)
+		return cli_bad_usage(ctx, &cmd_minutes,
+		    _("cannot write minutes in the format of this file name's "
+		      "extension: name the file .md, .txt or .json, or give "
+		      "--format"), outpath);
 	if (fmt == 0)
 		fmt = MINUTES_MD;
 	if ((ret = session_record_key(ctx)) != CLI_OK)

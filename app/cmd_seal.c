@@ -242,34 +242,6 @@ last_sealed(struct cli_ctx *ctx, uint64_t *meeting)
 	return CLI_OK;
 }
 
-/* read_minutes() - the SHA-256 of a file's bytes. */
-static int
-read_minutes(struct cli_ctx *ctx, unsigned char out[32], const char *path)
-{
-	crypto_hash_sha256_state st;
-	unsigned char buf[65536];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (f == NULL) {
-		cli_error(ctx, _("cannot read the minutes"), path,
-		    strerror(errno));
-		return CLI_USAGE;
-	}
-	crypto_hash_sha256_init(&st);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		crypto_hash_sha256_update(&st, buf, n);
-	if (ferror(f)) {
-		cli_error(ctx, _("cannot read the minutes"), path,
-		    strerror(errno));
-		fclose(f);
-		return CLI_USAGE;
-	}
-	fclose(f);
-	crypto_hash_sha256_final(&st, out);
-	return CLI_OK;
-}
-
 /* after() - the meeting's status on stderr, after a write. */
 static void
 after(struct cli_ctx *ctx, uint64_t meeting)
@@ -282,7 +254,7 @@ after(struct cli_ctx *ctx, uint64_t meeting)
 	}
 }
 
-/* `seal propose [--meeting M] [--minutes-sha256 HEX | --minutes FILE]` */
+/* `seal propose [--meeting M] (--minutes FILE | --minutes-sha256 HEX)` */
 static int
 propose(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -294,12 +266,14 @@ propose(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	unsigned char minutes[32], hash[ENTRY_HASH_BYTES];
 	char *note = NULL, shortid[FMT_SHORT_BYTES];
+	const char *file = NULL;
 	const view_meeting *vm;
 	uint64_t meeting = 0;
+	int64_t fmeeting;
 	size_t len = 0;
 	seal_info si;
 	view *v = NULL;
-	int c, rc, ret, have_minutes = 0;
+	int c, rc, ret, have_sha = 0;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -313,12 +287,10 @@ propose(struct cli_ctx *ctx, int argc, char **argv)
 				return cli_bad_usage(ctx, &cmd_seal,
 				    _("--minutes-sha256 needs 64 hex digits"),
 				    optarg);
-			have_minutes = 1;
+			have_sha = 1;
 			break;
 		case 'f':
-			if ((ret = read_minutes(ctx, minutes, optarg)) != CLI_OK)
-				return ret;
-			have_minutes = 1;
+			file = optarg;
 			break;
 		default:
 			return cli_opt_error(ctx, &cmd_seal, c, argv);
@@ -327,8 +299,25 @@ propose(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_bad_usage(ctx, &cmd_seal, _("unexpected argument"),
 		    argv[optind]);
+	/* A seal names the minutes it seals (FORMAT.md section 10). */
+	if (file == NULL && !have_sha)
+		return cli_bad_usage(ctx, &cmd_seal,
+		    _("a seal names the minutes it seals: give --minutes FILE "
+		      "(from `detente minutes export`)"), NULL);
+	if (file != NULL && have_sha)
+		return cli_bad_usage(ctx, &cmd_seal,
+		    _("--minutes and --minutes-sha256 exclude each other"),
+		    NULL);
 	if ((ret = session_writer(ctx, ENTRY_K_SEAL)) != CLI_OK)
 		return ret;
+	if (file != NULL) {
+		/* Seal only the minutes this replica renders now. */
+		fmeeting = (int64_t)meeting;
+		if ((ret = cli_minutes_current(ctx, file, minutes,
+		    &fmeeting)) != CLI_OK)
+			return ret;
+		meeting = (uint64_t)fmeeting;
+	}
 	if (meeting == 0) {
 		if ((ret = session_view(ctx, &v)) != CLI_OK)
 			return ret;
@@ -354,7 +343,7 @@ propose(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if ((rc = seal_propose(&note, &len, ctx->rec, ctx->id, meeting,
-	    have_minutes ? minutes : NULL)) != 0 ||
+	    minutes)) != 0 ||
 	    (rc = seal_append(ctx->rec, ctx->id, meeting, note, len,
 	    hash)) != 0) {
 		cli_error_rc(ctx, _("cannot propose a seal"), rc, ctx->id->name,
@@ -556,12 +545,15 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_cmd cmd_seal = {
 	"seal",
-	N_("propose [--meeting M] [--minutes-sha256 HEX | --minutes FILE] | "
+	N_("propose [--meeting M] (--minutes FILE | --minutes-sha256 HEX) | "
 	   "cosign [--meeting M] | show [--meeting M] [--note | --keys]"),
 	N_("the heads' joint seal of a meeting (a signed note)"),
-	N_("propose: a head writes the seal of meeting M (default: the open\n"
-	   "or last meeting): the minutes' SHA-256 and every feed's size and\n"
-	   "root, signed by that head.  cosign: another head checks every\n"
+	N_("propose: a head writes the seal of meeting M (default: the\n"
+	   "meeting of the minutes FILE names): the minutes' SHA-256 and\n"
+	   "every feed's size and root, signed by that head.  A seal names\n"
+	   "its minutes: FILE must be what this replica renders now\n"
+	   "(`detente minutes export`), or give the SHA-256 that `detente\n"
+	   "minutes sign` printed.  cosign: another head checks every\n"
 	   "listed feed against its own replica and adds its signature\n"
 	   "(default: the meeting of the last seal).  show: each meeting's\n"
 	   "seal and whether it is complete (signed by the head of every\n"
