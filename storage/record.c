@@ -27,6 +27,7 @@
 #include "checkpoint.h"
 #include "faults.h"
 #include "held.h"
+#include "msig.h"
 #include "payload.h"
 #include "record.h"
 #include "roots.h"
@@ -316,6 +317,7 @@ record_may_write(const record *r, const unsigned char pk[KEY_PK_BYTES],
 	case ENTRY_K_KEY_WRAP:
 	case ENTRY_K_ENDORSEMENT:
 	case ENTRY_K_SEAL:
+	case ENTRY_K_MINUTES_SIG:
 		if (m->role != RECORD_ROLE_HEAD) {
 			*why = "only a head of delegation may write this";
 			return DT_EMEMBER;
@@ -683,6 +685,15 @@ check_entry(record *r, store_txn *t, const entry *e,
 			if (rc != 0)
 				return fail_at(f, rc, a, e->seq, hash, NULL,
 				    "%s", cwhy);
+		}
+		/* What a minutes signature claims (msig.c). */
+		if (e->kind == ENTRY_K_MINUTES_SIG) {
+			char mwhy[sizeof f->detail];
+
+			if ((rc = msig_check_entry(r, e, mwhy,
+			    sizeof mwhy)) != 0)
+				return fail_at(f, rc, a, e->seq, hash, NULL,
+				    "%s", mwhy);
 		}
 		return 0;
 	}

@@ -28,6 +28,7 @@
 #include "../../crypto/keys.h"
 #include "../../crypto/wrap.h"
 #include "../../storage/entry.h"
+#include "../../storage/msig.h"
 #include "../../storage/payload.h"
 #include "../../storage/record.h"
 #include "../../storage/store.h"
@@ -986,6 +987,87 @@ test_faults(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * msig.txt: each minutes-signature candidate for ru-head's seq 3, stored
+ * beside the four entries, makes a record that verifies (msig_good) or
+ * fails at that very entry with the code of the rule it breaks
+ * (FORMAT.md section 13, "Signatures in the record"); and the library
+ * lists the good one as the meeting's signature, byte for byte.
+ */
+static void
+test_msig(void **state)
+{
+	static const char *const tags[4] = { "genesis", "wrap", "note_ru",
+		"note_us" };
+	static const struct {
+		const char *tag;
+		int code;
+	} cands[] = {
+		{ "msig_good", 0 },
+		{ "msig_other_meeting", DT_EFORMAT },
+		{ "msig_other_signer", DT_EFORMAT },
+		{ "msig_other_key", DT_ESIG },
+		{ "msig_comment_changed", DT_ESIG },
+	};
+	unsigned char h[ENTRY_HASH_BYTES];
+	record_stats st;
+	record_failure f;
+	size_t i, k;
+
+	(void)state;
+	for (k = 0; k < sizeof cands / sizeof cands[0]; k++) {
+		char *dir = tu_tmpdir(), hex[2 * ENTRY_HASH_BYTES + 1], *want;
+		store *s = NULL;
+		store_txn *t = NULL;
+		record *r = NULL;
+		msig_item *v = NULL;
+		unsigned char *b;
+		size_t len, n = 0;
+		entry e;
+
+		assert_int_equal(store_open(&s, dir, 1), 0);
+		assert_int_equal(store_txn_begin(&t, s, 1), 0);
+		assert_int_equal(store_set_dialogue(t, W.id), 0);
+		for (i = 0; i < 5; i++) {
+			b = vec_bytes(i < 4 ? VEC_FILE : "msig.txt",
+			    i < 4 ? tags[i] : cands[k].tag, &len);
+			assert_int_equal(entry_parse(&e, b, len), 0);
+			entry_hash(h, b, len);
+			assert_int_equal(store_put(t, &e, h), 0);
+			free(b);
+		}
+		assert_int_equal(store_txn_commit(t), 0);
+		store_close(s);
+		snprintf(hex, sizeof hex, "%s_hash", cands[k].tag);
+		assert_non_null(want = tu_vector("msig.txt", hex));
+		key_hex(hex, h, ENTRY_HASH_BYTES);
+		assert_string_equal(hex, want);
+		free(want);
+
+		assert_int_equal(record_open(&r, dir), 0);
+		memset(&f, 0, sizeof f);
+		assert_int_equal(record_verify(r, 0, &st, &f), cands[k].code);
+		if (cands[k].code != 0) {
+			assert_int_equal(f.has_entry, 1);
+			assert_memory_equal(f.author, W.head[RU]->pk,
+			    KEY_PK_BYTES);
+			assert_int_equal(f.seq, 3);
+		} else {
+			assert_int_equal(st.entries, 5);
+			assert_int_equal(msig_list(&v, &n, r, 1), 0);
+			assert_int_equal(n, 1);
+			assert_memory_equal(v[0].author, W.head[RU]->pk,
+			    KEY_PK_BYTES);
+			assert_memory_equal(v[0].hash, h, ENTRY_HASH_BYTES);
+			assert_non_null(strstr(v[0].sig, "trusted comment: "
+			    "detente minutes dialogue="));
+			msig_list_free(v, n);
+		}
+		record_close(r);
+		tu_rmtree(dir);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -996,6 +1078,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_clock_rule),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_msig),
 	};
 
 	if (sodium_init() < 0)
