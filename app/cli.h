@@ -64,6 +64,7 @@ struct cli_cmd {
 
 /* The commands, one per app/cmd_<name>.c. */
 extern const struct cli_cmd cmd_help, cmd_id, cmd_dialogue, cmd_meeting,
+    cmd_attend,
     cmd_add, cmd_mark, cmd_endorse, cmd_correct, cmd_log, cmd_show,
     cmd_commitments, cmd_verify, cmd_demo;
 extern const struct cli_cmd cmd_bundle, cmd_member, cmd_evidence;

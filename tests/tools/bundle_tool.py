@@ -18,6 +18,11 @@ Usage:
       entries.txt: minutes-signature entries (FORMAT.md, section 13,
       "Signatures in the record") by ru-head after its note_ru, one that
       verifies and four that break one rule each
+  bundle_tool.py attendance VECTORS_DIR
+      print tests/vectors/attendance.txt as this file computes it from
+      entries.txt: two attendance entries by us-head after its note_us,
+      one of its own party (valid) and one listing ru-head (a member
+      fault: FORMAT.md, section 7, "Attendance")
   bundle_tool.py faults VECTORS_DIR
       print tests/vectors/faults.txt as this file computes it from
       entries.txt: three member faults by us-head (FORMAT.md, section 7,
@@ -453,6 +458,47 @@ def msig_vector(vdir):
     return "\n".join(out) + "\n"
 
 
+def attendance_vector(vdir):
+    """tests/vectors/attendance.txt: us-head's seq 1 (clock 5) lists
+    us-head present, its seq 2 (clock 6) lists ru-head absent, each with
+    no references, encrypted under the dialogue key of entries.txt."""
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    did = iv.unhex(v["dialogue_id"])
+    seed = iv.unhex(v["seed_us_head"])
+    dkey = iv.unhex(v["dialogue_key"])
+    prev = iv.unhex(v["note_us_hash"])
+    tms = int(v["note_us_time_ms"])
+    cases = (("attend_own", {"meeting": 1, "present": [v["pk_us_head"]],
+                             "v": 1}, 0x31, 0),
+             ("attend_other", {"absent": [v["pk_ru_head"]], "meeting": 1,
+                               "v": 1}, 0x32, 3))
+    out = ["# tests/vectors/attendance.txt: attendance entries "
+           "(docs/FORMAT.md, section 7,",
+           "# \"Attendance\") by us-head after entries.txt's note_us: "
+           "attend_own (seq 1,",
+           "# clock 5) lists us-head, of its own party; attend_other "
+           "(seq 2, clock 6) lists",
+           "# ru-head, of the other party, and is a member fault (reason "
+           "3).  Time",
+           "# note_us_time_ms + seq, no references, the nonce 24 times the "
+           "byte named.",
+           "# Written by tests/tools/bundle_tool.py attendance; checked by "
+           "tests/unit/test_vectors.c",
+           "# and tests/tools/indep_verify.py."]
+    for seq, (name, payload, nb, reason) in enumerate(cases, 1):
+        plain = iv.canonical(payload)
+        b = iv.build_entry(0x22, seed, did, seq, 4 + seq, tms + seq, prev,
+                           [], plain, key=dkey, nonce=bytes([nb]) * 24)
+        out += ["",
+                name + " = " + b.hex(),
+                name + "_payload = " + plain.decode(),
+                name + "_nonce = " + (bytes([nb]) * 24).hex(),
+                name + "_hash = " + iv.leaf_hash(b).hex(),
+                name + "_reason = %d" % reason]
+        prev = iv.leaf_hash(b)
+    return "\n".join(out) + "\n"
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "list":
         did, entries = read_bundle(argv[2])
@@ -460,6 +506,9 @@ def main(argv):
             seq, clock = struct.unpack(">QQ", e[72:88])
             print(i, e[40:72].hex(), seq, clock, iv.KINDS.get(e[4], "?"),
                   iv.leaf_hash(e).hex())
+        return 0
+    if len(argv) == 3 and argv[1] == "attendance":
+        sys.stdout.write(attendance_vector(argv[2]))
         return 0
     if len(argv) == 3 and argv[1] == "msig":
         sys.stdout.write(msig_vector(argv[2]))

@@ -820,6 +820,16 @@ def minutes_sig_check(e, o, author, dialogue_id):
          "another signer than the author")
 
 
+def attendance_check(e, o, members):
+    """Section 7, "Attendance": every key listed is a member of the
+    author's party at the entry's clock; else a member fault."""
+    a = members[e.author]
+    for k in o.get("present", []) + o.get("absent", []):
+        m = members.get(bytes.fromhex(k))
+        need(m is not None and m.party == a.party and m.added < e.clock,
+             "payload", "attendance lists a key of another party")
+
+
 def verify_record(blobs, dialogue_id, key=None, faults=None):
     """FORMAT.md section 7; raises Reject at the first failure.  Returns
     the membership, the parsed entries and how many were decrypted.  A
@@ -935,8 +945,11 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                 try:
                     plain = xchacha_open(key, e.body[:24], e.body[24:],
                                          e.header)
-                    need(schema_ok(e.kind, accept_payload(plain)), "payload",
+                    o = accept_payload(plain)
+                    need(schema_ok(e.kind, o), "payload",
                          "%s schema" % KINDS[e.kind])
+                    if e.kind == K["attendance"]:
+                        attendance_check(e, o, members)
                     decrypted += 1
                 except Reject as r:
                     if faults is not None:
@@ -1314,6 +1327,34 @@ def check_msig(tap, v, ctx):
     return True
 
 
+def check_attendance(tap, v, ctx):
+    """attendance.txt: an attendance entry lists its author's party only
+    (section 7, "Attendance")."""
+    blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
+    s_us, pk = ctx["seed"]["us_head"], ctx["pk"]["us_head"]
+    prev = ctx["es"]["note_us"].hash
+    got, extra = [], []
+    for seq, name in enumerate(("attend_own", "attend_other"), 1):
+        b = unhex(v[name])
+        e = parse_entry(b)
+        tap.eq(build_entry(K["attendance"], s_us, did, seq, 4 + seq, e.time,
+                           prev, [], v[name + "_payload"].encode(), dkey,
+                           unhex(v[name + "_nonce"])).hex(), v[name],
+               "attendance.txt: %s from its payload gives its bytes" % name)
+        tap.eq(leaf_hash(b).hex(), v[name + "_hash"],
+               "attendance.txt: %s_hash" % name)
+        extra.append(b)
+        prev = leaf_hash(b)
+    verify_record(blobs + extra, did, dkey, got)
+    tap.eq([(f[0], f[1], f[3]) for f in got], [(pk, 2, "payload")],
+           "attendance.txt: with the key the record verifies, and "
+           "attend_other (another party's member) is a member fault")
+    got = []
+    verify_record(blobs + extra, did, None, got)
+    tap.eq(got, [], "attendance.txt: without the key no fault is seen")
+    return True
+
+
 def rejected_by(blobs, did, key):
     try:
         verify_record(blobs, did, key)
@@ -1539,6 +1580,8 @@ def main(argv):
         if ctx:
             tap.check("faults.txt checks ran", lambda: check_faults(
                 tap, read_vectors(os.path.join(vdir, "faults.txt")), ctx))
+            tap.check("attendance.txt checks ran", lambda: check_attendance(
+                tap, read_vectors(os.path.join(vdir, "attendance.txt")), ctx))
             tap.check("msig.txt checks ran", lambda: check_msig(
                 tap, read_vectors(os.path.join(vdir, "msig.txt")), ctx))
     return tap.done()

@@ -988,6 +988,62 @@ test_faults(void **state)
 }
 
 /*
+ * attendance.txt: us-head's attendance of its own party verifies; its
+ * attendance listing ru-head is a member fault (reason 3), seen only
+ * with the key (FORMAT.md section 7, "Attendance").
+ */
+static void
+test_attendance(void **state)
+{
+	static const char *const tags[6] = { "genesis", "wrap", "note_ru",
+		"note_us", "attend_own", "attend_other" };
+	unsigned char *b, h[ENTRY_HASH_BYTES];
+	char *dir = tu_tmpdir(), *want, hex[2 * ENTRY_HASH_BYTES + 1];
+	const record_fault *fv;
+	record_stats st;
+	record_failure f;
+	store *s = NULL;
+	store_txn *t = NULL;
+	record *r = NULL;
+	size_t len, n, i;
+	entry e;
+
+	(void)state;
+	assert_int_equal(store_open(&s, dir, 1), 0);
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_set_dialogue(t, W.id), 0);
+	for (i = 0; i < 6; i++) {
+		b = vec_bytes(i < 4 ? VEC_FILE : "attendance.txt", tags[i],
+		    &len);
+		assert_int_equal(entry_parse(&e, b, len), 0);
+		entry_hash(h, b, len);
+		assert_int_equal(store_put(t, &e, h), 0);
+		free(b);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+
+	assert_int_equal(record_open(&r, dir), 0);
+	assert_int_equal(record_verify(r, 0, &st, &f), 0);
+	assert_int_equal(st.faults, 0);
+	assert_int_equal(record_unlock(r, W.head[US]), 0);
+	assert_int_equal(record_verify(r, RECORD_VERIFY_KEY, &st, &f), 0);
+	assert_int_equal(st.entries, 6);
+	assert_int_equal(st.faults, 1);
+	fv = record_faults(r, &n);
+	assert_int_equal(n, 1);
+	assert_non_null(want = tu_vector("attendance.txt", "attend_other_hash"));
+	key_hex(hex, fv[0].hash, ENTRY_HASH_BYTES);
+	assert_string_equal(hex, want);
+	free(want);
+	assert_int_equal(fv[0].reason, 3);
+	assert_int_equal(fv[0].seq, 2);
+	assert_int_equal(fv[0].kind, ENTRY_K_ATTENDANCE);
+	record_close(r);
+	tu_rmtree(dir);
+}
+
+/*
  * msig.txt: each minutes-signature candidate for ru-head's seq 3, stored
  * beside the four entries, makes a record that verifies (msig_good) or
  * fails at that very entry with the code of the rule it breaks
@@ -1078,6 +1134,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_clock_rule),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_attendance),
 		cmocka_unit_test(test_msig),
 	};
 
