@@ -42,6 +42,22 @@ A --as ru-del add note "A note written on A." >/dev/null || bail_out "note"
 sync_both || bail_out "cannot sync"
 B --as us-del add note "A note written on B." >/dev/null || bail_out "note"
 sync_both || bail_out "cannot sync"
+# --- attendance: each side records its own party ---------------------------
+run_fails 1 "ru-head cannot record a US member's attendance" \
+    A --as ru-head attend --present us-head
+like "$(cat "$ERR")" 'us-head is of the party US, not yours \(RU\)' "says why"
+run_fails 2 "a member named twice" \
+    A --as ru-head attend --present ru-del --absent ru-del
+run_ok "ru-head records RU's attendance on A" \
+    A --as ru-head meeting attend --present ru-head --absent ru-del
+run_ok "and corrects it: the last mention counts" \
+    A --as ru-head attend --present ru-del
+sync_both || bail_out "cannot sync"
+run_ok "B sees A's attendance" B attend
+like "$(cat "$OUT")" '^meeting 1, RU: present: ru-head, ru-del; absent: -$' \
+    "RU as recorded"
+like "$(cat "$OUT")" '^meeting 1, US: no attendance recorded$' \
+    "US recorded none"
 A --as ru-head meeting close >/dev/null || bail_out "close"
 sync_both || bail_out "cannot sync"
 
@@ -51,6 +67,10 @@ MB=$TEST_TMP/b/m1.md
 A minutes export --meeting 1 -o "$MA" >/dev/null 2>&1 || bail_out "export A"
 B minutes export --meeting 1 -o "$MB" >/dev/null 2>&1 || bail_out "export B"
 run_ok "both laptops render the same minutes" cmp "$MA" "$MB"
+like "$(cat "$MA")" '^\| RU \| ru-head \(head\), ru-del \(delegate\) \| none \|$' \
+    "the minutes list RU's attendance as recorded"
+like "$(cat "$MA")" '^\| US \| not recorded \(wrote entries: us-del \(delegate\)\) \| not recorded \|$' \
+    "and say that US recorded none, calling no one absent"
 
 # --- a seal names its minutes ----------------------------------------------
 run_fails 2 "seal propose without --minutes is a usage error" \
