@@ -1021,12 +1021,13 @@ check_sig_file(struct cli_ctx *ctx, const char *spath, struct vkey *keys,
 /*
  * check_record_sigs() - check_sig() on every minutes-signature entry of
  * the meeting the minutes text names (FORMAT.md section 13) that claims
- * to sign these very minutes (sig_fits()).
+ * to sign these very minutes (sig_fits()), but for one whose bytes are
+ * those of the signature file beside file, checked already.
  * @param[out] n  how many were checked.
  */
 static int
-check_record_sigs(struct cli_ctx *ctx, record *r, const char *text,
-    size_t len, struct vkey *keys, size_t nkeys,
+check_record_sigs(struct cli_ctx *ctx, record *r, const char *file,
+    const char *text, size_t len, struct vkey *keys, size_t nkeys,
     const unsigned char hash[MINISIG_HASH_BYTES],
     const unsigned char sha[32], struct vstate *st, size_t *n)
 {
@@ -1046,13 +1047,21 @@ check_record_sigs(struct cli_ctx *ctx, record *r, const char *text,
 		return cli_exit_for(rc);
 	}
 	for (i = 0; i < nv; i++) {
+		const record_member *m;
+		char spath[PATH_MAX];
+
 		if (!sig_fits(v[i].sig, v[i].len, sha))
+			continue;
+		(*n)++;
+		/* the same bytes as a file beside F, checked above */
+		m = record_member_find(r, v[i].author);
+		if (m != NULL && sig_path(spath, sizeof(spath), file, m->name,
+		    v[i].author) == 0 && same_file(spath, v[i].sig, v[i].len))
 			continue;
 		fmt_short(shortid, v[i].hash);
 		snprintf(label, sizeof(label), _("record entry %s"), shortid);
 		check_sig(ctx, label, v[i].sig, v[i].len, keys, nkeys, hash,
 		    sha, record_id(r), st);
-		(*n)++;
 	}
 	msig_list_free(v, nv);
 	return CLI_OK;
@@ -1426,7 +1435,7 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 		check_sig_file(ctx, sigs[i], keys, nkeys, hash, sha,
 		    r != NULL ? record_id(r) : NULL, &st);
 	/* The heads' signatures the record carries (minutes sign). */
-	if (r != NULL && (ret = check_record_sigs(ctx, r, text, len, keys,
+	if (r != NULL && (ret = check_record_sigs(ctx, r, file, text, len, keys,
 	    nkeys, hash, sha, &st, &nrec)) != CLI_OK)
 		goto out;
 	if (nsigs == 0 && nrec == 0) {

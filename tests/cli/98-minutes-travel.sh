@@ -106,10 +106,13 @@ for side in A B; do
 	    $side minutes verify "$M" --record
 	like "$(cat "$OUT")" '^signed by every head: RU \(ru-head\), US \(us-head\)$' \
 	    "every head signed, on $side"
-	like "$(cat "$OUT")" '^good +record entry [0-9a-f]{8}: signed by us-head \(US\), meeting 1$' \
-	    "us-head's signature from the record, on $side"
-	like "$(cat "$OUT")" '^good +record entry [0-9a-f]{8}: signed by ru-head \(RU\), meeting 1$' \
-	    "ru-head's signature from the record, on $side"
+	if [ $side = A ]; then mine=ru-head; other=us-head; else mine=us-head; other=ru-head; fi
+	like "$(cat "$OUT")" "^good +record entry [0-9a-f]{8}: signed by $other \\([A-Z]+\\), meeting 1\$" \
+	    "$other's signature from the record, on $side"
+	like "$(cat "$OUT")" "^good +.*m1\\.md\\.$mine\\.minisig: signed by $mine " \
+	    "$mine's own signature file, on $side"
+	unlike "$(cat "$OUT")" "^good +record entry [0-9a-f]{8}: signed by $mine " \
+	    "the record's copy of the file beside is not shown twice, on $side"
 	is "$(tail -n 1 "$OUT")" "OK" "OK on $side"
 done
 run_ok "both records verify with the signatures in them" A --as ru-del verify
