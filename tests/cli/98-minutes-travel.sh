@@ -18,6 +18,8 @@ else
 	note "minisign is not installed: its checks are skipped"
 fi
 
+PY=/usr/bin/python3
+
 # --- the vector: msig_good's signature file is one minisign verifies --------
 if [ -n "$MS" ]; then
 	mkdir -p "$TEST_TMP/vec"
@@ -94,6 +96,24 @@ run_ok "ru-head signs on A" A --as ru-head minutes sign "$MA"
 like "$(cat "$ERR")" 'the signature is entry [0-9a-f]{8} of the record' \
     "the signature goes into the record"
 run_ok "us-head signs on B" B --as us-head minutes sign "$MB"
+# A forged signature entry (its meeting changed, re-signed by ru-head's
+# key, as modified software could) is refused on import, named.
+if have_bt; then
+	B bundle state -o "$TEST_TMP/f.state" >/dev/null
+	A bundle export --since "$TEST_TMP/f.state" -o "$TEST_TMP/f.dtb" \
+	    >/dev/null 2>&1
+	run_ok "forge ru-head's signature entry" "$PY" \
+	    "$_tap_lib_dir/tools/bundle_tool.py" forge msig-meeting \
+	    "$TEST_TMP/f.dtb" "$TEST_TMP/f-bad.dtb" \
+	    "$HA/identities/ru-head.key" "$PASS"
+	run_fails 1 "B refuses the bundle with the forged signature entry" \
+	    B bundle import "$TEST_TMP/f-bad.dtb"
+	like "$(cat "$OUT" "$ERR")" 'names meeting 1, its payload meeting 2' \
+	    "and says why"
+	run_ok "B's record still verifies" B --as us-head verify
+else
+	skip "no python3 with cryptography, nacl, argon2" 5
+fi
 run_fails 1 "before the exchange, A lacks us-head's signature" \
     A minutes verify "$MA" --record
 like "$(cat "$OUT")" '^NOT signed by: US \(us-head\)$' "says whose"

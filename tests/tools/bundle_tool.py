@@ -60,6 +60,9 @@ Usage:
                    key) that is in no record: it can only wait
         fork       another time stamp, re-signed: a second entry for the
                    same author and seq
+        msig-meeting
+                   the entry (a minutes-signature) with its payload's
+                   meeting one higher than its trusted comment's, re-signed
         truncate   cut the last 10 bytes of the file
         trailer    flip the trailer's last byte
         flip       flip the last byte of the first entry (its
@@ -87,6 +90,7 @@ Usage:
 """
 
 import hashlib
+import json
 import os
 import struct
 import sys
@@ -151,6 +155,12 @@ def forge(case, did, entries, seed):
         e = resign(bytes(e), seed)
     elif case == "kind":
         e[4] = 0x7f
+    elif case == "msig-meeting":
+        p = iv.parse_entry(bytes(e))
+        o = json.loads(p.body)
+        o["meeting"] += 1
+        e = iv.build_entry(p.kind, seed, did, p.seq, p.clock, p.time, p.prev,
+                           p.refs, iv.canonical(o))
     elif case == "fork":
         t = struct.unpack(">Q", bytes(e[88:96]))[0]
         e[88:96] = struct.pack(">Q", t + 1)
