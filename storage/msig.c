@@ -16,8 +16,7 @@
 #include "payload.h"
 #include "store.h"
 
-static int
-why_set(char *why, size_t whylen, int rc, const char *fmt, ...)
+static int why_set(char *why, size_t whylen, int rc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static int
@@ -71,43 +70,55 @@ msig_check_entry(const record *r, const entry *e, char *why, size_t whylen)
 		return why_set(why, whylen, DT_EFORMAT,
 		    "the minutes signature's payload is malformed");
 	if (minisig_parse(&s, sig, len) != 0 || !s.prehashed) {
-		rc = why_set(why, whylen, DT_EFORMAT, "the minutes signature "
+		rc = why_set(why, whylen, DT_EFORMAT,
+		    "the minutes signature "
 		    "is not a prehashed minisign signature file");
 		goto out;
 	}
 	key_minisign_keyid(kid, e->author);
 	if (memcmp(kid, s.keyid, sizeof kid) != 0) {
-		rc = why_set(why, whylen, DT_ESIG, "the minutes signature "
+		rc = why_set(why, whylen, DT_ESIG,
+		    "the minutes signature "
 		    "names another key than its author's");
 		goto out;
 	}
-	if ((rc = minisig_verify_comment(&s, e->author)) != 0) {
-		rc = why_set(why, whylen, rc, rc == DT_ESIG ?
-		    "the signature of the minutes signature's trusted "
-		    "comment does not verify" : "cannot check the minutes "
-		    "signature: %s", dt_strerror(rc));
+	if ((rc = minisig_verify_comment(&s, e->author)) == DT_ESIG) {
+		rc = why_set(why, whylen, rc,
+		    "the signature of the minutes "
+		    "signature's trusted comment does not verify");
+		goto out;
+	}
+	if (rc != 0) {
+		rc = why_set(why, whylen, rc,
+		    "cannot check the minutes "
+		    "signature: %s",
+		    dt_strerror(rc));
 		goto out;
 	}
 	if (minutes_comment_parse(&claim, s.trusted, s.trusted_len) != 0) {
-		rc = why_set(why, whylen, DT_EFORMAT, "the minutes "
+		rc = why_set(why, whylen, DT_EFORMAT,
+		    "the minutes "
 		    "signature's trusted comment is not a detente minutes "
 		    "comment");
 		goto out;
 	}
 	if (memcmp(claim.id.dialogue, record_id(r), ENTRY_HASH_BYTES) != 0) {
-		rc = why_set(why, whylen, DT_EDIALOGUE, "the minutes "
+		rc = why_set(why, whylen, DT_EDIALOGUE,
+		    "the minutes "
 		    "signature names another dialogue");
 		goto out;
 	}
 	if (claim.id.meeting < 0 || (uint64_t)claim.id.meeting != meeting) {
-		rc = why_set(why, whylen, DT_EFORMAT, "the minutes signature "
+		rc = why_set(why, whylen, DT_EFORMAT,
+		    "the minutes signature "
 		    "names meeting %lld, its payload meeting %llu",
 		    (long long)claim.id.meeting, (unsigned long long)meeting);
 		goto out;
 	}
 	me = record_member_find(r, e->author);
 	if (me == NULL || strcmp(me->name, claim.signer) != 0) {
-		rc = why_set(why, whylen, DT_EFORMAT, "the minutes signature "
+		rc = why_set(why, whylen, DT_EFORMAT,
+		    "the minutes signature "
 		    "names another signer than its author");
 		goto out;
 	}
@@ -158,8 +169,7 @@ list_cb(void *ctx, const unsigned char *bytes, size_t len,
 	entry e;
 	int rc = 0;
 
-	if (entry_parse(&e, bytes, len) != 0 ||
-	    e.kind != ENTRY_K_MINUTES_SIG ||
+	if (entry_parse(&e, bytes, len) != 0 || e.kind != ENTRY_K_MINUTES_SIG ||
 	    msig_payload(&o, &meeting, &sig, &slen, &e) != 0)
 		return 0;
 	if (meeting != l->meeting)

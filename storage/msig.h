@@ -35,8 +35,8 @@
  *         (another dialogue); DT_ESIG (another key, or the comment's
  *         signature does not verify); DT_ENOMEM.
  */
-int msig_check_entry(const record *r, const entry *e, char *why,
-    size_t whylen) __attribute__((warn_unused_result));
+int msig_check_entry(const record *r, const entry *e, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
 
 /*
  * msig_append() - append a minutes-signature entry of meeting by id (a
