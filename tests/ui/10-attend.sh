@@ -43,5 +43,10 @@ like "$(cat "$OUT")" '^meeting 1, US: no attendance recorded$' \
 run_ok "log" D log
 unlike "$(cat "$OUT")" 'attend --present' "no note carries the command's text"
 is "$(D log --hashes | wc -l)" "$((NBEFORE + 1))" "one entry was added: the attendance"
+ui_key main '?'
+ui_wait main 'Keys' "the help is up"
+ui_key main NPage
+ui_wait main ':attend --present NAME --absent NAME' "the help names :attend"
+ui_key main Escape
 ui_key main C-q
 done_testing
