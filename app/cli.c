@@ -22,6 +22,7 @@ const struct cli_cmd *const cli_cmds[] = {
 	&cmd_id,
 	&cmd_dialogue,
 	&cmd_meeting,
+	&cmd_attend,
 	&cmd_add,
 	&cmd_mark,
 	&cmd_endorse,

@@ -65,6 +65,7 @@ struct cli_cmd {
 
 /* The commands, one per app/cmd_<name>.c. */
 extern const struct cli_cmd cmd_help, cmd_id, cmd_dialogue, cmd_meeting,
+    cmd_attend,
     cmd_add, cmd_mark, cmd_endorse, cmd_correct, cmd_log, cmd_show,
     cmd_commitments, cmd_verify, cmd_demo;
 extern const struct cli_cmd cmd_bundle, cmd_member, cmd_evidence;
@@ -99,6 +100,18 @@ int cli_seal_get(struct seal_info *si, record *r, uint64_t meeting,
     int check);
 void cli_seal_lines(struct cli_ctx *ctx, record *r, int check);
 int cli_seal_json(json_t **out, record *r, int check);
+
+/*
+ * cli_minutes_current() - read the minutes file at path and check that it
+ * is what ctx->rec (opened with its key) renders now for the meeting the
+ * file names, byte for byte: final minutes of this dialogue, of *meeting
+ * when it is not 0.  Prints its own error lines.
+ * @param[out] sha      the SHA-256 of the file's bytes
+ * @param[in,out] meeting  0 or the meeting expected; set to the file's
+ * @return CLI_OK, CLI_FAIL (not these minutes), CLI_USAGE (I/O).
+ */
+int cli_minutes_current(struct cli_ctx *ctx, const char *path,
+    unsigned char sha[32], int64_t *meeting);
 
 /*
  * cli_fatal_hook - called first on a fatal signal (SIGSEGV, SIGBUS), so

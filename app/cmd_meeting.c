@@ -476,6 +476,253 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* The most names --present and --absent take in one entry. */
+#define ATTEND_MAX 256
+
+/*
+ * attend_who() - the member a --present/--absent argument names (a name,
+ * or 64 hex digits of a key), who must be of my party; prints its own
+ * error line.  @return the member, or NULL.
+ */
+static const record_member *
+attend_who(struct cli_ctx *ctx, const char *arg, const record_member *me)
+{
+	unsigned char pk[KEY_PK_BYTES];
+	const record_member *m = NULL, *c;
+	char what[160];
+	size_t i;
+
+	if (strlen(arg) == 2 * KEY_PK_BYTES &&
+	    key_unhex(pk, KEY_PK_BYTES, arg) == 0)
+		m = record_member_find(ctx->rec, pk);
+	for (i = 0; m == NULL && i < record_nmembers(ctx->rec); i++)
+		if (strcmp((c = record_member_at(ctx->rec, i))->name, arg) ==
+		    0)
+			m = c;
+	if (m == NULL) {
+		cli_error(ctx, _("not a member of the dialogue"), arg,
+		    _("see `detente member list`"));
+		return NULL;
+	}
+	if (strcmp(m->party, me->party) != 0) {
+		snprintf(what, sizeof(what), _("%s is of the party %s, not "
+		    "yours (%s)"), m->name, m->party, me->party);
+		cli_error(ctx, what, NULL, _("each side records the attendance "
+		    "of its own party"));
+		return NULL;
+	}
+	if (m->removed_clock != 0) {
+		cli_error(ctx, _("no longer a member of the dialogue"),
+		    m->name, NULL);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * attend_show() - the attendance each party recorded for meeting n, as
+ * the record holds it now: the last mention of each member, by the
+ * entries of a member of that member's party.
+ */
+static void
+attend_show(struct cli_ctx *ctx, const view *v, long long n)
+{
+	static const char *const lists[2] = { "present", "absent" };
+	char b[3 * KEY_NAME_MAX + 4];
+	const record_member *a, *m;
+	size_t i, j, p, np = record_nparties(ctx->rec), nm;
+	int *state, any;
+	const json_t *k;
+
+	nm = record_nmembers(ctx->rec);
+	if ((state = calloc(nm + 1, sizeof(*state))) == NULL)
+		return;
+	for (i = 0; i < view_nitems(v); i++) {
+		const view_item *it = view_item_at(v, i);
+		unsigned char pk[KEY_PK_BYTES];
+
+		if (it->kind != ENTRY_K_ATTENDANCE || it->meeting != n ||
+		    it->payload == NULL ||
+		    (a = record_member_find(ctx->rec, it->author)) == NULL)
+			continue;
+		for (p = 0; p < 2; p++)
+			json_array_foreach (json_object_get(it->payload,
+			    lists[p]), j, k) {
+				size_t x;
+
+				if (key_unhex(pk, KEY_PK_BYTES,
+				    json_string_value(k)) != 0)
+					continue;
+				for (x = 0; x < nm; x++) {
+					m = record_member_at(ctx->rec, x);
+					/* another party's list is not counted */
+					if (memcmp(m->pk, pk, KEY_PK_BYTES) ==
+					    0 && strcmp(m->party,
+					    a->party) == 0)
+						state[x] = (int)p + 1;
+				}
+			}
+	}
+	for (p = 0; p < np; p++) {
+		const char *party = record_party(ctx->rec, p);
+
+		fprintf(ctx->out, _("meeting %lld, %s:"), n, party);
+		for (i = 0, any = 0; i < nm; i++)
+			any |= state[i] != 0 && strcmp(record_member_at(
+			    ctx->rec, i)->party, party) == 0;
+		if (!any) {
+			fprintf(ctx->out, " %s\n", _("no attendance recorded"));
+			continue;
+		}
+		for (j = 1; j <= 2; j++) {
+			int first = 1;
+
+			fprintf(ctx->out, " %s", j == 1 ? _("present:") :
+			    _("absent:"));
+			for (i = 0; i < nm; i++) {
+				m = record_member_at(ctx->rec, i);
+				if (state[i] != (int)j ||
+				    strcmp(m->party, party) != 0)
+					continue;
+				/* a member's name: vis.h renders it */
+				fprintf(ctx->out, "%s%s", first ? " " : ", ",
+				    vis_buf(b, sizeof(b), m->name, 0));
+				first = 0;
+			}
+			if (first)
+				fputs(" -", ctx->out);
+			if (j == 1)
+				fputc(';', ctx->out);
+		}
+		fputc('\n', ctx->out);
+	}
+	free(state);
+}
+
+/*
+ * meeting_attend() - `meeting attend [--meeting M] [--present WHO]...
+ * [--absent WHO]...` (also `attend ...`): a head or delegate records who
+ * of its own party attends meeting M (default: the open one); with no
+ * --present or --absent, prints the attendance recorded so far.
+ */
+static int
+meeting_attend(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
+    char **argv)
+{
+	static const struct option opts[] = {
+		{ "meeting", required_argument, NULL, 'm' },
+		{ "present", required_argument, NULL, 'p' },
+		{ "absent", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *who[ATTEND_MAX];
+	int state[ATTEND_MAX];
+	const record_member *me, *m, *seen[ATTEND_MAX];
+	const view_meeting *vm;
+	char hex[2 * KEY_PK_BYTES + 1], what[160];
+	json_t *p = NULL, *present = NULL, *absent = NULL;
+	long long n = 0;
+	size_t nwho = 0, i, j;
+	view *v = NULL;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (cli_parse_count(optarg, &n) != 0)
+				return cli_bad_usage(ctx, cmd,
+				    _("not a meeting number"), optarg);
+			break;
+		case 'p':
+		case 'a':
+			if (nwho == ATTEND_MAX)
+				return cli_bad_usage(ctx, cmd,
+				    _("too many names for one entry"), optarg);
+			who[nwho] = optarg;
+			state[nwho++] = c == 'p' ? 1 : 2;
+			break;
+		default:
+			return cli_opt_error(ctx, cmd, c, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_bad_usage(ctx, cmd, _("unexpected argument (give "
+		    "--present NAME or --absent NAME)"), argv[optind]);
+	if ((ret = nwho > 0 ? session_writer(ctx, ENTRY_K_ATTENDANCE) :
+	    session_record_key(ctx)) != CLI_OK ||
+	    (ret = session_view_structure(ctx, &v)) != CLI_OK)
+		goto out;
+	if (n != 0 && (vm = view_meeting_find(v, n)) == NULL) {
+		snprintf(what, sizeof(what), "%lld", n);
+		cli_error(ctx, _("no such meeting"), what,
+		    _("see `detente meeting list`"));
+		ret = CLI_USAGE;
+		goto out;
+	}
+	if (n == 0) {
+		if ((vm = view_current_meeting(v)) == NULL) {
+			cli_error(ctx, _("no meeting is open"), NULL,
+			    _("give --meeting M"));
+			ret = CLI_FAIL;
+			goto out;
+		}
+		n = (long long)vm->number;
+	}
+	if (nwho == 0) {
+		attend_show(ctx, v, n);
+		ret = CLI_OK;
+		goto out;
+	}
+	if ((me = record_member_find(ctx->rec, ctx->id->pk)) == NULL) {
+		ret = CLI_FAIL;
+		goto out;
+	}
+	present = json_array();
+	absent = json_array();
+	for (i = 0; i < nwho; i++) {
+		if ((m = attend_who(ctx, who[i], me)) == NULL) {
+			ret = CLI_FAIL;
+			goto out;
+		}
+		for (j = 0; j < i; j++)
+			if (seen[j] == m) {
+				cli_error(ctx, _("named twice"), m->name,
+				    _("give each member once, present or "
+				      "absent"));
+				ret = CLI_USAGE;
+				goto out;
+			}
+		seen[i] = m;
+		key_hex(hex, m->pk, KEY_PK_BYTES);
+		if (present == NULL || absent == NULL ||
+		    json_array_append_new(state[i] == 1 ? present : absent,
+		    json_string(hex)) != 0) {
+			ret = CLI_USAGE;
+			goto out;
+		}
+	}
+	p = json_pack("{s:i,s:I,s:O,s:O}", "v", 1, "meeting", (json_int_t)n,
+	    "present", present, "absent", absent);
+	if (p == NULL) {
+		cli_error(ctx, _("cannot encode the entry"), "attendance",
+		    NULL);
+		ret = CLI_USAGE;
+		goto out;
+	}
+	if ((ret = session_append(ctx, ENTRY_K_ATTENDANCE, p, NULL)) ==
+	    CLI_OK)
+		fprintf(ctx->err, ngettext("recorded the attendance of %zu "
+		    "member of %s at meeting %lld\n", "recorded the attendance "
+		    "of %zu members of %s at meeting %lld\n", nwho), nwho,
+		    me->party, n);
+out:
+	json_decref(p);
+	json_decref(present);
+	json_decref(absent);
+	view_free(v);
+	return ret;
+}
+
 /*
  * run() - `meeting SUBCOMMAND`: dispatch to open, close, list.
  */
@@ -484,13 +731,15 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_bad_usage(ctx, &cmd_meeting,
-		    _("missing subcommand (open, close, list)"), NULL);
+		    _("missing subcommand (open, close, list, attend)"), NULL);
 	if (strcmp(argv[1], "open") == 0)
 		return meeting_open(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "close") == 0)
 		return meeting_close(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return meeting_list(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "attend") == 0)
+		return meeting_attend(ctx, &cmd_meeting, argc - 1, argv + 1);
 	return cli_bad_usage(ctx, &cmd_meeting, _("unknown subcommand"),
 	    argv[1]);
 }
@@ -500,7 +749,9 @@ const struct cli_cmd cmd_meeting = {
 	N_("open [--title T] [--place P] [--date YYYY-MM-DD] "
 	   "[--agenda FILE]\n"
 	   "       detente meeting close [M]\n"
-	   "       detente meeting list"),
+	   "       detente meeting list\n"
+	   "       detente meeting attend [--meeting M] [--present WHO]... "
+	   "[--absent WHO]..."),
 	N_("open or close a meeting, or list the meetings and their agenda"),
 	N_("  open   open the next meeting (numbered 1, 2, 3, ...); the date\n"
 	   "         defaults to today (UTC).  One meeting is open at a time\n"
@@ -517,6 +768,34 @@ const struct cli_cmd cmd_meeting = {
 	   "         one); after that your side writes nothing more in it.\n"
 	   "         Its minutes are final once every party has closed it.\n"
 	   "  list   every meeting, its agenda items and their status\n"
-	   "         ('>' marks the current item)\n"),
+	   "         ('>' marks the current item)\n"
+	   "  attend record who of your own party is present or absent at\n"
+	   "         meeting M (default: the open one); WHO is a member's\n"
+	   "         name or key.  Each side records its own party; the\n"
+	   "         last mention of a member counts.  Without --present or\n"
+	   "         --absent, prints the attendance recorded so far.  Also\n"
+	   "         `detente attend`, and `:attend` in the terminal UI.\n"),
 	run
+};
+
+/* run_attend() - `attend ...`, the short form of `meeting attend`. */
+static int
+run_attend(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return meeting_attend(ctx, &cmd_attend, argc, argv);
+}
+
+const struct cli_cmd cmd_attend = {
+	"attend",
+	N_("[--meeting M] [--present WHO]... [--absent WHO]..."),
+	N_("record who of your party attends a meeting"),
+	N_("The same as `detente meeting attend`: a head or delegate records\n"
+	   "who of its own party is present or absent at meeting M (default:\n"
+	   "the open one); WHO is a member's name or key.  Without --present\n"
+	   "or --absent, prints the attendance each party recorded.  The\n"
+	   "minutes list attendance as recorded, and say so for a party that\n"
+	   "recorded none.\n"
+	   "Exit 0 done; 1 refused (not of your party, no meeting open); 2\n"
+	   "usage.\n"),
+	run_attend
 };

@@ -32,12 +32,14 @@
 #include "../crypto/note.h"
 #include "../storage/bundle.h"
 #include "../storage/minutes.h"
+#include "../storage/msig.h"
 #include "../storage/record.h"
 #include "../storage/seal.h"
 #include "../storage/view.h"
 #include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
+#include "fmt.h"
 #include "home.h"
 #include "i18n.h"
 #include "outfile.h"
@@ -273,18 +275,232 @@ out:
 	return ret;
 }
 
-/* format_of_path() - the format a file name's extension names, or 0. */
+/*
+ * cli_minutes_current() - read the minutes file at path and check that it
+ * is what ctx->rec renders now for its meeting, byte for byte (cli.h).
+ */
+int
+cli_minutes_current(struct cli_ctx *ctx, const char *path,
+    unsigned char sha[32], int64_t *meeting)
+{
+	char *text = NULL, *again = NULL;
+	size_t len = 0, alen = 0;
+	minutes_id id;
+	int ret;
+
+	if ((ret = read_all(ctx, path, MINUTES_FILE_MAX, &text, &len)) !=
+	    CLI_OK)
+		return ret;
+	if (minutes_identify(&id, text, len) != 0) {
+		cli_error(ctx, _("not detente minutes"), path,
+		    _("export them with `detente minutes export`"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (memcmp(record_id(ctx->rec), id.dialogue, ENTRY_HASH_BYTES) != 0) {
+		cli_error(ctx, _("these minutes are of another dialogue"), path,
+		    _("choose it with --dialogue ID"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (id.draft) {
+		cli_error(ctx, _("these minutes are a draft"), path,
+		    _("close the meeting and export them again"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if (*meeting != 0 && id.meeting != *meeting) {
+		char what[160];
+
+		snprintf(what, sizeof(what),
+		    _("these minutes are of meeting %lld, not %lld"),
+		    (long long)id.meeting, (long long)*meeting);
+		cli_error(ctx, what, path,
+		    _("export the minutes of that meeting"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	if ((ret = render(ctx, ctx->rec, id.meeting, id.format, id.lang, 0,
+	    &again, &alen)) != CLI_OK)
+		goto out;
+	if (compare(ctx, path, text, len, again, alen) != 0) {
+		cli_error(ctx, _("these minutes are not what this replica "
+				 "renders now"),
+		    path, _("export them again with `detente minutes export`"));
+		ret = CLI_FAIL;
+		goto out;
+	}
+	crypto_hash_sha256(sha, (const unsigned char *)text, len);
+	*meeting = id.meeting;
+	ret = CLI_OK;
+out:
+	free(text);
+	free(again);
+	return ret;
+}
+
+/*
+ * format_of_path() - the format a file name's extension names: md, txt,
+ * json, html (any format minutes_format_parse() knows, without regard
+ * to case); MINUTES_MD for a name without an extension; 0 for another
+ * extension, which the caller refuses.
+ */
 static minutes_format
 format_of_path(const char *path)
 {
-	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/'), *base, *dot;
+	char ext[16];
+	size_t i;
 
-	if (dot == NULL || strchr(dot, '/') != NULL)
+	base = slash != NULL ? slash + 1 : path;
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+		return MINUTES_MD;
+	if (strlen(dot + 1) >= sizeof(ext))
 		return (minutes_format)0;
-	return minutes_format_parse(dot + 1);
+	for (i = 0; dot[1 + i] != '\0'; i++)
+		ext[i] = (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ?
+		    dot[1 + i] - 'A' + 'a' : dot[1 + i]);
+	ext[i] = '\0';
+	return minutes_format_parse(ext);
+}
+
+/* --- signature files ---------------------------------------------------- */
+
+/*
+ * sig_path() - "F.NAME.minisig"; a name that cannot be part of a file
+ * name ("/", ".", "..") is replaced with the key's minisign key id.
+ */
+static int
+sig_path(char *out, size_t outlen, const char *file, const char *name,
+    const unsigned char pk[KEY_PK_BYTES])
+{
+	unsigned char kid[MINISIG_KEYID_BYTES];
+	char hex[2 * MINISIG_KEYID_BYTES + 1];
+
+	if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		key_minisign_keyid(kid, pk);
+		key_hex(hex, kid, sizeof(kid));
+		name = hex;
+	}
+	return snprintf(out, outlen, "%s.%s.minisig", file, name) <
+		(int)outlen ?
+	    0 :
+	    -1;
+}
+
+/* same_file() - 1 if the file at path holds exactly len bytes data. */
+static int
+same_file(const char *path, const char *data, size_t len)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "rb");
+	size_t n, at = 0;
+	int same = 1;
+
+	if (f == NULL)
+		return 0;
+	while (same && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		same = at + n <= len && memcmp(buf, data + at, n) == 0;
+		at += n;
+	}
+	same = same && !ferror(f) && at == len;
+	fclose(f);
+	return same;
+}
+
+/*
+ * msig_in_record() - 1 if r holds a minutes-signature entry of meeting by
+ * pk with exactly these signature bytes, 0 if not, or a negative error.
+ */
+static int
+msig_in_record(record *r, const unsigned char pk[KEY_PK_BYTES],
+    int64_t meeting, const char *sig, size_t len)
+{
+	msig_item *v = NULL;
+	size_t n = 0, i;
+	int rc, found = 0;
+
+	if ((rc = msig_list(&v, &n, r, (uint64_t)meeting)) != 0)
+		return rc;
+	for (i = 0; i < n && !found; i++)
+		found = memcmp(v[i].author, pk, KEY_PK_BYTES) == 0 &&
+		    v[i].len == len && memcmp(v[i].sig, sig, len) == 0;
+	msig_list_free(v, n);
+	return found;
+}
+
+/*
+ * sig_fits() - 1 if the signature file text claims to sign the minutes
+ * of SHA-256 sha (its trusted comment is a minutes comment naming sha):
+ * the record's signatures of other minutes (another format or language)
+ * are none of these minutes' business.
+ */
+static int
+sig_fits(const char *text, size_t len, const unsigned char sha[32])
+{
+	minutes_claim claim;
+	minisig s;
+
+	return minisig_parse(&s, text, len) == 0 &&
+	    minutes_comment_parse(&claim, s.trusted, s.trusted_len) == 0 &&
+	    memcmp(claim.sha256, sha, 32) == 0;
 }
 
 /* --- export ------------------------------------------------------------- */
+
+/*
+ * export_sigs() - beside the minutes just written to path (SHA-256 sha),
+ * write each head's signature of them that the record carries, as
+ * F.NAME.minisig: the very bytes the head signed, which minisign
+ * verifies.  A signature file with the same bytes is left as it is;
+ * another one is replaced only with --force.
+ */
+static int
+export_sigs(struct cli_ctx *ctx, const char *path, long long meeting,
+    const unsigned char sha[32], unsigned oflags)
+{
+	char spath[PATH_MAX], kid[2 * MINISIG_KEYID_BYTES + 1];
+	unsigned char keyid[MINISIG_KEYID_BYTES];
+	const record_member *m;
+	msig_item *v = NULL;
+	size_t n = 0, i, fit = 0;
+	int rc, ret = CLI_OK;
+
+	if ((rc = msig_list(&v, &n, ctx->rec, (uint64_t)meeting)) != 0) {
+		cli_error_rc(ctx, _("cannot read the minutes signatures of the "
+				    "record"), rc, NULL, _("run `detente verify`"));
+		return cli_exit_for(rc);
+	}
+	for (i = 0; i < n && ret == CLI_OK; i++) {
+		if (!sig_fits(v[i].sig, v[i].len, sha))
+			continue;
+		fit++;
+		m = record_member_find(ctx->rec, v[i].author);
+		key_minisign_keyid(keyid, v[i].author);
+		key_hex(kid, keyid, sizeof(keyid));
+		if (sig_path(spath, sizeof(spath), path,
+		    m != NULL ? m->name : kid, v[i].author) != 0) {
+			cli_error(ctx, _("file name too long"), path, NULL);
+			ret = CLI_USAGE;
+			break;
+		}
+		if (same_file(spath, v[i].sig, v[i].len))
+			continue;
+		if ((ret = write_out(ctx, spath, v[i].sig, v[i].len, oflags,
+		    0644)) != CLI_OK)
+			break;
+		fputs(_("wrote the signature "), ctx->err);
+		vis_put(ctx->err, spath, 0);
+		fputc('\n', ctx->err);
+	}
+	if (ret == CLI_OK && fit > 0)
+		fprintf(ctx->err, ngettext("%zu signature of these minutes is "
+		    "in the record\n", "%zu signatures of these minutes are in "
+		    "the record\n", fit), fit);
+	msig_list_free(v, n);
+	return ret;
+}
 
 static int
 minutes_export(struct cli_ctx *ctx, int argc, char **argv)
@@ -344,8 +560,13 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_bad_usage(ctx, &cmd_minutes,
 		    _("unexpected argument"), argv[optind]);
-	if (fmt == 0 && outpath != NULL)
-		fmt = format_of_path(outpath);
+	/* -o m.pdf must not write Markdown into a .pdf: --format decides */
+	if (fmt == 0 && outpath != NULL && !outfile_is_stdout(outpath) &&
+	    (fmt = format_of_path(outpath)) == 0)
+		return cli_bad_usage(ctx, &cmd_minutes,
+		    _("cannot write minutes in the format of this file name's "
+		      "extension: name the file .md, .txt, .json or .html, or give "
+		      "--format"), outpath);
 	if (fmt == 0)
 		fmt = MINUTES_MD;
 	if ((ret = session_record_key(ctx)) != CLI_OK)
@@ -384,6 +605,7 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 	    _("wrote the minutes of meeting %lld to %s (%zu "
 	      "bytes, SHA-256 %s)\n"),
 	    meeting, outpath, len, shex);
+	ret = export_sigs(ctx, outpath, meeting, sha, oflags);
 out:
 	free(text);
 	return ret;
@@ -391,35 +613,13 @@ out:
 
 /* --- sign --------------------------------------------------------------- */
 
-/*
- * sig_path() - "F.NAME.minisig"; a name that cannot be part of a file
- * name ("/", ".", "..") is replaced with the key's minisign key id.
- */
-static int
-sig_path(char *out, size_t outlen, const char *file, const char *name,
-    const unsigned char pk[KEY_PK_BYTES])
-{
-	unsigned char kid[MINISIG_KEYID_BYTES];
-	char hex[2 * MINISIG_KEYID_BYTES + 1];
-
-	if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0) {
-		key_minisign_keyid(kid, pk);
-		key_hex(hex, kid, sizeof(kid));
-		name = hex;
-	}
-	return snprintf(out, outlen, "%s.%s.minisig", file, name) <
-		(int)outlen ?
-	    0 :
-	    -1;
-}
-
 static int
 minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 {
 	unsigned char hash[MINISIG_HASH_BYTES];
 	char comment[MINUTES_COMMENT_BYTES], untrusted[160], what[200];
-	char spath[PATH_MAX], shex[65];
+	char spath[PATH_MAX], shex[65], shortid[FMT_SHORT_BYTES];
+	unsigned char ehash[ENTRY_HASH_BYTES];
 	char *text = NULL, *again = NULL, *sig = NULL;
 	size_t len = 0, alen = 0, slen = 0;
 	static const struct option opts[] = {
@@ -430,7 +630,7 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 	minutes_claim claim;
 	const char *file;
 	unsigned oflags = 0;
-	int c, ret, rc;
+	int c, ret, rc, same;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c != 'F')
@@ -459,7 +659,7 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_FAIL;
 		goto out;
 	}
-	if ((ret = session_record_key(ctx)) != CLI_OK)
+	if ((ret = session_writer(ctx, ENTRY_K_MINUTES_SIG)) != CLI_OK)
 		goto out;
 	if (memcmp(record_id(ctx->rec), claim.id.dialogue, ENTRY_HASH_BYTES) !=
 	    0) {
@@ -512,13 +712,43 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_USAGE;
 		goto out;
 	}
-	/* An existing signature file: this head has signed already. */
-	if ((ret = write_out(ctx, spath, sig, slen, oflags, 0644)) != CLI_OK)
+	/*
+	 * An existing signature file: this head has signed already (the
+	 * same bytes: minisign's signatures are deterministic), else it is
+	 * replaced only with --force; refused before anything is written.
+	 */
+	if ((same = same_file(spath, sig, slen)) == 0 &&
+	    !(oflags & OUTFILE_FORCE) && access(spath, F_OK) == 0) {
+		cli_error(ctx, _("a signature file is there already"), spath,
+		    _("give --force to replace it"));
+		ret = CLI_USAGE;
+		goto out;
+	}
+	/* The signature travels in the record (FORMAT.md section 13). */
+	if ((rc = msig_in_record(ctx->rec, ctx->id->pk, claim.id.meeting, sig,
+	    slen)) < 0 || (rc == 0 && (rc = msig_append(ctx->rec, ctx->id,
+	    (uint64_t)claim.id.meeting, sig, slen, ehash)) != 0)) {
+		cli_error_rc(ctx, _("cannot write the signature into the "
+				    "record"), rc, file, _("nothing was written"));
+		ret = cli_exit_for(rc);
+		goto out;
+	}
+	if (rc == 0) {
+		fmt_short(shortid, ehash);
+		fprintf(ctx->err, _("the signature is entry %s of the record: "
+				    "it reaches the other side with the next "
+				    "bundle\n"), shortid);
+	} else
+		fputs(_("the record holds this signature already\n"),
+		    ctx->err);
+	if (!same && (ret = write_out(ctx, spath, sig, slen,
+	    oflags | OUTFILE_FORCE, 0644)) != CLI_OK)
 		goto out;
 	key_hex(shex, claim.sha256, sizeof(claim.sha256));
 	snprintf(what, sizeof(what), "%lld", (long long)claim.id.meeting);
-	fprintf(ctx->err, _("%s (%s) signed %s: wrote "), ctx->id->name,
-	    me->party, vis_buf(untrusted, sizeof(untrusted), file, 0));
+	fprintf(ctx->err, same ? _("%s (%s) had signed %s already: ") :
+	    _("%s (%s) signed %s: wrote "), ctx->id->name, me->party,
+	    vis_buf(untrusted, sizeof(untrusted), file, 0));
 	vis_put(ctx->err, spath, 0);
 	fputc('\n', ctx->err);
 	fprintf(ctx->err,
@@ -687,24 +917,21 @@ struct vstate {
  * what its trusted comment claims.  Prints one line.
  */
 static void
-check_sig(struct cli_ctx *ctx, const char *spath, struct vkey *keys,
-    size_t nkeys, const unsigned char hash[MINISIG_HASH_BYTES],
+check_sig(struct cli_ctx *ctx, const char *spath, const char *text,
+    size_t len, struct vkey *keys, size_t nkeys,
+    const unsigned char hash[MINISIG_HASH_BYTES],
     const unsigned char sha[32], const unsigned char *dialogue,
     struct vstate *st)
 {
-	char *text = NULL, kid[2 * MINISIG_KEYID_BYTES + 1];
+	char kid[2 * MINISIG_KEYID_BYTES + 1];
 	char sp[640], kn[3 * KEY_NAME_MAX + 4], tc[640];
 	const char *why = NULL;
 	struct vkey *k = NULL;
 	minutes_claim claim;
-	size_t len = 0, i;
+	size_t i;
 	minisig s;
 	int rc;
 
-	if (read_all(ctx, spath, MINISIG_FILE_MAX, &text, &len) != CLI_OK) {
-		st->failed = 1;
-		return;
-	}
 	/* the file's name, and below its comment and key name: vis.h */
 	vis_buf(sp, sizeof(sp), spath, 0);
 	if (minisig_parse(&s, text, len) != 0) {
@@ -783,7 +1010,74 @@ check_sig(struct cli_ctx *ctx, const char *spath, struct vkey *keys,
 		st->have_claim = 1;
 	}
 out:
+	return;
+}
+
+/* check_sig_file() - check_sig() on the signature file at spath. */
+static void
+check_sig_file(struct cli_ctx *ctx, const char *spath, struct vkey *keys,
+    size_t nkeys, const unsigned char hash[MINISIG_HASH_BYTES],
+    const unsigned char sha[32], const unsigned char *dialogue,
+    struct vstate *st)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	if (read_all(ctx, spath, MINISIG_FILE_MAX, &text, &len) != CLI_OK) {
+		st->failed = 1;
+		return;
+	}
+	check_sig(ctx, spath, text, len, keys, nkeys, hash, sha, dialogue, st);
 	free(text);
+}
+
+/*
+ * check_record_sigs() - check_sig() on every minutes-signature entry of
+ * the meeting the minutes text names (FORMAT.md section 13) that claims
+ * to sign these very minutes (sig_fits()), but for one whose bytes are
+ * those of the signature file beside file, checked already.
+ * @param[out] n  how many were checked.
+ */
+static int
+check_record_sigs(struct cli_ctx *ctx, record *r, const char *file,
+    const char *text, size_t len, struct vkey *keys, size_t nkeys,
+    const unsigned char hash[MINISIG_HASH_BYTES],
+    const unsigned char sha[32], struct vstate *st, size_t *n)
+{
+	char label[64], shortid[FMT_SHORT_BYTES];
+	msig_item *v = NULL;
+	size_t nv = 0, i;
+	minutes_id id;
+	int rc;
+
+	*n = 0;
+	if (minutes_identify(&id, text, len) != 0 || id.meeting < 0)
+		return CLI_OK; /* not minutes: the checks that follow say so */
+	if ((rc = msig_list(&v, &nv, r, (uint64_t)id.meeting)) != 0) {
+		cli_error_rc(ctx, _("cannot read the minutes signatures of the "
+				    "record"), rc, NULL, _("run `detente verify`"));
+		st->failed = 1;
+		return cli_exit_for(rc);
+	}
+	for (i = 0; i < nv; i++) {
+		const record_member *m;
+		char spath[PATH_MAX];
+
+		if (!sig_fits(v[i].sig, v[i].len, sha))
+			continue;
+		(*n)++;
+		/* the same bytes as a file beside F, checked above */
+		m = record_member_find(r, v[i].author);
+		if (m != NULL && sig_path(spath, sizeof(spath), file, m->name,
+		    v[i].author) == 0 && same_file(spath, v[i].sig, v[i].len))
+			continue;
+		fmt_short(shortid, v[i].hash);
+		snprintf(label, sizeof(label), _("record entry %s"), shortid);
+		check_sig(ctx, label, v[i].sig, v[i].len, keys, nkeys, hash,
+		    sha, record_id(r), st);
+	}
+	msig_list_free(v, nv);
+	return CLI_OK;
 }
 
 /*
@@ -1082,7 +1376,7 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 	const char *file, *keyfile = NULL, *bundle = NULL, *idfile = NULL;
 	const char *expect = NULL;
 	char **sigs = NULL, *text = NULL, tmp[PATH_MAX] = "", kb[640];
-	size_t nsigs = 0, len = 0, nkeys = 0, i, missing = 0;
+	size_t nsigs = 0, len = 0, nkeys = 0, i, missing = 0, nrec = 0;
 	struct vkey *keys = NULL;
 	record *brec = NULL, *r = NULL;
 	struct vstate st;
@@ -1151,15 +1445,23 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 		ret = file_key(ctx, keyfile, &keys, &nkeys);
 	if (ret != CLI_OK)
 		goto out;
-	if (nsigs == 0) {
-		cli_error(ctx, _("no signature file"), file,
-		    _("expected F.NAME.minisig (or F.minisig) beside it"));
+	for (i = 0; i < nsigs; i++)
+		check_sig_file(ctx, sigs[i], keys, nkeys, hash, sha,
+		    r != NULL ? record_id(r) : NULL, &st);
+	/* The heads' signatures the record carries (minutes sign). */
+	if (r != NULL && (ret = check_record_sigs(ctx, r, file, text, len, keys,
+	    nkeys, hash, sha, &st, &nrec)) != CLI_OK)
+		goto out;
+	if (nsigs == 0 && nrec == 0) {
+		cli_error(ctx, _("no signature"), file,
+		    r != NULL ? _("the record holds no signature of these "
+				  "minutes, and there is no F.NAME.minisig "
+				  "beside them") :
+				_("expected F.NAME.minisig (or F.minisig) "
+				  "beside it"));
 		ret = CLI_FAIL;
 		goto out;
 	}
-	for (i = 0; i < nsigs; i++)
-		check_sig(ctx, sigs[i], keys, nkeys, hash, sha,
-		    r != NULL ? record_id(r) : NULL, &st);
 	for (i = 0; i < nkeys; i++)
 		missing += !keys[i].signed_ok;
 	if (keyfile != NULL) {

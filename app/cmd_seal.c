@@ -243,59 +243,6 @@ last_sealed(struct cli_ctx *ctx, uint64_t *meeting)
 	return CLI_OK;
 }
 
-/*
- * read_minutes() - the SHA-256 of a file's bytes; refuses minutes that
- * identify themselves as a draft (docs/FORMAT.md, "Minutes"): a draft is
- * never sealed.
- */
-static int
-read_minutes(struct cli_ctx *ctx, unsigned char out[32], const char *path)
-{
-	unsigned char *all = NULL, *grown;
-	size_t n, len = 0, cap = 0;
-	minutes_id id;
-	FILE *f = fopen(path, "rb");
-	int ret = CLI_USAGE;
-
-	if (f == NULL) {
-		cli_error(ctx, _("cannot read the minutes"), path,
-		    strerror(errno));
-		return CLI_USAGE;
-	}
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? 2 * cap : 65536;
-			if ((grown = realloc(all, cap)) == NULL) {
-				cli_error(ctx, _("cannot read the minutes"),
-				    path, strerror(ENOMEM));
-				goto out;
-			}
-			all = grown;
-		}
-		if ((n = fread(all + len, 1, cap - len, f)) == 0)
-			break;
-		len += n;
-	}
-	if (ferror(f)) {
-		cli_error(ctx, _("cannot read the minutes"), path,
-		    strerror(errno));
-		goto out;
-	}
-	if (minutes_identify(&id, (const char *)all, len) == 0 && id.draft) {
-		cli_error(ctx, _("these minutes are a draft"), path,
-		    _("a draft is never sealed: every party closes the "
-		    "meeting, then export the minutes again"));
-		ret = CLI_FAIL;
-		goto out;
-	}
-	crypto_hash_sha256(out, all, len);
-	ret = CLI_OK;
-out:
-	free(all);
-	fclose(f);
-	return ret;
-}
-
 /* after() - the meeting's status on stderr, after a write. */
 static void
 after(struct cli_ctx *ctx, uint64_t meeting)
@@ -308,7 +255,7 @@ after(struct cli_ctx *ctx, uint64_t meeting)
 	}
 }
 
-/* `seal propose [--meeting M] [--minutes-sha256 HEX | --minutes FILE]` */
+/* `seal propose [--meeting M] (--minutes FILE | --minutes-sha256 HEX)` */
 static int
 propose(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -320,12 +267,14 @@ propose(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	unsigned char minutes[32], hash[ENTRY_HASH_BYTES];
 	char *note = NULL, shortid[FMT_SHORT_BYTES];
+	const char *file = NULL;
 	const view_meeting *vm;
 	uint64_t meeting = 0;
+	int64_t fmeeting;
 	size_t len = 0;
 	seal_info si;
 	view *v = NULL;
-	int c, rc, ret, have_minutes = 0;
+	int c, rc, ret, have_sha = 0;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -339,12 +288,10 @@ propose(struct cli_ctx *ctx, int argc, char **argv)
 				return cli_bad_usage(ctx, &cmd_seal,
 				    _("--minutes-sha256 needs 64 hex digits"),
 				    optarg);
-			have_minutes = 1;
+			have_sha = 1;
 			break;
 		case 'f':
-			if ((ret = read_minutes(ctx, minutes, optarg)) != CLI_OK)
-				return ret;
-			have_minutes = 1;
+			file = optarg;
 			break;
 		default:
 			return cli_opt_error(ctx, &cmd_seal, c, argv);
@@ -353,8 +300,25 @@ propose(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_bad_usage(ctx, &cmd_seal, _("unexpected argument"),
 		    argv[optind]);
+	/* A seal names the minutes it seals (FORMAT.md section 10). */
+	if (file == NULL && !have_sha)
+		return cli_bad_usage(ctx, &cmd_seal,
+		    _("a seal names the minutes it seals: give --minutes FILE "
+		      "(from `detente minutes export`)"), NULL);
+	if (file != NULL && have_sha)
+		return cli_bad_usage(ctx, &cmd_seal,
+		    _("--minutes and --minutes-sha256 exclude each other"),
+		    NULL);
 	if ((ret = session_writer(ctx, ENTRY_K_SEAL)) != CLI_OK)
 		return ret;
+	if (file != NULL) {
+		/* Seal only the minutes this replica renders now. */
+		fmeeting = (int64_t)meeting;
+		if ((ret = cli_minutes_current(ctx, file, minutes,
+		    &fmeeting)) != CLI_OK)
+			return ret;
+		meeting = (uint64_t)fmeeting;
+	}
 	if (meeting == 0) {
 		if ((ret = session_view(ctx, &v)) != CLI_OK)
 			return ret;
@@ -380,7 +344,7 @@ propose(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if ((rc = seal_propose(&note, &len, ctx->rec, ctx->id, meeting,
-	    have_minutes ? minutes : NULL)) != 0 ||
+	    minutes)) != 0 ||
 	    (rc = seal_append(ctx->rec, ctx->id, meeting, note, len,
 	    hash)) != 0) {
 		cli_error_rc(ctx, _("cannot propose a seal"), rc, ctx->id->name,
@@ -584,12 +548,15 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_cmd cmd_seal = {
 	"seal",
-	N_("propose [--meeting M] [--minutes-sha256 HEX | --minutes FILE] | "
+	N_("propose [--meeting M] (--minutes FILE | --minutes-sha256 HEX) | "
 	   "cosign [--meeting M] | show [--meeting M] [--note | --keys]"),
 	N_("the heads' joint seal of a meeting (a signed note)"),
-	N_("propose: a head writes the seal of meeting M (default: the open\n"
-	   "or last meeting): the minutes' SHA-256 and every feed's size and\n"
-	   "root, signed by that head.  cosign: another head checks every\n"
+	N_("propose: a head writes the seal of meeting M (default: the\n"
+	   "meeting of the minutes FILE names): the minutes' SHA-256 and\n"
+	   "every feed's size and root, signed by that head.  A seal names\n"
+	   "its minutes: FILE must be what this replica renders now\n"
+	   "(`detente minutes export`), or give the SHA-256 that `detente\n"
+	   "minutes sign` printed.  cosign: another head checks every\n"
 	   "listed feed against its own replica and adds its signature\n"
 	   "(default: the meeting of the last seal).  show: each meeting's\n"
 	   "seal and whether it is complete (signed by the head of every\n"

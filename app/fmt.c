@@ -197,6 +197,9 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 	case ENTRY_K_SEAL:
 		n = asprintf(&out, "%s", str(p, "note") ? str(p, "note") : "");
 		break;
+	case ENTRY_K_MINUTES_SIG:
+		n = asprintf(&out, _("signed the minutes of meeting %lld"), m);
+		break;
 	case ENTRY_K_MEETING_OPEN:
 		n = asprintf(&out, _("meeting %lld opened%s%s%s%s%s%s"), m,
 		    str(p, "title") ? ": " : "",

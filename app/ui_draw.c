@@ -1014,6 +1014,7 @@ static const char *const help_lines[] = {
 	N_("  /      search the record (n/N: next/previous match)"),
 	N_("  :      command: any command of `detente help`, e.g."),
 	N_("         :endorse ID  :mark ID current  :meeting close  :log"),
+	N_("         :attend --present NAME --absent NAME   (your party)"),
 	N_("         :q quit (asks if text is unsent)  :q! quit at once"),
 	N_("  ?, F1  this help         Ctrl-D  quit"),
 	N_("  :endorse and :meeting close ask y/n first."),

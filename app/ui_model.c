@@ -106,6 +106,7 @@ ui_entry_kind_label(unsigned kind)
 	case ENTRY_K_KEY_WRAP: return _("key");
 	case ENTRY_K_CHECKPOINT: return _("checkpoint");
 	case ENTRY_K_SEAL: return _("seal");
+	case ENTRY_K_MINUTES_SIG: return _("signature");
 	case ENTRY_K_MEETING_OPEN: return _("meeting");
 	case ENTRY_K_MEETING_CLOSE: return _("meeting");
 	case ENTRY_K_ATTENDANCE: return _("attendance");

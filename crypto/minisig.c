@@ -290,6 +290,22 @@ minisig_verify(const char *text, size_t len,
 	return rc;
 }
 
+int
+minisig_verify_comment(const minisig *s, const unsigned char pk[KEY_PK_BYTES])
+{
+	unsigned char *m;
+	int rc;
+
+	if ((m = global_input(s->sig, s->trusted, s->trusted_len)) == NULL)
+		return DT_ENOMEM;
+	rc = crypto_sign_verify_detached(s->global_sig, m,
+		 KEY_SIG_BYTES + s->trusted_len, pk) == 0 ?
+	    0 :
+	    DT_ESIG;
+	free(m);
+	return rc;
+}
+
 static int
 is_space(char c)
 {

@@ -112,6 +112,17 @@ int minisig_verify(const char *text, size_t len,
     const char **why) __attribute__((warn_unused_result));
 
 /*
+ * minisig_verify_comment() - check only the second signature of a parsed
+ * signature file, global_sig over sig || trusted comment, by pk: what can
+ * be checked without the signed file (a minutes-signature entry, FORMAT.md
+ * section 13).  It binds the trusted comment to the first signature; the
+ * first signature itself needs the file's hash (minisig_verify()).
+ * @return 0; DT_ESIG; DT_ENOMEM.
+ */
+int minisig_verify_comment(const minisig *s,
+    const unsigned char pk[KEY_PK_BYTES]) __attribute__((warn_unused_result));
+
+/*
  * minisig_pubkey_parse() - the key id and key of a minisign public key:
  * its base64 line (56 characters of base64("Ed" || keyid || pk)), alone
  * or after an "untrusted comment:" line, with white space around.

@@ -21,6 +21,7 @@ static const struct {
 	{ ENTRY_K_KEY_WRAP, "key-wrap" },
 	{ ENTRY_K_CHECKPOINT, "checkpoint" },
 	{ ENTRY_K_SEAL, "seal" },
+	{ ENTRY_K_MINUTES_SIG, "minutes-signature" },
 	{ ENTRY_K_MEETING_OPEN, "meeting-open" },
 	{ ENTRY_K_MEETING_CLOSE, "meeting-close" },
 	{ ENTRY_K_ATTENDANCE, "attendance" },

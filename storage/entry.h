@@ -50,6 +50,7 @@ typedef enum entry_kind {
 	ENTRY_K_KEY_WRAP = 0x04,
 	ENTRY_K_CHECKPOINT = 0x05,
 	ENTRY_K_SEAL = 0x06,
+	ENTRY_K_MINUTES_SIG = 0x07, /* a head's minisign signature of minutes */
 	/* content entries: body encrypted with the dialogue key */
 	ENTRY_K_MEETING_OPEN = 0x20,
 	ENTRY_K_MEETING_CLOSE = 0x21,

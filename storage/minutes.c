@@ -951,11 +951,16 @@ person_json(struct mb *mb, const struct person *p)
 }
 
 /*
- * participants_json() - who was present and absent, by party: from the
- * meeting's attendance entries if it has any (the last mention of a key
- * wins; members never mentioned count as absent, observers excepted),
- * else from the authors of the meeting's entries (members who wrote none
- * are absent, observers excepted, since they write nothing).
+ * participants_json() - attendance by party, in genesis order, as the
+ * meeting's attendance entries in scope record it (FORMAT.md section 13):
+ * a party has recorded attendance when a member of that party wrote an
+ * attendance entry of the meeting; each member of the party is present
+ * or absent as the last such entry that lists it says, and members it
+ * never lists are in neither list.  Only an entry's own party counts
+ * (listing another party's member breaks a rule of section 7, and is
+ * ignored here).  For every party, "wrote" names the members who wrote
+ * entries of the meeting, which is what the record shows without
+ * attendance, and calls no one absent.
  */
 static json_t *
 participants_json(struct mb *mb)
@@ -964,80 +969,70 @@ participants_json(struct mb *mb)
 	const json_t *list, *k;
 	char hex[2 * KEY_PK_BYTES + 1];
 	size_t i, j, p, np = view_nparties(mb->v);
-	int attendance = 0;
+	unsigned char *wrote = NULL;
+	int *recorded = NULL;
 
 	members(mb);
+	if ((recorded = calloc(np + 1, sizeof(*recorded))) == NULL ||
+	    (wrote = calloc(mb->npeople + 1, 1)) == NULL) {
+		mb->err = DT_ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < mb->n; i++) {
 		const view_item *it = view_item_at(mb->v, i);
+		struct person *au, *pp;
 		int st;
 
-		if (!mb->in[i] || it->payload == NULL ||
-		    it->meeting != mb->s->meeting ||
-		    it->kind != ENTRY_K_ATTENDANCE)
+		if (!mb->in[i] || it->meeting != mb->s->meeting)
 			continue;
-		attendance = 1;
+		key_hex(hex, it->author, KEY_PK_BYTES);
+		if ((au = person_find(mb, hex)) == NULL)
+			continue;
+		wrote[au - mb->people] = 1;
+		if (it->payload == NULL || it->kind != ENTRY_K_ATTENDANCE)
+			continue;
+		for (p = 0; p < np; p++)
+			if (strcmp(au->party, view_party(mb->v, p)) == 0)
+				recorded[p] = 1;
 		for (st = 1; st <= 2; st++) {
 			list = json_object_get(it->payload,
 			    st == 1 ? "present" : "absent");
 			json_array_foreach (list, j, k) {
-				const char *key = json_string_value(k);
-				struct person *pp = person_find(mb, key);
-
-				if (pp == NULL) {
-					person_add(mb, key, NULL, NULL, NULL);
-					pp = person_find(mb, key);
-				}
-				if (pp != NULL)
+				pp = person_find(mb, json_string_value(k));
+				if (pp != NULL &&
+				    strcmp(pp->party, au->party) == 0)
 					pp->state = st;
 			}
 		}
 	}
-	if (!attendance)
-		for (i = 0; i < mb->n; i++) {
-			const view_item *it = view_item_at(mb->v, i);
-			struct person *pp;
-
-			if (!mb->in[i] || it->meeting != mb->s->meeting)
-				continue;
-			key_hex(hex, it->author, KEY_PK_BYTES);
-			if ((pp = person_find(mb, hex)) != NULL)
-				pp->state = 1;
-		}
-	put(mb, o, "source",
-	    json_string(attendance ? "attendance" : "authors"));
-	/* Each party in genesis order, then anyone of no known party. */
-	for (p = 0; p <= np; p++) {
-		const char *party = p < np ? view_party(mb->v, p) : "";
+	for (p = 0; p < np; p++) {
+		const char *party = view_party(mb->v, p);
 		json_t *present = json_array(), *absent = json_array();
+		json_t *w = json_array();
 
 		for (i = 0; i < mb->npeople; i++) {
 			const struct person *pp = &mb->people[i];
-			int known = 0;
 
-			for (j = 0; j < np; j++)
-				known |= strcmp(pp->party,
-					     view_party(mb->v, j)) == 0;
-			if (p < np ? strcmp(pp->party, party) != 0 : known)
+			if (strcmp(pp->party, party) != 0)
 				continue;
 			if (pp->state == 1)
 				push(mb, present, person_json(mb, pp));
-			else if (pp->state == 2 ||
-			    (pp->state == 0 &&
-				strcmp(pp->role, "observer") != 0))
+			else if (pp->state == 2)
 				push(mb, absent, person_json(mb, pp));
-		}
-		if (p == np && json_array_size(present) == 0 &&
-		    json_array_size(absent) == 0) {
-			json_decref(present);
-			json_decref(absent);
-			break;
+			if (wrote[i])
+				push(mb, w, person_json(mb, pp));
 		}
 		g = json_object();
-		put(mb, g, "party", jstr(p < np ? party : NULL));
+		put(mb, g, "party", jstr(party));
+		put(mb, g, "recorded", json_boolean(recorded[p]));
 		put(mb, g, "present", present);
 		put(mb, g, "absent", absent);
+		put(mb, g, "wrote", w);
 		push(mb, parties, g);
 	}
+out:
+	free(recorded);
+	free(wrote);
 	put(mb, o, "parties", parties);
 	return o;
 }

@@ -397,25 +397,25 @@ participants(FILE *f, const json_t *m)
 	size_t i;
 
 	fputs("<h2>Participants</h2>\n<p>", f);
-	if (strcmp(gs(pa, "source"), "attendance") == 0)
-		fputs("As the attendance entries of the meeting record it.", f);
-	else
-		fputs("No attendance was recorded: present are the members "
-		      "who wrote entries in this meeting, absent the heads and "
-		      "delegates who wrote none.",
-		    f);
+	fputs("Attendance as each party recorded it; where a party recorded "
+	      "none, the minutes say so and name who of it wrote entries in "
+	      "this meeting.", f);
 	fputs("</p>\n<table>\n<tr><th>Party</th><th>Present</th>"
 	      "<th>Absent</th></tr>\n",
 	    f);
 	json_array_foreach (json_object_get(pa, "parties"), i, g) {
 		fputs("<tr><td>", f);
-		hput(f,
-		    gsn(g, "party") != NULL ? gs(g, "party") :
-					      "(not a member)");
+		hput(f, gs(g, "party"));
 		fputs("</td><td>", f);
-		people(f, json_object_get(g, "present"));
-		fputs("</td><td>", f);
-		people(f, json_object_get(g, "absent"));
+		if (json_is_true(json_object_get(g, "recorded"))) {
+			people(f, json_object_get(g, "present"));
+			fputs("</td><td>", f);
+			people(f, json_object_get(g, "absent"));
+		} else {
+			fputs("not recorded (wrote entries: ", f);
+			people(f, json_object_get(g, "wrote"));
+			fputs(")</td><td>not recorded", f);
+		}
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);

@@ -211,22 +211,21 @@ md_participants(FILE *f, const json_t *m)
 	size_t i;
 
 	fputs("## Participants\n\n", f);
-	if (strcmp(gs(pa, "source"), "attendance") == 0)
-		fputs("As the attendance entries of the meeting record it.\n\n",
-		    f);
-	else
-		fputs("No attendance was recorded: present are the members "
-		      "who wrote entries in this meeting, absent the heads and "
-		      "delegates who wrote none.\n\n",
-		    f);
+	fputs("Attendance as each party recorded it; where a party recorded "
+	      "none, the minutes say so and name who of it wrote entries in "
+	      "this meeting.\n\n", f);
 	fputs("| Party | Present | Absent |\n| --- | --- | --- |\n", f);
 	json_array_foreach (json_object_get(pa, "parties"), i, g) {
-		fprintf(f, "| %s | ",
-		    gsn(g, "party") != NULL ? gs(g, "party") :
-					      "(not a member)");
-		md_people(f, json_object_get(g, "present"));
-		fputs(" | ", f);
-		md_people(f, json_object_get(g, "absent"));
+		fprintf(f, "| %s | ", gs(g, "party"));
+		if (json_is_true(json_object_get(g, "recorded"))) {
+			md_people(f, json_object_get(g, "present"));
+			fputs(" | ", f);
+			md_people(f, json_object_get(g, "absent"));
+		} else {
+			fputs("not recorded (wrote entries: ", f);
+			md_people(f, json_object_get(g, "wrote"));
+			fputs(") | not recorded", f);
+		}
 		fputs(" |\n", f);
 	}
 	fputc('\n', f);

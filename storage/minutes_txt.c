@@ -379,20 +379,21 @@ minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
 
 	txt_heading(f, "PARTICIPANTS", '-');
 	o = json_object_get(m, "participants");
-	if (strcmp(gs(o, "source"), "attendance") == 0)
-		fputs("As the attendance entries of the meeting record it.\n",
-		    f);
-	else
-		fputs("No attendance was recorded: present are the members who "
-		      "wrote entries\nin this meeting, absent the heads and "
-		      "delegates who wrote none.\n",
-		    f);
+	fputs("Attendance as each party recorded it; where a party recorded "
+	      "none, the\nminutes say so and name who of it wrote entries in "
+	      "this meeting.\n", f);
 	json_array_foreach (json_object_get(o, "parties"), i, l) {
-		fprintf(f, "%-4s present: ",
-		    gsn(l, "party") != NULL ? gs(l, "party") : "?");
-		txt_people(f, json_object_get(l, "present"));
-		fputs("\n     absent:  ", f);
-		txt_people(f, json_object_get(l, "absent"));
+		fprintf(f, "%-4s ", gs(l, "party"));
+		if (json_is_true(json_object_get(l, "recorded"))) {
+			fputs("present: ", f);
+			txt_people(f, json_object_get(l, "present"));
+			fputs("\n     absent:  ", f);
+			txt_people(f, json_object_get(l, "absent"));
+		} else {
+			fputs("attendance not recorded\n     wrote entries: ",
+			    f);
+			txt_people(f, json_object_get(l, "wrote"));
+		}
 		fputc('\n', f);
 	}
 	fputs("\n\n", f);

@@ -353,6 +353,9 @@ payload_check(unsigned kind, const json_t *o)
 	case ENTRY_K_SEAL:
 		ok = has_str(o, "note") && meeting_valid(o);
 		break;
+	case ENTRY_K_MINUTES_SIG:
+		ok = has_str(o, "minisig") && meeting_valid(o);
+		break;
 	case ENTRY_K_MEETING_OPEN:
 		ok = meeting_valid(o) && opt_str(o, "title") &&
 		    opt_str(o, "place") && (json_object_get(o, "date") == NULL ||

@@ -28,6 +28,7 @@
 #include "faults.h"
 #include "late.h"
 #include "held.h"
+#include "msig.h"
 #include "payload.h"
 #include "record.h"
 #include "roots.h"
@@ -332,6 +333,7 @@ record_may_write(const record *r, const unsigned char pk[KEY_PK_BYTES],
 	case ENTRY_K_KEY_WRAP:
 	case ENTRY_K_ENDORSEMENT:
 	case ENTRY_K_SEAL:
+	case ENTRY_K_MINUTES_SIG:
 		if (m->role != RECORD_ROLE_HEAD) {
 			*why = "only a head of delegation may write this";
 			return DT_EMEMBER;
@@ -571,6 +573,46 @@ seal_defer(record *r, store_txn *t, const entry *e,
 }
 
 /*
+ * attendance_own_party() - 0 if every key the attendance entry e lists
+ * (present, absent) is a member of its author's party at e's clock, 1 if
+ * one is not, or a negative error.  e has decrypted to a payload of its
+ * kind already (fault_classify()); this opens it again into r->scratch.
+ */
+static int
+attendance_own_party(record *r, const entry *e)
+{
+	static const char *const lists[2] = { "present", "absent" };
+	unsigned char pk[KEY_PK_BYTES];
+	const record_member *a, *m;
+	const json_t *k;
+	size_t plen = 0, i, j;
+	json_t *o;
+	int rc = 0;
+
+	if ((a = record_member_find(r, e->author)) == NULL)
+		return 1;
+	if ((rc = entry_open_into(r->scratch, SCRATCH_BYTES, &plen, e,
+	    r->key)) != 0)
+		return rc;
+	o = payload_parse(r->scratch, plen);
+	sodium_memzero(r->scratch, plen);
+	if (o == NULL)
+		return DT_EFORMAT;
+	for (i = 0; i < 2 && rc == 0; i++)
+		json_array_foreach (json_object_get(o, lists[i]), j, k) {
+			if (key_unhex(pk, KEY_PK_BYTES, json_string_value(k)) !=
+			    0 || (m = record_member_find(r, pk)) == NULL ||
+			    strcmp(m->party, a->party) != 0 ||
+			    m->added_clock >= e->clock) {
+				rc = 1;
+				break;
+			}
+		}
+	json_decref(o);
+	return rc;
+}
+
+/*
  * note_fault() - the content entry e is its author's fault (reason, an
  * enum fault_reason): list it in r->faults and, in a write transaction
  * (an import), keep its row in the store with the entry.
@@ -800,6 +842,15 @@ check_entry(record *r, store_txn *t, const entry *e,
 				return fail_at(f, rc, a, e->seq, hash, NULL,
 				    "%s", cwhy);
 		}
+		/* What a minutes signature claims (msig.c). */
+		if (e->kind == ENTRY_K_MINUTES_SIG) {
+			char mwhy[sizeof f->detail];
+
+			if ((rc = msig_check_entry(r, e, mwhy,
+			    sizeof mwhy)) != 0)
+				return fail_at(f, rc, a, e->seq, hash, NULL,
+				    "%s", mwhy);
+		}
 		return 0;
 	}
 	if (st != NULL)
@@ -841,6 +892,14 @@ check_entry(record *r, store_txn *t, const entry *e,
 			r->closes_valid = 0; /* the next check reads it too */
 		if (late)
 			return note_fault(r, t, e, hash, FAULT_LATE, f, st);
+	}
+	/* Attendance lists its author's party only (FORMAT.md section 7). */
+	if (e->kind == ENTRY_K_ATTENDANCE &&
+	    (rc = attendance_own_party(r, e)) != 0) {
+		if (rc < 0)
+			return fail_at(f, rc, a, e->seq, hash, NULL,
+			    "cannot read the attendance: %s", dt_strerror(rc));
+		return note_fault(r, t, e, hash, FAULT_KIND, f, st);
 	}
 	if (st != NULL)
 		st->decrypted++;

@@ -52,7 +52,11 @@ MIN=$(printf 'minutes of meeting 1\n' | sha256sum | cut -c1-64)
 
 run_fails 1 "no seal to show yet" dt seal show
 run_fails 1 "no seal to cosign yet" dt --as us-head seal cosign
-run_fails 1 "a delegate proposes no seal" dt --as ru-del seal propose
+run_fails 2 "a seal names its minutes: no --minutes is a usage error" \
+    dt --as ru-head seal propose
+like "$(cat "$ERR")" "a seal names the minutes it seals" "says why"
+run_fails 1 "a delegate proposes no seal" dt --as ru-del seal propose \
+    --minutes-sha256 "$MIN"
 like "$(cat "$ERR")" "ru-del may not write seal entries" "says why"
 run_fails 2 "a bad minutes hash" dt --as ru-head seal propose \
     --minutes-sha256 abc
@@ -138,7 +142,7 @@ fi
 run_fails 1 "no second cosignature" dt --as us-head seal cosign
 like "$(cat "$ERR")" "complete already" "says why"
 run_fails 1 "no new proposal for a sealed meeting" dt --as ru-head seal \
-    propose --meeting 1
+    propose --meeting 1 --minutes-sha256 "$MIN"
 
 run_ok "seal show --note" dt seal show --note
 cp "$OUT" "$TEST_TMP/seal.note"
@@ -217,8 +221,11 @@ like "$(cat "$OUT")" '^meeting 1: seal complete \(RU, US\)$' "complete again"
 dt --as ru-head meeting close >/dev/null 2>&1
 dt --as ru-head meeting open >/dev/null
 printf 'minutes of meeting 2\n' >"$TEST_TMP/m2.md"
-run_ok "propose with --minutes FILE" dt --as us-head seal propose \
+run_fails 1 "--minutes FILE must be minutes" dt --as us-head seal propose \
     --minutes "$TEST_TMP/m2.md"
+like "$(cat "$ERR")" "not detente minutes" "says why"
+run_ok "propose with --minutes-sha256" dt --as us-head seal propose \
+    --minutes-sha256 "$(sha256sum "$TEST_TMP/m2.md" | cut -c1-64)"
 is "$(sed -n 3p "$OUT")" "meeting 2" "the open meeting"
 is "$(sed -n 4p "$OUT")" "minutes $(sha256sum "$TEST_TMP/m2.md" | cut -c1-64)" \
     "the file's SHA-256"
@@ -276,7 +283,8 @@ d3 --as ru-head dialogue new --title "Трёхсторонний диалог" -
     bail_out "no three-party dialogue"
 d3 --as cn-head meeting open >/dev/null
 d3 --as us-head add note "a note" >/dev/null
-run_ok "three parties: ru-head proposes" d3 --as ru-head seal propose
+run_ok "three parties: ru-head proposes" d3 --as ru-head seal propose \
+    --minutes-sha256 "$MIN"
 like "$(cat "$ERR")" "seal incomplete \(missing US, CN\)" "two missing"
 run_ok "us-head cosigns" d3 --as us-head seal cosign
 like "$(cat "$ERR")" "seal incomplete \(missing CN\)" "CN missing"
@@ -315,7 +323,7 @@ A --as ru-del add note "A's note" >/dev/null
 run_ok "sync" sync_both
 run_ok "B writes" B --as us-del add note "B's note"
 run_ok "sync" sync_both
-run_ok "A's head proposes" A --as ru-head seal propose
+run_ok "A's head proposes" A --as ru-head seal propose --minutes-sha256 "$MIN"
 run_ok "sync" sync_both
 run_ok "B's head cosigns, its replica agreeing" B --as us-head seal cosign
 like "$(cat "$ERR")" "seal complete \(RU, US\)" "complete on B"
@@ -326,7 +334,8 @@ is "$(hashes "$HB")" "$(hashes "$HA")" "same merged order"
 is "$(A seal show --note)" "$(B seal show --note)" "the same seal"
 if have_bt; then
 	A --as ru-del add note "more" >/dev/null
-	A --as ru-head seal propose --meeting 2 >/dev/null 2>&1
+	A --as ru-head seal propose --meeting 2 --minutes-sha256 "$MIN" \
+	    >/dev/null 2>&1
 	B bundle state -o "$TEST_TMP/b.state" >/dev/null
 	A bundle export --since "$TEST_TMP/b.state" -o "$TEST_TMP/s.dtb" \
 	    >/dev/null

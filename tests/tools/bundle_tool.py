@@ -13,6 +13,16 @@ Usage:
       print tests/vectors/bundle.txt as this file computes it from
       entries.txt: a bundle of its four entries and the state file of
       the record they make
+  bundle_tool.py msig VECTORS_DIR
+      print tests/vectors/msig.txt as this file computes it from
+      entries.txt: minutes-signature entries (FORMAT.md, section 13,
+      "Signatures in the record") by ru-head after its note_ru, one that
+      verifies and four that break one rule each
+  bundle_tool.py attendance VECTORS_DIR
+      print tests/vectors/attendance.txt as this file computes it from
+      entries.txt: two attendance entries by us-head after its note_us,
+      one of its own party (valid) and one listing ru-head (a member
+      fault: FORMAT.md, section 7, "Attendance")
   bundle_tool.py faults VECTORS_DIR
       print tests/vectors/faults.txt as this file computes it from
       entries.txt: three member faults by us-head (FORMAT.md, section 7,
@@ -55,6 +65,9 @@ Usage:
                    key) that is in no record: it can only wait
         fork       another time stamp, re-signed: a second entry for the
                    same author and seq
+        msig-meeting
+                   the entry (a minutes-signature) with its payload's
+                   meeting one higher than its trusted comment's, re-signed
         truncate   cut the last 10 bytes of the file
         trailer    flip the trailer's last byte
         flip       flip the last byte of the first entry (its
@@ -85,6 +98,7 @@ Usage:
 """
 
 import hashlib
+import json
 import os
 import struct
 import sys
@@ -149,6 +163,12 @@ def forge(case, did, entries, seed):
         e = resign(bytes(e), seed)
     elif case == "kind":
         e[4] = 0x7f
+    elif case == "msig-meeting":
+        p = iv.parse_entry(bytes(e))
+        o = json.loads(p.body)
+        o["meeting"] += 1
+        e = iv.build_entry(p.kind, seed, did, p.seq, p.clock, p.time, p.prev,
+                           p.refs, iv.canonical(o))
     elif case == "fork":
         t = struct.unpack(">Q", bytes(e[88:96]))[0]
         e[88:96] = struct.pack(">Q", t + 1)
@@ -442,6 +462,131 @@ def late_vector(vdir):
     return "\n".join(out) + "\n"
 
 
+# The minutes-signature candidates of tests/vectors/msig.txt: (name, the
+# payload's meeting, the comment's meeting, the comment's signer, whose
+# minisign key signs, whether the trusted comment is changed after
+# signing, the rule of section 13 it breaks or None).
+MSIG = (
+    ("msig_good", 1, 1, "ru-head", "ru", False, None),
+    ("msig_other_meeting", 2, 1, "ru-head", "ru", False, "meeting"),
+    ("msig_other_signer", 1, 1, "us-head", "ru", False, "signer"),
+    ("msig_other_key", 1, 1, "ru-head", "us", False, "key"),
+    ("msig_comment_changed", 1, 1, "ru-head", "ru", True, "comment"),
+)
+MSIG_MESSAGE = b"minutes of meeting 1\n"
+MSIG_TIME_MS = 1767225840000
+
+
+def minisig_file(seed, msg, trusted, untrusted, change=None):
+    """A minisign signature file (prehashed "ED") of msg, FORMAT.md section
+    13, "Signature files"; with change, the trusted comment is replaced
+    by it after signing (the global signature then no longer fits)."""
+    pk = iv.ed25519_pk(seed)
+    sig = iv.ed25519_sign(seed, hashlib.blake2b(msg, digest_size=64).digest())
+    glob = iv.ed25519_sign(seed, sig + trusted.encode())
+    if change is not None:
+        trusted = change
+    return ("untrusted comment: " + untrusted + "\n" +
+            iv.b64encode(b"ED" + iv.minisign_keyid(pk) + sig) + "\n" +
+            "trusted comment: " + trusted + "\n" +
+            iv.b64encode(glob) + "\n")
+
+
+def msig_entries(v):
+    """The msig.txt candidates, from entries.txt's values v: each is
+    ru-head's seq 3 after note_ru (clock 3), referring to us-head's seq 0
+    (note_us, clock 4), so clock 5."""
+    did = iv.unhex(v["dialogue_id"])
+    seeds = {"ru": iv.unhex(v["seed_ru_head"]),
+             "us": iv.unhex(v["seed_us_head"])}
+    prev = iv.unhex(v["note_ru_hash"])
+    refs = [(iv.unhex(v["pk_us_head"]), 0, iv.unhex(v["note_us_hash"]))]
+    sha = hashlib.sha256(MSIG_MESSAGE).hexdigest()
+    out = []
+    for name, pm, cm, signer, key, changed, rule in MSIG:
+        trusted = ("detente minutes dialogue=%s meeting=%d format=md "
+                   "lang=both signer=%s sha256=%s" % (did.hex(), cm, signer,
+                                                      sha))
+        sig = minisig_file(seeds[key], MSIG_MESSAGE, trusted,
+                           "detente minutes signature by %s" % signer,
+                           trusted.replace(sha, "0" * 64) if changed
+                           else None)
+        payload = iv.canonical({"meeting": pm, "minisig": sig, "v": 1})
+        b = iv.build_entry(0x07, seeds["ru"], did, 3, 5, MSIG_TIME_MS, prev,
+                           refs, payload)
+        out.append((name, b, payload, sig, rule))
+    return out
+
+
+def msig_vector(vdir):
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    out = ["# tests/vectors/msig.txt: minutes-signature entries "
+           "(docs/FORMAT.md, section 13,",
+           "# \"Signatures in the record\"), each a candidate for "
+           "ru-head's seq 3 after",
+           "# entries.txt's note_ru (clock 5, one reference: us-head's "
+           "seq 0, note_us), time",
+           "# msig_time_ms, a minisign signature of msig_message.  "
+           "msig_good joins the four",
+           "# entries of entries.txt in a record that verifies; each other "
+           "one breaks the",
+           "# rule its _rule names.  Written by tests/tools/bundle_tool.py "
+           "msig; checked by",
+           "# tests/unit/test_vectors.c and tests/tools/indep_verify.py.",
+           "",
+           "msig_message = " + MSIG_MESSAGE.hex(),
+           "msig_message_sha256 = " + hashlib.sha256(MSIG_MESSAGE).hexdigest(),
+           "msig_time_ms = %d" % MSIG_TIME_MS]
+    for name, b, payload, sig, rule in msig_entries(v):
+        out += ["",
+                name + " = " + b.hex(),
+                name + "_payload = " + payload.decode(),
+                name + "_hash = " + iv.leaf_hash(b).hex(),
+                name + "_rule = " + (rule or "none")]
+    return "\n".join(out) + "\n"
+
+
+def attendance_vector(vdir):
+    """tests/vectors/attendance.txt: us-head's seq 1 (clock 5) lists
+    us-head present, its seq 2 (clock 6) lists ru-head absent, each with
+    no references, encrypted under the dialogue key of entries.txt."""
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    did = iv.unhex(v["dialogue_id"])
+    seed = iv.unhex(v["seed_us_head"])
+    dkey = iv.unhex(v["dialogue_key"])
+    prev = iv.unhex(v["note_us_hash"])
+    tms = int(v["note_us_time_ms"])
+    cases = (("attend_own", {"meeting": 1, "present": [v["pk_us_head"]],
+                             "v": 1}, 0x31, 0),
+             ("attend_other", {"absent": [v["pk_ru_head"]], "meeting": 1,
+                               "v": 1}, 0x32, 3))
+    out = ["# tests/vectors/attendance.txt: attendance entries "
+           "(docs/FORMAT.md, section 7,",
+           "# \"Attendance\") by us-head after entries.txt's note_us: "
+           "attend_own (seq 1,",
+           "# clock 5) lists us-head, of its own party; attend_other "
+           "(seq 2, clock 6) lists",
+           "# ru-head, of the other party, and is a member fault (reason "
+           "3).  Time",
+           "# note_us_time_ms + seq, no references, the nonce 24 times the "
+           "byte named.",
+           "# Written by tests/tools/bundle_tool.py attendance; checked by "
+           "tests/unit/test_vectors.c",
+           "# and tests/tools/indep_verify.py."]
+    for seq, (name, payload, nb, reason) in enumerate(cases, 1):
+        plain = iv.canonical(payload)
+        b = iv.build_entry(0x22, seed, did, seq, 4 + seq, tms + seq, prev,
+                           [], plain, key=dkey, nonce=bytes([nb]) * 24)
+        out += ["",
+                name + " = " + b.hex(),
+                name + "_payload = " + plain.decode(),
+                name + "_nonce = " + (bytes([nb]) * 24).hex(),
+                name + "_hash = " + iv.leaf_hash(b).hex(),
+                name + "_reason = %d" % reason]
+        prev = iv.leaf_hash(b)
+    return "\n".join(out) + "\n"
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "list":
         did, entries = read_bundle(argv[2])
@@ -449,6 +594,12 @@ def main(argv):
             seq, clock = struct.unpack(">QQ", e[72:88])
             print(i, e[40:72].hex(), seq, clock, iv.KINDS.get(e[4], "?"),
                   iv.leaf_hash(e).hex())
+        return 0
+    if len(argv) == 3 and argv[1] == "attendance":
+        sys.stdout.write(attendance_vector(argv[2]))
+        return 0
+    if len(argv) == 3 and argv[1] == "msig":
+        sys.stdout.write(msig_vector(argv[2]))
         return 0
     if len(argv) == 3 and argv[1] == "faults":
         sys.stdout.write(faults_vector(argv[2]))

@@ -367,6 +367,7 @@ SIG_CTX = b"detente entry v1\0"
 KINDS = {
     0x01: "genesis", 0x02: "member-add", 0x03: "member-remove",
     0x04: "key-wrap", 0x05: "checkpoint", 0x06: "seal",
+    0x07: "minutes-signature",
     0x20: "meeting-open", 0x21: "meeting-close", 0x22: "attendance",
     0x23: "agenda", 0x24: "agenda-status", 0x25: "note", 0x26: "statement",
     0x27: "proposal", 0x28: "decision", 0x29: "commitment",
@@ -617,6 +618,8 @@ def schema_ok(kind, o):
     if name == "seal":
         # the meeting it closes is required, as for content kinds
         return isinstance(o.get("note"), str) and t_meeting(o)
+    if name == "minutes-signature":
+        return isinstance(o.get("minisig"), str) and t_meeting(o)
     if not t_meeting(o):
         return False
     if name == "meeting-open":
@@ -776,12 +779,13 @@ def open_box(box, seed, dialogue):
 # --- section 7: rules --------------------------------------------------------
 
 class Member:
-    def __init__(self, party, role, added):
+    def __init__(self, party, role, added, name=None):
         self.party, self.role, self.added, self.removed = party, role, added, 0
+        self.name = name
 
 
 HEAD_ONLY = {K["member-add"], K["member-remove"], K["key-wrap"],
-             K["endorsement"], K["seal"]}
+             K["endorsement"], K["seal"], K["minutes-signature"]}
 
 
 def may_write(members, author, kind, clock):
@@ -797,6 +801,64 @@ def may_write(members, author, kind, clock):
 
 def member_keys(o):
     return bytes.fromhex(o["key"])
+
+
+MINUTES_COMMENT = re.compile(
+    r"detente minutes dialogue=([0-9a-f]{64}) meeting=(0|[1-9][0-9]*) "
+    r"format=(md|txt|json) lang=(both|[a-z]{2,8}) signer=(\S+) "
+    r"sha256=([0-9a-f]{64})")
+
+
+def minisig_parse(text):
+    """FORMAT.md section 13, "Signature files": the four lines, strictly;
+    returns (algorithm, key id, sig, trusted comment, global sig)."""
+    need(isinstance(text, str) and text.endswith("\n") and "\r" not in text
+         and "\0" not in text, "minutes-signature", "not a signature file")
+    lines = text[:-1].split("\n")
+    need(len(lines) == 4 and lines[0].startswith("untrusted comment: ") and
+         lines[2].startswith("trusted comment: "), "minutes-signature",
+         "not four lines of a signature file")
+    try:
+        raw = b64decode_strict(lines[1])
+        glob = b64decode_strict(lines[3])
+    except Reject:
+        raw, glob = b"", b""
+    need(len(raw) == 74 and len(glob) == 64, "minutes-signature",
+         "bad base64 lines")
+    trusted = lines[2][len("trusted comment: "):]
+    need(len(trusted.encode()) <= 8173 and
+         len(lines[0].encode()) - 19 <= 1003, "minutes-signature",
+         "a comment too long")
+    return raw[:2], raw[2:10], raw[10:], trusted, glob
+
+
+def minutes_sig_check(e, o, author, dialogue_id):
+    """FORMAT.md section 13, "Signatures in the record": what a verifier
+    checks of a minutes-signature entry without the minutes."""
+    alg, kid, sig, trusted, glob = minisig_parse(o["minisig"])
+    need(alg == b"ED", "minutes-signature", "not a prehashed signature")
+    need(kid == minisign_keyid(e.author), "minutes-signature-key",
+         "another key than the author's")
+    need(ed25519_ok(e.author, glob, sig + trusted.encode()),
+         "minutes-signature-key", "the trusted comment's signature fails")
+    m = MINUTES_COMMENT.fullmatch(trusted)
+    need(m is not None, "minutes-signature", "not a minutes comment")
+    need(m.group(1) == dialogue_id.hex(), "minutes-signature-dialogue",
+         "another dialogue")
+    need(int(m.group(2)) == o["meeting"], "minutes-signature",
+         "another meeting than the payload's")
+    need(m.group(5) == author.name, "minutes-signature",
+         "another signer than the author")
+
+
+def attendance_check(e, o, members):
+    """Section 7, "Attendance": every key listed is a member of the
+    author's party at the entry's clock; else a member fault."""
+    a = members[e.author]
+    for k in o.get("present", []) + o.get("absent", []):
+        m = members.get(bytes.fromhex(k))
+        need(m is not None and m.party == a.party and m.added < e.clock,
+             "payload", "attendance lists a key of another party")
 
 
 def verify_record(blobs, dialogue_id, key=None, faults=None):
@@ -832,7 +894,7 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                 need(m["role"] != "head" or not any(
                     x.role == "head" and x.party == m["party"]
                     for x in members.values()), "genesis", "two heads")
-                members[pk] = Member(m["party"], m["role"], 0)
+                members[pk] = Member(m["party"], m["role"], 0, m["name"])
                 author_head |= m["role"] == "head" and pk == e.author
             for p in parties:
                 need(any(x.role == "head" and x.party == p
@@ -851,7 +913,8 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
             need(o["party"] == a.party, "member-add", "another party")
             need(member_keys(o) not in members, "member-add",
                  "the key is or was a member")
-            members[member_keys(o)] = Member(o["party"], o["role"], e.clock)
+            members[member_keys(o)] = Member(o["party"], o["role"], e.clock,
+                                             o["name"])
         elif e.kind == K["member-remove"]:
             t = members.get(member_keys(o))
             need(t is not None and t.removed == 0, "member-remove",
@@ -905,8 +968,11 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
             if e.kind != K["genesis"]:
                 may_write(members, e.author, e.kind, e.clock)
             if not is_content(e.kind):
-                need(schema_ok(e.kind, accept_payload(e.body)), "payload",
+                o = accept_payload(e.body)
+                need(schema_ok(e.kind, o), "payload",
                      "%s schema" % KINDS[e.kind])
+                if e.kind == K["minutes-signature"]:
+                    minutes_sig_check(e, o, members[e.author], dialogue_id)
             elif key is not None:
                 try:
                     plain = xchacha_open(key, e.body[:24], e.body[24:],
@@ -914,6 +980,8 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                     o = accept_payload(plain)
                     need(schema_ok(e.kind, o), "payload",
                          "%s schema" % KINDS[e.kind])
+                    if e.kind == K["attendance"]:
+                        attendance_check(e, o, members)
                     decrypted += 1
                     if isinstance(o.get("meeting"), int) and \
                             not isinstance(o.get("meeting"), bool):
@@ -1322,6 +1390,71 @@ def check_faults(tap, v, ctx):
     return True
 
 
+def check_msig(tap, v, ctx):
+    """msig.txt: minutes-signature entries (section 13, "Signatures in the
+    record"), each a candidate for ru-head's seq 3."""
+    blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
+    s_ru = ctx["seed"]["ru_head"]
+    prev = ctx["es"]["note_ru"].hash
+    us = ctx["es"]["note_us"]
+    msg = unhex(v["msig_message"])
+    tap.eq(sha256(msg).hex(), v["msig_message_sha256"],
+           "msig.txt: the message's SHA-256")
+    want = {"none": None, "meeting": "minutes-signature",
+            "signer": "minutes-signature", "key": "minutes-signature-key",
+            "comment": "minutes-signature-key"}
+    for name in ("msig_good", "msig_other_meeting", "msig_other_signer",
+                 "msig_other_key", "msig_comment_changed"):
+        b = unhex(v[name])
+        payload = v[name + "_payload"].encode()
+        tap.eq(build_entry(K["minutes-signature"], s_ru, did, 3, 5,
+                           int(v["msig_time_ms"]), prev,
+                           [(us.author, 0, us.hash)], payload).hex(),
+               v[name], "msig.txt: %s from its payload gives its bytes" % name)
+        tap.eq(leaf_hash(b).hex(), v[name + "_hash"],
+               "msig.txt: %s_hash" % name)
+        tap.eq(canonical(json.loads(payload)), payload,
+               "msig.txt: %s's payload is canonical" % name)
+        tap.eq(rejected_by(blobs + [b], did, dkey), want[v[name + "_rule"]],
+               "msig.txt: %s: %s" % (name, "verifies" if v[name + "_rule"] ==
+                                     "none" else "fails its rule"))
+    o = json.loads(unhex(v["msig_good"])[132 + 72:-64])
+    alg, kid, sig, trusted, glob = minisig_parse(o["minisig"])
+    tap.check("msig.txt: msig_good's signature is of the message's "
+              "BLAKE2b-512, by ru-head (what minisign -Vm checks)",
+              ed25519_ok, ctx["pk"]["ru_head"], sig,
+              hashlib.blake2b(msg, digest_size=64).digest())
+    return True
+
+
+def check_attendance(tap, v, ctx):
+    """attendance.txt: an attendance entry lists its author's party only
+    (section 7, "Attendance")."""
+    blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
+    s_us, pk = ctx["seed"]["us_head"], ctx["pk"]["us_head"]
+    prev = ctx["es"]["note_us"].hash
+    got, extra = [], []
+    for seq, name in enumerate(("attend_own", "attend_other"), 1):
+        b = unhex(v[name])
+        e = parse_entry(b)
+        tap.eq(build_entry(K["attendance"], s_us, did, seq, 4 + seq, e.time,
+                           prev, [], v[name + "_payload"].encode(), dkey,
+                           unhex(v[name + "_nonce"])).hex(), v[name],
+               "attendance.txt: %s from its payload gives its bytes" % name)
+        tap.eq(leaf_hash(b).hex(), v[name + "_hash"],
+               "attendance.txt: %s_hash" % name)
+        extra.append(b)
+        prev = leaf_hash(b)
+    verify_record(blobs + extra, did, dkey, got)
+    tap.eq([(f[0], f[1], f[3]) for f in got], [(pk, 2, "payload")],
+           "attendance.txt: with the key the record verifies, and "
+           "attend_other (another party's member) is a member fault")
+    got = []
+    verify_record(blobs + extra, did, None, got)
+    tap.eq(got, [], "attendance.txt: without the key no fault is seen")
+    return True
+
+
 def rejected_by(blobs, did, key):
     try:
         verify_record(blobs, did, key)
@@ -1569,6 +1702,10 @@ def main(argv):
                 tap, read_vectors(os.path.join(vdir, "faults.txt")), ctx))
             tap.check("late.txt checks ran", lambda: check_late(
                 tap, read_vectors(os.path.join(vdir, "late.txt")), ctx))
+            tap.check("attendance.txt checks ran", lambda: check_attendance(
+                tap, read_vectors(os.path.join(vdir, "attendance.txt")), ctx))
+            tap.check("msig.txt checks ran", lambda: check_msig(
+                tap, read_vectors(os.path.join(vdir, "msig.txt")), ctx))
     return tap.done()
 
 

@@ -33,7 +33,8 @@ ui_wait main 'seal: not proposed · meeting 1 \(open\)' \
 ok header_ok "the header fits in 80 columns"
 
 run_ok "ru-head proposes the seal from the command line" D --as ru-head \
-    seal propose
+    seal propose --minutes-sha256 \
+    "$(printf 'minutes of meeting 1\n' | sha256sum | cut -c1-64)"
 ui_wait main 'seal proposed, waiting for us-head · meeting 1' \
     "the header: proposed, waiting for us-head" 5
 ok header_ok "the header fits in 80 columns"

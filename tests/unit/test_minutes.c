@@ -820,68 +820,62 @@ test_participants(void **state)
 {
 	struct fixture *fx = *state;
 	unsigned char a1[32], dec[32], com[32];
-	char k1[65], k2[65];
+	char k1[65], k2[65], *text;
+	const json_t *ru, *us;
 	json_t *j, *g;
-	char *md;
+	char *md, *txt;
 
 	meeting1(fx->r, a1, dec, com);
 	close_meeting(fx->r, RU_HEAD, 1);
 	j = render_json(fx->r, 1, "both");
 	g = json_object_get(j, "participants");
-	assert_string_equal(json_string_value(json_object_get(g, "source")),
-	    "authors");
-	/* RU: ru-head and ru-expert wrote; US: us-head, us-expert */
-	assert_int_equal(json_array_size(
-			     json_object_get(json_array_get(json_object_get(g,
-								"parties"),
-						 0),
-				 "present")),
-	    2);
+	ru = json_array_get(json_object_get(g, "parties"), 0);
+	/* No attendance: nobody is called absent; who wrote is said. */
+	assert_false(json_is_true(json_object_get(ru, "recorded")));
+	assert_int_equal(json_array_size(json_object_get(ru, "present")), 0);
+	assert_int_equal(json_array_size(json_object_get(ru, "absent")), 0);
+	/* RU: ru-head and ru-expert wrote */
+	assert_int_equal(json_array_size(json_object_get(ru, "wrote")), 2);
 	json_decref(j);
 
 	open_meeting(fx->r, RU_HEAD, 2);
 	key_hex(k1, id[RU_EXPERT]->pk, KEY_PK_BYTES);
 	key_hex(k2, id[US_EXPERT]->pk, KEY_PK_BYTES);
+	/* A head lists only its own party (FORMAT.md section 7). */
+	text = payload_dump(json_pack("{s:i,s:i,s:[s],s:[s]}", "v", 1,
+	    "meeting", 2, "present", k1, "absent", k2));
+	assert_non_null(text);
+	assert_int_equal(record_append(fx->r, id[RU_HEAD], ENTRY_K_ATTENDANCE,
+	    text, NULL, NULL), DT_EFORMAT);
+	payload_free(text);
 	put(fx->r, RU_HEAD, ENTRY_K_ATTENDANCE,
-	    json_pack("{s:i,s:i,s:[s],s:[s]}", "v", 1, "meeting", 2, "present",
-		k1, "absent", k2),
+	    json_pack("{s:i,s:i,s:[s]}", "v", 1, "meeting", 2, "present", k1),
 	    NULL);
 	close_meeting(fx->r, RU_HEAD, 2);
 	j = render_json(fx->r, 2, "both");
 	g = json_object_get(j, "participants");
-	assert_string_equal(json_string_value(json_object_get(g, "source")),
-	    "attendance");
-	/* RU present: ru-expert; absent: ru-head (not mentioned) */
-	assert_int_equal(json_array_size(
-			     json_object_get(json_array_get(json_object_get(g,
-								"parties"),
-						 0),
-				 "present")),
-	    1);
-	assert_string_equal(
-	    json_string_value(json_object_get(
-		json_array_get(json_object_get(json_array_get(json_object_get(g,
-								  "parties"),
-						   0),
-				   "present"),
-		    0),
-		"name")),
+	ru = json_array_get(json_object_get(g, "parties"), 0);
+	us = json_array_get(json_object_get(g, "parties"), 1);
+	/* RU present: ru-expert; ru-head is not listed, so in neither */
+	assert_true(json_is_true(json_object_get(ru, "recorded")));
+	assert_int_equal(json_array_size(json_object_get(ru, "present")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(json_object_get(ru, "present"), 0), "name")),
 	    "ru-expert");
-	assert_int_equal(json_array_size(
-			     json_object_get(json_array_get(json_object_get(g,
-								"parties"),
-						 1),
-				 "absent")),
-	    2);
+	assert_int_equal(json_array_size(json_object_get(ru, "absent")), 0);
+	/* US recorded nothing: not recorded, nobody absent */
+	assert_false(json_is_true(json_object_get(us, "recorded")));
+	assert_int_equal(json_array_size(json_object_get(us, "absent")), 0);
 	json_decref(j);
 	md = render(fx->r, 2, MINUTES_MD, "both");
-	assert_true(has(md,
-			"| RU | ru\\-expert (delegate) | ru\\-head "
-			"(head) |") ||
-	    has(md,
-		"| RU | ru-expert (delegate) | ru-head "
-		"(head) |"));
+	assert_true(has(md, "| RU | ru\\-expert (delegate) | none |") ||
+	    has(md, "| RU | ru-expert (delegate) | none |"));
+	assert_true(has(md, "| US | not recorded (wrote entries: none) | "
+	    "not recorded |"));
 	free(md);
+	txt = render(fx->r, 2, MINUTES_TXT, "both");
+	assert_true(has(txt, "US   attendance not recorded"));
+	free(txt);
 }
 
 /* Text cannot hide or format anything: controls, bidi, markup. */

@@ -29,6 +29,7 @@
 #include "../../crypto/keys.h"
 #include "../../crypto/wrap.h"
 #include "../../storage/entry.h"
+#include "../../storage/msig.h"
 #include "../../storage/payload.h"
 #include "../../storage/record.h"
 #include "../../storage/store.h"
@@ -1090,6 +1091,143 @@ test_late(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * attendance.txt: us-head's attendance of its own party verifies; its
+ * attendance listing ru-head is a member fault (reason 3), seen only
+ * with the key (FORMAT.md section 7, "Attendance").
+ */
+static void
+test_attendance(void **state)
+{
+	static const char *const tags[6] = { "genesis", "wrap", "note_ru",
+		"note_us", "attend_own", "attend_other" };
+	unsigned char *b, h[ENTRY_HASH_BYTES];
+	char *dir = tu_tmpdir(), *want, hex[2 * ENTRY_HASH_BYTES + 1];
+	const record_fault *fv;
+	record_stats st;
+	record_failure f;
+	store *s = NULL;
+	store_txn *t = NULL;
+	record *r = NULL;
+	size_t len, n, i;
+	entry e;
+
+	(void)state;
+	assert_int_equal(store_open(&s, dir, 1), 0);
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_set_dialogue(t, W.id), 0);
+	for (i = 0; i < 6; i++) {
+		b = vec_bytes(i < 4 ? VEC_FILE : "attendance.txt", tags[i],
+		    &len);
+		assert_int_equal(entry_parse(&e, b, len), 0);
+		entry_hash(h, b, len);
+		assert_int_equal(store_put(t, &e, h), 0);
+		free(b);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+
+	assert_int_equal(record_open(&r, dir), 0);
+	assert_int_equal(record_verify(r, 0, &st, &f), 0);
+	assert_int_equal(st.faults, 0);
+	assert_int_equal(record_unlock(r, W.head[US]), 0);
+	assert_int_equal(record_verify(r, RECORD_VERIFY_KEY, &st, &f), 0);
+	assert_int_equal(st.entries, 6);
+	assert_int_equal(st.faults, 1);
+	fv = record_faults(r, &n);
+	assert_int_equal(n, 1);
+	assert_non_null(want = tu_vector("attendance.txt", "attend_other_hash"));
+	key_hex(hex, fv[0].hash, ENTRY_HASH_BYTES);
+	assert_string_equal(hex, want);
+	free(want);
+	assert_int_equal(fv[0].reason, 3);
+	assert_int_equal(fv[0].seq, 2);
+	assert_int_equal(fv[0].kind, ENTRY_K_ATTENDANCE);
+	record_close(r);
+	tu_rmtree(dir);
+}
+
+/*
+ * msig.txt: each minutes-signature candidate for ru-head's seq 3, stored
+ * beside the four entries, makes a record that verifies (msig_good) or
+ * fails at that very entry with the code of the rule it breaks
+ * (FORMAT.md section 13, "Signatures in the record"); and the library
+ * lists the good one as the meeting's signature, byte for byte.
+ */
+static void
+test_msig(void **state)
+{
+	static const char *const tags[4] = { "genesis", "wrap", "note_ru",
+		"note_us" };
+	static const struct {
+		const char *tag;
+		int code;
+	} cands[] = {
+		{ "msig_good", 0 },
+		{ "msig_other_meeting", DT_EFORMAT },
+		{ "msig_other_signer", DT_EFORMAT },
+		{ "msig_other_key", DT_ESIG },
+		{ "msig_comment_changed", DT_ESIG },
+	};
+	unsigned char h[ENTRY_HASH_BYTES];
+	record_stats st;
+	record_failure f;
+	size_t i, k;
+
+	(void)state;
+	for (k = 0; k < sizeof cands / sizeof cands[0]; k++) {
+		char *dir = tu_tmpdir(), hex[2 * ENTRY_HASH_BYTES + 1], *want;
+		store *s = NULL;
+		store_txn *t = NULL;
+		record *r = NULL;
+		msig_item *v = NULL;
+		unsigned char *b;
+		size_t len, n = 0;
+		entry e;
+
+		assert_int_equal(store_open(&s, dir, 1), 0);
+		assert_int_equal(store_txn_begin(&t, s, 1), 0);
+		assert_int_equal(store_set_dialogue(t, W.id), 0);
+		for (i = 0; i < 5; i++) {
+			b = vec_bytes(i < 4 ? VEC_FILE : "msig.txt",
+			    i < 4 ? tags[i] : cands[k].tag, &len);
+			assert_int_equal(entry_parse(&e, b, len), 0);
+			entry_hash(h, b, len);
+			assert_int_equal(store_put(t, &e, h), 0);
+			free(b);
+		}
+		assert_int_equal(store_txn_commit(t), 0);
+		store_close(s);
+		snprintf(hex, sizeof hex, "%s_hash", cands[k].tag);
+		assert_non_null(want = tu_vector("msig.txt", hex));
+		key_hex(hex, h, ENTRY_HASH_BYTES);
+		assert_string_equal(hex, want);
+		free(want);
+
+		assert_int_equal(record_open(&r, dir), 0);
+		memset(&f, 0, sizeof f);
+		assert_int_equal(record_verify(r, 0, &st, &f), cands[k].code);
+		if (cands[k].code != 0) {
+			assert_int_equal(f.has_entry, 1);
+			assert_memory_equal(f.author, W.head[RU]->pk,
+			    KEY_PK_BYTES);
+			assert_int_equal(f.seq, 3);
+		} else {
+			assert_int_equal(st.entries, 5);
+			assert_int_equal(msig_list(&v, &n, r, 1), 0);
+			assert_int_equal(n, 1);
+			assert_memory_equal(v[0].author, W.head[RU]->pk,
+			    KEY_PK_BYTES);
+			assert_memory_equal(v[0].hash, h, ENTRY_HASH_BYTES);
+			assert_non_null(strstr(v[0].sig, "trusted comment: "
+			    "detente minutes dialogue="));
+			msig_list_free(v, n);
+		}
+		record_close(r);
+		tu_rmtree(dir);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1102,6 +1240,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_payloads),
 		cmocka_unit_test(test_late),
+		cmocka_unit_test(test_attendance),
+		cmocka_unit_test(test_msig),
 	};
 
 	if (sodium_init() < 0)
