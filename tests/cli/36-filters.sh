@@ -66,6 +66,7 @@ C4=$(dt --as us-head add commitment --party US --owner "State Dept" \
     --due 2025-07-01 "Draft the agreement.") || bail_out "commitment"
 dt --as ru-head mark "$C3" fulfilled >/dev/null || bail_out "mark"
 dt --as ru-head meeting close >/dev/null || bail_out "close"
+dt --as us-head meeting close >/dev/null || bail_out "close (US)"
 M2=$(dt --as us-head meeting open --title "Second" --date 2025-07-01) ||
     bail_out "open 2"
 N3=$(dt --as ru-del add note "Вторая встреча: Женева снова.") || bail_out "note"

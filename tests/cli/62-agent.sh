@@ -75,6 +75,7 @@ DEC=$(cat "$OUT")
 run_ok "endorse it, no passphrase" nt --as ru-head endorse "$DEC"
 run_ok "checkpoint (a signed note), no passphrase" nt --as ru-head checkpoint
 run_ok "meeting close, no passphrase" nt --as ru-head meeting close
+dt --as us-head meeting close >/dev/null || bail_out "close (US, with its passphrase)"
 MIN=$TEST_TMP/minutes-1.md
 run_ok "minutes export" nt --as ru-head minutes export --meeting 1 -o "$MIN"
 run_ok "minutes sign, no passphrase" nt --as ru-head minutes sign "$MIN"

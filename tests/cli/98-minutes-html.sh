@@ -31,6 +31,7 @@ B --as us-del add commitment --party US --owner "<b>US CERT</b>" \
 sync_both || bail_out "cannot sync"
 A --as ru-head endorse "$DEC" >/dev/null || bail_out "endorse"
 A --as ru-head meeting close >/dev/null || bail_out "close"
+B --as us-head meeting close >/dev/null || bail_out "close (US)"
 sync_both || bail_out "cannot sync"
 
 mkdir -p "$TEST_TMP/a" "$TEST_TMP/b"

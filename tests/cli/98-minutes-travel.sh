@@ -61,6 +61,7 @@ like "$(cat "$OUT")" '^meeting 1, RU: present: ru-head, ru-del; absent: -$' \
 like "$(cat "$OUT")" '^meeting 1, US: no attendance recorded$' \
     "US recorded none"
 A --as ru-head meeting close >/dev/null || bail_out "close"
+B --as us-head meeting close >/dev/null || bail_out "close (US)"
 sync_both || bail_out "cannot sync"
 
 mkdir -p "$TEST_TMP/a" "$TEST_TMP/b" "$TEST_TMP/a2" "$TEST_TMP/b2"
@@ -71,7 +72,7 @@ B minutes export --meeting 1 -o "$MB" >/dev/null 2>&1 || bail_out "export B"
 run_ok "both laptops render the same minutes" cmp "$MA" "$MB"
 like "$(cat "$MA")" '^\| RU \| ru-head \(head\), ru-del \(delegate\) \| none \|$' \
     "the minutes list RU's attendance as recorded"
-like "$(cat "$MA")" '^\| US \| not recorded \(wrote entries: us-del \(delegate\)\) \| not recorded \|$' \
+like "$(cat "$MA")" '^\| US \| not recorded \(wrote entries: us-head \(head\), us-del \(delegate\)\) \| not recorded \|$' \
     "and say that US recorded none, calling no one absent"
 
 # --- a seal names its minutes ----------------------------------------------
@@ -181,7 +182,7 @@ like "$(head -n 1 "$TEST_TMP/b2/m1.txt")" 'format=txt' \
 # --- export: the format from the extension -----------------------------------
 run_fails 2 "an extension it cannot write is refused" \
     A minutes export --meeting 1 -o "$TEST_TMP/m1.pdf"
-like "$(cat "$ERR")" '\.md, \.txt or \.json' "lists the extensions"
+like "$(cat "$ERR")" '\.md, \.txt, \.json or \.html' "lists the extensions"
 ok '[ ! -e "$TEST_TMP/m1.pdf" ]' "and nothing is written"
 run_ok "--format overrides the extension" \
     A minutes export --meeting 1 --format txt -o "$TEST_TMP/m1.pdf"
