@@ -577,7 +577,7 @@ md_integrity(FILE *f, const json_t *m)
 	for (i = 1; i < json_array_size(x); i++)
 		fprintf(f, "    %s\n", json_string_value(json_array_get(x, i)));
 	fputc('\n', f);
-	minutes_lsep(f, fr, "\n\n",
+	minutes_lsep(f, fr, "\n",
 	    "Each signature's trusted comment names the dialogue, "
 	    "the meeting, the format, the language, the signer and the "
 	    "SHA-256 of this file; the seal of the meeting (`detente seal "

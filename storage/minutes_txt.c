@@ -428,7 +428,7 @@ minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
 		minutes_lsep(f, fr, "\n",
 		    "As the attendance entries of the meeting record it.");
 	else
-		minutes_lsep(f, fr, "\n",
+		minutes_lsep(f, fr, "\n\n",
 		    "No attendance was recorded: present are the members who "
 		    "wrote entries\nin this meeting, absent the heads and "
 		    "delegates who wrote none.");
