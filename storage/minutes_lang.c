@@ -70,7 +70,7 @@ static const struct label labels[] = {
 	{ "Correction of entry `%.8s`", "Исправление записи `%.8s`" },
 	{ "meeting %lld", "заседание %lld" },
 	{ "The original, which stays in the record as written:",
-	    "Исходный текст, который остаётся в записи в неизменном виде:" },
+	    "Исходный текст, который остаётся в журнале в неизменном виде:" },
 	/* a record */
 	{ "Note", "Заметка" },
 	{ "Statement", "Заявление" },
@@ -81,7 +81,7 @@ static const struct label labels[] = {
 	{ "Correction", "Исправление" },
 	{ "no text", "нет текста" },
 	{ "Corrects the entry above (which stays in the record as written)",
-	    "Исправляет запись выше (которая остаётся в записи в неизменном "
+	    "Исправляет запись выше (которая остаётся в журнале в неизменном "
 	    "виде)" },
 	{ "by", "автор:" },
 	{ "entry", "запись" },
@@ -125,8 +125,9 @@ static const struct label labels[] = {
 	  "it references, theirs, and so on), %lld entries in all.\n"
 	  "Every replica that holds the closing entry renders the same "
 	  "bytes.",
-	    "Настоящий протокол составлен по записям до закрытия заседания "
-	    "№ %lld: по закрывающей записи `%s` и по всем записям, за "
+	    "Настоящий протокол составлен по записям журнала до закрытия "
+	    "заседания № %lld: по закрывающей записи `%s` и по всем записям, "
+	    "за "
 	    "которыми она причинно следует (прежним записям её ленты, "
 	    "записям, на которые она ссылается, их ссылкам и так далее), "
 	    "всего записей: %lld.\n"
@@ -140,8 +141,8 @@ static const struct label labels[] = {
 	{ "%lld entries of this part of the record could not be read (they "
 	  "did not decrypt or are not valid payloads), and these minutes "
 	  "cannot show them; run `detente verify`.",
-	    "Записей этой части записи, которые не удалось прочесть (они не "
-	    "расшифровываются или не являются допустимыми данными), и "
+	    "Записей этой части журнала, которые не удалось прочесть (они не "
+	    "расшифровываются или не являются допустимыми данными) и "
 	    "которые протокол не может показать: %lld; выполните "
 	    "`detente verify`." },
 	{ "Feeds", "Ленты" },
@@ -151,7 +152,7 @@ static const struct label labels[] = {
 	{ "Last entry", "Последняя запись" },
 	{ "Merkle root (RFC 6962)", "Корень Меркла (RFC 6962)" },
 	{ "Checkpoints and seals", "Контрольные точки и скрепления" },
-	{ "None in this part of the record.", "В этой части записи нет." },
+	{ "None in this part of the record.", "В этой части журнала нет." },
 	{ "Seal", "Скрепление" },
 	{ "Checkpoint", "Контрольная точка" },
 	{ "Seal of meeting %lld", "Скрепление заседания № %lld" },
@@ -166,7 +167,7 @@ static const struct label labels[] = {
 	  "minutes again and compares them byte for byte):",
 	    "Сохраните настоящий протокол как `%s%lld.md`, а подпись каждого "
 	    "главы делегации рядом с ним как `%s%lld.md.NAME.minisig`.\n"
-	    "С detente и репликой записи (которая заново составляет "
+	    "С detente и репликой журнала (которая заново составляет "
 	    "протокол и сравнивает его побайтно):" },
 	{ "With minisign alone, one command per head:",
 	    "Только с minisign, по одной команде на главу делегации:" },
@@ -192,7 +193,7 @@ static const struct label labels[] = {
 	{ "CORRECTIONS OF OTHER ENTRIES", "ИСПРАВЛЕНИЯ ДРУГИХ ЗАПИСЕЙ" },
 	{ "CORRECTION of the entry above (which stays in the record as "
 	  "written)",
-	    "ИСПРАВЛЕНИЕ записи выше (которая остаётся в записи в "
+	    "ИСПРАВЛЕНИЕ записи выше (которая остаётся в журнале в "
 	    "неизменном виде)" },
 	{ "Of entry %.8s", "Записи %.8s" },
 	{ "party %s, owner", "сторона %s, ответственный:" },
@@ -211,7 +212,7 @@ static const struct label labels[] = {
 	  "meeting %lld:\nthe closing entry %s\nand every entry it follows "
 	  "causally, %lld entries in all.\nEvery replica that holds the "
 	  "closing entry renders the same bytes.",
-	    "Составлен по записям до закрытия заседания № %lld:\nпо "
+	    "Составлен по записям журнала до закрытия заседания № %lld:\nпо "
 	    "закрывающей записи %s\nи по всем записям, за которыми она "
 	    "причинно следует, всего записей: %lld.\nКаждая реплика, "
 	    "содержащая закрывающую запись, воспроизводит те же байты." },
@@ -221,7 +222,7 @@ static const struct label labels[] = {
 	    "содержит\nэта реплика (всего: %lld)." },
 	{ "WARNING: %lld entries of this part of the record could not be "
 	  "read, and these\nminutes cannot show them; run `detente verify`.",
-	    "ПРЕДУПРЕЖДЕНИЕ: записей этой части записи, которые не удалось "
+	    "ПРЕДУПРЕЖДЕНИЕ: записей этой части журнала, которые не удалось "
 	    "прочесть и которые\nпротокол не может показать: %lld; выполните "
 	    "`detente verify`." },
 	{ "Feeds (author, party, size; key, last entry, RFC 6962 Merkle "
@@ -230,7 +231,7 @@ static const struct label labels[] = {
 	    "Меркла RFC 6962):" },
 	{ "%lld entries", "записей: %lld" },
 	{ "Checkpoints and seals:", "Контрольные точки и скрепления:" },
-	{ "none in this part of the record", "в этой части записи нет" },
+	{ "none in this part of the record", "в этой части журнала нет" },
 	{ "Heads of delegation (party, name, key, minisign public key):",
 	    "Главы делегаций (сторона, имя, ключ, открытый ключ minisign):" },
 	{ "How to verify: save these minutes as %s%lld.txt, and each head's "
@@ -239,7 +240,7 @@ static const struct label labels[] = {
 	  "compares them byte for byte):",
 	    "Как проверить: сохраните настоящий протокол как %s%lld.txt, а "
 	    "подпись каждого\nглавы делегации рядом с ним как "
-	    "%s%lld.txt.NAME.minisig. С detente и репликой\nзаписи (которая "
+	    "%s%lld.txt.NAME.minisig. С detente и репликой\nжурнала (которая "
 	    "заново составляет протокол и сравнивает его побайтно):" },
 	{ "Each signature's trusted comment names the dialogue, the "
 	  "meeting, the format,\nthe language, the signer and the SHA-256 of "
@@ -266,8 +267,8 @@ static const struct label labels[] = {
 	  "the entries it references, theirs, and so on), %lld entries in "
 	  "all. Every replica that holds the closing entry renders the same "
 	  "bytes.",
-	    "Настоящий протокол составлен по записям до закрытия заседания "
-	    "№ %lld: по закрывающей записи <code>%s</code> и по всем "
+	    "Настоящий протокол составлен по записям журнала до закрытия "
+	    "заседания № %lld: по закрывающей записи <code>%s</code> и по всем "
 	    "записям, за которыми она причинно следует (прежним записям её "
 	    "ленты, записям, на которые она ссылается, их ссылкам и так "
 	    "далее), всего записей: %lld. Каждая реплика, содержащая "
@@ -275,8 +276,8 @@ static const struct label labels[] = {
 	{ "%lld entries of this part of the record could not be read (they "
 	  "did not decrypt or are not valid payloads), and these minutes "
 	  "cannot show them; run <code>detente verify</code>.",
-	    "Записей этой части записи, которые не удалось прочесть (они не "
-	    "расшифровываются или не являются допустимыми данными), и "
+	    "Записей этой части журнала, которые не удалось прочесть (они не "
+	    "расшифровываются или не являются допустимыми данными) и "
 	    "которые протокол не может показать: %lld; выполните "
 	    "<code>detente verify</code>." },
 	{ "Save these minutes as <code>%s%lld.html</code>, and each head's "
@@ -286,7 +287,7 @@ static const struct label labels[] = {
 	    "Сохраните настоящий протокол как <code>%s%lld.html</code>, а "
 	    "подпись каждого главы делегации рядом с ним как "
 	    "<code>%s%lld.html.NAME.minisig</code>. С detente и репликой "
-	    "записи (которая заново составляет протокол и сравнивает его "
+	    "журнала (которая заново составляет протокол и сравнивает его "
 	    "побайтно):" },
 	{ "Each signature's trusted comment names the dialogue, the meeting, "
 	  "the format, the language, the signer and the SHA-256 of this "
