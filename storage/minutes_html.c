@@ -184,29 +184,27 @@ list(FILE *f, int fr, const json_t *a)
 		minutes_l(f, fr, "none");
 }
 
-/* endorsement() - who endorsed, and whether it is agreed. */
+/*
+ * sentence() - the endorsement sentence of endorsement(), in one frame
+ * (English or Russian): who endorsed, whether it is agreed.
+ */
 static void
-endorsement(FILE *f, int fr, const json_t *r, const json_t *parties, int always)
+sentence(FILE *f, int fr, const json_t *r, const json_t *parties)
 {
 	const json_t *e = json_object_get(r, "endorsed_by"), *p, *q;
 	size_t i, j, k = 0;
-	int any = json_array_size(e) > 0, agreed, found;
+	int any = json_array_size(e) > 0, found;
 
-	agreed = json_is_true(json_object_get(r, "agreed"));
-	if (!any && !always)
-		return;
-	fputs("<p class=\"endorsement\">", f);
-	if (agreed) {
-		fputs("<strong>", f);
+	fputs("<strong>", f);
+	if (json_is_true(json_object_get(r, "agreed"))) {
 		minutes_l(f, fr, "Agreed:");
 		fputs("</strong> ", f);
 		minutes_l(f, fr, "endorsed by the heads of");
 		fputc(' ', f);
 		list(f, fr, e);
-		fputs(".</p>\n", f);
+		fputc('.', f);
 		return;
 	}
-	fputs("<strong>", f);
 	minutes_l(f, fr, "Not agreed:");
 	fputs("</strong> ", f);
 	if (any) {
@@ -227,7 +225,27 @@ endorsement(FILE *f, int fr, const json_t *r, const json_t *parties, int always)
 			hput(f, json_string_value(q));
 		}
 	}
-	fputs(".</p>\n", f);
+	fputc('.', f);
+}
+
+/*
+ * endorsement() - who endorsed, and whether it is agreed; in the "both"
+ * frame the whole sentence in English, " / ", then in Russian, as in
+ * Markdown and plain text.
+ */
+static void
+endorsement(FILE *f, int fr, const json_t *r, const json_t *parties, int always)
+{
+	if (json_array_size(json_object_get(r, "endorsed_by")) == 0 && !always)
+		return;
+	fputs("<p class=\"endorsement\">", f);
+	if (fr == MINUTES_FRAME_BOTH) {
+		sentence(f, MINUTES_FRAME_EN, r, parties);
+		fputs(MINUTES_PAIR, f);
+		fr = MINUTES_FRAME_RU;
+	}
+	sentence(f, fr, r, parties);
+	fputs("</p>\n", f);
 }
 
 /* label() - "en, authentic". */

@@ -832,6 +832,12 @@ test_frame_ru(void **state)
 	assert_true(has(out, "| Party / Сторона | Present / Присутствуют | "
 			     "Absent / Отсутствуют |\n"));
 	free(out);
+	out = render(fx->r, 1, MINUTES_HTML, "both");
+	assert_true(has(out, "<p class=\"endorsement\"><strong>Not agreed:"
+			     "</strong> endorsed by the head of RU; not by US. / "
+			     "<strong>Не согласовано:</strong> одобрено главой "
+			     "делегации RU; не одобрено US.</p>\n"));
+	free(out);
 }
 
 /* --lang picks a language (else the authentic text); both shows all. */
