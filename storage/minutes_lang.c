@@ -68,7 +68,7 @@ static const struct label labels[] = {
 	{ "status:", "статус:" },
 	{ "Corrections of other entries", "Исправления других записей" },
 	{ "Correction of entry `%.8s`", "Исправление записи `%.8s`" },
-	{ "meeting %lld", "заседание %lld" },
+	{ "meeting %lld", "заседание № %lld" },
 	{ "The original, which stays in the record as written:",
 	    "Исходный текст, который остаётся в журнале в неизменном виде:" },
 	/* a record */
@@ -198,7 +198,7 @@ static const struct label labels[] = {
 	{ "Of entry %.8s", "Записи %.8s" },
 	{ "party %s, owner", "сторона %s, ответственный:" },
 	{ "present:", "присутствуют:" },
-	{ "absent: ", "отсутствуют:" },
+	{ "absent: ", "отсутствуют: " },
 	{ "owner:", "ответственный:" },
 	{ "due: %s", "срок: %s" },
 	{ "made in meeting %lld", "принято на заседании № %lld" },

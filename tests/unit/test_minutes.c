@@ -592,7 +592,7 @@ test_carried(void **state)
 	json_decref(j);
 	md = render(fx->r, 2, MINUTES_MD, "both");
 	assert_true(has(md,
-	    "meeting 1 / заседание 1 (carried over) / (перенесено)"));
+	    "meeting 1 / заседание № 1 (carried over) / (перенесено)"));
 	assert_true(has(md, "Name a CERT contact"));
 	free(md);
 	/* meeting 1's own minutes still say "open" for it */
