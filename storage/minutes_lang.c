@@ -371,7 +371,7 @@ minutes_ru(const char *en)
 static void
 lv(FILE *f, int fr, const char *sep, const char *en, va_list ap)
 {
-	const char *ru = minutes_ru(en);
+	const char *ru = fr != MINUTES_FRAME_EN ? minutes_ru(en) : NULL;
 	va_list aq;
 
 	if (ru == NULL)
@@ -390,7 +390,7 @@ lv(FILE *f, int fr, const char *sep, const char *en, va_list ap)
 void
 minutes_lsn(char *out, size_t outlen, int fr, const char *en, ...)
 {
-	const char *ru = minutes_ru(en);
+	const char *ru = fr != MINUTES_FRAME_EN ? minutes_ru(en) : NULL;
 	va_list ap, aq;
 	size_t o = 0;
 	int n;
@@ -443,7 +443,7 @@ minutes_l(FILE *f, int fr, const char *en, ...)
 void
 minutes_lput(FILE *f, int fr, const char *en)
 {
-	const char *ru = minutes_ru(en);
+	const char *ru = fr != MINUTES_FRAME_EN ? minutes_ru(en) : NULL;
 
 	if (ru == NULL)
 		ru = en;
@@ -458,7 +458,7 @@ minutes_lput(FILE *f, int fr, const char *en)
 void
 minutes_lstr(char *out, size_t outlen, int fr, const char *en)
 {
-	const char *ru = minutes_ru(en);
+	const char *ru = fr != MINUTES_FRAME_EN ? minutes_ru(en) : NULL;
 
 	if (ru == NULL)
 		ru = en;
