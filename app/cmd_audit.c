@@ -266,7 +266,7 @@ report_members(struct audit *a, json_t *o)
 {
 	const record *r = a->r;
 	char fp[KEY_FINGERPRINT_BYTES], hex[2 * KEY_PK_BYTES + 1];
-	char nb[3 * KEY_NAME_MAX + 4];
+	char nb[3 * KEY_NAME_MAX + 4], c[4][3 * KEY_NAME_MAX + 32];
 	json_t *heads = json_array(), *mem = json_array(), *parties = json_array();
 	const record_member *m;
 	size_t i;
@@ -282,7 +282,11 @@ report_members(struct audit *a, json_t *o)
 		    "fingerprint", fp));
 		if (!a->json)
 			fprintf(a->ctx->out, _("  head of %-4s %-20s %s\n"),
-			    m->party, vis_buf(nb, sizeof(nb), m->name, 0), fp);
+			    fmt_cells(c[0], sizeof(c[0]),
+				vis_buf(c[1], sizeof(c[1]), m->party, 0), 4),
+			    fmt_cells(c[2], sizeof(c[2]),
+				vis_buf(nb, sizeof(nb), m->name, 0), 20),
+			    fp);
 	}
 	if (!a->json)
 		fprintf(a->ctx->out, _("members (clock: Lamport clock of the "
@@ -300,9 +304,14 @@ report_members(struct audit *a, json_t *o)
 		    m->removed_clock) : json_null()));
 		if (a->json)
 			continue;
-		fprintf(a->ctx->out, "  %-4s %-9s %-20s %s  ", m->party,
-		    _(role_label(m->role)), vis_buf(nb, sizeof(nb), m->name,
-		    0), fp);
+		/* columns in display cells (fmt_cells()), whatever script */
+		fprintf(a->ctx->out, "  %-4s %-9s %-20s %s  ",
+		    fmt_cells(c[0], sizeof(c[0]),
+			vis_buf(c[1], sizeof(c[1]), m->party, 0), 4),
+		    fmt_cells(c[3], sizeof(c[3]), _(role_label(m->role)), 9),
+		    fmt_cells(c[2], sizeof(c[2]),
+			vis_buf(nb, sizeof(nb), m->name, 0), 20),
+		    fp);
 		if (m->added_clock == 0)
 			fputs(_("since the genesis"), a->ctx->out);
 		else
@@ -322,7 +331,7 @@ static void
 report_feeds(struct audit *a, json_t *o)
 {
 	char hex[2 * KEY_PK_BYTES + 1], root[2 * ENTRY_HASH_BYTES + 1];
-	char nb[3 * KEY_NAME_MAX + 4];
+	char nb[3 * KEY_NAME_MAX + 4], cb[3 * KEY_NAME_MAX + 32];
 	json_t *arr = json_array();
 	struct feed_row *f;
 	size_t i;
@@ -343,8 +352,10 @@ report_feeds(struct audit *a, json_t *o)
 		if (a->json)
 			continue;
 		fprintf(a->ctx->out, _("  %-20s size %-8llu root %.16s...  "),
-		    vis_buf(nb, sizeof(nb), member_name(a->r, f->fi.author),
-		    0),
+		    fmt_cells(cb, sizeof(cb),
+			vis_buf(nb, sizeof(nb),
+			    member_name(a->r, f->fi.author), 0),
+			20),
 		    (unsigned long long)f->fi.size, root);
 		if (f->checkpoints == 0)
 			fputs(_("no checkpoint"), a->ctx->out);
@@ -387,7 +398,7 @@ report_commitments(struct audit *a, json_t *o)
 	const view_commitment *c;
 	json_t *arr;
 	size_t i, open = 0;
-	char b[3][640];
+	char b[3][640], cb[700];
 
 	if (record_key(a->r) == NULL) {
 		json_object_set_new(o, "open_commitments", json_null());
@@ -427,7 +438,8 @@ report_commitments(struct audit *a, json_t *o)
 		if (!a->json) {
 			/* fields and text as vis.h renders them */
 			fprintf(a->ctx->out, "  %.8s %-4s %s, %s %s: ", hex,
-			    vis_buf(b[0], sizeof(b[0]), c->party, 0),
+			    fmt_cells(cb, sizeof(cb),
+				vis_buf(b[0], sizeof(b[0]), c->party, 0), 4),
 			    vis_buf(b[1], sizeof(b[1]), c->owner ? c->owner :
 			    _("not named"), 0), _("due"),
 			    vis_buf(b[2], sizeof(b[2]), c->due ? c->due : "-",

@@ -12,6 +12,7 @@
 #include "../crypto/keystore.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "fmt.h"
 #include "home.h"
 #include "i18n.h"
 #include "passphrase.h"
@@ -199,6 +200,7 @@ id_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char def[KEY_NAME_MAX + 1], name[KEY_NAME_MAX + 1], path[PATH_MAX];
 	char fpr[KEY_FINGERPRINT_BYTES], b[3 * KEY_NAME_MAX + 4];
+	char c[3 * KEY_NAME_MAX + 32];
 	unsigned char pk[KEY_PK_BYTES];
 	char **names = NULL;
 	size_t n = 0, i;
@@ -222,10 +224,13 @@ id_list(struct cli_ctx *ctx, int argc, char **argv)
 			snprintf(fpr, sizeof(fpr), "%s", _("(unreadable)"));
 		else
 			key_fingerprint(fpr, pk);
-		/* a file name: anything a directory can hold */
+		/* a file name: anything a directory can hold; the column in
+		 * display cells (fmt_cells()), so Cyrillic names line up */
 		fprintf(ctx->out, "%c %-24s %s\n",
-		    strcmp(names[i], def) == 0 ? '*' : ' ', vis_buf(b,
-		    sizeof(b), names[i], 0), fpr);
+		    strcmp(names[i], def) == 0 ? '*' : ' ',
+		    fmt_cells(c, sizeof(c), vis_buf(b, sizeof(b), names[i], 0),
+			24),
+		    fpr);
 	}
 	if (n == 0)
 		cli_error(ctx, _("no identity in this home"), ctx->home,

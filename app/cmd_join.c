@@ -22,6 +22,7 @@
 #include "../storage/vis.h"
 #include "cli.h"
 #include "exchange.h"
+#include "fmt.h"
 #include "home.h"
 #include "i18n.h"
 #include "session.h"
@@ -70,6 +71,7 @@ show(FILE *out, record *r, const record_import_stats *st)
 {
 	char hex[2 * ENTRY_HASH_BYTES + 1], fp[KEY_FINGERPRINT_BYTES];
 	char b[JOIN_FIELD_BYTES], p[PAYLOAD_PARTY_MAX * 3 + 4];
+	char c[2][JOIN_FIELD_BYTES + 64];
 	const record_member *m, *h;
 	size_t i;
 
@@ -86,8 +88,13 @@ show(FILE *out, record *r, const record_import_stats *st)
 	for (i = 0; i < record_nmembers(r); i++) {
 		m = record_member_at(r, i);
 		key_fingerprint(fp, m->pk);
-		fprintf(out, "  %-6s %-24s %s  %s%s\n", vis_buf(p, sizeof(p),
-		    m->party, 0), vis_buf(b, sizeof(b), m->name, 0), fp,
+		/* columns in display cells (fmt_cells()), whatever script */
+		fprintf(out, "  %-6s %-24s %s  %s%s\n",
+		    fmt_cells(c[0], sizeof(c[0]),
+			vis_buf(p, sizeof(p), m->party, 0), 6),
+		    fmt_cells(c[1], sizeof(c[1]),
+			vis_buf(b, sizeof(b), m->name, 0), 24),
+		    fp,
 		    role_label(m->role), m->removed_clock ? _(" (removed)") :
 		    "");
 	}
@@ -98,16 +105,21 @@ show(FILE *out, record *r, const record_import_stats *st)
 	    (unsigned long long)st->held);
 	fputs("\n+--------------------------------------------------+\n",
 	    out);
-	fprintf(out, "| %-48s |\n", _("Heads of delegation: read these"));
 	fprintf(out, "| %-48s |\n",
-	    _("fingerprints aloud with the other side"));
+	    fmt_cells(c[0], sizeof(c[0]), _("Heads of delegation: read these"),
+		48));
+	fprintf(out, "| %-48s |\n",
+	    fmt_cells(c[0], sizeof(c[0]),
+		_("fingerprints aloud with the other side"), 48));
 	fputs("|                                                  |\n", out);
 	for (i = 0; i < record_nparties(r); i++) {
 		if ((h = record_head_of(r, record_party(r, i))) == NULL)
 			continue;
 		key_fingerprint(fp, h->pk);
-		fprintf(out, "|   %-15s %-24s       |\n", vis_buf(p, sizeof(p),
-		    h->party, 0), fp);
+		fprintf(out, "|   %-15s %-24s       |\n",
+		    fmt_cells(c[0], sizeof(c[0]),
+			vis_buf(p, sizeof(p), h->party, 0), 15),
+		    fp);
 	}
 	fputs("+--------------------------------------------------+\n", out);
 	fflush(out);

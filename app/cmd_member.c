@@ -163,6 +163,7 @@ static int
 member_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char fp[KEY_FINGERPRINT_BYTES], status[64], b[3 * KEY_NAME_MAX + 4];
+	char c[5][3 * KEY_NAME_MAX + 32];
 	const record_member *m;
 	size_t i;
 	int ret;
@@ -172,8 +173,12 @@ member_list(struct cli_ctx *ctx, int argc, char **argv)
 		    argv[1]);
 	if ((ret = session_record(ctx, 0)) != CLI_OK)
 		return ret;
-	fprintf(ctx->out, "%-24s %-6s %-9s %-25s %s\n", _("NAME"), _("PARTY"),
-	    _("ROLE"), _("FINGERPRINT"), _("STATUS"));
+	/* every column in display cells (fmt_cells()), whatever script */
+	fprintf(ctx->out, "%-24s %-6s %-9s %-25s %s\n",
+	    fmt_cells(c[0], sizeof(c[0]), _("NAME"), 24),
+	    fmt_cells(c[1], sizeof(c[1]), _("PARTY"), 6),
+	    fmt_cells(c[2], sizeof(c[2]), _("ROLE"), 9),
+	    fmt_cells(c[3], sizeof(c[3]), _("FINGERPRINT"), 25), _("STATUS"));
 	for (i = 0; i < record_nmembers(ctx->rec); i++) {
 		m = record_member_at(ctx->rec, i);
 		key_fingerprint(fp, m->pk);
@@ -186,8 +191,12 @@ member_list(struct cli_ctx *ctx, int argc, char **argv)
 			snprintf(status, sizeof(status), _("added at clock "
 			    "%llu"), (unsigned long long)m->added_clock);
 		/* a name as the record has it: rendered by vis.h */
-		fprintf(ctx->out, "%-24s %-6s %-9s %-25s %s\n", vis_buf(b,
-		    sizeof(b), m->name, 0), m->party, role_label(m->role), fp,
+		fprintf(ctx->out, "%-24s %-6s %-9s %-25s %s\n",
+		    fmt_cells(c[0], sizeof(c[0]),
+			vis_buf(b, sizeof(b), m->name, 0), 24),
+		    fmt_cells(c[1], sizeof(c[1]),
+			vis_buf(c[4], sizeof(c[4]), m->party, 0), 6),
+		    fmt_cells(c[2], sizeof(c[2]), role_label(m->role), 9), fp,
 		    status);
 	}
 	return CLI_OK;

@@ -1098,7 +1098,7 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
     record **r, char *tmp, size_t tmplen)
 {
 	char hex[2 * ENTRY_HASH_BYTES + 1], fp[KEY_FINGERPRINT_BYTES];
-	char pb[640], tb[640];
+	char pb[640], tb[640], cb[2][700];
 	bundle_reader *br = NULL;
 	const record_member *h;
 	const char *why = NULL;
@@ -1164,8 +1164,13 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 		if ((h = record_head_of(*r, record_party(*r, i))) == NULL)
 			continue;
 		key_fingerprint(fp, h->pk);
-		fprintf(ctx->out, _("  head of %-4s %-20s %s\n"), h->party,
-		    vis_buf(tb, sizeof(tb), h->name, 0), fp);
+		/* columns in display cells (fmt_cells()), whatever script */
+		fprintf(ctx->out, _("  head of %-4s %-20s %s\n"),
+		    fmt_cells(cb[0], sizeof(cb[0]),
+			vis_buf(pb, sizeof(pb), h->party, 0), 4),
+		    fmt_cells(cb[1], sizeof(cb[1]),
+			vis_buf(tb, sizeof(tb), h->name, 0), 20),
+		    fp);
 	}
 	/* Every entry of the file is placed (exchange_join_temp()). */
 	exchange_unplaced_lines(ctx->out, *r, &u, 0);

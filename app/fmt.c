@@ -19,6 +19,30 @@
 #include "fmt.h"
 #include "i18n.h"
 
+const char *
+fmt_cells(char *out, size_t outlen, const char *s, size_t width)
+{
+	size_t n, w;
+	int bad;
+
+	if (outlen == 0)
+		return out;
+	/* s, cut at a character boundary when out is too small */
+	for (n = 0; s[n] != '\0';) {
+		size_t u = vis_char(s + n, &bad);
+
+		if (n + u >= outlen)
+			break;
+		n += u;
+	}
+	memmove(out, s, n);
+	out[n] = '\0';
+	for (w = vis_width(out); w < width && n + 1 < outlen; w++)
+		out[n++] = ' ';
+	out[n] = '\0';
+	return out;
+}
+
 void
 fmt_short(char out[FMT_SHORT_BYTES], const unsigned char hash[ENTRY_HASH_BYTES])
 {

@@ -19,6 +19,16 @@
 #define FMT_SHORT_BYTES 9U  /* 8 hex digits and a NUL */
 #define FMT_TIME_BYTES 96U
 
+/*
+ * fmt_cells() - s (text already safe to show: vis_buf()) followed by
+ * spaces up to width display cells (vis_width()), into out (outlen
+ * bytes; cut at a character boundary when it does not fit), so that a
+ * column of names in Cyrillic or any script lines up on a terminal
+ * where printf's "%-24s" would count bytes.  Nothing is added to s when
+ * it is as wide or wider.  @return out.
+ */
+const char *fmt_cells(char *out, size_t outlen, const char *s, size_t width);
+
 /* fmt_short() - the short id of an entry: its hash's first 8 hex digits. */
 void fmt_short(char out[FMT_SHORT_BYTES],
     const unsigned char hash[ENTRY_HASH_BYTES]);

@@ -33,6 +33,7 @@
 #include "entry.h"
 #include "halves.h"
 #include "minutes.h"
+#include "minutes_lang.h"
 #include "minutes_print.h"
 #include "payload.h"
 #include "record.h"
@@ -1628,6 +1629,9 @@ units_of(struct minutes_unit **out, size_t *n, json_t *m)
 		units_add(*out, n, a, json_object_get(a, "records"));
 	if (json_array_size(other) > 0)
 		units_add(*out, n, NULL, other);
+	for (i = 0; i < *n; i++)
+		(*out)[i].frame = minutes_frame_of(
+		    json_string_value(json_object_get(m, "lang")));
 	return 0;
 }
 

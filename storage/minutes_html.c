@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "minutes_lang.h"
 #include "minutes_print.h"
 #include "vis.h"
 
@@ -119,14 +120,39 @@ static const char style[] =
     "margin-bottom: 3pt; }\n"
     "@media print { a { color: inherit; text-decoration: none; } }\n";
 
+/* th() - a row of the head's table up to its cell: "<tr><th>Label</th><td>". */
+static void
+th(FILE *f, int fr, const char *label)
+{
+	fputs("<tr><th>", f);
+	minutes_lput(f, fr, label);
+	fputs("</th><td>", f);
+}
+
+/* hrow() - a table's header row of n labels, each in the frame. */
+static void
+hrow(FILE *f, int fr, size_t n, const char *const *labels)
+{
+	size_t i;
+
+	fputs("<tr>", f);
+	for (i = 0; i < n; i++) {
+		fputs("<th>", f);
+		minutes_lput(f, fr, labels[i]);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
+}
+
 /* byline() - "by NAME (PARTY), YYYY-MM-DD HH:MMZ, entry 1a2b3c4d". */
 static void
-byline(FILE *f, const json_t *r)
+byline(FILE *f, int fr, const json_t *r)
 {
 	char t[48];
 
 	minutes_short_time(t, gs(r, "time"));
-	fputs("by ", f);
+	minutes_l(f, fr, "by");
+	fputc(' ', f);
 	hput(f, gs(r, "author"));
 	if (gsn(r, "party") != NULL) {
 		fputs(" (", f);
@@ -135,14 +161,16 @@ byline(FILE *f, const json_t *r)
 	}
 	fputs(", ", f);
 	hput(f, t);
-	fputs(", entry <code>", f);
+	fputs(", ", f);
+	minutes_l(f, fr, "entry");
+	fputs(" <code>", f);
 	fprintf(f, "%.8s", gs(r, "entry"));
 	fputs("</code>", f);
 }
 
 /* list() - the strings of an array, comma separated ("none" if empty). */
 static void
-list(FILE *f, const json_t *a)
+list(FILE *f, int fr, const json_t *a)
 {
 	const json_t *x;
 	size_t i;
@@ -153,33 +181,40 @@ list(FILE *f, const json_t *a)
 		hput(f, json_string_value(x));
 	}
 	if (json_array_size(a) == 0)
-		fputs("none", f);
+		minutes_l(f, fr, "none");
 }
 
-/* endorsement() - who endorsed, and whether it is agreed. */
+/*
+ * sentence() - the endorsement sentence of endorsement(), in one frame
+ * (English or Russian): who endorsed, whether it is agreed.
+ */
 static void
-endorsement(FILE *f, const json_t *r, const json_t *parties, int always)
+sentence(FILE *f, int fr, const json_t *r, const json_t *parties)
 {
 	const json_t *e = json_object_get(r, "endorsed_by"), *p, *q;
 	size_t i, j, k = 0;
-	int any = json_array_size(e) > 0, agreed, found;
+	int any = json_array_size(e) > 0, found;
 
-	agreed = json_is_true(json_object_get(r, "agreed"));
-	if (!any && !always)
-		return;
-	fputs("<p class=\"endorsement\">", f);
-	if (agreed) {
-		fputs("<strong>Agreed:</strong> endorsed by the heads of ", f);
-		list(f, e);
-		fputs(".</p>\n", f);
+	fputs("<strong>", f);
+	if (json_is_true(json_object_get(r, "agreed"))) {
+		minutes_l(f, fr, "Agreed:");
+		fputs("</strong> ", f);
+		minutes_l(f, fr, "endorsed by the heads of");
+		fputc(' ', f);
+		list(f, fr, e);
+		fputc('.', f);
 		return;
 	}
-	fputs("<strong>Not agreed:</strong> ", f);
+	minutes_l(f, fr, "Not agreed:");
+	fputs("</strong> ", f);
 	if (any) {
-		fputs("endorsed by the head of ", f);
-		list(f, e);
+		minutes_l(f, fr, "endorsed by the head of");
+		fputc(' ', f);
+		list(f, fr, e);
+		fputs("; ", f);
 	}
-	fputs(any ? "; not by " : "not endorsed by ", f);
+	minutes_l(f, fr, any ? "not by" : "not endorsed by");
+	fputc(' ', f);
 	json_array_foreach (parties, j, q) {
 		found = 0;
 		json_array_foreach (e, i, p)
@@ -190,27 +225,49 @@ endorsement(FILE *f, const json_t *r, const json_t *parties, int always)
 			hput(f, json_string_value(q));
 		}
 	}
-	fputs(".</p>\n", f);
+	fputc('.', f);
+}
+
+/*
+ * endorsement() - who endorsed, and whether it is agreed; in the "both"
+ * frame the whole sentence in English, " / ", then in Russian, as in
+ * Markdown and plain text.
+ */
+static void
+endorsement(FILE *f, int fr, const json_t *r, const json_t *parties, int always)
+{
+	if (json_array_size(json_object_get(r, "endorsed_by")) == 0 && !always)
+		return;
+	fputs("<p class=\"endorsement\">", f);
+	if (fr == MINUTES_FRAME_BOTH) {
+		sentence(f, MINUTES_FRAME_EN, r, parties);
+		fputs(MINUTES_PAIR, f);
+		fr = MINUTES_FRAME_RU;
+	}
+	sentence(f, fr, r, parties);
+	fputs("</p>\n", f);
 }
 
 /* label() - "en, authentic". */
 static void
-label(FILE *f, const json_t *t)
+label(FILE *f, int fr, const json_t *t)
 {
 	hput(f, gs(t, "lang"));
 	fputs(", ", f);
-	hput(f, gs(t, "role"));
+	minutes_value(f, minutes_text_frame(fr, gs(t, "lang")), gs(t, "role"));
 }
 
 /* text() - one text: a labelled paragraph, or its versions side by side. */
 static void
-text(FILE *f, const json_t *txt)
+text(FILE *f, int fr, const json_t *txt)
 {
 	const json_t *t;
 	size_t i, n = json_array_size(txt);
 
 	if (n == 0) {
-		fputs("<p><em>(no text)</em></p>\n", f);
+		fputs("<p><em>(", f);
+		minutes_l(f, fr, "no text");
+		fputs(")</em></p>\n", f);
 		return;
 	}
 	if (n == 1) {
@@ -218,7 +275,7 @@ text(FILE *f, const json_t *txt)
 		fputs("<p lang=\"", f);
 		hput(f, gs(t, "lang"));
 		fputs("\"><span class=\"label\">[", f);
-		label(f, t);
+		label(f, fr, t);
 		fputs("]</span> ", f);
 		hput(f, gs(t, "body"));
 		fputs("</p>\n", f);
@@ -227,7 +284,7 @@ text(FILE *f, const json_t *txt)
 	fputs("<table class=\"langs\">\n<tr>", f);
 	json_array_foreach (txt, i, t) {
 		fputs("<th>", f);
-		label(f, t);
+		label(f, fr, t);
 		fputs("</th>", f);
 	}
 	fputs("</tr>\n<tr>", f);
@@ -243,7 +300,7 @@ text(FILE *f, const json_t *txt)
 
 /* inline_text() - every version, labelled, in one cell or line. */
 static void
-inline_text(FILE *f, const json_t *txt)
+inline_text(FILE *f, int fr, const json_t *txt)
 {
 	const json_t *t;
 	size_t i;
@@ -254,70 +311,80 @@ inline_text(FILE *f, const json_t *txt)
 		fputs(":</em> ", f);
 		hput(f, gs(t, "body"));
 	}
-	if (json_array_size(txt) == 0)
-		fputs("<em>(no text)</em>", f);
+	if (json_array_size(txt) == 0) {
+		fputs("<em>(", f);
+		minutes_l(f, fr, "no text");
+		fputs(")</em>", f);
+	}
 }
 
-static void record(FILE *f, const json_t *r, const json_t *parties, int level);
+static void record(FILE *f, int fr, const json_t *r, const json_t *parties,
+    int level);
 
 static void
-corrections(FILE *f, const json_t *r, const json_t *parties, int level)
+corrections(FILE *f, int fr, const json_t *r, const json_t *parties, int level)
 {
 	const json_t *c;
 	size_t i;
 
 	json_array_foreach (json_object_get(r, "corrections"), i, c)
-		record(f, c, parties, level);
+		record(f, fr, c, parties, level);
 }
 
 /* record() - a record or a correction, with its own corrections. */
 static void
-record(FILE *f, const json_t *r, const json_t *parties, int level)
+record(FILE *f, int fr, const json_t *r, const json_t *parties, int level)
 {
+	char nd[64];	/* "no date" in the frame */
 	const json_t *c = json_object_get(r, "commitment");
 	const char *k = gs(r, "kind");
-	char lab[64];
+	char lab[160];
 	int h = level < 6 ? level : 6;
 
-	minutes_kind_label(lab, sizeof(lab), r);
+	minutes_kind_label(lab, sizeof(lab), fr, r);
 	fputs("<div class=\"record\">\n", f);
 	fprintf(f, "<h%d>", h);
 	hput(f, lab);
 	fprintf(f, "</h%d>\n<p class=\"meta\">", h);
-	if (strcmp(k, "correction") == 0)
-		fputs("Corrects the entry above (which stays in the record as "
-		      "written), ",
-		    f);
-	byline(f, r);
+	if (strcmp(k, "correction") == 0) {
+		minutes_l(f, fr,
+		    "Corrects the entry above (which stays in the record as "
+		    "written)");
+		fputs(", ", f);
+	}
+	byline(f, fr, r);
 	fputs(".</p>\n", f);
 	if (c != NULL) {
-		fputs("<p>Party ", f);
-		hput(f, gs(c, "party"));
-		fputs(", owner ", f);
-		hput(f, gs_or(c, "owner", "not named"));
-		fputs(", due ", f);
-		hput(f, gs_or(c, "due", "no date"));
-		fputs(", status ", f);
-		hput(f, gs(c, "status"));
+		fputs("<p>", f);
+		minutes_l(f, fr, "Party %s, owner", gs(c, "party"));
+		fputc(' ', f);
+		if (gsn(c, "owner") != NULL)
+			hput(f, gs(c, "owner"));
+		else
+			minutes_lput(f, fr, "not named");
+		minutes_lstr(nd, sizeof(nd), fr, "no date");
+		minutes_l(f, fr, ", due %s, status", gs_or(c, "due", nd));
+		fputc(' ', f);
+		minutes_value(f, fr, gs(c, "status"));
 		fputs(".</p>\n", f);
 	}
-	text(f, json_object_get(r, "text"));
+	text(f, fr, json_object_get(r, "text"));
 	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0)
-		endorsement(f, r, parties, 1);
+		endorsement(f, fr, r, parties, 1);
 	else
-		endorsement(f, r, parties, 0);
+		endorsement(f, fr, r, parties, 0);
 	fputs("</div>\n", f);
-	corrections(f, r, parties, level + 1);
+	corrections(f, fr, r, parties, level + 1);
 }
 
 static void
-people(FILE *f, const json_t *a)
+people(FILE *f, int fr, const json_t *a)
 {
 	const json_t *p;
 	size_t i;
 
 	if (json_array_size(a) == 0) {
-		fputs("none", f);
+		minutes_l(f, fr, "none");
 		return;
 	}
 	json_array_foreach (a, i, p) {
@@ -329,7 +396,7 @@ people(FILE *f, const json_t *a)
 			fprintf(f, "<code>%.16s</code>", gs(p, "key"));
 		if (*gs(p, "role") != '\0') {
 			fputs(" (", f);
-			hput(f, gs(p, "role"));
+			minutes_value(f, fr, gs(p, "role"));
 			fputc(')', f);
 		}
 	}
@@ -339,54 +406,64 @@ static void
 head(FILE *f, const json_t *m)
 {
 	const json_t *o;
+	int fr = minutes_frame_of(gs(m, "lang"));
 
-	fprintf(f, "<h1>Minutes of meeting %lld", gi(m, "meeting"));
+	fputs("<h1>", f);
+	minutes_l(f, fr, "Minutes of meeting %lld", gi(m, "meeting"));
 	if (gsn(m, "meeting_title") != NULL) {
 		fputs(": ", f);
 		hput(f, gs(m, "meeting_title"));
 	}
 	fputs("</h1>\n", f);
-	if (strcmp(gs(m, "status"), "draft") == 0)
-		fputs("<p class=\"draft\">DRAFT: the meeting is not closed. "
-		      "These minutes show the entries this replica holds now, "
-		      "and may not be signed.</p>\n",
-		    f);
-	fputs("<table class=\"head\">\n<tr><th>Dialogue</th><td>", f);
+	if (strcmp(gs(m, "status"), "draft") == 0) {
+		fputs("<p class=\"draft\">", f);
+		minutes_l(f, fr, "DRAFT: the meeting is not closed.");
+		fputc(' ', f);
+		minutes_lsep(f, fr, "<br>\n",
+		    "These minutes show the entries this replica holds now, "
+		    "and may not be signed.");
+		fputs("</p>\n", f);
+	}
+	fputs("<table class=\"head\">\n", f);
+	th(f, fr, "Dialogue");
 	hput(f, gs(m, "title"));
-	fputs("</td></tr>\n<tr><th>Dialogue id</th><td class=\"hash\">", f);
+	fputs("</td></tr>\n<tr><th>", f);
+	minutes_lput(f, fr, "Dialogue id");
+	fputs("</th><td class=\"hash\">", f);
 	hput(f, gs(m, "dialogue"));
-	fputs("</td></tr>\n<tr><th>Parties</th><td>", f);
-	list(f, json_object_get(m, "parties"));
+	fputs("</td></tr>\n", f);
+	th(f, fr, "Parties");
+	list(f, fr, json_object_get(m, "parties"));
 	fputs("</td></tr>\n", f);
 	if (gsn(m, "date") != NULL) {
-		fputs("<tr><th>Date</th><td>", f);
+		th(f, fr, "Date");
 		hput(f, gs(m, "date"));
 		fputs("</td></tr>\n", f);
 	}
 	if (gsn(m, "place") != NULL) {
-		fputs("<tr><th>Place</th><td>", f);
+		th(f, fr, "Place");
 		hput(f, gs(m, "place"));
 		fputs("</td></tr>\n", f);
 	}
 	if (json_is_object(o = json_object_get(m, "opened"))) {
-		fputs("<tr><th>Opened</th><td>", f);
-		byline(f, o);
+		th(f, fr, "Opened");
+		byline(f, fr, o);
 		fputs("</td></tr>\n", f);
 	}
 	if (json_is_object(o = json_object_get(m, "closed"))) {
-		fputs("<tr><th>Closed</th><td>", f);
-		byline(f, o);
+		th(f, fr, "Closed");
+		byline(f, fr, o);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("<tr><th>Languages</th><td>", f);
-	list(f, json_object_get(m, "languages"));
+	th(f, fr, "Languages");
+	list(f, fr, json_object_get(m, "languages"));
+	fputs(" (", f);
 	if (strcmp(gs(m, "lang"), "both") == 0)
-		fputs(" (every language shown, side by side)", f);
-	else {
-		fputs(" (shown: ", f);
-		hput(f, gs(m, "lang"));
-		fputs(", else the authentic text)", f);
-	}
+		minutes_l(f, fr, "every language shown, side by side");
+	else
+		minutes_l(f, fr, "shown: %s, else the authentic text",
+		    gs(m, "lang"));
+	fputc(')', f);
 	fputs("</td></tr>\n</table>\n", f);
 }
 
@@ -395,26 +472,33 @@ participants(FILE *f, const json_t *m)
 {
 	const json_t *pa = json_object_get(m, "participants"), *g;
 	size_t i;
+	int fr = minutes_frame_of(gs(m, "lang"));
 
-	fputs("<h2>Participants</h2>\n<p>", f);
-	fputs("Attendance as each party recorded it; where a party recorded "
-	      "none, the minutes say so and name who of it wrote entries in "
-	      "this meeting.", f);
-	fputs("</p>\n<table>\n<tr><th>Party</th><th>Present</th>"
-	      "<th>Absent</th></tr>\n",
-	    f);
+	fputs("<h2>", f);
+	minutes_l(f, fr, "Participants");
+	fputs("</h2>\n<p>", f);
+	minutes_lsep(f, fr, "</p>\n<p>",
+	    "Attendance as each party recorded it; where a party recorded "
+	    "none, the minutes say so and name who of it wrote entries in "
+	    "this meeting.");
+	fputs("</p>\n<table>\n", f);
+	hrow(f, fr, 3, (const char *[]){ "Party", "Present", "Absent" });
 	json_array_foreach (json_object_get(pa, "parties"), i, g) {
 		fputs("<tr><td>", f);
 		hput(f, gs(g, "party"));
 		fputs("</td><td>", f);
 		if (json_is_true(json_object_get(g, "recorded"))) {
-			people(f, json_object_get(g, "present"));
+			people(f, fr, json_object_get(g, "present"));
 			fputs("</td><td>", f);
-			people(f, json_object_get(g, "absent"));
+			people(f, fr, json_object_get(g, "absent"));
 		} else {
-			fputs("not recorded (wrote entries: ", f);
-			people(f, json_object_get(g, "wrote"));
-			fputs(")</td><td>not recorded", f);
+			minutes_l(f, fr, "not recorded");
+			fputs(" (", f);
+			minutes_l(f, fr, "wrote entries:");
+			fputc(' ', f);
+			people(f, fr, json_object_get(g, "wrote"));
+			fputs(")</td><td>", f);
+			minutes_l(f, fr, "not recorded");
 		}
 		fputs("</td></tr>\n", f);
 	}
@@ -422,9 +506,12 @@ participants(FILE *f, const json_t *m)
 }
 
 static void
-status_of(FILE *f, const json_t *a, const char *none)
+status_of(FILE *f, int fr, const json_t *a, const char *none)
 {
-	hput(f, gsn(a, "status") != NULL ? gs(a, "status") : none);
+	if (gsn(a, "status") != NULL)
+		minutes_value(f, fr, gs(a, "status"));
+	else
+		minutes_lput(f, fr, none);
 }
 
 static void
@@ -434,58 +521,78 @@ agenda(FILE *f, const json_t *m)
 	const json_t *parties = json_object_get(m, "parties");
 	const json_t *other = json_object_get(m, "other_records");
 	size_t i, j;
+	int fr = minutes_frame_of(gs(m, "lang"));
 
-	fputs("<h2>Agenda</h2>\n", f);
-	if (json_array_size(ag) == 0)
-		fputs("<p>No agenda item was recorded.</p>\n", f);
-	else
+	fputs("<h2>", f);
+	minutes_l(f, fr, "Agenda");
+	fputs("</h2>\n", f);
+	if (json_array_size(ag) == 0) {
+		fputs("<p>", f);
+		minutes_lsep(f, fr, "</p>\n<p>",
+		    "No agenda item was recorded.");
+		fputs("</p>\n", f);
+	} else
 		fputs("<ol>\n", f);
 	json_array_foreach (ag, i, a) {
 		fprintf(f, "<li value=\"%lld\">", gi(a, "number"));
-		inline_text(f, json_object_get(a, "text"));
+		inline_text(f, fr, json_object_get(a, "text"));
 		fputs(" (", f);
-		status_of(f, a, "no status recorded");
+		status_of(f, fr, a, "no status recorded");
 		fputs(")</li>\n", f);
 	}
 	if (json_array_size(ag) > 0)
 		fputs("</ol>\n", f);
 	json_array_foreach (ag, i, a) {
-		fprintf(f, "<h3>Item %lld</h3>\n<p class=\"meta\">Agenda item ",
-		    gi(a, "number"));
-		byline(f, a);
-		fputs("; status: ", f);
-		status_of(f, a, "none recorded");
+		fputs("<h3>", f);
+		minutes_l(f, fr, "Item %lld", gi(a, "number"));
+		fputs("</h3>\n<p class=\"meta\">", f);
+		minutes_l(f, fr, "Agenda item");
+		fputc(' ', f);
+		byline(f, fr, a);
+		fputs("; ", f);
+		minutes_l(f, fr, "status:");
+		fputc(' ', f);
+		status_of(f, fr, a, "none recorded");
 		fputs(".</p>\n", f);
-		text(f, json_object_get(a, "text"));
-		corrections(f, a, parties, 4);
+		text(f, fr, json_object_get(a, "text"));
+		corrections(f, fr, a, parties, 4);
 		json_array_foreach (json_object_get(a, "records"), j, r)
-			record(f, r, parties, 4);
+			record(f, fr, r, parties, 4);
 	}
 	if (json_array_size(other) > 0) {
-		fputs("<h3>Not under an agenda item</h3>\n", f);
+		fputs("<h3>", f);
+		minutes_l(f, fr, "Not under an agenda item");
+		fputs("</h3>\n", f);
 		json_array_foreach (other, j, r)
-			record(f, r, parties, 4);
+			record(f, fr, r, parties, 4);
 	}
 	if (json_array_size(json_object_get(m, "other_corrections")) == 0)
 		return;
-	fputs("<h3>Corrections of other entries</h3>\n", f);
+	fputs("<h3>", f);
+	minutes_l(f, fr, "Corrections of other entries");
+	fputs("</h3>\n", f);
 	json_array_foreach (json_object_get(m, "other_corrections"), j, r) {
 		t = json_object_get(r, "corrects");
-		fprintf(f, "<h4>Correction of entry <code>%.8s</code>",
+		fputs("<h4>", f);
+		minutes_l(f, fr, "Correction of entry <code>%.8s</code>",
 		    gs(t, "entry"));
 		if (json_is_integer(json_object_get(t, "meeting"))) {
 			fputs(" (", f);
-			hput(f, gs(t, "kind"));
-			fprintf(f, ", meeting %lld)", gi(t, "meeting"));
+			minutes_value(f, fr, gs(t, "kind"));
+			fputs(", ", f);
+			minutes_l(f, fr, "meeting %lld", gi(t, "meeting"));
+			fputc(')', f);
 		}
 		fputs("</h4>\n", f);
 		if (json_is_array(json_object_get(t, "text"))) {
-			fputs("<p>The original, which stays in the record as "
-			      "written:</p>\n",
-			    f);
-			text(f, json_object_get(t, "text"));
+			fputs("<p>", f);
+			minutes_l(f, fr,
+			    "The original, which stays in the record as "
+			    "written:");
+			fputs("</p>\n", f);
+			text(f, fr, json_object_get(t, "text"));
 		}
-		record(f, r, parties, 5);
+		record(f, fr, r, parties, 5);
 	}
 }
 
@@ -494,18 +601,24 @@ commitments(FILE *f, const json_t *m)
 {
 	const json_t *cl = json_object_get(m, "commitments"), *c, *x;
 	size_t i, j;
+	int fr = minutes_frame_of(gs(m, "lang"));
 
-	fputs("<h2>Commitments</h2>\n", f);
+	fputs("<h2>", f);
+	minutes_l(f, fr, "Commitments");
+	fputs("</h2>\n<p>", f);
 	if (json_array_size(cl) == 0) {
-		fputs("<p>No commitment was made or carried over.</p>\n", f);
+		minutes_lsep(f, fr, "</p>\n<p>",
+		    "No commitment was made or carried over.");
+		fputs("</p>\n", f);
 		return;
 	}
-	fputs("<p>Made in this meeting, and carried over from earlier "
-	      "meetings while open.</p>\n<table>\n<tr><th>Entry</th>"
-	      "<th>Party</th><th>Owner</th><th>Text</th><th>Due</th>"
-	      "<th>Status</th><th>Endorsed by</th><th>Agreed</th>"
-	      "<th>Made in</th><th>Corrected by</th></tr>\n",
-	    f);
+	minutes_lsep(f, fr, "</p>\n<p>",
+	    "Made in this meeting, and carried over from earlier meetings "
+	    "while open.");
+	fputs("</p>\n<table>\n", f);
+	hrow(f, fr, 10,
+	    (const char *[]){ "Entry", "Party", "Owner", "Text", "Due",
+		"Status", "Endorsed by", "Agreed", "Made in", "Corrected by" });
 	json_array_foreach (cl, i, c) {
 		fprintf(f, "<tr><td><code>%.8s</code></td><td>",
 		    gs(c, "entry"));
@@ -513,34 +626,39 @@ commitments(FILE *f, const json_t *m)
 		fputs("</td><td>", f);
 		hput(f, gs_or(c, "owner", "not named"));
 		fputs("</td><td>", f);
-		inline_text(f, json_object_get(c, "text"));
+		inline_text(f, fr, json_object_get(c, "text"));
 		fputs("</td><td>", f);
 		hput(f, gs_or(c, "due", "no date"));
 		fputs("</td><td>", f);
-		hput(f, gs(c, "status"));
+		minutes_value(f, fr, gs(c, "status"));
 		fputs("</td><td>", f);
-		list(f, json_object_get(c, "endorsed_by"));
-		fprintf(f, "</td><td>%s</td><td>meeting %lld%s</td><td>",
-		    json_is_true(json_object_get(c, "agreed")) ? "yes" : "no",
-		    gi(c, "meeting"),
-		    json_is_true(json_object_get(c, "carried")) ?
-			" (carried over)" :
-			"");
+		list(f, fr, json_object_get(c, "endorsed_by"));
+		fputs("</td><td>", f);
+		minutes_l(f, fr,
+		    json_is_true(json_object_get(c, "agreed")) ? "yes" : "no");
+		fputs("</td><td>", f);
+		minutes_l(f, fr, "meeting %lld", gi(c, "meeting"));
+		if (json_is_true(json_object_get(c, "carried"))) {
+			fputc(' ', f);
+			minutes_l(f, fr, "(carried over)");
+		}
+		fputs("</td><td>", f);
 		json_array_foreach (json_object_get(c, "corrections"), j, x)
 			fprintf(f, "%s<code>%.8s</code>", j ? ", " : "",
 			    gs(x, "entry"));
 		if (json_array_size(json_object_get(c, "corrections")) == 0)
-			fputs("none", f);
+			minutes_l(f, fr, "none");
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
 	json_array_foreach (cl, i, c)
 		if (json_array_size(json_object_get(c, "corrections")) > 0) {
-			fprintf(f,
-			    "<h3>Corrections of commitment "
-			    "<code>%.8s</code></h3>\n",
+			fputs("<h3>", f);
+			minutes_l(f, fr,
+			    "Corrections of commitment <code>%.8s</code>",
 			    gs(c, "entry"));
-			corrections(f, c, json_object_get(m, "parties"), 4);
+			fputs("</h3>\n", f);
+			corrections(f, fr, c, json_object_get(m, "parties"), 4);
 		}
 }
 
@@ -573,38 +691,45 @@ integrity(FILE *f, const json_t *m)
 	const json_t *sc = json_object_get(in, "scope");
 	long long meeting = gi(m, "meeting");
 	size_t i;
+	int fr = minutes_frame_of(gs(m, "lang"));
 
-	fputs("<h2>Integrity</h2>\n<p>", f);
-	if (gsn(sc, "close") != NULL) {
-		fprintf(f,
+	fputs("<h2>", f);
+	minutes_l(f, fr, "Integrity");
+	fputs("</h2>\n<p>", f);
+	if (gsn(sc, "close") != NULL)
+		/* the closing entry is hex, checked when the model is built */
+		minutes_lsep(f, fr, "</p>\n<p>",
 		    "These minutes are rendered from the entries of the "
 		    "record up to the close of meeting %lld: the closing entry "
-		    "<code>",
-		    meeting);
-		hput(f, gs(sc, "close"));
-		fprintf(f,
-		    "</code> and every entry it follows causally (the earlier "
-		    "entries of its feed, the entries it references, theirs, "
-		    "and so on), %lld entries in all. Every replica that holds "
-		    "the closing entry renders the same bytes.",
-		    gi(sc, "entries"));
-	} else
-		fprintf(f,
+		    "<code>%s</code> and every entry it follows causally (the "
+		    "earlier entries of its feed, the entries it references, "
+		    "theirs, and so on), %lld entries in all. Every replica "
+		    "that holds the closing entry renders the same bytes.",
+		    meeting, gs(sc, "close"), gi(sc, "entries"));
+	else
+		minutes_lsep(f, fr, "</p>\n<p>",
 		    "The meeting is not closed: this draft is rendered from "
 		    "the %lld entries this replica holds.",
 		    gi(sc, "entries"));
 	fputs("</p>\n", f);
-	if (gi(sc, "unreadable") > 0)
-		fprintf(f,
-		    "<p><strong>Warning:</strong> %lld entries of this part "
+	if (gi(sc, "unreadable") > 0) {
+		fputs("<p><strong>", f);
+		minutes_l(f, fr, "Warning:");
+		fputs("</strong> ", f);
+		minutes_lsep(f, fr, "<br>\n",
+		    "%lld entries of this part "
 		    "of the record could not be read (they did not decrypt or "
 		    "are not valid payloads), and these minutes cannot show "
-		    "them; run <code>detente verify</code>.</p>\n",
+		    "them; run <code>detente verify</code>.",
 		    gi(sc, "unreadable"));
-	fputs("<h3>Feeds</h3>\n<table>\n<tr><th>Author</th><th>Party</th>"
-	      "<th>Key</th><th>Size</th><th>Last entry</th><th>Merkle root "
-	      "(RFC 6962)</th></tr>\n",
-	    f);
+		fputs("</p>\n", f);
+	}
+	fputs("<h3>", f);
+	minutes_l(f, fr, "Feeds");
+	fputs("</h3>\n<table>\n", f);
+	hrow(f, fr, 6,
+	    (const char *[]){ "Author", "Party", "Key", "Size", "Last entry",
+		"Merkle root (RFC 6962)" });
 	json_array_foreach (json_object_get(in, "feeds"), i, x) {
 		fputs("<tr><td>", f);
 		hput(f, gs(x, "name"));
@@ -619,21 +744,35 @@ integrity(FILE *f, const json_t *m)
 		hput(f, gs(x, "root"));
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</table>\n<h3>Checkpoints and seals</h3>\n", f);
-	if (json_array_size(json_object_get(in, "notes")) == 0)
-		fputs("<p>None in this part of the record.</p>\n", f);
+	fputs("</table>\n<h3>", f);
+	minutes_l(f, fr, "Checkpoints and seals");
+	fputs("</h3>\n", f);
+	if (json_array_size(json_object_get(in, "notes")) == 0) {
+		fputs("<p>", f);
+		minutes_l(f, fr, "None in this part of the record.");
+		fputs("</p>\n", f);
+	}
 	json_array_foreach (json_object_get(in, "notes"), i, x) {
-		fprintf(f, "<p>%s ",
-		    strcmp(gs(x, "kind"), "seal") == 0 ? "Seal" : "Checkpoint");
+		int seal = strcmp(gs(x, "kind"), "seal") == 0;
+
+		fputs("<p>", f);
 		if (json_is_integer(json_object_get(x, "meeting")))
-			fprintf(f, "of meeting %lld ", gi(x, "meeting"));
-		byline(f, x);
+			minutes_l(f, fr,
+			    seal ? "Seal of meeting %lld" :
+				   "Checkpoint of meeting %lld",
+			    gi(x, "meeting"));
+		else
+			minutes_l(f, fr, seal ? "Seal" : "Checkpoint");
+		fputc(' ', f);
+		byline(f, fr, x);
 		fputs(":</p>\n", f);
 		pre(f, gs(x, "note"));
 	}
-	fputs("<h3>Heads of delegation</h3>\n<table>\n<tr><th>Party</th>"
-	      "<th>Head</th><th>Key</th><th>minisign public key</th></tr>\n",
-	    f);
+	fputs("<h3>", f);
+	minutes_l(f, fr, "Heads of delegation");
+	fputs("</h3>\n<table>\n", f);
+	hrow(f, fr, 4,
+	    (const char *[]){ "Party", "Head", "Key", "minisign public key" });
 	json_array_foreach (json_object_get(in, "heads"), i, x) {
 		fputs("<tr><td>", f);
 		hput(f, gs(x, "party"));
@@ -645,26 +784,34 @@ integrity(FILE *f, const json_t *m)
 		hput(f, gs(x, "minisign"));
 		fputs("</td></tr>\n", f);
 	}
-	fprintf(f,
-	    "</table>\n<h3>How to verify</h3>\n<p>Save these minutes as "
+	fputs("</table>\n<h3>", f);
+	minutes_l(f, fr, "How to verify");
+	fputs("</h3>\n<p>", f);
+	minutes_lsep(f, fr, "</p>\n<p>",
+	    "Save these minutes as "
 	    "<code>%s%lld.html</code>, and each head's signature beside them "
 	    "as <code>%s%lld.html.NAME.minisig</code>. With detente and a "
 	    "replica of the record (which renders the minutes again and "
-	    "compares them byte for byte):</p>\n",
+	    "compares them byte for byte):",
 	    FILE_STEM, meeting, FILE_STEM, meeting);
+	fputs("</p>\n", f);
 	x = json_object_get(in, "verify");
 	pre(f, json_string_value(json_array_get(x, 0)));
-	fputs("<p>With minisign alone, one command per head:</p>\n<pre>", f);
+	fputs("<p>", f);
+	minutes_l(f, fr, "With minisign alone, one command per head:");
+	fputs("</p>\n<pre>", f);
 	for (i = 1; i < json_array_size(x); i++) {
 		hput(f, json_string_value(json_array_get(x, i)));
 		fputc('\n', f);
 	}
-	fprintf(f,
-	    "</pre>\n<p>Each signature's trusted comment names the dialogue, "
+	fputs("</pre>\n<p>", f);
+	minutes_lsep(f, fr, "</p>\n<p>",
+	    "Each signature's trusted comment names the dialogue, "
 	    "the meeting, the format, the language, the signer and the "
 	    "SHA-256 of this file; the seal of the meeting (<code>detente "
-	    "seal show --meeting %lld</code>) carries the same SHA-256.</p>\n",
+	    "seal show --meeting %lld</code>) carries the same SHA-256.",
 	    meeting);
+	fputs("</p>\n", f);
 }
 
 /* signatures() - a block per head, for the signature on paper. */
@@ -673,28 +820,43 @@ signatures(FILE *f, const json_t *m)
 {
 	const json_t *x;
 	size_t i;
+	int fr = minutes_frame_of(gs(m, "lang"));
 
-	fputs("<section class=\"sigs\">\n<h2>Signatures</h2>\n", f);
-	if (strcmp(gs(m, "status"), "draft") == 0)
-		fputs("<p class=\"draft\">A draft is not signed.</p>\n", f);
+	fputs("<section class=\"sigs\">\n<h2>", f);
+	minutes_l(f, fr, "Signatures");
+	fputs("</h2>\n", f);
+	if (strcmp(gs(m, "status"), "draft") == 0) {
+		fputs("<p class=\"draft\">", f);
+		minutes_l(f, fr, "A draft is not signed.");
+		fputs("</p>\n", f);
+	}
 	json_array_foreach (json_object_get(json_object_get(m, "integrity"),
 				"heads"),
 	    i, x) {
-		fputs("<div class=\"sig\">\n<p>For the delegation of <strong>",
-		    f);
+		fputs("<div class=\"sig\">\n<p>", f);
+		minutes_l(f, fr, "For the delegation of");
+		fputs(" <strong>", f);
 		hput(f, gs(x, "party"));
-		fputs("</strong>, head of delegation <strong>", f);
+		fputs("</strong>, ", f);
+		minutes_l(f, fr, "head of delegation");
+		fputs(" <strong>", f);
 		hput(f, gs(x, "name"));
-		fputs("</strong></p>\n<p class=\"meta\">minisign key id <code>",
-		    f);
+		fputs("</strong></p>\n<p class=\"meta\">", f);
+		minutes_l(f, fr, "minisign key id");
+		fputs(" <code>", f);
 		hput(f, gs(x, "minisign_keyid"));
-		fputs("</code>, key <code>", f);
+		fputs("</code>, ", f);
+		minutes_l(f, fr, "key");
+		fputs(" <code>", f);
 		hput(f, gs(x, "key"));
 		fputs("</code></p>\n<div class=\"line\"></div>\n"
-		      "<p class=\"meta\">Signature</p>\n"
-		      "<div class=\"line\"></div>\n<p class=\"meta\">Date and "
-		      "place</p>\n</div>\n",
+		      "<p class=\"meta\">",
 		    f);
+		minutes_l(f, fr, "Signature");
+		fputs("</p>\n<div class=\"line\"></div>\n<p class=\"meta\">",
+		    f);
+		minutes_l(f, fr, "Date and place");
+		fputs("</p>\n</div>\n", f);
 	}
 	fputs("</section>\n", f);
 }
@@ -702,6 +864,8 @@ signatures(FILE *f, const json_t *m)
 int
 minutes_print_html(FILE *f, const json_t *m)
 {
+	int fr = minutes_frame_of(gs(m, "lang"));
+
 	if (!json_is_object(m) || gsn(m, "dialogue") == NULL)
 		return -1;
 	/* the identification line first, as in Markdown (FORMAT.md) */
@@ -710,10 +874,11 @@ minutes_print_html(FILE *f, const json_t *m)
 	    "status=%s -->\n",
 	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"), gi(m, "meeting"),
 	    gs(m, "lang"), gs(m, "status"));
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	      "<meta charset=\"utf-8\">\n<title>",
-	    f);
-	fprintf(f, "Minutes of meeting %lld", gi(m, "meeting"));
+	fprintf(f,
+	    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<title>",
+	    fr == MINUTES_FRAME_RU ? "ru" : "en");
+	minutes_l(f, fr, "Minutes of meeting %lld", gi(m, "meeting"));
 	if (gsn(m, "meeting_title") != NULL) {
 		fputs(": ", f);
 		hputs(f, gs(m, "meeting_title"), 1);

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "minutes_lang.h"
 #include "minutes_print.h"
 #include "vis.h"
 
@@ -129,73 +130,99 @@ minutes_cprint(FILE *f, const char *s, int md)
 		fwrite(run, 1, (size_t)(p - run), f);
 }
 
-/* minutes_kind_label() - "Note", "Statement of RU", ... */
+/* minutes_kind_label() - "Note", "Statement of RU", ... in the frame fr. */
 void
-minutes_kind_label(char *out, size_t outlen, const json_t *r)
+minutes_kind_label(char *out, size_t outlen, int fr, const json_t *r)
 {
 	const char *k = gs(r, "kind");
 	const char *pos = gsn(r, "position_of");
 
 	if (strcmp(k, "statement") == 0 && pos != NULL)
-		snprintf(out, outlen, "Statement of %s", pos);
+		minutes_lsn(out, outlen, fr, "Statement of %s", pos);
 	else if (strcmp(k, "note") == 0)
-		snprintf(out, outlen, "Note");
+		minutes_lsn(out, outlen, fr, "Note");
 	else if (strcmp(k, "statement") == 0)
-		snprintf(out, outlen, "Statement");
+		minutes_lsn(out, outlen, fr, "Statement");
 	else if (strcmp(k, "proposal") == 0)
-		snprintf(out, outlen, "Proposal");
+		minutes_lsn(out, outlen, fr, "Proposal");
 	else if (strcmp(k, "decision") == 0)
-		snprintf(out, outlen, "Decision");
+		minutes_lsn(out, outlen, fr, "Decision");
 	else if (strcmp(k, "commitment") == 0)
-		snprintf(out, outlen, "Commitment");
+		minutes_lsn(out, outlen, fr, "Commitment");
 	else if (strcmp(k, "correction") == 0)
-		snprintf(out, outlen, "Correction");
+		minutes_lsn(out, outlen, fr, "Correction");
 	else
 		snprintf(out, outlen, "%s", k);
 }
 
 /* minutes_byline() - "by NAME (PARTY), YYYY-MM-DD HH:MMZ, entry 1a2b3c4d". */
 void
-minutes_byline(FILE *f, const json_t *r, int md)
+minutes_byline(FILE *f, int fr, const json_t *r, int md)
 {
 	char t[48];
 	const char *party = gsn(r, "party");
 
 	minutes_short_time(t, gs(r, "time"));
-	fputs("by ", f);
+	minutes_l(f, fr, "by");
+	fputc(' ', f);
 	minutes_cprint(f, gs(r, "author"), md);
 	if (party != NULL)
 		fprintf(f, " (%s)", party);
-	fprintf(f, md ? ", %s, entry `%.8s`" : ", %s, entry %.8s", t,
-	    gs(r, "entry"));
+	fprintf(f, ", %s, ", t);
+	minutes_l(f, fr, "entry");
+	fprintf(f, md ? " `%.8s`" : " %.8s", gs(r, "entry"));
 }
 
-/* minutes_endorsement_line() - who endorsed, and whether it is agreed. */
+static void endorsement(FILE *f, int fr, const json_t *r, const json_t *parties,
+    int md);
+
+/*
+ * minutes_endorsement_line() - who endorsed, and whether it is agreed;
+ * in the "both" frame the whole sentence in English, then in Russian.
+ */
 void
-minutes_endorsement_line(FILE *f, const json_t *r, const json_t *parties,
-    int md, int always)
+minutes_endorsement_line(FILE *f, int fr, const json_t *r,
+    const json_t *parties, int md, int always)
+{
+	if (json_array_size(json_object_get(r, "endorsed_by")) == 0 && !always)
+		return;
+	if (fr == MINUTES_FRAME_BOTH) {
+		endorsement(f, MINUTES_FRAME_EN, r, parties, md);
+		fputs(MINUTES_PAIR, f);
+		fr = MINUTES_FRAME_RU;
+	}
+	endorsement(f, fr, r, parties, md);
+	fputc('\n', f);
+}
+
+/* endorsement() - the sentence of minutes_endorsement_line(), one frame. */
+static void
+endorsement(FILE *f, int fr, const json_t *r, const json_t *parties, int md)
 {
 	const json_t *e = json_object_get(r, "endorsed_by"), *p, *q;
 	size_t i, j, k = 0;
 	int any = json_array_size(e) > 0, agreed;
 
 	agreed = json_is_true(json_object_get(r, "agreed"));
-	if (!any && !always)
-		return;
-	if (agreed)
-		fputs(md ? "**Agreed:** endorsed by the heads of " :
-			   "AGREED: endorsed by the heads of ",
-		    f);
-	else
-		fputs(md ? "**Not agreed:** " : "NOT AGREED: ", f);
+	if (md)
+		fputs("**", f);
+	minutes_l(f, fr,
+	    agreed ? (md ? "Agreed:" : "AGREED:") :
+		     (md ? "Not agreed:" : "NOT AGREED:"));
+	fputs(md ? "** " : " ", f);
 	if (agreed || any) {
-		if (!agreed)
-			fputs("endorsed by the head of ", f);
+		minutes_l(f, fr,
+		    agreed ? "endorsed by the heads of" :
+			     "endorsed by the head of");
+		fputc(' ', f);
 		json_array_foreach (e, i, p)
 			fprintf(f, "%s%s", i ? ", " : "", json_string_value(p));
 	}
 	if (!agreed) {
-		fputs(any ? "; not by " : "not endorsed by ", f);
+		if (any)
+			fputs("; ", f);
+		minutes_l(f, fr, any ? "not by" : "not endorsed by");
+		fputc(' ', f);
 		json_array_foreach (parties, j, q) {
 			int found = 0;
 
@@ -206,14 +233,18 @@ minutes_endorsement_line(FILE *f, const json_t *r, const json_t *parties,
 				    json_string_value(q));
 		}
 	}
-	fputs(".\n", f);
+	fputc('.', f);
 }
 
-/* minutes_version_label() - "en, authentic". */
+/*
+ * minutes_version_label() - "en, authentic"; in the "both" frame each
+ * version is labelled in its own language ("ru, перевод"), English for
+ * any language but Russian.
+ */
 void
-minutes_version_label(FILE *f, const json_t *t)
+minutes_version_label(FILE *f, int fr, const json_t *t)
 {
 	fputs(gs(t, "lang"), f);
 	fputs(", ", f);
-	fputs(gs(t, "role"), f);
+	minutes_value(f, minutes_text_frame(fr, gs(t, "lang")), gs(t, "role"));
 }

@@ -60,6 +60,7 @@ struct minutes_unit {
 	const json_t *item; /* the agenda item; NULL: none */
 	json_t *records; /* NULL: the head; else the list */
 	size_t at; /* the record's place in records */
+	int frame; /* MINUTES_FRAME_* of minutes_lang.h */
 };
 
 /* What a printer writes for one piece. */
@@ -91,7 +92,7 @@ void minutes_short_time(char out[48], const char *iso);
 
 
 /* minutes_kind_label() - "Note", "Statement of RU", ... of a record. */
-void minutes_kind_label(char *out, size_t outlen, const json_t *r);
+void minutes_kind_label(char *out, size_t outlen, int fr, const json_t *r);
 
 /*
  * minutes_clean() - s made safe to show: C0 and C1 controls (but "\n"),
@@ -103,17 +104,17 @@ char *minutes_clean(const char *s, int md);
 void minutes_cprint(FILE *f, const char *s, int md);
 
 /* minutes_byline() - "by NAME (PARTY), YYYY-MM-DD HH:MMZ, entry 1a2b3c4d". */
-void minutes_byline(FILE *f, const json_t *r, int md);
+void minutes_byline(FILE *f, int fr, const json_t *r, int md);
 
 /*
  * minutes_endorsement_line() - who endorsed r and whether it is agreed;
  * nothing when nobody did, unless always.
  */
-void minutes_endorsement_line(FILE *f, const json_t *r, const json_t *parties,
-    int md, int always);
+void minutes_endorsement_line(FILE *f, int fr, const json_t *r,
+    const json_t *parties, int md, int always);
 
 /* minutes_version_label() - "en, authentic". */
-void minutes_version_label(FILE *f, const json_t *t);
+void minutes_version_label(FILE *f, int fr, const json_t *t);
 
 /*
  * minutes_print_html() - the model m as one self-contained HTML document

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "minutes_lang.h"
 #include "minutes_print.h"
 
 /* Width of a plain-text page, and of the narrowest side-by-side column. */
@@ -124,7 +125,7 @@ txt_lines(FILE *f, const char *s, size_t indent)
  * labelled paragraph each.
  */
 static void
-txt_text(FILE *f, const json_t *text, size_t indent)
+txt_text(FILE *f, int fr, const json_t *text, size_t indent)
 {
 	size_t n = json_array_size(text), w, i, r, rows = 0, *nls;
 	struct line **cols;
@@ -133,7 +134,9 @@ txt_text(FILE *f, const json_t *text, size_t indent)
 
 	if (n == 0) {
 		pad(f, indent);
-		fputs("(no text)\n", f);
+		fputc('(', f);
+		minutes_l(f, fr, "no text");
+		fputs(")\n", f);
 		return;
 	}
 	w = indent + 3 * (n - 1) < TXT_WIDTH ?
@@ -143,7 +146,7 @@ txt_text(FILE *f, const json_t *text, size_t indent)
 		json_array_foreach (text, i, t) {
 			pad(f, indent);
 			fputc('[', f);
-			minutes_version_label(f, t);
+			minutes_version_label(f, fr, t);
 			fputs("] ", f);
 			txt_lines(f, gs(t, "body"), indent);
 		}
@@ -164,9 +167,11 @@ txt_text(FILE *f, const json_t *text, size_t indent)
 	/* header: "en (authentic)", a rule, then the rows */
 	pad(f, indent);
 	json_array_foreach (text, i, t) {
-		char h[64];
+		char h[64], role[48];
 
-		snprintf(h, sizeof(h), "%s (%s)", gs(t, "lang"), gs(t, "role"));
+		minutes_lstr(role, sizeof(role),
+		    minutes_text_frame(fr, gs(t, "lang")), gs(t, "role"));
+		snprintf(h, sizeof(h), "%s (%s)", gs(t, "lang"), role);
 		fputs(h, f);
 		if (i + 1 < n) {
 			pad(f,
@@ -208,60 +213,71 @@ out:
 	free(nls);
 }
 
-static void txt_record(FILE *f, const json_t *r, const json_t *parties,
+static void txt_record(FILE *f, int fr, const json_t *r, const json_t *parties,
     size_t indent);
 
 static void
-txt_corrections(FILE *f, const json_t *r, const json_t *parties, size_t indent)
+txt_corrections(FILE *f, int fr, const json_t *r, const json_t *parties,
+    size_t indent)
 {
 	const json_t *c;
 	size_t i;
 
 	json_array_foreach (json_object_get(r, "corrections"), i, c)
-		txt_record(f, c, parties, indent);
+		txt_record(f, fr, c, parties, indent);
 }
 
 static void
-txt_record(FILE *f, const json_t *r, const json_t *parties, size_t indent)
+txt_record(FILE *f, int fr, const json_t *r, const json_t *parties,
+    size_t indent)
 {
+	char nd[64];	/* "no date" in the frame */
 	const json_t *c = json_object_get(r, "commitment");
 	const char *k = gs(r, "kind");
-	char label[64];
+	char label[160];
 
-	minutes_kind_label(label, sizeof(label), r);
+	minutes_kind_label(label, sizeof(label), fr, r);
 	pad(f, indent);
 	if (strcmp(k, "correction") == 0)
-		fputs("CORRECTION of the entry above (which stays in the "
-		      "record as written) ",
-		    f);
+		minutes_l(f, fr,
+		    "CORRECTION of the entry above (which stays in the "
+		    "record as written)");
 	else
-		fprintf(f, "%s ", label);
-	minutes_byline(f, r, 0);
+		fputs(label, f);
+	fputc(' ', f);
+	minutes_byline(f, fr, r, 0);
 	fputc('\n', f);
 	if (c != NULL) {
 		pad(f, indent + 2);
-		fprintf(f, "party %s, owner ", gs(c, "party"));
-		minutes_cprint(f, gs_or(c, "owner", "not named"), 0);
-		fprintf(f, ", due %s, status %s\n", gs_or(c, "due", "no date"),
-		    gs(c, "status"));
+		minutes_l(f, fr, "party %s, owner", gs(c, "party"));
+		fputc(' ', f);
+		if (gsn(c, "owner") != NULL)
+			minutes_cprint(f, gs(c, "owner"), 0);
+		else
+			minutes_lput(f, fr, "not named");
+		minutes_lstr(nd, sizeof(nd), fr, "no date");
+		minutes_l(f, fr, ", due %s, status", gs_or(c, "due", nd));
+		fputc(' ', f);
+		minutes_value(f, fr, gs(c, "status"));
+		fputc('\n', f);
 	}
-	txt_text(f, json_object_get(r, "text"), indent + 2);
+	txt_text(f, fr, json_object_get(r, "text"), indent + 2);
 	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0) {
 		pad(f, indent + 2);
-		minutes_endorsement_line(f, r, parties, 0, 1);
+		minutes_endorsement_line(f, fr, r, parties, 0, 1);
 	} else if (json_array_size(json_object_get(r, "endorsed_by")) > 0) {
 		pad(f, indent + 2);
-		minutes_endorsement_line(f, r, parties, 0, 0);
+		minutes_endorsement_line(f, fr, r, parties, 0, 0);
 	}
 	fputc('\n', f);
-	txt_corrections(f, r, parties, indent + 4);
+	txt_corrections(f, fr, r, parties, indent + 4);
 }
 
-/* txt_heading() - a heading underlined with c (ASCII headings only). */
+/* txt_heading() - a heading underlined with c, one per character. */
 static void
 txt_heading(FILE *f, const char *h, char c)
 {
-	size_t i, n = strlen(h);
+	size_t i, n = cps(h, strlen(h));
 
 	fprintf(f, "%s\n", h);
 	for (i = 0; i < n; i++)
@@ -270,13 +286,13 @@ txt_heading(FILE *f, const char *h, char c)
 }
 
 static void
-txt_people(FILE *f, const json_t *list)
+txt_people(FILE *f, int fr, const json_t *list)
 {
 	const json_t *p;
 	size_t i;
 
 	if (json_array_size(list) == 0) {
-		fputs("none", f);
+		minutes_l(f, fr, "none");
 		return;
 	}
 	json_array_foreach (list, i, p) {
@@ -286,16 +302,35 @@ txt_people(FILE *f, const json_t *list)
 			minutes_cprint(f, gs(p, "name"), 0);
 		else
 			fprintf(f, "%.16s", gs(p, "key"));
-		if (*gs(p, "role") != '\0')
-			fprintf(f, " (%s)", gs(p, "role"));
+		if (*gs(p, "role") != '\0') {
+			fputs(" (", f);
+			minutes_value(f, fr, gs(p, "role"));
+			fputc(')', f);
+		}
 	}
 }
 
-static void
-txt_field(FILE *f, const char *name, const char *value)
+/*
+ * txt_label() - the label name in the frame, padded to 13 characters
+ * (at least one space after it).  @return the column reached.
+ */
+static size_t
+txt_label(FILE *f, int fr, const char *name)
 {
-	fprintf(f, "%-13s", name);
-	txt_lines(f, value, 13);
+	char b[160];
+	size_t w;
+
+	minutes_lstr(b, sizeof(b), fr, name);
+	fputs(b, f);
+	w = cps(b, strlen(b));
+	pad(f, w < 13 ? 13 - w : 1);
+	return w < 13 ? 13 : w + 1;
+}
+
+static void
+txt_field(FILE *f, int fr, const char *name, const char *value)
+{
+	txt_lines(f, value, txt_label(f, fr, name));
 }
 
 /* txt_unit() - one piece of the agenda's part. */
@@ -303,25 +338,34 @@ static void
 txt_unit(FILE *f, const struct minutes_unit *u, const json_t *parties)
 {
 	const json_t *a = u->item;
+	int fr = u->frame;
 
 	if (u->records != NULL) {
-		txt_record(f, json_array_get(u->records, u->at), parties, 4);
+		txt_record(f, fr, json_array_get(u->records, u->at), parties,
+		    4);
 		return;
 	}
 	if (a == NULL) {
-		fputs("NOT UNDER AN AGENDA ITEM\n\n", f);
+		minutes_l(f, fr, "NOT UNDER AN AGENDA ITEM");
+		fputs("\n\n", f);
 		return;
 	}
-	fprintf(f, "ITEM %lld (%s)\n",
-	    (long long)json_integer_value(json_object_get(a, "number")),
-	    gsn(a, "status") != NULL ? gs(a, "status") : "no status recorded");
+	minutes_l(f, fr, "ITEM %lld",
+	    (long long)json_integer_value(json_object_get(a, "number")));
+	fputs(" (", f);
+	if (gsn(a, "status") != NULL)
+		minutes_value(f, fr, gs(a, "status"));
+	else
+		minutes_l(f, fr, "no status recorded");
+	fputs(")\n", f);
 	pad(f, 2);
-	fputs("Agenda item ", f);
-	minutes_byline(f, a, 0);
+	minutes_l(f, fr, "Agenda item");
+	fputc(' ', f);
+	minutes_byline(f, fr, a, 0);
 	fputc('\n', f);
-	txt_text(f, json_object_get(a, "text"), 2);
+	txt_text(f, fr, json_object_get(a, "text"), 2);
 	fputc('\n', f);
-	txt_corrections(f, a, parties, 4);
+	txt_corrections(f, fr, a, parties, 4);
 }
 
 /* minutes_print_txt() - the minutes in plain text (minutes_print.h). */
@@ -329,11 +373,13 @@ int
 minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
     size_t n, int two)
 {
+	char nd[64];	/* "no date" in the frame */
 	const json_t *parties = json_object_get(m, "parties"), *o, *l, *r;
 	const json_t *in = json_object_get(m, "integrity"), *x, *c;
 	long long meeting =
 	    (long long)json_integer_value(json_object_get(m, "meeting"));
-	char h[96];
+	int fr = minutes_frame_of(gs(m, "lang"));
+	char h[400], a[160];
 	size_t i, j;
 
 	fprintf(f,
@@ -341,187 +387,251 @@ minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
 	    "status=%s\n\n",
 	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"), meeting,
 	    gs(m, "lang"), gs(m, "status"));
-	snprintf(h, sizeof(h), "MINUTES OF MEETING %lld%s", meeting,
-	    strcmp(gs(m, "status"), "draft") == 0 ? " (DRAFT: NOT CLOSED, "
-						    "MAY NOT BE SIGNED)" :
-						    "");
+	minutes_lsn(h, sizeof(h), fr,
+	    strcmp(gs(m, "status"), "draft") == 0 ?
+		"MINUTES OF MEETING %lld (DRAFT: NOT CLOSED, MAY NOT BE "
+		"SIGNED)" :
+		"MINUTES OF MEETING %lld",
+	    meeting);
 	txt_heading(f, h, '=');
 	if (gsn(m, "meeting_title") != NULL)
-		txt_field(f, "Meeting:", gs(m, "meeting_title"));
-	txt_field(f, "Dialogue:", gs(m, "title"));
-	txt_field(f, "Dialogue id:", gs(m, "dialogue"));
-	fprintf(f, "%-13s", "Parties:");
+		txt_field(f, fr, "Meeting:", gs(m, "meeting_title"));
+	txt_field(f, fr, "Dialogue:", gs(m, "title"));
+	txt_field(f, fr, "Dialogue id:", gs(m, "dialogue"));
+	txt_label(f, fr, "Parties:");
 	json_array_foreach (parties, i, l)
 		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
 	fputc('\n', f);
 	if (gsn(m, "date") != NULL)
-		txt_field(f, "Date:", gs(m, "date"));
+		txt_field(f, fr, "Date:", gs(m, "date"));
 	if (gsn(m, "place") != NULL)
-		txt_field(f, "Place:", gs(m, "place"));
+		txt_field(f, fr, "Place:", gs(m, "place"));
 	if (json_is_object(o = json_object_get(m, "opened"))) {
-		fprintf(f, "%-13s", "Opened");
-		minutes_byline(f, o, 0);
+		txt_label(f, fr, "Opened");
+		minutes_byline(f, fr, o, 0);
 		fputc('\n', f);
 	}
 	if (json_is_object(o = json_object_get(m, "closed"))) {
-		fprintf(f, "%-13s", "Closed");
-		minutes_byline(f, o, 0);
+		txt_label(f, fr, "Closed");
+		minutes_byline(f, fr, o, 0);
 		fputc('\n', f);
 	}
-	fprintf(f, "%-13s", "Languages:");
+	txt_label(f, fr, "Languages:");
 	json_array_foreach (json_object_get(m, "languages"), i, l)
 		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
+	fputs(" (", f);
 	if (strcmp(gs(m, "lang"), "both") == 0)
-		fputs(" (every language shown, side by side)\n\n\n", f);
+		minutes_l(f, fr, "every language shown, side by side");
 	else
-		fprintf(f, " (shown: %s, else the authentic text)\n\n\n",
+		minutes_l(f, fr, "shown: %s, else the authentic text",
 		    gs(m, "lang"));
+	fputs(")\n\n\n", f);
 
-	txt_heading(f, "PARTICIPANTS", '-');
+	minutes_lstr(a, sizeof(a), fr, "PARTICIPANTS");
+	txt_heading(f, a, '-');
 	o = json_object_get(m, "participants");
-	fputs("Attendance as each party recorded it; where a party recorded "
-	      "none, the\nminutes say so and name who of it wrote entries in "
-	      "this meeting.\n", f);
+	minutes_lsep(f, fr, "\n\n",
+	    "Attendance as each party recorded it; where a party recorded "
+	    "none, the\nminutes say so and name who of it wrote entries in "
+	    "this meeting.");
+	fputc('\n', f);
 	json_array_foreach (json_object_get(o, "parties"), i, l) {
-		fprintf(f, "%-4s ", gs(l, "party"));
+		const char *pt = gs(l, "party");
+		size_t w = cps(pt, strlen(pt));
+
+		fputs(pt, f);
+		pad(f, w < 4 ? 5 - w : 1);
 		if (json_is_true(json_object_get(l, "recorded"))) {
-			fputs("present: ", f);
-			txt_people(f, json_object_get(l, "present"));
-			fputs("\n     absent:  ", f);
-			txt_people(f, json_object_get(l, "absent"));
+			minutes_l(f, fr, "present:");
+			fputc(' ', f);
+			txt_people(f, fr, json_object_get(l, "present"));
+			fputs("\n     ", f);
+			minutes_l(f, fr, "absent: ");
+			fputc(' ', f);
+			txt_people(f, fr, json_object_get(l, "absent"));
 		} else {
-			fputs("attendance not recorded\n     wrote entries: ",
-			    f);
-			txt_people(f, json_object_get(l, "wrote"));
+			minutes_l(f, fr, "attendance not recorded");
+			fputs("\n     ", f);
+			minutes_l(f, fr, "wrote entries:");
+			fputc(' ', f);
+			txt_people(f, fr, json_object_get(l, "wrote"));
 		}
 		fputc('\n', f);
 	}
 	fputs("\n\n", f);
 
-	txt_heading(f, "AGENDA", '-');
-	if (json_array_size(json_object_get(m, "agenda")) == 0)
-		fputs("No agenda item was recorded.\n\n", f);
+	minutes_lstr(a, sizeof(a), fr, "AGENDA");
+	txt_heading(f, a, '-');
+	if (json_array_size(json_object_get(m, "agenda")) == 0) {
+		minutes_lsep(f, fr, "\n", "No agenda item was recorded.");
+		fputs("\n\n", f);
+	}
 	if (minutes_render_units(f, u, n, parties, txt_unit, two) != 0)
 		return -1;
 	if (json_array_size(json_object_get(m, "other_corrections")) > 0) {
-		fputs("CORRECTIONS OF OTHER ENTRIES\n\n", f);
+		minutes_l(f, fr, "CORRECTIONS OF OTHER ENTRIES");
+		fputs("\n\n", f);
 		json_array_foreach (json_object_get(m, "other_corrections"), j,
 		    r) {
 			const json_t *tg = json_object_get(r, "corrects");
 
-			fprintf(f, "  Of entry %.8s", gs(tg, "entry"));
-			if (json_is_integer(json_object_get(tg, "meeting")))
-				fprintf(f, " (%s, meeting %lld)",
-				    gs(tg, "kind"),
+			fputs("  ", f);
+			minutes_l(f, fr, "Of entry %.8s", gs(tg, "entry"));
+			if (json_is_integer(json_object_get(tg, "meeting"))) {
+				fputs(" (", f);
+				minutes_value(f, fr, gs(tg, "kind"));
+				fputs(", ", f);
+				minutes_l(f, fr, "meeting %lld",
 				    (long long)json_integer_value(
 					json_object_get(tg, "meeting")));
+				fputc(')', f);
+			}
 			fputs(":\n", f);
 			if (json_is_array(json_object_get(tg, "text")))
-				txt_text(f, json_object_get(tg, "text"), 4);
+				txt_text(f, fr, json_object_get(tg, "text"), 4);
 			fputc('\n', f);
-			txt_record(f, r, parties, 4);
+			txt_record(f, fr, r, parties, 4);
 		}
 	}
 	fputc('\n', f);
 
-	txt_heading(f, "COMMITMENTS", '-');
-	if (json_array_size(json_object_get(m, "commitments")) == 0)
-		fputs("No commitment was made or carried over.\n\n", f);
+	minutes_lstr(a, sizeof(a), fr, "COMMITMENTS");
+	txt_heading(f, a, '-');
+	if (json_array_size(json_object_get(m, "commitments")) == 0) {
+		minutes_lsep(f, fr, "\n",
+		    "No commitment was made or carried over.");
+		fputs("\n\n", f);
+	}
 	json_array_foreach (json_object_get(m, "commitments"), i, c) {
-		fprintf(f, "%.8s  %s  owner: ", gs(c, "entry"), gs(c, "party"));
-		minutes_cprint(f, gs_or(c, "owner", "not named"), 0);
-		fprintf(f, "  due: %s  status: %s  made in meeting %lld%s\n",
-		    gs_or(c, "due", "no date"), gs(c, "status"),
+		fprintf(f, "%.8s  %s  ", gs(c, "entry"), gs(c, "party"));
+		minutes_l(f, fr, "owner:");
+		fputc(' ', f);
+		if (gsn(c, "owner") != NULL)
+			minutes_cprint(f, gs(c, "owner"), 0);
+		else
+			minutes_lput(f, fr, "not named");
+		fputs("  ", f);
+		minutes_lstr(nd, sizeof(nd), fr, "no date");
+		minutes_l(f, fr, "due: %s", gs_or(c, "due", nd));
+		fputs("  ", f);
+		minutes_l(f, fr, "status:");
+		fputc(' ', f);
+		minutes_value(f, fr, gs(c, "status"));
+		fputs("  ", f);
+		minutes_l(f, fr, "made in meeting %lld",
 		    (long long)json_integer_value(
-			json_object_get(c, "meeting")),
-		    json_is_true(json_object_get(c, "carried")) ?
-			" (carried over)" :
-			"");
-		pad(f, 2);
-		minutes_endorsement_line(f, c, parties, 0, 1);
-		txt_text(f, json_object_get(c, "text"), 2);
+			json_object_get(c, "meeting")));
+		if (json_is_true(json_object_get(c, "carried"))) {
+			fputc(' ', f);
+			minutes_l(f, fr, "(carried over)");
+		}
 		fputc('\n', f);
-		txt_corrections(f, c, parties, 4);
+		pad(f, 2);
+		minutes_endorsement_line(f, fr, c, parties, 0, 1);
+		txt_text(f, fr, json_object_get(c, "text"), 2);
+		fputc('\n', f);
+		txt_corrections(f, fr, c, parties, 4);
 	}
 	fputc('\n', f);
 
-	txt_heading(f, "INTEGRITY", '-');
+	minutes_lstr(a, sizeof(a), fr, "INTEGRITY");
+	txt_heading(f, a, '-');
 	o = json_object_get(in, "scope");
 	if (gsn(o, "close") != NULL)
-		fprintf(f,
+		minutes_lsep(f, fr, "\n\n",
 		    "Rendered from the entries of the record up to the "
 		    "close of meeting %lld:\nthe closing entry %s\nand every "
 		    "entry it follows causally, %lld entries in all.\nEvery "
 		    "replica that holds the closing entry renders the same "
-		    "bytes.\n\n",
+		    "bytes.",
 		    meeting, gs(o, "close"),
 		    (long long)json_integer_value(
 			json_object_get(o, "entries")));
 	else
-		fprintf(f,
+		minutes_lsep(f, fr, "\n\n",
 		    "The meeting is not closed: this draft is rendered "
-		    "from the %lld entries\nthis replica holds.\n\n",
+		    "from the %lld entries\nthis replica holds.",
 		    (long long)json_integer_value(
 			json_object_get(o, "entries")));
-	if (json_integer_value(json_object_get(o, "unreadable")) > 0)
-		fprintf(f,
+	fputs("\n\n", f);
+	if (json_integer_value(json_object_get(o, "unreadable")) > 0) {
+		minutes_lsep(f, fr, "\n\n",
 		    "WARNING: %lld entries of this part of the record could "
 		    "not be read, and these\nminutes cannot show them; run "
-		    "`detente verify`.\n\n",
+		    "`detente verify`.",
 		    (long long)json_integer_value(
 			json_object_get(o, "unreadable")));
-	fputs("Feeds (author, party, size; key, last entry, RFC 6962 Merkle "
-	      "root):\n",
-	    f);
+		fputs("\n\n", f);
+	}
+	minutes_lsep(f, fr, "\n",
+	    "Feeds (author, party, size; key, last entry, RFC 6962 Merkle "
+	    "root):");
+	fputc('\n', f);
 	json_array_foreach (json_object_get(in, "feeds"), i, x) {
 		fputs("  ", f);
 		minutes_cprint(f, gs(x, "name"), 0);
-		fprintf(f,
-		    " (%s), %lld entries\n    key   %s\n    last  %s\n"
-		    "    root  %s\n",
-		    gsn(x, "party") != NULL ? gs(x, "party") : "-",
-		    (long long)json_integer_value(json_object_get(x, "size")),
+		fprintf(f, " (%s), ",
+		    gsn(x, "party") != NULL ? gs(x, "party") : "-");
+		minutes_l(f, fr, "%lld entries",
+		    (long long)json_integer_value(json_object_get(x, "size")));
+		fprintf(f, "\n    key   %s\n    last  %s\n    root  %s\n",
 		    gs(x, "author"), gs(x, "head"), gs(x, "root"));
 	}
-	fputs("\nCheckpoints and seals:\n", f);
-	if (json_array_size(json_object_get(in, "notes")) == 0)
-		fputs("  none in this part of the record\n", f);
+	fputc('\n', f);
+	minutes_l(f, fr, "Checkpoints and seals:");
+	fputc('\n', f);
+	if (json_array_size(json_object_get(in, "notes")) == 0) {
+		fputs("  ", f);
+		minutes_l(f, fr, "none in this part of the record");
+		fputc('\n', f);
+	}
 	json_array_foreach (json_object_get(in, "notes"), i, x) {
-		fprintf(f, "  %s ",
-		    strcmp(gs(x, "kind"), "seal") == 0 ? "Seal" : "Checkpoint");
+		int seal = strcmp(gs(x, "kind"), "seal") == 0;
+
+		fputs("  ", f);
 		if (json_is_integer(json_object_get(x, "meeting")))
-			fprintf(f, "of meeting %lld ",
+			minutes_l(f, fr,
+			    seal ? "Seal of meeting %lld" :
+				   "Checkpoint of meeting %lld",
 			    (long long)json_integer_value(
 				json_object_get(x, "meeting")));
-		minutes_byline(f, x, 0);
+		else
+			minutes_l(f, fr, seal ? "Seal" : "Checkpoint");
+		fputc(' ', f);
+		minutes_byline(f, fr, x, 0);
 		fputs(":\n    ", f);
 		txt_lines(f, gs(x, "note"), 4);
 	}
-	fputs("\nHeads of delegation (party, name, key, minisign public "
-	      "key):\n",
-	    f);
+	fputc('\n', f);
+	minutes_lsep(f, fr, "\n",
+	    "Heads of delegation (party, name, key, minisign public key):");
+	fputc('\n', f);
 	json_array_foreach (json_object_get(in, "heads"), i, x) {
 		fprintf(f, "  %s  ", gs(x, "party"));
 		minutes_cprint(f, gs(x, "name"), 0);
 		fprintf(f, "\n    key       %s\n    minisign  %s\n",
 		    gs(x, "key"), gs(x, "minisign"));
 	}
-	fprintf(f,
-	    "\nHow to verify: save these minutes as %s%lld.txt, and "
+	fputc('\n', f);
+	minutes_lsep(f, fr, "\n\n",
+	    "How to verify: save these minutes as %s%lld.txt, and "
 	    "each head's signature\nbeside them as %s%lld.txt.NAME.minisig. "
 	    "With detente and a replica of the\nrecord (which renders the "
-	    "minutes again and compares them byte for byte):\n\n",
+	    "minutes again and compares them byte for byte):",
 	    FILE_STEM, meeting, FILE_STEM, meeting);
 	x = json_object_get(in, "verify");
-	fprintf(f, "    %s\n\nWith minisign alone, one command per head:\n\n",
-	    json_string_value(json_array_get(x, 0)));
+	fprintf(f, "\n\n    %s\n\n", json_string_value(json_array_get(x, 0)));
+	minutes_l(f, fr, "With minisign alone, one command per head:");
+	fputs("\n\n", f);
 	for (i = 1; i < json_array_size(x); i++)
 		fprintf(f, "    %s\n", json_string_value(json_array_get(x, i)));
-	fprintf(f,
-	    "\nEach signature's trusted comment names the dialogue, the "
+	fputc('\n', f);
+	minutes_lsep(f, fr, "\n\n",
+	    "Each signature's trusted comment names the dialogue, the "
 	    "meeting, the format,\nthe language, the signer and the SHA-256 "
 	    "of this file; the seal of the meeting\n(`detente seal show "
-	    "--meeting %lld`) carries the same SHA-256.\n",
+	    "--meeting %lld`) carries the same SHA-256.",
 	    meeting);
+	fputc('\n', f);
 	return 0;
 }

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <sodium.h>
 
@@ -296,4 +297,25 @@ vis_field_check(const char *s, size_t max)
 			return DT_EFORMAT;
 	}
 	return 0;
+}
+
+size_t
+vis_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t w = 0, n, avail = strlen((const char *)p);
+	uint32_t c;
+	int cw;
+
+	while (avail > 0) {
+		if ((n = utf8_next(p, avail, &c)) == 0) {
+			n = 1;
+			cw = 1;
+		} else if ((cw = wcwidth((wchar_t)c)) < 0)
+			cw = 1;
+		w += (size_t)cw;
+		p += n;
+		avail -= n;
+	}
+	return w;
 }

@@ -82,6 +82,15 @@ const char *vis_nbuf(char *out, size_t outlen, const char *s, size_t n);
 int vis_json(char **buf, size_t *len);
 
 /*
+ * vis_width() - the display width of s in terminal cells, for text made
+ * safe by this module (vis_buf()): wcwidth() of each character under
+ * the current locale, a character it does not know (or any, in a locale
+ * that is not UTF-8) one cell, a byte that does not begin a well-formed
+ * character one cell (U+FFFD replaces it when shown).  NULL s is 0.
+ */
+size_t vis_width(const char *s);
+
+/*
  * vis_field_check() - 0 if s can be a one-line field that names
  * something (a title, a place, an owner): 1 to max bytes of well-formed
  * UTF-8 with no unsafe character, no "\n" and no tab; DT_ERANGE when

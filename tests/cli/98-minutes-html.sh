@@ -53,7 +53,7 @@ run_ok "and again" cmp "$TEST_TMP/stdout.html" "$MA"
 unlike "$(cat "$MA")" '<script' "no script element: the title is text"
 unlike "$(cat "$MA")" '<img' "no img element: the note is text"
 unlike "$(cat "$MA")" '<b>' "no b element: the owner is text"
-like "$(cat "$MA")" '<h1>Minutes of meeting 1: &lt;script&gt;alert\(&quot;title&quot;\)&lt;/script&gt; &amp; &#39;q&#39;</h1>' \
+like "$(cat "$MA")" '<h1>Minutes of meeting 1 / Протокол заседания № 1: &lt;script&gt;alert\(&quot;title&quot;\)&lt;/script&gt; &amp; &#39;q&#39;</h1>' \
     "the title, every one of & < > \" ' escaped"
 like "$(cat "$MA")" 'Hostile: &lt;img src=x onerror=alert\(1\)&gt; &quot;q&quot; &#39;a&#39; &amp; ' \
     "the note's markup and quotes escaped"
@@ -85,9 +85,9 @@ fi
 like "$(cat "$MA")" '@page \{ size: A4;' "A4 pages"
 like "$(cat "$MA")" 'counter\(page\).*counter\(pages\)' "page numbers from CSS counters"
 is "$(grep -c '<div class="sig">' "$MA")" 2 "a signature block per head"
-like "$(cat "$MA")" 'For the delegation of <strong>RU</strong>, head of delegation <strong>ru-head</strong>' \
+like "$(cat "$MA")" 'For the delegation of / За делегацию стороны <strong>RU</strong>, head of delegation / глава делегации <strong>ru-head</strong>' \
     "naming the party and the head"
-like "$(cat "$MA")" '<th>en, authentic</th><th>ru, translation</th>' \
+like "$(cat "$MA")" '<th>en, authentic</th><th>ru, перевод</th>' \
     "both languages side by side"
 like "$(cat "$MA")" '<td lang="ru">Проверять канал ежемесячно\.</td>' \
     "the Russian text in its own column"
@@ -95,7 +95,7 @@ unlike "$(cat "$MA")" '(url\(|@import|(src|href)=")' \
     "self-contained: nothing loaded from elsewhere"
 run_ok "--lang ru renders one language" A minutes export --meeting 1 \
     --format html --lang ru
-like "$(cat "$OUT")" '<p lang="ru"><span class="label">\[ru, translation\]</span> Проверять канал ежемесячно\.</p>' \
+like "$(cat "$OUT")" '<p lang="ru"><span class="label">\[ru, перевод\]</span> Проверять канал ежемесячно\.</p>' \
     "the translation, labelled"
 like "$(head -n 1 "$OUT")" ' format=html lang=ru ' "named in the first line"
 

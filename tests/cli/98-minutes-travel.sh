@@ -67,8 +67,8 @@ sync_both || bail_out "cannot sync"
 mkdir -p "$TEST_TMP/a" "$TEST_TMP/b" "$TEST_TMP/a2" "$TEST_TMP/b2"
 MA=$TEST_TMP/a/m1.md
 MB=$TEST_TMP/b/m1.md
-A minutes export --meeting 1 -o "$MA" >/dev/null 2>&1 || bail_out "export A"
-B minutes export --meeting 1 -o "$MB" >/dev/null 2>&1 || bail_out "export B"
+A minutes export --meeting 1 --lang en -o "$MA" >/dev/null 2>&1 || bail_out "export A"
+B minutes export --meeting 1 --lang en -o "$MB" >/dev/null 2>&1 || bail_out "export B"
 run_ok "both laptops render the same minutes" cmp "$MA" "$MB"
 like "$(cat "$MA")" '^\| RU \| ru-head \(head\), ru-del \(delegate\) \| none \|$' \
     "the minutes list RU's attendance as recorded"
@@ -150,7 +150,7 @@ like "$(cat "$ERR")" 'no signature' "says there is none for these bytes"
 
 # --- export writes every head's signature beside the minutes ---------------
 run_ok "export on A writes the minutes and the signatures" \
-    A minutes export --meeting 1 -o "$TEST_TMP/a2/m1.md"
+    A minutes export --meeting 1 --lang en -o "$TEST_TMP/a2/m1.md"
 like "$(cat "$ERR")" '2 signatures of these minutes are in the record' \
     "says how many"
 for h in ru-head us-head; do

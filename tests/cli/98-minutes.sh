@@ -106,12 +106,14 @@ cp "$MA" "$TEST_TMP/a/before-sync.md"
 is "$(stat -c %a "$MA")" 600 "the minutes are written mode 0600"
 like "$(head -n 1 "$MA")" '^<!-- detente-minutes v1 dialogue=[0-9a-f]{64} meeting=1 format=md lang=both status=final -->$' \
     "the first line identifies the minutes"
-for pat in '^# Minutes of meeting 1: First round$' '^## Participants$' \
-    '^## Agenda$' '^### Item 1$' '^#### Statement of US$' '^#### Decision$' \
-    '^#### Commitment$' '^## Commitments$' '^## Integrity$' \
+for pat in '^# Minutes of meeting 1 / Протокол заседания № 1: First round$' \
+    '^## Participants / Участники$' '^## Agenda / Повестка дня$' \
+    '^### Item 1 / Пункт 1$' '^#### Statement of US / Заявление стороны US$' \
+    '^#### Decision / Решение$' '^#### Commitment / Обязательство$' \
+    '^## Commitments / Обязательства$' '^## Integrity / Целостность$' \
     'Каналы связи' 'три раза в год' 'два раза в год' \
-    '^\*\*Not agreed:\*\* endorsed by the head of RU; not by US\.$' \
-    '^\*\*Agreed:\*\* endorsed by the heads of RU, US\.$' \
+    '^\*\*Not agreed:\*\* endorsed by the head of RU; not by US\. / \*\*Не согласовано:\*\* одобрено главой делегации RU; не одобрено US\.$' \
+    '^\*\*Agreed:\*\* endorsed by the heads of RU, US\. / \*\*Согласовано:\*\* одобрено главами делегаций RU, US\.$' \
     '^    minisign -Vm minutes-1\.md -x minutes-1\.md\.ru-head\.minisig -P RW'; do
 	like "$(cat "$MA")" "$pat" "the minutes have $pat"
 done
@@ -163,6 +165,64 @@ ms_ok "minisign verifies us-head's signature" -Vm "$MA" \
     -x "$MA.us-head.minisig" -P "$PUS"
 ms_fails "minisign refuses us-head's signature with ru-head's key" -Vm "$MA" \
     -x "$MA.us-head.minisig" -P "$PRU"
+# --- the frame in Russian and in both languages (issue 14) ----------------
+# The frame is chosen by --lang, never by the reader's locale: A renders
+# under a Russian locale, B under C, and the bytes are the same.
+for l in ru both; do
+	for f in md txt json html; do
+		o=minutes-1-$l.$f
+		run_ok "--lang $l $f on A (LANGUAGE=ru)" env LANGUAGE=ru \
+		    LANG=C.UTF-8 LC_ALL=C.UTF-8 "$DETENTE" --home "$HA" --passphrase-file "$PASS" \
+		    minutes export --meeting 1 --lang $l --format $f \
+		    -o "$TEST_TMP/a/$o"
+		run_ok "--lang $l $f on B (LC_ALL=C)" env LANGUAGE= LC_ALL=C \
+		    "$DETENTE" --home "$HB" --passphrase-file "$PASS" \
+		    minutes export --meeting 1 \
+		    --lang $l --format $f -o "$TEST_TMP/b/$o"
+		run_ok "--lang $l $f: byte-identical on both sides" \
+		    cmp "$TEST_TMP/a/$o" "$TEST_TMP/b/$o"
+	done
+done
+RU=$TEST_TMP/a/minutes-1-ru.md
+like "$(cat "$RU")" '^# Протокол заседания № 1: First round$' "ru: the title"
+for pat in '^## Участники$' '^## Повестка дня$' '^### Пункт 1$' \
+    '^## Обязательства$' '^## Целостность$' '^### Как проверить$' \
+    '^\*\*Согласовано:\*\* одобрено главами делегаций RU, US\.$'; do
+	like "$(cat "$RU")" "$pat" "ru: $pat"
+done
+unlike "$(cat "$RU")" 'Minutes of|Participants|Agenda|Commitments|Integrity|Agreed|endorsed by|How to verify' \
+    "ru: no English frame word is left"
+like "$(cat "$TEST_TMP/a/minutes-1-ru.txt")" '^ПРОТОКОЛ ЗАСЕДАНИЯ № 1$' \
+    "ru txt: the heading"
+like "$(cat "$TEST_TMP/a/minutes-1-ru.txt")" '^======================$' \
+    "ru txt: underlined by characters, not bytes"
+like "$(cat "$TEST_TMP/a/minutes-1-ru.html")" '<html lang="ru">' \
+    "ru html: the document's language"
+like "$(cat "$TEST_TMP/a/minutes-1-both.txt")" \
+    '^MINUTES OF MEETING 1 / ПРОТОКОЛ ЗАСЕДАНИЯ № 1$' "both txt: paired heading"
+like "$(cat "$TEST_TMP/a/minutes-1-both.html")" \
+    '<h2>Participants / Участники</h2>' "both html: paired heading"
+run_ok "json has the same keys in every lang" python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+def keys(x):
+    if isinstance(x, dict):
+        return {k: keys(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [keys(v) for v in x]
+    return None
+assert keys(a) == keys(b) or set(a) == set(b), "keys differ"
+assert set(a) == set(b)
+' "$TEST_TMP/a/minutes-1-ru.json" "$TEST_TMP/a/minutes-1.json"
+for l in ru both; do
+	cp "$TEST_TMP/a/minutes-1-$l.md" "$TEST_TMP/a/m-$l.md"
+	run_ok "ru-head signs the $l minutes" A --as ru-head minutes sign \
+	    "$TEST_TMP/a/m-$l.md"
+	ms_ok "minisign verifies the signed $l minutes" -Vm \
+	    "$TEST_TMP/a/m-$l.md" -x "$TEST_TMP/a/m-$l.md.ru-head.minisig" \
+	    -P "$PRU"
+done
+
 run_ok "detente verifies both, on A" A minutes verify "$MA"
 like "$(cat "$OUT")" '^signed by every head: RU \(ru-head\), US \(us-head\)$' \
     "says every head signed"
@@ -281,13 +341,13 @@ sync_both || bail_out "cannot sync"
 B --as us-head meeting close 2 >/dev/null || bail_out "close 2 on B"
 sync_both || bail_out "cannot sync"
 run_ok "minutes of meeting 2" A minutes export --meeting 2 --format txt
-like "$(cat "$OUT")" 'made in meeting 1 \(carried over\)' "the commitment is carried over"
+like "$(cat "$OUT")" 'made in meeting 1 / принято на заседании № 1 \(carried over\)' "the commitment is carried over"
 like "$(cat "$OUT")" 'Share the CERT point of contact' "with its text"
-like "$(cat "$OUT")" '^  Seal of meeting 1 by ru-head \(RU\)' \
+like "$(cat "$OUT")" '^  Seal of meeting 1 / Скрепление заседания № 1 by / автор: ru-head \(RU\)' \
     "the integrity appendix lists the seal of meeting 1"
 like "$(cat "$OUT")" "^    minutes $SHA$" "with its note, verbatim"
 run_ok "minutes in Russian" A minutes export --meeting 1 --lang ru
-like "$(cat "$OUT")" '\*\[ru, translation\]\* Проверять канал ежемесячно\.' \
+like "$(cat "$OUT")" '\*\[ru, перевод\]\* Проверять канал ежемесячно\.' \
     "the Russian translation is shown"
 like "$(head -n 1 "$OUT")" ' lang=ru ' "and named in the first line"
 run_fails 2 "an unknown format" A minutes export --meeting 1 --format pdf

@@ -15,6 +15,7 @@
 #include "../../crypto/keys.h"
 #include "../../storage/entry.h"
 #include "../../storage/minutes.h"
+#include "../../storage/minutes_lang.h"
 #include "../../storage/payload.h"
 #include "../../storage/record.h"
 #include "../../storage/view.h"
@@ -448,10 +449,12 @@ test_structure(void **state)
 	assert_int_equal(mid.format, MINUTES_MD);
 	assert_string_equal(mid.lang, "both");
 	assert_false(mid.draft);
-	assert_true(has(md, "# Minutes of meeting 1: Round\n"));
-	assert_true(has(md, "## Participants"));
-	assert_true(has(md, "## Agenda"));
-	assert_true(has(md, "### Item 1"));
+	/* "both": the frame in English and Russian, paired */
+	assert_true(has(md,
+	    "# Minutes of meeting 1 / Протокол заседания № 1: Round\n"));
+	assert_true(has(md, "## Participants / Участники\n"));
+	assert_true(has(md, "## Agenda / Повестка дня\n"));
+	assert_true(has(md, "### Item 1 / Пункт 1\n"));
 	assert_true(has(md, "### Item 2"));
 	assert_true(has(md, "#### Note"));
 	assert_true(has(md, "#### Decision"));
@@ -459,7 +462,7 @@ test_structure(void **state)
 	assert_true(has(md, "### Not under an agenda item"));
 	assert_true(has(md, "## Commitments"));
 	assert_true(has(md, "## Integrity"));
-	assert_true(has(md, "| en, authentic | ru, translation |"));
+	assert_true(has(md, "| en, authentic | ru, перевод |"));
 	assert_true(has(md, "Заметка эксперта"));
 	assert_true(has(md,
 	    "minisign -Vm minutes-1.md -x "
@@ -472,7 +475,7 @@ test_structure(void **state)
 	txt = render(fx->r, 1, MINUTES_TXT, "both");
 	assert_int_equal(minutes_identify(&mid, txt, strlen(txt)), 0);
 	assert_int_equal(mid.format, MINUTES_TXT);
-	assert_true(has(txt, "MINUTES OF MEETING 1\n"));
+	assert_true(has(txt, "MINUTES OF MEETING 1 / ПРОТОКОЛ ЗАСЕДАНИЯ № 1\n"));
 	assert_true(has(txt, "ITEM 1"));
 	assert_true(has(txt, "COMMITMENTS"));
 	assert_true(has(txt, "INTEGRITY"));
@@ -644,7 +647,8 @@ test_carried(void **state)
 	    1);
 	json_decref(j);
 	md = render(fx->r, 2, MINUTES_MD, "both");
-	assert_true(has(md, "meeting 1 (carried over)"));
+	assert_true(has(md,
+	    "meeting 1 / заседание № 1 (carried over) / (перенесено)"));
 	assert_true(has(md, "Name a CERT contact"));
 	free(md);
 	/* meeting 1's own minutes still say "open" for it */
@@ -752,6 +756,146 @@ test_corrections(void **state)
 	free(md);
 }
 
+/* convs() - the printf conversions of fmt, in order ("%lld%s..."). */
+static void
+convs(char *out, size_t outlen, const char *fmt)
+{
+	size_t o = 0;
+	const char *p;
+
+	for (p = fmt; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		do {
+			if (o + 1 < outlen)
+				out[o++] = *p;
+			p++;
+		} while (*p != '\0' && strchr("sdiuxXcp%", *p) == NULL);
+		if (*p == '\0')
+			break;
+		if (o + 1 < outlen)
+			out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * The frame table: every English string once, every Russian one written
+ * (in Cyrillic), with the conversions of the English in the same order,
+ * so that the arguments checked against the English fit the Russian.
+ */
+static void
+test_frame_table(void **state)
+{
+	size_t i, j, n = minutes_label_count();
+	const char *en, *ru, *en2, *ru2;
+	char a[64], b[64];
+
+	(void)state;
+	assert_true(n > 100);
+	for (i = 0; i < n; i++) {
+		minutes_label_at(i, &en, &ru);
+		assert_non_null(en);
+		assert_non_null(ru);
+		assert_true(*en != '\0' && *ru != '\0');
+		convs(a, sizeof(a), en);
+		convs(b, sizeof(b), ru);
+		if (strcmp(a, b) != 0)
+			fail_msg("conversions differ: \"%s\" / \"%s\"", en, ru);
+		if (strstr(ru, "\xd0") == NULL && strstr(ru, "\xd1") == NULL)
+			fail_msg("not Russian: \"%s\"", ru);
+		for (j = i + 1; j < n; j++) {
+			minutes_label_at(j, &en2, &ru2);
+			if (strcmp(en, en2) == 0)
+				fail_msg("twice in the table: \"%s\"", en);
+		}
+		assert_ptr_equal(minutes_ru(en), ru);
+	}
+	assert_null(minutes_ru("not a frame string"));
+	assert_int_equal(minutes_frame_of("ru"), MINUTES_FRAME_RU);
+	assert_int_equal(minutes_frame_of("both"), MINUTES_FRAME_BOTH);
+	assert_int_equal(minutes_frame_of("en"), MINUTES_FRAME_EN);
+	assert_int_equal(minutes_frame_of("fr"), MINUTES_FRAME_EN);
+}
+
+/*
+ * --lang ru: the whole frame in Russian, in every format; no English
+ * word of the frame is left.  --lang en: no Russian word of it.
+ */
+static void
+test_frame_ru(void **state)
+{
+	static const char *const english[] = { "Minutes of", "MINUTES OF",
+		"Participants", "PARTICIPANTS", "Agenda", "AGENDA",
+		"Commitment", "COMMITMENT", "Integrity", "INTEGRITY", "Agreed",
+		"AGREED", "endorsed", "Decision", "Statement", "How to verify",
+		"Heads of delegation", "Dialogue", "Languages", "Signature",
+		"authentic", "translation", "(head)", "present:", NULL };
+	static const minutes_format fmts[] = { MINUTES_MD, MINUTES_TXT,
+		MINUTES_HTML };
+	struct fixture *fx = *state;
+	unsigned char a1[32], dec[32], com[32];
+	size_t f, i;
+	char *out;
+
+	meeting1(fx->r, a1, dec, com);
+	close_meeting(fx->r, RU_HEAD, 1);
+	for (f = 0; f < 3; f++) {
+		out = render(fx->r, 1, fmts[f], "ru");
+		for (i = 0; english[i] != NULL; i++)
+			if (has(out, english[i]))
+				fail_msg("format %d: \"%s\" in --lang ru",
+				    (int)fmts[f], english[i]);
+		assert_true(has(out, "Протокол заседания № 1") ||
+		    has(out, "ПРОТОКОЛ ЗАСЕДАНИЯ № 1"));
+		assert_true(has(out, "Повестка дня") ||
+		    has(out, "ПОВЕСТКА ДНЯ"));
+		assert_true(has(out, "Решение"));
+		if (!has(out, "одобрено главой делегации RU; не одобрено US."))
+			fail_msg("format %d: %.200s", (int)fmts[f],
+			    strstr(out, "огласовано") != NULL ?
+				strstr(out, "огласовано") :
+				"no endorsement line");
+		free(out);
+		out = render(fx->r, 1, fmts[f], "en");
+		assert_false(has(out, "Протокол"));
+		assert_false(has(out, "ПРОТОКОЛ"));
+		assert_false(has(out, "Участники"));
+		assert_false(has(out, "УЧАСТНИКИ"));
+		free(out);
+	}
+	out = render(fx->r, 1, MINUTES_MD, "ru");
+	assert_true(has(out, "\n## Участники\n"));
+	assert_true(has(out, "\n## Обязательства\n"));
+	assert_true(has(out, "\n### Как проверить\n"));
+	assert_true(has(out, "\n**Не согласовано:** одобрено главой делегации "
+			     "RU; не одобрено US.\n"));
+	free(out);
+	out = render(fx->r, 1, MINUTES_HTML, "ru");
+	assert_true(has(out, "<html lang=\"ru\">"));
+	assert_true(has(out, "<h2>Подписи</h2>"));
+	free(out);
+	/* both: the two languages, paired, the English first */
+	out = render(fx->r, 1, MINUTES_TXT, "both");
+	assert_true(has(out, "\nPARTICIPANTS / УЧАСТНИКИ\n"
+			     "------------------------\n"));
+	free(out);
+	out = render(fx->r, 1, MINUTES_MD, "both");
+	assert_true(has(out, "\n**Not agreed:** endorsed by the head of RU; "
+			     "not by US. / "
+			     "**Не согласовано:** одобрено главой делегации "
+			     "RU; не одобрено US.\n"));
+	assert_true(has(out, "| Party / Сторона | Present / Присутствуют | "
+			     "Absent / Отсутствуют |\n"));
+	free(out);
+	out = render(fx->r, 1, MINUTES_HTML, "both");
+	assert_true(has(out, "<p class=\"endorsement\"><strong>Not agreed:"
+			     "</strong> endorsed by the head of RU; not by US. / "
+			     "<strong>Не согласовано:</strong> одобрено главой "
+			     "делегации RU; не одобрено US.</p>\n"));
+	free(out);
+}
+
 /* --lang picks a language (else the authentic text); both shows all. */
 static void
 test_languages(void **state)
@@ -764,10 +908,10 @@ test_languages(void **state)
 	meeting1(fx->r, a1, dec, com);
 	close_meeting(fx->r, RU_HEAD, 1);
 	md = render(fx->r, 1, MINUTES_MD, "ru");
-	assert_true(has(md, "*[ru, translation]* Встречаться два раза в год"));
+	assert_true(has(md, "*[ru, перевод]* Встречаться два раза в год"));
 	assert_false(has(md, "Meet twice a year"));
 	/* no ru text: the authentic one, marked */
-	assert_true(has(md, "*[en, authentic]* Name a CERT contact"));
+	assert_true(has(md, "*[en, аутентичный]* Name a CERT contact"));
 	free(md);
 	md = render(fx->r, 1, MINUTES_MD, "en");
 	assert_true(has(md, "*[en, authentic]* Meet twice a year"));
@@ -775,7 +919,7 @@ test_languages(void **state)
 	free(md);
 	txt = render(fx->r, 1, MINUTES_TXT, "both");
 	assert_true(has(txt, "en (authentic)"));
-	assert_true(has(txt, "| ru (translation)"));
+	assert_true(has(txt, "| ru (перевод)"));
 	assert_true(has(txt, "Meet twice a year"));
 	assert_true(has(txt, "Встречаться два раза в год"));
 	free(txt);
@@ -868,11 +1012,12 @@ test_participants(void **state)
 	assert_int_equal(json_array_size(json_object_get(us, "absent")), 0);
 	json_decref(j);
 	md = render(fx->r, 2, MINUTES_MD, "both");
-	assert_true(has(md, "| RU | ru\\-expert (delegate) | none |") ||
-	    has(md, "| RU | ru-expert (delegate) | none |"));
+	assert_true(has(md, "| RU | ru-expert (delegate / делегат) | "
+	    "none / нет |"));
 	/* us-head wrote the US close (a meeting has closes of both sides) */
-	assert_true(has(md, "| US | not recorded (wrote entries: us-head "
-	    "(head)) | not recorded |"));
+	assert_true(has(md, "| US | not recorded / не записано (wrote "
+	    "entries: / внесли записи: us-head (head / глава делегации)) | "
+	    "not recorded / не записано |"));
 	free(md);
 	txt = render(fx->r, 2, MINUTES_TXT, "both");
 	assert_true(has(txt, "US   attendance not recorded"));
@@ -971,22 +1116,25 @@ test_html(void **state)
 	    0);
 	assert_true(has(html, " meeting=1 format=html lang=both "
 			      "status=final -->\n<!DOCTYPE html>\n"));
-	assert_true(has(html, "<h1>Minutes of meeting 1: Round</h1>"));
-	assert_true(has(html, "<h2>Participants</h2>"));
-	assert_true(has(html, "<h3>Item 1</h3>"));
-	assert_true(has(html, "<h4>Decision</h4>"));
-	assert_true(has(html, "<h2>Commitments</h2>"));
-	assert_true(has(html, "<h2>Integrity</h2>"));
-	assert_true(has(html, "<th>en, authentic</th><th>ru, translation</th>"));
+	assert_true(has(html, "<h1>Minutes of meeting 1 / Протокол заседания № 1: "
+			      "Round</h1>"));
+	assert_true(has(html, "<h2>Participants / Участники</h2>"));
+	assert_true(has(html, "<h3>Item 1 / Пункт 1</h3>"));
+	assert_true(has(html, "<h4>Decision / Решение</h4>"));
+	assert_true(has(html, "<h2>Commitments / Обязательства</h2>"));
+	assert_true(has(html, "<h2>Integrity / Целостность</h2>"));
+	assert_true(has(html, "<th>en, authentic</th><th>ru, перевод</th>"));
 	assert_true(has(html, "@page { size: A4;"));
 	assert_true(has(html, "counter(page)"));
-	assert_true(has(html, "head of delegation <strong>ru-head</strong>"));
-	assert_true(has(html, "head of delegation <strong>us-head</strong>"));
+	assert_true(has(html, "head of delegation / глава делегации "
+			      "<strong>ru-head</strong>"));
+	assert_true(has(html, "head of delegation / глава делегации "
+			      "<strong>us-head</strong>"));
 	assert_true(has(html, "minisign -Vm minutes-1.html -x "
 			      "minutes-1.html.ru-head.minisig -P RW"));
 	assert_true(has(html, "</body>\n</html>\n"));
-	assert_true(strstr(html, "<h3>Item 1</h3>") <
-	    strstr(html, "<h3>Item 2</h3>"));
+	assert_true(strstr(html, "<h3>Item 1 / Пункт 1</h3>") <
+	    strstr(html, "<h3>Item 2 / Пункт 2</h3>"));
 	/* deterministic */
 	again = render(fx->r, 1, MINUTES_HTML, "both");
 	assert_string_equal(html, again);
@@ -1105,7 +1253,8 @@ test_draft(void **state)
 	md = render(fx->r, 1, MINUTES_MD, "both");
 	assert_int_equal(minutes_identify(&mid, md, strlen(md)), 0);
 	assert_true(mid.draft);
-	assert_true(has(md, "**DRAFT: the meeting is not closed.**"));
+	assert_true(has(md, "**DRAFT: the meeting is not closed. / ПРОЕКТ: "
+			    "заседание не закрыто.**"));
 	free(md);
 	txt = render(fx->r, 1, MINUTES_TXT, "en");
 	assert_true(has(txt, "(DRAFT: NOT CLOSED, MAY NOT BE SIGNED)"));
@@ -1164,6 +1313,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_html_hostile_exact,
 		    setup, teardown),
 		cmocka_unit_test(test_comment),
+		cmocka_unit_test(test_frame_table),
+		cmocka_unit_test_setup_teardown(test_frame_ru, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_draft, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
 	};

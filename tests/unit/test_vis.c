@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <locale.h>
+
 #include <jansson.h>
 #include <sodium.h>
 
@@ -477,11 +479,33 @@ test_library_refuses(void **state)
 	key_identity_free(x);
 }
 
+/*
+ * vis_width(): display cells, not bytes: a Cyrillic letter (two bytes)
+ * one cell, a wide CJK character two, a combining accent none, a bad
+ * byte one (it is shown as U+FFFD).
+ */
+static void
+test_width(void **state)
+{
+	(void)state;
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		skip();
+	assert_int_equal(vis_width(NULL), 0);
+	assert_int_equal(vis_width(""), 0);
+	assert_int_equal(vis_width("ru-head"), 7);
+	assert_int_equal(vis_width("глава-рф"), 8);
+	assert_int_equal(vis_width("\xe4\xb8\xad\xe6\x96\x87"), 4);
+	assert_int_equal(vis_width("e\xcc\x81"), 1);
+	assert_int_equal(vis_width("a\xff" "b"), 3);
+	setlocale(LC_CTYPE, "C");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_bad_utf8),
 		cmocka_unit_test(test_put),
 		cmocka_unit_test(test_buf),

@@ -1,0 +1,494 @@
+/*
+ * minutes_lang.c: the frame of the minutes in English and in Russian
+ * (see minutes_lang.h).  The table is the one place the Russian frame
+ * is written: each English string (a printf format where it has
+ * arguments) and its Russian, with the same conversions in the same
+ * order (tests/unit/test_minutes.c checks it).  The terms follow
+ * docs/GLOSSARY.md: протокол (minutes), повестка дня (agenda), сторона
+ * (party), глава делегации (head of delegation), обязательство
+ * (commitment), одобрение (endorsement), заявление (statement),
+ * предложение (proposal), решение (decision), заседание (meeting),
+ * скрепление (seal).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "minutes_lang.h"
+
+struct label {
+	const char *en, *ru;
+};
+
+static const struct label labels[] = {
+	/* the head */
+	{ "Minutes of meeting %lld", "Протокол заседания № %lld" },
+	{ "DRAFT: the meeting is not closed.",
+	    "ПРОЕКТ: заседание не закрыто." },
+	{ "These minutes show the entries this replica holds now, and may "
+	  "not be signed.",
+	    "Настоящий протокол показывает записи, которые эта реплика "
+	    "содержит сейчас, и не может быть подписан." },
+	{ "Meeting:", "Заседание:" },
+	{ "Dialogue:", "Диалог:" },
+	{ "Dialogue id:", "Идентификатор диалога:" },
+	{ "Parties:", "Стороны:" },
+	{ "Date:", "Дата:" },
+	{ "Place:", "Место:" },
+	{ "Opened", "Открыто" },
+	{ "Closed", "Закрыто" },
+	{ "Languages:", "Языки:" },
+	{ "every language shown, side by side", "все языки приведены рядом" },
+	{ "shown: %s, else the authentic text",
+	    "приведён: %s, иначе аутентичный текст" },
+	/* participants */
+	{ "Participants", "Участники" },
+	{ "Attendance as each party recorded it; where a party recorded "
+	  "none, the minutes say so and name who of it wrote entries in "
+	  "this meeting.",
+	    "Присутствие указано так, как его записала каждая сторона; если "
+	    "сторона его не записала, протокол говорит об этом и называет её "
+	    "членов, внёсших записи на этом заседании." },
+	{ "Party", "Сторона" },
+	{ "Present", "Присутствуют" },
+	{ "Absent", "Отсутствуют" },
+	{ "(not a member)", "(не член делегации)" },
+	{ "not recorded", "не записано" },
+	{ "attendance not recorded", "присутствие не записано" },
+	{ "wrote entries:", "внесли записи:" },
+	{ "not named", "не назван" },
+	{ "no date", "без срока" },
+	{ "none", "нет" },
+	/* the agenda */
+	{ "Agenda", "Повестка дня" },
+	{ "No agenda item was recorded.",
+	    "Ни один пункт повестки дня не записан." },
+	{ "no status recorded", "статус не записан" },
+	{ "none recorded", "не записан" },
+	{ "Not under an agenda item", "Вне пунктов повестки дня" },
+	{ "Item %lld", "Пункт %lld" },
+	{ "Agenda item", "Пункт повестки дня" },
+	{ "status:", "статус:" },
+	{ "Corrections of other entries", "Исправления других записей" },
+	{ "Correction of entry `%.8s`", "Исправление записи `%.8s`" },
+	{ "meeting %lld", "заседание № %lld" },
+	{ "The original, which stays in the record as written:",
+	    "Исходный текст, который остаётся в журнале в неизменном виде:" },
+	/* a record */
+	{ "Note", "Заметка" },
+	{ "Statement", "Заявление" },
+	{ "Statement of %s", "Заявление стороны %s" },
+	{ "Proposal", "Предложение" },
+	{ "Decision", "Решение" },
+	{ "Commitment", "Обязательство" },
+	{ "Correction", "Исправление" },
+	{ "no text", "нет текста" },
+	{ "Corrects the entry above (which stays in the record as written)",
+	    "Исправляет запись выше (которая остаётся в журнале в неизменном "
+	    "виде)" },
+	{ "by", "автор:" },
+	{ "entry", "запись" },
+	{ "Party %s, owner", "Сторона %s, ответственный:" },
+	{ ", due %s, status", ", срок %s, статус" },
+	{ "Agreed:", "Согласовано:" },
+	{ "Not agreed:", "Не согласовано:" },
+	{ "AGREED:", "СОГЛАСОВАНО:" },
+	{ "NOT AGREED:", "НЕ СОГЛАСОВАНО:" },
+	{ "endorsed by the heads of", "одобрено главами делегаций" },
+	{ "endorsed by the head of", "одобрено главой делегации" },
+	{ "not by", "не одобрено" },
+	{ "not endorsed by", "не одобрено" },
+	/* commitments */
+	{ "Commitments", "Обязательства" },
+	{ "No commitment was made or carried over.",
+	    "Обязательства не принимались и не переносились." },
+	{ "Made in this meeting, and carried over from earlier meetings "
+	  "while open.",
+	    "Принятые на этом заседании, а также перенесённые с прежних "
+	    "заседаний, пока они не исполнены." },
+	{ "Entry", "Запись" },
+	{ "Owner", "Ответственный" },
+	{ "Text", "Текст" },
+	{ "Due", "Срок" },
+	{ "Status", "Статус" },
+	{ "Endorsed by", "Одобрено" },
+	{ "Agreed", "Согласовано" },
+	{ "Made in", "Принято" },
+	{ "Corrected by", "Исправлено" },
+	{ "yes", "да" },
+	{ "no", "нет" },
+	{ "(carried over)", "(перенесено)" },
+	{ "Corrections of commitment `%.8s`",
+	    "Исправления обязательства `%.8s`" },
+	/* integrity */
+	{ "Integrity", "Целостность" },
+	{ "These minutes are rendered from the entries of the record up to "
+	  "the close of meeting %lld: the closing entry `%s` and every entry "
+	  "it follows causally (the earlier entries of its feed, the entries "
+	  "it references, theirs, and so on), %lld entries in all.\n"
+	  "Every replica that holds the closing entry renders the same "
+	  "bytes.",
+	    "Настоящий протокол составлен по записям журнала до закрытия "
+	    "заседания № %lld: по закрывающей записи `%s` и по всем записям, "
+	    "за "
+	    "которыми она причинно следует (прежним записям её ленты, "
+	    "записям, на которые она ссылается, их ссылкам и так далее), "
+	    "всего записей: %lld.\n"
+	    "Каждая реплика, содержащая закрывающую запись, воспроизводит "
+	    "те же байты." },
+	{ "The meeting is not closed: this draft is rendered from the %lld "
+	  "entries this replica holds.",
+	    "Заседание не закрыто: этот проект составлен по записям, "
+	    "которые содержит эта реплика (всего: %lld)." },
+	{ "Warning:", "Предупреждение:" },
+	{ "%lld entries of this part of the record could not be read (they "
+	  "did not decrypt or are not valid payloads), and these minutes "
+	  "cannot show them; run `detente verify`.",
+	    "Записей этой части журнала, которые не удалось прочесть (они не "
+	    "расшифровываются или не являются допустимыми данными) и "
+	    "которые протокол не может показать: %lld; выполните "
+	    "`detente verify`." },
+	{ "Feeds", "Ленты" },
+	{ "Author", "Автор" },
+	{ "Key", "Ключ" },
+	{ "Size", "Размер" },
+	{ "Last entry", "Последняя запись" },
+	{ "Merkle root (RFC 6962)", "Корень Меркла (RFC 6962)" },
+	{ "Checkpoints and seals", "Контрольные точки и скрепления" },
+	{ "None in this part of the record.", "В этой части журнала нет." },
+	{ "Seal", "Скрепление" },
+	{ "Checkpoint", "Контрольная точка" },
+	{ "Seal of meeting %lld", "Скрепление заседания № %lld" },
+	{ "Checkpoint of meeting %lld", "Контрольная точка заседания № %lld" },
+	{ "Heads of delegation", "Главы делегаций" },
+	{ "Head", "Глава делегации" },
+	{ "minisign public key", "открытый ключ minisign" },
+	{ "How to verify", "Как проверить" },
+	{ "Save these minutes as `%s%lld.md`, and each head's signature "
+	  "beside them as `%s%lld.md.NAME.minisig`.\n"
+	  "With detente and a replica of the record (which renders the "
+	  "minutes again and compares them byte for byte):",
+	    "Сохраните настоящий протокол как `%s%lld.md`, а подпись каждого "
+	    "главы делегации рядом с ним как `%s%lld.md.NAME.minisig`.\n"
+	    "С detente и репликой журнала (которая заново составляет "
+	    "протокол и сравнивает его побайтно):" },
+	{ "With minisign alone, one command per head:",
+	    "Только с minisign, по одной команде на главу делегации:" },
+	{ "Each signature's trusted comment names the dialogue, the meeting, "
+	  "the format, the language, the signer and the SHA-256 of this "
+	  "file; the seal of the meeting (`detente seal show --meeting "
+	  "%lld`) carries the same SHA-256.",
+	    "Доверенный комментарий каждой подписи называет диалог, "
+	    "заседание, формат, язык, подписавшего и SHA-256 этого файла; "
+	    "скрепление заседания (`detente seal show --meeting %lld`) "
+	    "содержит тот же SHA-256." },
+	/* the plain text's own wording */
+	{ "MINUTES OF MEETING %lld", "ПРОТОКОЛ ЗАСЕДАНИЯ № %lld" },
+	{ "MINUTES OF MEETING %lld (DRAFT: NOT CLOSED, MAY NOT BE SIGNED)",
+	    "ПРОТОКОЛ ЗАСЕДАНИЯ № %lld (ПРОЕКТ: НЕ ЗАКРЫТО, НЕ МОЖЕТ БЫТЬ "
+	    "ПОДПИСАН)" },
+	{ "PARTICIPANTS", "УЧАСТНИКИ" },
+	{ "AGENDA", "ПОВЕСТКА ДНЯ" },
+	{ "COMMITMENTS", "ОБЯЗАТЕЛЬСТВА" },
+	{ "INTEGRITY", "ЦЕЛОСТНОСТЬ" },
+	{ "ITEM %lld", "ПУНКТ %lld" },
+	{ "NOT UNDER AN AGENDA ITEM", "ВНЕ ПУНКТОВ ПОВЕСТКИ ДНЯ" },
+	{ "CORRECTIONS OF OTHER ENTRIES", "ИСПРАВЛЕНИЯ ДРУГИХ ЗАПИСЕЙ" },
+	{ "CORRECTION of the entry above (which stays in the record as "
+	  "written)",
+	    "ИСПРАВЛЕНИЕ записи выше (которая остаётся в журнале в "
+	    "неизменном виде)" },
+	{ "Of entry %.8s", "Записи %.8s" },
+	{ "party %s, owner", "сторона %s, ответственный:" },
+	{ "present:", "присутствуют:" },
+	{ "absent: ", "отсутствуют: " },
+	{ "owner:", "ответственный:" },
+	{ "due: %s", "срок: %s" },
+	{ "made in meeting %lld", "принято на заседании № %lld" },
+	{ "Attendance as each party recorded it; where a party recorded "
+	  "none, the\nminutes say so and name who of it wrote entries in "
+	  "this meeting.",
+	    "Присутствие указано так, как его записала каждая сторона; если\n"
+	    "сторона его не записала, протокол говорит об этом и называет её\n"
+	    "членов, внёсших записи на этом заседании." },
+	{ "Rendered from the entries of the record up to the close of "
+	  "meeting %lld:\nthe closing entry %s\nand every entry it follows "
+	  "causally, %lld entries in all.\nEvery replica that holds the "
+	  "closing entry renders the same bytes.",
+	    "Составлен по записям журнала до закрытия заседания № %lld:\nпо "
+	    "закрывающей записи %s\nи по всем записям, за которыми она "
+	    "причинно следует, всего записей: %lld.\nКаждая реплика, "
+	    "содержащая закрывающую запись, воспроизводит те же байты." },
+	{ "The meeting is not closed: this draft is rendered from the %lld "
+	  "entries\nthis replica holds.",
+	    "Заседание не закрыто: этот проект составлен по записям, которые "
+	    "содержит\nэта реплика (всего: %lld)." },
+	{ "WARNING: %lld entries of this part of the record could not be "
+	  "read, and these\nminutes cannot show them; run `detente verify`.",
+	    "ПРЕДУПРЕЖДЕНИЕ: записей этой части журнала, которые не удалось "
+	    "прочесть и которые\nпротокол не может показать: %lld; выполните "
+	    "`detente verify`." },
+	{ "Feeds (author, party, size; key, last entry, RFC 6962 Merkle "
+	  "root):",
+	    "Ленты (автор, сторона, размер; ключ, последняя запись, корень "
+	    "Меркла RFC 6962):" },
+	{ "%lld entries", "записей: %lld" },
+	{ "Checkpoints and seals:", "Контрольные точки и скрепления:" },
+	{ "none in this part of the record", "в этой части журнала нет" },
+	{ "Heads of delegation (party, name, key, minisign public key):",
+	    "Главы делегаций (сторона, имя, ключ, открытый ключ minisign):" },
+	{ "How to verify: save these minutes as %s%lld.txt, and each head's "
+	  "signature\nbeside them as %s%lld.txt.NAME.minisig. With detente "
+	  "and a replica of the\nrecord (which renders the minutes again and "
+	  "compares them byte for byte):",
+	    "Как проверить: сохраните настоящий протокол как %s%lld.txt, а "
+	    "подпись каждого\nглавы делегации рядом с ним как "
+	    "%s%lld.txt.NAME.minisig. С detente и репликой\nжурнала (которая "
+	    "заново составляет протокол и сравнивает его побайтно):" },
+	{ "Each signature's trusted comment names the dialogue, the "
+	  "meeting, the format,\nthe language, the signer and the SHA-256 of "
+	  "this file; the seal of the meeting\n(`detente seal show --meeting "
+	  "%lld`) carries the same SHA-256.",
+	    "Доверенный комментарий каждой подписи называет диалог, "
+	    "заседание, формат,\nязык, подписавшего и SHA-256 этого файла; "
+	    "скрепление заседания\n(`detente seal show --meeting %lld`) "
+	    "содержит тот же SHA-256." },
+	/* the printable HTML's own wording */
+	{ "Dialogue", "Диалог" },
+	{ "Dialogue id", "Идентификатор диалога" },
+	{ "Parties", "Стороны" },
+	{ "Date", "Дата" },
+	{ "Place", "Место" },
+	{ "Languages", "Языки" },
+	{ "Correction of entry <code>%.8s</code>",
+	    "Исправление записи <code>%.8s</code>" },
+	{ "Corrections of commitment <code>%.8s</code>",
+	    "Исправления обязательства <code>%.8s</code>" },
+	{ "These minutes are rendered from the entries of the record up to "
+	  "the close of meeting %lld: the closing entry <code>%s</code> and "
+	  "every entry it follows causally (the earlier entries of its feed, "
+	  "the entries it references, theirs, and so on), %lld entries in "
+	  "all. Every replica that holds the closing entry renders the same "
+	  "bytes.",
+	    "Настоящий протокол составлен по записям журнала до закрытия "
+	    "заседания № %lld: по закрывающей записи <code>%s</code> и по всем "
+	    "записям, за которыми она причинно следует (прежним записям её "
+	    "ленты, записям, на которые она ссылается, их ссылкам и так "
+	    "далее), всего записей: %lld. Каждая реплика, содержащая "
+	    "закрывающую запись, воспроизводит те же байты." },
+	{ "%lld entries of this part of the record could not be read (they "
+	  "did not decrypt or are not valid payloads), and these minutes "
+	  "cannot show them; run <code>detente verify</code>.",
+	    "Записей этой части журнала, которые не удалось прочесть (они не "
+	    "расшифровываются или не являются допустимыми данными) и "
+	    "которые протокол не может показать: %lld; выполните "
+	    "<code>detente verify</code>." },
+	{ "Save these minutes as <code>%s%lld.html</code>, and each head's "
+	  "signature beside them as <code>%s%lld.html.NAME.minisig</code>. "
+	  "With detente and a replica of the record (which renders the "
+	  "minutes again and compares them byte for byte):",
+	    "Сохраните настоящий протокол как <code>%s%lld.html</code>, а "
+	    "подпись каждого главы делегации рядом с ним как "
+	    "<code>%s%lld.html.NAME.minisig</code>. С detente и репликой "
+	    "журнала (которая заново составляет протокол и сравнивает его "
+	    "побайтно):" },
+	{ "Each signature's trusted comment names the dialogue, the meeting, "
+	  "the format, the language, the signer and the SHA-256 of this "
+	  "file; the seal of the meeting (<code>detente seal show --meeting "
+	  "%lld</code>) carries the same SHA-256.",
+	    "Доверенный комментарий каждой подписи называет диалог, "
+	    "заседание, формат, язык, подписавшего и SHA-256 этого файла; "
+	    "скрепление заседания (<code>detente seal show --meeting "
+	    "%lld</code>) содержит тот же SHA-256." },
+	{ "Signatures", "Подписи" },
+	{ "A draft is not signed.", "Проект не подписывается." },
+	{ "For the delegation of", "За делегацию стороны" },
+	{ "head of delegation", "глава делегации" },
+	{ "minisign key id", "идентификатор ключа minisign" },
+	{ "key", "ключ" },
+	{ "Signature", "Подпись" },
+	{ "Date and place", "Дата и место" },
+	/* values of the model */
+	{ "current", "обсуждается" },
+	{ "discussed", "обсуждён" },
+	{ "deferred", "отложен" },
+	{ "closed", "закрыт" },
+	{ "open", "открыто" },
+	{ "accepted", "принято" },
+	{ "in-progress", "исполняется" },
+	{ "fulfilled", "исполнено" },
+	{ "withdrawn", "отозвано" },
+	{ "head", "глава делегации" },
+	{ "delegate", "делегат" },
+	{ "observer", "наблюдатель" },
+	{ "authentic", "аутентичный" },
+	{ "translation", "перевод" },
+	{ "note", "заметка" },
+	{ "statement", "заявление" },
+	{ "proposal", "предложение" },
+	{ "decision", "решение" },
+	{ "commitment", "обязательство" },
+	{ "correction", "исправление" },
+	{ "agenda", "пункт повестки дня" },
+};
+
+#define NLABELS (sizeof(labels) / sizeof(labels[0]))
+
+int
+minutes_frame_of(const char *lang)
+{
+	if (lang != NULL && strcmp(lang, "ru") == 0)
+		return MINUTES_FRAME_RU;
+	if (lang != NULL && strcmp(lang, "both") == 0)
+		return MINUTES_FRAME_BOTH;
+	return MINUTES_FRAME_EN;
+}
+
+int
+minutes_text_frame(int fr, const char *lang)
+{
+	if (fr != MINUTES_FRAME_BOTH)
+		return fr;
+	return lang != NULL && strcmp(lang, "ru") == 0 ? MINUTES_FRAME_RU :
+							 MINUTES_FRAME_EN;
+}
+
+const char *
+minutes_ru(const char *en)
+{
+	size_t i;
+
+	for (i = 0; i < NLABELS; i++)
+		if (strcmp(labels[i].en, en) == 0)
+			return labels[i].ru;
+	return NULL;
+}
+
+/*
+ * The Russian of a format is a format too, from the table above; its
+ * conversions are those of the English (the unit test checks it), so
+ * the arguments checked against the English fit it.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void
+lv(FILE *f, int fr, const char *sep, const char *en, va_list ap)
+{
+	const char *ru = fr != MINUTES_FRAME_EN ? minutes_ru(en) : NULL;
+	va_list aq;
+
+	if (ru == NULL)
+		ru = en;
+	if (fr != MINUTES_FRAME_RU) {
+		va_copy(aq, ap);
+		vfprintf(f, en, aq);
+		va_end(aq);
+	}
+	if (fr == MINUTES_FRAME_BOTH)
+		fputs(sep, f);
+	if (fr != MINUTES_FRAME_EN)
+		vfprintf(f, ru, ap);
+}
+
+void
+minutes_lsn(char *out, size_t outlen, int fr, const char *en, ...)
+{
+	const char *ru = fr != MINUTES_FRAME_EN ? minutes_ru(en) : NULL;
+	va_list ap, aq;
+	size_t o = 0;
+	int n;
+
+	if (ru == NULL)
+		ru = en;
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	va_start(ap, en);
+	if (fr != MINUTES_FRAME_RU) {
+		va_copy(aq, ap);
+		n = vsnprintf(out, outlen, en, aq);
+		va_end(aq);
+		o = n < 0 ? 0 : (size_t)n < outlen ? (size_t)n : outlen - 1;
+	}
+	if (fr == MINUTES_FRAME_BOTH && o < outlen) {
+		n = snprintf(out + o, outlen - o, "%s", MINUTES_PAIR);
+		o += n < 0		   ? 0 :
+		    (size_t)n < outlen - o ? (size_t)n :
+					     outlen - o - 1;
+	}
+	if (fr != MINUTES_FRAME_EN && o < outlen)
+		vsnprintf(out + o, outlen - o, ru, ap);
+	va_end(ap);
+}
+#pragma GCC diagnostic pop
+
+void
+minutes_lsep(FILE *f, int fr, const char *sep, const char *en, ...)
+{
+	va_list ap;
+
+	va_start(ap, en);
+	lv(f, fr, sep, en, ap);
+	va_end(ap);
+}
+
+void
+minutes_l(FILE *f, int fr, const char *en, ...)
+{
+	va_list ap;
+
+	va_start(ap, en);
+	lv(f, fr, MINUTES_PAIR, en, ap);
+	va_end(ap);
+}
+
+/* minutes_lput() - en is a label, not a format: no conversion in it. */
+void
+minutes_lput(FILE *f, int fr, const char *en)
+{
+	const char *ru = fr != MINUTES_FRAME_EN ? minutes_ru(en) : NULL;
+
+	if (ru == NULL)
+		ru = en;
+	if (fr != MINUTES_FRAME_RU)
+		fputs(en, f);
+	if (fr == MINUTES_FRAME_BOTH)
+		fputs(MINUTES_PAIR, f);
+	if (fr != MINUTES_FRAME_EN)
+		fputs(ru, f);
+}
+
+void
+minutes_lstr(char *out, size_t outlen, int fr, const char *en)
+{
+	const char *ru = fr != MINUTES_FRAME_EN ? minutes_ru(en) : NULL;
+
+	if (ru == NULL)
+		ru = en;
+	snprintf(out, outlen, "%s%s%s", fr != MINUTES_FRAME_RU ? en : "",
+	    fr == MINUTES_FRAME_BOTH ? MINUTES_PAIR : "",
+	    fr != MINUTES_FRAME_EN ? ru : "");
+}
+
+void
+minutes_value(FILE *f, int fr, const char *v)
+{
+	if (minutes_ru(v) == NULL || fr == MINUTES_FRAME_EN) {
+		fputs(v, f);
+		return;
+	}
+	minutes_lput(f, fr, v);
+}
+
+size_t
+minutes_label_count(void)
+{
+	return NLABELS;
+}
+
+void
+minutes_label_at(size_t i, const char **en, const char **ru)
+{
+	*en = i < NLABELS ? labels[i].en : NULL;
+	*ru = i < NLABELS ? labels[i].ru : NULL;
+}
