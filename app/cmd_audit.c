@@ -764,10 +764,13 @@ report:
 		}
 		if (f.code == 0) {
 			fputs("OK: ", ctx->out);
-			fprintf(ctx->out, _("%llu entries in %llu feeds%s\n"),
-			    (unsigned long long)st.entries,
-			    (unsigned long long)st.feeds,
-			    record_key(a.r) == NULL ?
+			fprintf(ctx->out, ngettext("%llu entry",
+			    "%llu entries", (unsigned long)st.entries),
+			    (unsigned long long)st.entries);
+			fprintf(ctx->out, ngettext(" in %llu feed",
+			    " in %llu feeds", (unsigned long)st.feeds),
+			    (unsigned long long)st.feeds);
+			fprintf(ctx->out, "%s\n", record_key(a.r) == NULL ?
 			    _(" (content not checked: no key)") : "");
 		} else
 			exchange_failure_line(ctx->out, a.r, &f);

@@ -159,9 +159,13 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 	/* "OK:" and "FAILED:" stay English: scripts look for them. */
 	if (f->code == 0) {
 		fputs("OK: ", ctx->out);
-		fprintf(ctx->out, _("%llu entries in %llu feeds%s\n"),
-		    (unsigned long long)st->entries,
-		    (unsigned long long)st->feeds,
+		/* two counts, two plurals: "1 запись в 2 лентах" */
+		fprintf(ctx->out, ngettext("%llu entry", "%llu entries",
+		    (unsigned long)st->entries),
+		    (unsigned long long)st->entries);
+		fprintf(ctx->out, ngettext(" in %llu feed", " in %llu feeds",
+		    (unsigned long)st->feeds), (unsigned long long)st->feeds);
+		fprintf(ctx->out, "%s\n",
 		    no_key ? _(" (content not checked: no key)") : "");
 		if (r != NULL)
 			print_faults(ctx, r);

@@ -55,7 +55,7 @@ is "$(ls -A "$HB/dialogues")" "$DID" "and no temporary directory"
 run_fails 2 "joining twice" B dialogue join --yes "$TEST_TMP/g.dtb"
 like "$(cat "$ERR")" "has the dialogue already.*bundle import" "says so"
 run_ok "B verifies with the key" B --as us-del verify
-like "$(cat "$OUT")" "^OK: 2 entries in 1 feeds$" "OK"
+like "$(cat "$OUT")" "^OK: 2 entries in 1 feed$" "OK"
 
 # B's members write in their own feeds; A learns of it.
 run_ok "us-del opens a meeting on B" B --as us-del meeting open
