@@ -22,7 +22,7 @@ done
 SRC=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 [ -f "$SRC/po/ru.po" ] || bail_out "no po/ru.po under $SRC"
 
-plan 30
+plan 36
 
 # --- 1. ru.po against the sources ------------------------------------------
 # POTFILES.in lists every file that marks strings (as `make update-potfiles`
@@ -150,3 +150,14 @@ cp "$OUT" "$TEST_TMP/v.ru"
 en run_ok "verify --json in English" dt --as ru-head verify --json
 ok 'cmp -s "$TEST_TMP/v.ru" "$OUT"' \
     "verify --json is byte-identical under LANGUAGE=ru and C"
+# show --json once wrote the decryption status in the reader's language.
+id=$(en dt --as ru-head log --hashes | tail -n 1 | cut -c 1-8)
+run_ok "show --json in Russian" dt --as ru-head show --json "$id"
+cp "$OUT" "$TEST_TMP/s.ru"
+en run_ok "show --json in English" dt --as ru-head show --json "$id"
+ok 'cmp -s "$TEST_TMP/s.ru" "$OUT"' \
+    "show --json is byte-identical under LANGUAGE=ru and C" ||
+    diag "$(diff "$TEST_TMP/s.ru" "$OUT")"
+run_ok "show in Russian" dt --as ru-head show "$id"
+like "$(cat "$OUT")" '^подпись: +верна$' "show's text says the signature is good, in Russian"
+like "$(cat "$OUT")" '^расшифровка: +расшифрована$' "and that it decrypted"
