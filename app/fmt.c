@@ -156,6 +156,31 @@ fmt_unreadable(const view_item *it)
 	return out;
 }
 
+const char *
+fmt_state(const char *state)
+{
+	static const struct {
+		const char *state;
+		const char *label; /* N_() */
+	} labels[] = {
+		{ "current", N_("current") },
+		{ "discussed", N_("discussed") },
+		{ "deferred", N_("deferred") },
+		{ "closed", N_("closed") },
+		{ "accepted", N_("accepted") },
+		{ "in-progress", N_("in-progress") },
+		{ "fulfilled", N_("fulfilled") },
+		{ "withdrawn", N_("withdrawn") }
+	};
+	size_t i;
+
+	for (i = 0; state != NULL && i < sizeof(labels) / sizeof(labels[0]);
+	    i++)
+		if (strcmp(state, labels[i].state) == 0)
+			return _(labels[i].label);
+	return state;
+}
+
 char *
 fmt_summary(const view *v, const view_item *it, const char *lang)
 {
@@ -216,7 +241,7 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 	case ENTRY_K_COMMITMENT_STATUS:
 		target_label(tl, sizeof(tl), it, lang);
 		n = asprintf(&out, _("%s is now %s"), tl,
-		    str(p, "state") ? str(p, "state") : "?");
+		    str(p, "state") ? fmt_state(str(p, "state")) : "?");
 		break;
 	case ENTRY_K_ENDORSEMENT:
 		target_label(tl, sizeof(tl), it, lang);

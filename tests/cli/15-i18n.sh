@@ -22,7 +22,7 @@ done
 SRC=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 [ -f "$SRC/po/ru.po" ] || bail_out "no po/ru.po under $SRC"
 
-plan 36
+plan 44
 
 # --- 1. ru.po against the sources ------------------------------------------
 # POTFILES.in lists every file that marks strings (as `make update-potfiles`
@@ -161,3 +161,21 @@ ok 'cmp -s "$TEST_TMP/s.ru" "$OUT"' \
 run_ok "show in Russian" dt --as ru-head show "$id"
 like "$(cat "$OUT")" '^подпись: +верна$' "show's text says the signature is good, in Russian"
 like "$(cat "$OUT")" '^расшифровка: +расшифрована$' "and that it decrypted"
+
+# A state is shown in the reader's language, kept in English in --json.
+c=$(en dt --as ru-head add commitment --party RU --owner "МИД" \
+    --due 2030-01-31 "Передать список контактов") &&
+    en dt --as ru-head mark "$c" in-progress >/dev/null ||
+    bail_out "cannot write the commitment"
+run_ok "commitments in Russian" dt --as ru-head commitments
+like "$(cat "$OUT")" "^$c  RU  ответственный: МИД  срок: 2030-01-31  статус: выполняется  заседание 1\$" \
+    "the state in Russian («выполняется»)"
+cp "$OUT" "$TEST_TMP/c.ru"
+en run_ok "commitments in English" dt --as ru-head commitments
+like "$(cat "$OUT")" "status: in-progress  meeting 1\$" "and in English"
+run_ok "commitments --json in Russian" dt --as ru-head commitments --json
+cp "$OUT" "$TEST_TMP/cj.ru"
+en run_ok "commitments --json in English" dt --as ru-head commitments --json
+ok 'cmp -s "$TEST_TMP/cj.ru" "$OUT"' \
+    "commitments --json is byte-identical under LANGUAGE=ru and C"
+like "$(cat "$OUT")" '"status": "in-progress"' "and keeps the state's word"
