@@ -115,7 +115,12 @@ utf8_prefix(const char *s, size_t max)
 	return (int)max;
 }
 
-/* target_label() - "1a2b3c4d (agenda: first words)" for a target. */
+/*
+ * target_label() - "1a2b3c4d (agenda: first words)" for a target; the
+ * kind in the reader's language where the catalogue has its word (the
+ * UI's kind labels: note, agenda, statement, ...), else as FORMAT.md
+ * names it.
+ */
 static void
 target_label(char *out, size_t outlen, const view_item *it,
     const char *lang)
@@ -132,11 +137,11 @@ target_label(char *out, size_t outlen, const view_item *it,
 	t = view_text(it->target, lang);
 	if (t != NULL)
 		snprintf(out, outlen, "%s (%s: %.*s%s)", s,
-		    entry_kind_name(it->target->kind), utf8_prefix(t, 60), t,
-		    strlen(t) > 60 ? "..." : "");
+		    _(entry_kind_name(it->target->kind)), utf8_prefix(t, 60),
+		    t, strlen(t) > 60 ? "..." : "");
 	else
 		snprintf(out, outlen, "%s (%s)", s,
-		    entry_kind_name(it->target->kind));
+		    _(entry_kind_name(it->target->kind)));
 }
 
 char *
