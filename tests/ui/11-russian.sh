@@ -8,13 +8,15 @@
 # screen, an error (a commitment without a due date), the confirmation
 # before quitting with unsent text, and the message after a note is
 # added.  A second window without LANGUAGE shows the same screen in
-# English: the control that the Russian comes from the catalogue.
+# English: the control that the Russian comes from the catalogue.  At
+# 80x24, the smallest size, the frame stays whole (ui_box_ok) and the help
+# screen's footer is not cut.
 . "$(dirname "$0")/../tap.sh"
 . "$(dirname "$0")/tmux.lib"
 ui_need_tmux
 ui_demo
 use_translation ru || bail_out "no po/ru.gmo: is the build's po/ made?"
-plan 19
+plan 24
 
 # The control: the same home in English.
 ui_start en -e LANGUAGE= "$DETENTE" --home "$H" --passphrase-file "$P" ui
@@ -65,3 +67,17 @@ ui_wait ru '^добавлено: заметка [0-9a-f]{8}' "the added note, in
 ui_type ru ':q'
 ui_key ru Enter
 is "$(ui_rc_wait ru)" 0 "quits with :q"
+
+# The smallest terminal the UI supports: Russian, longer than English,
+# still fits: every line of the frame is 80 cells and ends in a border.
+ui_start small -x 80 -y 24 -e LANGUAGE=ru \
+    -e "DETENTE_LOCALEDIR=$DETENTE_LOCALEDIR" \
+    "$DETENTE" --home "$H" --passphrase-file "$P" ui
+ui_wait small '^заметка>' "80x24: the UI is up"
+ui_wait small 'заседание 1 \(открыто\)' "80x24: the header"
+ok 'ui_box_ok small 80 >"$TEST_TMP/box.bad"' \
+    "80x24: the frame is whole in Russian" || diag_file "$TEST_TMP/box.bad"
+ui_key small '?'
+ui_wait small '─ > Клавиши ─' "80x24: the help screen"
+ui_wait small 'j/k, PgUp/PgDn — прокрутка; любая другая клавиша закрывает' \
+    "80x24: the help screen's footer is whole"
