@@ -791,17 +791,14 @@ report:
 			    "(`detente verify` does)\n"), ctx->out);
 		}
 		if (f.code == 0) {
-			char ne[48], nf[48];
-
 			fputs("OK: ", ctx->out);
-			snprintf(ne, sizeof(ne), ngettext("%llu entry",
-			    "%llu entries", st.entries),
+			fprintf(ctx->out, ngettext("%llu entry",
+			    "%llu entries", (unsigned long)st.entries),
 			    (unsigned long long)st.entries);
-			snprintf(nf, sizeof(nf), ngettext("%llu feed",
-			    "%llu feeds", st.feeds),
+			fprintf(ctx->out, ngettext(" in %llu feed",
+			    " in %llu feeds", (unsigned long)st.feeds),
 			    (unsigned long long)st.feeds);
-			fprintf(ctx->out, _("%s in %s%s\n"), ne, nf,
-			    record_key(a.r) == NULL ?
+			fprintf(ctx->out, "%s\n", record_key(a.r) == NULL ?
 			    _(" (content not checked: no key)") : "");
 		} else
 			exchange_failure_line(ctx->out, a.r, &f);

@@ -136,8 +136,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    sizeof(b[1]), cm->owner ? cm->owner : _("not named"), 0),
 		    vis_buf(b[2], sizeof(b[2]), cm->due ? cm->due : _("no date"),
 		    0),
-		    cm->state != NULL ? vis_buf(b[3], sizeof(b[3]), cm->state,
-		    0) : _("open"), (long long)cm->meeting);
+		    cm->state != NULL ? vis_buf(b[3], sizeof(b[3]),
+		    fmt_state(cm->state), 0) : _("open"),
+		    (long long)cm->meeting);
 		fputs("    ", ctx->out);
 		vis_put(ctx->out, text, 0);
 		fputc('\n', ctx->out);

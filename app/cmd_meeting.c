@@ -466,8 +466,8 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 			fmt_short(s, a->entry->hash);
 			fprintf(ctx->out, "  %c %zu. %s  [%s]  ",
 			    a == cur ? '>' : ' ', a->number, s,
-			    a->state != NULL ? vis_buf(b, sizeof(b), a->state,
-			    0) : _("open"));
+			    a->state != NULL ? vis_buf(b, sizeof(b),
+			    fmt_state(a->state), 0) : _("open"));
 			vis_put(ctx->out, t, 0);
 			fputc('\n', ctx->out);
 		}

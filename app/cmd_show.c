@@ -36,7 +36,10 @@ who(char *out, size_t outlen, struct cli_ctx *ctx,
 		snprintf(out, outlen, "%s", hex);
 }
 
-/* decrypt_status() - "decrypted", "clear (control entry)", ... */
+/*
+ * decrypt_status() - "decrypted", "clear (control entry)", ...: in
+ * English, as --json writes it; the text output translates it.
+ */
 static const char *
 decrypt_status(struct cli_ctx *ctx, const entry *e, const view_item *it)
 {
@@ -44,17 +47,17 @@ decrypt_status(struct cli_ctx *ctx, const entry *e, const view_item *it)
 	size_t plen = 0;
 
 	if (!entry_kind_is_content(e->kind))
-		return _("clear (control entry)");
+		return N_("clear (control entry)");
 	if (record_key(ctx->rec) == NULL)
-		return _("not decrypted (no key)");
+		return N_("not decrypted (no key)");
 	if (entry_open(&plain, &plen, e, record_key(ctx->rec)) != 0)
-		return _("FAILED: a member fault (its author signed content "
+		return N_("FAILED: a member fault (its author signed content "
 		    "that does not decrypt)");
 	entry_plain_free(plain, plen);
 	if (it->body == VIEW_BODY_INVALID)
-		return _("decrypted, but not a valid payload of its kind: a "
+		return N_("decrypted, but not a valid payload of its kind: a "
 		    "member fault (its author signed it)");
-	return _("decrypted");
+	return N_("decrypted");
 }
 
 /*
@@ -157,8 +160,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	fprintf(ctx->out, _("size:        %zu bytes (body %zu)\n"), len,
 	    e.body_len);
-	fprintf(ctx->out, _("signature:   %s\n"), sig);
-	fprintf(ctx->out, _("decryption:  %s\n"), dec);
+	fprintf(ctx->out, _("signature:   %s\n"),
+	    sig_ok ? _("good") : _("BAD"));
+	fprintf(ctx->out, _("decryption:  %s\n"), _(dec));
 	if (it->meeting >= 0)
 		fprintf(ctx->out, _("meeting:     %lld\n"),
 		    (long long)it->meeting);

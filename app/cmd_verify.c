@@ -158,15 +158,14 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 	}
 	/* "OK:" and "FAILED:" stay English: scripts look for them. */
 	if (f->code == 0) {
-		char ne[48], nf[48];
-
 		fputs("OK: ", ctx->out);
-		snprintf(ne, sizeof(ne), ngettext("%llu entry", "%llu entries",
-		    st->entries), (unsigned long long)st->entries);
-		snprintf(nf, sizeof(nf), ngettext("%llu feed", "%llu feeds",
-		    st->feeds), (unsigned long long)st->feeds);
-		/* TRANSLATORS: "12 entries" "in" "4 feeds" */
-		fprintf(ctx->out, _("%s in %s%s\n"), ne, nf,
+		/* two counts, two plurals: "1 запись в 2 лентах" */
+		fprintf(ctx->out, ngettext("%llu entry", "%llu entries",
+		    (unsigned long)st->entries),
+		    (unsigned long long)st->entries);
+		fprintf(ctx->out, ngettext(" in %llu feed", " in %llu feeds",
+		    (unsigned long)st->feeds), (unsigned long long)st->feeds);
+		fprintf(ctx->out, "%s\n",
 		    no_key ? _(" (content not checked: no key)") : "");
 		if (r != NULL)
 			print_faults(ctx, r);

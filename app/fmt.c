@@ -139,7 +139,12 @@ utf8_prefix(const char *s, size_t max)
 	return (int)max;
 }
 
-/* target_label() - "1a2b3c4d (agenda: first words)" for a target. */
+/*
+ * target_label() - "1a2b3c4d (agenda: first words)" for a target; the
+ * kind in the reader's language where the catalogue has its word (the
+ * UI's kind labels: note, agenda, statement, ...), else as FORMAT.md
+ * names it.
+ */
 static void
 target_label(char *out, size_t outlen, const view_item *it,
     const char *lang)
@@ -156,11 +161,11 @@ target_label(char *out, size_t outlen, const view_item *it,
 	t = view_text(it->target, lang);
 	if (t != NULL)
 		snprintf(out, outlen, "%s (%s: %.*s%s)", s,
-		    entry_kind_name(it->target->kind), utf8_prefix(t, 60), t,
-		    strlen(t) > 60 ? "..." : "");
+		    _(entry_kind_name(it->target->kind)), utf8_prefix(t, 60),
+		    t, strlen(t) > 60 ? "..." : "");
 	else
 		snprintf(out, outlen, "%s (%s)", s,
-		    entry_kind_name(it->target->kind));
+		    _(entry_kind_name(it->target->kind)));
 }
 
 char *
@@ -178,6 +183,31 @@ fmt_unreadable(const view_item *it)
 	    _("content does not decrypt")) < 0)
 		return NULL;
 	return out;
+}
+
+const char *
+fmt_state(const char *state)
+{
+	static const struct {
+		const char *state;
+		const char *label; /* N_() */
+	} labels[] = {
+		{ "current", N_("current") },
+		{ "discussed", N_("discussed") },
+		{ "deferred", N_("deferred") },
+		{ "closed", N_("closed") },
+		{ "accepted", N_("accepted") },
+		{ "in-progress", N_("in-progress") },
+		{ "fulfilled", N_("fulfilled") },
+		{ "withdrawn", N_("withdrawn") }
+	};
+	size_t i;
+
+	for (i = 0; state != NULL && i < sizeof(labels) / sizeof(labels[0]);
+	    i++)
+		if (strcmp(state, labels[i].state) == 0)
+			return _(labels[i].label);
+	return state;
 }
 
 char *
@@ -245,7 +275,7 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 	case ENTRY_K_COMMITMENT_STATUS:
 		target_label(tl, sizeof(tl), it, lang);
 		n = asprintf(&out, _("%s is now %s"), tl,
-		    str(p, "state") ? str(p, "state") : "?");
+		    str(p, "state") ? fmt_state(str(p, "state")) : "?");
 		break;
 	case ENTRY_K_ENDORSEMENT:
 		target_label(tl, sizeof(tl), it, lang);

@@ -63,6 +63,15 @@ void fmt_author(char *out, size_t outlen, const view_item *it);
 char *fmt_unreadable(const view_item *it);
 
 /*
+ * fmt_state() - an agenda or commitment state as people read it, in
+ * their language ("accepted": «принято»); any other string comes back as
+ * it is, for the caller to render as untrusted text.  The record, --json
+ * and what a user types (`detente mark ID accepted`) keep the English
+ * word.  Static storage; never NULL for a non-NULL state.
+ */
+const char *fmt_state(const char *state);
+
+/*
  * fmt_summary() - the one-paragraph text of an entry in lang (NULL: the
  * authentic text): its text, or what a structural entry says ("meeting 2
  * opened", "endorses 1a2b3c4d", ...).  malloc'd; the caller frees.

@@ -652,10 +652,11 @@ rec_header(struct rec_draw *rd, const view_item *it, int indent,
 		buf[0] = '\0';
 		if ((c = view_commitment_of(dc->v, it)) != NULL)
 			snprintf(buf, sizeof(buf), " [%s]", c->state != NULL ?
-			    c->state : _("open"));
+			    fmt_state(c->state) : _("open"));
 		else if ((a = view_agenda_of(dc->v, it)) != NULL &&
 		    a->state != NULL)
-			snprintf(buf, sizeof(buf), " [%s]", a->state);
+			snprintf(buf, sizeof(buf), " [%s]",
+			    fmt_state(a->state));
 		if (buf[0] != '\0')
 			u += put_s(rd->y, x + u, w - u, buf, base | A_BOLD);
 		snprintf(buf, sizeof(buf), " %.8s", it->hex);
@@ -842,7 +843,8 @@ draw_commitments(const struct dc *dc, int y0, int x0, int h, int w,
 		    _("no date"));
 		u += put_s(y, x0 + u, w - u, buf, at);
 		put_s(y, x0 + u + 1, 11 < w - u - 1 ? 11 : w - u - 1,
-		    c->state != NULL ? c->state : _("open"), at | A_BOLD);
+		    c->state != NULL ? fmt_state(c->state) : _("open"),
+		    at | A_BOLD);
 		u += 12;
 		u += put_marks(dc, y, x0 + u, w - u, c->entry);
 		u += put_s(y, x0 + u, w - u, "  ", at);

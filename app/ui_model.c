@@ -1705,6 +1705,7 @@ ui_model_ran(ui_model *m, int rc, const char *out, const char *err)
 	const char *kindname;
 	size_t lines = 0;
 	const char *p;
+	int k;
 
 	kindname = m->run.argc > 1 ? m->run.argv[1] : "";
 	if (m->run.quiet) {
@@ -1732,6 +1733,10 @@ ui_model_ran(ui_model *m, int rc, const char *out, const char *err)
 		ui_line_clear(&m->line);
 		m->kind = UI_KIND_NOTE;
 		m->follow = 1;
+		/* the kind as the user's language names it, not `add`'s word */
+		for (k = 0; k < UI_KIND_COUNT; k++)
+			if (strcmp(kindname, kinds[k].add) == 0)
+				kindname = _(kinds[k].label);
 		ui_model_message(m, 0, _("added %s %s"), kindname,
 		    line != NULL ? line : "");
 		/*
