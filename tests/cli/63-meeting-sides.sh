@@ -96,9 +96,9 @@ like "$(cat "$OUT")" '^meeting 1  closed' "closed by every party"
 mkdir -p "$TEST_TMP/a" "$TEST_TMP/b"
 for f in md txt json; do
 	run_ok "final minutes as $f on A" A minutes export --meeting 1 \
-	    -o "$TEST_TMP/a/m1.$f"
+	    --lang en -o "$TEST_TMP/a/m1.$f"
 	run_ok "final minutes as $f on B" B minutes export --meeting 1 \
-	    -o "$TEST_TMP/b/m1.$f"
+	    --lang en -o "$TEST_TMP/b/m1.$f"
 	run_ok "$f minutes are byte-identical on both sides" \
 	    cmp "$TEST_TMP/a/m1.$f" "$TEST_TMP/b/m1.$f"
 done
@@ -141,7 +141,7 @@ if have_bt; then
 	    "log flags the late entry and names its author"
 	run_fails 1 "A exports its member faults (exit 1: evidence found)" \
 	    A evidence --faults -o "$TEST_TMP/faults.dtb"
-	run_ok "minutes on A after the late entry" A minutes export --meeting 1 \
+	run_ok "minutes on A after the late entry" A minutes export --meeting 1 --lang en \
 	    -o "$TEST_TMP/a/m1-after.md"
 	run_ok "the minutes did not change" \
 	    cmp "$TEST_TMP/a/m1.md" "$TEST_TMP/a/m1-after.md"
@@ -152,7 +152,7 @@ if have_bt; then
 	like "$(cat "$OUT")" "member fault: author us-del" "names its author"
 	run_ok "bundles both ways" sync_both
 	is "$(hashes "$HA")" "$(hashes "$HB")" "both replicas hold the same entries"
-	run_ok "minutes on B after the late entry" B minutes export --meeting 1 \
+	run_ok "minutes on B after the late entry" B minutes export --meeting 1 --lang en \
 	    -o "$TEST_TMP/b/m1-after.md"
 	run_ok "still byte-identical on both sides" \
 	    cmp "$TEST_TMP/a/m1-after.md" "$TEST_TMP/b/m1-after.md"

@@ -45,12 +45,12 @@ ui_wait ru 'любая другая клавиша закрывает' "how to c
 ui_key ru Escape
 ui_poll ru '^заметка>' || true
 
-# An error: a commitment needs a due date after the owner.
-ui_type ru 'ACTION: RU Иванов'
+# An error: a due date that is no day of the calendar.
+ui_type ru 'ACTION: RU Иванов 31.02.2026 письмо'
 ui_key ru Enter
-ui_wait ru '^обязательству нужен срок после ответственного: ГГГГ-ММ-ДД' \
+ui_wait ru 'такой даты нет в календаре \(ГГГГ-ММ-ДД или ДД\.ММ\.ГГГГ\)' \
     "an error in Russian"
-ui_wait ru '^обязательство> ACTION: RU Иванов' "the text is kept"
+ui_wait ru '^обязательство> ACTION: RU Иванов 31\.02\.2026' "the text is kept"
 
 # The confirmation before quitting with unsent text; n keeps the UI.
 ui_key ru C-c
