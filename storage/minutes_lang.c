@@ -27,7 +27,7 @@ static const struct label labels[] = {
 	    "ПРОЕКТ: заседание не закрыто." },
 	{ "These minutes show the entries this replica holds now, and may "
 	  "not be signed.",
-	    "Настоящий протокол показывает записи, которые эта реплика "
+	    "Настоящий протокол показывает записи, которые эта копия журнала "
 	    "содержит сейчас, и не может быть подписан." },
 	{ "Meeting:", "Заседание:" },
 	{ "Dialogue:", "Диалог:" },
@@ -134,12 +134,12 @@ static const struct label labels[] = {
 	    "которыми она причинно следует (прежним записям её ленты, "
 	    "записям, на которые она ссылается, их ссылкам и так далее), "
 	    "всего записей: %lld.\n"
-	    "Каждая реплика, содержащая закрывающую запись, воспроизводит "
+	    "Каждая копия журнала, содержащая закрывающую запись, воспроизводит "
 	    "те же байты." },
 	{ "The meeting is not closed: this draft is rendered from the %lld "
 	  "entries this replica holds.",
 	    "Заседание не закрыто: этот проект составлен по записям, "
-	    "которые содержит эта реплика (всего: %lld)." },
+	    "которые содержит эта копия журнала (всего: %lld)." },
 	{ "Warning:", "Предупреждение:" },
 	{ "%lld entries of this part of the record could not be read (they "
 	  "did not decrypt or are not valid payloads), and these minutes "
@@ -170,7 +170,7 @@ static const struct label labels[] = {
 	  "minutes again and compares them byte for byte):",
 	    "Сохраните настоящий протокол как `%s%lld.md`, а подпись каждого "
 	    "главы делегации рядом с ним как `%s%lld.md.NAME.minisig`.\n"
-	    "С detente и репликой журнала (которая заново составляет "
+	    "С detente и копией журнала (которая заново составляет "
 	    "протокол и сравнивает его побайтно):" },
 	{ "With minisign alone, one command per head:",
 	    "Только с minisign, по одной команде на главу делегации:" },
@@ -217,12 +217,12 @@ static const struct label labels[] = {
 	  "closing entry renders the same bytes.",
 	    "Составлен по записям журнала до закрытия заседания № %lld:\nпо "
 	    "закрывающей записи %s\nи по всем записям, за которыми она "
-	    "причинно следует, всего записей: %lld.\nКаждая реплика, "
+	    "причинно следует, всего записей: %lld.\nКаждая копия журнала, "
 	    "содержащая закрывающую запись, воспроизводит те же байты." },
 	{ "The meeting is not closed: this draft is rendered from the %lld "
 	  "entries\nthis replica holds.",
 	    "Заседание не закрыто: этот проект составлен по записям, которые "
-	    "содержит\nэта реплика (всего: %lld)." },
+	    "содержит\nэта копия журнала (всего: %lld)." },
 	{ "WARNING: %lld entries of this part of the record could not be "
 	  "read, and these\nminutes cannot show them; run `detente verify`.",
 	    "ПРЕДУПРЕЖДЕНИЕ: записей этой части журнала, которые не удалось "
@@ -243,7 +243,7 @@ static const struct label labels[] = {
 	  "compares them byte for byte):",
 	    "Как проверить: сохраните настоящий протокол как %s%lld.txt, а "
 	    "подпись каждого\nглавы делегации рядом с ним как "
-	    "%s%lld.txt.NAME.minisig. С detente и репликой\nжурнала (которая "
+	    "%s%lld.txt.NAME.minisig. С detente и копией\nжурнала (которая "
 	    "заново составляет протокол и сравнивает его побайтно):" },
 	{ "Each signature's trusted comment names the dialogue, the "
 	  "meeting, the format,\nthe language, the signer and the SHA-256 of "
@@ -274,7 +274,7 @@ static const struct label labels[] = {
 	    "заседания № %lld: по закрывающей записи <code>%s</code> и по всем "
 	    "записям, за которыми она причинно следует (прежним записям её "
 	    "ленты, записям, на которые она ссылается, их ссылкам и так "
-	    "далее), всего записей: %lld. Каждая реплика, содержащая "
+	    "далее), всего записей: %lld. Каждая копия журнала, содержащая "
 	    "закрывающую запись, воспроизводит те же байты." },
 	{ "%lld entries of this part of the record could not be read (they "
 	  "did not decrypt or are not valid payloads), and these minutes "
@@ -289,7 +289,7 @@ static const struct label labels[] = {
 	  "minutes again and compares them byte for byte):",
 	    "Сохраните настоящий протокол как <code>%s%lld.html</code>, а "
 	    "подпись каждого главы делегации рядом с ним как "
-	    "<code>%s%lld.html.NAME.minisig</code>. С detente и репликой "
+	    "<code>%s%lld.html.NAME.minisig</code>. С detente и копией "
 	    "журнала (которая заново составляет протокол и сравнивает его "
 	    "побайтно):" },
 	{ "Each signature's trusted comment names the dialogue, the meeting, "

@@ -28,7 +28,7 @@ ui_start ru -e LANGUAGE=ru -e "DETENTE_LOCALEDIR=$DETENTE_LOCALEDIR" \
 ui_wait ru '^заметка>' "the input line's kind in Russian"
 ui_wait ru 'заседание 1 \(открыто\)' "the header: заседание 1 (открыто)"
 ui_wait ru 'скрепление: не предложено' "the header: the seal's state"
-ui_wait ru 'записей: [0-9]+ · лент: 4 .*проверено' \
+ui_wait ru '[0-9]+ запис(ь|и|ей) · 4 лент(а|ы)? .*проверено' \
     "the header: counts and the verification's state"
 ui_wait ru '─ Повестка дня ─' "the agenda pane's title"
 ui_wait ru '─ Журнал: всё \([0-9]+\) ─' "the record pane's title"
