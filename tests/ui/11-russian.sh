@@ -53,6 +53,10 @@ ui_wait ru 'такой даты нет в календаре \(ГГГГ-ММ-Д�
 ui_wait ru '^обязательство> ACTION: RU Иванов 31\.02\.2026' "the text is kept"
 
 # The confirmation before quitting with unsent text; n keeps the UI.
+# (A note this time: while a commitment is typed, the message line
+# previews what Enter would record.)
+ui_key ru C-u
+ui_type ru 'несохранённая заметка'
 ui_key ru C-c
 ui_wait ru '^Неотправленный текст будет потерян\. Всё равно выйти\? \(y/n\)' \
     "the confirmation in Russian"
