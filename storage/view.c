@@ -898,7 +898,7 @@ static int
 project(view *v)
 {
 	size_t cap_m = 0, cap_a = 0, cap_c = 0, cap_b = 0, i, j, k;
-	long *agenda_of = NULL, *commit_of = NULL, last_open = -1, mi;
+	long *agenda_of = NULL, *commit_of = NULL, last_open = -1;
 	view_agenda *before = NULL;
 	int rc = DT_ENOMEM;
 
