@@ -618,6 +618,7 @@ meeting_attend(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
 	const char *who[ATTEND_MAX];
 	int state[ATTEND_MAX];
 	const record_member *me, *m, *seen[ATTEND_MAX];
+	char party[sizeof(me->party)];
 	const view_meeting *vm;
 	char hex[2 * KEY_PK_BYTES + 1], what[160];
 	json_t *p = NULL, *present = NULL, *absent = NULL;
@@ -709,12 +710,14 @@ meeting_attend(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
 		ret = CLI_USAGE;
 		goto out;
 	}
+	/* a copy: the append reloads the members, and me with them */
+	snprintf(party, sizeof(party), "%s", me->party);
 	if ((ret = session_append(ctx, ENTRY_K_ATTENDANCE, p, NULL)) ==
 	    CLI_OK)
 		fprintf(ctx->err, ngettext("recorded the attendance of %zu "
 		    "member of %s at meeting %lld\n", "recorded the attendance "
 		    "of %zu members of %s at meeting %lld\n", nwho), nwho,
-		    me->party, n);
+		    party, n);
 out:
 	json_decref(p);
 	json_decref(present);

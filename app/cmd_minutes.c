@@ -627,6 +627,7 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const record_member *me;
+	char party[sizeof(me->party)];
 	minutes_claim claim;
 	const char *file;
 	unsigned oflags = 0;
@@ -675,6 +676,9 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_FAIL;
 		goto out;
 	}
+	/* a copy: appending the signature entry reloads the members */
+	snprintf(party, sizeof(party), "%s", me->party);
+	me = NULL;
 	/* Sign only what this replica renders, byte for byte. */
 	if ((ret = render(ctx, ctx->rec, claim.id.meeting, claim.id.format,
 		 claim.id.lang, 0, &again, &alen)) != CLI_OK)
@@ -699,7 +703,7 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	snprintf(untrusted, sizeof(untrusted),
-	    "detente minutes signature by %s (%s)", ctx->id->name, me->party);
+	    "detente minutes signature by %s (%s)", ctx->id->name, party);
 	if ((rc = minisig_sign(&sig, &slen, hash, comment, untrusted,
 		 ctx->id)) != 0) {
 		cli_error_rc(ctx, _("cannot sign the minutes"), rc, file, NULL);
@@ -747,7 +751,7 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 	key_hex(shex, claim.sha256, sizeof(claim.sha256));
 	snprintf(what, sizeof(what), "%lld", (long long)claim.id.meeting);
 	fprintf(ctx->err, same ? _("%s (%s) had signed %s already: ") :
-	    _("%s (%s) signed %s: wrote "), ctx->id->name, me->party,
+	    _("%s (%s) signed %s: wrote "), ctx->id->name, party,
 	    vis_buf(untrusted, sizeof(untrusted), file, 0));
 	vis_put(ctx->err, spath, 0);
 	fputc('\n', ctx->err);

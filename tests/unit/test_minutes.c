@@ -986,8 +986,10 @@ test_participants(void **state)
 	key_hex(k1, id[RU_EXPERT]->pk, KEY_PK_BYTES);
 	key_hex(k2, id[US_EXPERT]->pk, KEY_PK_BYTES);
 	/* A head lists only its own party (FORMAT.md section 7). */
-	text = payload_dump(json_pack("{s:i,s:i,s:[s],s:[s]}", "v", 1,
-	    "meeting", 2, "present", k1, "absent", k2));
+	g = json_pack("{s:i,s:i,s:[s],s:[s]}", "v", 1, "meeting", 2,
+	    "present", k1, "absent", k2);
+	text = payload_dump(g);
+	json_decref(g);
 	assert_non_null(text);
 	assert_int_equal(record_append(fx->r, id[RU_HEAD], ENTRY_K_ATTENDANCE,
 	    text, NULL, NULL), DT_EFORMAT);
