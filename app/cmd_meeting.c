@@ -37,26 +37,6 @@ agenda_file_done(struct agenda_file *a)
 }
 
 /*
- * unsafe_char() - the length of a character an agenda item may not hold
- * at p: a C0 or C1 control (a tab too), DEL, a line or paragraph
- * separator, or a Unicode bidirectional control; else 0.
- */
-static size_t
-unsafe_char(const unsigned char *p)
-{
-	if (*p < 0x20 || *p == 0x7f)
-		return 1;
-	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-		return 2;
-	if ((p[0] == 0xd8 && p[1] == 0x9c) ||
-	    (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x8e || p[2] == 0x8f ||
-	    p[2] == 0xa8 || p[2] == 0xa9 || (p[2] >= 0xaa && p[2] <= 0xae))) ||
-	    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9))
-		return p[0] == 0xd8 ? 2 : 3;
-	return 0;
-}
-
-/*
  * agenda_item() - the item of one line, cut in place: blanks around it
  * and a list marker ("1. ", "1) ", "- ", "* ", "+ ") taken off.  NULL
  * for a blank line or a comment ('#' first).
@@ -100,7 +80,7 @@ agenda_file_read(struct cli_ctx *ctx, const char *path, struct agenda_file *a)
 	char *line, *next, *it, where[64];
 	size_t len = 0, cap = 0, lineno = 0, u;
 	const unsigned char *c;
-	int ret = CLI_USAGE;
+	int ret = CLI_USAGE, bad;
 
 	memset(a, 0, sizeof(*a));
 	if ((f = fopen(path, "re")) == NULL) {
@@ -144,8 +124,9 @@ agenda_file_read(struct cli_ctx *ctx, const char *path, struct agenda_file *a)
 			*next++ = '\0';
 		if ((it = agenda_item(line)) == NULL)
 			continue;
-		for (c = (const unsigned char *)it; *c != '\0'; c++)
-			if (unsafe_char(c) != 0) {
+		/* vis.h's one rule: no control or bidirectional character */
+		for (c = (const unsigned char *)it; *c != '\0'; c += u)
+			if ((u = vis_char((const char *)c, &bad)), bad) {
 				snprintf(where, sizeof(where), _("%s, line %zu"),
 				    path, lineno);
 				cli_error(ctx, _("an agenda item holds a "
