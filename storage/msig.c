@@ -132,22 +132,8 @@ int
 msig_append(record *r, const key_identity *id, uint64_t meeting,
     const char *sig, size_t len, unsigned char *hash)
 {
-	json_t *p;
-	char *text = NULL;
-	int rc;
-
-	if (meeting > (uint64_t)INT64_MAX)
-		return DT_ERANGE;
-	p = json_pack("{s:i,s:I,s:s%}", "v", PAYLOAD_VERSION, "meeting",
-	    (json_int_t)meeting, "minisig", sig, len);
-	if (p == NULL || (text = payload_dump(p)) == NULL) {
-		json_decref(p);
-		return DT_ENOMEM;
-	}
-	rc = record_append(r, id, ENTRY_K_MINUTES_SIG, text, hash, NULL);
-	payload_free(text);
-	json_decref(p);
-	return rc;
+	return record_append_meeting_text(r, id, ENTRY_K_MINUTES_SIG, meeting,
+	    "minisig", sig, len, hash);
 }
 
 struct list {

@@ -2262,6 +2262,29 @@ record_append(record *r, const key_identity *id, unsigned kind,
 	return store_txn_commit(t);
 }
 
+int
+record_append_meeting_text(record *r, const key_identity *id, unsigned kind,
+    uint64_t meeting, const char *key, const char *text, size_t len,
+    unsigned char hash[ENTRY_HASH_BYTES])
+{
+	json_t *p;
+	char *payload = NULL;
+	int rc;
+
+	if (meeting > (uint64_t)INT64_MAX)
+		return DT_ERANGE;
+	p = json_pack("{s:i,s:I,s:s%}", "v", PAYLOAD_VERSION, "meeting",
+	    (json_int_t)meeting, key, text, len);
+	if (p == NULL || (payload = payload_dump(p)) == NULL) {
+		json_decref(p);
+		return DT_ENOMEM;
+	}
+	rc = record_append(r, id, kind, payload, hash, NULL);
+	payload_free(payload);
+	json_decref(p);
+	return rc;
+}
+
 /* The key-wrap payload giving r's key to the listed members. */
 static int
 wrap_payload(char **out, const unsigned char *dialogue,

@@ -150,6 +150,16 @@ int record_append(record *r, const key_identity *id, unsigned kind,
     const char *payload, unsigned char hash[ENTRY_HASH_BYTES], uint64_t *seq);
 
 /*
+ * record_append_meeting_text() - record_append() of the payload
+ * {"v": 1, "meeting": meeting, key: the len bytes of text}: the form of
+ * a seal (key "note") and of a minutes signature (key "minisig").
+ * @return as record_append(), or DT_ERANGE for a meeting past INT64_MAX.
+ */
+int record_append_meeting_text(record *r, const key_identity *id,
+    unsigned kind, uint64_t meeting, const char *key, const char *text,
+    size_t len, unsigned char hash[ENTRY_HASH_BYTES]);
+
+/*
  * record_add_member() - a head adds m to its own party: a member-add
  * entry and a key wrap for m, in one transaction.
  */

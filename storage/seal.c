@@ -1056,22 +1056,8 @@ int
 seal_append(record *r, const key_identity *id, uint64_t meeting,
     const char *note, size_t len, unsigned char hash[ENTRY_HASH_BYTES])
 {
-	json_t *p;
-	char *text = NULL;
-	int rc;
-
-	if (meeting > (uint64_t)INT64_MAX)
-		return DT_ERANGE;
-	p = json_pack("{s:i,s:I,s:s%}", "v", PAYLOAD_VERSION, "meeting",
-	    (json_int_t)meeting, "note", note, len);
-	if (p == NULL || (text = payload_dump(p)) == NULL) {
-		json_decref(p);
-		return DT_ENOMEM;
-	}
-	rc = record_append(r, id, ENTRY_K_SEAL, text, hash, NULL);
-	payload_free(text);
-	json_decref(p);
-	return rc;
+	return record_append_meeting_text(r, id, ENTRY_K_SEAL, meeting, "note",
+	    note, len, hash);
 }
 
 /* --- the rule --------------------------------------------------------------------- */
