@@ -27,10 +27,15 @@
  * `detente` sees.
  *
  *	bench_ui [N]      (default $BENCH_N, else 1000000)
+ *
+ * BENCH_UI_KEEP=DIR keeps the generated records in DIR (DIR/n, DIR/s),
+ * and a later run with the same DIR uses them instead of generating
+ * them again (to compare two builds on the same bytes).
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <errno.h>
 #include <locale.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -322,6 +327,7 @@ ui_window(view_window *w)
 	w->count = UI_WINDOW;
 	w->budget = UI_BUDGET;
 	w->defer = UI_DEFER;
+	w->commitments = UI_CM_WINDOW;
 }
 
 static void
@@ -515,6 +521,30 @@ fresh_runs(struct fresh *x, const char *dir, const char *keyhex)
 
 /* ------------------------------------------------------------------ */
 
+/*
+ * kept_record() - the store a run with $BENCH_UI_KEEP left under parent
+ * (its one subdirectory), malloc'd, or NULL.
+ */
+static char *
+kept_record(const char *parent)
+{
+	char cmd[700], line[600];
+	FILE *f;
+	char *path = NULL;
+
+	snprintf(cmd, sizeof(cmd), "ls -d '%s'/*/ 2>/dev/null", parent);
+	if ((f = popen(cmd, "r")) == NULL)
+		return NULL;
+	if (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] != '\0' && line[strlen(line) - 1] == '/')
+			line[strlen(line) - 1] = '\0';
+		path = strdup(line);
+	}
+	pclose(f);
+	return path;
+}
+
 /* make_record() - generate n entries under parent; verify once. */
 static char *
 make_record(const char *parent, uint64_t n, unsigned char key[32])
@@ -525,6 +555,11 @@ make_record(const char *parent, uint64_t n, unsigned char key[32])
 	double t0 = gen_now(), t1;
 	int rc, i;
 
+	if ((path = kept_record(parent)) != NULL) {
+		fprintf(stderr, "using the record kept in %s\n", path);
+		t1 = gen_now();
+		goto open;
+	}
 	fprintf(stderr, "generating %llu entries...\n", (unsigned long long)n);
 	if ((rc = gen_record(&path, ids, parent, n, isatty(2))) != 0) {
 		fprintf(stderr, "generate: %s\n", dt_strerror(rc));
@@ -535,6 +570,7 @@ make_record(const char *parent, uint64_t n, unsigned char key[32])
 	t1 = gen_now();
 	fprintf(stderr, "generated in %.1f s; verifying once (as the first "
 	    "open does, which sets the watermark)...\n", t1 - t0);
+open:
 	/* record_open() verifies every entry past the watermark: all */
 	if ((rc = record_open(&r, path)) != 0 ||
 	    record_last_failure(r)->code != 0 || (id = ru_head()) == NULL ||
@@ -561,7 +597,8 @@ ratio_line(const char *what, double t, double floor, const char *target)
 int
 main(int argc, char **argv)
 {
-	char dir[] = "/tmp/detente-bench-ui-XXXXXX", big[600], small[600];
+	char dir[512] = "/tmp/detente-bench-ui-XXXXXX", big[600], small[600];
+	const char *keep = getenv("BENCH_UI_KEEP");
 	char *path = NULL, *spath = NULL, keyhex[65], skeyhex[65], cmd[700];
 	const char *env = getenv("BENCH_N");
 	unsigned char key[32], skey[32];
@@ -601,7 +638,14 @@ main(int argc, char **argv)
 			self_path = real;
 		}
 	}
-	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+	if (sodium_init() < 0)
+		return 2;
+	if (keep != NULL && *keep != '\0') {
+		/* BENCH_UI_KEEP=DIR: records made once, kept for later runs */
+		snprintf(dir, sizeof(dir), "%s", keep);
+		if (mkdir(dir, 0700) != 0 && access(dir, W_OK) != 0)
+			return 2;
+	} else if (mkdtemp(dir) == NULL)
 		return 2;
 	/* as detente does: JSON from decrypted text in wiped memory */
 	payload_wipe_alloc();
@@ -609,7 +653,8 @@ main(int argc, char **argv)
 		setlocale(LC_ALL, "");
 	snprintf(big, sizeof(big), "%s/n", dir);
 	snprintf(small, sizeof(small), "%s/s", dir);
-	if (mkdir(big, 0700) != 0 || mkdir(small, 0700) != 0)
+	if ((mkdir(big, 0700) != 0 && errno != EEXIST) ||
+	    (mkdir(small, 0700) != 0 && errno != EEXIST))
 		goto out;
 	if ((path = make_record(big, n, key)) == NULL)
 		goto out;
@@ -758,8 +803,10 @@ out:
 		fprintf(stderr, "bench_ui: failed\n");
 	free(path);
 	free(spath);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		ret = 2;
+	if (keep == NULL || *keep == '\0') {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			ret = 2;
+	}
 	return ret;
 }
