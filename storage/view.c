@@ -1375,6 +1375,34 @@ cm_trim(struct collect *c, size_t keep)
 }
 
 /*
+ * cm_from() - where the walk of the commitments starts: at the newest
+ * c->cm_keep before the span that the view does not hold yet, found in
+ * the kinds index alone, so that older ones are not even read.  Sets
+ * v->cm_older.
+ */
+static int
+cm_from(struct collect *c, store_txn *t, unsigned char out[STORE_ORDER_BYTES])
+{
+	view *v = c->v;
+	unsigned char ok[STORE_ORDER_BYTES];
+	size_t held = 0, i;
+	int more, rc;
+
+	for (i = 0; i < v->nitems; i++) {
+		if (v->items[i].kind != ENTRY_K_COMMITMENT)
+			continue;
+		item_key(ok, &v->items[i]);
+		if (memcmp(ok, v->before, STORE_ORDER_BYTES) < 0)
+			held++;
+	}
+	if ((rc = store_kind_back(out, &more, t, ENTRY_K_COMMITMENT,
+	    v->before, held + c->cm_keep)) != 0)
+		return rc;
+	v->cm_older = more;
+	return 0;
+}
+
+/*
  * kinds_cb() - store_scan_kind() callback: collect, unless known; with
  * w.commitments, before the span, bound what is kept (struct collect).
  */
@@ -1524,6 +1552,7 @@ enum {
 static int
 kinds_walk(view *v, struct collect *c, store_txn *t, int mode)
 {
+	unsigned char cm[STORE_ORDER_BYTES];
 	const unsigned char *from;
 	unsigned k;
 	int rc, late, bounded, walk, was = v->deferred;
@@ -1566,9 +1595,13 @@ kinds_walk(view *v, struct collect *c, store_txn *t, int mode)
 		if (bounded && k != ENTRY_K_COMMITMENT &&
 		    (rc = kept_make(c)) != 0)
 			return rc;
+		if (bounded && k == ENTRY_K_COMMITMENT && mode != KW_SPAN &&
+		    (rc = cm_from(c, t, cm)) != 0)
+			return rc;
 		c->cm_from = v->nitems;
 		c->cm_old = 0;
-		rc = store_scan_kind(t, k, from, kinds_cb, c);
+		rc = store_scan_kind(t, k, bounded && k == ENTRY_K_COMMITMENT &&
+		    mode != KW_SPAN ? cm : from, kinds_cb, c);
 		if (c->err != 0)
 			return c->err;
 		if (rc != 0)
