@@ -1,7 +1,7 @@
 #!/bin/sh
 # 97-bench-smoke.sh: the import, audit, minutes, UI and bytes
-# benchmarks' code paths on a small record, and the agent benchmark on a
-# few runs.  It
+# benchmarks' code paths on a small record (tests/cli/62-agent.sh runs
+# tests/bench/agent.sh).  It
 # checks that they run and report a ratio against their floor; it asserts
 # no time (speed is judged by `make bench`, on a quiet machine).
 . "$(dirname "$0")/../tap.sh"
@@ -58,15 +58,4 @@ else
 	skip "python3 has no sqlite3"
 fi
 
-if command -v git >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1; then
-	run_ok "agent.sh runs 3 times each" env BENCH_AGENT_N=3 \
-	    BENCH_AGENT_KDF=min sh "$top_srcdir/tests/bench/agent.sh" \
-	    "$DETENTE_BIN"
-	like "$(cat "$OUT")" 'detente add, agent: +p50 [0-9.]+ ms, p99 [0-9.]+ ms \(3 runs\)' \
-	    "detente add through the agent, p50 and p99"
-	like "$(cat "$OUT")" 'agent / git commit -S: p50 ratio [0-9.]+, p99 ratio [0-9.]+' \
-	    "the ratio to git commit -S"
-else
-	skip "git or ssh-keygen missing: agent.sh not run"
-fi
 done_testing
