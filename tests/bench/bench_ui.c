@@ -818,6 +818,8 @@ main(int argc, char **argv)
 	if (spath != NULL) {
 		fresh_runs(&fs, spath, skeyhex);
 		if (fs.ok) {
+			char vr[32] = "n/a"; /* mallinfo2() says 0 under ASan */
+
 			printf("-- the same at N/10 = %llu entries (fresh "
 			    "process)\n", (unsigned long long)(n / 10));
 			printf("%-26s %8.2f ms\n", "first screen:", fs.total);
@@ -828,10 +830,13 @@ main(int argc, char **argv)
 			printf("%-26s %8.0f KiB private dirty\n", "",
 			    fs.dirty_kb);
 			/* the floor here is the same UI on a tenth of it */
+			if (fs.heap > 0)
+				snprintf(vr, sizeof(vr), "x%.2f",
+				    fb.heap / fs.heap);
 			printf("%-26s anonymous x%.2f, private dirty x%.2f, "
-			    "view x%.2f (floor: N/10; target: within 1.2)\n",
+			    "view %s (floor: N/10; target: within 1.2)\n",
 			    "growth N/10 -> N:", fb.anon_kb / fs.anon_kb,
-			    fb.dirty_kb / fs.dirty_kb, fb.heap / fs.heap);
+			    fb.dirty_kb / fs.dirty_kb, vr);
 			printf("%-26s peak RSS x%.2f (the store's pages "
 			    "touched, which are the shared page cache)\n", "",
 			    fb.rss_kb / fs.rss_kb);
