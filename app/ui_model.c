@@ -1285,6 +1285,23 @@ record_move(ui_model *m, long d)
 }
 
 /*
+ * cm_move() - move the commitments cursor; coming within a page of the
+ * oldest commitment loaded asks for older ones (UI_F_OLDER_CM), as the
+ * record pane does for entries.
+ */
+static unsigned
+cm_move(ui_model *m, long d)
+{
+	size_t page = m->cm_rows > 2 ? m->cm_rows : 8;
+
+	move(&m->cm_sel, m->ncm, d);
+	if (d < 0 && m->cm_sel < page && m->v != NULL &&
+	    view_commitments_older(m->v))
+		return UI_F_OLDER_CM;
+	return 0;
+}
+
+/*
  * search_back() - N on the oldest match (or with none): load older
  * entries, then ui_model_extended() goes on from the current match.
  */
@@ -1357,7 +1374,7 @@ key_pane(ui_model *m, const ui_key *k)
 		else if (m->focus == UI_FOCUS_RECORD)
 			return record_move(m, d) | UI_F_REDRAW;
 		else
-			move(&m->cm_sel, m->ncm, d);
+			return cm_move(m, d) | UI_F_REDRAW;
 		return UI_F_REDRAW;
 	}
 	if (k->code == UI_K_ENTER) {
