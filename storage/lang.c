@@ -95,14 +95,14 @@ lang_pick(const json_t *p, const char *k, const char *mapk,
 	    (s = json_string_value(json_object_get(map, lang))) != NULL)
 		return s;
 	if (typed != NULL) {
-		/* as typed: its language, if the map names it */
+		/* as typed: its language, if the map names it (the first
+		 * such tag in byte order, whatever the object's order) */
 		json_object_foreach((json_t *)map, key, v)
 			if (lang_tag_valid(key) && json_is_string(v) &&
-			    strcmp(json_string_value(v), typed) == 0) {
-				if (tag != NULL)
-					*tag = key;
-				break;
-			}
+			    strcmp(json_string_value(v), typed) == 0 &&
+			    tag != NULL && (*tag == NULL ||
+			    strcmp(key, *tag) < 0))
+				*tag = key;
 		return typed;
 	}
 	if ((key = first_key(map)) == NULL)
