@@ -205,6 +205,12 @@ dialogue_new(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_bad_usage(ctx, &cmd_dialogue,
 		    _("unexpected argument"), argv[optind]);
+	/* each language's own first, so that an error names its option */
+	if ((title_en != NULL && cli_field(ctx, &cmd_dialogue, "--title-en",
+	    title_en, PAYLOAD_TITLE_MAX) != CLI_OK) || (title_ru != NULL &&
+	    cli_field(ctx, &cmd_dialogue, "--title-ru", title_ru,
+	    PAYLOAD_TITLE_MAX) != CLI_OK))
+		return CLI_USAGE;
 	/* as typed: --title, else the English, else the Russian */
 	if (title == NULL)
 		title = title_en != NULL ? title_en : title_ru;
@@ -212,11 +218,7 @@ dialogue_new(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_bad_usage(ctx, &cmd_dialogue, _("missing --title"),
 		    NULL);
 	if (cli_field(ctx, &cmd_dialogue, "--title", title,
-	    PAYLOAD_TITLE_MAX) != CLI_OK || (title_en != NULL &&
-	    cli_field(ctx, &cmd_dialogue, "--title-en", title_en,
-	    PAYLOAD_TITLE_MAX) != CLI_OK) || (title_ru != NULL &&
-	    cli_field(ctx, &cmd_dialogue, "--title-ru", title_ru,
-	    PAYLOAD_TITLE_MAX) != CLI_OK))
+	    PAYLOAD_TITLE_MAX) != CLI_OK)
 		return CLI_USAGE;
 	if (np < 2)
 		return cli_bad_usage(ctx, &cmd_dialogue,

@@ -321,6 +321,16 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 	if (date != NULL && !payload_date_valid(date))
 		return cli_bad_usage(ctx, &cmd_meeting,
 		    _("not a date (YYYY-MM-DD)"), date);
+	/* each language's own first, so that an error names its option */
+	if ((title_en != NULL && cli_field(ctx, &cmd_meeting, "--title-en",
+	    title_en, PAYLOAD_TITLE_MAX) != CLI_OK) || (title_ru != NULL &&
+	    cli_field(ctx, &cmd_meeting, "--title-ru", title_ru,
+	    PAYLOAD_TITLE_MAX) != CLI_OK) || (place_en != NULL &&
+	    cli_field(ctx, &cmd_meeting, "--place-en", place_en,
+	    PAYLOAD_PLACE_MAX) != CLI_OK) || (place_ru != NULL &&
+	    cli_field(ctx, &cmd_meeting, "--place-ru", place_ru,
+	    PAYLOAD_PLACE_MAX) != CLI_OK))
+		return CLI_USAGE;
 	/* as typed: --title, else the English, else the Russian */
 	if (title == NULL)
 		title = title_en != NULL ? title_en : title_ru;
@@ -329,14 +339,6 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 	if ((title != NULL && cli_field(ctx, &cmd_meeting, "--title", title,
 	    PAYLOAD_TITLE_MAX) != CLI_OK) || (place != NULL &&
 	    cli_field(ctx, &cmd_meeting, "--place", place,
-	    PAYLOAD_PLACE_MAX) != CLI_OK) || (title_en != NULL &&
-	    cli_field(ctx, &cmd_meeting, "--title-en", title_en,
-	    PAYLOAD_TITLE_MAX) != CLI_OK) || (title_ru != NULL &&
-	    cli_field(ctx, &cmd_meeting, "--title-ru", title_ru,
-	    PAYLOAD_TITLE_MAX) != CLI_OK) || (place_en != NULL &&
-	    cli_field(ctx, &cmd_meeting, "--place-en", place_en,
-	    PAYLOAD_PLACE_MAX) != CLI_OK) || (place_ru != NULL &&
-	    cli_field(ctx, &cmd_meeting, "--place-ru", place_ru,
 	    PAYLOAD_PLACE_MAX) != CLI_OK))
 		return CLI_USAGE;
 	memset(&agenda, 0, sizeof(agenda));
