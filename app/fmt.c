@@ -279,8 +279,9 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 		return fmt_unreadable(it);
 	switch (it->kind) {
 	case ENTRY_K_GENESIS:
+		tt = fmt_pick(tb, sizeof(tb), p, "title", "titles");
 		n = asprintf(&out, _("dialogue \"%s\" opened"),
-		    str(p, "title") ? str(p, "title") : "");
+		    tt != NULL ? tt : "");
 		break;
 	case ENTRY_K_MEMBER_ADD:
 		n = asprintf(&out, _("adds %s (%s, %s)"),
