@@ -789,9 +789,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_cmd cmd_meeting = {
 	"meeting",
-	N_("open [--title T] [--title-en T] [--title-ru T] [--place P]\n"
-	   "           [--place-en P] [--place-ru P] [--date YYYY-MM-DD] "
-	   "[--agenda FILE]\n"
+	N_("open [--title T] [--title-en T] [--title-ru T] [--place PLACE]\n"
+	   "           [--place-en PLACE] [--place-ru PLACE] [--date YYYY-MM-DD]"
+	   " [--agenda FILE]\n"
 	   "       detente meeting close [M]\n"
 	   "       detente meeting list\n"
 	   "       detente meeting attend [--meeting M] [--present WHO]... "
