@@ -268,7 +268,7 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 {
 	const json_t *p = it->payload, *x;
 	const char *text = view_text(it, lang), *tt, *pl;
-	char *out = NULL, tl[200], tb[640], pb[640], db[LANG_DATE_BYTES];
+	char *out = NULL, tl[200], tb[640], pb[640];
 	long long m = (long long)it->meeting;
 	int n = -1;
 
@@ -309,15 +309,15 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 		n = asprintf(&out, _("signed the minutes of meeting %lld"), m);
 		break;
 	case ENTRY_K_MEETING_OPEN:
-		/* the title and the place in the reader's language, the
-		 * date as they write it */
+		/* the title and the place in the reader's language; the
+		 * date stays YYYY-MM-DD, as every date of log and the
+		 * UI's panes (docs/GLOSSARY.md) */
 		tt = fmt_pick(tb, sizeof(tb), p, "title", "titles");
 		pl = fmt_pick(pb, sizeof(pb), p, "place", "places");
 		n = asprintf(&out, _("meeting %lld opened%s%s%s%s%s%s"), m,
 		    tt ? ": " : "", tt ? tt : "", pl ? ", " : "", pl ? pl : "",
 		    str(p, "date") ? ", " : "",
-		    str(p, "date") ? fmt_date(db, sizeof(db), str(p, "date")) :
-				     "");
+		    str(p, "date") ? str(p, "date") : "");
 		break;
 	case ENTRY_K_MEETING_CLOSE:
 		n = asprintf(&out, _("meeting %lld closed"), m);
