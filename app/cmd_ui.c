@@ -37,6 +37,7 @@
 #include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
+#include "fmt.h"
 #include "i18n.h"
 #include "session.h"
 #include "ui.h"
@@ -340,8 +341,7 @@ reload(struct ui_state *s)
 	if (install(s, nv, rc) != 0)
 		return;
 	/* record_verify() may have read the control entries anew */
-	snprintf(s->m.title, sizeof(s->m.title), "%s",
-	    record_title(s->ctx->rec));
+	fmt_title(s->m.title, sizeof(s->m.title), s->ctx->rec);
 	s->count = entries;
 	s->m.entries = entries;
 	s->m.feeds = feeds;

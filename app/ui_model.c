@@ -19,6 +19,7 @@
 
 #include "../crypto/err.h"
 #include "../storage/entry.h"
+#include "../storage/lang.h"
 #include "../storage/payload.h"
 #include "../storage/view.h"
 #include "../storage/vis.h"
@@ -430,7 +431,7 @@ const char *
 ui_commit_preview(const ui_model *m, char *buf, size_t len)
 {
 	cparse_commitment c;
-	char *s = ui_line_utf8(&m->line);
+	char *s = ui_line_utf8(&m->line), db[LANG_DATE_BYTES];
 	const char *body, *why;
 	wchar_t *w = NULL;
 	size_t wn = 0, skip = 0, i;
@@ -456,10 +457,11 @@ ui_commit_preview(const ui_model *m, char *buf, size_t len)
 	if ((why = commit_line(&c, body, m)) != NULL)
 		snprintf(buf, len, _("commitment: %s; ACTION: [PARTY] "
 		    "[\"OWNER\"] [DUE] text [by DUE]"), _(why));
-	else
+	else    /* the due date as the reader writes it: "by Friday" seen */
 		snprintf(buf, len, _("Enter records: party %s, owner %s, "
 		    "due %s"), c.party, c.owner[0] != '\0' ? c.owner :
-		    _("not named"), c.due[0] != '\0' ? c.due : _("no date"));
+		    _("not named"), c.due[0] != '\0' ? fmt_date(db, sizeof(db),
+		    c.due) : _("no date"));
 	explicit_bzero(s, strlen(s));
 	free(s);
 	return buf;
