@@ -436,8 +436,15 @@ test_wrap_rules(void **state)
 	key_hex(hex, id[US_HEAD]->pk, 32);
 	snprintf(p, sizeof p, "{\"key_id\":\"0000000000000000\",\"v\":1,"
 	    "\"wraps\":[{\"box\":\"%s\",\"to\":\"%s\"}]}", b64, hex);
+	/* another key id starts a key epoch (FORMAT.md section 6) ... */
 	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_KEY_WRAP, p,
-	    NULL, NULL), DT_EFORMAT); /* another key id */
+	    NULL, NULL), 0);
+	/* ... whose key (in a box that does not open) no one holds: the
+	 * writer stays in the newest epoch it holds, and it reads back */
+	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_NOTE, note,
+	    NULL, NULL), 0);
+	assert_int_equal(record_epochs(r), 2);
+	assert_int_equal(record_epoch_current(r), 0);
 	snprintf(p, sizeof p, "{\"key_id\":\"0000000000000000\",\"v\":1,"
 	    "\"wraps\":[{\"box\":\"AAAA\",\"to\":\"%s\"}]}", hex);
 	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_KEY_WRAP, p,
