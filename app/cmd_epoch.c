@@ -186,6 +186,7 @@ epoch_member_replace(struct cli_ctx *ctx, int argc, char **argv)
 	unsigned char hash[ENTRY_HASH_BYTES], eid[WRAP_KEYID_BYTES];
 	char shortid[FMT_SHORT_BYTES], b[3 * KEY_NAME_MAX + 4];
 	char kname[KEY_NAME_MAX + 1], fp[KEY_FINGERPRINT_BYTES];
+	char nb[3 * KEY_NAME_MAX + 4];
 	char path[PATH_MAX];
 	const record_member *old;
 	record_member oldc, m;
@@ -248,9 +249,17 @@ epoch_member_replace(struct cli_ctx *ctx, int argc, char **argv)
 		    argv[optind + 1], _("see `detente member list`"));
 		return CLI_FAIL;
 	}
-	/* The person keeps the name, unless --name gives another. */
+	/*
+	 * The name: --name, else the new key's own (its verifier key's or
+	 * identity's: a person who makes a new identity on a new laptop
+	 * under the same name keeps it), else the old member's.
+	 */
 	snprintf(m.name, sizeof(m.name), "%s", name != NULL ? name :
-	    oldc.name);
+	    kname[0] != '\0' ? kname : oldc.name);
+	if (vis_field_check(m.name, KEY_NAME_MAX) != 0)
+		return cli_bad_usage(ctx, &cmd_member, _("not a member name "
+		    "(no control or bidirectional characters): give --name "
+		    "NAME"), m.name);
 	snprintf(m.party, sizeof(m.party), "%s", oldc.party);
 	m.role = oldc.role;
 	if ((rc = record_replace_member(ctx->rec, ctx->id, oldc.pk, &m, mode,
@@ -265,9 +274,10 @@ epoch_member_replace(struct cli_ctx *ctx, int argc, char **argv)
 	fmt_short(shortid, hash);
 	key_fingerprint(fp, m.pk);
 	fprintf(ctx->out, _("%s  the old key of %s is removed; the new key "
-	    "(fingerprint %s) is a member of %s as %s\n"), shortid,
-	    vis_buf(b, sizeof(b), m.name, 0), fp, m.party,
-	    m.role == RECORD_ROLE_OBSERVER ? _("observer") : _("delegate"));
+	    "(fingerprint %s) is a member of %s as %s, named %s\n"), shortid,
+	    vis_buf(b, sizeof(b), oldc.name, 0), fp, m.party,
+	    m.role == RECORD_ROLE_OBSERVER ? _("observer") : _("delegate"),
+	    vis_buf(nb, sizeof(nb), m.name, 0));
 	epoch_given_line(ctx, given, mode);
 	epoch_line(ctx, eid);
 	return CLI_OK;

@@ -14,6 +14,7 @@ epoch_ring_clear(epoch_ring *g)
 {
 	g->n = 0;
 	g->nseen = 0;
+	g->nrm = 0;
 }
 
 void
@@ -26,6 +27,7 @@ epoch_ring_free(epoch_ring *g)
 	free(g->k);
 	free(g->v);
 	free(g->seen);
+	free(g->rm);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -49,6 +51,7 @@ epoch_note(epoch_ring *g, const unsigned char id[WRAP_KEYID_BYTES],
 	memcpy(g->v[g->n].author, author, KEY_PK_BYTES);
 	g->v[g->n].seq = seq;
 	g->v[g->n].clock = clock;
+	g->v[g->n].tainted = 0;
 	g->n++;
 	return 1;
 }
@@ -125,7 +128,8 @@ epoch_current(const epoch_ring *g)
 	size_t i;
 
 	for (i = g->n; i > 0; i--)
-		if (epoch_key_of(g, g->v[i - 1].id) != NULL)
+		if (!g->v[i - 1].tainted &&
+		    epoch_key_of(g, g->v[i - 1].id) != NULL)
 			return (long)(i - 1);
 	return -1;
 }
@@ -185,4 +189,46 @@ epoch_seen_note(epoch_ring *g, const unsigned char author[KEY_PK_BYTES],
 	s->seq = seq;
 	memcpy(s->id, id, WRAP_KEYID_BYTES);
 	return 0;
+}
+
+int
+epoch_removal_note(epoch_ring *g, const unsigned char pk[KEY_PK_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq, uint64_t clock)
+{
+	epoch_removal *nr;
+
+	if (g->nrm == g->caprm) {
+		size_t cap = g->caprm ? 2 * g->caprm : 4;
+
+		if ((nr = realloc(g->rm, cap * sizeof(*nr))) == NULL)
+			return DT_ENOMEM;
+		g->rm = nr;
+		g->caprm = cap;
+	}
+	memcpy(g->rm[g->nrm].pk, pk, KEY_PK_BYTES);
+	memcpy(g->rm[g->nrm].author, author, KEY_PK_BYTES);
+	g->rm[g->nrm].seq = seq;
+	g->rm[g->nrm].clock = clock;
+	g->nrm++;
+	return 0;
+}
+
+const epoch_removal *
+epoch_removal_of(const epoch_ring *g, const unsigned char pk[KEY_PK_BYTES])
+{
+	size_t i;
+
+	for (i = 0; i < g->nrm; i++)
+		if (memcmp(g->rm[i].pk, pk, KEY_PK_BYTES) == 0)
+			return &g->rm[i];
+	return NULL;
+}
+
+void
+epoch_taint(epoch_ring *g, const unsigned char id[WRAP_KEYID_BYTES])
+{
+	long i = epoch_index(g, id);
+
+	if (i >= 0)
+		g->v[i].tainted = 1;
 }

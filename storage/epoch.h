@@ -31,7 +31,21 @@ typedef struct epoch_info {
 	unsigned char author[KEY_PK_BYTES];
 	uint64_t seq;
 	uint64_t clock;
+	/*
+	 * A key wrap of this epoch went to a member whose removal it did
+	 * not know of (written concurrently with it): that key holds it, so
+	 * a writer does not use the epoch (epoch_current()).
+	 */
+	int tainted;
 } epoch_info;
+
+/* A member-remove: the key removed and where the removal is. */
+typedef struct epoch_removal {
+	unsigned char pk[KEY_PK_BYTES];
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t seq;
+	uint64_t clock;
+} epoch_removal;
 
 /* A key held: its id and the key (WRAP_KEY_BYTES, sodium_malloc). */
 typedef struct epoch_key {
@@ -53,6 +67,8 @@ typedef struct epoch_ring {
 	size_t nk, capk;
 	epoch_seen *seen;  /* one per feed */
 	size_t nseen, capseen;
+	epoch_removal *rm; /* the record's removals, in merged order */
+	size_t nrm, caprm;
 } epoch_ring;
 
 /* epoch_ring_clear() - forget the record's epochs (not the keys held). */
@@ -97,12 +113,23 @@ const unsigned char *epoch_key_for(const epoch_ring *g, const entry *e);
 
 /*
  * epoch_current() - the epoch a writer uses: the newest (in merged
- * order) whose key is held, or -1 when none is.
+ * order) whose key is held and that is not tainted, or -1 when none is.
  */
 long epoch_current(const epoch_ring *g);
 
 /* epoch_any_key() - epoch 0's key if held, else the newest held, or NULL. */
 const unsigned char *epoch_any_key(const epoch_ring *g);
+
+/* epoch_removal_note() - pk removed by the entry (author, seq, clock). */
+int epoch_removal_note(epoch_ring *g, const unsigned char pk[KEY_PK_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq, uint64_t clock);
+
+/* epoch_removal_of() - the removal of pk, or NULL. */
+const epoch_removal *epoch_removal_of(const epoch_ring *g,
+    const unsigned char pk[KEY_PK_BYTES]);
+
+/* epoch_taint() - mark the epoch of id tainted (see epoch_info). */
+void epoch_taint(epoch_ring *g, const unsigned char id[WRAP_KEYID_BYTES]);
 
 /*
  * epoch_seen_ok() - 1 if the entry (author, seq - 1) was checked to have

@@ -55,6 +55,7 @@ struct record {
 	 * of them, NULL while locked.
 	 */
 	epoch_ring ring;
+	store_txn *ctl_txn; /* set by load_control() around its walk */
 	unsigned char *scratch; /* SCRATCH_BYTES, sodium_malloc, for bodies */
 	/*
 	 * The leaf hash of an entry whose signature a sigpool worker has
@@ -421,10 +422,37 @@ genesis_apply(record *r, const entry *e, const json_t *o,
 }
 
 /*
+ * wrap_concurrent() - 1 if the key wrap e, addressed to pk, which a
+ * member-remove of a lower clock removed, was written without knowing of
+ * the removal (it is not in e's causal past), 0 if not, or an error.
+ * Only the control walk of load_control() can tell (it has the store).
+ */
+static int
+wrap_concurrent(record *r, const entry *e, const unsigned char *pk)
+{
+	const epoch_removal *rm = epoch_removal_of(&r->ring, pk);
+	late_close c;
+	int y = 1, rc;
+
+	if (rm == NULL || r->ctl_txn == NULL || e->refs == NULL)
+		return 0;
+	memcpy(c.author, rm->author, KEY_PK_BYTES);
+	c.seq = rm->seq;
+	c.clock = rm->clock;
+	if ((rc = late_follows(&y, r->ctl_txn, &c, e)) != 0)
+		return rc;
+	return !y;
+}
+
+/*
  * A key wrap gives an epoch's key (epoch.h) to current members: every box
  * must be a whole sealed box addressed to a member at the entry's clock,
- * so a removed member never receives a later epoch's key.  With apply,
- * the first key wrap of a key id, in merged order, starts its epoch.
+ * so a removed member never receives a later epoch's key.  One exception
+ * is the race FORMAT.md section 6 states: a box to a member whose removal
+ * has a lower clock but is not in the wrap's causal past (a head rekeyed
+ * before it heard of the removal) is valid, and taints its epoch, which
+ * writers then leave.  With apply, the first key wrap of a key id, in
+ * merged order, starts its epoch.
  */
 static int
 wrap_rules(record *r, const entry *e, const json_t *o, int apply,
@@ -436,6 +464,7 @@ wrap_rules(record *r, const entry *e, const json_t *o, int apply,
 	const record_member *m;
 	const json_t *w;
 	size_t i, blen;
+	int rc, taint = 0;
 
 	json_array_foreach(json_object_get(o, "wraps"), i, w) {
 		const char *b64 = json_string_value(json_object_get(w, "box"));
@@ -449,6 +478,15 @@ wrap_rules(record *r, const entry *e, const json_t *o, int apply,
 			return DT_EFORMAT;
 		}
 		m = record_member_find(r, pk);
+		if (apply && m != NULL && m->removed_clock != 0 &&
+		    m->removed_clock < e->clock && m->added_clock < e->clock) {
+			if ((rc = wrap_concurrent(r, e, pk)) < 0)
+				return rc;
+			if (rc == 1) {
+				taint = 1;
+				continue;
+			}
+		}
 		if (m == NULL || m->added_clock >= e->clock ||
 		    (m->removed_clock != 0 && m->removed_clock < e->clock)) {
 			*why = "a key wrap is addressed to a non-member";
@@ -462,6 +500,8 @@ wrap_rules(record *r, const entry *e, const json_t *o, int apply,
 	if (apply && epoch_note(&r->ring, id, e->author, e->seq,
 	    e->clock) < 0)
 		return DT_ENOMEM;
+	if (apply && taint)
+		epoch_taint(&r->ring, id);
 	return 0;
 }
 
@@ -517,8 +557,12 @@ control_rules(record *r, const entry *e, const json_t *o, int apply,
 			*why = "a head may remove members of its own party only";
 			return DT_EMEMBER;
 		}
-		if (apply)
+		if (apply) {
 			target->removed_clock = e->clock;
+			if (epoch_removal_note(&r->ring, pk, e->author, e->seq,
+			    e->clock) != 0)
+				return DT_ENOMEM;
+		}
 		break;
 	case ENTRY_K_KEY_WRAP:
 		if ((rc = wrap_rules(r, e, o, apply, why)) != 0)
@@ -1055,7 +1099,10 @@ load_control(record *r, store_txn *t, record_failure *f)
 		return fail_at(f, rc, NULL, 0, NULL, NULL,
 		    "cannot read the dialogue id");
 	r->have_id = 1;
-	if ((rc = store_scan_control(t, control_cb, &w)) != 0) {
+	r->ctl_txn = t;
+	rc = store_scan_control(t, control_cb, &w);
+	r->ctl_txn = NULL;
+	if (rc != 0) {
 		if (f->code == 0)
 			fail_at(f, rc, NULL, 0, NULL, NULL,
 			    "cannot read the control entries: %s",

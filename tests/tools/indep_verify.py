@@ -889,6 +889,8 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
     members, parties, seen_genesis = {}, [], False
     epochs = {}  # key id -> the key wrap that started the epoch
     epoch0 = None
+    removals = {}  # key -> the member-remove entry
+    past = causal_past(es, by_hash)
     for e in sorted((e for e in es if not is_content(e.kind)),
                     key=lambda e: (e.clock, e.author)):
         need(sig_ok(e), "signature", "bad signature (control)")
@@ -937,6 +939,7 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
             need(t.party == a.party and t.role != "head", "member-remove",
                  "another party, or a head")
             t.removed = e.clock
+            removals[member_keys(o)] = e
         elif e.kind == K["key-wrap"]:
             for w in o["wraps"]:
                 try:
@@ -944,9 +947,15 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                 except Exception:
                     box = b""
                 need(len(box) == 132, "key-wrap", "box is not 132 bytes")
-                t = members.get(bytes.fromhex(w["to"]))
-                need(t is not None and t.added < e.clock and
-                     (t.removed == 0 or t.removed >= e.clock),
+                to = bytes.fromhex(w["to"])
+                t = members.get(to)
+                # A box to a member whose removal has a lower clock but is
+                # not in the wrap's causal past: the race of section 6.
+                race = (t is not None and t.added < e.clock and
+                        0 < t.removed < e.clock and
+                        removals[to].hash not in past[e.hash])
+                need(race or (t is not None and t.added < e.clock and
+                              (t.removed == 0 or t.removed >= e.clock)),
                      "key-wrap", "addressed to a non-member")
             # The first key wrap of a key id, in merged order, starts
             # its epoch; the first of all is epoch 0.
@@ -959,7 +968,6 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
         keys = {epoch0: bytes(key)}
     else:
         keys = dict(key or {})
-    past = causal_past(es, by_hash)
     # Pass 2: every feed in author order, every entry in seq order.
     feeds = {}
     for e in es:
