@@ -256,10 +256,11 @@ const struct cli_cmd cmd_member = {
 	   "        the removal, and a new key epoch, wrapped to every other\n"
 	   "        member, keeps what is written from now on from that key.\n"
 	   "  replace  a lost or compromised key: removes OLD and adds NEW\n"
-	   "        (the same person's new key, keeping the name unless\n"
-	   "        --name), gives NEW the epochs --epochs names (all), and\n"
-	   "        starts a new key epoch, all in one step.  --reason TEXT\n"
-	   "        is kept in the record with the removal and the epoch.\n"
+	   "        (the same person's new key; its name is --name, else\n"
+	   "        NEW's own, else OLD's), gives NEW the epochs --epochs\n"
+	   "        names (all), and starts a new key epoch, all in one\n"
+	   "        step.  --reason TEXT is kept in the record with the\n"
+	   "        removal and the epoch.\n"
 	   "  list  every member ever added: name, party, role, fingerprint,\n"
 	   "        and when added or removed (Lamport clock)\n"),
 	run

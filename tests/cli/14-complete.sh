@@ -65,6 +65,9 @@ is "$(comp add "" | words)" "agenda commitment decision note proposal statement"
     "add's kinds"
 is "$(comp minutes export --format "" | words)" "html json md txt" "--format's choices"
 is "$(comp member add --role "" | words)" "delegate observer" "--role's choices"
+is "$(comp member "" | words)" "add list remove replace" "member's subcommands"
+is "$(comp member add --epochs "" | words)" "all current" "--epochs' choices"
+is "$(comp dialogue "" | words)" "epochs join list new rekey" "dialogue's subcommands"
 is "$(comp minutes export --lang "" | words)" "both en ru" "--lang L|both"
 
 # Every option a command's usage names is offered, per subcommand.
