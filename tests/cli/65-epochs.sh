@@ -152,6 +152,11 @@ A --as ru-head add note "for ru-late to read" >/dev/null
 run_ok "ru-late reads the log" A --as ru-late log
 like "$(cat "$OUT")" "for ru-late to read" "ru-late reads the current epoch"
 like "$(cat "$OUT")" "encrypted" "and not the earlier epochs"
+run_ok "ru-late verifies" A --as ru-late verify
+like "$(cat "$OUT")" "^OK: .*not checked: their key epochs were not given to you" \
+    "verify says which content it could not check"
+run_ok "ru-head verifies" A --as ru-head verify
+unlike "$(cat "$OUT")" "not checked" "ru-head checks everything"
 if have_bt; then
 	bc=$(bytes_check A ru-late)
 	note "ru-late: $bc"
