@@ -124,6 +124,8 @@ for SEED in $SEEDS; do
 	run_ok "seed $s: ru-head reads the log" A --as ru-head log
 	like "$(cat "$OUT")" "SECRET after removal" \
 	    "seed $s: ru-head's does"
+	like "$(cat "$OUT")" "removes [0-9a-f]{16}: left the delegation" \
+	    "seed $s: the log shows the removal with its reason"
 	if have_bt; then
 		bc=$(bytes_check A ru-del)
 		note "ru-del: $bc"
