@@ -792,6 +792,41 @@ late_check(int *late, record *r, store_txn *t, const entry *e,
 	return 0;
 }
 
+/* How far back along its own feed epoch_feed_has() looks. */
+#define EPOCH_FEED_LOOK 64U
+
+/*
+ * epoch_feed_has() - 1 if one of the last EPOCH_FEED_LOOK entries of e's
+ * own feed before it, the latest content entry among them, names e's
+ * epoch: that entry passed this check when it was stored (or earlier in
+ * this walk), and its causal past is in e's, so e needs no walk.  This
+ * keeps an incremental verify that starts in the middle of a feed from
+ * walking back to an epoch's key wrap, however old.
+ */
+static int
+epoch_feed_has(store_txn *t, const entry *e)
+{
+	unsigned char *b = NULL;
+	uint64_t s;
+	size_t len = 0;
+	entry p;
+	int found = 0, stop = 0;
+
+	for (s = e->seq; s > 0 && e->seq - s < EPOCH_FEED_LOOK && !stop; s--) {
+		if (store_get(&b, &len, t, e->author, s - 1) != 0)
+			break;
+		if (entry_parse(&p, b, len) == 0 &&
+		    entry_kind_is_content(p.kind)) {
+			found = p.epoch != NULL && memcmp(p.epoch, e->epoch,
+			    ENTRY_EPOCH_BYTES) == 0;
+			stop = 1;
+		}
+		free(b);
+		b = NULL;
+	}
+	return found;
+}
+
 /*
  * epoch_check() - the key epoch the content entry e names must be one of
  * the record's, started by a key wrap in e's causal past (epoch 0, the
@@ -814,7 +849,8 @@ epoch_check(record *r, store_txn *t, const entry *e,
 		    "names key epoch %s, which no key wrap of the record "
 		    "starts", hex);
 	if (ep != &r->ring.v[0] &&
-	    !epoch_seen_ok(&r->ring, e->author, e->seq, e->epoch)) {
+	    !epoch_seen_ok(&r->ring, e->author, e->seq, e->epoch) &&
+	    !epoch_feed_has(t, e)) {
 		memcpy(c.author, ep->author, KEY_PK_BYTES);
 		c.seq = ep->seq;
 		c.clock = ep->clock;
