@@ -15,6 +15,7 @@
 #include "../storage/store.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "cmd_epoch.h"
 #include "exchange.h"
 #include "home.h"
 #include "fmt.h"
@@ -361,13 +362,18 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_bad_usage(ctx, &cmd_dialogue,
-		    _("missing subcommand (new, list, join)"), NULL);
+		    _("missing subcommand (new, list, join, rekey, epochs)"),
+		    NULL);
 	if (strcmp(argv[1], "new") == 0)
 		return dialogue_new(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return dialogue_list(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "join") == 0)
 		return dialogue_join(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "rekey") == 0)
+		return epoch_dialogue_rekey(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "epochs") == 0)
+		return epoch_dialogue_epochs(ctx, argc - 1, argv + 1);
 	return cli_bad_usage(ctx, &cmd_dialogue, _("unknown subcommand"),
 	    argv[1]);
 }
@@ -377,8 +383,10 @@ const struct cli_cmd cmd_dialogue = {
 	N_("new --title T [--title-en T] [--title-ru T] --party P --party Q\n"
 	   "           --head P=KEY --head Q=KEY [--member P=KEY[:observer] ...]\n"
 	   "       detente dialogue list\n"
-	   "       detente dialogue join [--yes] FILE"),
-	N_("create, list or join a dialogue"),
+	   "       detente dialogue join [--yes] FILE\n"
+	   "       detente dialogue rekey [--reason TEXT]\n"
+	   "       detente dialogue epochs"),
+	N_("create, list, join or rekey a dialogue"),
 	N_("  new    write the genesis entry and wrap a fresh dialogue key to\n"
 	   "         every member; prints the dialogue's id.  KEY is a C2SP\n"
 	   "         verifier key, a minisign public key, 64 hex digits, or\n"
@@ -396,6 +404,12 @@ const struct cli_cmd cmd_dialogue = {
 	   "         the title, parties and every head's fingerprint, asks\n"
 	   "         whether they match what the other side read aloud, and\n"
 	   "         imports the bundle.  --yes: the fingerprints have been\n"
-	   "         compared already (for scripts).\n"),
+	   "         compared already (for scripts).\n"
+	   "  rekey  a head starts a new key epoch (a suspected compromise):\n"
+	   "         a fresh key wrapped to every current member; content\n"
+	   "         is written under it from then on.  --reason TEXT is\n"
+	   "         kept in the record.\n"
+	   "  epochs  every key epoch: key id, the clock it started at, and\n"
+	   "         whether your identity holds its key\n"),
 	run
 };

@@ -17,6 +17,7 @@
 #include "../storage/record.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "cmd_epoch.h"
 #include "feedmark.h"
 #include "fmt.h"
 #include "home.h"
@@ -67,6 +68,7 @@ member_add(struct cli_ctx *ctx, int argc, char **argv)
 		{ "party", required_argument, NULL, 'p' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "role", required_argument, NULL, 'r' },
+		{ "epochs", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *party = NULL, *name = NULL;
@@ -75,7 +77,8 @@ member_add(struct cli_ctx *ctx, int argc, char **argv)
 	unsigned char hash[ENTRY_HASH_BYTES];
 	const record_member *me, *old;
 	record_member m;
-	int c, rc, ret, role = RECORD_ROLE_DELEGATE;
+	size_t given = 0;
+	int c, rc, ret, role = RECORD_ROLE_DELEGATE, mode = RECORD_EPOCHS_ALL;
 
 	memset(&m, 0, sizeof(m));
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -104,6 +107,11 @@ member_add(struct cli_ctx *ctx, int argc, char **argv)
 				    _("a member's role is delegate or "
 				    "observer (heads are fixed by the "
 				    "genesis)"), optarg);
+			break;
+		case 'e':
+			if ((mode = epoch_mode(optarg)) < 0)
+				return cli_bad_usage(ctx, &cmd_member,
+				    _("--epochs is all or current"), optarg);
 			break;
 		default:
 			return cli_opt_error(ctx, &cmd_member, c, argv);
@@ -143,7 +151,8 @@ member_add(struct cli_ctx *ctx, int argc, char **argv)
 	snprintf(m.name, sizeof(m.name), "%s", name);
 	snprintf(m.party, sizeof(m.party), "%s", party);
 	m.role = role;
-	if ((rc = record_add_member(ctx->rec, ctx->id, &m, hash)) != 0) {
+	if ((rc = record_add_member_epochs(ctx->rec, ctx->id, &m, mode, hash,
+	    &given)) != 0) {
 		cli_error_rc(ctx, _("cannot add the member"), rc, name,
 		    rc == DT_EMEMBER ? _("the dialogue's rules do not allow "
 		    "it") : _("nothing was written"));
@@ -155,6 +164,7 @@ member_add(struct cli_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->out, _("%s  %s added to %s as %s (fingerprint %s)\n"),
 	    shortid, vis_buf(kname, sizeof(kname), m.name, 0), m.party,
 	    role_label(role), fp);
+	epoch_given_line(ctx, given, mode);
 	return CLI_OK;
 }
 
@@ -207,20 +217,29 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_bad_usage(ctx, &cmd_member,
-		    _("missing subcommand (add, list)"), NULL);
+		    _("missing subcommand (add, list, remove, replace)"), NULL);
 	if (strcmp(argv[1], "add") == 0)
 		return member_add(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return member_list(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "remove") == 0)
+		return epoch_member_remove(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "replace") == 0)
+		return epoch_member_replace(ctx, argc - 1, argv + 1);
 	return cli_bad_usage(ctx, &cmd_member, _("unknown subcommand"),
 	    argv[1]);
 }
 
 const struct cli_cmd cmd_member = {
 	"member",
-	N_("add [--party P] [--name N] [--role delegate|observer] KEY\n"
+	N_("add [--party P] [--name N] [--role delegate|observer]\n"
+	   "           [--epochs all|current] KEY\n"
+	   "       detente member remove [--reason TEXT] NAME|KEY\n"
+	   "       detente member replace [--name N] [--epochs all|current]\n"
+	   "           [--reason TEXT] OLD NEW\n"
 	   "       detente member list"),
-	N_("add a member of your own party (heads), or list the members"),
+	N_("add, remove or replace a member of your own party (heads), or "
+	   "list the members"),
 	N_("  add   a head of delegation adds a member of its own party: a\n"
 	   "        member-add entry and a key wrap giving the new member the\n"
 	   "        dialogue key.  KEY is a C2SP verifier key, a minisign\n"
@@ -228,7 +247,20 @@ const struct cli_cmd cmd_member = {
 	   "        this home; the name comes from --name, the verifier key\n"
 	   "        or the identity.  --party defaults to the head's own;\n"
 	   "        --role to delegate.  The other side learns of the new\n"
-	   "        member from the next bundle.\n"
+	   "        member from the next bundle.  --epochs: the keys of\n"
+	   "        every key epoch the head holds (all, the default: the\n"
+	   "        new member reads everything written so far) or of the\n"
+	   "        current one only (current: nothing written before it).\n"
+	   "  remove  a head removes a current member of its own party (not\n"
+	   "        a head), by name or key: the member writes nothing after\n"
+	   "        the removal, and a new key epoch, wrapped to every other\n"
+	   "        member, keeps what is written from now on from that key.\n"
+	   "  replace  a lost or compromised key: removes OLD and adds NEW\n"
+	   "        (the same person's new key; its name is --name, else\n"
+	   "        NEW's own, else OLD's), gives NEW the epochs --epochs\n"
+	   "        names (all), and starts a new key epoch, all in one\n"
+	   "        step.  --reason TEXT is kept in the record with the\n"
+	   "        removal and the epoch.\n"
 	   "  list  every member ever added: name, party, role, fingerprint,\n"
 	   "        and when added or removed (Lamport clock)\n"),
 	run

@@ -12,6 +12,7 @@
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
 #include "../storage/entry.h"
+#include "../storage/epoch.h"
 #include "../storage/record.h"
 #include "../storage/view.h"
 #include "../storage/vis.h"
@@ -50,7 +51,10 @@ decrypt_status(struct cli_ctx *ctx, const entry *e, const view_item *it)
 		return N_("clear (control entry)");
 	if (record_key(ctx->rec) == NULL)
 		return N_("not decrypted (no key)");
-	if (entry_open(&plain, &plen, e, record_key(ctx->rec)) != 0)
+	if (epoch_key_for(record_epoch_keys(ctx->rec), e) == NULL)
+		return N_("not decrypted (its key epoch was not given to you)");
+	if (entry_open(&plain, &plen, e,
+	    epoch_key_for(record_epoch_keys(ctx->rec), e)) != 0)
 		return N_("FAILED: a member fault (its author signed content "
 		    "that does not decrypt)");
 	entry_plain_free(plain, plen);

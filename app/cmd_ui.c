@@ -334,6 +334,9 @@ reload(struct ui_state *s)
 		snprintf(s->m.fail_detail, sizeof(s->m.fail_detail), "%s",
 		    f.detail[0] != '\0' ? f.detail : dt_strerror(rc));
 	}
+	/* a key epoch another process imported or started (epoch.h) */
+	if (s->ctx->id != NULL)
+		(void)record_unlock(s->ctx->rec, s->ctx->id);
 	if (s->v == NULL)
 		rc = view_load_window(&nv, s->ctx->rec, &s->w, NULL);
 	else

@@ -165,6 +165,15 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 		    (unsigned long long)st->entries);
 		fprintf(ctx->out, ngettext(" in %llu feed", " in %llu feeds",
 		    (unsigned long)st->feeds), (unsigned long long)st->feeds);
+		if (!no_key && st->content > st->decrypted + st->faults)
+			/* entries of key epochs this identity was not given */
+			fprintf(ctx->out, ngettext(" (content of %llu entry not "
+			    "checked: its key epoch was not given to you)",
+			    " (content of %llu entries not checked: their key "
+			    "epochs were not given to you)", (unsigned long)(
+			    st->content - st->decrypted - st->faults)),
+			    (unsigned long long)(st->content - st->decrypted -
+			    st->faults));
 		fprintf(ctx->out, "%s\n",
 		    no_key ? _(" (content not checked: no key)") : "");
 		if (r != NULL)

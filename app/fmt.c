@@ -357,6 +357,15 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 	}
 	if (n < 0)
 		return NULL;
+	/* why a head removed a member or started a key epoch (--reason) */
+	if ((it->kind == ENTRY_K_MEMBER_REMOVE ||
+	    it->kind == ENTRY_K_KEY_WRAP) && str(p, "reason") != NULL) {
+		char *with = NULL;
+
+		n = asprintf(&with, "%s: %s", out, str(p, "reason"));
+		free(out);
+		return n < 0 ? NULL : with;
+	}
 	/* written after its own side's close: kept, flagged (late.h) */
 	if (it->late) {
 		char *late = NULL;

@@ -110,8 +110,9 @@ entry_parse(entry *e, const unsigned char *b, size_t len)
 	e->nrefs = (unsigned)be16(b + 6);
 	if (!entry_kind_known(e->kind))
 		return DT_EFORMAT;
-	if (e->flags != (entry_kind_is_content(e->kind) ?
-	    ENTRY_FLAG_ENCRYPTED : 0U))
+	if (entry_kind_is_content(e->kind) ? (e->flags != ENTRY_FLAG_ENCRYPTED &&
+	    e->flags != (ENTRY_FLAG_ENCRYPTED | ENTRY_FLAG_EPOCH)) :
+	    e->flags != 0U)
 		return DT_EFORMAT;
 	if (e->nrefs > ENTRY_MAX_REFS)
 		return DT_ERANGE;
@@ -135,9 +136,16 @@ entry_parse(entry *e, const unsigned char *b, size_t len)
 		return DT_EFORMAT;
 	e->body = b + off;
 	e->sig = b + off + e->body_len;
-	if (entry_kind_is_content(e->kind) &&
-	    e->body_len < ENTRY_NONCE_BYTES + ENTRY_MAC_BYTES)
-		return DT_EFORMAT;
+	if (entry_kind_is_content(e->kind)) {
+		size_t pre = (e->flags & ENTRY_FLAG_EPOCH) ?
+		    ENTRY_EPOCH_BYTES : 0;
+
+		if (e->body_len < pre + ENTRY_NONCE_BYTES + ENTRY_MAC_BYTES)
+			return DT_EFORMAT;
+		e->epoch = pre ? e->body : NULL;
+		e->sealed = e->body + pre;
+		e->sealed_len = e->body_len - pre;
+	}
 	/* Structural rules that need no other entry. */
 	if (e->kind == ENTRY_K_GENESIS) {
 		if (e->seq != 0 || e->nrefs != 0 ||
@@ -253,7 +261,8 @@ entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 			goto out;
 	hlen = ENTRY_FIXED_BYTES + (size_t)d->nrefs * ENTRY_REF_BYTES + 4;
 	blen = d->payload_len + (content ?
-	    ENTRY_NONCE_BYTES + ENTRY_MAC_BYTES : 0);
+	    ENTRY_NONCE_BYTES + ENTRY_MAC_BYTES : 0) +
+	    (content && d->epoch != NULL ? ENTRY_EPOCH_BYTES : 0);
 	if (blen > ENTRY_MAX_BODY) {
 		rc = DT_ERANGE;
 		goto out;
@@ -265,6 +274,8 @@ entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 	memcpy(b, ENTRY_MAGIC, 4);
 	b[4] = (unsigned char)d->kind;
 	b[5] = content ? ENTRY_FLAG_ENCRYPTED : 0;
+	if (content && d->epoch != NULL)
+		b[5] |= ENTRY_FLAG_EPOCH;
 	b[6] = (unsigned char)(d->nrefs >> 8);
 	b[7] = (unsigned char)d->nrefs;
 	if (d->dialogue != NULL)
@@ -289,6 +300,10 @@ entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 	if (content) {
 		unsigned char *nonce = b + off;
 
+		if (d->epoch != NULL) {
+			memcpy(nonce, d->epoch, ENTRY_EPOCH_BYTES);
+			nonce += ENTRY_EPOCH_BYTES;
+		}
 		if (d->nonce != NULL)
 			memcpy(nonce, d->nonce, ENTRY_NONCE_BYTES);
 		else
@@ -334,12 +349,12 @@ entry_open(unsigned char **out, size_t *outlen, const entry *e,
 	}
 	if (key == NULL)
 		return DT_ENOKEY;
-	n = e->body_len - ENTRY_NONCE_BYTES - ENTRY_MAC_BYTES;
+	n = e->sealed_len - ENTRY_NONCE_BYTES - ENTRY_MAC_BYTES;
 	if ((p = sodium_malloc(n + 1)) == NULL)
 		return DT_ENOMEM;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(p, &plen, NULL,
-	    e->body + ENTRY_NONCE_BYTES, e->body_len - ENTRY_NONCE_BYTES,
-	    e->bytes, e->header_len, e->body, key) != 0) {
+	    e->sealed + ENTRY_NONCE_BYTES, e->sealed_len - ENTRY_NONCE_BYTES,
+	    e->bytes, e->header_len, e->sealed, key) != 0) {
 		sodium_free(p);
 		return DT_EDECRYPT;
 	}
@@ -366,11 +381,11 @@ entry_open_into(unsigned char *out, size_t cap, size_t *outlen,
 	}
 	if (key == NULL)
 		return DT_ENOKEY;
-	if (cap < e->body_len - ENTRY_NONCE_BYTES - ENTRY_MAC_BYTES + 1)
+	if (cap < e->sealed_len - ENTRY_NONCE_BYTES - ENTRY_MAC_BYTES + 1)
 		return DT_ERANGE;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &plen, NULL,
-	    e->body + ENTRY_NONCE_BYTES, e->body_len - ENTRY_NONCE_BYTES,
-	    e->bytes, e->header_len, e->body, key) != 0)
+	    e->sealed + ENTRY_NONCE_BYTES, e->sealed_len - ENTRY_NONCE_BYTES,
+	    e->bytes, e->header_len, e->sealed, key) != 0)
 		return DT_EDECRYPT;
 	out[plen] = '\0';
 	*outlen = (size_t)plen;

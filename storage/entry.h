@@ -41,6 +41,13 @@
 #define ENTRY_SIG_CTX "detente entry v1"
 #define ENTRY_SIG_CTX_BYTES 17U /* including the NUL */
 #define ENTRY_FLAG_ENCRYPTED 0x01U
+/*
+ * Bit 1, only with bit 0: the body starts with the 8-byte key id of the
+ * key epoch it is encrypted under (epoch.h; FORMAT.md section 4, "Key
+ * epochs").  Without it a content entry is of the dialogue's first epoch.
+ */
+#define ENTRY_FLAG_EPOCH 0x02U
+#define ENTRY_EPOCH_BYTES 8U
 
 typedef enum entry_kind {
 	/* control entries: body is clear JSON, readable without the key */
@@ -94,6 +101,13 @@ typedef struct entry {
 	const unsigned char *body;
 	size_t body_len;
 	const unsigned char *sig;
+	/*
+	 * A content entry's key epoch (ENTRY_EPOCH_BYTES of its body; NULL:
+	 * the first epoch) and the rest of its body, nonce || ciphertext.
+	 */
+	const unsigned char *epoch;
+	const unsigned char *sealed;
+	size_t sealed_len;
 } entry;
 
 /* entry_kind_is_content() - 1 for kinds whose body is encrypted. */
@@ -140,6 +154,8 @@ typedef struct entry_draft {
 	const unsigned char *payload;  /* the JSON text, clear */
 	size_t payload_len;
 	const unsigned char *key;      /* dialogue key, for content kinds */
+	const unsigned char *epoch;    /* its key id (ENTRY_EPOCH_BYTES), or
+	                                  NULL for the first epoch */
 	const unsigned char *nonce;    /* NULL: random (vectors pass one) */
 } entry_draft;
 

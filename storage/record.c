@@ -25,6 +25,7 @@
 #include "../crypto/err.h"
 #include "../crypto/wrap.h"
 #include "checkpoint.h"
+#include "epoch.h"
 #include "faults.h"
 #include "lang.h"
 #include "late.h"
@@ -32,6 +33,7 @@
 #include "msig.h"
 #include "payload.h"
 #include "record.h"
+#include "record_int.h"
 #include "roots.h"
 #include "runs.h"
 #include "sigpool.h"
@@ -50,8 +52,12 @@ struct record {
 	size_t nparties;
 	record_member *members;
 	size_t nmembers;
-	unsigned char *key; /* WRAP_KEY_BYTES, sodium_malloc; NULL: locked */
-	char key_id[2 * WRAP_KEYID_BYTES + 1]; /* of the first key wrap */
+	/*
+	 * The key epochs and the keys held (epoch.h); record_key() is one
+	 * of them, NULL while locked.
+	 */
+	epoch_ring ring;
+	store_txn *ctl_txn; /* set by load_control() around its walk */
 	unsigned char *scratch; /* SCRATCH_BYTES, sodium_malloc, for bodies */
 	/*
 	 * The leaf hash of an entry whose signature a sigpool worker has
@@ -166,7 +172,7 @@ members_reset(record *r)
 	free(r->members);
 	r->members = NULL;
 	r->nmembers = 0;
-	r->key_id[0] = '\0';
+	epoch_ring_clear(&r->ring);
 	r->ncover = 0;
 }
 
@@ -425,12 +431,37 @@ genesis_apply(record *r, const entry *e, const json_t *o,
 }
 
 /*
- * A key wrap gives the one dialogue key (this version has no rotation)
- * to current members: every box must be a whole sealed box addressed to
- * a member at the entry's clock, and every key wrap of the record must
- * name the same key id, so that a head cannot hand different members
- * different keys without verify saying so.  With apply, the first key
- * wrap fixes the dialogue's key id.
+ * wrap_concurrent() - 1 if the key wrap e, addressed to pk, which a
+ * member-remove of a lower clock removed, was written without knowing of
+ * the removal (it is not in e's causal past), 0 if not, or an error.
+ * Only the control walk of load_control() can tell (it has the store).
+ */
+static int
+wrap_concurrent(record *r, const entry *e, const unsigned char *pk)
+{
+	const epoch_removal *rm = epoch_removal_of(&r->ring, pk);
+	late_close c;
+	int y = 1, rc;
+
+	if (rm == NULL || r->ctl_txn == NULL || e->refs == NULL)
+		return 0;
+	memcpy(c.author, rm->author, KEY_PK_BYTES);
+	c.seq = rm->seq;
+	c.clock = rm->clock;
+	if ((rc = late_follows(&y, r->ctl_txn, &c, e)) != 0)
+		return rc;
+	return !y;
+}
+
+/*
+ * A key wrap gives an epoch's key (epoch.h) to current members: every box
+ * must be a whole sealed box addressed to a member at the entry's clock,
+ * so a removed member never receives a later epoch's key.  One exception
+ * is the race FORMAT.md section 6 states: a box to a member whose removal
+ * has a lower clock but is not in the wrap's causal past (a head rekeyed
+ * before it heard of the removal) is valid, and taints its epoch, which
+ * writers then leave.  With apply, the first key wrap of a key id, in
+ * merged order, starts its epoch.
  */
 static int
 wrap_rules(record *r, const entry *e, const json_t *o, int apply,
@@ -438,9 +469,11 @@ wrap_rules(record *r, const entry *e, const json_t *o, int apply,
 {
 	const char *kid = json_string_value(json_object_get(o, "key_id"));
 	unsigned char pk[KEY_PK_BYTES], box[WRAP_BOX_BYTES];
+	unsigned char id[WRAP_KEYID_BYTES];
 	const record_member *m;
 	const json_t *w;
 	size_t i, blen;
+	int rc, taint = 0;
 
 	json_array_foreach(json_object_get(o, "wraps"), i, w) {
 		const char *b64 = json_string_value(json_object_get(w, "box"));
@@ -454,18 +487,30 @@ wrap_rules(record *r, const entry *e, const json_t *o, int apply,
 			return DT_EFORMAT;
 		}
 		m = record_member_find(r, pk);
+		if (apply && m != NULL && m->removed_clock != 0 &&
+		    m->removed_clock < e->clock && m->added_clock < e->clock) {
+			if ((rc = wrap_concurrent(r, e, pk)) < 0)
+				return rc;
+			if (rc == 1) {
+				taint = 1;
+				continue;
+			}
+		}
 		if (m == NULL || m->added_clock >= e->clock ||
 		    (m->removed_clock != 0 && m->removed_clock < e->clock)) {
 			*why = "a key wrap is addressed to a non-member";
 			return DT_EMEMBER;
 		}
 	}
-	if (r->key_id[0] != '\0' && strcmp(r->key_id, kid) != 0) {
-		*why = "a key wrap names another dialogue key";
+	if (key_unhex(id, sizeof id, kid) != 0) {
+		*why = "a key wrap's key_id is malformed";
 		return DT_EFORMAT;
 	}
-	if (apply && r->key_id[0] == '\0')
-		snprintf(r->key_id, sizeof r->key_id, "%s", kid);
+	if (apply && epoch_note(&r->ring, id, e->author, e->seq,
+	    e->clock) < 0)
+		return DT_ENOMEM;
+	if (apply && taint)
+		epoch_taint(&r->ring, id);
 	return 0;
 }
 
@@ -521,8 +566,12 @@ control_rules(record *r, const entry *e, const json_t *o, int apply,
 			*why = "a head may remove members of its own party only";
 			return DT_EMEMBER;
 		}
-		if (apply)
+		if (apply) {
 			target->removed_clock = e->clock;
+			if (epoch_removal_note(&r->ring, pk, e->author, e->seq,
+			    e->clock) != 0)
+				return DT_ENOMEM;
+		}
 		break;
 	case ENTRY_K_KEY_WRAP:
 		if ((rc = wrap_rules(r, e, o, apply, why)) != 0)
@@ -601,7 +650,7 @@ attendance_own_party(record *r, const entry *e)
 	if ((a = record_member_find(r, e->author)) == NULL)
 		return 1;
 	if ((rc = entry_open_into(r->scratch, SCRATCH_BYTES, &plen, e,
-	    r->key)) != 0)
+	    epoch_key_for(&r->ring, e))) != 0)
 		return rc;
 	o = payload_parse(r->scratch, plen);
 	sodium_memzero(r->scratch, plen);
@@ -664,8 +713,12 @@ closes_cb(void *ctx, const unsigned char *bytes, size_t len,
 	(void)hash;
 	if (entry_parse(&e, bytes, len) != 0)
 		return DT_ECORRUPT;
+	/* a close of an epoch whose key is not held is not read */
+	if (epoch_key_for(&r->ring, &e) == NULL)
+		return 0;
 	/* a close that is its author's fault closes nothing */
-	if ((rc = fault_classify_meeting(&e, r->key, r->scratch,
+	if ((rc = fault_classify_meeting(&e, epoch_key_for(&r->ring, &e),
+	    r->scratch,
 	    SCRATCH_BYTES, &meeting)) < 0)
 		return rc;
 	if (rc > 0 || meeting < 0 ||
@@ -745,6 +798,83 @@ late_check(int *late, record *r, store_txn *t, const entry *e,
 			return 0;
 		}
 	}
+	return 0;
+}
+
+/* How far back along its own feed epoch_feed_has() looks. */
+#define EPOCH_FEED_LOOK 64U
+
+/*
+ * epoch_feed_has() - 1 if one of the last EPOCH_FEED_LOOK entries of e's
+ * own feed before it, the latest content entry among them, names e's
+ * epoch: that entry passed this check when it was stored (or earlier in
+ * this walk), and its causal past is in e's, so e needs no walk.  This
+ * keeps an incremental verify that starts in the middle of a feed from
+ * walking back to an epoch's key wrap, however old.
+ */
+static int
+epoch_feed_has(store_txn *t, const entry *e)
+{
+	unsigned char *b = NULL;
+	uint64_t s;
+	size_t len = 0;
+	entry p;
+	int found = 0, stop = 0;
+
+	for (s = e->seq; s > 0 && e->seq - s < EPOCH_FEED_LOOK && !stop; s--) {
+		if (store_get(&b, &len, t, e->author, s - 1) != 0)
+			break;
+		if (entry_parse(&p, b, len) == 0 &&
+		    entry_kind_is_content(p.kind)) {
+			found = p.epoch != NULL && memcmp(p.epoch, e->epoch,
+			    ENTRY_EPOCH_BYTES) == 0;
+			stop = 1;
+		}
+		free(b);
+		b = NULL;
+	}
+	return found;
+}
+
+/*
+ * epoch_check() - the key epoch the content entry e names must be one of
+ * the record's, started by a key wrap in e's causal past (epoch 0, the
+ * dialogue's first, is in every entry's).  Read on clear, signed bytes,
+ * so it needs no key.  A feed's entries usually name the epoch of their
+ * previous entry, which was checked already: only a change walks back.
+ */
+static int
+epoch_check(record *r, store_txn *t, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES], record_failure *f)
+{
+	const epoch_info *ep = epoch_find(&r->ring, e->epoch);
+	char hex[2 * WRAP_KEYID_BYTES + 1];
+	late_close c;
+	int y = 0, rc;
+
+	key_hex(hex, e->epoch, WRAP_KEYID_BYTES);
+	if (ep == NULL)
+		return fail_at(f, DT_EFORMAT, e->author, e->seq, hash, NULL,
+		    "names key epoch %s, which no key wrap of the record "
+		    "starts", hex);
+	if (ep != &r->ring.v[0] &&
+	    !epoch_seen_ok(&r->ring, e->author, e->seq, e->epoch) &&
+	    !epoch_feed_has(t, e)) {
+		memcpy(c.author, ep->author, KEY_PK_BYTES);
+		c.seq = ep->seq;
+		c.clock = ep->clock;
+		if ((rc = late_follows(&y, t, &c, e)) != 0)
+			return fail_at(f, rc, e->author, e->seq, hash, NULL,
+			    "cannot read the causal past: %s",
+			    dt_strerror(rc));
+		if (!y)
+			return fail_at(f, DT_EFORMAT, e->author, e->seq, hash,
+			    NULL, "names key epoch %s, whose key wrap is not "
+			    "in its causal past", hex);
+	}
+	if (epoch_seen_note(&r->ring, e->author, e->seq, e->epoch) != 0)
+		return fail_at(f, DT_ENOMEM, NULL, 0, NULL, NULL,
+		    "out of memory");
 	return 0;
 }
 
@@ -830,6 +960,9 @@ check_entry(record *r, store_txn *t, const entry *e,
 	if (e->kind != ENTRY_K_GENESIS &&
 	    record_may_write(r, a, e->kind, e->clock, &why) != 0)
 		return fail_at(f, DT_EMEMBER, a, e->seq, hash, NULL, "%s", why);
+	/* The key epoch a content entry names (FORMAT.md section 6). */
+	if (e->epoch != NULL && (rc = epoch_check(r, t, e, hash, f)) != 0)
+		return rc;
 	if (!entry_kind_is_content(e->kind)) {
 		if ((o = payload_parse(e->body, e->body_len)) == NULL ||
 		    payload_check(e->kind, o) != 0) {
@@ -866,9 +999,16 @@ check_entry(record *r, store_txn *t, const entry *e,
 		st->content++;
 	if (!(flags & RECORD_VERIFY_KEY))
 		return 0;
-	if (r->key == NULL)
+	if (record_key(r) == NULL)
 		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
 		    "the dialogue key is not unlocked");
+	/*
+	 * An entry of an epoch whose key this reader does not hold (it was
+	 * added later and not given it, or the epoch is newer than its
+	 * unlock) is checked as without the key (epoch.h).
+	 */
+	if (epoch_key_for(&r->ring, e) == NULL)
+		return 0;
 	/*
 	 * Decrypt into the record's guarded scratch buffer: one mapping
 	 * for a whole walk instead of one per entry.
@@ -882,8 +1022,8 @@ check_entry(record *r, store_txn *t, const entry *e,
 	 * payload of its kind, is the author's fault, not a failure of the
 	 * record: noted, and the entry stands (faults.h).
 	 */
-	if ((rc = fault_classify_meeting(e, r->key, r->scratch, SCRATCH_BYTES,
-	    &meeting)) < 0)
+	if ((rc = fault_classify_meeting(e, epoch_key_for(&r->ring, e),
+	    r->scratch, SCRATCH_BYTES, &meeting)) < 0)
 		return fail_at(f, rc, a, e->seq, hash, NULL,
 		    "cannot decrypt: %s", dt_strerror(rc));
 	if (rc > 0)
@@ -1004,7 +1144,10 @@ load_control(record *r, store_txn *t, record_failure *f)
 		return fail_at(f, rc, NULL, 0, NULL, NULL,
 		    "cannot read the dialogue id");
 	r->have_id = 1;
-	if ((rc = store_scan_control(t, control_cb, &w)) != 0) {
+	r->ctl_txn = t;
+	rc = store_scan_control(t, control_cb, &w);
+	r->ctl_txn = NULL;
+	if (rc != 0) {
 		if (f->code == 0)
 			fail_at(f, rc, NULL, 0, NULL, NULL,
 			    "cannot read the control entries: %s",
@@ -1718,7 +1861,7 @@ record_verify(record *r, unsigned flags, record_stats *st,
 		st = &dummy;
 	memset(st, 0, sizeof *st);
 	memset(f, 0, sizeof *f);
-	if ((flags & RECORD_VERIFY_KEY) && r->key == NULL)
+	if ((flags & RECORD_VERIFY_KEY) && record_key(r) == NULL)
 		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
 		    "the dialogue key is not unlocked");
 	/*
@@ -1754,7 +1897,7 @@ record_audit_walk(record *r, unsigned flags, const record_walk_hooks *h,
 	memset(st, 0, sizeof *st);
 	memset(f, 0, sizeof *f);
 	flags &= ~RECORD_VERIFY_INCREMENTAL;
-	if ((flags & RECORD_VERIFY_KEY) && r->key == NULL)
+	if ((flags & RECORD_VERIFY_KEY) && record_key(r) == NULL)
 		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
 		    "the dialogue key is not unlocked");
 	if ((rc = store_txn_begin(&t, r->s, 0)) != 0)
@@ -1861,7 +2004,7 @@ record_close(record *r)
 {
 	if (r == NULL)
 		return;
-	wrap_key_free(r->key);
+	epoch_ring_free(&r->ring);
 	fault_list_done(&r->faults);
 	free(r->closes);
 	if (r->scratch != NULL)
@@ -1960,7 +2103,7 @@ out:
 const unsigned char *
 record_key(const record *r)
 {
-	return r->key;
+	return epoch_any_key(&r->ring);
 }
 
 const record_failure *
@@ -1974,6 +2117,7 @@ struct unlock_walk {
 	const key_identity *id;
 	char to[2 * KEY_PK_BYTES + 1];
 	int found;
+	int opened;
 	int rc;
 };
 
@@ -1983,6 +2127,7 @@ unlock_cb(void *ctx, const unsigned char *bytes, size_t len,
 {
 	struct unlock_walk *w = ctx;
 	unsigned char box[WRAP_BOX_BYTES], *key = NULL;
+	unsigned char held[WRAP_KEYID_BYTES];
 	const json_t *v;
 	json_t *o;
 	size_t i, blen;
@@ -1992,6 +2137,12 @@ unlock_cb(void *ctx, const unsigned char *bytes, size_t len,
 	if (entry_parse(&e, bytes, len) != 0 || e.kind != ENTRY_K_KEY_WRAP ||
 	    (o = payload_parse(e.body, e.body_len)) == NULL)
 		return 0;
+	/* an epoch whose key is held already needs no box opened */
+	if (key_unhex(held, sizeof held, json_string_value(json_object_get(o,
+	    "key_id"))) == 0 && epoch_key_of(&w->r->ring, held) != NULL) {
+		json_decref(o);
+		return 0;
+	}
 	json_array_foreach(json_object_get(o, "wraps"), i, v) {
 		const char *to = json_string_value(json_object_get(v, "to"));
 		const char *b64 = json_string_value(json_object_get(v, "box"));
@@ -2018,9 +2169,11 @@ unlock_cb(void *ctx, const unsigned char *bytes, size_t len,
 				w->rc = DT_EDECRYPT;
 				continue;
 			}
-			w->r->key = key;
-			json_decref(o);
-			return 1; /* stop: unlocked */
+			/* every epoch's key addressed to id (epoch.h) */
+			if ((w->rc = epoch_hold(&w->r->ring, kid, key)) != 0)
+				break;
+			w->opened++;
+			break;
 		}
 	}
 	json_decref(o);
@@ -2034,8 +2187,7 @@ record_unlock(record *r, const key_identity *id)
 	store_txn *t = NULL;
 	int rc;
 
-	if (r->key != NULL)
-		return 0;
+	/* Read again each time: an import may bring a new epoch's key. */
 	memset(&w, 0, sizeof w);
 	w.r = r;
 	w.id = id;
@@ -2045,10 +2197,12 @@ record_unlock(record *r, const key_identity *id)
 		return rc;
 	rc = store_scan_control(t, unlock_cb, &w);
 	store_txn_abort(t);
-	if (rc == 1)
-		return 0;
 	if (rc != 0)
 		return rc;
+	if (w.rc == DT_ENOMEM)
+		return w.rc;
+	if (w.opened > 0 || record_key(r) != NULL)
+		return 0;
 	return w.found ? w.rc : DT_ENOKEY;
 }
 
@@ -2145,6 +2299,7 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 	record_failure f;
 	record_stats ast;
 	size_t nfaults;
+	long cur;
 	int rc, have_head;
 
 	rc = store_head_get(&head, t, id->pk);
@@ -2173,7 +2328,11 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 	d.nrefs = nrefs;
 	d.payload = (const unsigned char *)payload;
 	d.payload_len = strlen(payload);
-	d.key = r->key;
+	/* The newest epoch whose key is held (epoch.h); 0 names none. */
+	if ((cur = epoch_current(&r->ring)) >= 0) {
+		d.key = epoch_key_of(&r->ring, r->ring.v[cur].id);
+		d.epoch = cur > 0 ? r->ring.v[cur].id : NULL;
+	}
 	/* Refuse early, with the reason, what verify would refuse later. */
 	if ((rc = record_may_write(r, id->pk, kind, d.clock, &why)) != 0)
 		goto out;
@@ -2206,7 +2365,8 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 	nfaults = r->faults.n;
 	r->closes_valid = 0;
 	if ((rc = check_entry(r, t, &e, h, have_head ? head.hash : NULL,
-	    have_head ? head.clock : 0, r->key ? RECORD_VERIFY_KEY : 0, &f,
+	    have_head ? head.clock : 0, record_key(r) ? RECORD_VERIFY_KEY : 0,
+	    &f,
 	    &ast)) != 0)
 		goto out;
 	/*
@@ -2265,7 +2425,7 @@ record_append(record *r, const key_identity *id, unsigned kind,
 	store_txn *t = NULL;
 	int rc;
 
-	if (entry_kind_is_content(kind) && r->key == NULL)
+	if (entry_kind_is_content(kind) && record_key(r) == NULL)
 		return DT_ENOKEY;
 	/* titles, places, owners: the writer's rule (payload.h) */
 	if ((rc = payload_fields_check_text(kind, payload, NULL)) != 0)
@@ -2337,53 +2497,6 @@ wrap_payload(char **out, const unsigned char *dialogue,
 	}
 	rc = (*out = payload_dump(o)) != NULL ? 0 : DT_ENOMEM;
 out:
-	json_decref(o);
-	return rc;
-}
-
-int
-record_add_member(record *r, const key_identity *head,
-    const record_member *m, unsigned char hash[ENTRY_HASH_BYTES])
-{
-	store_txn *t = NULL;
-	char hex[2 * KEY_PK_BYTES + 1], *add = NULL, *wrap = NULL;
-	json_t *o = NULL;
-	int rc;
-
-	if (r->key == NULL)
-		return DT_ENOKEY;
-	key_hex(hex, m->pk, KEY_PK_BYTES);
-	if ((o = json_pack("{s:i,s:s,s:s,s:s,s:s}", "v", PAYLOAD_VERSION,
-	    "key", hex, "name", m->name, "party", m->party, "role",
-	    role_name(m->role))) == NULL || (add = payload_dump(o)) == NULL) {
-		rc = DT_ENOMEM;
-		goto out;
-	}
-	if ((rc = payload_fields_check(ENTRY_K_MEMBER_ADD, o, NULL)) != 0)
-		goto out;
-	if ((rc = wrap_payload(&wrap, r->id, r->key, m, 1)) != 0)
-		goto out;
-	if ((rc = append_begin(r, &t)) != 0)
-		goto out;
-	if ((rc = append_txn(r, t, head, ENTRY_K_MEMBER_ADD, add, hash,
-	    NULL)) != 0)
-		goto out;
-	/* The key wrap may only follow the add once the add is applied. */
-	{
-		record_failure f;
-
-		if ((rc = load_control(r, t, &f)) != 0)
-			goto out;
-	}
-	if ((rc = append_txn(r, t, head, ENTRY_K_KEY_WRAP, wrap, NULL,
-	    NULL)) != 0)
-		goto out;
-	rc = store_txn_commit(t);
-	t = NULL;
-out:
-	store_txn_abort(t);
-	payload_free(wrap);
-	payload_free(add);
 	json_decref(o);
 	return rc;
 }
@@ -2560,8 +2673,18 @@ record_create(record **out, const char *parent, const key_identity *creator,
 		*out = NULL;
 		goto out;
 	}
-	(*out)->key = key;
-	key = NULL;
+	{
+		unsigned char kid[WRAP_KEYID_BYTES];
+
+		wrap_key_id(kid, key);
+		rc = epoch_hold(&(*out)->ring, kid, key);
+		key = NULL;
+		if (rc != 0) {
+			record_close(*out);
+			*out = NULL;
+			goto out;
+		}
+	}
 out:
 	store_txn_abort(t);
 	store_close(s);
@@ -3804,7 +3927,7 @@ record_import(record *r, bundle_reader *b, unsigned flags,
 	if (r->fail.code != 0)
 		return fail_at(f, DT_ESTATE, NULL, 0, NULL, NULL,
 		    "the record failed verification: %s", r->fail.detail);
-	if ((flags & RECORD_VERIFY_KEY) && r->key == NULL)
+	if ((flags & RECORD_VERIFY_KEY) && record_key(r) == NULL)
 		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
 		    "the dialogue key is not unlocked");
 	if (sodium_memcmp(bundle_reader_dialogue(b), r->id,
@@ -4017,4 +4140,35 @@ out:
 	free(tmp);
 	free(final);
 	return rc;
+}
+
+/*
+ * ---- For storage/membership.c (record_int.h): the writer's steps, so
+ * that removal, rekeying and replacement live in a file of their own.
+ */
+int
+record_int_begin(record *r, store_txn **t)
+{
+	return append_begin(r, t);
+}
+
+int
+record_int_append(record *r, store_txn *t, const key_identity *id,
+    unsigned kind, const char *payload, unsigned char hash[ENTRY_HASH_BYTES])
+{
+	return append_txn(r, t, id, kind, payload, hash, NULL);
+}
+
+int
+record_int_reload(record *r, store_txn *t)
+{
+	record_failure f;
+
+	return load_control(r, t, &f);
+}
+
+epoch_ring *
+record_int_ring(record *r)
+{
+	return &r->ring;
 }

@@ -178,6 +178,66 @@ int record_append_meeting_text(record *r, const key_identity *id,
 int record_add_member(record *r, const key_identity *head,
     const record_member *m, unsigned char hash[ENTRY_HASH_BYTES]);
 
+/*
+ * Membership over time (storage/membership.c): which earlier epochs'
+ * keys a member added later is given.
+ */
+#define RECORD_EPOCHS_ALL 0      /* every epoch the head holds */
+#define RECORD_EPOCHS_CURRENT 1  /* only the epoch a writer uses now */
+
+/*
+ * record_add_member_epochs() - record_add_member(), giving the new member
+ * the keys of the epochs mode names (*given: how many; may be NULL).
+ */
+int record_add_member_epochs(record *r, const key_identity *head,
+    const record_member *m, int mode, unsigned char hash[ENTRY_HASH_BYTES],
+    size_t *given);
+
+/*
+ * record_remove_member() - head removes the member pk of its own party
+ * (never a head), and starts a new key epoch wrapped to every remaining
+ * member, in one transaction: a member-remove entry, then a key wrap.
+ * reason (may be NULL) goes into both payloads.  hash gets the
+ * member-remove's; epoch_id the new epoch's key id (may be NULL).
+ * @return 0, DT_ENOKEY, DT_EMEMBER, store errors.
+ */
+int record_remove_member(record *r, const key_identity *head,
+    const unsigned char pk[KEY_PK_BYTES], const char *reason,
+    unsigned char hash[ENTRY_HASH_BYTES], unsigned char epoch_id[8]);
+
+/*
+ * record_rekey() - head starts a new key epoch, wrapped to every current
+ * member (a key-wrap entry of a new key id).  hash gets the entry's.
+ */
+int record_rekey(record *r, const key_identity *head, const char *reason,
+    unsigned char hash[ENTRY_HASH_BYTES], unsigned char epoch_id[8]);
+
+/*
+ * record_replace_member() - a lost key: head removes old and adds m (the
+ * same person's new key), then starts a new epoch wrapped to every
+ * current member, m included, and gives m the earlier epochs mode names,
+ * all in one transaction.  hash gets the member-add's.
+ */
+int record_replace_member(record *r, const key_identity *head,
+    const unsigned char old[KEY_PK_BYTES], const record_member *m, int mode,
+    const char *reason, unsigned char hash[ENTRY_HASH_BYTES],
+    unsigned char epoch_id[8], size_t *given);
+
+/*
+ * record_epochs() - how many key epochs the record has; record_epoch_at()
+ * the i-th (0 first): its key id, the clock of the key wrap that started
+ * it, and whether this reader holds its key.  record_epoch_current() the
+ * one a writer uses now (-1: none held).
+ */
+size_t record_epochs(const record *r);
+int record_epoch_at(const record *r, size_t i, unsigned char id[8],
+    uint64_t *clock, int *held);
+long record_epoch_current(const record *r);
+
+/* record_epoch_keys() - the epochs and keys held (epoch.h: epoch_key_for()). */
+struct epoch_ring;
+const struct epoch_ring *record_epoch_keys(const record *r);
+
 /* What verification found wrong, and where. */
 typedef struct record_failure {
 	int code;                              /* DT_E* */

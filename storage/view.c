@@ -25,6 +25,7 @@
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
 #include "entry.h"
+#include "epoch.h"
 #include "halves.h"
 #include "late.h"
 #include "payload.h"
@@ -79,7 +80,7 @@ struct body_pool;
 struct collect {
 	view *v;
 	record *r;
-	const unsigned char *key;
+	const epoch_ring *key;       /* NULL: locked */
 	unsigned char *scratch;      /* VIEW_SCRATCH_BYTES, sodium_malloc */
 	int err;
 
@@ -165,17 +166,19 @@ grow(void *arr, size_t *cap, size_t n, size_t sz)
  * buffer (plain) only while it is parsed, and is wiped after; the json_t returned is a new reference owned by the caller.
  */
 static json_t *
-body_payload(const entry *e, const unsigned char *key, unsigned char *plain,
+body_payload(const entry *e, const epoch_ring *key, unsigned char *plain,
     int *state)
 {
 	size_t plen = 0;
 	json_t *obj;
 
-	if (entry_kind_is_content(e->kind) && key == NULL) {
+	/* locked, or of an epoch whose key this reader was not given */
+	if (entry_kind_is_content(e->kind) && epoch_key_for(key, e) == NULL) {
 		*state = VIEW_BODY_LOCKED;
 		return NULL;
 	}
-	if (entry_open_into(plain, VIEW_SCRATCH_BYTES, &plen, e, key) != 0) {
+	if (entry_open_into(plain, VIEW_SCRATCH_BYTES, &plen, e,
+	    epoch_key_for(key, e)) != 0) {
 		*state = VIEW_BODY_BAD;
 		return NULL;
 	}
@@ -210,7 +213,7 @@ struct body_pool {
 	size_t published;            /* jobs[0..published) may be taken */
 	size_t next;                 /* the next job not taken */
 	int closed;                  /* the walk is over */
-	const unsigned char *key;
+	const epoch_ring *key;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t th[BODY_MAX_THREADS];
@@ -224,7 +227,7 @@ struct body_pool {
  * meeting read.
  */
 static void
-job_run(struct body_job *j, const unsigned char *key, unsigned char *scratch)
+job_run(struct body_job *j, const epoch_ring *key, unsigned char *scratch)
 {
 	unsigned char h[ENTRY_HASH_BYTES];
 	const json_t *mt;
@@ -311,7 +314,7 @@ pool_publish(struct body_pool *p, size_t n, int close)
  */
 static int
 pool_start(struct body_pool *p, struct body_job *jobs,
-    const unsigned char *key, unsigned extra)
+    const epoch_ring *key, unsigned extra)
 {
 	memset(p, 0, sizeof(*p));
 	p->jobs = jobs;
@@ -1146,7 +1149,7 @@ view_load(view **out, record *r)
 		goto out;
 	c.v = v;
 	c.r = r;
-	c.key = record_key(r);
+	c.key = record_key(r) != NULL ? record_epoch_keys(r) : NULL;
 	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0 ||
 	    (rc = store_count(&count, t)) != 0)
 		goto out;
@@ -1691,7 +1694,7 @@ window_load(view **out, record *r, const view_window *w, const view *reuse,
 		return rc;
 	c.v = v;
 	c.r = r;
-	c.key = record_key(r);
+	c.key = record_key(r) != NULL ? record_epoch_keys(r) : NULL;
 	c.reuse = reuse;
 	c.base = base;
 	c.item = v->w.item;
@@ -1798,7 +1801,7 @@ view_rewindow(view **out, const view *v, record *r, const view_window *w)
 		return rc;
 	c.v = nv;
 	c.r = r;
-	c.key = record_key(r);
+	c.key = record_key(r) != NULL ? record_epoch_keys(r) : NULL;
 	c.reuse = v;
 	c.item = nv->w.item;
 	c.want = w->count;
@@ -1929,7 +1932,7 @@ view_refresh(view **out, const view *v, record *r)
 		goto out;
 	c.v = nv;
 	c.r = r;
-	c.key = record_key(r);
+	c.key = record_key(r) != NULL ? record_epoch_keys(r) : NULL;
 	c.base = v;
 	if ((c.scratch = sodium_malloc(VIEW_SCRATCH_BYTES)) == NULL) {
 		rc = DT_ENOMEM;

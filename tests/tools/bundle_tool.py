@@ -32,6 +32,13 @@ Usage:
       entries.txt: a close of meeting 1 by each head and a note of
       meeting 1 by each, us-head's after its own close (a late entry,
       FORMAT.md section 7, "Late entries")
+  bundle_tool.py epochs VECTORS_DIR
+      print tests/vectors/epochs.txt as this file computes it from
+      entries.txt: ru-head starts key epoch 1 (a key wrap of a new key id
+      to both heads), us-head writes a note under it (flags 0x03, the key
+      id first in the body), and a note by us-head naming the epoch whose
+      key wrap is not in its causal past (FORMAT.md section 6, "Key
+      epochs")
   bundle_tool.py check FILE
       check the framing, the trailer and every entry's signature; prints
       "ok N" (exit 0) or the first problem (exit 1)
@@ -462,6 +469,82 @@ def late_vector(vdir):
     return "\n".join(out) + "\n"
 
 
+EPOCH_KEY = bytes([0x51]) * 32
+
+
+def seal_key(did, key, pk):
+    """A key wrap box of key to the Ed25519 key pk (section 6)."""
+    box = iv.nacl.public.SealedBox(iv.nacl.public.PublicKey(
+        iv.ed_to_x25519_pk(pk))).encrypt(iv.WRAP_CTX + did + key)
+    return iv.base64.b64encode(box).decode()
+
+
+def epoch_entries(v):
+    """The epochs.txt entries, from entries.txt's values v: ru-head's
+    key wrap of EPOCH_KEY to both heads (seq 3, referring to note_us);
+    us-head's note under it referring to that wrap (seq 1: valid); and
+    another us-head seq 1, naming the epoch but referring to nothing (its
+    causal past is note_us and what that refers to: not the wrap)."""
+    did = iv.unhex(v["dialogue_id"])
+    tms = int(v["note_us_time_ms"])
+    seed = {n: iv.unhex(v["seed_" + n]) for n in ("ru_head", "us_head")}
+    pk = {n: iv.ed25519_pk(seed[n]) for n in seed}
+    nr, nu = iv.unhex(v["note_ru_hash"]), iv.unhex(v["note_us_hash"])
+    kid = iv.key_id(EPOCH_KEY)
+    wrap = iv.canonical({"key_id": kid.hex(), "reason": "vector rekey",
+                         "v": 1, "wraps": [
+                             {"box": seal_key(did, EPOCH_KEY, pk[n]),
+                              "to": pk[n].hex()}
+                             for n in ("ru_head", "us_head")]})
+    rekey = iv.build_entry(iv.K["key-wrap"], seed["ru_head"], did, 3, 5,
+                           tms + 5, nr, [(pk["us_head"], 0, nu)], wrap)
+    text = [{"body": "written under key epoch 1", "lang": "en",
+             "role": "authentic"}]
+    plain = iv.canonical({"meeting": 1, "text": text, "v": 1})
+    good = iv.build_entry(iv.K["note"], seed["us_head"], did, 1, 6, tms + 6,
+                          nu, [(pk["ru_head"], 3, iv.leaf_hash(rekey))],
+                          plain, key=EPOCH_KEY, nonce=bytes([0x52]) * 24,
+                          epoch=kid)
+    bad = iv.build_entry(iv.K["note"], seed["us_head"], did, 1, 5, tms + 5,
+                         nu, [], plain, key=EPOCH_KEY,
+                         nonce=bytes([0x53]) * 24, epoch=kid)
+    return kid, rekey, good, bad, plain
+
+
+def epochs_vector(vdir):
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    kid, rekey, good, bad, plain = epoch_entries(v)
+    out = ["# tests/vectors/epochs.txt: key epochs (docs/FORMAT.md, "
+           "section 6, \"Key",
+           "# epochs\"), after the four entries of entries.txt: ru-head "
+           "starts epoch 1",
+           "# (rekey_ru, a key wrap of epoch_key to both heads, seq 3, "
+           "clock 5); us-head",
+           "# writes a note under it (note_us2, seq 1, clock 6, flags "
+           "0x03, referring to",
+           "# rekey_ru: valid); note_us_bad is another us-head seq 1 "
+           "naming epoch 1 with",
+           "# no reference, so the epoch's key wrap is not in its causal "
+           "past: it fails.",
+           "# Written by tests/tools/bundle_tool.py epochs; checked by "
+           "tests/unit/test_vectors.c",
+           "# and tests/tools/indep_verify.py.",
+           "",
+           "epoch_key = " + EPOCH_KEY.hex(),
+           "epoch_key_id = " + kid.hex(),
+           "",
+           "rekey_ru = " + rekey.hex(),
+           "rekey_ru_hash = " + iv.leaf_hash(rekey).hex(),
+           "",
+           "note_us2 = " + good.hex(),
+           "note_us2_plain = " + plain.hex(),
+           "note_us2_hash = " + iv.leaf_hash(good).hex(),
+           "",
+           "note_us_bad = " + bad.hex(),
+           "note_us_bad_hash = " + iv.leaf_hash(bad).hex()]
+    return "\n".join(out) + "\n"
+
+
 # The minutes-signature candidates of tests/vectors/msig.txt: (name, the
 # payload's meeting, the comment's meeting, the comment's signer, whose
 # minisign key signs, whether the trusted comment is changed after
@@ -603,6 +686,9 @@ def main(argv):
         return 0
     if len(argv) == 3 and argv[1] == "faults":
         sys.stdout.write(faults_vector(argv[2]))
+        return 0
+    if len(argv) == 3 and argv[1] == "epochs":
+        sys.stdout.write(epochs_vector(argv[2]))
         return 0
     if len(argv) == 3 and argv[1] == "late":
         sys.stdout.write(late_vector(argv[2]))

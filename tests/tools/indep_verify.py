@@ -399,7 +399,8 @@ def parse_entry(b):
     e.kind, e.flags = b[4], b[5]
     e.nrefs = struct.unpack(">H", b[6:8])[0]
     need(e.kind in KINDS, "framing", "unknown kind 0x%02x" % e.kind)
-    need(e.flags == (1 if is_content(e.kind) else 0), "framing", "bad flags")
+    need(e.flags in ((1, 3) if is_content(e.kind) else (0,)), "framing",
+         "bad flags")
     need(e.nrefs <= 1024, "framing", "too many references")
     e.dialogue, e.author = b[8:40], b[40:72]
     e.seq, e.clock, e.time = struct.unpack(">QQQ", b[72:96])
@@ -414,8 +415,13 @@ def parse_entry(b):
     need(len(b) == off + 4 + body_len + 64, "framing", "lengths do not add up")
     e.body = b[off + 4:off + 4 + body_len]
     e.sig = b[off + 4 + body_len:]
-    need(not is_content(e.kind) or body_len >= 40, "framing",
-         "content body under 40 bytes")
+    # Flags bit 1: the body starts with the 8-byte key id of the entry's
+    # key epoch (section 6, "Key epochs"); without it, epoch 0.
+    pre = 8 if e.flags & 2 else 0
+    need(not is_content(e.kind) or body_len >= 40 + pre, "framing",
+         "content body under %d bytes" % (40 + pre))
+    e.epoch = e.body[:8] if pre else None
+    e.sealed = e.body[pre:]
     if e.kind == K["genesis"]:
         need(e.seq == 0 and e.nrefs == 0 and e.dialogue == ZERO32, "framing",
              "genesis with seq, references or dialogue")
@@ -440,14 +446,18 @@ def sig_ok(e):
 
 
 def build_entry(kind, seed, dialogue, seq, clock, time_ms, prev, refs,
-                payload, key=None, nonce=None):
-    """Encode, encrypt and sign an entry, from FORMAT.md section 4."""
+                payload, key=None, nonce=None, epoch=None):
+    """Encode, encrypt and sign an entry, from FORMAT.md section 4; a
+    content entry names its key epoch (epoch, 8 bytes) when given."""
     content = is_content(kind)
-    h = (b"DTE\x01" + bytes([kind, 1 if content else 0]) + u16(len(refs)) +
+    pre = epoch if content and epoch is not None else b""
+    h = (b"DTE\x01" + bytes([kind, (3 if pre else 1) if content else 0]) +
+         u16(len(refs)) +
          dialogue + ed25519_pk(seed) + u64(seq) + u64(clock) + u64(time_ms) +
          prev + b"".join(a + u64(s) + x for a, s, x in refs) +
-         u32(len(payload) + (40 if content else 0)))
-    body = nonce + xchacha_seal(key, nonce, payload, h) if content else payload
+         u32(len(payload) + len(pre) + (40 if content else 0)))
+    body = (pre + nonce + xchacha_seal(key, nonce, payload, h) if content
+            else payload)
     return h + body + ed25519_sign(seed, SIG_CTX + h + body)
 
 
@@ -872,7 +882,10 @@ def attendance_check(e, o, members):
 
 def verify_record(blobs, dialogue_id, key=None, faults=None):
     """FORMAT.md section 7; raises Reject at the first failure.  Returns
-    the membership, the parsed entries and how many were decrypted.  A
+    the membership, the parsed entries and how many were decrypted.
+    key is epoch 0's key, or a dict {key id: key} of the epochs' keys
+    held (section 6, "Key epochs"); entries of other epochs are not
+    decrypted, as without the key.  A
     member fault (section 7, "Member faults": a content entry that passes
     every other check but does not decrypt, or not to a payload of its
     kind) is no failure: it is appended to faults (a list, when given)
@@ -882,7 +895,11 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
     for e in es:
         by_hash.setdefault(e.hash, e)
     # Pass 1: control entries in merged order.
-    members, parties, seen_genesis, key_id = {}, [], False, None
+    members, parties, seen_genesis = {}, [], False
+    epochs = {}  # key id -> the key wrap that started the epoch
+    epoch0 = None
+    removals = {}  # key -> the member-remove entry
+    past = causal_past(es, by_hash)
     for e in sorted((e for e in es if not is_content(e.kind)),
                     key=lambda e: (e.clock, e.author)):
         need(sig_ok(e), "signature", "bad signature (control)")
@@ -931,6 +948,7 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
             need(t.party == a.party and t.role != "head", "member-remove",
                  "another party, or a head")
             t.removed = e.clock
+            removals[member_keys(o)] = e
         elif e.kind == K["key-wrap"]:
             for w in o["wraps"]:
                 try:
@@ -938,14 +956,27 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                 except Exception:
                     box = b""
                 need(len(box) == 132, "key-wrap", "box is not 132 bytes")
-                t = members.get(bytes.fromhex(w["to"]))
-                need(t is not None and t.added < e.clock and
-                     (t.removed == 0 or t.removed >= e.clock),
+                to = bytes.fromhex(w["to"])
+                t = members.get(to)
+                # A box to a member whose removal has a lower clock but is
+                # not in the wrap's causal past: the race of section 6.
+                race = (t is not None and t.added < e.clock and
+                        0 < t.removed < e.clock and
+                        removals[to].hash not in past[e.hash])
+                need(race or (t is not None and t.added < e.clock and
+                              (t.removed == 0 or t.removed >= e.clock)),
                      "key-wrap", "addressed to a non-member")
-            need(key_id is None or o["key_id"] == key_id, "key-wrap",
-                 "names another dialogue key")
-            key_id = key_id or o["key_id"]
+            # The first key wrap of a key id, in merged order, starts
+            # its epoch; the first of all is epoch 0.
+            kid = bytes.fromhex(o["key_id"])
+            if kid not in epochs:
+                epochs[kid] = e
+                epoch0 = epoch0 or kid
     need(seen_genesis, "dialogue", "no genesis")
+    if isinstance(key, (bytes, bytearray)):
+        keys = {epoch0: bytes(key)}
+    else:
+        keys = dict(key or {})
     # Pass 2: every feed in author order, every entry in seq order.
     feeds = {}
     for e in es:
@@ -976,15 +1007,23 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                  % (e.clock, built_on + 1))
             if e.kind != K["genesis"]:
                 may_write(members, e.author, e.kind, e.clock)
+            if is_content(e.kind) and e.epoch is not None:
+                w = epochs.get(e.epoch)
+                need(w is not None, "epoch",
+                     "names a key epoch no key wrap starts")
+                need(e.epoch == epoch0 or w.hash in past[e.hash], "epoch",
+                     "names a key epoch whose key wrap is not in its past")
+            ekey = keys.get(e.epoch or epoch0) if is_content(e.kind) \
+                else None
             if not is_content(e.kind):
                 o = accept_payload(e.body)
                 need(schema_ok(e.kind, o), "payload",
                      "%s schema" % KINDS[e.kind])
                 if e.kind == K["minutes-signature"]:
                     minutes_sig_check(e, o, members[e.author], dialogue_id)
-            elif key is not None:
+            elif ekey is not None:
                 try:
-                    plain = xchacha_open(key, e.body[:24], e.body[24:],
+                    plain = xchacha_open(ekey, e.sealed[:24], e.sealed[24:],
                                          e.header)
                     o = accept_payload(plain)
                     need(schema_ok(e.kind, o), "payload",
@@ -999,30 +1038,37 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                     if faults is not None:
                         faults.append((e.author, e.seq, e.hash, r.rule))
             prev = e
-    if key is not None and faults is not None:
-        faults.extend(late_entries(es, by_hash, members, meeting_of))
+    if keys and faults is not None:
+        faults.extend(late_entries(es, by_hash, members, meeting_of, past))
     return members, es, decrypted
 
 
-def late_entries(es, by_hash, members, meeting_of):
+def causal_past(es, by_hash):
+    """{hash: the set of hashes in the entry's causal past}: its previous
+    entry, the entries it references, theirs, and so on.  An entry whose
+    previous entry or reference is missing has failed already."""
+    at = {(e.author, e.seq): e for e in es}
+    past = {}
+    for e in sorted(es, key=lambda e: (e.clock, e.author)):
+        preds = [by_hash[rh] for _, _, rh in e.refs if rh in by_hash]
+        if e.seq > 0 and (e.author, e.seq - 1) in at:
+            preds.append(at[(e.author, e.seq - 1)])
+        p = set()
+        for x in preds:
+            p.add(x.hash)
+            p |= past.get(x.hash, set())
+        past[e.hash] = p
+    return past
+
+
+def late_entries(es, by_hash, members, meeting_of, past):
     """Section 7, "Late entries": an entry of kind 0x20 to 0x2c whose
     meeting has a meeting-close by a member of its author's party, other
     than itself, in its causal past (its previous entry, the entries it
     references, theirs, and so on).  Only entries that decrypted to a
     payload of their kind (meeting_of) count, closes included.  Returns
     [(author, seq, hash, "late")] in merged order."""
-    at = {(e.author, e.seq): e for e in es}
-    past = {}
     order = sorted(es, key=lambda e: (e.clock, e.author))
-    for e in order:  # merged order: everything an entry builds on first
-        preds = [by_hash[rh] for _, _, rh in e.refs]
-        if e.seq > 0:
-            preds.append(at[(e.author, e.seq - 1)])
-        p = set()
-        for x in preds:
-            p.add(x.hash)
-            p |= past[x.hash]
-        past[e.hash] = p
     closes = [c for c in es if c.kind == K["meeting-close"] and
               c.hash in meeting_of]
     out = []
@@ -1324,6 +1370,47 @@ def check_entries(tap, v):
 
 # The clock rule's vectors in entries.txt: clocks 5, 4, 6, 2^64 - 1.
 CLOCK_TAGS = ("clock_exact", "clock_low", "clock_high", "clock_max")
+
+
+def check_epochs(tap, v, ctx):
+    """epochs.txt: key epochs (section 6, "Key epochs")."""
+    blobs, did, dkey, seed = ctx["blobs"], ctx["did"], ctx["dkey"], \
+        ctx["seed"]
+    ekey, kid = unhex(v["epoch_key"]), unhex(v["epoch_key_id"])
+    rekey, good, bad = (unhex(v[n]) for n in ("rekey_ru", "note_us2",
+                                              "note_us_bad"))
+    tap.eq(key_id(ekey), kid, "epochs.txt: epoch_key_id is the key's id")
+    w = parse_entry(rekey)
+    wo = accept_payload(w.body)
+    tap.eq(wo["key_id"], kid.hex(), "epochs.txt: rekey_ru names the key id")
+    for h in ("ru_head", "us_head"):
+        box = [x["box"] for x in wo["wraps"]
+               if x["to"] == ed25519_pk(seed[h]).hex()]
+        tap.eq(open_box(b64decode_strict(box[0]), seed[h], did) if box
+               else None, ekey,
+               "epochs.txt: rekey_ru's box to %s opens to epoch_key" % h)
+    g = parse_entry(good)
+    tap.eq((g.flags, g.epoch), (3, kid),
+           "epochs.txt: note_us2 has flags 0x03 and names epoch 1")
+    tap.eq(xchacha_open(ekey, g.sealed[:24], g.sealed[24:], g.header).hex(),
+           v["note_us2_plain"], "epochs.txt: note_us2 opens with the "
+           "epoch's key to note_us2_plain")
+    tap.check("epochs.txt: and not with the dialogue's first key",
+              expect_reject, xchacha_open, dkey, g.sealed[:24],
+              g.sealed[24:], g.header)
+    keys = {key_id(dkey): dkey, kid: ekey}
+    _, _, n = verify_record(blobs + [rekey, good], did, keys)
+    tap.eq(n, 3, "epochs.txt: with both epochs' keys the record verifies "
+           "and its three content entries decrypt")
+    got = []
+    _, _, n = verify_record(blobs + [rekey, good], did, dkey, got)
+    tap.eq((n, got), (2, []), "epochs.txt: with epoch 0's key only, "
+           "note_us2 is not decrypted, and is no fault")
+    for k, how in ((keys, "with"), (None, "without")):
+        tap.eq(rejected_by(blobs + [rekey, bad], did, k), "epoch",
+               "epochs.txt: note_us_bad fails the epoch rule, %s the keys"
+               % how)
+    return True
 
 
 def check_late(tap, v, ctx):
@@ -1772,6 +1859,8 @@ def main(argv):
         if ctx:
             tap.check("faults.txt checks ran", lambda: check_faults(
                 tap, read_vectors(os.path.join(vdir, "faults.txt")), ctx))
+            tap.check("epochs.txt checks ran", lambda: check_epochs(
+                tap, read_vectors(os.path.join(vdir, "epochs.txt")), ctx))
             tap.check("late.txt checks ran", lambda: check_late(
                 tap, read_vectors(os.path.join(vdir, "late.txt")), ctx))
             tap.check("attendance.txt checks ran", lambda: check_attendance(

@@ -9,6 +9,7 @@
 
 #include "../../crypto/err.h"
 #include "../../crypto/keys.h"
+#include "../../storage/epoch.h"
 #include "../../storage/payload.h"
 #include "../../storage/record.h"
 #include "../../storage/view.h"
@@ -436,12 +437,93 @@ test_wrap_rules(void **state)
 	key_hex(hex, id[US_HEAD]->pk, 32);
 	snprintf(p, sizeof p, "{\"key_id\":\"0000000000000000\",\"v\":1,"
 	    "\"wraps\":[{\"box\":\"%s\",\"to\":\"%s\"}]}", b64, hex);
+	/* another key id starts a key epoch (FORMAT.md section 6) ... */
 	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_KEY_WRAP, p,
-	    NULL, NULL), DT_EFORMAT); /* another key id */
+	    NULL, NULL), 0);
+	/* ... whose key (in a box that does not open) no one holds: the
+	 * writer stays in the newest epoch it holds, and it reads back */
+	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_NOTE, note,
+	    NULL, NULL), 0);
+	assert_int_equal(record_epochs(r), 2);
+	assert_int_equal(record_epoch_current(r), 0);
 	snprintf(p, sizeof p, "{\"key_id\":\"0000000000000000\",\"v\":1,"
 	    "\"wraps\":[{\"box\":\"AAAA\",\"to\":\"%s\"}]}", hex);
 	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_KEY_WRAP, p,
 	    NULL, NULL), DT_EFORMAT); /* not a whole box */
+	record_close(r);
+	free(path);
+	tu_rmtree(dir);
+}
+
+/*
+ * Membership over time (membership.c): removing RU's observer starts epoch
+ * 1, which the observer's key cannot open; a note after it is of epoch 1;
+ * a member added with RECORD_EPOCHS_CURRENT holds only epoch 2 after a
+ * rekey; a head cannot be removed; a replacement gives every epoch.
+ */
+static void
+test_epochs(void **state)
+{
+	char *dir, *path;
+	record *r = make_dialogue(&dir, &path), *o = NULL;
+	unsigned char h[32], eid[8], id0[8], id1[8];
+	unsigned char *bytes = NULL;
+	record_member m;
+	uint64_t clock;
+	size_t len, given = 0;
+	entry e;
+	int held;
+
+	(void)state;
+	assert_int_equal(record_epochs(r), 1);
+	assert_int_equal(record_remove_member(r, id[RU_HEAD],
+	    id[RU_OBSERVER]->pk, "left", h, eid), 0);
+	assert_int_equal(record_epochs(r), 2);
+	assert_int_equal(record_epoch_current(r), 1);
+	assert_int_equal(record_epoch_at(r, 1, id1, &clock, &held), 0);
+	assert_memory_equal(id1, eid, 8);
+	assert_true(held);
+	assert_int_equal(record_append(r, id[RU_HEAD], ENTRY_K_NOTE, note, h,
+	    NULL), 0);
+	assert_int_equal(record_get(r, h, &bytes, &len), 0);
+	assert_int_equal(entry_parse(&e, bytes, len), 0);
+	assert_int_equal(e.flags, ENTRY_FLAG_ENCRYPTED | ENTRY_FLAG_EPOCH);
+	assert_memory_equal(e.epoch, eid, 8);
+	/* the removed key: epoch 0 only, and the note does not open */
+	assert_int_equal(record_open(&o, path), 0);
+	assert_int_equal(record_unlock(o, id[RU_OBSERVER]), 0);
+	assert_int_equal(record_epoch_at(o, 0, id0, &clock, &held), 0);
+	assert_true(held);
+	assert_int_equal(record_epoch_at(o, 1, id1, &clock, &held), 0);
+	assert_false(held);
+	assert_null(epoch_key_for(record_epoch_keys(o), &e));
+	record_close(o);
+	free(bytes);
+	/* heads are not removed; the removed are not removed twice */
+	assert_int_equal(record_remove_member(r, id[RU_HEAD], id[US_HEAD]->pk,
+	    NULL, NULL, NULL), DT_EMEMBER);
+	assert_int_equal(record_remove_member(r, id[RU_HEAD],
+	    id[RU_OBSERVER]->pk, NULL, NULL, NULL), DT_EMEMBER);
+	/* a rekey, then a member given the current epoch only */
+	assert_int_equal(record_rekey(r, id[US_HEAD], "suspected", NULL, eid),
+	    0);
+	assert_int_equal(record_epochs(r), 3);
+	memset(&m, 0, sizeof m);
+	memcpy(m.pk, id[OUTSIDER]->pk, 32);
+	snprintf(m.name, sizeof m.name, "late");
+	snprintf(m.party, sizeof m.party, "RU");
+	m.role = RECORD_ROLE_DELEGATE;
+	assert_int_equal(record_add_member_epochs(r, id[RU_HEAD], &m,
+	    RECORD_EPOCHS_CURRENT, NULL, &given), 0);
+	assert_int_equal(given, 1);
+	assert_int_equal(record_open(&o, path), 0);
+	assert_int_equal(record_unlock(o, id[OUTSIDER]), 0);
+	assert_int_equal(record_epoch_at(o, 0, id0, &clock, &held), 0);
+	assert_false(held);
+	assert_int_equal(record_epoch_at(o, 2, id1, &clock, &held), 0);
+	assert_true(held);
+	assert_int_equal(record_epoch_current(o), 2);
+	record_close(o);
 	record_close(r);
 	free(path);
 	tu_rmtree(dir);
@@ -485,6 +567,7 @@ main(void)
 		cmocka_unit_test(test_tamper_kinds),
 		cmocka_unit_test(test_open_checks_new_entries),
 		cmocka_unit_test(test_wrap_rules),
+		cmocka_unit_test(test_epochs),
 		cmocka_unit_test(test_find),
 	};
 

@@ -1091,6 +1091,93 @@ test_late(void **state)
 	tu_rmtree(dir);
 }
 
+/* epoch_store() - a store of entries.txt's four entries and the tags. */
+static char *
+epoch_store(const char *const *tags, size_t n)
+{
+	unsigned char *b, h[ENTRY_HASH_BYTES];
+	char *dir = tu_tmpdir();
+	store *s = NULL;
+	store_txn *t = NULL;
+	size_t len, i;
+	entry e;
+
+	assert_int_equal(store_open(&s, dir, 1), 0);
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_set_dialogue(t, W.id), 0);
+	for (i = 0; i < n; i++) {
+		b = vec_bytes(i < 4 ? VEC_FILE : "epochs.txt", tags[i], &len);
+		assert_int_equal(entry_parse(&e, b, len), 0);
+		entry_hash(h, b, len);
+		assert_int_equal(store_put(t, &e, h), 0);
+		free(b);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+	return dir;
+}
+
+/*
+ * epochs.txt: ru-head starts key epoch 1 and us-head writes a note under
+ * it: the record verifies, us-head holds both epochs' keys and reads all
+ * three notes, the writer's epoch is 1.  A note naming epoch 1 whose key
+ * wrap is not in its causal past fails (FORMAT.md section 6).
+ */
+static void
+test_epochs(void **state)
+{
+	static const char *const good[6] = { "genesis", "wrap", "note_ru",
+		"note_us", "rekey_ru", "note_us2" };
+	static const char *const bad[6] = { "genesis", "wrap", "note_ru",
+		"note_us", "rekey_ru", "note_us_bad" };
+	unsigned char id[8], *b;
+	char hex[17], *want, *dir;
+	record_stats st;
+	record_failure f;
+	record *r = NULL;
+	uint64_t clock;
+	size_t len;
+	entry e;
+	int held;
+
+	(void)state;
+	b = vec_bytes("epochs.txt", "note_us2", &len);
+	assert_int_equal(entry_parse(&e, b, len), 0);
+	assert_int_equal(e.flags, ENTRY_FLAG_ENCRYPTED | ENTRY_FLAG_EPOCH);
+	assert_non_null(e.epoch);
+	free(b);
+
+	dir = epoch_store(good, 6);
+	assert_int_equal(record_open(&r, dir), 0);
+	assert_int_equal(record_last_failure(r)->code, 0);
+	assert_int_equal(record_epochs(r), 2);
+	assert_int_equal(record_epoch_at(r, 1, id, &clock, &held), 0);
+	key_hex(hex, id, sizeof(id));
+	assert_non_null(want = tu_vector("epochs.txt", "epoch_key_id"));
+	assert_string_equal(hex, want);
+	free(want);
+	assert_int_equal(clock, 5);
+	assert_int_equal(record_unlock(r, W.head[US]), 0);
+	assert_int_equal(record_epoch_current(r), 1);
+	assert_int_equal(record_verify(r, RECORD_VERIFY_KEY, &st, &f), 0);
+	assert_int_equal(st.content, 3);
+	assert_int_equal(st.decrypted, 3);
+	assert_int_equal(st.faults, 0);
+	record_close(r);
+	tu_rmtree(dir);
+
+	dir = epoch_store(bad, 6);
+	assert_int_equal(record_open(&r, dir), 0);
+	assert_int_equal(record_last_failure(r)->code, DT_EFORMAT);
+	assert_int_equal(record_last_failure(r)->seq, 1);
+	assert_memory_equal(record_last_failure(r)->author, W.head[US]->pk,
+	    KEY_PK_BYTES);
+	assert_non_null(strstr(record_last_failure(r)->detail,
+	    "not in its causal past"));
+	record_close(r);
+	tu_rmtree(dir);
+}
+
 /*
  * attendance.txt: us-head's attendance of its own party verifies; its
  * attendance listing ru-head is a member fault (reason 3), seen only
@@ -1240,6 +1327,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_payloads),
 		cmocka_unit_test(test_late),
+		cmocka_unit_test(test_epochs),
 		cmocka_unit_test(test_attendance),
 		cmocka_unit_test(test_msig),
 	};
