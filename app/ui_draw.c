@@ -5,7 +5,8 @@
  *
  *   header: dialogue, the meeting's seal, meeting, local time (the date
  *           only from 100 columns when a seal status is shown)
- *   header: me, my party; record status (entries, feeds, head, verified)
+ *   header: me, my party; record status (entries, feeds, head, verified,
+ *   evidence against members)
  *   +- Agenda --+- Record -------------------------------------------+
  *   | items     | entries of the selected item (or all), newest last |
  *   +- Commitments ----------------------------------------------------+
@@ -399,16 +400,17 @@ draw_header(const struct dc *dc)
 	} else if (m->faults > 0) {
 		char ev[200];
 
-		/* A member fault is evidence, not a failure: say whose. */
-		snprintf(ev, sizeof(ev), ngettext("verified; %llu member "
-		    "fault (%s) ", "verified; %llu member faults (%s) ",
-		    m->faults),
-		    (unsigned long long)m->faults, m->fault_who);
+		/* A fork or a member fault is evidence against a member,
+		 * not a failure of the record: say what and whose. */
+		snprintf(ev, sizeof(ev), _("verified, evidence: %s "),
+		    m->evidence);
+		/* The evidence is what must show: the counts give way. */
 		rw = width_s(right) + width_s(ev);
 		if (rw > dc->cols - x - 1)
 			rw = dc->cols - x - 1;
 		x = dc->cols - rw;
-		x += put_s(1, x, rw, right, ha);
+		if (rw > width_s(ev))
+			x += put_s(1, x, rw - width_s(ev), right, ha);
 		put_s(1, x, dc->cols - x, ev,
 		    (attr_t)ui_crt_attr(UI_S_OVERDUE));
 	} else {
