@@ -52,6 +52,7 @@ struct ui_state {
 	view_window w;           /* what v was loaded for */
 	unsigned char item[ENTRY_HASH_BYTES]; /* w.item points here */
 	uint64_t count;          /* store_count() at the last load */
+	uint64_t ev_raw;         /* evidence_raw() at the last load */
 	record_failure fail;     /* the last verification's result */
 	int no_complete;         /* view_complete() failed: do not retry */
 	/* the last seal_info_check(): for which seal, and what it found */
@@ -286,6 +287,38 @@ fault_acc_cb(void *ctx, const record_fault *f)
 	return 0;
 }
 
+static int
+count_fork_cb(void *ctx, const unsigned char *first, size_t flen,
+    const unsigned char *second, size_t slen)
+{
+	(void)first;
+	(void)flen;
+	(void)second;
+	(void)slen;
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+/*
+ * evidence_raw() - how many forks and member faults the store keeps,
+ * counted without checking anything: cheap enough for every poll, so
+ * that a fork an import kept (which adds no entry) shows at once.
+ */
+static uint64_t
+evidence_raw(struct ui_state *s)
+{
+	store_txn *t = NULL;
+	uint64_t n = 0, f = 0;
+
+	if (store_txn_begin(&t, record_store(s->ctx->rec), 0) == 0) {
+		(void)store_evidence_scan(t, count_fork_cb, &n);
+		store_txn_abort(t);
+	}
+	if (record_fault_scan(s->ctx->rec, NULL, NULL, &f) == 0)
+		n += f;
+	return n;
+}
+
 /*
  * evidence_sync() - the evidence the store knows, forks and member
  * faults (found by verify or an import), as the header's phrase
@@ -298,6 +331,7 @@ evidence_sync(struct ui_state *s)
 	evidence_sum ev;
 
 	memset(&acc, 0, sizeof(acc));
+	s->ev_raw = evidence_raw(s);
 	s->m.evidence[0] = '\0';
 	s->m.faults = 0;
 	if (record_fault_scan(s->ctx->rec, fault_acc_cb, &acc, NULL) != 0)
@@ -520,8 +554,8 @@ loop(struct ui_state *s)
 		t = now_ms();
 		if (t - last_poll >= POLL_MS) {
 			last_poll = t;
-			if (store_counts(s->ctx->rec, &n, NULL) == 0 &&
-			    n != s->count)
+			if ((store_counts(s->ctx->rec, &n, NULL) == 0 &&
+			    n != s->count) || evidence_raw(s) != s->ev_raw)
 				flags |= UI_F_RELOAD;
 			now = time(NULL);
 			localtime_r(&now, &tm);

@@ -3,7 +3,8 @@
 # writes on two laptops (the demo home, and a copy of it) at the same
 # place of its feed; the first home refuses the copy's bundle as a fork
 # and keeps both entries.  The UI's header then says "verified,
-# evidence: fork by us-head" where it said "verified".
+# evidence: fork by us-head" where it said "verified", in a UI that was
+# running when the bundle came in as well.
 . "$(dirname "$0")/../tap.sh"
 . "$(dirname "$0")/tmux.lib"
 ui_need_tmux
@@ -31,8 +32,18 @@ D --as us-head add note "from the first laptop" >/dev/null ||
 D2 --as us-head add note "from the second laptop" >/dev/null ||
     bail_out "cannot add"
 D2 bundle export -o "$TEST_TMP/second.dtb" >/dev/null || bail_out "export"
+
+# The import keeps the fork and adds no entry: a running UI shows it
+# without a key pressed.
+ui_start live "$DETENTE" --home "$H" --passphrase-file "$P" --as ru-head ui
+ui_wait live '^note>' "a UI runs while the bundle comes in"
+ui_wait live ' verified *$' "it says verified"
 run_fails 1 "the second laptop's bundle is refused: a fork" \
     D bundle import "$TEST_TMP/second.dtb"
+ui_wait live 'verified, evidence: fork by us-head *$' \
+    "the running UI shows the fork without a keypress" 5
+ui_key live : q Enter
+is "$(ui_rc_wait live)" 0 "the UI quits"
 
 ui_start b "$DETENTE" --home "$H" --passphrase-file "$P" --as ru-head ui
 ui_wait b '^note>' "the RU head's UI is up again"
