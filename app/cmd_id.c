@@ -346,11 +346,19 @@ new_passphrase(struct cli_ctx *ctx, char **pass, size_t *plen,
     const char *newfile, const char *name)
 {
 	char prompt[256], vname[3 * KEY_NAME_MAX + 4], todo[128];
+	int rc;
 
 	snprintf(prompt, sizeof(prompt), _("New passphrase for %s: "),
 	    vis_buf(vname, sizeof(vname), name, 0));
-	if (passphrase_read(pass, plen, newfile, prompt, 1, ctx->err) != 0)
+	if ((rc = passphrase_read(pass, plen, newfile, prompt, 1,
+	    ctx->err)) != 0) {
+		/* no terminal: the old one came from a file, say where the
+		 * new one can come from */
+		if (rc == DT_EIO && passphrase_is_tty(newfile))
+			cli_error(ctx, _("no new passphrase"), name,
+			    _("give it with --new-passphrase-file F"));
 		return CLI_USAGE;
+	}
 	if (passphrase_chars(*pass, *plen) < PASSPHRASE_MIN_CHARS) {
 		passphrase_free(*pass);
 		*pass = NULL;

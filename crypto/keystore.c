@@ -20,6 +20,7 @@
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* strdup, O_NOFOLLOW, O_CLOEXEC, O_DIRECTORY */
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -524,6 +525,56 @@ keystore_read_kdf(uint64_t *ops, uint64_t *mem, const char *path)
 }
 
 /*
+ * drop_leftovers() - remove every "BASE.new.XXXXXX" beside path (BASE
+ * its last component): what a keystore_rewrite() that crashed left.
+ * One that another keystore_rewrite() is writing right now goes too;
+ * its rename then fails (ENOENT) and it reports a failure, leaving the
+ * keystore whole: a leftover is never renamed by anyone else.
+ */
+static void
+drop_leftovers(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base;
+	char *dir = NULL, *full = NULL;
+	struct dirent *d;
+	size_t blen, dlen;
+	DIR *dp = NULL;
+
+	base = slash != NULL ? slash + 1 : path;
+	dlen = slash != NULL ? (size_t)(slash - path) : 1;
+	if ((dir = malloc(dlen + 1)) == NULL)
+		return;
+	if (slash != NULL)
+		memcpy(dir, path, dlen);
+	else
+		dir[0] = '.';
+	if (slash == path)
+		dlen = 1;
+	dir[dlen] = '\0';
+	blen = strlen(base);
+	if ((dp = opendir(dir)) == NULL)
+		goto out;
+	while ((d = readdir(dp)) != NULL) {
+		if (strncmp(d->d_name, base, blen) != 0 ||
+		    strncmp(d->d_name + blen, ".new.", 5) != 0 ||
+		    strlen(d->d_name + blen + 5) != 6)
+			continue;
+		free(full);
+		if ((full = malloc(dlen + strlen(d->d_name) + 2)) == NULL)
+			break;
+		memcpy(full, dir, dlen);
+		full[dlen] = '/';
+		strcpy(full + dlen + 1, d->d_name);
+		(void)unlink(full);
+	}
+out:
+	if (dp != NULL)
+		closedir(dp);
+	free(full);
+	free(dir);
+}
+
+/*
  * keystore_rewrite() - encode id's seed anew, then the write-beside,
  * fsync, rename, fsync-the-directory sequence: rename(2) replaces the
  * directory entry in one step, so the name points at the old inode or
@@ -572,19 +623,20 @@ keystore_rewrite(const char *path, const key_identity *id, const char *pass,
 	}
 
 	plen = strlen(path);
-	if ((tmp = malloc(plen + sizeof(".new"))) == NULL) {
+	if ((tmp = malloc(plen + sizeof(".new.XXXXXX"))) == NULL) {
 		ret = DT_ENOMEM;
 		goto out;
 	}
 	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".new", sizeof(".new"));
-	/* A ".new" left by a crash never replaced anything: drop it. */
-	if (unlink(tmp) != 0 && errno != ENOENT) {
-		ret = errno_to_dt(errno);
-		goto out;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	memcpy(tmp + plen, ".new.XXXXXX", sizeof(".new.XXXXXX"));
+	/* What a crash left never replaced anything: drop it. */
+	drop_leftovers(path);
+	/*
+	 * A name of its own (mkostemp: O_CREAT|O_EXCL, mode 0600), so that
+	 * two rewrites at once never rename each other's half-written file:
+	 * the last rename wins, and each renames a complete file.
+	 */
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		ret = errno_to_dt(errno);
 		goto out;

@@ -84,12 +84,12 @@ int keystore_read_kdf(uint64_t *ops, uint64_t *mem, const char *path);
  * new passphrase and Argon2id limits, with a fresh salt and nonce: the
  * key, so the public key and fingerprint, stay the same.  The file at
  * path must already hold this identity (same name and public key).
- * The new bytes go to path + ".new" (O_CREAT|O_EXCL|O_NOFOLLOW, mode
- * 0600; a leftover of an earlier crash is removed first), are fsynced,
- * renamed over path, and the directory is fsynced: a crash at any point
- * leaves either the old file or the new one at path, never neither and
- * never a mixture.  On failure the old file is untouched and the ".new"
- * file removed.
+ * The new bytes go to a file of its own beside it, path + ".new.XXXXXX"
+ * (mkostemp(): O_CREAT|O_EXCL, mode 0600; the leftovers of an earlier
+ * crash are removed first), are fsynced, renamed over path, and the
+ * directory is fsynced: a crash at any point leaves either the old file
+ * or the new one at path, never neither and never a mixture.  On
+ * failure the old file is untouched and the new one removed.
  * @param[in] id  an identity unlocked from the file (id->sk not NULL).
  * @return 0, DT_EINVAL (limits, or no secret key), DT_ENOENT, DT_EIO,
  *         DT_ENOSPC, DT_EFORMAT (the file holds another identity),

@@ -45,7 +45,7 @@ run_fails 2 "a wrong old passphrase is refused" "$DETENTE" --home "$H" \
     --passphrase-file "$WRONG" id passwd --new-passphrase-file "$NEW" ru-del
 like "$(cat "$ERR")" 'wrong passphrase: ru-del' "it says so"
 ok 'cmp -s "$K" "$TEST_TMP/k0"' "the keystore file is unchanged"
-ok '[ ! -e "$K.new" ]' "nothing is left beside it"
+ok '! ls "$K".new* >/dev/null 2>&1' "nothing is left beside it"
 
 # 2. A new passphrase too short, an unknown --kdf, limits out of bounds:
 # refused, the file untouched.
@@ -58,6 +58,12 @@ for bad in fast 0,64K 2,4K 17,64K 2,2G 2,64X 2, ,64K; do
 done
 ok 'cmp -s "$K" "$TEST_TMP/k0"' "the keystore file is still unchanged"
 
+run_fails 2 "the old passphrase from a file, no terminal for the new one" \
+    setsid -w "$DETENTE" --home "$H" --passphrase-file "$PASS" id passwd ru-del
+like "$(cat "$ERR")" 'no new passphrase: ru-del: give it with --new-passphrase-file F' \
+    "it says where the new one can come from"
+ok 'cmp -s "$K" "$TEST_TMP/k0"' "the keystore file is unchanged"
+
 # 3. The change, with explicit limits.
 run_ok "id passwd --kdf 2,64K" dt id passwd --new-passphrase-file "$NEW" \
     --kdf 2,64K ru-del
@@ -67,7 +73,7 @@ is "$(kdf "$K")" "2 65536" "the file holds the new limits"
 isnt "$(salt "$K")" "$salt0" "and a fresh salt"
 is "$(dt id export --hex ru-del)" "$hex0" "the public key is the same"
 is "$(stat -c %a "$K")" 600 "the file is mode 0600"
-ok '[ ! -e "$K.new" ]' "nothing is left beside it"
+ok '! ls "$K".new* >/dev/null 2>&1' "nothing is left beside it"
 ok '! opens "$PASS"' "the old passphrase no longer opens it"
 ok 'opens "$NEW"' "the new one does"
 run_ok "and signs as before" "$DETENTE" --home "$H" --as ru-del \
@@ -99,12 +105,12 @@ ok 'opens "$TEST_TMP/fdnew"' "the second line is the new passphrase"
 is "$(dt id export --hex ru-del)" "$hex0" "the key is still the same"
 
 # 6. Atomicity.  A kill before the rename leaves the old file (and a
-# ".new" the next passwd removes); a kill after the rename, before the
+# "NAME.key.new.XXXXXX" the next passwd removes); a kill after the rename, before the
 # directory's fsync, leaves the new file.  Either way exactly one
 # passphrase opens a complete keystore with the same key.
 if ! command -v strace >/dev/null 2>&1 ||
     ! strace -o /dev/null true >/dev/null 2>&1; then
-	skip "strace cannot trace here" 12
+	skip "strace cannot trace here" 14
 else
 	cp "$K" "$TEST_TMP/k1"
 	run_fails 137 "killed at the rename" strace -f -o /dev/null \
@@ -114,6 +120,7 @@ else
 	    id passwd --new-passphrase-file "$NEW" ru-del
 	ok 'cmp -s "$K" "$TEST_TMP/k1"' "the old keystore is intact"
 	ok 'opens "$TEST_TMP/fdnew"' "the old passphrase still opens it"
+	ok 'ls "$K".new.?????? >/dev/null 2>&1' "a leftover beside it"
 	run_ok "id list does not show the leftover" dt id list
 	unlike "$(cat "$OUT")" 'new' "no identity named after it"
 
@@ -133,6 +140,7 @@ else
 	ok 'opens "$NEW"' "the new passphrase opens it"
 	ok '! opens "$TEST_TMP/fdnew"' "the old one does not"
 	is "$(dt id export --hex ru-del)" "$hex0" "the key is the same"
+	ok '! ls "$K".new* >/dev/null 2>&1' "the leftovers are gone"
 
 	run_fails 2 "a failing rename (EIO) is reported" strace -f \
 	    -o /dev/null -e trace=rename,renameat,renameat2 \
@@ -140,9 +148,30 @@ else
 	    "$DETENTE" --home "$H" --passphrase-file "$NEW" \
 	    id passwd --new-passphrase-file "$PASS" ru-del
 	like "$(cat "$ERR")" 'old keystore file is unchanged' "saying so"
-	ok '[ ! -e "$K.new" ] && opens "$NEW"' "and nothing changed"
+	ok '! ls "$K".new* >/dev/null 2>&1 && opens "$NEW"' "and nothing changed"
 fi
 
-# 7. The whole record still verifies, with the same signatures.
+# 7. Two changes at once (two terminals): each renames a complete file
+# of its own; the keystore ends whole, opened by one of the two new
+# passphrases, with the same key.
+cur=$NEW
+printf 'first of two\n' >"$TEST_TMP/two1"
+printf 'second of two\n' >"$TEST_TMP/two2"
+"$DETENTE" --home "$H" --passphrase-file "$cur" id passwd \
+    --new-passphrase-file "$TEST_TMP/two1" ru-del >/dev/null 2>&1 &
+p1=$!
+"$DETENTE" --home "$H" --passphrase-file "$cur" id passwd \
+    --new-passphrase-file "$TEST_TMP/two2" ru-del >/dev/null 2>&1 &
+p2=$!
+wait $p1
+wait $p2
+n=0
+opens "$TEST_TMP/two1" && n=$((n + 1))
+opens "$TEST_TMP/two2" && n=$((n + 1))
+is "$n" 1 "two changes at once: exactly one new passphrase opens it"
+is "$(dt id export --hex ru-del)" "$hex0" "the key is the same"
+ok '! ls "$K".new* >/dev/null 2>&1' "nothing is left beside it"
+
+# 8. The whole record still verifies, with the same signatures.
 run_ok "verify" dt --as ru-head verify
 done_testing
