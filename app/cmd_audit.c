@@ -42,6 +42,7 @@
 #include "../storage/view.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "evidence.h"
 #include "exchange.h"
 #include "fmt.h"
 #include "i18n.h"
@@ -570,6 +571,33 @@ report_faults(struct audit *a, json_t *o)
 		json_object_set_new(o, "member_faults", arr);
 }
 
+/*
+ * report_evidence() - whom the forks and member faults are against:
+ * one line per member, with party and fingerprint (evidence.h); the
+ * sum stays in ev for the exit status.
+ */
+static void
+report_evidence(struct audit *a, json_t *o, evidence_sum *ev)
+{
+	const record_fault *fv;
+	size_t n = 0;
+
+	fv = record_key(a->r) != NULL ? record_faults(a->r, &n) : NULL;
+	if (evidence_gather(ev, a->r, fv, n) != 0) {
+		evidence_done(ev);
+		return;
+	}
+	if (a->json) {
+		json_object_set_new(o, "evidence_against",
+		    evidence_members_json(a->r, ev));
+		return;
+	}
+	fputs(_("evidence against members:\n"), a->ctx->out);
+	if (!evidence_any(ev))
+		fputs(_("  none\n"), a->ctx->out);
+	evidence_print_members(a->ctx->out, "  ", a->r, ev);
+}
+
 static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -585,6 +613,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	record_walk_hooks hooks;
 	record_failure f;
 	record_stats st;
+	evidence_sum ev;
 	struct stat sb;
 	char tmp[PATH_MAX] = "", hex[2 * ENTRY_HASH_BYTES + 1], tb[640];
 	const char *keyfile = NULL, *expect = NULL;
@@ -595,6 +624,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	memset(&f, 0, sizeof f);
 	memset(&st, 0, sizeof st);
+	memset(&ev, 0, sizeof ev);
 	a.ctx = ctx;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -739,6 +769,7 @@ report:
 				store_txn_abort(t);
 			}
 			report_faults(&a, o);
+			report_evidence(&a, o, &ev);
 			report_commitments(&a, o);
 		}
 	}
@@ -803,9 +834,10 @@ report:
 		} else
 			exchange_failure_line(ctx->out, a.r, &f);
 	}
-	ret = f.code != 0 ? CLI_FAIL : a.r != NULL && st.faults > 0 ?
-	    CLI_EVIDENCE : CLI_OK;
+	ret = f.code != 0 ? CLI_FAIL : a.r != NULL && (st.faults > 0 ||
+	    evidence_any(&ev)) ? CLI_EVIDENCE : CLI_OK;
 out:
+	evidence_done(&ev);
 	json_decref(o);
 	exchange_temp_done(a.r, tmp);
 	exchange_unplaced_free(&a.u);
@@ -832,7 +864,11 @@ const struct cli_cmd cmd_audit = {
 	   "A content entry whose author signed content that does not\n"
 	   "decrypt, or is not a payload of its kind, is a member fault:\n"
 	   "listed under \"member faults\" with its author (with a key).\n"
+	   "Forks the store keeps are listed under \"fork evidence\"; then\n"
+	   "\"evidence against members\" names each member concerned, with\n"
+	   "party and fingerprint.\n"
 	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable,\n"
-	   "3 valid, with member faults (evidence).\n"),
+	   "3 valid, with evidence against members (forks or member\n"
+	   "faults).\n"),
 	run
 };

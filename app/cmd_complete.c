@@ -15,7 +15,9 @@
  * of `detente COMMAND --help`), so that completion cannot drift from
  * the commands: "--meeting M" completes meeting numbers, "-o FILE" a
  * path, "--format md|txt|json" those three words, "ID" entry ids, and
- * so on (see value_kind()).
+ * so on (see value_kind()).  A word "--opt=value" completes the value,
+ * each candidate printed whole ("--format=md"); bash, which splits the
+ * word at "=", is given back only the part after it by its script.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -62,7 +64,8 @@ static const struct {
 };
 
 struct comp {
-	const char *cur;         /* the word being completed */
+	const char *cur;         /* the word being completed (after "=") */
+	char pfx[48];            /* "--opt=" of a word "--opt=value", or "" */
 	const char *home_opt;    /* --home on the line, or NULL */
 	const char *dialogue;    /* --dialogue on the line, or NULL */
 	const struct cli_cmd *cmd;
@@ -74,7 +77,7 @@ static void
 emit(struct comp *c, const char *w)
 {
 	if (strncmp(w, c->cur, strlen(c->cur)) == 0)
-		fprintf(c->out, "%s\n", w);
+		fprintf(c->out, "%s%s\n", c->pfx, w);
 }
 
 /* is_word() - a subcommand or a literal: lower-case letters and '-'. */
@@ -307,7 +310,7 @@ print_id(void *ctx, const unsigned char *bytes, size_t len,
 	(void)len;
 	fmt_short(id, hash);
 	if (strncmp(id, si->c->cur, strlen(si->c->cur)) == 0) {
-		fprintf(si->c->out, "%s\n", id);
+		fprintf(si->c->out, "%s%s\n", si->c->pfx, id);
 		si->printed++;
 	}
 	/* the newest entries: enough to choose from, bounded */
@@ -521,6 +524,51 @@ takes_value(const struct form *f, int global, const char *o)
 	return option_value(f, o);
 }
 
+/*
+ * split_eq() - for a current word "--opt=value" whose option takes a
+ * value (global, or of form f), complete the value: c->cur becomes the
+ * part after "=", c->pfx "--opt=", and every candidate is printed with
+ * that prefix ("!files" and "!dirs" without it: the shell completes the
+ * path after the "=" itself).  @return 1 if done, 0 if the word is not
+ * of that form.
+ */
+static int
+split_eq(struct comp *c, const struct form *f, int global)
+{
+	const char *eq = strchr(c->cur, '=');
+	const char *v;
+	size_t n;
+
+	if (c->cur[0] != '-' || c->cur[1] != '-' || eq == NULL)
+		return 0;
+	n = (size_t)(eq - c->cur);
+	if (n + 2 > sizeof(c->pfx))
+		return 1;
+	memcpy(c->pfx, c->cur, n);
+	c->pfx[n] = '\0';
+	if ((v = takes_value(f, global, c->pfx)) == NULL) {
+		c->pfx[0] = '\0';
+		return 1; /* an option without a value: nothing to offer */
+	}
+	c->pfx[n] = '=';
+	c->pfx[n + 1] = '\0';
+	c->cur = eq + 1;
+	value_kind(c, v, 0, 0);
+	return 1;
+}
+
+/*
+ * eq_value() - for a word "--opt=value" typed before the current one:
+ * the value, if the option is opt; else NULL.
+ */
+static const char *
+eq_value(const char *w, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	return strncmp(w, opt, n) == 0 && w[n] == '=' ? w + n + 1 : NULL;
+}
+
 static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -542,6 +590,10 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	c.cur = w[n - 1];
 	/* global options */
 	for (i = 0; i < n - 1 && w[i][0] == '-'; i++) {
+		if (eq_value(w[i], "--home") != NULL)
+			c.home_opt = eq_value(w[i], "--home");
+		else if (eq_value(w[i], "--dialogue") != NULL)
+			c.dialogue = eq_value(w[i], "--dialogue");
 		if ((v = takes_value(NULL, 1, w[i])) == NULL)
 			continue;
 		if (i + 1 >= n - 1) {
@@ -555,6 +607,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		i++;
 	}
 	if (i == n - 1) {
+		if (split_eq(&c, NULL, 1))
+			return CLI_OK;
 		if (c.cur[0] == '-') {
 			for (j = 0; j < sizeof(global_opts) /
 			    sizeof(global_opts[0]); j++)
@@ -602,6 +656,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		npos++;
 	}
+	if (split_eq(&c, f, 0))
+		goto out;
 	if (c.cur[0] == '-') {
 		for (j = 0; j < f->ntok; j++)
 			if (f->tok[j][0] == '-' && f->tok[j][1] != '\0')

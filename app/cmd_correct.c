@@ -79,7 +79,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	p = json_pack("{s:i,s:I,s:s,s:O}", "v", 1, "meeting",
-	    (json_int_t)session_meeting_for(v, t), "target", t->hex,
+	    (json_int_t)session_meeting_for(ctx, v, t), "target", t->hex,
 	    "text", text);
 	if (p == NULL) {
 		ret = CLI_USAGE;
@@ -102,6 +102,8 @@ const struct cli_cmd cmd_correct = {
 	N_("correct an entry (the original stays in the record)"),
 	N_("The corrected text comes from TEXT, standard input or $EDITOR,\n"
 	   "as for `detente add`.  `detente log` shows a correction with the\n"
-	   "entry it corrects.  Prints the new entry's short id.\n"),
+	   "entry it corrects.  The correction goes into the meeting your\n"
+	   "side has open, as with `detente add`.  Prints the new entry's\n"
+	   "short id.\n"),
 	run
 };

@@ -58,7 +58,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ret = session_writer(ctx, ENTRY_K_ENDORSEMENT)) != CLI_OK)
 		goto out;
 	p = json_pack("{s:i,s:I,s:s}", "v", 1, "meeting",
-	    (json_int_t)session_meeting_for(v, t), "target", t->hex);
+	    (json_int_t)session_meeting_for(ctx, v, t), "target", t->hex);
 	if (p == NULL) {
 		ret = CLI_USAGE;
 		goto out;
@@ -74,6 +74,7 @@ const struct cli_cmd cmd_endorse = {
 	"endorse", N_("ID"),
 	N_("endorse an entry (heads of delegation only)"),
 	N_("An entry endorsed by the head of every party is agreed.\n"
-	   "Prints the new entry's short id.\n"),
+	   "The endorsement goes into the meeting your side has open, as\n"
+	   "with `detente add`.  Prints the new entry's short id.\n"),
 	run
 };

@@ -1,9 +1,12 @@
 /*
- * cmd_id.c: `detente id new|show|list|export`: identities in the home.
+ * cmd_id.c: `detente id new|show|list|export|passwd`: identities in the
+ * home.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,6 +14,7 @@
 #include "../crypto/keys.h"
 #include "../crypto/keystore.h"
 #include "../storage/vis.h"
+#include "agent.h"
 #include "cli.h"
 #include "fmt.h"
 #include "home.h"
@@ -284,14 +288,184 @@ id_export(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 /*
- * run() - `id SUBCOMMAND`: dispatch to new, show, list, export.
+ * kdf_from_text() - `--kdf` of `id passwd`: a preset name, or "OPS,MEM"
+ * with MEM in bytes or with a K, M or G suffix (KiB, MiB, GiB).  The
+ * limits are checked against what a reader accepts (FORMAT.md, section
+ * 3, "Limits").  @return 0, or -1 for text that is neither.
+ */
+static int
+kdf_from_text(uint64_t *ops, uint64_t *mem, const char *s)
+{
+	unsigned long long o, m;
+	char *end;
+	int k;
+
+	if ((k = kdf_from_name(s)) >= 0)
+		return keystore_kdf_params(ops, mem, (keystore_kdf)k) == 0 ?
+		    0 : -1;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	o = strtoull(s, &end, 10);
+	if (errno != 0 || *end != ',' || end[1] < '0' || end[1] > '9')
+		return -1;
+	m = strtoull(end + 1, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case 'K':
+		m = m > (ULLONG_MAX >> 10) ? ULLONG_MAX : m << 10;
+		end++;
+		break;
+	case 'M':
+		m = m > (ULLONG_MAX >> 20) ? ULLONG_MAX : m << 20;
+		end++;
+		break;
+	case 'G':
+		m = m > (ULLONG_MAX >> 30) ? ULLONG_MAX : m << 30;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end != '\0' || !keystore_kdf_ok(o, m))
+		return -1;
+	*ops = o;
+	*mem = m;
+	return 0;
+}
+
+/*
+ * new_passphrase() - the new passphrase of `id passwd`: from newfile,
+ * else the next line of DETENTE_PASSPHRASE_FD (the old one was the
+ * first), else asked twice on the terminal; at least
+ * PASSPHRASE_MIN_CHARS characters.  Prints its own error line.
+ */
+static int
+new_passphrase(struct cli_ctx *ctx, char **pass, size_t *plen,
+    const char *newfile, const char *name)
+{
+	char prompt[256], vname[3 * KEY_NAME_MAX + 4], todo[128];
+	int rc;
+
+	snprintf(prompt, sizeof(prompt), _("New passphrase for %s: "),
+	    vis_buf(vname, sizeof(vname), name, 0));
+	if ((rc = passphrase_read(pass, plen, newfile, prompt, 1,
+	    ctx->err)) != 0) {
+		/* no terminal: the old one came from a file, say where the
+		 * new one can come from */
+		if (rc == DT_EIO && passphrase_is_tty(newfile))
+			cli_error(ctx, _("no new passphrase"), name,
+			    _("give it with --new-passphrase-file F"));
+		return CLI_USAGE;
+	}
+	if (passphrase_chars(*pass, *plen) < PASSPHRASE_MIN_CHARS) {
+		passphrase_free(*pass);
+		*pass = NULL;
+		snprintf(todo, sizeof(todo), _("choose one of at least %u "
+		    "characters; nothing was written"), PASSPHRASE_MIN_CHARS);
+		cli_error(ctx, _("the new passphrase is too short"), name,
+		    todo);
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+/*
+ * id_passwd() - `id passwd [NAME] [--kdf K] [--new-passphrase-file F]`:
+ * unlock with the old passphrase (never through the agent: knowing it
+ * is what allows the change), then keystore_rewrite() under the new one.
+ * A wrong old passphrase stops before anything is written.  An agent
+ * that holds the identity keeps it: it holds the unlocked key, which
+ * this does not change; the output says so.
+ */
+static int
+id_passwd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kdf", required_argument, NULL, 'k' },
+		{ "new-passphrase-file", required_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char name[KEY_NAME_MAX + 1], path[PATH_MAX], vname[3 * KEY_NAME_MAX + 4];
+	char fpr[KEY_FINGERPRINT_BYTES];
+	unsigned char pk[KEY_PK_BYTES];
+	const char *newfile = NULL, *saved_as = ctx->as;
+	key_identity *held = NULL;
+	uint64_t ops = 0, mem = 0;
+	char *pass = NULL;
+	size_t plen = 0;
+	int c, rc, ret, set_kdf = 0;
+
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			if (kdf_from_text(&ops, &mem, optarg) != 0)
+				return cli_bad_usage(ctx, &cmd_id,
+				    _("unknown --kdf (interactive, moderate, "
+				    "sensitive, or OPS,MEM within the limits "
+				    "of docs/FORMAT.md section 3)"), optarg);
+			set_kdf = 1;
+			break;
+		case 'N':
+			newfile = optarg;
+			break;
+		default:
+			return cli_opt_error(ctx, &cmd_id, c, argv);
+		}
+	}
+	if (argc - optind > 1)
+		return cli_bad_usage(ctx, &cmd_id, _("unexpected argument"),
+		    argv[optind + 1]);
+	if (optind < argc)
+		ctx->as = argv[optind];
+	ret = session_pick_identity(ctx, name, pk);
+	if (ret == CLI_OK)
+		ret = session_unlock_passphrase(ctx);
+	ctx->as = saved_as;
+	if (ret != CLI_OK)
+		return ret;
+	home_identity_path(path, sizeof(path), ctx->home, name);
+	if (!set_kdf && (rc = keystore_read_kdf(&ops, &mem, path)) != 0) {
+		cli_error_rc(ctx, _("cannot read the identity"), rc, path,
+		    _("check the file"));
+		return CLI_USAGE;
+	}
+	if ((ret = new_passphrase(ctx, &pass, &plen, newfile, name)) !=
+	    CLI_OK)
+		return ret;
+	rc = keystore_rewrite(path, ctx->id, pass, plen, ops, mem);
+	passphrase_free(pass);
+	if (rc != 0) {
+		cli_error_rc(ctx, _("cannot change the passphrase"), rc, path,
+		    _("the old keystore file is unchanged; check the "
+		    "directory"));
+		return CLI_USAGE;
+	}
+	key_fingerprint(fpr, pk);
+	fputs(_("changed the passphrase of "), ctx->out);
+	vis_put(ctx->out, name, 0);
+	fprintf(ctx->out, _("; the key is the same (fingerprint %s)\n"), fpr);
+	fprintf(ctx->out, _("Argon2id: %llu passes, %llu KiB\n"),
+	    (unsigned long long)ops, (unsigned long long)(mem / 1024U));
+	if (agent_identity(&held, name, pk) == 0)
+		fprintf(ctx->out, _("note: the agent holds %s unlocked and keeps "
+		    "signing for it without a passphrase until `detente agent "
+		    "--lock`, its timeout or its lifetime\n"),
+		    vis_buf(vname, sizeof(vname), name, 0));
+	key_identity_free(held);
+	return CLI_OK;
+}
+
+/*
+ * run() - `id SUBCOMMAND`: dispatch to new, show, list, export, passwd.
  */
 static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_bad_usage(ctx, &cmd_id, _("missing subcommand "
-		    "(new, show, list, export)"), NULL);
+		    "(new, show, list, export, passwd)"), NULL);
 	if (strcmp(argv[1], "new") == 0)
 		return id_new(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "show") == 0)
@@ -300,6 +474,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		return id_list(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)
 		return id_export(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "passwd") == 0)
+		return id_passwd(ctx, argc - 1, argv + 1);
 	return cli_bad_usage(ctx, &cmd_id, _("unknown subcommand"), argv[1]);
 }
 
@@ -308,8 +484,11 @@ const struct cli_cmd cmd_id = {
 	N_("new --name NAME [--kdf min|interactive|moderate|sensitive]\n"
 	   "       detente id show [NAME]\n"
 	   "       detente id list\n"
-	   "       detente id export [--minisign|--vkey|--hex] [NAME]"),
-	N_("create, show, list and export identities (Ed25519 keys)"),
+	   "       detente id export [--minisign|--vkey|--hex] [NAME]\n"
+	   "       detente id passwd "
+	   "[--kdf interactive|moderate|sensitive|OPS,MEM]\n"
+	   "                         [--new-passphrase-file F] [NAME]"),
+	N_("create, show, list, export identities (Ed25519 keys) and change their passphrases"),
 	N_("  new      create an identity; asks twice for a passphrase (or\n"
 	   "           reads --passphrase-file / DETENTE_PASSPHRASE_FD) of\n"
 	   "           at least 8 characters, and\n"
@@ -322,6 +501,18 @@ const struct cli_cmd cmd_id = {
 	   "           passphrase needed)\n"
 	   "  list     the identities of this home; * marks the default\n"
 	   "  export   print only the public key: minisign public key file\n"
-	   "           (default), C2SP verifier key, or hex\n"),
+	   "           (default), C2SP verifier key, or hex\n"
+	   "  passwd   change the passphrase of NAME (or --as, or the\n"
+	   "           default): asks the old one, then the new one twice\n"
+	   "           (or reads the old from --passphrase-file and the new\n"
+	   "           from --new-passphrase-file; from DETENTE_PASSPHRASE_FD\n"
+	   "           the old is the first line, the new the second).  The\n"
+	   "           key stays the same, so does its fingerprint; the old\n"
+	   "           passphrase stops working.  --kdf sets a new Argon2id\n"
+	   "           strength: interactive, moderate, sensitive, or\n"
+	   "           OPS,MEM (passes, memory in bytes or with K, M, G);\n"
+	   "           without it the file's is kept.  The file is replaced\n"
+	   "           atomically (written beside, fsynced, renamed).  An\n"
+	   "           agent holding the identity keeps it unlocked.\n"),
 	run
 };

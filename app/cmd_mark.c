@@ -59,7 +59,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ret = session_writer(ctx, kind)) != CLI_OK)
 		goto out;
 	p = json_pack("{s:i,s:I,s:s,s:s}", "v", 1, "meeting",
-	    (json_int_t)session_meeting_for(v, t), "target", t->hex,
+	    (json_int_t)session_meeting_for(ctx, v, t), "target", t->hex,
 	    "state", argv[2]);
 	if (p == NULL) {
 		ret = CLI_USAGE;
@@ -79,6 +79,7 @@ const struct cli_cmd cmd_mark = {
 	   "Commitment states: accepted, in-progress, fulfilled, withdrawn.\n"
 	   "The latest mark wins.  Marking an agenda item current makes it\n"
 	   "the default item of new notes, statements and decisions.\n"
-	   "Prints the new entry's short id.\n"),
+	   "The mark goes into the meeting your side has open, as with\n"
+	   "`detente add`.  Prints the new entry's short id.\n"),
 	run
 };

@@ -38,6 +38,7 @@
 #include "../storage/view.h"
 #include "cli.h"
 #include "fmt.h"
+#include "evidence.h"
 #include "i18n.h"
 #include "session.h"
 #include "ui.h"
@@ -55,6 +56,7 @@ struct ui_state {
 	view_window w;           /* what v was loaded for */
 	unsigned char item[ENTRY_HASH_BYTES]; /* w.item points here */
 	uint64_t count;          /* store_count() at the last load */
+	uint64_t ev_raw;         /* evidence_raw() at the last load */
 	record_failure fail;     /* the last verification's result */
 	int no_complete;         /* view_complete() failed: do not retry */
 	/* the last seal_info_check(): for which seal, and what it found */
@@ -279,37 +281,86 @@ seal_sync(struct ui_state *s)
 	seal_info_done(&si);
 }
 
-/* The first member fault's author, for the header. */
-static int
-first_fault_cb(void *ctx, const record_fault *f)
-{
-	struct ui_state *s = ctx;
-	const record_member *m = record_member_find(s->ctx->rec, f->author);
-	char hex[2 * KEY_PK_BYTES + 1];
+/* Collects the member faults the store knows, for evidence_gather(). */
+struct fault_acc {
+	record_fault *v;
+	size_t n, cap;
+};
 
-	key_hex(hex, f->author, KEY_PK_BYTES);
-	hex[16] = '\0';
-	snprintf(s->m.fault_who, sizeof(s->m.fault_who), "%s",
-	    m != NULL ? m->name : hex);
-	return 1;
+static int
+fault_acc_cb(void *ctx, const record_fault *f)
+{
+	struct fault_acc *a = ctx;
+	record_fault *v;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 8;
+
+		if ((v = realloc(a->v, cap * sizeof(*v))) == NULL)
+			return DT_ENOMEM;
+		a->v = v;
+		a->cap = cap;
+	}
+	a->v[a->n++] = *f;
+	return 0;
+}
+
+static int
+count_fork_cb(void *ctx, const unsigned char *first, size_t flen,
+    const unsigned char *second, size_t slen)
+{
+	(void)first;
+	(void)flen;
+	(void)second;
+	(void)slen;
+	(*(uint64_t *)ctx)++;
+	return 0;
 }
 
 /*
- * faults_sync() - how many member faults the store knows (found by
- * verify or an import with the key), and the first one's author, into
- * the model for the header.
+ * evidence_raw() - how many forks and member faults the store keeps,
+ * counted without checking anything: cheap enough for every poll, so
+ * that a fork an import kept (which adds no entry) shows at once.
+ */
+static uint64_t
+evidence_raw(struct ui_state *s)
+{
+	store_txn *t = NULL;
+	uint64_t n = 0, f = 0;
+
+	if (store_txn_begin(&t, record_store(s->ctx->rec), 0) == 0) {
+		(void)store_evidence_scan(t, count_fork_cb, &n);
+		store_txn_abort(t);
+	}
+	if (record_fault_scan(s->ctx->rec, NULL, NULL, &f) == 0)
+		n += f;
+	return n;
+}
+
+/*
+ * evidence_sync() - the evidence the store knows, forks and member
+ * faults (found by verify or an import), as the header's phrase
+ * ("fork by us-del"): evidence.h.
  */
 static void
-faults_sync(struct ui_state *s)
+evidence_sync(struct ui_state *s)
 {
-	uint64_t n = 0;
+	struct fault_acc acc;
+	evidence_sum ev;
 
-	s->m.fault_who[0] = '\0';
-	if (record_fault_scan(s->ctx->rec, NULL, NULL, &n) != 0)
-		n = 0;
-	s->m.faults = n;
-	if (n > 0)
-		(void)record_fault_scan(s->ctx->rec, first_fault_cb, s, NULL);
+	memset(&acc, 0, sizeof(acc));
+	s->ev_raw = evidence_raw(s);
+	s->m.evidence[0] = '\0';
+	s->m.faults = 0;
+	if (record_fault_scan(s->ctx->rec, fault_acc_cb, &acc, NULL) != 0)
+		acc.n = 0;
+	if (evidence_gather(&ev, s->ctx->rec, acc.v, acc.n) == 0) {
+		s->m.faults = ev.nfaults + ev.nforks;
+		evidence_header(s->m.evidence, sizeof(s->m.evidence),
+		    s->ctx->rec, &ev);
+	}
+	evidence_done(&ev);
+	free(acc.v);
 }
 
 /*
@@ -348,7 +399,7 @@ reload(struct ui_state *s)
 	s->count = entries;
 	s->m.entries = entries;
 	s->m.feeds = feeds;
-	faults_sync(s);
+	evidence_sync(s);
 	seal_sync(s);
 }
 
@@ -528,8 +579,8 @@ loop(struct ui_state *s)
 		t = now_ms();
 		if (t - last_poll >= POLL_MS) {
 			last_poll = t;
-			if (store_counts(s->ctx->rec, &n, NULL) == 0 &&
-			    n != s->count)
+			if ((store_counts(s->ctx->rec, &n, NULL) == 0 &&
+			    n != s->count) || evidence_raw(s) != s->ev_raw)
 				flags |= UI_F_RELOAD;
 			now = time(NULL);
 			localtime_r(&now, &tm);

@@ -3,7 +3,8 @@
  *
  * Exit 0 when valid; 1 when verification fails, including a store whose
  * bytes are so damaged that it does not open; 2 for usage errors and
- * files that cannot be read at all.
+ * files that cannot be read at all; 3 when valid and holding evidence
+ * against members: a fork this store keeps, or a member fault.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -18,6 +19,7 @@
 #include "../storage/record.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "evidence.h"
 #include "exchange.h"
 #include "feedmark.h"
 #include "fmt.h"
@@ -74,22 +76,30 @@ faults_json(const record *r)
  * and what it means.
  */
 static void
-print_faults(struct cli_ctx *ctx, const record *r)
+print_faults(struct cli_ctx *ctx, const record *r, const evidence_sum *ev)
 {
 	const record_fault *fv;
 	size_t i, n;
 
 	fv = record_faults(r, &n);
-	if (n == 0)
-		return;
 	for (i = 0; i < n; i++)
 		exchange_fault_line(ctx->out, "", r, &fv[i]);
-	fprintf(ctx->out, ngettext("EVIDENCE: %zu entry is its author's "
-	    "fault: signed by its author, kept in the record, never shown as "
-	    "text (see `detente evidence --faults`)\n", "EVIDENCE: %zu "
-	    "entries are their authors' faults: signed by their authors, "
-	    "kept in the record, never shown as text (see `detente evidence "
-	    "--faults`)\n", n), n);
+	if (n > 0)
+		fprintf(ctx->out, ngettext("EVIDENCE: %zu entry is its "
+		    "author's fault: signed by its author, kept in the record, "
+		    "never shown as text (see `detente evidence --faults`)\n",
+		    "EVIDENCE: %zu entries are their authors' faults: signed "
+		    "by their authors, kept in the record, never shown as text "
+		    "(see `detente evidence --faults`)\n", n), n);
+	if (ev == NULL || ev->nforks == 0)
+		return;
+	evidence_print_forks(ctx->out, "", r, ev);
+	fprintf(ctx->out, ngettext("EVIDENCE: %zu fork: its author signed "
+	    "two different entries for one place; the record keeps the "
+	    "first, this store keeps both (see `detente evidence`)\n",
+	    "EVIDENCE: %zu forks: their authors signed two different "
+	    "entries for one place; the record keeps the first, this store "
+	    "keeps both (see `detente evidence`)\n", ev->nforks), ev->nforks);
 }
 
 /*
@@ -100,7 +110,7 @@ print_faults(struct cli_ctx *ctx, const record *r)
  */
 static void
 report(struct cli_ctx *ctx, int json, record *r, int no_key,
-    const record_stats *st, const record_failure *f)
+    const record_stats *st, const record_failure *f, const evidence_sum *ev)
 {
 	char who[2 * KEY_PK_BYTES + 1], hash[2 * ENTRY_HASH_BYTES + 1];
 	char exp[2 * ENTRY_HASH_BYTES + 1];
@@ -143,6 +153,13 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 		if (r != NULL && f->code == 0 && st->faults > 0)
 			json_object_set_new(o, "member_faults",
 			    faults_json(r));
+		if (r != NULL && f->code == 0 && ev != NULL &&
+		    evidence_any(ev)) {
+			json_object_set_new(o, "forks",
+			    evidence_forks_json(r, ev));
+			json_object_set_new(o, "evidence_against",
+			    evidence_members_json(r, ev));
+		}
 		if (r != NULL) {
 			rc = cli_seal_json(&seals, r, f->code != 0);
 			if (seals != NULL)
@@ -177,7 +194,9 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 		fprintf(ctx->out, "%s\n",
 		    no_key ? _(" (content not checked: no key)") : "");
 		if (r != NULL)
-			print_faults(ctx, r);
+			print_faults(ctx, r, ev);
+		if (r != NULL && ev != NULL)
+			evidence_print_members(ctx->out, "", r, ev);
 		if (r != NULL)
 			cli_seal_lines(ctx, r, 0);
 		return;
@@ -201,8 +220,11 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	char path[PATH_MAX];
+	const record_fault *fv;
+	evidence_sum ev;
 	record_failure f;
 	record_stats st;
+	size_t nfv;
 	int c, rc, ret, json = 0, no_key = 0;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -238,14 +260,14 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			snprintf(f.detail, sizeof(f.detail),
 			    _("the store does not open: %s"),
 			    _(dt_strerror(rc)));
-			report(ctx, json, NULL, no_key, &st, &f);
+			report(ctx, json, NULL, no_key, &st, &f, NULL);
 			return CLI_FAIL;
 		}
 	}
 	/* A record found bad on open is a failed verification, key or not. */
 	if (record_last_failure(ctx->rec)->code != 0) {
 		f = *record_last_failure(ctx->rec);
-		report(ctx, json, ctx->rec, no_key, &st, &f);
+		report(ctx, json, ctx->rec, no_key, &st, &f, NULL);
 		return CLI_FAIL;
 	}
 	if (!no_key && (ret = session_record_key(ctx)) != CLI_OK) {
@@ -254,7 +276,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		 * without the key, and report a failure found there.
 		 */
 		if (record_verify(ctx->rec, 0, &st, &f) != 0 && f.code != 0) {
-			report(ctx, json, ctx->rec, no_key, &st, &f);
+			report(ctx, json, ctx->rec, no_key, &st, &f, NULL);
 			return CLI_FAIL;
 		}
 		if (ret == CLI_FAIL)
@@ -274,10 +296,21 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	 */
 	if (f.code == 0)
 		(void)feedmark_check(ctx, &f);
-	report(ctx, json, ctx->rec, no_key, &st, &f);
-	if (f.code != 0)
+	if (f.code != 0) {
+		report(ctx, json, ctx->rec, no_key, &st, &f, NULL);
 		return CLI_FAIL;
-	return st.faults > 0 ? CLI_EVIDENCE : CLI_OK;
+	}
+	fv = record_faults(ctx->rec, &nfv);
+	if ((rc = evidence_gather(&ev, ctx->rec, fv, nfv)) != 0) {
+		evidence_done(&ev);
+		cli_error_rc(ctx, _("cannot read the fork evidence"), rc,
+		    store_path(record_store(ctx->rec)), _("check the store"));
+		return CLI_USAGE;
+	}
+	report(ctx, json, ctx->rec, no_key, &st, &f, &ev);
+	ret = evidence_any(&ev) ? CLI_EVIDENCE : CLI_OK;
+	evidence_done(&ev);
+	return ret;
 }
 
 const struct cli_cmd cmd_verify = {
@@ -298,11 +331,18 @@ const struct cli_cmd cmd_verify = {
 	   "decrypt, or is not a payload of its kind, is a member fault:\n"
 	   "evidence against its author, not damage.  verify names each\n"
 	   "(\"member fault: author ..., seq N, KIND HASH: reason\"; in\n"
-	   "--json, member_faults) and exits 3.\n"
+	   "--json, member_faults) and exits 3.  So it does for a fork\n"
+	   "this store keeps (two signed entries for one author and seq,\n"
+	   "refused by an import: `detente evidence`): \"fork: author\n"
+	   "..., seq N, ...\"; in --json, forks.  Then one line per\n"
+	   "member the evidence is against: \"EVIDENCE against NAME\n"
+	   "(party P, fingerprint F): N forks, M member faults\" (in\n"
+	   "--json, evidence_against).\n"
 	   "It also fails when the store holds less of a feed than an\n"
 	   "identity of this home wrote (HOME/identities/NAME.marks): a\n"
 	   "store rolled back or restored from a backup.\n"
 	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable,\n"
-	   "3 valid, with member faults (evidence).\n"),
+	   "3 valid, with evidence against members (forks or member\n"
+	   "faults).\n"),
 	run
 };

@@ -733,12 +733,18 @@ session_closes_missing(char *b, size_t cap, const view *v,
 }
 
 long long
-session_meeting_for(const view *v, const view_item *target)
+session_meeting_for(struct cli_ctx *ctx, const view *v,
+    const view_item *target)
 {
+	const record_member *me = ctx->id != NULL ?
+	    record_member_find(ctx->rec, ctx->id->pk) : NULL;
 	const view_meeting *m;
 
-	if ((m = view_current_meeting(v)) != NULL ||
-	    (m = view_last_meeting(v)) != NULL)
+	/* add's rule: the meeting the writer's own side has open */
+	if (me != NULL && (m = view_current_meeting_for(v, me->party)) != NULL)
+		return m->number;
+	/* none: the last, which session_append() refuses by name */
+	if ((m = view_last_meeting(v)) != NULL)
 		return m->number;
 	return target != NULL && target->meeting >= 0 ? target->meeting : 0;
 }

@@ -151,9 +151,14 @@ int session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
 
 /*
  * session_meeting_for() - the meeting number for an entry about target
- * written now: the open meeting, else the last one, else the target's.
+ * (an endorsement, a status mark, a correction) written now by ctx->id:
+ * the meeting its side has open (view_current_meeting_for(), the rule
+ * `add` follows), whatever the other side has closed or opened; else,
+ * when its side has closed every meeting, the last one (the append is
+ * then refused, naming it); else, with no meeting at all, the target's.
  */
-long long session_meeting_for(const view *v, const view_item *target);
+long long session_meeting_for(struct cli_ctx *ctx, const view *v,
+    const view_item *target);
 
 /*
  * session_closes_missing() - the parties that have not closed m, as

@@ -251,8 +251,8 @@ typedef struct ui_model {
 	uint64_t feeds;
 	int failed;          /* verification failed: see fail_detail */
 	char fail_detail[200];
-	uint64_t faults;     /* member faults the store knows (faults.h) */
-	char fault_who[KEY_NAME_MAX + 20]; /* the first one's author */
+	uint64_t faults;     /* forks and member faults the store knows */
+	char evidence[200];  /* what they are and whose (evidence.h) */
 	int seal;            /* ui_seal, of the meeting the header shows */
 	char seal_text[200]; /* WAITING: head names, ", " between; INVALID:
 	                        the reason (English, from the library) */

@@ -5,7 +5,8 @@
  *
  *   header: dialogue, the meeting's seal, meeting, local time (the date
  *           only from 100 columns when a seal status is shown)
- *   header: me, my party; record status (entries, feeds, head, verified)
+ *   header: me, my party; record status (entries, feeds, head, verified,
+ *   evidence against members)
  *   +- Agenda --+- Record -------------------------------------------+
  *   | items     | entries of the selected item (or all), newest last |
  *   +- Commitments ----------------------------------------------------+
@@ -304,15 +305,48 @@ seal_status(const struct dc *dc, char *buf, size_t len)
 	return UI_S_HEADER;
 }
 
+/*
+ * sides_state() - for a meeting some parties have closed and others not,
+ * the closed ones and the open ones as "RU" or "RU, US" (parties are
+ * A-Z and 0-9); 0 when every party or none has closed it.
+ */
+static int
+sides_state(const view *v, const view_meeting *vm, char *closed,
+    char *open_for, size_t cap)
+{
+	size_t i, nc = 0, no = 0, lc = 0, lo = 0;
+
+	closed[0] = open_for[0] = '\0';
+	for (i = 0; i < view_nparties(v); i++) {
+		if (vm->closes[i] != NULL && lc < cap)
+			lc += (size_t)snprintf(closed + lc, cap - lc, "%s%s",
+			    nc++ ? ", " : "", view_party(v, i));
+		else if (vm->closes[i] == NULL && lo < cap)
+			lo += (size_t)snprintf(open_for + lo, cap - lo, "%s%s",
+			    no++ ? ", " : "", view_party(v, i));
+	}
+	return nc > 0 && no > 0;
+}
+
+/*
+ * draw_header() - line 1: the dialogue, the seal, the meeting and the
+ * clock; line 2: who I am and how the record stands.  The meeting is
+ * the one my side writes in (view_current_meeting_for()), else the one
+ * opened last, with its state per side when the sides differ:
+ * "meeting 2 (closed by RU, open for US)".
+ */
 static void
 draw_header(const struct dc *dc)
 {
 	const ui_model *m = dc->m;
 	const view_meeting *cur = view_current_meeting(dc->v);
 	const view_meeting *last = view_last_meeting(dc->v);
+	const view_meeting *mine = m->me_party[0] != '\0' ?
+	    view_current_meeting_for(dc->v, m->me_party) : NULL;
 	const view_item *head = NULL;
 	attr_t ha = (attr_t)ui_crt_attr(UI_S_HEADER);
 	char left[512], right[512], when[32], seal[320];
+	char closed[64], open_for[64];
 	time_t now = time(NULL);
 	struct tm tm;
 	int rw, sw, tw, x, sst;
@@ -330,7 +364,14 @@ draw_header(const struct dc *dc)
 	 * least a few columns); the meeting and the clock on the right,
 	 * never cut.
 	 */
-	if (cur != NULL)
+	if (mine != NULL)
+		cur = mine;
+	if (cur != NULL && sides_state(dc->v, cur, closed, open_for,
+	    sizeof(closed)))
+		snprintf(right, sizeof(right), _(" meeting %lld (closed by %s, "
+		    "open for %s)%s%s "), (long long)cur->number, closed,
+		    open_for, SEP(dc), when);
+	else if (cur != NULL)
 		snprintf(right, sizeof(right), _(" meeting %lld (open)%s%s "),
 		    (long long)cur->number, SEP(dc), when);
 	else if (last != NULL)
@@ -399,16 +440,17 @@ draw_header(const struct dc *dc)
 	} else if (m->faults > 0) {
 		char ev[200];
 
-		/* A member fault is evidence, not a failure: say whose. */
-		snprintf(ev, sizeof(ev), ngettext("verified; %llu member "
-		    "fault (%s) ", "verified; %llu member faults (%s) ",
-		    m->faults),
-		    (unsigned long long)m->faults, m->fault_who);
+		/* A fork or a member fault is evidence against a member,
+		 * not a failure of the record: say what and whose. */
+		snprintf(ev, sizeof(ev), _("verified, evidence: %s "),
+		    m->evidence);
+		/* The evidence is what must show: the counts give way. */
 		rw = width_s(right) + width_s(ev);
 		if (rw > dc->cols - x - 1)
 			rw = dc->cols - x - 1;
 		x = dc->cols - rw;
-		x += put_s(1, x, rw, right, ha);
+		if (rw > width_s(ev))
+			x += put_s(1, x, rw - width_s(ev), right, ha);
 		put_s(1, x, dc->cols - x, ev,
 		    (attr_t)ui_crt_attr(UI_S_OVERDUE));
 	} else {

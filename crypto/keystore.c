@@ -20,6 +20,7 @@
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* strdup, O_NOFOLLOW, O_CLOEXEC, O_DIRECTORY */
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -498,4 +499,176 @@ keystore_unlock(key_identity **out, const char *path, const char *pass,
 	if ((ret = read_file(buf, &len, path)) != 0)
 		return ret;
 	return keystore_decode(out, buf, len, pass, passlen);
+}
+
+int
+keystore_kdf_ok(uint64_t ops, uint64_t mem)
+{
+	return kdf_params_ok(ops, mem);
+}
+
+int
+keystore_read_kdf(uint64_t *ops, uint64_t *mem, const char *path)
+{
+	unsigned char buf[KEYSTORE_MAX_BYTES + 1];
+	ks_clear c;
+	size_t len;
+	int ret;
+
+	if ((ret = read_file(buf, &len, path)) != 0)
+		return ret;
+	if ((ret = parse_clear(&c, buf, len)) != 0)
+		return ret;
+	*ops = c.ops;
+	*mem = c.mem;
+	return 0;
+}
+
+/*
+ * drop_leftovers() - remove every "BASE.new.XXXXXX" beside path (BASE
+ * its last component): what a keystore_rewrite() that crashed left.
+ * One that another keystore_rewrite() is writing right now goes too;
+ * its rename then fails (ENOENT) and it reports a failure, leaving the
+ * keystore whole: a leftover is never renamed by anyone else.
+ */
+static void
+drop_leftovers(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base;
+	char *dir = NULL, *full = NULL;
+	struct dirent *d;
+	size_t blen, dlen;
+	DIR *dp = NULL;
+
+	base = slash != NULL ? slash + 1 : path;
+	dlen = slash != NULL ? (size_t)(slash - path) : 1;
+	if ((dir = malloc(dlen + 1)) == NULL)
+		return;
+	if (slash != NULL)
+		memcpy(dir, path, dlen);
+	else
+		dir[0] = '.';
+	if (slash == path)
+		dlen = 1;
+	dir[dlen] = '\0';
+	blen = strlen(base);
+	if ((dp = opendir(dir)) == NULL)
+		goto out;
+	while ((d = readdir(dp)) != NULL) {
+		if (strncmp(d->d_name, base, blen) != 0 ||
+		    strncmp(d->d_name + blen, ".new.", 5) != 0 ||
+		    strlen(d->d_name + blen + 5) != 6)
+			continue;
+		free(full);
+		if ((full = malloc(dlen + strlen(d->d_name) + 2)) == NULL)
+			break;
+		memcpy(full, dir, dlen);
+		full[dlen] = '/';
+		strcpy(full + dlen + 1, d->d_name);
+		(void)unlink(full);
+	}
+out:
+	if (dp != NULL)
+		closedir(dp);
+	free(full);
+	free(dir);
+}
+
+/*
+ * keystore_rewrite() - encode id's seed anew, then the write-beside,
+ * fsync, rename, fsync-the-directory sequence: rename(2) replaces the
+ * directory entry in one step, so the name points at the old inode or
+ * the new one, and the new one is complete (fsynced) before the rename.
+ * The seed is copied out of id->sk (libsodium's secret key is the seed
+ * followed by the public key) into guarded memory and wiped.
+ */
+int
+keystore_rewrite(const char *path, const key_identity *id, const char *pass,
+    size_t passlen, uint64_t ops, uint64_t mem)
+{
+	unsigned char buf[KEYSTORE_MAX_BYTES];
+	unsigned char salt[KEYSTORE_SALT_BYTES], nonce[KEYSTORE_NONCE_BYTES];
+	unsigned char pk[KEY_PK_BYTES];
+	char name[KEY_NAME_MAX + 1], *tmp = NULL;
+	unsigned char *seed = NULL;
+	size_t len = 0, plen;
+	int fd = -1, created = 0, ret, e;
+
+	if (path == NULL || id == NULL || id->sk == NULL ||
+	    !kdf_params_ok(ops, mem)) {
+		ret = DT_EINVAL;
+		goto out;
+	}
+	/* The file must hold this very identity: never replace another. */
+	if ((ret = keystore_read_public(name, pk, path)) != 0)
+		goto out;
+	if (strcmp(name, id->name) != 0 ||
+	    sodium_memcmp(pk, id->pk, KEY_PK_BYTES) != 0) {
+		ret = DT_EFORMAT;
+		goto out;
+	}
+	if ((seed = sodium_malloc(KEY_SEED_BYTES)) == NULL) {
+		ret = DT_ENOMEM;
+		goto out;
+	}
+	crypto_sign_ed25519_sk_to_seed(seed, id->sk);
+	randombytes_buf(salt, sizeof salt);
+	randombytes_buf(nonce, sizeof nonce);
+	if ((ret = keystore_encode(buf, &len, id->name, seed, pass, passlen,
+	    ops, mem, salt, nonce)) != 0)
+		goto out;
+	if (memcmp(buf + OFF_PK, id->pk, KEY_PK_BYTES) != 0) {
+		ret = DT_EINVAL; /* an sk whose seed is not pk's */
+		goto out;
+	}
+
+	plen = strlen(path);
+	if ((tmp = malloc(plen + sizeof(".new.XXXXXX"))) == NULL) {
+		ret = DT_ENOMEM;
+		goto out;
+	}
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".new.XXXXXX", sizeof(".new.XXXXXX"));
+	/* What a crash left never replaced anything: drop it. */
+	drop_leftovers(path);
+	/*
+	 * A name of its own (mkostemp: O_CREAT|O_EXCL, mode 0600), so that
+	 * two rewrites at once never rename each other's half-written file:
+	 * the last rename wins, and each renames a complete file.
+	 */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = errno_to_dt(errno);
+		goto out;
+	}
+	created = 1;
+	if (write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
+		ret = errno_to_dt(errno);
+		goto out;
+	}
+	e = close(fd);
+	fd = -1;
+	if (e != 0 || rename(tmp, path) != 0) {
+		ret = errno_to_dt(errno);
+		goto out;
+	}
+	created = 0;
+	/* The rename is done: the new file is the keystore from here on,
+	 * and a failed directory fsync cannot undo it. */
+	if (fsync_dir(path) != 0) {
+		ret = errno_to_dt(errno);
+		goto out;
+	}
+	ret = 0;
+out:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (created)
+		unlink(tmp);
+	errno = e;
+	sodium_memzero(buf, sizeof buf);
+	free(tmp);
+	sodium_free(seed);
+	return ret;
 }

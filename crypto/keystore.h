@@ -72,6 +72,35 @@ int keystore_read_public(char *name, unsigned char pk[KEY_PK_BYTES],
 int keystore_unlock(key_identity **out, const char *path, const char *pass,
     size_t passlen);
 
+/*
+ * keystore_read_kdf() - the Argon2id limits a keystore file asks for (no
+ * passphrase needed).
+ * @return 0, DT_ENOENT, DT_EIO, DT_EFORMAT, DT_EVERSION.
+ */
+int keystore_read_kdf(uint64_t *ops, uint64_t *mem, const char *path);
+
+/*
+ * keystore_rewrite() - write id's seed to path again, encrypted under a
+ * new passphrase and Argon2id limits, with a fresh salt and nonce: the
+ * key, so the public key and fingerprint, stay the same.  The file at
+ * path must already hold this identity (same name and public key).
+ * The new bytes go to a file of its own beside it, path + ".new.XXXXXX"
+ * (mkostemp(): O_CREAT|O_EXCL, mode 0600; the leftovers of an earlier
+ * crash are removed first), are fsynced, renamed over path, and the
+ * directory is fsynced: a crash at any point leaves either the old file
+ * or the new one at path, never neither and never a mixture.  On
+ * failure the old file is untouched and the new one removed.
+ * @param[in] id  an identity unlocked from the file (id->sk not NULL).
+ * @return 0, DT_EINVAL (limits, or no secret key), DT_ENOENT, DT_EIO,
+ *         DT_ENOSPC, DT_EFORMAT (the file holds another identity),
+ *         DT_ENOMEM.
+ */
+int keystore_rewrite(const char *path, const key_identity *id,
+    const char *pass, size_t passlen, uint64_t ops, uint64_t mem);
+
+/* keystore_kdf_ok() - 1 if a file may ask for these limits. */
+int keystore_kdf_ok(uint64_t ops, uint64_t mem);
+
 /* keystore_decode() - keystore_unlock() on bytes in memory. */
 int keystore_decode(key_identity **out, const unsigned char *in,
     size_t inlen, const char *pass, size_t passlen);

@@ -303,12 +303,26 @@ minutes_scope_get(minutes_scope *out, record *r, const view *v, int64_t meeting)
 				c.front[a] = it->seq + 1;
 		}
 	} else {
-		/* closed by every party: the union of their closes' pasts */
+		/*
+		 * Closed by every party: the union of the pasts of every
+		 * close of the meeting, not only of each party's first.  Two
+		 * laptops of one side may close at once (neither close is in
+		 * the other's past, so neither is late); what each wrote
+		 * before its own close belongs to the minutes, whichever
+		 * close comes first in merged order.  A close that is late
+		 * (written after its side's close) counts for nothing.
+		 */
 		out->close = m->close;
-		for (i = 0; i < view_nparties(v); i++)
-			if ((rc = causal_past(&c, r, m->closes[i]->author,
-			    m->closes[i]->seq)) != 0)
+		for (i = 0; i < view_nitems(v); i++) {
+			const view_item *it = view_item_at(v, i);
+
+			if (it->kind != ENTRY_K_MEETING_CLOSE ||
+			    it->payload == NULL || it->late ||
+			    it->meeting != meeting)
+				continue;
+			if ((rc = causal_past(&c, r, it->author, it->seq)) != 0)
 				goto out;
+		}
 	}
 	if (c.n > 0 &&
 	    (out->feeds = calloc(c.n, sizeof(*out->feeds))) == NULL) {

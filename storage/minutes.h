@@ -66,9 +66,10 @@ typedef struct minutes_scope {
 } minutes_scope;
 
 /*
- * minutes_scope_get() - the scope of meeting in v: the causal past of
- * every party's close of the meeting (view_meeting.closes), together,
- * read from r's store (the references of each entry in scope); or, when
+ * minutes_scope_get() - the scope of meeting in v, once every party has
+ * closed it (view_meeting.close): the causal past of every close of the
+ * meeting that is not late, together (two closes by one party, from
+ * two laptops that had not exchanged, both count), read from r's store (the references of each entry in scope); or, when
  * some party has not closed it, every entry of v, marked draft.  Late
  * entries (view_item.late) are in the scope but not in the minutes.  v
  * must be a view of r.

@@ -151,6 +151,7 @@ zcomp()
 	PATH=$BIN:$PATH zsh -f -c '
 	compadd() { [[ $1 == -a ]] && print -l -- "${(@P)2}"; }
 	_files() { print -- "!files $*"; }
+	compset() { :; }
 	source "$1" >/dev/null 2>&1
 	shift
 	words=("$@")
@@ -180,4 +181,40 @@ is "$(comp --passphrase-file r | words)" "ru.dtb ru.state" "--passphrase-file F"
 is "$(comp --home s | words)" "sub" "--home DIR: directories"
 is "$(comp audit r | words)" "ru.dtb ru.state" "audit <store|bundle>"
 is "$(comp endorse --home | words)" "" "nothing for an unknown option"
+
+# --opt=value.  bash splits such a word at "=" (COMP_WORDBREAKS) into
+# "--opt", "=" and what follows, and replaces only what follows: the
+# words are given here as bash gives them, and what is offered is the
+# part after the "=".
+is "$(comp minutes export --format = m | words)" "md" "--format=m<TAB>"
+is "$(comp minutes export --format = | words)" "html json md txt" \
+    "--format=<TAB>: every choice"
+is "$(comp id passwd --kdf = s | words)" "sensitive" "id passwd --kdf=s<TAB>"
+is "$(comp bundle export --since = ru.s | words)" "ru.state" \
+    "--since=ru.s<TAB>: a file after the ="
+is "$(comp --passphrase-file = r | words)" "ru.dtb ru.state" \
+    "--passphrase-file=r<TAB>: a global option's file"
+is "$(comp --home = s | words)" "sub" "--home=s<TAB>: directories"
+is "$(comp --home = "$H" --as = us- | words)" "us-del us-head us-obs" \
+    "--home=H --as=us-<TAB>: the identities of that home"
+is "$(comp --home = "$H" log --meeting = "" | words)" "1 2" \
+    "--home=H log --meeting=<TAB>: its meetings"
+is "$(comp --home = "$H" add note --party = "" | words)" "RU US" \
+    "--party=<TAB>: its parties"
+is "$(comp endorse --bogus = x | words)" "" "nothing for an unknown option"
+is "$(comp bundle export --force = x | words)" "" \
+    "nothing for an option without a value"
+# The program itself prints whole words, for zsh and for other shells.
+is "$("$DETENTE" complete -- detente minutes export --format=j)" \
+    "--format=json" "detente complete: the whole word"
+if command -v zsh >/dev/null 2>&1; then
+	is "$(zcomp minutes export --format=m | words)" "--format=md" \
+	    "zsh: --format=m<TAB>"
+	is "$(zcomp --home="$H" --as=us- | words)" \
+	    "--as=us-del --as=us-head --as=us-obs" "zsh: --home=H --as=us-<TAB>"
+	is "$(zcomp bundle export --since=r | words)" "!files" \
+	    "zsh: --since=r<TAB>: a file after the ="
+else
+	skip "no zsh" 3
+fi
 done_testing

@@ -99,6 +99,21 @@ run_fails 2 "an identity the agent does not hold still needs the passphrase" \
     nt --as ru-del checkpoint
 like "$(cat "$ERR")" 'passphrase' "  it asks for one"
 
+# --- id passwd while the agent holds the identity ----------------------------
+# The old passphrase is needed (never the agent's key); the agent keeps
+# the unlocked key, the output says so, and it still signs.
+printf 'agent-time passphrase\n' >"$TEST_TMP/newpass"
+run_fails 2 "id passwd asks for the old passphrase, not the agent" \
+    nt id passwd --new-passphrase-file "$TEST_TMP/newpass" ru-head
+run_ok "id passwd ru-head while the agent holds it" dt id passwd \
+    --new-passphrase-file "$TEST_TMP/newpass" ru-head
+like "$(cat "$OUT")" 'note: the agent holds ru-head unlocked' \
+    "  it says the agent keeps the identity"
+run_ok "the agent still signs for ru-head" nt --as ru-head checkpoint
+run_ok "back to the old passphrase" "$DETENTE" --home "$H" \
+    --passphrase-file "$TEST_TMP/newpass" id passwd \
+    --new-passphrase-file "$PASS" ru-head
+
 # --- the socket and other users -----------------------------------------------
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 &&
     command -v setpriv >/dev/null 2>&1 && [ -x /usr/bin/python3 ]; then

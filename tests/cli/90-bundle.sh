@@ -151,8 +151,11 @@ if have_bt; then
 	    "$TEST_TMP/fork.dtb"
 	run_fails 1 "evidence kept once" B evidence
 	is "$(grep -c '^fork:' "$OUT")" 1 "one fork"
-	run_ok "B verifies after the fork" B --as us-head verify
+	run_fails 3 "B verifies after the fork: valid, with evidence" \
+	    B --as us-head verify
 	like "$(cat "$OUT")" "^OK: " "OK"
+	like "$(cat "$OUT")" "^EVIDENCE against ru-del \\(party RU, " \
+	    "naming the member the fork is against"
 	run_ok "and A" A --as ru-head verify
 else
 	skip "no /usr/bin/python3 with cryptography, nacl, argon2" 60

@@ -33,7 +33,7 @@ like "$(cat "$ERR")" "member fault: author ru-head" "the import names them"
 UI_TERM=xterm-256color
 ui_start us -y 40 "$DETENTE" --home "$H" --passphrase-file "$P" --as us-head ui
 ui_wait us '^note>' "the US head's UI is up"
-ui_wait us 'verified; 2 member faults \(ru-head\) *$' \
+ui_wait us 'verified, evidence: 2 member faults by ru-head *$' \
     "the header counts the member faults and names the author"
 ui_wait us '\[unreadable entry by ru-head: content does not decrypt\]' \
     "the undecryptable note is a placeholder naming its author"

@@ -85,4 +85,43 @@ ui_start f "$DETENTE" --home "$H" --passphrase-file "$TEST_TMP/wrong" log
 is "$(ui_rc_wait f)" 2 "a wrong passphrase file exits at once"
 unlike "$(ui_screen f)" 'try again\.' "without asking again"
 
+# 6. id passwd on the terminal: the old passphrase, then the new one
+# twice; two new ones that differ change nothing.
+ui_start p "$DETENTE" --home "$H2" id passwd tty-eight
+ui_wait p '^Passphrase for tty-eight:' "id passwd asks for the old one"
+ui_type p 'парольчик'
+ui_key p Enter
+ui_wait p '^New passphrase for tty-eight:' "then for the new one"
+ui_type p 'new-secret-1'
+ui_key p Enter
+ui_wait p '^Repeat the passphrase:' "twice"
+ui_type p 'new-secret-2'
+ui_key p Enter
+is "$(ui_rc_wait p)" 2 "two different new ones are refused"
+ui_wait p 'passphrases differ' "and it says so"
+ui_start p2 "$DETENTE" --home "$H2" id passwd tty-eight
+ui_wait p2 '^Passphrase for tty-eight:' "asked again"
+ui_type p2 'парольчик'
+ui_key p2 Enter
+ui_wait p2 '^New passphrase for tty-eight:' "new"
+ui_type p2 'new-secret-1'
+ui_key p2 Enter
+ui_wait p2 '^Repeat the passphrase:' "repeat"
+ui_type p2 'new-secret-1'
+ui_key p2 Enter
+is "$(ui_rc_wait p2)" 0 "the same new one twice changes it"
+ui_wait p2 'the key is the same \(fingerprint' "keeping the key"
+unlike "$(ui_screen p2)" 'new-secret' "nothing was echoed"
+(umask 077 && printf 'new-secret-1\n' >"$TEST_TMP/n1" &&
+    printf 'парольчик\n' >"$TEST_TMP/o1")
+ui_start p3 "$DETENTE" --home "$H2" --passphrase-file "$TEST_TMP/n1" \
+    id export --hex tty-eight
+is "$(ui_rc_wait p3)" 0 "export needs no passphrase (sanity)"
+ui_start p4 "$DETENTE" --home "$H2" --passphrase-file "$TEST_TMP/o1" \
+    id passwd --new-passphrase-file "$TEST_TMP/o1" tty-eight
+is "$(ui_rc_wait p4)" 2 "the old passphrase no longer opens it"
+ui_start p5 "$DETENTE" --home "$H2" --passphrase-file "$TEST_TMP/n1" \
+    id passwd --new-passphrase-file "$TEST_TMP/o1" tty-eight
+is "$(ui_rc_wait p5)" 0 "the new one does"
+
 done_testing

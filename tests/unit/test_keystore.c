@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -454,7 +455,8 @@ static int
 teardown_dir(void **state)
 {
 	static const char *files[] = {
-		"alice.key", "link.key", "other.key", "rel.key"
+		"alice.key", "link.key", "other.key", "rel.key", "bob.key",
+		"alice.key.newer", "alice.key.new.AB", "alice.key.new"
 	};
 	char path[512];
 	size_t i;
@@ -561,6 +563,110 @@ test_files(void **state)
 	unlink(other);
 }
 
+/* count_entries() - the directory entries of dir, "." and ".." aside. */
+static int
+count_entries(const char *dir)
+{
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+	int n = 0;
+
+	assert_non_null(dp);
+	while ((d = readdir(dp)) != NULL)
+		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
+			n++;
+	closedir(dp);
+	return n;
+}
+
+/*
+ * keystore_rewrite(): the same key under a new passphrase and limits,
+ * the old passphrase refused, a fresh salt; never over another
+ * identity's file; leftovers of a crash ("NAME.key.new.XXXXXX") removed,
+ * other names beside it kept.
+ */
+static void
+test_rewrite(void **state)
+{
+	const char *dir = *state;
+	char path[512], bob[512], left[512], keep[3][512];
+	unsigned char pk[KEY_PK_BYTES], pk2[KEY_PK_BYTES];
+	unsigned char before[KEYSTORE_MAX_BYTES], after[KEYSTORE_MAX_BYTES];
+	key_identity *id = NULL, *id2 = NULL, nosk;
+	uint64_t ops, mem;
+	struct stat st;
+	size_t i;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/alice.key", dir);
+	snprintf(bob, sizeof bob, "%s/bob.key", dir);
+	assert_int_equal(keystore_create(pk, path, "alice", PASS, PASSLEN,
+	    KEYSTORE_KDF_MIN), 0);
+	assert_int_equal(keystore_create(pk2, bob, "bob", PASS, PASSLEN,
+	    KEYSTORE_KDF_MIN), 0);
+	assert_int_equal(keystore_unlock(&id, path, PASS, PASSLEN), 0);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_true(read(fd, before, sizeof before) > 0);
+	close(fd);
+
+	/* a crash's leftover, and names that are not one */
+	snprintf(left, sizeof left, "%s/alice.key.new.Xy12Zq", dir);
+	snprintf(keep[0], sizeof keep[0], "%s/alice.key.newer", dir);
+	snprintf(keep[1], sizeof keep[1], "%s/alice.key.new.AB", dir);
+	snprintf(keep[2], sizeof keep[2], "%s/alice.key.new", dir);
+	for (i = 0; i < 4; i++) {
+		f = fopen(i == 0 ? left : keep[i - 1], "wb");
+		assert_non_null(f);
+		fclose(f);
+	}
+	assert_int_equal(count_entries(dir), 6);
+
+	assert_int_equal(keystore_rewrite(path, id, "new pass", 8, 2, 16384), 0);
+	assert_int_equal(count_entries(dir), 5); /* the leftover is gone */
+	assert_int_equal(lstat(left, &st), -1);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(lstat(keep[i], &st), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(keystore_read_kdf(&ops, &mem, path), 0);
+	assert_int_equal(ops, 2);
+	assert_int_equal(mem, 16384);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_true(read(fd, after, sizeof after) > 0);
+	close(fd);
+	/* same name and key; another salt */
+	assert_memory_equal(after + OFF_PK, before + OFF_PK, KEY_PK_BYTES);
+	assert_memory_not_equal(after + 24, before + 24, KEYSTORE_SALT_BYTES);
+	assert_int_equal(keystore_unlock(&id2, path, PASS, PASSLEN), DT_EPASS);
+	assert_int_equal(keystore_unlock(&id2, path, "new pass", 8), 0);
+	assert_memory_equal(id2->pk, pk, KEY_PK_BYTES);
+	assert_memory_equal(id2->sk, id->sk, KEY_SK_BYTES);
+	key_identity_free(id2);
+	id2 = NULL;
+
+	/* never over another identity's file; bad limits; no secret key */
+	assert_int_equal(keystore_rewrite(bob, id, PASS, PASSLEN, 1, 8192),
+	    DT_EFORMAT);
+	assert_int_equal(keystore_unlock(&id2, bob, PASS, PASSLEN), 0);
+	assert_memory_equal(id2->pk, pk2, KEY_PK_BYTES);
+	key_identity_free(id2);
+	assert_int_equal(keystore_rewrite(path, id, PASS, PASSLEN, 0, 8192),
+	    DT_EINVAL);
+	assert_int_equal(keystore_rewrite(path, id, PASS, PASSLEN, 1, 4096),
+	    DT_EINVAL);
+	memcpy(&nosk, id, sizeof nosk);
+	nosk.sk = NULL;
+	assert_int_equal(keystore_rewrite(path, &nosk, PASS, PASSLEN, 1, 8192),
+	    DT_EINVAL);
+	assert_int_equal(keystore_unlock(&id2, path, "new pass", 8), 0);
+	key_identity_free(id2);
+	assert_int_equal(count_entries(dir), 5);
+	key_identity_free(id);
+}
+
 /* a file in the current directory (no '/' in the path) */
 static void
 test_file_relative(void **state)
@@ -568,6 +674,7 @@ test_file_relative(void **state)
 	const char *dir = *state;
 	unsigned char pk[KEY_PK_BYTES], pk2[KEY_PK_BYTES];
 	char cwd[1024], name[KEY_NAME_MAX + 1];
+	key_identity *id = NULL;
 
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	assert_int_equal(chdir(dir), 0);
@@ -575,6 +682,15 @@ test_file_relative(void **state)
 	    KEYSTORE_KDF_MIN), 0);
 	assert_int_equal(keystore_read_public(name, pk2, "rel.key"), 0);
 	assert_memory_equal(pk, pk2, KEY_PK_BYTES);
+	/* rewritten in place, the leftovers looked for in "." */
+	assert_int_equal(keystore_unlock(&id, "rel.key", PASS, PASSLEN), 0);
+	assert_int_equal(keystore_rewrite("rel.key", id, "other pass", 10, 1,
+	    8192), 0);
+	key_identity_free(id);
+	id = NULL;
+	assert_int_equal(keystore_unlock(&id, "rel.key", "other pass", 10), 0);
+	assert_memory_equal(id->pk, pk, KEY_PK_BYTES);
+	key_identity_free(id);
 	assert_int_equal(chdir(cwd), 0);
 }
 
@@ -593,6 +709,8 @@ main(void)
 		cmocka_unit_test(test_encode_errors),
 		cmocka_unit_test(test_kdf_presets),
 		cmocka_unit_test_setup_teardown(test_files, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test_setup_teardown(test_rewrite, setup_dir,
 		    teardown_dir),
 		cmocka_unit_test_setup_teardown(test_file_relative, setup_dir,
 		    teardown_dir),
