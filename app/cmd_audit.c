@@ -242,8 +242,8 @@ failure_json(const record *r, const record_failure *f)
 {
 	char hex[2 * ENTRY_HASH_BYTES + 1];
 	json_t *o = json_pack("{s:i,s:s,s:s}", "code", f->code, "error",
-	    dt_strerror(f->code), "detail", f->detail[0] ? f->detail :
-	    dt_strerror(f->code));
+	    _(dt_strerror(f->code)), "detail", f->detail[0] ? f->detail :
+	    _(dt_strerror(f->code)));
 
 	if (f->has_entry) {
 		key_hex(hex, f->author, KEY_PK_BYTES);
@@ -520,7 +520,7 @@ open_bundle(struct audit *a, char *tmp, size_t tmplen, record_failure *f)
 
 	if ((rc = bundle_reader_open_path(&br, a->source, 0, &why)) != 0) {
 		snprintf(f->detail, sizeof f->detail, "%s",
-		    why != NULL ? why : dt_strerror(rc));
+		    why != NULL ? why : _(dt_strerror(rc)));
 		f->code = rc;
 		/*
 		 * A file stat() found a moment ago that cannot be opened is
@@ -678,7 +678,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		if (rc != 0) {
 			f.code = rc;
 			snprintf(f.detail, sizeof f.detail,
-			    "the store does not open: %s", dt_strerror(rc));
+			    "the store does not open: %s", _(dt_strerror(rc)));
 		} else if (record_last_failure(a.r)->code != 0) {
 			f = *record_last_failure(a.r);
 			rc = f.code;

@@ -1123,7 +1123,7 @@ bundle_open(struct cli_ctx *ctx, const char *path, const char *expect,
 		}
 		f.code = rc;
 		snprintf(f.detail, sizeof(f.detail), "%s",
-		    why != NULL ? why : dt_strerror(rc));
+		    why != NULL ? why : _(dt_strerror(rc)));
 		goto failed;
 	}
 	rc = exchange_join_temp(r, tmp, tmplen, br, &u, &f);

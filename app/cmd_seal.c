@@ -81,14 +81,14 @@ cli_seal_get(seal_info *si, record *r, uint64_t meeting, int check)
 		si->meeting = meeting;
 		si->invalid = 1;
 		snprintf(si->why, sizeof(si->why), "the seal entries cannot "
-		    "be read: %s", dt_strerror(rc));
+		    "be read: %s", _(dt_strerror(rc)));
 		return 0;
 	}
 	if (check && !si->invalid && (rc = seal_info_check(si, r)) != 0) {
 		si->invalid = 1;
 		si->complete = 0;
 		snprintf(si->why, sizeof(si->why), "the seal entries cannot "
-		    "be checked: %s", dt_strerror(rc));
+		    "be checked: %s", _(dt_strerror(rc)));
 	}
 	return 0;
 }

@@ -383,7 +383,7 @@ reload(struct ui_state *s)
 	if (rc != 0 && rc != DT_EBUSY && !s->m.failed) {
 		s->m.failed = 1;
 		snprintf(s->m.fail_detail, sizeof(s->m.fail_detail), "%s",
-		    f.detail[0] != '\0' ? f.detail : dt_strerror(rc));
+		    f.detail[0] != '\0' ? f.detail : _(dt_strerror(rc)));
 	}
 	/* a key epoch another process imported or started (epoch.h) */
 	if (s->ctx->id != NULL)
@@ -502,7 +502,7 @@ setup_model(struct ui_state *s)
 	if (f->code != 0) {
 		s->m.failed = 1;
 		snprintf(s->m.fail_detail, sizeof(s->m.fail_detail), "%s",
-		    f->detail[0] != '\0' ? f->detail : dt_strerror(f->code));
+		    f->detail[0] != '\0' ? f->detail : _(dt_strerror(f->code)));
 	}
 	reload(s);
 	if (s->v == NULL) {

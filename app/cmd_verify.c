@@ -130,8 +130,8 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 		    "content_checked", !no_key);
 		if (f->code != 0) {
 			fo = json_pack("{s:i,s:s,s:s}", "code", f->code,
-			    "error", dt_strerror(f->code), "detail",
-			    f->detail[0] ? f->detail : dt_strerror(f->code));
+			    "error", _(dt_strerror(f->code)), "detail",
+			    f->detail[0] ? f->detail : _(dt_strerror(f->code)));
 			if (f->has_entry) {
 				key_hex(exp, f->author, KEY_PK_BYTES);
 				json_object_set_new(fo, "author",
@@ -166,7 +166,7 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 				json_object_set_new(o, "seals", seals);
 			if (rc != 0)
 				json_object_set_new(o, "seals_error",
-				    json_string(dt_strerror(rc)));
+				    json_string(_(dt_strerror(rc))));
 		} else
 			json_object_set_new(o, "seals", json_array());
 		fmt_print_json(ctx->out, o);

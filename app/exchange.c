@@ -181,7 +181,7 @@ exchange_reason(int code)
 	case DT_EDECRYPT:
 		return N_("content does not decrypt");
 	default:
-		return dt_strerror(code);
+		return _(dt_strerror(code));
 	}
 }
 

@@ -339,11 +339,11 @@ report_failure(struct cli_ctx *ctx, const char *what)
 	if (f->has_entry) {
 		key_hex(hex, f->hash, 8);
 		snprintf(obj, sizeof(obj), "%s (entry %s, seq %llu)",
-		    f->detail[0] ? f->detail : dt_strerror(f->code), hex,
+		    f->detail[0] ? f->detail : _(dt_strerror(f->code)), hex,
 		    (unsigned long long)f->seq);
 	} else
 		snprintf(obj, sizeof(obj), "%s", f->detail[0] ? f->detail :
-		    dt_strerror(f->code));
+		    _(dt_strerror(f->code)));
 	cli_error(ctx, what, obj, _("run `detente verify` for details"));
 }
 

@@ -3,63 +3,67 @@
  */
 #include "err.h"
 
+/* Marks the words for xgettext (po/POTFILES.in lists this file); the
+ * crypto layer knows no gettext: app/ translates them with _(dt_strerror(e)). */
+#define N_(s) (s)
+
 const char *
 dt_strerror(int err)
 {
 	switch (err) {
 	case DT_OK:
-		return "success";
+		return N_("success");
 	case DT_ENOMEM:
-		return "out of memory";
+		return N_("out of memory");
 	case DT_EIO:
-		return "input/output error";
+		return N_("input/output error");
 	case DT_EEXIST:
-		return "already exists";
+		return N_("already exists");
 	case DT_ENOENT:
-		return "not found";
+		return N_("not found");
 	case DT_EFORMAT:
-		return "not in the expected format";
+		return N_("not in the expected format");
 	case DT_EVERSION:
-		return "unknown format version";
+		return N_("unknown format version");
 	case DT_EPASS:
-		return "wrong passphrase, or the keystore was altered";
+		return N_("wrong passphrase, or the keystore was altered");
 	case DT_ESIG:
-		return "signature does not verify";
+		return N_("signature does not verify");
 	case DT_EDECRYPT:
-		return "decryption failed";
+		return N_("decryption failed");
 	case DT_ECHAIN:
-		return "hash chain broken";
+		return N_("hash chain broken");
 	case DT_ECLOCK:
-		return "Lamport clock rule violated";
+		return N_("Lamport clock rule violated");
 	case DT_EREF:
-		return "reference to an unknown entry";
+		return N_("reference to an unknown entry");
 	case DT_EMEMBER:
-		return "not a member, or not allowed";
+		return N_("not a member, or not allowed");
 	case DT_EDIALOGUE:
-		return "belongs to another dialogue";
+		return N_("belongs to another dialogue");
 	case DT_ECORRUPT:
-		return "the store is damaged";
+		return N_("the store is damaged");
 	case DT_EFORK:
-		return "fork: two different entries for one author and sequence";
+		return N_("fork: two different entries for one author and sequence");
 	case DT_EINVAL:
-		return "invalid argument";
+		return N_("invalid argument");
 	case DT_ENOKEY:
-		return "the dialogue key is not available";
+		return N_("the dialogue key is not available");
 	case DT_ERANGE:
-		return "size or count over its limit";
+		return N_("size or count over its limit");
 	case DT_EBUSY:
-		return "the store is locked by another process";
+		return N_("the store is locked by another process");
 	case DT_ENOSPC:
-		return "no space left";
+		return N_("no space left");
 	case DT_EAMBIG:
-		return "ambiguous id prefix";
+		return N_("ambiguous id prefix");
 	case DT_EHASH:
-		return "stored hash does not match";
+		return N_("stored hash does not match");
 	case DT_ESTATE:
-		return "not possible in the record's current state";
+		return N_("not possible in the record's current state");
 	case DT_EAGENT:
-		return "the agent no longer holds the key";
+		return N_("the agent no longer holds the key");
 	default:
-		return "unknown error";
+		return N_("unknown error");
 	}
 }
