@@ -3490,8 +3490,8 @@ import_mark_verified(store_txn *t, const store_head *old, size_t nold)
  * c->n is 0 at the end of the bundle.  *index counts entries read.
  */
 static int
-chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
-    uint32_t *index)
+chunk_fill(struct import_state *x, struct import_chunk *c,
+    const record_source *src, uint32_t *index)
 {
 	const unsigned char *bytes;
 	unsigned char *nb;
@@ -3501,12 +3501,13 @@ chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
 	c->n = 0;
 	c->used = 0;
 	while (c->n < IMPORT_CHUNK && c->used < IMPORT_CHUNK_BYTES) {
-		if ((rc = bundle_reader_next(b, &bytes, &len)) != 0)
+		const char *why = NULL;
+
+		if ((rc = src->next(src->ctx, &bytes, &len, &why)) != 0)
 			return fail_at(x->f, rc, NULL, 0, NULL, NULL,
-			    "cannot read entry %lu of the bundle: %s",
-			    (unsigned long)*index + 1,
-			    bundle_reader_why(b) != NULL ?
-			    bundle_reader_why(b) : dt_strerror(rc));
+			    "cannot read entry %lu of the %s: %s",
+			    (unsigned long)*index + 1, src->what,
+			    why != NULL ? why : dt_strerror(rc));
 		if (bytes == NULL)
 			break;
 		if (c->used + len > c->cap) {
@@ -3544,7 +3545,7 @@ chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
  * steps of JOIN_STEP entries, unsynced (the caller's commit syncs).
  */
 static int
-import_txn(struct import_state *x, bundle_reader *b, int fresh)
+import_txn(struct import_state *x, const record_source *src, int fresh)
 {
 	const unsigned char *bytes;
 	store_head *old = NULL;
@@ -3618,7 +3619,7 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 		 * is read, and the file hashed, while the pool still works
 		 * on cur, so that the pool does not wait for the read.
 		 */
-		if ((rc = chunk_fill(x, nxt, b, &index)) != 0)
+		if ((rc = chunk_fill(x, nxt, src, &index)) != 0)
 			goto out;
 		if (x->pool != NULL && x->pending)
 			sigpool_wait(x->pool);
@@ -3768,8 +3769,47 @@ import_reload(record *r)
 	store_txn_abort(t);
 }
 
+/* The bundle reader as a source of entries (record_source). */
+static int
+bundle_source_next(void *ctx, const unsigned char **bytes, size_t *len,
+    const char **why)
+{
+	int rc;
+
+	if ((rc = bundle_reader_next(ctx, bytes, len)) != 0)
+		*why = bundle_reader_why(ctx);
+	return rc;
+}
+
+static int
+bundle_source_rewind(void *ctx)
+{
+	return bundle_reader_rewind(ctx);
+}
+
+static void
+bundle_source(record_source *src, bundle_reader *b)
+{
+	src->dialogue = bundle_reader_dialogue(b);
+	src->count = bundle_reader_count(b);
+	src->what = "bundle";
+	src->next = bundle_source_next;
+	src->rewind = bundle_source_rewind;
+	src->ctx = b;
+}
+
 int
 record_import(record *r, bundle_reader *b, unsigned flags,
+    record_import_stats *st, record_failure *f)
+{
+	record_source src;
+
+	bundle_source(&src, b);
+	return record_import_source(r, &src, flags, st, f);
+}
+
+int
+record_import_source(record *r, const record_source *src, unsigned flags,
     record_import_stats *st, record_failure *f)
 {
 	struct import_state x;
@@ -3787,14 +3827,13 @@ record_import(record *r, bundle_reader *b, unsigned flags,
 	if ((flags & RECORD_VERIFY_KEY) && r->key == NULL)
 		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
 		    "the dialogue key is not unlocked");
-	if (sodium_memcmp(bundle_reader_dialogue(b), r->id,
-	    ENTRY_HASH_BYTES) != 0)
+	if (sodium_memcmp(src->dialogue, r->id, ENTRY_HASH_BYTES) != 0)
 		return fail_at(f, DT_EDIALOGUE, NULL, 0, NULL, r->id,
-		    "the bundle is for another dialogue");
-	if ((rc = bundle_reader_rewind(b)) != 0)
+		    "the %s is for another dialogue", src->what);
+	if (src->rewind != NULL && (rc = src->rewind(src->ctx)) != 0)
 		return fail_at(f, rc, NULL, 0, NULL, NULL,
-		    "cannot read the bundle: %s", dt_strerror(rc));
-	st->total = bundle_reader_count(b);
+		    "cannot read the %s: %s", src->what, dt_strerror(rc));
+	st->total = src->count;
 	fault_list_reset(&r->faults);
 	r->closes_valid = 0;
 	x.r = r;
@@ -3807,7 +3846,7 @@ record_import(record *r, bundle_reader *b, unsigned flags,
 		    "cannot begin a transaction: %s", dt_strerror(rc));
 		goto out;
 	}
-	if ((rc = import_txn(&x, b, 0)) != 0) {
+	if ((rc = import_txn(&x, src, 0)) != 0) {
 		store_txn_abort(x.t);
 		x.t = NULL;
 		import_reload(r);
@@ -3882,6 +3921,7 @@ record_join(record **out, const char *parent, bundle_reader *b,
 {
 	struct import_state x;
 	record_import_stats dummy;
+	record_source src;
 	char hex[2 * ENTRY_HASH_BYTES + 1], *tmp = NULL, *final = NULL;
 	unsigned char ga[KEY_PK_BYTES];
 	uint64_t gseq;
@@ -3946,7 +3986,8 @@ record_join(record **out, const char *parent, bundle_reader *b,
 		fail_at(f, rc, NULL, 0, NULL, NULL, "%s", dt_strerror(rc));
 		goto out;
 	}
-	if ((rc = import_txn(&x, b, 1)) != 0)
+	bundle_source(&src, b);
+	if ((rc = import_txn(&x, &src, 1)) != 0)
 		goto out;
 	if (store_locate(ga, &gseq, x.t, r->id) != 0) {
 		rc = fail_at(f, DT_ENOENT, NULL, 0, NULL, r->id,
