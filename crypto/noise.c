@@ -168,6 +168,12 @@ noise_cipher_nonce(const noise_cipher *c)
 }
 
 void
+noise_cipher_set_nonce(noise_cipher *c, uint64_t n)
+{
+	c->n = n;
+}
+
+void
 noise_cipher_free(noise_cipher *c)
 {
 	sodium_free(c); /* wipes; accepts NULL */

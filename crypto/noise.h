@@ -91,6 +91,10 @@ int noise_cipher_decrypt(noise_cipher *c, unsigned char *out,
     size_t clen) __attribute__((warn_unused_result));
 
 /* noise_cipher_nonce() - n, the number of messages this state has done. */
+/* noise_cipher_set_nonce() - the spec's SetNonce(n) (tests use it to
+ * reach the reserved 2^64-1). */
+void noise_cipher_set_nonce(noise_cipher *c, uint64_t n);
+
 uint64_t noise_cipher_nonce(const noise_cipher *c);
 
 /* noise_cipher_free() - wipe and free; accepts NULL. */

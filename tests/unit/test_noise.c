@@ -357,6 +357,66 @@ test_misuse(void **state)
 	noise_hs_free(r);
 }
 
+/* n = 2^64-1 is reserved: the last message is sent with 2^64-2 */
+static void
+test_nonce_limit(void **state)
+{
+	unsigned char k[32], buf[256], out[256];
+	noise_cipher *tx, *rx;
+	noise_hs *i, *r;
+	size_t n, pn, j;
+
+	(void)state;
+	memset(k, 3, sizeof k);
+	assert_int_equal(noise_hs_new(&i, 1, NULL, 0, NULL), 0);
+	assert_int_equal(noise_hs_new(&r, 0, NULL, 0, NULL), 0);
+	assert_int_equal(noise_hs_set_static(i, k), 0);
+	k[0] = 4;
+	assert_int_equal(noise_hs_set_static(r, k), 0);
+	for (j = 0; j < 3; j++) {
+		noise_hs *w = j % 2 ? r : i, *d = j % 2 ? i : r;
+
+		assert_int_equal(noise_hs_write(w, buf, &n, sizeof buf, NULL,
+		    0), 0);
+		assert_int_equal(noise_hs_read(d, out, &pn, sizeof out, buf, n),
+		    0);
+	}
+	{
+		noise_cipher *itx, *irx, *rtx, *rrx, *x1, *x2;
+
+		assert_int_equal(noise_hs_split(i, &itx, &irx), 0);
+		assert_int_equal(noise_hs_split(r, &rtx, &rrx), 0);
+		/* once only */
+		assert_int_equal(noise_hs_split(r, &x1, &x2), DT_ESTATE);
+		assert_null(x1);
+		noise_cipher_free(irx);
+		noise_cipher_free(rtx);
+		tx = itx;
+		rx = rrx;
+	}
+	noise_hs_free(r);
+	noise_cipher_set_nonce(tx, UINT64_MAX - 1);
+	noise_cipher_set_nonce(rx, UINT64_MAX - 1);
+	assert_int_equal(noise_cipher_encrypt(tx, buf, NULL, 0,
+	    (const unsigned char *)"x", 1), 0);
+	assert_int_equal(noise_cipher_decrypt(rx, out, NULL, 0, buf, 17), 0);
+	assert_true(noise_cipher_nonce(tx) == UINT64_MAX);
+	assert_true(noise_cipher_nonce(rx) == UINT64_MAX);
+	assert_int_equal(noise_cipher_encrypt(tx, buf, NULL, 0,
+	    (const unsigned char *)"x", 1), DT_ERANGE);
+	assert_int_equal(noise_cipher_decrypt(rx, out, NULL, 0, buf, 17),
+	    DT_ERANGE);
+	noise_cipher_free(rx);
+	/* a message over 65535 bytes, a ciphertext shorter than a tag */
+	noise_cipher_set_nonce(tx, 0);
+	assert_int_equal(noise_cipher_encrypt(tx, buf, NULL, 0, buf,
+	    NOISE_PLAIN_MAX + 1), DT_ERANGE);
+	assert_int_equal(noise_cipher_decrypt(tx, out, NULL, 0, buf, 15),
+	    DT_EFORMAT);
+	noise_cipher_free(tx);
+	noise_hs_free(i);
+}
+
 /* a whole handshake in memory between two identities (Ed25519 seeds) */
 static void
 handshake(noise_hs *i, noise_hs *r)
@@ -839,6 +899,194 @@ test_link_hostile(void **state)
 	}
 }
 
+/*
+ * An authentic but hostile peer: a's side done by hand (noise_hs and
+ * raw frames), b's by link_open() in a thread, so that a can send what
+ * an honest link never does.
+ */
+typedef struct raw {
+	pair p;
+	pthread_t t;
+	noise_cipher *tx, *rx;
+} raw;
+
+static void
+raw_write(int fd, const unsigned char *m, size_t n)
+{
+	unsigned char h[2] = { (unsigned char)(n >> 8), (unsigned char)n };
+
+	assert_int_equal(write(fd, h, 2), 2);
+	if (n > 0)
+		assert_int_equal(write(fd, m, n), (ssize_t)n);
+}
+
+static void
+read_exact(int fd, unsigned char *buf, size_t n)
+{
+	ssize_t r;
+
+	while (n > 0) {
+		r = read(fd, buf, n);
+		assert_true(r > 0);
+		buf += r;
+		n -= (size_t)r;
+	}
+}
+
+static size_t
+raw_read(int fd, unsigned char *buf)
+{
+	unsigned char h[2];
+	size_t n;
+
+	read_exact(fd, h, 2);
+	n = (size_t)h[0] << 8 | h[1];
+	read_exact(fd, buf, n);
+	return n;
+}
+
+/* raw_send() - plain (n bytes) as one transport frame from a */
+static void
+raw_send(raw *w, const unsigned char *plain, size_t n)
+{
+	unsigned char *buf = malloc(NOISE_MSG_MAX);
+
+	assert_non_null(buf);
+	assert_int_equal(noise_cipher_encrypt(w->tx, buf, NULL, 0, plain, n),
+	    0);
+	raw_write(w->p.fds[0], buf, n + NOISE_TAG_BYTES);
+	free(buf);
+}
+
+/*
+ * raw_open() - a as initiator by hand, with payload1 in message 1
+ * (which b must refuse when it is not empty), b as the link's responder.
+ * Returns b's link_open() result.
+ */
+static int
+raw_open(raw *w, const unsigned char *payload1, size_t plen1)
+{
+	unsigned char pro[LINK_PROLOGUE_BYTES], *buf = malloc(NOISE_MSG_MAX);
+	unsigned char out[64];
+	noise_hs *hs;
+	size_t n, pn;
+
+	assert_non_null(buf);
+	memset(w, 0, sizeof *w);
+	pair_init(&w->p);
+	assert_int_equal(pthread_create(&w->t, NULL, open_side, &w->p.sb), 0);
+	link_prologue(pro, w->p.sa.dialogue);
+	assert_int_equal(noise_hs_new(&hs, 1, pro, sizeof pro, w->p.a), 0);
+	assert_int_equal(noise_hs_write(hs, buf, &n, NOISE_MSG_MAX, payload1,
+	    plen1), 0);
+	raw_write(w->p.fds[0], buf, n);
+	if (plen1 == 0) {
+		n = raw_read(w->p.fds[0], buf);
+		assert_int_equal(noise_hs_read(hs, out, &pn, sizeof out, buf,
+		    n), 0);
+		assert_int_equal(noise_hs_write(hs, buf, &n, NOISE_MSG_MAX,
+		    NULL, 0), 0);
+		raw_write(w->p.fds[0], buf, n);
+		assert_int_equal(noise_hs_split(hs, &w->tx, &w->rx), 0);
+		/* b's "accepted": the empty message, length 0 */
+		n = raw_read(w->p.fds[0], buf);
+		assert_int_equal(n, 4 + NOISE_TAG_BYTES);
+		assert_int_equal(noise_cipher_decrypt(w->rx, buf, NULL, 0, buf,
+		    n), 0);
+		assert_memory_equal(buf, "\0\0\0\0", 4);
+	}
+	assert_int_equal(pthread_join(w->t, NULL), 0);
+	noise_hs_free(hs);
+	free(buf);
+	return w->p.sb.rc;
+}
+
+static void
+raw_done(raw *w)
+{
+	noise_cipher_free(w->tx);
+	noise_cipher_free(w->rx);
+	pair_done(&w->p);
+}
+
+/* b's link_recv() after a sent these plaintexts (each a frame) */
+static int
+raw_case(const unsigned char *const *plains, const size_t *lens, size_t n,
+    unsigned char **got, size_t *glen)
+{
+	raw w;
+	size_t i;
+	int rc;
+
+	assert_int_equal(raw_open(&w, NULL, 0), 0);
+	for (i = 0; i < n; i++)
+		raw_send(&w, plains[i], lens[i]);
+	shutdown(w.p.fds[0], SHUT_WR);
+	rc = link_recv(w.p.sb.l, got, glen, 2000);
+	raw_done(&w);
+	return rc;
+}
+
+static void
+test_link_authentic_hostile(void **state)
+{
+	static const unsigned char too_big[4] = { 0x00, 0x11, 0x00, 0x01 };
+	static const unsigned char len10_11[4 + 11] = { 0, 0, 0, 10 };
+	static const unsigned char len100_10[4 + 10] = { 0, 0, 0, 100 };
+	static const unsigned char empty[1] = { 0 };
+	static const unsigned char three[3] = { 0, 0, 0 };
+	static const unsigned char len3[4] = { 0, 0, 0, 3 };
+	const unsigned char *pl[8];
+	size_t ln[8], glen;
+	unsigned char *got = NULL;
+	raw w;
+
+	(void)state;
+	assert_int_equal(LINK_MSG_MAX + 1, 0x00110001);
+	/* a length over LINK_MSG_MAX: refused before any allocation */
+	pl[0] = too_big;
+	ln[0] = 4;
+	assert_int_equal(raw_case(pl, ln, 1, &got, &glen), DT_EFORMAT);
+	assert_null(got);
+	/* more bytes than announced */
+	pl[0] = len10_11;
+	ln[0] = sizeof len10_11;
+	assert_int_equal(raw_case(pl, ln, 1, &got, &glen), DT_EFORMAT);
+	/* an empty continuation */
+	pl[0] = len100_10;
+	ln[0] = sizeof len100_10;
+	pl[1] = empty;
+	ln[1] = 0;
+	assert_int_equal(raw_case(pl, ln, 2, &got, &glen), DT_EFORMAT);
+	/* a first plaintext too short for the length */
+	pl[0] = three;
+	ln[0] = 3;
+	assert_int_equal(raw_case(pl, ln, 1, &got, &glen), DT_EFORMAT);
+	/* a message cut after its first frame: the link ends */
+	pl[0] = len100_10;
+	ln[0] = sizeof len100_10;
+	assert_int_equal(raw_case(pl, ln, 1, &got, &glen), DT_ECLOSED);
+	assert_null(got);
+	/* chunks of other sizes than link_send() makes are still one
+	 * message: the length alone, then 1 + 2 bytes */
+	pl[0] = len3;
+	ln[0] = 4;
+	pl[1] = (const unsigned char *)"a";
+	ln[1] = 1;
+	pl[2] = (const unsigned char *)"bc";
+	ln[2] = 2;
+	assert_int_equal(raw_case(pl, ln, 3, &got, &glen), 0);
+	assert_int_equal(glen, 3);
+	assert_memory_equal(got, "abc", 3);
+	free(got);
+	got = NULL;
+	/* a payload in handshake message 1: refused */
+	assert_int_equal(raw_open(&w, (const unsigned char *)"v2", 2),
+	    DT_EFORMAT);
+	assert_null(w.p.sb.l);
+	raw_done(&w);
+}
+
 /* the handshake: refusal on each side, another dialogue, a stall */
 static void
 test_link_refused(void **state)
@@ -924,10 +1172,12 @@ main(void)
 		cmocka_unit_test(test_tampered),
 		cmocka_unit_test(test_wrong_prologue),
 		cmocka_unit_test(test_misuse),
+		cmocka_unit_test(test_nonce_limit),
 		cmocka_unit_test(test_identity_static),
 		cmocka_unit_test(test_link_roundtrip),
 		cmocka_unit_test(test_link_partial),
 		cmocka_unit_test(test_link_hostile),
+		cmocka_unit_test(test_link_authentic_hostile),
 		cmocka_unit_test(test_link_refused),
 	};
 
