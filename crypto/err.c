@@ -59,6 +59,10 @@ dt_strerror(int err)
 		return "not possible in the record's current state";
 	case DT_EAGENT:
 		return "the agent no longer holds the key";
+	case DT_ETIMEOUT:
+		return "timed out: the peer did not answer in time";
+	case DT_ECLOSED:
+		return "the connection was closed";
 	default:
 		return "unknown error";
 	}

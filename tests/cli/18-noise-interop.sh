@@ -1,0 +1,150 @@
+#!/bin/sh
+# 18-noise-interop.sh: detente's sync channel (docs/FORMAT.md, "Sync
+# channel") against an outside Noise implementation: dissononce (Debian's
+# python3-dissononce) in tests/tools/noise_peer.py, written from the
+# format's text.  It completes Noise_XX_25519_ChaChaPoly_SHA256 with
+# detente's side (tests/tools/link_echo, storage/link.c on stdin and
+# stdout) as initiator and as responder, and the two exchange messages
+# both ways, one of them 200,000 bytes (several transport messages).
+# Then what must fail does: another dialogue, a key that is not the
+# accepted member's on either side.  Last, detente's side with an
+# identity that only `detente agent` holds (its DH through the agent).
+. "$(dirname "$0")/../tap.sh"
+. "$_tap_lib_dir/cli/common.inc"
+
+# dissononce is a Debian package: Debian's python, not a pyenv one
+PY=/usr/bin/python3
+ECHO=${abs_top_builddir:-$(dirname "$DETENTE")}/tests/tools/link_echo
+PEER=$_tap_lib_dir/tools/noise_peer.py
+
+if ! "$PY" -c 'import dissononce' 2>/dev/null; then
+	plan skip_all "python3-dissononce is not installed (./dev installs it)"
+fi
+[ -x "$ECHO" ] || bail_out "no $ECHO (make check builds it)"
+
+# Two members of one dialogue: D (detente's side) and P (dissononce's).
+# P is alice of tests/vectors/keystore.txt (seed and public key given
+# there); D is a seed of this test's.
+P_SEED=$(sed -n 's/^seed = //p' "$VECTORS/keystore.txt")
+P_PK=$(sed -n 's/^pk = //p' "$VECTORS/keystore.txt")
+D_SEED=4242424242424242424242424242424242424242424242424242424242424242
+D_PK=$("$PY" -c 'import nacl.signing, sys
+print(nacl.signing.SigningKey(bytes.fromhex(sys.argv[1])).verify_key.encode().hex())' \
+    "$D_SEED")
+DLG=d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1
+OTHER_DLG=d2${DLG#d1}
+# a third key, of no member
+X_PK=$("$PY" -c 'import nacl.signing
+print(nacl.signing.SigningKey(b"\x07" * 32).verify_key.encode().hex())')
+
+# peer ARGS -- LINK_ECHO_ARGS: run noise_peer.py (stdout in $OUT, the
+# link_echo's stderr in $ERR)
+peer()
+{
+	"$PY" "$PEER" "$@"
+}
+
+# --- both directions ---------------------------------------------------------
+run_ok "dissononce initiator, detente responder: handshake and messages" \
+    peer --initiator --seed "$P_SEED" --dialogue "$DLG" --peer "$D_PK" -- \
+    "$ECHO" "$D_SEED" "$DLG" "$P_PK"
+like "$(cat "$OUT")" 'handshake done, peer is the expected member' \
+    "  dissononce authenticated detente's member key"
+like "$(cat "$OUT")" "received b'hello from detente'" \
+    "  it read detente's message"
+like "$(cat "$OUT")" 'echo of 200000 bytes matches' \
+    "  detente read its 200,000 bytes and echoed them"
+like "$(cat "$ERR")" 'link_echo: received 200000 bytes' "  detente says so"
+like "$(cat "$OUT")" "detente's side exited 0" \
+    "  detente's side saw the link end cleanly"
+
+run_ok "dissononce responder, detente initiator: handshake and messages" \
+    peer --seed "$P_SEED" --dialogue "$DLG" --peer "$D_PK" -- \
+    "$ECHO" -i "$D_SEED" "$DLG" "$P_PK"
+like "$(cat "$OUT")" 'echo of 200000 bytes matches' "  both ways"
+like "$(cat "$ERR")" 'handshake done \(initiator\)' \
+    "  detente was the initiator"
+
+run_ok "a message of 65,519 bytes less the length (one transport message)" \
+    peer --initiator --big 65515 --seed "$P_SEED" --dialogue "$DLG" \
+    --peer "$D_PK" -- "$ECHO" "$D_SEED" "$DLG" "$P_PK"
+run_ok "and an empty one" \
+    peer --big 0 --seed "$P_SEED" --dialogue "$DLG" --peer "$D_PK" -- \
+    "$ECHO" -i "$D_SEED" "$DLG" "$P_PK"
+
+# --- what must fail ----------------------------------------------------------
+run_fails 1 "another dialogue (dissononce initiator): no link" \
+    peer --initiator --seed "$P_SEED" --dialogue "$OTHER_DLG" \
+    --peer "$D_PK" -- "$ECHO" -t 5000 "$D_SEED" "$DLG" "$P_PK"
+like "$(cat "$OUT")" 'failed: DecryptFailedException' \
+    "  dissononce cannot read detente's message 2"
+like "$(cat "$ERR")" 'link_echo: handshake: the connection was closed' \
+    "  detente sees the link end during the handshake"
+
+run_fails 1 "another dialogue (detente initiator): no link" \
+    peer --seed "$P_SEED" --dialogue "$OTHER_DLG" --peer "$D_PK" -- \
+    "$ECHO" -i -t 5000 "$D_SEED" "$DLG" "$P_PK"
+like "$(cat "$ERR")" 'link_echo: handshake: decryption failed' \
+    "  detente cannot read message 2"
+
+run_fails 1 "detente accepts only another member: dissononce is refused" \
+    peer --initiator --seed "$P_SEED" --dialogue "$DLG" --peer "$D_PK" -- \
+    "$ECHO" -t 5000 "$D_SEED" "$DLG" "$X_PK"
+like "$(cat "$ERR")" 'link_echo: handshake: not a member' \
+    "  detente says the peer is not a member"
+like "$(cat "$OUT")" 'failed: EOFError' \
+    "  dissononce sees the link end after its message 3"
+
+run_fails 1 "detente (initiator) refuses dissononce after message 2" \
+    peer --seed "$P_SEED" --dialogue "$DLG" --peer "$D_PK" -- \
+    "$ECHO" -i -t 5000 "$D_SEED" "$DLG" "$X_PK"
+like "$(cat "$ERR")" 'link_echo: handshake: not a member' "  it says why"
+
+run_fails 3 "dissononce refuses detente's key" \
+    peer --initiator --refuse --seed "$P_SEED" --dialogue "$DLG" \
+    --peer "$D_PK" -- "$ECHO" -t 5000 "$D_SEED" "$DLG" "$P_PK"
+like "$(cat "$ERR")" 'link_echo: handshake: the connection was closed' \
+    "  detente sees the link end during the handshake"
+
+run_fails 3 "dissononce expects another key than detente's" \
+    peer --seed "$P_SEED" --dialogue "$DLG" --peer "$X_PK" -- \
+    "$ECHO" -i -t 5000 "$D_SEED" "$DLG" "$P_PK"
+like "$(cat "$ERR")" 'link_echo: handshake: the connection was closed' \
+    "  detente (initiator) learns it inside its handshake: no 'accepted'"
+
+# --- detente's key held by the agent -------------------------------------------
+XDG_RUNTIME_DIR=$TEST_TMP/run
+export XDG_RUNTIME_DIR
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+stop_agent()
+{
+	"$DETENTE" agent --stop >/dev/null 2>&1
+}
+trap '_s=$?; stop_agent; (exit $_s); _tap_exit' EXIT
+mkid bob || bail_out "cannot make an identity"
+# alice's keystore (its passphrase is $PASS's), for the agent to hold:
+# now detente's side is alice, and dissononce's the seed D_SEED
+KS=$(sed -n 's/^keystore = //p' "$VECTORS/keystore.txt")
+"$PY" -c 'import sys; open(sys.argv[1], "wb").write(bytes.fromhex(sys.argv[2]))' \
+    "$H/identities/alice.key" "$KS"
+chmod 600 "$H/identities/alice.key"
+run_ok "agent starts" "$DETENTE" agent
+run_ok "agent add alice" dt agent add alice
+is "$(dt id export --hex alice)" "$P_PK" "alice's key is the vector's"
+
+run_ok "detente's side through the agent (responder)" \
+    peer --initiator --seed "$D_SEED" --dialogue "$DLG" --peer "$P_PK" -- \
+    "$ECHO" -a "$P_PK" "$DLG" "$D_PK"
+like "$(cat "$OUT")" 'echo of 200000 bytes matches' "  messages both ways"
+run_ok "detente's side through the agent (initiator)" \
+    peer --seed "$D_SEED" --dialogue "$DLG" --peer "$P_PK" -- \
+    "$ECHO" -i -a "$P_PK" "$DLG" "$D_PK"
+
+run_ok "agent --lock" "$DETENTE" agent --lock
+run_fails 1 "after --lock, no handshake for alice" \
+    peer --initiator --seed "$D_SEED" --dialogue "$DLG" --peer "$P_PK" -- \
+    "$ECHO" -a "$P_PK" "$DLG" "$D_PK"
+like "$(cat "$ERR")" 'the agent does not hold the key' "  it says why"
+run_ok "agent --stop" "$DETENTE" agent --stop
+
+done_testing
