@@ -267,18 +267,21 @@ add_link(struct syncer *s, int rfd, int wfd, int initiator,
 	l->target = target;
 	snprintf(l->label, sizeof l->label, "%s", label);
 	rc = chan_open(&l->c, rfd, wfd, initiator, s->ctx->rec, s->ctx->id,
-	    SYNC_HANDSHAKE_MS, s->stall_ms, why, sizeof why);
+	    s->stall_ms < SYNC_HANDSHAKE_MS ? s->stall_ms : SYNC_HANDSHAKE_MS,
+	    s->stall_ms, why, sizeof why);
 	if (rc != 0) {
 		char obj[600];
+		int refused = rc == DT_EMEMBER || rc == DT_EDIALOGUE ||
+		    rc == DT_ECLOSED;
 
 		snprintf(obj, sizeof obj, "%s: %s", label, why);
 		cli_error(s->ctx, rc == DT_EMEMBER ? _("peer refused: not a "
 		    "current member of the dialogue") : rc == DT_EDIALOGUE ?
-		    _("peer refused: another dialogue") : _("handshake "
-		    "failed"), obj, NULL);
-		worse(s, rc == DT_EMEMBER || rc == DT_EDIALOGUE ? CLI_FAIL :
-		    CLI_USAGE);
-		if (target >= 0 && (rc == DT_EMEMBER || rc == DT_EDIALOGUE))
+		    _("peer refused: another dialogue, or altered bytes") :
+		    rc == DT_ECLOSED ? _("the peer refused the link") :
+		    _("handshake failed"), obj, NULL);
+		worse(s, refused ? CLI_FAIL : CLI_USAGE);
+		if (target >= 0 && refused)
 			s->targets[target].done = 1;
 		return -1;
 	}
@@ -496,8 +499,8 @@ service(struct syncer *s, size_t i, int readable, uint64_t now)
 	size_t len;
 	int rc, n = 0, r;
 
-	while (readable || chan_pending(l->c)) {
-		readable = 0;
+	/* the channel reads no byte past a message: poll() tells all */
+	while (readable) {
 		rc = chan_recv(l->c, &m, &len, 0);
 		if (rc == 1)
 			break;
@@ -769,13 +772,17 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_FAIL;
 		goto out;
 	}
-	if ((ret = session_unlock_passphrase(ctx)) != CLI_OK)
+	if ((ret = session_unlock(ctx)) != CLI_OK)
 		goto out;
-	if (record_member_find(ctx->rec, ctx->id->pk) == NULL) {
-		cli_error(ctx, _("this identity is no member of the dialogue"),
-		    ctx->id->name, _("choose one with --as"));
-		ret = CLI_FAIL;
-		goto out;
+	{
+		const record_member *me = record_member_find(ctx->rec,
+		    ctx->id->pk);
+
+		/* the peers decide; a warning says what they will say */
+		if (me == NULL || me->removed_clock != 0)
+			cli_error(ctx, _("warning: this identity is no current "
+			    "member of the dialogue; peers will refuse the "
+			    "link"), ctx->id->name, _("choose one with --as"));
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;

@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "../crypto/err.h"
+#include "../storage/link.h"
 #include "../storage/sync.h"
 #include "sync_chan.h"
 
@@ -25,6 +27,7 @@ struct pump {
 	int in;                  /* our end of the socket pair */
 	int out;                 /* the real descriptor toward the peer */
 	int stall_ms;
+	int sock;                /* out is a socket: send(MSG_DONTWAIT) */
 	unsigned char *buf;      /* bytes read from in, not yet written */
 	size_t off, len;
 	int stalled;             /* the peer read nothing for stall_ms */
@@ -37,9 +40,8 @@ struct sync_chan {
 	int rfd;
 	int wfd;                 /* the channel writes here: the pump's pair */
 	struct pump pump;
-	unsigned char peer[KEY_PK_BYTES];
-	unsigned char *rbuf;
-	size_t rcap;
+	link_chan *l;
+	unsigned char *rbuf;     /* the message received last */
 	char why[200];
 };
 
@@ -122,7 +124,9 @@ pump_main(void *arg)
 		}
 		if (oi >= 0 && (pf[oi].revents & (POLLOUT | POLLHUP |
 		    POLLERR))) {
-			n = write(p->out, p->buf + p->off, p->len);
+			n = p->sock ? send(p->out, p->buf + p->off, p->len,
+			    MSG_DONTWAIT | MSG_NOSIGNAL) :
+			    write(p->out, p->buf + p->off, p->len);
 			if (n > 0) {
 				p->off += (size_t)n;
 				p->len -= (size_t)n;
@@ -156,7 +160,19 @@ pump_start(struct pump *p, int out, int stall_ms, int *chan_end)
 	p->out = out;
 	p->stall_ms = stall_ms;
 	(void)fcntl(p->in, F_SETFL, fcntl(p->in, F_GETFL) | O_NONBLOCK);
-	(void)fcntl(out, F_SETFL, fcntl(out, F_GETFL) | O_NONBLOCK);
+	/*
+	 * A socket is written with MSG_DONTWAIT, leaving its flags alone
+	 * (the channel reads the same socket); a pipe's write end is its
+	 * own and may be made non-blocking.
+	 */
+	{
+		struct stat st;
+
+		p->sock = fstat(out, &st) == 0 && S_ISSOCK(st.st_mode);
+		if (!p->sock)
+			(void)fcntl(out, F_SETFL, fcntl(out, F_GETFL) |
+			    O_NONBLOCK);
+	}
 	if (pthread_create(&p->th, NULL, pump_main, p) != 0) {
 		close(sp[0]);
 		close(sp[1]);
@@ -181,119 +197,57 @@ pump_stop(struct pump *p)
 	p->buf = NULL;
 }
 
-/* write_all() - the n bytes at b to the pump's pair (blocking). */
-static int
-write_all(int fd, const unsigned char *b, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = send(fd, b, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return DT_EIO;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
- * read_full() - n bytes from fd before deadline (monotonic ms).
- * @return 0, 1 (nothing at all came and may_idle), DT_EIO (cut: *eof
- *         1 for an orderly end, or a timeout mid-message).
+ * accept_member() - link_open()'s decision: remote must be the X25519
+ * form of a current member's key (record r).
  */
 static int
-read_full(int fd, unsigned char *b, size_t n, uint64_t deadline,
-    int may_idle, int *eof, int *timeout)
+accept_member(void *arg, const unsigned char remote[LINK_X25519_BYTES],
+    link_peer *peer)
 {
-	struct pollfd pf;
-	size_t got = 0;
-	ssize_t r;
-	uint64_t now;
-
-	*eof = 0;
-	*timeout = 0;
-	while (got < n) {
-		int pr;
-
-		now = mono_ms();
-		pf.fd = fd;
-		pf.events = POLLIN;
-		pr = poll(&pf, 1, now < deadline ? (int)(deadline - now) : 0);
-		if (pr <= 0) {
-			if (pr < 0 && errno == EINTR)
-				continue;
-			if (mono_ms() < deadline)
-				continue;
-			if (got == 0 && may_idle)
-				return 1;
-			*timeout = 1;
-			return DT_EIO;
-		}
-		r = read(fd, b + got, n - got);
-		if (r == 0) {
-			*eof = 1;
-			return DT_EIO;
-		}
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return DT_EIO;
-		}
-		got += (size_t)r;
-		/* once a message has begun, it must all come */
-		may_idle = 0;
-	}
-	return 0;
-}
-
-/*
- * Until the Noise channel is merged: a plain framing (u32 length ||
- * message) and a handshake that only names the dialogue and the key.
- * Not secure; replaced by crypto/noise.h's channel.
- */
-#define STUB_MAGIC "DTSTUB01"
-
-static int
-stub_handshake(sync_chan *c, record *r, const key_identity *id,
-    int timeout_ms)
-{
-	unsigned char hello[8 + ENTRY_HASH_BYTES + KEY_PK_BYTES], got[sizeof hello];
+	record *r = arg;
+	unsigned char x[LINK_X25519_BYTES];
 	const record_member *m;
-	int eof, to, rc;
+	size_t i;
 
-	memcpy(hello, STUB_MAGIC, 8);
-	memcpy(hello + 8, record_id(r), ENTRY_HASH_BYTES);
-	memcpy(hello + 8 + ENTRY_HASH_BYTES, id->pk, KEY_PK_BYTES);
-	if (write_all(c->wfd, hello, sizeof hello) != 0) {
-		set_why(c, "the link was cut during the handshake");
-		return DT_EIO;
+	for (i = 0; i < record_nmembers(r); i++) {
+		m = record_member_at(r, i);
+		if (m->removed_clock != 0 ||
+		    crypto_sign_ed25519_pk_to_curve25519(x, m->pk) != 0 ||
+		    sodium_memcmp(x, remote, sizeof x) != 0)
+			continue;
+		memcpy(peer->pk, m->pk, KEY_PK_BYTES);
+		snprintf(peer->name, sizeof peer->name, "%s", m->name);
+		snprintf(peer->party, sizeof peer->party, "%s", m->party);
+		return 0;
 	}
-	if ((rc = read_full(c->rfd, got, sizeof got, mono_ms() +
-	    (uint64_t)timeout_ms, 0, &eof, &to)) != 0) {
-		set_why(c, to ? "no handshake from the peer within %d s" :
-		    "the link was cut during the handshake",
+	return DT_EMEMBER;
+}
+
+/* The handshake's failure, in words. */
+static const char *
+open_why(int rc, int timeout_ms, char *buf, size_t len)
+{
+	switch (rc) {
+	case DT_EMEMBER:
+		return "the peer's key is no current member of the dialogue";
+	case DT_EDECRYPT:
+		return "the handshake does not authenticate: the peer is of "
+		    "another dialogue, or the bytes were altered";
+	case DT_ECLOSED:
+		return "the peer closed the link during the handshake: it "
+		    "does not take us as a current member of its dialogue, "
+		    "or it stopped";
+	case DT_ETIMEOUT:
+		snprintf(buf, len, "no handshake from the peer within %d s",
 		    timeout_ms / 1000);
-		return DT_EIO;
+		return buf;
+	case DT_EFORMAT:
+		return "the peer does not speak the sync protocol (garbage)";
+	default:
+		snprintf(buf, len, "%s", dt_strerror(rc));
+		return buf;
 	}
-	if (memcmp(got, STUB_MAGIC, 8) != 0) {
-		set_why(c, "the peer does not speak the sync protocol");
-		return DT_EFORMAT;
-	}
-	if (sodium_memcmp(got + 8, record_id(r), ENTRY_HASH_BYTES) != 0) {
-		set_why(c, "the peer's replica is of another dialogue");
-		return DT_EDIALOGUE;
-	}
-	memcpy(c->peer, got + 8 + ENTRY_HASH_BYTES, KEY_PK_BYTES);
-	if ((m = record_member_find(r, c->peer)) == NULL ||
-	    m->removed_clock != 0) {
-		set_why(c, "the peer's key is no current member of the "
-		    "dialogue");
-		return DT_EMEMBER;
-	}
-	return 0;
 }
 
 int
@@ -302,9 +256,9 @@ chan_open(sync_chan **out, int rfd, int wfd, int initiator, record *r,
     size_t whylen)
 {
 	sync_chan *c;
+	char buf[200];
 	int rc, end = -1;
 
-	(void)initiator;
 	*out = NULL;
 	if ((c = calloc(1, sizeof *c)) == NULL) {
 		snprintf(why, whylen, "out of memory");
@@ -325,11 +279,20 @@ chan_open(sync_chan **out, int rfd, int wfd, int initiator, record *r,
 		return rc;
 	}
 	c->wfd = end;
-	if ((rc = stub_handshake(c, r, id, timeout_ms)) != 0) {
-		snprintf(why, whylen, "%s", c->why);
+	rc = link_open(&c->l, rfd, end, initiator, record_id(r), id,
+	    accept_member, r, timeout_ms);
+	if (rc != 0) {
+		snprintf(why, whylen, "%s", open_why(rc, timeout_ms, buf,
+		    sizeof buf));
+		c->l = NULL;
 		chan_close(c);
-		return rc;
+		/* the codes a caller tells apart */
+		if (rc == DT_EDECRYPT)
+			return DT_EDIALOGUE;
+		return rc == DT_EMEMBER || rc == DT_EFORMAT ||
+		    rc == DT_ECLOSED || rc == DT_ENOMEM ? rc : DT_EIO;
 	}
+	link_set_send_timeout(c->l, stall_ms);
 	*out = c;
 	return 0;
 }
@@ -337,15 +300,11 @@ chan_open(sync_chan **out, int rfd, int wfd, int initiator, record *r,
 int
 chan_send(sync_chan *c, const unsigned char *msg, size_t len)
 {
-	unsigned char h[4];
+	int rc;
 
-	h[0] = (unsigned char)(len >> 24);
-	h[1] = (unsigned char)(len >> 16);
-	h[2] = (unsigned char)(len >> 8);
-	h[3] = (unsigned char)len;
-	if (write_all(c->wfd, h, 4) != 0 || write_all(c->wfd, msg, len) != 0) {
-		set_why(c, c->pump.stalled ? "the peer stopped reading" :
-		    "the link was cut");
+	if ((rc = link_send(c->l, msg, len)) != 0) {
+		set_why(c, c->pump.stalled || rc == DT_ETIMEOUT ?
+		    "the peer stopped reading" : "the link was cut");
 		return DT_EIO;
 	}
 	return 0;
@@ -355,50 +314,33 @@ int
 chan_recv(sync_chan *c, const unsigned char **msg, size_t *len,
     int timeout_ms)
 {
-	unsigned char h[4];
-	uint64_t deadline = mono_ms() + (uint64_t)timeout_ms;
-	size_t n;
-	int eof, to, rc;
+	int rc;
 
 	*msg = NULL;
 	*len = 0;
-	rc = read_full(c->rfd, h, 4, deadline, 1, &eof, &to);
-	if (rc == 1)
+	free(c->rbuf);
+	c->rbuf = NULL;
+	rc = link_recv(c->l, &c->rbuf, len, timeout_ms);
+	switch (rc) {
+	case 0:
+		*msg = c->rbuf;
+		return 0;
+	case DT_ETIMEOUT:
 		return 1;
-	if (rc != 0)
-		goto cut;
-	n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-	if (n == 0 || n > SYNC_MSG_MAX) {
-		set_why(c, "a message of %lu bytes (at most %u)",
-		    (unsigned long)n, SYNC_MSG_MAX);
+	case DT_ECLOSED:
+		set_why(c, "the link was closed");
+		return DT_EIO;
+	case DT_EFORMAT:
+		set_why(c, "a frame that is not the channel's");
 		return DT_EFORMAT;
+	case DT_EDECRYPT:
+		set_why(c, "a frame that is not authentic (altered, "
+		    "reordered or replayed on the way)");
+		return DT_EFORMAT;
+	default:
+		set_why(c, "%s", dt_strerror(rc));
+		return rc == DT_ENOMEM ? rc : DT_EIO;
 	}
-	if (n > c->rcap) {
-		unsigned char *nb = realloc(c->rbuf, n);
-
-		if (nb == NULL)
-			return DT_ENOMEM;
-		c->rbuf = nb;
-		c->rcap = n;
-	}
-	/* The rest of a message that has begun: the stall timeout. */
-	deadline = mono_ms() + (uint64_t)c->pump.stall_ms;
-	if ((rc = read_full(c->rfd, c->rbuf, n, deadline, 0, &eof, &to)) != 0)
-		goto cut;
-	*msg = c->rbuf;
-	*len = n;
-	return 0;
-cut:
-	set_why(c, to ? "the peer stalled in the middle of a message" :
-	    eof ? "the link was closed" : "the link was cut");
-	return DT_EIO;
-}
-
-int
-chan_pending(sync_chan *c)
-{
-	(void)c;
-	return 0;
 }
 
 int
@@ -410,7 +352,7 @@ chan_fd(const sync_chan *c)
 const unsigned char *
 chan_peer(const sync_chan *c)
 {
-	return c->peer;
+	return link_peer_key(c->l);
 }
 
 const char *
@@ -424,6 +366,7 @@ chan_close(sync_chan *c)
 {
 	if (c == NULL)
 		return;
+	link_close(c->l);
 	if (c->wfd >= 0)
 		close(c->wfd);
 	pump_stop(&c->pump);

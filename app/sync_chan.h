@@ -34,8 +34,11 @@ typedef struct sync_chan sync_chan;
  * owned by the channel from then on (closed by chan_close(), or here on
  * failure); they may be the same descriptor (a socket).
  * @param[out] why  on failure, one English line (whylen bytes).
- * @return 0, DT_EMEMBER (the peer is no current member), DT_EDIALOGUE,
- *         DT_EFORMAT (garbage), DT_EIO (cut, timeout), DT_ENOMEM.
+ * @return 0, DT_EMEMBER (the peer is no current member), DT_EDIALOGUE
+ *         (the handshake does not authenticate: another dialogue, or
+ *         altered bytes), DT_ECLOSED (the peer ended the handshake: it
+ *         refused us), DT_EFORMAT (garbage), DT_EIO (cut, timeout),
+ *         DT_ENOMEM.
  */
 int chan_open(sync_chan **out, int rfd, int wfd, int initiator,
     record *r, const key_identity *id, int timeout_ms, int stall_ms,
@@ -46,15 +49,13 @@ int chan_send(sync_chan *c, const unsigned char *msg, size_t len);
 
 /*
  * chan_recv() - the next message, waiting up to timeout_ms; *msg is
- * valid until the next call.  @return 0, DT_EAGAIN-like 1 (nothing
- * within timeout_ms), DT_EIO (cut: *why says how), DT_EFORMAT
- * (garbage: a frame that does not decrypt or is too long).
+ * valid until the next call.  @return 0, 1 (no whole message within
+ * timeout_ms; what came is kept for the next call), DT_EIO (cut:
+ * chan_why() says how), DT_EFORMAT (garbage: a frame that does not
+ * decrypt or is too long), DT_ENOMEM.
  */
 int chan_recv(sync_chan *c, const unsigned char **msg, size_t *len,
     int timeout_ms);
-
-/* chan_pending() - 1 if a message may be read without waiting. */
-int chan_pending(sync_chan *c);
 
 /* chan_fd() - the descriptor to poll for reading. */
 int chan_fd(const sync_chan *c);
