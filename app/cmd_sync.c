@@ -398,6 +398,8 @@ peer_error_what(int code)
 	}
 }
 
+static void check_idle(struct syncer *s, struct link *l);
+
 /*
  * receive() - handle one message from l.  @return 0 to go on, -1 when
  * the link is over (said why), 1 when it ended in order.
@@ -446,6 +448,7 @@ receive(struct syncer *s, struct link *l, const unsigned char *m, size_t len)
 		return -1;
 	}
 	if (ev.type == SYNC_BYE) {
+		check_idle(s, l);
 		if (!l->closing) {
 			(void)sync_queue(l->p, SYNC_BYE);
 			(void)flush(s, l);
@@ -523,6 +526,8 @@ service(struct syncer *s, size_t i, int readable, uint64_t now)
 		if (++n == 8)
 			break;
 	}
+	/* the reads above may have moved last_recv past now */
+	now = mono_ms();
 	if (now - l->last_recv > (uint64_t)s->stall_ms) {
 		(void)sync_queue_error(l->p, SYNC_ERR_TIMEOUT,
 		    "no message for too long");
