@@ -13,8 +13,9 @@
  * local entry reaches every linked peer within a tick or two of its
  * commit, and an entry from one peer is forwarded to the others.
  *
- * Exit: 0 when stopped (SIGINT, SIGTERM) or, with --once, when every
- * link ended in sync; 1 when a peer was refused or refused us (not a
+ * Exit: 0 when stopped (SIGINT, SIGTERM: what broke meanwhile was said
+ * as it broke) or, with --once, when every link ended in sync; else the
+ * worst link decides: 1 when a peer was refused or refused us (not a
  * member, another dialogue, entries that fail a check, a fork); 2 for
  * usage, I/O, a link cut, a peer that stalled, or one that sent garbage.
  */
@@ -281,7 +282,11 @@ add_link(struct syncer *s, int rfd, int wfd, int initiator,
 		    rc == DT_ECLOSED ? _("the peer refused the link") :
 		    _("handshake failed"), obj, NULL);
 		worse(s, refused ? CLI_FAIL : CLI_USAGE);
-		if (target >= 0 && refused)
+		/*
+		 * A peer that closes during the handshake may have refused
+		 * us, or the link was cut: that one is tried again.
+		 */
+		if (target >= 0 && refused && rc != DT_ECLOSED)
 			s->targets[target].done = 1;
 		return -1;
 	}
@@ -816,7 +821,12 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    -1);
 	}
 	loop(&s);
-	ret = s.worst;
+	/*
+	 * Stopped on purpose, a long-running sync exits 0: the links it
+	 * lost meanwhile were said as they broke.  With --once, or when
+	 * nothing was left to do, the worst link decides.
+	 */
+	ret = stop_sig && !s.once ? CLI_OK : s.worst;
 restore:
 	if (s.lfd >= 0)
 		close(s.lfd);
@@ -856,9 +866,10 @@ const struct cli_cmd cmd_sync = {
 	   "  --once     end each link once both sides are in sync.\n"
 	   "  --timeout  seconds without a message before a link is cut as\n"
 	   "             stalled (default 30).\n"
-	   "Runs until SIGINT or SIGTERM.  Exit 0 stopped, or every link in\n"
-	   "sync (--once); 1 a peer refused or was refused (not a member,\n"
-	   "another dialogue, entries that fail a check, a fork); 2 usage,\n"
-	   "I/O, a link cut, a stall or garbage.\n"),
+	   "Runs until SIGINT or SIGTERM.  Exit 0 stopped (a link that broke\n"
+	   "meanwhile was said as it broke), or every link in sync (--once);\n"
+	   "else the worst link: 1 a peer refused or was refused (not a\n"
+	   "member, another dialogue, entries that fail a check, a fork);\n"
+	   "2 usage, I/O, a link cut, a stall or garbage.\n"),
 	run
 };
