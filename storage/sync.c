@@ -560,6 +560,11 @@ build_cb(void *ctx, const unsigned char *bytes, size_t len,
 	}
 	if ((f = feed_find(p, e.author, 0)) == NULL || e.seq != f->next)
 		return 0;
+	/* one entry, alone in a batch, must fit a message (FORMAT.md 16) */
+	if (len > SYNC_MSG_MAX - 13U) {
+		x->rc = DT_ERANGE;
+		return 1;
+	}
 	if (p->bcount > 0 && (p->bcount == SYNC_BATCH_ENTRIES ||
 	    p->blen - 9 + len > SYNC_BATCH_BYTES))
 		return 1;
