@@ -112,6 +112,54 @@ run_fails 3 "dissononce expects another key than detente's" \
 like "$(cat "$ERR")" 'link_echo: handshake: the connection was closed' \
     "  detente (initiator) learns it inside its handshake: no 'accepted'"
 
+# --- `detente sync --stdio` itself ----------------------------------------------
+# Two homes of one dialogue; dissononce's side is us-del (its seed from
+# its keystore, by tests/tools/indep_verify.py), detente's ru-del.  It
+# speaks the sync protocol (docs/FORMAT.md, "Sync protocol") to the real
+# command: HELLO, every BATCH acknowledged, IDLE, BYE.
+. "$_tap_lib_dir/cli/two-homes.inc"
+seed_of()
+{
+	"$PY" -c 'import sys
+sys.path.insert(0, sys.argv[1])
+import indep_verify as iv
+pw = open(sys.argv[3], "rb").read().rstrip(b"\r\n")
+print(iv.keystore_unlock(open(sys.argv[2], "rb").read(), pw)[0].hex())' \
+	    "$_tap_lib_dir/tools" "$1" "$PASS"
+}
+if have_bt && two_homes && join_b && A --as ru-del meeting open >/dev/null &&
+    A --as ru-del add note "for the outside peer" >/dev/null; then
+	US_SEED=$(seed_of "$HB/identities/us-del.key")
+	RU_PK=$(A id export --hex ru-del)
+	ID_HEX=$(A log --json 2>/dev/null | "$PY" -c 'import json, sys
+print(json.load(sys.stdin)["dialogue"])' 2>/dev/null)
+	[ -n "$ID_HEX" ] || ID_HEX=$DID
+	run_ok "dissononce syncs with \`detente sync --stdio\`" \
+	    peer --initiator --sync --seed "$US_SEED" --dialogue "$ID_HEX" \
+	    --peer "$RU_PK" -- "$DETENTE" --home "$HA" \
+	    --passphrase-file "$PASS" --as ru-del sync --stdio
+	like "$(cat "$OUT")" 'sync: HELLO lists 2 feeds, 4 entries' \
+	    "  detente's HELLO lists its heads"
+	like "$(cat "$OUT")" 'sync: received 4 entries in 1 batches, every feed up to its head' \
+	    "  every entry came, each feed up to its head"
+	like "$(cat "$OUT")" 'sync: BYE' "  detente said BYE"
+	like "$(cat "$OUT")" "detente's side exited 0" "  and exited 0"
+	like "$(cat "$ERR")" 'sync: us-del \(US, [0-9A-F ]+\): linked via standard input/output' \
+	    "  detente named dissononce's side as the member it is"
+	run_fails 1 "dissononce, not a member, is refused by \`detente sync --stdio\`" \
+	    peer --initiator --sync --seed \
+	    0707070707070707070707070707070707070707070707070707070707070707 \
+	    --dialogue "$ID_HEX" --peer "$RU_PK" -- "$DETENTE" --home "$HA" \
+	    --passphrase-file "$PASS" --as ru-del sync --stdio
+	like "$(cat "$ERR")" 'peer refused: not a current member of the dialogue' \
+	    "  detente says why"
+	like "$(cat "$OUT")" "EOFError: the link ended" \
+	    "  dissononce sees the link end after its message 3"
+	like "$(cat "$OUT")" "detente's side exited 1" "  and detente exits 1"
+else
+	skip "no two homes (python3-nacl, -argon2, -cryptography)" 12
+fi
+
 # --- detente's key held by the agent -------------------------------------------
 XDG_RUNTIME_DIR=$TEST_TMP/run
 export XDG_RUNTIME_DIR

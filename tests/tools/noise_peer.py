@@ -29,6 +29,15 @@ Then: receive one message (link_echo's "hello from detente"), send one
 of --big bytes (default 200000: several transport messages), receive
 its echo ("echo:" || it) and hang up.  Prints what it saw; exit 0 when
 all went as said, 1 otherwise (with the reason), 2 for usage.
+
+With --sync, COMMAND is `detente sync --stdio` and the messages are
+docs/FORMAT.md's "Sync protocol", also written from its text: receive
+detente's HELLO (a state file of its dialogue), send ours (no feeds: we
+hold nothing), acknowledge every BATCH until IDLE, check that the
+entries came to what the HELLO listed, each feed's in order up to its
+head (the leaf hash, SHA-256(0x00 || entry) as the format says, of
+the last), then IDLE and BYE, and wait for detente's
+BYE.
 """
 
 import argparse
@@ -168,6 +177,67 @@ def handshake(rf, wf, initiator, prologue, keypair, peer_x, refuse):
     return send, recv
 
 
+def sync_exchange(rf, wf, send, recv, dialogue):
+    """The sync protocol's side of a replica that holds nothing."""
+    hello = recv_message(rf, recv)
+    if hello[:5] != b"\x01DTS\x01" or hello[5:37] != dialogue:
+        raise ValueError("not a HELLO of this dialogue")
+    (nfeeds,) = struct.unpack(">I", hello[37:41])
+    if len(hello) != 41 + 72 * nfeeds:
+        raise ValueError("a HELLO of the wrong length")
+    feeds = {}
+    for i in range(nfeeds):
+        f = hello[41 + 72 * i:41 + 72 * (i + 1)]
+        feeds[f[:32]] = (struct.unpack(">Q", f[32:40])[0], f[40:72])
+    print("noise_peer: sync: HELLO lists %d feeds, %d entries" %
+          (nfeeds, sum(n for n, _ in feeds.values())))
+    send_message(wf, send, b"\x01DTS\x01" + dialogue + struct.pack(">I", 0))
+    got = {}
+    batches = 0
+    while True:
+        m = recv_message(rf, recv)
+        if m == b"\x04":
+            break
+        if m == b"\x07":
+            continue
+        if m[:1] != b"\x02":
+            raise ValueError("message type %r before IDLE" % m[:1])
+        no, count = struct.unpack(">II", m[1:9])
+        if no != batches + 1:
+            raise ValueError("batch %d where %d was due" % (no, batches + 1))
+        off = 9
+        for _ in range(count):
+            (n,) = struct.unpack(">I", m[off:off + 4])
+            e = m[off + 4:off + 4 + n]
+            off += 4 + n
+            # entry framing (FORMAT.md section 4): author at 40, seq at 72
+            author = e[40:72]
+            (seq,) = struct.unpack(">Q", e[72:80])
+            if seq != len(got.setdefault(author, [])):
+                raise ValueError("feed out of order")
+            got[author].append(hashlib.sha256(b"\x00" + e).digest())
+        if off != len(m):
+            raise ValueError("bytes after a batch's last entry")
+        batches += 1
+        send_message(wf, send, b"\x03" + struct.pack(">IIII", no, count,
+                                                      0, 0))
+    for author, (n, head) in feeds.items():
+        if len(got.get(author, [])) != n or got[author][-1] != head:
+            raise ValueError("a feed did not come whole up to its head")
+    print("noise_peer: sync: received %d entries in %d batches, every "
+          "feed up to its head" % (sum(len(v) for v in got.values()),
+                                   batches))
+    send_message(wf, send, b"\x04")
+    send_message(wf, send, b"\x05")
+    while True:
+        m = recv_message(rf, recv)
+        if m == b"\x05":
+            print("noise_peer: sync: BYE")
+            return
+        if m not in (b"\x04", b"\x07"):
+            raise ValueError("message type %r after IDLE" % m[:1])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--initiator", action="store_true")
@@ -176,6 +246,7 @@ def main():
     ap.add_argument("--peer", required=True)
     ap.add_argument("--big", type=int, default=200000)
     ap.add_argument("--refuse", action="store_true")
+    ap.add_argument("--sync", action="store_true")
     ap.add_argument("command", nargs="+")
     try:
         a = ap.parse_args()
@@ -199,6 +270,9 @@ def main():
                                PROLOGUE_CTX + dialogue, keypair, peer_x,
                                a.refuse)
         print("noise_peer: handshake done, peer is the expected member")
+        if a.sync:
+            sync_exchange(rf, wf, send, recv, dialogue)
+            raise StopIteration
         hello = recv_message(rf, recv)
         print("noise_peer: received %r" % hello)
         big = os.urandom(a.big)
@@ -207,6 +281,8 @@ def main():
         if echo != b"echo:" + big:
             raise ValueError("the echo differs (%d bytes)" % len(echo))
         print("noise_peer: echo of %d bytes matches" % len(big))
+        status = 0
+    except StopIteration:
         status = 0
     except Refused as e:
         print("noise_peer: %s: hanging up" % e)
