@@ -286,7 +286,7 @@ add_link(struct syncer *s, int rfd, int wfd, int initiator,
 		 * A peer that closes during the handshake may have refused
 		 * us, or the link was cut: that one is tried again.
 		 */
-		if (target >= 0 && refused && rc != DT_ECLOSED)
+		if (target >= 0 && (s->once || (refused && rc != DT_ECLOSED)))
 			s->targets[target].done = 1;
 		return -1;
 	}

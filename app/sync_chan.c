@@ -21,6 +21,7 @@
 #include "../crypto/err.h"
 #include "../storage/link.h"
 #include "../storage/sync.h"
+#include "i18n.h"
 #include "sync_chan.h"
 
 struct pump {
@@ -230,20 +231,20 @@ open_why(int rc, int timeout_ms, char *buf, size_t len)
 {
 	switch (rc) {
 	case DT_EMEMBER:
-		return "the peer's key is no current member of the dialogue";
+		return _("the peer's key is no current member of the dialogue");
 	case DT_EDECRYPT:
-		return "the handshake does not authenticate: the peer is of "
-		    "another dialogue, or the bytes were altered";
+		return _("the handshake does not authenticate: the peer is of "
+		    "another dialogue, or the bytes were altered");
 	case DT_ECLOSED:
-		return "the peer closed the link during the handshake: it "
+		return _("the peer closed the link during the handshake: it "
 		    "does not take us as a current member of its dialogue, "
-		    "or it stopped";
+		    "or it stopped");
 	case DT_ETIMEOUT:
-		snprintf(buf, len, "no handshake from the peer within %d s",
+		snprintf(buf, len, _("no handshake from the peer within %d s"),
 		    timeout_ms / 1000);
 		return buf;
 	case DT_EFORMAT:
-		return "the peer does not speak the sync protocol (garbage)";
+		return _("the peer does not speak the sync protocol (garbage)");
 	default:
 		snprintf(buf, len, "%s", dt_strerror(rc));
 		return buf;
@@ -261,7 +262,7 @@ chan_open(sync_chan **out, int rfd, int wfd, int initiator, record *r,
 
 	*out = NULL;
 	if ((c = calloc(1, sizeof *c)) == NULL) {
-		snprintf(why, whylen, "out of memory");
+		snprintf(why, whylen, "%s", _("out of memory"));
 		if (rfd != wfd)
 			close(wfd);
 		close(rfd);
@@ -270,7 +271,7 @@ chan_open(sync_chan **out, int rfd, int wfd, int initiator, record *r,
 	c->rfd = rfd;
 	c->wfd = -1;
 	if ((rc = pump_start(&c->pump, wfd, stall_ms, &end)) != 0) {
-		snprintf(why, whylen, "cannot start the link: %s",
+		snprintf(why, whylen, _("cannot start the link: %s"),
 		    dt_strerror(rc));
 		if (rfd != wfd)
 			close(wfd);
@@ -304,7 +305,7 @@ chan_send(sync_chan *c, const unsigned char *msg, size_t len)
 
 	if ((rc = link_send(c->l, msg, len)) != 0) {
 		set_why(c, c->pump.stalled || rc == DT_ETIMEOUT ?
-		    "the peer stopped reading" : "the link was cut");
+		    _("the peer stopped reading") : _("the link was cut"));
 		return DT_EIO;
 	}
 	return 0;
@@ -328,14 +329,14 @@ chan_recv(sync_chan *c, const unsigned char **msg, size_t *len,
 	case DT_ETIMEOUT:
 		return 1;
 	case DT_ECLOSED:
-		set_why(c, "the link was closed");
+		set_why(c, _("the link was closed"));
 		return DT_EIO;
 	case DT_EFORMAT:
-		set_why(c, "a frame that is not the channel's");
+		set_why(c, _("a frame that is not the channel's"));
 		return DT_EFORMAT;
 	case DT_EDECRYPT:
-		set_why(c, "a frame that is not authentic (altered, "
-		    "reordered or replayed on the way)");
+		set_why(c, _("a frame that is not authentic (altered, "
+		    "reordered or replayed on the way)"));
 		return DT_EFORMAT;
 	default:
 		set_why(c, "%s", dt_strerror(rc));
