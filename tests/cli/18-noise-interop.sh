@@ -7,8 +7,10 @@
 # stdout) as initiator and as responder, and the two exchange messages
 # both ways, one of them 200,000 bytes (several transport messages).
 # Then what must fail does: another dialogue, a key that is not the
-# accepted member's on either side.  Last, detente's side with an
-# identity that only `detente agent` holds (its DH through the agent).
+# accepted member's on either side.  Then the same with Go's flynn/noise
+# (tests/tools/noise_peer_go), when Go is installed.  Last, detente's
+# side with an identity that only `detente agent` holds (its DH through
+# the agent).
 . "$(dirname "$0")/../tap.sh"
 . "$_tap_lib_dir/cli/common.inc"
 
@@ -158,6 +160,35 @@ print(json.load(sys.stdin)["dialogue"])' 2>/dev/null)
 	like "$(cat "$OUT")" "detente's side exited 1" "  and detente exits 1"
 else
 	skip "no two homes (python3-nacl, -argon2, -cryptography)" 12
+fi
+
+# --- a second outside implementation: Go's flynn/noise --------------------------
+# (golang-github-flynn-noise-dev, built here in GOPATH mode, offline)
+GOPEER=$TEST_TMP/noise_peer_go
+if command -v go >/dev/null 2>&1 &&
+    [ -d /usr/share/gocode/src/github.com/flynn/noise ] &&
+    (cd "$_tap_lib_dir/tools/noise_peer_go" &&
+    GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= \
+    GOCACHE=$TEST_TMP/gocache go build -o "$GOPEER" .) 2>"$TEST_TMP/go.err"
+then
+	run_ok "flynn/noise initiator, detente responder" \
+	    "$GOPEER" -initiator -seed "$P_SEED" -dialogue "$DLG" \
+	    -peer "$D_PK" -- "$ECHO" "$D_SEED" "$DLG" "$P_PK"
+	like "$(cat "$OUT")" 'echo of 200000 bytes matches' \
+	    "  messages both ways"
+	run_ok "flynn/noise responder, detente initiator" \
+	    "$GOPEER" -seed "$P_SEED" -dialogue "$DLG" -peer "$D_PK" -- \
+	    "$ECHO" -i "$D_SEED" "$DLG" "$P_PK"
+	like "$(cat "$OUT")" 'echo of 200000 bytes matches' \
+	    "  messages both ways"
+	run_fails 1 "flynn/noise of another dialogue: no link" \
+	    "$GOPEER" -seed "$P_SEED" -dialogue "$OTHER_DLG" -peer "$D_PK" -- \
+	    "$ECHO" -i -t 5000 "$D_SEED" "$DLG" "$P_PK"
+	like "$(cat "$ERR")" 'link_echo: handshake: decryption failed' \
+	    "  detente cannot read message 2"
+else
+	diag_file "$TEST_TMP/go.err"
+	skip "no Go or no golang-github-flynn-noise-dev" 6
 fi
 
 # --- detente's key held by the agent -------------------------------------------
