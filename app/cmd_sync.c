@@ -82,6 +82,7 @@ struct link {
 	uint64_t shown_recv, shown_sent;
 	int said_sync;
 	int closing;       /* BYE sent: waiting for the peer's, or EOF */
+	int refused;       /* ended by a check that failed: not retried */
 	int finished;      /* ended in sync (--once) */
 };
 
@@ -201,6 +202,9 @@ link_fail(struct syncer *s, struct link *l, const char *what,
 	    "");
 	cli_error(s->ctx, what, obj, NULL);
 	worse(s, status);
+	/* a batch refused now would be refused again: do not redial */
+	if (status == CLI_FAIL)
+		l->refused = 1;
 }
 
 /* Send what the protocol has for l; -1 when the link failed. */
@@ -236,7 +240,7 @@ drop(struct syncer *s, size_t i)
 	if (l->target >= 0) {
 		s->targets[l->target].linked = 0;
 		s->targets[l->target].retry_at = mono_ms() + SYNC_RETRY_MS;
-		if (s->once || l->finished)
+		if (s->once || l->finished || l->refused)
 			s->targets[l->target].done = 1;
 	}
 	chan_close(l->c);

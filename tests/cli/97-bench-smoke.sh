@@ -1,5 +1,5 @@
 #!/bin/sh
-# 97-bench-smoke.sh: the import, audit and minutes benchmarks' code
+# 97-bench-smoke.sh: the import, audit, minutes and sync benchmarks' code
 # paths on a small record.  It
 # checks that they run and report a ratio against their floor; it asserts
 # no time (speed is judged by `make bench`, on a quiet machine).
@@ -31,4 +31,14 @@ for f in md txt json html; do
 	like "$(cat "$OUT")" "export $f +[0-9.]+ s  ratio [0-9]+\\.[0-9]+ to the floor, target 0\\.200 s: (met|missed)  \\(606 entries in scope, [1-9][0-9]* bytes;" \
 	    "the $f export: its time, ratio and scope"
 done
+[ -x "$B/bench_sync" ] || bail_out "bench_sync not built"
+run_ok "bench_sync runs on 2000 entries, 20 typed" "$B/bench_sync" 2000 20
+like "$(cat "$OUT")" 'entries: +1998 replicated over loopback TCP' \
+    "it replicated every entry but the genesis and key wrap over a link"
+like "$(cat "$OUT")" 'bundle import: +[0-9.]+ s \(the floor\)' \
+    "it measured bundle import of the same entries"
+like "$(cat "$OUT")" 'ratio: +[0-9]+\.[0-9]+ to bundle import' \
+    "it reports the ratio to it"
+like "$(cat "$OUT")" 'over 20 entries: p50 [0-9.]+ ms, p99 [0-9.]+ ms' \
+    "and the commit-to-commit latency, p50 and p99"
 done_testing
