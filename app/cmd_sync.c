@@ -41,6 +41,7 @@
 #include "../storage/sync.h"
 #include "../storage/vis.h"
 #include "cli.h"
+#include "exchange.h"
 #include "i18n.h"
 #include "session.h"
 #include "sync_chan.h"
@@ -440,7 +441,7 @@ receive(struct syncer *s, struct link *l, const unsigned char *m, size_t len)
 			what = _("batch refused: a fork, kept as evidence "
 			    "(see `detente evidence`); nothing of the batch "
 			    "was stored");
-		else if (rc == DT_EDIALOGUE)
+		else if (rc == DT_EDIALOGUE && ev.type == SYNC_HELLO)
 			what = _("peer refused: another dialogue");
 		else if (ev.type == SYNC_BATCH && rc != DT_EFORMAT &&
 		    rc != DT_ERANGE) {
@@ -453,7 +454,20 @@ receive(struct syncer *s, struct link *l, const unsigned char *m, size_t len)
 			status = CLI_USAGE;
 		}
 		(void)flush(s, l);
-		link_fail(s, l, what, ev.f.detail, status);
+		if (ev.f.has_entry) {
+			char au[200], hx[2 * ENTRY_HASH_BYTES + 1];
+			char d[sizeof ev.f.detail + 400];
+
+			/* where, as `bundle import` says it */
+			exchange_author(au, sizeof au, s->ctx->rec,
+			    ev.f.author);
+			key_hex(hx, ev.f.hash, ENTRY_HASH_BYTES);
+			snprintf(d, sizeof d, _("%s: author %s, seq %llu, "
+			    "hash %s"), ev.f.detail, au,
+			    (unsigned long long)ev.f.seq, hx);
+			link_fail(s, l, what, d, status);
+		} else
+			link_fail(s, l, what, ev.f.detail, status);
 		return -1;
 	}
 	if (ev.type == SYNC_BYE) {

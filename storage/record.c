@@ -2646,6 +2646,7 @@ struct import_chunk {
 };
 
 struct import_state {
+	const char *what;             /* "bundle", "batch": for messages */
 	/* Two chunks: one checked in order while the pool hashes the other. */
 	struct import_chunk *chunk;   /* two, on the heap: 600 KB */
 	int cur;
@@ -2790,14 +2791,15 @@ held_conflict(const struct held_place **out, struct import_state *x,
 
 /* Say where the failing entry sits: in the bundle, or held before. */
 static void
-import_where(record_failure *f, uint32_t index)
+import_where(const struct import_state *x, record_failure *f,
+    uint32_t index)
 {
 	char where[64];
 	size_t n = strnlen(f->detail, sizeof f->detail - 1), w;
 
 	if (index > 0)
-		snprintf(where, sizeof where, " (entry %lu of the bundle)",
-		    (unsigned long)index);
+		snprintf(where, sizeof where, " (entry %lu of the %s)",
+		    (unsigned long)index, x->what != NULL ? x->what : "bundle");
 	else
 		snprintf(where, sizeof where, " (held from an earlier import)");
 	w = strlen(where);
@@ -3211,7 +3213,7 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 	if (p->index > 0) {
 		rc = import_one(x, p->bytes, p->len, NULL, 1, outcome);
 		if (rc != 0)
-			import_where(x->f, p->index);
+			import_where(x, x->f, p->index);
 		return rc;
 	}
 	/*
@@ -3255,7 +3257,7 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 	if (rc == DT_ENOMEM || rc == DT_EIO || rc == DT_ENOSPC ||
 	    rc == DT_EBUSY || rc == DT_ECORRUPT)
 		return rc;
-	import_where(x->f, 0);
+	import_where(x, x->f, 0);
 	if (x->st->dropped++ == 0)
 		x->st->dropped_first = *x->f;
 	*x->f = keep;
@@ -3288,7 +3290,7 @@ import_refuse(struct import_state *x, const struct import_pend *p,
 		    "authors who are not members have as many entries held "
 		    "as they may together" : "members' entries are held as "
 		    "many as a replica keeps");
-		import_where(&x->st->refused_first, p->index);
+		import_where(x, &x->st->refused_first, p->index);
 		x->st->refused_why = why;
 	}
 	x->st->refused_bytes += p->size;
@@ -3411,7 +3413,7 @@ import_hold(struct import_state *x)
 				    q->hash, p->hash, "fork: two different "
 				    "held entries for this author and "
 				    "sequence number");
-				import_where(x->f, 0);
+				import_where(x, x->f, 0);
 				if (x->st->dropped++ == 0)
 					x->st->dropped_first = *x->f;
 				memset(x->f, 0, sizeof *x->f);
@@ -3430,7 +3432,7 @@ import_hold(struct import_state *x)
 			rc = fail_at(x->f, DT_EFORK, author, seq, q->hash,
 			    p->hash, "fork: two different entries for this "
 			    "author and sequence number, both signed");
-			import_where(x->f, q->index ? q->index : p->index);
+			import_where(x, x->f, q->index ? q->index : p->index);
 			return rc;
 		}
 		if (p->done || p->index == 0)
@@ -3637,7 +3639,7 @@ import_txn(struct import_state *x, const record_source *src, int fresh)
 			    cur->jobs[i].hash : NULL, 1, &outcome);
 			x->r->presig = NULL;
 			if (rc != 0) {
-				import_where(x->f, cur->index[i]);
+				import_where(x, x->f, cur->index[i]);
 				goto out;
 			}
 			if (outcome == IMPORT_ADDED)
@@ -3837,6 +3839,7 @@ record_import_source(record *r, const record_source *src, unsigned flags,
 	fault_list_reset(&r->faults);
 	r->closes_valid = 0;
 	x.r = r;
+	x.what = src->what;
 	x.flags = flags & RECORD_VERIFY_KEY;
 	x.hold_all = (flags & RECORD_IMPORT_HOLD_ALL) != 0;
 	x.st = st;

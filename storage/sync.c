@@ -455,7 +455,22 @@ on_batch(sync_peer *p, const unsigned char *msg, size_t len, sync_event *ev)
 	src.ctx = &bs;
 	rc = record_import_source(p->r, &src, p->flags, &ev->st, &ev->f);
 	if (rc != 0) {
-		(void)sync_queue_error(p, import_error_code(rc), ev->f.detail);
+		char text[512], ah[2 * KEY_PK_BYTES + 1];
+		char hh[2 * ENTRY_HASH_BYTES + 1];
+
+		/*
+		 * the entry first: the detail is what the cut at
+		 * SYNC_ERROR_TEXT (sync_queue_error()) may shorten
+		 */
+		if (ev->f.has_entry) {
+			key_hex(ah, ev->f.author, KEY_PK_BYTES);
+			key_hex(hh, ev->f.hash, ENTRY_HASH_BYTES);
+			snprintf(text, sizeof text, "author %.16s, seq %llu, "
+			    "hash %s: %s", ah, (unsigned long long)ev->f.seq,
+			    hh, ev->f.detail);
+		} else
+			snprintf(text, sizeof text, "%s", ev->f.detail);
+		(void)sync_queue_error(p, import_error_code(rc), text);
 		return rc;
 	}
 	/* The peer holds what it sent us: never send it back. */

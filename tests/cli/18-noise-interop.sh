@@ -158,8 +158,40 @@ print(json.load(sys.stdin)["dialogue"])' 2>/dev/null)
 	like "$(cat "$OUT")" "EOFError: the link ended" \
 	    "  dissononce sees the link end after its message 3"
 	like "$(cat "$OUT")" "detente's side exited 1" "  and detente exits 1"
+	# A member's laptop that breaks the protocol, or sends a forged
+	# entry: refused with a line on each side, nothing stored.
+	before=$(hashes "$HA")
+	for c in "early-batch:a BATCH before the HELLO:ERROR 1" \
+	    "unknown:a message of unknown type 99:ERROR 1" \
+	    "forged:bad signature:ERROR 3"; do
+		how=${c%%:*}
+		rest=${c#*:}
+		why=${rest%:*}
+		code=${rest##*:}
+		run_ok "sync-bad $how: the outside peer gets detente's ERROR" \
+		    peer --initiator --sync-bad "$how" --seed "$US_SEED" \
+		    --dialogue "$ID_HEX" --peer "$RU_PK" -- "$DETENTE" \
+		    --home "$HA" --passphrase-file "$PASS" --as ru-del \
+		    sync --stdio
+		like "$(cat "$OUT")" "sync: $code: .*$why" \
+		    "  $how: it says why ($code)"
+		like "$(cat "$ERR")" "detente: (the peer broke the protocol|batch rejected; nothing of it was stored): us-del \(US, [0-9A-F ]+\): .*$why" \
+		    "  $how: detente says why, naming the peer"
+		case $how in
+		forged)
+			like "$(cat "$OUT")" "ERROR 3: author [0-9a-f]{16}, seq [0-9]+, hash [0-9a-f]{64}: bad signature" \
+			    "  forged: the ERROR names the entry"
+			like "$(cat "$ERR")" "bad signature \(entry 1 of the batch\): author ru-del \([0-9a-f]{16}\), seq [0-9]+, hash [0-9a-f]{64}" \
+			    "  forged: so does detente's line"
+			st=1 ;;
+		*) st=2 ;;
+		esac
+		like "$(cat "$OUT")" "detente's side exited $st" \
+		    "  $how: detente exits $st"
+	done
+	is "$(hashes "$HA")" "$before" "nothing of them was stored"
 else
-	skip "no two homes (python3-nacl, -argon2, -cryptography)" 12
+	skip "no two homes (python3-nacl, -argon2, -cryptography)" 27
 fi
 
 # --- a second outside implementation: Go's flynn/noise --------------------------

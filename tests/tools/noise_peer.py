@@ -37,7 +37,10 @@ hold nothing), acknowledge every BATCH until IDLE, check that the
 entries came to what the HELLO listed, each feed's in order up to its
 head (the leaf hash, SHA-256(0x00 || entry) as the format says, of
 the last), then IDLE and BYE, and wait for detente's
-BYE.
+BYE.  With --sync-bad HOW it breaks the protocol instead (a BATCH
+before the HELLO, a message of an unknown type, or an entry of
+detente's own sent back with a flipped signature bit) and prints the
+ERROR detente answers with.
 """
 
 import argparse
@@ -177,6 +180,37 @@ def handshake(rf, wf, initiator, prologue, keypair, peer_x, refuse):
     return send, recv
 
 
+def sync_bad(rf, wf, send, recv, dialogue, how):
+    """Break the sync protocol on purpose; return detente's ERROR."""
+    if how == "early-batch":
+        send_message(wf, send, b"\x02" + struct.pack(">II", 1, 0))
+    elif how == "unknown":
+        send_message(wf, send, b"\x63garbage")
+    elif how == "forged":
+        recv_message(rf, recv)  # its HELLO
+        send_message(wf, send, b"\x01DTS\x01" + dialogue +
+                     struct.pack(">I", 0))
+        while True:
+            m = recv_message(rf, recv)
+            if m[:1] == b"\x02":
+                break
+        off = 9
+        for _ in range(struct.unpack(">I", m[5:9])[0]):
+            (n,) = struct.unpack(">I", m[off:off + 4])
+            e = bytearray(m[off + 4:off + 4 + n])  # the last one's
+            off += 4 + n
+        e[-1] ^= 1  # its signature's last byte
+        send_message(wf, send, b"\x02" + struct.pack(">II", 1, 1) +
+                     struct.pack(">I", n) + bytes(e))
+    while True:
+        m = recv_message(rf, recv)
+        if m[:1] == b"\x06":
+            (ln,) = struct.unpack(">H", m[2:4])
+            print("noise_peer: sync: ERROR %d: %s" %
+                  (m[1], m[4:4 + ln].decode("ascii")))
+            return
+
+
 def sync_exchange(rf, wf, send, recv, dialogue):
     """The sync protocol's side of a replica that holds nothing."""
     hello = recv_message(rf, recv)
@@ -247,6 +281,8 @@ def main():
     ap.add_argument("--big", type=int, default=200000)
     ap.add_argument("--refuse", action="store_true")
     ap.add_argument("--sync", action="store_true")
+    ap.add_argument("--sync-bad", choices=["early-batch", "unknown",
+                                           "forged"])
     ap.add_argument("command", nargs="+")
     try:
         a = ap.parse_args()
@@ -270,6 +306,9 @@ def main():
                                PROLOGUE_CTX + dialogue, keypair, peer_x,
                                a.refuse)
         print("noise_peer: handshake done, peer is the expected member")
+        if a.sync_bad:
+            sync_bad(rf, wf, send, recv, dialogue, a.sync_bad)
+            raise StopIteration
         if a.sync:
             sync_exchange(rf, wf, send, recv, dialogue)
             raise StopIteration
