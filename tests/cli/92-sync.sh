@@ -4,7 +4,8 @@
 # three homes, entries written on each reaching the others while the
 # links run (forwarded through a middle home), replicas converging to
 # the same entries in the same order; refusals with a clear line on
-# each side (a non-member, another dialogue, garbage, a stall).
+# each side (a non-member, another dialogue, garbage, a stall); a fork
+# kept as evidence on both sides.
 . "$(dirname "$0")/../tap.sh"
 . "$_tap_lib_dir/cli/common.inc"
 . "$_tap_lib_dir/cli/two-homes.inc"
@@ -164,6 +165,27 @@ ok 'wait_until 10 grep -q "the peer stalled" "$TEST_TMP/lt.out.err"' \
 kill -CONT $PB
 stop_bg $PB
 stop_bg $LPID
+
+# A fork: ru-del's key on two laptops, each writing seq N of its feed.
+# Each side refuses the other's batch and keeps the fork as evidence,
+# exactly as a bundle import does.
+stdio_pair "$HA" ru-del "$HB" us-del
+cp "$HA/identities/ru-del.key" "$HB/identities/ru-del.key"
+run_ok "B writes as ru-del (a copy of its key)" B --as ru-del add note "on B"
+run_ok "A writes as ru-del, the same place" A --as ru-del add note "on A"
+before_a=$(hashes "$HA")
+before_b=$(hashes "$HB")
+stdio_pair "$HA" ru-del "$HB" us-del
+is "$RC1:$RC2" "1:1" "a fork: both ends exit 1"
+like "$(cat "$TEST_TMP/p1.err" "$TEST_TMP/p2.err")" \
+    "batch refused: a fork, kept as evidence .*author ru-del \([0-9a-f]{16}\), seq [0-9]+, hash [0-9a-f]{64}" \
+    "  the refusal names the entry"
+run_fails 1 "A holds the fork as evidence" A evidence
+like "$(cat "$OUT")" "signatures: both valid: the author signed two different entries" \
+    "  both entries, both signed"
+run_fails 1 "so does B" B evidence
+is "$(hashes "$HA")" "$before_a" "nothing of the refused batch stored on A"
+is "$(hashes "$HB")" "$before_b" "nor on B"
 
 # Usage.
 run_fails 2 "sync without a host" A --as ru-del sync
