@@ -189,9 +189,18 @@ print(json.load(sys.stdin)["dialogue"])' 2>/dev/null)
 		like "$(cat "$OUT")" "detente's side exited $st" \
 		    "  $how: detente exits $st"
 	done
+	run_ok "a flood: a message that claims 16 MiB" \
+	    peer --initiator --sync-bad huge --seed "$US_SEED" \
+	    --dialogue "$ID_HEX" --peer "$RU_PK" -- "$DETENTE" \
+	    --home "$HA" --passphrase-file "$PASS" --as ru-del \
+	    sync --stdio
+	like "$(cat "$ERR")" "detente: the peer sent garbage: us-del \(US, [0-9A-F ]+\): a frame that is not the channel's" \
+	    "  detente refuses it before reading it, and says so"
+	like "$(cat "$OUT")" "sync: the link ended" "  and ends the link"
+	like "$(cat "$OUT")" "detente's side exited 2" "  exit 2"
 	is "$(hashes "$HA")" "$before" "nothing of them was stored"
 else
-	skip "no two homes (python3-nacl, -argon2, -cryptography)" 27
+	skip "no two homes (python3-nacl, -argon2, -cryptography)" 31
 fi
 
 # --- a second outside implementation: Go's flynn/noise --------------------------

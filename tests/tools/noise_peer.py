@@ -38,9 +38,10 @@ entries came to what the HELLO listed, each feed's in order up to its
 head (the leaf hash, SHA-256(0x00 || entry) as the format says, of
 the last), then IDLE and BYE, and wait for detente's
 BYE.  With --sync-bad HOW it breaks the protocol instead (a BATCH
-before the HELLO, a message of an unknown type, or an entry of
-detente's own sent back with a flipped signature bit) and prints the
-ERROR detente answers with.
+before the HELLO, a message of an unknown type, an entry of detente's
+own sent back with a flipped signature bit, or a message that claims
+16 MiB) and prints the ERROR detente answers with, or that the link
+ended.
 """
 
 import argparse
@@ -184,6 +185,10 @@ def sync_bad(rf, wf, send, recv, dialogue, how):
     """Break the sync protocol on purpose; return detente's ERROR."""
     if how == "early-batch":
         send_message(wf, send, b"\x02" + struct.pack(">II", 1, 0))
+    elif how == "huge":
+        # a message that says it is 16 MiB long: over the channel's limit
+        write_frame(wf, send.encrypt_with_ad(
+            b"", struct.pack(">I", 16 << 20) + b"\x02" * 1000))
     elif how == "unknown":
         send_message(wf, send, b"\x63garbage")
     elif how == "forged":
@@ -203,7 +208,11 @@ def sync_bad(rf, wf, send, recv, dialogue, how):
         send_message(wf, send, b"\x02" + struct.pack(">II", 1, 1) +
                      struct.pack(">I", n) + bytes(e))
     while True:
-        m = recv_message(rf, recv)
+        try:
+            m = recv_message(rf, recv)
+        except EOFError:
+            print("noise_peer: sync: the link ended")
+            return
         if m[:1] == b"\x06":
             (ln,) = struct.unpack(">H", m[2:4])
             print("noise_peer: sync: ERROR %d: %s" %
@@ -282,7 +291,7 @@ def main():
     ap.add_argument("--refuse", action="store_true")
     ap.add_argument("--sync", action="store_true")
     ap.add_argument("--sync-bad", choices=["early-batch", "unknown",
-                                           "forged"])
+                                           "forged", "huge"])
     ap.add_argument("command", nargs="+")
     try:
         a = ap.parse_args()
