@@ -754,6 +754,18 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_opt_error(ctx, &cmd_sync, c, argv);
 		}
 	}
+	/*
+	 * The terminal UI owns the terminal (it set cli_fatal_hook): a
+	 * loop that runs until stopped would freeze it.  `:sync` from the
+	 * UI is not there yet; run `detente sync` in a terminal of its own
+	 * (the UI shows what it brings within its poll).
+	 */
+	if (cli_fatal_hook != NULL) {
+		cli_error(ctx, _("`sync` runs until stopped: run it in a "
+		    "terminal of its own"), NULL, _("the UI shows what it "
+		    "brings as it arrives"));
+		return CLI_USAGE;
+	}
 	s.stall_ms = (int)secs * 1000;
 	if (optind < argc && strcmp(argv[optind], "listen") == 0) {
 		listening = 1;
