@@ -361,6 +361,25 @@ agent_handle(agent_state *a, const unsigned char *req, size_t len,
 		r[0] = AGENT_ST_OK;
 		*replen = 1 + need;
 		break;
+	case AGENT_OP_NOISE:
+		/* pk, ck, the peer's X25519 key: only HKDF(ck, DH) goes back,
+		 * never the DH itself, which would open any sealed box */
+		if (blen != KEY_PK_BYTES + 2 * 32)
+			goto bad;
+		if ((h = find(a, body)) == NULL)
+			goto nokey;
+		if ((r = sodium_malloc(1 + 64)) == NULL)
+			return DT_ENOMEM;
+		if (key_noise_mix(r + 1, body + KEY_PK_BYTES,
+			body + KEY_PK_BYTES + 32, h->id) != 0) {
+			sodium_free(r);
+			r = NULL;
+			goto refuse;
+		}
+		h->used = now;
+		r[0] = AGENT_ST_OK;
+		*replen = 1 + 64;
+		break;
 	case AGENT_OP_LIST:
 		if (blen != 0)
 			goto bad;
@@ -792,13 +811,13 @@ remote_call(const char *path, unsigned op, const unsigned char *pk,
 
 	if (len > AGENT_MAX_REQUEST - 1 - KEY_PK_BYTES)
 		return DT_ERANGE;
-	if ((req = malloc(KEY_PK_BYTES + len)) == NULL)
+	if ((req = sodium_malloc(KEY_PK_BYTES + len)) == NULL)
 		return DT_ENOMEM;
 	memcpy(req, pk, KEY_PK_BYTES);
 	if (len > 0)
 		memcpy(req + KEY_PK_BYTES, data, len);
 	rc = agent_request(&rep, &rlen, &st, path, op, req, KEY_PK_BYTES + len);
-	free(req);
+	sodium_free(req);
 	if (rc != 0)
 		return rc == DT_ENOMEM ? rc : DT_EAGENT;
 	if (st == AGENT_ST_OK && rlen == 1 + outlen) {
@@ -827,7 +846,26 @@ remote_open(void *arg, unsigned char *out, const unsigned char *c, size_t clen,
 	    clen - crypto_box_SEALBYTES);
 }
 
-static const key_ops remote_ops = { remote_sign, remote_open, free };
+static int
+remote_noise_mix(void *arg, unsigned char out[64], const unsigned char ck[32],
+    const unsigned char remote[32], const unsigned char pk[KEY_PK_BYTES])
+{
+	unsigned char *in;
+	int rc;
+
+	/* ck is a handshake secret: it crosses in sodium_malloc() memory */
+	if ((in = sodium_malloc(64)) == NULL)
+		return DT_ENOMEM;
+	memcpy(in, ck, 32);
+	memcpy(in + 32, remote, 32);
+	rc = remote_call(arg, AGENT_OP_NOISE, pk, in, 64, out, 64);
+	sodium_free(in);
+	/* status 3 here: a low-order key, not a key wrap */
+	return rc == DT_EDECRYPT ? DT_EINVAL : rc;
+}
+
+static const key_ops remote_ops = { remote_sign, remote_open, free,
+	remote_noise_mix };
 
 int
 agent_identity(key_identity **out, const char *name,

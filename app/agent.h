@@ -2,8 +2,9 @@
  * agent.h: `detente agent`, which holds unlocked identities for a
  * bounded time, and its clients (prefix agent_).
  *
- * The agent never hands a secret key out: it signs and opens key wraps
- * for the process that asks, as ssh-agent signs for ssh.  It listens on
+ * The agent never hands a secret key out: it signs, opens key wraps and
+ * does the Noise handshake's DH with the static key (as MixKey, never a
+ * bare DH) for the process that asks, as ssh-agent signs for ssh.  It listens on
  * a Unix socket at a fixed path of the user's (agent_path()), answers
  * only processes of its own uid (SO_PEERCRED), keeps every key in
  * sodium_malloc() memory, and forgets a key after an idle timeout and a
@@ -35,7 +36,8 @@ enum {
 	AGENT_OP_OPEN = 3,
 	AGENT_OP_LIST = 4,
 	AGENT_OP_LOCK = 5,
-	AGENT_OP_STOP = 6
+	AGENT_OP_STOP = 6,
+	AGENT_OP_NOISE = 7 /* MixKey(DH(s, remote)) for a sync handshake */
 };
 
 /* Reply statuses (the first byte of a reply's body). */
@@ -169,7 +171,8 @@ int agent_simple(const char *path, unsigned op);
 
 /*
  * agent_identity() - if an agent runs (at agent_path()) and holds pk, an
- * identity that signs and opens key wraps through it (key_ops).
+ * identity that signs, opens key wraps and mixes Noise DHs through it
+ * (key_ops).
  * @return 0, DT_ENOENT (no agent, or it does not hold pk), DT_ENOMEM.
  */
 int agent_identity(key_identity **out, const char *name,

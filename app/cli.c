@@ -34,6 +34,7 @@ const struct cli_cmd *const cli_cmds[] = {
 	&cmd_member,
 	&cmd_bundle,
 	&cmd_evidence,
+	&cmd_sync,
 	&cmd_checkpoint,
 	&cmd_proof,
 	&cmd_seal,

@@ -68,7 +68,7 @@ extern const struct cli_cmd cmd_help, cmd_id, cmd_dialogue, cmd_meeting,
     cmd_attend,
     cmd_add, cmd_mark, cmd_endorse, cmd_correct, cmd_log, cmd_show,
     cmd_commitments, cmd_verify, cmd_demo;
-extern const struct cli_cmd cmd_bundle, cmd_member, cmd_evidence;
+extern const struct cli_cmd cmd_bundle, cmd_member, cmd_evidence, cmd_sync;
 extern const struct cli_cmd cmd_checkpoint, cmd_proof, cmd_seal;
 extern const struct cli_cmd cmd_minutes, cmd_audit;
 extern const struct cli_cmd cmd_agent;

@@ -70,14 +70,28 @@ struct comp {
 	const char *dialogue;    /* --dialogue on the line, or NULL */
 	const struct cli_cmd *cmd;
 	FILE *out;
+	char seen[1024];         /* "\nw\n" of the words offered so far */
 };
 
-/* emit() - print w if it starts with the current word. */
+/*
+ * emit() - print w if it starts with the current word, once (two forms
+ * of one command may both name an option).
+ */
 static void
 emit(struct comp *c, const char *w)
 {
-	if (strncmp(w, c->cur, strlen(c->cur)) == 0)
-		fprintf(c->out, "%s%s\n", c->pfx, w);
+	char k[96];
+	size_t n = strlen(c->seen);
+
+	if (strncmp(w, c->cur, strlen(c->cur)) != 0)
+		return;
+	snprintf(k, sizeof(k), "\n%s\n", w);
+	if (strlen(w) < sizeof(k) - 2 && strstr(c->seen, k) != NULL)
+		return;
+	if (n + strlen(k) < sizeof(c->seen))
+		memcpy(c->seen + n, k[0] == '\n' && n > 0 ? k + 1 : k,
+		    strlen(k) - (k[0] == '\n' && n > 0) + 1);
+	fprintf(c->out, "%s%s\n", c->pfx, w);
 }
 
 /* is_word() - a subcommand or a literal: lower-case letters and '-'. */
@@ -173,7 +187,21 @@ parse_usage(struct forms *fs, const struct cli_cmd *cmd)
 			 */
 			for (i = 0; i < fs->n; i++)
 				if (fs->f[i].sub[0] == '\0')
-					cur = &fs->f[i];
+					break;
+			/*
+			 * "detente sync --stdio" beside "detente sync listen":
+			 * the options start the form without a subcommand.
+			 */
+			q = end;
+			while (q != NULL && *q == ' ')
+				q++;
+			if (i == fs->n && fs->n > 0 && fs->n < MAX_SUB &&
+			    q != NULL && (*q == '-' || *q == '[')) {
+				fs->f[fs->n].sub[0] = '\0';
+				i = fs->n++;
+			}
+			if (i < fs->n)
+				cur = &fs->f[i];
 			start = 1;
 			continue;
 		}
@@ -630,10 +658,15 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	if (has_subs(fs)) {
 		if (i == n - 1) {
 			for (j = 0; j < fs->n; j++)
-				emit(&c, fs->f[j].sub);
-			goto out;
-		}
-		sub = w[i++];
+				if (fs->f[j].sub[0] != '\0')
+					emit(&c, fs->f[j].sub);
+			/* options of the form without a subcommand follow */
+			if (c.cur[0] != '-' || find_form(fs, "") == NULL)
+				goto out;
+		} else if (w[i][0] == '-' && find_form(fs, "") != NULL)
+			sub = "";
+		else
+			sub = w[i++];
 	}
 	f = find_form(fs, sub);
 	if (f == NULL)

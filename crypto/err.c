@@ -63,6 +63,10 @@ dt_strerror(int err)
 		return N_("not possible in the record's current state");
 	case DT_EAGENT:
 		return N_("the agent no longer holds the key");
+	case DT_ETIMEOUT:
+		return N_("timed out: the peer did not answer in time");
+	case DT_ECLOSED:
+		return N_("the connection was closed");
 	default:
 		return N_("unknown error");
 	}

@@ -35,7 +35,9 @@ enum {
 	DT_EHASH = -23,     /* a stored hash does not match the bytes */
 	DT_ESTATE = -24,    /* the operation does not fit the record's state */
 	DT_EAGENT = -25,    /* the agent no longer holds the key, or failed */
-	DT_ERR_MIN_ = -26
+	DT_ETIMEOUT = -26,  /* a peer did not answer in time */
+	DT_ECLOSED = -27,   /* a peer closed the connection (or it was cut) */
+	DT_ERR_MIN_ = -28
 };
 
 /*

@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "keys.h"
+#include "noise.h"
 
 #define FPR_CTX "detente fingerprint v1"
 #define FPR_CTX_BYTES 23U /* including the NUL */
@@ -163,6 +164,30 @@ key_seal_open(unsigned char *out, const unsigned char *c, size_t clen,
 	ret = crypto_box_seal_open(out, c, clen, xpk, xsk) != 0 ?
 	    DT_EDECRYPT : 0;
 out:
+	sodium_free(xsk);
+	return ret;
+}
+
+int
+key_noise_mix(unsigned char out[64], const unsigned char ck[32],
+    const unsigned char remote[32], const key_identity *id)
+{
+	unsigned char *xsk = NULL;
+	int ret;
+
+	if (id == NULL)
+		return DT_EINVAL;
+	if (id->sk == NULL) {
+		if (id->ops == NULL || id->ops->noise_mix == NULL)
+			return DT_EINVAL;
+		return id->ops->noise_mix(id->ops_arg, out, ck, remote, id->pk);
+	}
+	if ((xsk = sodium_malloc(crypto_scalarmult_SCALARBYTES)) == NULL)
+		return DT_ENOMEM;
+	if (crypto_sign_ed25519_sk_to_curve25519(xsk, id->sk) != 0)
+		ret = DT_EINVAL;
+	else
+		ret = noise_dh_mix(out, ck, xsk, remote);
 	sodium_free(xsk);
 	return ret;
 }

@@ -25,6 +25,11 @@
  * seal_open  crypto_box_seal_open() of c (clen bytes) with the Curve25519
  *            form of the key pk, into out (clen - crypto_box_SEALBYTES).
  * free       release arg (called by key_identity_free(); may be NULL).
+ * noise_mix  Noise's MixKey(DH(s, remote)) with s the X25519 form of the
+ *            key pk: out = ck' || k' = HKDF(ck, X25519(s, remote), 2)
+ *            (crypto/noise.h); the DH result itself stays with the
+ *            holder, so that it opens no crypto_box_seal() for anyone.
+ *            May be NULL (the identity then cannot open a sync link).
  */
 typedef struct key_ops {
 	int (*sign)(void *arg, unsigned char sig[KEY_SIG_BYTES],
@@ -33,6 +38,9 @@ typedef struct key_ops {
 	int (*seal_open)(void *arg, unsigned char *out, const unsigned char *c,
 	    size_t clen, const unsigned char pk[KEY_PK_BYTES]);
 	void (*free)(void *arg);
+	int (*noise_mix)(void *arg, unsigned char out[64],
+	    const unsigned char ck[32], const unsigned char remote[32],
+	    const unsigned char pk[KEY_PK_BYTES]);
 } key_ops;
 
 typedef struct key_identity {
@@ -84,6 +92,18 @@ int key_sign(unsigned char sig[KEY_SIG_BYTES], const unsigned char *m,
  */
 int key_seal_open(unsigned char *out, const unsigned char *c, size_t clen,
     const key_identity *id) __attribute__((warn_unused_result));
+
+/*
+ * key_noise_mix() - Noise's MixKey(DH(s, remote)) for the static key s
+ * that is the X25519 form of id's key (crypto_sign_ed25519_sk_to_
+ * curve25519): out = ck' || k' = HKDF(ck, X25519(s, remote), 2), with
+ * id's secret key or through ops->noise_mix.
+ * @return 0, DT_EINVAL (id cannot, or remote is of low order), DT_ENOMEM,
+ *         or what ops->noise_mix returned.
+ */
+int key_noise_mix(unsigned char out[64], const unsigned char ck[32],
+    const unsigned char remote[32], const key_identity *id)
+    __attribute__((warn_unused_result));
 
 /* key_identity_free() - wipe and free; accepts NULL. */
 void key_identity_free(key_identity *id);

@@ -1,9 +1,9 @@
 /*
  * agent-fuzzer.c: the agent's request handling (agent_handle()) on a
  * stream of requests, each a 2-byte big-endian length and its bytes, in
- * one agent state (so that an add is followed by signs, opens, lists,
- * locks); and the client's reading of a list reply (agent_list_parse())
- * on the whole input.
+ * one agent state (so that an add is followed by signs, opens, noise
+ * mixes, lists, locks); and the client's reading of a list reply
+ * (agent_list_parse()) on the whole input.
  */
 #include <stdint.h>
 #include <stddef.h>

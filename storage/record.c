@@ -2789,6 +2789,7 @@ struct import_chunk {
 };
 
 struct import_state {
+	const char *what;             /* "bundle", "batch": for messages */
 	/* Two chunks: one checked in order while the pool hashes the other. */
 	struct import_chunk *chunk;   /* two, on the heap: 600 KB */
 	int cur;
@@ -2933,14 +2934,15 @@ held_conflict(const struct held_place **out, struct import_state *x,
 
 /* Say where the failing entry sits: in the bundle, or held before. */
 static void
-import_where(record_failure *f, uint32_t index)
+import_where(const struct import_state *x, record_failure *f,
+    uint32_t index)
 {
 	char where[64];
 	size_t n = strnlen(f->detail, sizeof f->detail - 1), w;
 
 	if (index > 0)
-		snprintf(where, sizeof where, " (entry %lu of the bundle)",
-		    (unsigned long)index);
+		snprintf(where, sizeof where, " (entry %lu of the %s)",
+		    (unsigned long)index, x->what != NULL ? x->what : "bundle");
 	else
 		snprintf(where, sizeof where, " (held from an earlier import)");
 	w = strlen(where);
@@ -3354,7 +3356,7 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 	if (p->index > 0) {
 		rc = import_one(x, p->bytes, p->len, NULL, 1, outcome);
 		if (rc != 0)
-			import_where(x->f, p->index);
+			import_where(x, x->f, p->index);
 		return rc;
 	}
 	/*
@@ -3398,7 +3400,7 @@ import_retry(struct import_state *x, struct import_pend *p, int *outcome)
 	if (rc == DT_ENOMEM || rc == DT_EIO || rc == DT_ENOSPC ||
 	    rc == DT_EBUSY || rc == DT_ECORRUPT)
 		return rc;
-	import_where(x->f, 0);
+	import_where(x, x->f, 0);
 	if (x->st->dropped++ == 0)
 		x->st->dropped_first = *x->f;
 	*x->f = keep;
@@ -3431,7 +3433,7 @@ import_refuse(struct import_state *x, const struct import_pend *p,
 		    "authors who are not members have as many entries held "
 		    "as they may together" : "members' entries are held as "
 		    "many as a replica keeps");
-		import_where(&x->st->refused_first, p->index);
+		import_where(x, &x->st->refused_first, p->index);
 		x->st->refused_why = why;
 	}
 	x->st->refused_bytes += p->size;
@@ -3554,7 +3556,7 @@ import_hold(struct import_state *x)
 				    q->hash, p->hash, "fork: two different "
 				    "held entries for this author and "
 				    "sequence number");
-				import_where(x->f, 0);
+				import_where(x, x->f, 0);
 				if (x->st->dropped++ == 0)
 					x->st->dropped_first = *x->f;
 				memset(x->f, 0, sizeof *x->f);
@@ -3573,7 +3575,7 @@ import_hold(struct import_state *x)
 			rc = fail_at(x->f, DT_EFORK, author, seq, q->hash,
 			    p->hash, "fork: two different entries for this "
 			    "author and sequence number, both signed");
-			import_where(x->f, q->index ? q->index : p->index);
+			import_where(x, x->f, q->index ? q->index : p->index);
 			return rc;
 		}
 		if (p->done || p->index == 0)
@@ -3633,8 +3635,8 @@ import_mark_verified(store_txn *t, const store_head *old, size_t nold)
  * c->n is 0 at the end of the bundle.  *index counts entries read.
  */
 static int
-chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
-    uint32_t *index)
+chunk_fill(struct import_state *x, struct import_chunk *c,
+    const record_source *src, uint32_t *index)
 {
 	const unsigned char *bytes;
 	unsigned char *nb;
@@ -3644,12 +3646,13 @@ chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
 	c->n = 0;
 	c->used = 0;
 	while (c->n < IMPORT_CHUNK && c->used < IMPORT_CHUNK_BYTES) {
-		if ((rc = bundle_reader_next(b, &bytes, &len)) != 0)
+		const char *why = NULL;
+
+		if ((rc = src->next(src->ctx, &bytes, &len, &why)) != 0)
 			return fail_at(x->f, rc, NULL, 0, NULL, NULL,
-			    "cannot read entry %lu of the bundle: %s",
-			    (unsigned long)*index + 1,
-			    bundle_reader_why(b) != NULL ?
-			    bundle_reader_why(b) : dt_strerror(rc));
+			    "cannot read entry %lu of the %s: %s",
+			    (unsigned long)*index + 1, src->what,
+			    why != NULL ? why : dt_strerror(rc));
 		if (bytes == NULL)
 			break;
 		if (c->used + len > c->cap) {
@@ -3687,7 +3690,7 @@ chunk_fill(struct import_state *x, struct import_chunk *c, bundle_reader *b,
  * steps of JOIN_STEP entries, unsynced (the caller's commit syncs).
  */
 static int
-import_txn(struct import_state *x, bundle_reader *b, int fresh)
+import_txn(struct import_state *x, const record_source *src, int fresh)
 {
 	const unsigned char *bytes;
 	store_head *old = NULL;
@@ -3761,7 +3764,7 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 		 * is read, and the file hashed, while the pool still works
 		 * on cur, so that the pool does not wait for the read.
 		 */
-		if ((rc = chunk_fill(x, nxt, b, &index)) != 0)
+		if ((rc = chunk_fill(x, nxt, src, &index)) != 0)
 			goto out;
 		if (x->pool != NULL && x->pending)
 			sigpool_wait(x->pool);
@@ -3779,7 +3782,7 @@ import_txn(struct import_state *x, bundle_reader *b, int fresh)
 			    cur->jobs[i].hash : NULL, 1, &outcome);
 			x->r->presig = NULL;
 			if (rc != 0) {
-				import_where(x->f, cur->index[i]);
+				import_where(x, x->f, cur->index[i]);
 				goto out;
 			}
 			if (outcome == IMPORT_ADDED)
@@ -3911,8 +3914,47 @@ import_reload(record *r)
 	store_txn_abort(t);
 }
 
+/* The bundle reader as a source of entries (record_source). */
+static int
+bundle_source_next(void *ctx, const unsigned char **bytes, size_t *len,
+    const char **why)
+{
+	int rc;
+
+	if ((rc = bundle_reader_next(ctx, bytes, len)) != 0)
+		*why = bundle_reader_why(ctx);
+	return rc;
+}
+
+static int
+bundle_source_rewind(void *ctx)
+{
+	return bundle_reader_rewind(ctx);
+}
+
+static void
+bundle_source(record_source *src, bundle_reader *b)
+{
+	src->dialogue = bundle_reader_dialogue(b);
+	src->count = bundle_reader_count(b);
+	src->what = "bundle";
+	src->next = bundle_source_next;
+	src->rewind = bundle_source_rewind;
+	src->ctx = b;
+}
+
 int
 record_import(record *r, bundle_reader *b, unsigned flags,
+    record_import_stats *st, record_failure *f)
+{
+	record_source src;
+
+	bundle_source(&src, b);
+	return record_import_source(r, &src, flags, st, f);
+}
+
+int
+record_import_source(record *r, const record_source *src, unsigned flags,
     record_import_stats *st, record_failure *f)
 {
 	struct import_state x;
@@ -3930,17 +3972,17 @@ record_import(record *r, bundle_reader *b, unsigned flags,
 	if ((flags & RECORD_VERIFY_KEY) && record_key(r) == NULL)
 		return fail_at(f, DT_ENOKEY, NULL, 0, NULL, NULL,
 		    "the dialogue key is not unlocked");
-	if (sodium_memcmp(bundle_reader_dialogue(b), r->id,
-	    ENTRY_HASH_BYTES) != 0)
+	if (sodium_memcmp(src->dialogue, r->id, ENTRY_HASH_BYTES) != 0)
 		return fail_at(f, DT_EDIALOGUE, NULL, 0, NULL, r->id,
-		    "the bundle is for another dialogue");
-	if ((rc = bundle_reader_rewind(b)) != 0)
+		    "the %s is for another dialogue", src->what);
+	if (src->rewind != NULL && (rc = src->rewind(src->ctx)) != 0)
 		return fail_at(f, rc, NULL, 0, NULL, NULL,
-		    "cannot read the bundle: %s", dt_strerror(rc));
-	st->total = bundle_reader_count(b);
+		    "cannot read the %s: %s", src->what, dt_strerror(rc));
+	st->total = src->count;
 	fault_list_reset(&r->faults);
 	r->closes_valid = 0;
 	x.r = r;
+	x.what = src->what;
 	x.flags = flags & RECORD_VERIFY_KEY;
 	x.hold_all = (flags & RECORD_IMPORT_HOLD_ALL) != 0;
 	x.st = st;
@@ -3950,7 +3992,7 @@ record_import(record *r, bundle_reader *b, unsigned flags,
 		    "cannot begin a transaction: %s", dt_strerror(rc));
 		goto out;
 	}
-	if ((rc = import_txn(&x, b, 0)) != 0) {
+	if ((rc = import_txn(&x, src, 0)) != 0) {
 		store_txn_abort(x.t);
 		x.t = NULL;
 		import_reload(r);
@@ -4025,6 +4067,7 @@ record_join(record **out, const char *parent, bundle_reader *b,
 {
 	struct import_state x;
 	record_import_stats dummy;
+	record_source src;
 	char hex[2 * ENTRY_HASH_BYTES + 1], *tmp = NULL, *final = NULL;
 	unsigned char ga[KEY_PK_BYTES];
 	uint64_t gseq;
@@ -4089,7 +4132,8 @@ record_join(record **out, const char *parent, bundle_reader *b,
 		fail_at(f, rc, NULL, 0, NULL, NULL, "%s", dt_strerror(rc));
 		goto out;
 	}
-	if ((rc = import_txn(&x, b, 1)) != 0)
+	bundle_source(&src, b);
+	if ((rc = import_txn(&x, &src, 1)) != 0)
 		goto out;
 	if (store_locate(ga, &gseq, x.t, r->id) != 0) {
 		rc = fail_at(f, DT_ENOENT, NULL, 0, NULL, r->id,

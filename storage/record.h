@@ -441,6 +441,33 @@ int record_import(record *r, bundle_reader *b, unsigned flags,
     __attribute__((warn_unused_result));
 
 /*
+ * Where record_import_source() reads entries from: a bundle file
+ * (record_import() wraps its reader in one) or a batch a peer sent over
+ * a live link (storage/sync.h).  next() hands out one entry at a time,
+ * valid until its next call, and *bytes NULL after the last; on failure
+ * it returns a DT_E* code and may set *why (a static English reason).
+ * rewind (may be NULL) starts again from the first entry.
+ */
+typedef struct record_source {
+	const unsigned char *dialogue; /* the dialogue the source is for */
+	uint64_t count;                /* entries it holds */
+	const char *what;              /* "bundle", "batch": for messages */
+	int (*next)(void *ctx, const unsigned char **bytes, size_t *len,
+	    const char **why);
+	int (*rewind)(void *ctx);
+	void *ctx;
+} record_source;
+
+/*
+ * record_import_source() - record_import() of the entries src hands
+ * out: the one import path, with every check, all or nothing in one
+ * write transaction, forks kept as evidence.  @return as record_import().
+ */
+int record_import_source(record *r, const record_source *src,
+    unsigned flags, record_import_stats *st, record_failure *f)
+    __attribute__((warn_unused_result));
+
+/*
  * What record_join() asks before it keeps a joined dialogue: r is the
  * new record, imported but not yet in place.  A non-zero return (a DT_E*
  * code) declines, and record_join() returns it.

@@ -1754,3 +1754,13 @@ store_fault_count(uint64_t *n, store_txn *t)
 	*n = st.ms_entries;
 	return 0;
 }
+
+uint64_t
+store_txnid(store *s)
+{
+	MDB_envinfo info;
+
+	if (mdb_env_info(s->env, &info) != 0)
+		return 0;
+	return (uint64_t)info.me_last_txnid;
+}

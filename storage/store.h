@@ -91,6 +91,14 @@ extern void (*store_fatal_hook)(const char *what);
 /* store_path() - the directory this store was opened from. */
 const char *store_path(const store *s);
 
+/*
+ * store_txnid() - the id of the last committed write transaction, from
+ * the environment's info (no transaction, no lock): it moves whenever
+ * any process commits to the store, so a watcher (a live link, the UI)
+ * polls it to learn that something was written.
+ */
+uint64_t store_txnid(store *s);
+
 /* store_readonly() - 1 if opened with STORE_OPEN_READONLY: no writes. */
 int store_readonly(const store *s);
 

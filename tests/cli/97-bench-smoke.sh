@@ -1,5 +1,5 @@
 #!/bin/sh
-# 97-bench-smoke.sh: the import, audit, minutes, UI and bytes
+# 97-bench-smoke.sh: the import, audit, minutes, UI, bytes and sync
 # benchmarks' code paths on a small record (tests/cli/62-agent.sh runs
 # tests/bench/agent.sh).  It
 # checks that they run and report a ratio against their floor; it asserts
@@ -58,4 +58,14 @@ else
 	skip "python3 has no sqlite3"
 fi
 
+[ -x "$B/bench_sync" ] || bail_out "bench_sync not built"
+run_ok "bench_sync runs on 2000 entries, 20 typed" "$B/bench_sync" 2000 20
+like "$(cat "$OUT")" 'entries: +1998 replicated over loopback TCP' \
+    "it replicated every entry but the genesis and key wrap over a link"
+like "$(cat "$OUT")" 'bundle import: +[0-9.]+ s \(the floor\)' \
+    "it measured bundle import of the same entries"
+like "$(cat "$OUT")" 'ratio: +[0-9]+\.[0-9]+ to bundle import' \
+    "it reports the ratio to it"
+like "$(cat "$OUT")" 'over 20 entries: p50 [0-9.]+ ms, p99 [0-9.]+ ms' \
+    "and the commit-to-commit latency, p50 and p99"
 done_testing

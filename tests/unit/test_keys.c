@@ -457,7 +457,7 @@ fake_free(void *arg)
 	*h->freed_flag = 1;
 }
 
-static const key_ops fake_ops = { fake_sign, fake_open, fake_free };
+static const key_ops fake_ops = { fake_sign, fake_open, fake_free, NULL };
 
 static void
 test_remote_identity(void **state)
