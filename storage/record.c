@@ -90,6 +90,27 @@ struct record {
 	struct rclose *closes;
 	size_t ncloses, capcloses;
 	int closes_valid;
+	/*
+	 * The control pass (load_control()): ctl_trust, set by an
+	 * incremental verification (an opening), lets it take a control
+	 * entry below its feed's watermark that a `checked` row vouches for
+	 * without checking its signature again (store.h); the entries whose
+	 * signatures it did check are kept in fresh, for mark_verified() to
+	 * write their rows once the whole verification has passed.
+	 */
+	int ctl_trust;
+	struct ctl_fresh *fresh;
+	size_t nfresh, capfresh;
+	uint64_t ctl_n, ctl_checked, ctl_cached;
+	/* What the verification of the last record_open() did. */
+	record_stats open_st;
+};
+
+/* A control entry whose signature the control pass checked itself. */
+struct ctl_fresh {
+	unsigned char hash[ENTRY_HASH_BYTES];
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t seq;
 };
 
 /* A meeting-close: where it is, its meeting and its author's party. */
@@ -910,7 +931,57 @@ struct control_walk {
 	record *r;
 	int seen_genesis;
 	record_failure *f;
+	store_txn *t;
+	/* the watermark of the feed last looked up (ctl_trust) */
+	unsigned char wm_author[KEY_PK_BYTES];
+	uint64_t wm;
+	int wm_known;
 };
+
+/*
+ * ctl_vouched() - 1 if an opening may take control entry e (leaf hash
+ * hash, recomputed from its bytes by the scan) as checked: it is below
+ * its feed's verified watermark and a `checked` row names it.
+ */
+static int
+ctl_vouched(struct control_walk *w, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	store_head h;
+
+	if (!w->r->ctl_trust)
+		return 0;
+	if (!w->wm_known || memcmp(w->wm_author, e->author,
+	    KEY_PK_BYTES) != 0) {
+		memcpy(w->wm_author, e->author, KEY_PK_BYTES);
+		w->wm = store_head_get(&h, w->t, e->author) == 0 ?
+		    h.verified : 0;
+		w->wm_known = 1;
+	}
+	return e->seq < w->wm &&
+	    store_checked_has(w->t, hash, e->author, e->seq);
+}
+
+/* ctl_note() - keep control entry e as checked here (struct record). */
+static int
+ctl_note(record *r, const entry *e, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct ctl_fresh *n;
+
+	if (r->nfresh == r->capfresh) {
+		size_t cap = r->capfresh ? 2 * r->capfresh : 16;
+
+		if ((n = realloc(r->fresh, cap * sizeof *n)) == NULL)
+			return DT_ENOMEM;
+		r->fresh = n;
+		r->capfresh = cap;
+	}
+	n = &r->fresh[r->nfresh++];
+	memcpy(n->hash, hash, ENTRY_HASH_BYTES);
+	memcpy(n->author, e->author, KEY_PK_BYTES);
+	n->seq = e->seq;
+	return 0;
+}
 
 /*
  * One control entry, in merged order: framing, signature, then its
@@ -934,9 +1005,18 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
 	if (entry_kind_is_content(e.kind))
 		return fail_at(w->f, DT_ECORRUPT, e.author, e.seq, hash, NULL,
 		    "the control index lists a content entry");
-	if (entry_verify_sig(&e) != 0)
-		return fail_at(w->f, DT_ESIG, e.author, e.seq, hash, NULL,
-		    "bad signature");
+	r->ctl_n++;
+	if (ctl_vouched(w, &e, hash)) {
+		r->ctl_cached++;
+	} else {
+		if (entry_verify_sig(&e) != 0)
+			return fail_at(w->f, DT_ESIG, e.author, e.seq, hash,
+			    NULL, "bad signature");
+		r->ctl_checked++;
+		if (ctl_note(r, &e, hash) != 0)
+			return fail_at(w->f, DT_ENOMEM, NULL, 0, NULL, NULL,
+			    "out of memory");
+	}
 	if ((o = payload_parse(e.body, e.body_len)) == NULL) {
 		rc = fail_at(w->f, DT_EFORMAT, e.author, e.seq, hash, NULL,
 		    "%s payload is not valid JSON", entry_kind_name(e.kind));
@@ -982,9 +1062,15 @@ out:
 static int
 load_control(record *r, store_txn *t, record_failure *f)
 {
-	struct control_walk w = { r, 0, f };
+	struct control_walk w;
 	int rc;
 
+	memset(&w, 0, sizeof w);
+	w.r = r;
+	w.f = f;
+	w.t = t;
+	r->nfresh = 0;
+	r->ctl_n = r->ctl_checked = r->ctl_cached = 0;
 	memset(f, 0, sizeof *f);
 	members_reset(r);
 	rc = store_dialogue(t, r->id);
@@ -1037,6 +1123,7 @@ struct feed_walk {
 	uint64_t covered;     /* entries of the feed a checkpoint covers */
 	const record_walk_hooks *hooks;
 	uint64_t done;        /* entries walked, for progress */
+	uint64_t todo;        /* entries the walk is to check */
 };
 
 /* The feed just walked must end where its head row says it does. */
@@ -1067,7 +1154,7 @@ feed_finish(struct feed_walk *w)
 		    "entries; the feed has %llu", (unsigned long long)w->covered,
 		    (unsigned long long)w->next_seq);
 	if (w->hooks != NULL && w->hooks->progress != NULL)
-		w->hooks->progress(w->hooks->ctx, w->done, w->st->total);
+		w->hooks->progress(w->hooks->ctx, w->done, w->todo);
 	if (w->hooks != NULL && w->hooks->feed != NULL) {
 		record_feed_info fi;
 
@@ -1208,19 +1295,20 @@ indexed:
 	w->st->entries++;
 	if (w->hooks != NULL && w->hooks->progress != NULL &&
 	    ++w->done % 1024 == 0)
-		w->hooks->progress(w->hooks->ctx, w->done, w->st->total);
+		w->hooks->progress(w->hooks->ctx, w->done, w->todo);
 	return 0;
 }
 
 /*
  * The full walk on every core: the entries of the store are taken in
  * chunks (pointers into the map in a read-only transaction, else
- * copies); while this thread checks one chunk in order (feed_cb()), a
- * stage thread has a sigpool hash the next chunk and check its
- * signatures (only the hashes of the entries a checkpoint covers), then
- * appends that chunk's leaf hashes to the feeds' trees (tree_run()), so
- * that the walk's own thread does not hash tree nodes.  Two chunks in
- * memory at most, whatever the record's size.
+ * copies); while a sigpool hashes the next chunk and checks its
+ * signatures (only the hashes of the entries a checkpoint covers), this
+ * thread appends the leaf hashes of the chunk before to the feeds' trees
+ * (tree_run()) and checks its entries in order (feed_cb()).  The pool,
+ * where the time goes, is never left waiting on a tree: only on the
+ * scan that fills a chunk, which is much quicker.  Two chunks in memory
+ * at most, whatever the record's size.
  */
 #define WALK_CHUNK 4096U
 #define WALK_CHUNK_BYTES (16U * 1024U * 1024U)
@@ -1238,9 +1326,9 @@ struct walk_chunk {
 	unsigned char too_long[WALK_CHUNK];
 };
 
-/* The tree stage's own state: the feed it is in and that feed's tree. */
+/* The trees' state (tree_run()): the feed it is in and that feed's tree. */
 struct walk_tree {
-	record *r;        /* its roots cache: the stage's alone during a walk */
+	record *r;        /* its roots cache */
 	int have;
 	int ok;           /* 0 after a gap: the walk fails there anyway */
 	unsigned char author[KEY_PK_BYTES];
@@ -1255,12 +1343,6 @@ struct walk_pool {
 	int in_map;       /* read-only: jobs point into the map, no copies */
 	sigpool *pool;
 	struct walk_tree tree;
-	/* the stage thread, and the chunk it works on (NULL: idle) */
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int have_th, quit;
-	struct walk_chunk *job;
 	struct feed_walk *w;
 	/* the last feed looked up in the checkpoint coverage */
 	unsigned char cover_author[KEY_PK_BYTES];
@@ -1321,64 +1403,6 @@ tree_run(struct walk_tree *t, struct walk_chunk *c)
 	}
 }
 
-/* stage_run() - hash and check chunk c on the pool, then grow the trees. */
-static void
-stage_run(struct walk_pool *p, struct walk_chunk *c)
-{
-	sigpool_start(p->pool, c->jobs, c->n);
-	sigpool_wait(p->pool);
-	tree_run(&p->tree, c);
-}
-
-static void *
-stage_thread(void *arg)
-{
-	struct walk_pool *p = arg;
-	struct walk_chunk *c;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (p->job == NULL && !p->quit)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->job == NULL)
-			break;
-		c = p->job;
-		pthread_mutex_unlock(&p->mu);
-		stage_run(p, c);
-		pthread_mutex_lock(&p->mu);
-		p->job = NULL;
-		pthread_cond_broadcast(&p->cv);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-/* stage_give() - have the stage work on c; inline without the thread. */
-static void
-stage_give(struct walk_pool *p, struct walk_chunk *c)
-{
-	if (!p->have_th) {
-		stage_run(p, c);
-		return;
-	}
-	pthread_mutex_lock(&p->mu);
-	p->job = c;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}
-
-/* stage_wait() - wait until the stage is done with the chunk it has. */
-static void
-stage_wait(struct walk_pool *p)
-{
-	if (!p->have_th)
-		return;
-	pthread_mutex_lock(&p->mu);
-	while (p->job != NULL)
-		pthread_cond_wait(&p->cv, &p->mu);
-	pthread_mutex_unlock(&p->mu);
-}
-
 /* Check the entries of chunk c, in order, as feed_cb() would have. */
 static int
 walk_chunk_check(struct walk_pool *p, struct walk_chunk *c)
@@ -1404,7 +1428,12 @@ walk_chunk_check(struct walk_pool *p, struct walk_chunk *c)
 	return rc;
 }
 
-/* Hand the chunk being filled to the stage, and check the other one. */
+/*
+ * Hand the chunk being filled to the pool, and, while the pool works on
+ * it, grow the trees with the other one and check it.  The pool is idle
+ * only from the end of one chunk to the start of the next (its workers
+ * take jobs a few at a time, so they end a chunk together).
+ */
 static int
 walk_flush(struct walk_pool *p)
 {
@@ -1412,14 +1441,14 @@ walk_flush(struct walk_pool *p)
 	size_t i;
 
 	if (p->pending)
-		stage_wait(p);
-	p->pending = 0;
+		sigpool_wait(p->pool);
 	for (i = 0; !p->in_map && i < fill->n; i++)
 		fill->jobs[i].bytes = fill->buf + fill->off[i];
-	if (fill->n > 0) {
-		stage_give(p, fill);
-		p->pending = 1;
-	}
+	if (fill->n > 0)
+		sigpool_start(p->pool, fill->jobs, fill->n);
+	if (p->pending)
+		tree_run(&p->tree, other);
+	p->pending = fill->n > 0;
 	p->cur = !p->cur;
 	return walk_chunk_check(p, other);
 }
@@ -1480,12 +1509,15 @@ walk_raw_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 
 /*
  * walk_pooled() - store_scan_entries(t, NULL, 0, 0, feed_cb, w) on every
- * core; WALK_NO_POOL when no pool can be had (the caller then walks on
- * one core).
+ * core; or, given heads, the entries of each feed from its watermark
+ * (an incremental walk); WALK_NO_POOL when no pool can be had (the
+ * caller then walks on one core).
  */
 static int
-walk_pooled(struct feed_walk *w, store_txn *t)
+walk_pooled(struct feed_walk *w, store_txn *t, const store_head *heads,
+    size_t nheads)
 {
+	size_t i;
 	struct walk_pool *p;
 	int rc;
 
@@ -1498,32 +1530,18 @@ walk_pooled(struct feed_walk *w, store_txn *t)
 	p->w = w;
 	p->tree.r = w->r;
 	p->in_map = store_txn_readonly(t);
-	if (pthread_mutex_init(&p->mu, NULL) == 0) {
-		if (pthread_cond_init(&p->cv, NULL) == 0) {
-			p->have_th = pthread_create(&p->th, NULL, stage_thread,
-			    p) == 0;
-			if (!p->have_th)
-				pthread_cond_destroy(&p->cv);
-		}
-		if (!p->have_th)
-			pthread_mutex_destroy(&p->mu);
-	}
-	rc = store_scan_raw(t, walk_raw_cb, p);
+	if (heads == NULL)
+		rc = store_scan_raw(t, walk_raw_cb, p);
+	for (i = 0, rc = heads == NULL ? rc : 0; rc == 0 && i < nheads; i++)
+		if (heads[i].verified < heads[i].next_seq)
+			rc = store_scan_feed_raw(t, heads[i].author,
+			    heads[i].verified, walk_raw_cb, p);
 	if (rc == 0)
-		rc = walk_flush(p);     /* the last chunk to the stage */
+		rc = walk_flush(p);     /* the last chunk to the pool */
 	if (rc == 0)
 		rc = walk_flush(p);     /* and checked */
-	if (p->pending)
-		stage_wait(p);
-	if (p->have_th) {
-		pthread_mutex_lock(&p->mu);
-		p->quit = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		pthread_join(p->th, NULL);
-		pthread_cond_destroy(&p->cv);
-		pthread_mutex_destroy(&p->mu);
-	}
+	if (p->pending)         /* a failure: the pool still has a chunk */
+		sigpool_wait(p->pool);
 	sigpool_free(p->pool);
 	free(p->c[0].buf);
 	free(p->c[1].buf);
@@ -1586,7 +1604,14 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 	w.hooks = hooks;
 	fault_list_reset(&r->faults);
 	r->closes_valid = 0;
-	if ((rc = load_control(r, t, f)) != 0)
+	/* Only an opening trusts the `checked` rows; verify checks all. */
+	r->ctl_trust = (flags & RECORD_VERIFY_INCREMENTAL) != 0;
+	rc = load_control(r, t, f);
+	r->ctl_trust = 0;
+	st->ctl_entries = r->ctl_n;
+	st->ctl_sig_checked = r->ctl_checked;
+	st->ctl_cached = r->ctl_cached;
+	if (rc != 0)
 		goto out;
 	r->seals_later = 1;
 	r->nlater = 0;
@@ -1604,8 +1629,30 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 		    (unsigned long long)st->total);
 		goto out;
 	}
+	w.todo = st->total;
 	if (flags & RECORD_VERIFY_INCREMENTAL) {
 		w.incremental = 1;
+		for (w.todo = 0, i = 0; i < nheads; i++)
+			if (heads[i].verified < heads[i].next_seq)
+				w.todo += heads[i].next_seq - heads[i].verified;
+		/*
+		 * A record that lags by more than a chunk (a bundle imported
+		 * by another program, a first opening) is checked on every
+		 * core, feed by feed from its watermark.
+		 */
+		if (w.todo >= WALK_CHUNK) {
+			for (i = 0; i < nheads; i++)
+				if (heads[i].verified >= heads[i].next_seq)
+					st->feeds++;
+			rc = walk_pooled(&w, t, heads, nheads);
+			if (rc != WALK_NO_POOL) {
+				if (rc != 0 || (rc = feed_finish(&w)) != 0)
+					goto out;
+				goto walked;
+			}
+			st->feeds = 0;
+			w.have_feed = 0;
+		}
 		for (i = 0; i < nheads; i++) {
 			if (heads[i].verified >= heads[i].next_seq) {
 				st->feeds++;
@@ -1621,7 +1668,7 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 			w.have_feed = 0;
 		}
 	} else {
-		rc = walk_pooled(&w, t);
+		rc = walk_pooled(&w, t, NULL, 0);
 		if (rc == WALK_NO_POOL) /* the same walk on one core */
 			rc = store_scan_entries(t, NULL, 0, 0, feed_cb, &w);
 		if (rc != 0 || (rc = feed_finish(&w)) != 0)
@@ -1633,6 +1680,7 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 			goto out;
 		}
 	}
+walked:
 	rc = verify_seals(r, t, f);
 out:
 	r->seals_later = 0;
@@ -1663,6 +1711,21 @@ mark_verified(record *r)
 				goto out;
 			changed = 1;
 		}
+	/*
+	 * The control entries whose signatures this verification checked,
+	 * in the transaction that moves the watermarks past them (a store
+	 * made before `checked` existed, opened read-only, has none).
+	 */
+	for (i = 0; i < r->nfresh; i++) {
+		if ((rc = store_checked_put(t, r->fresh[i].hash,
+		    r->fresh[i].author, r->fresh[i].seq)) == DT_EVERSION)
+			break;
+		if (rc != 0)
+			goto out;
+		changed = 1;
+	}
+	rc = 0;
+	r->nfresh = 0;
 	free(heads);
 	heads = NULL;
 	if (!changed)
@@ -1697,9 +1760,10 @@ out:
 	return rc;
 }
 
-int
-record_verify(record *r, unsigned flags, record_stats *st,
-    record_failure *f)
+/* record_verify(), reporting progress through hooks (may be NULL). */
+static int
+verify_marked(record *r, unsigned flags, const record_walk_hooks *hooks,
+    record_stats *st, record_failure *f)
 {
 	record_stats dummy;
 	store_txn *t = NULL;
@@ -1721,7 +1785,7 @@ record_verify(record *r, unsigned flags, record_stats *st,
 		return fail_at(f, rc, NULL, 0, NULL, NULL,
 		    "cannot read the store: %s", dt_strerror(rc));
 	rc = verify_txn(r, t, flags & ~(RECORD_VERIFY_CHECKPOINTS |
-	    RECORD_VERIFY_NO_INDEXES), NULL, st, f);
+	    RECORD_VERIFY_NO_INDEXES), hooks, st, f);
 	store_txn_abort(t);
 	if (rc == 0) {
 		/* A read-only store simply keeps its old watermark. */
@@ -1730,6 +1794,13 @@ record_verify(record *r, unsigned flags, record_stats *st,
 		(void)keep_faults(r);
 	}
 	return rc;
+}
+
+int
+record_verify(record *r, unsigned flags, record_stats *st,
+    record_failure *f)
+{
+	return verify_marked(r, flags, NULL, st, f);
 }
 
 int
@@ -1825,8 +1896,14 @@ unwritable(const char *dir)
 int
 record_open(record **out, const char *dir)
 {
+	return record_open_progress(out, dir, NULL);
+}
+
+int
+record_open_progress(record **out, const char *dir,
+    const record_walk_hooks *hooks)
+{
 	record *r = NULL;
-	record_stats st;
 	int rc;
 
 	*out = NULL;
@@ -1836,7 +1913,8 @@ record_open(record **out, const char *dir)
 	if ((rc = store_open(&r->s, dir, 0)) != 0 && (!unwritable(dir) ||
 	    (rc = store_open(&r->s, dir, STORE_OPEN_READONLY)) != 0))
 		goto out;
-	rc = record_verify(r, RECORD_VERIFY_INCREMENTAL, &st, &r->fail);
+	rc = verify_marked(r, RECORD_VERIFY_INCREMENTAL, hooks, &r->open_st,
+	    &r->fail);
 	if (rc == DT_ENOMEM || rc == DT_EIO || rc == DT_EBUSY)
 		goto out;
 	*out = r;
@@ -1860,6 +1938,7 @@ record_close(record *r)
 	members_reset(r);
 	free(r->cover);
 	free(r->later);
+	free(r->fresh);
 	roots_free(r->roots);
 	store_close(r->s);
 	free(r);
@@ -1872,6 +1951,12 @@ record_feed_root(record *r, store_txn *t,
 {
 	return roots_at(&r->roots, t, author, size, r->chain_checked ?
 	    ROOTS_CHAIN_CHECKED : 0, root);
+}
+
+const record_stats *
+record_open_stats(const record *r)
+{
+	return &r->open_st;
 }
 
 store *

@@ -188,6 +188,8 @@ typedef struct record_stats {
 	uint64_t root_checked; /* entries checked by a checkpoint's root */
 	int fallback;       /* the fast path failed; every signature rechecked */
 	uint64_t faults;    /* member faults met (record_faults()) */
+	/* the control pass: entries, signatures checked, taken as checked */
+	uint64_t ctl_entries, ctl_sig_checked, ctl_cached;
 } record_stats;
 
 #define RECORD_VERIFY_KEY 0x01U         /* decrypt and check every body */
@@ -238,6 +240,25 @@ typedef struct record_walk_hooks {
 	void (*restart)(void *ctx);
 	void *ctx;
 } record_walk_hooks;
+
+/*
+ * record_open_progress() - record_open(), calling hooks->progress (hooks
+ * may be NULL; the other hooks are not called) while it checks the
+ * entries past the watermark: a record that lags by thousands of entries
+ * is checked on every core, and may take a while.
+ */
+int record_open_progress(record **out, const char *dir,
+    const record_walk_hooks *hooks);
+
+/*
+ * record_open_stats() - what the verification of record_open() did: the
+ * entries past the watermark it checked (entries), and in the control
+ * pass the control entries (ctl_entries), the signatures it checked
+ * (ctl_sig_checked) and the entries it took as checked from the store's
+ * `checked` rows (ctl_cached).  All zero for a record not opened by
+ * record_open().
+ */
+const record_stats *record_open_stats(const record *r);
 
 /*
  * record_open_snapshot() - open the store in dir for reading only (the

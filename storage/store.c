@@ -32,6 +32,8 @@ struct store {
 	MDB_dbi kinds;          /* derived from entries: see store.h */
 	MDB_dbi faults;         /* member faults found: see store.h */
 	int have_faults;        /* 0: a read-only store made without it */
+	MDB_dbi checked;        /* control entries verified: see store.h */
+	int have_checked;       /* 0: a read-only store made without it */
 	char *path;
 	int rdonly;             /* opened with STORE_OPEN_READONLY */
 };
@@ -261,9 +263,11 @@ open_side_dbs(store *s)
 	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
 		return map_err(rc);
 	s->have_faults = 1;
+	s->have_checked = 1;
 	if (mdb_dbi_open(txn, "held", 0, &s->held) == 0 &&
 	    mdb_dbi_open(txn, "evidence", 0, &s->evidence) == 0 &&
-	    mdb_dbi_open(txn, "faults", 0, &s->faults) == 0)
+	    mdb_dbi_open(txn, "faults", 0, &s->faults) == 0 &&
+	    mdb_dbi_open(txn, "checked", 0, &s->checked) == 0)
 		return map_err(mdb_txn_commit(txn));
 	mdb_txn_abort(txn);
 	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
@@ -271,7 +275,9 @@ open_side_dbs(store *s)
 	if ((rc = mdb_dbi_open(txn, "held", MDB_CREATE, &s->held)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
 	    &s->evidence)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "faults", MDB_CREATE, &s->faults)) != 0) {
+	    (rc = mdb_dbi_open(txn, "faults", MDB_CREATE, &s->faults)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "checked", MDB_CREATE,
+	    &s->checked)) != 0) {
 		mdb_txn_abort(txn);
 		return map_err(rc);
 	}
@@ -419,6 +425,8 @@ open_rdonly_dbs(store *s)
 	}
 	/* Member faults came later still: a store without them has none. */
 	s->have_faults = mdb_dbi_open(txn, "faults", 0, &s->faults) == 0;
+	/* ...and so did the verified control entries. */
+	s->have_checked = mdb_dbi_open(txn, "checked", 0, &s->checked) == 0;
 	return map_err(mdb_txn_commit(txn));
 }
 
@@ -516,7 +524,8 @@ store_open(store **out, const char *dir, int create)
 	    &s->held)) != 0 || (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
 	    &s->evidence)) != 0 || (rc = mdb_dbi_open(txn, "faults",
 	    MDB_CREATE, &s->faults)) != 0 || (rc = mdb_dbi_open(txn, "kinds",
-	    MDB_CREATE, &s->kinds)) != 0 || (rc = kinds_stamp_put(txn,
+	    MDB_CREATE, &s->kinds)) != 0 || (rc = mdb_dbi_open(txn, "checked",
+	    MDB_CREATE, &s->checked)) != 0 || (rc = kinds_stamp_put(txn,
 	    s)) != 0)) {
 		rc = map_err(rc);
 		goto out;
@@ -533,6 +542,7 @@ store_open(store **out, const char *dir, int create)
 		if (rc != 0)
 			goto out;
 		s->have_faults = 1;
+		s->have_checked = 1;
 	} else {
 		MDB_val k = { 6, (void *)"format" }, d;
 		const unsigned char *v;
@@ -1701,4 +1711,38 @@ store_fault_count(uint64_t *n, store_txn *t)
 		return map_err(rc);
 	*n = st.ms_entries;
 	return 0;
+}
+
+/* A row of `checked`: author (32) || seq (u64), keyed by the leaf hash. */
+#define CHECKED_ROW_BYTES (KEY_PK_BYTES + 8)
+
+int
+store_checked_has(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq)
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
+	const unsigned char *v;
+
+	if (!t->s->have_checked ||
+	    mdb_get(t->txn, t->s->checked, &k, &d) != 0 ||
+	    d.mv_size != CHECKED_ROW_BYTES)
+		return 0;
+	v = d.mv_data;
+	return memcmp(v, author, KEY_PK_BYTES) == 0 &&
+	    store_get_be64(v + KEY_PK_BYTES) == seq;
+}
+
+int
+store_checked_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq)
+{
+	unsigned char v[CHECKED_ROW_BYTES];
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d = { sizeof v, v };
+
+	if (!t->s->have_checked)
+		return DT_EVERSION;
+	memcpy(v, author, KEY_PK_BYTES);
+	store_be64(v + KEY_PK_BYTES, seq);
+	/* The same entry checked again: the same row, written again. */
+	return map_err(mdb_put(t->txn, t->s->checked, &k, &d, 0));
 }

@@ -375,6 +375,24 @@ typedef int (*store_evidence_cb)(void *ctx, const unsigned char *first,
 int store_evidence_scan(store_txn *t, store_evidence_cb cb, void *ctx);
 
 /*
+ * The `checked` database (FORMAT.md section 8): the control entries a
+ * verification has checked (framing, dialogue, signature) and then
+ * passed whole, each row keyed by the entry's leaf hash and naming its
+ * author and seq; like the verified watermark, a convenience of the
+ * local store, trusted as the store itself is, and only by an opening
+ * (record_open()), never by `detente verify`.
+ * store_checked_has() - 1 if there is a row for hash naming (author,
+ * seq), else 0 (also when the store has no such database).
+ * store_checked_put() - write that row, in a write transaction.
+ * @return 0, DT_EVERSION (a read-only store made without it), DT_ENOSPC,
+ *         DT_EIO.
+ */
+int store_checked_has(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq);
+int store_checked_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq);
+
+/*
  * store_fault_put() - keep the row of a member fault (faults.h), in a
  * write transaction; keeping it twice is a no-op.
  * @return 0, DT_EVERSION (a read-only store made without the database),
