@@ -111,6 +111,7 @@ struct ctl_fresh {
 	unsigned char hash[ENTRY_HASH_BYTES];
 	unsigned char author[KEY_PK_BYTES];
 	uint64_t seq;
+	unsigned kind;
 };
 
 /* A meeting-close: where it is, its meeting and its author's party. */
@@ -943,23 +944,39 @@ struct control_walk {
  * hash, recomputed from its bytes by the scan) as checked: it is below
  * its feed's verified watermark and a `checked` row names it.
  */
+/* ctl_quiet() - a control kind that changes no membership. */
+static int
+ctl_quiet(unsigned kind)
+{
+	return kind == ENTRY_K_CHECKPOINT || kind == ENTRY_K_SEAL ||
+	    kind == ENTRY_K_MINUTES_SIG;
+}
+
+static uint64_t
+ctl_watermark(struct control_walk *w, const unsigned char *author)
+{
+	store_head h;
+
+	if (!w->wm_known || memcmp(w->wm_author, author, KEY_PK_BYTES) != 0) {
+		memcpy(w->wm_author, author, KEY_PK_BYTES);
+		w->wm = store_head_get(&h, w->t, author) == 0 ? h.verified : 0;
+		w->wm_known = 1;
+	}
+	return w->wm;
+}
+
 static int
 ctl_vouched(struct control_walk *w, const entry *e,
     const unsigned char hash[ENTRY_HASH_BYTES])
 {
-	store_head h;
+	unsigned char a[KEY_PK_BYTES];
+	uint64_t seq;
+	unsigned kind;
 
-	if (!w->r->ctl_trust)
-		return 0;
-	if (!w->wm_known || memcmp(w->wm_author, e->author,
-	    KEY_PK_BYTES) != 0) {
-		memcpy(w->wm_author, e->author, KEY_PK_BYTES);
-		w->wm = store_head_get(&h, w->t, e->author) == 0 ?
-		    h.verified : 0;
-		w->wm_known = 1;
-	}
-	return e->seq < w->wm &&
-	    store_checked_has(w->t, hash, e->author, e->seq);
+	return w->r->ctl_trust && e->seq < ctl_watermark(w, e->author) &&
+	    store_checked_get(w->t, hash, a, &seq, &kind) == 0 &&
+	    memcmp(a, e->author, KEY_PK_BYTES) == 0 && seq == e->seq &&
+	    kind == e->kind;
 }
 
 /* ctl_note() - keep control entry e as checked here (struct record). */
@@ -980,6 +997,7 @@ ctl_note(record *r, const entry *e, const unsigned char hash[ENTRY_HASH_BYTES])
 	memcpy(n->hash, hash, ENTRY_HASH_BYTES);
 	memcpy(n->author, e->author, KEY_PK_BYTES);
 	n->seq = e->seq;
+	n->kind = e->kind;
 	return 0;
 }
 
@@ -1008,6 +1026,22 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
 	r->ctl_n++;
 	if (ctl_vouched(w, &e, hash)) {
 		r->ctl_cached++;
+		/*
+		 * A checkpoint, a seal or a minutes signature changes no
+		 * membership: one a verification passed whole (its payload,
+		 * its author's right to write it) needs no second reading.
+		 */
+		if (w->seen_genesis && ctl_quiet(e.kind)) {
+			if (memcmp(e.dialogue, r->id, ENTRY_HASH_BYTES) != 0)
+				return fail_at(w->f, DT_EDIALOGUE, e.author,
+				    e.seq, hash, r->id,
+				    "entry belongs to another dialogue");
+			if (e.kind == ENTRY_K_CHECKPOINT &&
+			    cover_note(r, e.author, e.seq) != 0)
+				return fail_at(w->f, DT_ENOMEM, NULL, 0, NULL,
+				    NULL, "out of memory");
+			return 0;
+		}
 	} else {
 		if (entry_verify_sig(&e) != 0)
 			return fail_at(w->f, DT_ESIG, e.author, e.seq, hash,
@@ -1058,6 +1092,39 @@ out:
 	return rc;
 }
 
+/*
+ * control_row_cb() - an opening's control pass, one row of the control
+ * index: a checkpoint, seal or minutes signature that a `checked` row
+ * vouches for (the same author as the index row, below its feed's
+ * watermark) is taken without reading the entry, which a verification
+ * read, checked and passed whole (its signature, its payload, its
+ * author's right to write it); what it contributes to the record as
+ * loaded, a checkpoint's coverage, is in the row.  Any other entry is
+ * read and checked (control_cb()).
+ */
+static int
+control_row_cb(void *ctx, const unsigned char *key, const unsigned char *hash)
+{
+	struct control_walk *w = ctx;
+	record *r = w->r;
+	unsigned char a[KEY_PK_BYTES];
+	uint64_t seq;
+	unsigned kind;
+
+	if (w->seen_genesis &&
+	    store_checked_get(w->t, hash, a, &seq, &kind) == 0 &&
+	    ctl_quiet(kind) && memcmp(a, key + 8, KEY_PK_BYTES) == 0 &&
+	    seq < ctl_watermark(w, a)) {
+		r->ctl_n++;
+		r->ctl_cached++;
+		if (kind == ENTRY_K_CHECKPOINT && cover_note(r, a, seq) != 0)
+			return fail_at(w->f, DT_ENOMEM, NULL, 0, NULL, NULL,
+			    "out of memory");
+		return 0;
+	}
+	return store_scan_hash(w->t, hash, control_cb, w);
+}
+
 /* Rebuild r's membership from the control entries, within t. */
 static int
 load_control(record *r, store_txn *t, record_failure *f)
@@ -1081,7 +1148,9 @@ load_control(record *r, store_txn *t, record_failure *f)
 		return fail_at(f, rc, NULL, 0, NULL, NULL,
 		    "cannot read the dialogue id");
 	r->have_id = 1;
-	if ((rc = store_scan_control(t, control_cb, &w)) != 0) {
+	rc = r->ctl_trust ? store_scan_control_rows(t, control_row_cb, &w) :
+	    store_scan_control(t, control_cb, &w);
+	if (rc != 0) {
 		if (f->code == 0)
 			fail_at(f, rc, NULL, 0, NULL, NULL,
 			    "cannot read the control entries: %s",
@@ -1718,7 +1787,8 @@ mark_verified(record *r)
 	 */
 	for (i = 0; i < r->nfresh; i++) {
 		if ((rc = store_checked_put(t, r->fresh[i].hash,
-		    r->fresh[i].author, r->fresh[i].seq)) == DT_EVERSION)
+		    r->fresh[i].author, r->fresh[i].seq,
+		    r->fresh[i].kind)) == DT_EVERSION)
 			break;
 		if (rc != 0)
 			goto out;

@@ -1713,12 +1713,12 @@ store_fault_count(uint64_t *n, store_txn *t)
 	return 0;
 }
 
-/* A row of `checked`: author (32) || seq (u64), keyed by the leaf hash. */
-#define CHECKED_ROW_BYTES (KEY_PK_BYTES + 8)
+/* A row of `checked`: author (32) || seq (u64) || kind (1), by leaf hash. */
+#define CHECKED_ROW_BYTES (KEY_PK_BYTES + 8 + 1)
 
 int
-store_checked_has(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
-    const unsigned char author[KEY_PK_BYTES], uint64_t seq)
+store_checked_get(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    unsigned char author[KEY_PK_BYTES], uint64_t *seq, unsigned *kind)
 {
 	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
 	const unsigned char *v;
@@ -1726,15 +1726,17 @@ store_checked_has(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
 	if (!t->s->have_checked ||
 	    mdb_get(t->txn, t->s->checked, &k, &d) != 0 ||
 	    d.mv_size != CHECKED_ROW_BYTES)
-		return 0;
+		return DT_ENOENT;
 	v = d.mv_data;
-	return memcmp(v, author, KEY_PK_BYTES) == 0 &&
-	    store_get_be64(v + KEY_PK_BYTES) == seq;
+	memcpy(author, v, KEY_PK_BYTES);
+	*seq = store_get_be64(v + KEY_PK_BYTES);
+	*kind = v[KEY_PK_BYTES + 8];
+	return 0;
 }
 
 int
 store_checked_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
-    const unsigned char author[KEY_PK_BYTES], uint64_t seq)
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq, unsigned kind)
 {
 	unsigned char v[CHECKED_ROW_BYTES];
 	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d = { sizeof v, v };
@@ -1743,6 +1745,39 @@ store_checked_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
 		return DT_EVERSION;
 	memcpy(v, author, KEY_PK_BYTES);
 	store_be64(v + KEY_PK_BYTES, seq);
+	v[KEY_PK_BYTES + 8] = (unsigned char)kind;
 	/* The same entry checked again: the same row, written again. */
 	return map_err(mdb_put(t->txn, t->s->checked, &k, &d, 0));
+}
+
+int
+store_scan_control_rows(store_txn *t, store_row_cb cb, void *ctx)
+{
+	MDB_cursor *c = NULL;
+	MDB_val k, d;
+	int rc;
+
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if (k.mv_size != STORE_ORDER_BYTES ||
+		    d.mv_size != ENTRY_HASH_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if ((rc = cb(ctx, k.mv_data, d.mv_data)) != 0)
+			goto out;
+	}
+	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int
+store_scan_hash(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    store_scan_cb cb, void *ctx)
+{
+	return scan_one(t, hash, 1, cb, ctx);
 }

@@ -381,16 +381,30 @@ int store_evidence_scan(store_txn *t, store_evidence_cb cb, void *ctx);
  * author and seq; like the verified watermark, a convenience of the
  * local store, trusted as the store itself is, and only by an opening
  * (record_open()), never by `detente verify`.
- * store_checked_has() - 1 if there is a row for hash naming (author,
- * seq), else 0 (also when the store has no such database).
+ * store_checked_get() - the row for hash: the entry's author, seq and
+ * kind.  @return 0, or DT_ENOENT (also when the store has no `checked`).
  * store_checked_put() - write that row, in a write transaction.
  * @return 0, DT_EVERSION (a read-only store made without it), DT_ENOSPC,
  *         DT_EIO.
  */
-int store_checked_has(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
-    const unsigned char author[KEY_PK_BYTES], uint64_t seq);
+int store_checked_get(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    unsigned char author[KEY_PK_BYTES], uint64_t *seq, unsigned *kind);
 int store_checked_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
-    const unsigned char author[KEY_PK_BYTES], uint64_t seq);
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq, unsigned kind);
+
+/*
+ * store_scan_control_rows() - the rows of the control index in order,
+ * without reading the entries they name: cb gets the key (clock ||
+ * author) and the leaf hash the row holds.  A non-zero return stops.
+ * store_scan_hash() - the entry with leaf hash hash, through the hash
+ * index, to cb with its hash recomputed (DT_EHASH if it differs), as
+ * store_scan_control() hands each.
+ */
+typedef int (*store_row_cb)(void *ctx, const unsigned char *key,
+    const unsigned char *hash);
+int store_scan_control_rows(store_txn *t, store_row_cb cb, void *ctx);
+int store_scan_hash(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    store_scan_cb cb, void *ctx);
 
 /*
  * store_fault_put() - keep the row of a member fault (faults.h), in a
