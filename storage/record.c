@@ -1373,11 +1373,14 @@ indexed:
  * chunks (pointers into the map in a read-only transaction, else
  * copies); while a sigpool hashes the next chunk and checks its
  * signatures (only the hashes of the entries a checkpoint covers), this
- * thread appends the leaf hashes of the chunk before to the feeds' trees
- * (tree_run()) and checks its entries in order (feed_cb()).  The pool,
- * where the time goes, is never left waiting on a tree: only on the
- * scan that fills a chunk, which is much quicker.  Two chunks in memory
- * at most, whatever the record's size.
+ * thread checks the chunk before it in order (feed_cb()).  The chunk's
+ * leaf hashes are appended to the feeds' trees (tree_run()) by this
+ * thread, while the pool works on the next chunk, when the walk checks
+ * signatures (verify: the pool, where the time goes, then never waits
+ * on a tree); by a stage thread after the pool, beside this thread's
+ * checks, on the fast path of an audit (where the pool only hashes and
+ * this thread's checks take the time).  Two chunks in memory at most,
+ * whatever the record's size.
  */
 #define WALK_CHUNK 4096U
 #define WALK_CHUNK_BYTES (16U * 1024U * 1024U)
@@ -1412,6 +1415,20 @@ struct walk_pool {
 	int in_map;       /* read-only: jobs point into the map, no copies */
 	sigpool *pool;
 	struct walk_tree tree;
+	/*
+	 * tree_here: the pool checks signatures, where the time goes, and
+	 * this thread grows the trees while the pool works on the next
+	 * chunk, so that the pool never waits on a tree.  Else (the fast
+	 * path of an audit, where the pool only hashes and this thread's
+	 * checks are what take time) a stage thread has the pool hash a
+	 * chunk and then grows the trees, beside this thread's checks.
+	 */
+	int tree_here;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int have_th, quit;
+	struct walk_chunk *job;  /* the stage's chunk (NULL: idle) */
 	struct feed_walk *w;
 	/* the last feed looked up in the checkpoint coverage */
 	unsigned char cover_author[KEY_PK_BYTES];
@@ -1472,6 +1489,64 @@ tree_run(struct walk_tree *t, struct walk_chunk *c)
 	}
 }
 
+/* stage_run() - hash and check chunk c on the pool, then grow the trees. */
+static void
+stage_run(struct walk_pool *p, struct walk_chunk *c)
+{
+	sigpool_start(p->pool, c->jobs, c->n);
+	sigpool_wait(p->pool);
+	tree_run(&p->tree, c);
+}
+
+static void *
+stage_thread(void *arg)
+{
+	struct walk_pool *p = arg;
+	struct walk_chunk *c;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->job == NULL && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->job == NULL)
+			break;
+		c = p->job;
+		pthread_mutex_unlock(&p->mu);
+		stage_run(p, c);
+		pthread_mutex_lock(&p->mu);
+		p->job = NULL;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* stage_give() - have the stage work on c; inline without the thread. */
+static void
+stage_give(struct walk_pool *p, struct walk_chunk *c)
+{
+	if (!p->have_th) {
+		stage_run(p, c);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->job = c;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* stage_wait() - wait until the stage is done with the chunk it has. */
+static void
+stage_wait(struct walk_pool *p)
+{
+	if (!p->have_th)
+		return;
+	pthread_mutex_lock(&p->mu);
+	while (p->job != NULL)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
 /* Check the entries of chunk c, in order, as feed_cb() would have. */
 static int
 walk_chunk_check(struct walk_pool *p, struct walk_chunk *c)
@@ -1510,12 +1585,13 @@ walk_flush(struct walk_pool *p)
 	size_t i;
 
 	if (p->pending)
-		sigpool_wait(p->pool);
+		p->tree_here ? sigpool_wait(p->pool) : stage_wait(p);
 	for (i = 0; !p->in_map && i < fill->n; i++)
 		fill->jobs[i].bytes = fill->buf + fill->off[i];
 	if (fill->n > 0)
-		sigpool_start(p->pool, fill->jobs, fill->n);
-	if (p->pending)
+		p->tree_here ? sigpool_start(p->pool, fill->jobs, fill->n) :
+		    stage_give(p, fill);
+	if (p->pending && p->tree_here)
 		tree_run(&p->tree, other);
 	p->pending = fill->n > 0;
 	p->cur = !p->cur;
@@ -1599,6 +1675,17 @@ walk_pooled(struct feed_walk *w, store_txn *t, const store_head *heads,
 	p->w = w;
 	p->tree.r = w->r;
 	p->in_map = store_txn_readonly(t);
+	p->tree_here = !(w->flags & RECORD_VERIFY_CHECKPOINTS);
+	if (!p->tree_here && pthread_mutex_init(&p->mu, NULL) == 0) {
+		if (pthread_cond_init(&p->cv, NULL) == 0) {
+			p->have_th = pthread_create(&p->th, NULL, stage_thread,
+			    p) == 0;
+			if (!p->have_th)
+				pthread_cond_destroy(&p->cv);
+		}
+		if (!p->have_th)
+			pthread_mutex_destroy(&p->mu);
+	}
 	if (heads == NULL)
 		rc = store_scan_raw(t, walk_raw_cb, p);
 	for (i = 0, rc = heads == NULL ? rc : 0; rc == 0 && i < nheads; i++)
@@ -1610,7 +1697,16 @@ walk_pooled(struct feed_walk *w, store_txn *t, const store_head *heads,
 	if (rc == 0)
 		rc = walk_flush(p);     /* and checked */
 	if (p->pending)         /* a failure: the pool still has a chunk */
-		sigpool_wait(p->pool);
+		p->tree_here ? sigpool_wait(p->pool) : stage_wait(p);
+	if (p->have_th) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->th, NULL);
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
 	sigpool_free(p->pool);
 	free(p->c[0].buf);
 	free(p->c[1].buf);
