@@ -210,6 +210,8 @@ main(int argc, char **argv)
 	int k, nsizes;
 
 	self_path = argv[0];
+	if (keep != NULL && keep[0] == '\0')
+		keep = NULL;
 	if (sodium_init() < 0)
 		return 2;
 	if (argc == 3 && strcmp(argv[1], "--child") == 0) {

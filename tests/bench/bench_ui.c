@@ -534,7 +534,7 @@ kept_record(const char **parent, uint64_t n, uint64_t every)
 	size_t len;
 	FILE *f;
 
-	if (keep == NULL)
+	if (keep == NULL || keep[0] == '\0')
 		return NULL;
 	(void)mkdir(keep, 0700);
 	snprintf(dir, sizeof(dir), "%s/rec-%llu-%llu", keep,

@@ -255,6 +255,8 @@ main(int argc, char **argv)
 		runs = 1;
 	if (nth < 1)
 		nth = 1;
+	if (keep != NULL && keep[0] == '\0')
+		keep = NULL;
 	if (sodium_init() < 0)
 		return 2;
 	if (keep != NULL) {
