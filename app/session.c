@@ -482,10 +482,11 @@ session_open(record **out, const char *path)
 	if (rc == 0 && getenv("DETENTE_DEBUG_OPEN") != NULL) {
 		st = record_open_stats(*out);
 		fprintf(stderr, "debug-open: control %llu sig %llu cached %llu "
-		    "entries %llu ms %.3f\n",
+		    "read %llu entries %llu ms %.3f\n",
 		    (unsigned long long)st->ctl_entries,
 		    (unsigned long long)st->ctl_sig_checked,
 		    (unsigned long long)st->ctl_cached,
+		    (unsigned long long)st->ctl_read,
 		    (unsigned long long)st->entries,
 		    (bar_now() - b.started) * 1000.0);
 	}

@@ -101,7 +101,18 @@ struct record {
 	int ctl_trust;
 	struct ctl_fresh *fresh;
 	size_t nfresh, capfresh;
-	uint64_t ctl_n, ctl_checked, ctl_cached;
+	uint64_t ctl_n, ctl_checked, ctl_cached, ctl_read;
+	/*
+	 * What the control pass saw, for the summary row (ctl_summary()):
+	 * the rows, the last of them, the membership entries in order, and
+	 * whether it differs from the summary the pass started from.
+	 */
+	uint64_t sum_n;
+	unsigned char sum_key[STORE_ORDER_BYTES];
+	unsigned char sum_hash[ENTRY_HASH_BYTES];
+	unsigned char *memh;
+	size_t nmemh, capmemh;
+	int sum_dirty;
 	/* What the verification of the last record_open() did. */
 	record_stats open_st;
 };
@@ -928,15 +939,20 @@ check_entry(record *r, store_txn *t, const entry *e,
 	return 0;
 }
 
+/* Feeds whose watermarks an opening's control pass keeps at hand. */
+#define CTL_WM_FEEDS 16U
+
 struct control_walk {
 	record *r;
 	int seen_genesis;
 	record_failure *f;
 	store_txn *t;
-	/* the watermark of the feed last looked up (ctl_trust) */
-	unsigned char wm_author[KEY_PK_BYTES];
-	uint64_t wm;
-	int wm_known;
+	/* the watermarks of the feeds looked up so far (ctl_trust) */
+	struct ctl_wm {
+		unsigned char author[KEY_PK_BYTES];
+		uint64_t wm;
+	} wm[CTL_WM_FEEDS];
+	size_t nwm;
 };
 
 /*
@@ -956,13 +972,18 @@ static uint64_t
 ctl_watermark(struct control_walk *w, const unsigned char *author)
 {
 	store_head h;
+	uint64_t wm;
+	size_t i;
 
-	if (!w->wm_known || memcmp(w->wm_author, author, KEY_PK_BYTES) != 0) {
-		memcpy(w->wm_author, author, KEY_PK_BYTES);
-		w->wm = store_head_get(&h, w->t, author) == 0 ? h.verified : 0;
-		w->wm_known = 1;
+	for (i = 0; i < w->nwm; i++)
+		if (memcmp(w->wm[i].author, author, KEY_PK_BYTES) == 0)
+			return w->wm[i].wm;
+	wm = store_head_get(&h, w->t, author) == 0 ? h.verified : 0;
+	if (w->nwm < CTL_WM_FEEDS) {
+		memcpy(w->wm[w->nwm].author, author, KEY_PK_BYTES);
+		w->wm[w->nwm++].wm = wm;
 	}
-	return w->wm;
+	return wm;
 }
 
 static int
@@ -977,6 +998,25 @@ ctl_vouched(struct control_walk *w, const entry *e,
 	    store_checked_get(w->t, hash, a, &seq, &kind) == 0 &&
 	    memcmp(a, e->author, KEY_PK_BYTES) == 0 && seq == e->seq &&
 	    kind == e->kind;
+}
+
+/* memh_push() - note a membership entry's hash for the summary. */
+static int
+memh_push(record *r, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char *n;
+
+	if (r->nmemh == r->capmemh) {
+		size_t cap = r->capmemh ? 2 * r->capmemh : 8;
+
+		if ((n = realloc(r->memh, cap * ENTRY_HASH_BYTES)) == NULL)
+			return DT_ENOMEM;
+		r->memh = n;
+		r->capmemh = cap;
+	}
+	memcpy(r->memh + r->nmemh++ * ENTRY_HASH_BYTES, hash,
+	    ENTRY_HASH_BYTES);
+	return 0;
 }
 
 /* ctl_note() - keep control entry e as checked here (struct record). */
@@ -1024,6 +1064,11 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
 		return fail_at(w->f, DT_ECORRUPT, e.author, e.seq, hash, NULL,
 		    "the control index lists a content entry");
 	r->ctl_n++;
+	r->ctl_read++;
+	store_order_key(r->sum_key, e.clock, e.author);
+	memcpy(r->sum_hash, hash, ENTRY_HASH_BYTES);
+	if (!ctl_quiet(e.kind) && (rc = memh_push(r, hash)) != 0)
+		return fail_at(w->f, rc, NULL, 0, NULL, NULL, "out of memory");
 	if (ctl_vouched(w, &e, hash)) {
 		r->ctl_cached++;
 		/*
@@ -1117,12 +1162,146 @@ control_row_cb(void *ctx, const unsigned char *key, const unsigned char *hash)
 	    seq < ctl_watermark(w, a)) {
 		r->ctl_n++;
 		r->ctl_cached++;
+		memcpy(r->sum_key, key, STORE_ORDER_BYTES);
+		memcpy(r->sum_hash, hash, ENTRY_HASH_BYTES);
 		if (kind == ENTRY_K_CHECKPOINT && cover_note(r, a, seq) != 0)
 			return fail_at(w->f, DT_ENOMEM, NULL, 0, NULL, NULL,
 			    "out of memory");
 		return 0;
 	}
 	return store_scan_hash(w->t, hash, control_cb, w);
+}
+
+static int
+count_row(void *ctx, const unsigned char *key, const unsigned char *hash)
+{
+	(void)key;
+	(void)hash;
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+/*
+ * ctl_summary() - an opening's control pass from the summary row of
+ * `checked` (FORMAT.md section 8), which a verification that passed
+ * wrote: the first n rows of the control index, ending at a row it
+ * names, were all checked then; of them only the membership entries
+ * (listed, in order) are read again, the checkpoints' coverage is in
+ * the summary, and the rows after it are taken as control_row_cb()
+ * takes any row.  The summary stands only if the row it ends at is
+ * there and the index has exactly n rows up to it (a row imported with
+ * a smaller clock, put before it, makes the count differ).
+ * @return 0 (done), 1 (no summary that stands: nothing done), or the
+ *         failure of a row after it.
+ */
+static int
+ctl_summary(struct control_walk *w)
+{
+	record *r = w->r;
+	unsigned char *v = NULL, digest[ENTRY_HASH_BYTES];
+	const unsigned char *key, *hash, *p;
+	uint64_t n, total, after = 0;
+	size_t len, ncov, nmem, i;
+	int rc = 1;
+
+	if (store_ctl_summary_get(w->t, &v, &len) != 0)
+		return 1;
+	if (len < 8 + STORE_ORDER_BYTES + 2 * ENTRY_HASH_BYTES + 4)
+		goto out;
+	n = store_get_be64(v);
+	key = v + 8;
+	hash = key + STORE_ORDER_BYTES;
+	p = hash + 2 * ENTRY_HASH_BYTES;
+	ncov = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 |
+	    p[3];
+	p += 4;
+	if (ncov > (len - (size_t)(p - v)) / (KEY_PK_BYTES + 8) ||
+	    len - (size_t)(p - v) - ncov * (KEY_PK_BYTES + 8) < 4)
+		goto out;
+	p += ncov * (KEY_PK_BYTES + 8);
+	nmem = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 |
+	    p[3];
+	p += 4;
+	if (nmem == 0 || nmem > n || (len - (size_t)(p - v)) !=
+	    nmem * ENTRY_HASH_BYTES)
+		goto out;
+	/*
+	 * The first n rows must be those the summary was made from: a row
+	 * changed or put among them (an entry imported with a smaller
+	 * clock) changes their digest, and the pass starts from scratch.
+	 */
+	if (store_control_prefix(w->t, n, digest) != 0 ||
+	    sodium_memcmp(digest, hash + ENTRY_HASH_BYTES,
+	    ENTRY_HASH_BYTES) != 0 ||
+	    store_control_count(w->t, &total) != 0 ||
+	    store_scan_control_after(w->t, key, hash, count_row, &after) != 0 ||
+	    n + after != total)
+		goto out;
+	/* The membership entries, read and checked as in any pass. */
+	for (i = 0; i < nmem; i++)
+		if (store_scan_hash(w->t, p + i * ENTRY_HASH_BYTES, control_cb,
+		    w) != 0 || !w->seen_genesis)
+			goto out;
+	p = hash + 2 * ENTRY_HASH_BYTES + 4;
+	for (i = 0; i < ncov; i++, p += KEY_PK_BYTES + 8)
+		if ((rc = cover_note(r, p, store_get_be64(p + KEY_PK_BYTES))) !=
+		    0) {
+			rc = fail_at(w->f, rc, NULL, 0, NULL, NULL,
+			    "out of memory");
+			goto out;
+		}
+	r->ctl_n += n - nmem;
+	r->ctl_cached += n - nmem;
+	memcpy(r->sum_key, key, STORE_ORDER_BYTES);
+	memcpy(r->sum_hash, hash, ENTRY_HASH_BYTES);
+	rc = store_scan_control_after(w->t, key, hash, control_row_cb, w);
+	r->sum_dirty = after > 0;
+out:
+	free(v);
+	return rc;
+}
+
+/* ctl_summary_put() - write the summary of the last control pass, in t. */
+static int
+ctl_summary_put(record *r, store_txn *t)
+{
+	unsigned char *v, *p;
+	size_t len, i;
+	int rc;
+
+	len = 8 + STORE_ORDER_BYTES + 2 * ENTRY_HASH_BYTES + 4 +
+	    r->ncover * (KEY_PK_BYTES + 8) + 4 + r->nmemh * ENTRY_HASH_BYTES;
+	if ((v = malloc(len)) == NULL)
+		return DT_ENOMEM;
+	store_be64(v, r->sum_n);
+	memcpy(v + 8, r->sum_key, STORE_ORDER_BYTES);
+	memcpy(v + 8 + STORE_ORDER_BYTES, r->sum_hash, ENTRY_HASH_BYTES);
+	/* the digest of the rows read, in this transaction's snapshot */
+	if ((rc = store_control_prefix(t, r->sum_n, v + 8 + STORE_ORDER_BYTES +
+	    ENTRY_HASH_BYTES)) != 0) {
+		free(v);
+		return rc;
+	}
+	p = v + 8 + STORE_ORDER_BYTES + 2 * ENTRY_HASH_BYTES;
+	p[0] = (unsigned char)(r->ncover >> 24);
+	p[1] = (unsigned char)(r->ncover >> 16);
+	p[2] = (unsigned char)(r->ncover >> 8);
+	p[3] = (unsigned char)r->ncover;
+	p += 4;
+	for (i = 0; i < r->ncover; i++, p += KEY_PK_BYTES + 8) {
+		memcpy(p, r->cover[i].author, KEY_PK_BYTES);
+		store_be64(p + KEY_PK_BYTES, r->cover[i].size);
+	}
+	p[0] = (unsigned char)(r->nmemh >> 24);
+	p[1] = (unsigned char)(r->nmemh >> 16);
+	p[2] = (unsigned char)(r->nmemh >> 8);
+	p[3] = (unsigned char)r->nmemh;
+	p += 4;
+	if (r->nmemh > 0)
+		memcpy(p, r->memh, r->nmemh * ENTRY_HASH_BYTES);
+	rc = store_ctl_summary_put(t, v, len);
+	free(v);
+	return rc;
 }
 
 /* Rebuild r's membership from the control entries, within t. */
@@ -1137,7 +1316,10 @@ load_control(record *r, store_txn *t, record_failure *f)
 	w.f = f;
 	w.t = t;
 	r->nfresh = 0;
-	r->ctl_n = r->ctl_checked = r->ctl_cached = 0;
+	r->ctl_n = r->ctl_checked = r->ctl_cached = r->ctl_read = 0;
+	r->nmemh = 0;
+	r->sum_n = 0;
+	r->sum_dirty = 1;
 	memset(f, 0, sizeof *f);
 	members_reset(r);
 	rc = store_dialogue(t, r->id);
@@ -1148,8 +1330,26 @@ load_control(record *r, store_txn *t, record_failure *f)
 		return fail_at(f, rc, NULL, 0, NULL, NULL,
 		    "cannot read the dialogue id");
 	r->have_id = 1;
+	if (r->ctl_trust && (rc = ctl_summary(&w)) != 1) {
+		if (rc != 0)
+			goto failed;
+		goto loaded;
+	}
+	if (r->ctl_trust) {
+		/* No summary that stands: the whole index, from scratch. */
+		members_reset(r);
+		memset(&w, 0, sizeof w);
+		w.r = r;
+		w.f = f;
+		w.t = t;
+		memset(f, 0, sizeof *f);
+		r->nfresh = r->nmemh = 0;
+		r->ctl_n = r->ctl_checked = r->ctl_cached = r->ctl_read = 0;
+		r->sum_dirty = 1;
+	}
 	rc = r->ctl_trust ? store_scan_control_rows(t, control_row_cb, &w) :
 	    store_scan_control(t, control_cb, &w);
+failed:
 	if (rc != 0) {
 		if (f->code == 0)
 			fail_at(f, rc, NULL, 0, NULL, NULL,
@@ -1157,9 +1357,11 @@ load_control(record *r, store_txn *t, record_failure *f)
 			    dt_strerror(rc));
 		return f->code;
 	}
+loaded:
 	if (!w.seen_genesis)
 		return fail_at(f, DT_ECORRUPT, NULL, 0, NULL, r->id,
 		    "the genesis entry is missing");
+	r->sum_n = r->ctl_n;
 	return 0;
 }
 
@@ -1776,6 +1978,7 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 	st->ctl_entries = r->ctl_n;
 	st->ctl_sig_checked = r->ctl_checked;
 	st->ctl_cached = r->ctl_cached;
+	st->ctl_read = r->ctl_read;
 	if (rc != 0)
 		goto out;
 	r->seals_later = 1;
@@ -1892,6 +2095,14 @@ mark_verified(record *r)
 	}
 	rc = 0;
 	r->nfresh = 0;
+	/* ...and what the control pass needs next time, if it changed. */
+	if (r->sum_dirty && r->sum_n > 0 && r->nmemh > 0) {
+		if ((rc = ctl_summary_put(r, t)) == 0)
+			changed = 1;
+		else if (rc != DT_EVERSION)
+			goto out;
+		rc = 0;
+	}
 	free(heads);
 	heads = NULL;
 	if (!changed)
@@ -2105,6 +2316,7 @@ record_close(record *r)
 	free(r->cover);
 	free(r->later);
 	free(r->fresh);
+	free(r->memh);
 	roots_free(r->roots);
 	store_close(r->s);
 	free(r);

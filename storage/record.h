@@ -188,8 +188,11 @@ typedef struct record_stats {
 	uint64_t root_checked; /* entries checked by a checkpoint's root */
 	int fallback;       /* the fast path failed; every signature rechecked */
 	uint64_t faults;    /* member faults met (record_faults()) */
-	/* the control pass: entries, signatures checked, taken as checked */
-	uint64_t ctl_entries, ctl_sig_checked, ctl_cached;
+	/*
+	 * the control pass: entries, signatures checked, taken as checked,
+	 * and entries read from the store
+	 */
+	uint64_t ctl_entries, ctl_sig_checked, ctl_cached, ctl_read;
 } record_stats;
 
 #define RECORD_VERIFY_KEY 0x01U         /* decrypt and check every body */
@@ -254,8 +257,9 @@ int record_open_progress(record **out, const char *dir,
  * record_open_stats() - what the verification of record_open() did: the
  * entries past the watermark it checked (entries), and in the control
  * pass the control entries (ctl_entries), the signatures it checked
- * (ctl_sig_checked) and the entries it took as checked from the store's
- * `checked` rows (ctl_cached).  All zero for a record not opened by
+ * (ctl_sig_checked), the entries it took as checked from the store's
+ * `checked` rows (ctl_cached) and the entries it read (ctl_read: those a
+ * summary row does not stand for).  All zero for a record not opened by
  * record_open().
  */
 const record_stats *record_open_stats(const record *r);

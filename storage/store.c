@@ -1781,3 +1781,111 @@ store_scan_hash(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
 {
 	return scan_one(t, hash, 1, cb, ctx);
 }
+
+/* The summary row of `checked`: its key is one zero byte (FORMAT.md). */
+static const unsigned char summary_key[1] = { 0 };
+
+int
+store_ctl_summary_get(store_txn *t, unsigned char **val, size_t *len)
+{
+	MDB_val k = { sizeof summary_key, (void *)summary_key }, d;
+
+	*val = NULL;
+	*len = 0;
+	if (!t->s->have_checked || mdb_get(t->txn, t->s->checked, &k, &d) != 0)
+		return DT_ENOENT;
+	if ((*val = malloc(d.mv_size ? d.mv_size : 1)) == NULL)
+		return DT_ENOMEM;
+	memcpy(*val, d.mv_data, d.mv_size);
+	*len = d.mv_size;
+	return 0;
+}
+
+int
+store_ctl_summary_put(store_txn *t, const unsigned char *val, size_t len)
+{
+	MDB_val k = { sizeof summary_key, (void *)summary_key },
+	    d = { len, (void *)val };
+
+	if (!t->s->have_checked)
+		return DT_EVERSION;
+	return map_err(mdb_put(t->txn, t->s->checked, &k, &d, 0));
+}
+
+int
+store_control_count(store_txn *t, uint64_t *n)
+{
+	MDB_stat st;
+	int rc;
+
+	if ((rc = map_err(mdb_stat(t->txn, t->s->control, &st))) != 0)
+		return rc;
+	*n = st.ms_entries;
+	return 0;
+}
+
+int
+store_scan_control_after(store_txn *t, const unsigned char key[STORE_ORDER_BYTES],
+    const unsigned char hash[ENTRY_HASH_BYTES], store_row_cb cb, void *ctx)
+{
+	MDB_cursor *c = NULL;
+	MDB_val k = { STORE_ORDER_BYTES, (void *)key }, d;
+	int rc;
+
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY);
+	if (rc != 0 || d.mv_size != ENTRY_HASH_BYTES ||
+	    memcmp(d.mv_data, hash, ENTRY_HASH_BYTES) != 0) {
+		rc = rc == 0 || rc == MDB_NOTFOUND ? DT_ENOENT : map_err(rc);
+		goto out;
+	}
+	while ((rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) == 0) {
+		if (k.mv_size != STORE_ORDER_BYTES ||
+		    d.mv_size != ENTRY_HASH_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if ((rc = cb(ctx, k.mv_data, d.mv_data)) != 0)
+			goto out;
+	}
+	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int
+store_control_prefix(store_txn *t, uint64_t n,
+    unsigned char digest[ENTRY_HASH_BYTES])
+{
+	static const char ctx[] = "detente control rows v1";
+	crypto_hash_sha256_state st;
+	MDB_cursor *c = NULL;
+	MDB_val k, d;
+	uint64_t i;
+	int rc;
+
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
+		return rc;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)ctx,
+	    sizeof ctx);
+	for (i = 0, rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 &&
+	    i < n; i++, rc = i < n ? mdb_cursor_get(c, &k, &d, MDB_NEXT) : 0) {
+		if (k.mv_size != STORE_ORDER_BYTES ||
+		    d.mv_size != ENTRY_HASH_BYTES) {
+			rc = DT_ECORRUPT;
+			break;
+		}
+		crypto_hash_sha256_update(&st, k.mv_data, k.mv_size);
+		crypto_hash_sha256_update(&st, d.mv_data, d.mv_size);
+	}
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND || (rc == 0 && i < n))
+		return DT_ENOENT;
+	if (rc != 0)
+		return rc == DT_ECORRUPT ? rc : map_err(rc);
+	crypto_hash_sha256_final(&st, digest);
+	return 0;
+}

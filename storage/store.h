@@ -403,6 +403,28 @@ int store_checked_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
 typedef int (*store_row_cb)(void *ctx, const unsigned char *key,
     const unsigned char *hash);
 int store_scan_control_rows(store_txn *t, store_row_cb cb, void *ctx);
+
+/*
+ * The summary row of `checked` (FORMAT.md section 8): what the control
+ * pass of an opening needs from the first rows of the control index.
+ * store_ctl_summary_get() - a malloc'd copy of its value; DT_ENOENT.
+ * store_ctl_summary_put() - write it, in a write transaction.
+ * store_control_prefix() - SHA-256("detente control rows v1\0" || key ||
+ * hash of each of the first n rows of the control index): what the
+ * summary says those rows were; DT_ENOENT when there are fewer.
+ * store_control_count() - the number of rows of the control index.
+ * store_scan_control_after() - the rows after the row (key, hash), as
+ * store_scan_control_rows(); DT_ENOENT when no such row is there.
+ */
+int store_ctl_summary_get(store_txn *t, unsigned char **val, size_t *len);
+int store_ctl_summary_put(store_txn *t, const unsigned char *val,
+    size_t len);
+int store_control_count(store_txn *t, uint64_t *n);
+int store_control_prefix(store_txn *t, uint64_t n,
+    unsigned char digest[ENTRY_HASH_BYTES]);
+int store_scan_control_after(store_txn *t,
+    const unsigned char key[STORE_ORDER_BYTES],
+    const unsigned char hash[ENTRY_HASH_BYTES], store_row_cb cb, void *ctx);
 int store_scan_hash(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
     store_scan_cb cb, void *ctx);
 

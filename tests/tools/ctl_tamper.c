@@ -5,7 +5,8 @@
  * trusts them, `detente verify` must not.
  *
  *   ctl_tamper rows STORE_DIR
- *       print the number of rows of `checked`
+ *       print the number of rows of `checked` that name an entry (not
+ *       the summary row)
  *   ctl_tamper sig STORE_DIR AUTHOR_HEX [--row]
  *       flip a bit of the signature of the last entry of AUTHOR's feed
  *       (a control entry), and rewrite every row that names it so that
@@ -63,7 +64,6 @@ main(int argc, char **argv)
 	MDB_env *env = NULL;
 	MDB_txn *txn = NULL;
 	MDB_dbi ent, hashes, order, control, kinds, heads, checked;
-	MDB_stat ms;
 	MDB_val k, d;
 	unsigned char author[KEY_PK_BYTES], fk[KEY_PK_BYTES + 8];
 	unsigned char ok[8 + KEY_PK_BYTES], kk[1 + 8 + KEY_PK_BYTES];
@@ -94,9 +94,17 @@ main(int argc, char **argv)
 	if ((rc = mdb_dbi_open(txn, "checked", 0, &checked)) != 0)
 		return die("no `checked` database", rc);
 	if (strcmp(argv[1], "rows") == 0) {
-		if ((rc = mdb_stat(txn, checked, &ms)) != 0)
-			return die("stat", rc);
-		printf("%zu\n", ms.ms_entries);
+		MDB_cursor *c = NULL;
+		MDB_cursor_op op = MDB_FIRST;
+		size_t nrows = 0;
+
+		/* the rows of entries (a leaf hash), not the summary row */
+		if ((rc = mdb_cursor_open(txn, checked, &c)) != 0)
+			return die("cursor", rc);
+		for (; mdb_cursor_get(c, &k, &d, op) == 0; op = MDB_NEXT)
+			nrows += k.mv_size == ENTRY_HASH_BYTES;
+		mdb_cursor_close(c);
+		printf("%zu\n", nrows);
 		mdb_txn_abort(txn);
 		mdb_env_close(env);
 		return 0;
