@@ -1860,7 +1860,7 @@ store_control_prefix(store_txn *t, uint64_t n,
     unsigned char digest[ENTRY_HASH_BYTES])
 {
 	static const char ctx[] = "detente control rows v1";
-	crypto_hash_sha256_state st;
+	crypto_generichash_state st;
 	MDB_cursor *c = NULL;
 	MDB_val k, d;
 	uint64_t i;
@@ -1868,8 +1868,8 @@ store_control_prefix(store_txn *t, uint64_t n,
 
 	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
 		return rc;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)ctx,
+	crypto_generichash_init(&st, NULL, 0, ENTRY_HASH_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)ctx,
 	    sizeof ctx);
 	for (i = 0, rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 &&
 	    i < n; i++, rc = i < n ? mdb_cursor_get(c, &k, &d, MDB_NEXT) : 0) {
@@ -1878,14 +1878,14 @@ store_control_prefix(store_txn *t, uint64_t n,
 			rc = DT_ECORRUPT;
 			break;
 		}
-		crypto_hash_sha256_update(&st, k.mv_data, k.mv_size);
-		crypto_hash_sha256_update(&st, d.mv_data, d.mv_size);
+		/* the leaf hash names the entry, and so its clock and author */
+		crypto_generichash_update(&st, d.mv_data, d.mv_size);
 	}
 	mdb_cursor_close(c);
 	if (rc == MDB_NOTFOUND || (rc == 0 && i < n))
 		return DT_ENOENT;
 	if (rc != 0)
 		return rc == DT_ECORRUPT ? rc : map_err(rc);
-	crypto_hash_sha256_final(&st, digest);
+	crypto_generichash_final(&st, digest, ENTRY_HASH_BYTES);
 	return 0;
 }

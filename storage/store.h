@@ -409,9 +409,9 @@ int store_scan_control_rows(store_txn *t, store_row_cb cb, void *ctx);
  * pass of an opening needs from the first rows of the control index.
  * store_ctl_summary_get() - a malloc'd copy of its value; DT_ENOENT.
  * store_ctl_summary_put() - write it, in a write transaction.
- * store_control_prefix() - SHA-256("detente control rows v1\0" || key ||
- * hash of each of the first n rows of the control index): what the
- * summary says those rows were; DT_ENOENT when there are fewer.
+ * store_control_prefix() - BLAKE2b-256("detente control rows v1\0" ||
+ * the leaf hash of each of the first n rows of the control index): what
+ * the summary says those rows were; DT_ENOENT when there are fewer.
  * store_control_count() - the number of rows of the control index.
  * store_scan_control_after() - the rows after the row (key, hash), as
  * store_scan_control_rows(); DT_ENOENT when no such row is there.
