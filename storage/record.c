@@ -955,11 +955,6 @@ struct control_walk {
 	size_t nwm;
 };
 
-/*
- * ctl_vouched() - 1 if an opening may take control entry e (leaf hash
- * hash, recomputed from its bytes by the scan) as checked: it is below
- * its feed's verified watermark and a `checked` row names it.
- */
 /* ctl_quiet() - a control kind that changes no membership. */
 static int
 ctl_quiet(unsigned kind)
@@ -968,6 +963,7 @@ ctl_quiet(unsigned kind)
 	    kind == ENTRY_K_MINUTES_SIG;
 }
 
+/* ctl_watermark() - the verified watermark of author's feed. */
 static uint64_t
 ctl_watermark(struct control_walk *w, const unsigned char *author)
 {
@@ -986,6 +982,11 @@ ctl_watermark(struct control_walk *w, const unsigned char *author)
 	return wm;
 }
 
+/*
+ * ctl_vouched() - 1 if an opening may take control entry e (leaf hash
+ * hash, recomputed from its bytes by the scan) as checked: it is below
+ * its feed's verified watermark and a `checked` row names it.
+ */
 static int
 ctl_vouched(struct control_walk *w, const entry *e,
     const unsigned char hash[ENTRY_HASH_BYTES])

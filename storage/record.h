@@ -76,6 +76,12 @@ int record_create(record **out, const char *parent, const key_identity *creator,
 /*
  * record_open() - open the store in dir, read its control entries, and
  * verify (without the key) every entry past each feed's watermark.
+ * Control entries a verification has checked (the store's `checked`
+ * rows, below the watermark: docs/FORMAT.md section 8) are not checked
+ * again, and checkpoints and seals among them are not read; a
+ * verification that passes writes the rows of those it checked, in the
+ * transaction that moves the watermarks.  record_verify() without
+ * RECORD_VERIFY_INCREMENTAL ignores the rows.
  * A store that cannot be read at all fails (DT_ENOENT, DT_ECORRUPT,
  * DT_EVERSION, DT_EIO, ...).  A readable store whose entries fail a
  * check still opens, so that it can be examined, but it is marked:
