@@ -248,7 +248,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		if ((ret = session_dialogue_path(ctx, path, sizeof(path))) !=
 		    CLI_OK)
 			return ret;
-		if ((rc = record_open(&ctx->rec, path)) != 0) {
+		if ((rc = session_open(&ctx->rec, path)) != 0) {
 			ctx->rec = NULL;
 			if (cli_exit_for(rc) != CLI_FAIL) {
 				cli_error_rc(ctx, _("cannot open the dialogue"),

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -419,6 +421,78 @@ session_dialogue_path(struct cli_ctx *ctx, char *path, size_t pathlen)
 	return CLI_OK;
 }
 
+/* An opening's progress bar on stderr (open_progress()). */
+struct open_bar {
+	double started;
+	int on, drawn;
+};
+
+static double
+bar_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * open_progress() - record_open_progress()'s hook: a bar on a terminal,
+ * once the check of what is new has taken half a second.
+ */
+static void
+open_progress(void *c, uint64_t done, uint64_t total)
+{
+	struct open_bar *b = c;
+	char bar[31];
+	unsigned fill, i;
+
+	if (!b->on || total == 0 || bar_now() - b->started < 0.5)
+		return;
+	if (done > total)
+		done = total;
+	fill = (unsigned)(done * 30U / total);
+	for (i = 0; i < 30; i++)
+		bar[i] = i < fill ? '#' : ' ';
+	bar[30] = '\0';
+	fprintf(stderr, _("\rchecking new entries: [%s] %3u%% %llu of %llu"),
+	    bar, (unsigned)(done * 100U / total), (unsigned long long)done,
+	    (unsigned long long)total);
+	fflush(stderr);
+	b->drawn = 1;
+}
+
+int
+session_open(record **out, const char *path)
+{
+	struct open_bar b = { 0.0, 0, 0 };
+	record_walk_hooks h;
+	const record_stats *st;
+	int rc;
+
+	memset(&h, 0, sizeof(h));
+	h.progress = open_progress;
+	h.ctx = &b;
+	b.started = bar_now();
+	b.on = isatty(2);
+	rc = record_open_progress(out, path, &h);
+	if (b.drawn)
+		fputs("\r\033[K", stderr);
+	/* For tests and benchmarks: what the opening checked (not prose). */
+	if (rc == 0 && getenv("DETENTE_DEBUG_OPEN") != NULL) {
+		st = record_open_stats(*out);
+		fprintf(stderr, "debug-open: control %llu sig %llu cached %llu "
+		    "read %llu entries %llu ms %.3f\n",
+		    (unsigned long long)st->ctl_entries,
+		    (unsigned long long)st->ctl_sig_checked,
+		    (unsigned long long)st->ctl_cached,
+		    (unsigned long long)st->ctl_read,
+		    (unsigned long long)st->entries,
+		    (bar_now() - b.started) * 1000.0);
+	}
+	return rc;
+}
+
 int
 session_record(struct cli_ctx *ctx, int quiet)
 {
@@ -429,7 +503,7 @@ session_record(struct cli_ctx *ctx, int quiet)
 		return CLI_OK;
 	if ((rc = session_dialogue_path(ctx, path, sizeof(path))) != CLI_OK)
 		return rc;
-	if ((rc = record_open(&ctx->rec, path)) != 0) {
+	if ((rc = session_open(&ctx->rec, path)) != 0) {
 		ctx->rec = NULL;
 		cli_error_rc(ctx, _("cannot open the dialogue"), rc, path,
 		    cli_exit_for(rc) == CLI_FAIL ?

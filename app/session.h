@@ -75,6 +75,13 @@ void session_no_dialogue(struct cli_ctx *ctx);
 int session_dialogue_path(struct cli_ctx *ctx, char *path, size_t pathlen);
 
 /*
+ * session_open() - record_open(), with a progress bar on stderr (a
+ * terminal) while it checks a record that lags; with DETENTE_DEBUG_OPEN
+ * set, one line on stderr says what it checked (record_open_stats()).
+ */
+int session_open(record **out, const char *path);
+
+/*
  * session_record() - ctx->rec, the chosen dialogue (--dialogue or the
  * only one), opened and checked without the key.  A record that opens
  * but failed a check gives a warning line, unless quiet.

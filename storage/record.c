@@ -98,6 +98,39 @@ struct record {
 	struct rclose *closes;
 	size_t ncloses, capcloses;
 	int closes_valid;
+	/*
+	 * The control pass (load_control()): ctl_trust, set by an
+	 * incremental verification (an opening), lets it take a control
+	 * entry below its feed's watermark that a `checked` row vouches for
+	 * without checking its signature again (store.h); the entries whose
+	 * signatures it did check are kept in fresh, for mark_verified() to
+	 * write their rows once the whole verification has passed.
+	 */
+	int ctl_trust;
+	struct ctl_fresh *fresh;
+	size_t nfresh, capfresh;
+	uint64_t ctl_n, ctl_checked, ctl_cached, ctl_read;
+	/*
+	 * What the control pass saw, for the summary row (ctl_summary()):
+	 * the rows, the last of them, the membership entries in order, and
+	 * whether it differs from the summary the pass started from.
+	 */
+	uint64_t sum_n;
+	unsigned char sum_key[STORE_ORDER_BYTES];
+	unsigned char sum_hash[ENTRY_HASH_BYTES];
+	unsigned char *memh;
+	size_t nmemh, capmemh;
+	int sum_dirty;
+	/* What the verification of the last record_open() did. */
+	record_stats open_st;
+};
+
+/* A control entry whose signature the control pass checked itself. */
+struct ctl_fresh {
+	unsigned char hash[ENTRY_HASH_BYTES];
+	unsigned char author[KEY_PK_BYTES];
+	uint64_t seq;
+	unsigned kind;
 };
 
 /* A meeting-close: where it is, its meeting and its author's party. */
@@ -1055,11 +1088,108 @@ check_entry(record *r, store_txn *t, const entry *e,
 	return 0;
 }
 
+/* Feeds whose watermarks an opening's control pass keeps at hand. */
+#define CTL_WM_FEEDS 16U
+
 struct control_walk {
 	record *r;
 	int seen_genesis;
 	record_failure *f;
+	store_txn *t;
+	/* the watermarks of the feeds looked up so far (ctl_trust) */
+	struct ctl_wm {
+		unsigned char author[KEY_PK_BYTES];
+		uint64_t wm;
+	} wm[CTL_WM_FEEDS];
+	size_t nwm;
 };
+
+/* ctl_quiet() - a control kind that changes no membership. */
+static int
+ctl_quiet(unsigned kind)
+{
+	return kind == ENTRY_K_CHECKPOINT || kind == ENTRY_K_SEAL ||
+	    kind == ENTRY_K_MINUTES_SIG;
+}
+
+/* ctl_watermark() - the verified watermark of author's feed. */
+static uint64_t
+ctl_watermark(struct control_walk *w, const unsigned char *author)
+{
+	store_head h;
+	uint64_t wm;
+	size_t i;
+
+	for (i = 0; i < w->nwm; i++)
+		if (memcmp(w->wm[i].author, author, KEY_PK_BYTES) == 0)
+			return w->wm[i].wm;
+	wm = store_head_get(&h, w->t, author) == 0 ? h.verified : 0;
+	if (w->nwm < CTL_WM_FEEDS) {
+		memcpy(w->wm[w->nwm].author, author, KEY_PK_BYTES);
+		w->wm[w->nwm++].wm = wm;
+	}
+	return wm;
+}
+
+/*
+ * ctl_vouched() - 1 if an opening may take control entry e (leaf hash
+ * hash, recomputed from its bytes by the scan) as checked: it is below
+ * its feed's verified watermark and a `checked` row names it.
+ */
+static int
+ctl_vouched(struct control_walk *w, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char a[KEY_PK_BYTES];
+	uint64_t seq;
+	unsigned kind;
+
+	return w->r->ctl_trust && e->seq < ctl_watermark(w, e->author) &&
+	    store_checked_get(w->t, hash, a, &seq, &kind) == 0 &&
+	    memcmp(a, e->author, KEY_PK_BYTES) == 0 && seq == e->seq &&
+	    kind == e->kind;
+}
+
+/* memh_push() - note a membership entry's hash for the summary. */
+static int
+memh_push(record *r, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	unsigned char *n;
+
+	if (r->nmemh == r->capmemh) {
+		size_t cap = r->capmemh ? 2 * r->capmemh : 8;
+
+		if ((n = realloc(r->memh, cap * ENTRY_HASH_BYTES)) == NULL)
+			return DT_ENOMEM;
+		r->memh = n;
+		r->capmemh = cap;
+	}
+	memcpy(r->memh + r->nmemh++ * ENTRY_HASH_BYTES, hash,
+	    ENTRY_HASH_BYTES);
+	return 0;
+}
+
+/* ctl_note() - keep control entry e as checked here (struct record). */
+static int
+ctl_note(record *r, const entry *e, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct ctl_fresh *n;
+
+	if (r->nfresh == r->capfresh) {
+		size_t cap = r->capfresh ? 2 * r->capfresh : 16;
+
+		if ((n = realloc(r->fresh, cap * sizeof *n)) == NULL)
+			return DT_ENOMEM;
+		r->fresh = n;
+		r->capfresh = cap;
+	}
+	n = &r->fresh[r->nfresh++];
+	memcpy(n->hash, hash, ENTRY_HASH_BYTES);
+	memcpy(n->author, e->author, KEY_PK_BYTES);
+	n->seq = e->seq;
+	n->kind = e->kind;
+	return 0;
+}
 
 /*
  * One control entry, in merged order: framing, signature, then its
@@ -1083,9 +1213,39 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
 	if (entry_kind_is_content(e.kind))
 		return fail_at(w->f, DT_ECORRUPT, e.author, e.seq, hash, NULL,
 		    "the control index lists a content entry");
-	if (entry_verify_sig(&e) != 0)
-		return fail_at(w->f, DT_ESIG, e.author, e.seq, hash, NULL,
-		    "bad signature");
+	r->ctl_n++;
+	r->ctl_read++;
+	store_order_key(r->sum_key, e.clock, e.author);
+	memcpy(r->sum_hash, hash, ENTRY_HASH_BYTES);
+	if (!ctl_quiet(e.kind) && (rc = memh_push(r, hash)) != 0)
+		return fail_at(w->f, rc, NULL, 0, NULL, NULL, "out of memory");
+	if (ctl_vouched(w, &e, hash)) {
+		r->ctl_cached++;
+		/*
+		 * A checkpoint, a seal or a minutes signature changes no
+		 * membership: one a verification passed whole (its payload,
+		 * its author's right to write it) needs no second reading.
+		 */
+		if (w->seen_genesis && ctl_quiet(e.kind)) {
+			if (memcmp(e.dialogue, r->id, ENTRY_HASH_BYTES) != 0)
+				return fail_at(w->f, DT_EDIALOGUE, e.author,
+				    e.seq, hash, r->id,
+				    "entry belongs to another dialogue");
+			if (e.kind == ENTRY_K_CHECKPOINT &&
+			    cover_note(r, e.author, e.seq) != 0)
+				return fail_at(w->f, DT_ENOMEM, NULL, 0, NULL,
+				    NULL, "out of memory");
+			return 0;
+		}
+	} else {
+		if (entry_verify_sig(&e) != 0)
+			return fail_at(w->f, DT_ESIG, e.author, e.seq, hash,
+			    NULL, "bad signature");
+		r->ctl_checked++;
+		if (ctl_note(r, &e, hash) != 0)
+			return fail_at(w->f, DT_ENOMEM, NULL, 0, NULL, NULL,
+			    "out of memory");
+	}
 	if ((o = payload_parse(e.body, e.body_len)) == NULL) {
 		rc = fail_at(w->f, DT_EFORMAT, e.author, e.seq, hash, NULL,
 		    "%s payload is not valid JSON", entry_kind_name(e.kind));
@@ -1127,13 +1287,189 @@ out:
 	return rc;
 }
 
+/*
+ * control_row_cb() - an opening's control pass, one row of the control
+ * index: a checkpoint, seal or minutes signature that a `checked` row
+ * vouches for (the same author as the index row, below its feed's
+ * watermark) is taken without reading the entry, which a verification
+ * read, checked and passed whole (its signature, its payload, its
+ * author's right to write it); what it contributes to the record as
+ * loaded, a checkpoint's coverage, is in the row.  Any other entry is
+ * read and checked (control_cb()).
+ */
+static int
+control_row_cb(void *ctx, const unsigned char *key, const unsigned char *hash)
+{
+	struct control_walk *w = ctx;
+	record *r = w->r;
+	unsigned char a[KEY_PK_BYTES];
+	uint64_t seq;
+	unsigned kind;
+
+	if (w->seen_genesis &&
+	    store_checked_get(w->t, hash, a, &seq, &kind) == 0 &&
+	    ctl_quiet(kind) && memcmp(a, key + 8, KEY_PK_BYTES) == 0 &&
+	    seq < ctl_watermark(w, a)) {
+		r->ctl_n++;
+		r->ctl_cached++;
+		memcpy(r->sum_key, key, STORE_ORDER_BYTES);
+		memcpy(r->sum_hash, hash, ENTRY_HASH_BYTES);
+		if (kind == ENTRY_K_CHECKPOINT && cover_note(r, a, seq) != 0)
+			return fail_at(w->f, DT_ENOMEM, NULL, 0, NULL, NULL,
+			    "out of memory");
+		return 0;
+	}
+	return store_scan_hash(w->t, hash, control_cb, w);
+}
+
+static int
+count_row(void *ctx, const unsigned char *key, const unsigned char *hash)
+{
+	(void)key;
+	(void)hash;
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+/*
+ * ctl_summary() - an opening's control pass from the summary row of
+ * `checked` (FORMAT.md section 8), which a verification that passed
+ * wrote: the first n rows of the control index, ending at a row it
+ * names, were all checked then; of them only the membership entries
+ * (listed, in order) are read again, the checkpoints' coverage is in
+ * the summary, and the rows after it are taken as control_row_cb()
+ * takes any row.  The summary stands only if the row it ends at is
+ * there and the index has exactly n rows up to it (a row imported with
+ * a smaller clock, put before it, makes the count differ).
+ * @return 0 (done), 1 (no summary that stands: nothing done), or the
+ *         failure of a row after it.
+ */
+static int
+ctl_summary(struct control_walk *w)
+{
+	record *r = w->r;
+	unsigned char *v = NULL, digest[ENTRY_HASH_BYTES];
+	const unsigned char *key, *hash, *p;
+	uint64_t n, total, after = 0;
+	size_t len, ncov, nmem, i;
+	int rc = 1;
+
+	if (store_ctl_summary_get(w->t, &v, &len) != 0)
+		return 1;
+	if (len < 8 + STORE_ORDER_BYTES + 2 * ENTRY_HASH_BYTES + 4)
+		goto out;
+	n = store_get_be64(v);
+	key = v + 8;
+	hash = key + STORE_ORDER_BYTES;
+	p = hash + 2 * ENTRY_HASH_BYTES;
+	ncov = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 |
+	    p[3];
+	p += 4;
+	if (ncov > (len - (size_t)(p - v)) / (KEY_PK_BYTES + 8) ||
+	    len - (size_t)(p - v) - ncov * (KEY_PK_BYTES + 8) < 4)
+		goto out;
+	p += ncov * (KEY_PK_BYTES + 8);
+	nmem = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 |
+	    p[3];
+	p += 4;
+	if (nmem == 0 || nmem > n || (len - (size_t)(p - v)) !=
+	    nmem * ENTRY_HASH_BYTES)
+		goto out;
+	/*
+	 * The first n rows must be those the summary was made from: a row
+	 * changed or put among them (an entry imported with a smaller
+	 * clock) changes their digest, and the pass starts from scratch.
+	 */
+	if (store_control_prefix(w->t, n, digest) != 0 ||
+	    sodium_memcmp(digest, hash + ENTRY_HASH_BYTES,
+	    ENTRY_HASH_BYTES) != 0 ||
+	    store_control_count(w->t, &total) != 0 ||
+	    store_scan_control_after(w->t, key, hash, count_row, &after) != 0 ||
+	    n + after != total)
+		goto out;
+	/* The membership entries, read and checked as in any pass. */
+	for (i = 0; i < nmem; i++)
+		if (store_scan_hash(w->t, p + i * ENTRY_HASH_BYTES, control_cb,
+		    w) != 0 || !w->seen_genesis)
+			goto out;
+	p = hash + 2 * ENTRY_HASH_BYTES + 4;
+	for (i = 0; i < ncov; i++, p += KEY_PK_BYTES + 8)
+		if ((rc = cover_note(r, p, store_get_be64(p + KEY_PK_BYTES))) !=
+		    0) {
+			rc = fail_at(w->f, rc, NULL, 0, NULL, NULL,
+			    "out of memory");
+			goto out;
+		}
+	r->ctl_n += n - nmem;
+	r->ctl_cached += n - nmem;
+	memcpy(r->sum_key, key, STORE_ORDER_BYTES);
+	memcpy(r->sum_hash, hash, ENTRY_HASH_BYTES);
+	rc = store_scan_control_after(w->t, key, hash, control_row_cb, w);
+	r->sum_dirty = after > 0;
+out:
+	free(v);
+	return rc;
+}
+
+/* ctl_summary_put() - write the summary of the last control pass, in t. */
+static int
+ctl_summary_put(record *r, store_txn *t)
+{
+	unsigned char *v, *p;
+	size_t len, i;
+	int rc;
+
+	len = 8 + STORE_ORDER_BYTES + 2 * ENTRY_HASH_BYTES + 4 +
+	    r->ncover * (KEY_PK_BYTES + 8) + 4 + r->nmemh * ENTRY_HASH_BYTES;
+	if ((v = malloc(len)) == NULL)
+		return DT_ENOMEM;
+	store_be64(v, r->sum_n);
+	memcpy(v + 8, r->sum_key, STORE_ORDER_BYTES);
+	memcpy(v + 8 + STORE_ORDER_BYTES, r->sum_hash, ENTRY_HASH_BYTES);
+	/* the digest of the rows read, in this transaction's snapshot */
+	if ((rc = store_control_prefix(t, r->sum_n, v + 8 + STORE_ORDER_BYTES +
+	    ENTRY_HASH_BYTES)) != 0) {
+		free(v);
+		return rc;
+	}
+	p = v + 8 + STORE_ORDER_BYTES + 2 * ENTRY_HASH_BYTES;
+	p[0] = (unsigned char)(r->ncover >> 24);
+	p[1] = (unsigned char)(r->ncover >> 16);
+	p[2] = (unsigned char)(r->ncover >> 8);
+	p[3] = (unsigned char)r->ncover;
+	p += 4;
+	for (i = 0; i < r->ncover; i++, p += KEY_PK_BYTES + 8) {
+		memcpy(p, r->cover[i].author, KEY_PK_BYTES);
+		store_be64(p + KEY_PK_BYTES, r->cover[i].size);
+	}
+	p[0] = (unsigned char)(r->nmemh >> 24);
+	p[1] = (unsigned char)(r->nmemh >> 16);
+	p[2] = (unsigned char)(r->nmemh >> 8);
+	p[3] = (unsigned char)r->nmemh;
+	p += 4;
+	if (r->nmemh > 0)
+		memcpy(p, r->memh, r->nmemh * ENTRY_HASH_BYTES);
+	rc = store_ctl_summary_put(t, v, len);
+	free(v);
+	return rc;
+}
+
 /* Rebuild r's membership from the control entries, within t. */
 static int
 load_control(record *r, store_txn *t, record_failure *f)
 {
-	struct control_walk w = { r, 0, f };
+	struct control_walk w;
 	int rc;
 
+	memset(&w, 0, sizeof w);
+	w.r = r;
+	w.f = f;
+	w.t = t;
+	r->nfresh = 0;
+	r->ctl_n = r->ctl_checked = r->ctl_cached = r->ctl_read = 0;
+	r->nmemh = 0;
+	r->sum_n = 0;
+	r->sum_dirty = 1;
 	memset(f, 0, sizeof *f);
 	members_reset(r);
 	rc = store_dialogue(t, r->id);
@@ -1145,7 +1481,26 @@ load_control(record *r, store_txn *t, record_failure *f)
 		    "cannot read the dialogue id");
 	r->have_id = 1;
 	r->ctl_txn = t;
-	rc = store_scan_control(t, control_cb, &w);
+	if (r->ctl_trust && (rc = ctl_summary(&w)) != 1) {
+		if (rc != 0)
+			goto failed;
+		goto loaded;
+	}
+	if (r->ctl_trust) {
+		/* No summary that stands: the whole index, from scratch. */
+		members_reset(r);
+		memset(&w, 0, sizeof w);
+		w.r = r;
+		w.f = f;
+		w.t = t;
+		memset(f, 0, sizeof *f);
+		r->nfresh = r->nmemh = 0;
+		r->ctl_n = r->ctl_checked = r->ctl_cached = r->ctl_read = 0;
+		r->sum_dirty = 1;
+	}
+	rc = r->ctl_trust ? store_scan_control_rows(t, control_row_cb, &w) :
+	    store_scan_control(t, control_cb, &w);
+failed:
 	r->ctl_txn = NULL;
 	if (rc != 0) {
 		if (f->code == 0)
@@ -1154,9 +1509,12 @@ load_control(record *r, store_txn *t, record_failure *f)
 			    dt_strerror(rc));
 		return f->code;
 	}
+loaded:
+	r->ctl_txn = NULL;
 	if (!w.seen_genesis)
 		return fail_at(f, DT_ECORRUPT, NULL, 0, NULL, r->id,
 		    "the genesis entry is missing");
+	r->sum_n = r->ctl_n;
 	return 0;
 }
 
@@ -1189,6 +1547,7 @@ struct feed_walk {
 	uint64_t covered;     /* entries of the feed a checkpoint covers */
 	const record_walk_hooks *hooks;
 	uint64_t done;        /* entries walked, for progress */
+	uint64_t todo;        /* entries the walk is to check */
 };
 
 /* The feed just walked must end where its head row says it does. */
@@ -1219,7 +1578,7 @@ feed_finish(struct feed_walk *w)
 		    "entries; the feed has %llu", (unsigned long long)w->covered,
 		    (unsigned long long)w->next_seq);
 	if (w->hooks != NULL && w->hooks->progress != NULL)
-		w->hooks->progress(w->hooks->ctx, w->done, w->st->total);
+		w->hooks->progress(w->hooks->ctx, w->done, w->todo);
 	if (w->hooks != NULL && w->hooks->feed != NULL) {
 		record_feed_info fi;
 
@@ -1360,19 +1719,23 @@ indexed:
 	w->st->entries++;
 	if (w->hooks != NULL && w->hooks->progress != NULL &&
 	    ++w->done % 1024 == 0)
-		w->hooks->progress(w->hooks->ctx, w->done, w->st->total);
+		w->hooks->progress(w->hooks->ctx, w->done, w->todo);
 	return 0;
 }
 
 /*
  * The full walk on every core: the entries of the store are taken in
  * chunks (pointers into the map in a read-only transaction, else
- * copies); while this thread checks one chunk in order (feed_cb()), a
- * stage thread has a sigpool hash the next chunk and check its
- * signatures (only the hashes of the entries a checkpoint covers), then
- * appends that chunk's leaf hashes to the feeds' trees (tree_run()), so
- * that the walk's own thread does not hash tree nodes.  Two chunks in
- * memory at most, whatever the record's size.
+ * copies); while a sigpool hashes the next chunk and checks its
+ * signatures (only the hashes of the entries a checkpoint covers), this
+ * thread checks the chunk before it in order (feed_cb()).  The chunk's
+ * leaf hashes are appended to the feeds' trees (tree_run()) by this
+ * thread, while the pool works on the next chunk, when the walk checks
+ * signatures (verify: the pool, where the time goes, then never waits
+ * on a tree); by a stage thread after the pool, beside this thread's
+ * checks, on the fast path of an audit (where the pool only hashes and
+ * this thread's checks take the time).  Two chunks in memory at most,
+ * whatever the record's size.
  */
 #define WALK_CHUNK 4096U
 #define WALK_CHUNK_BYTES (16U * 1024U * 1024U)
@@ -1390,9 +1753,9 @@ struct walk_chunk {
 	unsigned char too_long[WALK_CHUNK];
 };
 
-/* The tree stage's own state: the feed it is in and that feed's tree. */
+/* The trees' state (tree_run()): the feed it is in and that feed's tree. */
 struct walk_tree {
-	record *r;        /* its roots cache: the stage's alone during a walk */
+	record *r;        /* its roots cache */
 	int have;
 	int ok;           /* 0 after a gap: the walk fails there anyway */
 	unsigned char author[KEY_PK_BYTES];
@@ -1407,12 +1770,20 @@ struct walk_pool {
 	int in_map;       /* read-only: jobs point into the map, no copies */
 	sigpool *pool;
 	struct walk_tree tree;
-	/* the stage thread, and the chunk it works on (NULL: idle) */
+	/*
+	 * tree_here: the pool checks signatures, where the time goes, and
+	 * this thread grows the trees while the pool works on the next
+	 * chunk, so that the pool never waits on a tree.  Else (the fast
+	 * path of an audit, where the pool only hashes and this thread's
+	 * checks are what take time) a stage thread has the pool hash a
+	 * chunk and then grows the trees, beside this thread's checks.
+	 */
+	int tree_here;
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int have_th, quit;
-	struct walk_chunk *job;
+	struct walk_chunk *job;  /* the stage's chunk (NULL: idle) */
 	struct feed_walk *w;
 	/* the last feed looked up in the checkpoint coverage */
 	unsigned char cover_author[KEY_PK_BYTES];
@@ -1556,7 +1927,12 @@ walk_chunk_check(struct walk_pool *p, struct walk_chunk *c)
 	return rc;
 }
 
-/* Hand the chunk being filled to the stage, and check the other one. */
+/*
+ * Hand the chunk being filled to the pool, and, while the pool works on
+ * it, grow the trees with the other one and check it.  The pool is idle
+ * only from the end of one chunk to the start of the next (its workers
+ * take jobs a few at a time, so they end a chunk together).
+ */
 static int
 walk_flush(struct walk_pool *p)
 {
@@ -1564,14 +1940,15 @@ walk_flush(struct walk_pool *p)
 	size_t i;
 
 	if (p->pending)
-		stage_wait(p);
-	p->pending = 0;
+		p->tree_here ? sigpool_wait(p->pool) : stage_wait(p);
 	for (i = 0; !p->in_map && i < fill->n; i++)
 		fill->jobs[i].bytes = fill->buf + fill->off[i];
-	if (fill->n > 0) {
-		stage_give(p, fill);
-		p->pending = 1;
-	}
+	if (fill->n > 0)
+		p->tree_here ? sigpool_start(p->pool, fill->jobs, fill->n) :
+		    stage_give(p, fill);
+	if (p->pending && p->tree_here)
+		tree_run(&p->tree, other);
+	p->pending = fill->n > 0;
 	p->cur = !p->cur;
 	return walk_chunk_check(p, other);
 }
@@ -1632,12 +2009,15 @@ walk_raw_cb(void *ctx, const unsigned char key[STORE_KEY_BYTES],
 
 /*
  * walk_pooled() - store_scan_entries(t, NULL, 0, 0, feed_cb, w) on every
- * core; WALK_NO_POOL when no pool can be had (the caller then walks on
- * one core).
+ * core; or, given heads, the entries of each feed from its watermark
+ * (an incremental walk); WALK_NO_POOL when no pool can be had (the
+ * caller then walks on one core).
  */
 static int
-walk_pooled(struct feed_walk *w, store_txn *t)
+walk_pooled(struct feed_walk *w, store_txn *t, const store_head *heads,
+    size_t nheads)
 {
+	size_t i;
 	struct walk_pool *p;
 	int rc;
 
@@ -1650,7 +2030,8 @@ walk_pooled(struct feed_walk *w, store_txn *t)
 	p->w = w;
 	p->tree.r = w->r;
 	p->in_map = store_txn_readonly(t);
-	if (pthread_mutex_init(&p->mu, NULL) == 0) {
+	p->tree_here = !(w->flags & RECORD_VERIFY_CHECKPOINTS);
+	if (!p->tree_here && pthread_mutex_init(&p->mu, NULL) == 0) {
 		if (pthread_cond_init(&p->cv, NULL) == 0) {
 			p->have_th = pthread_create(&p->th, NULL, stage_thread,
 			    p) == 0;
@@ -1660,13 +2041,18 @@ walk_pooled(struct feed_walk *w, store_txn *t)
 		if (!p->have_th)
 			pthread_mutex_destroy(&p->mu);
 	}
-	rc = store_scan_raw(t, walk_raw_cb, p);
+	if (heads == NULL)
+		rc = store_scan_raw(t, walk_raw_cb, p);
+	for (i = 0, rc = heads == NULL ? rc : 0; rc == 0 && i < nheads; i++)
+		if (heads[i].verified < heads[i].next_seq)
+			rc = store_scan_feed_raw(t, heads[i].author,
+			    heads[i].verified, walk_raw_cb, p);
 	if (rc == 0)
-		rc = walk_flush(p);     /* the last chunk to the stage */
+		rc = walk_flush(p);     /* the last chunk to the pool */
 	if (rc == 0)
 		rc = walk_flush(p);     /* and checked */
-	if (p->pending)
-		stage_wait(p);
+	if (p->pending)         /* a failure: the pool still has a chunk */
+		p->tree_here ? sigpool_wait(p->pool) : stage_wait(p);
 	if (p->have_th) {
 		pthread_mutex_lock(&p->mu);
 		p->quit = 1;
@@ -1738,7 +2124,15 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 	w.hooks = hooks;
 	fault_list_reset(&r->faults);
 	r->closes_valid = 0;
-	if ((rc = load_control(r, t, f)) != 0)
+	/* Only an opening trusts the `checked` rows; verify checks all. */
+	r->ctl_trust = (flags & RECORD_VERIFY_INCREMENTAL) != 0;
+	rc = load_control(r, t, f);
+	r->ctl_trust = 0;
+	st->ctl_entries = r->ctl_n;
+	st->ctl_sig_checked = r->ctl_checked;
+	st->ctl_cached = r->ctl_cached;
+	st->ctl_read = r->ctl_read;
+	if (rc != 0)
 		goto out;
 	r->seals_later = 1;
 	r->nlater = 0;
@@ -1756,8 +2150,30 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 		    (unsigned long long)st->total);
 		goto out;
 	}
+	w.todo = st->total;
 	if (flags & RECORD_VERIFY_INCREMENTAL) {
 		w.incremental = 1;
+		for (w.todo = 0, i = 0; i < nheads; i++)
+			if (heads[i].verified < heads[i].next_seq)
+				w.todo += heads[i].next_seq - heads[i].verified;
+		/*
+		 * A record that lags by more than a chunk (a bundle imported
+		 * by another program, a first opening) is checked on every
+		 * core, feed by feed from its watermark.
+		 */
+		if (w.todo >= WALK_CHUNK) {
+			for (i = 0; i < nheads; i++)
+				if (heads[i].verified >= heads[i].next_seq)
+					st->feeds++;
+			rc = walk_pooled(&w, t, heads, nheads);
+			if (rc != WALK_NO_POOL) {
+				if (rc != 0 || (rc = feed_finish(&w)) != 0)
+					goto out;
+				goto walked;
+			}
+			st->feeds = 0;
+			w.have_feed = 0;
+		}
 		for (i = 0; i < nheads; i++) {
 			if (heads[i].verified >= heads[i].next_seq) {
 				st->feeds++;
@@ -1773,7 +2189,7 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 			w.have_feed = 0;
 		}
 	} else {
-		rc = walk_pooled(&w, t);
+		rc = walk_pooled(&w, t, NULL, 0);
 		if (rc == WALK_NO_POOL) /* the same walk on one core */
 			rc = store_scan_entries(t, NULL, 0, 0, feed_cb, &w);
 		if (rc != 0 || (rc = feed_finish(&w)) != 0)
@@ -1785,6 +2201,7 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 			goto out;
 		}
 	}
+walked:
 	rc = verify_seals(r, t, f);
 out:
 	r->seals_later = 0;
@@ -1815,6 +2232,30 @@ mark_verified(record *r)
 				goto out;
 			changed = 1;
 		}
+	/*
+	 * The control entries whose signatures this verification checked,
+	 * in the transaction that moves the watermarks past them (a store
+	 * made before `checked` existed, opened read-only, has none).
+	 */
+	for (i = 0; i < r->nfresh; i++) {
+		if ((rc = store_checked_put(t, r->fresh[i].hash,
+		    r->fresh[i].author, r->fresh[i].seq,
+		    r->fresh[i].kind)) == DT_EVERSION)
+			break;
+		if (rc != 0)
+			goto out;
+		changed = 1;
+	}
+	rc = 0;
+	r->nfresh = 0;
+	/* ...and what the control pass needs next time, if it changed. */
+	if (r->sum_dirty && r->sum_n > 0 && r->nmemh > 0) {
+		if ((rc = ctl_summary_put(r, t)) == 0)
+			changed = 1;
+		else if (rc != DT_EVERSION)
+			goto out;
+		rc = 0;
+	}
 	free(heads);
 	heads = NULL;
 	if (!changed)
@@ -1849,9 +2290,10 @@ out:
 	return rc;
 }
 
-int
-record_verify(record *r, unsigned flags, record_stats *st,
-    record_failure *f)
+/* record_verify(), reporting progress through hooks (may be NULL). */
+static int
+verify_marked(record *r, unsigned flags, const record_walk_hooks *hooks,
+    record_stats *st, record_failure *f)
 {
 	record_stats dummy;
 	store_txn *t = NULL;
@@ -1873,7 +2315,7 @@ record_verify(record *r, unsigned flags, record_stats *st,
 		return fail_at(f, rc, NULL, 0, NULL, NULL,
 		    "cannot read the store: %s", dt_strerror(rc));
 	rc = verify_txn(r, t, flags & ~(RECORD_VERIFY_CHECKPOINTS |
-	    RECORD_VERIFY_NO_INDEXES), NULL, st, f);
+	    RECORD_VERIFY_NO_INDEXES), hooks, st, f);
 	store_txn_abort(t);
 	if (rc == 0) {
 		/* A read-only store simply keeps its old watermark. */
@@ -1882,6 +2324,13 @@ record_verify(record *r, unsigned flags, record_stats *st,
 		(void)keep_faults(r);
 	}
 	return rc;
+}
+
+int
+record_verify(record *r, unsigned flags, record_stats *st,
+    record_failure *f)
+{
+	return verify_marked(r, flags, NULL, st, f);
 }
 
 int
@@ -1977,8 +2426,14 @@ unwritable(const char *dir)
 int
 record_open(record **out, const char *dir)
 {
+	return record_open_progress(out, dir, NULL);
+}
+
+int
+record_open_progress(record **out, const char *dir,
+    const record_walk_hooks *hooks)
+{
 	record *r = NULL;
-	record_stats st;
 	int rc;
 
 	*out = NULL;
@@ -1988,7 +2443,8 @@ record_open(record **out, const char *dir)
 	if ((rc = store_open(&r->s, dir, 0)) != 0 && (!unwritable(dir) ||
 	    (rc = store_open(&r->s, dir, STORE_OPEN_READONLY)) != 0))
 		goto out;
-	rc = record_verify(r, RECORD_VERIFY_INCREMENTAL, &st, &r->fail);
+	rc = verify_marked(r, RECORD_VERIFY_INCREMENTAL, hooks, &r->open_st,
+	    &r->fail);
 	if (rc == DT_ENOMEM || rc == DT_EIO || rc == DT_EBUSY)
 		goto out;
 	*out = r;
@@ -2012,6 +2468,8 @@ record_close(record *r)
 	members_reset(r);
 	free(r->cover);
 	free(r->later);
+	free(r->fresh);
+	free(r->memh);
 	roots_free(r->roots);
 	store_close(r->s);
 	free(r);
@@ -2024,6 +2482,12 @@ record_feed_root(record *r, store_txn *t,
 {
 	return roots_at(&r->roots, t, author, size, r->chain_checked ?
 	    ROOTS_CHAIN_CHECKED : 0, root);
+}
+
+const record_stats *
+record_open_stats(const record *r)
+{
+	return &r->open_st;
 }
 
 store *

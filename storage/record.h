@@ -80,6 +80,12 @@ int record_create(record **out, const char *parent, const key_identity *creator,
 /*
  * record_open() - open the store in dir, read its control entries, and
  * verify (without the key) every entry past each feed's watermark.
+ * Control entries a verification has checked (the store's `checked`
+ * rows, below the watermark: docs/FORMAT.md section 8) are not checked
+ * again, and checkpoints and seals among them are not read; a
+ * verification that passes writes the rows of those it checked, in the
+ * transaction that moves the watermarks.  record_verify() without
+ * RECORD_VERIFY_INCREMENTAL ignores the rows.
  * A store that cannot be read at all fails (DT_ENOENT, DT_ECORRUPT,
  * DT_EVERSION, DT_EIO, ...).  A readable store whose entries fail a
  * check still opens, so that it can be examined, but it is marked:
@@ -260,6 +266,11 @@ typedef struct record_stats {
 	uint64_t root_checked; /* entries checked by a checkpoint's root */
 	int fallback;       /* the fast path failed; every signature rechecked */
 	uint64_t faults;    /* member faults met (record_faults()) */
+	/*
+	 * the control pass: entries, signatures checked, taken as checked,
+	 * and entries read from the store
+	 */
+	uint64_t ctl_entries, ctl_sig_checked, ctl_cached, ctl_read;
 } record_stats;
 
 #define RECORD_VERIFY_KEY 0x01U         /* decrypt and check every body */
@@ -310,6 +321,26 @@ typedef struct record_walk_hooks {
 	void (*restart)(void *ctx);
 	void *ctx;
 } record_walk_hooks;
+
+/*
+ * record_open_progress() - record_open(), calling hooks->progress (hooks
+ * may be NULL; the other hooks are not called) while it checks the
+ * entries past the watermark: a record that lags by thousands of entries
+ * is checked on every core, and may take a while.
+ */
+int record_open_progress(record **out, const char *dir,
+    const record_walk_hooks *hooks);
+
+/*
+ * record_open_stats() - what the verification of record_open() did: the
+ * entries past the watermark it checked (entries), and in the control
+ * pass the control entries (ctl_entries), the signatures it checked
+ * (ctl_sig_checked), the entries it took as checked from the store's
+ * `checked` rows (ctl_cached) and the entries it read (ctl_read: those a
+ * summary row does not stand for).  All zero for a record not opened by
+ * record_open().
+ */
+const record_stats *record_open_stats(const record *r);
 
 /*
  * record_open_snapshot() - open the store in dir for reading only (the

@@ -32,6 +32,8 @@ struct store {
 	MDB_dbi kinds;          /* derived from entries: see store.h */
 	MDB_dbi faults;         /* member faults found: see store.h */
 	int have_faults;        /* 0: a read-only store made without it */
+	MDB_dbi checked;        /* control entries verified: see store.h */
+	int have_checked;       /* 0: a read-only store made without it */
 	char *path;
 	int rdonly;             /* opened with STORE_OPEN_READONLY */
 };
@@ -261,9 +263,11 @@ open_side_dbs(store *s)
 	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
 		return map_err(rc);
 	s->have_faults = 1;
+	s->have_checked = 1;
 	if (mdb_dbi_open(txn, "held", 0, &s->held) == 0 &&
 	    mdb_dbi_open(txn, "evidence", 0, &s->evidence) == 0 &&
-	    mdb_dbi_open(txn, "faults", 0, &s->faults) == 0)
+	    mdb_dbi_open(txn, "faults", 0, &s->faults) == 0 &&
+	    mdb_dbi_open(txn, "checked", 0, &s->checked) == 0)
 		return map_err(mdb_txn_commit(txn));
 	mdb_txn_abort(txn);
 	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
@@ -271,7 +275,9 @@ open_side_dbs(store *s)
 	if ((rc = mdb_dbi_open(txn, "held", MDB_CREATE, &s->held)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
 	    &s->evidence)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "faults", MDB_CREATE, &s->faults)) != 0) {
+	    (rc = mdb_dbi_open(txn, "faults", MDB_CREATE, &s->faults)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "checked", MDB_CREATE,
+	    &s->checked)) != 0) {
 		mdb_txn_abort(txn);
 		return map_err(rc);
 	}
@@ -419,6 +425,8 @@ open_rdonly_dbs(store *s)
 	}
 	/* Member faults came later still: a store without them has none. */
 	s->have_faults = mdb_dbi_open(txn, "faults", 0, &s->faults) == 0;
+	/* ...and so did the verified control entries. */
+	s->have_checked = mdb_dbi_open(txn, "checked", 0, &s->checked) == 0;
 	return map_err(mdb_txn_commit(txn));
 }
 
@@ -516,7 +524,8 @@ store_open(store **out, const char *dir, int create)
 	    &s->held)) != 0 || (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
 	    &s->evidence)) != 0 || (rc = mdb_dbi_open(txn, "faults",
 	    MDB_CREATE, &s->faults)) != 0 || (rc = mdb_dbi_open(txn, "kinds",
-	    MDB_CREATE, &s->kinds)) != 0 || (rc = kinds_stamp_put(txn,
+	    MDB_CREATE, &s->kinds)) != 0 || (rc = mdb_dbi_open(txn, "checked",
+	    MDB_CREATE, &s->checked)) != 0 || (rc = kinds_stamp_put(txn,
 	    s)) != 0)) {
 		rc = map_err(rc);
 		goto out;
@@ -533,6 +542,7 @@ store_open(store **out, const char *dir, int create)
 		if (rc != 0)
 			goto out;
 		s->have_faults = 1;
+		s->have_checked = 1;
 	} else {
 		MDB_val k = { 6, (void *)"format" }, d;
 		const unsigned char *v;
@@ -1763,4 +1773,181 @@ store_txnid(store *s)
 	if (mdb_env_info(s->env, &info) != 0)
 		return 0;
 	return (uint64_t)info.me_last_txnid;
+}
+
+/* A row of `checked`: author (32) || seq (u64) || kind (1), by leaf hash. */
+#define CHECKED_ROW_BYTES (KEY_PK_BYTES + 8 + 1)
+
+int
+store_checked_get(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    unsigned char author[KEY_PK_BYTES], uint64_t *seq, unsigned *kind)
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
+	const unsigned char *v;
+
+	if (!t->s->have_checked ||
+	    mdb_get(t->txn, t->s->checked, &k, &d) != 0 ||
+	    d.mv_size != CHECKED_ROW_BYTES)
+		return DT_ENOENT;
+	v = d.mv_data;
+	memcpy(author, v, KEY_PK_BYTES);
+	*seq = store_get_be64(v + KEY_PK_BYTES);
+	*kind = v[KEY_PK_BYTES + 8];
+	return 0;
+}
+
+int
+store_checked_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq, unsigned kind)
+{
+	unsigned char v[CHECKED_ROW_BYTES];
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d = { sizeof v, v };
+
+	if (!t->s->have_checked)
+		return DT_EVERSION;
+	memcpy(v, author, KEY_PK_BYTES);
+	store_be64(v + KEY_PK_BYTES, seq);
+	v[KEY_PK_BYTES + 8] = (unsigned char)kind;
+	/* The same entry checked again: the same row, written again. */
+	return map_err(mdb_put(t->txn, t->s->checked, &k, &d, 0));
+}
+
+int
+store_scan_control_rows(store_txn *t, store_row_cb cb, void *ctx)
+{
+	MDB_cursor *c = NULL;
+	MDB_val k, d;
+	int rc;
+
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
+		return rc;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		if (k.mv_size != STORE_ORDER_BYTES ||
+		    d.mv_size != ENTRY_HASH_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if ((rc = cb(ctx, k.mv_data, d.mv_data)) != 0)
+			goto out;
+	}
+	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int
+store_scan_hash(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    store_scan_cb cb, void *ctx)
+{
+	return scan_one(t, hash, 1, cb, ctx);
+}
+
+/* The summary row of `checked`: its key is one zero byte (FORMAT.md). */
+static const unsigned char summary_key[1] = { 0 };
+
+int
+store_ctl_summary_get(store_txn *t, unsigned char **val, size_t *len)
+{
+	MDB_val k = { sizeof summary_key, (void *)summary_key }, d;
+
+	*val = NULL;
+	*len = 0;
+	if (!t->s->have_checked || mdb_get(t->txn, t->s->checked, &k, &d) != 0)
+		return DT_ENOENT;
+	if ((*val = malloc(d.mv_size ? d.mv_size : 1)) == NULL)
+		return DT_ENOMEM;
+	memcpy(*val, d.mv_data, d.mv_size);
+	*len = d.mv_size;
+	return 0;
+}
+
+int
+store_ctl_summary_put(store_txn *t, const unsigned char *val, size_t len)
+{
+	MDB_val k = { sizeof summary_key, (void *)summary_key },
+	    d = { len, (void *)val };
+
+	if (!t->s->have_checked)
+		return DT_EVERSION;
+	return map_err(mdb_put(t->txn, t->s->checked, &k, &d, 0));
+}
+
+int
+store_control_count(store_txn *t, uint64_t *n)
+{
+	MDB_stat st;
+	int rc;
+
+	if ((rc = map_err(mdb_stat(t->txn, t->s->control, &st))) != 0)
+		return rc;
+	*n = st.ms_entries;
+	return 0;
+}
+
+int
+store_scan_control_after(store_txn *t, const unsigned char key[STORE_ORDER_BYTES],
+    const unsigned char hash[ENTRY_HASH_BYTES], store_row_cb cb, void *ctx)
+{
+	MDB_cursor *c = NULL;
+	MDB_val k = { STORE_ORDER_BYTES, (void *)key }, d;
+	int rc;
+
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY);
+	if (rc != 0 || d.mv_size != ENTRY_HASH_BYTES ||
+	    memcmp(d.mv_data, hash, ENTRY_HASH_BYTES) != 0) {
+		rc = rc == 0 || rc == MDB_NOTFOUND ? DT_ENOENT : map_err(rc);
+		goto out;
+	}
+	while ((rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) == 0) {
+		if (k.mv_size != STORE_ORDER_BYTES ||
+		    d.mv_size != ENTRY_HASH_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if ((rc = cb(ctx, k.mv_data, d.mv_data)) != 0)
+			goto out;
+	}
+	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int
+store_control_prefix(store_txn *t, uint64_t n,
+    unsigned char digest[ENTRY_HASH_BYTES])
+{
+	static const char ctx[] = "detente control rows v1";
+	crypto_generichash_state st;
+	MDB_cursor *c = NULL;
+	MDB_val k, d;
+	uint64_t i;
+	int rc;
+
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
+		return rc;
+	crypto_generichash_init(&st, NULL, 0, ENTRY_HASH_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)ctx,
+	    sizeof ctx);
+	for (i = 0, rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 &&
+	    i < n; i++, rc = i < n ? mdb_cursor_get(c, &k, &d, MDB_NEXT) : 0) {
+		if (k.mv_size != STORE_ORDER_BYTES ||
+		    d.mv_size != ENTRY_HASH_BYTES) {
+			rc = DT_ECORRUPT;
+			break;
+		}
+		/* the leaf hash names the entry, and so its clock and author */
+		crypto_generichash_update(&st, d.mv_data, d.mv_size);
+	}
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND || (rc == 0 && i < n))
+		return DT_ENOENT;
+	if (rc != 0)
+		return rc == DT_ECORRUPT ? rc : map_err(rc);
+	crypto_generichash_final(&st, digest, ENTRY_HASH_BYTES);
+	return 0;
 }

@@ -394,6 +394,60 @@ typedef int (*store_evidence_cb)(void *ctx, const unsigned char *first,
 int store_evidence_scan(store_txn *t, store_evidence_cb cb, void *ctx);
 
 /*
+ * The `checked` database (FORMAT.md section 8): the control entries a
+ * verification has checked (framing, dialogue, signature) and then
+ * passed whole, each row keyed by the entry's leaf hash and naming its
+ * author and seq; like the verified watermark, a convenience of the
+ * local store, trusted as the store itself is, and only by an opening
+ * (record_open()), never by `detente verify`.
+ * store_checked_get() - the row for hash: the entry's author, seq and
+ * kind.  @return 0, or DT_ENOENT (also when the store has no `checked`).
+ * store_checked_put() - write that row, in a write transaction.
+ * @return 0, DT_EVERSION (a read-only store made without it), DT_ENOSPC,
+ *         DT_EIO.
+ */
+int store_checked_get(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    unsigned char author[KEY_PK_BYTES], uint64_t *seq, unsigned *kind);
+int store_checked_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq, unsigned kind);
+
+/*
+ * store_scan_control_rows() - the rows of the control index in order,
+ * without reading the entries they name: cb gets the key (clock ||
+ * author) and the leaf hash the row holds.  A non-zero return stops.
+ * store_scan_hash() - the entry with leaf hash hash, through the hash
+ * index, to cb with its hash recomputed (DT_EHASH if it differs), as
+ * store_scan_control() hands each.
+ */
+typedef int (*store_row_cb)(void *ctx, const unsigned char *key,
+    const unsigned char *hash);
+int store_scan_control_rows(store_txn *t, store_row_cb cb, void *ctx);
+
+/*
+ * The summary row of `checked` (FORMAT.md section 8): what the control
+ * pass of an opening needs from the first rows of the control index.
+ * store_ctl_summary_get() - a malloc'd copy of its value; DT_ENOENT.
+ * store_ctl_summary_put() - write it, in a write transaction.
+ * store_control_prefix() - BLAKE2b-256("detente control rows v1\0" ||
+ * the leaf hash of each of the first n rows of the control index): what
+ * the summary says those rows were; DT_ENOENT when there are fewer.
+ * store_control_count() - the number of rows of the control index.
+ * store_scan_control_after() - the rows after the row (key, hash), as
+ * store_scan_control_rows(); DT_ENOENT when no such row is there.
+ */
+int store_ctl_summary_get(store_txn *t, unsigned char **val, size_t *len);
+int store_ctl_summary_put(store_txn *t, const unsigned char *val,
+    size_t len);
+int store_control_count(store_txn *t, uint64_t *n);
+int store_control_prefix(store_txn *t, uint64_t n,
+    unsigned char digest[ENTRY_HASH_BYTES]);
+int store_scan_control_after(store_txn *t,
+    const unsigned char key[STORE_ORDER_BYTES],
+    const unsigned char hash[ENTRY_HASH_BYTES], store_row_cb cb, void *ctx);
+int store_scan_hash(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    store_scan_cb cb, void *ctx);
+
+/*
  * store_fault_put() - keep the row of a member fault (faults.h), in a
  * write transaction; keeping it twice is a no-op.
  * @return 0, DT_EVERSION (a read-only store made without the database),

@@ -26,6 +26,9 @@
  * in the page cache, the process cold), which is what a user who starts
  * `detente` sees.
  *
+ * The record has a checkpoint by each member and a seal by both heads
+ * every 10,000 entries (BENCH_CKPT_EVERY=K to change it; 0: none).
+ *
  *	bench_ui [N]      (default $BENCH_N, else 1000000)
  *
  * BENCH_UI_KEEP=DIR keeps the generated records in DIR (DIR/n, DIR/s),
@@ -33,6 +36,8 @@
  * them again (to compare two builds on the same bytes).  BENCH_UI_CM=K
  * loads K commitments before the window instead of the UI's 64 (0: all
  * of them, as the UI did before issue 18).
+ *	BENCH_RECORD_DIR=DIR  keep the records under DIR and use them again
+ *	                  (bench_open and bench_verify share them)
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -555,11 +560,11 @@ fresh_runs(struct fresh *x, const char *dir, const char *keyhex)
 /* ------------------------------------------------------------------ */
 
 /*
- * kept_record() - the store a run with $BENCH_UI_KEEP left under parent
+ * kept_ui_record() - the store a run with $BENCH_UI_KEEP left under parent
  * (its one subdirectory), malloc'd, or NULL.
  */
 static char *
-kept_record(const char *parent)
+kept_ui_record(const char *parent)
 {
 	char cmd[700], line[600];
 	FILE *f;
@@ -578,6 +583,40 @@ kept_record(const char *parent)
 	return path;
 }
 
+/*
+ * kept_record() - with BENCH_RECORD_DIR, the store of n entries kept
+ * there by an earlier run (bench_open's and bench_verify's too), or
+ * NULL; *parent becomes the directory to generate it in.
+ */
+static char *
+kept_record(const char **parent, uint64_t n, uint64_t every)
+{
+	static char dir[4200];
+	const char *keep = getenv("BENCH_RECORD_DIR");
+	char cmd[4400], line[4096];
+	size_t len;
+	FILE *f;
+
+	if (keep == NULL || keep[0] == '\0')
+		return NULL;
+	(void)mkdir(keep, 0700);
+	snprintf(dir, sizeof(dir), "%s/rec-%llu-%llu", keep,
+	    (unsigned long long)n, (unsigned long long)every);
+	(void)mkdir(dir, 0700);
+	*parent = dir;
+	snprintf(cmd, sizeof(cmd), "ls -d '%s'/*/ 2>/dev/null | head -n 1",
+	    dir);
+	if ((f = popen(cmd, "r")) == NULL)
+		return NULL;
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	pclose(f);
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '/'))
+		line[--len] = '\0';
+	return len > 0 ? strdup(line) : NULL;
+}
+
 /* make_record() - generate n entries under parent; verify once. */
 static char *
 make_record(const char *parent, uint64_t n, unsigned char key[32])
@@ -586,15 +625,23 @@ make_record(const char *parent, uint64_t n, unsigned char key[32])
 	char *path = NULL;
 	record *r = NULL;
 	double t0 = gen_now(), t1;
+	uint64_t every = getenv("BENCH_CKPT_EVERY") != NULL ?
+	    strtoull(getenv("BENCH_CKPT_EVERY"), NULL, 10) : 10000U;
 	int rc, i;
 
-	if ((path = kept_record(parent)) != NULL) {
+	if ((path = kept_record(&parent, n, every)) != NULL)
+		goto open;
+	if ((path = kept_ui_record(parent)) != NULL) {
 		fprintf(stderr, "using the record kept in %s\n", path);
-		t1 = gen_now();
 		goto open;
 	}
 	fprintf(stderr, "generating %llu entries...\n", (unsigned long long)n);
-	if ((rc = gen_record(&path, ids, parent, n, isatty(2))) != 0) {
+	/*
+	 * As a delegation's record grows: a checkpoint by every member and
+	 * a seal by both heads every BENCH_CKPT_EVERY (10,000) entries.
+	 */
+	if ((rc = gen_record_ckpt(&path, ids, parent, n, every,
+	    isatty(2))) != 0) {
 		fprintf(stderr, "generate: %s\n", dt_strerror(rc));
 		return NULL;
 	}
@@ -604,6 +651,7 @@ make_record(const char *parent, uint64_t n, unsigned char key[32])
 	fprintf(stderr, "generated in %.1f s; verifying once (as the first "
 	    "open does, which sets the watermark)...\n", t1 - t0);
 open:
+	t1 = gen_now();
 	/* record_open() verifies every entry past the watermark: all */
 	if ((rc = record_open(&r, path)) != 0 ||
 	    record_last_failure(r)->code != 0 || (id = ru_head()) == NULL ||

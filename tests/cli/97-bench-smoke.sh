@@ -1,7 +1,7 @@
 #!/bin/sh
-# 97-bench-smoke.sh: the import, audit, minutes, UI, bytes and sync
-# benchmarks' code paths on a small record (tests/cli/62-agent.sh runs
-# tests/bench/agent.sh).  It
+# 97-bench-smoke.sh: the import, audit, minutes, UI, bytes, sync, open
+# and verify benchmarks' code paths on a small record (tests/cli/62-agent.sh
+# runs tests/bench/agent.sh).  It
 # checks that they run and report a ratio against their floor; it asserts
 # no time (speed is judged by `make bench`, on a quiet machine).
 . "$(dirname "$0")/../tap.sh"
@@ -68,4 +68,27 @@ like "$(cat "$OUT")" 'ratio: +[0-9]+\.[0-9]+ to bundle import' \
     "it reports the ratio to it"
 like "$(cat "$OUT")" 'over 20 entries: p50 [0-9.]+ ms, p99 [0-9.]+ ms' \
     "and the commit-to-commit latency, p50 and p99"
+
+[ -x "$B/bench_open" ] || bail_out "bench_open not built"
+# 6000 entries: more than a chunk of 4,096, so that the first open checks
+# them with the pooled walk, feed by feed from the watermark.
+run_ok "bench_open runs on 6000 entries" env -u BENCH_RECORD_DIR BENCH_CKPT_EVERY=1500 \
+    "$B/bench_open" 6000
+like "$(cat "$OUT")" 'demo: +2 control entries; open [0-9.]+ ms warm, [0-9.]+ ms fresh' \
+    "it opened the demo, its floor"
+like "$(cat "$OUT")" 'first open: +[0-9.]+ s +5998 entries past the watermark checked on [0-9]+ cores' \
+    "the first open checked every entry past the genesis and key wrap"
+like "$(cat "$OUT")" 'open fresh: +[0-9.]+ ms +\(demo +[0-9.]+ ms, ratio +[0-9]+\.[0-9]+\)' \
+    "it reports the ratio to the demo's open"
+like "$(cat "$OUT")" 'control pass: +[1-9][0-9]* control entries, 0 signatures checked, [1-9][0-9]* taken as checked' \
+    "an open after the first checks no control entry's signature again"
+[ -x "$B/bench_verify" ] || bail_out "bench_verify not built"
+run_ok "bench_verify runs on 2000 entries" env -u BENCH_RECORD_DIR BENCH_RUNS=1 \
+    BENCH_CKPT_EVERY=500 "$B/bench_verify" 2000
+like "$(cat "$OUT")" 'run 1: floor: +[0-9.]+ s  Ed25519 verify of 2000 signatures on [0-9]+ cores' \
+    "it measured the floor on every entry"
+like "$(cat "$OUT")" 'run 1: verify: +[0-9.]+ s  2000 entries, 2000 signatures' \
+    "verify checked every signature"
+like "$(cat "$OUT")" 'run 1: ratio: +[0-9]+\.[0-9]+ of the floor \(target >= 0\.90\); CPU [0-9]+\.[0-9]+' \
+    "it reports the ratio to the floor, in time and in CPU"
 done_testing

@@ -14,6 +14,10 @@
  * 8,192) is tested here too: it lands whole, and a bad entry after the
  * first step leaves nothing behind.
  *
+ * Opening a record that lags by more than a chunk checks it with the
+ * same pool, feed by feed from the watermark; the next opening checks no
+ * signature of a control entry again (the `checked` rows).
+ *
  * The minutes of a meeting of thousands of records are made and written
  * in two halves (storage/minutes.c): the JSON minutes must be exactly
  * what jansson writes for them, every record in its place.
@@ -578,6 +582,80 @@ test_minutes_halves(void **state)
 	record_close(r);
 }
 
+/*
+ * An opening of a record that lags by more than a chunk (every entry
+ * past the watermark) checks it with the pooled walk, feed by feed from
+ * the watermark: it names a tampered entry in the second chunk, checks
+ * every entry once the entry is put back, and the next opening checks
+ * none, nor any control entry's signature, and reads only the
+ * membership entries (the `checked` rows and their summary).
+ */
+static void
+test_open_lagging(void **state)
+{
+	key_identity *lids[GEN_AUTHORS];
+	unsigned char key[STORE_KEY_BYTES], *bytes = NULL, *bad;
+	char *ldir = tu_tmpdir(), *lpath = NULL;
+	const record_stats *st;
+	const uint64_t seq = 1200;
+	record *r = NULL;
+	store *s = NULL;
+	store_txn *t = NULL;
+	uint64_t total;
+	size_t len;
+	unsigned a;
+
+	(void)state;
+	assert_int_equal(gen_record_ckpt(&lpath, lids, ldir, 6000, 1500, 0),
+	    0);
+	assert_int_equal(store_open(&s, lpath, 0), 0);
+	assert_int_equal(store_txn_begin(&t, s, 0), 0);
+	assert_int_equal(store_count(&total, t), 0);
+	assert_int_equal(store_get(&bytes, &len, t, lids[2]->pk, seq), 0);
+	store_txn_abort(t);
+	store_close(s);
+	assert_non_null(bad = malloc(len));
+	memcpy(bad, bytes, len);
+	bad[len - 64 - 5] ^= 0x01; /* the body, not the framing */
+	memcpy(key, lids[2]->pk, KEY_PK_BYTES);
+	store_be64(key + KEY_PK_BYTES, seq);
+	tu_raw_write(lpath, "entries", key, sizeof key, bad, len);
+
+	assert_int_equal(record_open(&r, lpath), 0);
+	assert_int_equal(record_last_failure(r)->code, DT_ESIG);
+	assert_true(record_last_failure(r)->has_entry);
+	assert_memory_equal(record_last_failure(r)->author, lids[2]->pk,
+	    KEY_PK_BYTES);
+	assert_int_equal(record_last_failure(r)->seq, seq);
+	record_close(r);
+
+	tu_raw_write(lpath, "entries", key, sizeof key, bytes, len);
+	assert_int_equal(record_open(&r, lpath), 0);
+	assert_int_equal(record_last_failure(r)->code, 0);
+	st = record_open_stats(r);
+	assert_true(st->entries > 4096);
+	assert_int_equal(st->entries + 2, total); /* genesis, key wrap */
+	assert_true(st->ctl_sig_checked > 0);
+	record_close(r);
+
+	assert_int_equal(record_open(&r, lpath), 0);
+	assert_int_equal(record_last_failure(r)->code, 0);
+	st = record_open_stats(r);
+	assert_int_equal(st->entries, 0);
+	assert_int_equal(st->ctl_sig_checked, 0);
+	assert_true(st->ctl_entries > 10);
+	assert_int_equal(st->ctl_cached, st->ctl_entries);
+	assert_true(st->ctl_read <= 2);
+	record_close(r);
+
+	free(bytes);
+	free(bad);
+	for (a = 0; a < GEN_AUTHORS; a++)
+		key_identity_free(lids[a]);
+	free(lpath);
+	tu_rmtree(ldir);
+}
+
 int
 main(void)
 {
@@ -593,12 +671,17 @@ main(void)
 	const struct CMUnitTest minutes[] = {
 		cmocka_unit_test(test_minutes_halves),
 	};
+	const struct CMUnitTest lagging[] = {
+		cmocka_unit_test(test_open_lagging),
+	};
 	int rc;
 
 	if (sodium_init() < 0)
 		return 1;
 	rc = cmocka_run_group_tests_name("walk", walk, setup, teardown);
 	rc |= cmocka_run_group_tests_name("join", join, setup_join, teardown);
-	return rc | cmocka_run_group_tests_name("minutes", minutes,
+	rc |= cmocka_run_group_tests_name("minutes", minutes,
 	    setup_minutes, teardown);
+	return rc | cmocka_run_group_tests_name("lagging", lagging, NULL,
+	    NULL);
 }
