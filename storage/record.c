@@ -90,6 +90,20 @@ struct record {
 	struct rclose *closes;
 	size_t ncloses, capcloses;
 	int closes_valid;
+	/*
+	 * A record with no store (record_mem_new(), the streaming audit):
+	 * its control entries, kept in the order applied, for the scans
+	 * that read them (record_control_scan()).
+	 */
+	struct mem_control *mem;
+	size_t nmem, capmem;
+	int mem_genesis;
+};
+
+struct mem_control {
+	unsigned char *bytes;
+	size_t len;
+	unsigned char hash[ENTRY_HASH_BYTES];
 };
 
 /* A meeting-close: where it is, its meeting and its author's party. */
@@ -912,6 +926,9 @@ struct control_walk {
 	record_failure *f;
 };
 
+static int control_apply(record *r, const entry *ep,
+    const unsigned char *hash, int *seen_genesis, record_failure *f);
+
 /*
  * One control entry, in merged order: framing, signature, then its
  * effect on membership.  Everything else about it (chain, references)
@@ -922,9 +939,6 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
     const unsigned char hash[ENTRY_HASH_BYTES])
 {
 	struct control_walk *w = ctx;
-	record *r = w->r;
-	const char *why = NULL;
-	json_t *o = NULL;
 	entry e;
 	int rc;
 
@@ -937,6 +951,27 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
 	if (entry_verify_sig(&e) != 0)
 		return fail_at(w->f, DT_ESIG, e.author, e.seq, hash, NULL,
 		    "bad signature");
+	return control_apply(w->r, &e, hash, &w->seen_genesis, w->f);
+}
+
+/*
+ * control_apply() - pass 1 (FORMAT.md section 7) for one control entry
+ * e, framed and signed, in merged order: the genesis first, then its
+ * effect on membership.
+ */
+static int
+control_apply(record *r, const entry *ep, const unsigned char *hash,
+    int *seen_genesis, record_failure *f)
+{
+	const char *why = NULL;
+	json_t *o = NULL;
+	entry e = *ep;
+	int rc = 0;
+	struct {
+		record_failure *f;
+		int seen_genesis;
+	} wv = { f, *seen_genesis }, *w = &wv;
+
 	if ((o = payload_parse(e.body, e.body_len)) == NULL) {
 		rc = fail_at(w->f, DT_EFORMAT, e.author, e.seq, hash, NULL,
 		    "%s payload is not valid JSON", entry_kind_name(e.kind));
@@ -974,6 +1009,7 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
 	    (rc = cover_note(r, e.author, e.seq)) != 0)
 		rc = fail_at(w->f, rc, NULL, 0, NULL, NULL, "out of memory");
 out:
+	*seen_genesis = w->seen_genesis;
 	json_decref(o);
 	return rc;
 }
@@ -1850,6 +1886,8 @@ out:
 void
 record_close(record *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
 	wrap_key_free(r->key);
@@ -1862,7 +1900,71 @@ record_close(record *r)
 	free(r->later);
 	roots_free(r->roots);
 	store_close(r->s);
+	for (i = 0; i < r->nmem; i++)
+		free(r->mem[i].bytes);
+	free(r->mem);
 	free(r);
+}
+
+int
+record_mem_new(record **out, const unsigned char id[ENTRY_HASH_BYTES])
+{
+	record *r;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		return DT_ENOMEM;
+	memcpy(r->id, id, ENTRY_HASH_BYTES);
+	r->have_id = 1;
+	*out = r;
+	return 0;
+}
+
+int
+record_mem_control(record *r, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES], record_failure *f)
+{
+	struct mem_control *nm;
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	if (r->s != NULL || entry_kind_is_content(e->kind))
+		return fail_at(f, DT_EINVAL, e->author, e->seq, hash, NULL,
+		    "not a control entry of a record without a store");
+	if ((rc = control_apply(r, e, hash, &r->mem_genesis, f)) != 0)
+		return rc;
+	if (r->nmem == r->capmem) {
+		size_t cap = r->capmem ? 2 * r->capmem : 16;
+
+		if ((nm = realloc(r->mem, cap * sizeof *nm)) == NULL)
+			return fail_at(f, DT_ENOMEM, NULL, 0, NULL, NULL,
+			    "out of memory");
+		r->mem = nm;
+		r->capmem = cap;
+	}
+	if ((r->mem[r->nmem].bytes = malloc(e->len)) == NULL)
+		return fail_at(f, DT_ENOMEM, NULL, 0, NULL, NULL,
+		    "out of memory");
+	memcpy(r->mem[r->nmem].bytes, e->bytes, e->len);
+	r->mem[r->nmem].len = e->len;
+	memcpy(r->mem[r->nmem].hash, hash, ENTRY_HASH_BYTES);
+	r->nmem++;
+	return 0;
+}
+
+int
+record_control_scan(record *r, store_txn *t, store_scan_cb cb, void *ctx)
+{
+	size_t i;
+	int rc;
+
+	if (r->s != NULL)
+		return store_scan_control(t, cb, ctx);
+	for (i = 0; i < r->nmem; i++)
+		if ((rc = cb(ctx, r->mem[i].bytes, r->mem[i].len,
+		    r->mem[i].hash)) != 0)
+			return rc;
+	return 0;
 }
 
 int
