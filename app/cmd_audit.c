@@ -4,11 +4,14 @@
  *
  * A store directory is opened read-only and checked in one read
  * transaction: one frozen snapshot, whatever is appended meanwhile.  A
- * bundle is joined into a temporary store (every signature checked on
- * every core, all or nothing), audited there, and the temporary store
- * removed; every entry of the file must be placed there, and each one
- * that is not is named (exchange_join_temp()).  Nothing is written to
- * the home, or to the store audited.
+ * bundle, without the key, is read once without a store
+ * (audit_stream_run(): a valid bundle in merged order).  When that pass
+ * gives up, and with the key, the bundle is joined into a temporary store
+ * (every signature checked on every core, all or nothing), audited
+ * there, and the temporary store removed; every entry of the file must
+ * be placed there, and each one that is not is named
+ * (exchange_join_temp()).  Nothing is written to the home, or to the
+ * store audited.
  *
  * The report names the dialogue and the heads' fingerprints it trusted
  * (--expect-dialogue pins the dialogue), the parties, the members and
@@ -900,10 +903,11 @@ const struct cli_cmd cmd_audit = {
 	    "[--expect-dialogue ID] [--every-signature]"),
 	N_("check a whole record offline, from a store or a bundle"),
 	N_("Opens a dialogue's store directory read-only (one frozen\n"
-	   "snapshot), or joins a bundle into a temporary store, and checks\n"
-	   "every entry.  Every entry of a bundle must be placed: one that\n"
-	   "waits for an entry the file does not carry is named, with what\n"
-	   "it waits for, and fails the audit.\n"
+	   "snapshot), or reads a bundle once, without a store (joining it\n"
+	   "into a temporary store when that pass cannot accept it, or with\n"
+	   "--key-file), and checks every entry.  Every entry of a bundle\n"
+	   "must be placed: one that waits for an entry the file does not\n"
+	   "carry is named, with what it waits for, and fails the audit.\n"
 	   "Entries covered by their feed's signed checkpoint\n"
 	   "are checked by recomputing the Merkle root; --every-signature\n"
 	   "checks each entry's own signature too.  --key-file K (an\n"
