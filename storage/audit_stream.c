@@ -486,7 +486,8 @@ one(struct stream *s, const sigpool_job *job)
 	if (fwrite(&f->idx, sizeof f->idx, 1, s->spill) != 1 ||
 	    fwrite(hash, ENTRY_HASH_BYTES, 1, s->spill) != 1)
 		return giveup(s, DT_EIO, "cannot write the temporary file");
-	if (s->pending > AUDIT_STREAM_PENDING_BYTES)
+	if (s->pending > ((s->flags & AUDIT_STREAM_SMALL_PENDING) ?
+	    64U * 1024U : AUDIT_STREAM_PENDING_BYTES))
 		return pend_check(s);
 	return 0;
 }
@@ -713,7 +714,7 @@ audit_stream_run(audit_stream_result *res, const char *path, unsigned flags,
 		for (i = 0; i < c[0]->n; i++) {
 			if ((rc = one(&s, &c[0]->jobs[i])) != 0)
 				goto out;
-			if (progress != NULL && ++s.done % PROGRESS_EVERY == 0)
+			if (++s.done % PROGRESS_EVERY == 0 && progress != NULL)
 				progress(ctx, s.done, res->count);
 		}
 		t = c[0];

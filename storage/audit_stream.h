@@ -54,6 +54,8 @@
 
 /* Check every entry's own signature, once (--every-signature). */
 #define AUDIT_STREAM_EVERY_SIG 0x1U
+/* Tests only: keep at most 64 KiB of entries for their signatures. */
+#define AUDIT_STREAM_SMALL_PENDING 0x100U
 
 /* One feed, as the pass finished it. */
 typedef struct audit_stream_feed {
