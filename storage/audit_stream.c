@@ -12,6 +12,7 @@
  * reason to give up (the caller's store walk names it), so each check
  * only has to be at least as strict as record.c's.
  */
+#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,12 +55,15 @@ struct sfeed {
 	/* seen[i]: entries of feed i this feed's author has referenced */
 	uint64_t *seen;
 	size_t nseen;
-	/* entries not covered by a checkpoint yet, signatures unchecked */
-	unsigned char *pbuf;
-	size_t pused, pcap;
-	size_t *poff;
-	size_t npend, cappend;
 };
+
+/*
+ * What the pass writes to its temporary file for every entry, in the
+ * file's order (SPILL_BYTES, big-endian): the feed's index (4), 1 for a
+ * content entry whose signature is not checked yet (1), where its bytes
+ * start in the bundle (8) and how many (4), its leaf hash (32).
+ */
+#define SPILL_BYTES (4 + 1 + 8 + 4 + ENTRY_HASH_BYTES)
 
 /* A seal's listed root, to check at the end (the feed has grown since). */
 struct claim {
@@ -72,6 +76,7 @@ struct chunk {
 	unsigned char *buf;
 	size_t used, cap;
 	size_t off[CHUNK_ENTRIES];
+	uint64_t at[CHUNK_ENTRIES]; /* where each entry starts in the file */
 	sigpool_job jobs[CHUNK_ENTRIES];
 	size_t n;
 };
@@ -89,8 +94,9 @@ struct stream {
 	size_t tabcap;
 	struct claim *claims;
 	size_t nclaims, capclaims;
-	size_t pending; /* bytes kept for signatures, all feeds */
-	FILE *spill;    /* (feed index, leaf hash) of every entry, in order */
+	FILE *spill;    /* SPILL_BYTES for every entry, in order */
+	uint64_t at;    /* where the next entry's length field is */
+	const char *path;
 	uint64_t done;
 	int have_prev;
 	uint64_t prev_clock;
@@ -105,6 +111,26 @@ giveup(struct stream *s, int code, const char *why)
 	snprintf(s->res->why, sizeof s->res->why, "%s", why != NULL ? why :
 	    dt_strerror(code));
 	return code != 0 ? code : DT_ESTATE;
+}
+
+static void
+put_be64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static uint64_t
+get_be(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
 }
 
 static size_t
@@ -191,98 +217,7 @@ feed_free(struct sfeed *f)
 	if (f == NULL)
 		return;
 	free(f->seen);
-	free(f->pbuf);
-	free(f->poff);
 	free(f);
-}
-
-/* pend_drop() - the feed's kept entries are covered (or checked). */
-static void
-pend_drop(struct stream *s, struct sfeed *f)
-{
-	s->pending -= f->pused;
-	f->pused = 0;
-	f->npend = 0;
-	if (f->pcap > 1024 * 1024) { /* do not keep a peak's room */
-		free(f->pbuf);
-		f->pbuf = NULL;
-		f->pcap = 0;
-	}
-}
-
-/*
- * pend_check() - check the signatures of every feed's kept entries now,
- * on the pool, and drop them: the end of the pass, or the memory bound.
- */
-static int
-pend_check(struct stream *s)
-{
-	sigpool_job *jobs = NULL;
-	size_t i, j, n = 0, k;
-	int rc = 0;
-
-	for (i = 0; i < s->nfeeds; i++)
-		n += s->feeds[i]->npend;
-	if (n == 0)
-		return 0;
-	if ((jobs = calloc(n < 4096 ? n : 4096, sizeof *jobs)) == NULL)
-		return giveup(s, DT_ENOMEM, "out of memory");
-	for (i = 0; i < s->nfeeds && rc == 0; i++) {
-		struct sfeed *f = s->feeds[i];
-
-		for (j = 0; j < f->npend && rc == 0; j += k) {
-			for (k = 0; k < 4096 && j + k < f->npend; k++) {
-				size_t end = j + k + 1 < f->npend ?
-				    f->poff[j + k + 1] : f->pused;
-
-				jobs[k].bytes = f->pbuf + f->poff[j + k];
-				jobs[k].len = end - f->poff[j + k];
-				jobs[k].hash_only = 0;
-				jobs[k].sig_ok = 0;
-			}
-			sigpool_start(s->pool, jobs, k);
-			sigpool_wait(s->pool);
-			for (n = 0; n < k; n++)
-				if (!jobs[n].sig_ok)
-					rc = giveup(s, DT_ESIG,
-					    "an entry's signature does not "
-					    "verify");
-		}
-		pend_drop(s, f);
-	}
-	free(jobs);
-	return rc;
-}
-
-static int
-pend_keep(struct stream *s, struct sfeed *f, const entry *e)
-{
-	unsigned char *nb;
-	size_t *no;
-
-	if (f->npend == f->cappend) {
-		size_t cap = f->cappend ? 2 * f->cappend : 64;
-
-		if ((no = realloc(f->poff, cap * sizeof *no)) == NULL)
-			return DT_ENOMEM;
-		f->poff = no;
-		f->cappend = cap;
-	}
-	if (f->pused + e->len > f->pcap) {
-		size_t cap = f->pcap ? f->pcap : 65536;
-
-		while (cap < f->pused + e->len)
-			cap *= 2;
-		if ((nb = realloc(f->pbuf, cap)) == NULL)
-			return DT_ENOMEM;
-		f->pbuf = nb;
-		f->pcap = cap;
-	}
-	memcpy(f->pbuf + f->pused, e->bytes, e->len);
-	f->poff[f->npend++] = f->pused;
-	f->pused += e->len;
-	s->pending += e->len;
-	return 0;
 }
 
 /* seen_cb() - how many entries of feed author the current author saw. */
@@ -358,9 +293,8 @@ control(struct stream *s, struct sfeed *f, const entry *e,
 		if ((rc = ckpt_check_entry(s->r, NULL, e, root, why,
 		    sizeof why)) != 0)
 			return giveup(s, rc, why);
-		f->covered = e->seq;
+		f->covered = e->seq; /* its root covers entries 0 .. seq - 1 */
 		f->checkpoints++;
-		pend_drop(s, f); /* the checkpoint's root covers them */
 		break;
 	case ENTRY_K_SEAL:
 		s->cur = f;
@@ -384,9 +318,10 @@ control(struct stream *s, struct sfeed *f, const entry *e,
  * file, as record.c's check_entry() makes them without the key.
  */
 static int
-one(struct stream *s, const sigpool_job *job)
+one(struct stream *s, const sigpool_job *job, uint64_t at)
 {
 	const unsigned char *hash = job->hash, *id = record_id(s->r);
+	unsigned char rec[SPILL_BYTES];
 	struct sfeed *f, *rf;
 	uint64_t built_on;
 	entry_ref ref;
@@ -450,12 +385,8 @@ one(struct stream *s, const sigpool_job *job)
 	if (ctl) {
 		if ((rc = control(s, f, &e, hash)) != 0)
 			return rc;
-	} else {
+	} else
 		s->res->st.content++;
-		if (!(s->flags & AUDIT_STREAM_EVERY_SIG) &&
-		    (rc = pend_keep(s, f, &e)) != 0)
-			return giveup(s, rc, "out of memory");
-	}
 	/* what this author has seen of each other feed (seals, rule 7) */
 	for (i = 0; i < e.nrefs; i++) {
 		entry_ref_get(&ref, &e, i);
@@ -483,12 +414,19 @@ one(struct stream *s, const sigpool_job *job)
 	f->size++;
 	if ((rc = merkle_frontier_append(&f->fr, hash)) != 0)
 		return giveup(s, rc, "a feed too long");
-	if (fwrite(&f->idx, sizeof f->idx, 1, s->spill) != 1 ||
-	    fwrite(hash, ENTRY_HASH_BYTES, 1, s->spill) != 1)
+	rec[0] = (unsigned char)(f->idx >> 24);
+	rec[1] = (unsigned char)(f->idx >> 16);
+	rec[2] = (unsigned char)(f->idx >> 8);
+	rec[3] = (unsigned char)f->idx;
+	rec[4] = !ctl && !(s->flags & AUDIT_STREAM_EVERY_SIG);
+	put_be64(rec + 5, at);
+	rec[13] = (unsigned char)(job->len >> 24);
+	rec[14] = (unsigned char)(job->len >> 16);
+	rec[15] = (unsigned char)(job->len >> 8);
+	rec[16] = (unsigned char)job->len;
+	memcpy(rec + 17, hash, ENTRY_HASH_BYTES);
+	if (fwrite(rec, SPILL_BYTES, 1, s->spill) != 1)
 		return giveup(s, DT_EIO, "cannot write the temporary file");
-	if (s->pending > ((s->flags & AUDIT_STREAM_SMALL_PENDING) ?
-	    64U * 1024U : AUDIT_STREAM_PENDING_BYTES))
-		return pend_check(s);
 	return 0;
 }
 
@@ -522,6 +460,8 @@ chunk_fill(struct stream *s, struct chunk *c, int *end)
 		}
 		memcpy(c->buf + c->used, bytes, len);
 		c->off[c->n] = c->used;
+		c->at[c->n] = s->at + 4;
+		s->at += 4 + len;
 		c->jobs[c->n].len = len;
 		/* signatures: control entries always, others on request */
 		c->jobs[c->n].hash_only = !(s->flags &
@@ -546,24 +486,104 @@ cmp_claim(const void *a, const void *b)
 	return x->size < y->size ? -1 : x->size > y->size;
 }
 
+/* The entries read again for their signatures, a batch at a time. */
+struct look {
+	struct stream *s;
+	FILE *bf;                 /* the bundle, opened again */
+	struct chunk *c;
+	unsigned char want[CHUNK_ENTRIES][ENTRY_HASH_BYTES];
+};
+
 /*
- * claims_check() - the seals' listed roots at the sizes they list: one
- * read of the leaf hashes the pass wrote, each feed's tree grown again.
+ * look_flush() - check the batch's signatures on the pool, and that each
+ * entry read again is the one the pass hashed (its leaf hash).
  */
 static int
-claims_check(struct stream *s)
+look_flush(struct look *l)
+{
+	size_t i;
+
+	if (l->c->n == 0)
+		return 0;
+	for (i = 0; i < l->c->n; i++)
+		l->c->jobs[i].bytes = l->c->buf + l->c->off[i];
+	sigpool_start(l->s->pool, l->c->jobs, l->c->n);
+	sigpool_wait(l->s->pool);
+	for (i = 0; i < l->c->n; i++) {
+		if (memcmp(l->c->jobs[i].hash, l->want[i],
+		    ENTRY_HASH_BYTES) != 0)
+			return giveup(l->s, DT_EHASH, "the file changed "
+			    "during the audit");
+		if (!l->c->jobs[i].sig_ok)
+			return giveup(l->s, DT_ESIG, "an entry's signature "
+			    "does not verify");
+	}
+	l->c->n = 0;
+	l->c->used = 0;
+	return 0;
+}
+
+/* look_add() - read the entry at (at, len) again, into the batch. */
+static int
+look_add(struct look *l, uint64_t at, size_t len,
+    const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	struct chunk *c = l->c;
+	unsigned char *nb;
+	int rc;
+
+	if ((c->n == CHUNK_ENTRIES || c->used + len > CHUNK_BYTES) &&
+	    (rc = look_flush(l)) != 0)
+		return rc;
+	if (c->used + len > c->cap) {
+		size_t cap = c->cap ? c->cap : 65536;
+
+		while (cap < c->used + len)
+			cap *= 2;
+		if ((nb = realloc(c->buf, cap)) == NULL)
+			return giveup(l->s, DT_ENOMEM, "out of memory");
+		c->buf = nb;
+		c->cap = cap;
+	}
+	if (at > (uint64_t)INT64_MAX || fseeko(l->bf, (off_t)at, SEEK_SET) != 0 ||
+	    fread(c->buf + c->used, 1, len, l->bf) != len)
+		return giveup(l->s, DT_EIO, "cannot read the bundle again");
+	c->off[c->n] = c->used;
+	c->jobs[c->n].len = len;
+	c->jobs[c->n].hash_only = 0;
+	c->jobs[c->n].sig_ok = 0;
+	memcpy(l->want[c->n], hash, ENTRY_HASH_BYTES);
+	c->used += len;
+	c->n++;
+	return 0;
+}
+
+/*
+ * second_look() - after the pass, one read of the temporary file: the
+ * signature of each content entry that no checkpoint of its feed covers
+ * (its bytes read again from the bundle, and hashed again: they must be
+ * the bytes the pass hashed), and the seals' listed roots at the sizes
+ * they list (each feed's tree grown again from the leaf hashes).
+ */
+static int
+second_look(struct stream *s)
 {
 	merkle_frontier *fr = NULL;
 	size_t *next = NULL, i;
-	unsigned char hash[ENTRY_HASH_BYTES], root[MERKLE_HASH_BYTES];
+	uint64_t *seq = NULL;
+	unsigned char rec[SPILL_BYTES], root[MERKLE_HASH_BYTES];
+	struct look l;
 	uint32_t idx;
 	int rc = 0;
 
-	if (s->nclaims == 0)
-		return 0;
-	qsort(s->claims, s->nclaims, sizeof *s->claims, cmp_claim);
+	memset(&l, 0, sizeof l);
+	l.s = s;
+	if (s->nclaims > 0)
+		qsort(s->claims, s->nclaims, sizeof *s->claims, cmp_claim);
 	if ((fr = calloc(s->nfeeds, sizeof *fr)) == NULL ||
-	    (next = calloc(s->nfeeds, sizeof *next)) == NULL) {
+	    (next = calloc(s->nfeeds, sizeof *next)) == NULL ||
+	    (seq = calloc(s->nfeeds, sizeof *seq)) == NULL ||
+	    (l.c = calloc(1, sizeof *l.c)) == NULL) {
 		rc = giveup(s, DT_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -573,15 +593,25 @@ claims_check(struct stream *s)
 	}
 	for (i = s->nclaims; i-- > 0;)
 		next[s->claims[i].feed] = i;
-	if (fflush(s->spill) != 0 || fseek(s->spill, 0, SEEK_SET) != 0) {
+	if ((l.bf = fopen(s->path, "rb")) == NULL ||
+	    fflush(s->spill) != 0 || fseek(s->spill, 0, SEEK_SET) != 0) {
 		rc = giveup(s, DT_EIO, "cannot read the temporary file");
 		goto out;
 	}
-	while (fread(&idx, sizeof idx, 1, s->spill) == 1 &&
-	    fread(hash, ENTRY_HASH_BYTES, 1, s->spill) == 1) {
-		if (idx >= s->nfeeds || next[idx] == SIZE_MAX)
+	while (fread(rec, SPILL_BYTES, 1, s->spill) == 1) {
+		idx = (uint32_t)get_be(rec, 4);
+		if (idx >= s->nfeeds) {
+			rc = giveup(s, DT_EIO, "the temporary file is damaged");
+			goto out;
+		}
+		if (rec[4] && seq[idx] >= s->feeds[idx]->covered &&
+		    (rc = look_add(&l, get_be(rec + 5, 8),
+		    (size_t)get_be(rec + 13, 4), rec + 17)) != 0)
+			goto out;
+		seq[idx]++;
+		if (next[idx] == SIZE_MAX)
 			continue;
-		(void)merkle_frontier_append(&fr[idx], hash);
+		(void)merkle_frontier_append(&fr[idx], rec + 17);
 		for (i = next[idx]; i < s->nclaims &&
 		    s->claims[i].feed == idx &&
 		    s->claims[i].size == fr[idx].size; i++) {
@@ -596,13 +626,22 @@ claims_check(struct stream *s)
 		next[idx] = i < s->nclaims && s->claims[i].feed == idx ? i :
 		    SIZE_MAX;
 	}
+	if ((rc = look_flush(&l)) != 0)
+		goto out;
 	for (i = 0; i < s->nfeeds; i++)
-		if (next[i] != SIZE_MAX)
-			rc = giveup(s, DT_EIO, "the temporary file is "
-			    "short");
+		if (next[i] != SIZE_MAX || seq[i] != s->feeds[i]->size) {
+			rc = giveup(s, DT_EIO, "the temporary file is short");
+			goto out;
+		}
 out:
+	if (l.bf != NULL)
+		fclose(l.bf);
+	if (l.c != NULL)
+		free(l.c->buf);
+	free(l.c);
 	free(fr);
 	free(next);
+	free(seq);
 	return rc;
 }
 
@@ -682,6 +721,8 @@ audit_stream_run(audit_stream_result *res, const char *path, unsigned flags,
 	memset(&s, 0, sizeof s);
 	s.res = res;
 	s.flags = flags;
+	s.path = path;
+	s.at = 40; /* the first entry's length field */
 	if ((rc = bundle_reader_open_path(&s.br, path, BUNDLE_CHECK_LATE,
 	    &why)) != 0) {
 		rc = giveup(&s, rc, why);
@@ -712,7 +753,7 @@ audit_stream_run(audit_stream_result *res, const char *path, unsigned flags,
 		if (rc != 0)
 			goto out;
 		for (i = 0; i < c[0]->n; i++) {
-			if ((rc = one(&s, &c[0]->jobs[i])) != 0)
+			if ((rc = one(&s, &c[0]->jobs[i], c[0]->at[i])) != 0)
 				goto out;
 			if (++s.done % PROGRESS_EVERY == 0 && progress != NULL)
 				progress(ctx, s.done, res->count);
@@ -731,8 +772,7 @@ audit_stream_run(audit_stream_result *res, const char *path, unsigned flags,
 		rc = giveup(&s, DT_ENOENT, "no genesis");
 		goto out;
 	}
-	if ((rc = pend_check(&s)) != 0 || (rc = claims_check(&s)) != 0 ||
-	    (rc = finish(&s)) != 0)
+	if ((rc = second_look(&s)) != 0 || (rc = finish(&s)) != 0)
 		goto out;
 	if (progress != NULL)
 		progress(ctx, res->count, res->count);

@@ -16,7 +16,8 @@
  *    feed's tree as the pass grows it, and its note's signature; seals
  *    (seal_check_entry_stream()), their listed roots at the end;
  *  - the signature of each content entry that no later checkpoint of its
- *    feed covers (all of them with AUDIT_STREAM_EVERY_SIG).
+ *    feed covers, after the pass (all of them, in the pass, with
+ *    AUDIT_STREAM_EVERY_SIG).
  *
  * It decides only what it can decide alone: a bundle whose entries are
  * all valid, each placed (after its previous entry and after every entry
@@ -29,14 +30,16 @@
  * accepts a subset of what the store walk accepts.
  *
  * Memory: per feed its Merkle frontier, its last AUDIT_STREAM_RING
- * entries' hashes and clocks (for references), what its author has seen
- * of each other feed, and the bytes of its entries that no checkpoint
- * covers yet (at most AUDIT_STREAM_PENDING_BYTES in all: beyond it their
- * signatures are checked at once, and the bytes dropped); the control
- * entries (the membership, seals and checkpoints a report reads); and
- * the listed roots of the seals.  Every entry's leaf hash goes to an
- * unlinked temporary file (36 bytes per entry, not memory), read once at
- * the end to check the seals' roots at the sizes they list.
+ * entries' hashes and clocks (for references), and what its author has
+ * seen of each other feed; two chunks of entries; the control entries
+ * (the membership, and the seals and checkpoints a report reads); the
+ * seals' listed roots.  Not the bundle: what the pass must come back to
+ * goes to an unlinked temporary file in $TMPDIR, SPILL_BYTES (49) per
+ * entry (its feed, place in the file, length and leaf hash), read once
+ * after the pass, when it is known which entries no checkpoint covers:
+ * their bytes are read again from the bundle (and hashed again, so that
+ * a file changed meanwhile fails) for their signatures, and the seals'
+ * listed roots are checked at the sizes they list.
  */
 #ifndef DETENTE_AUDIT_STREAM_H
 #define DETENTE_AUDIT_STREAM_H
@@ -49,13 +52,9 @@
 
 /* References further back in a feed than this send the audit the slow way. */
 #define AUDIT_STREAM_RING 256U
-/* Bytes of entries kept for their signature until a checkpoint covers them. */
-#define AUDIT_STREAM_PENDING_BYTES (32U * 1024U * 1024U)
 
 /* Check every entry's own signature, once (--every-signature). */
 #define AUDIT_STREAM_EVERY_SIG 0x1U
-/* Tests only: keep at most 64 KiB of entries for their signatures. */
-#define AUDIT_STREAM_SMALL_PENDING 0x100U
 
 /* One feed, as the pass finished it. */
 typedef struct audit_stream_feed {
