@@ -967,49 +967,44 @@ control_apply(record *r, const entry *ep, const unsigned char *hash,
 	json_t *o = NULL;
 	entry e = *ep;
 	int rc = 0;
-	struct {
-		record_failure *f;
-		int seen_genesis;
-	} wv = { f, *seen_genesis }, *w = &wv;
 
 	if ((o = payload_parse(e.body, e.body_len)) == NULL) {
-		rc = fail_at(w->f, DT_EFORMAT, e.author, e.seq, hash, NULL,
+		rc = fail_at(f, DT_EFORMAT, e.author, e.seq, hash, NULL,
 		    "%s payload is not valid JSON", entry_kind_name(e.kind));
 		goto out;
 	}
-	if (!w->seen_genesis) {
+	if (!*seen_genesis) {
 		if (e.kind != ENTRY_K_GENESIS || sodium_memcmp(hash, r->id,
 		    ENTRY_HASH_BYTES) != 0) {
-			rc = fail_at(w->f, DT_EDIALOGUE, e.author, e.seq, hash,
+			rc = fail_at(f, DT_EDIALOGUE, e.author, e.seq, hash,
 			    r->id, "the first control entry is not the genesis");
 			goto out;
 		}
 		if ((rc = genesis_apply(r, &e, o, &why)) != 0) {
-			rc = fail_at(w->f, rc, e.author, e.seq, hash, NULL,
+			rc = fail_at(f, rc, e.author, e.seq, hash, NULL,
 			    "%s", why);
 			goto out;
 		}
-		w->seen_genesis = 1;
+		*seen_genesis = 1;
 		goto out;
 	}
 	if (e.kind == ENTRY_K_GENESIS) {
-		rc = fail_at(w->f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
+		rc = fail_at(f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
 		    "a second genesis entry");
 		goto out;
 	}
 	if (memcmp(e.dialogue, r->id, ENTRY_HASH_BYTES) != 0) {
-		rc = fail_at(w->f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
+		rc = fail_at(f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
 		    "entry belongs to another dialogue");
 		goto out;
 	}
 	if ((rc = record_may_write(r, e.author, e.kind, e.clock, &why)) != 0 ||
 	    (rc = control_rules(r, &e, o, 1, &why)) != 0)
-		rc = fail_at(w->f, rc, e.author, e.seq, hash, NULL, "%s", why);
+		rc = fail_at(f, rc, e.author, e.seq, hash, NULL, "%s", why);
 	else if (e.kind == ENTRY_K_CHECKPOINT &&
 	    (rc = cover_note(r, e.author, e.seq)) != 0)
-		rc = fail_at(w->f, rc, NULL, 0, NULL, NULL, "out of memory");
+		rc = fail_at(f, rc, NULL, 0, NULL, NULL, "out of memory");
 out:
-	*seen_genesis = w->seen_genesis;
 	json_decref(o);
 	return rc;
 }
