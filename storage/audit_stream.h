@@ -31,9 +31,8 @@
  *
  * Memory: per feed its Merkle frontier, its last AUDIT_STREAM_RING
  * entries' hashes and clocks (for references), and what its author has
- * seen of each other feed; two chunks of entries; the control entries
- * (the membership, and the seals and checkpoints a report reads); the
- * seals' listed roots.  Not the bundle: what the pass must come back to
+ * seen of each other feed; two chunks of entries; the membership; the
+ * seal entries (the report reads them again) and their listed roots.  Not the bundle: what the pass must come back to
  * goes to an unlinked temporary file in $TMPDIR, SPILL_BYTES (49) per
  * entry (its feed, place in the file, length and leaf hash), read once
  * after the pass, when it is known which entries no checkpoint covers:
@@ -66,7 +65,7 @@ typedef struct audit_stream_feed {
 } audit_stream_feed;
 
 typedef struct audit_stream_result {
-	record *r;                /* no store: membership, control entries */
+	record *r;                /* no store: membership, seal entries */
 	audit_stream_feed *feeds; /* author ascending */
 	size_t nfeeds;
 	record_stats st;

@@ -92,8 +92,8 @@ struct record {
 	int closes_valid;
 	/*
 	 * A record with no store (record_mem_new(), the streaming audit):
-	 * its control entries, kept in the order applied, for the scans
-	 * that read them (record_control_scan()).
+	 * its seal entries, kept in the order applied, for the seal scans
+	 * (record_control_scan()).
 	 */
 	struct mem_control *mem;
 	size_t nmem, capmem;
@@ -1928,6 +1928,8 @@ record_mem_control(record *r, const entry *e,
 		    "not a control entry of a record without a store");
 	if ((rc = control_apply(r, e, hash, &r->mem_genesis, f)) != 0)
 		return rc;
+	if (e->kind != ENTRY_K_SEAL)
+		return 0; /* only the seals are read again (seal.c) */
 	if (r->nmem == r->capmem) {
 		size_t cap = r->capmem ? 2 * r->capmem : 16;
 

@@ -295,8 +295,8 @@ int record_mem_new(record **out, const unsigned char id[ENTRY_HASH_BYTES]);
  * record_mem_control() - pass 1 of FORMAT.md section 7 for one control
  * entry e (framed; its signature checked by the caller), in merged
  * order: the first must be the genesis of r's id; then dialogue, author
- * and role, and its effect on membership.  The entry's bytes are kept
- * for record_control_scan().
+ * and role, and its effect on membership.  A seal entry's bytes are kept
+ * for record_control_scan() (the seal scans of seal.c read no other).
  * @return 0, or the failure's code with f filled.
  */
 int record_mem_control(record *r, const entry *e,
@@ -304,8 +304,8 @@ int record_mem_control(record *r, const entry *e,
 
 /*
  * record_control_scan() - the control entries in merged order: through t
- * (store_scan_control()) for a record with a store, else those
- * record_mem_control() applied (t unused, may be NULL).
+ * (store_scan_control()) for a record with a store, else the seal
+ * entries record_mem_control() applied (t unused, may be NULL).
  */
 int record_control_scan(record *r, store_txn *t, store_scan_cb cb,
     void *ctx);
