@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "../storage/payload.h"
 #include "../storage/view.h"
 #include "../storage/vis.h"
 #include "cli.h"
@@ -129,13 +130,15 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			continue;
 		}
 		fmt_short(s, cm->entry->hash);
-		/* every field as vis.h renders it: owner, due, state, text */
+		/* every field as vis.h renders it: owner, due (as people
+		 * write a date), state, text */
 		fprintf(ctx->out, _("%s  %s  owner: %s  due: %s  status: %s  "
 		    "meeting %lld\n"), s, vis_buf(b[0], sizeof(b[0]),
 		    cm->party ? cm->party : "?", 0), vis_buf(b[1],
 		    sizeof(b[1]), cm->owner ? cm->owner : _("not named"), 0),
-		    vis_buf(b[2], sizeof(b[2]), cm->due ? cm->due : _("no date"),
-		    0),
+		    payload_date_valid(cm->due) ? fmt_date(b[2], sizeof(b[2]),
+		    cm->due) : vis_buf(b[2], sizeof(b[2]), cm->due ? cm->due :
+		    _("no date"), 0),
 		    cm->state != NULL ? vis_buf(b[3], sizeof(b[3]),
 		    fmt_state(cm->state), 0) : _("open"),
 		    (long long)cm->meeting);

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "exchange.h"
 #include "home.h"
+#include "fmt.h"
 #include "i18n.h"
 #include "session.h"
 
@@ -143,12 +144,16 @@ dialogue_new(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "title", required_argument, NULL, 't' },
+		{ "title-en", required_argument, NULL, 'E' },
+		{ "title-ru", required_argument, NULL, 'R' },
 		{ "party", required_argument, NULL, 'p' },
 		{ "head", required_argument, NULL, 'H' },
 		{ "member", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *parties[MAX_PARTIES], *title = NULL, *why = NULL;
+	const char *title_en = NULL, *title_ru = NULL;
+	json_t *titles = NULL;
 	record_member members[MAX_MEMBERS];
 	char me[KEY_NAME_MAX + 1], dir[PATH_MAX];
 	char hex[2 * ENTRY_HASH_BYTES + 1];
@@ -162,6 +167,12 @@ dialogue_new(struct cli_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 't':
 			title = optarg;
+			break;
+		case 'E':
+			title_en = optarg;
+			break;
+		case 'R':
+			title_ru = optarg;
 			break;
 		case 'p':
 			if (np == MAX_PARTIES)
@@ -194,6 +205,15 @@ dialogue_new(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_bad_usage(ctx, &cmd_dialogue,
 		    _("unexpected argument"), argv[optind]);
+	/* each language's own first, so that an error names its option */
+	if ((title_en != NULL && cli_field(ctx, &cmd_dialogue, "--title-en",
+	    title_en, PAYLOAD_TITLE_MAX) != CLI_OK) || (title_ru != NULL &&
+	    cli_field(ctx, &cmd_dialogue, "--title-ru", title_ru,
+	    PAYLOAD_TITLE_MAX) != CLI_OK))
+		return CLI_USAGE;
+	/* as typed: --title, else the English, else the Russian */
+	if (title == NULL)
+		title = title_en != NULL ? title_en : title_ru;
 	if (title == NULL || *title == '\0')
 		return cli_bad_usage(ctx, &cmd_dialogue, _("missing --title"),
 		    NULL);
@@ -251,11 +271,24 @@ dialogue_new(struct cli_ctx *ctx, int argc, char **argv)
 	home_dialogues_dir(dir, sizeof(dir), ctx->home);
 	memset(&g, 0, sizeof(g));
 	g.title = title;
+	if ((title_en != NULL || title_ru != NULL) &&
+	    ((titles = json_object()) == NULL ||
+	    (title_en != NULL && json_object_set_new(titles, "en",
+	    json_string(title_en)) != 0) || (title_ru != NULL &&
+	    json_object_set_new(titles, "ru", json_string(title_ru)) != 0))) {
+		json_decref(titles);
+		cli_error_rc(ctx, _("cannot create the dialogue"), DT_ENOMEM,
+		    title, _("nothing was written"));
+		return cli_exit_for(DT_ENOMEM);
+	}
+	g.titles = titles;
 	g.parties = parties;
 	g.nparties = np;
 	g.members = members;
 	g.nmembers = nm;
-	if ((rc = record_create(&r, dir, ctx->id, &g, &why)) != 0) {
+	rc = record_create(&r, dir, ctx->id, &g, &why);
+	json_decref(titles);
+	if (rc != 0) {
 		cli_error_rc(ctx, _("cannot create the dialogue"), rc,
 		    why != NULL ? why : title, _("nothing was written"));
 		return rc == DT_EINVAL ? CLI_USAGE : cli_exit_for(rc);
@@ -309,8 +342,7 @@ dialogue_list(struct cli_ctx *ctx, int argc, char **argv)
 		/* the genesis title: one line, bounded, as vis.h renders it */
 		fprintf(ctx->out, ngettext("  %llu entry  %s%s\n",
 		    "  %llu entries  %s%s\n", count),
-		    (unsigned long long)count, vis_buf(b, sizeof(b),
-		    record_title(r), 0),
+		    (unsigned long long)count, fmt_title(b, sizeof(b), r),
 		    record_last_failure(r)->code != 0 ?
 		    _("  (FAILED verification)") : "");
 		record_close(r);
@@ -342,8 +374,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_cmd cmd_dialogue = {
 	"dialogue",
-	N_("new --title T --party P --party Q --head P=KEY --head Q=KEY\n"
-	   "           [--member P=KEY[:observer] ...]\n"
+	N_("new --title T [--title-en T] [--title-ru T] --party P --party Q\n"
+	   "           --head P=KEY --head Q=KEY [--member P=KEY[:observer] ...]\n"
 	   "       detente dialogue list\n"
 	   "       detente dialogue join [--yes] FILE"),
 	N_("create, list or join a dialogue"),
@@ -354,7 +386,10 @@ const struct cli_cmd cmd_dialogue = {
 	   "         comes from the verifier key or the local identity; for\n"
 	   "         other keys write PARTY=NAME:KEY.  Members are delegates\n"
 	   "         unless marked :observer.  The creator (--as) must be one\n"
-	   "         of the heads.\n"
+	   "         of the heads.  --title-en and --title-ru give the title\n"
+	   "         in English and in Russian too: each reader sees the one\n"
+	   "         of their language, and the minutes the one of theirs;\n"
+	   "         --title (as typed) may then be left out.\n"
 	   "  list   every dialogue: id, parties, entries, title\n"
 	   "  join   make this home's replica of a dialogue the other side\n"
 	   "         created, from a bundle that carries its genesis: shows\n"

@@ -76,8 +76,7 @@ show(FILE *out, record *r, const record_import_stats *st)
 	size_t i;
 
 	key_hex(hex, record_id(r), ENTRY_HASH_BYTES);
-	fprintf(out, _("Dialogue: %s\n"), vis_buf(b, sizeof(b),
-	    record_title(r), 0));
+	fprintf(out, _("Dialogue: %s\n"), fmt_title(b, sizeof(b), r));
 	fprintf(out, _("Id:       %s\n"), hex);
 	fprintf(out, _("Parties:  "));
 	for (i = 0; i < record_nparties(r); i++)

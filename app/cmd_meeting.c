@@ -237,18 +237,44 @@ parties_of(char *b, size_t cap, const view *v, const view_item *const *list,
 	return b;
 }
 
+/*
+ * set_map() - p's mapk ("titles", "places") as {"en": en, "ru": ru},
+ * each only when given; nothing when neither is.  @return 0 or -1.
+ */
+static int
+set_map(json_t *p, const char *mapk, const char *en, const char *ru)
+{
+	json_t *m;
+
+	if (en == NULL && ru == NULL)
+		return 0;
+	if ((m = json_object()) == NULL ||
+	    (en != NULL && json_object_set_new(m, "en", json_string(en))) ||
+	    (ru != NULL && json_object_set_new(m, "ru", json_string(ru)))) {
+		json_decref(m);
+		return -1;
+	}
+	return json_object_set_new(p, mapk, m);
+}
+
 /* meeting_open() - `meeting open [--title T] [--place P] [--date D]`. */
 static int
 meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "title", required_argument, NULL, 't' },
+		{ "title-en", required_argument, NULL, 'T' },
+		{ "title-ru", required_argument, NULL, 'U' },
 		{ "place", required_argument, NULL, 'p' },
+		{ "place-en", required_argument, NULL, 'P' },
+		{ "place-ru", required_argument, NULL, 'Q' },
 		{ "date", required_argument, NULL, 'd' },
 		{ "agenda", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *title = NULL, *place = NULL, *date = NULL, *afile = NULL;
+	const char *title_en = NULL, *title_ru = NULL, *place_en = NULL;
+	const char *place_ru = NULL;
 	struct agenda_file agenda;
 	long long number;
 	const view_meeting *cur, *last;
@@ -264,8 +290,20 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 		case 't':
 			title = optarg;
 			break;
+		case 'T':
+			title_en = optarg;
+			break;
+		case 'U':
+			title_ru = optarg;
+			break;
 		case 'p':
 			place = optarg;
+			break;
+		case 'P':
+			place_en = optarg;
+			break;
+		case 'Q':
+			place_ru = optarg;
 			break;
 		case 'd':
 			date = optarg;
@@ -283,6 +321,21 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 	if (date != NULL && !payload_date_valid(date))
 		return cli_bad_usage(ctx, &cmd_meeting,
 		    _("not a date (YYYY-MM-DD)"), date);
+	/* each language's own first, so that an error names its option */
+	if ((title_en != NULL && cli_field(ctx, &cmd_meeting, "--title-en",
+	    title_en, PAYLOAD_TITLE_MAX) != CLI_OK) || (title_ru != NULL &&
+	    cli_field(ctx, &cmd_meeting, "--title-ru", title_ru,
+	    PAYLOAD_TITLE_MAX) != CLI_OK) || (place_en != NULL &&
+	    cli_field(ctx, &cmd_meeting, "--place-en", place_en,
+	    PAYLOAD_PLACE_MAX) != CLI_OK) || (place_ru != NULL &&
+	    cli_field(ctx, &cmd_meeting, "--place-ru", place_ru,
+	    PAYLOAD_PLACE_MAX) != CLI_OK))
+		return CLI_USAGE;
+	/* as typed: --title, else the English, else the Russian */
+	if (title == NULL)
+		title = title_en != NULL ? title_en : title_ru;
+	if (place == NULL)
+		place = place_en != NULL ? place_en : place_ru;
 	if ((title != NULL && cli_field(ctx, &cmd_meeting, "--title", title,
 	    PAYLOAD_TITLE_MAX) != CLI_OK) || (place != NULL &&
 	    cli_field(ctx, &cmd_meeting, "--place", place,
@@ -323,7 +376,9 @@ meeting_open(struct cli_ctx *ctx, int argc, char **argv)
 	if (p == NULL || (title != NULL && json_object_set_new(p, "title",
 	    json_string(title)) != 0) || (place != NULL &&
 	    json_object_set_new(p, "place", json_string(place)) != 0) ||
-	    json_object_set_new(p, "date", json_string(date)) != 0) {
+	    json_object_set_new(p, "date", json_string(date)) != 0 ||
+	    set_map(p, "titles", title_en, title_ru) != 0 ||
+	    set_map(p, "places", place_en, place_ru) != 0) {
 		cli_error(ctx, _("cannot encode the entry"), "meeting-open",
 		    NULL);
 		ret = CLI_USAGE;
@@ -399,7 +454,8 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 	const view_meeting *m;
 	const view_agenda *cur;
 	const view_item *byp[16];
-	char s[FMT_SHORT_BYTES], b[640], who[128], st[256];
+	char s[FMT_SHORT_BYTES], b[640], pb[640], who[128], st[256];
+	const json_t *pl;
 	view *v = NULL;
 	size_t i, j, k, np;
 	int ret;
@@ -425,15 +481,18 @@ meeting_list(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			snprintf(st, sizeof(st), _("open (closed by %s)"),
 			    parties_of(who, sizeof(who), v, byp, k));
+		/* the date as people write it; the title and the place in
+		 * the reader's language (fmt_pick() marks another) */
 		fprintf(ctx->out, _("meeting %lld  %s  %s"),
-		    (long long)m->number, st, vis_buf(b, sizeof(b), m->date,
-		    0));
-		if (m->title != NULL)
-			fprintf(ctx->out, "  %s", vis_buf(b, sizeof(b),
-			    m->title, 0));
-		if (m->place != NULL)
-			fprintf(ctx->out, "%s%s", m->title != NULL ? ", " :
-			    "  ", vis_buf(b, sizeof(b), m->place, 0));
+		    (long long)m->number, st, payload_date_valid(m->date) ?
+		    fmt_date(b, sizeof(b), m->date) : vis_buf(b, sizeof(b),
+		    m->date, 0));
+		pl = m->open != NULL ? m->open->payload : NULL;
+		if (fmt_pick(b, sizeof(b), pl, "title", "titles") != NULL)
+			fprintf(ctx->out, "  %s", b);
+		if (fmt_pick(pb, sizeof(pb), pl, "place", "places") != NULL)
+			fprintf(ctx->out, "%s%s", fmt_pick(b, sizeof(b), pl,
+			    "title", "titles") != NULL ? ", " : "  ", pb);
 		/* openings by both sides are one meeting: say so */
 		if (m->nopens > 1)
 			fprintf(ctx->out, _("  (opened by %s)"),
@@ -730,8 +789,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_cmd cmd_meeting = {
 	"meeting",
-	N_("open [--title T] [--place P] [--date YYYY-MM-DD] "
-	   "[--agenda FILE]\n"
+	N_("open [--title T] [--title-en T] [--title-ru T] [--place PLACE]\n"
+	   "           [--place-en PLACE] [--place-ru PLACE] [--date YYYY-MM-DD]"
+	   " [--agenda FILE]\n"
 	   "       detente meeting close [M]\n"
 	   "       detente meeting list\n"
 	   "       detente meeting attend [--meeting M] [--present WHO]... "
@@ -748,6 +808,11 @@ const struct cli_cmd cmd_meeting = {
 	   "         \"- Title\"); blank lines and lines starting with # are\n"
 	   "         left out.  Every item is checked (UTF-8, no control\n"
 	   "         character) before anything is written.\n"
+	   "         --title-en, --title-ru, --place-en and --place-ru give\n"
+	   "         the title and the place in English and in Russian too:\n"
+	   "         each reader sees the one of their language (another,\n"
+	   "         marked [en] or [ru], when theirs is not given), and the\n"
+	   "         minutes the one of theirs.\n"
 	   "  close  close meeting M for your side (default: your side's open\n"
 	   "         one); after that your side writes nothing more in it.\n"
 	   "         Its minutes are final once every party has closed it.\n"

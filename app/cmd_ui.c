@@ -18,8 +18,11 @@
  * right after the first screen is drawn.  After that, a change in the
  * store adds only what is new (view_refresh()), scrolling up loads older
  * entries (view_extend()), and choosing an agenda item walks a window of
- * that item's entries (view_rewindow()).  Memory follows the window and
- * the record's structure, not the number of notes.
+ * that item's entries (view_rewindow()).  Of the commitments older than
+ * the window, the view holds the newest UI_CM_WINDOW with what targets
+ * them (view_window.commitments), and moving up in their pane loads
+ * more (view_extend_commitments()).  Memory follows the windows and the
+ * meetings and agenda, not the number of entries.
  */
 #include <langinfo.h>
 #include <stdio.h>
@@ -34,6 +37,7 @@
 #include "../storage/store.h"
 #include "../storage/view.h"
 #include "cli.h"
+#include "fmt.h"
 #include "i18n.h"
 #include "session.h"
 #include "ui.h"
@@ -165,6 +169,20 @@ older(struct ui_state *s)
 	if (install(s, nv, rc) != 0)
 		return UI_F_REDRAW;
 	return ui_model_extended(&s->m) | UI_F_REDRAW;
+}
+
+/* older_cm() - load UI_CM_MORE commitments before the oldest held. */
+static unsigned
+older_cm(struct ui_state *s)
+{
+	view *nv = NULL;
+	int rc;
+
+	if (!view_commitments_older(s->v))
+		return 0;
+	rc = view_extend_commitments(&nv, s->v, s->ctx->rec, UI_CM_MORE);
+	(void)install(s, nv, rc);
+	return UI_F_REDRAW;
 }
 
 /*
@@ -323,8 +341,7 @@ reload(struct ui_state *s)
 	if (install(s, nv, rc) != 0)
 		return;
 	/* record_verify() may have read the control entries anew */
-	snprintf(s->m.title, sizeof(s->m.title), "%s",
-	    record_title(s->ctx->rec));
+	fmt_title(s->m.title, sizeof(s->m.title), s->ctx->rec);
 	s->count = entries;
 	s->m.entries = entries;
 	s->m.feeds = feeds;
@@ -421,9 +438,12 @@ setup_model(struct ui_state *s)
 	s->w.count = UI_WINDOW;
 	s->w.budget = UI_BUDGET;
 	s->w.defer = UI_DEFER;
-	/* a smaller window, so that a test reaches its edge quickly */
+	s->w.commitments = UI_CM_WINDOW;
+	/* smaller windows, so that a test reaches their edges quickly */
 	if ((env = getenv("DETENTE_UI_WINDOW")) != NULL && atoi(env) > 0)
 		s->w.count = (size_t)atoi(env);
+	if ((env = getenv("DETENTE_UI_CM_WINDOW")) != NULL && atoi(env) > 0)
+		s->w.commitments = (size_t)atoi(env);
 	f = record_last_failure(ctx->rec);
 	if (f->code != 0) {
 		s->m.failed = 1;
@@ -494,6 +514,8 @@ loop(struct ui_state *s)
 		sync_filter(s);
 		if (flags & UI_F_OLDER)
 			flags |= older(s);
+		if (flags & UI_F_OLDER_CM)
+			flags |= older_cm(s);
 		if (flags & UI_F_REPAINT)
 			ui_crt_repaint();
 		if (flags & UI_F_SUSPEND) {

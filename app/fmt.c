@@ -12,6 +12,7 @@
 #include "../crypto/keys.h"
 #include "../crypto/note.h"
 #include "../storage/entry.h"
+#include "../storage/lang.h"
 #include "../storage/record.h"
 #include "../storage/seal.h"
 #include "../storage/view.h"
@@ -40,6 +41,58 @@ fmt_cells(char *out, size_t outlen, const char *s, size_t width)
 	for (w = vis_width(out); w < width && n + 1 < outlen; w++)
 		out[n++] = ' ';
 	out[n] = '\0';
+	return out;
+}
+
+const char *
+fmt_lang(void)
+{
+	/*
+	 * TRANSLATORS: the language tag of this translation (ru for
+	 * Russian).  A title or a place given in this language is shown
+	 * to the reader, and dates are written in it.
+	 */
+	const char *t = _("en");
+
+	return strcmp(t, "ru") == 0 ? "ru" : "en";
+}
+
+const char *
+fmt_date(char *out, size_t outlen, const char *ymd)
+{
+	return lang_date(out, outlen, ymd, fmt_lang());
+}
+
+/* mark() - " [tag]" after the text already in out, if it fits. */
+static void
+mark(char *out, size_t outlen, const char *tag)
+{
+	size_t n = strlen(out);
+
+	if (tag != NULL && n + strlen(tag) + 4 <= outlen)
+		snprintf(out + n, outlen - n, " [%s]", tag);
+}
+
+const char *
+fmt_pick(char *out, size_t outlen, const json_t *p, const char *k,
+    const char *mapk)
+{
+	const char *tag, *s = lang_pick(p, k, mapk, fmt_lang(), &tag);
+
+	if (s == NULL)
+		return NULL;
+	vis_buf(out, outlen, s, 0);
+	mark(out, outlen, tag);
+	return out;
+}
+
+const char *
+fmt_title(char *out, size_t outlen, const record *r)
+{
+	const char *tag, *s = record_title_in(r, fmt_lang(), &tag);
+
+	vis_buf(out, outlen, s, 0);
+	mark(out, outlen, tag);
 	return out;
 }
 
@@ -214,8 +267,8 @@ char *
 fmt_summary(const view *v, const view_item *it, const char *lang)
 {
 	const json_t *p = it->payload, *x;
-	const char *text = view_text(it, lang);
-	char *out = NULL, tl[200];
+	const char *text = view_text(it, lang), *tt, *pl;
+	char *out = NULL, tl[200], tb[640], pb[640];
 	long long m = (long long)it->meeting;
 	int n = -1;
 
@@ -226,8 +279,9 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 		return fmt_unreadable(it);
 	switch (it->kind) {
 	case ENTRY_K_GENESIS:
+		tt = fmt_pick(tb, sizeof(tb), p, "title", "titles");
 		n = asprintf(&out, _("dialogue \"%s\" opened"),
-		    str(p, "title") ? str(p, "title") : "");
+		    tt != NULL ? tt : "");
 		break;
 	case ENTRY_K_MEMBER_ADD:
 		n = asprintf(&out, _("adds %s (%s, %s)"),
@@ -255,11 +309,13 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 		n = asprintf(&out, _("signed the minutes of meeting %lld"), m);
 		break;
 	case ENTRY_K_MEETING_OPEN:
+		/* the title and the place in the reader's language; the
+		 * date stays YYYY-MM-DD, as every date of log and the
+		 * UI's panes (docs/GLOSSARY.md) */
+		tt = fmt_pick(tb, sizeof(tb), p, "title", "titles");
+		pl = fmt_pick(pb, sizeof(pb), p, "place", "places");
 		n = asprintf(&out, _("meeting %lld opened%s%s%s%s%s%s"), m,
-		    str(p, "title") ? ": " : "",
-		    str(p, "title") ? str(p, "title") : "",
-		    str(p, "place") ? ", " : "",
-		    str(p, "place") ? str(p, "place") : "",
+		    tt ? ": " : "", tt ? tt : "", pl ? ", " : "", pl ? pl : "",
 		    str(p, "date") ? ", " : "",
 		    str(p, "date") ? str(p, "date") : "");
 		break;

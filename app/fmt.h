@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "../storage/entry.h"
+#include "../storage/record.h"
 #include "../storage/view.h"
 
 #define FMT_SHORT_BYTES 9U  /* 8 hex digits and a NUL */
@@ -28,6 +29,39 @@
  * it is as wide or wider.  @return out.
  */
 const char *fmt_cells(char *out, size_t outlen, const char *s, size_t width);
+
+/*
+ * fmt_lang() - the language tag of the messages the reader gets: "ru"
+ * under a Russian catalogue (LANG=ru_RU.UTF-8, or LANGUAGE=ru), else
+ * "en".  Titles, places, party names and dates shown to people follow
+ * it; machine output (--json) never does.
+ */
+const char *fmt_lang(void);
+
+/*
+ * fmt_date() - a date YYYY-MM-DD as the reader writes it ("7 December
+ * 2026", "7 декабря 2026 г.": lang_date() in fmt_lang()), into out.
+ * Not a date (NULL, or any other string): copied as is (NULL: "").
+ * The text is not rendered: pass it through vis_buf() if ymd came from
+ * the record and may not be a date.  @return out.
+ */
+const char *fmt_date(char *out, size_t outlen, const char *ymd);
+
+/*
+ * fmt_pick() - the field k ("title", "place") of payload p in the
+ * reader's language (lang_pick() with mapk "titles" or "places"),
+ * rendered on one line by vis_buf() into out, with " [TAG]" after it
+ * when it is in another language than the reader's (a fallback).
+ * @return out, or NULL when p has no such field.
+ */
+const char *fmt_pick(char *out, size_t outlen, const json_t *p,
+    const char *k, const char *mapk);
+
+/*
+ * fmt_title() - the dialogue's title (record_title_in()) for the
+ * reader, with the same mark, rendered into out.  @return out.
+ */
+const char *fmt_title(char *out, size_t outlen, const record *r);
 
 /* fmt_short() - the short id of an entry: its hash's first 8 hex digits. */
 void fmt_short(char out[FMT_SHORT_BYTES],

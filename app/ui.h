@@ -136,6 +136,7 @@ int ui_line_set(ui_line *l, const char *s);
 #define UI_F_SUSPEND 0x10U /* Ctrl-Z: stop like a shell job */
 #define UI_F_REPAINT 0x20U /* Ctrl-L: repaint every cell */
 #define UI_F_OLDER 0x40U   /* load m->older more entries before the oldest */
+#define UI_F_OLDER_CM 0x80U /* load UI_CM_MORE older commitments */
 
 /* Input history: the last UI_HIST lines entered, in memory only. */
 #define UI_HIST 100U
@@ -152,6 +153,17 @@ int ui_line_set(ui_line *l, const char *s);
 #define UI_WINDOW_MORE 200U
 #define UI_SEARCH_MORE 2000U
 #define UI_BUDGET 4000U
+
+/*
+ * The commitments pane holds a window too: of the commitments older than
+ * the record pane's window, the newest UI_CM_WINDOW (with their
+ * statuses, endorsements and corrections; view_window.commitments), and
+ * UI_CM_MORE more each time the cursor comes within a page of the
+ * oldest one loaded.  So the UI's memory follows its windows, not the
+ * record (issue 18).
+ */
+#define UI_CM_WINDOW 64U
+#define UI_CM_MORE 64U
 
 /*
  * The kinds the first load takes only within the window (the loop then

@@ -1293,8 +1293,13 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 		cf = _("all");
 		break;
 	}
-	snprintf(title, sizeof(title), _("Commitments: %s (%zu) [f]"), cf,
-	    m->ncm);
+	if (view_commitments_older(v))
+		/* a window of them: older ones load on the way up */
+		snprintf(title, sizeof(title), _("Commitments: %s (last %zu, "
+		    "Up for more) [f]"), cf, m->ncm);
+	else
+		snprintf(title, sizeof(title), _("Commitments: %s (%zu) [f]"),
+		    cf, m->ncm);
 	pane_title(yb, 2, dc.cols - 6, title, m->focus == UI_FOCUS_COMMIT);
 
 	draw_agenda(&dc, 3, 1, ar, aw, &d->ag_top);

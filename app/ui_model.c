@@ -19,6 +19,7 @@
 
 #include "../crypto/err.h"
 #include "../storage/entry.h"
+#include "../storage/lang.h"
 #include "../storage/payload.h"
 #include "../storage/view.h"
 #include "../storage/vis.h"
@@ -430,7 +431,7 @@ const char *
 ui_commit_preview(const ui_model *m, char *buf, size_t len)
 {
 	cparse_commitment c;
-	char *s = ui_line_utf8(&m->line);
+	char *s = ui_line_utf8(&m->line), db[LANG_DATE_BYTES];
 	const char *body, *why;
 	wchar_t *w = NULL;
 	size_t wn = 0, skip = 0, i;
@@ -456,10 +457,11 @@ ui_commit_preview(const ui_model *m, char *buf, size_t len)
 	if ((why = commit_line(&c, body, m)) != NULL)
 		snprintf(buf, len, _("commitment: %s; ACTION: [PARTY] "
 		    "[\"OWNER\"] [DUE] text [by DUE]"), _(why));
-	else
+	else    /* the due date as the reader writes it: "by Friday" seen */
 		snprintf(buf, len, _("Enter records: party %s, owner %s, "
 		    "due %s"), c.party, c.owner[0] != '\0' ? c.owner :
-		    _("not named"), c.due[0] != '\0' ? c.due : _("no date"));
+		    _("not named"), c.due[0] != '\0' ? fmt_date(db, sizeof(db),
+		    c.due) : _("no date"));
 	explicit_bzero(s, strlen(s));
 	free(s);
 	return buf;
@@ -1285,6 +1287,23 @@ record_move(ui_model *m, long d)
 }
 
 /*
+ * cm_move() - move the commitments cursor; coming within a page of the
+ * oldest commitment loaded asks for older ones (UI_F_OLDER_CM), as the
+ * record pane does for entries.
+ */
+static unsigned
+cm_move(ui_model *m, long d)
+{
+	size_t page = m->cm_rows > 2 ? m->cm_rows : 8;
+
+	move(&m->cm_sel, m->ncm, d);
+	if (d < 0 && m->cm_sel < page && m->v != NULL &&
+	    view_commitments_older(m->v))
+		return UI_F_OLDER_CM;
+	return 0;
+}
+
+/*
  * search_back() - N on the oldest match (or with none): load older
  * entries, then ui_model_extended() goes on from the current match.
  */
@@ -1357,7 +1376,7 @@ key_pane(ui_model *m, const ui_key *k)
 		else if (m->focus == UI_FOCUS_RECORD)
 			return record_move(m, d) | UI_F_REDRAW;
 		else
-			move(&m->cm_sel, m->ncm, d);
+			return cm_move(m, d) | UI_F_REDRAW;
 		return UI_F_REDRAW;
 	}
 	if (k->code == UI_K_ENTER) {

@@ -32,6 +32,7 @@
 #include "../crypto/merkle.h"
 #include "entry.h"
 #include "halves.h"
+#include "lang.h"
 #include "minutes.h"
 #include "minutes_lang.h"
 #include "minutes_print.h"
@@ -445,6 +446,31 @@ static json_t *
 jstr(const char *s)
 {
 	return s != NULL ? json_string(s) : json_null();
+}
+
+/*
+ * jmap() - a copy of it's map field ("titles", "places": lang.h) with
+ * only its well-formed members, or null when it has none.
+ */
+static json_t *
+jmap(const view_item *it, const char *field)
+{
+	const json_t *m = it != NULL ? json_object_get(it->payload, field) :
+				       NULL;
+	json_t *o, *v;
+	const char *k;
+
+	if (!json_is_object(m) || (o = json_object()) == NULL)
+		return json_null();
+	json_object_foreach((json_t *)m, k, v)
+		if (lang_tag_valid(k) && json_is_string(v))
+			json_object_set_new(o, k, json_string(
+			    json_string_value(v)));
+	if (json_object_size(o) == 0) {
+		json_decref(o);
+		return json_null();
+	}
+	return o;
 }
 
 static const char *
@@ -1542,6 +1568,7 @@ model(struct mb *mb, minutes_format fmt)
 		memcpy(hex, mb->genesis->hex, sizeof(hex));
 	put(mb, o, "dialogue", json_string(hex));
 	put(mb, o, "title", jstr(pstr(mb->genesis, "title")));
+	put(mb, o, "titles", jmap(mb->genesis, "titles"));
 	parties = json_array();
 	for (i = 0; i < view_nparties(mb->v); i++)
 		push(mb, parties, json_string(view_party(mb->v, i)));
@@ -1551,7 +1578,11 @@ model(struct mb *mb, minutes_format fmt)
 	put(mb, o, "lang", json_string(mb->lang));
 	put(mb, o, "meeting_title",
 	    jstr(in_scope(mb, m->open) ? m->title : NULL));
+	put(mb, o, "meeting_titles",
+	    in_scope(mb, m->open) ? jmap(m->open, "titles") : json_null());
 	put(mb, o, "place", jstr(in_scope(mb, m->open) ? m->place : NULL));
+	put(mb, o, "places",
+	    in_scope(mb, m->open) ? jmap(m->open, "places") : json_null());
 	put(mb, o, "date", jstr(in_scope(mb, m->open) ? m->date : NULL));
 	if (in_scope(mb, m->open)) {
 		opened = json_object();

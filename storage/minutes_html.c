@@ -335,7 +335,8 @@ corrections(FILE *f, int fr, const json_t *r, const json_t *parties, int level)
 static void
 record(FILE *f, int fr, const json_t *r, const json_t *parties, int level)
 {
-	char nd[64];	/* "no date" in the frame */
+	char de[MINUTES_DATE_BYTES], dr[MINUTES_DATE_BYTES];
+	int half, hf;
 	const json_t *c = json_object_get(r, "commitment");
 	const char *k = gs(r, "kind");
 	char lab[160];
@@ -354,19 +355,24 @@ record(FILE *f, int fr, const json_t *r, const json_t *parties, int level)
 	}
 	byline(f, fr, r);
 	fputs(".</p>\n", f);
+	/* in "both", one whole paragraph in each language (FORMAT.md) */
 	if (c != NULL) {
-		fputs("<p>", f);
-		minutes_l(f, fr, "Party %s, owner", gs(c, "party"));
-		fputc(' ', f);
-		if (gsn(c, "owner") != NULL)
-			hput(f, gs(c, "owner"));
-		else
-			minutes_lput(f, fr, "not named");
-		minutes_lstr(nd, sizeof(nd), fr, "no date");
-		minutes_l(f, fr, ", due %s, status", gs_or(c, "due", nd));
-		fputc(' ', f);
-		minutes_value(f, fr, gs(c, "status"));
-		fputs(".</p>\n", f);
+		minutes_due(c, de, dr);
+		for (half = 0; half < 2; half++) {
+			if ((hf = minutes_half(fr, half)) < 0)
+				continue;
+			fputs("<p>", f);
+			minutes_l(f, hf, "Party %s, owner", gs(c, "party"));
+			fputc(' ', f);
+			if (gsn(c, "owner") != NULL)
+				hput(f, gs(c, "owner"));
+			else
+				minutes_lput(f, hf, "not named");
+			minutes_l(f, hf, ", due %s, status", half ? dr : de);
+			fputc(' ', f);
+			minutes_value(f, hf, gs(c, "status"));
+			fputs(".</p>\n", f);
+		}
 	}
 	text(f, fr, json_object_get(r, "text"));
 	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0)
@@ -405,14 +411,18 @@ people(FILE *f, int fr, const json_t *a)
 static void
 head(FILE *f, const json_t *m)
 {
-	const json_t *o;
+	const json_t *o, *l;
 	int fr = minutes_frame_of(gs(m, "lang"));
+	char d[MINUTES_DATE_BYTES], *t;
+	size_t i;
 
 	fputs("<h1>", f);
 	minutes_l(f, fr, "Minutes of meeting %lld", gi(m, "meeting"));
-	if (gsn(m, "meeting_title") != NULL) {
+	if ((t = minutes_named(m, fr, "meeting_title", "meeting_titles")) !=
+	    NULL) {
 		fputs(": ", f);
-		hput(f, gs(m, "meeting_title"));
+		hput(f, t);
+		free(t);
 	}
 	fputs("</h1>\n", f);
 	if (strcmp(gs(m, "status"), "draft") == 0) {
@@ -426,24 +436,30 @@ head(FILE *f, const json_t *m)
 	}
 	fputs("<table class=\"head\">\n", f);
 	th(f, fr, "Dialogue");
-	hput(f, gs(m, "title"));
+	if ((t = minutes_named(m, fr, "title", "titles")) != NULL)
+		hput(f, t);
+	free(t);
 	fputs("</td></tr>\n<tr><th>", f);
 	minutes_lput(f, fr, "Dialogue id");
 	fputs("</th><td class=\"hash\">", f);
 	hput(f, gs(m, "dialogue"));
 	fputs("</td></tr>\n", f);
 	th(f, fr, "Parties");
-	list(f, fr, json_object_get(m, "parties"));
+	json_array_foreach (json_object_get(m, "parties"), i, l) {
+		fputs(i ? ", " : "", f);
+		minutes_party(f, fr, json_string_value(l));
+	}
 	fputs("</td></tr>\n", f);
 	if (gsn(m, "date") != NULL) {
 		th(f, fr, "Date");
-		hput(f, gs(m, "date"));
+		hput(f, minutes_date(d, sizeof(d), fr, gs(m, "date")));
 		fputs("</td></tr>\n", f);
 	}
-	if (gsn(m, "place") != NULL) {
+	if ((t = minutes_named(m, fr, "place", "places")) != NULL) {
 		th(f, fr, "Place");
-		hput(f, gs(m, "place"));
+		hput(f, t);
 		fputs("</td></tr>\n", f);
+		free(t);
 	}
 	if (json_is_object(o = json_object_get(m, "opened"))) {
 		th(f, fr, "Opened");
@@ -600,6 +616,7 @@ static void
 commitments(FILE *f, const json_t *m)
 {
 	const json_t *cl = json_object_get(m, "commitments"), *c, *x;
+	char d[MINUTES_DATE_BYTES];
 	size_t i, j;
 	int fr = minutes_frame_of(gs(m, "lang"));
 
@@ -628,7 +645,10 @@ commitments(FILE *f, const json_t *m)
 		fputs("</td><td>", f);
 		inline_text(f, fr, json_object_get(c, "text"));
 		fputs("</td><td>", f);
-		hput(f, gs_or(c, "due", "no date"));
+		if (gsn(c, "due") != NULL)
+			hput(f, minutes_date(d, sizeof(d), fr, gs(c, "due")));
+		else
+			minutes_lput(f, fr, "no date");
 		fputs("</td><td>", f);
 		minutes_value(f, fr, gs(c, "status"));
 		fputs("</td><td>", f);
@@ -865,6 +885,7 @@ int
 minutes_print_html(FILE *f, const json_t *m)
 {
 	int fr = minutes_frame_of(gs(m, "lang"));
+	char *t;
 
 	if (!json_is_object(m) || gsn(m, "dialogue") == NULL)
 		return -1;
@@ -879,9 +900,11 @@ minutes_print_html(FILE *f, const json_t *m)
 	    "<meta charset=\"utf-8\">\n<title>",
 	    fr == MINUTES_FRAME_RU ? "ru" : "en");
 	minutes_l(f, fr, "Minutes of meeting %lld", gi(m, "meeting"));
-	if (gsn(m, "meeting_title") != NULL) {
+	if ((t = minutes_named(m, fr, "meeting_title", "meeting_titles")) !=
+	    NULL) {
 		fputs(": ", f);
-		hputs(f, gs(m, "meeting_title"), 1);
+		hputs(f, t, 1);
+		free(t);
 	}
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
 	head(f, m);

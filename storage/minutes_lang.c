@@ -12,8 +12,10 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lang.h"
 #include "minutes_lang.h"
 
 struct label {
@@ -330,6 +332,22 @@ static const struct label labels[] = {
 	{ "commitment", "обязательство" },
 	{ "correction", "исправление" },
 	{ "agenda", "пункт повестки дня" },
+	/* the parties' names (lang.c has their codes) */
+	{ "Russian Federation", "Российская Федерация" },
+	{ "United States of America", "Соединённые Штаты Америки" },
+	/* the months, as in a date: the Russian in the genitive */
+	{ "January", "января" },
+	{ "February", "февраля" },
+	{ "March", "марта" },
+	{ "April", "апреля" },
+	{ "May", "мая" },
+	{ "June", "июня" },
+	{ "July", "июля" },
+	{ "August", "августа" },
+	{ "September", "сентября" },
+	{ "October", "октября" },
+	{ "November", "ноября" },
+	{ "December", "декабря" },
 };
 
 #define NLABELS (sizeof(labels) / sizeof(labels[0]))
@@ -478,6 +496,97 @@ minutes_value(FILE *f, int fr, const char *v)
 		return;
 	}
 	minutes_lput(f, fr, v);
+}
+
+char *
+minutes_named(const json_t *m, int fr, const char *k, const char *mapk)
+{
+	const char *en = lang_pick(m, k, mapk, "en", NULL);
+	const char *ru = lang_pick(m, k, mapk, "ru", NULL);
+	char *out;
+	size_t n;
+
+	if (en == NULL || ru == NULL)
+		return NULL;
+	if (fr == MINUTES_FRAME_EN || strcmp(en, ru) == 0)
+		return strdup(en);
+	if (fr == MINUTES_FRAME_RU)
+		return strdup(ru);
+	n = strlen(en) + strlen(MINUTES_PAIR) + strlen(ru) + 1;
+	if ((out = malloc(n)) != NULL)
+		snprintf(out, n, "%s%s%s", en, MINUTES_PAIR, ru);
+	return out;
+}
+
+const char *
+minutes_date(char *out, size_t outlen, int fr, const char *ymd)
+{
+	char en[LANG_DATE_BYTES], ru[LANG_DATE_BYTES];
+
+	lang_date(en, sizeof(en), ymd, "en");
+	lang_date(ru, sizeof(ru), ymd, "ru");
+	snprintf(out, outlen, "%s%s%s", fr != MINUTES_FRAME_RU ? en : "",
+	    fr == MINUTES_FRAME_BOTH && strcmp(en, ru) != 0 ? MINUTES_PAIR :
+							       "",
+	    fr == MINUTES_FRAME_RU ||
+		(fr == MINUTES_FRAME_BOTH && strcmp(en, ru) != 0) ?
+		ru :
+		"");
+	return out;
+}
+
+int
+minutes_half(int fr, int h)
+{
+	if (h == 0)
+		return fr != MINUTES_FRAME_RU ? MINUTES_FRAME_EN : -1;
+	return fr != MINUTES_FRAME_EN ? MINUTES_FRAME_RU : -1;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+void
+minutes_l1(FILE *f, int fr, const char *en, const char *a_en,
+    const char *a_ru)
+{
+	const char *ru = fr != MINUTES_FRAME_EN ? minutes_ru(en) : NULL;
+
+	if (ru == NULL)
+		ru = en;
+	if (fr != MINUTES_FRAME_RU)
+		fprintf(f, en, a_en);
+	if (fr == MINUTES_FRAME_BOTH)
+		fputs(MINUTES_PAIR, f);
+	if (fr != MINUTES_FRAME_EN)
+		fprintf(f, ru, a_ru);
+}
+#pragma GCC diagnostic pop
+
+void
+minutes_due(const json_t *c, char *en, char *ru)
+{
+	const char *d = json_string_value(json_object_get(c, "due"));
+
+	if (d == NULL) {
+		snprintf(en, MINUTES_DATE_BYTES, "%s", "no date");
+		snprintf(ru, MINUTES_DATE_BYTES, "%s", minutes_ru("no date"));
+		return;
+	}
+	minutes_date(en, MINUTES_DATE_BYTES, MINUTES_FRAME_EN, d);
+	minutes_date(ru, MINUTES_DATE_BYTES, MINUTES_FRAME_RU, d);
+}
+
+void
+minutes_party(FILE *f, int fr, const char *code)
+{
+	const char *en = lang_party(code, "en");
+
+	if (en == NULL) {
+		fputs(code != NULL ? code : "", f);
+		return;
+	}
+	minutes_lput(f, fr, en);
+	fprintf(f, " (%s)", code);
 }
 
 size_t

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 /* The frame of a rendering. */
 #define MINUTES_FRAME_EN 0
 #define MINUTES_FRAME_RU 1
@@ -65,6 +67,58 @@ void minutes_lstr(char *out, size_t outlen, int fr, const char *en);
 /* minutes_value() - a value of the model (a status, a role) in the
  * frame: the table's word for it, or the value itself. */
 void minutes_value(FILE *f, int fr, const char *v);
+
+/*
+ * minutes_named() - the model m's field k ("title", "meeting_title",
+ * "place") in the frame, from k as typed and the map mapk ("titles",
+ * "meeting_titles", "places"; lang_pick()): the English one, the
+ * Russian one, or in the "both" frame the English, MINUTES_PAIR, then
+ * the Russian, or only one of them when they are the same text.
+ * Not rendered: the caller prints it as untrusted text.
+ * @return a malloc'd string, or NULL when m has no such field.
+ */
+char *minutes_named(const json_t *m, int fr, const char *k,
+    const char *mapk);
+
+/*
+ * minutes_date() - a date YYYY-MM-DD in the frame (lang_date()):
+ * "7 December 2026", "7 декабря 2026 г.", or both with MINUTES_PAIR,
+ * into out (outlen bytes, MINUTES_DATE_BYTES is enough).  @return out.
+ */
+#define MINUTES_DATE_BYTES 112U
+const char *minutes_date(char *out, size_t outlen, int fr,
+    const char *ymd);
+
+/*
+ * minutes_half() - the frame of half h (0 English, 1 Russian) of the
+ * frame fr, or -1 when fr has no such half: a line that is written
+ * whole in each language ("both") is written once per half.
+ */
+int minutes_half(int fr, int h);
+
+/*
+ * minutes_l1() - the frame string en, a printf format with one %s, as
+ * minutes_l(), but with the argument a_en in the English half and a_ru
+ * in the Russian (a date, "no date"), so that each half is all in one
+ * language.
+ */
+void minutes_l1(FILE *f, int fr, const char *en, const char *a_en,
+    const char *a_ru);
+
+/*
+ * minutes_due() - the due date of commitment c (its "due", or "no
+ * date") in English into en and in Russian into ru, each
+ * MINUTES_DATE_BYTES long, for minutes_l1().
+ */
+void minutes_due(const json_t *c, char *en, char *ru);
+
+/*
+ * minutes_party() - a party of the model as "NAME (CODE)" in the frame
+ * ("Russian Federation / Российская Федерация (RU)" in "both"), or the
+ * code alone when lang.c has no name for it.  Codes are checked by
+ * payload_check() (A-Z, 0-9), so they are printed as they are.
+ */
+void minutes_party(FILE *f, int fr, const char *code);
 
 /* minutes_label_count(), minutes_label_at() - the table, for tests. */
 size_t minutes_label_count(void);

@@ -86,7 +86,8 @@ md_corrections(FILE *f, int fr, const json_t *r, const json_t *parties,
 static void
 md_record(FILE *f, int fr, const json_t *r, const json_t *parties, int level)
 {
-	char nd[64];	/* "no date" in the frame */
+	char de[MINUTES_DATE_BYTES], dr[MINUTES_DATE_BYTES];
+	int h, hf;
 	const json_t *c = json_object_get(r, "commitment");
 	const char *k = gs(r, "kind");
 	char label[160];
@@ -102,18 +103,24 @@ md_record(FILE *f, int fr, const json_t *r, const json_t *parties, int level)
 		    "written)");
 	minutes_byline(f, fr, r, 1);
 	fputs(".\n\n", f);
+	/* in "both", one whole line in each language (FORMAT.md) */
 	if (c != NULL) {
-		minutes_l(f, fr, "Party %s, owner", gs(c, "party"));
-		fputc(' ', f);
-		if (gsn(c, "owner") != NULL)
-			minutes_cprint(f, gs(c, "owner"), 1);
-		else
-			minutes_lput(f, fr, "not named");
-		minutes_lstr(nd, sizeof(nd), fr, "no date");
-		minutes_l(f, fr, ", due %s, status", gs_or(c, "due", nd));
-		fputc(' ', f);
-		minutes_value(f, fr, gs(c, "status"));
-		fputs(".\n\n", f);
+		minutes_due(c, de, dr);
+		for (h = 0; h < 2; h++) {
+			if ((hf = minutes_half(fr, h)) < 0)
+				continue;
+			minutes_l(f, hf, "Party %s, owner", gs(c, "party"));
+			fputc(' ', f);
+			if (gsn(c, "owner") != NULL)
+				minutes_cprint(f, gs(c, "owner"), 1);
+			else
+				minutes_lput(f, hf, "not named");
+			minutes_l(f, hf, ", due %s, status", h ? dr : de);
+			fputc(' ', f);
+			minutes_value(f, hf, gs(c, "status"));
+			fputs(".\n", f);
+		}
+		fputc('\n', f);
 	}
 	md_text(f, fr, json_object_get(r, "text"));
 	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0) {
@@ -204,14 +211,17 @@ md_head(FILE *f, const json_t *m)
 	const json_t *o, *l;
 	const char *lang = gs(m, "lang");
 	int fr = minutes_frame_of(lang);
+	char d[MINUTES_DATE_BYTES], *t;
 	size_t i;
 
 	fputs("# ", f);
 	minutes_l(f, fr, "Minutes of meeting %lld",
 	    (long long)json_integer_value(json_object_get(m, "meeting")));
-	if (gsn(m, "meeting_title") != NULL) {
+	if ((t = minutes_named(m, fr, "meeting_title", "meeting_titles")) !=
+	    NULL) {
 		fputs(": ", f);
-		minutes_cprint(f, gs(m, "meeting_title"), 1);
+		minutes_cprint(f, t, 1);
+		free(t);
 	}
 	fputs("\n\n", f);
 	if (strcmp(gs(m, "status"), "draft") == 0) {
@@ -224,22 +234,28 @@ md_head(FILE *f, const json_t *m)
 		fputs("\n\n", f);
 	}
 	md_field(f, fr, "Dialogue:");
-	minutes_cprint(f, gs(m, "title"), 1);
+	if ((t = minutes_named(m, fr, "title", "titles")) != NULL)
+		minutes_cprint(f, t, 1);
+	free(t);
 	fputc('\n', f);
 	md_field(f, fr, "Dialogue id:");
 	fprintf(f, "`%s`\n", gs(m, "dialogue"));
 	md_field(f, fr, "Parties:");
-	json_array_foreach (json_object_get(m, "parties"), i, l)
-		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
+	json_array_foreach (json_object_get(m, "parties"), i, l) {
+		fputs(i ? ", " : "", f);
+		minutes_party(f, fr, json_string_value(l));
+	}
 	fputc('\n', f);
 	if (gsn(m, "date") != NULL) {
 		md_field(f, fr, "Date:");
-		fprintf(f, "%s\n", gs(m, "date"));
+		fprintf(f, "%s\n", minutes_date(d, sizeof(d), fr,
+		    gs(m, "date")));
 	}
-	if (gsn(m, "place") != NULL) {
+	if ((t = minutes_named(m, fr, "place", "places")) != NULL) {
 		md_field(f, fr, "Place:");
-		minutes_cprint(f, gs(m, "place"), 1);
+		minutes_cprint(f, t, 1);
 		fputc('\n', f);
+		free(t);
 	}
 	if (json_is_object(o = json_object_get(m, "opened"))) {
 		fputs("- **", f);
@@ -408,7 +424,7 @@ md_agenda(FILE *f, const json_t *m, const struct minutes_unit *u, size_t n,
 static void
 md_commitments(FILE *f, const json_t *m)
 {
-	char nd[64];	/* "no date" in the frame */
+	char nd[64], de[MINUTES_DATE_BYTES];	/* "no date", a date in the frame */
 	static const char *const head[] = { "Entry", "Party", "Owner", "Text",
 		"Due", "Status", "Endorsed by", "Agreed", "Made in",
 		"Corrected by" };
@@ -436,7 +452,8 @@ md_commitments(FILE *f, const json_t *m)
 		fputs(" | ", f);
 		md_inline_text(f, fr, json_object_get(c, "text"));
 		minutes_lstr(nd, sizeof(nd), fr, "no date");
-		fprintf(f, " | %s | ", gs_or(c, "due", nd));
+		fprintf(f, " | %s | ", gsn(c, "due") != NULL ?
+		    minutes_date(de, sizeof(de), fr, gs(c, "due")) : nd);
 		minutes_value(f, fr, gs(c, "status"));
 		fputs(" | ", f);
 		json_array_foreach (json_object_get(c, "endorsed_by"), j, x)

@@ -231,7 +231,8 @@ static void
 txt_record(FILE *f, int fr, const json_t *r, const json_t *parties,
     size_t indent)
 {
-	char nd[64];	/* "no date" in the frame */
+	char de[MINUTES_DATE_BYTES], dr[MINUTES_DATE_BYTES];
+	int h, hf;
 	const json_t *c = json_object_get(r, "commitment");
 	const char *k = gs(r, "kind");
 	char label[160];
@@ -247,19 +248,24 @@ txt_record(FILE *f, int fr, const json_t *r, const json_t *parties,
 	fputc(' ', f);
 	minutes_byline(f, fr, r, 0);
 	fputc('\n', f);
+	/* in "both", one whole line in each language (FORMAT.md) */
 	if (c != NULL) {
-		pad(f, indent + 2);
-		minutes_l(f, fr, "party %s, owner", gs(c, "party"));
-		fputc(' ', f);
-		if (gsn(c, "owner") != NULL)
-			minutes_cprint(f, gs(c, "owner"), 0);
-		else
-			minutes_lput(f, fr, "not named");
-		minutes_lstr(nd, sizeof(nd), fr, "no date");
-		minutes_l(f, fr, ", due %s, status", gs_or(c, "due", nd));
-		fputc(' ', f);
-		minutes_value(f, fr, gs(c, "status"));
-		fputc('\n', f);
+		minutes_due(c, de, dr);
+		for (h = 0; h < 2; h++) {
+			if ((hf = minutes_half(fr, h)) < 0)
+				continue;
+			pad(f, indent + 2);
+			minutes_l(f, hf, "party %s, owner", gs(c, "party"));
+			fputc(' ', f);
+			if (gsn(c, "owner") != NULL)
+				minutes_cprint(f, gs(c, "owner"), 0);
+			else
+				minutes_lput(f, hf, "not named");
+			minutes_l(f, hf, ", due %s, status", h ? dr : de);
+			fputc(' ', f);
+			minutes_value(f, hf, gs(c, "status"));
+			fputc('\n', f);
+		}
 	}
 	txt_text(f, fr, json_object_get(r, "text"), indent + 2);
 	if (strcmp(k, "decision") == 0 || strcmp(k, "commitment") == 0) {
@@ -373,7 +379,7 @@ int
 minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
     size_t n, int two)
 {
-	char nd[64];	/* "no date" in the frame */
+	char de[MINUTES_DATE_BYTES], dr[MINUTES_DATE_BYTES], *t;
 	const json_t *parties = json_object_get(m, "parties"), *o, *l, *r;
 	const json_t *in = json_object_get(m, "integrity"), *x, *c;
 	long long meeting =
@@ -394,18 +400,26 @@ minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
 		"MINUTES OF MEETING %lld",
 	    meeting);
 	txt_heading(f, h, '=');
-	if (gsn(m, "meeting_title") != NULL)
-		txt_field(f, fr, "Meeting:", gs(m, "meeting_title"));
-	txt_field(f, fr, "Dialogue:", gs(m, "title"));
+	if ((t = minutes_named(m, fr, "meeting_title", "meeting_titles")) !=
+	    NULL)
+		txt_field(f, fr, "Meeting:", t);
+	free(t);
+	t = minutes_named(m, fr, "title", "titles");
+	txt_field(f, fr, "Dialogue:", t != NULL ? t : "");
+	free(t);
 	txt_field(f, fr, "Dialogue id:", gs(m, "dialogue"));
 	txt_label(f, fr, "Parties:");
-	json_array_foreach (parties, i, l)
-		fprintf(f, "%s%s", i ? ", " : "", json_string_value(l));
+	json_array_foreach (parties, i, l) {
+		fputs(i ? ", " : "", f);
+		minutes_party(f, fr, json_string_value(l));
+	}
 	fputc('\n', f);
 	if (gsn(m, "date") != NULL)
-		txt_field(f, fr, "Date:", gs(m, "date"));
-	if (gsn(m, "place") != NULL)
-		txt_field(f, fr, "Place:", gs(m, "place"));
+		txt_field(f, fr, "Date:", minutes_date(de, sizeof(de), fr,
+		    gs(m, "date")));
+	if ((t = minutes_named(m, fr, "place", "places")) != NULL)
+		txt_field(f, fr, "Place:", t);
+	free(t);
 	if (json_is_object(o = json_object_get(m, "opened"))) {
 		txt_label(f, fr, "Opened");
 		minutes_byline(f, fr, o, 0);
@@ -511,8 +525,8 @@ minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
 		else
 			minutes_lput(f, fr, "not named");
 		fputs("  ", f);
-		minutes_lstr(nd, sizeof(nd), fr, "no date");
-		minutes_l(f, fr, "due: %s", gs_or(c, "due", nd));
+		minutes_due(c, de, dr);
+		minutes_l1(f, fr, "due: %s", de, dr);
 		fputs("  ", f);
 		minutes_l(f, fr, "status:");
 		fputc(' ', f);

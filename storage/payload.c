@@ -12,6 +12,7 @@
 
 #include "../crypto/err.h"
 #include "entry.h"
+#include "lang.h"
 #include "payload.h"
 #include "vis.h"
 
@@ -240,20 +241,6 @@ hex_field(const json_t *o, const char *k, size_t n)
 	return payload_hex_valid(json_string_value(json_object_get(o, k)), n);
 }
 
-/* A language tag: 2 to 8 ASCII letters, lower case (en, ru, ...). */
-static int
-lang_valid(const char *l)
-{
-	size_t n, i;
-
-	if (l == NULL || (n = strlen(l)) < 2 || n > 8)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (l[i] < 'a' || l[i] > 'z')
-			return 0;
-	return 1;
-}
-
 static int
 text_valid(const json_t *o, const char *k)
 {
@@ -263,7 +250,7 @@ text_valid(const json_t *o, const char *k)
 	if (!json_is_array(list) || json_array_size(list) == 0)
 		return 0;
 	json_array_foreach(list, i, t) {
-		if (!json_is_object(t) || !lang_valid(json_string_value(
+		if (!json_is_object(t) || !lang_tag_valid(json_string_value(
 		    json_object_get(t, "lang"))) ||
 		    !payload_state_valid(text_roles, json_string_value(
 		    json_object_get(t, "role"))) || !has_str(t, "body"))
@@ -320,6 +307,7 @@ payload_check(unsigned kind, const json_t *o)
 	switch (kind) {
 	case ENTRY_K_GENESIS:
 		ok = has_str(o, "title") &&
+		    lang_map_valid(json_object_get(o, "titles")) &&
 		    json_is_array(list = json_object_get(o, "parties")) &&
 		    json_array_size(list) >= 2;
 		if (ok)
@@ -358,7 +346,10 @@ payload_check(unsigned kind, const json_t *o)
 		break;
 	case ENTRY_K_MEETING_OPEN:
 		ok = meeting_valid(o) && opt_str(o, "title") &&
-		    opt_str(o, "place") && (json_object_get(o, "date") == NULL ||
+		    opt_str(o, "place") &&
+		    lang_map_valid(json_object_get(o, "titles")) &&
+		    lang_map_valid(json_object_get(o, "places")) &&
+		    (json_object_get(o, "date") == NULL ||
 		    payload_date_valid(json_string_value(json_object_get(o,
 		    "date"))));
 		break;
@@ -435,6 +426,17 @@ field_check(const json_t *obj, const char *k, size_t max,
 	return rc;
 }
 
+/* map_check() - lang_map_check() of obj's k, if present; 0 if absent. */
+static int
+map_check(const json_t *obj, const char *k, size_t max, const char **field)
+{
+	int rc = lang_map_check(json_object_get(obj, k), max);
+
+	if (rc != 0 && field != NULL)
+		*field = k;
+	return rc;
+}
+
 int
 payload_fields_check(unsigned kind, const json_t *obj, const char **field)
 {
@@ -445,7 +447,8 @@ payload_fields_check(unsigned kind, const json_t *obj, const char **field)
 	switch (kind) {
 	case ENTRY_K_GENESIS:
 		if ((rc = field_check(obj, "title", PAYLOAD_TITLE_MAX,
-		    field)) != 0)
+		    field)) != 0 || (rc = map_check(obj, "titles",
+		    PAYLOAD_TITLE_MAX, field)) != 0)
 			return rc;
 		json_array_foreach(json_object_get(obj, "members"), i, m)
 			if ((rc = field_check(m, "name", PAYLOAD_NAME_MAX,
@@ -457,8 +460,10 @@ payload_fields_check(unsigned kind, const json_t *obj, const char **field)
 		break;
 	case ENTRY_K_MEETING_OPEN:
 		if ((rc = field_check(obj, "title", PAYLOAD_TITLE_MAX,
-		    field)) == 0)
-			rc = field_check(obj, "place", PAYLOAD_PLACE_MAX,
+		    field)) == 0 && (rc = field_check(obj, "place",
+		    PAYLOAD_PLACE_MAX, field)) == 0 && (rc = map_check(obj,
+		    "titles", PAYLOAD_TITLE_MAX, field)) == 0)
+			rc = map_check(obj, "places", PAYLOAD_PLACE_MAX,
 			    field);
 		break;
 	case ENTRY_K_COMMITMENT:

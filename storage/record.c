@@ -26,6 +26,7 @@
 #include "../crypto/wrap.h"
 #include "checkpoint.h"
 #include "faults.h"
+#include "lang.h"
 #include "late.h"
 #include "held.h"
 #include "msig.h"
@@ -44,6 +45,7 @@ struct record {
 	unsigned char id[ENTRY_HASH_BYTES];
 	int have_id;
 	char *title;
+	json_t *titles;  /* {"title", "titles"} of the genesis, for lang_pick() */
 	char **parties;
 	size_t nparties;
 	record_member *members;
@@ -168,6 +170,8 @@ members_reset(record *r)
 
 	free(r->title);
 	r->title = NULL;
+	json_decref(r->titles);
+	r->titles = NULL;
 	for (i = 0; i < r->nparties; i++)
 		free(r->parties[i]);
 	free(r->parties);
@@ -379,6 +383,11 @@ genesis_apply(record *r, const entry *e, const json_t *o,
 		return DT_EFORMAT;
 	if ((r->title = strdup(json_string_value(json_object_get(o,
 	    "title")))) == NULL)
+		return DT_ENOMEM;
+	if ((r->titles = json_pack("{s:s}", "title", r->title)) == NULL ||
+	    (json_is_object(json_object_get(o, "titles")) &&
+	    json_object_set_new(r->titles, "titles", json_deep_copy(
+	    json_object_get(o, "titles"))) != 0))
 		return DT_ENOMEM;
 	list = json_object_get(o, "parties");
 	n = json_array_size(list);
@@ -1991,6 +2000,14 @@ record_title(const record *r)
 	return r->title != NULL ? r->title : "";
 }
 
+const char *
+record_title_in(const record *r, const char *lang, const char **tag)
+{
+	const char *s = lang_pick(r->titles, "title", "titles", lang, tag);
+
+	return s != NULL ? s : "";
+}
+
 size_t
 record_nparties(const record *r)
 {
@@ -2488,6 +2505,9 @@ genesis_payload(char **out, const record_genesis *g,
 	}
 	if ((o = json_pack("{s:i,s:s,s:o,s:o}", "v", PAYLOAD_VERSION, "title",
 	    g->title, "parties", parties, "members", members)) == NULL)
+		goto out;
+	if (g->titles != NULL && json_object_set_new(o, "titles",
+	    json_deep_copy(g->titles)) != 0)
 		goto out;
 	for (i = 0; i < g->nparties; i++)
 		if (json_array_append_new(parties, json_string(g->parties[i])))

@@ -27,6 +27,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <jansson.h>
+
 #include "../crypto/keys.h"
 #include "../crypto/merkle.h"
 #include "bundle.h"
@@ -52,7 +55,8 @@ typedef struct record record;
 
 /* What `dialogue new` decides. */
 typedef struct record_genesis {
-	const char *title;
+	const char *title;            /* as typed */
+	const json_t *titles;         /* in each language, or NULL (lang.h) */
 	const char *const *parties;
 	size_t nparties;
 	const record_member *members; /* heads (one per party) and others */
@@ -107,8 +111,16 @@ int record_feed_root(record *r, store_txn *t,
 /* record_id() - the dialogue id (leaf hash of the genesis). */
 const unsigned char *record_id(const record *r);
 
-/* record_title() - the title from the genesis. */
+/* record_title() - the title from the genesis, as typed. */
 const char *record_title(const record *r);
+
+/*
+ * record_title_in() - the title for a reader of language lang, and in
+ * *tag (may be NULL) the language it falls back to, if another
+ * (lang_pick() of the genesis' "title" and "titles").
+ */
+const char *record_title_in(const record *r, const char *lang,
+    const char **tag);
 
 /* record_nparties(), record_party() - the parties, in genesis order. */
 size_t record_nparties(const record *r);

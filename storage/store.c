@@ -1438,6 +1438,58 @@ out:
 	return rc;
 }
 
+int
+store_kind_back(unsigned char out[STORE_ORDER_BYTES], int *more,
+    store_txn *t, unsigned kind, const unsigned char *before, size_t n)
+{
+	unsigned char start[STORE_KIND_BYTES];
+	MDB_cursor *c = NULL;
+	MDB_val k, d;
+	size_t got = 0;
+	int rc;
+
+	memset(out, 0, STORE_ORDER_BYTES);
+	*more = 0;
+	start[0] = (unsigned char)kind;
+	if (before != NULL)
+		memcpy(start + 1, before, STORE_ORDER_BYTES);
+	else
+		memset(start + 1, 0xff, STORE_ORDER_BYTES);
+	k.mv_size = sizeof(start);
+	k.mv_data = start;
+	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->kinds, &c))) != 0)
+		return rc;
+	/* the first row at or after before, then back from there */
+	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	rc = rc == MDB_NOTFOUND ? mdb_cursor_get(c, &k, &d, MDB_LAST) :
+	    rc == 0 ? mdb_cursor_get(c, &k, &d, MDB_PREV) : rc;
+	while (rc == 0) {
+		const unsigned char *key = k.mv_data;
+
+		if (k.mv_size != STORE_KIND_BYTES) {
+			rc = DT_ECORRUPT;
+			goto out;
+		}
+		if (key[0] != start[0] || memcmp(key, start, sizeof(start)) >= 0)
+			break;
+		if (got == n) {
+			*more = 1;
+			break;
+		}
+		memcpy(out, key + 1, STORE_ORDER_BYTES);
+		got++;
+		rc = mdb_cursor_get(c, &k, &d, MDB_PREV);
+	}
+	if (got < n)
+		memset(out, 0, STORE_ORDER_BYTES);
+	if (n == 0)
+		memcpy(out, start + 1, STORE_ORDER_BYTES);
+	rc = (rc == 0 || rc == MDB_NOTFOUND) ? 0 : map_err(rc);
+out:
+	mdb_cursor_close(c);
+	return rc;
+}
+
 static int
 scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
     int one_feed, int hash, store_entry_cb cb, void *ctx)

@@ -308,6 +308,17 @@ int store_kind_indexed(unsigned kind);
 int store_scan_kind(store_txn *t, unsigned kind, const unsigned char *from,
     store_scan_cb cb, void *ctx);
 
+/*
+ * store_kind_back() - the order key of the n-th row of kind counting
+ * back from the order key before (NULL: from the end; the row at before
+ * does not count), for store_scan_kind()'s from: a walk of the newest n
+ * rows before it, which reads only those.  *more is 1 if kind has rows
+ * before that one.  Fewer than n rows: out is all zero (from the start)
+ * and *more 0.  Reads the index only (cursor steps), not the entries.
+ */
+int store_kind_back(unsigned char out[STORE_ORDER_BYTES], int *more,
+    store_txn *t, unsigned kind, const unsigned char *before, size_t n);
+
 /* store_kind_count() - rows of the kinds index (entries of indexed kinds). */
 int store_kind_count(uint64_t *n, store_txn *t);
 

@@ -67,6 +67,8 @@ struct view {
 	int deferred;                /* w.defer kinds only within the span */
 	size_t span;                 /* index of the span's first item */
 	size_t nwindow;              /* items of unindexed kinds */
+	int cm_older;                /* commitments before the span left
+	                              * out (w.commitments) */
 	store_head *feeds;           /* the feeds' heads as loaded */
 	size_t nfeeds;
 };
@@ -90,6 +92,20 @@ struct collect {
 	int started;                 /* a row was examined */
 	unsigned char last[STORE_ORDER_BYTES]; /* last row examined */
 	const unsigned char *stop;   /* order key: skip rows at or past it */
+
+	/*
+	 * w.commitments: before the span, the newest cm_keep commitments
+	 * this walk collects (those in the view already do not count), and
+	 * only the statuses, endorsements and corrections of what the view
+	 * holds (kept: the hashes of v's items, sorted, made before each
+	 * of those kinds is walked).
+	 */
+	int filtered;
+	size_t cm_keep;
+	size_t cm_from;              /* this walk's first commitment item */
+	size_t cm_old;               /* of them, before the span */
+	unsigned char (*kept)[ENTRY_HASH_BYTES];
+	size_t nkept;
 
 	/* full loads: bodies opened by a pool of threads, on every core */
 	int later;                   /* 0: open each body in the walk */
@@ -1282,16 +1298,140 @@ window_cb(void *ctx, const unsigned char *bytes, size_t len,
 	return 0;
 }
 
-/* kinds_cb() - store_scan_kind() callback: collect, unless known. */
+/* The indexed kinds view_window.commitments bounds before the span. */
+#define VIEW_BOUNDED (VIEW_KIND(ENTRY_K_COMMITMENT) | \
+	VIEW_KIND(ENTRY_K_COMMITMENT_STATUS) | \
+	VIEW_KIND(ENTRY_K_ENDORSEMENT) | VIEW_KIND(ENTRY_K_CORRECTION))
+
+static int
+cmp_hash(const void *a, const void *b)
+{
+	return memcmp(a, b, ENTRY_HASH_BYTES);
+}
+
+/* kept_make() - c->kept: the hashes of the items collected so far. */
+static int
+kept_make(struct collect *c)
+{
+	const view *v = c->v;
+	void *p;
+	size_t i;
+
+	c->nkept = 0;
+	if (v->nitems == 0)
+		return 0;
+	if ((p = realloc(c->kept, v->nitems * sizeof(*c->kept))) == NULL)
+		return DT_ENOMEM;
+	c->kept = p;
+	for (i = 0; i < v->nitems; i++)
+		memcpy(c->kept[i], v->items[i].hash, ENTRY_HASH_BYTES);
+	c->nkept = v->nitems;
+	qsort(c->kept, c->nkept, sizeof(*c->kept), cmp_hash);
+	return 0;
+}
+
+/*
+ * target_kept() - 1 if it's "target" is an item of the view, or if it
+ * names none that can be read (such an entry is kept, as it would be
+ * in a whole view: what it shows is its own fault).
+ */
+static int
+target_kept(const struct collect *c, const view_item *it)
+{
+	const char *hex = json_string_value(json_object_get(it->payload,
+	    "target"));
+	unsigned char h[ENTRY_HASH_BYTES];
+
+	if (it->body != VIEW_BODY_OK || hex == NULL ||
+	    !payload_hex_valid(hex, 2 * ENTRY_HASH_BYTES) ||
+	    key_unhex(h, sizeof(h), hex) != 0)
+		return 1;
+	return c->nkept > 0 && bsearch(h, c->kept, c->nkept,
+	    sizeof(*c->kept), cmp_hash) != NULL;
+}
+
+/*
+ * cm_trim() - keep the newest keep of the commitments this walk
+ * collected before the span (items cm_from.. of v, contiguous: the
+ * kinds index walks one kind in merged order, and those in the span
+ * come after them); drop the older ones.
+ */
+static void
+cm_trim(struct collect *c, size_t keep)
+{
+	view *v = c->v;
+	size_t drop, i;
+
+	if (c->cm_old <= keep)
+		return;
+	drop = c->cm_old - keep;
+	for (i = c->cm_from; i < c->cm_from + drop; i++)
+		json_decref((json_t *)v->items[i].payload);
+	memmove(&v->items[c->cm_from], &v->items[c->cm_from + drop],
+	    (v->nitems - c->cm_from - drop) * sizeof(*v->items));
+	v->nitems -= drop;
+	c->cm_old = keep;
+	v->cm_older = 1;
+}
+
+/*
+ * cm_from() - where the walk of the commitments starts: at the newest
+ * c->cm_keep before the span that the view does not hold yet, found in
+ * the kinds index alone, so that older ones are not even read.  Sets
+ * v->cm_older.
+ */
+static int
+cm_from(struct collect *c, store_txn *t, unsigned char out[STORE_ORDER_BYTES])
+{
+	view *v = c->v;
+	unsigned char ok[STORE_ORDER_BYTES];
+	size_t held = 0, i;
+	int more, rc;
+
+	for (i = 0; i < v->nitems; i++) {
+		if (v->items[i].kind != ENTRY_K_COMMITMENT)
+			continue;
+		item_key(ok, &v->items[i]);
+		if (memcmp(ok, v->before, STORE_ORDER_BYTES) < 0)
+			held++;
+	}
+	if ((rc = store_kind_back(out, &more, t, ENTRY_K_COMMITMENT,
+	    v->before, held + c->cm_keep)) != 0)
+		return rc;
+	v->cm_older = more;
+	return 0;
+}
+
+/*
+ * kinds_cb() - store_scan_kind() callback: collect, unless known; with
+ * w.commitments, before the span, bound what is kept (struct collect).
+ */
 static int
 kinds_cb(void *ctx, const unsigned char *bytes, size_t len,
     const unsigned char hash[ENTRY_HASH_BYTES])
 {
 	struct collect *c = ctx;
+	unsigned char ok[STORE_ORDER_BYTES];
+	const view_item *it;
+	int rc;
 
 	if (have(c, hash))
 		return 0;
-	return collect_cb(c, bytes, len, hash);
+	if ((rc = collect_cb(c, bytes, len, hash)) != 0 || !c->filtered)
+		return rc;
+	it = &c->v->items[c->v->nitems - 1];
+	if (!(VIEW_KIND(it->kind) & VIEW_BOUNDED))
+		return 0;
+	item_key(ok, it);
+	if (memcmp(ok, c->v->before, STORE_ORDER_BYTES) >= 0)
+		return 0; /* in the span: everything */
+	if (it->kind == ENTRY_K_COMMITMENT) {
+		/* trimmed in steps, so that the walk holds at most 2 keep */
+		if (++c->cm_old >= 2 * c->cm_keep + 1)
+			cm_trim(c, c->cm_keep);
+	} else if (!target_kept(c, it))
+		drop_last(c->v);
+	return 0;
 }
 
 /*
@@ -1358,6 +1498,7 @@ copy_base(view *v, const view *base)
 	memcpy(v->before, base->before, sizeof(v->before));
 	v->has_older = base->has_older;
 	v->deferred = base->deferred;
+	v->cm_older = base->cm_older;
 	if (base->nfeeds > 0) {
 		if ((v->feeds = malloc(base->nfeeds * sizeof(*v->feeds))) ==
 		    NULL)
@@ -1397,35 +1538,76 @@ window_walk(view *v, struct collect *c, store_txn *t, const view *base)
 /* What kinds_walk() walks. */
 enum {
 	KW_ALL = 0,      /* every indexed kind; deferred ones within the span */
-	KW_SPAN = 1,     /* only the deferred kinds, within the span */
-	KW_DEFERRED = 2  /* only the deferred kinds, in full */
+	KW_SPAN = 1,     /* only the deferred kinds, within the span (and the
+	                  * bounded ones, if bounded: the span grew) */
+	KW_DEFERRED = 2, /* only the deferred kinds, in full */
+	KW_COMMIT = 3    /* only the bounded kinds, in full (more of them) */
 };
 
 /*
  * kinds_walk() - the indexed kinds through the kinds index, as mode
- * says; rows already in c->base are skipped.  Sets v->deferred.
+ * says; rows already in c->base are skipped.  Sets v->deferred (keeps
+ * it for KW_COMMIT).
  */
 static int
 kinds_walk(view *v, struct collect *c, store_txn *t, int mode)
 {
+	unsigned char cm[STORE_ORDER_BYTES];
+	const unsigned char *from;
 	unsigned k;
-	int rc, late;
+	int rc, late, bounded, walk, was = v->deferred;
 
-	v->deferred = 0;
+	c->filtered = v->w.commitments > 0;
+	if (c->cm_keep == 0)
+		c->cm_keep = v->w.commitments;
+	if (mode != KW_COMMIT)
+		v->deferred = 0;
 	for (k = 1; k < 64; k++) {
 		if (!store_kind_indexed(k))
 			continue;
 		late = (v->w.defer & VIEW_KIND(k)) != 0;
-		if (mode != KW_ALL && !late)
+		bounded = c->filtered && (VIEW_KIND(k) & VIEW_BOUNDED);
+		from = NULL;
+		switch (mode) {
+		case KW_ALL:
+			walk = 1;
+			if (late) {
+				from = v->before;
+				v->deferred |= v->has_older;
+			}
+			break;
+		case KW_SPAN:
+			/* the span grew back: what it lacks of these kinds */
+			walk = (late && was) || bounded;
+			from = v->before;
+			if (late && was)
+				v->deferred |= v->has_older;
+			break;
+		case KW_DEFERRED:
+			walk = late;
+			break;
+		default: /* KW_COMMIT: what is deferred waits for complete */
+			walk = bounded && !(late && was);
+			break;
+		}
+		if (!walk)
 			continue;
-		if (late && mode != KW_DEFERRED && v->has_older)
-			v->deferred = 1;
-		rc = store_scan_kind(t, k, late && mode != KW_DEFERRED ?
-		    v->before : NULL, kinds_cb, c);
+		if (bounded && k != ENTRY_K_COMMITMENT &&
+		    (rc = kept_make(c)) != 0)
+			return rc;
+		if (bounded && k == ENTRY_K_COMMITMENT && mode != KW_SPAN &&
+		    (rc = cm_from(c, t, cm)) != 0)
+			return rc;
+		c->cm_from = v->nitems;
+		c->cm_old = 0;
+		rc = store_scan_kind(t, k, bounded && k == ENTRY_K_COMMITMENT &&
+		    mode != KW_SPAN ? cm : from, kinds_cb, c);
 		if (c->err != 0)
 			return c->err;
 		if (rc != 0)
 			return rc;
+		if (k == ENTRY_K_COMMITMENT && c->filtered)
+			cm_trim(c, c->cm_keep);
 	}
 	return 0;
 }
@@ -1479,15 +1661,24 @@ also_load(struct collect *c, store_txn *t, const unsigned char *h, int depth)
 	return rc == DT_ENOENT ? 0 : rc; /* an unknown target stays unknown */
 }
 
+/* What window_load() adds to its base. */
+enum {
+	WL_EXTEND = 0,   /* older entries of the window */
+	WL_COMPLETE = 1, /* the deferred kinds */
+	WL_COMMIT = 2    /* older commitments (view_window.commitments) */
+};
+
 /*
  * window_load() - the work of the bounded loads: a new view with base's
  * items (if any), the window walked back for w->count more entries, and
  * the indexed kinds: all of them (no base), the deferred ones in full
- * (complete), or none (extend: base has them).
+ * (WL_COMPLETE), cm_more older commitments and what goes with them
+ * (WL_COMMIT), or (WL_EXTEND) those the span now reaches that base
+ * deferred or bounded.
  */
 static int
 window_load(view **out, record *r, const view_window *w, const view *reuse,
-    const view *base, int complete)
+    const view *base, int mode, size_t cm_more)
 {
 	struct collect c;
 	store_txn *t = NULL;
@@ -1512,6 +1703,10 @@ window_load(view **out, record *r, const view_window *w, const view *reuse,
 	}
 	if (base != NULL && (rc = copy_base(v, base)) != 0)
 		goto out;
+	if (mode == WL_COMMIT) {
+		c.cm_keep = cm_more;
+		v->cm_older = 0; /* unless some are still left out */
+	}
 	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
 		goto out;
 	if (base == NULL && (rc = store_heads(&v->feeds, &v->nfeeds, t)) != 0)
@@ -1521,10 +1716,12 @@ window_load(view **out, record *r, const view_window *w, const view *reuse,
 	if (base == NULL) {
 		if ((rc = kinds_walk(v, &c, t, KW_ALL)) == 0 && w->also != NULL)
 			rc = also_load(&c, t, w->also, 0);
-	} else if (complete)
+	} else if (mode == WL_COMPLETE)
 		rc = kinds_walk(v, &c, t, KW_DEFERRED);
-	else if (base->deferred)
-		/* extend: the deferred kinds' rows down to the new span */
+	else if (mode == WL_COMMIT)
+		rc = kinds_walk(v, &c, t, KW_COMMIT);
+	else if (base->deferred || base->w.commitments > 0)
+		/* extend: those kinds' rows down to the new span */
 		rc = kinds_walk(v, &c, t, KW_SPAN);
 	if (rc != 0)
 		goto out;
@@ -1537,6 +1734,7 @@ out:
 	store_txn_abort(t);
 	if (c.scratch != NULL)
 		sodium_free(c.scratch);
+	free(c.kept);
 	view_free(v);
 	return rc;
 }
@@ -1545,7 +1743,7 @@ int
 view_load_window(view **out, record *r, const view_window *w,
     const view *reuse)
 {
-	return window_load(out, r, w, reuse, NULL, 0);
+	return window_load(out, r, w, reuse, NULL, WL_EXTEND, 0);
 }
 
 int
@@ -1554,7 +1752,24 @@ view_extend(view **out, const view *v, record *r, size_t more)
 	view_window w = v->w;
 
 	w.count = more;
-	return window_load(out, r, &w, NULL, v, 0);
+	return window_load(out, r, &w, NULL, v, WL_EXTEND, 0);
+}
+
+int
+view_extend_commitments(view **out, const view *v, record *r, size_t more)
+{
+	view_window w = v->w;
+
+	w.count = 0;
+	if (!v->windowed || w.commitments == 0 || more == 0)
+		return DT_EINVAL;
+	return window_load(out, r, &w, NULL, v, WL_COMMIT, more);
+}
+
+int
+view_commitments_older(const view *v)
+{
+	return v->windowed && v->cm_older;
 }
 
 int
@@ -1563,7 +1778,7 @@ view_complete(view **out, const view *v, record *r)
 	view_window w = v->w;
 
 	w.count = 0;
-	return window_load(out, r, &w, NULL, v, 1);
+	return window_load(out, r, &w, NULL, v, WL_COMPLETE, 0);
 }
 
 int
@@ -1605,9 +1820,16 @@ view_rewindow(view **out, const view *v, record *r, const view_window *w)
 		memcpy(nv->feeds, v->feeds, v->nfeeds * sizeof(*nv->feeds));
 		nv->nfeeds = v->nfeeds;
 	}
+	nv->cm_older = v->cm_older;
 	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0 ||
 	    (rc = window_walk(nv, &c, t, NULL)) != 0)
 		goto out;
+	if (nv->w.commitments > 0) {
+		/* the new span may reach back past v's: what v bounded there */
+		c.base = v;
+		if ((rc = kinds_walk(nv, &c, t, KW_SPAN)) != 0)
+			goto out;
+	}
 	sort_items(nv);
 	if ((rc = finish(nv, r)) != 0)
 		goto out;
@@ -1617,6 +1839,7 @@ out:
 	store_txn_abort(t);
 	if (c.scratch != NULL)
 		sodium_free(c.scratch);
+	free(c.kept);
 	view_free(nv);
 	return rc;
 }
@@ -1699,7 +1922,7 @@ view_refresh(view **out, const view *v, record *r)
 		t = NULL;
 		if (v->nwindow > w.count)
 			w.count = v->nwindow;
-		rc = window_load(out, r, &w, v, NULL, 0);
+		rc = window_load(out, r, &w, v, NULL, WL_EXTEND, 0);
 		goto out;
 	}
 	if ((rc = new_window_view(&nv, r, &w)) != 0)

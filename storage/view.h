@@ -157,9 +157,11 @@ int view_load(view **out, record *r);
  * Everything at or after the oldest row that walk examined -- the span --
  * is complete: every entry there of an indexed kind, and every entry of
  * the other kinds that passes the filter, is in the view.  Items before
- * the span are indexed kinds only.  Items stay in merged order, and every
- * function above works on a bounded view as on a full one (links to
- * entries outside the view are NULL, as for unknown targets).
+ * the span are indexed kinds only (with view_window.commitments, only a
+ * bounded part of the commitments and of what targets entries: a view
+ * whose size does not follow the record's).  Items stay in merged order,
+ * and every function above works on a bounded view as on a full one
+ * (links to entries outside the view are NULL, as for unknown targets).
  */
 
 /* VIEW_KIND() - the bit of an entry kind in view_window.defer. */
@@ -179,6 +181,13 @@ typedef struct view_window {
 	const unsigned char *also; /* NULL, or an entry's hash: load it, and
 	                            * the entry its "target" names, whatever
 	                            * their kinds (view_load_window() only) */
+	size_t commitments;  /* 0: the structure whole.  Else, before the
+	                      * span, only the newest this many commitments,
+	                      * and of the commitment statuses, endorsements
+	                      * and corrections only those whose target the
+	                      * view holds (view_extend_commitments() loads
+	                      * older ones): memory bounded by the window,
+	                      * not by the record */
 } view_window;
 
 /*
@@ -199,6 +208,21 @@ int view_load_window(view **out, record *r, const view_window *w,
  * once nothing points into it.
  */
 int view_extend(view **out, const view *v, record *r, size_t more);
+
+/*
+ * view_extend_commitments() - a new view holding everything v holds and
+ * up to more commitments older than the oldest v holds (when v was
+ * loaded with view_window.commitments), with their statuses,
+ * endorsements and corrections.  v is not changed.
+ */
+int view_extend_commitments(view **out, const view *v, record *r,
+    size_t more);
+
+/*
+ * view_commitments_older() - 1 if commitments older than those v holds
+ * were left out (view_window.commitments).
+ */
+int view_commitments_older(const view *v);
 
 /*
  * view_complete() - a new view holding everything v holds and the

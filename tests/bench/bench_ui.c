@@ -27,10 +27,17 @@
  * `detente` sees.
  *
  *	bench_ui [N]      (default $BENCH_N, else 1000000)
+ *
+ * BENCH_UI_KEEP=DIR keeps the generated records in DIR (DIR/n, DIR/s),
+ * and a later run with the same DIR uses them instead of generating
+ * them again (to compare two builds on the same bytes).  BENCH_UI_CM=K
+ * loads K commitments before the window instead of the UI's 64 (0: all
+ * of them, as the UI did before issue 18).
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <errno.h>
 #include <locale.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -171,6 +178,28 @@ status_kb(const char *name)
 	return v;
 }
 
+/*
+ * private_kb() - Private_Dirty of /proc/self/smaps_rollup (Linux 4.14):
+ * the pages only this process has written, whatever maps them; or -1.
+ */
+static long
+private_kb(void)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "Private_Dirty:", 14) == 0) {
+			v = strtol(line + 14, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
 static size_t
 heap_bytes(void)
 {
@@ -294,7 +323,7 @@ struct first {
 	double open, load, model, draw, total; /* the first screen */
 	double complete;                       /* then the deferred rest */
 	size_t items, heap;
-	long rss_kb, anon_kb, file_kb;
+	long rss_kb, anon_kb, file_kb, dirty_kb;
 };
 
 /* setup_model() - the model as cmd_ui.c sets it up. */
@@ -322,6 +351,10 @@ ui_window(view_window *w)
 	w->count = UI_WINDOW;
 	w->budget = UI_BUDGET;
 	w->defer = UI_DEFER;
+	w->commitments = UI_CM_WINDOW;
+	/* BENCH_UI_CM=0: the structure whole, as before issue 18 */
+	if (getenv("BENCH_UI_CM") != NULL)
+		w->commitments = (size_t)atoi(getenv("BENCH_UI_CM"));
 }
 
 static void
@@ -386,6 +419,7 @@ first_screen(struct first *f, const char *dir, const key_identity *id,
 	f->rss_kb = maxrss_kb();
 	f->anon_kb = status_kb("RssAnon");
 	f->file_kb = status_kb("RssFile");
+	f->dirty_kb = private_kb();
 out:
 	view_free(nv);
 	if (keep && rc == 0) {
@@ -450,7 +484,8 @@ run_child(int argc, char **argv)
 		if (argc < 5 || key_unhex(key, sizeof(key), argv[4]) != 0)
 			return 2;
 		t0 = floor_first(argv[3], key, &bad);
-		printf("%.3f %ld %ld\n", t0, maxrss_kb(), status_kb("RssAnon"));
+		printf("%.3f %ld %ld %ld\n", t0, maxrss_kb(),
+		    status_kb("RssAnon"), private_kb());
 		return bad;
 	}
 	if ((id = ru_head()) == NULL)
@@ -462,9 +497,9 @@ run_child(int argc, char **argv)
 	if (first_screen(&f, argv[3], id, 0, &r, &m, &v) != 0)
 		return 1;
 	endwin();
-	printf("%.3f %.3f %.3f %.3f %.3f %.3f %.3f %ld %zu %zu %ld %ld\n",
+	printf("%.3f %.3f %.3f %.3f %.3f %.3f %.3f %ld %zu %zu %ld %ld %ld\n",
 	    f.total, f.open, f.load, f.model, f.draw, f.complete, t_term,
-	    f.rss_kb, f.heap, f.items, f.anon_kb, f.file_kb);
+	    f.rss_kb, f.heap, f.items, f.anon_kb, f.file_kb, f.dirty_kb);
 	key_identity_free(id);
 	return 0;
 }
@@ -472,30 +507,31 @@ run_child(int argc, char **argv)
 /* Medians of RUNS_FRESH fresh first screens. */
 struct fresh {
 	double total, open, load, model, draw, complete, term;
-	double rss_kb, heap, items, anon_kb, file_kb;
-	double floor, floor_rss_kb, floor_anon_kb;
+	double rss_kb, heap, items, anon_kb, file_kb, dirty_kb;
+	double floor, floor_rss_kb, floor_anon_kb, floor_dirty_kb;
 	int ok;
 };
 
 static void
 fresh_runs(struct fresh *x, const char *dir, const char *keyhex)
 {
-	double v[RUNS_FRESH][12], col[RUNS_FRESH], fl[RUNS_FRESH][3];
+	double v[RUNS_FRESH][13], col[RUNS_FRESH], fl[RUNS_FRESH][4];
 	int i, j, n = 0, nf = 0;
 
 	memset(x, 0, sizeof(*x));
 	for (i = 0; i < RUNS_FRESH; i++) {
-		if (child("floor", dir, keyhex, fl[nf], 3) == 3)
+		if (child("floor", dir, keyhex, fl[nf], 4) == 4)
 			nf++;
-		if (child("first", dir, NULL, v[n], 12) == 12)
+		if (child("first", dir, NULL, v[n], 13) == 13)
 			n++;
 	}
 	if (n == 0 || nf == 0)
 		return;
-	for (j = 0; j < 12; j++) {
+	for (j = 0; j < 13; j++) {
 		double *dst[] = { &x->total, &x->open, &x->load, &x->model,
 			&x->draw, &x->complete, &x->term, &x->rss_kb,
-			&x->heap, &x->items, &x->anon_kb, &x->file_kb };
+			&x->heap, &x->items, &x->anon_kb, &x->file_kb,
+			&x->dirty_kb };
 
 		for (i = 0; i < n; i++)
 			col[i] = v[i][j];
@@ -510,10 +546,37 @@ fresh_runs(struct fresh *x, const char *dir, const char *keyhex)
 	for (i = 0; i < nf; i++)
 		col[i] = fl[i][2];
 	x->floor_anon_kb = median(col, nf);
+	for (i = 0; i < nf; i++)
+		col[i] = fl[i][3];
+	x->floor_dirty_kb = median(col, nf);
 	x->ok = 1;
 }
 
 /* ------------------------------------------------------------------ */
+
+/*
+ * kept_record() - the store a run with $BENCH_UI_KEEP left under parent
+ * (its one subdirectory), malloc'd, or NULL.
+ */
+static char *
+kept_record(const char *parent)
+{
+	char cmd[700], line[600];
+	FILE *f;
+	char *path = NULL;
+
+	snprintf(cmd, sizeof(cmd), "ls -d '%s'/*/ 2>/dev/null", parent);
+	if ((f = popen(cmd, "r")) == NULL)
+		return NULL;
+	if (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] != '\0' && line[strlen(line) - 1] == '/')
+			line[strlen(line) - 1] = '\0';
+		path = strdup(line);
+	}
+	pclose(f);
+	return path;
+}
 
 /* make_record() - generate n entries under parent; verify once. */
 static char *
@@ -525,6 +588,11 @@ make_record(const char *parent, uint64_t n, unsigned char key[32])
 	double t0 = gen_now(), t1;
 	int rc, i;
 
+	if ((path = kept_record(parent)) != NULL) {
+		fprintf(stderr, "using the record kept in %s\n", path);
+		t1 = gen_now();
+		goto open;
+	}
 	fprintf(stderr, "generating %llu entries...\n", (unsigned long long)n);
 	if ((rc = gen_record(&path, ids, parent, n, isatty(2))) != 0) {
 		fprintf(stderr, "generate: %s\n", dt_strerror(rc));
@@ -535,6 +603,7 @@ make_record(const char *parent, uint64_t n, unsigned char key[32])
 	t1 = gen_now();
 	fprintf(stderr, "generated in %.1f s; verifying once (as the first "
 	    "open does, which sets the watermark)...\n", t1 - t0);
+open:
 	/* record_open() verifies every entry past the watermark: all */
 	if ((rc = record_open(&r, path)) != 0 ||
 	    record_last_failure(r)->code != 0 || (id = ru_head()) == NULL ||
@@ -561,7 +630,8 @@ ratio_line(const char *what, double t, double floor, const char *target)
 int
 main(int argc, char **argv)
 {
-	char dir[] = "/tmp/detente-bench-ui-XXXXXX", big[600], small[600];
+	char dir[512] = "/tmp/detente-bench-ui-XXXXXX", big[600], small[600];
+	const char *keep = getenv("BENCH_UI_KEEP");
 	char *path = NULL, *spath = NULL, keyhex[65], skeyhex[65], cmd[700];
 	const char *env = getenv("BENCH_N");
 	unsigned char key[32], skey[32];
@@ -601,7 +671,14 @@ main(int argc, char **argv)
 			self_path = real;
 		}
 	}
-	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+	if (sodium_init() < 0)
+		return 2;
+	if (keep != NULL && *keep != '\0') {
+		/* BENCH_UI_KEEP=DIR: records made once, kept for later runs */
+		snprintf(dir, sizeof(dir), "%s", keep);
+		if (mkdir(dir, 0700) != 0 && access(dir, W_OK) != 0)
+			return 2;
+	} else if (mkdtemp(dir) == NULL)
 		return 2;
 	/* as detente does: JSON from decrypted text in wiped memory */
 	payload_wipe_alloc();
@@ -609,12 +686,13 @@ main(int argc, char **argv)
 		setlocale(LC_ALL, "");
 	snprintf(big, sizeof(big), "%s/n", dir);
 	snprintf(small, sizeof(small), "%s/s", dir);
-	if (mkdir(big, 0700) != 0 || mkdir(small, 0700) != 0)
+	if ((mkdir(big, 0700) != 0 && errno != EEXIST) ||
+	    (mkdir(small, 0700) != 0 && errno != EEXIST))
 		goto out;
 	if ((path = make_record(big, n, key)) == NULL)
 		goto out;
 	key_hex(keyhex, key, 32);
-	if (n >= 100000 && (spath = make_record(small, n / 10, skey)) == NULL)
+	if (n >= 1000 && (spath = make_record(small, n / 10, skey)) == NULL)
 		goto out;
 	key_hex(skeyhex, skey, 32);
 
@@ -732,12 +810,16 @@ main(int argc, char **argv)
 	    "and model %.0f KiB malloc'd for %.0f items\n", "memory:",
 	    fb.anon_kb,
 	    fb.floor_anon_kb, fb.heap / 1024, fb.items);
+	printf("%-26s %8.0f KiB private dirty (floor process %.0f KiB)\n", "",
+	    fb.dirty_kb, fb.floor_dirty_kb);
 	printf("%-26s %8.0f KiB peak RSS (floor process %.0f KiB), of which "
 	    "%.0f KiB the store's mapped pages\n", "", fb.rss_kb,
 	    fb.floor_rss_kb, fb.file_kb);
 	if (spath != NULL) {
 		fresh_runs(&fs, spath, skeyhex);
 		if (fs.ok) {
+			char vr[32] = "n/a"; /* mallinfo2() says 0 under ASan */
+
 			printf("-- the same at N/10 = %llu entries (fresh "
 			    "process)\n", (unsigned long long)(n / 10));
 			printf("%-26s %8.2f ms\n", "first screen:", fs.total);
@@ -745,10 +827,21 @@ main(int argc, char **argv)
 			    "malloc'd for %.0f items; peak RSS %.0f KiB\n",
 			    "memory:", fs.anon_kb, fs.heap / 1024, fs.items,
 			    fs.rss_kb);
-			printf("%-26s anonymous x%.2f, view x%.2f, peak RSS "
-			    "x%.2f for x10 entries\n", "growth N/10 -> N:",
-			    fb.anon_kb / fs.anon_kb, fb.heap / fs.heap,
+			printf("%-26s %8.0f KiB private dirty\n", "",
+			    fs.dirty_kb);
+			/* the floor here is the same UI on a tenth of it */
+			if (fs.heap > 0)
+				snprintf(vr, sizeof(vr), "x%.2f",
+				    fb.heap / fs.heap);
+			printf("%-26s anonymous x%.2f, private dirty x%.2f, "
+			    "view %s (floor: N/10; target: within 1.2)\n",
+			    "growth N/10 -> N:", fb.anon_kb / fs.anon_kb,
+			    fb.dirty_kb / fs.dirty_kb, vr);
+			printf("%-26s peak RSS x%.2f (the store's pages "
+			    "touched, which are the shared page cache)\n", "",
 			    fb.rss_kb / fs.rss_kb);
+			ratio_line("first screen N vs N/10:", fb.total,
+			    fs.total, "flat");
 		}
 	}
 	key_identity_free(id);
@@ -758,8 +851,10 @@ out:
 		fprintf(stderr, "bench_ui: failed\n");
 	free(path);
 	free(spath);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		ret = 2;
+	if (keep == NULL || *keep == '\0') {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			ret = 2;
+	}
 	return ret;
 }

@@ -66,6 +66,12 @@ is "$(comp add "" | words)" "agenda commitment decision note proposal statement"
 is "$(comp minutes export --format "" | words)" "html json md txt" "--format's choices"
 is "$(comp member add --role "" | words)" "delegate observer" "--role's choices"
 is "$(comp minutes export --lang "" | words)" "both en ru" "--lang L|both"
+is "$(comp meeting open --tit | words)" "--title --title-en --title-ru" \
+    "meeting open: the title in each language"
+is "$(comp meeting open --pla | words)" "--place --place-en --place-ru" \
+    "meeting open: the place in each language"
+is "$(comp dialogue new --title | words)" "--title --title-en --title-ru" \
+    "dialogue new: the title in each language"
 
 # Every option a command's usage names is offered, per subcommand.
 for c in $cmds; do

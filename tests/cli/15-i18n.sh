@@ -168,7 +168,7 @@ c=$(en dt --as ru-head add commitment --party RU --owner "МИД" \
     en dt --as ru-head mark "$c" in-progress >/dev/null ||
     bail_out "cannot write the commitment"
 run_ok "commitments in Russian" dt --as ru-head commitments
-like "$(cat "$OUT")" "^$c  RU  ответственный: МИД  срок: 2030-01-31  статус: выполняется  заседание 1\$" \
+like "$(cat "$OUT")" "^$c  RU  ответственный: МИД  срок: 31 января 2030 г.  статус: выполняется  заседание 1\$" \
     "the state in Russian («выполняется»)"
 cp "$OUT" "$TEST_TMP/c.ru"
 en run_ok "commitments in English" dt --as ru-head commitments

@@ -24,7 +24,7 @@ run_ok "meeting open" dt --as ru-head meeting open --title "First" \
 run_fails 1 "second meeting open while one is open" dt --as us-head meeting open
 like "$(cat "$ERR")" 'meeting 1 is still open' "names the open meeting"
 run_ok "meeting list" dt --as ru-head meeting list
-like "$(cat "$OUT")" '^meeting 1  open  2025-06-01  First, Женева$' "meeting 1 listed"
+like "$(cat "$OUT")" '^meeting 1  open  1 June 2025  First, Женева$' "meeting 1 listed"
 like "$(cat "$OUT")" "^    1\\. $A1  \\[open\\]  Regular dialogue\$" "agenda item 1 in meeting 1"
 
 # --- add -----------------------------------------------------------------------
@@ -180,8 +180,8 @@ run_fails 2 "show unknown" dt --as ru-head show ffff0000
 run_fails 2 "show without an id" dt --as ru-head show
 
 run_ok "commitments" dt --as ru-head commitments
-like "$(cat "$OUT")" "^$C1  US  owner: CISA  due: 2025-07-01  status: in-progress  meeting 1\$" "commitment line"
-like "$(cat "$OUT")" "^$C2  RU  owner: НКЦКИ  due: 2025-08-01  status: fulfilled  meeting 1\$" "second commitment"
+like "$(cat "$OUT")" "^$C1  US  owner: CISA  due: 1 July 2025  status: in-progress  meeting 1\$" "commitment line"
+like "$(cat "$OUT")" "^$C2  RU  owner: НКЦКИ  due: 1 August 2025  status: fulfilled  meeting 1\$" "second commitment"
 like "$(cat "$OUT")" '^    endorsed by: RU, US \(agreed\)$' "endorsed by both"
 run_ok "commitments --open" dt --as ru-head commitments --open
 like "$(cat "$OUT")" "^$C1 " "open commitment shown"

@@ -57,11 +57,11 @@ done
 like "$(cat "$ERR")" 'YYYY-MM-DD, DD.MM.YYYY, \+N' "the refusal lists the forms"
 
 run_ok "commitments lists them" dt --as ru-del commitments
-like "$(cat "$OUT")" "$C2  RU  owner: not named  due: 2030-12-15" "no owner: not named"
+like "$(cat "$OUT")" "$C2  RU  owner: not named  due: 15 December 2030" "no owner: not named"
 like "$(cat "$OUT")" "$C3  US  owner: J. Smith  due: no date" "no due: no date"
 run_ok "minutes export" dt --as ru-del minutes export --draft --format txt --lang en
 like "$(cat "$OUT")" 'party US, owner J\. Smith, due no date' "the minutes say no date"
-like "$(cat "$OUT")" 'party RU, owner not named, due 2030-12-15' "and not named"
+like "$(cat "$OUT")" 'party RU, owner not named, due 15 December 2030' "and not named"
 run_ok "verify" dt --as ru-del verify
 
 # The independent verifier, from FORMAT.md: owner and due are optional.

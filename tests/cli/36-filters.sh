@@ -39,7 +39,7 @@ like "$(cat "$ERR")" "^  agenda item 3: $I3  Incidents <b>at</b> \"sea\" & more\
 like "$(cat "$ERR")" '^meeting 1 opened with 4 agenda items, in the order of the file$' \
     "and how many were added"
 run_ok "meeting list" dt --as ru-head meeting list
-is "$(cat "$OUT")" "meeting 1  open  2025-06-01  First
+is "$(cat "$OUT")" "meeting 1  open  1 June 2025  First
     1. $I1  [open]  Regular dialogue
     2. $I2  [open]  Каналы связи
     3. $I3  [open]  Incidents <b>at</b> \"sea\" & more
@@ -216,20 +216,20 @@ strip_c()
 	grep -v '^    '
 }
 run_ok "commitments: sorted by due date" dt --as ru-head commitments
-is "$(strip_c <"$OUT")" "$C3  RU  owner: NRRC  due: 2020-01-01  status: fulfilled  meeting 1
-$C2  RU  owner: МИД России  due: 2020-01-15  status: open  meeting 1
-$C4  US  owner: State Dept  due: 2025-07-01  status: open  meeting 1
-$C1  US  owner: US CERT  due: 2030-03-01  status: open  meeting 1" "earliest due first"
+is "$(strip_c <"$OUT")" "$C3  RU  owner: NRRC  due: 1 January 2020  status: fulfilled  meeting 1
+$C2  RU  owner: МИД России  due: 15 January 2020  status: open  meeting 1
+$C4  US  owner: State Dept  due: 1 July 2025  status: open  meeting 1
+$C1  US  owner: US CERT  due: 1 March 2030  status: open  meeting 1" "earliest due first"
 run_ok "commitments --overdue" dt --as ru-head commitments --overdue
-is "$(strip_c <"$OUT")" "$C2  RU  owner: МИД России  due: 2020-01-15  status: open  meeting 1
-$C4  US  owner: State Dept  due: 2025-07-01  status: open  meeting 1" \
+is "$(strip_c <"$OUT")" "$C2  RU  owner: МИД России  due: 15 January 2020  status: open  meeting 1
+$C4  US  owner: State Dept  due: 1 July 2025  status: open  meeting 1" \
     "open and due before today (the fulfilled one is not overdue)"
 run_ok "commitments --party us" dt --as ru-head commitments --party us
-is "$(strip_c <"$OUT")" "$C4  US  owner: State Dept  due: 2025-07-01  status: open  meeting 1
-$C1  US  owner: US CERT  due: 2030-03-01  status: open  meeting 1" "the US side's"
+is "$(strip_c <"$OUT")" "$C4  US  owner: State Dept  due: 1 July 2025  status: open  meeting 1
+$C1  US  owner: US CERT  due: 1 March 2030  status: open  meeting 1" "the US side's"
 run_ok "commitments --owner in Cyrillic, other case" dt --as ru-head \
     commitments --owner "мид"
-is "$(strip_c <"$OUT")" "$C2  RU  owner: МИД России  due: 2020-01-15  status: open  meeting 1" \
+is "$(strip_c <"$OUT")" "$C2  RU  owner: МИД России  due: 15 January 2020  status: open  meeting 1" \
     "the owner contains it"
 run_ok "commitments --overdue --party ru --json" dt --as ru-head commitments \
     --overdue --party ru --json

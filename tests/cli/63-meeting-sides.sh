@@ -26,7 +26,7 @@ LA=$(cat "$OUT")
 run_ok "meeting list on B" B meeting list
 is "$(cat "$OUT")" "$LA" "both replicas list the same meetings"
 is "$(grep -c '^meeting ' "$OUT")" 1 "the two openings are one meeting"
-like "$(cat "$OUT")" '^meeting 1  open  2030-01-10  Round .*\(opened by RU and US\)$' \
+like "$(cat "$OUT")" '^meeting 1  open  10 January 2030  Round .*\(opened by RU and US\)$' \
     "both openings are visible: opened by RU and US"
 run_fails 1 "a third opening is refused while meeting 1 is open" \
     A --as ru-del meeting open

@@ -37,7 +37,7 @@ like "$(cat "$OUT")" 'информационной безопасности' "ag
 run_ok "meeting list" dd meeting list
 like "$(cat "$OUT")" '^  > 1\. ' "item 1 is current"
 run_ok "commitments" dd commitments
-like "$(cat "$OUT")" '^[0-9a-f]{8}  US  owner: .*  due: [0-9-]{10}  status: accepted  meeting 1$' "US commitment"
+like "$(cat "$OUT")" '^[0-9a-f]{8}  US  owner: .*  due: [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}  status: accepted  meeting 1$' "US commitment"
 run_ok "a demo delegate can write" dd --as us-expert add note "from the demo"
 run_ok "verify after writing" dd verify
 run_fails 1 "demo twice refuses" "$DETENTE" --home "$D" demo

@@ -1,6 +1,7 @@
 #!/bin/sh
-# 97-bench-smoke.sh: the import, audit (store and bundle) and minutes
-# benchmarks' code paths on a small record.  It
+# 97-bench-smoke.sh: the import, audit (store and bundle), minutes, UI
+# and bytes benchmarks' code paths on a small record (tests/cli/62-agent.sh runs
+# tests/bench/agent.sh).  It
 # checks that they run and report a ratio against their floor; it asserts
 # no time (speed is judged by `make bench`, on a quiet machine).
 . "$(dirname "$0")/../tap.sh"
@@ -37,4 +38,30 @@ for f in md txt json html; do
 	like "$(cat "$OUT")" "export $f +[0-9.]+ s  ratio [0-9]+\\.[0-9]+ to the floor, target 0\\.200 s: (met|missed)  \\(606 entries in scope, [1-9][0-9]* bytes;" \
 	    "the $f export: its time, ratio and scope"
 done
+
+[ -x "$B/bench_ui" ] || bail_out "bench_ui not built"
+run_ok "bench_ui runs on 2000 entries" env BENCH_UI_KEEP= "$B/bench_ui" 2000
+like "$(cat "$OUT")" 'first screen: +[0-9.]+ ms  \(floor +[0-9.]+ ms, ratio +[0-9.]+\)' \
+    "the first screen against its floor"
+like "$(cat "$OUT")" 'keystroke to redraw: +[0-9.]+ ms  \(floor +[0-9.]+ ms, ratio +[0-9.]+\)' \
+    "a keystroke against its floor"
+like "$(cat "$OUT")" 'private dirty' "the private memory (smaps_rollup)"
+like "$(cat "$OUT")" 'growth N/10 -> N: +anonymous x[0-9.]+, private dirty x[0-9.]+, view (x[0-9.]+|n/a) \(floor: N/10; target: within 1\.2\)' \
+    "the growth of memory against the same UI on a tenth of the record"
+
+[ -x "$B/bench_bytes" ] || bail_out "bench_bytes not built"
+run_ok "bench_bytes runs on 2000 entries" "$B/bench_bytes" 2000
+like "$(cat "$OUT")" 'entries: +2000 ' "it walked every entry"
+like "$(cat "$OUT")" 'fixed header: +128\.0 B' "the fixed header is 128 bytes"
+like "$(cat "$OUT")" 'signature: +64\.0 B' "the signature is 64 bytes"
+like "$(cat "$OUT")" 'references: +[0-9.]+ B  [0-9.]+ references of 72 B' \
+    "the references, 72 bytes each"
+like "$(cat "$OUT")" 'hashes +[0-9.]+ B  2000 rows' "mdb_stat of the hash index"
+if python3 -c 'import sqlite3' 2>/dev/null; then
+	like "$(cat "$OUT")" 'ratio: +[0-9.]+  \(store / signed row\)' \
+	    "the ratio to a signed row in SQLite"
+else
+	skip "python3 has no sqlite3"
+fi
+
 done_testing

@@ -590,6 +590,13 @@ def t_opt(o, k, fn):
     return k not in o or fn(o[k])
 
 
+def t_names(v):
+    """FORMAT.md section 5, type "names": language tag -> string."""
+    return isinstance(v, dict) and all(
+        re.fullmatch("[a-z]{2,8}", k) is not None and isinstance(x, str)
+        for k, x in v.items())
+
+
 def t_keys(v):
     return isinstance(v, list) and all(t_hex(x, 64) for x in v)
 
@@ -599,7 +606,8 @@ def schema_ok(kind, o):
     name = KINDS[kind]
     if name == "genesis":
         p, m = o.get("parties"), o.get("members")
-        return (isinstance(o.get("title"), str) and isinstance(p, list) and
+        return (isinstance(o.get("title"), str) and
+                t_opt(o, "titles", t_names) and isinstance(p, list) and
                 len(p) >= 2 and all(t_party(x) for x in p) and
                 isinstance(m, list) and len(m) >= 2 and
                 all(t_member(x, True) for x in m))
@@ -625,7 +633,8 @@ def schema_ok(kind, o):
     if name == "meeting-open":
         return (t_opt(o, "title", lambda v: isinstance(v, str)) and
                 t_opt(o, "place", lambda v: isinstance(v, str)) and
-                t_opt(o, "date", t_date))
+                t_opt(o, "date", t_date) and t_opt(o, "titles", t_names) and
+                t_opt(o, "places", t_names))
     if name == "meeting-close":
         return True
     if name == "attendance":
@@ -1667,6 +1676,65 @@ def check_payloads(tap, v):
     return n >= 8
 
 
+# --- names in several languages, parties, dates (sections 5 and 13) --------
+
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July",
+             "August", "September", "October", "November", "December"]
+MONTHS_RU = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+             "августа", "сентября", "октября", "ноября", "декабря"]
+PARTY_NAMES = {"RU": ("Russian Federation", "Российская Федерация"),
+               "US": ("United States of America",
+                      "Соединённые Штаты Америки")}
+
+
+def pick_name(p, field, lang):
+    """The field for a reader of lang, and the tag of a fallback."""
+    mapk = {"title": "titles", "place": "places"}[field]
+    typed = p.get(field) if isinstance(p.get(field), str) else None
+    m = p.get(mapk)
+    m = {k: v for k, v in m.items() if isinstance(v, str) and
+         re.fullmatch("[a-z]{2,8}", k)} if isinstance(m, dict) else {}
+    if not m:
+        return typed, None
+    if lang in m:
+        return m[lang], None
+    if typed is not None:
+        same = sorted(k for k, v in m.items() if v == typed)
+        return typed, (same[0] if same else None)
+    first = sorted(m)[0]
+    return m[first], first
+
+
+def date_for_people(ymd, lang):
+    y, mo, d = int(ymd[:4]), int(ymd[5:7]), int(ymd[8:])
+    if lang == "ru":
+        return "%d %s %d г." % (d, MONTHS_RU[mo - 1], y)
+    return "%d %s %d" % (d, MONTHS_EN[mo - 1], y)
+
+
+def check_names(tap, v):
+    for i in range(1, int(v["fits"]) + 1):
+        o = json.loads(v["fit_%d" % i])
+        kind = [k for k, n in KINDS.items() if n == v["fit_%d_kind" % i]][0]
+        tap.eq("yes" if schema_ok(kind, o) else "no", v["fit_%d_ok" % i],
+               "names.txt: fit_%d (%s)" % (i, v["fit_%d_kind" % i]))
+    for i in range(1, int(v["picks"]) + 1):
+        text, tag = pick_name(json.loads(v["pick_%d_payload" % i]),
+                              v["pick_%d_field" % i], v["pick_%d_lang" % i])
+        tap.eq((text or "-", tag or "-"),
+               (v["pick_%d_text" % i], v["pick_%d_tag" % i]),
+               "names.txt: pick_%d" % i)
+    for i in range(1, int(v["dates"]) + 1):
+        for lang in ("en", "ru"):
+            tap.eq(date_for_people(v["date_%d" % i], lang),
+                   v["date_%d_%s" % (i, lang)],
+                   "names.txt: date_%d in %s" % (i, lang))
+    for code, (en, ru) in PARTY_NAMES.items():
+        tap.eq((en, ru), (v["party_%s_en" % code], v["party_%s_ru" % code]),
+               "names.txt: the names of %s" % code)
+    return True
+
+
 def main(argv):
     here = os.path.dirname(os.path.abspath(__file__))
     vdir = argv[1] if len(argv) > 1 else os.path.join(here, "..", "vectors")
@@ -1688,6 +1756,10 @@ def main(argv):
     if os.path.exists(text):
         tap.check("text.txt checks ran", check_text, tap,
                   read_vectors(text))
+    names = os.path.join(vdir, "names.txt")
+    if os.path.exists(names):
+        tap.check("names.txt checks ran", check_names, tap,
+                  read_vectors(names))
     if files["payloads.txt"] is not None:
         tap.check("payloads.txt checks ran", check_payloads, tap,
                   files["payloads.txt"])

@@ -14,10 +14,14 @@ ui_need_tmux
 ui_demo
 
 D() { "$DETENTE" --home "$H" --passphrase-file "$P" "$@"; }
+# pday: a date as the UI shows it to people ("7 December 2026"; C.UTF-8's
+# month names are the English ones)
+pday() { date -u -d "$1" '+%-d %B %Y'; }
 day() { date -u -d "$1" +%Y-%m-%d; }
 fri=$(for i in 1 2 3 4 5 6 7; do
 	[ "$(date -u -d "+$i days" +%u)" = 5 ] && day "+$i days" && break
 done)
+pfri=$(pday "$fri")
 
 ui_start i "$DETENTE" --home "$H" --passphrase-file "$P" ui
 ui_wait i '^note>' "the UI is up"
@@ -76,17 +80,17 @@ ui_wait i '^correct [0-9a-f]{8} → [0-9a-f]{8}' "the correction is written"
 # --- ACTION: in natural forms ------------------------------------------------
 ui_key i Escape
 ui_type i 'ACTION: US to share CERT contacts by Friday'
-ui_wait i "^Enter records: party US, owner not named, due $fri$" \
+ui_wait i "^Enter records: party US, owner not named, due $pfri$" \
     "the prompt shows party, owner and due before Enter"
 ui_key i Enter
 ui_wait i '^added commitment [0-9a-f]{8}' "no owner, due by a weekday"
 ui_type i 'ACTION: ru «МИД России» 15.12.2030 Передать список'
-ui_wait i '^Enter records: party RU, owner МИД России, due 2030-12-15$' \
+ui_wait i '^Enter records: party RU, owner МИД России, due 15 December 2030$' \
     "«» quotes an owner; DD.MM.YYYY; party in lower case"
 ui_key i Enter
 ui_wait i '^added commitment' "added"
 ui_type i 'ACTION: “J. Smith” +1m Review the draft'
-ui_wait i "^Enter records: party RU, owner J. Smith, due $(day '+1 month')$" \
+ui_wait i "^Enter records: party RU, owner J. Smith, due $(pday '+1 month')$" \
     "“” quotes an owner; +1m"
 ui_key i Enter
 ui_wait i '^added commitment' "added"

@@ -14,6 +14,7 @@
 #include "../../crypto/err.h"
 #include "../../crypto/keys.h"
 #include "../../storage/entry.h"
+#include "../../storage/lang.h"
 #include "../../storage/minutes.h"
 #include "../../storage/minutes_lang.h"
 #include "../../storage/payload.h"
@@ -784,6 +785,107 @@ convs(char *out, size_t outlen, const char *fmt)
  * (in Cyrillic), with the conversions of the English in the same order,
  * so that the arguments checked against the English fit the Russian.
  */
+/* names_int() - the integer of name in names.txt. */
+static int
+names_int(const char *name)
+{
+	char *v = tu_vector("names.txt", name);
+	int n;
+
+	assert_non_null(v);
+	n = atoi(v);
+	free(v);
+	return n;
+}
+
+/* names_at() - the value of "PREFIX_I_SUFFIX" (suffix may be ""). */
+static char *
+names_at(const char *prefix, int i, const char *suffix)
+{
+	char key[64], *v;
+
+	snprintf(key, sizeof(key), "%s_%d%s%s", prefix, i,
+	    *suffix != '\0' ? "_" : "", suffix);
+	v = tu_vector("names.txt", key);
+	assert_non_null(v);
+	return v;
+}
+
+/*
+ * tests/vectors/names.txt: payloads with titles and places in several
+ * languages fit their kind or do not (payload_check()), the field a
+ * reader of each language is shown and its mark (lang_pick()), dates as
+ * people write them (lang_date()) and the parties' names (lang_party()).
+ */
+static void
+test_names_vector(void **state)
+{
+	char *a, *b, *c, *d, *e, out[LANG_DATE_BYTES];
+	const char *got, *tag;
+	json_t *o;
+	int i;
+
+	(void)state;
+	for (i = 1; i <= names_int("fits"); i++) {
+		a = names_at("fit", i, "kind");
+		b = names_at("fit", i, "");
+		c = names_at("fit", i, "ok");
+		o = payload_parse((const unsigned char *)b, strlen(b));
+		assert_non_null(o);
+		assert_int_equal(payload_check(entry_kind_from_name(a), o) == 0,
+		    strcmp(c, "yes") == 0);
+		json_decref(o);
+		free(a);
+		free(b);
+		free(c);
+	}
+	for (i = 1; i <= names_int("picks"); i++) {
+		a = names_at("pick", i, "payload");
+		b = names_at("pick", i, "field");
+		c = names_at("pick", i, "lang");
+		d = names_at("pick", i, "text");
+		e = names_at("pick", i, "tag");
+		o = payload_parse((const unsigned char *)a, strlen(a));
+		assert_non_null(o);
+		got = lang_pick(o, b, strcmp(b, "title") == 0 ? "titles" :
+		    "places", c, &tag);
+		assert_string_equal(got != NULL ? got : "-", d);
+		assert_string_equal(tag != NULL ? tag : "-", e);
+		json_decref(o);
+		free(a);
+		free(b);
+		free(c);
+		free(d);
+		free(e);
+	}
+	for (i = 1; i <= names_int("dates"); i++) {
+		a = names_at("date", i, "");
+		b = names_at("date", i, "en");
+		c = names_at("date", i, "ru");
+		assert_string_equal(lang_date(out, sizeof(out), a, "en"), b);
+		assert_string_equal(lang_date(out, sizeof(out), a, "ru"), c);
+		free(a);
+		free(b);
+		free(c);
+	}
+	/* not a date: as it is */
+	assert_string_equal(lang_date(out, sizeof(out), "2026-02-30", "ru"),
+	    "2026-02-30");
+	a = tu_vector("names.txt", "party_RU_en");
+	b = tu_vector("names.txt", "party_RU_ru");
+	c = tu_vector("names.txt", "party_US_en");
+	d = tu_vector("names.txt", "party_US_ru");
+	assert_string_equal(lang_party("RU", "en"), a);
+	assert_string_equal(lang_party("RU", "ru"), b);
+	assert_string_equal(lang_party("US", "en"), c);
+	assert_string_equal(lang_party("US", "ru"), d);
+	assert_null(lang_party("FR", "en"));
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
 static void
 test_frame_table(void **state)
 {
@@ -1316,6 +1418,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test(test_comment),
 		cmocka_unit_test(test_frame_table),
+		cmocka_unit_test(test_names_vector),
 		cmocka_unit_test_setup_teardown(test_frame_ru, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_draft, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),

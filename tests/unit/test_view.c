@@ -755,6 +755,149 @@ test_window(void **state)
 	view_free(full);
 }
 
+/* same_commitments() - b's commitments are full's last ones, linked alike. */
+static void
+same_commitments(const view *full, const view *b)
+{
+	size_t nf = view_ncommitments(full), nb = view_ncommitments(b), i;
+
+	assert_true(nb <= nf);
+	for (i = 0; i < nb; i++) {
+		const view_commitment *x = view_commitment_at(full, nf - nb + i);
+		const view_commitment *y = view_commitment_at(b, i);
+
+		assert_memory_equal(x->entry->hash, y->entry->hash, 32);
+		assert_int_equal(x->state != NULL, y->state != NULL);
+		if (x->state != NULL)
+			assert_string_equal(x->state, y->state);
+		assert_int_equal(x->entry->nendorsed, y->entry->nendorsed);
+		assert_int_equal(x->entry->agreed, y->entry->agreed);
+		assert_int_equal(x->entry->ncorrections,
+		    y->entry->ncorrections);
+	}
+}
+
+/*
+ * Bounded commitments (view_window.commitments, issue 18): before the
+ * span, only the newest few commitments and what targets what the view
+ * holds, so that the UI's memory does not grow with the record; older
+ * ones on request, linked as in the full view; and the span stays
+ * complete when it grows back (extend, re-window).
+ */
+static void
+test_window_commitments(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char a1[32], c[12][32], e[12][32], corr[32], st[32];
+	view *full = NULL, *v = NULL, *v2 = NULL;
+	view_window w;
+	size_t i;
+	int k;
+
+	put(fx->r, RU_HEAD, ENTRY_K_MEETING_OPEN, json_pack("{s:i,s:i}", "v",
+	    1, "meeting", 1), NULL);
+	put(fx->r, RU_HEAD, ENTRY_K_AGENDA, json_pack("{s:i,s:i,s:o}", "v", 1,
+	    "meeting", 1, "text", text("One")), a1);
+	for (k = 0; k < 12; k++) {
+		put(fx->r, US_HEAD, ENTRY_K_COMMITMENT, json_pack(
+		    "{s:i,s:i,s:s,s:s,s:s,s:o}", "v", 1, "meeting", 1,
+		    "party", "US", "owner", "CERT", "due", "2030-01-01",
+		    "text", text("Do it")), c[k]);
+		put(fx->r, RU_HEAD, ENTRY_K_ENDORSEMENT, targeted(1, c[k],
+		    NULL), e[k]);
+		if (k % 3 == 0)
+			put(fx->r, US_HEAD, ENTRY_K_ENDORSEMENT, targeted(1,
+			    c[k], NULL), NULL);
+		put(fx->r, k % 2 ? RU_EXPERT : US_EXPERT, ENTRY_K_NOTE,
+		    item_note(a1, "between"), NULL);
+	}
+	put(fx->r, US_HEAD, ENTRY_K_COMMITMENT_STATUS, status(1, c[1],
+	    "fulfilled"), st);
+	put(fx->r, US_HEAD, ENTRY_K_COMMITMENT_STATUS, status(1, c[9],
+	    "withdrawn"), NULL);
+	put(fx->r, US_HEAD, ENTRY_K_CORRECTION, targeted(1, c[2],
+	    text("Do it twice")), corr);
+	for (k = 0; k < 6; k++)
+		put(fx->r, US_EXPERT, ENTRY_K_NOTE, item_note(a1, "late"),
+		    NULL);
+	assert_int_equal(view_load(&full, fx->r), 0);
+	assert_int_equal(view_ncommitments(full), 12);
+
+	/* the newest 4 commitments before a window of 3 notes */
+	memset(&w, 0, sizeof(w));
+	w.count = 3;
+	w.commitments = 4;
+	w.defer = VIEW_KIND(ENTRY_K_ENDORSEMENT) |
+	    VIEW_KIND(ENTRY_K_CORRECTION);
+	assert_int_equal(view_load_window(&v, fx->r, &w, NULL), 0);
+	assert_true(view_commitments_older(v));
+	assert_int_equal(view_ncommitments(v), 4);
+	assert_int_equal(view_complete(&v2, v, fx->r), 0);
+	view_free(v);
+	v = v2;
+	assert_true(view_commitments_older(v));
+	same_commitments(full, v);
+	assert_string_equal(view_commitment_at(v, 1)->state, "withdrawn");
+	assert_null(view_find(v, c[0]));
+	assert_null(view_find(v, e[0]));  /* its endorsement: left out */
+	assert_non_null(view_find(v, e[11]));
+	assert_null(view_find(v, st));    /* c[1]'s status: left out */
+	assert_null(view_find(v, corr));  /* c[2]'s correction: left out */
+	assert_true(view_nitems(v) < view_nitems(full));
+	same_tail(full, view_nitems(full) - 3, v, view_span(v));
+
+	/* 4 more, then the rest: then every commitment, as in the full */
+	assert_int_equal(view_extend_commitments(&v2, v, fx->r, 4), 0);
+	view_free(v);
+	v = v2;
+	assert_int_equal(view_ncommitments(v), 8);
+	assert_true(view_commitments_older(v));
+	same_commitments(full, v);
+	assert_int_equal(view_extend_commitments(&v2, v, fx->r, 100), 0);
+	view_free(v);
+	v = v2;
+	assert_false(view_commitments_older(v));
+	assert_int_equal(view_ncommitments(v), 12);
+	same_commitments(full, v);
+	assert_string_equal(view_commitment_at(v, 1)->state, "fulfilled");
+	assert_int_equal(view_find(v, c[2])->ncorrections, 1);
+	same_tail(full, view_nitems(full) - 3, v, view_span(v));
+	view_free(v);
+
+	/* the span grows back over what was left out: it is complete */
+	assert_int_equal(view_load_window(&v, fx->r, &w, NULL), 0);
+	assert_int_equal(view_complete(&v2, v, fx->r), 0);
+	view_free(v);
+	v = v2;
+	assert_int_equal(view_extend(&v2, v, fx->r, 10), 0);
+	view_free(v);
+	v = v2;
+	same_tail(full, view_nitems(full) - (view_nitems(v) - view_span(v)),
+	    v, view_span(v));
+	assert_int_equal(view_extend(&v2, v, fx->r, 1000), 0);
+	view_free(v);
+	v = v2;
+	assert_int_equal(view_span(v), 0);
+	same_tail(full, 0, v, 0);
+	assert_false(view_has_older(v));
+	view_free(v);
+
+	/* without deferring, and re-windowed to the whole record */
+	w.defer = 0;
+	assert_int_equal(view_load_window(&v, fx->r, &w, NULL), 0);
+	same_commitments(full, v);
+	w.count = 1000;
+	assert_int_equal(view_rewindow(&v2, v, fx->r, &w), 0);
+	view_free(v);
+	v = v2;
+	assert_int_equal(view_span(v), 0);
+	same_tail(full, 0, v, 0);
+	for (i = 0; i < view_ncommitments(v); i++)
+		assert_non_null(view_commitment_at(v, i)->entry);
+	view_free(v);
+	view_free(full);
+}
+
 int
 main(void)
 {
@@ -772,6 +915,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_window_commitments, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
