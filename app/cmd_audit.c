@@ -4,11 +4,14 @@
  *
  * A store directory is opened read-only and checked in one read
  * transaction: one frozen snapshot, whatever is appended meanwhile.  A
- * bundle is joined into a temporary store (every signature checked on
- * every core, all or nothing), audited there, and the temporary store
- * removed; every entry of the file must be placed there, and each one
- * that is not is named (exchange_join_temp()).  Nothing is written to
- * the home, or to the store audited.
+ * bundle, without the key, is read once without a store
+ * (audit_stream_run(): a valid bundle in merged order).  When that pass
+ * gives up, and with the key, the bundle is joined into a temporary store
+ * (every signature checked on every core, all or nothing), audited
+ * there, and the temporary store removed; every entry of the file must
+ * be placed there, and each one that is not is named
+ * (exchange_join_temp()).  Nothing is written to the home, or to the
+ * store audited.
  *
  * The report names the dialogue and the heads' fingerprints it trusted
  * (--expect-dialogue pins the dialogue), the parties, the members and
@@ -35,6 +38,7 @@
 
 #include "../crypto/err.h"
 #include "../crypto/keys.h"
+#include "../storage/audit_stream.h"
 #include "../storage/bundle.h"
 #include "../storage/entry.h"
 #include "../storage/record.h"
@@ -70,6 +74,12 @@ struct audit {
 	const char *source;
 	/* a bundle: its count, and the entries the join could not place */
 	struct exchange_unplaced u;
+	/*
+	 * A bundle audited in one pass (audit_stream.h): a.r has no store;
+	 * else why the pass gave up and the bundle was joined instead.
+	 */
+	int streamed;
+	char stream_why[200];
 	/* feeds, as the walk finished them */
 	struct feed_row *feeds;
 	size_t nfeeds, capfeeds;
@@ -598,6 +608,54 @@ report_evidence(struct audit *a, json_t *o, evidence_sum *ev)
 	evidence_print_members(a->ctx->out, "  ", a->r, ev);
 }
 
+/*
+ * stream_bundle() - the bundle in one pass (audit_stream_run()); on
+ * success a->r is its record (no store), a->feeds its feeds and st what
+ * was checked how; else a->stream_why says why not, and nothing is set.
+ */
+static void
+stream_bundle(struct audit *a, record_stats *st)
+{
+	audit_stream_result res;
+	record_feed_info fi;
+	size_t i;
+
+	if (audit_stream_run(&res, a->source, a->every_sig ?
+	    AUDIT_STREAM_EVERY_SIG : 0, progress_cb, a) != 0) {
+		snprintf(a->stream_why, sizeof a->stream_why, "%s",
+		    res.why[0] ? res.why : "gave up");
+		audit_stream_done(&res);
+		progress_end(a);
+		return;
+	}
+	for (i = 0; i < res.nfeeds; i++) {
+		memset(&fi, 0, sizeof fi);
+		memcpy(fi.author, res.feeds[i].author, KEY_PK_BYTES);
+		fi.size = res.feeds[i].size;
+		fi.has_root = 1;
+		memcpy(fi.root, res.feeds[i].root, ENTRY_HASH_BYTES);
+		fi.covered = res.feeds[i].covered;
+		if (feed_cb(a, &fi) != 0) {
+			snprintf(a->stream_why, sizeof a->stream_why,
+			    "out of memory");
+			a->nfeeds = 0;
+			audit_stream_done(&res);
+			progress_end(a);
+			return;
+		}
+		a->feeds[a->nfeeds - 1].checkpoints = res.feeds[i].checkpoints;
+		a->feeds[a->nfeeds - 1].last_checkpoint =
+		    res.feeds[i].checkpoints ? res.feeds[i].covered : 0;
+	}
+	a->r = res.r;
+	res.r = NULL;
+	*st = res.st;
+	a->u.total = a->u.placed = res.count;
+	a->streamed = 1;
+	audit_stream_done(&res);
+	progress_end(a);
+}
+
 static int
 run(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -662,7 +720,20 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	a.bundle = !S_ISDIR(sb.st_mode);
-	if (a.bundle)
+	a.progress = isatty(2);
+	a.started = now_s();
+	a.after = getenv("DETENTE_PROGRESS_AFTER") != NULL ?
+	    atof(getenv("DETENTE_PROGRESS_AFTER")) : PROGRESS_AFTER;
+	/*
+	 * A bundle without the key: one pass, no store, when the pass can
+	 * decide (a valid bundle); else, and for any failure, the join into
+	 * a temporary store, which names what is wrong as it always has.
+	 */
+	if (a.bundle && keyfile == NULL && getenv("DETENTE_AUDIT_JOIN") == NULL)
+		stream_bundle(&a, &st);
+	if (a.streamed)
+		rc = 0;
+	else if (a.bundle)
 		rc = open_bundle(&a, tmp, sizeof tmp, &f);
 	else {
 		char data[PATH_MAX];
@@ -714,11 +785,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	hooks.feed = feed_cb;
 	hooks.restart = restart_cb;
 	hooks.ctx = &a;
-	a.progress = isatty(2);
-	a.started = now_s();
-	a.after = getenv("DETENTE_PROGRESS_AFTER") != NULL ?
-	    atof(getenv("DETENTE_PROGRESS_AFTER")) : PROGRESS_AFTER;
-	rc = record_audit_walk(a.r, flags, &hooks, &st, &f);
+	rc = a.streamed ? 0 : record_audit_walk(a.r, flags, &hooks, &st, &f);
 	progress_end(&a);
 	if (rc != 0 && f.code == 0) {
 		cli_error_rc(ctx, _("cannot audit"), rc, a.source, NULL);
@@ -746,7 +813,18 @@ report:
 			    "");
 		}
 		report_members(&a, o);
-		if (f.code == 0) {
+		if (f.code == 0 && a.streamed) {
+			/* one pass, no store: no fork in it (it would fail) */
+			report_feeds(&a, o);
+			report_seals(&a, o);
+			if (!a.json) {
+				fputs(_("fork evidence:\n"), ctx->out);
+				fputs(_("  none\n"), ctx->out);
+			} else
+				json_object_set_new(o, "evidence", json_array());
+			report_faults(&a, o);
+			report_commitments(&a, o);
+		} else if (f.code == 0) {
 			store_txn *t = NULL;
 
 			if (store_txn_begin(&t, record_store(a.r), 0) == 0) {
@@ -774,12 +852,16 @@ report:
 		}
 	}
 	checks = json_pack("{s:s,s:I,s:I,s:b,s:b,s:I,s:b}", "signatures",
-	    a.bundle ? "every (bundle import)" : a.every_sig ? "every" :
-	    "checkpoint", "checked_by_signature", (json_int_t)st.sig_checked,
+	    a.bundle && !a.streamed ? "every (bundle import)" :
+	    a.every_sig ? "every" : "checkpoint", "checked_by_signature", (json_int_t)st.sig_checked,
 	    "checked_by_checkpoint_root", (json_int_t)st.root_checked,
 	    "fallback", st.fallback != 0, "content_checked",
 	    a.r != NULL && record_key(a.r) != NULL,
 	    "decrypted", (json_int_t)st.decrypted, "indexes_checked", 0);
+	if (a.bundle)
+		json_object_set_new(checks, "bundle_pass", json_pack("{s:s,s:s?}",
+		    "how", a.streamed ? "one pass" : "temporary store",
+		    "gave_up", a.stream_why[0] ? a.stream_why : NULL));
 	json_object_set_new(o, "checks", checks);
 	json_object_set_new(o, "entries", json_integer((json_int_t)
 	    st.entries));
@@ -795,7 +877,10 @@ report:
 	else {
 		if (a.r != NULL && f.code == 0) {
 			fputs(_("checks:\n"), ctx->out);
-			if (a.bundle)
+			if (a.streamed)
+				fputs(_("  bundle: read once, in merged order, "
+				    "without a store\n"), ctx->out);
+			else if (a.bundle)
 				fputs(_("  signatures: every entry's, when the "
 				    "bundle was read\n"), ctx->out);
 			fprintf(ctx->out, ngettext("  %llu entry by its own "
@@ -807,7 +892,7 @@ report:
 			    st.sig_checked),
 			    (unsigned long long)st.sig_checked,
 			    (unsigned long long)st.root_checked,
-			    a.every_sig || a.bundle ? "" :
+			    a.every_sig || (a.bundle && !a.streamed) ? "" :
 			    _("; --every-signature checks each"));
 			if (record_key(a.r) != NULL)
 				fprintf(ctx->out, ngettext("  content: %llu "
@@ -850,10 +935,11 @@ const struct cli_cmd cmd_audit = {
 	    "[--expect-dialogue ID] [--every-signature]"),
 	N_("check a whole record offline, from a store or a bundle"),
 	N_("Opens a dialogue's store directory read-only (one frozen\n"
-	   "snapshot), or joins a bundle into a temporary store, and checks\n"
-	   "every entry.  Every entry of a bundle must be placed: one that\n"
-	   "waits for an entry the file does not carry is named, with what\n"
-	   "it waits for, and fails the audit.\n"
+	   "snapshot), or reads a bundle once, without a store (joining it\n"
+	   "into a temporary store when that pass cannot accept it, or with\n"
+	   "--key-file), and checks every entry.  Every entry of a bundle\n"
+	   "must be placed: one that waits for an entry the file does not\n"
+	   "carry is named, with what it waits for, and fails the audit.\n"
 	   "Entries covered by their feed's signed checkpoint\n"
 	   "are checked by recomputing the Merkle root; --every-signature\n"
 	   "checks each entry's own signature too.  --key-file K (an\n"

@@ -85,12 +85,18 @@ evidence_gather(evidence_sum *s, record *r, const record_fault *faults,
 	g.s = s;
 	s->faults = faults;
 	s->nfaults = nfaults;
-	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
-		return rc;
-	rc = store_evidence_scan(t, fork_cb, &g);
-	store_txn_abort(t);
-	if (rc != 0)
-		return rc;
+	/*
+	 * A record without a store (a bundle audited in one pass) keeps no
+	 * fork evidence: the pass gives a bundle with a fork up to the join.
+	 */
+	if (record_store(r) != NULL) {
+		if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
+			return rc;
+		rc = store_evidence_scan(t, fork_cb, &g);
+		store_txn_abort(t);
+		if (rc != 0)
+			return rc;
+	}
 	for (i = 0; i < s->nforks; i++) {
 		if ((w = member_slot(s, s->forks[i].author)) == NULL)
 			return DT_ENOMEM;

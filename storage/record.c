@@ -99,6 +99,14 @@ struct record {
 	size_t ncloses, capcloses;
 	int closes_valid;
 	/*
+	 * A record with no store (record_mem_new(), the streaming audit):
+	 * its seal entries, kept in the order applied, for the seal scans
+	 * (record_control_scan()).
+	 */
+	struct mem_control *mem;
+	size_t nmem, capmem;
+	int mem_genesis;
+	/*
 	 * The control pass (load_control()): ctl_trust, set by an
 	 * incremental verification (an opening), lets it take a control
 	 * entry below its feed's watermark that a `checked` row vouches for
@@ -131,6 +139,12 @@ struct ctl_fresh {
 	unsigned char author[KEY_PK_BYTES];
 	uint64_t seq;
 	unsigned kind;
+};
+
+struct mem_control {
+	unsigned char *bytes;
+	size_t len;
+	unsigned char hash[ENTRY_HASH_BYTES];
 };
 
 /* A meeting-close: where it is, its meeting and its author's party. */
@@ -1191,6 +1205,9 @@ ctl_note(record *r, const entry *e, const unsigned char hash[ENTRY_HASH_BYTES])
 	return 0;
 }
 
+static int control_apply(record *r, const entry *ep,
+    const unsigned char *hash, int *seen_genesis, record_failure *f);
+
 /*
  * One control entry, in merged order: framing, signature, then its
  * effect on membership.  Everything else about it (chain, references)
@@ -1202,8 +1219,6 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
 {
 	struct control_walk *w = ctx;
 	record *r = w->r;
-	const char *why = NULL;
-	json_t *o = NULL;
 	entry e;
 	int rc;
 
@@ -1246,42 +1261,59 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
 			return fail_at(w->f, DT_ENOMEM, NULL, 0, NULL, NULL,
 			    "out of memory");
 	}
+	return control_apply(w->r, &e, hash, &w->seen_genesis, w->f);
+}
+
+/*
+ * control_apply() - pass 1 (FORMAT.md section 7) for one control entry
+ * e, framed and signed, in merged order: the genesis first, then its
+ * effect on membership.
+ */
+static int
+control_apply(record *r, const entry *ep, const unsigned char *hash,
+    int *seen_genesis, record_failure *f)
+{
+	const char *why = NULL;
+	json_t *o = NULL;
+	entry e = *ep;
+	int rc = 0;
+
 	if ((o = payload_parse(e.body, e.body_len)) == NULL) {
-		rc = fail_at(w->f, DT_EFORMAT, e.author, e.seq, hash, NULL,
+		rc = fail_at(f, DT_EFORMAT, e.author, e.seq, hash, NULL,
 		    "%s payload is not valid JSON", entry_kind_name(e.kind));
 		goto out;
 	}
-	if (!w->seen_genesis) {
+	if (!*seen_genesis) {
 		if (e.kind != ENTRY_K_GENESIS || sodium_memcmp(hash, r->id,
 		    ENTRY_HASH_BYTES) != 0) {
-			rc = fail_at(w->f, DT_EDIALOGUE, e.author, e.seq, hash,
+			rc = fail_at(f, DT_EDIALOGUE, e.author, e.seq, hash,
 			    r->id, "the first control entry is not the genesis");
 			goto out;
 		}
 		if ((rc = genesis_apply(r, &e, o, &why)) != 0) {
-			rc = fail_at(w->f, rc, e.author, e.seq, hash, NULL,
+			rc = fail_at(f, rc, e.author, e.seq, hash, NULL,
 			    "%s", why);
 			goto out;
 		}
-		w->seen_genesis = 1;
+		*seen_genesis = 1;
 		goto out;
 	}
 	if (e.kind == ENTRY_K_GENESIS) {
-		rc = fail_at(w->f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
+		rc = fail_at(f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
 		    "a second genesis entry");
 		goto out;
 	}
 	if (memcmp(e.dialogue, r->id, ENTRY_HASH_BYTES) != 0) {
-		rc = fail_at(w->f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
+		rc = fail_at(f, DT_EDIALOGUE, e.author, e.seq, hash, r->id,
 		    "entry belongs to another dialogue");
 		goto out;
 	}
 	if ((rc = record_may_write(r, e.author, e.kind, e.clock, &why)) != 0 ||
 	    (rc = control_rules(r, &e, o, 1, &why)) != 0)
-		rc = fail_at(w->f, rc, e.author, e.seq, hash, NULL, "%s", why);
+		rc = fail_at(f, rc, e.author, e.seq, hash, NULL, "%s", why);
 	else if (e.kind == ENTRY_K_CHECKPOINT &&
 	    (rc = cover_note(r, e.author, e.seq)) != 0)
-		rc = fail_at(w->f, rc, NULL, 0, NULL, NULL, "out of memory");
+		rc = fail_at(f, rc, NULL, 0, NULL, NULL, "out of memory");
 out:
 	json_decref(o);
 	return rc;
@@ -2458,6 +2490,8 @@ out:
 void
 record_close(record *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
 	epoch_ring_free(&r->ring);
@@ -2472,7 +2506,73 @@ record_close(record *r)
 	free(r->memh);
 	roots_free(r->roots);
 	store_close(r->s);
+	for (i = 0; i < r->nmem; i++)
+		free(r->mem[i].bytes);
+	free(r->mem);
 	free(r);
+}
+
+int
+record_mem_new(record **out, const unsigned char id[ENTRY_HASH_BYTES])
+{
+	record *r;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		return DT_ENOMEM;
+	memcpy(r->id, id, ENTRY_HASH_BYTES);
+	r->have_id = 1;
+	*out = r;
+	return 0;
+}
+
+int
+record_mem_control(record *r, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES], record_failure *f)
+{
+	struct mem_control *nm;
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	if (r->s != NULL || entry_kind_is_content(e->kind))
+		return fail_at(f, DT_EINVAL, e->author, e->seq, hash, NULL,
+		    "not a control entry of a record without a store");
+	if ((rc = control_apply(r, e, hash, &r->mem_genesis, f)) != 0)
+		return rc;
+	if (e->kind != ENTRY_K_SEAL)
+		return 0; /* only the seals are read again (seal.c) */
+	if (r->nmem == r->capmem) {
+		size_t cap = r->capmem ? 2 * r->capmem : 16;
+
+		if ((nm = realloc(r->mem, cap * sizeof *nm)) == NULL)
+			return fail_at(f, DT_ENOMEM, NULL, 0, NULL, NULL,
+			    "out of memory");
+		r->mem = nm;
+		r->capmem = cap;
+	}
+	if ((r->mem[r->nmem].bytes = malloc(e->len)) == NULL)
+		return fail_at(f, DT_ENOMEM, NULL, 0, NULL, NULL,
+		    "out of memory");
+	memcpy(r->mem[r->nmem].bytes, e->bytes, e->len);
+	r->mem[r->nmem].len = e->len;
+	memcpy(r->mem[r->nmem].hash, hash, ENTRY_HASH_BYTES);
+	r->nmem++;
+	return 0;
+}
+
+int
+record_control_scan(record *r, store_txn *t, store_scan_cb cb, void *ctx)
+{
+	size_t i;
+	int rc;
+
+	if (r->s != NULL)
+		return store_scan_control(t, cb, ctx);
+	for (i = 0; i < r->nmem; i++)
+		if ((rc = cb(ctx, r->mem[i].bytes, r->mem[i].len,
+		    r->mem[i].hash)) != 0)
+			return rc;
+	return 0;
 }
 
 int

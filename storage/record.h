@@ -384,6 +384,35 @@ const record_fault *record_faults(const record *r, size_t *n);
  */
 int record_fault_scan(record *r, store_fault_cb cb, void *ctx, uint64_t *n);
 
+/*
+ * record_mem_new() - a record with no store, for the streaming audit of
+ * a bundle (audit_stream.h): the dialogue id, and the membership that
+ * record_mem_control() builds.  Only what reads the membership and the
+ * control entries works on it (record_member_find(), record_may_write(),
+ * the checks of checkpoint, seal and minutes-signature notes, the seal
+ * scans); record_close() it.
+ */
+int record_mem_new(record **out, const unsigned char id[ENTRY_HASH_BYTES]);
+
+/*
+ * record_mem_control() - pass 1 of FORMAT.md section 7 for one control
+ * entry e (framed; its signature checked by the caller), in merged
+ * order: the first must be the genesis of r's id; then dialogue, author
+ * and role, and its effect on membership.  A seal entry's bytes are kept
+ * for record_control_scan() (the seal scans of seal.c read no other).
+ * @return 0, or the failure's code with f filled.
+ */
+int record_mem_control(record *r, const entry *e,
+    const unsigned char hash[ENTRY_HASH_BYTES], record_failure *f);
+
+/*
+ * record_control_scan() - the control entries in merged order: through t
+ * (store_scan_control()) for a record with a store, else the seal
+ * entries record_mem_control() applied (t unused, may be NULL).
+ */
+int record_control_scan(record *r, store_txn *t, store_scan_cb cb,
+    void *ctx);
+
 /* record_last_failure() - the failure record_open() found (code 0: none). */
 const record_failure *record_last_failure(const record *r);
 

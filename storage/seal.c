@@ -670,6 +670,8 @@ scan_run(struct scan *sc, record *r)
 	int rc;
 
 	sc->r = r;
+	if (record_store(r) == NULL) /* a record without a store */
+		return record_control_scan(r, NULL, scan_cb, sc);
 	if ((rc = store_txn_begin(&t, record_store(r), 0)) != 0)
 		return rc;
 	rc = store_scan_control(t, scan_cb, sc);
@@ -1140,7 +1142,7 @@ seen_all(const struct seen *w, const entry *e)
  */
 static int
 seen_check(record *r, store_txn *t, const entry *e, const seal_text *s,
-    char *why, size_t whylen)
+    const seal_stream *ss, char *why, size_t whylen)
 {
 	char who[KEY_NAME_MAX + 1];
 	struct seen w;
@@ -1159,8 +1161,18 @@ seen_check(record *r, store_txn *t, const entry *e, const seal_text *s,
 	 * is nothing to read.  Else the author's earlier entries, unhashed
 	 * (only their references are wanted; verify checks the bytes).
 	 */
-	rc = e->seq == 0 || seen_all(&w, e) ? 0 :
-	    store_scan_feed_raw(t, e->author, 0, seen_cb, &w);
+	if (ss != NULL && e->seq > 0 && !seen_all(&w, e)) {
+		/* a streaming reader keeps what each author has seen */
+		for (i = 0; i < s->nfeeds; i++) {
+			uint64_t k = ss->seen(ss->ctx, s->feeds[i].author);
+
+			if (k > w.known[i])
+				w.known[i] = k;
+		}
+		rc = 0;
+	} else
+		rc = e->seq == 0 || seen_all(&w, e) ? 0 :
+		    store_scan_feed_raw(t, e->author, 0, seen_cb, &w);
 	if (rc == 1)
 		rc = 0;
 	if (rc != 0) {
@@ -1195,6 +1207,9 @@ out:
 	return rc;
 }
 
+static int check_flags(record *r, store_txn *t, const entry *e,
+    unsigned flags, const seal_stream *ss, char *why, size_t whylen);
+
 int
 seal_check_entry(record *r, store_txn *t, const entry *e, char *why,
     size_t whylen)
@@ -1213,6 +1228,25 @@ seal_check_roots(record *r, store_txn *t, const entry *e, char *why,
 int
 seal_check_entry_flags(record *r, store_txn *t, const entry *e,
     unsigned flags, char *why, size_t whylen)
+{
+	return check_flags(r, t, e, flags, NULL, why, whylen);
+}
+
+int
+seal_check_entry_stream(record *r, const entry *e, const seal_stream *ss,
+    char *why, size_t whylen)
+{
+	return check_flags(r, NULL, e, SEAL_CHECK_NO_ROOTS, ss, why, whylen);
+}
+
+/*
+ * check_flags() - seal_check_entry_flags(); with ss (a streaming reader,
+ * t NULL, SEAL_CHECK_NO_ROOTS), what the author had seen comes from
+ * ss->seen, and each listed feed goes to ss->claim instead.
+ */
+static int
+check_flags(record *r, store_txn *t, const entry *e, unsigned flags,
+    const seal_stream *ss, char *why, size_t whylen)
 {
 	note_sig sigs[NOTE_SIGS_MAX];
 	struct heads *hs = NULL;
@@ -1268,8 +1302,13 @@ seal_check_entry_flags(record *r, store_txn *t, const entry *e,
 		    "the seal entry's author has not signed its note");
 		goto out;
 	}
-	if ((rc = seen_check(r, t, e, &s, why, whylen)) != 0)
+	if ((rc = seen_check(r, t, e, &s, ss, why, whylen)) != 0)
 		goto out;
+	for (i = 0; ss != NULL && i < s.nfeeds; i++)
+		if ((rc = ss->claim(ss->ctx, &s.feeds[i])) != 0) {
+			why_set(why, whylen, rc, "cannot keep a listed root");
+			goto out;
+		}
 roots:
 	if (!(flags & SEAL_CHECK_NO_ROOTS))
 		rc = feeds_check(r, t, &s, why, whylen);

@@ -269,6 +269,27 @@ int seal_check_entry_flags(record *r, store_txn *t, const entry *e,
     __attribute__((warn_unused_result));
 
 /*
+ * What a streaming reader (audit_stream.h), which has no store, gives
+ * seal_check_entry_stream(): seen() returns how many entries of the feed
+ * of author the seal entry's author had seen before it (one more than the
+ * highest seq of that feed its earlier entries referenced; 0: none);
+ * claim() takes each listed feed, whose root the reader checks once it
+ * has the feed's first size entries (non-zero stops, and is returned).
+ */
+typedef struct seal_stream {
+	uint64_t (*seen)(void *ctx, const unsigned char author[KEY_PK_BYTES]);
+	int (*claim)(void *ctx, const seal_feed *fd);
+	void *ctx;
+} seal_stream;
+
+/*
+ * seal_check_entry_stream() - seal_check_entry_flags() with
+ * SEAL_CHECK_NO_ROOTS and no store: r may be a record_mem_new() record.
+ */
+int seal_check_entry_stream(record *r, const entry *e, const seal_stream *ss,
+    char *why, size_t whylen) __attribute__((warn_unused_result));
+
+/*
  * seal_check_roots() - of seal_check_entry(), only that every listed feed
  * has the listed root in t (the note parsed again first).
  * @return 0, DT_EFORMAT, DT_ESTATE (a feed shorter than listed), DT_EHASH

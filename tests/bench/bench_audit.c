@@ -25,6 +25,15 @@
  *	                     system as $TMPDIR), and audit it again next time
  *	BENCH_CKPT_EVERY=K   checkpoints and a seal every K entries (0: only
  *	                     the last checkpoints), instead of 10,000
+ *
+ * Then the bundle audit (issue 18: within 2.5x of one sha256sum pass
+ * over the file, memory flat in the bundle's size): the record is
+ * exported as one bundle, and the real binary ($DETENTE_BIN, as `make
+ * bench` and the tests set it) runs `detente audit FILE --no-key`, and
+ * once more with --every-signature.  Its floor is `sha256sum FILE` run
+ * in the same run on the same (warm) file; its memory is the child's
+ * maximum resident set (wait4()).  Without $DETENTE_BIN the bundle
+ * audit is left out.  BENCH_AUDIT_BUNDLE=FILE keeps the bundle there.
  */
 #include <errno.h>
 #include <sys/resource.h>
@@ -34,13 +43,18 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 
+#include <malloc.h>
 #include <lmdb.h>
 #include <sodium.h>
 
 #include "../../crypto/err.h"
 #include "../../storage/entry.h"
+#include "../../storage/bundle.h"
 #include "../../storage/record.h"
+#include "../../storage/store.h"
 #include "gen.h"
 
 /* A checkpoint by every member and a seal by both heads, this often. */
@@ -216,6 +230,137 @@ best(double a, double b)
 	return a < b ? a : b;
 }
 
+/*
+ * child_run() - run argv with stdout and stderr to /dev/null; its
+ * seconds, its exit status into *status and its maximum resident set
+ * (KiB) into *rss.  -1 when it cannot be run.
+ */
+static double
+child_run(char *const argv[], int *status, long *rss, double *cpu)
+{
+	struct rusage ru;
+	double t0 = gen_now();
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_WRONLY)) >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (wait4(pid, status, 0, &ru) != pid)
+		return -1;
+	*rss = ru.ru_maxrss;
+	*cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128;
+	return gen_now() - t0;
+}
+
+/*
+ * bundle_export_to() - every entry of the record at path, as the bundle
+ * `detente bundle export` writes, into file.
+ */
+static int
+bundle_export_to(const char *file, const char *path)
+{
+	bundle_export_info info;
+	store *s = NULL;
+	FILE *f;
+	int rc;
+
+	if ((rc = store_open(&s, path, 0)) != 0)
+		return rc;
+	if ((f = fopen(file, "wb")) == NULL) {
+		store_close(s);
+		return DT_EIO;
+	}
+	memset(&info, 0, sizeof info);
+	rc = bundle_export(f, s, NULL, &info);
+	free(info.diverged);
+	if (fclose(f) != 0 && rc == 0)
+		rc = DT_EIO;
+	store_close(s);
+	return rc;
+}
+
+/*
+ * bench_bundle() - the bundle audit, against sha256sum of the same file
+ * and (every signature) the Ed25519 floor t_ed; best of runs.
+ */
+static void
+bench_bundle(const char *dir, const char *path, uint64_t n, int runs,
+    double t_ed)
+{
+	const char *bin = getenv("DETENTE_BIN");
+	char file[600];
+	char *sha[] = { "sha256sum", file, NULL };
+	char *aud[] = { NULL, "audit", file, "--no-key", NULL, NULL };
+	double t_sha = 1e9, t_aud = 1e9, t_all = 1e9, t;
+	double cpu, c_sha = 0, c_aud = 0, c_all = 0;
+	long rss = 0, rss_aud = 0, rss_all = 0;
+	struct stat sb;
+	int i, status, rc;
+
+	if (bin == NULL || *bin == '\0') {
+		printf("bundle audit:    left out (no $DETENTE_BIN)\n");
+		return;
+	}
+	snprintf(file, sizeof file, "%s/all.dtb", dir);
+	if (getenv("BENCH_AUDIT_BUNDLE") != NULL)
+		snprintf(file, sizeof file, "%s", getenv("BENCH_AUDIT_BUNDLE"));
+	if ((rc = bundle_export_to(file, path)) != 0 ||
+	    stat(file, &sb) != 0) {
+		fprintf(stderr, "bundle export: %s\n", dt_strerror(rc));
+		exit(2);
+	}
+	aud[0] = (char *)bin;
+	for (i = 0; i < runs; i++) {
+		if ((t = child_run(sha, &status, &rss, &cpu)) >= 0 &&
+		    status == 0 && t < t_sha) {
+			t_sha = t;
+			c_sha = cpu;
+		}
+		t = child_run(aud, &status, &rss, &cpu);
+		if (t < 0 || status != 0) {
+			fprintf(stderr, "bundle audit: exit %d\n", status);
+			exit(1);
+		}
+		if (t < t_aud) {
+			t_aud = t;
+			c_aud = cpu;
+		}
+		rss_aud = rss > rss_aud ? rss : rss_aud;
+	}
+	printf("bundle:          %llu entries, %.1f MB\n",
+	    (unsigned long long)n, (double)sb.st_size / 1e6);
+	printf("floor sha256sum: %.3f s (one pass over the file; cpu %.3f s)\n",
+	    t_sha, c_sha);
+	printf("bundle audit:    %.3f s  ratio %.2f to sha256sum (target <= "
+	    "2.50); cpu %.3f s in all threads; max RSS %ld KiB\n", t_aud,
+	    t_aud / t_sha, c_aud, rss_aud);
+	if (t_ed < 1e9) {
+		aud[4] = "--every-signature";
+		t = child_run(aud, &status, &rss_all, &c_all);
+		if (t < 0 || status != 0) {
+			fprintf(stderr, "bundle audit --every-signature: exit "
+			    "%d\n", status);
+			exit(1);
+		}
+		t_all = t;
+		printf("bundle audit (every signature): %.3f s  ratio %.2f to "
+		    "the Ed25519 floor (target <= 1.20); cpu %.3f s; max RSS "
+		    "%ld KiB\n", t_all, t_all / t_ed, c_all, rss_all);
+	}
+	if (getenv("BENCH_AUDIT_BUNDLE") == NULL)
+		unlink(file);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -308,10 +453,17 @@ main(int argc, char **argv)
 		printf("ratio:           %.2f (target <= 1.20)\n",
 		    t_all / t_ed);
 	}
+	/*
+	 * The corpus is freed first: a child's maximum resident set counts
+	 * what it shared with this process between fork() and exec().
+	 */
+	n = c.n;
 	for (i = 0; i < c.n; i++)
 		free(c.bytes[i]);
 	free(c.bytes);
 	free(c.len);
+	malloc_trim(0);
+	bench_bundle(dir, path, n, runs, t_ed);
 	for (i = 0; i < GEN_AUTHORS; i++)
 		key_identity_free(ids[i]);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

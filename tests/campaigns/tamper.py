@@ -22,6 +22,9 @@
 # file), as anyone handling the file can, so that the entries' own
 # signatures and the record's rules must catch the flip.  The place is
 # header, length (an entry's length field), entry bytes or trailer.
+# Each flipped bundle is also audited (`audit FILE --no-key`, the pass of
+# storage/audit_stream.c): the audit must give the import's verdict, and
+# an audit that passes a bundle the import refused counts as lost.
 #
 # Outcomes:
 #   detected  verify (or the import) failed, with a verdict (exit 1 or 2);
@@ -173,12 +176,18 @@ def bundle_trials(b, did, full, n, rnd, counts, rows, failures, root):
             f.write(pristine)
         im = b.run("--as", "us-head", "bundle", "import", path)
         lg = b.run("--as", "us-head", "log", "--json")
+        au = b.run("audit", path, "--no-key")
         row = rows.setdefault("bundle%s: %s" % (
             " (trailer recomputed)" if reseal else "", k), {})
-        if im.crashed or lg.crashed:
+        if im.crashed or lg.crashed or au.crashed:
             what = "crashed"
             failures.append("bundle byte %d bit %d (%s): %s" % (
-                off, bit, k, (im if im.crashed else lg).why()))
+                off, bit, k, (im if im.crashed else lg if lg.crashed
+                              else au).why()))
+        elif (im.rc != 0) != (au.rc != 0):
+            what = "lost"
+            failures.append("bundle byte %d bit %d (%s): the import exits "
+                            "%d, the audit %d" % (off, bit, k, im.rc, au.rc))
         elif im.rc != 0:
             if lg.rc == 0 and lg.out == pristine_log:
                 what = "detected"

@@ -1,7 +1,7 @@
 #!/bin/sh
-# 97-bench-smoke.sh: the import, audit, minutes, UI, bytes, sync, open
-# and verify benchmarks' code paths on a small record (tests/cli/62-agent.sh
-# runs tests/bench/agent.sh).  It
+# 97-bench-smoke.sh: the import, audit (store and bundle), minutes, UI,
+# bytes, sync, open and verify benchmarks' code paths on a small record
+# (tests/cli/62-agent.sh runs tests/bench/agent.sh).  It
 # checks that they run and report a ratio against their floor; it asserts
 # no time (speed is judged by `make bench`, on a quiet machine).
 . "$(dirname "$0")/../tap.sh"
@@ -22,6 +22,12 @@ like "$(cat "$OUT")" 'audit \(every signature\): +[0-9.]+ s  2004 signatures' \
     "--every-signature: every entry's signature"
 like "$(cat "$OUT")" 'floor SHA-256: +[0-9.]+ s on one core' "the SHA-256 floor"
 like "$(cat "$OUT")" 'floor Ed25519: +[0-9.]+ s on' "the Ed25519 floor"
+like "$(cat "$OUT")" 'floor sha256sum: +[0-9.]+ s \(one pass over the file' \
+    "the bundle audit's floor: sha256sum of the same file"
+like "$(cat "$OUT")" 'bundle audit: +[0-9.]+ s  ratio [0-9]+\.[0-9]+ to sha256sum .*max RSS [0-9]+ KiB' \
+    "the bundle audit (one pass): its time, ratio and memory"
+like "$(cat "$OUT")" 'bundle audit \(every signature\): [0-9.]+ s  ratio [0-9]+\.[0-9]+ to the Ed25519 floor' \
+    "the bundle audit with --every-signature, against the Ed25519 floor"
 [ -x "$B/bench_minutes" ] || bail_out "bench_minutes not built"
 run_ok "bench_minutes runs on a meeting of 600 entries" "$B/bench_minutes" 600
 like "$(cat "$OUT")" 'entries: +606 in the record, 600 in meeting 1 ' \

@@ -110,8 +110,14 @@ dt bundle export -o "$TEST_TMP/all.dtb" >/dev/null
 run_ok "audit of a bundle" env TMPDIR="$TEST_TMP/tmp" "$DETENTE" \
     --home "$H" audit "$TEST_TMP/all.dtb"
 like "$(tail -n 1 "$OUT")" "^OK: $TOTAL entries in 4 feeds" "the bundle's entries"
+like "$(cat "$OUT")" "bundle: read once, in merged order, without a store" \
+    "a valid bundle is audited in one pass"
+is "$(ls -A "$TEST_TMP/tmp")" "" "the temporary store is gone"
+run_ok "audit of a bundle through a temporary store" \
+    env DETENTE_AUDIT_JOIN=1 TMPDIR="$TEST_TMP/tmp" "$DETENTE" --home "$H" audit "$TEST_TMP/all.dtb"
 like "$(cat "$OUT")" "signatures: every entry's, when the bundle was read" \
     "says every signature was checked"
+like "$(tail -n 1 "$OUT")" "^OK: $TOTAL entries in 4 feeds" "the same entries"
 is "$(ls -A "$TEST_TMP/tmp")" "" "the temporary store is gone"
 run_ok "the bundle with --expect-dialogue" dt audit --expect-dialogue "$DID" \
     "$TEST_TMP/all.dtb"

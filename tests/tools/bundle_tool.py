@@ -66,6 +66,9 @@ Usage:
                    clock obeys the clock rule: it refers to the entry of
                    the greatest clock, and its clock is one more)
         twice      the last entry once more, at the end
+        swap       the last two neighbouring entries of different
+                   authors swapped: the same entries, not in merged
+                   order (what a reader must not rely on)
         stranger-ref
                    add a checkpoint by a key that is not a member, at
                    seq 0, referencing an entry (seq 5 of another unknown
@@ -188,6 +191,12 @@ def forge(case, did, entries, seed):
         return entries + [fault_entry(case, did, entries, seed)]
     elif case == "twice":
         return entries + [entries[-1]]
+    elif case == "swap":
+        out = list(entries)
+        i = max(j for j in range(len(out) - 1)
+                if out[j][40:72] != out[j + 1][40:72])
+        out[i], out[i + 1] = out[i + 1], out[i]
+        return out
     elif case == "dropfirst":
         first = min(struct.unpack(">Q", x[72:80])[0] for x in entries
                     if x[40:72] == e[40:72])
