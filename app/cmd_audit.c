@@ -823,6 +823,7 @@ report:
 			} else
 				json_object_set_new(o, "evidence", json_array());
 			report_faults(&a, o);
+			report_evidence(&a, o, &ev);
 			report_commitments(&a, o);
 		} else if (f.code == 0) {
 			store_txn *t = NULL;
