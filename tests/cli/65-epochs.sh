@@ -212,6 +212,18 @@ fi
 run_fails 1 "member remove of the other party" A --as ru-head member remove \
     us-del
 like "$(cat "$ERR")" "own party" "a head removes members of its own party only"
+# A bundle with key epochs and a removal is audited by the join (the
+# one-pass audit gives such a bundle up: check 7b needs the store), and
+# it is valid.
+A bundle export -o "$TEST_TMP/all.dtb" --force >/dev/null ||
+    bail_out "cannot export"
+run_ok "audit of a bundle with key epochs and a removal" \
+    A audit "$TEST_TMP/all.dtb" --no-key --json
+like "$(cat "$OUT")" '"how": *"temporary store"' \
+    "the one pass gave it to the join"
+like "$(cat "$OUT")" '"gave_up": *"(an entry names a key epoch|a member was removed)"' \
+    "and says why"
+
 run_fails 1 "member remove of a head" A --as ru-head member remove ru-head
 like "$(cat "$ERR")" "head of delegation cannot be removed" \
     "a head cannot be removed"
