@@ -27,6 +27,8 @@ fault_reason_name(int reason)
 		return "content does not fit its kind";
 	case FAULT_LATE:
 		return "written into a meeting its author's side had closed";
+	case FAULT_REMOVED:
+		return "written after its author's removal";
 	default:
 		return "unknown fault";
 	}

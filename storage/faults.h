@@ -27,8 +27,11 @@ enum fault_reason {
 	FAULT_DECRYPT = 1, /* the body does not decrypt with the key */
 	FAULT_PAYLOAD = 2, /* the plaintext is not an accepted payload */
 	FAULT_KIND = 3,    /* an accepted payload that does not fit its kind */
-	FAULT_LATE = 4     /* written into a meeting its author's side had
+	FAULT_LATE = 4,    /* written into a meeting its author's side had
 	                    * closed (late.h) */
+	FAULT_REMOVED = 5  /* written at a clock above its author's
+	                    * member-remove: a header rule, no key needed
+	                    * (record_removed_writer()) */
 };
 
 /* One faulty entry: where it is, and why. */

@@ -1655,8 +1655,14 @@ store_fault_put(store_txn *t, const record_fault *f)
 	if (!t->s->have_faults)
 		return DT_EVERSION;
 	fault_encode(v, f);
-	rc = mdb_put(t->txn, t->s->faults, &k, &d, MDB_NOOVERWRITE);
-	/* The key is the entry's hash: a row there names this entry. */
+	/*
+	 * The key is the entry's hash: a row there names this entry.  A
+	 * removal that arrives after the entry makes it a fault of reason
+	 * FAULT_REMOVED, which a verifier finds first (a header rule): that
+	 * row replaces one an earlier import kept, so that replicas agree.
+	 */
+	rc = mdb_put(t->txn, t->s->faults, &k, &d,
+	    f->reason == FAULT_REMOVED ? 0 : MDB_NOOVERWRITE);
 	return rc == MDB_KEYEXIST ? 0 : map_err(rc);
 }
 
