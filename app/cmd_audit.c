@@ -544,10 +544,11 @@ report_faults(struct audit *a, json_t *o)
 	json_t *arr;
 	size_t i, n;
 
-	if (record_key(a->r) == NULL)
+	fv = record_faults(a->r, &n);
+	/* without a key, only faults read on headers (FAULT_REMOVED) */
+	if (record_key(a->r) == NULL && n == 0)
 		return;
 	arr = a->json ? json_array() : NULL;
-	fv = record_faults(a->r, &n);
 	if (!a->json)
 		fputs(_("member faults (content its author signed that does "
 		    "not decrypt or is not a payload of its kind):\n"),
