@@ -833,6 +833,8 @@ const struct cli_cmd cmd_audit = {
 	   "A content entry whose author signed content that does not\n"
 	   "decrypt, or is not a payload of its kind, is a member fault:\n"
 	   "listed under \"member faults\" with its author (with a key).\n"
+	   "So is an entry written after its author's removal (without\n"
+	   "a key too).\n"
 	   "Exit 0 valid, 1 verification failed, 2 usage or unreadable,\n"
 	   "3 valid, with member faults (evidence).\n"),
 	run
