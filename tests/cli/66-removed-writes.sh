@@ -152,6 +152,39 @@ for SEED in $SEEDS; do
 	else
 		skip "python3 with nacl, argon2, cryptography" 2
 	fi
+	# a fresh join, an audit of the bundle without a key, and the
+	# independent verifier agree on the same entries and faults
+	rm -rf "$TEST_TMP/D"
+	A bundle export -o "$TEST_TMP/all.dtb" --force >/dev/null
+	run_ok "seed $s: a fresh home joins A's whole bundle" \
+	    "$DETENTE" --home "$TEST_TMP/D" dialogue join --yes \
+	    "$TEST_TMP/all.dtb"
+	is "$(hashes "$TEST_TMP/D")" "$ha" "seed $s: it holds the same entries"
+	run_fails 3 "seed $s: it verifies, exit 3" \
+	    "$DETENTE" --home "$TEST_TMP/D" verify --no-key
+	run_fails 3 "seed $s: audit of the bundle without a key exits 3" \
+	    A audit "$TEST_TMP/all.dtb"
+	is "$(grep -c "written after its author's removal" "$OUT")" "$nf" \
+	    "seed $s: and names every faulty entry"
+	if have_bt; then
+		iv=$(/usr/bin/python3 - "$_tap_lib_dir/tools" \
+		    "$TEST_TMP/all.dtb" "$DID" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import bundle_tool as bt
+import indep_verify as iv
+did, entries = bt.read_bundle(sys.argv[2])
+faults = []
+iv.verify_record(entries, bytes.fromhex(sys.argv[3]), faults=faults)
+for f in sorted(f[2].hex() for f in faults if f[3] == "removed"):
+    print(f)
+PY
+		)
+		is "$iv" "$fa" \
+		    "seed $s: indep_verify.py names the same faulty entries"
+	else
+		skip "python3 with nacl, argon2, cryptography" 1
+	fi
 	# nobody is stopped; ru-del is
 	run_ok "seed $s: A still writes" A --as ru-head add note "after $s"
 	run_ok "seed $s: B still writes" B --as us-del add note "after $s"
