@@ -137,6 +137,11 @@ for SEED in $SEEDS; do
 	run_ok "seed $s: log on A" A --as ru-head log
 	ok '[ "$(grep -c "OFFLINE-$s-" "$OUT")" = "$nshown" ]' \
 	    "seed $s: A shows the same of them as B"
+	h1=$(printf '%s\n' "$fa" | head -n 1)
+	run_ok "seed $s: show a faulty entry on A" A --as ru-head show "$h1"
+	like "$(cat "$OUT")" "written after its author's removal" \
+	    "seed $s: show calls it a member fault, written after the removal"
+	unlike "$(cat "$OUT")" "OFFLINE-$s-" "seed $s: show prints none of its text"
 	run_ok "seed $s: draft minutes of meeting 1 on A" \
 	    A --as ru-head minutes export --meeting 1 --draft
 	ok '[ "$(grep -c "OFFLINE-$s-" "$OUT")" -le "$nshown" ]' \
