@@ -164,6 +164,9 @@ ckpt_cb(void *c, const unsigned char *bytes, size_t len,
 	(void)hash;
 	if (entry_parse(&e, bytes, len) != 0)
 		return 0; /* the walk has reported it */
+	/* written after its author's removal: a member fault, not counted */
+	if (record_removed_writer(w->a->r, e.author, e.kind, e.clock))
+		return 0;
 	for (i = 0; i < w->a->nfeeds; i++)
 		if (memcmp(w->a->feeds[i].fi.author, e.author,
 		    KEY_PK_BYTES) == 0) {
