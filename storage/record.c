@@ -2993,8 +2993,11 @@ import_removed(struct import_state *x, const entry *e,
 		return fail_at(x->f, DT_EFORMAT, e->author, e->seq, hash, NULL,
 		    "member-remove payload is malformed");
 	x->r->closes_valid = 0; /* a close of its may count no more */
-	if (store_head_get(&th, x->t, pk) != 0 || th.clock <= e->clock)
-		return 0;
+	if ((rc = store_head_get(&th, x->t, pk)) == DT_ENOENT ||
+	    (rc == 0 && th.clock <= e->clock))
+		return 0; /* nothing of its feed is above the removal */
+	if (rc != 0)
+		goto fail;
 	for (hi = th.next_seq; lo < hi;) {
 		mid = lo + (hi - lo) / 2;
 		if ((rc = store_ref_probe(&clock, h, x->t, pk, mid)) != 0)
