@@ -102,6 +102,20 @@ fault_list_add(fault_list *l, const record_fault *f)
 }
 
 void
+fault_list_drop(fault_list *l, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (memcmp(l->v[i].hash, hash, ENTRY_HASH_BYTES) == 0) {
+			memmove(&l->v[i], &l->v[i + 1],
+			    (l->n - i - 1) * sizeof(*l->v));
+			l->n--;
+			return;
+		}
+}
+
+void
 fault_encode(unsigned char out[FAULT_ROW_BYTES], const record_fault *f)
 {
 	memcpy(out, f->author, KEY_PK_BYTES);

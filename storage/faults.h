@@ -82,6 +82,9 @@ void fault_list_done(fault_list *l);
  */
 int fault_list_add(fault_list *l, const record_fault *f);
 
+/* fault_list_drop() - forget the fault of the entry hash, if listed. */
+void fault_list_drop(fault_list *l, const unsigned char hash[ENTRY_HASH_BYTES]);
+
 /*
  * fault_encode() / fault_decode() - a store row's value: author (32) ||
  * seq (u64) || kind (u8) || reason (u8), FAULT_ROW_BYTES; the key is the

@@ -2962,6 +2962,64 @@ changes_membership(unsigned kind)
 	    kind == ENTRY_K_MEMBER_REMOVE || kind == ENTRY_K_KEY_WRAP;
 }
 
+/* late_row_cb() - store_fault_scan() callback: list the late rows. */
+static int
+late_row_cb(void *ctx, const record_fault *f)
+{
+	return f->reason == FAULT_LATE ? fault_list_add(ctx, f) : 0;
+}
+
+/*
+ * late_recheck() - a meeting-close written after its author's removal
+ * has just become a member fault, so it closes nothing: an entry this
+ * store found late because of it alone (imported before the removal,
+ * with the key) is late no more, as on a replica that had the removal
+ * first.  Its row goes.  An entry of an epoch this reader cannot open
+ * keeps its row (no verdict without the key).
+ */
+static int
+late_recheck(record *r, store_txn *t)
+{
+	fault_list l = { NULL, 0, 0 };
+	unsigned char *b = NULL;
+	int64_t meeting;
+	size_t len = 0, i;
+	entry e;
+	int rc, late;
+
+	if ((rc = store_fault_scan(t, late_row_cb, &l)) != 0 || l.n == 0)
+		goto out;
+	if (r->scratch == NULL &&
+	    (r->scratch = sodium_malloc(SCRATCH_BYTES)) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < l.n && rc == 0; i++) {
+		if ((rc = store_get(&b, &len, t, l.v[i].author,
+		    l.v[i].seq)) != 0)
+			break;
+		late = 1;
+		if (entry_parse(&e, b, len) != 0)
+			rc = DT_ECORRUPT;
+		else if (epoch_key_for(&r->ring, &e) != NULL &&
+		    (rc = fault_classify_meeting(&e, epoch_key_for(&r->ring,
+		    &e), r->scratch, SCRATCH_BYTES, &meeting)) == 0 &&
+		    meeting >= 0)
+			rc = late_check(&late, r, t, &e, meeting);
+		if (rc > 0)
+			rc = 0; /* another fault: not for this check */
+		if (rc == 0 && !late) {
+			rc = store_fault_del(t, l.v[i].hash);
+			fault_list_drop(&r->faults, l.v[i].hash);
+		}
+		free(b);
+		b = NULL;
+	}
+out:
+	fault_list_done(&l);
+	return rc;
+}
+
 /*
  * import_removed() - the member-remove e (clock c) was added and the
  * membership reloaded: the removed member's entries already in the
@@ -2981,7 +3039,7 @@ import_removed(struct import_state *x, const entry *e,
 	store_head th;
 	entry d;
 	json_t *o;
-	int rc;
+	int rc, closes = 0;
 
 	if ((o = payload_parse(e->body, e->body_len)) == NULL)
 		return fail_at(x->f, DT_EFORMAT, e->author, e->seq, hash, NULL,
@@ -3014,6 +3072,8 @@ import_removed(struct import_state *x, const entry *e,
 		rc = entry_parse(&d, b, len) != 0 ? DT_ECORRUPT :
 		    !record_removed_writer(x->r, pk, d.kind, d.clock) ? 0 :
 		    note_fault(x->r, x->t, &d, h, FAULT_REMOVED, x->f, NULL);
+		if (rc == 0 && d.kind == ENTRY_K_MEETING_CLOSE)
+			closes = 1;
 		free(b);
 		b = NULL;
 		if (rc != 0)
@@ -3021,6 +3081,10 @@ import_removed(struct import_state *x, const entry *e,
 			    lo, NULL, NULL, "the removed member's feed is "
 			    "damaged");
 	}
+	if (closes && record_key(x->r) != NULL &&
+	    (rc = late_recheck(x->r, x->t)) != 0)
+		return fail_at(x->f, rc, NULL, 0, NULL, NULL, "cannot check "
+		    "the late entries again: %s", dt_strerror(rc));
 	return 0;
 fail:
 	return fail_at(x->f, rc == DT_ENOENT ? DT_ECORRUPT : rc, pk, lo, NULL,

@@ -1695,6 +1695,18 @@ store_fault_scan(store_txn *t, store_fault_cb cb, void *ctx)
 }
 
 int
+store_fault_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash };
+	int rc;
+
+	if (!t->s->have_faults)
+		return 0;
+	rc = mdb_del(t->txn, t->s->faults, &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
+}
+
+int
 store_fault_count(uint64_t *n, store_txn *t)
 {
 	MDB_stat st;

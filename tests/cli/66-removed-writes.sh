@@ -197,4 +197,57 @@ PY
 	    C --as ru-del add note "OFFLINE-$s-late by ru-del"
 	like "$(cat "$ERR")" "removed" "seed $s: it says why"
 done
+
+# A meeting-close written after its author's removal closes nothing, in
+# every order: ru-del (offline) closes meeting 1 for RU; B takes that
+# close before the removal, and then a note of meeting 1 by another RU
+# member (ru-d2, modified software) that follows it, which B, not
+# knowing of the removal, finds late; once the removal reaches B, the
+# close is a fault and the note is late no more, as on A, which had the
+# removal first: both replicas keep the same member faults.
+if have_bt; then
+	rm -rf "$HA" "$HB" "$HC" "$TEST_TMP/genesis.dtb"
+	two_homes || bail_out "cannot make a dialogue"
+	A id new --name ru-d2 --kdf min >/dev/null || bail_out "no ru-d2"
+	A --as ru-head member add ru-d2 >/dev/null || bail_out "cannot add"
+	join_b || bail_out "cannot join"
+	A --as ru-head meeting open >/dev/null || bail_out "no meeting"
+	sync_both || bail_out "cannot sync"
+	cp -R "$HA" "$HC" || bail_out "cannot copy the home"
+	A --as ru-head member remove ru-del >/dev/null || bail_out "no removal"
+	A --as ru-head add note "between" >/dev/null
+	C --as ru-del add note "offline" >/dev/null &&
+	    C --as ru-del meeting close 1 >/dev/null ||
+	    bail_out "ru-del cannot close on its laptop"
+	ship C B || fail "B takes ru-del's close"
+	B bundle export -o "$TEST_TMP/b.dtb" --force >/dev/null
+	run_ok "forge a note of meeting 1 by ru-d2 that follows ru-del's close" \
+	    BT note next "$TEST_TMP/b.dtb" "$TEST_TMP/d2.dtb" \
+	    "$HA/identities/ru-d2.key" "$PASS" --meeting 1 --text "D2MARK"
+	run_ok "B imports it with the key" \
+	    B --as us-head bundle import --key "$TEST_TMP/d2.dtb"
+	like "$(cat "$ERR")" "author ru-d2 .*written into a meeting its author's side had closed" \
+	    "B, without the removal, finds it late"
+	A bundle export -o "$TEST_TMP/a.dtb" --force >/dev/null
+	run_ok "B imports A's bundle (the removal) with the key" \
+	    B --as us-head bundle import --key "$TEST_TMP/a.dtb"
+	like "$(cat "$ERR")" "author ru-del .*meeting-close .*written after its author's removal" \
+	    "the close is now a fault"
+	run_ok "A imports B's entries with the key" \
+	    A --as ru-head bundle import --key "$TEST_TMP/d2.dtb"
+	sync_both || fail "the last exchange"
+	is "$(hashes "$HB")" "$(hashes "$HA")" "A and B hold the same entries"
+	run_fails 1 "evidence --faults on A" A evidence --faults
+	ea=$(grep "member fault" "$OUT" | sort)
+	run_fails 1 "evidence --faults on B" B evidence --faults
+	eb=$(grep "member fault" "$OUT" | sort)
+	is "$eb" "$ea" "A and B keep the same member faults"
+	unlike "$eb" "ru-d2" "ru-d2's note is late on neither"
+	run_fails 3 "verify on B" B --as us-head verify
+	unlike "$(cat "$OUT")" "ru-d2" "verify on B finds it late no more"
+	run_ok "log on B" B --as us-head log
+	like "$(cat "$OUT")" "D2MARK" "B shows ru-d2's note as content"
+else
+	skip "python3 with nacl, argon2, cryptography" 15
+fi
 done_testing
