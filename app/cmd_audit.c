@@ -175,6 +175,9 @@ ckpt_cb(void *c, const unsigned char *bytes, size_t len,
 	(void)hash;
 	if (entry_parse(&e, bytes, len) != 0)
 		return 0; /* the walk has reported it */
+	/* written after its author's removal: a member fault, not counted */
+	if (record_removed_writer(w->a->r, e.author, e.kind, e.clock))
+		return 0;
 	for (i = 0; i < w->a->nfeeds; i++)
 		if (memcmp(w->a->feeds[i].fi.author, e.author,
 		    KEY_PK_BYTES) == 0) {
@@ -555,10 +558,11 @@ report_faults(struct audit *a, json_t *o)
 	json_t *arr;
 	size_t i, n;
 
-	if (record_key(a->r) == NULL)
+	fv = record_faults(a->r, &n);
+	/* without a key, only faults read on headers (FAULT_REMOVED) */
+	if (record_key(a->r) == NULL && n == 0)
 		return;
 	arr = a->json ? json_array() : NULL;
-	fv = record_faults(a->r, &n);
 	if (!a->json)
 		fputs(_("member faults (content its author signed that does "
 		    "not decrypt or is not a payload of its kind):\n"),
@@ -951,6 +955,8 @@ const struct cli_cmd cmd_audit = {
 	   "A content entry whose author signed content that does not\n"
 	   "decrypt, or is not a payload of its kind, is a member fault:\n"
 	   "listed under \"member faults\" with its author (with a key).\n"
+	   "So is an entry written after its author's removal (without\n"
+	   "a key too).\n"
 	   "Forks the store keeps are listed under \"fork evidence\"; then\n"
 	   "\"evidence against members\" names each member concerned, with\n"
 	   "party and fingerprint.\n"

@@ -47,6 +47,9 @@ decrypt_status(struct cli_ctx *ctx, const entry *e, const view_item *it)
 	unsigned char *plain = NULL;
 	size_t plen = 0;
 
+	if (it->body == VIEW_BODY_REMOVED)
+		return N_("not decrypted: a member fault (written after its "
+		    "author's removal)");
 	if (!entry_kind_is_content(e->kind))
 		return N_("clear (control entry)");
 	if (record_key(ctx->rec) == NULL)

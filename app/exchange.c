@@ -214,6 +214,8 @@ exchange_fault_reason(int reason)
 	case FAULT_LATE:
 		return N_("written into a meeting its author's side had "
 		    "closed");
+	case FAULT_REMOVED:
+		return N_("written after its author's removal");
 	default:
 		return N_("unknown fault");
 	}

@@ -231,6 +231,8 @@ fmt_unreadable(const view_item *it)
 	hex[16] = '\0';
 	if (asprintf(&out, _("[unreadable entry by %s: %s]"),
 	    it->author_name[0] ? it->author_name : hex,
+	    it->body == VIEW_BODY_REMOVED ?
+	    _("written after its author's removal") :
 	    it->body == VIEW_BODY_INVALID ?
 	    _("content is not a valid payload of its kind") :
 	    _("content does not decrypt")) < 0)
@@ -551,7 +553,8 @@ fmt_item_json(const view *v, const view_item *it, const char *lang)
 	    "payload", (json_t *)it->payload,
 	    "body", it->body == VIEW_BODY_OK ? "ok" :
 	    it->body == VIEW_BODY_LOCKED ? "locked" :
-	    it->body == VIEW_BODY_INVALID ? "invalid" : "bad");
+	    it->body == VIEW_BODY_INVALID ? "invalid" :
+	    it->body == VIEW_BODY_REMOVED ? "removed" : "bad");
 	if (o == NULL)
 		return NULL;
 	if (it->meeting >= 0)

@@ -27,6 +27,8 @@ fault_reason_name(int reason)
 		return "content does not fit its kind";
 	case FAULT_LATE:
 		return "written into a meeting its author's side had closed";
+	case FAULT_REMOVED:
+		return "written after its author's removal";
 	default:
 		return "unknown fault";
 	}
@@ -97,6 +99,20 @@ fault_list_add(fault_list *l, const record_fault *f)
 	}
 	l->v[l->n++] = *f;
 	return 0;
+}
+
+void
+fault_list_drop(fault_list *l, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (memcmp(l->v[i].hash, hash, ENTRY_HASH_BYTES) == 0) {
+			memmove(&l->v[i], &l->v[i + 1],
+			    (l->n - i - 1) * sizeof(*l->v));
+			l->n--;
+			return;
+		}
 }
 
 void

@@ -27,8 +27,11 @@ enum fault_reason {
 	FAULT_DECRYPT = 1, /* the body does not decrypt with the key */
 	FAULT_PAYLOAD = 2, /* the plaintext is not an accepted payload */
 	FAULT_KIND = 3,    /* an accepted payload that does not fit its kind */
-	FAULT_LATE = 4     /* written into a meeting its author's side had
+	FAULT_LATE = 4,    /* written into a meeting its author's side had
 	                    * closed (late.h) */
+	FAULT_REMOVED = 5  /* written at a clock above its author's
+	                    * member-remove: a header rule, no key needed
+	                    * (record_removed_writer()) */
 };
 
 /* One faulty entry: where it is, and why. */
@@ -78,6 +81,9 @@ void fault_list_done(fault_list *l);
  * @return 0, DT_ENOMEM.
  */
 int fault_list_add(fault_list *l, const record_fault *f);
+
+/* fault_list_drop() - forget the fault of the entry hash, if listed. */
+void fault_list_drop(fault_list *l, const unsigned char hash[ENTRY_HASH_BYTES]);
 
 /*
  * fault_encode() / fault_decode() - a store row's value: author (32) ||

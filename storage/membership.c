@@ -364,3 +364,16 @@ record_epoch_keys(const record *r)
 {
 	return record_int_ring((record *)r);
 }
+
+int
+record_removed_writer(const record *r, const unsigned char pk[KEY_PK_BYTES],
+    unsigned kind, uint64_t clock)
+{
+	const record_member *m = record_member_find(r, pk);
+
+	if (m == NULL || m->removed_clock == 0 || m->removed_clock >= clock ||
+	    kind == ENTRY_K_GENESIS)
+		return 0;
+	/* as the member it was, at the last clock it was one */
+	return record_may_write(r, pk, kind, m->removed_clock, NULL) == 0;
+}

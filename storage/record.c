@@ -763,6 +763,9 @@ closes_cb(void *ctx, const unsigned char *bytes, size_t len,
 	/* a close of an epoch whose key is not held is not read */
 	if (epoch_key_for(&r->ring, &e) == NULL)
 		return 0;
+	/* nor one written after its author's removal: it counts for nothing */
+	if (record_removed_writer(r, e.author, e.kind, e.clock))
+		return 0;
 	/* a close that is its author's fault closes nothing */
 	if ((rc = fault_classify_meeting(&e, epoch_key_for(&r->ring, &e),
 	    r->scratch,
@@ -943,7 +946,7 @@ check_entry(record *r, store_txn *t, const entry *e,
 	uint64_t built_on;
 	int64_t meeting = -1;
 	unsigned i;
-	int rc, late = 0;
+	int rc, late = 0, removed = 0;
 
 	if (e->kind == ENTRY_K_GENESIS) {
 		if (!r->have_id || memcmp(hash, r->id,
@@ -1004,9 +1007,19 @@ check_entry(record *r, store_txn *t, const entry *e,
 		    "clock of its previous entry and its references)",
 		    (unsigned long long)e->clock,
 		    (unsigned long long)(built_on + 1));
+	/*
+	 * A member removed at a lower clock that writes what its role let
+	 * it write (it had not seen its removal, or runs modified software)
+	 * signs evidence, not corruption: the entry passes every other
+	 * header rule and is its fault (FAULT_REMOVED), noted below.
+	 */
 	if (e->kind != ENTRY_K_GENESIS &&
-	    record_may_write(r, a, e->kind, e->clock, &why) != 0)
-		return fail_at(f, DT_EMEMBER, a, e->seq, hash, NULL, "%s", why);
+	    record_may_write(r, a, e->kind, e->clock, &why) != 0) {
+		if (!record_removed_writer(r, a, e->kind, e->clock))
+			return fail_at(f, DT_EMEMBER, a, e->seq, hash, NULL,
+			    "%s", why);
+		removed = 1;
+	}
 	/* The key epoch a content entry names (FORMAT.md section 6). */
 	if (e->epoch != NULL && (rc = epoch_check(r, t, e, hash, f)) != 0)
 		return rc;
@@ -1040,10 +1053,14 @@ check_entry(record *r, store_txn *t, const entry *e,
 				return fail_at(f, rc, a, e->seq, hash, NULL,
 				    "%s", mwhy);
 		}
-		return 0;
+		return removed ? note_fault(r, t, e, hash, FAULT_REMOVED, f,
+		    st) : 0;
 	}
 	if (st != NULL)
 		st->content++;
+	/* Never opened: decided on its header, with or without the key. */
+	if (removed)
+		return note_fault(r, t, e, hash, FAULT_REMOVED, f, st);
 	if (!(flags & RECORD_VERIFY_KEY))
 		return 0;
 	if (record_key(r) == NULL)
@@ -1241,7 +1258,8 @@ control_cb(void *ctx, const unsigned char *bytes, size_t len,
 		 * membership: one a verification passed whole (its payload,
 		 * its author's right to write it) needs no second reading.
 		 */
-		if (w->seen_genesis && ctl_quiet(e.kind)) {
+		if (w->seen_genesis && ctl_quiet(e.kind) &&
+		    !record_removed_writer(r, e.author, e.kind, e.clock)) {
 			if (memcmp(e.dialogue, r->id, ENTRY_HASH_BYTES) != 0)
 				return fail_at(w->f, DT_EDIALOGUE, e.author,
 				    e.seq, hash, r->id,
@@ -1308,8 +1326,15 @@ control_apply(record *r, const entry *ep, const unsigned char *hash,
 		    "entry belongs to another dialogue");
 		goto out;
 	}
-	if ((rc = record_may_write(r, e.author, e.kind, e.clock, &why)) != 0 ||
-	    (rc = control_rules(r, &e, o, 1, &why)) != 0)
+	/*
+	 * A removed member's control entry (a checkpoint: its role allows
+	 * no other) is its fault, noted by the feed walk, and counts
+	 * toward nothing.
+	 */
+	if ((rc = record_may_write(r, e.author, e.kind, e.clock, &why)) != 0 &&
+	    record_removed_writer(r, e.author, e.kind, e.clock))
+		rc = 0;
+	else if (rc != 0 || (rc = control_rules(r, &e, o, 1, &why)) != 0)
 		rc = fail_at(f, rc, e.author, e.seq, hash, NULL, "%s", why);
 	else if (e.kind == ENTRY_K_CHECKPOINT &&
 	    (rc = cover_note(r, e.author, e.seq)) != 0)
@@ -3524,19 +3549,84 @@ changes_membership(unsigned kind)
 	    kind == ENTRY_K_MEMBER_REMOVE || kind == ENTRY_K_KEY_WRAP;
 }
 
+/* late_row_cb() - store_fault_scan() callback: list the late rows. */
+static int
+late_row_cb(void *ctx, const record_fault *f)
+{
+	return f->reason == FAULT_LATE ? fault_list_add(ctx, f) : 0;
+}
+
 /*
- * A member-remove of clock c makes every entry of the removed member
- * with a clock above c invalid.  An import must not add one after such
- * entries are in: verify would fail on them.
+ * late_recheck() - a meeting-close written after its author's removal
+ * has just become a member fault, so it closes nothing: an entry this
+ * store found late because of it alone (imported before the removal,
+ * with the key) is late no more, as on a replica that had the removal
+ * first.  Its row goes.  An entry of an epoch this reader cannot open
+ * keeps its row (no verdict without the key).
  */
 static int
-import_check_remove(struct import_state *x, const entry *e,
+late_recheck(record *r, store_txn *t)
+{
+	fault_list l = { NULL, 0, 0 };
+	unsigned char *b = NULL;
+	int64_t meeting;
+	size_t len = 0, i;
+	entry e;
+	int rc, late;
+
+	if ((rc = store_fault_scan(t, late_row_cb, &l)) != 0 || l.n == 0)
+		goto out;
+	if (r->scratch == NULL &&
+	    (r->scratch = sodium_malloc(SCRATCH_BYTES)) == NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < l.n && rc == 0; i++) {
+		if ((rc = store_get(&b, &len, t, l.v[i].author,
+		    l.v[i].seq)) != 0)
+			break;
+		late = 1;
+		if (entry_parse(&e, b, len) != 0)
+			rc = DT_ECORRUPT;
+		else if (epoch_key_for(&r->ring, &e) != NULL &&
+		    (rc = fault_classify_meeting(&e, epoch_key_for(&r->ring,
+		    &e), r->scratch, SCRATCH_BYTES, &meeting)) == 0 &&
+		    meeting >= 0)
+			rc = late_check(&late, r, t, &e, meeting);
+		if (rc > 0)
+			rc = 0; /* another fault: not for this check */
+		if (rc == 0 && !late) {
+			rc = store_fault_del(t, l.v[i].hash);
+			fault_list_drop(&r->faults, l.v[i].hash);
+		}
+		free(b);
+		b = NULL;
+	}
+out:
+	fault_list_done(&l);
+	return rc;
+}
+
+/*
+ * import_removed() - the member-remove e (clock c) was added and the
+ * membership reloaded: the removed member's entries already in the
+ * record with a clock above c, written before this replica heard of the
+ * removal, become member faults (FAULT_REMOVED) now, as they are on a
+ * replica that had the removal first.  Clocks rise along a feed, so
+ * they are its last entries: a binary search finds the first.
+ */
+static int
+import_removed(struct import_state *x, const entry *e,
     const unsigned char hash[ENTRY_HASH_BYTES])
 {
-	unsigned char pk[KEY_PK_BYTES];
+	unsigned char pk[KEY_PK_BYTES], h[ENTRY_HASH_BYTES];
+	unsigned char *b = NULL;
+	uint64_t lo = 0, hi, mid, clock;
+	size_t len = 0;
 	store_head th;
+	entry d;
 	json_t *o;
-	int rc;
+	int rc, closes = 0;
 
 	if ((o = payload_parse(e->body, e->body_len)) == NULL)
 		return fail_at(x->f, DT_EFORMAT, e->author, e->seq, hash, NULL,
@@ -3547,13 +3637,46 @@ import_check_remove(struct import_state *x, const entry *e,
 	if (rc != 0)
 		return fail_at(x->f, DT_EFORMAT, e->author, e->seq, hash, NULL,
 		    "member-remove payload is malformed");
-	if (store_head_get(&th, x->t, pk) == 0 && th.clock > e->clock)
-		return fail_at(x->f, DT_EMEMBER, e->author, e->seq, hash,
-		    th.hash, "member-remove at clock %llu comes before "
-		    "entries of the removed member already in the record "
-		    "(up to clock %llu)", (unsigned long long)e->clock,
-		    (unsigned long long)th.clock);
+	x->r->closes_valid = 0; /* a close of its may count no more */
+	if ((rc = store_head_get(&th, x->t, pk)) == DT_ENOENT ||
+	    (rc == 0 && th.clock <= e->clock))
+		return 0; /* nothing of its feed is above the removal */
+	if (rc != 0)
+		goto fail;
+	for (hi = th.next_seq; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if ((rc = store_ref_probe(&clock, h, x->t, pk, mid)) != 0)
+			goto fail;
+		if (clock > e->clock)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	for (; lo < th.next_seq; lo++) {
+		if ((rc = store_get(&b, &len, x->t, pk, lo)) != 0)
+			goto fail;
+		entry_hash(h, b, len);
+		rc = entry_parse(&d, b, len) != 0 ? DT_ECORRUPT :
+		    !record_removed_writer(x->r, pk, d.kind, d.clock) ? 0 :
+		    note_fault(x->r, x->t, &d, h, FAULT_REMOVED, x->f, NULL);
+		if (rc == 0 && d.kind == ENTRY_K_MEETING_CLOSE)
+			closes = 1;
+		free(b);
+		b = NULL;
+		if (rc != 0)
+			return x->f->code != 0 ? rc : fail_at(x->f, rc, pk,
+			    lo, NULL, NULL, "the removed member's feed is "
+			    "damaged");
+	}
+	if (closes && record_key(x->r) != NULL &&
+	    (rc = late_recheck(x->r, x->t)) != 0)
+		return fail_at(x->f, rc, NULL, 0, NULL, NULL, "cannot check "
+		    "the late entries again: %s", dt_strerror(rc));
 	return 0;
+fail:
+	return fail_at(x->f, rc == DT_ENOENT ? DT_ECORRUPT : rc, pk, lo, NULL,
+	    NULL, "cannot read the removed member's feed: %s",
+	    dt_strerror(rc));
 }
 
 /*
@@ -3761,9 +3884,6 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 	r->walk_root = NULL;
 	if (rc != 0)
 		return rc;
-	if (e.kind == ENTRY_K_MEMBER_REMOVE &&
-	    (rc = import_check_remove(x, &e, h)) != 0)
-		return rc;
 	if ((rc = import_put(x, &e, h)) != 0)
 		return fail_at(x->f, rc, e.author, e.seq, h, NULL,
 		    "cannot store the entry: %s", dt_strerror(rc));
@@ -3778,6 +3898,9 @@ import_one(struct import_state *x, const unsigned char *bytes, size_t len,
 		}
 		return rc;
 	}
+	if (e.kind == ENTRY_K_MEMBER_REMOVE &&
+	    (rc = import_removed(x, &e, h)) != 0)
+		return rc;
 	*outcome = IMPORT_ADDED;
 	return 0;
 }

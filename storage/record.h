@@ -424,6 +424,17 @@ int record_may_write(const record *r, const unsigned char pk[KEY_PK_BYTES],
     unsigned kind, uint64_t clock, const char **why);
 
 /*
+ * record_removed_writer() - 1 if pk was a member whose member-remove has
+ * a clock below clock, and its role let it write kind while it was a
+ * member: an entry it signed at clock is then a member fault
+ * (FAULT_REMOVED, docs/FORMAT.md section 7, "Written after removal"),
+ * kept as evidence, not a failure.  0 otherwise (a key that was never a
+ * member, or a kind its role never allowed, fails as before).
+ */
+int record_removed_writer(const record *r,
+    const unsigned char pk[KEY_PK_BYTES], unsigned kind, uint64_t clock);
+
+/*
  * record_find() - resolve a hex prefix (at least 4 digits) of an entry
  * hash.  @return 0, DT_ENOENT, DT_EAMBIG, DT_EINVAL.
  */

@@ -1717,8 +1717,14 @@ store_fault_put(store_txn *t, const record_fault *f)
 	if (!t->s->have_faults)
 		return DT_EVERSION;
 	fault_encode(v, f);
-	rc = mdb_put(t->txn, t->s->faults, &k, &d, MDB_NOOVERWRITE);
-	/* The key is the entry's hash: a row there names this entry. */
+	/*
+	 * The key is the entry's hash: a row there names this entry.  A
+	 * removal that arrives after the entry makes it a fault of reason
+	 * FAULT_REMOVED, which a verifier finds first (a header rule): that
+	 * row replaces one an earlier import kept, so that replicas agree.
+	 */
+	rc = mdb_put(t->txn, t->s->faults, &k, &d,
+	    f->reason == FAULT_REMOVED ? 0 : MDB_NOOVERWRITE);
 	return rc == MDB_KEYEXIST ? 0 : map_err(rc);
 }
 
@@ -1748,6 +1754,18 @@ store_fault_scan(store_txn *t, store_fault_cb cb, void *ctx)
 	if (!t->s->have_faults)
 		return 0;
 	return scan_side(t, t->s->faults, fault_row_cb, &w);
+}
+
+int
+store_fault_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
+{
+	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash };
+	int rc;
+
+	if (!t->s->have_faults)
+		return 0;
+	rc = mdb_del(t->txn, t->s->faults, &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
 }
 
 int

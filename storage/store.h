@@ -460,6 +460,12 @@ int store_fault_put(store_txn *t, const record_fault *f);
 typedef int (*store_fault_cb)(void *ctx, const record_fault *f);
 int store_fault_scan(store_txn *t, store_fault_cb cb, void *ctx);
 
+/*
+ * store_fault_del() - forget the member fault row of the entry hash (a
+ * late entry whose close no longer counts); 0 when there is none.
+ */
+int store_fault_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES]);
+
 /* store_fault_count() - the number of member faults kept. */
 int store_fault_count(uint64_t *n, store_txn *t);
 

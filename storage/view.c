@@ -1099,6 +1099,33 @@ copy_parties(view *v, const record *r)
 }
 
 /*
+ * mark_removed() - an entry written at a clock above its author's
+ * member-remove is a member fault (FAULT_REMOVED): its body is dropped,
+ * so that it counts for nothing (meetings, agenda, minutes) and is shown
+ * as a fault, with or without the key.  Read on the membership r holds
+ * now, so a removal that arrives later marks what was shown before.
+ */
+static void
+mark_removed(view *v, record *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < v->nitems; i++) {
+		view_item *x = &v->items[i];
+
+		if (x->kind == ENTRY_K_GENESIS ||
+		    !record_removed_writer(r, x->author, x->kind, x->clock))
+			continue;
+		json_decref((json_t *)x->payload);
+		x->payload = NULL;
+		x->meeting = -1;
+		x->body = VIEW_BODY_REMOVED;
+	}
+}
+
+/*
  * finish() - the hash index, the late entries (read from r's store, or
  * none when r is NULL), the links and the projection of v.
  */
@@ -1123,6 +1150,7 @@ finish(view *v, record *r)
 			v->byhash[i] = &v->items[i];
 		qsort(v->byhash, v->nitems, sizeof(*v->byhash), cmp_byhash);
 	}
+	mark_removed(v, r);
 	if ((rc = mark_late(v, r)) != 0 || (rc = link_items(v)) != 0 ||
 	    (rc = project(v)) != 0)
 		return rc;

@@ -37,7 +37,9 @@ typedef enum view_body {
 	VIEW_BODY_OK = 0,     /* clear (control) or decrypted, parsed */
 	VIEW_BODY_LOCKED = 1, /* content, and the record is locked */
 	VIEW_BODY_BAD = 2,    /* did not decrypt (or the bytes are bad) */
-	VIEW_BODY_INVALID = 3 /* decrypted, but no payload of its kind */
+	VIEW_BODY_INVALID = 3, /* decrypted, but no payload of its kind */
+	VIEW_BODY_REMOVED = 4  /* written after its author's removal: a
+	                        * member fault, never opened (faults.h) */
 } view_body;
 
 typedef struct view_item view_item;

@@ -32,6 +32,11 @@ Usage:
       entries.txt: a close of meeting 1 by each head and a note of
       meeting 1 by each, us-head's after its own close (a late entry,
       FORMAT.md section 7, "Late entries")
+  bundle_tool.py removed VECTORS_DIR
+      print tests/vectors/removed.txt as this file computes it from
+      entries.txt: ru-head adds and removes a delegate, which writes a
+      note at the removal's clock and one above it (a member fault,
+      FORMAT.md section 7, "Written after removal")
   bundle_tool.py epochs VECTORS_DIR
       print tests/vectors/epochs.txt as this file computes it from
       entries.txt: ru-head starts key epoch 1 (a key wrap of a new key id
@@ -478,6 +483,80 @@ def late_vector(vdir):
     return "\n".join(out) + "\n"
 
 
+# The delegate of tests/vectors/removed.txt: added by ru-head, removed
+# by ru-head, and writing on after its removal.
+DEL_SEED = bytes([0x61]) * 32
+
+
+def removed_entries(v):
+    """The removed.txt entries, from entries.txt's values v: ru-head adds
+    ru-del, a delegate (add_del, seq 3, clock 5, referring to note_us);
+    ru-del writes a note referring to it (note_del, seq 0, clock 6); ru-head
+    removes ru-del (remove_del, seq 4, clock 6: the same clock as note_del,
+    which is then not after the removal); ru-del writes on, not knowing
+    (note_del2, seq 1, clock 7, no reference: the removal is not in its
+    causal past, yet its clock is above the removal's: a member fault,
+    "written after its author's removal")."""
+    did = iv.unhex(v["dialogue_id"])
+    dkey = iv.unhex(v["dialogue_key"])
+    tms = int(v["note_us_time_ms"])
+    ru = iv.unhex(v["seed_ru_head"])
+    pk_us = iv.ed25519_pk(iv.unhex(v["seed_us_head"]))
+    pk_del = iv.ed25519_pk(DEL_SEED)
+    nr, nu = iv.unhex(v["note_ru_hash"]), iv.unhex(v["note_us_hash"])
+    add = iv.build_entry(iv.K["member-add"], ru, did, 3, 5, tms + 5, nr,
+                         [(pk_us, 0, nu)], iv.canonical(
+                             {"key": pk_del.hex(), "name": "ru-del",
+                              "party": "RU", "role": "delegate", "v": 1}))
+    text = [{"body": "ru-del writes", "lang": "en", "role": "authentic"}]
+    plain = iv.canonical({"meeting": 1, "text": text, "v": 1})
+    note1 = iv.build_entry(iv.K["note"], DEL_SEED, did, 0, 6, tms + 6,
+                           bytes(32), [(iv.ed25519_pk(ru), 3,
+                                        iv.leaf_hash(add))],
+                           plain, key=dkey, nonce=bytes([0x62]) * 24)
+    rm = iv.build_entry(iv.K["member-remove"], ru, did, 4, 6, tms + 6,
+                        iv.leaf_hash(add), [], iv.canonical(
+                            {"key": pk_del.hex(), "v": 1}))
+    text2 = [{"body": "ru-del writes on", "lang": "en",
+              "role": "authentic"}]
+    plain2 = iv.canonical({"meeting": 1, "text": text2, "v": 1})
+    note2 = iv.build_entry(iv.K["note"], DEL_SEED, did, 1, 7, tms + 7,
+                           iv.leaf_hash(note1), [], plain2, key=dkey,
+                           nonce=bytes([0x63]) * 24)
+    return [("add_del", add, 0), ("note_del", note1, 0),
+            ("remove_del", rm, 0), ("note_del2", note2, 1)]
+
+
+def removed_vector(vdir):
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    out = ["# tests/vectors/removed.txt: entries written after their "
+           "author's removal",
+           "# (docs/FORMAT.md, section 7, \"Written after removal\"), "
+           "after the four entries",
+           "# of entries.txt: ru-head adds ru-del, a delegate (add_del, "
+           "seq 3, clock 5);",
+           "# ru-del writes a note (note_del, seq 0, clock 6); ru-head "
+           "removes ru-del",
+           "# (remove_del, seq 4, clock 6: note_del, of the same clock, is "
+           "not after it);",
+           "# ru-del writes on (note_del2, seq 1, clock 7, no reference): "
+           "a member fault of",
+           "# reason 5, with or without the key.  Each _fault is 1 for a "
+           "member fault.",
+           "# Written by tests/tools/bundle_tool.py removed; checked by "
+           "tests/unit/test_vectors.c",
+           "# and tests/tools/indep_verify.py.",
+           "",
+           "del_seed = " + DEL_SEED.hex(),
+           "del_pk = " + iv.ed25519_pk(DEL_SEED).hex()]
+    for name, b, fault in removed_entries(v):
+        out += ["",
+                name + " = " + b.hex(),
+                name + "_hash = " + iv.leaf_hash(b).hex(),
+                name + "_fault = %d" % fault]
+    return "\n".join(out) + "\n"
+
+
 EPOCH_KEY = bytes([0x51]) * 32
 
 
@@ -698,6 +777,9 @@ def main(argv):
         return 0
     if len(argv) == 3 and argv[1] == "epochs":
         sys.stdout.write(epochs_vector(argv[2]))
+        return 0
+    if len(argv) == 3 and argv[1] == "removed":
+        sys.stdout.write(removed_vector(argv[2]))
         return 0
     if len(argv) == 3 and argv[1] == "late":
         sys.stdout.write(late_vector(argv[2]))

@@ -818,6 +818,21 @@ def may_write(members, author, kind, clock):
          "only a head writes %s" % KINDS[kind])
 
 
+def removed_writer(members, author, kind, clock):
+    """Section 7, "Written after removal": the author was a member,
+    removed by an entry of a lower clock, and its role let it write this
+    kind while it was one.  Its entry is then a member fault, decided on
+    the header alone (no key needed)."""
+    m = members.get(author)
+    if m is None or not 0 < m.removed < clock or kind == K["genesis"]:
+        return False
+    try:
+        may_write(members, author, kind, m.removed)
+    except Reject:
+        return False
+    return True
+
+
 def member_keys(o):
     return bytes.fromhex(o["key"])
 
@@ -888,8 +903,9 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
     decrypted, as without the key.  A
     member fault (section 7, "Member faults": a content entry that passes
     every other check but does not decrypt, or not to a payload of its
-    kind) is no failure: it is appended to faults (a list, when given)
-    as (author, seq, leaf hash, reason)."""
+    kind, or written after its author's removal) is no failure: it is
+    appended to faults (a list, when given) as (author, seq, leaf hash,
+    reason)."""
     es = [parse_entry(b) for b in blobs]
     by_hash = {}
     for e in es:
@@ -931,6 +947,10 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
             continue
         need(e.kind != K["genesis"], "dialogue", "a second genesis")
         need(e.dialogue == dialogue_id, "dialogue", "another dialogue")
+        # A removed member's checkpoint counts toward nothing (pass 2
+        # names it a member fault).
+        if removed_writer(members, e.author, e.kind, e.clock):
+            continue
         may_write(members, e.author, e.kind, e.clock)
         need(schema_ok(e.kind, o), "payload", "%s schema" % KINDS[e.kind])
         a = members[e.author]
@@ -1005,7 +1025,9 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
             # The clock rule: exactly one more than what it builds on.
             need(e.clock == built_on + 1, "clock", "clock %d, expected %d"
                  % (e.clock, built_on + 1))
-            if e.kind != K["genesis"]:
+            removed = e.kind != K["genesis"] and \
+                removed_writer(members, e.author, e.kind, e.clock)
+            if e.kind != K["genesis"] and not removed:
                 may_write(members, e.author, e.kind, e.clock)
             if is_content(e.kind) and e.epoch is not None:
                 w = epochs.get(e.epoch)
@@ -1014,7 +1036,10 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                 need(e.epoch == epoch0 or w.hash in past[e.hash], "epoch",
                      "names a key epoch whose key wrap is not in its past")
             ekey = keys.get(e.epoch or epoch0) if is_content(e.kind) \
-                else None
+                and not removed else None
+            if removed and faults is not None:
+                # never opened: a header rule, with or without a key
+                faults.append((e.author, e.seq, e.hash, "removed"))
             if not is_content(e.kind):
                 o = accept_payload(e.body)
                 need(schema_ok(e.kind, o), "payload",
@@ -1443,6 +1468,41 @@ def check_late(tap, v, ctx):
     tap.eq(got, [], "late.txt: without the key it verifies, none seen")
 
 
+def check_removed(tap, v, ctx):
+    """removed.txt: an entry written after its author's removal (section
+    7, "Written after removal"), a member fault with or without the key;
+    the note of the removal's own clock is not one."""
+    blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
+    names = ("add_del", "note_del", "remove_del", "note_del2")
+    pk = unhex(v["del_pk"])
+    tap.eq(ed25519_pk(unhex(v["del_seed"])), pk,
+           "removed.txt: del_pk is del_seed's key")
+    rest = [unhex(v[n]) for n in names]
+    for n, b in zip(names, rest):
+        tap.eq(leaf_hash(b).hex(), v[n + "_hash"], "removed.txt: %s_hash" % n)
+    want = [(pk, parse_entry(unhex(v[n])).seq, unhex(v[n + "_hash"]),
+             "removed") for n in names if v[n + "_fault"] == "1"]
+    for k, how in ((dkey, "with"), (None, "without")):
+        got = []
+        _, _, n = verify_record(blobs + rest, did, k, got)
+        tap.eq(got, want, "removed.txt: %s the key the record verifies and "
+               "names note_del2 only, written after its author's removal"
+               % how)
+    tap.eq(n, 0, "removed.txt: without the key nothing is decrypted")
+    _, _, n = verify_record(blobs + rest, did, dkey, [])
+    tap.eq(n, 3, "removed.txt: with it, note_del is read; note_del2 never "
+           "is")
+    # A key that never was a member still fails.
+    stranger = build_entry(K["note"], bytes([0x71]) * 32, did, 0, 7,
+                           parse_entry(rest[3]).time, bytes(32),
+                           [(parse_entry(rest[2]).author, 4,
+                             unhex(v["remove_del_hash"]))],
+                           b'{"meeting":1,"text":[],"v":1}', key=dkey,
+                           nonce=bytes(24))
+    tap.eq(rejected_by(blobs + rest + [stranger], did, dkey), "member",
+           "removed.txt: a key that never was a member still fails")
+
+
 def check_faults(tap, v, ctx):
     """faults.txt: three member faults (section 7, "Member faults")."""
     blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
@@ -1861,6 +1921,8 @@ def main(argv):
                 tap, read_vectors(os.path.join(vdir, "faults.txt")), ctx))
             tap.check("epochs.txt checks ran", lambda: check_epochs(
                 tap, read_vectors(os.path.join(vdir, "epochs.txt")), ctx))
+            tap.check("removed.txt checks ran", lambda: check_removed(
+                tap, read_vectors(os.path.join(vdir, "removed.txt")), ctx))
             tap.check("late.txt checks ran", lambda: check_late(
                 tap, read_vectors(os.path.join(vdir, "late.txt")), ctx))
             tap.check("attendance.txt checks ran", lambda: check_attendance(

@@ -1091,6 +1091,73 @@ test_late(void **state)
 	tu_rmtree(dir);
 }
 
+/*
+ * removed.txt: after the four entries of entries.txt, ru-head adds ru-del,
+ * ru-del writes a note at the clock of its removal (not a fault), ru-head
+ * removes it, and ru-del writes a note above that clock without the
+ * removal in its past: the walk names that one entry, as a member fault
+ * of reason FAULT_REMOVED, with the key and without it.
+ */
+static void
+test_removed(void **state)
+{
+	static const char *const tags[8] = { "genesis", "wrap", "note_ru",
+		"note_us", "add_del", "note_del", "remove_del", "note_del2" };
+	unsigned char *b, h[ENTRY_HASH_BYTES], pk[KEY_PK_BYTES];
+	char *dir = tu_tmpdir(), *want, hex[2 * ENTRY_HASH_BYTES + 1];
+	const record_fault *fv;
+	record_stats st;
+	record_failure f;
+	store *s = NULL;
+	store_txn *t = NULL;
+	record *r = NULL;
+	size_t len, n, i, k;
+	entry e;
+
+	(void)state;
+	assert_int_equal(store_open(&s, dir, 1), 0);
+	assert_int_equal(store_txn_begin(&t, s, 1), 0);
+	assert_int_equal(store_set_dialogue(t, W.id), 0);
+	for (i = 0; i < 8; i++) {
+		b = vec_bytes(i < 4 ? VEC_FILE : "removed.txt", tags[i], &len);
+		assert_int_equal(entry_parse(&e, b, len), 0);
+		entry_hash(h, b, len);
+		assert_int_equal(store_put(t, &e, h), 0);
+		free(b);
+	}
+	assert_int_equal(store_txn_commit(t), 0);
+	store_close(s);
+
+	assert_non_null(want = tu_vector("removed.txt", "del_pk"));
+	assert_int_equal(key_unhex(pk, KEY_PK_BYTES, want), 0);
+	free(want);
+	assert_int_equal(record_open(&r, dir), 0);
+	for (k = 0; k < 2; k++) {
+		if (k == 1)
+			assert_int_equal(record_unlock(r, W.head[US]), 0);
+		assert_int_equal(record_verify(r, k ? RECORD_VERIFY_KEY : 0,
+		    &st, &f), 0);
+		assert_int_equal(f.code, 0);
+		assert_int_equal(st.entries, 8);
+		assert_int_equal(st.faults, 1);
+		/* note_del (at the removal's clock) is read; note_del2 never */
+		assert_int_equal(st.decrypted, k ? 3 : 0);
+		fv = record_faults(r, &n);
+		assert_int_equal(n, 1);
+		assert_non_null(want = tu_vector("removed.txt",
+		    "note_del2_hash"));
+		key_hex(hex, fv[0].hash, ENTRY_HASH_BYTES);
+		assert_string_equal(hex, want);
+		free(want);
+		assert_int_equal(fv[0].reason, FAULT_REMOVED);
+		assert_memory_equal(fv[0].author, pk, KEY_PK_BYTES);
+		assert_int_equal(fv[0].seq, 1);
+		assert_int_equal(fv[0].kind, ENTRY_K_NOTE);
+	}
+	record_close(r);
+	tu_rmtree(dir);
+}
+
 /* epoch_store() - a store of entries.txt's four entries and the tags. */
 static char *
 epoch_store(const char *const *tags, size_t n)
@@ -1327,6 +1394,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_payloads),
 		cmocka_unit_test(test_late),
+		cmocka_unit_test(test_removed),
 		cmocka_unit_test(test_epochs),
 		cmocka_unit_test(test_attendance),
 		cmocka_unit_test(test_msig),
