@@ -36,7 +36,7 @@ like "$(cat "$ERR")" "member fault: author ru-expert .*written after its author'
 UI_TERM=xterm-256color
 ui_start us -y 40 "$DETENTE" --home "$H" --passphrase-file "$P" --as us-head ui
 ui_wait us '^note>' "the US head's UI is up"
-ui_wait us 'verified; [23] member faults \(ru-expert\) *$' \
+ui_wait us 'verified, evidence: [23] member faults by ru-expert *$' \
     "the header counts the member faults and names the author"
 ui_wait us "\\[unreadable entry by ru-expert: written after its author's" \
     "each is a placeholder naming its author and the reason"
