@@ -72,6 +72,32 @@ same(const char *s, size_t n, const char *word)
 	return s == e && w == we;
 }
 
+/*
+ * The names a person types for a party, in either language, by its code
+ * (lower case; compared by same(), any case).  A name counts only where
+ * the dialogue has a party of that code; the record keeps the code.
+ * docs/GLOSSARY.md lists them.
+ */
+static const struct {
+	const char *code;
+	const char *name;
+} party_names[] = {
+	{ "RU", "рф" },
+	{ "RU", "россия" },
+	{ "RU", "российская федерация" },
+	{ "RU", "rf" },
+	{ "RU", "russia" },
+	{ "RU", "russian federation" },
+	{ "US", "сша" },
+	{ "US", "соединённые штаты" },
+	{ "US", "соединенные штаты" },
+	{ "US", "соединённые штаты америки" },
+	{ "US", "соединенные штаты америки" },
+	{ "US", "usa" },
+	{ "US", "united states" },
+	{ "US", "united states of america" },
+};
+
 const char *
 cparse_party(const char **out, const char *name, size_t n,
     const char *const *parties, size_t np)
@@ -90,6 +116,15 @@ cparse_party(const char **out, const char *name, size_t n,
 			*out = parties[i];
 			return NULL;
 		}
+	}
+	for (j = 0; j < sizeof(party_names) / sizeof(party_names[0]); j++) {
+		if (!same(name, n, party_names[j].name))
+			continue;
+		for (i = 0; i < np; i++)
+			if (strcmp(parties[i], party_names[j].code) == 0) {
+				*out = parties[i];
+				return NULL;
+			}
 	}
 	return N_("not a party of this dialogue");
 }

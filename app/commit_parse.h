@@ -50,7 +50,9 @@ typedef struct cparse_commitment {
 
 /*
  * cparse_party() - the party that name (n bytes) names, any case, among
- * parties[0..np).  @param[out] out  parties[i] (borrowed).
+ * parties[0..np): its code, or a name of it in either language for the
+ * codes RU and US (РФ, Россия, Russia; США, USA, United States ...).
+ * @param[out] out  parties[i] (borrowed).
  * @return NULL, or a static English reason.
  */
 const char *cparse_party(const char **out, const char *name, size_t n,

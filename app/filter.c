@@ -15,6 +15,7 @@
 #include "../storage/record.h"
 #include "../storage/view.h"
 #include "filter.h"
+#include "commit_parse.h"
 #include "search.h"
 #include "ui.h"
 
@@ -169,12 +170,18 @@ filter_log_grep(struct filter_log *f, const char *text)
 const char *
 filter_party(const view *v, const char *p)
 {
-	size_t i;
+	const char *list[16], *found = NULL;
+	size_t i, n = view_nparties(v);
 
-	for (i = 0; p != NULL && i < view_nparties(v); i++)
-		if (strcasecmp(view_party(v, i), p) == 0)
-			return view_party(v, i);
-	return NULL;
+	if (p == NULL)
+		return NULL;
+	if (n > sizeof(list) / sizeof(list[0]))
+		n = sizeof(list) / sizeof(list[0]);
+	for (i = 0; i < n; i++)
+		list[i] = view_party(v, i);
+	/* the code in any case, or a name of it in either language */
+	return cparse_party(&found, p, strlen(p), list, n) == NULL ?
+	    found : NULL;
 }
 
 /* hex_prefix() - 1 if a is 4 to 64 hex digits. */

@@ -33,6 +33,18 @@ run_fails 2 "--party XX is refused" dt --as us-del add commitment \
     --party XX "x"
 like "$(cat "$ERR")" 'not a party of this dialogue: XX: give one of: RU, US' \
     "the refusal names the parties"
+# A party by its name in either language (GLOSSARY): РФ, США, Russia ...
+run_ok "--party США is US" dt --as ru-del add commitment --party США "Ответить"
+is "$(due_of "$(cat "$OUT")")" "none none US" "США is stored as the code US"
+run_ok "--party рф (lower case) is RU" dt --as us-del add commitment \
+    --party рф "Reply"
+is "$(due_of "$(cat "$OUT")")" "none none RU" "рф is stored as RU"
+run_ok "commitments --party Russia" dt --as ru-del commitments --party Russia
+like "$(cat "$OUT")" "Reply" "lists RU's commitments"
+unlike "$(cat "$OUT")" "Ответить" "and not US's"
+run_fails 2 "--party Франция is refused" dt --as us-del add commitment \
+    --party Франция "x"
+
 run_ok "no --party: the author's" dt --as ru-del add commitment \
     --due 15.12.2030 "Назначить контактное лицо"
 C2=$(cat "$OUT")

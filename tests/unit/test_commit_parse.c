@@ -54,6 +54,9 @@ static const struct {
 	{ "US Smith 2026-12-20 Send figures", 1,
 	  "US", "Smith", "2026-12-20", "Send figures" },
 	{ "+2w Exchange lists", 1, "RU", "", "2026-12-21", "Exchange lists" },
+	/* РФ +14 Send figures: the party by its Russian name */
+	{ "\xd0\xa0\xd0\xa4 +14 Send figures", 1,
+	  "RU", "", "2026-12-21", "Send figures" },
 	{ "+3d Exchange lists", 1, "RU", "", "2026-12-10", "Exchange lists" },
 	{ "\"J. Smith\" Report back by tomorrow", 1,
 	  "RU", "J. Smith", "2026-12-08", "Report back" },
@@ -125,7 +128,19 @@ test_party(void **state)
 	assert_string_equal(p, "RU");
 	assert_non_null(cparse_party(&p, "XX", 2, parties, 2));
 	assert_null(p);
-	assert_non_null(cparse_party(&p, "USA", 3, parties, 2));
+	/* a name of the party in either language (GLOSSARY) */
+	assert_null(cparse_party(&p, "USA", 3, parties, 2));
+	assert_string_equal(p, "US");
+	assert_null(cparse_party(&p, "\xd0\xa1\xd0\xa8\xd0\x90", 6, parties, 2));
+	assert_string_equal(p, "US");                     /* США */
+	assert_null(cparse_party(&p, "\xd1\x80\xd1\x84", 4, parties, 2));
+	assert_string_equal(p, "RU");                     /* рф */
+	assert_null(cparse_party(&p, "Russian Federation", 18, parties, 2));
+	assert_string_equal(p, "RU");
+	/* a name counts only where the dialogue has that party */
+	assert_non_null(cparse_party(&p, "USA", 3, parties, 1));
+	assert_null(p);
+	assert_non_null(cparse_party(&p, "USAX", 4, parties, 2));
 	assert_non_null(cparse_party(&p, "", 0, parties, 2));
 }
 
