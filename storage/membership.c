@@ -22,12 +22,9 @@
 #include "payload.h"
 #include "record_int.h"
 
-/*
- * epoch_payload() - a key-wrap payload giving key to the members whose
- * keys are pks (n of them); reason, if not NULL, is kept in it.
- */
-static int
-epoch_payload(char **out, const unsigned char *dialogue,
+/* record_int_wrap_payload() - record_int.h; the genesis's wrap too. */
+int
+record_int_wrap_payload(char **out, const unsigned char *dialogue,
     const unsigned char *key, const unsigned char (*pks)[KEY_PK_BYTES],
     size_t n, const char *reason)
 {
@@ -104,7 +101,7 @@ give_epochs(record *r, store_txn *t, const key_identity *head,
 			continue;
 		if ((key = epoch_key_of(g, g->v[i].id)) == NULL)
 			continue;
-		if ((rc = epoch_payload(&p, record_id(r), key, one, 1,
+		if ((rc = record_int_wrap_payload(&p, record_id(r), key, one, 1,
 		    NULL)) != 0)
 			return rc;
 		rc = record_int_append(r, t, head, ENTRY_K_KEY_WRAP, p, NULL);
@@ -141,7 +138,7 @@ new_epoch(record *r, store_txn *t, const key_identity *head,
 			memcpy(pks[n++], m->pk, KEY_PK_BYTES);
 	}
 	if ((rc = wrap_key_new(key)) != 0 ||
-	    (rc = epoch_payload(&p, record_id(r), *key, pks, n,
+	    (rc = record_int_wrap_payload(&p, record_id(r), *key, pks, n,
 	    reason)) != 0 ||
 	    (rc = record_int_append(r, t, head, ENTRY_K_KEY_WRAP, p,
 	    hash)) != 0 || (rc = record_int_reload(r, t)) != 0) {

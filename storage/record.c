@@ -3051,45 +3051,6 @@ record_append_meeting_text(record *r, const key_identity *id, unsigned kind,
 	return rc;
 }
 
-/* The key-wrap payload giving r's key to the listed members. */
-static int
-wrap_payload(char **out, const unsigned char *dialogue,
-    const unsigned char *key, const record_member *m, size_t n)
-{
-	unsigned char box[WRAP_BOX_BYTES], kid[WRAP_KEYID_BYTES];
-	char hex[2 * KEY_PK_BYTES + 1], kidhex[2 * WRAP_KEYID_BYTES + 1];
-	char b64[sodium_base64_ENCODED_LEN(WRAP_BOX_BYTES,
-	    sodium_base64_VARIANT_ORIGINAL)];
-	json_t *o = NULL, *wraps;
-	size_t i;
-	int rc = DT_ENOMEM;
-
-	*out = NULL;
-	wrap_key_id(kid, key);
-	key_hex(kidhex, kid, sizeof kid);
-	if ((wraps = json_array()) == NULL)
-		goto out;
-	if ((o = json_pack("{s:i,s:s,s:o}", "v", PAYLOAD_VERSION, "key_id",
-	    kidhex, "wraps", wraps)) == NULL)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if ((rc = wrap_seal(box, dialogue, m[i].pk, key)) != 0)
-			goto out;
-		key_hex(hex, m[i].pk, KEY_PK_BYTES);
-		sodium_bin2base64(b64, sizeof b64, box, sizeof box,
-		    sodium_base64_VARIANT_ORIGINAL);
-		if (json_array_append_new(wraps, json_pack("{s:s,s:s}", "to",
-		    hex, "box", b64)) != 0) {
-			rc = DT_ENOMEM;
-			goto out;
-		}
-	}
-	rc = (*out = payload_dump(o)) != NULL ? 0 : DT_ENOMEM;
-out:
-	json_decref(o);
-	return rc;
-}
-
 /* The genesis payload for g; checks the rules record_create() needs. */
 static int
 genesis_payload(char **out, const record_genesis *g,
@@ -3176,7 +3137,8 @@ record_create(record **out, const char *parent, const key_identity *creator,
 	const char *dummy;
 	unsigned char *key = NULL, *gb = NULL, *wb = NULL;
 	unsigned char id[ENTRY_HASH_BYTES], wh[ENTRY_HASH_BYTES];
-	size_t glen, wlen, n;
+	unsigned char (*pks)[KEY_PK_BYTES] = NULL;
+	size_t glen, wlen, n, i;
 	store *s = NULL;
 	store_txn *t = NULL;
 	entry_draft d;
@@ -3200,8 +3162,17 @@ record_create(record **out, const char *parent, const key_identity *creator,
 	    (rc = entry_parse(&ge, gb, glen)) != 0)
 		goto out;
 	entry_hash(id, gb, glen);
+	if ((pks = malloc((g->nmembers ? g->nmembers : 1) * sizeof *pks)) ==
+	    NULL) {
+		rc = DT_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < g->nmembers; i++)
+		memcpy(pks[i], g->members[i].pk, KEY_PK_BYTES);
 	if ((rc = wrap_key_new(&key)) != 0 ||
-	    (rc = wrap_payload(&wp, id, key, g->members, g->nmembers)) != 0)
+	    (rc = record_int_wrap_payload(&wp, id, key,
+	    (const unsigned char (*)[KEY_PK_BYTES])pks, g->nmembers,
+	    NULL)) != 0)
 		goto out;
 	memset(&d, 0, sizeof d);
 	d.kind = ENTRY_K_KEY_WRAP;
@@ -3288,6 +3259,7 @@ out:
 		rmdir(tmp);
 	}
 	wrap_key_free(key);
+	free(pks);
 	free(wb);
 	free(gb);
 	payload_free(wp);

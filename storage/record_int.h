@@ -21,4 +21,14 @@ int record_int_reload(record *r, store_txn *t);
 /* The record's epochs and the keys held. */
 epoch_ring *record_int_ring(record *r);
 
+/*
+ * record_int_wrap_payload() - a key-wrap payload (FORMAT.md section 6)
+ * giving key to the members whose keys are pks (n of them), with the
+ * key's id; reason, if not NULL, is kept in it.  The genesis's wrap and
+ * every epoch's (storage/membership.c) are made by it.
+ */
+int record_int_wrap_payload(char **out, const unsigned char *dialogue,
+    const unsigned char *key, const unsigned char (*pks)[KEY_PK_BYTES],
+    size_t n, const char *reason);
+
 #endif
