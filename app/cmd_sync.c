@@ -90,6 +90,7 @@ struct link {
 struct syncer {
 	struct cli_ctx *ctx;
 	FILE *say;         /* progress lines: stdout, or stderr with --stdio */
+	FILE *status;      /* --status-fd: one line per event, or NULL */
 	struct target *targets;
 	size_t ntargets;
 	struct link links[SYNC_MAX_LINKS];
@@ -189,6 +190,28 @@ note(struct syncer *s, const struct link *l, const char *text)
 }
 
 /*
+ * status() - one line on --status-fd for the terminal UI (ui_sync.c):
+ * "EVENT PEER [N]" where PEER is the peer's public key in hex, or "-"
+ * before the handshake; listening and dialling give the address.
+ */
+static void
+status(struct syncer *s, const char *event, const struct link *l,
+    const char *arg)
+{
+	char hx[2 * KEY_PK_BYTES + 1];
+
+	if (s->status == NULL)
+		return;
+	if (l != NULL && l->who[0] != '\0')
+		key_hex(hx, chan_peer(l->c), KEY_PK_BYTES);
+	else
+		snprintf(hx, sizeof hx, "-");
+	fprintf(s->status, "%s %s%s%s\n", event, hx, arg != NULL ? " " : "",
+	    arg != NULL ? arg : "");
+	fflush(s->status);
+}
+
+/*
  * link_fail() - an error line for l (on ctx->err), what went wrong and
  * the exit status it stands for.
  */
@@ -238,6 +261,8 @@ drop(struct syncer *s, size_t i)
 {
 	struct link *l = &s->links[i];
 
+	status(s, l->target >= 0 && !(s->once || l->finished ||
+	    l->refused) ? "redial" : "cut", l, NULL);
 	if (l->target >= 0) {
 		s->targets[l->target].linked = 0;
 		s->targets[l->target].retry_at = mono_ms() + SYNC_RETRY_MS;
@@ -310,6 +335,7 @@ add_link(struct syncer *s, int rfd, int wfd, int initiator,
 		snprintf(text, sizeof text, _("linked via %s"), label);
 		note(s, l, text);
 	}
+	status(s, "linked", l, NULL);
 	if (target >= 0)
 		s->targets[target].linked = 1;
 	s->nlinks++;
@@ -330,6 +356,8 @@ dial(struct syncer *s, size_t i)
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(label, sizeof label, strchr(t->host, ':') != NULL ?
 	    "[%s]:%s" : "%s:%s", t->host, t->port);
+	if (t->retry_at == 0)
+		status(s, "dialling", NULL, label);
 	if ((rc = getaddrinfo(t->host, t->port, &hints, &res)) != 0) {
 		cli_error(s->ctx, _("cannot resolve"), label,
 		    gai_strerror(rc));
@@ -488,6 +516,9 @@ receive(struct syncer *s, struct link *l, const unsigned char *m, size_t len)
 		    (unsigned long)(ev.st.added + ev.st.released),
 		    (unsigned long)ev.st.held_new);
 		note(s, l, text);
+		snprintf(text, sizeof text, "%lu",
+		    (unsigned long)(ev.st.added + ev.st.released));
+		status(s, "received", l, text);
 		l->said_sync = 0;
 	}
 	return 0;
@@ -508,6 +539,7 @@ check_idle(struct syncer *s, struct link *l)
 		    "received %lu)"), (unsigned long)pr->sent,
 		    (unsigned long)pr->received);
 		note(s, l, text);
+		status(s, "insync", l, NULL);
 	}
 	if (s->once && !l->closing) {
 		l->closing = 1;
@@ -619,6 +651,9 @@ listen_on(struct syncer *s, const char *bind_arg)
 		    _("sync: listening on [%s]:%s\n") :
 		    _("sync: listening on %s:%s\n"), h, p);
 		fflush(s->say);
+		snprintf(host, sizeof host, sa.ss_family == AF_INET6 ?
+		    "[%s]:%s" : "%s:%s", h, p);
+		status(s, "listening", NULL, host);
 	}
 	return CLI_OK;
 }
@@ -719,12 +754,14 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		{ "once", no_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "initiate", no_argument, NULL, 'i' },
+		/* internal, for the terminal UI's `:sync` (ui_sync.c) */
+		{ "status-fd", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sigaction sa, old_int, old_term, old_pipe;
 	struct syncer s;
 	const char *bind_arg = NULL;
-	long long secs = 30;
+	long long secs = 30, fdn = 0;
 	int c, ret, listening = 0, i, initiate = 0;
 
 	memset(&s, 0, sizeof s);
@@ -743,6 +780,14 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'i':
 			initiate = 1;
+			break;
+		case 'F':
+			if (cli_parse_count(optarg, &fdn) != 0 || fdn < 3 ||
+			    fdn > 1023 || s.status != NULL ||
+			    (s.status = fdopen((int)fdn, "w")) == NULL)
+				return cli_bad_usage(ctx, &cmd_sync,
+				    _("--status-fd takes an open descriptor"),
+				    optarg);
 			break;
 		case 't':
 			if (cli_parse_count(optarg, &secs) != 0 || secs > 3600)
@@ -865,6 +910,8 @@ restore:
 	sigaction(SIGPIPE, &old_pipe, NULL);
 out:
 	free(s.targets);
+	if (s.status != NULL)
+		fclose(s.status);
 	return ret;
 }
 
