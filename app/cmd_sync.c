@@ -540,6 +540,11 @@ check_idle(struct syncer *s, struct link *l)
 		    (unsigned long)pr->received);
 		note(s, l, text);
 		status(s, "insync", l, NULL);
+		l->shown_sent = pr->sent;
+	} else if (pr->sent != l->shown_sent) {
+		/* what we sent is acknowledged: in sync again (--status-fd) */
+		l->shown_sent = pr->sent;
+		status(s, "insync", l, NULL);
 	}
 	if (s->once && !l->closing) {
 		l->closing = 1;
