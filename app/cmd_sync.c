@@ -806,9 +806,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	/*
 	 * The terminal UI owns the terminal (it set cli_fatal_hook): a
-	 * loop that runs until stopped would freeze it.  `:sync` from the
-	 * UI is not there yet; run `detente sync` in a terminal of its own
-	 * (the UI shows what it brings within its poll).
+	 * loop that runs until stopped would freeze it.  The UI's `:sync`
+	 * runs this command as a child process instead (app/ui_sync.c),
+	 * so this refusal is only a guard.
 	 */
 	if (cli_fatal_hook != NULL) {
 		cli_error(ctx, _("`sync` runs until stopped: run it in a "

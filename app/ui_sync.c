@@ -50,6 +50,12 @@ child(char **args, int sfd, int efd, int pfd)
 			(void)signal(sig, SIG_DFL);
 	sigemptyset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, NULL);
+	/*
+	 * No controlling terminal: the screen is the UI's, and a child
+	 * that needed a passphrase it was not given (an agent that forgot
+	 * the identity) must fail with a line, not prompt over curses.
+	 */
+	(void)setsid();
 #ifdef __linux__
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 #endif
@@ -222,16 +228,17 @@ status_line(ui_sync *y, char *line)
 		p->state = UI_SYNC_REDIAL;
 }
 
-/* drain() - read fd into buf; each whole line to on_line (or last). */
+/* drain() - read fd into buf; each whole line to status_line(), or
+ * (the error pipe) into last_err. */
 static int
 drain(ui_sync *y, int fd, char *buf, size_t *len, size_t cap, int status)
 {
-	char *nl;
-	ssize_t r;
 	int changed = 0;
 
 	while (fd >= 0) {
-		r = read(fd, buf + *len, cap - 1 - *len);
+		char *nl;
+		ssize_t r = read(fd, buf + *len, cap - 1 - *len);
+
 		if (r <= 0)
 			break;
 		*len += (size_t)r;
@@ -333,7 +340,6 @@ ui_sync_line(const ui_sync *y, const record *rec, char *out, size_t len)
 {
 	char v[320], fpr[KEY_FINGERPRINT_BYTES], name[3 * KEY_NAME_MAX + 4];
 	char party[64], one[600];
-	const record_member *m;
 	time_t now = time(NULL);
 	size_t i;
 
@@ -353,10 +359,10 @@ ui_sync_line(const ui_sync *y, const record *rec, char *out, size_t len)
 	}
 	for (i = 0; i < y->npeers; i++) {
 		const struct ui_sync_peer *p = &y->peer[i];
+		const record_member *m = record_member_find(rec, p->pk);
 
 		key_fingerprint(fpr, p->pk);
 		fpr[4] = '\0';
-		m = record_member_find(rec, p->pk);
 		snprintf(one, sizeof(one), "; %s [%s] %s: %s",
 		    m != NULL ? vis_buf(name, sizeof(name), m->name, 0) : "?",
 		    m != NULL ? vis_buf(party, sizeof(party), m->party, 0) :

@@ -95,5 +95,21 @@ ui_key a Enter
 ui_poll a 'EXITED' 10
 ok '! kill -0 "$CPID" 2>/dev/null' "quitting the UI stops the child"
 is "$(cat "$TEST_TMP/a.rc")" 0 "the UI exits 0"
+
+# --- a passphrase typed at the UI's prompt reaches the child ---------------
+ui_start b "$DETENTE" --home "$HB" --as us-del ui
+ui_wait b '^Passphrase for us-del:' "B's UI asks for the passphrase"
+ui_type b 'correct horse'
+ui_key b Enter
+ui_wait b '^note>' "B's UI is up"
+ui_type b ':sync listen 127.0.0.1:0'
+ui_key b Enter
+ui_wait b 'sync: listening on 127\.0\.0\.1:[0-9]+' \
+    "the child unlocked the identity with the typed passphrase"
+BPORT=$(ui_screen b | sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p')
+run_ok "A writes a note" A --as ru-del add note "from A to B's UI"
+run_ok "A links to B's UI" A --as ru-del sync --once "127.0.0.1:$BPORT"
+ui_wait b "from A to B's UI" "A's note appears in B's UI"
+ui_wait b 'ru-del \[RU\] [0-9A-F]{4}: cut' "B's header names A's ru-del"
 ui_cleanup
 done_testing
