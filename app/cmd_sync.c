@@ -90,7 +90,7 @@ struct link {
 struct syncer {
 	struct cli_ctx *ctx;
 	FILE *say;         /* progress lines: stdout, or stderr with --stdio */
-	FILE *status;      /* --status-fd: one line per event, or NULL */
+	int status_fd;     /* --status-fd: one line per event, or -1 */
 	struct target *targets;
 	size_t ntargets;
 	struct link links[SYNC_MAX_LINKS];
@@ -198,17 +198,24 @@ static void
 status(struct syncer *s, const char *event, const struct link *l,
     const char *arg)
 {
-	char hx[2 * KEY_PK_BYTES + 1];
+	char hx[2 * KEY_PK_BYTES + 1], line[640];
+	int n;
 
-	if (s->status == NULL)
+	if (s->status_fd < 0)
 		return;
 	if (l != NULL && l->who[0] != '\0')
 		key_hex(hx, chan_peer(l->c), KEY_PK_BYTES);
 	else
 		snprintf(hx, sizeof hx, "-");
-	fprintf(s->status, "%s %s%s%s\n", event, hx, arg != NULL ? " " : "",
-	    arg != NULL ? arg : "");
-	fflush(s->status);
+	n = snprintf(line, sizeof line, "%s %s%s%s\n", event, hx,
+	    arg != NULL ? " " : "", arg != NULL ? arg : "");
+	/*
+	 * Non-blocking: a reader that stops reading (a UI suspended with
+	 * Ctrl-Z) loses status lines, never stalls the links.
+	 */
+	if (n > 0 && (size_t)n < sizeof line &&
+	    write(s->status_fd, line, (size_t)n) < 0)
+		return;
 }
 
 /*
@@ -772,6 +779,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&s, 0, sizeof s);
 	s.ctx = ctx;
 	s.lfd = -1;
+	s.status_fd = -1;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -788,11 +796,12 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'F':
 			if (cli_parse_count(optarg, &fdn) != 0 || fdn < 3 ||
-			    fdn > 1023 || s.status != NULL ||
-			    (s.status = fdopen((int)fdn, "w")) == NULL)
+			    fdn > 1023 || fcntl((int)fdn, F_SETFL,
+			    O_NONBLOCK) != 0)
 				return cli_bad_usage(ctx, &cmd_sync,
 				    _("--status-fd takes an open descriptor"),
 				    optarg);
+			s.status_fd = (int)fdn;
 			break;
 		case 't':
 			if (cli_parse_count(optarg, &secs) != 0 || secs > 3600)
@@ -915,8 +924,6 @@ restore:
 	sigaction(SIGPIPE, &old_pipe, NULL);
 out:
 	free(s.targets);
-	if (s.status != NULL)
-		fclose(s.status);
 	return ret;
 }
 
