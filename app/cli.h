@@ -52,6 +52,8 @@ struct cli_ctx {
 	record *rec;             /* the open dialogue */
 	char *pass;              /* a passphrase read from a one-shot fd */
 	size_t passlen;
+	int keep_pass;           /* keep in pass any passphrase read (the
+	                            terminal UI hands it to its `:sync`) */
 };
 
 struct cli_cmd {

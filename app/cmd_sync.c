@@ -90,6 +90,7 @@ struct link {
 struct syncer {
 	struct cli_ctx *ctx;
 	FILE *say;         /* progress lines: stdout, or stderr with --stdio */
+	int status_fd;     /* --status-fd: one line per event, or -1 */
 	struct target *targets;
 	size_t ntargets;
 	struct link links[SYNC_MAX_LINKS];
@@ -189,6 +190,35 @@ note(struct syncer *s, const struct link *l, const char *text)
 }
 
 /*
+ * status() - one line on --status-fd for the terminal UI (ui_sync.c):
+ * "EVENT PEER [N]" where PEER is the peer's public key in hex, or "-"
+ * before the handshake; listening and dialling give the address.
+ */
+static void
+status(struct syncer *s, const char *event, const struct link *l,
+    const char *arg)
+{
+	char hx[2 * KEY_PK_BYTES + 1], line[640];
+	int n;
+
+	if (s->status_fd < 0)
+		return;
+	if (l != NULL && l->who[0] != '\0')
+		key_hex(hx, chan_peer(l->c), KEY_PK_BYTES);
+	else
+		snprintf(hx, sizeof hx, "-");
+	n = snprintf(line, sizeof line, "%s %s%s%s\n", event, hx,
+	    arg != NULL ? " " : "", arg != NULL ? arg : "");
+	/*
+	 * Non-blocking: a reader that stops reading (a UI suspended with
+	 * Ctrl-Z) loses status lines, never stalls the links.
+	 */
+	if (n > 0 && (size_t)n < sizeof line &&
+	    write(s->status_fd, line, (size_t)n) < 0)
+		return;
+}
+
+/*
  * link_fail() - an error line for l (on ctx->err), what went wrong and
  * the exit status it stands for.
  */
@@ -238,6 +268,8 @@ drop(struct syncer *s, size_t i)
 {
 	struct link *l = &s->links[i];
 
+	status(s, l->target >= 0 && !(s->once || l->finished ||
+	    l->refused) ? "redial" : "cut", l, NULL);
 	if (l->target >= 0) {
 		s->targets[l->target].linked = 0;
 		s->targets[l->target].retry_at = mono_ms() + SYNC_RETRY_MS;
@@ -310,6 +342,7 @@ add_link(struct syncer *s, int rfd, int wfd, int initiator,
 		snprintf(text, sizeof text, _("linked via %s"), label);
 		note(s, l, text);
 	}
+	status(s, "linked", l, NULL);
 	if (target >= 0)
 		s->targets[target].linked = 1;
 	s->nlinks++;
@@ -330,6 +363,8 @@ dial(struct syncer *s, size_t i)
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(label, sizeof label, strchr(t->host, ':') != NULL ?
 	    "[%s]:%s" : "%s:%s", t->host, t->port);
+	if (t->retry_at == 0)
+		status(s, "dialling", NULL, label);
 	if ((rc = getaddrinfo(t->host, t->port, &hints, &res)) != 0) {
 		cli_error(s->ctx, _("cannot resolve"), label,
 		    gai_strerror(rc));
@@ -488,6 +523,9 @@ receive(struct syncer *s, struct link *l, const unsigned char *m, size_t len)
 		    (unsigned long)(ev.st.added + ev.st.released),
 		    (unsigned long)ev.st.held_new);
 		note(s, l, text);
+		snprintf(text, sizeof text, "%lu",
+		    (unsigned long)(ev.st.added + ev.st.released));
+		status(s, "received", l, text);
 		l->said_sync = 0;
 	}
 	return 0;
@@ -508,6 +546,12 @@ check_idle(struct syncer *s, struct link *l)
 		    "received %lu)"), (unsigned long)pr->sent,
 		    (unsigned long)pr->received);
 		note(s, l, text);
+		status(s, "insync", l, NULL);
+		l->shown_sent = pr->sent;
+	} else if (pr->sent != l->shown_sent) {
+		/* what we sent is acknowledged: in sync again (--status-fd) */
+		l->shown_sent = pr->sent;
+		status(s, "insync", l, NULL);
 	}
 	if (s->once && !l->closing) {
 		l->closing = 1;
@@ -619,6 +663,9 @@ listen_on(struct syncer *s, const char *bind_arg)
 		    _("sync: listening on [%s]:%s\n") :
 		    _("sync: listening on %s:%s\n"), h, p);
 		fflush(s->say);
+		snprintf(host, sizeof host, sa.ss_family == AF_INET6 ?
+		    "[%s]:%s" : "%s:%s", h, p);
+		status(s, "listening", NULL, host);
 	}
 	return CLI_OK;
 }
@@ -719,17 +766,20 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		{ "once", no_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "initiate", no_argument, NULL, 'i' },
+		/* internal, for the terminal UI's `:sync` (ui_sync.c) */
+		{ "status-fd", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sigaction sa, old_int, old_term, old_pipe;
 	struct syncer s;
 	const char *bind_arg = NULL;
-	long long secs = 30;
+	long long secs = 30, fdn = 0;
 	int c, ret, listening = 0, i, initiate = 0;
 
 	memset(&s, 0, sizeof s);
 	s.ctx = ctx;
 	s.lfd = -1;
+	s.status_fd = -1;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -744,6 +794,15 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		case 'i':
 			initiate = 1;
 			break;
+		case 'F':
+			if (cli_parse_count(optarg, &fdn) != 0 || fdn < 3 ||
+			    fdn > 1023 || fcntl((int)fdn, F_SETFL,
+			    O_NONBLOCK) != 0)
+				return cli_bad_usage(ctx, &cmd_sync,
+				    _("--status-fd takes an open descriptor"),
+				    optarg);
+			s.status_fd = (int)fdn;
+			break;
 		case 't':
 			if (cli_parse_count(optarg, &secs) != 0 || secs > 3600)
 				return cli_bad_usage(ctx, &cmd_sync,
@@ -756,9 +815,9 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	/*
 	 * The terminal UI owns the terminal (it set cli_fatal_hook): a
-	 * loop that runs until stopped would freeze it.  `:sync` from the
-	 * UI is not there yet; run `detente sync` in a terminal of its own
-	 * (the UI shows what it brings within its poll).
+	 * loop that runs until stopped would freeze it.  The UI's `:sync`
+	 * runs this command as a child process instead (app/ui_sync.c),
+	 * so this refusal is only a guard.
 	 */
 	if (cli_fatal_hook != NULL) {
 		cli_error(ctx, _("`sync` runs until stopped: run it in a "

@@ -42,11 +42,14 @@
 #include "i18n.h"
 #include "session.h"
 #include "ui.h"
+#include "ui_sync.h"
 
 extern const struct cli_cmd cmd_ui;
 
 /* How often the loop looks for entries from other processes. */
 #define POLL_MS 250
+/* ... and while `:sync` runs a child that stores what peers send */
+#define POLL_SYNC_MS 50
 
 /* What the loop keeps besides the model. */
 struct ui_state {
@@ -66,6 +69,7 @@ struct ui_state {
 	unsigned char ck_entry[ENTRY_HASH_BYTES];
 	int ck_invalid;
 	char ck_why[SEAL_WHY_BYTES];
+	ui_sync sync;            /* `:sync`: the child process, if any */
 };
 
 /* now_ms() - a monotonic clock in milliseconds. */
@@ -410,6 +414,47 @@ stream_text(const char *buf)
 	return buf != NULL ? buf : "";
 }
 
+/* sync_header() - the header's sync line, anew; UI_F_REDRAW if changed. */
+static unsigned
+sync_header(struct ui_state *s)
+{
+	char line[sizeof(s->m.sync_line)];
+
+	ui_sync_line(&s->sync, s->ctx->rec, line, sizeof(line));
+	if (strcmp(line, s->m.sync_line) == 0)
+		return 0;
+	memcpy(s->m.sync_line, line, sizeof(line));
+	return UI_F_REDRAW;
+}
+
+/*
+ * sync_command() - `:sync HOST[:PORT]...`, `:sync listen [ADDR:PORT]`,
+ * `:sync stop`: a child process runs `detente sync` (ui_sync.h).
+ */
+static unsigned
+sync_command(struct ui_state *s)
+{
+	ui_run *r = &s->m.run;
+	char msg[400];
+
+	if (r->argc == 2 && strcmp(r->argv[1], "stop") == 0) {
+		if (s->sync.pid == 0)
+			ui_model_message(&s->m, 1, "%s",
+			    _("no sync runs"));
+		else {
+			ui_sync_stop(&s->sync);
+			ui_model_message(&s->m, 0, "%s", _("sync stopped"));
+		}
+	} else if (ui_sync_start(&s->sync, s->ctx, r->argc, r->argv, msg,
+	    sizeof(msg)) != 0)
+		ui_model_message(&s->m, 1, "%s", msg);
+	else
+		ui_model_message(&s->m, 0, "%s", _("sync started: the header "
+		    "shows its links"));
+	ui_run_free(r);
+	return UI_F_REDRAW | sync_header(s);
+}
+
 /*
  * run_command() - run m->run through cli_dispatch() as the command line
  * would, with its output in memory and descriptors 0-2 on /dev/null (so
@@ -429,6 +474,8 @@ run_command(struct ui_state *s)
 	unsigned f;
 	int rc;
 
+	if (strcmp(name, "sync") == 0)
+		return sync_command(s);
 	if (strcmp(name, "ui") == 0 || strcmp(name, "demo") == 0 ||
 	    strcmp(name, "agent") == 0 ||
 	    (strcmp(name, "id") == 0 && s->m.run.argc > 1 &&
@@ -577,8 +624,11 @@ loop(struct ui_state *s)
 			flags |= UI_F_REDRAW;
 		}
 		t = now_ms();
-		if (t - last_poll >= POLL_MS) {
+		if (t - last_poll >= (s->sync.pid != 0 ? POLL_SYNC_MS :
+		    POLL_MS)) {
 			last_poll = t;
+			(void)ui_sync_poll(&s->sync);
+			flags |= sync_header(s);
 			if ((store_counts(s->ctx->rec, &n, NULL) == 0 &&
 			    n != s->count) || evidence_raw(s) != s->ev_raw)
 				flags |= UI_F_RELOAD;
@@ -619,7 +669,10 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		    _("run it in a terminal, or use the other commands"));
 		return CLI_USAGE;
 	}
-	/* before curses: the passphrase prompt and every error line */
+	/* before curses: the passphrase prompt and every error line;
+	 * the passphrase is kept (sodium memory) for `:sync`'s child */
+	ctx->keep_pass = 1;
+	ui_sync_init(&s.sync);
 	if ((ret = session_record_key(ctx)) != CLI_OK)
 		return ret;
 	if ((ret = setup_model(&s)) != CLI_OK)
@@ -633,6 +686,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	ui_crt_done();
 	ret = CLI_OK;
 out:
+	ui_sync_stop(&s.sync);
 	ui_model_done(&s.m);
 	view_free(s.v);
 	return ret;

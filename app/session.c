@@ -184,6 +184,14 @@ session_read_passphrase(struct cli_ctx *ctx, char **pass, size_t *len,
 	if (passphrase_read(pass, len, ctx->passfile, prompt, confirm,
 	    ctx->err) != 0)
 		return CLI_USAGE;
+	if (ctx->keep_pass) {
+		passphrase_free(ctx->pass);
+		ctx->passlen = 0;
+		if ((ctx->pass = sodium_malloc(*len + 1)) != NULL) {
+			memcpy(ctx->pass, *pass, *len + 1);
+			ctx->passlen = *len;
+		}
+	}
 	return CLI_OK;
 }
 

@@ -257,6 +257,7 @@ typedef struct ui_model {
 	char seal_text[200]; /* WAITING: head names, ", " between; INVALID:
 	                        the reason (English, from the library) */
 	int utf8;            /* the locale is UTF-8 */
+	char sync_line[600]; /* `:sync`'s header line (rendered), or "" */
 
 	/* focus and input */
 	int focus;           /* ui_focus */

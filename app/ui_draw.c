@@ -1210,7 +1210,7 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 	struct in_layout *L;
 	char prompt[64], title[256];
 	const char *cf;
-	int ih, maxih, aw, cr, ar, yb, yc, ym, pw, i, x;
+	int ih, maxih, aw, cr, ar, yb, yc, ym, pw, i, x, hh;
 	size_t r;
 
 	memset(d, 0, sizeof(*d));
@@ -1219,6 +1219,8 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 	dc.v = v;
 	dc.utf8 = m->utf8;
 	getmaxyx(stdscr, dc.rows, dc.cols);
+	/* a third header line while `:sync` runs or after it ended */
+	hh = m->sync_line[0] != '\0' ? 3 : 2;
 	erase();
 	if (dc.cols < UI_MIN_COLS || dc.rows < UI_MIN_ROWS) {
 		char msg[200];
@@ -1244,35 +1246,40 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 	if (ih < 1)
 		ih = 1;
 
-	/* rows: 2 header, frame top, agenda/record, frame mid,
+	/* rows: 2 header (3 with :sync), frame top, agenda/record, frame mid,
 	 * commitments, frame bottom, message, input */
 	/* commitments: as many rows as there are, within a quarter */
-	i = (dc.rows - 6 - ih) / 4;
+	i = (dc.rows - 4 - hh - ih) / 4;
 	if (i > 10)
 		i = 10;
 	cr = m->ncm < 2 ? 2 : m->ncm > (size_t)i ? i : (int)m->ncm;
 	if (cr < 2)
 		cr = 2;
-	ar = dc.rows - 6 - ih - cr;
+	ar = dc.rows - 4 - hh - ih - cr;
 	aw = dc.cols / 4;
 	if (aw < 22)
 		aw = 22;
 	if (aw > 40)
 		aw = 40;
-	yb = 3 + ar;      /* the middle frame line */
+	yb = hh + 1 + ar;      /* the middle frame line */
 	yc = yb + 1 + cr; /* the bottom frame line */
 	ym = yc + 1;      /* the message line */
 
 	draw_header(&dc);
+	if (hh == 3) {
+		fill(2, 0, dc.cols, (attr_t)ui_crt_attr(UI_S_HEADER));
+		put_cut(2, 0, dc.cols, m->sync_line,
+		    (attr_t)ui_crt_attr(UI_S_HEADER), dc.utf8);
+	}
 
 	/* frames */
-	frame_char(2, 0, ACS_ULCORNER);
-	frame_hline(2, 1, dc.cols - 2);
-	frame_char(2, aw + 1, ACS_TTEE);
-	frame_char(2, dc.cols - 1, ACS_URCORNER);
-	frame_vline(3, 0, ar);
-	frame_vline(3, aw + 1, ar);
-	frame_vline(3, dc.cols - 1, ar);
+	frame_char(hh, 0, ACS_ULCORNER);
+	frame_hline(hh, 1, dc.cols - 2);
+	frame_char(hh, aw + 1, ACS_TTEE);
+	frame_char(hh, dc.cols - 1, ACS_URCORNER);
+	frame_vline(hh + 1, 0, ar);
+	frame_vline(hh + 1, aw + 1, ar);
+	frame_vline(hh + 1, dc.cols - 1, ar);
 	frame_char(yb, 0, ACS_LTEE);
 	frame_hline(yb, 1, dc.cols - 2);
 	frame_char(yb, aw + 1, ACS_BTEE);
@@ -1283,7 +1290,7 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 	frame_hline(yc, 1, dc.cols - 2);
 	frame_char(yc, dc.cols - 1, ACS_LRCORNER);
 
-	pane_title(2, 2, aw - 2, _("Agenda"), m->focus == UI_FOCUS_AGENDA);
+	pane_title(hh, 2, aw - 2, _("Agenda"), m->focus == UI_FOCUS_AGENDA);
 	if (m->has_filter) {
 		const view_item *f = view_find(v, m->filter);
 		const view_agenda *a = f != NULL ? view_agenda_of(v, f) : NULL;
@@ -1318,7 +1325,7 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 			free(s);
 		}
 	}
-	pane_title(2, aw + 3, dc.cols - aw - 6, title,
+	pane_title(hh, aw + 3, dc.cols - aw - 6, title,
 	    m->focus == UI_FOCUS_RECORD);
 	switch (m->cfilter) {
 	case UI_CF_OPEN:
@@ -1344,8 +1351,8 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 		    cf, m->ncm);
 	pane_title(yb, 2, dc.cols - 6, title, m->focus == UI_FOCUS_COMMIT);
 
-	draw_agenda(&dc, 3, 1, ar, aw, &d->ag_top);
-	draw_record(&dc, 3, aw + 2, ar, dc.cols - aw - 3, &d->rec_top);
+	draw_agenda(&dc, hh + 1, 1, ar, aw, &d->ag_top);
+	draw_record(&dc, hh + 1, aw + 2, ar, dc.cols - aw - 3, &d->rec_top);
 	d->rec_rows = (size_t)ar;
 	draw_commitments(&dc, yb + 1, 1, cr, dc.cols - 2, &d->cm_top);
 	d->cm_rows = (size_t)cr;

@@ -1786,11 +1786,21 @@ store_fault_count(uint64_t *n, store_txn *t)
 uint64_t
 store_txnid(store *s)
 {
-	MDB_envinfo info;
+	MDB_txn *t = NULL;
+	uint64_t id;
 
-	if (mdb_env_info(s->env, &info) != 0)
+	/*
+	 * The snapshot a read transaction gets, not mdb_env_info(): that
+	 * reads the meta page, which a commit writes (and syncs) before it
+	 * publishes the new snapshot to readers, so a watcher could learn
+	 * of a commit, read the older snapshot, find nothing new, and miss
+	 * the entry until the next commit.
+	 */
+	if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t) != 0)
 		return 0;
-	return (uint64_t)info.me_last_txnid;
+	id = (uint64_t)mdb_txn_id(t);
+	mdb_txn_abort(t);
+	return id;
 }
 
 /* A row of `checked`: author (32) || seq (u64) || kind (1), by leaf hash. */

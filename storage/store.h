@@ -92,8 +92,8 @@ extern void (*store_fatal_hook)(const char *what);
 const char *store_path(const store *s);
 
 /*
- * store_txnid() - the id of the last committed write transaction, from
- * the environment's info (no transaction, no lock): it moves whenever
+ * store_txnid() - the id of the last committed write transaction that
+ * readers see (a read transaction begun and ended): it moves whenever
  * any process commits to the store, so a watcher (a live link, the UI)
  * polls it to learn that something was written.
  */
