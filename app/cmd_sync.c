@@ -71,7 +71,16 @@ struct target {
 	uint64_t retry_at;
 	int linked;        /* a link to it is open */
 	int done;          /* not to be tried again */
+	int bad_hs;        /* handshakes failed in a row as "another
+	                    * dialogue, or altered bytes" */
 };
+
+/*
+ * A handshake that fails to decrypt may be another dialogue or bytes
+ * altered on the way (the two look the same to Noise): a dialler tries
+ * again, and gives up only after this many in a row.
+ */
+#define SYNC_BAD_HANDSHAKES 5
 
 struct link {
 	sync_chan *c;
@@ -323,6 +332,9 @@ add_link(struct syncer *s, int rfd, int wfd, int initiator,
 		 * A peer that closes during the handshake may have refused
 		 * us, or the link was cut: that one is tried again.
 		 */
+		if (target >= 0 && rc == DT_EDIALOGUE && !s->once &&
+		    ++s->targets[target].bad_hs < SYNC_BAD_HANDSHAKES)
+			refused = 0;
 		if (target >= 0 && (s->once || (refused && rc != DT_ECLOSED)))
 			s->targets[target].done = 1;
 		return -1;
@@ -343,8 +355,10 @@ add_link(struct syncer *s, int rfd, int wfd, int initiator,
 		note(s, l, text);
 	}
 	status(s, "linked", l, NULL);
-	if (target >= 0)
+	if (target >= 0) {
 		s->targets[target].linked = 1;
+		s->targets[target].bad_hs = 0;
+	}
 	s->nlinks++;
 	return flush(s, l) == 0 ? 0 : (drop(s, s->nlinks - 1), -1);
 }
