@@ -24,7 +24,10 @@ while [ $i -le $N ]; do
 		fails=$((fails + 1))
 		diag_file "$TEST_TMP/p$i.err"
 	}
-	grep -Eq '^[0-9a-f]{8}$' "$TEST_TMP/q$i.out" || fails=$((fails + 1))
+	grep -Eq '^[0-9a-f]{8}$' "$TEST_TMP/q$i.out" || {
+		fails=$((fails + 1))
+		diag_file "$TEST_TMP/q$i.err"
+	}
 	i=$((i + 1))
 done
 is "$fails" 0 "every process printed a short id"
