@@ -214,7 +214,7 @@ cli_dispatch(struct cli_ctx *ctx, int argc, char **argv)
 
 void
 cli_error(struct cli_ctx *ctx, const char *what, const char *object,
-    const char *todo)
+    const char *hint)
 {
 	/* what and object may quote the record or a file name: vis.h */
 	fputs("detente: ", ctx->err);
@@ -223,9 +223,9 @@ cli_error(struct cli_ctx *ctx, const char *what, const char *object,
 		fputs(": ", ctx->err);
 		vis_put(ctx->err, object, 0);
 	}
-	if (todo != NULL) {
+	if (hint != NULL) {
 		fputs(": ", ctx->err);
-		vis_put(ctx->err, todo, 0);
+		vis_put(ctx->err, hint, 0);
 	}
 	fputc('\n', ctx->err);
 	fflush(ctx->err);
@@ -293,12 +293,12 @@ cli_opt_error(struct cli_ctx *ctx, const struct cli_cmd *cmd, int c,
 
 void
 cli_error_rc(struct cli_ctx *ctx, const char *what, int rc,
-    const char *object, const char *todo)
+    const char *object, const char *hint)
 {
 	char buf[256];
 
 	snprintf(buf, sizeof(buf), "%s (%s)", what, _(dt_strerror(rc)));
-	cli_error(ctx, buf, object, todo);
+	cli_error(ctx, buf, object, hint);
 }
 
 int

@@ -161,21 +161,21 @@ void cli_usage(FILE *f, const struct cli_cmd *cmd);
 void cli_list(FILE *f);
 
 /*
- * cli_error() - print one line "detente: what: object: todo" on ctx->err
- * (object and todo may be NULL and are then left out).  Callers
- * translate what and todo with _(); every part goes through vis_put()
+ * cli_error() - print one line "detente: what: object: hint" on ctx->err
+ * (object and hint may be NULL and are then left out).  Callers
+ * translate what and hint with _(); every part goes through vis_put()
  * (storage/vis.h), so a name or a file name quoted in it can carry no
  * control character to the terminal, not even a line break.
  */
 void cli_error(struct cli_ctx *ctx, const char *what, const char *object,
-    const char *todo);
+    const char *hint);
 
 /*
  * cli_error_rc() - cli_error() with dt_strerror(rc) after what:
- * "detente: what (reason): object: todo".
+ * "detente: what (reason): object: hint".
  */
 void cli_error_rc(struct cli_ctx *ctx, const char *what, int rc,
-    const char *object, const char *todo);
+    const char *object, const char *hint);
 
 /*
  * cli_field() - CLI_OK if value can be the field that option sets (a

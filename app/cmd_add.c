@@ -233,7 +233,7 @@ static int
 resolve_party(struct cli_ctx *ctx, struct add_opts *o)
 {
 	const char *list[16], *found = NULL;
-	char names[16 * (PAYLOAD_PARTY_MAX + 2)] = "", todo[sizeof(names) + 64];
+	char names[16 * (PAYLOAD_PARTY_MAX + 2)] = "", hint[sizeof(names) + 64];
 	size_t n = record_nparties(ctx->rec), i;
 
 	if (n > sizeof(list) / sizeof(list[0]))
@@ -246,9 +246,9 @@ resolve_party(struct cli_ctx *ctx, struct add_opts *o)
 	}
 	if (cparse_party(&found, o->party, strlen(o->party), list, n) !=
 	    NULL) {
-		snprintf(todo, sizeof(todo), _("give one of: %s"), names);
+		snprintf(hint, sizeof(hint), _("give one of: %s"), names);
 		cli_error(ctx, _("not a party of this dialogue"), o->party,
-		    todo);
+		    hint);
 		return CLI_USAGE;
 	}
 	o->party = found;

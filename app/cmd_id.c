@@ -134,12 +134,12 @@ id_new(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	/* Characters, not bytes: 8 Cyrillic letters are enough. */
 	if (passphrase_chars(pass, plen) < PASSPHRASE_MIN_CHARS) {
-		char todo[128];
+		char hint[128];
 
 		passphrase_free(pass);
-		snprintf(todo, sizeof(todo), _("choose one of at least %u "
+		snprintf(hint, sizeof(hint), _("choose one of at least %u "
 		    "characters; nothing was written"), PASSPHRASE_MIN_CHARS);
-		cli_error(ctx, _("the passphrase is too short"), name, todo);
+		cli_error(ctx, _("the passphrase is too short"), name, hint);
 		return CLI_USAGE;
 	}
 	rc = keystore_create(pk, path, name, pass, plen, (keystore_kdf)kdf);
@@ -345,7 +345,7 @@ static int
 new_passphrase(struct cli_ctx *ctx, char **pass, size_t *plen,
     const char *newfile, const char *name)
 {
-	char prompt[256], vname[3 * KEY_NAME_MAX + 4], todo[128];
+	char prompt[256], vname[3 * KEY_NAME_MAX + 4], hint[128];
 	int rc;
 
 	snprintf(prompt, sizeof(prompt), _("New passphrase for %s: "),
@@ -362,10 +362,10 @@ new_passphrase(struct cli_ctx *ctx, char **pass, size_t *plen,
 	if (passphrase_chars(*pass, *plen) < PASSPHRASE_MIN_CHARS) {
 		passphrase_free(*pass);
 		*pass = NULL;
-		snprintf(todo, sizeof(todo), _("choose one of at least %u "
+		snprintf(hint, sizeof(hint), _("choose one of at least %u "
 		    "characters; nothing was written"), PASSPHRASE_MIN_CHARS);
 		cli_error(ctx, _("the new passphrase is too short"), name,
-		    todo);
+		    hint);
 		return CLI_USAGE;
 	}
 	return CLI_OK;

@@ -39,25 +39,25 @@
 static void
 unsafe_line(struct cli_ctx *ctx, const home_problem *p, int warn)
 {
-	char what[256], todo[PATH_MAX + 64];
+	char what[256], hint[PATH_MAX + 64];
 
-	todo[0] = '\0';
+	hint[0] = '\0';
 	switch (p->what) {
 	case HOME_WRITABLE:
 		snprintf(what, sizeof(what), _("others can write to this "
 		    "directory (mode %04o)"), p->mode);
-		snprintf(todo, sizeof(todo), _("run `chmod go-w %s`"),
+		snprintf(hint, sizeof(hint), _("run `chmod go-w %s`"),
 		    p->path);
 		break;
 	case HOME_NOT_OWNER:
 		snprintf(what, sizeof(what), "%s", _("this belongs to another "
 		    "user"));
-		snprintf(todo, sizeof(todo), "%s", _("keep identities and "
+		snprintf(hint, sizeof(hint), "%s", _("keep identities and "
 		    "dialogues in a home of your own (--home DIR)"));
 		break;
 	case HOME_SYMLINK:
 		snprintf(what, sizeof(what), "%s", _("this is a symbolic link"));
-		snprintf(todo, sizeof(todo), "%s", _("keep identities and key "
+		snprintf(hint, sizeof(hint), "%s", _("keep identities and key "
 		    "files in the home itself, or give the directory that "
 		    "holds them with --home"));
 		break;
@@ -67,7 +67,7 @@ unsafe_line(struct cli_ctx *ctx, const home_problem *p, int warn)
 	case HOME_KEY_OPEN:
 		snprintf(what, sizeof(what), _("others can access this key file "
 		    "(mode %04o)"), p->mode);
-		snprintf(todo, sizeof(todo), _("run `chmod 600 %s`"),
+		snprintf(hint, sizeof(hint), _("run `chmod 600 %s`"),
 		    p->path);
 		break;
 	case HOME_NOT_FILE:
@@ -80,9 +80,9 @@ unsafe_line(struct cli_ctx *ctx, const home_problem *p, int warn)
 		char line[sizeof(what) + 16];
 
 		snprintf(line, sizeof(line), _("warning: %s"), what);
-		cli_error(ctx, line, p->path, todo[0] ? todo : NULL);
+		cli_error(ctx, line, p->path, hint[0] ? hint : NULL);
 	} else
-		cli_error(ctx, what, p->path, todo[0] ? todo : NULL);
+		cli_error(ctx, what, p->path, hint[0] ? hint : NULL);
 }
 
 int
@@ -361,7 +361,7 @@ void
 session_no_dialogue(struct cli_ctx *ctx)
 {
 	const char *env = getenv("DETENTE_HOME"), *demo, *base;
-	char dir[PATH_MAX], todo[PATH_MAX + 200];
+	char dir[PATH_MAX], hint[PATH_MAX + 200];
 	char **ids = NULL;
 	size_t n = 0;
 
@@ -376,10 +376,10 @@ session_no_dialogue(struct cli_ctx *ctx)
 	if (ctx->home_opt == NULL && (env == NULL || *env == '\0') &&
 	    dir[0] != '\0' && strcmp(dir, ctx->home) != 0 &&
 	    home_dialogues(&ids, &n, dir) == 0 && n > 0) {
-		snprintf(todo, sizeof(todo), _("the demo of `./dev demo` is "
+		snprintf(hint, sizeof(hint), _("the demo of `./dev demo` is "
 		    "in another home: give --home %s (or set DETENTE_HOME)"),
 		    dir);
-		cli_error(ctx, _("no dialogue in this home"), ctx->home, todo);
+		cli_error(ctx, _("no dialogue in this home"), ctx->home, hint);
 	} else
 		cli_error(ctx, _("no dialogue in this home"), ctx->home,
 		    _("create one with `detente dialogue new` or `detente "

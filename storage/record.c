@@ -1604,7 +1604,7 @@ struct feed_walk {
 	uint64_t covered;     /* entries of the feed a checkpoint covers */
 	const record_walk_hooks *hooks;
 	uint64_t done;        /* entries walked, for progress */
-	uint64_t todo;        /* entries the walk is to check */
+	uint64_t total;       /* entries the walk is to check */
 };
 
 /* The feed just walked must end where its head row says it does. */
@@ -1635,7 +1635,7 @@ feed_finish(struct feed_walk *w)
 		    "entries; the feed has %llu", (unsigned long long)w->covered,
 		    (unsigned long long)w->next_seq);
 	if (w->hooks != NULL && w->hooks->progress != NULL)
-		w->hooks->progress(w->hooks->ctx, w->done, w->todo);
+		w->hooks->progress(w->hooks->ctx, w->done, w->total);
 	if (w->hooks != NULL && w->hooks->feed != NULL) {
 		record_feed_info fi;
 
@@ -1776,7 +1776,7 @@ indexed:
 	w->st->entries++;
 	if (w->hooks != NULL && w->hooks->progress != NULL &&
 	    ++w->done % 1024 == 0)
-		w->hooks->progress(w->hooks->ctx, w->done, w->todo);
+		w->hooks->progress(w->hooks->ctx, w->done, w->total);
 	return 0;
 }
 
@@ -2207,18 +2207,18 @@ verify_txn(record *r, store_txn *t, unsigned flags,
 		    (unsigned long long)st->total);
 		goto out;
 	}
-	w.todo = st->total;
+	w.total = st->total;
 	if (flags & RECORD_VERIFY_INCREMENTAL) {
 		w.incremental = 1;
-		for (w.todo = 0, i = 0; i < nheads; i++)
+		for (w.total = 0, i = 0; i < nheads; i++)
 			if (heads[i].verified < heads[i].next_seq)
-				w.todo += heads[i].next_seq - heads[i].verified;
+				w.total += heads[i].next_seq - heads[i].verified;
 		/*
 		 * A record that lags by more than a chunk (a bundle imported
 		 * by another program, a first opening) is checked on every
 		 * core, feed by feed from its watermark.
 		 */
-		if (w.todo >= WALK_CHUNK) {
+		if (w.total >= WALK_CHUNK) {
 			for (i = 0; i < nheads; i++)
 				if (heads[i].verified >= heads[i].next_seq)
 					st->feeds++;
