@@ -701,6 +701,8 @@ const struct cli_cmd cmd_ui = {
 	   "Enter adds it as a note; a prefix picks another kind:\n"
 	   "Topic: (agenda item), STATEMENT:, PROPOSAL:, DECISION:, and\n"
 	   "ACTION: [PARTY] OWNER YYYY-MM-DD|+DAYS text (a commitment).\n"
+	   "INTERNAL: (or F8) makes it an internal note, which only your\n"
+	   "party can read; the prompt says [RU only] before Enter.\n"
 	   "On an empty line, / searches, : runs a command (:q quits),\n"
 	   "? lists every key.  Entries from other processes appear\n"
 	   "within a second.  Drafts stay in memory only.\n"),

@@ -263,6 +263,10 @@ typedef struct ui_model {
 	int focus;           /* ui_focus */
 	int prompt;          /* ui_prompt */
 	int kind;            /* ui_kind chosen by a key (prefix wins) */
+	int internal;        /* F8: the next note is delegation-internal
+	                        (only my party reads it); cleared when it is
+	                        added, on Esc and when a key picks another
+	                        kind.  Shown in the prompt: "[RU only] note>" */
 	ui_line line;        /* what is being typed */
 	ui_line draft;       /* the entry put aside while ":" or "/" is open */
 	int confirm_quit;    /* asking "quit and lose the draft?" */
@@ -382,10 +386,27 @@ void ui_run_free(ui_run *r);
  * by the one grammar of commitments (commit_parse.h): "[PARTY] [OWNER]
  * [DUE] text [by DUE]".  Fills r (argv for cli_dispatch) from my party
  * and the agenda item hex (may be NULL).
+ *
+ * An internal note ("add note --internal", storage/internal.c) is
+ * written when internal is set (F8) or the text starts with the prefix
+ * "INTERNAL:" / "ВНУТР:"; that is only ever a note: a line that would be
+ * internal and of another kind (F8 on, then "ACTION: ...") is refused,
+ * never written as a joint entry, and a line that is not internal never
+ * gets --internal.
  * @return 0, or a static English reason (translate it with _()).
  */
 const char *ui_parse_entry(ui_run *r, const char *text, int kind,
-    const ui_model *m, const char *item_hex);
+    int internal, const ui_model *m, const char *item_hex);
+
+/*
+ * ui_entry_internal() - 1 if Enter on the entry line now would write a
+ * delegation-internal note: F8 is on, or the line starts with an
+ * internal prefix.  What the prompt and the hint show, before Enter.
+ */
+int ui_entry_internal(const ui_model *m);
+
+/* ui_run_internal() - 1 if r is an `add note --internal` command. */
+int ui_run_internal(const ui_run *r);
 
 /*
  * ui_commit_preview() - what Enter will record for the commitment being
@@ -401,6 +422,13 @@ const char *ui_commit_preview(const ui_model *m, char *buf, size_t len);
  * @return the kind (ui_kind), or -1 when s starts with no known prefix.
  */
 int ui_prefix_kind(const wchar_t *s, size_t n, size_t *skip);
+
+/*
+ * ui_prefix_internal() - 1 if s[0..n) starts with the prefix of a
+ * delegation-internal note ("INTERNAL:", "ВНУТР:", "ВНУТРЕННЯЯ:", any
+ * case), for which ui_prefix_kind() says UI_KIND_NOTE.
+ */
+int ui_prefix_internal(const wchar_t *s, size_t n);
 
 /* ui_kind_name() - the kind's translated label ("note", ...). */
 const char *ui_kind_name(int kind);
@@ -452,6 +480,10 @@ typedef enum ui_style {
 	UI_S_ERROR,
 	UI_S_PROMPT,
 	UI_S_AGREED,
+	UI_S_INTERNAL,       /* my party's internal note: its label, the
+	                        prompt while Enter writes one (reverse) */
+	UI_S_INTERNAL_TEXT,  /* ... and its text (a colour; the tag
+	                        "[RU only]" carries it in monochrome) */
 	UI_S_PARTY0,         /* + party index, 0..UI_NPARTY_STYLES-1 */
 	UI_S_COUNT_ = UI_S_PARTY0 + 6
 } ui_style;

@@ -122,6 +122,10 @@ crt_styles(void)
 	crt_attrs[UI_S_ERROR] = A_BOLD;
 	crt_attrs[UI_S_PROMPT] = A_BOLD;
 	crt_attrs[UI_S_AGREED] = A_BOLD;
+	/* reverse video: an internal note's label and prompt read as such
+	 * on a monochrome terminal too */
+	crt_attrs[UI_S_INTERNAL] = A_BOLD | A_REVERSE;
+	crt_attrs[UI_S_INTERNAL_TEXT] = A_NORMAL;
 	for (i = 0; i < UI_NPARTY_STYLES; i++)
 		crt_attrs[UI_S_PARTY0 + i] = A_BOLD;
 	if (!crt_colors)
@@ -143,6 +147,8 @@ crt_styles(void)
 	PAIR(UI_S_PROMPT, COLOR_YELLOW, -1, A_BOLD);
 	PAIR(UI_S_AGREED, COLOR_GREEN, -1, A_BOLD);
 	PAIR(UI_S_CURRENT, COLOR_YELLOW, -1, A_BOLD);
+	PAIR(UI_S_INTERNAL, COLOR_WHITE, COLOR_MAGENTA, A_BOLD);
+	PAIR(UI_S_INTERNAL_TEXT, COLOR_MAGENTA, -1, 0);
 	for (i = 0; i < UI_NPARTY_STYLES; i++)
 		PAIR(UI_S_PARTY0 + i, party_fg[i], -1, A_BOLD);
 #undef PAIR

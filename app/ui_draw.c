@@ -689,8 +689,15 @@ rec_header(struct rec_draw *rd, const view_item *it, int indent,
 		    it->author_name : "?", party_attr(ui_party_index(dc->v,
 		    it->party)) | base);
 		u += put_s(rd->y, x + u, w - u, SEP(dc), base);
-		u += put_s(rd->y, x + u, w - u, ui_entry_kind_label(it->kind),
-		    (attr_t)ui_crt_attr(UI_S_KIND) | base);
+		/* my party's internal note: a label in reverse video, which
+		 * reads without colour; the text then says "[RU only]" */
+		if (view_item_internal(it))
+			u += put_s(rd->y, x + u, w - u, _("internal note"),
+			    (attr_t)ui_crt_attr(UI_S_INTERNAL) | base);
+		else
+			u += put_s(rd->y, x + u, w - u,
+			    ui_entry_kind_label(it->kind),
+			    (attr_t)ui_crt_attr(UI_S_KIND) | base);
 		buf[0] = '\0';
 		if ((c = view_commitment_of(dc->v, it)) != NULL)
 			snprintf(buf, sizeof(buf), " [%s]", c->state != NULL ?
@@ -713,6 +720,41 @@ rec_header(struct rec_draw *rd, const view_item *it, int indent,
 static int
 rec_entry_clip(const struct dc *dc, const view_item *it, int y, int ymin,
     int ymax, int x, int w, int count_only, int selected);
+
+/*
+ * rec_sealed() - another party's internal note, which this reader cannot
+ * open: one dim row, "HH:MM ●[US] us-head · (internal note of US: only
+ * its members can read it) 1a2b3c4d", so that the record shows that an
+ * entry is there (the log, verify and the other side's record all say
+ * so) and never anything of its text, which the view does not hold.
+ */
+static void
+rec_sealed(struct rec_draw *rd, const view_item *it, attr_t base)
+{
+	const struct dc *dc = rd->dc;
+	attr_t dim = (attr_t)ui_crt_attr(UI_S_DIM) | base;
+	char t[8], buf[16], *sum;
+	int x = rd->x, w = rd->w, u;
+
+	if (!rd->count_only && rd->y >= rd->ymin && rd->y < rd->ymax) {
+		fill(rd->y, rd->x, rd->w, base);
+		hhmm(t, it->time_ms);
+		u = put_s(rd->y, x, w, t, dim);
+		u += put_s(rd->y, x + u, w - u, " ", dim);
+		u += put_s(rd->y, x + u, w - u, it->author_name[0] ?
+		    it->author_name : "?", dim);
+		u += put_s(rd->y, x + u, w - u, SEP(dc), dim);
+		/* fmt_summary() says what it is and whose; no text */
+		if ((sum = fmt_line(dc->v, it, NULL)) != NULL) {
+			u += put_s(rd->y, x + u, w - u, sum, dim);
+			free(sum);
+		}
+		snprintf(buf, sizeof(buf), " %.8s", it->hex);
+		(void)put_s(rd->y, x + u, w - u, buf, dim);
+	}
+	rd->y++;
+	rd->rows++;
+}
 
 static int
 rec_entry(const struct dc *dc, const view_item *it, int y, int ymax, int x,
@@ -744,10 +786,16 @@ rec_entry_clip(const struct dc *dc, const view_item *it, int y, int ymin,
 	rd.x = x;
 	rd.w = w;
 	rd.count_only = count_only;
+	if (view_item_internal(it) && it->body != VIEW_BODY_OK) {
+		rec_sealed(&rd, it, base);
+		return rd.rows;
+	}
 	rec_header(&rd, it, 0, "", base);
 	if ((sum = fmt_line(dc->v, it, NULL)) != NULL) {
-		rec_text(&rd, sum, INDENT, it->kind == ENTRY_K_DECISION &&
-		    it->agreed ? A_BOLD : A_NORMAL);
+		rec_text(&rd, sum, INDENT, view_item_internal(it) ?
+		    (attr_t)ui_crt_attr(UI_S_INTERNAL_TEXT) :
+		    it->kind == ENTRY_K_DECISION && it->agreed ? A_BOLD :
+		    A_NORMAL);
 		explicit_bzero(sum, strlen(sum));
 		free(sum);
 	}
@@ -969,6 +1017,15 @@ prompt_text(const ui_model *m, char *buf, size_t len)
 	    m->line.len, &skip);
 	if (k < 0)
 		k = m->kind;
+	if (ui_entry_internal(m)) {
+		char tag[48];
+
+		/* before Enter, never after: what it writes is plain */
+		snprintf(tag, sizeof(tag), _("[%s only]"),
+		    m->me_party[0] != '\0' ? m->me_party : "?");
+		snprintf(buf, len, "%s %s> ", tag, ui_kind_name(k));
+		return;
+	}
 	snprintf(buf, len, "%s> ", ui_kind_name(k));
 }
 
@@ -980,10 +1037,30 @@ commit_typing(const ui_model *m)
 	int k;
 
 	if (m->prompt != UI_PROMPT_ENTRY || m->focus != UI_FOCUS_INPUT ||
-	    m->line.len == 0 || m->confirm_quit || m->confirm_run)
+	    m->line.len == 0 || m->confirm_quit || m->confirm_run ||
+	    ui_entry_internal(m))
 		return 0;
 	k = ui_prefix_kind(m->line.buf, m->line.len, &skip);
 	return (k < 0 ? m->kind : k) == UI_KIND_COMMITMENT;
+}
+
+/*
+ * internal_conflict() - the entry line would be internal (F8 or the
+ * prefix) and of another kind than a note, which Enter refuses: the
+ * message line says so before Enter, over any older message.
+ */
+static int
+internal_conflict(const ui_model *m)
+{
+	size_t skip;
+	int k;
+
+	if (m->prompt != UI_PROMPT_ENTRY || m->focus != UI_FOCUS_INPUT ||
+	    m->confirm_quit || m->confirm_run || !ui_entry_internal(m))
+		return 0;
+	k = ui_prefix_kind(m->line.buf != NULL ? m->line.buf : L"",
+	    m->line.len, &skip);
+	return (k < 0 ? m->kind : k) != UI_KIND_NOTE;
 }
 
 /* hint() - the keys that apply now, when there is no message. */
@@ -1012,6 +1089,15 @@ hint(const ui_model *m)
 	    m->line.len, &skip);
 	if (k < 0)
 		k = m->kind;
+	if (ui_entry_internal(m)) {
+		if (k != UI_KIND_NOTE)
+			return _("an internal entry can only be a note: remove "
+			    "the prefix, or F8 for both sides");
+		snprintf(preview, sizeof(preview), _("internal note: only %s "
+		    "can read it; Enter adds it, F8 or Esc: for both sides"),
+		    m->me_party[0] != '\0' ? m->me_party : "?");
+		return preview;
+	}
 	if (k == UI_KIND_COMMITMENT)
 		return ui_commit_preview(m, preview, sizeof(preview));
 	if (m->line.len == 0)
@@ -1041,6 +1127,13 @@ static const char *const help_lines[] = {
 	N_("  A new Topic: becomes the current item.  Ctrl-T cycles the kind."),
 	N_("  (Russian: ЗАМЕТКА: ТЕМА: ЗАЯВЛЕНИЕ: ПРЕДЛОЖЕНИЕ:"),
 	N_("   РЕШЕНИЕ: ПОРУЧЕНИЕ:)"),
+	N_("  INTERNAL: / ВНУТР:     internal note: only my party   F8"),
+	N_("        reads it; the prompt says [RU only] before Enter."),
+	N_("        F8 again, Esc or another kind's key: for both sides."),
+	N_("        Only notes can be internal; a delegate can write one"),
+	N_("        once the head of the party has written the first."),
+	N_("  The record shows my party's internal notes as [RU only] and"),
+	N_("  another party's as one dim line, without their text."),
 	"",
 	N_("Editing"),
 	N_("  Left/Right, Ctrl-B/F  move          Home/End, Ctrl-A/E  line"),
@@ -1363,7 +1456,10 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 
 		put_s(ym, 0, dc.cols, ui_commit_preview(m, pv, sizeof(pv)),
 		    (attr_t)ui_crt_attr(UI_S_PROMPT));
-	} else if (m->msg != NULL)
+	} else if (internal_conflict(m))
+		put_s(ym, 0, dc.cols, hint(m), (attr_t)ui_crt_attr(
+		    UI_S_ERROR));
+	else if (m->msg != NULL)
 		put_s(ym, 0, dc.cols, m->msg, (attr_t)ui_crt_attr(
 		    m->confirm_quit || m->confirm_run ? UI_S_PROMPT :
 		    m->msg_error ? UI_S_ERROR : UI_S_NORMAL));
@@ -1382,8 +1478,9 @@ ui_draw(const ui_model *m, const view *v, ui_drawn *d)
 		if (e > s && m->line.buf[e - 1] == L'\n')
 			e--;
 		if (r + (size_t)i == 0)
-			put_s(ym + 1 + i, 0, pw, prompt,
-			    (attr_t)ui_crt_attr(UI_S_PROMPT));
+			put_s(ym + 1 + i, 0, pw, prompt, (attr_t)ui_crt_attr(
+			    ui_entry_internal(m) ? UI_S_INTERNAL :
+			    UI_S_PROMPT));
 		else
 			put_s(ym + 1 + i, 0, pw, dc.utf8 ? "…" : ".",
 			    (attr_t)ui_crt_attr(UI_S_DIM));

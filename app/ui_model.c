@@ -67,26 +67,31 @@ static const struct {
 static const struct {
 	const wchar_t *word;
 	int kind;
+	int internal;        /* a delegation-internal note (only notes) */
 } prefixes[] = {
-	{ L"NOTE", UI_KIND_NOTE },
-	{ L"TOPIC", UI_KIND_AGENDA },
-	{ L"AGENDA", UI_KIND_AGENDA },
-	{ L"ITEM", UI_KIND_AGENDA },
-	{ L"STATEMENT", UI_KIND_STATEMENT },
-	{ L"POSITION", UI_KIND_STATEMENT },
-	{ L"PROPOSAL", UI_KIND_PROPOSAL },
-	{ L"DECISION", UI_KIND_DECISION },
-	{ L"RESOLUTION", UI_KIND_DECISION },
-	{ L"AGREED", UI_KIND_DECISION },
-	{ L"ACTION", UI_KIND_COMMITMENT },
-	{ L"COMMITMENT", UI_KIND_COMMITMENT },
-	{ L"\x0417\x0410\x041c\x0415\x0422\x041a\x0410", UI_KIND_NOTE },       /* ЗАМЕТКА */
-	{ L"\x0422\x0415\x041c\x0410", UI_KIND_AGENDA },                       /* ТЕМА */
-	{ L"\x0417\x0410\x042f\x0412\x041b\x0415\x041d\x0418\x0415", UI_KIND_STATEMENT }, /* ЗАЯВЛЕНИЕ */
-	{ L"\x041f\x0420\x0415\x0414\x041b\x041e\x0416\x0415\x041d\x0418\x0415", UI_KIND_PROPOSAL }, /* ПРЕДЛОЖЕНИЕ */
-	{ L"\x0420\x0415\x0428\x0415\x041d\x0418\x0415", UI_KIND_DECISION },   /* РЕШЕНИЕ */
-	{ L"\x041f\x041e\x0420\x0423\x0427\x0415\x041d\x0418\x0415", UI_KIND_COMMITMENT }, /* ПОРУЧЕНИЕ */
-	{ NULL, 0 }
+	{ L"NOTE", UI_KIND_NOTE, 0 },
+	{ L"TOPIC", UI_KIND_AGENDA, 0 },
+	{ L"AGENDA", UI_KIND_AGENDA, 0 },
+	{ L"ITEM", UI_KIND_AGENDA, 0 },
+	{ L"STATEMENT", UI_KIND_STATEMENT, 0 },
+	{ L"POSITION", UI_KIND_STATEMENT, 0 },
+	{ L"PROPOSAL", UI_KIND_PROPOSAL, 0 },
+	{ L"DECISION", UI_KIND_DECISION, 0 },
+	{ L"RESOLUTION", UI_KIND_DECISION, 0 },
+	{ L"AGREED", UI_KIND_DECISION, 0 },
+	{ L"ACTION", UI_KIND_COMMITMENT, 0 },
+	{ L"COMMITMENT", UI_KIND_COMMITMENT, 0 },
+	{ L"\x0417\x0410\x041c\x0415\x0422\x041a\x0410", UI_KIND_NOTE, 0 },       /* ЗАМЕТКА */
+	{ L"\x0422\x0415\x041c\x0410", UI_KIND_AGENDA, 0 },                       /* ТЕМА */
+	{ L"\x0417\x0410\x042f\x0412\x041b\x0415\x041d\x0418\x0415", UI_KIND_STATEMENT, 0 }, /* ЗАЯВЛЕНИЕ */
+	{ L"\x041f\x0420\x0415\x0414\x041b\x041e\x0416\x0415\x041d\x0418\x0415", UI_KIND_PROPOSAL, 0 }, /* ПРЕДЛОЖЕНИЕ */
+	{ L"\x0420\x0415\x0428\x0415\x041d\x0418\x0415", UI_KIND_DECISION, 0 },   /* РЕШЕНИЕ */
+	{ L"\x041f\x041e\x0420\x0423\x0427\x0415\x041d\x0418\x0415", UI_KIND_COMMITMENT, 0 }, /* ПОРУЧЕНИЕ */
+	/* a note only my party reads (F8 does the same) */
+	{ L"INTERNAL", UI_KIND_NOTE, 1 },
+	{ L"\x0412\x041d\x0423\x0422\x0420", UI_KIND_NOTE, 1 },           /* ВНУТР */
+	{ L"\x0412\x041d\x0423\x0422\x0420\x0415\x041d\x041d\x042f\x042f", UI_KIND_NOTE, 1 }, /* ВНУТРЕННЯЯ */
+	{ NULL, 0, 0 }
 };
 
 const char *
@@ -126,12 +131,12 @@ ui_entry_kind_label(unsigned kind)
 }
 
 /*
- * ui_prefix_kind() - the kind named by a prefix "WORD:" at the start of
- * s[0..n), and in *skip how many characters the prefix and the blanks
- * after it take.  @return the kind, or -1 when s has no known prefix.
+ * prefix_find() - the entry of prefixes[] that s[0..n) starts with
+ * ("WORD:", any case), and in *skip how many characters the prefix and
+ * the blanks after it take.  @return its index, or -1.
  */
-int
-ui_prefix_kind(const wchar_t *s, size_t n, size_t *skip)
+static int
+prefix_find(const wchar_t *s, size_t n, size_t *skip)
 {
 	size_t i, j, k, wl;
 
@@ -155,9 +160,54 @@ ui_prefix_kind(const wchar_t *s, size_t n, size_t *skip)
 		while (i < n && (s[i] == L' ' || s[i] == L'\t'))
 			i++;
 		*skip = i;
-		return prefixes[j].kind;
+		return (int)j;
 	}
 	return -1;
+}
+
+/*
+ * ui_prefix_kind() - the kind named by a prefix "WORD:" at the start of
+ * s[0..n), and in *skip how many characters the prefix and the blanks
+ * after it take.  @return the kind, or -1 when s has no known prefix.
+ */
+int
+ui_prefix_kind(const wchar_t *s, size_t n, size_t *skip)
+{
+	int j = prefix_find(s, n, skip);
+
+	return j < 0 ? -1 : prefixes[j].kind;
+}
+
+int
+ui_prefix_internal(const wchar_t *s, size_t n)
+{
+	size_t skip;
+	int j = prefix_find(s, n, &skip);
+
+	return j >= 0 && prefixes[j].internal;
+}
+
+int
+ui_entry_internal(const ui_model *m)
+{
+	if (m->prompt != UI_PROMPT_ENTRY)
+		return 0;
+	return m->internal || ui_prefix_internal(m->line.buf != NULL ?
+	    m->line.buf : L"", m->line.len);
+}
+
+int
+ui_run_internal(const ui_run *r)
+{
+	int i;
+
+	if (r->argc < 3 || strcmp(r->argv[0], "add") != 0)
+		return 0;
+	/* the options stand before "--": the text may say "--internal" */
+	for (i = 2; i < r->argc && strcmp(r->argv[i], "--") != 0; i++)
+		if (strcmp(r->argv[i], "--internal") == 0)
+			return 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -468,8 +518,8 @@ ui_commit_preview(const ui_model *m, char *buf, size_t len)
 }
 
 const char *
-ui_parse_entry(ui_run *r, const char *text, int kind, const ui_model *m,
-    const char *item_hex)
+ui_parse_entry(ui_run *r, const char *text, int kind, int internal,
+    const ui_model *m, const char *item_hex)
 {
 	wchar_t *w = NULL;
 	size_t wn = 0, skip = 0, n;
@@ -484,6 +534,8 @@ ui_parse_entry(ui_run *r, const char *text, int kind, const ui_model *m,
 		return N_("out of memory");
 	if ((pk = ui_prefix_kind(w, wn, &skip)) >= 0) {
 		kind = pk;
+		if (ui_prefix_internal(w, wn))
+			internal = 1;
 		memset(&st, 0, sizeof(st));
 		for (n = 0; n < skip; n++) {
 			size_t b = mbrlen(body, strlen(body), &st);
@@ -497,6 +549,13 @@ ui_parse_entry(ui_run *r, const char *text, int kind, const ui_model *m,
 		body++;
 	if (kind < 0 || kind >= UI_KIND_COUNT)
 		kind = UI_KIND_NOTE;
+	/* internal is for notes: never a joint entry in its place */
+	if (internal && kind != UI_KIND_NOTE) {
+		why = N_("an internal entry can only be a note: nothing was "
+		    "written; remove the prefix, or press F8 to write it for "
+		    "both sides");
+		goto out;
+	}
 
 	rc |= run_add(r, "add");
 	rc |= run_add(r, kinds[kind].add);
@@ -528,6 +587,8 @@ ui_parse_entry(ui_run *r, const char *text, int kind, const ui_model *m,
 		why = N_("nothing to add: the text is empty");
 		goto out;
 	}
+	if (internal)
+		rc |= run_add(r, "--internal");
 	rc |= run_add(r, "--");
 	rc |= run_add(r, body);
 	if (rc != 0)
@@ -1085,6 +1146,30 @@ do_command(ui_model *m)
 	return f | UI_F_RUN;
 }
 
+/*
+ * toggle_internal() - F8: the next note is delegation-internal (only my
+ * party reads it), or, pressed again, for both sides.  Internal is only
+ * for notes, so turning it on makes the kind a note; the prompt then
+ * reads "[RU only] note>" until the note is added (ui_model_ran() turns
+ * it off), Esc, or a key that picks a kind.
+ */
+static unsigned
+toggle_internal(ui_model *m)
+{
+	const char *party = m->me_party[0] != '\0' ? m->me_party : "?";
+
+	m->focus = UI_FOCUS_INPUT;
+	m->internal = !m->internal;
+	if (m->internal) {
+		m->kind = UI_KIND_NOTE;
+		ui_model_message(m, 0, _("the next note is internal: only %s "
+		    "can read it (F8 again: for both sides)"), party);
+	} else
+		ui_model_message(m, 0, "%s", _("the next note is for both "
+		    "sides"));
+	return UI_F_REDRAW;
+}
+
 /* selected_item_hex() - the agenda item new entries attach to: the one
  * chosen as filter, else none (the add command takes the current one). */
 static const char *
@@ -1113,7 +1198,8 @@ do_submit(ui_model *m)
 		return UI_F_REDRAW;
 	}
 	hist_push(m, UI_PROMPT_ENTRY, s);
-	why = ui_parse_entry(&m->run, s, m->kind, m, selected_item_hex(m));
+	why = ui_parse_entry(&m->run, s, m->kind, m->internal, m,
+	    selected_item_hex(m));
 	explicit_bzero(s, strlen(s));
 	free(s);
 	if (why != NULL) {
@@ -1606,11 +1692,14 @@ ui_model_key(ui_model *m, const ui_key *k)
 	if (k->code == UI_K_FN && k->ch >= 2 && k->ch <= 7 &&
 	    m->prompt == UI_PROMPT_ENTRY) {
 		m->kind = (int)k->ch - 2;
+		m->internal = 0;   /* a kind chosen by key: for both sides */
 		m->focus = UI_FOCUS_INPUT;
 		ui_model_message(m, 0, _("new entries are: %s"),
 		    ui_kind_name(m->kind));
 		return UI_F_REDRAW;
 	}
+	if (k->code == UI_K_FN && k->ch == 8 && m->prompt == UI_PROMPT_ENTRY)
+		return toggle_internal(m);
 
 	if (m->focus != UI_FOCUS_INPUT) {
 		if (k->code == UI_K_ESC) {
@@ -1674,6 +1763,7 @@ ui_model_key(ui_model *m, const ui_key *k)
 	case UI_K_ESC:
 		if (m->kind != UI_KIND_NOTE)
 			m->kind = UI_KIND_NOTE;
+		m->internal = 0;
 		ui_model_message(m, 0, NULL);
 		return UI_F_REDRAW;
 	case UI_K_PGUP:
@@ -1686,6 +1776,7 @@ ui_model_key(ui_model *m, const ui_key *k)
 			return UI_F_QUIT;
 		if (k->ch == L't') {
 			m->kind = (m->kind + 1) % UI_KIND_COUNT;
+			m->internal = 0;
 			ui_model_message(m, 0, _("new entries are: %s"),
 			    ui_kind_name(m->kind));
 			return UI_F_REDRAW;
@@ -1720,7 +1811,7 @@ first_line(const char *s)
 unsigned
 ui_model_ran(ui_model *m, int rc, const char *out, const char *err)
 {
-	char *line, title[96];
+	char *line, *started, title[96];
 	const char *kindname;
 	size_t lines = 0;
 	const char *p;
@@ -1747,10 +1838,30 @@ ui_model_ran(ui_model *m, int rc, const char *out, const char *err)
 		free(line);
 		goto out;
 	}
+	if (m->run.is_entry && ui_run_internal(&m->run)) {
+		/* stdout is the id; stderr may say the party key started */
+		line = first_line(out);
+		started = first_line(err);
+		ui_line_clear(&m->line);
+		m->kind = UI_KIND_NOTE;
+		m->internal = 0;
+		m->follow = 1;
+		if (started != NULL)
+			ui_model_message(m, 0, _("added internal note %s; %s"),
+			    line != NULL ? line : "", started);
+		else
+			ui_model_message(m, 0, _("added internal note %s: only "
+			    "%s can read it"), line != NULL ? line : "",
+			    m->me_party[0] != '\0' ? m->me_party : "?");
+		free(started);
+		free(line);
+		goto out;
+	}
 	if (m->run.is_entry) {
 		line = first_line(out);
 		ui_line_clear(&m->line);
 		m->kind = UI_KIND_NOTE;
+		m->internal = 0;
 		m->follow = 1;
 		/* the kind as the user's language names it, not `add`'s word */
 		for (k = 0; k < UI_KIND_COUNT; k++)
