@@ -139,4 +139,23 @@ ui_key del : q Enter
 is "$(ui_rc_wait del)" 0 "the delegate's UI quits"
 run_ok "US's log" B --as us-del log --json
 unlike "$(cat "$OUT")" 'US delegate secret' "the text is nowhere in the log"
+
+# in Russian: the prompt, the label and the tag come from the catalogue
+if use_translation ru; then
+	ui_start ruru -e LANGUAGE=ru -e "DETENTE_LOCALEDIR=$DETENTE_LOCALEDIR" \
+	    "$DETENTE" --home "$HA" --passphrase-file "$PASS" --as ru-head ui
+	unset LANGUAGE DETENTE_LOCALEDIR
+	ui_wait ruru '^заметка>' "Russian: the UI is up"
+	ui_wait ruru "ru-head · внутренняя заметка" "Russian: the label"
+	ui_wait ruru "\[только RU\] $SECRET2" "Russian: the tag"
+	ui_key ruru F8
+	ui_wait ruru '^\[только RU\] заметка>' "Russian: F8's prompt"
+	ui_wait ruru 'следующая заметка внутренняя' "Russian: F8's message"
+	ui_key ruru F8
+	ui_wait ruru '^заметка>' "Russian: F8 again, for both sides"
+	ui_key ruru : q Enter
+	is "$(ui_rc_wait ruru)" 0 "the Russian UI quits"
+else
+	skip "no po/ru.gmo: the Russian screen is not checked" 7
+fi
 done_testing
