@@ -1485,6 +1485,19 @@ key_pane(ui_model *m, const ui_key *k)
 	}
 	if (k->code != UI_K_CHAR || k->alt)
 		return 0;
+	/*
+	 * No entry may target an internal note (the command would refuse
+	 * it, session_not_internal()); say so at once, before C would put
+	 * its text on a command line meant for an entry both sides read.
+	 */
+	if ((k->ch == L'e' || k->ch == L'C' || k->ch == L'm') &&
+	    m->focus == UI_FOCUS_RECORD && it != NULL &&
+	    view_item_internal(it)) {
+		ui_model_message(m, 1, "%s", _("an internal note cannot be "
+		    "endorsed, corrected or marked: those entries are for both "
+		    "sides; to add to it, write another internal note (F8)"));
+		return UI_F_REDRAW;
+	}
 	switch (k->ch) {
 	case L'c':
 		if (m->focus == UI_FOCUS_AGENDA)

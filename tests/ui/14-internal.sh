@@ -84,6 +84,21 @@ ui_key ru C-u
 ui_type ru 'joint note after'
 ui_key ru Enter
 ui_wait ru '^added note [0-9a-f]+' "a joint note"
+# the record pane: C on an internal note is refused at once, and its
+# text never lands on a command line
+ui_key ru Tab Tab
+ui_key ru k
+ui_key ru C
+ui_wait ru 'an internal note cannot be endorsed, corrected or marked' \
+    "C on an internal note: refused at once"
+unlike "$(ui_screen ru | grep -E '^:')" 'вторая' "no command line with its text"
+ui_key ru Escape
+# the help lists F8
+ui_key ru '?'
+ui_wait ru 'INTERNAL: / ВНУТР: +internal note: only my party +F8' \
+    "the help screen lists INTERNAL: and F8"
+ui_key ru q
+ui_wait ru '^note> *$' "the help closes"
 ui_key ru : q Enter
 is "$(ui_rc_wait ru)" 0 "the RU UI quits"
 
