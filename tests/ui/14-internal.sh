@@ -95,7 +95,9 @@ unlike "$(ui_screen ru | grep -E '^:')" 'вторая' "no command line with its
 ui_key ru Escape
 # the help lists F8
 ui_key ru '?'
-ui_wait ru 'INTERNAL: / ВНУТР: +internal note: only my party +F8' \
+ui_wait ru 'Keys' "the help is up"
+ui_key ru End
+ui_wait ru 'INTERNAL: / ВНУТР:, F8 +the next note is internal' \
     "the help screen lists INTERNAL: and F8"
 ui_key ru q
 ui_wait ru '^note> *$' "the help closes"
