@@ -144,7 +144,7 @@ map_err(int rc)
  * it calls a file that is shorter than its meta page says truncated.
  * Without it, a store opened while another process was between its
  * commit and cover_pages() was refused as damaged (docs/ARCHITECTURE.md,
- * "Concurrent writers").  flock() is retried only when a signal
+ * "Concurrency").  flock() is retried only when a signal
  * interrupted it; it waits no longer than the rest of one commit (its
  * fsync and cover_pages()).
  */
