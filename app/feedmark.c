@@ -247,6 +247,7 @@ note_locked(struct cli_ctx *ctx, const char *path)
 	store_txn_abort(t);
 	if (rc != 0)
 		return rc;
+	memset(&m, 0, sizeof(m));
 	memcpy(m.dialogue, record_id(ctx->rec), ENTRY_HASH_BYTES);
 	memcpy(m.author, ctx->id->pk, KEY_PK_BYTES);
 	m.size = h.next_seq;
