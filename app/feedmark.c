@@ -2,6 +2,7 @@
  * feedmark.c: each identity's last write, kept outside the store, and
  * the check that the store has not gone back behind it (feedmark.h).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -191,27 +192,62 @@ out:
 	return rc;
 }
 
-int
-feedmark_note(struct cli_ctx *ctx)
+/*
+ * marks_lock() - an exclusive flock(2) on HOME/identities, the directory
+ * of the marks files, for one read-and-rewrite of a marks file: a file
+ * replaced by rename() cannot carry the lock itself.  Two processes of
+ * the same identity that noted at once could each read the old file and
+ * the later rename could put back the smaller size (a lost update: a
+ * mark behind the feed, so that a rollback of the entries after it
+ * would go unseen).  @return the descriptor for marks_unlock(), or -1
+ * (no lock to be had: the note goes on unlocked, as it did before).
+ */
+static int
+marks_lock(const char *home)
 {
-	char path[PATH_MAX];
+	char dir[PATH_MAX];
+	int fd;
+
+	if (snprintf(dir, sizeof(dir), "%s/identities", home) >=
+	    (int)sizeof(dir) || (fd = open(dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
+static void
+marks_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);      /* releases the flock */
+}
+
+/*
+ * note_locked() - feedmark_note()'s work, under marks_lock(): the head is
+ * read under the lock, so that of two notes the later one writes the
+ * larger size and marks never go back.
+ */
+static int
+note_locked(struct cli_ctx *ctx, const char *path)
+{
 	struct mark *v = NULL, *nv, m;
 	store_txn *t = NULL;
 	store_head h;
 	size_t n = 0, i;
 	int rc;
 
-	if (ctx->id == NULL || ctx->rec == NULL || ctx->home == NULL)
-		return DT_EINVAL;
-	if ((rc = marks_path(path, sizeof(path), ctx->home,
-	    ctx->id->name)) != 0)
-		return rc;
 	if ((rc = store_txn_begin(&t, record_store(ctx->rec), 0)) != 0)
 		return rc;
 	rc = store_head_get(&h, t, ctx->id->pk);
 	store_txn_abort(t);
 	if (rc != 0)
 		return rc;
+	memset(&m, 0, sizeof(m));
 	memcpy(m.dialogue, record_id(ctx->rec), ENTRY_HASH_BYTES);
 	memcpy(m.author, ctx->id->pk, KEY_PK_BYTES);
 	m.size = h.next_seq;
@@ -233,6 +269,23 @@ feedmark_note(struct cli_ctx *ctx)
 	v[i] = m;
 	rc = marks_write(path, v, n);
 	free(v);
+	return rc;
+}
+
+int
+feedmark_note(struct cli_ctx *ctx)
+{
+	char path[PATH_MAX];
+	int fd, rc;
+
+	if (ctx->id == NULL || ctx->rec == NULL || ctx->home == NULL)
+		return DT_EINVAL;
+	if ((rc = marks_path(path, sizeof(path), ctx->home,
+	    ctx->id->name)) != 0)
+		return rc;
+	fd = marks_lock(ctx->home);
+	rc = note_locked(ctx, path);
+	marks_unlock(fd);
 	return rc;
 }
 

@@ -24,7 +24,9 @@
 /*
  * feedmark_note() - after a write by ctx->id committed: its feed's size
  * and last hash in ctx->rec, into its marks file (written whole, mode
- * 0600, and renamed into place).
+ * 0600, and renamed into place; under a flock on HOME/identities, with
+ * the head read under it, so that concurrent writers' marks never go
+ * back).
  * @return 0 or a DT_E* code (the write itself stands either way).
  */
 int feedmark_note(struct cli_ctx *ctx);

@@ -7,6 +7,7 @@
  * when a store lacks it (made before it existed) or when its stamp says
  * that entries were added without it (by an older detente).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <errno.h>
@@ -135,34 +136,91 @@ map_err(int rc)
 }
 
 /*
- * LMDB maps the data file; reading a page past the end of a truncated
- * file would raise SIGBUS.  LMDB's meta page says how many pages are in
- * use, so a file shorter than that is refused up front.
+ * The commit lock: flock(2) on data.mdb (which LMDB itself never locks;
+ * its locks are fcntl(2) locks on lock.mdb).  A writer holds it
+ * exclusively from the moment its commit can make a new meta page
+ * visible until cover_pages() has made the file cover the pages that
+ * meta page counts (commit_top()); check_size() takes it shared before
+ * it calls a file that is shorter than its meta page says truncated.
+ * Without it, a store opened while another process was between its
+ * commit and cover_pages() was refused as damaged (docs/ARCHITECTURE.md,
+ * "Concurrency").  flock() is retried only when a signal
+ * interrupted it; it waits no longer than the rest of one commit (its
+ * fsync and cover_pages()).
  */
 static int
-check_size(store *s)
+commit_lock(int fd, int op)
+{
+	while (flock(fd, op) != 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/*
+ * size_short() - does the data file end before the last page that the
+ * current meta page counts?  The meta page is read first and the size
+ * after: LMDB never shortens the file and writes a commit's pages before
+ * its meta page, so a size read later covers every page this meta page
+ * counts that its commit wrote.  (Read the other way round, as it was,
+ * the size could predate commits that the meta page already showed: with
+ * forty `detente add` at once, an opener descheduled between the two
+ * took a sound store for a truncated one, about one round in thirty of
+ * tests/cli/50-concurrent.sh with eighty writers.)
+ */
+static int
+size_short(store *s, const char *file, int *is_short)
 {
 	MDB_envinfo info;
 	MDB_stat st;
 	struct stat sb;
+
+	*is_short = 0;
+	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &st) != 0)
+		return DT_ECORRUPT;
+	if (stat(file, &sb) != 0)
+		return DT_EIO;
+	*is_short = (uint64_t)sb.st_size <
+	    ((uint64_t)info.me_last_pgno + 1) * (uint64_t)st.ms_psize;
+	return 0;
+}
+
+/*
+ * LMDB maps the data file; reading a page past the end of a truncated
+ * file would raise SIGBUS.  LMDB's meta page says how many pages are in
+ * use, so a file shorter than that is refused up front.  The pages a
+ * commit counts but never writes (cover_pages()) are written by its
+ * writer just after the commit, under the commit lock: a short file is
+ * looked at again once that lock is free, and only then refused.
+ */
+static int
+check_size(store *s)
+{
 	char *file;
 	size_t n;
-	int rc;
+	int fd, is_short, locked, rc;
 
 	n = strlen(s->path) + sizeof "/data.mdb";
 	if ((file = malloc(n)) == NULL)
 		return DT_ENOMEM;
 	snprintf(file, n, "%s/data.mdb", s->path);
-	rc = stat(file, &sb);
+	if ((rc = size_short(s, file, &is_short)) != 0 || !is_short)
+		goto out;
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = DT_EIO;
+		goto out;
+	}
+	/* no lock to be had (a file system without flock): look again */
+	locked = commit_lock(fd, LOCK_SH) == 0;
+	rc = size_short(s, file, &is_short);
+	if (locked)
+		(void)commit_lock(fd, LOCK_UN);
+	close(fd);
+	if (rc == 0 && is_short)
+		rc = DT_ECORRUPT;
+out:
 	free(file);
-	if (rc != 0)
-		return DT_EIO;
-	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &st) != 0)
-		return DT_ECORRUPT;
-	if ((uint64_t)sb.st_size <
-	    ((uint64_t)info.me_last_pgno + 1) * (uint64_t)st.ms_psize)
-		return DT_ECORRUPT;
-	return 0;
+	return rc;
 }
 
 /*
@@ -250,6 +308,78 @@ lock_reserve(const char *dir)
 }
 
 /*
+ * disk_nearly_full() - whether the filesystem of dir has less than a
+ * megabyte left.  LMDB reports a short write as EIO; on a full disk
+ * that is what a commit meets, and "no space left" is the truth the
+ * user needs.
+ */
+static int
+disk_nearly_full(const char *dir)
+{
+	struct statvfs v;
+
+	if (dir == NULL || statvfs(dir, &v) != 0)
+		return 0;
+	return (unsigned long long)v.f_bavail * v.f_frsize < 1024ULL * 1024;
+}
+
+/*
+ * cover_pages() - make the data file cover every page the meta page
+ * counts.  A page that a transaction allocates and frees again (a held
+ * row put and dropped within one import, say) is counted in the meta
+ * page's last page number but never written, so the file can end before
+ * it; check_size() would then take the file for a truncated one and the
+ * store would no longer open.  The file is extended (never shortened:
+ * posix_fallocate() leaves every byte there is) and synced.
+ */
+static int
+cover_pages(store *s)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	struct stat sb;
+	mdb_filehandle_t fd;
+	off_t need;
+
+	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env,
+	    &st) != 0 || mdb_env_get_fd(s->env, &fd) != 0 ||
+	    fstat(fd, &sb) != 0)
+		return DT_EIO;
+	need = ((off_t)info.me_last_pgno + 1) * (off_t)st.ms_psize;
+	if (sb.st_size >= need)
+		return 0;
+	if (posix_fallocate(fd, 0, need) != 0 || fdatasync(fd) != 0)
+		return disk_nearly_full(s->path) ? DT_ENOSPC : DT_EIO;
+	return 0;
+}
+
+/*
+ * commit_top() - commit a top-level write transaction of s: under the
+ * commit lock, the commit and then cover_pages(), so that no opener sees
+ * the new meta page while the file is shorter than it says.  A lock that
+ * cannot be had (a file system without flock) does not stop the write:
+ * the lock only spares openers a false alarm, which check_size() then
+ * risks as before.  @return 0 or a DT_E* code; txn is gone either way.
+ */
+static int
+commit_top(store *s, MDB_txn *txn)
+{
+	mdb_filehandle_t fd;
+	int locked, rc;
+
+	locked = mdb_env_get_fd(s->env, &fd) == 0 &&
+	    commit_lock(fd, LOCK_EX) == 0;
+	rc = map_err(mdb_txn_commit(txn));
+	if (rc == DT_EIO && disk_nearly_full(s->path))
+		rc = DT_ENOSPC;
+	if (rc == 0)
+		rc = cover_pages(s);
+	if (locked)
+		(void)commit_lock(fd, LOCK_UN);
+	return rc;
+}
+
+/*
  * The held and evidence databases came after the first stores were
  * made: open them, creating them in a write transaction of their own
  * when a store does not have them yet.
@@ -281,7 +411,7 @@ open_side_dbs(store *s)
 		mdb_txn_abort(txn);
 		return map_err(rc);
 	}
-	return map_err(mdb_txn_commit(txn));
+	return commit_top(s, txn);
 }
 
 /* The kinds index's stamp row: 00 -> u64 number of entries it covers. */
@@ -404,7 +534,7 @@ open_kinds(store *s)
 		mdb_txn_abort(txn);
 		return rc > 0 ? map_err(rc) : rc;
 	}
-	return map_err(mdb_txn_commit(txn));
+	return commit_top(s, txn);
 }
 
 /* The side indexes of a read-only store: there, and up to date. */
@@ -537,7 +667,7 @@ store_open(store **out, const char *dir, int create)
 		if ((rc = map_err(mdb_put(txn, s->meta, &k, &d,
 		    MDB_NOOVERWRITE))) != 0)
 			goto out;
-		rc = map_err(mdb_txn_commit(txn));
+		rc = commit_top(s, txn);
 		txn = NULL;
 		if (rc != 0)
 			goto out;
@@ -647,52 +777,6 @@ store_txn_begin_nested(store_txn **out, store_txn *parent)
 	return 0;
 }
 
-/*
- * disk_nearly_full() - whether the filesystem of dir has less than a
- * megabyte left.  LMDB reports a short write as EIO; on a full disk
- * that is what a commit meets, and "no space left" is the truth the
- * user needs.
- */
-static int
-disk_nearly_full(const char *dir)
-{
-	struct statvfs v;
-
-	if (dir == NULL || statvfs(dir, &v) != 0)
-		return 0;
-	return (unsigned long long)v.f_bavail * v.f_frsize < 1024ULL * 1024;
-}
-
-/*
- * cover_pages() - make the data file cover every page the meta page
- * counts.  A page that a transaction allocates and frees again (a held
- * row put and dropped within one import, say) is counted in the meta
- * page's last page number but never written, so the file can end before
- * it; check_size() would then take the file for a truncated one and the
- * store would no longer open.  The file is extended (never shortened:
- * posix_fallocate() leaves every byte there is) and synced.
- */
-static int
-cover_pages(store *s)
-{
-	MDB_envinfo info;
-	MDB_stat st;
-	struct stat sb;
-	mdb_filehandle_t fd;
-	off_t need;
-
-	if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env,
-	    &st) != 0 || mdb_env_get_fd(s->env, &fd) != 0 ||
-	    fstat(fd, &sb) != 0)
-		return DT_EIO;
-	need = ((off_t)info.me_last_pgno + 1) * (off_t)st.ms_psize;
-	if (sb.st_size >= need)
-		return 0;
-	if (posix_fallocate(fd, 0, need) != 0 || fdatasync(fd) != 0)
-		return disk_nearly_full(s->path) ? DT_ENOSPC : DT_EIO;
-	return 0;
-}
-
 int
 store_txn_commit(store_txn *t)
 {
@@ -706,12 +790,12 @@ store_txn_commit(store_txn *t)
 		free(t);
 		return rc;
 	}
-	rc = map_err(mdb_txn_commit(t->txn));
-	if (rc == DT_EIO && disk_nearly_full(t->s->path))
+	if (top)
+		rc = commit_top(s, t->txn);
+	else if ((rc = map_err(mdb_txn_commit(t->txn))) == DT_EIO &&
+	    disk_nearly_full(s->path))
 		rc = DT_ENOSPC;
 	free(t);
-	if (rc == 0 && top)
-		rc = cover_pages(s);
 	return rc;
 }
 
