@@ -226,8 +226,10 @@ for SEED in $SEEDS; do
 		   else inote A $RD RU; fi ;;
 		2) inote B us-head US ;;
 		3) inote B us-del US ;;
-		4) jnote A $RD ;;
-		5) jnote B us-del ;;
+		4) if [ $((i % 2)) = 0 ]; then jnote A ru-head
+		   else jnote A $RD; fi ;;
+		5) if [ $((i % 2)) = 0 ]; then jnote B us-head
+		   else jnote B us-del; fi ;;
 		6|7) ship A B ;;
 		8|9) ship B A ;;
 		10) if [ $removed = 0 ]; then remove_del
@@ -285,6 +287,10 @@ for SEED in $SEEDS; do
 	    "seed $s: endorse says why"
 	run_fails any "seed $s: nor can us-head endorse it" \
 	    B --as us-head endorse "$rid"
+	run_ok "seed $s: us-head shows it" B --as us-head show "$rid"
+	like "$(cat "$OUT")" "not decrypted \\(an internal note of another party" \
+	    "seed $s: show says it is another party's internal note"
+	unlike "$(cat "$OUT")" "RUint:" "seed $s: and shows none of its text"
 	is "$(hashes "$HA"):$(hashes "$HB")" "$ha:$hb" \
 	    "seed $s: nothing was written on either side"
 
