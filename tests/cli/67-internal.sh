@@ -28,7 +28,9 @@
 # Also: a delegate of a party without an internal key is refused with
 # the message, and nothing is written; correct and endorse of an
 # internal note are refused, and nothing is written.  At the end, one
-# internal note goes over a live `detente sync` link.
+# internal note goes over a live `detente sync` link, and the internal
+# notes a removed member writes on its own laptop are the same member
+# faults on both sides.
 #
 # DETENTE_SEEDS replays given seeds (default three fixed ones);
 # DETENTE_ROUNDS sets the number of random steps per seed (default 24).
@@ -449,4 +451,39 @@ like "$(grep -A1 " $id " "$OUT")" "\\(internal note of RU: only its members can 
     "B's log shows the internal note of RU"
 unlike "$(cat "$OUT")" "RUint:live" "and not its text"
 run_ok "B verifies" B --as us-del verify
+
+# ru-del's own laptop (C, a copy of A from before its removal): the
+# internal notes it writes there after its removal are member faults, and
+# both sides name the same ones, whether they can read them or not.
+rm -rf "$HA" "$HB" "$HC" "$TEST_TMP/genesis.dtb"
+two_homes || bail_out "cannot make a dialogue"
+join_b || bail_out "cannot join"
+A --as ru-head meeting open >/dev/null || bail_out "no meeting"
+A --as ru-head add note --internal "RUint:first" >/dev/null 2>&1 ||
+    bail_out "no internal note"
+sync_both || bail_out "cannot sync"
+cp -R "$HA" "$HC" || bail_out "cannot copy the home"
+run_ok "ru-head removes ru-del on A" A --as ru-head member remove ru-del
+nw=0
+for k in 1 2 3; do
+	C --as ru-del add note --internal "RUint:offline:$k" >/dev/null &&
+	    nw=$((nw + 1))
+done
+is "$nw" 3 "ru-del, offline, writes three internal notes on its laptop"
+ship C A 2>/dev/null && ship A B 2>/dev/null || fail "exchange"
+faults()
+{
+	"$1" verify --no-key | sed -n \
+	    's/^member fault: .* \([0-9a-f]\{64\}\): written after its author.s removal$/\1/p' |
+	    sort
+}
+fa=$(faults A)
+ok '[ "$(printf "%s\n" "$fa" | grep -c .)" -ge 2 ]' \
+    "A names the internal notes written after the removal as member faults"
+is "$(faults B)" "$fa" "B, which cannot read them, names the same ones"
+is "$(hashes "$HB")" "$(hashes "$HA")" "both hold the same entries"
+run_fails 3 "B's verify exits 3 (evidence)" B --as us-head verify
+run_ok "ru-head reads the log" A --as ru-head log
+unlike "$(cat "$OUT")" "RUint:offline:[2-3]" \
+    "no fault's text is shown, even to a member holding its key"
 done_testing
