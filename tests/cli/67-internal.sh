@@ -269,6 +269,7 @@ for SEED in $SEEDS; do
 		    RD=ru-new && new_sees || n=$((n + 1))
 	fi
 	for w in "A ru-head RU" "A ru-new RU" "B us-del US"; do
+		# shellcheck disable=SC2086 # $w is three words on purpose
 		inote $w || { n=$((n + 1)); diag "seed $s: $w failed"; }
 	done
 	is "$n" 0 "seed $s: every step of the interleaving succeeded"
