@@ -55,9 +55,19 @@ decrypt_status(struct cli_ctx *ctx, const entry *e, const view_item *it)
 	if (record_key(ctx->rec) == NULL)
 		return N_("not decrypted (no key)");
 	if (epoch_key_for(record_epoch_keys(ctx->rec), e) == NULL &&
-	    entry_is_internal(e))
+	    entry_is_internal(e)) {
+		const record_member *me = ctx->id != NULL ?
+		    record_member_find(ctx->rec, ctx->id->pk) : NULL;
+
+		/* a member of its party who was not given that key */
+		if (me != NULL && it->party[0] != '\0' &&
+		    strcmp(me->party, it->party) == 0)
+			return N_("not decrypted (an internal note of your "
+			    "party, under an internal key you were not "
+			    "given)");
 		return N_("not decrypted (an internal note of another party: "
 		    "for its members only)");
+	}
 	if (epoch_key_for(record_epoch_keys(ctx->rec), e) == NULL)
 		return N_("not decrypted (its key epoch was not given to you)");
 	if (entry_open(&plain, &plen, e,
