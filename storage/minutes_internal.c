@@ -22,10 +22,11 @@
 
 /* The notice: a heading, then a sentence (FORMAT.md section 13). */
 #define NOTICE_HEAD "INTERNAL RECORD OF %s: NOT THE JOINT MINUTES."
-#define NOTICE_TEXT                                                     \
-	"These are the joint minutes of meeting %lld with the internal "   \
-	"notes of %s, each marked [%s only], for the delegation of %s "    \
-	"alone: not for the other side, and never to be signed or sealed."
+#define NOTICE_TEXT \
+	"It holds the joint minutes of meeting %lld and, with " \
+	"them, the internal notes of %s, each marked [%s only]; " \
+	"it is for the delegation of %s alone: not for the other " \
+	"side, and never to be signed or sealed."
 #define TAIL_HEAD "Not signable"
 #define TAIL_TEXT                                                       \
 	"This internal record is not the joint minutes: it is never "      \

@@ -83,14 +83,15 @@ static const struct label labels[] = {
 	    "Заметка [только %s]" },
 	{ "INTERNAL RECORD OF %s: NOT THE JOINT MINUTES.",
 	    "ВНУТРЕННИЙ ОТЧЁТ ДЕЛЕГАЦИИ %s: НЕ СОВМЕСТНЫЙ ПРОТОКОЛ." },
-	{ "These are the joint minutes of meeting %lld with the "
-	  "internal notes of %s, each marked [%s only], for the "
-	  "delegation of %s alone: not for the other side, and "
-	  "never to be signed or sealed.",
-	    "Это совместный протокол заседания № %lld с внутренними "
-	    "заметками стороны %s, каждая из которых отмечена "
-	    "[только %s], только для делегации %s: не для другой "
-	    "стороны; его никогда не подписывают и не скрепляют." },
+	{ "It holds the joint minutes of meeting %lld and, with "
+	  "them, the internal notes of %s, each marked [%s only]; "
+	  "it is for the delegation of %s alone: not for the other "
+	  "side, and never to be signed or sealed.",
+	    "Он содержит совместный протокол заседания № %lld и "
+	    "вместе с ним внутренние заметки стороны %s, каждая с "
+	    "отметкой [только %s]; он только для делегации %s: не "
+	    "для другой стороны, и его никогда не подписывают и не "
+	    "скрепляют." },
 	{ "Not signable",
 	    "Не подписывается" },
 	{ "This internal record is not the joint minutes: it is "
