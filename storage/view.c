@@ -260,6 +260,7 @@ job_apply(view *v, struct body_job *j)
 	it->body = j->body;
 	it->meeting = j->meeting;
 	j->payload = NULL;
+	/* another party's internal note locks nothing (view_item_internal) */
 	if (it->body == VIEW_BODY_LOCKED && !view_item_internal(it))
 		v->locked = 1;
 }
@@ -412,6 +413,7 @@ copy_item(view *v, const view_item *src)
 	it->nendorsed = 0;
 	it->agreed = 0;
 	json_incref((json_t *)it->payload);
+	/* another party's internal note locks nothing (view_item_internal) */
 	if (it->body == VIEW_BODY_LOCKED && !view_item_internal(it))
 		v->locked = 1;
 	return 0;
@@ -474,6 +476,7 @@ collect_cb(void *ctx, const unsigned char *bytes, size_t len,
 	if (c->later)
 		return 0;
 	it->payload = body_payload(&e, c->key, c->scratch, &it->body);
+	/* another party's internal note locks nothing (view_item_internal) */
 	if (it->body == VIEW_BODY_LOCKED && !view_item_internal(it))
 		v->locked = 1;
 	mt = json_object_get(it->payload, "meeting");

@@ -357,12 +357,7 @@ const char *view_party(const view *v, size_t i);
  */
 const char *view_text(const view_item *it, const char *lang);
 
-/*
- * view_locked() - 1 if content entries could not be decrypted (no key).
- * An internal note this reader holds no party key for does not count:
- * another party's are never readable here, and the joint content (the
- * minutes, above all) is whole without them.
- */
+/* view_locked() - 1 if content entries could not be decrypted (no key). */
 int view_locked(const view *v);
 
 #endif
