@@ -212,13 +212,35 @@ compare(struct cli_ctx *ctx, const char *fname, const char *a, size_t alen,
 /* --- the minutes of a record ------------------------------------------- */
 
 /*
+ * refuse_internal() - if text is an internal record (`minutes export
+ * --internal`), say that it is never signed, sealed or verified.
+ * @return 1 when it is one (the error printed), else 0.
+ */
+static int
+refuse_internal(struct cli_ctx *ctx, const char *path, const char *text,
+    size_t len)
+{
+	char party[MINUTES_PARTY_BYTES], what[200];
+
+	if (!minutes_internal_of(party, text, len))
+		return 0;
+	snprintf(what, sizeof(what), _("this is the internal record of %s, "
+	    "not the joint minutes: it is never signed, sealed or verified"),
+	    party[0] != '\0' ? party : "?");
+	cli_error(ctx, what, path, _("sign, seal and verify the joint "
+	    "minutes, exported without --internal"));
+	return 1;
+}
+
+/*
  * render() - the minutes of meeting as the record r (ctx->rec, or the
- * temporary store of a bundle) renders them; prints its own error lines.
- * A meeting not closed is refused unless draft.
+ * temporary store of a bundle) renders them, or with party the internal
+ * record of that party; prints its own error lines.  A meeting not
+ * closed is refused unless draft.
  */
 static int
 render(struct cli_ctx *ctx, record *r, int64_t meeting, minutes_format fmt,
-    const char *lang, int draft, char **out, size_t *len)
+    const char *lang, int draft, const char *party, char **out, size_t *len)
 {
 	minutes_scope s;
 	char what[160];
@@ -261,7 +283,9 @@ render(struct cli_ctx *ctx, record *r, int64_t meeting, minutes_format fmt,
 		fprintf(ctx->err, _("detente: warning: %s: the minutes "
 		    "are a draft, which cannot be signed or sealed\n"), what);
 	}
-	if ((rc = minutes_render(out, len, v, &s, fmt, lang)) != 0) {
+	if ((rc = party != NULL ?
+	    minutes_render_internal(out, len, v, &s, fmt, lang, party) :
+	    minutes_render(out, len, v, &s, fmt, lang)) != 0) {
 		cli_error_rc(ctx, _("cannot render the minutes"), rc, NULL,
 		    rc == DT_ENOKEY ? _("the dialogue key is needed") :
 				      _("run `detente verify`"));
@@ -291,6 +315,10 @@ cli_minutes_current(struct cli_ctx *ctx, const char *path,
 	if ((ret = read_all(ctx, path, MINUTES_FILE_MAX, &text, &len)) !=
 	    CLI_OK)
 		return ret;
+	if (refuse_internal(ctx, path, text, len)) {
+		ret = CLI_FAIL;
+		goto out;
+	}
 	if (minutes_identify(&id, text, len) != 0) {
 		cli_error(ctx, _("not detente minutes"), path,
 		    _("export them with `detente minutes export`"));
@@ -321,7 +349,7 @@ cli_minutes_current(struct cli_ctx *ctx, const char *path,
 		goto out;
 	}
 	if ((ret = render(ctx, ctx->rec, id.meeting, id.format, id.lang, 0,
-	    &again, &alen)) != CLI_OK)
+	    NULL, &again, &alen)) != CLI_OK)
 		goto out;
 	if (compare(ctx, path, text, len, again, alen) != 0) {
 		cli_error(ctx, _("these minutes are not what this replica "
@@ -511,7 +539,8 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 		{ "lang", required_argument, NULL, 'l' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'F' },
-		{ "draft", no_argument, NULL, 'd' }, { NULL, 0, NULL, 0 } };
+		{ "draft", no_argument, NULL, 'd' },
+		{ "internal", no_argument, NULL, 'i' }, { NULL, 0, NULL, 0 } };
 	unsigned char sha[crypto_hash_sha256_BYTES];
 	char shex[2 * crypto_hash_sha256_BYTES + 1];
 	const char *lang = "both", *outpath = NULL;
@@ -522,7 +551,9 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 	size_t len = 0;
 	view *v = NULL;
 	unsigned oflags = 0;
-	int c, ret, draft = 0;
+	const record_member *me;
+	char party[MINUTES_PARTY_BYTES] = "";
+	int c, ret, draft = 0, internal = 0;
 
 	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
 		switch (c) {
@@ -550,6 +581,9 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 		case 'd':
 			draft = 1;
 			break;
+		case 'i':
+			internal = 1;
+			break;
 		case 'F':
 			oflags |= OUTFILE_FORCE;
 			break;
@@ -571,6 +605,19 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 		fmt = MINUTES_MD;
 	if ((ret = session_record_key(ctx)) != CLI_OK)
 		return ret;
+	/* an internal record is the reader's own party's */
+	if (internal) {
+		me = ctx->id != NULL ?
+		    record_member_find(ctx->rec, ctx->id->pk) : NULL;
+		if (me == NULL || !minutes_party_valid(me->party)) {
+			cli_error(ctx, _("an internal record is its reader's "
+			    "party's, and this identity is no member's"),
+			    ctx->id != NULL ? ctx->id->name : NULL,
+			    _("choose a member's identity with --as NAME"));
+			return CLI_FAIL;
+		}
+		snprintf(party, sizeof(party), "%s", me->party);
+	}
 	if (meeting == 0) {
 		if ((ret = session_view(ctx, &v)) != CLI_OK)
 			return ret;
@@ -583,8 +630,8 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
-	if ((ret = render(ctx, ctx->rec, meeting, fmt, lang, draft, &text,
-		 &len)) != CLI_OK)
+	if ((ret = render(ctx, ctx->rec, meeting, fmt, lang, draft,
+	    internal ? party : NULL, &text, &len)) != CLI_OK)
 		return ret;
 	if (outpath == NULL || outfile_is_stdout(outpath)) {
 		if (fwrite(text, 1, len, ctx->out) != len ||
@@ -601,6 +648,15 @@ minutes_export(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	crypto_hash_sha256(sha, (const unsigned char *)text, len);
 	key_hex(shex, sha, sizeof(sha));
+	/* an internal record is never signed: no signatures beside it */
+	if (internal) {
+		fprintf(ctx->err,
+		    _("wrote the internal record of %s for meeting %lld to %s "
+		      "(%zu bytes): not the joint minutes, not for the other "
+		      "side, never signed\n"),
+		    party, meeting, outpath, len);
+		goto out;
+	}
 	fprintf(ctx->err,
 	    _("wrote the minutes of meeting %lld to %s (%zu "
 	      "bytes, SHA-256 %s)\n"),
@@ -648,6 +704,10 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ret = read_all(ctx, file, MINUTES_FILE_MAX, &text, &len)) !=
 	    CLI_OK)
 		return ret;
+	if (refuse_internal(ctx, file, text, len)) {
+		ret = CLI_FAIL;
+		goto out;
+	}
 	if (minutes_identify(&claim.id, text, len) != 0) {
 		cli_error(ctx, _("not detente minutes"), file,
 		    _("export them with `detente minutes export`"));
@@ -681,7 +741,7 @@ minutes_sign(struct cli_ctx *ctx, int argc, char **argv)
 	me = NULL;
 	/* Sign only what this replica renders, byte for byte. */
 	if ((ret = render(ctx, ctx->rec, claim.id.meeting, claim.id.format,
-		 claim.id.lang, 0, &again, &alen)) != CLI_OK)
+		 claim.id.lang, 0, NULL, &again, &alen)) != CLI_OK)
 		goto out;
 	if (compare(ctx, file, text, len, again, alen) != 0) {
 		cli_error(ctx,
@@ -1277,7 +1337,8 @@ rerender(struct cli_ctx *ctx, record *r, const char *from, const char *file,
 		st->failed = 1;
 		goto out;
 	}
-	if ((ret = render(ctx, r, id.meeting, id.format, id.lang, 0, &again,
+	if ((ret = render(ctx, r, id.meeting, id.format, id.lang, 0, NULL,
+	    &again,
 		 &alen)) != CLI_OK) {
 		st->failed = 1;
 		ret = ret == CLI_USAGE ? CLI_USAGE : CLI_OK;
@@ -1432,6 +1493,10 @@ minutes_verify(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ret = read_all(ctx, file, MINUTES_FILE_MAX, &text, &len)) !=
 	    CLI_OK)
 		return ret;
+	if (refuse_internal(ctx, file, text, len)) {
+		ret = CLI_FAIL;
+		goto out;
+	}
 	minisig_hash(hash, (const unsigned char *)text, len);
 	crypto_hash_sha256(sha, (const unsigned char *)text, len);
 	if ((ret = sig_files(ctx, file, &sigs, &nsigs)) != CLI_OK)
@@ -1537,6 +1602,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 const struct cli_cmd cmd_minutes = { "minutes",
 	N_("export [--meeting M] [--format md|txt|json|html]\n"
 	   "               [--lang L|both] [-o FILE [--force]] [--draft]\n"
+	   "               [--internal]\n"
 	   "       detente minutes sign [--force] FILE\n"
 	   "       detente minutes verify FILE [--record | --key PUBKEY | "
 	   "--bundle B\n"
@@ -1556,6 +1622,11 @@ const struct cli_cmd cmd_minutes = { "minutes",
 	   "        a temporary file; its extension may give the format.\n"
 	   "        An existing FILE is replaced only with --force; - is\n"
 	   "        standard output; a device or FIFO is written in place.\n"
+	   "        --internal renders your party's own internal record\n"
+	   "        instead: the same minutes with the internal notes of\n"
+	   "        your party (`add note --internal`) you can read, each\n"
+	   "        marked [RU only]; it says at its top that it is not the\n"
+	   "        joint minutes, and sign, verify and seal refuse it.\n"
 	   "sign    a head signs FILE after rendering it again from its own\n"
 	   "        replica: writes FILE.NAME.minisig (minisign, prehashed),\n"
 	   "        whose trusted comment names the dialogue, meeting, "

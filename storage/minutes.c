@@ -34,6 +34,7 @@
 #include "halves.h"
 #include "lang.h"
 #include "minutes.h"
+#include "minutes_internal.h"
 #include "minutes_lang.h"
 #include "minutes_print.h"
 #include "payload.h"
@@ -400,8 +401,10 @@ struct mb {
 	const view_meeting *m;
 	const char *lang;
 	int both;
+	const char *party; /* an internal record of this party; NULL: joint */
 	size_t n; /* items in the view */
 	unsigned char *in; /* per item: in scope */
+	unsigned char *own; /* per item: an internal note of party shown */
 	unsigned char *shown; /* per item: rendered somewhere */
 	const view_item **status; /* per item: latest status of it */
 	long *agenda_pos; /* per item: its place in the agenda */
@@ -833,6 +836,9 @@ record_json(struct mb *mb, const view_item *it)
 	mb->shown[it->index] = 1;
 	ref_fields(mb, o, it);
 	put(mb, o, "kind", kind_json(mb, it->kind));
+	/* an internal record's own notes say whose they are */
+	if (mb->own[it->index])
+		put(mb, o, "internal", json_string(mb->party));
 	put(mb, o, "text", text_json(mb, it));
 	if (it->kind == ENTRY_K_STATEMENT)
 		put(mb, o, "position_of", jstr(pstr(it, "party")));
@@ -887,6 +893,9 @@ index_scope(struct mb *mb)
 		 */
 		mb->in[i] = (unsigned char)(minutes_in_scope(mb->s, it) &&
 		    !it->late && !view_item_internal(it));
+		mb->own[i] = (unsigned char)(mb->party != NULL &&
+		    minutes_in_scope(mb->s, it) && !it->late &&
+		    minutes_internal_own(it, mb->party));
 		mb->agenda_pos[i] = -1;
 		/* The genesis names the dialogue, in scope or not. */
 		if (it->kind == ENTRY_K_GENESIS && it->payload != NULL &&
@@ -1098,8 +1107,9 @@ out:
 static int
 is_record(const struct mb *mb, const view_item *it)
 {
-	return mb->in[it->index] && it->payload != NULL &&
-	    it->meeting == mb->s->meeting && is_record_kind(it->kind);
+	return (mb->in[it->index] || mb->own[it->index]) &&
+	    it->payload != NULL && it->meeting == mb->s->meeting &&
+	    is_record_kind(it->kind);
 }
 
 /*
@@ -1515,7 +1525,9 @@ integrity_json(struct mb *mb, minutes_format fmt)
 	put(mb, o, "notes", notes);
 	heads = heads_json(mb);
 	put(mb, o, "heads", heads);
-	put(mb, o, "verify", verify_json(mb, heads, fmt));
+	/* an internal record is verified by nothing: no commands */
+	put(mb, o, "verify", mb->party != NULL ? json_array() :
+	    verify_json(mb, heads, fmt));
 	return o;
 }
 
@@ -1593,6 +1605,15 @@ model(struct mb *mb, minutes_format fmt)
 	put(mb, o, "meeting", json_integer((json_int_t)mb->s->meeting));
 	put(mb, o, "status", json_string(mb->s->draft ? "draft" : "final"));
 	put(mb, o, "lang", json_string(mb->lang));
+	if (mb->party != NULL) {
+		char sc[MINUTES_PARTY_BYTES + 16];
+
+		snprintf(sc, sizeof(sc), "%s%s", MINUTES_SCOPE_INTERNAL,
+		    mb->party);
+		put(mb, o, "scope", json_string(sc));
+		put(mb, o, "_internal", minutes_internal_notice(
+		    minutes_frame_of(mb->lang), mb->party, mb->s->meeting));
+	}
 	put(mb, o, "meeting_title",
 	    jstr(in_scope(mb, m->open) ? m->title : NULL));
 	put(mb, o, "meeting_titles",
@@ -1965,9 +1986,13 @@ dump_json(struct obuf *ob, json_t *m, const struct minutes_unit *u, size_t n,
 
 /* --- minutes_render --------------------------------------------------- */
 
-int
-minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
-    minutes_format fmt, const char *lang)
+/*
+ * render() - minutes_render(), or with party the internal record of that
+ * party (minutes_render_internal()).
+ */
+static int
+render(char **out, size_t *len, const view *v, const minutes_scope *s,
+    minutes_format fmt, const char *lang, const char *party)
 {
 	struct mb mb;
 	struct obuf ob;
@@ -1991,12 +2016,14 @@ minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
 	mb.s = s;
 	mb.lang = lang;
 	mb.both = strcmp(lang, "both") == 0;
+	mb.party = party;
 	mb.n = view_nitems(v);
 	mb.two = halves_two();
 	if ((mb.m = view_meeting_find(v, s->meeting)) == NULL)
 		return DT_ENOENT;
 	if ((mb.in = calloc(mb.n + 1, 1)) == NULL ||
 	    (mb.shown = calloc(mb.n + 1, 1)) == NULL ||
+	    (mb.own = calloc(mb.n + 1, 1)) == NULL ||
 	    (mb.status = calloc(mb.n + 1, sizeof(*mb.status))) == NULL ||
 	    (mb.agenda_pos = calloc(mb.n + 1, sizeof(*mb.agenda_pos))) == NULL)
 		goto out;
@@ -2052,10 +2079,30 @@ out:
 	free(mb.placed);
 	free(mb.in);
 	free(mb.shown);
+	free(mb.own);
 	free(mb.status);
 	free(mb.agenda_pos);
 	free(mb.people);
 	return rc;
+}
+
+int
+minutes_render(char **out, size_t *len, const view *v, const minutes_scope *s,
+    minutes_format fmt, const char *lang)
+{
+	return render(out, len, v, s, fmt, lang, NULL);
+}
+
+int
+minutes_render_internal(char **out, size_t *len, const view *v,
+    const minutes_scope *s, minutes_format fmt, const char *lang,
+    const char *party)
+{
+	*out = NULL;
+	*len = 0;
+	if (!minutes_party_valid(party))
+		return DT_EINVAL;
+	return render(out, len, v, s, fmt, lang, party);
 }
 
 /* --- identification and trusted comments ------------------------------ */
@@ -2172,6 +2219,8 @@ minutes_identify(minutes_id *out, const char *text, size_t len)
 		    (s = json_string_value(json_object_get(j, "lang"))) ==
 			NULL ||
 		    !minutes_lang_valid(s) || strlen(s) >= sizeof(out->lang) ||
+		    /* an internal record is no minutes (minutes.h) */
+		    json_object_get(j, "scope") != NULL ||
 		    (s = json_string_value(json_object_get(j, "status"))) ==
 			NULL ||
 		    (strcmp(s, "final") != 0 && strcmp(s, "draft") != 0))
@@ -2262,3 +2311,7 @@ minutes_comment_parse(minutes_claim *out, const char *text, size_t len)
 	}
 	return 0;
 }
+
+/* The printers name the formats as minutes.h does (minutes_internal.h). */
+_Static_assert(MINUTES_IN_MD == MINUTES_MD && MINUTES_IN_TXT == MINUTES_TXT &&
+    MINUTES_IN_HTML == MINUTES_HTML, "minutes_internal.h's formats");

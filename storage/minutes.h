@@ -96,6 +96,43 @@ int minutes_in_scope(const minutes_scope *s, const view_item *it);
 int minutes_render(char **out, size_t *len, const view *v,
     const minutes_scope *s, minutes_format fmt, const char *lang);
 
+/*
+ * An internal record (docs/FORMAT.md section 13, "Internal records"):
+ * the minutes of a meeting as minutes_render() renders them, and with
+ * them the internal notes of one party that the view reads, each marked
+ * as that party's alone.  It is identified as no minutes are
+ * ("scope=internal-RU"), so that minutes_identify() refuses it, and with
+ * it `minutes sign`, `minutes verify` and `seal`.
+ */
+
+/* A party code (1 to 15 of A-Z, 0-9) and a NUL. */
+#define MINUTES_PARTY_BYTES 16U
+
+/*
+ * minutes_render_internal() - the internal record of party for the
+ * meeting of s: minutes_render()'s minutes, and the internal notes of
+ * party in s that v reads (decrypted and valid, written by a member of
+ * party, "meeting" s->meeting, not late), each placed as a note is.
+ * @return as minutes_render(); DT_EINVAL also for a bad party code.
+ */
+int minutes_render_internal(char **out, size_t *len, const view *v,
+    const minutes_scope *s, minutes_format fmt, const char *lang,
+    const char *party);
+
+/*
+ * minutes_internal_of() - whether text (of len bytes) says it is an
+ * internal record: its identification line (Markdown, plain text, HTML)
+ * carries "scope=internal-P", or its JSON a top-level "scope"; P, when
+ * there is one, into party ("" if not).  For the error a command gives:
+ * minutes_identify() refuses such a text in any case.
+ * @return 1 or 0.
+ */
+int minutes_internal_of(char party[MINUTES_PARTY_BYTES], const char *text,
+    size_t len);
+
+/* minutes_party_valid() - 1 for a party code: 1 to 15 of A-Z, 0-9. */
+int minutes_party_valid(const char *party);
+
 /* minutes_format_name() - "md", "txt", "json", "html"; NULL if unknown. */
 const char *minutes_format_name(minutes_format fmt);
 

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "minutes_internal.h"
 #include "minutes_lang.h"
 #include "minutes_print.h"
 #include "vis.h"
@@ -804,7 +805,13 @@ integrity(FILE *f, const json_t *m)
 		hput(f, gs(x, "minisign"));
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</table>\n<h3>", f);
+	fputs("</table>\n", f);
+	/* an internal record: not signed, so nothing to verify */
+	if (minutes_model_party(m) != NULL) {
+		minutes_internal_tail(f, m, MINUTES_IN_HTML);
+		return;
+	}
+	fputs("<h3>", f);
 	minutes_l(f, fr, "How to verify");
 	fputs("</h3>\n<p>", f);
 	minutes_lsep(f, fr, "</p>\n<p>",
@@ -892,13 +899,20 @@ minutes_print_html(FILE *f, const json_t *m)
 	/* the identification line first, as in Markdown (FORMAT.md) */
 	fprintf(f,
 	    "<!-- %s v%d dialogue=%s meeting=%lld format=html lang=%s "
-	    "status=%s -->\n",
+	    "status=%s",
 	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"), gi(m, "meeting"),
 	    gs(m, "lang"), gs(m, "status"));
+	minutes_id_scope(f, m);
+	fputs(" -->\n", f);
 	fprintf(f,
 	    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>",
 	    fr == MINUTES_FRAME_RU ? "ru" : "en");
+	if (minutes_model_party(m) != NULL) {
+		minutes_l(f, fr, "INTERNAL RECORD OF %s: NOT THE JOINT MINUTES.",
+		    minutes_model_party(m));
+		fputc(' ', f);
+	}
 	minutes_l(f, fr, "Minutes of meeting %lld", gi(m, "meeting"));
 	if ((t = minutes_named(m, fr, "meeting_title", "meeting_titles")) !=
 	    NULL) {
@@ -907,12 +921,15 @@ minutes_print_html(FILE *f, const json_t *m)
 		free(t);
 	}
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
+	minutes_internal_banner(f, m, MINUTES_IN_HTML);
 	head(f, m);
 	participants(f, m);
 	agenda(f, m);
 	commitments(f, m);
 	integrity(f, m);
-	signatures(f, m);
+	/* an internal record has no place for signatures */
+	if (minutes_model_party(m) == NULL)
+		signatures(f, m);
 	fputs("</body>\n</html>\n", f);
 	return 0;
 }

@@ -78,6 +78,33 @@ static const struct label labels[] = {
 	    "Исходный текст, который остаётся в журнале в неизменном виде:" },
 	/* a record */
 	{ "Note", "Заметка" },
+	/* an internal record (minutes_internal.c) */
+	{ "Note [%s only]",
+	    "Заметка [только %s]" },
+	{ "INTERNAL RECORD OF %s: NOT THE JOINT MINUTES.",
+	    "ВНУТРЕННИЙ ОТЧЁТ ДЕЛЕГАЦИИ %s: НЕ СОВМЕСТНЫЙ ПРОТОКОЛ." },
+	{ "It holds the joint minutes of meeting %lld and, with "
+	  "them, the internal notes of %s, each marked [%s only]; "
+	  "it is for the delegation of %s alone: not for the other "
+	  "side, and never to be signed or sealed.",
+	    "Он содержит совместный протокол заседания № %lld и "
+	    "вместе с ним внутренние заметки стороны %s, каждая с "
+	    "отметкой [только %s]; он только для делегации %s: не "
+	    "для другой стороны, и его никогда не подписывают и не "
+	    "скрепляют." },
+	{ "Not signable",
+	    "Не подписывается" },
+	{ "This internal record is not the joint minutes: it is "
+	  "never signed or sealed, and detente refuses to sign, "
+	  "verify or seal it. The heads sign the joint minutes, "
+	  "which are exported without --internal and show none of "
+	  "these internal notes.",
+	    "Настоящий внутренний отчёт не является совместным "
+	    "протоколом: его никогда не подписывают и не скрепляют, "
+	    "и detente отказывается его подписывать, проверять или "
+	    "скреплять. Главы делегаций подписывают совместный "
+	    "протокол, который экспортируется без --internal и не "
+	    "содержит этих внутренних заметок." },
 	{ "Statement", "Заявление" },
 	{ "Statement of %s", "Заявление стороны %s" },
 	{ "Proposal", "Предложение" },

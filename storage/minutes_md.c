@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "minutes_internal.h"
 #include "minutes_lang.h"
 #include "minutes_print.h"
 
@@ -585,7 +586,13 @@ md_integrity(FILE *f, const json_t *m)
 		fprintf(f, " | `%s` | `%s` |\n", gs(x, "key"),
 		    gs(x, "minisign"));
 	}
-	fputs("\n### ", f);
+	fputc('\n', f);
+	/* an internal record: not signed, so nothing to verify */
+	if (minutes_model_party(m) != NULL) {
+		minutes_internal_tail(f, m, MINUTES_IN_MD);
+		return;
+	}
+	fputs("### ", f);
 	minutes_l(f, fr, "How to verify");
 	fputs("\n\n", f);
 	minutes_lsep(f, fr, "\n\n",
@@ -618,10 +625,13 @@ minutes_print_md(FILE *f, const json_t *m, const struct minutes_unit *u,
 {
 	fprintf(f,
 	    "<!-- %s v%d dialogue=%s meeting=%lld format=md lang=%s "
-	    "status=%s -->\n\n",
+	    "status=%s",
 	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"),
 	    (long long)json_integer_value(json_object_get(m, "meeting")),
 	    gs(m, "lang"), gs(m, "status"));
+	minutes_id_scope(f, m);
+	fputs(" -->\n\n", f);
+	minutes_internal_banner(f, m, MINUTES_IN_MD);
 	md_head(f, m);
 	md_participants(f, m);
 	if (md_agenda(f, m, u, n, two) != 0)

@@ -139,6 +139,10 @@ minutes_kind_label(char *out, size_t outlen, int fr, const json_t *r)
 
 	if (strcmp(k, "statement") == 0 && pos != NULL)
 		minutes_lsn(out, outlen, fr, "Statement of %s", pos);
+	else if (strcmp(k, "note") == 0 && gsn(r, "internal") != NULL)
+		/* an internal record's own note: its party's alone */
+		minutes_lsn(out, outlen, fr, "Note [%s only]",
+		    gs(r, "internal"));
 	else if (strcmp(k, "note") == 0)
 		minutes_lsn(out, outlen, fr, "Note");
 	else if (strcmp(k, "statement") == 0)

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "minutes_internal.h"
 #include "minutes_lang.h"
 #include "minutes_print.h"
 
@@ -390,9 +391,12 @@ minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
 
 	fprintf(f,
 	    "%s v%d dialogue=%s meeting=%lld format=txt lang=%s "
-	    "status=%s\n\n",
+	    "status=%s",
 	    MINUTES_MAGIC, MINUTES_VERSION, gs(m, "dialogue"), meeting,
 	    gs(m, "lang"), gs(m, "status"));
+	minutes_id_scope(f, m);
+	fputs("\n\n", f);
+	minutes_internal_banner(f, m, MINUTES_IN_TXT);
 	minutes_lsn(h, sizeof(h), fr,
 	    strcmp(gs(m, "status"), "draft") == 0 ?
 		"MINUTES OF MEETING %lld (DRAFT: NOT CLOSED, MAY NOT BE "
@@ -627,6 +631,11 @@ minutes_print_txt(FILE *f, const json_t *m, const struct minutes_unit *u,
 		    gs(x, "key"), gs(x, "minisign"));
 	}
 	fputc('\n', f);
+	/* an internal record: not signed, so nothing to verify */
+	if (minutes_model_party(m) != NULL) {
+		minutes_internal_tail(f, m, MINUTES_IN_TXT);
+		return 0;
+	}
 	minutes_lsep(f, fr, "\n\n",
 	    "How to verify: save these minutes as %s%lld.txt, and "
 	    "each head's signature\nbeside them as %s%lld.txt.NAME.minisig. "

@@ -64,6 +64,7 @@ is "$(comp seal "" | words)" "cosign propose show" "subcommands"
 is "$(comp add "" | words)" "agenda commitment decision note proposal statement" \
     "add's kinds"
 is "$(comp minutes export --format "" | words)" "html json md txt" "--format's choices"
+is "$(comp minutes export --int | words)" "--internal" "minutes export --internal"
 is "$(comp member add --role "" | words)" "delegate observer" "--role's choices"
 is "$(comp member "" | words)" "add list remove replace" "member's subcommands"
 is "$(comp member add --epochs "" | words)" "all current" "--epochs' choices"

@@ -534,6 +534,62 @@ test_structure(void **state)
 	free(txt);
 }
 
+/*
+ * An internal record (minutes_render_internal()) is never taken for the
+ * minutes: minutes_identify() refuses every form of it, with or without
+ * internal notes in it, and minutes_internal_of() names its party; the
+ * joint minutes are not one.  (tests/cli/98-minutes-internal.sh renders
+ * internal notes in it, from two homes.)
+ */
+static void
+test_internal_identify(void **state)
+{
+	static const minutes_format fmts[] = { MINUTES_MD, MINUTES_TXT,
+		MINUTES_JSON, MINUTES_HTML };
+	struct fixture *fx = *state;
+	unsigned char a1[32], dec[32], com[32];
+	char party[MINUTES_PARTY_BYTES], *joint, *in = NULL;
+	minutes_scope sc;
+	minutes_id mid;
+	view *v = NULL;
+	size_t i, len = 0;
+
+	meeting1(fx->r, a1, dec, com);
+	close_meeting(fx->r, RU_HEAD, 1);
+	assert_int_equal(view_load(&v, fx->r), 0);
+	assert_int_equal(minutes_scope_get(&sc, fx->r, v, 1), 0);
+	for (i = 0; i < sizeof(fmts) / sizeof(*fmts); i++) {
+		joint = render(fx->r, 1, fmts[i], "both");
+		assert_int_equal(minutes_render_internal(&in, &len, v, &sc,
+		    fmts[i], "both", "RU"), 0);
+		assert_int_equal(strlen(in), len);
+		assert_int_equal(minutes_identify(&mid, joint, strlen(joint)),
+		    0);
+		assert_int_equal(minutes_identify(&mid, in, len), DT_EFORMAT);
+		assert_int_equal(minutes_internal_of(party, joint,
+		    strlen(joint)), 0);
+		assert_int_equal(minutes_internal_of(party, in, len), 1);
+		assert_string_equal(party, "RU");
+		assert_true(has(in, "INTERNAL RECORD OF RU: NOT THE JOINT "
+		    "MINUTES."));
+		assert_true(has(in, "ВНУТРЕННИЙ ОТЧЁТ ДЕЛЕГАЦИИ RU"));
+		assert_false(has(joint, "INTERNAL RECORD"));
+		free(joint);
+		free(in);
+		in = NULL;
+	}
+	/* a party code is A-Z and 0-9 only: it is written as it is */
+	assert_int_equal(minutes_render_internal(&in, &len, v, &sc,
+	    MINUTES_HTML, "both", "<b>"), DT_EINVAL);
+	assert_null(in);
+	assert_int_equal(minutes_render_internal(&in, &len, v, &sc,
+	    MINUTES_MD, "both", ""), DT_EINVAL);
+	assert_false(minutes_party_valid("ru"));
+	assert_true(minutes_party_valid("US"));
+	minutes_scope_done(&sc);
+	view_free(v);
+}
+
 /* "Agreed" only when the head of every party endorsed, within scope. */
 static void
 test_agreed(void **state)
@@ -1400,6 +1456,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deterministic, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_structure, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_internal_identify, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_agreed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_carried, setup, teardown),
