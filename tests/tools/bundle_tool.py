@@ -44,6 +44,11 @@ Usage:
       id first in the body), and a note by us-head naming the epoch whose
       key wrap is not in its causal past (FORMAT.md section 6, "Key
       epochs")
+  bundle_tool.py internal VECTORS_DIR
+      print tests/vectors/internal.txt as this file computes it from
+      entries.txt: ru-head's party key wrap (flags 0x04) and internal note
+      under it (flags 0x07, padded), and three cases that fail (FORMAT.md
+      section 6, "Party keys and internal notes")
   bundle_tool.py check FILE
       check the framing, the trailer and every entry's signature; prints
       "ok N" (exit 0) or the first problem (exit 1)
@@ -237,8 +242,8 @@ def dialogue_key(did, entries, seed):
     """The dialogue key, from seed's box in a key wrap of entries."""
     pk = iv.ed25519_pk(seed).hex()
     for b in entries:
-        if b[4] != iv.K["key-wrap"]:
-            continue
+        if b[4] != iv.K["key-wrap"] or b[5] != 0:
+            continue  # a party key wrap holds no key of the dialogue
         e = iv.parse_entry(b)
         for w in iv.accept_payload(e.body)["wraps"]:
             if w["to"] == pk:
@@ -633,6 +638,139 @@ def epochs_vector(vdir):
     return "\n".join(out) + "\n"
 
 
+PARTY_KEY = bytes([0x61]) * 32
+
+# What each failing case of internal.txt is checked with, and where it
+# fails: (name, the record's entries, the feed, the seq).
+INTERNAL_BAD = (
+    ("inote_ru_bad", ("genesis", "wrap", "note_ru", "note_us",
+                      "pkw_ru_joint", "inote_ru_bad"), "ru_head", 4),
+    ("inote_us_bad", ("genesis", "wrap", "note_ru", "note_us", "pkw_ru",
+                      "inote_ru", "inote_us_bad"), "us_head", 1),
+    ("pkw_ru_us", ("genesis", "wrap", "note_ru", "note_us", "pkw_ru_us"),
+     "ru_head", 3),
+)
+
+
+def seal_party_key(did, key, pk):
+    """A party key wrap's box of key to the Ed25519 key pk (section 6,
+    "Party keys and internal notes": its own context string)."""
+    box = iv.nacl.public.SealedBox(iv.nacl.public.PublicKey(
+        iv.ed_to_x25519_pk(pk))).encrypt(iv.PARTY_CTX + did + key)
+    return iv.base64.b64encode(box).decode()
+
+
+def internal_entries(v):
+    """The internal.txt entries, from entries.txt's values v, in the order
+    of the file: [(name, bytes)], the payload of the internal notes and
+    the party key's id.  Every ru-head seq 3 is a key wrap after note_ru
+    (clock 3) referring to note_us (clock 4), so clock 5; every ru-head
+    seq 4 a note after it, clock 6; us-head's seq 1 follows note_us and
+    refers to pkw_ru, clock 6."""
+    did = iv.unhex(v["dialogue_id"])
+    tms = int(v["note_us_time_ms"])
+    seed = {n: iv.unhex(v["seed_" + n]) for n in ("ru_head", "us_head")}
+    pk = {n: iv.ed25519_pk(seed[n]) for n in seed}
+    nr, nu = iv.unhex(v["note_ru_hash"]), iv.unhex(v["note_us_hash"])
+    kid = iv.key_id(PARTY_KEY)
+
+    def wrap(to, party):
+        seal = seal_party_key if party else seal_key
+        payload = iv.canonical({"key_id": kid.hex(), "v": 1, "wraps": [
+            {"box": seal(did, PARTY_KEY, pk[n]), "to": pk[n].hex()}
+            for n in to]})
+        return iv.build_entry(iv.K["key-wrap"], seed["ru_head"], did, 3, 5,
+                              tms + 5, nr, [(pk["us_head"], 0, nu)],
+                              payload, internal=party)
+    text = [{"body": "Только для делегации РФ: позиция по пункту 2 "
+                     "согласована с Москвой.", "lang": "ru",
+             "role": "authentic"},
+            {"body": "RU delegation only: the position on item 2 is "
+                     "cleared with Moscow.", "lang": "en",
+             "role": "translation"}]
+    payload = iv.canonical({"meeting": 1, "text": text, "v": 1})
+
+    def inote(who, seq, prev, refs, nonce_byte):
+        return iv.build_entry(iv.K["note"], seed[who], did, seq, 6, tms + 6,
+                              prev, refs, payload, key=PARTY_KEY,
+                              nonce=bytes([nonce_byte]) * 24, epoch=kid,
+                              internal=True)
+    pkw = wrap(("ru_head",), True)
+    joint = wrap(("ru_head",), False)
+    out = [("pkw_ru", pkw),
+           ("inote_ru", inote("ru_head", 4, iv.leaf_hash(pkw), [], 0x62)),
+           ("pkw_ru_joint", joint),
+           ("inote_ru_bad", inote("ru_head", 4, iv.leaf_hash(joint), [],
+                                  0x63)),
+           ("inote_us_bad", inote("us_head", 1, nu,
+                                  [(pk["ru_head"], 3, iv.leaf_hash(pkw))],
+                                  0x64)),
+           ("pkw_ru_us", wrap(("ru_head", "us_head"), True))]
+    return out, payload, kid
+
+
+def internal_vector(vdir):
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    did = iv.unhex(v["dialogue_id"])
+    entries, payload, kid = internal_entries(v)
+    out = ["# tests/vectors/internal.txt: internal notes and party keys "
+           "(docs/FORMAT.md,",
+           "# section 6, \"Party keys and internal notes\"), after the four "
+           "entries of",
+           "# entries.txt.  party_key (32 x 0x61) has the id party_key_id; "
+           "pkw_ru_plain is",
+           "# what a party key wrap's box seals (context \"detente partykey "
+           "v1\\0\", the",
+           "# dialogue id, the key).  Time note_us_time_ms + clock; nonces "
+           "24 x 0x62, 0x63,",
+           "# 0x64.",
+           "#",
+           "# pkw_ru: ru-head's party key wrap (seq 3, clock 5, flags 0x04, "
+           "referring to",
+           "#   note_us), one box, to ru-head.",
+           "# inote_ru: ru-head's internal note under it (seq 4, clock 6, "
+           "flags 0x07, no",
+           "#   reference); its payload, and its plaintext: the payload "
+           "padded to 256.",
+           "# Those six entries verify.  Three cases fail, each in the "
+           "record its _record",
+           "# names, at the entry its _fails names (feed, seq), with "
+           "DT_EFORMAT:",
+           "# pkw_ru_joint: pkw_ru with flags 0x00 (a key wrap of the "
+           "dialogue, which starts",
+           "#   key epoch 1) and its box sealed with \"detente key wrap "
+           "v1\\0\"; valid itself.",
+           "# inote_ru_bad: ru-head's seq 4 after pkw_ru_joint, naming "
+           "party_key_id, which is",
+           "#   a key epoch of the dialogue and no party epoch (pass 2, "
+           "check 7b).",
+           "# inote_us_bad: us-head's seq 1 (clock 6, referring to pkw_ru) "
+           "naming RU's party",
+           "#   epoch, not one of its author's party (pass 2, check 7b).",
+           "# pkw_ru_us: ru-head's seq 3 as pkw_ru, with boxes to ru-head "
+           "and us-head, a",
+           "#   member of another party (pass 1, rule 10).",
+           "# Written by tests/tools/bundle_tool.py internal (the boxes are "
+           "random); checked",
+           "# by tests/unit/test_vectors.c and tests/tools/indep_verify.py.",
+           "",
+           "party_key = " + PARTY_KEY.hex(),
+           "party_key_id = " + kid.hex(),
+           "pkw_ru_plain = " + (iv.PARTY_CTX + did + PARTY_KEY).hex()]
+    bad = {b[0]: b for b in INTERNAL_BAD}
+    for name, b in entries:
+        out += ["", name + " = " + b.hex(),
+                name + "_hash = " + iv.leaf_hash(b).hex()]
+        if name == "inote_ru":
+            out += ["inote_ru_nonce = " + (bytes([0x62]) * 24).hex(),
+                    "inote_ru_payload = " + payload.decode(),
+                    "inote_ru_plain = " + iv.pad(payload).hex()]
+        if name in bad:
+            out += [name + "_record = " + " ".join(bad[name][1]),
+                    name + "_fails = %s %d" % bad[name][2:]]
+    return "\n".join(out) + "\n"
+
+
 # The minutes-signature candidates of tests/vectors/msig.txt: (name, the
 # payload's meeting, the comment's meeting, the comment's signer, whose
 # minisign key signs, whether the trusted comment is changed after
@@ -777,6 +915,9 @@ def main(argv):
         return 0
     if len(argv) == 3 and argv[1] == "epochs":
         sys.stdout.write(epochs_vector(argv[2]))
+        return 0
+    if len(argv) == 3 and argv[1] == "internal":
+        sys.stdout.write(internal_vector(argv[2]))
         return 0
     if len(argv) == 3 and argv[1] == "removed":
         sys.stdout.write(removed_vector(argv[2]))
