@@ -641,14 +641,18 @@ def epochs_vector(vdir):
 PARTY_KEY = bytes([0x61]) * 32
 
 # What each failing case of internal.txt is checked with, and where it
-# fails: (name, the record's entries, the feed, the seq).
+# fails: (name, the record's entries, the feed, the seq, detente's code:
+# a key wrap to someone it may not address is DT_EMEMBER, as rule 10 of
+# section 7 always was; check 7b is DT_EFORMAT, as for key epochs).
 INTERNAL_BAD = (
     ("inote_ru_bad", ("genesis", "wrap", "note_ru", "note_us",
-                      "pkw_ru_joint", "inote_ru_bad"), "ru_head", 4),
+                      "pkw_ru_joint", "inote_ru_bad"), "ru_head", 4,
+     "DT_EFORMAT"),
     ("inote_us_bad", ("genesis", "wrap", "note_ru", "note_us", "pkw_ru",
-                      "inote_ru", "inote_us_bad"), "us_head", 1),
+                      "inote_ru", "inote_us_bad"), "us_head", 1,
+     "DT_EFORMAT"),
     ("pkw_ru_us", ("genesis", "wrap", "note_ru", "note_us", "pkw_ru_us"),
-     "ru_head", 3),
+     "ru_head", 3, "DT_EMEMBER"),
 )
 
 
@@ -735,7 +739,7 @@ def internal_vector(vdir):
            "# Those six entries verify.  Three cases fail, each in the "
            "record its _record",
            "# names, at the entry its _fails names (feed, seq), with "
-           "DT_EFORMAT:",
+           "detente's code _code:",
            "# pkw_ru_joint: pkw_ru with flags 0x00 (a key wrap of the "
            "dialogue, which starts",
            "#   key epoch 1) and its box sealed with \"detente key wrap "
@@ -767,7 +771,8 @@ def internal_vector(vdir):
                     "inote_ru_plain = " + iv.pad(payload).hex()]
         if name in bad:
             out += [name + "_record = " + " ".join(bad[name][1]),
-                    name + "_fails = %s %d" % bad[name][2:]]
+                    name + "_fails = %s %d" % bad[name][2:4],
+                    name + "_code = " + bad[name][4]]
     return "\n".join(out) + "\n"
 
 
