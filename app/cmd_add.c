@@ -48,6 +48,7 @@ struct add_opts {
 	const char *party;
 	const char *owner;
 	const char *due;
+	int internal;              /* --internal: a note for the own party */
 	char due_buf[11];          /* --due as YYYY-MM-DD (commit_parse.h) */
 };
 
@@ -65,6 +66,7 @@ parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
 		{ "party", required_argument, NULL, 'p' },
 		{ "owner", required_argument, NULL, 'o' },
 		{ "due", required_argument, NULL, 'd' },
+		{ "internal", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *bad;
@@ -117,6 +119,9 @@ parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
 				    optarg);
 			o->due = o->due_buf;
 			break;
+		case 'I':
+			o->internal = 1;
+			break;
 		default:
 			return cli_opt_error(ctx, &cmd_add, c, argv);
 		}
@@ -135,6 +140,9 @@ parse(struct cli_ctx *ctx, struct add_opts *o, int argc, char **argv,
 	    o->kind != ENTRY_K_COMMITMENT)
 		return cli_bad_usage(ctx, &cmd_add,
 		    _("--owner and --due are for commitments"), NULL);
+	if (o->internal && o->kind != ENTRY_K_NOTE)
+		return cli_bad_usage(ctx, &cmd_add,
+		    _("--internal is for notes"), NULL);
 	*first = optind;
 	return CLI_OK;
 }
@@ -330,7 +338,7 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_USAGE;
 		goto out;
 	}
-	ret = session_append(ctx, o.kind, p, NULL);
+	ret = session_append_as(ctx, o.kind, p, o.internal, NULL);
 out:
 	json_decref(p);
 	json_decref(text);
@@ -347,7 +355,7 @@ const struct cli_cmd cmd_add = {
 	N_("agenda|note|statement|proposal|decision|commitment\n"
 	   "           [--meeting M] [--item ID|--no-item] [--lang L]\n"
 	   "           [--tr LANG=TEXT ...] [--party P] [--owner O]\n"
-	   "           [--due DATE] [TEXT...|-]"),
+	   "           [--due DATE] [--internal] [TEXT...|-]"),
 	N_("add an agenda item, note, statement, proposal, decision or "
 	   "commitment"),
 	N_("The text is TEXT (words joined by spaces), standard input with\n"
@@ -371,6 +379,13 @@ const struct cli_cmd cmd_add = {
 	   "YYYY-MM-DD, DD.MM.YYYY, +N (days from today, UTC), +Nw, +Nm,\n"
 	   "tomorrow or a weekday (friday, пятница: the next one); the UI's\n"
 	   "ACTION: line reads the same forms (detente(1), COMMITMENTS).\n"
+	   "\n"
+	   "note --internal: a delegation-internal note, encrypted under your\n"
+	   "party's internal key, which only your party's members hold.  It\n"
+	   "is never in the joint minutes; the other side holds its bytes\n"
+	   "and sees that it exists, its author, time and size (in steps of\n"
+	   "256 bytes), not its text (detente(1), INTERNAL NOTES).  A head's\n"
+	   "first internal note starts the party's key.\n"
 	   "Prints the new entry's short id.\n"),
 	run
 };

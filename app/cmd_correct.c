@@ -63,6 +63,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 	    (ret = session_view_for(ctx, argv[optind], NULL, &v, &t)) !=
 	    CLI_OK)
 		goto out;
+	if ((ret = session_not_internal(ctx, t, argv[optind])) != CLI_OK)
+		goto out;
 	if (!entry_kind_is_content(t->kind)) {
 		cli_error(ctx, _("only content entries can be corrected"),
 		    argv[optind], entry_kind_name(t->kind));

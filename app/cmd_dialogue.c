@@ -384,7 +384,7 @@ const struct cli_cmd cmd_dialogue = {
 	   "           --head P=KEY --head Q=KEY [--member P=KEY[:observer] ...]\n"
 	   "       detente dialogue list\n"
 	   "       detente dialogue join [--yes] FILE\n"
-	   "       detente dialogue rekey [--reason TEXT]\n"
+	   "       detente dialogue rekey [--internal] [--reason TEXT]\n"
 	   "       detente dialogue epochs"),
 	N_("create, list, join or rekey a dialogue"),
 	N_("  new    write the genesis entry and wrap a fresh dialogue key to\n"
@@ -408,8 +408,12 @@ const struct cli_cmd cmd_dialogue = {
 	   "  rekey  a head starts a new key epoch (a suspected compromise):\n"
 	   "         a fresh key wrapped to every current member; content\n"
 	   "         is written under it from then on.  --reason TEXT is\n"
-	   "         kept in the record.\n"
+	   "         kept in the record.  Your party's internal key, once it\n"
+	   "         has one, changes with it; --internal changes only that\n"
+	   "         (a fresh key wrapped to your party's current members,\n"
+	   "         for internal notes: `add note --internal`).\n"
 	   "  epochs  every key epoch: key id, the clock it started at, and\n"
-	   "         whether your identity holds its key\n"),
+	   "         whether your identity holds its key; then every\n"
+	   "         party's internal keys\n"),
 	run
 };

@@ -41,6 +41,8 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_FAIL;
 		goto out;
 	}
+	if ((ret = session_not_internal(ctx, t, argv[1])) != CLI_OK)
+		goto out;
 	if (!entry_kind_is_content(t->kind) || t->kind == ENTRY_K_ENDORSEMENT) {
 		cli_error(ctx, _("cannot endorse this kind of entry"), argv[1],
 		    entry_kind_name(t->kind));

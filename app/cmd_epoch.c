@@ -120,6 +120,39 @@ epoch_line(struct cli_ctx *ctx, const unsigned char id[WRAP_KEYID_BYTES])
 	    cur, hex);
 }
 
+/*
+ * party_after() - after a removal, replacement or rekey: the writer's
+ * party's new internal key, if the change started one (its party had
+ * before of them).
+ */
+static void party_line(struct cli_ctx *ctx,
+    const unsigned char id[WRAP_KEYID_BYTES]);
+
+static size_t
+party_count(struct cli_ctx *ctx)
+{
+	const record_member *me = record_member_find(ctx->rec, ctx->id->pk);
+
+	return me != NULL ? record_party_epochs(ctx->rec, me->party) : 0;
+}
+
+static void
+party_after(struct cli_ctx *ctx, size_t before)
+{
+	const record_member *me = record_member_find(ctx->rec, ctx->id->pk);
+	unsigned char id[WRAP_KEYID_BYTES];
+	uint64_t clock;
+	size_t n;
+	int held;
+
+	if (me == NULL || before == 0 ||
+	    (n = record_party_epochs(ctx->rec, me->party)) <= before ||
+	    record_party_epoch_at(ctx->rec, me->party, n - 1, id, &clock,
+	    &held) != 0)
+		return;
+	party_line(ctx, id);
+}
+
 static const struct option reason_opts[] = {
 	{ "reason", required_argument, NULL, 'r' },
 	{ NULL, 0, NULL, 0 }
@@ -132,6 +165,7 @@ epoch_member_remove(struct cli_ctx *ctx, int argc, char **argv)
 	const char *reason = NULL;
 	unsigned char hash[ENTRY_HASH_BYTES], eid[WRAP_KEYID_BYTES];
 	char shortid[FMT_SHORT_BYTES], b[3 * KEY_NAME_MAX + 4];
+	size_t before;
 	const record_member *m;
 	record_member copy;
 	int c, rc, ret;
@@ -155,6 +189,7 @@ epoch_member_remove(struct cli_ctx *ctx, int argc, char **argv)
 	if ((ret = may_remove(ctx, m)) != CLI_OK)
 		return ret;
 	copy = *m;
+	before = party_count(ctx);
 	if ((rc = record_remove_member(ctx->rec, ctx->id, copy.pk, reason,
 	    hash, eid)) != 0) {
 		cli_error_rc(ctx, _("cannot remove the member"), rc,
@@ -169,6 +204,7 @@ epoch_member_remove(struct cli_ctx *ctx, int argc, char **argv)
 	    "now on\n"), shortid, vis_buf(b, sizeof(b), copy.name, 0),
 	    copy.party);
 	epoch_line(ctx, eid);
+	party_after(ctx, before);
 	return CLI_OK;
 }
 
@@ -185,6 +221,7 @@ epoch_member_replace(struct cli_ctx *ctx, int argc, char **argv)
 	const char *reason = NULL, *name = NULL;
 	unsigned char hash[ENTRY_HASH_BYTES], eid[WRAP_KEYID_BYTES];
 	char shortid[FMT_SHORT_BYTES], b[3 * KEY_NAME_MAX + 4];
+	size_t before;
 	char kname[KEY_NAME_MAX + 1], fp[KEY_FINGERPRINT_BYTES];
 	char nb[3 * KEY_NAME_MAX + 4];
 	char path[PATH_MAX];
@@ -262,6 +299,7 @@ epoch_member_replace(struct cli_ctx *ctx, int argc, char **argv)
 		    "NAME"), m.name);
 	snprintf(m.party, sizeof(m.party), "%s", oldc.party);
 	m.role = oldc.role;
+	before = party_count(ctx);
 	if ((rc = record_replace_member(ctx->rec, ctx->id, oldc.pk, &m, mode,
 	    reason, hash, eid, &given)) != 0) {
 		cli_error_rc(ctx, _("cannot replace the member"), rc,
@@ -280,19 +318,63 @@ epoch_member_replace(struct cli_ctx *ctx, int argc, char **argv)
 	    vis_buf(nb, sizeof(nb), m.name, 0));
 	epoch_given_line(ctx, given, mode);
 	epoch_line(ctx, eid);
+	party_after(ctx, before);
 	return CLI_OK;
 }
 
-/* `dialogue rekey [--reason TEXT]` */
+/* party_line() - what a new party key of the writer's party says. */
+static void
+party_line(struct cli_ctx *ctx, const unsigned char id[WRAP_KEYID_BYTES])
+{
+	const record_member *me = record_member_find(ctx->rec, ctx->id->pk);
+	char hex[2 * WRAP_KEYID_BYTES + 1];
+
+	key_hex(hex, id, WRAP_KEYID_BYTES);
+	fprintf(ctx->out, _("new internal key of %s (key id %s), wrapped to "
+	    "its current members; its internal notes are written under it "
+	    "from now on\n"), me != NULL ? me->party : "?", hex);
+}
+
+/* `dialogue rekey --internal`: a new party key only. */
+static int
+rekey_internal(struct cli_ctx *ctx, const char *reason)
+{
+	unsigned char eid[WRAP_KEYID_BYTES];
+	int rc, ret;
+
+	if ((ret = session_writer(ctx, ENTRY_K_KEY_WRAP)) != CLI_OK)
+		return ret;
+	if ((rc = record_rekey_internal(ctx->rec, ctx->id, reason, eid)) != 0) {
+		cli_error_rc(ctx, _("cannot start a new internal key"), rc,
+		    NULL, rc == DT_EMEMBER ? _("only a head of delegation "
+		    "may") : _("nothing was written"));
+		return cli_exit_for(rc);
+	}
+	(void)feedmark_note(ctx);
+	party_line(ctx, eid);
+	return CLI_OK;
+}
+
+/* `dialogue rekey [--internal] [--reason TEXT]` */
 int
 epoch_dialogue_rekey(struct cli_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "internal", no_argument, NULL, 'I' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *reason = NULL;
 	unsigned char hash[ENTRY_HASH_BYTES], eid[WRAP_KEYID_BYTES];
 	char shortid[FMT_SHORT_BYTES];
-	int c, rc, ret;
+	int c, rc, ret, internal = 0;
+	size_t before;
 
-	while ((c = getopt_long(argc, argv, ":", reason_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == 'I') {
+			internal = 1;
+			continue;
+		}
 		if (c != 'r')
 			return cli_opt_error(ctx, &cmd_dialogue, c, argv);
 		if ((ret = cli_field(ctx, &cmd_dialogue, "--reason", optarg,
@@ -303,8 +385,11 @@ epoch_dialogue_rekey(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind != argc)
 		return cli_bad_usage(ctx, &cmd_dialogue,
 		    _("unexpected argument"), argv[optind]);
+	if (internal)
+		return rekey_internal(ctx, reason);
 	if ((ret = session_writer(ctx, ENTRY_K_KEY_WRAP)) != CLI_OK)
 		return ret;
+	before = party_count(ctx);
 	if ((rc = record_rekey(ctx->rec, ctx->id, reason, hash, eid)) != 0) {
 		cli_error_rc(ctx, _("cannot start a new key epoch"), rc,
 		    NULL, rc == DT_EMEMBER ? _("only a head of delegation "
@@ -315,6 +400,8 @@ epoch_dialogue_rekey(struct cli_ctx *ctx, int argc, char **argv)
 	fmt_short(shortid, hash);
 	fprintf(ctx->out, "%s  ", shortid);
 	epoch_line(ctx, eid);
+	/* the party's internal key changes with it, once it has one */
+	party_after(ctx, before);
 	return CLI_OK;
 }
 
@@ -326,7 +413,7 @@ epoch_dialogue_epochs(struct cli_ctx *ctx, int argc, char **argv)
 	char hex[2 * WRAP_KEYID_BYTES + 1];
 	uint64_t clock;
 	long cur;
-	size_t i;
+	size_t i, p;
 	int held, ret;
 
 	if (argc > 1)
@@ -343,6 +430,23 @@ epoch_dialogue_epochs(struct cli_ctx *ctx, int argc, char **argv)
 		    "%llu  %s%s\n"), i, hex, (unsigned long long)clock,
 		    held ? _("key held") : _("key not held"),
 		    (long)i == cur ? _(" (current)") : "");
+	}
+	/* each party's internal keys (FORMAT.md section 6) */
+	for (p = 0; p < record_nparties(ctx->rec); p++) {
+		const char *party = record_party(ctx->rec, p);
+		size_t n = record_party_epochs(ctx->rec, party);
+
+		for (i = 0; i < n; i++) {
+			if (record_party_epoch_at(ctx->rec, party, i, id,
+			    &clock, &held) != 0)
+				break;
+			key_hex(hex, id, sizeof(id));
+			fprintf(ctx->out, _("internal key %zu of %s  key id %s  "
+			    "started at clock %llu  %s%s\n"), i, party, hex,
+			    (unsigned long long)clock,
+			    held ? _("key held") : _("key not held"),
+			    held && i + 1 == n ? _(" (current)") : "");
+		}
 	}
 	return CLI_OK;
 }

@@ -54,6 +54,10 @@ decrypt_status(struct cli_ctx *ctx, const entry *e, const view_item *it)
 		return N_("clear (control entry)");
 	if (record_key(ctx->rec) == NULL)
 		return N_("not decrypted (no key)");
+	if (epoch_key_for(record_epoch_keys(ctx->rec), e) == NULL &&
+	    entry_is_internal(e))
+		return N_("not decrypted (an internal note of another party: "
+		    "for its members only)");
 	if (epoch_key_for(record_epoch_keys(ctx->rec), e) == NULL)
 		return N_("not decrypted (its key epoch was not given to you)");
 	if (entry_open(&plain, &plen, e,
@@ -142,9 +146,11 @@ run(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	fprintf(ctx->out, _("entry:       %s\n"), it->hex);
-	fprintf(ctx->out, _("kind:        %s (0x%02x)%s\n"),
+	fprintf(ctx->out, _("kind:        %s (0x%02x)%s%s\n"),
 	    entry_kind_name(e.kind), e.kind,
-	    e.flags & ENTRY_FLAG_ENCRYPTED ? _(", encrypted") : "");
+	    e.flags & ENTRY_FLAG_ENCRYPTED ? _(", encrypted") : "",
+	    e.flags & ENTRY_FLAG_INTERNAL ? (entry_kind_is_content(e.kind) ?
+	    _(", internal to its author's party") : _(", a party key")) : "");
 	key_hex(hex, e.dialogue, ENTRY_HASH_BYTES);
 	fprintf(ctx->out, _("dialogue:    %s\n"), hex);
 	who(w, sizeof(w), ctx, e.author);

@@ -182,15 +182,25 @@ report(struct cli_ctx *ctx, int json, record *r, int no_key,
 		    (unsigned long long)st->entries);
 		fprintf(ctx->out, ngettext(" in %llu feed", " in %llu feeds",
 		    (unsigned long)st->feeds), (unsigned long long)st->feeds);
-		if (!no_key && st->content > st->decrypted + st->faults)
+		if (!no_key && st->content > st->decrypted + st->faults +
+		    st->internal_other)
 			/* entries of key epochs this identity was not given */
 			fprintf(ctx->out, ngettext(" (content of %llu entry not "
 			    "checked: its key epoch was not given to you)",
 			    " (content of %llu entries not checked: their key "
 			    "epochs were not given to you)", (unsigned long)(
-			    st->content - st->decrypted - st->faults)),
+			    st->content - st->decrypted - st->faults -
+			    st->internal_other)),
 			    (unsigned long long)(st->content - st->decrypted -
-			    st->faults));
+			    st->faults - st->internal_other));
+		if (!no_key && st->internal_other > 0)
+			/* another party's: by design, not a missing key */
+			fprintf(ctx->out, ngettext(" (%llu internal note of "
+			    "another party: its content is for that party "
+			    "only)", " (%llu internal notes of another party: "
+			    "their content is for that party only)",
+			    (unsigned long)st->internal_other),
+			    (unsigned long long)st->internal_other);
 		fprintf(ctx->out, "%s\n",
 		    no_key ? _(" (content not checked: no key)") : "");
 		if (r != NULL)

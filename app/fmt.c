@@ -275,6 +275,12 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 	int n = -1;
 
 	(void)v;
+	/* another party's internal note: what it is, never its text */
+	if (it->body == VIEW_BODY_LOCKED && view_item_internal(it)) {
+		n = asprintf(&out, _("(internal note of %s: only its members "
+		    "can read it)"), it->party[0] ? it->party : "?");
+		return n < 0 ? NULL : out;
+	}
 	if (it->body == VIEW_BODY_LOCKED)
 		return strdup(_("(encrypted: no key)"));
 	if (it->body != VIEW_BODY_OK)
@@ -297,11 +303,19 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 		break;
 	case ENTRY_K_KEY_WRAP:
 		x = json_object_get(p, "wraps");
-		n = asprintf(&out, ngettext("dialogue key %s wrapped for %zu "
-		    "member", "dialogue key %s wrapped for %zu members",
-		    json_array_size(x)),
-		    str(p, "key_id") ? str(p, "key_id") : "?",
-		    json_array_size(x));
+		if (it->flags & ENTRY_FLAG_INTERNAL)
+			n = asprintf(&out, ngettext("internal key of %s %s "
+			    "wrapped for %zu member", "internal key of %s %s "
+			    "wrapped for %zu members", json_array_size(x)),
+			    it->party[0] ? it->party : "?",
+			    str(p, "key_id") ? str(p, "key_id") : "?",
+			    json_array_size(x));
+		else
+			n = asprintf(&out, ngettext("dialogue key %s wrapped "
+			    "for %zu member", "dialogue key %s wrapped for %zu "
+			    "members", json_array_size(x)),
+			    str(p, "key_id") ? str(p, "key_id") : "?",
+			    json_array_size(x));
 		break;
 	case ENTRY_K_CHECKPOINT:
 	case ENTRY_K_SEAL:
@@ -367,6 +381,17 @@ fmt_summary(const view *v, const view_item *it, const char *lang)
 		n = asprintf(&with, "%s: %s", out, str(p, "reason"));
 		free(out);
 		return n < 0 ? NULL : with;
+	}
+	/* an internal note its party reads: marked as only theirs */
+	if (view_item_internal(it)) {
+		char *own = NULL;
+
+		n = asprintf(&own, _("[%s only] %s"), it->party[0] ?
+		    it->party : "?", out);
+		free(out);
+		if (n < 0)
+			return NULL;
+		out = own;
 	}
 	/* written after its own side's close: kept, flagged (late.h) */
 	if (it->late) {
@@ -559,6 +584,9 @@ fmt_item_json(const view *v, const view_item *it, const char *lang)
 		return NULL;
 	if (it->meeting >= 0)
 		json_object_set_new(o, "meeting", json_integer(it->meeting));
+	/* an internal note, or a party key wrap: for "party" only */
+	if (it->flags & ENTRY_FLAG_INTERNAL)
+		json_object_set_new(o, "internal", json_true());
 	if (it->target != NULL)
 		json_object_set_new(o, "target", json_string(it->target->hex));
 	if (it->ncorrections > 0) {

@@ -744,21 +744,78 @@ session_view_for(struct cli_ctx *ctx, const char *id, const view_window *bw,
 }
 
 int
+session_not_internal(struct cli_ctx *ctx, const view_item *t, const char *id)
+{
+	if (!view_item_internal(t))
+		return CLI_OK;
+	cli_error(ctx, _("an internal note cannot be the target of an entry "
+	    "of the joint record"), id, _("nothing was written; to add to "
+	    "it, write another internal note (`detente add note "
+	    "--internal`)"));
+	return CLI_USAGE;
+}
+
+int
 session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
     unsigned char hash[ENTRY_HASH_BYTES])
+{
+	return session_append_as(ctx, kind, payload, 0, hash);
+}
+
+/*
+ * internal_nokey() - why id cannot write an internal note: its party
+ * has no party key yet (only its head starts one), or it was not given
+ * the newest.
+ */
+static void
+internal_nokey(struct cli_ctx *ctx)
+{
+	const record_member *me = record_member_find(ctx->rec, ctx->id->pk);
+	const record_member *head = me != NULL ?
+	    record_head_of(ctx->rec, me->party) : NULL;
+	char what[160], hint[256];
+
+	if (me == NULL)
+		return;
+	if (record_party_epochs(ctx->rec, me->party) == 0) {
+		snprintf(what, sizeof(what), _("%s has no internal key yet"),
+		    me->party);
+		snprintf(hint, sizeof(hint), _("nothing was written; the head "
+		    "of %s (%s) starts it by writing the first internal note "
+		    "or with `detente dialogue rekey --internal`"), me->party,
+		    head != NULL ? head->name : "?");
+	} else {
+		snprintf(what, sizeof(what), _("you do not hold the newest "
+		    "internal key of %s"), me->party);
+		snprintf(hint, sizeof(hint), _("nothing was written; import "
+		    "the latest bundle from your delegation, or ask the head "
+		    "of %s (%s) to give it to you"), me->party,
+		    head != NULL ? head->name : "?");
+	}
+	cli_error(ctx, what, ctx->id->name, hint);
+}
+
+int
+session_append_as(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
+    int internal, unsigned char hash[ENTRY_HASH_BYTES])
 {
 	unsigned char h[ENTRY_HASH_BYTES];
 	char what[160], shortid[FMT_SHORT_BYTES];
 	char *text;
-	int rc;
+	int rc, created = 0;
 
 	if ((text = payload_dump(payload)) == NULL) {
 		cli_error(ctx, _("cannot encode the entry"), entry_kind_name(kind),
 		    _("check that the text is valid UTF-8"));
 		return CLI_USAGE;
 	}
-	rc = record_append(ctx->rec, ctx->id, kind, text, h, NULL);
+	rc = internal ? record_append_internal(ctx->rec, ctx->id, text, h, NULL,
+	    &created) : record_append(ctx->rec, ctx->id, kind, text, h, NULL);
 	payload_free(text);
+	if (internal && rc == DT_ENOKEY && record_key(ctx->rec) != NULL) {
+		internal_nokey(ctx);
+		return CLI_FAIL;
+	}
 	if (rc == DT_ESTATE && entry_kind_is_content(kind) &&
 	    json_is_integer(json_object_get(payload, "meeting"))) {
 		const record_member *me = record_member_find(ctx->rec,
@@ -786,6 +843,15 @@ session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
 	}
 	if (hash != NULL)
 		memcpy(hash, h, ENTRY_HASH_BYTES);
+	if (created) {
+		const record_member *me = record_member_find(ctx->rec,
+		    ctx->id->pk);
+
+		/* on stderr: stdout stays the entry's id, for scripts */
+		fprintf(ctx->err, _("detente: started the internal key of %s: "
+		    "only its members can read its internal notes\n"),
+		    me != NULL ? me->party : "?");
+	}
 	/* Written; a mark that cannot be kept only weakens a later check. */
 	(void)feedmark_note(ctx);
 	fmt_short(shortid, h);

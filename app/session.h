@@ -153,6 +153,21 @@ int session_find(struct cli_ctx *ctx, const view *v, const char *id,
  * kind to the identity's own feed, and print the new entry's short id.
  * @param[out] hash  may be NULL.
  */
+/*
+ * session_not_internal() - CLI_OK unless t is an internal note, which no
+ * entry of the joint record may target (a correction or endorsement of
+ * it would be read by the other side); then an error line naming id.
+ */
+int session_not_internal(struct cli_ctx *ctx, const view_item *t,
+    const char *id);
+
+/*
+ * session_append_as() - session_append(), or with internal an internal
+ * note (record_append_internal()): only the members of the writer's
+ * party can read it.  Says why when the writer holds no party key.
+ */
+int session_append_as(struct cli_ctx *ctx, unsigned kind,
+    const json_t *payload, int internal, unsigned char hash[ENTRY_HASH_BYTES]);
 int session_append(struct cli_ctx *ctx, unsigned kind, const json_t *payload,
     unsigned char hash[ENTRY_HASH_BYTES]);
 

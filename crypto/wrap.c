@@ -54,6 +54,28 @@ wrap_seal(unsigned char box[WRAP_BOX_BYTES],
     const unsigned char dialogue[32], const unsigned char to[KEY_PK_BYTES],
     const unsigned char *key)
 {
+	return wrap_seal_as(box, dialogue, to, key, WRAP_FOR_DIALOGUE);
+}
+
+int
+wrap_open(unsigned char **key, const unsigned char box[WRAP_BOX_BYTES],
+    const unsigned char dialogue[32], const key_identity *id)
+{
+	return wrap_open_as(key, box, dialogue, id, WRAP_FOR_DIALOGUE);
+}
+
+/* The context string of a box of this kind (wrap.h). */
+static const char *
+wrap_ctx(int kind)
+{
+	return kind == WRAP_FOR_PARTY ? WRAP_PARTY_CTX : WRAP_CTX;
+}
+
+int
+wrap_seal_as(unsigned char box[WRAP_BOX_BYTES],
+    const unsigned char dialogue[32], const unsigned char to[KEY_PK_BYTES],
+    const unsigned char *key, int kind)
+{
 	unsigned char xpk[crypto_box_PUBLICKEYBYTES];
 	unsigned char *plain = NULL;
 	int ret;
@@ -66,7 +88,7 @@ wrap_seal(unsigned char box[WRAP_BOX_BYTES],
 		ret = DT_ENOMEM;
 		goto out;
 	}
-	memcpy(plain, WRAP_CTX, WRAP_CTX_BYTES);
+	memcpy(plain, wrap_ctx(kind), WRAP_CTX_BYTES);
 	memcpy(plain + WRAP_CTX_BYTES, dialogue, DIALOGUE_BYTES);
 	memcpy(plain + WRAP_CTX_BYTES + DIALOGUE_BYTES, key, WRAP_KEY_BYTES);
 	if (crypto_box_seal(box, plain, WRAP_PLAIN_BYTES, xpk) != 0) {
@@ -86,8 +108,8 @@ out:
  * has no Curve25519 form is DT_EINVAL.
  */
 int
-wrap_open(unsigned char **key, const unsigned char box[WRAP_BOX_BYTES],
-    const unsigned char dialogue[32], const key_identity *id)
+wrap_open_as(unsigned char **key, const unsigned char box[WRAP_BOX_BYTES],
+    const unsigned char dialogue[32], const key_identity *id, int kind)
 {
 	unsigned char *plain = NULL, *k = NULL;
 	int ret;
@@ -100,7 +122,7 @@ wrap_open(unsigned char **key, const unsigned char box[WRAP_BOX_BYTES],
 	/* with id's secret key, or through the agent that holds it */
 	if ((ret = key_seal_open(plain, box, WRAP_BOX_BYTES, id)) != 0)
 		goto out;
-	if (sodium_memcmp(plain, WRAP_CTX, WRAP_CTX_BYTES) != 0) {
+	if (sodium_memcmp(plain, wrap_ctx(kind), WRAP_CTX_BYTES) != 0) {
 		ret = DT_EDECRYPT;
 		goto out;
 	}

@@ -18,6 +18,14 @@
 #define WRAP_PLAIN_BYTES (WRAP_CTX_BYTES + 32U + WRAP_KEY_BYTES)
 #define WRAP_BOX_BYTES (WRAP_PLAIN_BYTES + crypto_box_SEALBYTES)
 #define WRAP_KEYID_BYTES 8U
+/*
+ * A party key (FORMAT.md section 6, "Party keys and internal notes") is
+ * wrapped the same way with another context string, of the same length,
+ * so that a box made for one can never be read as the other.
+ */
+#define WRAP_PARTY_CTX "detente partykey v1"
+#define WRAP_FOR_DIALOGUE 0
+#define WRAP_FOR_PARTY 1
 
 /* wrap_key_new() - a fresh random dialogue key in sodium_malloc memory. */
 int wrap_key_new(unsigned char **key);
@@ -51,6 +59,19 @@ int wrap_seal(unsigned char box[WRAP_BOX_BYTES],
  */
 int wrap_open(unsigned char **key, const unsigned char box[WRAP_BOX_BYTES],
     const unsigned char dialogue[32], const key_identity *id)
+    __attribute__((warn_unused_result));
+
+/*
+ * wrap_seal_as(), wrap_open_as() - wrap_seal() and wrap_open() of a
+ * dialogue key (WRAP_FOR_DIALOGUE, the context WRAP_CTX) or of a party
+ * key (WRAP_FOR_PARTY, WRAP_PARTY_CTX).  A box opened as the other kind
+ * is DT_EDECRYPT.
+ */
+int wrap_seal_as(unsigned char box[WRAP_BOX_BYTES],
+    const unsigned char dialogue[32], const unsigned char to[KEY_PK_BYTES],
+    const unsigned char *key, int kind);
+int wrap_open_as(unsigned char **key, const unsigned char box[WRAP_BOX_BYTES],
+    const unsigned char dialogue[32], const key_identity *id, int kind)
     __attribute__((warn_unused_result));
 
 #endif

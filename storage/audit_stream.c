@@ -362,8 +362,9 @@ one(struct stream *s, const sigpool_job *job, uint64_t at)
 	 * removal rules) are checked by the join, which has the store the
 	 * causal-past lookups need: a bundle that uses them takes that path.
 	 */
-	if (e.flags & ENTRY_FLAG_EPOCH)
-		return giveup(s, DT_ESTATE, "an entry names a key epoch");
+	if (e.flags & (ENTRY_FLAG_EPOCH | ENTRY_FLAG_INTERNAL))
+		return giveup(s, DT_ESTATE, "an entry names a key epoch or "
+		    "a party key");
 	if (e.kind == ENTRY_K_MEMBER_REMOVE)
 		return giveup(s, DT_ESTATE, "a member was removed");
 	ctl = !entry_kind_is_content(e.kind);

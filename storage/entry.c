@@ -111,8 +111,11 @@ entry_parse(entry *e, const unsigned char *b, size_t len)
 	if (!entry_kind_known(e->kind))
 		return DT_EFORMAT;
 	if (entry_kind_is_content(e->kind) ? (e->flags != ENTRY_FLAG_ENCRYPTED &&
-	    e->flags != (ENTRY_FLAG_ENCRYPTED | ENTRY_FLAG_EPOCH)) :
-	    e->flags != 0U)
+	    e->flags != (ENTRY_FLAG_ENCRYPTED | ENTRY_FLAG_EPOCH) &&
+	    (e->flags != ENTRY_FLAGS_INTERNAL_NOTE ||
+	    e->kind != ENTRY_K_NOTE)) :
+	    (e->flags != 0U && (e->flags != ENTRY_FLAG_INTERNAL ||
+	    e->kind != ENTRY_K_KEY_WRAP)))
 		return DT_EFORMAT;
 	if (e->nrefs > ENTRY_MAX_REFS)
 		return DT_ERANGE;
@@ -141,6 +144,12 @@ entry_parse(entry *e, const unsigned char *b, size_t len)
 		    ENTRY_EPOCH_BYTES : 0;
 
 		if (e->body_len < pre + ENTRY_NONCE_BYTES + ENTRY_MAC_BYTES)
+			return DT_EFORMAT;
+		/* an internal note's plaintext is whole blocks, at least one */
+		if (e->flags == ENTRY_FLAGS_INTERNAL_NOTE &&
+		    ((e->body_len - pre - ENTRY_NONCE_BYTES - ENTRY_MAC_BYTES) %
+		    ENTRY_PAD_BLOCK != 0 || e->body_len - pre -
+		    ENTRY_NONCE_BYTES - ENTRY_MAC_BYTES == 0))
 			return DT_EFORMAT;
 		e->epoch = pre ? e->body : NULL;
 		e->sealed = e->body + pre;
@@ -232,8 +241,8 @@ int
 entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
     const key_identity *id)
 {
-	unsigned char *b = NULL, *msg = NULL;
-	size_t hlen, blen, len, msglen, off;
+	unsigned char *b = NULL, *msg = NULL, *pad = NULL;
+	size_t hlen, blen, len, msglen, off, plen;
 	unsigned i;
 	int content, rc = DT_EINVAL;
 	unsigned long long clen;
@@ -259,8 +268,28 @@ entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 		    (i > 0 && memcmp(d->refs[i - 1].author, d->refs[i].author,
 		    KEY_PK_BYTES) >= 0))
 			goto out;
+	if (d->internal && (content ? d->kind != ENTRY_K_NOTE ||
+	    d->epoch == NULL : d->kind != ENTRY_K_KEY_WRAP))
+		goto out;
+	/* an internal note's plaintext: the payload padded (FORMAT.md 4) */
+	plen = d->payload_len;
+	if (content && d->internal) {
+		size_t padded;
+
+		rc = DT_ENOMEM;
+		if ((pad = sodium_malloc(d->payload_len + ENTRY_PAD_BLOCK)) ==
+		    NULL)
+			goto out;
+		memcpy(pad, d->payload, d->payload_len);
+		if (sodium_pad(&padded, pad, d->payload_len, ENTRY_PAD_BLOCK,
+		    d->payload_len + ENTRY_PAD_BLOCK) != 0) {
+			rc = DT_EINVAL;
+			goto out;
+		}
+		plen = padded;
+	}
 	hlen = ENTRY_FIXED_BYTES + (size_t)d->nrefs * ENTRY_REF_BYTES + 4;
-	blen = d->payload_len + (content ?
+	blen = plen + (content ?
 	    ENTRY_NONCE_BYTES + ENTRY_MAC_BYTES : 0) +
 	    (content && d->epoch != NULL ? ENTRY_EPOCH_BYTES : 0);
 	if (blen > ENTRY_MAX_BODY) {
@@ -276,6 +305,8 @@ entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 	b[5] = content ? ENTRY_FLAG_ENCRYPTED : 0;
 	if (content && d->epoch != NULL)
 		b[5] |= ENTRY_FLAG_EPOCH;
+	if (d->internal)
+		b[5] |= ENTRY_FLAG_INTERNAL;
 	b[6] = (unsigned char)(d->nrefs >> 8);
 	b[7] = (unsigned char)d->nrefs;
 	if (d->dialogue != NULL)
@@ -309,8 +340,8 @@ entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 		else
 			randombytes_buf(nonce, ENTRY_NONCE_BYTES);
 		crypto_aead_xchacha20poly1305_ietf_encrypt(
-		    nonce + ENTRY_NONCE_BYTES, &clen, d->payload,
-		    d->payload_len, b, hlen, NULL, nonce, d->key);
+		    nonce + ENTRY_NONCE_BYTES, &clen, pad != NULL ? pad :
+		    d->payload, plen, b, hlen, NULL, nonce, d->key);
 	} else
 		memcpy(b + off, d->payload, d->payload_len);
 	if ((rc = signed_message(&msg, &msglen, b, hlen + blen)) != 0)
@@ -323,9 +354,36 @@ entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
 	b = NULL;
 	rc = 0;
 out:
+	if (pad != NULL)
+		sodium_free(pad);
 	free(msg);
 	free(b);
 	return rc;
+}
+
+int
+entry_is_internal(const entry *e)
+{
+	return e->flags == ENTRY_FLAGS_INTERNAL_NOTE;
+}
+
+/*
+ * unpad() - an internal note's plaintext of *len bytes in p without its
+ * padding (FORMAT.md section 4, "Body"): 0, or DT_EDECRYPT if it has none.
+ */
+static int
+unpad(const entry *e, unsigned char *p, size_t *len)
+{
+	size_t n;
+
+	if (!entry_is_internal(e))
+		return 0;
+	if (sodium_unpad(&n, p, *len, ENTRY_PAD_BLOCK) != 0)
+		return DT_EDECRYPT;
+	sodium_memzero(p + n, *len - n);
+	*len = n;
+	p[n] = '\0';
+	return 0;
 }
 
 int
@@ -359,8 +417,13 @@ entry_open(unsigned char **out, size_t *outlen, const entry *e,
 		return DT_EDECRYPT;
 	}
 	p[plen] = '\0';
+	n = (size_t)plen;
+	if (unpad(e, p, &n) != 0) {
+		sodium_free(p);
+		return DT_EDECRYPT;
+	}
 	*out = p;
-	*outlen = (size_t)plen;
+	*outlen = n;
 	return 0;
 }
 
@@ -389,6 +452,11 @@ entry_open_into(unsigned char *out, size_t cap, size_t *outlen,
 		return DT_EDECRYPT;
 	out[plen] = '\0';
 	*outlen = (size_t)plen;
+	if (unpad(e, out, outlen) != 0) {
+		sodium_memzero(out, (size_t)plen);
+		*outlen = 0;
+		return DT_EDECRYPT;
+	}
 	return 0;
 }
 

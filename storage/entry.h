@@ -7,7 +7,8 @@
  *   off  size  field
  *   0    4     magic "DTE" 0x01 (format version 1)
  *   4    1     kind (ENTRY_K_*)
- *   5    1     flags: bit 0 = body encrypted; other bits 0
+ *   5    1     flags: bit 0 = body encrypted; bit 1 = key id in body;
+ *                bit 2 = party-internal (ENTRY_FLAG_INTERNAL); others 0
  *   6    2     nrefs: number of causal references
  *   8    32    dialogue id (all zero in a genesis entry)
  *   40   32    author: Ed25519 public key
@@ -48,6 +49,15 @@
  */
 #define ENTRY_FLAG_EPOCH 0x02U
 #define ENTRY_EPOCH_BYTES 8U
+/*
+ * Bit 2, party-internal (FORMAT.md section 6, "Party keys and internal
+ * notes"): on a note, with bits 0 and 1 (0x07), an internal note under a
+ * party key, its plaintext padded to ENTRY_PAD_BLOCK; on a key wrap
+ * alone (0x04), a party key wrap.  No other kind may carry it.
+ */
+#define ENTRY_FLAG_INTERNAL 0x04U
+#define ENTRY_FLAGS_INTERNAL_NOTE 0x07U
+#define ENTRY_PAD_BLOCK 256U
 
 typedef enum entry_kind {
 	/* control entries: body is clear JSON, readable without the key */
@@ -157,7 +167,13 @@ typedef struct entry_draft {
 	const unsigned char *epoch;    /* its key id (ENTRY_EPOCH_BYTES), or
 	                                  NULL for the first epoch */
 	const unsigned char *nonce;    /* NULL: random (vectors pass one) */
+	int internal;                  /* ENTRY_FLAG_INTERNAL: an internal
+	                                  note (epoch names a party key) or a
+	                                  party key wrap */
 } entry_draft;
+
+/* entry_is_internal() - 1 for an internal note (flags 0x07). */
+int entry_is_internal(const entry *e);
 
 /*
  * entry_build() - encode, encrypt (content kinds) and sign a new entry.
@@ -174,6 +190,8 @@ int entry_build(unsigned char **out, size_t *outlen, const entry_draft *d,
  * entry_open() - decrypt a content entry's body, or copy a control
  * entry's body.  The result is NUL-terminated (not counted in *outlen),
  * in sodium_malloc memory; free it with entry_plain_free().
+ * An internal note's padding is removed: a plaintext without valid
+ * padding does not decrypt (DT_EDECRYPT).
  * @return 0, DT_ENOKEY (content and key NULL), DT_EDECRYPT, DT_ENOMEM.
  */
 int entry_open(unsigned char **out, size_t *outlen, const entry *e,

@@ -1,6 +1,7 @@
 /*
  * epoch.c: the record's key epochs and the keys a reader holds (epoch.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ epoch_ring_clear(epoch_ring *g)
 	g->n = 0;
 	g->nseen = 0;
 	g->nrm = 0;
+	g->npv = 0;
 }
 
 void
@@ -28,6 +30,7 @@ epoch_ring_free(epoch_ring *g)
 	free(g->v);
 	free(g->seen);
 	free(g->rm);
+	free(g->pv);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -52,8 +55,70 @@ epoch_note(epoch_ring *g, const unsigned char id[WRAP_KEYID_BYTES],
 	g->v[g->n].seq = seq;
 	g->v[g->n].clock = clock;
 	g->v[g->n].tainted = 0;
+	g->v[g->n].party[0] = '\0';
 	g->n++;
 	return 1;
+}
+
+int
+epoch_party_note(epoch_ring *g, const char *party,
+    const unsigned char id[WRAP_KEYID_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq, uint64_t clock)
+{
+	epoch_info *nv, *p;
+
+	if (epoch_party_find(g, id) != NULL)
+		return 0;
+	if (g->npv == g->cappv) {
+		size_t cap = g->cappv ? 2 * g->cappv : 4;
+
+		if ((nv = realloc(g->pv, cap * sizeof(*nv))) == NULL)
+			return DT_ENOMEM;
+		g->pv = nv;
+		g->cappv = cap;
+	}
+	p = &g->pv[g->npv++];
+	memset(p, 0, sizeof *p);
+	memcpy(p->id, id, WRAP_KEYID_BYTES);
+	memcpy(p->author, author, KEY_PK_BYTES);
+	p->seq = seq;
+	p->clock = clock;
+	snprintf(p->party, sizeof p->party, "%s", party);
+	return 1;
+}
+
+const epoch_info *
+epoch_party_find(const epoch_ring *g, const unsigned char id[WRAP_KEYID_BYTES])
+{
+	size_t i;
+
+	for (i = 0; i < g->npv; i++)
+		if (memcmp(g->pv[i].id, id, WRAP_KEYID_BYTES) == 0)
+			return &g->pv[i];
+	return NULL;
+}
+
+const epoch_info *
+epoch_party_current(const epoch_ring *g, const char *party)
+{
+	size_t i;
+
+	for (i = g->npv; i > 0; i--)
+		if (strcmp(g->pv[i - 1].party, party) == 0 &&
+		    epoch_key_of(g, g->pv[i - 1].id) != NULL)
+			return &g->pv[i - 1];
+	return NULL;
+}
+
+int
+epoch_party_any(const epoch_ring *g, const char *party)
+{
+	size_t i;
+
+	for (i = 0; i < g->npv; i++)
+		if (strcmp(g->pv[i].party, party) == 0)
+			return 1;
+	return 0;
 }
 
 long

@@ -37,6 +37,8 @@ typedef struct epoch_info {
 	 * a writer does not use the epoch (epoch_current()).
 	 */
 	int tainted;
+	/* a party epoch's party (FORMAT.md section 6); "" for the dialogue's */
+	char party[16];
 } epoch_info;
 
 /* A member-remove: the key removed and where the removal is. */
@@ -69,6 +71,13 @@ typedef struct epoch_ring {
 	size_t nseen, capseen;
 	epoch_removal *rm; /* the record's removals, in merged order */
 	size_t nrm, caprm;
+	/*
+	 * Party epochs (internal notes' keys: FORMAT.md section 6, "Party
+	 * keys and internal notes"), every party's, in merged order of their
+	 * first party key wrap; their keys are held in k with the others.
+	 */
+	epoch_info *pv;
+	size_t npv, cappv;
 } epoch_ring;
 
 /* epoch_ring_clear() - forget the record's epochs (not the keys held). */
@@ -119,6 +128,29 @@ long epoch_current(const epoch_ring *g);
 
 /* epoch_any_key() - epoch 0's key if held, else the newest held, or NULL. */
 const unsigned char *epoch_any_key(const epoch_ring *g);
+
+/*
+ * epoch_party_note() - a party key wrap of key id by a head of party, at
+ * (author, seq, clock), met in merged order: a new party epoch if new.
+ * @return 1 if it started one, 0 if it was known, DT_ENOMEM.
+ */
+int epoch_party_note(epoch_ring *g, const char *party,
+    const unsigned char id[WRAP_KEYID_BYTES],
+    const unsigned char author[KEY_PK_BYTES], uint64_t seq, uint64_t clock);
+
+/* epoch_party_find() - the party epoch of key id, or NULL. */
+const epoch_info *epoch_party_find(const epoch_ring *g,
+    const unsigned char id[WRAP_KEYID_BYTES]);
+
+/*
+ * epoch_party_current() - the party epoch a member of party writes its
+ * internal notes under: the newest of that party whose key is held, or
+ * NULL when none is.
+ */
+const epoch_info *epoch_party_current(const epoch_ring *g, const char *party);
+
+/* epoch_party_any() - 1 if party has a party epoch in the record. */
+int epoch_party_any(const epoch_ring *g, const char *party);
 
 /* epoch_removal_note() - pk removed by the entry (author, seq, clock). */
 int epoch_removal_note(epoch_ring *g, const unsigned char pk[KEY_PK_BYTES],

@@ -28,6 +28,15 @@ record_int_wrap_payload(char **out, const unsigned char *dialogue,
     const unsigned char *key, const unsigned char (*pks)[KEY_PK_BYTES],
     size_t n, const char *reason)
 {
+	return record_int_wrap_payload_as(out, dialogue, key, pks, n, reason,
+	    WRAP_FOR_DIALOGUE);
+}
+
+int
+record_int_wrap_payload_as(char **out, const unsigned char *dialogue,
+    const unsigned char *key, const unsigned char (*pks)[KEY_PK_BYTES],
+    size_t n, const char *reason, int kind)
+{
 	unsigned char box[WRAP_BOX_BYTES], kid[WRAP_KEYID_BYTES];
 	char hex[2 * KEY_PK_BYTES + 1], kidhex[2 * WRAP_KEYID_BYTES + 1];
 	char b64[sodium_base64_ENCODED_LEN(WRAP_BOX_BYTES,
@@ -48,7 +57,7 @@ record_int_wrap_payload(char **out, const unsigned char *dialogue,
 	    json_string(reason)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if ((rc = wrap_seal(box, dialogue, pks[i], key)) != 0)
+		if ((rc = wrap_seal_as(box, dialogue, pks[i], key, kind)) != 0)
 			goto out;
 		key_hex(hex, pks[i], KEY_PK_BYTES);
 		sodium_bin2base64(b64, sizeof(b64), box, sizeof(box),
@@ -225,7 +234,8 @@ record_add_member_epochs(record *r, const key_identity *head,
 	    (rc = record_int_begin(r, &t)) != 0)
 		goto out;
 	if ((rc = append_json(r, t, head, ENTRY_K_MEMBER_ADD, o, hash)) != 0 ||
-	    (rc = give_epochs(r, t, head, m->pk, mode, given)) != 0)
+	    (rc = give_epochs(r, t, head, m->pk, mode, given)) != 0 ||
+	    (rc = record_int_give_party(r, t, head, m->pk, mode)) != 0)
 		goto out;
 	rc = finish(r, t, NULL, NULL);
 	t = NULL;
@@ -253,11 +263,14 @@ record_remove_member(record *r, const key_identity *head,
 		goto out;
 	if ((rc = append_json(r, t, head, ENTRY_K_MEMBER_REMOVE, o,
 	    hash)) != 0 ||
-	    (rc = new_epoch(r, t, head, reason, &key, NULL)) != 0)
+	    (rc = new_epoch(r, t, head, reason, &key, NULL)) != 0 ||
+	    (rc = record_int_party_rotate(r, t, head, reason)) != 0)
 		goto out;
 	rc = finish(r, t, key, epoch_id);
 	t = NULL;
+	key = NULL;
 out:
+	wrap_key_free(key);
 	store_txn_abort(t);
 	json_decref(o);
 	return rc;
@@ -279,7 +292,9 @@ record_rekey(record *r, const key_identity *head, const char *reason,
 	/* new_epoch()'s append checks the rest; say early who may not */
 	if ((rc = record_may_write(r, head->pk, ENTRY_K_KEY_WRAP, UINT64_MAX,
 	    &why)) != 0 ||
-	    (rc = new_epoch(r, t, head, reason, &key, hash)) != 0) {
+	    (rc = new_epoch(r, t, head, reason, &key, hash)) != 0 ||
+	    (rc = record_int_party_rotate(r, t, head, reason)) != 0) {
+		wrap_key_free(key);
 		store_txn_abort(t);
 		return rc;
 	}
@@ -317,13 +332,17 @@ record_replace_member(record *r, const key_identity *head,
 	    NULL)) != 0 ||
 	    (rc = append_json(r, t, head, ENTRY_K_MEMBER_ADD, ao, hash)) != 0 ||
 	    (rc = give_epochs(r, t, head, m->pk, mode, given)) != 0 ||
-	    (rc = new_epoch(r, t, head, reason, &key, NULL)) != 0)
+	    (rc = record_int_give_party(r, t, head, m->pk, mode)) != 0 ||
+	    (rc = new_epoch(r, t, head, reason, &key, NULL)) != 0 ||
+	    (rc = record_int_party_rotate(r, t, head, reason)) != 0)
 		goto out;
 	if (given != NULL)
 		(*given)++;
 	rc = finish(r, t, key, epoch_id);
 	t = NULL;
+	key = NULL;
 out:
+	wrap_key_free(key);
 	store_txn_abort(t);
 	json_decref(ro);
 	json_decref(ao);

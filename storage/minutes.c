@@ -881,9 +881,12 @@ index_scope(struct mb *mb)
 		const view_item *it = view_item_at(mb->v, i);
 
 		author_add(mb, it);
-		/* a late entry is kept in the record, not in the minutes */
+		/*
+		 * a late entry is kept in the record, not in the minutes; an
+		 * internal note is in no joint minutes, read or not
+		 */
 		mb->in[i] = (unsigned char)(minutes_in_scope(mb->s, it) &&
-		    !it->late);
+		    !it->late && !view_item_internal(it));
 		mb->agenda_pos[i] = -1;
 		/* The genesis names the dialogue, in scope or not. */
 		if (it->kind == ENTRY_K_GENESIS && it->payload != NULL &&

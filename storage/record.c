@@ -517,10 +517,11 @@ wrap_rules(record *r, const entry *e, const json_t *o, int apply,
 	const char *kid = json_string_value(json_object_get(o, "key_id"));
 	unsigned char pk[KEY_PK_BYTES], box[WRAP_BOX_BYTES];
 	unsigned char id[WRAP_KEYID_BYTES];
-	const record_member *m;
+	const record_member *m, *author = record_member_find(r, e->author);
+	const epoch_info *pe;
 	const json_t *w;
 	size_t i, blen;
-	int rc, taint = 0;
+	int rc, taint = 0, party = (e->flags & ENTRY_FLAG_INTERNAL) != 0;
 
 	json_array_foreach(json_object_get(o, "wraps"), i, w) {
 		const char *b64 = json_string_value(json_object_get(w, "box"));
@@ -534,6 +535,15 @@ wrap_rules(record *r, const entry *e, const json_t *o, int apply,
 			return DT_EFORMAT;
 		}
 		m = record_member_find(r, pk);
+		/* a party key goes to the author's party only, no exception */
+		if (party && (m == NULL || author == NULL ||
+		    strcmp(m->party, author->party) != 0 ||
+		    m->added_clock >= e->clock || (m->removed_clock != 0 &&
+		    m->removed_clock < e->clock))) {
+			*why = "a party key wrap is addressed to someone who is "
+			    "not a member of the author's party";
+			return DT_EMEMBER;
+		}
 		if (apply && m != NULL && m->removed_clock != 0 &&
 		    m->removed_clock < e->clock && m->added_clock < e->clock) {
 			if ((rc = wrap_concurrent(r, e, pk)) < 0)
@@ -552,6 +562,21 @@ wrap_rules(record *r, const entry *e, const json_t *o, int apply,
 	if (key_unhex(id, sizeof id, kid) != 0) {
 		*why = "a key wrap's key_id is malformed";
 		return DT_EFORMAT;
+	}
+	/* a key is the dialogue's or one party's, never both (FORMAT.md 6) */
+	pe = epoch_party_find(&r->ring, id);
+	if (party ? epoch_find(&r->ring, id) != NULL || (pe != NULL &&
+	    (author == NULL || strcmp(pe->party, author->party) != 0)) :
+	    pe != NULL) {
+		*why = party ? "a party key wrap names a key of the dialogue "
+		    "or of another party" : "a key wrap names a party's key";
+		return DT_EFORMAT;
+	}
+	if (party) {
+		if (apply && epoch_party_note(&r->ring, author->party, id,
+		    e->author, e->seq, e->clock) < 0)
+			return DT_ENOMEM;
+		return 0;
 	}
 	if (apply && epoch_note(&r->ring, id, e->author, e->seq,
 	    e->clock) < 0)
@@ -856,7 +881,8 @@ late_check(int *late, record *r, store_txn *t, const entry *e,
 
 /*
  * epoch_feed_has() - 1 if one of the last EPOCH_FEED_LOOK entries of e's
- * own feed before it, the latest content entry among them, names e's
+ * own feed before it, the latest content entry among them (internal if
+ * e is an internal note, else not), names e's
  * epoch: that entry passed this check when it was stored (or earlier in
  * this walk), and its causal past is in e's, so e needs no walk.  This
  * keeps an incremental verify that starts in the middle of a feed from
@@ -874,8 +900,10 @@ epoch_feed_has(store_txn *t, const entry *e)
 	for (s = e->seq; s > 0 && e->seq - s < EPOCH_FEED_LOOK && !stop; s--) {
 		if (store_get(&b, &len, t, e->author, s - 1) != 0)
 			break;
+		/* the latest of its class: internal notes name party keys */
 		if (entry_parse(&p, b, len) == 0 &&
-		    entry_kind_is_content(p.kind)) {
+		    entry_kind_is_content(p.kind) &&
+		    entry_is_internal(&p) == entry_is_internal(e)) {
 			found = p.epoch != NULL && memcmp(p.epoch, e->epoch,
 			    ENTRY_EPOCH_BYTES) == 0;
 			stop = 1;
@@ -897,13 +925,22 @@ static int
 epoch_check(record *r, store_txn *t, const entry *e,
     const unsigned char hash[ENTRY_HASH_BYTES], record_failure *f)
 {
-	const epoch_info *ep = epoch_find(&r->ring, e->epoch);
+	const epoch_info *ep;
+	const record_member *a;
 	char hex[2 * WRAP_KEYID_BYTES + 1];
 	late_close c;
 	int y = 0, rc;
 
 	key_hex(hex, e->epoch, WRAP_KEYID_BYTES);
-	if (ep == NULL)
+	if (entry_is_internal(e)) {
+		/* an internal note: a party epoch of its author's party */
+		ep = epoch_party_find(&r->ring, e->epoch);
+		a = record_member_find(r, e->author);
+		if (ep == NULL || a == NULL || strcmp(ep->party, a->party) != 0)
+			return fail_at(f, DT_EFORMAT, e->author, e->seq, hash,
+			    NULL, "is an internal note under key %s, which no "
+			    "party key wrap of its author's party starts", hex);
+	} else if ((ep = epoch_find(&r->ring, e->epoch)) == NULL)
 		return fail_at(f, DT_EFORMAT, e->author, e->seq, hash, NULL,
 		    "names key epoch %s, which no key wrap of the record "
 		    "starts", hex);
@@ -1071,8 +1108,11 @@ check_entry(record *r, store_txn *t, const entry *e,
 	 * added later and not given it, or the epoch is newer than its
 	 * unlock) is checked as without the key (epoch.h).
 	 */
-	if (epoch_key_for(&r->ring, e) == NULL)
+	if (epoch_key_for(&r->ring, e) == NULL) {
+		if (entry_is_internal(e) && st != NULL)
+			st->internal_other++;
 		return 0;
+	}
 	/*
 	 * Decrypt into the record's guarded scratch buffer: one mapping
 	 * for a whole walk instead of one per entry.
@@ -2745,7 +2785,10 @@ unlock_cb(void *ctx, const unsigned char *bytes, size_t len,
 			w->rc = DT_EFORMAT;
 			continue;
 		}
-		if ((w->rc = wrap_open(&key, box, w->r->id, w->id)) == 0) {
+		/* a party key wrap's boxes have their own context string */
+		if ((w->rc = wrap_open_as(&key, box, w->r->id, w->id,
+		    (e.flags & ENTRY_FLAG_INTERNAL) ? WRAP_FOR_PARTY :
+		    WRAP_FOR_DIALOGUE)) == 0) {
 			unsigned char kid[WRAP_KEYID_BYTES];
 			char kidhex[2 * WRAP_KEYID_BYTES + 1];
 
@@ -2872,7 +2915,7 @@ out:
  */
 static int
 append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
-    const char *payload, unsigned char hash[ENTRY_HASH_BYTES],
+    const char *payload, int internal, unsigned char hash[ENTRY_HASH_BYTES],
     uint64_t *seq_out)
 {
 	unsigned char *last = NULL, *bytes = NULL, h[ENTRY_HASH_BYTES];
@@ -2918,9 +2961,32 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 	d.payload = (const unsigned char *)payload;
 	d.payload_len = strlen(payload);
 	/* The newest epoch whose key is held (epoch.h); 0 names none. */
-	if ((cur = epoch_current(&r->ring)) >= 0) {
+	if (internal && entry_kind_is_content(kind)) {
+		/* an internal note: the newest key of the writer's party */
+		const record_member *me = record_member_find(r, id->pk);
+		const epoch_info *pe = me == NULL ? NULL :
+		    epoch_party_current(&r->ring, me->party);
+
+		if (kind != ENTRY_K_NOTE) {
+			rc = DT_EINVAL;
+			goto out;
+		}
+		if (pe == NULL) {
+			rc = me == NULL ? DT_EMEMBER : DT_ENOKEY;
+			goto out;
+		}
+		d.key = epoch_key_of(&r->ring, pe->id);
+		d.epoch = pe->id;
+		d.internal = 1;
+	} else if ((cur = epoch_current(&r->ring)) >= 0) {
 		d.key = epoch_key_of(&r->ring, r->ring.v[cur].id);
 		d.epoch = cur > 0 ? r->ring.v[cur].id : NULL;
+	}
+	if (internal && kind == ENTRY_K_KEY_WRAP)
+		d.internal = 1;
+	else if (internal && !entry_kind_is_content(kind)) {
+		rc = DT_EINVAL;
+		goto out;
 	}
 	/* Refuse early, with the reason, what verify would refuse later. */
 	if ((rc = record_may_write(r, id->pk, kind, d.clock, &why)) != 0)
@@ -2938,6 +3004,7 @@ append_txn(record *r, store_txn *t, const key_identity *id, unsigned kind,
 
 			memset(&fake, 0, sizeof fake);
 			fake.kind = kind;
+			fake.flags = d.internal ? ENTRY_FLAG_INTERNAL : 0;
 			fake.author = id->pk;
 			fake.clock = d.clock;
 			rc = control_rules(r, &fake, o, 0, &why);
@@ -3021,7 +3088,7 @@ record_append(record *r, const key_identity *id, unsigned kind,
 		return rc;
 	if ((rc = append_begin(r, &t)) != 0)
 		return rc;
-	if ((rc = append_txn(r, t, id, kind, payload, hash, seq)) != 0) {
+	if ((rc = append_txn(r, t, id, kind, payload, 0, hash, seq)) != 0) {
 		store_txn_abort(t);
 		return rc;
 	}
@@ -4859,7 +4926,15 @@ int
 record_int_append(record *r, store_txn *t, const key_identity *id,
     unsigned kind, const char *payload, unsigned char hash[ENTRY_HASH_BYTES])
 {
-	return append_txn(r, t, id, kind, payload, hash, NULL);
+	return append_txn(r, t, id, kind, payload, 0, hash, NULL);
+}
+
+int
+record_int_append_flags(record *r, store_txn *t, const key_identity *id,
+    unsigned kind, const char *payload, int internal,
+    unsigned char hash[ENTRY_HASH_BYTES], uint64_t *seq)
+{
+	return append_txn(r, t, id, kind, payload, internal, hash, seq);
 }
 
 int

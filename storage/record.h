@@ -244,6 +244,51 @@ long record_epoch_current(const record *r);
 struct epoch_ring;
 const struct epoch_ring *record_epoch_keys(const record *r);
 
+/*
+ * Internal notes (storage/internal.c; FORMAT.md section 6, "Party keys
+ * and internal notes"): notes only the members of the author's party can
+ * read, under a party key its head wraps to them.  On member remove,
+ * member replace and rekey, a head whose party has a party key starts a
+ * new one too; member add gives the new member the party keys its mode
+ * names (RECORD_EPOCHS_*), in the same transaction.
+ */
+
+/*
+ * record_append_internal() - append the note payload as an internal note
+ * of id's party.  A head whose party has no party key yet starts one
+ * first (a party key wrap), in the same transaction (*created 1; may be
+ * NULL).
+ * @return as record_append(); DT_ENOKEY also when id's party has no party
+ *         key id holds (a delegate before its head started one).
+ */
+int record_append_internal(record *r, const key_identity *id,
+    const char *payload, unsigned char hash[ENTRY_HASH_BYTES], uint64_t *seq,
+    int *created);
+
+/*
+ * record_rekey_internal() - head starts a new party key of its party,
+ * wrapped to its party's current members (`dialogue rekey --internal`).
+ */
+int record_rekey_internal(record *r, const key_identity *head,
+    const char *reason, unsigned char epoch_id[8]);
+
+/*
+ * record_party_epochs() - how many party epochs party has;
+ * record_party_epoch_at() its i-th (0 first): key id, the clock of the
+ * party key wrap that started it, and whether this reader holds its key.
+ */
+size_t record_party_epochs(const record *r, const char *party);
+int record_party_epoch_at(const record *r, const char *party, size_t i,
+    unsigned char id[8], uint64_t *clock, int *held);
+
+/*
+ * record_party_can_write() - 1 if pk can write an internal note now: it
+ * holds its party's newest party key, or it is the head of a party that
+ * has none yet (it would start one).
+ */
+int record_party_can_write(const record *r,
+    const unsigned char pk[KEY_PK_BYTES]);
+
 /* What verification found wrong, and where. */
 typedef struct record_failure {
 	int code;                              /* DT_E* */
@@ -266,6 +311,8 @@ typedef struct record_stats {
 	uint64_t root_checked; /* entries checked by a checkpoint's root */
 	int fallback;       /* the fast path failed; every signature rechecked */
 	uint64_t faults;    /* member faults met (record_faults()) */
+	/* internal notes whose party key this reader does not hold */
+	uint64_t internal_other;
 	/*
 	 * the control pass: entries, signatures checked, taken as checked,
 	 * and entries read from the store

@@ -569,10 +569,21 @@ resolve(view *v, size_t from, size_t to)
 		t = find_field(v, it, "item");
 		if (t != NULL && t->kind == ENTRY_K_AGENDA)
 			it->item = t;
+		/*
+		 * unknown, or not before: ignored; an internal note is no
+		 * target for anything (internal.c), so that a reader with
+		 * its party's key links exactly what one without it links
+		 */
 		if ((t = find_field(v, it, "target")) != NULL &&
-		    t->index < it->index)
-			it->target = t;   /* unknown, or not before: ignored */
+		    t->index < it->index && !view_item_internal(t))
+			it->target = t;
 	}
+}
+
+int
+view_item_internal(const view_item *it)
+{
+	return it->kind == ENTRY_K_NOTE && it->flags == ENTRY_FLAGS_INTERNAL_NOTE;
 }
 
 /* party_of_head() - the party whose head has key pk, or -1. */

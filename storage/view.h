@@ -44,6 +44,14 @@ typedef enum view_body {
 
 typedef struct view_item view_item;
 
+/*
+ * view_item_internal() - 1 for an internal note (flags 0x07: FORMAT.md
+ * section 6, "Party keys and internal notes"), whether this reader can
+ * read it or not.  No entry's target resolves to one, and the joint
+ * minutes leave them out.
+ */
+int view_item_internal(const view_item *it);
+
 /* One entry of the record, in merged order. */
 struct view_item {
 	size_t index;                          /* position in merged order */
