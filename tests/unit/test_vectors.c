@@ -1248,7 +1248,6 @@ test_epochs(void **state)
 	tu_rmtree(dir);
 }
 
-#if defined(ENTRY_FLAG_INTERNAL) && defined(WRAP_FOR_PARTY)
 /*
  * internal_box() - the box of the key wrap in internal.txt's tag (its
  * first), decoded.
@@ -1349,7 +1348,6 @@ check_internal_bad(const char *tag)
 	free(at);
 	free(rec);
 }
-#endif
 
 /*
  * internal.txt: ru-head's party key wrap (flags 0x04) and internal note
@@ -1362,7 +1360,6 @@ check_internal_bad(const char *tag)
 static void
 test_internal(void **state)
 {
-#if defined(ENTRY_FLAG_INTERNAL) && defined(WRAP_FOR_PARTY)
 	static const char *const six[6] = { "genesis", "wrap", "note_ru",
 		"note_us", "pkw_ru", "inote_ru" };
 	static const char *const bad[3] = { "inote_ru_bad", "inote_us_bad",
@@ -1467,10 +1464,6 @@ test_internal(void **state)
 
 	for (k = 0; k < 3; k++)
 		check_internal_bad(bad[k]);
-#else
-	(void)state;
-	skip();
-#endif
 }
 
 /*
