@@ -643,16 +643,30 @@ PARTY_KEY = bytes([0x61]) * 32
 # What each failing case of internal.txt is checked with, and where it
 # fails: (name, the record's entries, the feed, the seq, detente's code:
 # a key wrap to someone it may not address is DT_EMEMBER, as rule 10 of
-# section 7 always was; check 7b is DT_EFORMAT, as for key epochs).
+# section 7 always was; the other rules are DT_EFORMAT, as for key
+# epochs).  The first three are those FORMAT.md section 14 names first.
+FOUR = ("genesis", "wrap", "note_ru", "note_us")
 INTERNAL_BAD = (
-    ("inote_ru_bad", ("genesis", "wrap", "note_ru", "note_us",
-                      "pkw_ru_joint", "inote_ru_bad"), "ru_head", 4,
+    ("inote_ru_bad", FOUR + ("pkw_ru_joint", "inote_ru_bad"), "ru_head", 4,
      "DT_EFORMAT"),
-    ("inote_us_bad", ("genesis", "wrap", "note_ru", "note_us", "pkw_ru",
-                      "inote_ru", "inote_us_bad"), "us_head", 1,
+    ("inote_us_bad", FOUR + ("pkw_ru", "inote_ru", "inote_us_bad"),
+     "us_head", 1, "DT_EFORMAT"),
+    ("pkw_ru_us", FOUR + ("pkw_ru_us",), "ru_head", 3, "DT_EMEMBER"),
+    ("pkw_ru_epoch0", FOUR + ("pkw_ru_epoch0",), "ru_head", 3,
      "DT_EFORMAT"),
-    ("pkw_ru_us", ("genesis", "wrap", "note_ru", "note_us", "pkw_ru_us"),
-     "ru_head", 3, "DT_EMEMBER"),
+    ("wrap_ru_party", FOUR + ("pkw_ru", "inote_ru", "wrap_ru_party"),
+     "ru_head", 5, "DT_EFORMAT"),
+    ("pkw_us", FOUR + ("pkw_ru", "inote_ru", "pkw_us"), "us_head", 1,
+     "DT_EFORMAT"),
+    ("note_ru_party", FOUR + ("pkw_ru", "note_ru_party"), "ru_head", 4,
+     "DT_EFORMAT"),
+    ("inote_ru_early", FOUR + ("inote_ru_early", "pkw_ru_after"), "ru_head",
+     3, "DT_EFORMAT"),
+)
+# A member fault: (name, the record, the feed, the seq, the reason of
+# FORMAT.md section 8, "faults": 1, does not decrypt).
+INTERNAL_FAULT = (
+    ("inote_ru_pad", FOUR + ("pkw_ru", "inote_ru_pad"), "ru_head", 4, 1),
 )
 
 
@@ -678,14 +692,15 @@ def internal_entries(v):
     nr, nu = iv.unhex(v["note_ru_hash"]), iv.unhex(v["note_us_hash"])
     kid = iv.key_id(PARTY_KEY)
 
-    def wrap(to, party):
+    def wrap(to, party, who="ru_head", seq=3, clock=5, prev=nr,
+             refs=((pk["us_head"], 0, nu),), key=PARTY_KEY):
         seal = seal_party_key if party else seal_key
-        payload = iv.canonical({"key_id": kid.hex(), "v": 1, "wraps": [
-            {"box": seal(did, PARTY_KEY, pk[n]), "to": pk[n].hex()}
-            for n in to]})
-        return iv.build_entry(iv.K["key-wrap"], seed["ru_head"], did, 3, 5,
-                              tms + 5, nr, [(pk["us_head"], 0, nu)],
-                              payload, internal=party)
+        payload = iv.canonical({"key_id": iv.key_id(key).hex(), "v": 1,
+                                "wraps": [{"box": seal(did, key, pk[n]),
+                                           "to": pk[n].hex()} for n in to]})
+        return iv.build_entry(iv.K["key-wrap"], seed[who], did, seq, clock,
+                              tms + clock, prev, list(refs), payload,
+                              internal=party)
     text = [{"body": "Только для делегации РФ: позиция по пункту 2 "
                      "согласована с Москвой.", "lang": "ru",
              "role": "authentic"},
@@ -694,22 +709,49 @@ def internal_entries(v):
              "role": "translation"}]
     payload = iv.canonical({"meeting": 1, "text": text, "v": 1})
 
-    def inote(who, seq, prev, refs, nonce_byte):
-        return iv.build_entry(iv.K["note"], seed[who], did, seq, 6, tms + 6,
-                              prev, refs, payload, key=PARTY_KEY,
-                              nonce=bytes([nonce_byte]) * 24, epoch=kid,
-                              internal=True)
+    def inote(who, seq, prev, refs, nonce_byte, clock=6, internal=True):
+        return iv.build_entry(iv.K["note"], seed[who], did, seq, clock,
+                              tms + clock, prev, refs, payload,
+                              key=PARTY_KEY, nonce=bytes([nonce_byte]) * 24,
+                              epoch=kid, internal=internal)
+
+    def unpadded_inote(who, seq, prev, nonce_byte):
+        """An internal note whose plaintext (payload and zero bytes to
+        512) has no 0x80 marker: its padding is not valid."""
+        nonce = bytes([nonce_byte]) * 24
+        plain = payload + bytes(2 * iv.PAD_BLOCK - len(payload))
+        h = (b"DTE\x01" + bytes([iv.K["note"], 7]) + iv.u16(0) + did +
+             pk[who] + iv.u64(seq) + iv.u64(6) + iv.u64(tms + 6) + prev +
+             iv.u32(48 + len(plain)))
+        body = kid + nonce + iv.xchacha_seal(PARTY_KEY, nonce, plain, h)
+        return h + body + iv.ed25519_sign(seed[who], iv.SIG_CTX + h + body)
     pkw = wrap(("ru_head",), True)
+    good = inote("ru_head", 4, iv.leaf_hash(pkw), [], 0x62)
     joint = wrap(("ru_head",), False)
+    early = inote("ru_head", 3, nr, [(pk["us_head"], 0, nu)], 0x66, clock=5)
     out = [("pkw_ru", pkw),
-           ("inote_ru", inote("ru_head", 4, iv.leaf_hash(pkw), [], 0x62)),
+           ("inote_ru", good),
            ("pkw_ru_joint", joint),
            ("inote_ru_bad", inote("ru_head", 4, iv.leaf_hash(joint), [],
                                   0x63)),
            ("inote_us_bad", inote("us_head", 1, nu,
                                   [(pk["ru_head"], 3, iv.leaf_hash(pkw))],
                                   0x64)),
-           ("pkw_ru_us", wrap(("ru_head", "us_head"), True))]
+           ("pkw_ru_us", wrap(("ru_head", "us_head"), True)),
+           ("pkw_ru_epoch0", wrap(("ru_head",), True,
+                                  key=iv.unhex(v["dialogue_key"]))),
+           ("wrap_ru_party", wrap(("ru_head",), False, seq=5, clock=7,
+                                  prev=iv.leaf_hash(good), refs=())),
+           ("pkw_us", wrap(("us_head",), True, who="us_head", seq=1,
+                           clock=6, prev=nu,
+                           refs=((pk["ru_head"], 3, iv.leaf_hash(pkw)),))),
+           ("note_ru_party", inote("ru_head", 4, iv.leaf_hash(pkw), [],
+                                   0x65, internal=False)),
+           ("inote_ru_early", early),
+           ("pkw_ru_after", wrap(("ru_head",), True, seq=4, clock=6,
+                                 prev=iv.leaf_hash(early), refs=())),
+           ("inote_ru_pad", unpadded_inote("ru_head", 4, iv.leaf_hash(pkw),
+                                           0x67))]
     return out, payload, kid
 
 
@@ -735,8 +777,9 @@ def internal_vector(vdir):
            "# inote_ru: ru-head's internal note under it (seq 4, clock 6, "
            "flags 0x07, no",
            "#   reference); its payload, and its plaintext: the payload "
-           "padded to 256.",
-           "# Those six entries verify.  Three cases fail, each in the "
+           "padded to a",
+           "#   multiple of 256 (512 bytes).",
+           "# Those six entries verify.  The cases below fail, each in the "
            "record its _record",
            "# names, at the entry its _fails names (feed, seq), with "
            "detente's code _code:",
@@ -754,6 +797,32 @@ def internal_vector(vdir):
            "# pkw_ru_us: ru-head's seq 3 as pkw_ru, with boxes to ru-head "
            "and us-head, a",
            "#   member of another party (pass 1, rule 10).",
+           "# More cases of the same rules:",
+           "# pkw_ru_epoch0: ru-head's seq 3, a party key wrap of the "
+           "dialogue key (epoch 0's",
+           "#   key id) (rule 10).",
+           "# wrap_ru_party: ru-head's seq 5 after inote_ru (clock 7), a "
+           "key wrap with flags",
+           "#   0x00 of party_key_id, a party epoch (rule 10).",
+           "# pkw_us: us-head's seq 1 (clock 6, referring to pkw_ru), a "
+           "party key wrap of",
+           "#   party_key_id to us-head: RU's party epoch (rule 10).",
+           "# note_ru_party: ru-head's seq 4 after pkw_ru, a note with "
+           "flags 0x03 naming",
+           "#   party_key_id, no key epoch (check 7b).",
+           "# inote_ru_early: ru-head's seq 3 (clock 5, referring to "
+           "note_us), an internal",
+           "#   note naming party_key_id, whose party key wrap "
+           "pkw_ru_after is its seq 4,",
+           "#   not in its causal past (check 7b).",
+           "# inote_ru_pad: ru-head's seq 4 after pkw_ru, an internal note "
+           "whose plaintext",
+           "#   (the payload, then zero bytes to 512) has no 0x80 marker: "
+           "the record",
+           "#   verifies, and with the party key it is a member fault "
+           "(_fault: feed, seq;",
+           "#   _reason 1, does not decrypt); without it, no fault.  "
+           "Nonces 0x65, 0x66, 0x67.",
            "# Written by tests/tools/bundle_tool.py internal (the boxes are "
            "random); checked",
            "# by tests/unit/test_vectors.c and tests/tools/indep_verify.py.",
@@ -762,6 +831,7 @@ def internal_vector(vdir):
            "party_key_id = " + kid.hex(),
            "pkw_ru_plain = " + (iv.PARTY_CTX + did + PARTY_KEY).hex()]
     bad = {b[0]: b for b in INTERNAL_BAD}
+    fault = {b[0]: b for b in INTERNAL_FAULT}
     for name, b in entries:
         out += ["", name + " = " + b.hex(),
                 name + "_hash = " + iv.leaf_hash(b).hex()]
@@ -773,6 +843,10 @@ def internal_vector(vdir):
             out += [name + "_record = " + " ".join(bad[name][1]),
                     name + "_fails = %s %d" % bad[name][2:4],
                     name + "_code = " + bad[name][4]]
+        if name in fault:
+            out += [name + "_record = " + " ".join(fault[name][1]),
+                    name + "_fault = %s %d" % fault[name][2:4],
+                    name + "_reason = %d" % fault[name][4]]
     return "\n".join(out) + "\n"
 
 

@@ -1549,8 +1549,11 @@ def check_internal(tap, v, ctx):
         ctx["seed"], ctx["pk"]
     pkey, kid = unhex(v["party_key"]), unhex(v["party_key_id"])
     named = dict(zip(("genesis", "wrap", "note_ru", "note_us"), blobs))
+    entries = [n for n in v if n + "_hash" in v]
     for n in ("pkw_ru", "inote_ru", "pkw_ru_joint", "inote_ru_bad",
               "inote_us_bad", "pkw_ru_us"):
+        tap.result(n in entries, "internal.txt: has %s" % n)
+    for n in entries:
         named[n] = unhex(v[n])
         tap.eq(leaf_hash(named[n]).hex(), v[n + "_hash"],
                "internal.txt: %s_hash" % n)
@@ -1651,7 +1654,9 @@ def check_internal(tap, v, ctx):
            "internal.txt: the six entries verify without any key")
 
     # Each failing case, in its record, fails where the file says.
-    for bad in ("inote_ru_bad", "inote_us_bad", "pkw_ru_us"):
+    bads = [n for n in entries if n + "_fails" in v]
+    tap.result(len(bads) >= 3, "internal.txt: %d failing cases" % len(bads))
+    for bad in bads:
         rec = [named[x] for x in v[bad + "_record"].split()]
         feed, seq = v[bad + "_fails"].split()
         e = parse_entry(named[bad])
@@ -1663,10 +1668,27 @@ def check_internal(tap, v, ctx):
             tap.eq(rejected_at(rec, did, keys), (want, e.hash),
                    "internal.txt: %s fails (%s), %s the keys" %
                    (bad, want, how))
-        # and nothing before it: the record without it verifies
-        tap.eq(rejected_by([b for b in rec if b != named[bad]], did, None),
-               None, "internal.txt: the record of %s without it verifies"
-               % bad)
+        # and nothing before it: the record up to it verifies
+        upto = rec[:rec.index(named[bad])]
+        tap.eq(rejected_by(upto, did, None), None, "internal.txt: the "
+               "record of %s up to it verifies" % bad)
+    # A member fault: its record verifies; with the party key the entry
+    # the file names is a fault of the reason it gives, without it none.
+    for name in (n for n in entries if n + "_fault" in v):
+        rec = [named[x] for x in v[name + "_record"].split()]
+        feed, seq = v[name + "_fault"].split()
+        reason = {"1": "decrypt", "2": "payload", "3": "payload"}[
+            v[name + "_reason"]]
+        got = []
+        verify_record(rec, did, {key_id(dkey): dkey, kid: pkey}, got)
+        tap.eq([(f[0], f[1], f[2], f[3]) for f in got],
+               [(pk[feed], int(seq), leaf_hash(named[name]),
+                 reason)],
+               "internal.txt: %s is %s's member fault (%s) with the party "
+               "key" % (name, feed, reason))
+        got = []
+        verify_record(rec, did, dkey, got)
+        tap.eq(got, [], "internal.txt: %s: no fault without it" % name)
     internal_forgeries(tap, ctx, named, pkey, kid, payload)
     return True
 
