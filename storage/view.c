@@ -260,7 +260,8 @@ job_apply(view *v, struct body_job *j)
 	it->body = j->body;
 	it->meeting = j->meeting;
 	j->payload = NULL;
-	if (it->body == VIEW_BODY_LOCKED)
+	/* another party's internal note locks nothing (view_item_internal) */
+	if (it->body == VIEW_BODY_LOCKED && !view_item_internal(it))
 		v->locked = 1;
 }
 
@@ -412,7 +413,8 @@ copy_item(view *v, const view_item *src)
 	it->nendorsed = 0;
 	it->agreed = 0;
 	json_incref((json_t *)it->payload);
-	if (it->body == VIEW_BODY_LOCKED)
+	/* another party's internal note locks nothing (view_item_internal) */
+	if (it->body == VIEW_BODY_LOCKED && !view_item_internal(it))
 		v->locked = 1;
 	return 0;
 }
@@ -474,7 +476,8 @@ collect_cb(void *ctx, const unsigned char *bytes, size_t len,
 	if (c->later)
 		return 0;
 	it->payload = body_payload(&e, c->key, c->scratch, &it->body);
-	if (it->body == VIEW_BODY_LOCKED)
+	/* another party's internal note locks nothing (view_item_internal) */
+	if (it->body == VIEW_BODY_LOCKED && !view_item_internal(it))
 		v->locked = 1;
 	mt = json_object_get(it->payload, "meeting");
 	if (json_is_integer(mt) && json_integer_value(mt) >= 0)
