@@ -13,7 +13,9 @@
 # detente shows it (`log --json`), to the same payloads; a party's
 # members hold its internal keys and the other party's members none; the
 # removed delegate holds no key that opens what RU wrote internally after
-# its removal; and both sides export the same minutes, byte for byte.
+# its removal; both sides export the same minutes, byte for byte; and
+# an internal note forged into a meeting its side had closed is a late
+# entry for that side only.
 . "$(dirname "$0")/../tap.sh"
 . "$_tap_lib_dir/cli/common.inc"
 . "$_tap_lib_dir/cli/two-homes.inc"
@@ -171,5 +173,56 @@ ok 'cmp -s "$TEST_TMP/ru.md" "$TEST_TMP/us.md"' \
 like "$(cat "$TEST_TMP/ru.md")" "joint RU" "they hold the joint note"
 unlike "$(cat "$TEST_TMP/ru.md")" "(RU|US) internal" \
     "and nothing of the internal notes"
+
+# A late internal note (FORMAT.md section 7, "Late entries"): what only
+# modified software writes, RU's head writing into meeting 1 after RU's
+# close.  It is a member fault for RU, who reads it, and nothing for US,
+# who cannot; indep_verify.py agrees with both.
+KS=$HA/identities/ru-head.key
+run_ok "the forger writes ru-head's internal note into closed meeting 1" \
+    BT note next "$TEST_TMP/all-a.dtb" "$TEST_TMP/late.dtb" "$KS" "$PASS" \
+    --meeting 1 --text "RU internal late" --internal
+LATE=$(awk '{print $3}' "$OUT")
+run_ok "A imports it with the key" \
+    A --as ru-head bundle import --key "$TEST_TMP/late.dtb"
+like "$(cat "$ERR")" "member fault: author ru-head" \
+    "A's import names it a member fault"
+run_fails 3 "verify on A names it (exit 3)" A --as ru-head verify
+like "$(cat "$OUT")" "member fault: author ru-head .*$(echo "$LATE" | cut -c1-16)" \
+    "with its hash"
+like "$(cat "$OUT")" "its author's side had closed" "as a late entry"
+run_ok "B imports it with the key" \
+    B --as us-head bundle import --key "$TEST_TMP/late.dtb"
+unlike "$(cat "$OUT" "$ERR")" "member fault" "B sees no fault"
+run_ok "verify on B passes" B --as us-head verify
+cat >"$TEST_TMP/late.py" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import bundle_tool as bt
+import indep_verify as iv
+did, entries = bt.read_bundle(sys.argv[2])
+for ks, want in ((sys.argv[3], [(sys.argv[6], "late")]), (sys.argv[4], [])):
+    seed = bt.seed_of(ks, sys.argv[5])
+    keys = {}
+    for b in entries:
+        e = iv.parse_entry(b)
+        if e.kind != iv.K["key-wrap"]:
+            continue
+        o = iv.accept_payload(e.body)
+        for w in o["wraps"]:
+            if w["to"] == iv.ed25519_pk(seed).hex():
+                keys[bytes.fromhex(o["key_id"])] = iv.open_box(
+                    iv.b64decode_strict(w["box"]), seed, did,
+                    iv.PARTY_CTX if e.flags & 4 else iv.WRAP_CTX)
+    faults = []
+    iv.verify_record(entries, did, keys, faults)
+    got = [(f[2].hex(), f[3]) for f in faults]
+    assert got == want, (ks, got, want)
+print("checked")
+EOF
+run_ok "indep_verify.py: a late fault with RU's keys, nothing with US's" \
+    /usr/bin/python3 "$TEST_TMP/late.py" "$_tap_lib_dir/tools" \
+    "$TEST_TMP/late.dtb" "$KS" "$HB/identities/us-head.key" "$PASS" "$LATE"
+like "$(cat "$OUT")" "^checked$" "and ran to its end"
 
 done_testing

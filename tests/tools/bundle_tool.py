@@ -114,7 +114,9 @@ Usage:
       leaf hash.  Options after PASSFILE: --meeting M (the note's
       meeting, default 1) and --text T (its text, default "clock N"):
       a note into a meeting the identity's side has closed is what only
-      modified software writes (a late entry, FORMAT.md section 7).
+      modified software writes (a late entry, FORMAT.md section 7);
+      --internal: an internal note (flags 0x07) under the newest party
+      key whose party key wrap has a box to the identity.
 """
 
 import hashlib
@@ -251,8 +253,32 @@ def dialogue_key(did, entries, seed):
     raise ValueError("no key wrap in the bundle opens for this identity")
 
 
-def note(clock, did, entries, seed, meeting=1, body=None):
-    """A note by seed after its last entry in entries (see the doc)."""
+def party_key(did, entries, seed):
+    """(key id, key) of the newest party epoch, in merged order, whose
+    party key wrap has a box to seed (FORMAT.md section 6, "Party keys
+    and internal notes")."""
+    pk = iv.ed25519_pk(seed).hex()
+    best = None
+    for b in entries:
+        if b[4] != iv.K["key-wrap"] or b[5] != 4:
+            continue
+        e = iv.parse_entry(b)
+        o = iv.accept_payload(e.body)
+        for w in o["wraps"]:
+            if w["to"] == pk and (best is None or
+                                  (e.clock, e.author) > best[0]):
+                best = ((e.clock, e.author), bytes.fromhex(o["key_id"]),
+                        iv.open_box(iv.base64.b64decode(w["box"]), seed,
+                                    did, iv.PARTY_CTX))
+    if best is None:
+        raise ValueError("no party key wrap in the bundle opens for this "
+                         "identity")
+    return best[1], best[2]
+
+
+def note(clock, did, entries, seed, meeting=1, body=None, internal=False):
+    """A note by seed after its last entry in entries (see the doc); with
+    internal, an internal note under seed's newest party key."""
     pk = iv.ed25519_pk(seed)
     last = {}
     for b in entries:
@@ -272,9 +298,13 @@ def note(clock, did, entries, seed, meeting=1, body=None):
     text = [{"body": body if body is not None else "clock %d" % clock,
              "lang": "en", "role": "authentic"}]
     payload = iv.canonical({"meeting": meeting, "text": text, "v": 1})
+    if internal:
+        kid, key = party_key(did, entries, seed)
+    else:
+        kid, key = None, dialogue_key(did, entries, seed)
     b = iv.build_entry(iv.K["note"], seed, did, seq, clock,
-                       int(time.time() * 1000), prev, refs, payload,
-                       dialogue_key(did, entries, seed), os.urandom(24))
+                       int(time.time() * 1000), prev, refs, payload, key,
+                       os.urandom(24), epoch=kid, internal=internal)
     return b, seq, clock
 
 
@@ -1021,15 +1051,17 @@ def main(argv):
         print("ok", len(entries))
         return 0
     if len(argv) >= 7 and argv[1] == "note":
-        opts = dict(zip(argv[7::2], argv[8::2]))
-        if len(argv) % 2 == 0 or set(opts) - {"--meeting", "--text"}:
+        internal = "--internal" in argv[7:]
+        rest = [a for a in argv[7:] if a != "--internal"]
+        opts = dict(zip(rest[0::2], rest[1::2]))
+        if len(rest) % 2 or set(opts) - {"--meeting", "--text"}:
             sys.stderr.write(__doc__)
             return 2
         did, entries = read_bundle(argv[3])
         b, seq, clock = note(argv[2], did, entries,
                              seed_of(argv[5], argv[6]),
                              int(opts.get("--meeting", "1")),
-                             opts.get("--text"))
+                             opts.get("--text"), internal)
         open(argv[4], "wb").write(encode_bundle(did, entries + [b]))
         print(seq, clock, iv.leaf_hash(b).hex())
         return 0
