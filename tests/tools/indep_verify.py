@@ -427,9 +427,11 @@ def parse_entry(b):
     pre = 8 if e.flags & 2 else 0
     need(not is_content(e.kind) or body_len >= 40 + pre, "framing",
          "content body under %d bytes" % (40 + pre))
-    # Flags bit 2: party-internal.  An internal note's plaintext is the
-    # payload padded to whole blocks of PAD_BLOCK (section 4, "Body"), so
-    # its body is 48 bytes plus at least one block (framing rule 7).
+    # Flags bit 2: party-internal, on an internal note (0x07) or a party
+    # key wrap (0x04), so e.internal alone does not tell them apart.  An
+    # internal note's plaintext is the payload padded to whole blocks of
+    # PAD_BLOCK (section 4, "Body"), so its body is 48 bytes plus at
+    # least one block (framing rule 7).
     e.internal = bool(e.flags & 4)
     need(not (is_content(e.kind) and e.internal) or
          (body_len >= 48 + PAD_BLOCK and (body_len - 48) % PAD_BLOCK == 0),
