@@ -98,8 +98,9 @@ ok 'cmp -s "$TEST_TMP/all-a.dtb" "$TEST_TMP/all-b.dtb"' \
     "the replicas' bundles are the same bytes"
 
 # The independent verifier, from FORMAT.md, finds the same five.
-run_ok "indep_verify.py sees the same five faults" /usr/bin/python3 - \
-    "$_tap_lib_dir/tools" "$TEST_TMP/all-b.dtb" "$KS" "$PASS" "$DID" <<'EOF'
+# (the script is a file: run_ok gives the command /dev/null as stdin, so
+# a script on stdin would run nothing and pass)
+cat >"$TEST_TMP/iv.py" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])
 import bundle_tool as bt
@@ -111,7 +112,12 @@ iv.verify_record(entries, bytes.fromhex(sys.argv[5]),
                  key=bt.dialogue_key(did, entries, seed), faults=faults)
 assert len(faults) == 5, faults
 assert all(f[0] == iv.ed25519_pk(seed) for f in faults)
+print("checked")
 EOF
+run_ok "indep_verify.py sees the same five faults" /usr/bin/python3 \
+    "$TEST_TMP/iv.py" "$_tap_lib_dir/tools" "$TEST_TMP/all-b.dtb" "$KS" \
+    "$PASS" "$DID"
+like "$(cat "$OUT")" "^checked$" "and ran to its end"
 
 # Evidence: listed, and exported as a bundle of the five entries.
 run_fails 1 "evidence --faults lists them (exit 1: evidence found)" \

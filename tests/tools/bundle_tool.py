@@ -44,6 +44,11 @@ Usage:
       id first in the body), and a note by us-head naming the epoch whose
       key wrap is not in its causal past (FORMAT.md section 6, "Key
       epochs")
+  bundle_tool.py internal VECTORS_DIR
+      print tests/vectors/internal.txt as this file computes it from
+      entries.txt: ru-head's party key wrap (flags 0x04) and internal note
+      under it (flags 0x07, padded), and three cases that fail (FORMAT.md
+      section 6, "Party keys and internal notes")
   bundle_tool.py check FILE
       check the framing, the trailer and every entry's signature; prints
       "ok N" (exit 0) or the first problem (exit 1)
@@ -109,7 +114,9 @@ Usage:
       leaf hash.  Options after PASSFILE: --meeting M (the note's
       meeting, default 1) and --text T (its text, default "clock N"):
       a note into a meeting the identity's side has closed is what only
-      modified software writes (a late entry, FORMAT.md section 7).
+      modified software writes (a late entry, FORMAT.md section 7);
+      --internal: an internal note (flags 0x07) under the newest party
+      key whose party key wrap has a box to the identity.
 """
 
 import hashlib
@@ -237,8 +244,8 @@ def dialogue_key(did, entries, seed):
     """The dialogue key, from seed's box in a key wrap of entries."""
     pk = iv.ed25519_pk(seed).hex()
     for b in entries:
-        if b[4] != iv.K["key-wrap"]:
-            continue
+        if b[4] != iv.K["key-wrap"] or b[5] != 0:
+            continue  # a party key wrap holds no key of the dialogue
         e = iv.parse_entry(b)
         for w in iv.accept_payload(e.body)["wraps"]:
             if w["to"] == pk:
@@ -246,8 +253,32 @@ def dialogue_key(did, entries, seed):
     raise ValueError("no key wrap in the bundle opens for this identity")
 
 
-def note(clock, did, entries, seed, meeting=1, body=None):
-    """A note by seed after its last entry in entries (see the doc)."""
+def party_key(did, entries, seed):
+    """(key id, key) of the newest party epoch, in merged order, whose
+    party key wrap has a box to seed (FORMAT.md section 6, "Party keys
+    and internal notes")."""
+    pk = iv.ed25519_pk(seed).hex()
+    best = None
+    for b in entries:
+        if b[4] != iv.K["key-wrap"] or b[5] != 4:
+            continue
+        e = iv.parse_entry(b)
+        o = iv.accept_payload(e.body)
+        for w in o["wraps"]:
+            if w["to"] == pk and (best is None or
+                                  (e.clock, e.author) > best[0]):
+                best = ((e.clock, e.author), bytes.fromhex(o["key_id"]),
+                        iv.open_box(iv.base64.b64decode(w["box"]), seed,
+                                    did, iv.PARTY_CTX))
+    if best is None:
+        raise ValueError("no party key wrap in the bundle opens for this "
+                         "identity")
+    return best[1], best[2]
+
+
+def note(clock, did, entries, seed, meeting=1, body=None, internal=False):
+    """A note by seed after its last entry in entries (see the doc); with
+    internal, an internal note under seed's newest party key."""
     pk = iv.ed25519_pk(seed)
     last = {}
     for b in entries:
@@ -267,9 +298,13 @@ def note(clock, did, entries, seed, meeting=1, body=None):
     text = [{"body": body if body is not None else "clock %d" % clock,
              "lang": "en", "role": "authentic"}]
     payload = iv.canonical({"meeting": meeting, "text": text, "v": 1})
+    if internal:
+        kid, key = party_key(did, entries, seed)
+    else:
+        kid, key = None, dialogue_key(did, entries, seed)
     b = iv.build_entry(iv.K["note"], seed, did, seq, clock,
-                       int(time.time() * 1000), prev, refs, payload,
-                       dialogue_key(did, entries, seed), os.urandom(24))
+                       int(time.time() * 1000), prev, refs, payload, key,
+                       os.urandom(24), epoch=kid, internal=internal)
     return b, seq, clock
 
 
@@ -633,6 +668,218 @@ def epochs_vector(vdir):
     return "\n".join(out) + "\n"
 
 
+PARTY_KEY = bytes([0x61]) * 32
+
+# What each failing case of internal.txt is checked with, and where it
+# fails: (name, the record's entries, the feed, the seq, detente's code:
+# a key wrap to someone it may not address is DT_EMEMBER, as rule 10 of
+# section 7 always was; the other rules are DT_EFORMAT, as for key
+# epochs).  The first three are those FORMAT.md section 14 names first.
+FOUR = ("genesis", "wrap", "note_ru", "note_us")
+INTERNAL_BAD = (
+    ("inote_ru_bad", FOUR + ("pkw_ru_joint", "inote_ru_bad"), "ru_head", 4,
+     "DT_EFORMAT"),
+    ("inote_us_bad", FOUR + ("pkw_ru", "inote_ru", "inote_us_bad"),
+     "us_head", 1, "DT_EFORMAT"),
+    ("pkw_ru_us", FOUR + ("pkw_ru_us",), "ru_head", 3, "DT_EMEMBER"),
+    ("pkw_ru_epoch0", FOUR + ("pkw_ru_epoch0",), "ru_head", 3,
+     "DT_EFORMAT"),
+    ("wrap_ru_party", FOUR + ("pkw_ru", "inote_ru", "wrap_ru_party"),
+     "ru_head", 5, "DT_EFORMAT"),
+    ("pkw_us", FOUR + ("pkw_ru", "inote_ru", "pkw_us"), "us_head", 1,
+     "DT_EFORMAT"),
+    ("note_ru_party", FOUR + ("pkw_ru", "note_ru_party"), "ru_head", 4,
+     "DT_EFORMAT"),
+    ("inote_ru_early", FOUR + ("inote_ru_early", "pkw_ru_after"), "ru_head",
+     3, "DT_EFORMAT"),
+)
+# A member fault: (name, the record, the feed, the seq, the reason of
+# FORMAT.md section 8, "faults": 1, does not decrypt).
+INTERNAL_FAULT = (
+    ("inote_ru_pad", FOUR + ("pkw_ru", "inote_ru_pad"), "ru_head", 4, 1),
+)
+
+
+def seal_party_key(did, key, pk):
+    """A party key wrap's box of key to the Ed25519 key pk (section 6,
+    "Party keys and internal notes": its own context string)."""
+    box = iv.nacl.public.SealedBox(iv.nacl.public.PublicKey(
+        iv.ed_to_x25519_pk(pk))).encrypt(iv.PARTY_CTX + did + key)
+    return iv.base64.b64encode(box).decode()
+
+
+def internal_entries(v):
+    """The internal.txt entries, from entries.txt's values v, in the order
+    of the file: [(name, bytes)], the payload of the internal notes and
+    the party key's id.  Every ru-head seq 3 is a key wrap after note_ru
+    (clock 3) referring to note_us (clock 4), so clock 5; every ru-head
+    seq 4 a note after it, clock 6; us-head's seq 1 follows note_us and
+    refers to pkw_ru, clock 6."""
+    did = iv.unhex(v["dialogue_id"])
+    tms = int(v["note_us_time_ms"])
+    seed = {n: iv.unhex(v["seed_" + n]) for n in ("ru_head", "us_head")}
+    pk = {n: iv.ed25519_pk(seed[n]) for n in seed}
+    nr, nu = iv.unhex(v["note_ru_hash"]), iv.unhex(v["note_us_hash"])
+    kid = iv.key_id(PARTY_KEY)
+
+    def wrap(to, party, who="ru_head", seq=3, clock=5, prev=nr,
+             refs=((pk["us_head"], 0, nu),), key=PARTY_KEY):
+        seal = seal_party_key if party else seal_key
+        payload = iv.canonical({"key_id": iv.key_id(key).hex(), "v": 1,
+                                "wraps": [{"box": seal(did, key, pk[n]),
+                                           "to": pk[n].hex()} for n in to]})
+        return iv.build_entry(iv.K["key-wrap"], seed[who], did, seq, clock,
+                              tms + clock, prev, list(refs), payload,
+                              internal=party)
+    text = [{"body": "Только для делегации РФ: позиция по пункту 2 "
+                     "согласована с Москвой.", "lang": "ru",
+             "role": "authentic"},
+            {"body": "RU delegation only: the position on item 2 is "
+                     "cleared with Moscow.", "lang": "en",
+             "role": "translation"}]
+    payload = iv.canonical({"meeting": 1, "text": text, "v": 1})
+
+    def inote(who, seq, prev, refs, nonce_byte, clock=6, internal=True):
+        return iv.build_entry(iv.K["note"], seed[who], did, seq, clock,
+                              tms + clock, prev, refs, payload,
+                              key=PARTY_KEY, nonce=bytes([nonce_byte]) * 24,
+                              epoch=kid, internal=internal)
+
+    def unpadded_inote(who, seq, prev, nonce_byte):
+        """An internal note whose plaintext (payload and zero bytes to
+        512) has no 0x80 marker: its padding is not valid."""
+        nonce = bytes([nonce_byte]) * 24
+        plain = payload + bytes(2 * iv.PAD_BLOCK - len(payload))
+        h = (b"DTE\x01" + bytes([iv.K["note"], 7]) + iv.u16(0) + did +
+             pk[who] + iv.u64(seq) + iv.u64(6) + iv.u64(tms + 6) + prev +
+             iv.u32(48 + len(plain)))
+        body = kid + nonce + iv.xchacha_seal(PARTY_KEY, nonce, plain, h)
+        return h + body + iv.ed25519_sign(seed[who], iv.SIG_CTX + h + body)
+    pkw = wrap(("ru_head",), True)
+    good = inote("ru_head", 4, iv.leaf_hash(pkw), [], 0x62)
+    joint = wrap(("ru_head",), False)
+    early = inote("ru_head", 3, nr, [(pk["us_head"], 0, nu)], 0x66, clock=5)
+    out = [("pkw_ru", pkw),
+           ("inote_ru", good),
+           ("pkw_ru_joint", joint),
+           ("inote_ru_bad", inote("ru_head", 4, iv.leaf_hash(joint), [],
+                                  0x63)),
+           ("inote_us_bad", inote("us_head", 1, nu,
+                                  [(pk["ru_head"], 3, iv.leaf_hash(pkw))],
+                                  0x64)),
+           ("pkw_ru_us", wrap(("ru_head", "us_head"), True)),
+           ("pkw_ru_epoch0", wrap(("ru_head",), True,
+                                  key=iv.unhex(v["dialogue_key"]))),
+           ("wrap_ru_party", wrap(("ru_head",), False, seq=5, clock=7,
+                                  prev=iv.leaf_hash(good), refs=())),
+           ("pkw_us", wrap(("us_head",), True, who="us_head", seq=1,
+                           clock=6, prev=nu,
+                           refs=((pk["ru_head"], 3, iv.leaf_hash(pkw)),))),
+           ("note_ru_party", inote("ru_head", 4, iv.leaf_hash(pkw), [],
+                                   0x65, internal=False)),
+           ("inote_ru_early", early),
+           ("pkw_ru_after", wrap(("ru_head",), True, seq=4, clock=6,
+                                 prev=iv.leaf_hash(early), refs=())),
+           ("inote_ru_pad", unpadded_inote("ru_head", 4, iv.leaf_hash(pkw),
+                                           0x67))]
+    return out, payload, kid
+
+
+def internal_vector(vdir):
+    v = iv.read_vectors(os.path.join(vdir, "entries.txt"))
+    did = iv.unhex(v["dialogue_id"])
+    entries, payload, kid = internal_entries(v)
+    out = ["# tests/vectors/internal.txt: internal notes and party keys "
+           "(docs/FORMAT.md,",
+           "# section 6, \"Party keys and internal notes\"), after the four "
+           "entries of",
+           "# entries.txt.  party_key (32 x 0x61) has the id party_key_id; "
+           "pkw_ru_plain is",
+           "# what a party key wrap's box seals (context \"detente partykey "
+           "v1\\0\", the",
+           "# dialogue id, the key).  Time note_us_time_ms + clock; nonces "
+           "24 x 0x62, 0x63,",
+           "# 0x64.",
+           "#",
+           "# pkw_ru: ru-head's party key wrap (seq 3, clock 5, flags 0x04, "
+           "referring to",
+           "#   note_us), one box, to ru-head.",
+           "# inote_ru: ru-head's internal note under it (seq 4, clock 6, "
+           "flags 0x07, no",
+           "#   reference); its payload, and its plaintext: the payload "
+           "padded to a",
+           "#   multiple of 256 (512 bytes).",
+           "# Those six entries verify.  The cases below fail, each in the "
+           "record its _record",
+           "# names, at the entry its _fails names (feed, seq), with "
+           "detente's code _code:",
+           "# pkw_ru_joint: pkw_ru with flags 0x00 (a key wrap of the "
+           "dialogue, which starts",
+           "#   key epoch 1) and its box sealed with \"detente key wrap "
+           "v1\\0\"; valid itself.",
+           "# inote_ru_bad: ru-head's seq 4 after pkw_ru_joint, naming "
+           "party_key_id, which is",
+           "#   a key epoch of the dialogue and no party epoch (pass 2, "
+           "check 7b).",
+           "# inote_us_bad: us-head's seq 1 (clock 6, referring to pkw_ru) "
+           "naming RU's party",
+           "#   epoch, not one of its author's party (pass 2, check 7b).",
+           "# pkw_ru_us: ru-head's seq 3 as pkw_ru, with boxes to ru-head "
+           "and us-head, a",
+           "#   member of another party (pass 1, rule 10).",
+           "# More cases of the same rules:",
+           "# pkw_ru_epoch0: ru-head's seq 3, a party key wrap of the "
+           "dialogue key (epoch 0's",
+           "#   key id) (rule 10).",
+           "# wrap_ru_party: ru-head's seq 5 after inote_ru (clock 7), a "
+           "key wrap with flags",
+           "#   0x00 of party_key_id, a party epoch (rule 10).",
+           "# pkw_us: us-head's seq 1 (clock 6, referring to pkw_ru), a "
+           "party key wrap of",
+           "#   party_key_id to us-head: RU's party epoch (rule 10).",
+           "# note_ru_party: ru-head's seq 4 after pkw_ru, a note with "
+           "flags 0x03 naming",
+           "#   party_key_id, no key epoch (check 7b).",
+           "# inote_ru_early: ru-head's seq 3 (clock 5, referring to "
+           "note_us), an internal",
+           "#   note naming party_key_id, whose party key wrap "
+           "pkw_ru_after is its seq 4,",
+           "#   not in its causal past (check 7b).",
+           "# inote_ru_pad: ru-head's seq 4 after pkw_ru, an internal note "
+           "whose plaintext",
+           "#   (the payload, then zero bytes to 512) has no 0x80 marker: "
+           "the record",
+           "#   verifies, and with the party key it is a member fault "
+           "(_fault: feed, seq;",
+           "#   _reason 1, does not decrypt); without it, no fault.  "
+           "Nonces 0x65, 0x66, 0x67.",
+           "# Written by tests/tools/bundle_tool.py internal (the boxes are "
+           "random); checked",
+           "# by tests/unit/test_vectors.c and tests/tools/indep_verify.py.",
+           "",
+           "party_key = " + PARTY_KEY.hex(),
+           "party_key_id = " + kid.hex(),
+           "pkw_ru_plain = " + (iv.PARTY_CTX + did + PARTY_KEY).hex()]
+    bad = {b[0]: b for b in INTERNAL_BAD}
+    fault = {b[0]: b for b in INTERNAL_FAULT}
+    for name, b in entries:
+        out += ["", name + " = " + b.hex(),
+                name + "_hash = " + iv.leaf_hash(b).hex()]
+        if name == "inote_ru":
+            out += ["inote_ru_nonce = " + (bytes([0x62]) * 24).hex(),
+                    "inote_ru_payload = " + payload.decode(),
+                    "inote_ru_plain = " + iv.pad(payload).hex()]
+        if name in bad:
+            out += [name + "_record = " + " ".join(bad[name][1]),
+                    name + "_fails = %s %d" % bad[name][2:4],
+                    name + "_code = " + bad[name][4]]
+        if name in fault:
+            out += [name + "_record = " + " ".join(fault[name][1]),
+                    name + "_fault = %s %d" % fault[name][2:4],
+                    name + "_reason = %d" % fault[name][4]]
+    return "\n".join(out) + "\n"
+
+
 # The minutes-signature candidates of tests/vectors/msig.txt: (name, the
 # payload's meeting, the comment's meeting, the comment's signer, whose
 # minisign key signs, whether the trusted comment is changed after
@@ -778,6 +1025,9 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "epochs":
         sys.stdout.write(epochs_vector(argv[2]))
         return 0
+    if len(argv) == 3 and argv[1] == "internal":
+        sys.stdout.write(internal_vector(argv[2]))
+        return 0
     if len(argv) == 3 and argv[1] == "removed":
         sys.stdout.write(removed_vector(argv[2]))
         return 0
@@ -801,15 +1051,17 @@ def main(argv):
         print("ok", len(entries))
         return 0
     if len(argv) >= 7 and argv[1] == "note":
-        opts = dict(zip(argv[7::2], argv[8::2]))
-        if len(argv) % 2 == 0 or set(opts) - {"--meeting", "--text"}:
+        internal = "--internal" in argv[7:]
+        rest = [a for a in argv[7:] if a != "--internal"]
+        opts = dict(zip(rest[0::2], rest[1::2]))
+        if len(rest) % 2 or set(opts) - {"--meeting", "--text"}:
             sys.stderr.write(__doc__)
             return 2
         did, entries = read_bundle(argv[3])
         b, seq, clock = note(argv[2], did, entries,
                              seed_of(argv[5], argv[6]),
                              int(opts.get("--meeting", "1")),
-                             opts.get("--text"))
+                             opts.get("--text"), internal)
         open(argv[4], "wb").write(encode_bundle(did, entries + [b]))
         print(seq, clock, iv.leaf_hash(b).hex())
         return 0

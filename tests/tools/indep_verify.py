@@ -9,7 +9,9 @@ python3-nacl (sealed boxes, and a cross-check of the X25519 conversions)
 and python3-argon2 (Argon2id).  XChaCha20 is built here from HChaCha20 and
 ChaCha20-Poly1305, since cryptography 38 has no XChaCha20.
 
-It checks keys.txt, keystore.txt, entries.txt and payloads.txt: it
+It checks keys.txt, keystore.txt, entries.txt and payloads.txt, and the
+files that extend entries.txt (faults.txt, epochs.txt, internal.txt,
+removed.txt, late.txt, attendance.txt, msig.txt): it
 re-derives every value it can from the inputs, rebuilds every
 deterministic byte string,
 parses and checks every entry by the rules of FORMAT.md section 7, opens
@@ -399,8 +401,13 @@ def parse_entry(b):
     e.kind, e.flags = b[4], b[5]
     e.nrefs = struct.unpack(">H", b[6:8])[0]
     need(e.kind in KINDS, "framing", "unknown kind 0x%02x" % e.kind)
-    need(e.flags in ((1, 3) if is_content(e.kind) else (0,)), "framing",
-         "bad flags")
+    # Framing rule 4: 0x07 (an internal note) only on a note, 0x04 (a
+    # party key wrap) only on a key wrap (section 6, "Party keys and
+    # internal notes").
+    need(e.flags in (((1, 3, 7) if e.kind == K["note"] else (1, 3))
+                     if is_content(e.kind) else
+                     ((0, 4) if e.kind == K["key-wrap"] else (0,))),
+         "framing", "bad flags")
     need(e.nrefs <= 1024, "framing", "too many references")
     e.dialogue, e.author = b[8:40], b[40:72]
     e.seq, e.clock, e.time = struct.unpack(">QQQ", b[72:96])
@@ -420,6 +427,16 @@ def parse_entry(b):
     pre = 8 if e.flags & 2 else 0
     need(not is_content(e.kind) or body_len >= 40 + pre, "framing",
          "content body under %d bytes" % (40 + pre))
+    # Flags bit 2: party-internal, on an internal note (0x07) or a party
+    # key wrap (0x04), so e.internal alone does not tell them apart.  An
+    # internal note's plaintext is the payload padded to whole blocks of
+    # PAD_BLOCK (section 4, "Body"), so its body is 48 bytes plus at
+    # least one block (framing rule 7).
+    e.internal = bool(e.flags & 4)
+    need(not (is_content(e.kind) and e.internal) or
+         (body_len >= 48 + PAD_BLOCK and (body_len - 48) % PAD_BLOCK == 0),
+         "framing", "an internal note's body is not 48 + k * %d bytes"
+         % PAD_BLOCK)
     e.epoch = e.body[:8] if pre else None
     e.sealed = e.body[pre:]
     if e.kind == K["genesis"]:
@@ -446,19 +463,48 @@ def sig_ok(e):
 
 
 def build_entry(kind, seed, dialogue, seq, clock, time_ms, prev, refs,
-                payload, key=None, nonce=None, epoch=None):
+                payload, key=None, nonce=None, epoch=None, internal=False):
     """Encode, encrypt and sign an entry, from FORMAT.md section 4; a
-    content entry names its key epoch (epoch, 8 bytes) when given."""
+    content entry names its key epoch (epoch, 8 bytes) when given.  With
+    internal, a content entry is an internal note (flags 0x07, epoch
+    naming a party epoch, the payload padded) and a control entry a party
+    key wrap (flags 0x04)."""
     content = is_content(kind)
     pre = epoch if content and epoch is not None else b""
-    h = (b"DTE\x01" + bytes([kind, (3 if pre else 1) if content else 0]) +
-         u16(len(refs)) +
+    flags = (3 if pre else 1) if content else 0
+    plain = payload
+    if internal:
+        flags |= 4
+        if content:
+            plain = pad(payload)
+    h = (b"DTE\x01" + bytes([kind, flags]) + u16(len(refs)) +
          dialogue + ed25519_pk(seed) + u64(seq) + u64(clock) + u64(time_ms) +
          prev + b"".join(a + u64(s) + x for a, s, x in refs) +
-         u32(len(payload) + len(pre) + (40 if content else 0)))
-    body = (pre + nonce + xchacha_seal(key, nonce, payload, h) if content
+         u32(len(plain) + len(pre) + (40 if content else 0)))
+    body = (pre + nonce + xchacha_seal(key, nonce, plain, h) if content
             else payload)
     return h + body + ed25519_sign(seed, SIG_CTX + h + body)
+
+
+PAD_BLOCK = 256
+
+
+def pad(payload):
+    """ISO/IEC 7816-4 padding to a multiple of PAD_BLOCK (section 4,
+    "Body"): the payload, 0x80, then zero bytes; always at least one."""
+    n = (len(payload) // PAD_BLOCK + 1) * PAD_BLOCK
+    return payload + b"\x80" + bytes(n - len(payload) - 1)
+
+
+def unpad(plain):
+    """The payload of a padded plaintext: the last non-zero byte must be
+    0x80, within the last PAD_BLOCK bytes; else it does not decrypt."""
+    need(len(plain) >= PAD_BLOCK and len(plain) % PAD_BLOCK == 0, "decrypt",
+         "a padded plaintext is whole blocks")
+    stripped = plain.rstrip(b"\0")
+    need(len(plain) - len(stripped) < PAD_BLOCK and stripped[-1:] == b"\x80",
+         "decrypt", "no valid padding")
+    return stripped[:-1]
 
 
 def resign(b, seed):
@@ -776,21 +822,25 @@ def check_text(tap, v):
 # --- section 6: key wrap -----------------------------------------------------
 
 WRAP_CTX = b"detente key wrap v1\0"
+# A party key wrap's boxes (section 6, "Party keys and internal notes").
+PARTY_CTX = b"detente partykey v1\0"
 
 
 def key_id(key):
     return sha256(b"detente key id v1\0", key)[:8]
 
 
-def open_box(box, seed, dialogue):
+def open_box(box, seed, dialogue, ctx=WRAP_CTX):
+    """The key in a box of a key wrap (ctx WRAP_CTX) or of a party key
+    wrap (PARTY_CTX): a box opens only with its own context string."""
     need(len(box) == 132, "wrap", "a box is 132 bytes")
     try:
         plain = nacl.public.SealedBox(
             nacl.public.PrivateKey(ed_to_x25519_sk(seed))).decrypt(box)
     except nacl.exceptions.CryptoError:
         raise Reject("wrap", "the box does not open")
-    need(len(plain) == 84 and plain[:20] == WRAP_CTX, "wrap",
-         "not a detente key wrap")
+    need(len(plain) == 84 and plain[:20] == ctx, "wrap",
+         "not a detente key wrap of this kind")
     need(plain[20:52] == dialogue, "wrap", "a key for another dialogue")
     return plain[52:]
 
@@ -896,28 +946,47 @@ def attendance_check(e, o, members):
 
 
 def verify_record(blobs, dialogue_id, key=None, faults=None):
-    """FORMAT.md section 7; raises Reject at the first failure.  Returns
-    the membership, the parsed entries and how many were decrypted.
-    key is epoch 0's key, or a dict {key id: key} of the epochs' keys
-    held (section 6, "Key epochs"); entries of other epochs are not
+    """FORMAT.md section 7; raises Reject at the first failure, its at the
+    leaf hash of the entry the walk was checking (None before the walk).
+    Returns the membership, the parsed entries and how many were
+    decrypted.  key is epoch 0's key, or a dict {key id: key} of the keys
+    held: key epochs' (section 6, "Key epochs") and party epochs'
+    ("Party keys and internal notes"); entries of other epochs are not
     decrypted, as without the key.  A
     member fault (section 7, "Member faults": a content entry that passes
     every other check but does not decrypt, or not to a payload of its
     kind, or written after its author's removal) is no failure: it is
     appended to faults (a list, when given) as (author, seq, leaf hash,
     reason)."""
-    es = [parse_entry(b) for b in blobs]
+    at = [None]
+    try:
+        return _verify_record(blobs, dialogue_id, key, faults, at)
+    except Reject as exc:
+        exc.at = at[0]
+        raise
+
+
+def _verify_record(blobs, dialogue_id, key, faults, at):
+    es = []
+    for b in blobs:
+        at[0] = leaf_hash(b)
+        es.append(parse_entry(b))
+    at[0] = None
     by_hash = {}
     for e in es:
         by_hash.setdefault(e.hash, e)
     # Pass 1: control entries in merged order.
     members, parties, seen_genesis = {}, [], False
     epochs = {}  # key id -> the key wrap that started the epoch
+    # Party epochs (section 6, "Party keys and internal notes"): key id
+    # -> (party, the party key wrap that started it); numbered per party.
+    party_epochs = {}
     epoch0 = None
     removals = {}  # key -> the member-remove entry
     past = causal_past(es, by_hash)
     for e in sorted((e for e in es if not is_content(e.kind)),
                     key=lambda e: (e.clock, e.author)):
+        at[0] = e.hash
         need(sig_ok(e), "signature", "bad signature (control)")
         o = accept_payload(e.body)
         if not seen_genesis:
@@ -983,15 +1052,37 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                 race = (t is not None and t.added < e.clock and
                         0 < t.removed < e.clock and
                         removals[to].hash not in past[e.hash])
-                need(race or (t is not None and t.added < e.clock and
-                              (t.removed == 0 or t.removed >= e.clock)),
-                     "key-wrap", "addressed to a non-member")
-            # The first key wrap of a key id, in merged order, starts
-            # its epoch; the first of all is epoch 0.
+                current = (t is not None and t.added < e.clock and
+                           (t.removed == 0 or t.removed >= e.clock))
+                if e.flags & 4:
+                    # A party key wrap: only to members of the author's
+                    # party current at its clock, with no exception.
+                    need(current and t.party == a.party, "key-wrap",
+                         "a party key wrap addressed to someone not a "
+                         "current member of the author's party")
+                else:
+                    need(race or current, "key-wrap",
+                         "addressed to a non-member")
             kid = bytes.fromhex(o["key_id"])
-            if kid not in epochs:
-                epochs[kid] = e
-                epoch0 = epoch0 or kid
+            if e.flags & 4:
+                # Its key id names no key epoch of the dialogue, and no
+                # party epoch of another party; the first party key wrap
+                # of a key id starts that party epoch.
+                need(kid not in epochs, "key-wrap",
+                     "a party key wrap names a key epoch of the dialogue")
+                need(party_epochs.get(kid, (a.party,))[0] == a.party,
+                     "key-wrap", "a party key wrap names a party epoch of "
+                     "another party")
+                party_epochs.setdefault(kid, (a.party, e))
+            else:
+                # A key wrap with flags 0x00 names no party epoch.  The
+                # first key wrap of a key id, in merged order, starts its
+                # epoch; the first of all is epoch 0.
+                need(kid not in party_epochs, "key-wrap",
+                     "a key wrap of the dialogue names a party epoch")
+                if kid not in epochs:
+                    epochs[kid] = e
+                    epoch0 = epoch0 or kid
     need(seen_genesis, "dialogue", "no genesis")
     if isinstance(key, (bytes, bytearray)):
         keys = {epoch0: bytes(key)}
@@ -1007,6 +1098,7 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
         feed = sorted(feeds[author], key=lambda e: e.seq)
         prev = None
         for i, e in enumerate(feed):
+            at[0] = e.hash
             need(e.seq == i, "chain", "feed %s has no seq %d (fork or gap)"
                  % (author.hex()[:8], i))
             if e.kind == K["genesis"]:
@@ -1029,7 +1121,18 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                 removed_writer(members, e.author, e.kind, e.clock)
             if e.kind != K["genesis"] and not removed:
                 may_write(members, e.author, e.kind, e.clock)
-            if is_content(e.kind) and e.epoch is not None:
+            if is_content(e.kind) and e.internal:
+                # Check 7b for an internal note: a party epoch of its
+                # author's party, started in its causal past.
+                pe = party_epochs.get(e.epoch)
+                need(pe is not None, "epoch",
+                     "an internal note names no party epoch")
+                need(pe[0] == members[e.author].party, "epoch",
+                     "an internal note names another party's epoch")
+                need(pe[1].hash in past[e.hash], "epoch",
+                     "names a party epoch whose party key wrap is not in "
+                     "its past")
+            elif is_content(e.kind) and e.epoch is not None:
                 w = epochs.get(e.epoch)
                 need(w is not None, "epoch",
                      "names a key epoch no key wrap starts")
@@ -1050,6 +1153,8 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                 try:
                     plain = xchacha_open(ekey, e.sealed[:24], e.sealed[24:],
                                          e.header)
+                    if e.internal:
+                        plain = unpad(plain)
                     o = accept_payload(plain)
                     need(schema_ok(e.kind, o), "payload",
                          "%s schema" % KINDS[e.kind])
@@ -1064,6 +1169,7 @@ def verify_record(blobs, dialogue_id, key=None, faults=None):
                         faults.append((e.author, e.seq, e.hash, r.rule))
             prev = e
     if keys and faults is not None:
+        at[0] = None
         faults.extend(late_entries(es, by_hash, members, meeting_of, past))
     return members, es, decrypted
 
@@ -1438,6 +1544,267 @@ def check_epochs(tap, v, ctx):
     return True
 
 
+def check_internal(tap, v, ctx):
+    """internal.txt: internal notes and party keys (section 6, "Party keys
+    and internal notes")."""
+    blobs, did, dkey, seed, pk = ctx["blobs"], ctx["did"], ctx["dkey"], \
+        ctx["seed"], ctx["pk"]
+    pkey, kid = unhex(v["party_key"]), unhex(v["party_key_id"])
+    named = dict(zip(("genesis", "wrap", "note_ru", "note_us"), blobs))
+    entries = [n for n in v if n + "_hash" in v]
+    for n in ("pkw_ru", "inote_ru", "pkw_ru_joint", "inote_ru_bad",
+              "inote_us_bad", "pkw_ru_us"):
+        tap.result(n in entries, "internal.txt: has %s" % n)
+    for n in entries:
+        named[n] = unhex(v[n])
+        tap.eq(leaf_hash(named[n]).hex(), v[n + "_hash"],
+               "internal.txt: %s_hash" % n)
+    tap.eq(pkey, bytes([0x61]) * 32, "internal.txt: party_key is 32 x 0x61")
+    tap.eq(key_id(pkey), kid, "internal.txt: party_key_id is the key's id")
+    tap.eq(unhex(v["pkw_ru_plain"]), PARTY_CTX + did + pkey,
+           "internal.txt: pkw_ru_plain is \"detente partykey v1\\0\" || "
+           "dialogue id || party key")
+
+    # The party key wrap: flags 0x04, one box, to ru-head, which opens
+    # with the party key wrap's context string only.
+    w = parse_entry(named["pkw_ru"])
+    wo = accept_payload(w.body)
+    tap.eq((w.kind, w.flags, w.author, w.seq, w.clock, wo["key_id"],
+            [x["to"] for x in wo["wraps"]]),
+           (K["key-wrap"], 4, pk["ru_head"], 3, 5, kid.hex(),
+            [pk["ru_head"].hex()]),
+           "internal.txt: pkw_ru is ru-head's seq 3, clock 5, flags 0x04, "
+           "naming party_key_id, one box to ru-head")
+    box = b64decode_strict(wo["wraps"][0]["box"])
+    tap.eq(open_box(box, seed["ru_head"], did, PARTY_CTX), pkey,
+           "internal.txt: pkw_ru's box opens for ru-head to party_key")
+    tap.check("internal.txt: and not as a key wrap of the dialogue "
+              "(another context string)", expect_reject, open_box, box,
+              seed["ru_head"], did)
+    tap.check("internal.txt: and not for us-head", expect_reject, open_box,
+              box, seed["us_head"], did, PARTY_CTX)
+    jo = accept_payload(parse_entry(named["pkw_ru_joint"]).body)
+    jbox = b64decode_strict(jo["wraps"][0]["box"])
+    tap.eq(open_box(jbox, seed["ru_head"], did), pkey,
+           "internal.txt: pkw_ru_joint's box opens as a key wrap of the "
+           "dialogue")
+    tap.check("internal.txt: and not as a party key wrap", expect_reject,
+              open_box, jbox, seed["ru_head"], did, PARTY_CTX)
+
+    # The internal note: flags 0x07, its body key id || nonce || sealed
+    # padded plaintext; it opens with the party key only.
+    n = parse_entry(named["inote_ru"])
+    payload = v["inote_ru_payload"].encode()
+    plain = unhex(v["inote_ru_plain"])
+    tap.eq((n.kind, n.flags, n.author, n.seq, n.clock, n.epoch, n.prev,
+            n.refs),
+           (K["note"], 7, pk["ru_head"], 4, 5 + 1, kid, w.hash, []),
+           "internal.txt: inote_ru is ru-head's seq 4, clock 6, flags 0x07, "
+           "naming party_key_id, after pkw_ru")
+    tap.eq(n.body[8:32].hex(), v["inote_ru_nonce"],
+           "internal.txt: inote_ru's nonce follows the key id")
+    tap.eq((len(plain) % PAD_BLOCK, plain, unpad(plain)),
+           (0, payload + b"\x80" + bytes(len(plain) - len(payload) - 1),
+            payload),
+           "internal.txt: inote_ru_plain is the payload padded to 256 "
+           "(ISO/IEC 7816-4)")
+    tap.eq(xchacha_open(pkey, n.sealed[:24], n.sealed[24:], n.header), plain,
+           "internal.txt: inote_ru opens with the party key to "
+           "inote_ru_plain")
+    o = accept_payload(payload)
+    tap.result(schema_ok(K["note"], o) and canonical(o) == payload,
+               "internal.txt: inote_ru_payload is a canonical note payload")
+    tap.check("internal.txt: inote_ru does not open with the dialogue key",
+              expect_reject, xchacha_open, dkey, n.sealed[:24],
+              n.sealed[24:], n.header)
+    tap.eq(build_entry(K["note"], seed["ru_head"], did, 4, 6, n.time, w.hash,
+                       [], payload, pkey, unhex(v["inote_ru_nonce"]), kid,
+                       internal=True).hex(), v["inote_ru"],
+           "internal.txt: inote_ru from its payload gives its bytes")
+
+    # The six entries verify, with or without keys.  ru-head holds the
+    # dialogue key and the party key, and reads all three notes; us-head
+    # holds the dialogue key (the keys of its boxes) and no key opens
+    # inote_ru: it is content without the key, and no fault.
+    six = [named[x] for x in ("genesis", "wrap", "note_ru", "note_us",
+                              "pkw_ru", "inote_ru")]
+    got = []
+    _, _, k = verify_record(six, did, {key_id(dkey): dkey, kid: pkey}, got)
+    tap.eq((k, got), (3, []), "internal.txt: the six entries verify; with "
+           "ru-head's keys the three notes decrypt, no fault")
+    us_keys = {}
+    for b in six:
+        e = parse_entry(b)
+        if e.kind != K["key-wrap"]:
+            continue
+        for x in accept_payload(e.body)["wraps"]:
+            if x["to"] == pk["us_head"].hex():
+                ctx_s = PARTY_CTX if e.flags & 4 else WRAP_CTX
+                kk = open_box(b64decode_strict(x["box"]), seed["us_head"],
+                              did, ctx_s)
+                us_keys[key_id(kk)] = kk
+    tap.eq(sorted(us_keys), [key_id(dkey)],
+           "internal.txt: us-head's boxes give it the dialogue key only")
+    got = []
+    _, _, k = verify_record(six, did, us_keys, got)
+    tap.eq((k, got), (2, []), "internal.txt: with us-head's keys the six "
+           "verify, inote_ru is not decrypted, and is no fault")
+    tap.check("internal.txt: and us-head's key does not open inote_ru",
+              expect_reject, xchacha_open, us_keys[key_id(dkey)],
+              n.sealed[:24], n.sealed[24:], n.header)
+    tap.eq(rejected_by(six, did, None), None,
+           "internal.txt: the six entries verify without any key")
+
+    # Each failing case, in its record, fails where the file says.
+    bads = [n for n in entries if n + "_fails" in v]
+    tap.result(len(bads) >= 3, "internal.txt: %d failing cases" % len(bads))
+    for bad in bads:
+        rec = [named[x] for x in v[bad + "_record"].split()]
+        feed, seq = v[bad + "_fails"].split()
+        e = parse_entry(named[bad])
+        tap.eq((e.author, e.seq), (pk[feed], int(seq)),
+               "internal.txt: %s is %s's seq %s" % (bad, feed, seq))
+        want = "key-wrap" if e.kind == K["key-wrap"] else "epoch"
+        for keys, how in (({key_id(dkey): dkey, kid: pkey}, "with"),
+                          (None, "without")):
+            tap.eq(rejected_at(rec, did, keys), (want, e.hash),
+                   "internal.txt: %s fails (%s), %s the keys" %
+                   (bad, want, how))
+        # and nothing before it: the record up to it verifies
+        upto = rec[:rec.index(named[bad])]
+        tap.eq(rejected_by(upto, did, None), None, "internal.txt: the "
+               "record of %s up to it verifies" % bad)
+    # A member fault: its record verifies; with the party key the entry
+    # the file names is a fault of the reason it gives, without it none.
+    for name in (n for n in entries if n + "_fault" in v):
+        rec = [named[x] for x in v[name + "_record"].split()]
+        feed, seq = v[name + "_fault"].split()
+        reason = {"1": "decrypt", "2": "payload", "3": "payload"}[
+            v[name + "_reason"]]
+        got = []
+        verify_record(rec, did, {key_id(dkey): dkey, kid: pkey}, got)
+        tap.eq([(f[0], f[1], f[2], f[3]) for f in got],
+               [(pk[feed], int(seq), leaf_hash(named[name]),
+                 reason)],
+               "internal.txt: %s is %s's member fault (%s) with the party "
+               "key" % (name, feed, reason))
+        got = []
+        verify_record(rec, did, dkey, got)
+        tap.eq(got, [], "internal.txt: %s: no fault without it" % name)
+    internal_forgeries(tap, ctx, named, pkey, kid, payload)
+    return True
+
+
+def internal_forgeries(tap, ctx, named, pkey, kid, payload):
+    """Re-signed forgeries of the party key and internal note rules, each
+    failing at the entry it names, by the rule it breaks."""
+    did, dkey, seed, pk = ctx["did"], ctx["dkey"], ctx["seed"], ctx["pk"]
+    s_ru, s_us = seed["ru_head"], seed["us_head"]
+    four = [named[x] for x in ("genesis", "wrap", "note_ru", "note_us")]
+    nr, nu = parse_entry(named["note_ru"]), parse_entry(named["note_us"])
+    pkw = parse_entry(named["pkw_ru"])
+    t = pkw.time
+    n24 = bytes([0x65]) * 24
+
+    def wrap(s, seq, clock, prev, refs, key_id_, to, party, key=pkey):
+        seal = PARTY_CTX if party else WRAP_CTX
+        boxes = [{"box": b64encode(nacl.public.SealedBox(
+            nacl.public.PublicKey(ed_to_x25519_pk(x))).encrypt(
+                seal + did + key)), "to": x.hex()} for x in to]
+        return build_entry(K["key-wrap"], s, did, seq, clock, t, prev, refs,
+                           canonical({"key_id": key_id_.hex(), "v": 1,
+                                      "wraps": boxes}), internal=party)
+
+    def note(s, seq, clock, prev, refs, body=payload, key=pkey, epoch=kid,
+             internal=True, kind=K["note"]):
+        return build_entry(kind, s, did, seq, clock, t, prev, refs, body,
+                           key, n24, epoch, internal)
+
+    def raw(kind, flags, s, seq, clock, prev, refs, body):
+        """An entry whose flags and body are given as they are."""
+        h = (b"DTE\x01" + bytes([kind, flags]) + u16(len(refs)) + did +
+             ed25519_pk(s) + u64(seq) + u64(clock) + u64(t) + prev +
+             b"".join(a + u64(q) + x for a, q, x in refs) + u32(len(body)))
+        return h + body + ed25519_sign(s, SIG_CTX + h + body)
+    ref_us = [(pk["us_head"], 0, nu.hash)]
+    ref_pkw = [(pk["ru_head"], 3, pkw.hash)]
+    sealed = kid + n24 + xchacha_seal(pkey, n24, pad(payload), b"")
+    unpadded = kid + n24 + bytes(len(payload) + 16)
+    cases = []
+    # Framing rule 4: 0x07 only on a note, 0x04 only on a key wrap.
+    b = raw(K["statement"], 7, s_ru, 3, 5, nr.hash, ref_us, sealed)
+    cases.append(("flags 0x07 on a statement", four + [b], "framing", b))
+    b = raw(K["checkpoint"], 4, s_ru, 3, 5, nr.hash, ref_us,
+            b'{"note":"x","v":1}')
+    cases.append(("flags 0x04 on a checkpoint", four + [b], "framing", b))
+    b = raw(K["note"], 5, s_ru, 3, 5, nr.hash, ref_us, sealed)
+    cases.append(("flags 0x05 on a note", four + [b], "framing", b))
+    # Framing rule 7: an internal note's body is 48 + k * 256 bytes.
+    b = raw(K["note"], 7, s_ru, 4, 6, pkw.hash, [], unpadded)
+    cases.append(("an internal note whose body is not 48 + k * 256",
+                  four + [named["pkw_ru"], b], "framing", b))
+    # Pass 1, rule 10: a party key wrap names no key epoch of the dialogue,
+    # a key wrap of the dialogue no party epoch, no party another's.
+    b = wrap(s_ru, 3, 5, nr.hash, ref_us, key_id(dkey), [pk["ru_head"]],
+             True, dkey)
+    cases.append(("a party key wrap naming key epoch 0", four + [b],
+                  "key-wrap", b))
+    b = wrap(s_ru, 4, 6, pkw.hash, [], kid, [pk["ru_head"]], False)
+    cases.append(("a key wrap of the dialogue naming RU's party epoch",
+                  four + [named["pkw_ru"], b], "key-wrap", b))
+    b = wrap(s_us, 1, 6, nu.hash, ref_pkw, kid, [pk["us_head"]], True)
+    cases.append(("us-head's party key wrap naming RU's party epoch",
+                  four + [named["pkw_ru"], b], "key-wrap", b))
+    b = wrap(s_ru, 3, 5, nr.hash, ref_us, kid, [pk["us_head"]], True)
+    cases.append(("a party key wrap with its one box to the other party",
+                  four + [b], "key-wrap", b))
+    # Pass 2, check 7b.
+    b = note(s_ru, 4, 6, pkw.hash, [], epoch=kid, internal=False)
+    cases.append(("a note with flags 0x03 naming a party epoch",
+                  four + [named["pkw_ru"], b], "epoch", b))
+    first = note(s_ru, 3, 5, nr.hash, ref_us)
+    late = wrap(s_ru, 4, 6, leaf_hash(first), [], kid, [pk["ru_head"]],
+                True)
+    cases.append(("an internal note before its party key wrap",
+                  four + [first, late], "epoch", first))
+    for desc, rec, rule, b in cases:
+        tap.eq(rejected_at(rec, did, None), (rule, leaf_hash(b)),
+               "internal forgery: %s fails (%s) at that entry" % (desc, rule))
+    # An internal note that does not decrypt to a padded payload is its
+    # author's member fault, seen with the party key only.
+    for desc, plain in (("with no 0x80 marker", payload + bytes(
+                            PAD_BLOCK - len(payload) % PAD_BLOCK)),
+                        ("with a marker a whole block early",
+                         payload + b"\x80" + bytes(
+                             2 * PAD_BLOCK - len(payload) % PAD_BLOCK -
+                             1))):
+        h = (b"DTE\x01" + bytes([K["note"], 7]) + u16(0) + did +
+             ed25519_pk(s_ru) + u64(4) + u64(6) + u64(t) + pkw.hash +
+             u32(48 + len(plain)))
+        body = kid + n24 + xchacha_seal(pkey, n24, plain, h)
+        b = h + body + ed25519_sign(s_ru, SIG_CTX + h + body)
+        rec = four + [named["pkw_ru"], b]
+        got = []
+        verify_record(rec, did, {key_id(dkey): dkey, kid: pkey}, got)
+        tap.eq([(f[2], f[3]) for f in got], [(leaf_hash(b), "decrypt")],
+               "internal forgery: padding %s is ru-head's member fault "
+               "(decrypt)" % desc)
+        got = []
+        verify_record(rec, did, dkey, got)
+        tap.eq(got, [], "internal forgery: padding %s: no fault without "
+               "the party key" % desc)
+    # The positive control: what the rules allow passes.  A second party
+    # key wrap of the known key id gives it to ru-head again; an internal
+    # note under the party epoch follows it.
+    again = wrap(s_ru, 5, 7, leaf_hash(named["inote_ru"]), [], kid,
+                 [pk["ru_head"]], True)
+    more = note(s_ru, 6, 8, leaf_hash(again), [])
+    tap.eq(rejected_by(four + [named["pkw_ru"], named["inote_ru"], again,
+                              more], did, {kid: pkey}), None,
+           "internal forgery control: another party key wrap of the known "
+           "key id, and a note under it, pass")
+
+
 def check_late(tap, v, ctx):
     """late.txt: late entries (section 7, "Late entries")."""
     blobs, did, dkey = ctx["blobs"], ctx["did"], ctx["dkey"]
@@ -1609,6 +1976,16 @@ def check_attendance(tap, v, ctx):
     verify_record(blobs + extra, did, None, got)
     tap.eq(got, [], "attendance.txt: without the key no fault is seen")
     return True
+
+
+def rejected_at(blobs, did, key):
+    """(rule, leaf hash of the entry the walk was at) of the first
+    failure, or None."""
+    try:
+        verify_record(blobs, did, key)
+    except Reject as exc:
+        return exc.rule, getattr(exc, "at", None)
+    return None
 
 
 def rejected_by(blobs, did, key):
@@ -1921,6 +2298,8 @@ def main(argv):
                 tap, read_vectors(os.path.join(vdir, "faults.txt")), ctx))
             tap.check("epochs.txt checks ran", lambda: check_epochs(
                 tap, read_vectors(os.path.join(vdir, "epochs.txt")), ctx))
+            tap.check("internal.txt checks ran", lambda: check_internal(
+                tap, read_vectors(os.path.join(vdir, "internal.txt")), ctx))
             tap.check("removed.txt checks ran", lambda: check_removed(
                 tap, read_vectors(os.path.join(vdir, "removed.txt")), ctx))
             tap.check("late.txt checks ran", lambda: check_late(

@@ -1158,9 +1158,12 @@ test_removed(void **state)
 	tu_rmtree(dir);
 }
 
-/* epoch_store() - a store of entries.txt's four entries and the tags. */
+/*
+ * vec_store() - a store of entries.txt's four entries (the first four
+ * tags, which must name them) and the tags after them, from file.
+ */
 static char *
-epoch_store(const char *const *tags, size_t n)
+vec_store(const char *file, const char *const *tags, size_t n)
 {
 	unsigned char *b, h[ENTRY_HASH_BYTES];
 	char *dir = tu_tmpdir();
@@ -1173,7 +1176,7 @@ epoch_store(const char *const *tags, size_t n)
 	assert_int_equal(store_txn_begin(&t, s, 1), 0);
 	assert_int_equal(store_set_dialogue(t, W.id), 0);
 	for (i = 0; i < n; i++) {
-		b = vec_bytes(i < 4 ? VEC_FILE : "epochs.txt", tags[i], &len);
+		b = vec_bytes(i < 4 ? VEC_FILE : file, tags[i], &len);
 		assert_int_equal(entry_parse(&e, b, len), 0);
 		entry_hash(h, b, len);
 		assert_int_equal(store_put(t, &e, h), 0);
@@ -1214,7 +1217,7 @@ test_epochs(void **state)
 	assert_non_null(e.epoch);
 	free(b);
 
-	dir = epoch_store(good, 6);
+	dir = vec_store("epochs.txt", good, 6);
 	assert_int_equal(record_open(&r, dir), 0);
 	assert_int_equal(record_last_failure(r)->code, 0);
 	assert_int_equal(record_epochs(r), 2);
@@ -1233,7 +1236,7 @@ test_epochs(void **state)
 	record_close(r);
 	tu_rmtree(dir);
 
-	dir = epoch_store(bad, 6);
+	dir = vec_store("epochs.txt", bad, 6);
 	assert_int_equal(record_open(&r, dir), 0);
 	assert_int_equal(record_last_failure(r)->code, DT_EFORMAT);
 	assert_int_equal(record_last_failure(r)->seq, 1);
@@ -1242,6 +1245,269 @@ test_epochs(void **state)
 	assert_non_null(strstr(record_last_failure(r)->detail,
 	    "not in its causal past"));
 	record_close(r);
+	tu_rmtree(dir);
+}
+
+/*
+ * internal_box() - the box of the key wrap in internal.txt's tag (its
+ * first), decoded.
+ */
+static void
+internal_box(const char *tag, unsigned char box[WRAP_BOX_BYTES],
+    const char *to_hex)
+{
+	unsigned char *b;
+	const char *s;
+	size_t len, blen = 0;
+	json_t *o, *w;
+	entry e;
+
+	b = vec_bytes("internal.txt", tag, &len);
+	assert_int_equal(entry_parse(&e, b, len), 0);
+	assert_non_null(o = payload_parse(e.body, e.body_len));
+	assert_int_equal(payload_check(ENTRY_K_KEY_WRAP, o), 0);
+	assert_int_equal(json_array_size(json_object_get(o, "wraps")), 1);
+	w = json_array_get(json_object_get(o, "wraps"), 0);
+	assert_string_equal(json_string_value(json_object_get(w, "to")),
+	    to_hex);
+	assert_non_null(s = json_string_value(json_object_get(w, "box")));
+	assert_int_equal(sodium_base642bin(box, WRAP_BOX_BYTES, s, strlen(s),
+	    NULL, &blen, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	assert_int_equal(blen, WRAP_BOX_BYTES);
+	json_decref(o);
+	free(b);
+}
+
+/*
+ * check_internal_bad() - the record of a failing case of internal.txt
+ * (its _record line) fails with the code its _code line names at the
+ * entry its _fails line names, which is the case itself.
+ */
+static void
+check_internal_bad(const char *tag)
+{
+	char name[64], *rec, *at, *tok, *save = NULL, *dir, *cname;
+	char hex[2 * ENTRY_HASH_BYTES + 1], *want;
+	int code = 0;
+	const char *tags[16];
+	const key_identity *who;
+	record_stats st;
+	record_failure f;
+	record *r = NULL;
+	size_t n = 0, i;
+	unsigned long long seq;
+	char feed[16];
+
+	snprintf(name, sizeof name, "%s_record", tag);
+	assert_non_null(rec = tu_vector("internal.txt", name));
+	for (tok = strtok_r(rec, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		assert_true(n < 16);
+		tags[n++] = tok;
+	}
+	assert_true(n > 4);
+	assert_string_equal(tags[0], "genesis");
+	assert_string_equal(tags[3], "note_us");
+	for (i = 0; i < n && strcmp(tags[i], tag) != 0; i++)
+		;
+	assert_true(i < n);
+	snprintf(name, sizeof name, "%s_fails", tag);
+	assert_non_null(at = tu_vector("internal.txt", name));
+	assert_int_equal(sscanf(at, "%15s %llu", feed, &seq), 2);
+	who = strcmp(feed, "ru_head") == 0 ? W.head[RU] : W.head[US];
+	assert_true(strcmp(feed, "ru_head") == 0 ||
+	    strcmp(feed, "us_head") == 0);
+	snprintf(name, sizeof name, "%s_hash", tag);
+	assert_non_null(want = tu_vector("internal.txt", name));
+	snprintf(name, sizeof name, "%s_code", tag);
+	assert_non_null(cname = tu_vector("internal.txt", name));
+	if (strcmp(cname, "DT_EFORMAT") == 0)
+		code = DT_EFORMAT;
+	else if (strcmp(cname, "DT_EMEMBER") == 0)
+		code = DT_EMEMBER;
+	else
+		fail_msg("internal.txt: %s: unknown code %s", name, cname);
+
+	dir = vec_store("internal.txt", tags, n);
+	assert_int_equal(record_open(&r, dir), 0);
+	if (record_last_failure(r)->code != code)
+		fail_msg("internal.txt: the record of %s opens with code %d, "
+		    "not %s (%s)", tag, record_last_failure(r)->code, cname,
+		    record_last_failure(r)->detail);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(record_verify(r, 0, &st, &f), code);
+	assert_int_equal(f.has_entry, 1);
+	if (f.seq != seq || memcmp(f.author, who->pk, KEY_PK_BYTES) != 0)
+		fail_msg("internal.txt: %s fails at seq %llu of another feed "
+		    "or seq, not %s's seq %llu (%s)", tag,
+		    (unsigned long long)f.seq, feed, seq, f.detail);
+	key_hex(hex, f.hash, ENTRY_HASH_BYTES);
+	assert_string_equal(hex, want);
+	record_close(r);
+	tu_rmtree(dir);
+	free(cname);
+	free(want);
+	free(at);
+	free(rec);
+}
+
+/*
+ * internal.txt: ru-head's party key wrap (flags 0x04) and internal note
+ * (flags 0x07, padded) after the four entries verify; ru-head's identity
+ * opens the party key wrap's box, and the party key the note, to its
+ * payload; us-head's keys do not open it.  Each failing case fails with
+ * the code at the entry the file names (FORMAT.md section 6, "Party keys
+ * and internal notes").
+ */
+static void
+test_internal(void **state)
+{
+	static const char *const six[6] = { "genesis", "wrap", "note_ru",
+		"note_us", "pkw_ru", "inote_ru" };
+	static const char *const bad[] = { "inote_ru_bad", "inote_us_bad",
+		"pkw_ru_us", "pkw_ru_epoch0", "wrap_ru_party", "pkw_us",
+		"note_ru_party", "inote_ru_early" };
+	static const char *const padbad[6] = { "genesis", "wrap", "note_ru",
+		"note_us", "pkw_ru", "inote_ru_pad" };
+	const record_fault *fv;
+	char hex[2 * ENTRY_HASH_BYTES + 1];
+	unsigned char box[WRAP_BOX_BYTES], pkey[WRAP_KEY_BYTES];
+	unsigned char kid[WRAP_KEYID_BYTES], *key = NULL, *b, *plain = NULL;
+	char pk_hex[2 * KEY_PK_BYTES + 1], *want, *dir;
+	record_stats st;
+	record_failure f;
+	record *r = NULL;
+	size_t len, plen = 0, i, k;
+	entry e;
+
+	(void)state;
+	assert_non_null(want = tu_vector("internal.txt", "party_key"));
+	assert_int_equal(key_unhex(pkey, sizeof pkey, want), 0);
+	free(want);
+	assert_non_null(want = tu_vector("internal.txt", "party_key_id"));
+	assert_int_equal(key_unhex(kid, sizeof kid, want), 0);
+	free(want);
+
+	/* the party key wrap: flags 0x04, its box ru-head's alone */
+	b = vec_bytes("internal.txt", "pkw_ru", &len);
+	assert_int_equal(entry_parse(&e, b, len), 0);
+	assert_int_equal(e.kind, ENTRY_K_KEY_WRAP);
+	assert_int_equal(e.flags, ENTRY_FLAG_INTERNAL);
+	assert_int_equal(entry_verify_sig(&e), 0);
+	free(b);
+	key_hex(pk_hex, W.head[RU]->pk, KEY_PK_BYTES);
+	internal_box("pkw_ru", box, pk_hex);
+	assert_int_equal(wrap_open_as(&key, box, W.id, W.head[RU],
+	    WRAP_FOR_PARTY), 0);
+	assert_memory_equal(key, pkey, WRAP_KEY_BYTES);
+	wrap_key_free(key);
+	key = NULL;
+	/* not as a dialogue key's box, and not by us-head */
+	assert_int_equal(wrap_open(&key, box, W.id, W.head[RU]), DT_EDECRYPT);
+	assert_int_equal(wrap_open_as(&key, box, W.id, W.head[US],
+	    WRAP_FOR_PARTY), DT_EDECRYPT);
+	/* pkw_ru_joint's box is a dialogue key's, not a party key's */
+	internal_box("pkw_ru_joint", box, pk_hex);
+	assert_int_equal(wrap_open_as(&key, box, W.id, W.head[RU],
+	    WRAP_FOR_PARTY), DT_EDECRYPT);
+	assert_int_equal(wrap_open(&key, box, W.id, W.head[RU]), 0);
+	assert_memory_equal(key, pkey, WRAP_KEY_BYTES);
+	wrap_key_free(key);
+	key = NULL;
+
+	/* the internal note: flags 0x07, names the party key, opens with it
+	 * to its payload (the padding removed), not with the dialogue key */
+	b = vec_bytes("internal.txt", "inote_ru", &len);
+	assert_int_equal(entry_parse(&e, b, len), 0);
+	assert_int_equal(e.kind, ENTRY_K_NOTE);
+	assert_int_equal(e.flags, ENTRY_FLAGS_INTERNAL_NOTE);
+	assert_true(entry_is_internal(&e));
+	assert_non_null(e.epoch);
+	assert_memory_equal(e.epoch, kid, WRAP_KEYID_BYTES);
+	assert_int_equal(entry_verify_sig(&e), 0);
+	assert_int_equal(entry_open(&plain, &plen, &e, pkey), 0);
+	assert_non_null(want = tu_vector("internal.txt", "inote_ru_payload"));
+	assert_int_equal(plen, strlen(want));
+	assert_memory_equal(plain, want, plen);
+	free(want);
+	entry_plain_free(plain, plen);
+	plain = NULL;
+	assert_int_equal(entry_open(&plain, &plen, &e, W.dkey), DT_EDECRYPT);
+	/* every single flipped byte breaks the framing or the signature */
+	for (i = 0; i < len; i++) {
+		entry g;
+
+		b[i] ^= 0x01;
+		assert_true(entry_parse(&g, b, len) != 0 ||
+		    entry_verify_sig(&g) != 0);
+		b[i] ^= 0x01;
+	}
+	free(b);
+
+	/* the six entries verify; ru-head reads the three notes, us-head
+	 * two: the internal note is content without the key, no fault */
+	dir = vec_store("internal.txt", six, 6);
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(record_open(&r, dir), 0);
+		if (record_last_failure(r)->code != 0)
+			fail_msg("internal.txt: the six entries fail: %s",
+			    record_last_failure(r)->detail);
+		assert_int_equal(record_verify(r, 0, &st, &f), 0);
+		assert_int_equal(st.entries, 6);
+		assert_int_equal(st.content, 3);
+		assert_int_equal(record_unlock(r, W.head[k ? US : RU]), 0);
+		memset(&f, 0, sizeof f);
+		if (record_verify(r, RECORD_VERIFY_KEY, &st, &f) != 0)
+			fail_msg("internal.txt: with %s's keys: %s",
+			    head_name[k ? US : RU], f.detail);
+		assert_int_equal(st.decrypted, k ? 2 : 3);
+		assert_int_equal(st.faults, 0);
+		/* the writer's key epoch is still the dialogue's first */
+		assert_int_equal(record_epochs(r), 1);
+		record_close(r);
+		r = NULL;
+	}
+	tu_rmtree(dir);
+
+	for (k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		check_internal_bad(bad[k]);
+
+	/*
+	 * inote_ru_pad has no valid padding: with ru-head's keys it is a
+	 * member fault (does not decrypt), with us-head's it is no fault.
+	 */
+	assert_non_null(want = tu_vector("internal.txt", "inote_ru_pad_record"));
+	assert_string_equal(want, "genesis wrap note_ru note_us pkw_ru "
+	    "inote_ru_pad");
+	free(want);
+	dir = vec_store("internal.txt", padbad, 6);
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(record_open(&r, dir), 0);
+		assert_int_equal(record_last_failure(r)->code, 0);
+		assert_int_equal(record_unlock(r, W.head[k ? US : RU]), 0);
+		assert_int_equal(record_verify(r, RECORD_VERIFY_KEY, &st, &f),
+		    0);
+		assert_int_equal(st.faults, k ? 0 : 1);
+		fv = record_faults(r, &len);
+		assert_int_equal(len, k ? 0 : 1);
+		if (k == 0) {
+			assert_non_null(want = tu_vector("internal.txt",
+			    "inote_ru_pad_hash"));
+			key_hex(hex, fv[0].hash, ENTRY_HASH_BYTES);
+			assert_string_equal(hex, want);
+			free(want);
+			assert_memory_equal(fv[0].author, W.head[RU]->pk,
+			    KEY_PK_BYTES);
+			assert_int_equal(fv[0].seq, 4);
+			assert_int_equal(fv[0].reason, FAULT_DECRYPT);
+			assert_non_null(want = tu_vector("internal.txt",
+			    "inote_ru_pad_reason"));
+			assert_int_equal(atoi(want), FAULT_DECRYPT);
+			free(want);
+		}
+		record_close(r);
+		r = NULL;
+	}
 	tu_rmtree(dir);
 }
 
@@ -1396,6 +1662,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_late),
 		cmocka_unit_test(test_removed),
 		cmocka_unit_test(test_epochs),
+		cmocka_unit_test(test_internal),
 		cmocka_unit_test(test_attendance),
 		cmocka_unit_test(test_msig),
 	};
