@@ -53,15 +53,15 @@ struct record {
 	 * of them, NULL while locked.
 	 */
 	epoch_ring ring;
-	store_txn *ctl_txn; /* set by load_control() around its walk */
+	store_txn *ctl_txn; /* set by record_load_control() around its walk */
 	unsigned char *scratch; /* SCRATCH_BYTES, sodium_malloc, for bodies */
 	/*
 	 * The leaf hash of an entry whose signature a sigpool worker has
-	 * already checked, or NULL: set around one check_entry() call.
+	 * already checked, or NULL: set around one record_check_entry() call.
 	 */
 	const unsigned char *presig;
 	/*
-	 * Set around one check_entry() call by a full walk with
+	 * Set around one record_check_entry() call by a full walk with
 	 * RECORD_VERIFY_CHECKPOINTS: the entry is covered by a checkpoint
 	 * of its feed whose root the walk checks (its signature is not
 	 * checked one by one); the root of the entries of the feed before
@@ -103,7 +103,7 @@ struct record {
 	size_t nmem, capmem;
 	int mem_genesis;
 	/*
-	 * The control pass (load_control()): ctl_trust, set by an
+	 * The control pass (record_load_control()): ctl_trust, set by an
 	 * incremental verification (an opening), lets it take a control
 	 * entry below its feed's watermark that a `checked` row vouches for
 	 * without checking its signature again (store.h); the entries whose
