@@ -6,8 +6,9 @@
 #	TAMPER_N=2000 tamper.py      (DETENTE_BIN: the binary; CAMPAIGN_SEED)
 #
 # The record: a dialogue of four members, side A with a meeting, notes in
-# two languages (some long enough for LMDB's overflow pages) and a
-# checkpoint; side B joined from A's first bundle.
+# two languages (some long enough for LMDB's overflow pages), internal
+# notes of RU under its party key, and a checkpoint; side B joined from
+# A's first bundle.
 #
 # Store trials flip one bit of A's data.mdb, then run `verify` and
 # `log --json` (what the record says, decrypted).  The place is one of
@@ -70,6 +71,13 @@ def build(root, rnd):
         who = "ru-del" if i % 2 else "ru-head"
         a.must("--as", who, "add", "note", "-",
                stdin=campaign.note_text(rnd, i, big=(i % 5 == 4)).encode())
+    # Internal notes (issue 15): the head's first starts RU's party key
+    # (a party key wrap, flags 0x04), then notes with flags 0x07, which
+    # side B holds and cannot read.
+    for i in range(4):
+        who = "ru-del" if i % 2 else "ru-head"
+        a.must("--as", who, "add", "note", "--internal", "-",
+               stdin=campaign.note_text(rnd, 100 + i, big=(i == 3)).encode())
     a.must("--as", "ru-head", "checkpoint")
     # The last write, whose loss a rollback shows.
     before = a.must("--as", "ru-head", "log", "--json")
