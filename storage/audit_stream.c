@@ -10,7 +10,7 @@
  *
  * Nothing here reports a failure to anyone: whatever does not pass is a
  * reason to give up (the caller's store walk names it), so each check
- * only has to be at least as strict as record.c's.
+ * only has to be at least as strict as record_check.c's.
  */
 #include <sys/types.h>
 #include <stdio.h>
@@ -315,7 +315,7 @@ control(struct stream *s, struct sfeed *f, const entry *e,
 
 /*
  * one() - the checks of FORMAT.md section 7 for the next entry of the
- * file, as record.c's check_entry() makes them without the key.
+ * file, as record_check_entry() makes them without the key.
  */
 static int
 one(struct stream *s, const sigpool_job *job, uint64_t at)

@@ -2,8 +2,8 @@
  * bundle.c: bundle and state files (see bundle.h and docs/FORMAT.md).
  *
  * Nothing here judges an entry: a bundle is only a container, and the
- * importer (record_import() in record.c) checks every entry it carries
- * with the record's one per-entry check.  This file checks the
+ * importer (record_import() in record_import.c) checks every entry it
+ * carries with the record's one per-entry check.  This file checks the
  * container's framing and trailer, and picks which stored entries to
  * export.
  */

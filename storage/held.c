@@ -99,8 +99,8 @@ held_waits(held_wait *w, store_txn *t, const entry *e)
 		entry_ref_get(&ref, e, i);
 		/*
 		 * The referenced place is filled (with that entry or another:
-		 * check_entry() reports a wrong reference), or the hash is
-		 * known elsewhere (check_entry() reports that too): nothing
+		 * record_check_entry() reports a wrong reference), or the
+		 * hash is known elsewhere (it reports that too): nothing
 		 * to wait for.  The feed's head first: one small row, where
 		 * the hash index is a random read in a table as large as the
 		 * record.

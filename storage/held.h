@@ -65,7 +65,8 @@ int held_admit(const held_tally *pool, const held_tally *author, size_t len,
  * which need hold only its header (magic, fixed fields, references and
  * the body length): e->author, seq, clock, kind, prev, nrefs and refs
  * point into bytes; e->body and e->sig are NULL.  Nothing else is
- * checked: check_entry() checks the whole entry before it is added.
+ * checked: record_check_entry() checks the whole entry before it is
+ * added.
  * @return 0, DT_EFORMAT (not the start of an entry, or too short).
  */
 int held_parse_head(entry *e, const unsigned char *bytes, size_t avail)

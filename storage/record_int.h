@@ -1,6 +1,7 @@
 /*
- * record_int.h: record.c's writing steps for the other files of the
- * record (storage/membership.c).  Not for app/.
+ * record_int.h: the record's writing steps (storage/record_append.c,
+ * record_control.c, record.c) for the other files of the record
+ * (storage/membership.c, storage/internal.c).  Not for app/.
  */
 #ifndef DETENTE_RECORD_INT_H
 #define DETENTE_RECORD_INT_H

@@ -16,7 +16,7 @@
  * Feeds are append-only: a root at a size the store held when it was
  * cached never changes.  Entries a write transaction added and then lost
  * (an abort) are the one way a cache can go stale: the owner frees it
- * then (record.c does, on every failed import).
+ * then (record_import.c does, on every failed import).
  *
  * Memory: the frontier (2 KB) and about 10 hashes per snapshot, per
  * feed: about 1.2 MB for a feed of a million entries.

@@ -260,7 +260,7 @@ int seal_check_entry(record *r, store_txn *t, const entry *e, char *why,
  * seal_check_entry_flags() - seal_check_entry(); with SEAL_CHECK_NO_ROOTS
  * all of it but the listed roots, which the caller checks later with
  * seal_check_roots() (the verify walk does, once it has every feed's
- * tree: record.c, verify_seals()).
+ * tree: record_verify.c, verify_seals()).
  */
 #define SEAL_CHECK_NO_ROOTS 0x1U
 #define SEAL_CHECK_ONLY_ROOTS 0x2U /* seal_check_roots() */

@@ -181,7 +181,10 @@ die(const char *what)
 	return -1;
 }
 
-/* The genesis payload exactly as record.c's genesis_payload() builds it. */
+/*
+ * The genesis payload exactly as record_create.c's genesis_payload()
+ * builds it.
+ */
 static char *
 genesis_payload(world *w)
 {
@@ -208,7 +211,7 @@ genesis_payload(world *w)
 	return s;
 }
 
-/* The key-wrap payload as record.c's wrap_payload() builds it. */
+/* The key-wrap payload as membership.c's record_int_wrap_payload() does. */
 static char *
 wrap_payload(const world *w)
 {
@@ -768,7 +771,7 @@ order_cb(void *ctx, const unsigned char *bytes, size_t len,
 
 /*
  * The four entries, stored as they are, make a record that verifies
- * under every rule of record.c, with and without the key; either head
+ * under every rule of the record, with and without the key; either head
  * unlocks it; the merged order is genesis, wrap, note_ru, note_us.
  */
 static void

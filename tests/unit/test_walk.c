@@ -2,7 +2,7 @@
  * test_walk.c: work split over threads or steps, on records too large
  * for the other tests.
  *
- * The pooled walk of verify and audit (storage/record.c) on
+ * The pooled walk of verify and audit (storage/record_verify.c) on
  * a record of several chunks, with checkpoints in the middle of feeds.
  * The walk's trees are grown by a stage thread ahead of the checks
  * (tree_run()); here the fast path must check by root exactly the
