@@ -204,7 +204,7 @@ minutes_comment(char out[MINUTES_COMMENT_BYTES], const minutes_claim *c)
 int
 minutes_comment_parse(minutes_claim *out, const char *text, size_t len)
 {
-	const char *p = text, *end = text + len;
+	const char *p = text, *end;
 	char v[2 * 32 + 1];
 	size_t k = strlen(COMMENT_MAGIC);
 
@@ -212,6 +212,8 @@ minutes_comment_parse(minutes_claim *out, const char *text, size_t len)
 	if (text == NULL || len < k + 1 || memcmp(p, COMMENT_MAGIC, k) != 0 ||
 	    p[k] != ' ' || memchr(text, '\0', len) != NULL)
 		return DT_EFORMAT;
+	/* not before the test: no arithmetic on a NULL text */
+	end = text + len;
 	p += k + 1;
 	if (id_fields(&out->id, &p, end) != 0 ||
 	    take(&p, end, "signer", out->signer, sizeof(out->signer)) != 0 ||
