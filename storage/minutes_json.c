@@ -224,5 +224,3 @@ minutes_dump_json(struct obuf *ob, json_t *m, const struct minutes_unit *u,
 	}
 	return rc;
 }
-
-/* --- minutes_render --------------------------------------------------- */
