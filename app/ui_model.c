@@ -1885,7 +1885,7 @@ ui_model_ran(ui_model *m, int rc, const char *out, const char *err)
 		/*
 		 * A topic typed in an open meeting is the one being discussed:
 		 * make it current (`mark ID current`), which makes the one
-		 * before it no longer current (storage/view.c).
+		 * before it no longer current (storage/view_project.c).
 		 */
 		if (strcmp(kindname, "agenda") == 0 && line != NULL &&
 		    m->v != NULL && view_current_meeting(m->v) != NULL) {

@@ -2,13 +2,14 @@
  * minutes_print.h: what the printers of the minutes share (prefix
  * minutes_), inside storage/ only.
  *
- * storage/minutes.c builds the minutes of a meeting as one JSON model
- * (the fields docs/FORMAT.md lists for the JSON form) and prints it in
- * the format asked for; each printer reads the model alone, so that no
- * format can say what the others do not: JSON in minutes.c (the model
- * as jansson dumps it), Markdown in minutes_md.c, plain text in
- * minutes_txt.c, printable HTML in minutes_html.c, and what they share
- * in minutes_print.c.  Nothing here allocates what it does not free.
+ * storage/minutes_model.c builds the minutes of a meeting as one JSON
+ * model (the fields docs/FORMAT.md lists for the JSON form) and
+ * minutes.c prints it in the format asked for; each printer reads the
+ * model alone, so that no format can say what the others do not: JSON in
+ * minutes_json.c (the model as jansson dumps it), Markdown in
+ * minutes_md.c, plain text in minutes_txt.c, printable HTML in
+ * minutes_html.c, and what they share in minutes_print.c.  Nothing here
+ * allocates what it does not free.
  */
 #ifndef DETENTE_MINUTES_PRINT_H
 #define DETENTE_MINUTES_PRINT_H
@@ -70,7 +71,7 @@ typedef void minutes_unit_fn(FILE *f, const struct minutes_unit *u,
 /*
  * minutes_render_units() - the pieces u[0..n) into f, each by fn: with
  * two (and enough pieces), the second half on a second thread, into a
- * stream of its own, copied in after the first (minutes.c).
+ * stream of its own, copied in after the first (minutes_units.c).
  * @return 0 or -1 (out of memory).
  */
 int minutes_render_units(FILE *f, const struct minutes_unit *u, size_t n,
@@ -79,7 +80,8 @@ int minutes_render_units(FILE *f, const struct minutes_unit *u, size_t n,
 /*
  * minutes_print_md(), minutes_print_txt() - the model m as Markdown
  * (minutes_md.c) or plain text (minutes_txt.c); u[0..n) are its pieces
- * (units_of() in minutes.c), two as for minutes_render_units().
+ * (minutes_units_of() in minutes_units.c), two as for
+ * minutes_render_units().
  * @return 0 or -1 (out of memory).
  */
 int minutes_print_md(FILE *f, const json_t *m, const struct minutes_unit *u,

@@ -99,7 +99,8 @@ typedef struct view_agenda {
 	const char *state;        /* latest agenda-status state, or NULL;
 	                             a meeting has at most one "current":
 	                             a later one sends this back to its
-	                             state before it (view.c one_current()) */
+	                             state before it (one_current() in
+	                             view_project.c) */
 	const view_item *status;  /* that agenda-status entry, or NULL */
 } view_agenda;
 

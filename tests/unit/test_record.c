@@ -269,7 +269,7 @@ static void test_tamper_index(void **s) { (void)s; tamper_case(4); }
  * A full view hashes every entry on worker threads (view_load()) and
  * must refuse, as store_scan() does, an entry whose bytes no longer hash
  * to what the indexes say, whether it is read on the calling thread (a
- * few entries) or on several (n at least view.c's BODY_MIN_PARALLEL).
+ * few entries) or on several (n at least view_priv.h's BODY_MIN_PARALLEL).
  */
 static void
 view_tamper_case(int n, int extra_row)

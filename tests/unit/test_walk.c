@@ -19,8 +19,9 @@
  * signature of a control entry again (the `checked` rows).
  *
  * The minutes of a meeting of thousands of records are made and written
- * in two halves (storage/minutes.c): the JSON minutes must be exactly
- * what jansson writes for them, every record in its place.
+ * in two halves (storage/minutes_model.c, minutes_json.c): the JSON
+ * minutes must be exactly what jansson writes for them, every record in
+ * its place.
  */
 #include "test_util.h"
 
