@@ -120,14 +120,20 @@ epoch_line(struct cli_ctx *ctx, const unsigned char id[WRAP_KEYID_BYTES])
 	    cur, hex);
 }
 
-/*
- * party_after() - after a removal, replacement or rekey: the writer's
- * party's new internal key, if the change started one (its party had
- * before of them).
- */
-static void party_line(struct cli_ctx *ctx,
-    const unsigned char id[WRAP_KEYID_BYTES]);
+/* party_line() - what a new party key of the writer's party says. */
+static void
+party_line(struct cli_ctx *ctx, const unsigned char id[WRAP_KEYID_BYTES])
+{
+	const record_member *me = record_member_find(ctx->rec, ctx->id->pk);
+	char hex[2 * WRAP_KEYID_BYTES + 1];
 
+	key_hex(hex, id, WRAP_KEYID_BYTES);
+	fprintf(ctx->out, _("new internal key of %s (key id %s), wrapped to "
+	    "its current members; its internal notes are written under it "
+	    "from now on\n"), me != NULL ? me->party : "?", hex);
+}
+
+/* party_count() - how many internal keys the writer's party has. */
 static size_t
 party_count(struct cli_ctx *ctx)
 {
@@ -136,6 +142,11 @@ party_count(struct cli_ctx *ctx)
 	return me != NULL ? record_party_epochs(ctx->rec, me->party) : 0;
 }
 
+/*
+ * party_after() - after a removal, replacement or rekey: the line of the
+ * writer's party's new internal key, if the change started one (the
+ * party had before of them, at least one).
+ */
 static void
 party_after(struct cli_ctx *ctx, size_t before)
 {
@@ -320,19 +331,6 @@ epoch_member_replace(struct cli_ctx *ctx, int argc, char **argv)
 	epoch_line(ctx, eid);
 	party_after(ctx, before);
 	return CLI_OK;
-}
-
-/* party_line() - what a new party key of the writer's party says. */
-static void
-party_line(struct cli_ctx *ctx, const unsigned char id[WRAP_KEYID_BYTES])
-{
-	const record_member *me = record_member_find(ctx->rec, ctx->id->pk);
-	char hex[2 * WRAP_KEYID_BYTES + 1];
-
-	key_hex(hex, id, WRAP_KEYID_BYTES);
-	fprintf(ctx->out, _("new internal key of %s (key id %s), wrapped to "
-	    "its current members; its internal notes are written under it "
-	    "from now on\n"), me != NULL ? me->party : "?", hex);
 }
 
 /* `dialogue rekey --internal`: a new party key only. */

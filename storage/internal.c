@@ -154,8 +154,7 @@ record_append_internal(record *r, const key_identity *id,
 		goto out;
 	}
 	/* a head starts its party's first party epoch with the note */
-	if (epoch_party_current(record_int_ring(r), me->party) == NULL &&
-	    me->role == RECORD_ROLE_HEAD &&
+	if (me->role == RECORD_ROLE_HEAD &&
 	    !epoch_party_any(record_int_ring(r), me->party)) {
 		if ((rc = record_int_party_epoch(r, t, id, NULL, NULL)) != 0)
 			goto out;
@@ -223,17 +222,4 @@ record_party_epoch_at(const record *r, const char *party, size_t i,
 		}
 	}
 	return DT_ERANGE;
-}
-
-int
-record_party_can_write(const record *r, const unsigned char pk[KEY_PK_BYTES])
-{
-	const epoch_ring *g = record_int_ring((record *)r);
-	const record_member *m = record_member_find(r, pk);
-
-	if (m == NULL)
-		return 0;
-	if (epoch_party_current(g, m->party) != NULL)
-		return 1;
-	return m->role == RECORD_ROLE_HEAD && !epoch_party_any(g, m->party);
 }

@@ -281,14 +281,6 @@ size_t record_party_epochs(const record *r, const char *party);
 int record_party_epoch_at(const record *r, const char *party, size_t i,
     unsigned char id[8], uint64_t *clock, int *held);
 
-/*
- * record_party_can_write() - 1 if pk can write an internal note now: it
- * holds its party's newest party key, or it is the head of a party that
- * has none yet (it would start one).
- */
-int record_party_can_write(const record *r,
-    const unsigned char pk[KEY_PK_BYTES]);
-
 /* What verification found wrong, and where. */
 typedef struct record_failure {
 	int code;                              /* DT_E* */

@@ -6,6 +6,10 @@
  * The kinds index is derived data: store_open() builds it from entries
  * when a store lacks it (made before it existed) or when its stamp says
  * that entries were added without it (by an older detente).
+ *
+ * The side tables (held entries, evidence, faults, the `checked` rows)
+ * are in store_side.c; struct store and struct store_txn, which both
+ * files use, in store_priv.h.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -22,22 +26,10 @@
 
 #include "../crypto/err.h"
 #include "store.h"
+#include "store_priv.h"
 
 /* Virtual size of the map; the file only grows as pages are used. */
 #define STORE_MAPSIZE ((size_t)1 << 32)
-
-struct store {
-	MDB_env *env;
-	MDB_dbi entries, hashes, order, control, heads, meta;
-	MDB_dbi held, evidence; /* not the record: see store.h */
-	MDB_dbi kinds;          /* derived from entries: see store.h */
-	MDB_dbi faults;         /* member faults found: see store.h */
-	int have_faults;        /* 0: a read-only store made without it */
-	MDB_dbi checked;        /* control entries verified: see store.h */
-	int have_checked;       /* 0: a read-only store made without it */
-	char *path;
-	int rdonly;             /* opened with STORE_OPEN_READONLY */
-};
 
 void (*store_fatal_hook)(const char *what);
 
@@ -49,26 +41,6 @@ store_assert(MDB_env *env, const char *what)
 	if (store_fatal_hook != NULL)
 		store_fatal_hook(what);
 }
-
-/*
- * Reference probes (store_ref_probe()) in a read transaction keep a
- * cursor per feed they look into: successive references into one feed
- * land on the same leaf page, which a positioned cursor finds without a
- * descent from the root.  Write transactions do not cache cursors.
- */
-#define PROBE_CURSORS 8
-
-struct store_txn {
-	store *s;
-	MDB_txn *txn;
-	int rdonly;
-	MDB_cursor *probe[PROBE_CURSORS];
-	unsigned char probe_author[PROBE_CURSORS][KEY_PK_BYTES];
-	uint64_t probe_at[PROBE_CURSORS]; /* the seq it sits on; UINT64_MAX */
-	unsigned nprobe, probe_next;
-	int stamp;       /* entries were put: stamp the kinds index */
-	int nested;      /* a child of another write transaction */
-};
 
 static void
 probes_close(store_txn *t)
@@ -102,8 +74,8 @@ store_get_be64(const unsigned char in[8])
 	return v;
 }
 
-static int
-map_err(int rc)
+int
+store_map_err(int rc)
 {
 	switch (rc) {
 	case MDB_SUCCESS:
@@ -369,7 +341,7 @@ commit_top(store *s, MDB_txn *txn)
 
 	locked = mdb_env_get_fd(s->env, &fd) == 0 &&
 	    commit_lock(fd, LOCK_EX) == 0;
-	rc = map_err(mdb_txn_commit(txn));
+	rc = store_map_err(mdb_txn_commit(txn));
 	if (rc == DT_EIO && disk_nearly_full(s->path))
 		rc = DT_ENOSPC;
 	if (rc == 0)
@@ -391,17 +363,17 @@ open_side_dbs(store *s)
 	int rc;
 
 	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	s->have_faults = 1;
 	s->have_checked = 1;
 	if (mdb_dbi_open(txn, "held", 0, &s->held) == 0 &&
 	    mdb_dbi_open(txn, "evidence", 0, &s->evidence) == 0 &&
 	    mdb_dbi_open(txn, "faults", 0, &s->faults) == 0 &&
 	    mdb_dbi_open(txn, "checked", 0, &s->checked) == 0)
-		return map_err(mdb_txn_commit(txn));
+		return store_map_err(mdb_txn_commit(txn));
 	mdb_txn_abort(txn);
 	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	if ((rc = mdb_dbi_open(txn, "held", MDB_CREATE, &s->held)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "evidence", MDB_CREATE,
 	    &s->evidence)) != 0 ||
@@ -409,7 +381,7 @@ open_side_dbs(store *s)
 	    (rc = mdb_dbi_open(txn, "checked", MDB_CREATE,
 	    &s->checked)) != 0) {
 		mdb_txn_abort(txn);
-		return map_err(rc);
+		return store_map_err(rc);
 	}
 	return commit_top(s, txn);
 }
@@ -450,9 +422,9 @@ kinds_stamp_put(MDB_txn *txn, store *s)
 	int rc;
 
 	if ((rc = mdb_stat(txn, s->entries, &st)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	store_be64(v, st.ms_entries);
-	return map_err(mdb_put(txn, s->kinds, &k, &d, 0));
+	return store_map_err(mdb_put(txn, s->kinds, &k, &d, 0));
 }
 
 /* kinds_current() - 1 if the kinds index's stamp matches the entries. */
@@ -484,9 +456,9 @@ kinds_build(MDB_txn *txn, store *s)
 	int rc;
 
 	if ((rc = mdb_drop(txn, s->kinds, 0)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	if ((rc = mdb_cursor_open(txn, s->entries, &c)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	rc = mdb_cursor_get(c, &k, &d, MDB_FIRST);
 	while (rc == 0) {
 		if (entry_parse(&e, d.mv_data, d.mv_size) == 0 &&
@@ -506,7 +478,7 @@ kinds_build(MDB_txn *txn, store *s)
 	}
 	mdb_cursor_close(c);
 	if (rc != MDB_NOTFOUND)
-		return map_err(rc);
+		return store_map_err(rc);
 	return kinds_stamp_put(txn, s);
 }
 
@@ -522,17 +494,17 @@ open_kinds(store *s)
 	int rc;
 
 	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	if (mdb_dbi_open(txn, "kinds", 0, &s->kinds) == 0 &&
 	    kinds_current(txn, s))
-		return map_err(mdb_txn_commit(txn));
+		return store_map_err(mdb_txn_commit(txn));
 	mdb_txn_abort(txn);
 	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	if ((rc = mdb_dbi_open(txn, "kinds", MDB_CREATE, &s->kinds)) != 0 ||
 	    (!kinds_current(txn, s) && (rc = kinds_build(txn, s)) != 0)) {
 		mdb_txn_abort(txn);
-		return rc > 0 ? map_err(rc) : rc;
+		return rc > 0 ? store_map_err(rc) : rc;
 	}
 	return commit_top(s, txn);
 }
@@ -545,7 +517,7 @@ open_rdonly_dbs(store *s)
 	int rc;
 
 	if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	if (mdb_dbi_open(txn, "held", 0, &s->held) != 0 ||
 	    mdb_dbi_open(txn, "evidence", 0, &s->evidence) != 0 ||
 	    mdb_dbi_open(txn, "kinds", 0, &s->kinds) != 0 ||
@@ -557,7 +529,7 @@ open_rdonly_dbs(store *s)
 	s->have_faults = mdb_dbi_open(txn, "faults", 0, &s->faults) == 0;
 	/* ...and so did the verified control entries. */
 	s->have_checked = mdb_dbi_open(txn, "checked", 0, &s->checked) == 0;
-	return map_err(mdb_txn_commit(txn));
+	return store_map_err(mdb_txn_commit(txn));
 }
 
 int
@@ -605,12 +577,12 @@ store_open(store **out, const char *dir, int create)
 			goto out;
 		}
 	}
-	if ((rc = map_err(mdb_env_create(&s->env))) != 0)
+	if ((rc = store_map_err(mdb_env_create(&s->env))) != 0)
 		goto out;
 	/* Fails only where LMDB was built without assertions. */
 	(void)mdb_env_set_assert(s->env, store_assert);
-	if ((rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
-	    (rc = map_err(mdb_env_set_mapsize(s->env, STORE_MAPSIZE))) != 0)
+	if ((rc = store_map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
+	    (rc = store_map_err(mdb_env_set_mapsize(s->env, STORE_MAPSIZE))) != 0)
 		goto out;
 	if (!rdonly && (rc = lock_reserve(dir)) != 0)
 		goto out;
@@ -621,24 +593,24 @@ store_open(store **out, const char *dir, int create)
 	if (rdonly && (rc == EACCES || rc == EROFS)) {
 		mdb_env_close(s->env);
 		s->env = NULL;
-		if ((rc = map_err(mdb_env_create(&s->env))) != 0)
+		if ((rc = store_map_err(mdb_env_create(&s->env))) != 0)
 			goto out;
 		(void)mdb_env_set_assert(s->env, store_assert);
-		if ((rc = map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
-		    (rc = map_err(mdb_env_set_mapsize(s->env,
+		if ((rc = store_map_err(mdb_env_set_maxdbs(s->env, 16))) != 0 ||
+		    (rc = store_map_err(mdb_env_set_mapsize(s->env,
 		    STORE_MAPSIZE))) != 0)
 			goto out;
 		rc = mdb_env_open(s->env, dir, MDB_NOTLS | MDB_RDONLY |
 		    MDB_NOLOCK, 0600);
 	}
 	if (rc != 0) {
-		rc = (rc == ENOENT && !create) ? DT_ENOENT : map_err(rc);
+		rc = (rc == ENOENT && !create) ? DT_ENOENT : store_map_err(rc);
 		goto out;
 	}
 	if (!create && ((rc = check_size(s)) != 0 ||
 	    (rc = check_meta(s)) != 0))
 		goto out;
-	if ((rc = map_err(mdb_txn_begin(s->env, NULL,
+	if ((rc = store_map_err(mdb_txn_begin(s->env, NULL,
 	    create ? 0 : MDB_RDONLY, &txn))) != 0)
 		goto out;
 	if ((rc = mdb_dbi_open(txn, "entries", dbflags, &s->entries)) != 0 ||
@@ -647,7 +619,7 @@ store_open(store **out, const char *dir, int create)
 	    (rc = mdb_dbi_open(txn, "control", dbflags, &s->control)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "heads", dbflags, &s->heads)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "meta", dbflags, &s->meta)) != 0) {
-		rc = rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+		rc = rc == MDB_NOTFOUND ? DT_ECORRUPT : store_map_err(rc);
 		goto out;
 	}
 	if (create && ((rc = mdb_dbi_open(txn, "held", MDB_CREATE,
@@ -657,14 +629,14 @@ store_open(store **out, const char *dir, int create)
 	    MDB_CREATE, &s->kinds)) != 0 || (rc = mdb_dbi_open(txn, "checked",
 	    MDB_CREATE, &s->checked)) != 0 || (rc = kinds_stamp_put(txn,
 	    s)) != 0)) {
-		rc = map_err(rc);
+		rc = store_map_err(rc);
 		goto out;
 	}
 	if (create) {
 		unsigned char v[4] = { 0, 0, 0, STORE_FORMAT };
 		MDB_val k = { 6, (void *)"format" }, d = { 4, v };
 
-		if ((rc = map_err(mdb_put(txn, s->meta, &k, &d,
+		if ((rc = store_map_err(mdb_put(txn, s->meta, &k, &d,
 		    MDB_NOOVERWRITE))) != 0)
 			goto out;
 		rc = commit_top(s, txn);
@@ -692,7 +664,7 @@ store_open(store **out, const char *dir, int create)
 			goto out;
 		}
 		/* Commit, not abort: an aborted txn closes its new DBIs. */
-		rc = map_err(mdb_txn_commit(txn));
+		rc = store_map_err(mdb_txn_commit(txn));
 		txn = NULL;
 		if (rc != 0)
 			goto out;
@@ -752,7 +724,7 @@ store_txn_begin(store_txn **out, store *s, int write)
 	if ((rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY,
 	    &t->txn)) != 0) {
 		free(t);
-		return map_err(rc);
+		return store_map_err(rc);
 	}
 	*out = t;
 	return 0;
@@ -771,7 +743,7 @@ store_txn_begin_nested(store_txn **out, store_txn *parent)
 	t->nested = 1;
 	if ((rc = mdb_txn_begin(t->s->env, parent->txn, 0, &t->txn)) != 0) {
 		free(t);
-		return map_err(rc);
+		return store_map_err(rc);
 	}
 	*out = t;
 	return 0;
@@ -792,7 +764,7 @@ store_txn_commit(store_txn *t)
 	}
 	if (top)
 		rc = commit_top(s, t->txn);
-	else if ((rc = map_err(mdb_txn_commit(t->txn))) == DT_EIO &&
+	else if ((rc = store_map_err(mdb_txn_commit(t->txn))) == DT_EIO &&
 	    disk_nearly_full(s->path))
 		rc = DT_ENOSPC;
 	free(t);
@@ -805,14 +777,14 @@ store_txn_renew_unsynced(store_txn **t)
 	store *s = (*t)->s;
 	int rc, rc2;
 
-	if ((rc = map_err(mdb_env_set_flags(s->env, MDB_NOSYNC, 1))) != 0) {
+	if ((rc = store_map_err(mdb_env_set_flags(s->env, MDB_NOSYNC, 1))) != 0) {
 		store_txn_abort(*t);
 		*t = NULL;
 		return rc;
 	}
 	rc = store_txn_commit(*t);
 	*t = NULL;
-	rc2 = map_err(mdb_env_set_flags(s->env, MDB_NOSYNC, 0));
+	rc2 = store_map_err(mdb_env_set_flags(s->env, MDB_NOSYNC, 0));
 	if (rc == 0)
 		rc = rc2;
 	if (rc == 0)
@@ -837,7 +809,7 @@ store_dialogue(store_txn *t, unsigned char id[ENTRY_HASH_BYTES])
 	int rc;
 
 	if ((rc = mdb_get(t->txn, t->s->meta, &k, &d)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	if (d.mv_size != ENTRY_HASH_BYTES)
 		return DT_ECORRUPT;
 	memcpy(id, d.mv_data, ENTRY_HASH_BYTES);
@@ -851,7 +823,7 @@ store_set_dialogue(store_txn *t, const unsigned char id[ENTRY_HASH_BYTES])
 	MDB_val d = { ENTRY_HASH_BYTES, (void *)id };
 	int rc = mdb_put(t->txn, t->s->meta, &k, &d, MDB_NOOVERWRITE);
 
-	return rc == MDB_KEYEXIST ? DT_EEXIST : map_err(rc);
+	return rc == MDB_KEYEXIST ? DT_EEXIST : store_map_err(rc);
 }
 
 static void
@@ -892,7 +864,7 @@ store_head_get(store_head *h, store_txn *t,
 	int rc;
 
 	if ((rc = mdb_get(t->txn, t->s->heads, &k, &d)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	if (d.mv_size != HEAD_VALUE_BYTES)
 		return DT_ECORRUPT;
 	head_decode(h, author, &d);
@@ -909,7 +881,7 @@ head_put(store_txn *t, const store_head *h)
 	memcpy(v + 8, h->hash, ENTRY_HASH_BYTES);
 	store_be64(v + 40, h->clock);
 	store_be64(v + 48, h->verified);
-	return map_err(mdb_put(t->txn, t->s->heads, &k, &d, 0));
+	return store_map_err(mdb_put(t->txn, t->s->heads, &k, &d, 0));
 }
 
 int
@@ -937,7 +909,7 @@ store_put(store_txn *t, const entry *e,
 int
 store_hashes_reset(store_txn *t)
 {
-	return map_err(mdb_drop(t->txn, t->s->hashes, 0));
+	return store_map_err(mdb_drop(t->txn, t->s->hashes, 0));
 }
 
 int
@@ -949,7 +921,7 @@ store_hash_append(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
 	int rc = mdb_put(t->txn, t->s->hashes, &k, &d, MDB_APPEND);
 
 	/* Not above the last key: out of order, or the same hash twice. */
-	return rc == MDB_KEYEXIST ? DT_ECORRUPT : map_err(rc);
+	return rc == MDB_KEYEXIST ? DT_ECORRUPT : store_map_err(rc);
 }
 
 int
@@ -975,24 +947,24 @@ store_put_flags(store_txn *t, const entry *e,
 		return DT_EFORK;
 	}
 	if (rc != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	k.mv_size = ENTRY_HASH_BYTES;
 	k.mv_data = (void *)hash;
 	d.mv_size = sizeof fk;
 	d.mv_data = fk;
 	if (!(flags & STORE_PUT_NO_HASH) && (rc = mdb_put(t->txn,
 	    t->s->hashes, &k, &d, MDB_NOOVERWRITE)) != 0)
-		return rc == MDB_KEYEXIST ? DT_ECORRUPT : map_err(rc);
+		return rc == MDB_KEYEXIST ? DT_ECORRUPT : store_map_err(rc);
 	store_order_key(ok, e->clock, e->author);
 	k.mv_size = sizeof ok;
 	k.mv_data = ok;
 	d.mv_size = ENTRY_HASH_BYTES;
 	d.mv_data = (void *)hash;
 	if ((rc = mdb_put(t->txn, t->s->order, &k, &d, MDB_NOOVERWRITE)) != 0)
-		return rc == MDB_KEYEXIST ? DT_ECLOCK : map_err(rc);
+		return rc == MDB_KEYEXIST ? DT_ECLOCK : store_map_err(rc);
 	if (!entry_kind_is_content(e->kind) && (rc = mdb_put(t->txn,
 	    t->s->control, &k, &d, MDB_NOOVERWRITE)) != 0)
-		return rc == MDB_KEYEXIST ? DT_ECLOCK : map_err(rc);
+		return rc == MDB_KEYEXIST ? DT_ECLOCK : store_map_err(rc);
 	if (store_kind_indexed(e->kind)) {
 		unsigned char kk[STORE_KIND_BYTES];
 		unsigned char kval[STORE_KIND_VALUE_BYTES];
@@ -1006,7 +978,7 @@ store_put_flags(store_txn *t, const entry *e,
 		d.mv_data = kval;
 		if ((rc = mdb_put(t->txn, t->s->kinds, &k, &d,
 		    MDB_NOOVERWRITE)) != 0)
-			return rc == MDB_KEYEXIST ? DT_ECLOCK : map_err(rc);
+			return rc == MDB_KEYEXIST ? DT_ECLOCK : store_map_err(rc);
 	}
 	t->stamp = 1;
 	rc = store_head_get(&h, t, e->author);
@@ -1035,7 +1007,7 @@ store_get(unsigned char **bytes, size_t *len, store_txn *t,
 	*len = 0;
 	feed_key(fk, author, seq);
 	if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	if ((*bytes = malloc(d.mv_size ? d.mv_size : 1)) == NULL)
 		return DT_ENOMEM;
 	memcpy(*bytes, d.mv_data, d.mv_size);
@@ -1087,7 +1059,7 @@ store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
 			if ((rc = mdb_cursor_open(t->txn, t->s->entries,
 			    &t->probe[i])) != 0) {
 				t->probe[i] = t->probe[--t->nprobe];
-				return map_err(rc);
+				return store_map_err(rc);
 			}
 			memcpy(t->probe_author[i], author, KEY_PK_BYTES);
 			c = t->probe[i];
@@ -1108,7 +1080,7 @@ store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
 			k.mv_size = sizeof fk;
 			k.mv_data = fk;
 			if ((rc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY)) != 0)
-				return map_err(rc);
+				return store_map_err(rc);
 		}
 		if (!probe_fixed(&d))
 			return DT_ECORRUPT;
@@ -1126,7 +1098,7 @@ store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
 			return 0;
 		}
 		if (rc != 0 && rc != MDB_NOTFOUND)
-			return map_err(rc);
+			return store_map_err(rc);
 	} else {
 		/*
 		 * References mostly name the newest entry of a feed, whose
@@ -1143,7 +1115,7 @@ store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
 		if (rc != 0 && rc != DT_ENOENT)
 			return rc;
 		if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0)
-			return map_err(rc);
+			return store_map_err(rc);
 		if (!probe_fixed(&d))
 			return DT_ECORRUPT;
 		*clock = store_get_be64((const unsigned char *)d.mv_data + 80);
@@ -1156,7 +1128,7 @@ store_ref_probe(uint64_t *clock, unsigned char hash[ENTRY_HASH_BYTES],
 			return 0;
 		}
 		if (rc != MDB_NOTFOUND)
-			return map_err(rc);
+			return store_map_err(rc);
 	}
 	/* The last entry of its feed: the head row names it. */
 	if ((rc = store_head_get(&h, t, author)) != 0)
@@ -1175,7 +1147,7 @@ store_locate(unsigned char author[KEY_PK_BYTES], uint64_t *seq,
 	int rc;
 
 	if ((rc = mdb_get(t->txn, t->s->hashes, &k, &d)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	if (d.mv_size != STORE_KEY_BYTES)
 		return DT_ECORRUPT;
 	memcpy(author, d.mv_data, KEY_PK_BYTES);
@@ -1214,7 +1186,7 @@ store_find_prefix(unsigned char hash[ENTRY_HASH_BYTES], store_txn *t,
 			return DT_EINVAL;
 		lo[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);
 	}
-	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->hashes, &c))) != 0)
+	if ((rc = store_map_err(mdb_cursor_open(t->txn, t->s->hashes, &c))) != 0)
 		return rc;
 	k.mv_size = sizeof lo;
 	k.mv_data = lo;
@@ -1237,7 +1209,7 @@ store_find_prefix(unsigned char hash[ENTRY_HASH_BYTES], store_txn *t,
 	}
 	mdb_cursor_close(c);
 	if (rc != 0 && rc != MDB_NOTFOUND)
-		return map_err(rc);
+		return store_map_err(rc);
 	if (found == 0)
 		return DT_ENOENT;
 	return found > 1 ? DT_EAMBIG : 0;
@@ -1254,7 +1226,7 @@ store_heads(store_head **out, size_t *n, store_txn *t)
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->heads, &c))) != 0)
+	if ((rc = store_map_err(mdb_cursor_open(t->txn, t->s->heads, &c))) != 0)
 		return rc;
 	while ((rc = mdb_cursor_get(c, &k, &d, len ? MDB_NEXT : MDB_FIRST))
 	    == 0) {
@@ -1273,7 +1245,7 @@ store_heads(store_head **out, size_t *n, store_txn *t)
 		head_decode(&v[len++], k.mv_data, &d);
 	}
 	if (rc != MDB_NOTFOUND) {
-		rc = map_err(rc);
+		rc = store_map_err(rc);
 		goto out;
 	}
 	*out = v;
@@ -1303,7 +1275,7 @@ store_check_heads(store_txn *t)
 			continue;
 		feed_key(fk, heads[i].author, heads[i].next_seq - 1);
 		if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0) {
-			rc = rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+			rc = rc == MDB_NOTFOUND ? DT_ECORRUPT : store_map_err(rc);
 			break;
 		}
 		entry_hash(h, d.mv_data, d.mv_size);
@@ -1324,7 +1296,7 @@ store_count(uint64_t *n, store_txn *t)
 	int rc;
 
 	if ((rc = mdb_stat(t->txn, t->s->entries, &st)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	*n = st.ms_entries;
 	return 0;
 }
@@ -1336,7 +1308,7 @@ store_order_count(uint64_t *n, store_txn *t)
 	int rc;
 
 	if ((rc = mdb_stat(t->txn, t->s->order, &st)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	*n = st.ms_entries;
 	return 0;
 }
@@ -1348,7 +1320,7 @@ store_kind_count(uint64_t *n, store_txn *t)
 	int rc;
 
 	if ((rc = mdb_stat(t->txn, t->s->kinds, &st)) != 0)
-		return map_err(rc);
+		return store_map_err(rc);
 	*n = st.ms_entries > 0 ? st.ms_entries - 1 : 0; /* less the stamp */
 	return 0;
 }
@@ -1400,12 +1372,12 @@ scan_one(store_txn *t, const unsigned char *hash, int check, store_scan_cb cb,
 	int rc;
 
 	if ((rc = mdb_get(t->txn, t->s->hashes, &k, &d)) != 0)
-		return rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+		return rc == MDB_NOTFOUND ? DT_ECORRUPT : store_map_err(rc);
 	if (d.mv_size != STORE_KEY_BYTES)
 		return DT_ECORRUPT;
 	k = d;
 	if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0)
-		return rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+		return rc == MDB_NOTFOUND ? DT_ECORRUPT : store_map_err(rc);
 	/* unchecked: the caller checks the hash (store_scan_unchecked()) */
 	if (!check)
 		return cb(ctx, d.mv_data, d.mv_size, hash);
@@ -1424,7 +1396,7 @@ scan_index(store_txn *t, MDB_dbi dbi, const unsigned char *from, int reverse,
 	MDB_cursor_op step = reverse ? MDB_PREV : MDB_NEXT;
 	int rc;
 
-	if ((rc = map_err(mdb_cursor_open(t->txn, dbi, &c))) != 0)
+	if ((rc = store_map_err(mdb_cursor_open(t->txn, dbi, &c))) != 0)
 		return rc;
 	if (from == NULL) {
 		rc = mdb_cursor_get(c, &k, &d, reverse ? MDB_LAST : MDB_FIRST);
@@ -1449,7 +1421,7 @@ scan_index(store_txn *t, MDB_dbi dbi, const unsigned char *from, int reverse,
 			goto out;
 		rc = mdb_cursor_get(c, &k, &d, step);
 	}
-	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
+	rc = rc == MDB_NOTFOUND ? 0 : store_map_err(rc);
 out:
 	mdb_cursor_close(c);
 	return rc;
@@ -1490,7 +1462,7 @@ kind_one(store_txn *t, const unsigned char *key, const unsigned char *val,
 
 	feed_key(fk, key + 1 + 8, store_get_be64(val + ENTRY_HASH_BYTES));
 	if ((rc = mdb_get(t->txn, t->s->entries, &k, &d)) != 0)
-		return rc == MDB_NOTFOUND ? DT_ECORRUPT : map_err(rc);
+		return rc == MDB_NOTFOUND ? DT_ECORRUPT : store_map_err(rc);
 	entry_hash(h, d.mv_data, d.mv_size);
 	if (sodium_memcmp(h, val, ENTRY_HASH_BYTES) != 0)
 		return DT_EHASH;
@@ -1509,7 +1481,7 @@ store_scan_kind(store_txn *t, unsigned kind, const unsigned char *from,
 	start[0] = (unsigned char)kind;
 	if (from != NULL)
 		memcpy(start + 1, from, STORE_ORDER_BYTES);
-	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->kinds, &c))) != 0)
+	if ((rc = store_map_err(mdb_cursor_open(t->txn, t->s->kinds, &c))) != 0)
 		return rc;
 	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
 	while (rc == 0) {
@@ -1526,7 +1498,7 @@ store_scan_kind(store_txn *t, unsigned kind, const unsigned char *from,
 			goto out;
 		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
 	}
-	rc = (rc == 0 || rc == MDB_NOTFOUND) ? 0 : map_err(rc);
+	rc = (rc == 0 || rc == MDB_NOTFOUND) ? 0 : store_map_err(rc);
 out:
 	mdb_cursor_close(c);
 	return rc;
@@ -1551,7 +1523,7 @@ store_kind_back(unsigned char out[STORE_ORDER_BYTES], int *more,
 		memset(start + 1, 0xff, STORE_ORDER_BYTES);
 	k.mv_size = sizeof(start);
 	k.mv_data = start;
-	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->kinds, &c))) != 0)
+	if ((rc = store_map_err(mdb_cursor_open(t->txn, t->s->kinds, &c))) != 0)
 		return rc;
 	/* the first row at or after before, then back from there */
 	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
@@ -1578,7 +1550,7 @@ store_kind_back(unsigned char out[STORE_ORDER_BYTES], int *more,
 		memset(out, 0, STORE_ORDER_BYTES);
 	if (n == 0)
 		memcpy(out, start + 1, STORE_ORDER_BYTES);
-	rc = (rc == 0 || rc == MDB_NOTFOUND) ? 0 : map_err(rc);
+	rc = (rc == 0 || rc == MDB_NOTFOUND) ? 0 : store_map_err(rc);
 out:
 	mdb_cursor_close(c);
 	return rc;
@@ -1595,7 +1567,7 @@ scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
 
 	if (author != NULL)
 		feed_key(fk, author, from);
-	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->entries, &c))) != 0)
+	if ((rc = store_map_err(mdb_cursor_open(t->txn, t->s->entries, &c))) != 0)
 		return rc;
 	rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
 	while (rc == 0) {
@@ -1613,7 +1585,7 @@ scan_entries(store_txn *t, const unsigned char *author, uint64_t from,
 			goto out;
 		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
 	}
-	rc = (rc == 0 || rc == MDB_NOTFOUND) ? 0 : map_err(rc);
+	rc = (rc == 0 || rc == MDB_NOTFOUND) ? 0 : store_map_err(rc);
 out:
 	mdb_cursor_close(c);
 	return rc;
@@ -1646,225 +1618,10 @@ store_scan_feed_raw(store_txn *t, const unsigned char *author, uint64_t from,
 }
 
 int
-store_held_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
-    const unsigned char *bytes, size_t len)
+store_scan_hash(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
+    store_scan_cb cb, void *ctx)
 {
-	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d = { len,
-	    (void *)bytes };
-	int rc = mdb_put(t->txn, t->s->held, &k, &d, MDB_NOOVERWRITE);
-
-	/* The key is the bytes' hash: an existing row holds these bytes. */
-	return rc == MDB_KEYEXIST ? 0 : map_err(rc);
-}
-
-int
-store_held_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
-{
-	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash };
-	int rc = mdb_del(t->txn, t->s->held, &k, NULL);
-
-	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
-}
-
-int
-store_held_get(unsigned char **bytes, size_t *len, store_txn *t,
-    const unsigned char hash[ENTRY_HASH_BYTES])
-{
-	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
-	int rc;
-
-	*bytes = NULL;
-	*len = 0;
-	if ((rc = mdb_get(t->txn, t->s->held, &k, &d)) != 0)
-		return map_err(rc);
-	if ((*bytes = malloc(d.mv_size ? d.mv_size : 1)) == NULL)
-		return DT_ENOMEM;
-	memcpy(*bytes, d.mv_data, d.mv_size);
-	*len = d.mv_size;
-	return 0;
-}
-
-int
-store_held_has(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
-{
-	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
-
-	return mdb_get(t->txn, t->s->held, &k, &d) == 0;
-}
-
-static int
-scan_side(store_txn *t, MDB_dbi dbi, store_scan_cb cb, void *ctx)
-{
-	MDB_cursor *c = NULL;
-	MDB_val k, d;
-	int rc;
-
-	if ((rc = map_err(mdb_cursor_open(t->txn, dbi, &c))) != 0)
-		return rc;
-	rc = mdb_cursor_get(c, &k, &d, MDB_FIRST);
-	while (rc == 0) {
-		if (k.mv_size != ENTRY_HASH_BYTES) {
-			rc = DT_ECORRUPT;
-			goto out;
-		}
-		if ((rc = cb(ctx, d.mv_data, d.mv_size, k.mv_data)) != 0)
-			goto out;
-		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
-	}
-	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
-out:
-	mdb_cursor_close(c);
-	return rc;
-}
-
-int
-store_held_scan(store_txn *t, store_scan_cb cb, void *ctx)
-{
-	return scan_side(t, t->s->held, cb, ctx);
-}
-
-int
-store_held_count(uint64_t *n, store_txn *t)
-{
-	MDB_stat st;
-	int rc;
-
-	if ((rc = mdb_stat(t->txn, t->s->held, &st)) != 0)
-		return map_err(rc);
-	*n = st.ms_entries;
-	return 0;
-}
-
-int
-store_evidence_put(store_txn *t, const unsigned char *first, size_t flen,
-    const unsigned char *second, size_t slen)
-{
-	unsigned char hash[ENTRY_HASH_BYTES], *v;
-	MDB_val k = { sizeof hash, hash }, d;
-	int rc;
-
-	if (flen > UINT32_MAX)
-		return DT_EINVAL;
-	entry_hash(hash, second, slen);
-	if ((v = malloc(4 + flen + slen)) == NULL)
-		return DT_ENOMEM;
-	v[0] = (unsigned char)(flen >> 24);
-	v[1] = (unsigned char)(flen >> 16);
-	v[2] = (unsigned char)(flen >> 8);
-	v[3] = (unsigned char)flen;
-	memcpy(v + 4, first, flen);
-	memcpy(v + 4 + flen, second, slen);
-	d.mv_size = 4 + flen + slen;
-	d.mv_data = v;
-	rc = mdb_put(t->txn, t->s->evidence, &k, &d, MDB_NOOVERWRITE);
-	free(v);
-	return rc == MDB_KEYEXIST ? 0 : map_err(rc);
-}
-
-struct evidence_walk {
-	store_evidence_cb cb;
-	void *ctx;
-};
-
-static int
-evidence_cb(void *ctx, const unsigned char *v, size_t len,
-    const unsigned char hash[ENTRY_HASH_BYTES])
-{
-	struct evidence_walk *w = ctx;
-	size_t flen;
-
-	(void)hash;
-	if (len < 4)
-		return DT_ECORRUPT;
-	flen = (size_t)v[0] << 24 | (size_t)v[1] << 16 | (size_t)v[2] << 8 |
-	    (size_t)v[3];
-	if (flen > len - 4)
-		return DT_ECORRUPT;
-	return w->cb(w->ctx, v + 4, flen, v + 4 + flen, len - 4 - flen);
-}
-
-int
-store_evidence_scan(store_txn *t, store_evidence_cb cb, void *ctx)
-{
-	struct evidence_walk w = { cb, ctx };
-
-	return scan_side(t, t->s->evidence, evidence_cb, &w);
-}
-
-int
-store_fault_put(store_txn *t, const record_fault *f)
-{
-	unsigned char v[FAULT_ROW_BYTES];
-	MDB_val k = { ENTRY_HASH_BYTES, (void *)f->hash }, d = { sizeof v, v };
-	int rc;
-
-	if (!t->s->have_faults)
-		return DT_EVERSION;
-	fault_encode(v, f);
-	/*
-	 * The key is the entry's hash: a row there names this entry.  A
-	 * removal that arrives after the entry makes it a fault of reason
-	 * FAULT_REMOVED, which a verifier finds first (a header rule): that
-	 * row replaces one an earlier import kept, so that replicas agree.
-	 */
-	rc = mdb_put(t->txn, t->s->faults, &k, &d,
-	    f->reason == FAULT_REMOVED ? 0 : MDB_NOOVERWRITE);
-	return rc == MDB_KEYEXIST ? 0 : map_err(rc);
-}
-
-struct fault_walk {
-	store_fault_cb cb;
-	void *ctx;
-};
-
-static int
-fault_row_cb(void *ctx, const unsigned char *v, size_t len,
-    const unsigned char hash[ENTRY_HASH_BYTES])
-{
-	struct fault_walk *w = ctx;
-	record_fault f;
-	int rc;
-
-	if ((rc = fault_decode(&f, hash, v, len)) != 0)
-		return rc;
-	return w->cb(w->ctx, &f);
-}
-
-int
-store_fault_scan(store_txn *t, store_fault_cb cb, void *ctx)
-{
-	struct fault_walk w = { cb, ctx };
-
-	if (!t->s->have_faults)
-		return 0;
-	return scan_side(t, t->s->faults, fault_row_cb, &w);
-}
-
-int
-store_fault_del(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES])
-{
-	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash };
-	int rc;
-
-	if (!t->s->have_faults)
-		return 0;
-	rc = mdb_del(t->txn, t->s->faults, &k, NULL);
-	return rc == MDB_NOTFOUND ? 0 : map_err(rc);
-}
-
-int
-store_fault_count(uint64_t *n, store_txn *t)
-{
-	MDB_stat st;
-	int rc;
-
-	*n = 0;
-	if (!t->s->have_faults)
-		return 0;
-	if ((rc = mdb_stat(t->txn, t->s->faults, &st)) != 0)
-		return map_err(rc);
-	*n = st.ms_entries;
-	return 0;
+	return scan_one(t, hash, 1, cb, ctx);
 }
 
 uint64_t
@@ -1885,181 +1642,4 @@ store_txnid(store *s)
 	id = (uint64_t)mdb_txn_id(t);
 	mdb_txn_abort(t);
 	return id;
-}
-
-/* A row of `checked`: author (32) || seq (u64) || kind (1), by leaf hash. */
-#define CHECKED_ROW_BYTES (KEY_PK_BYTES + 8 + 1)
-
-int
-store_checked_get(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
-    unsigned char author[KEY_PK_BYTES], uint64_t *seq, unsigned *kind)
-{
-	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d;
-	const unsigned char *v;
-
-	if (!t->s->have_checked ||
-	    mdb_get(t->txn, t->s->checked, &k, &d) != 0 ||
-	    d.mv_size != CHECKED_ROW_BYTES)
-		return DT_ENOENT;
-	v = d.mv_data;
-	memcpy(author, v, KEY_PK_BYTES);
-	*seq = store_get_be64(v + KEY_PK_BYTES);
-	*kind = v[KEY_PK_BYTES + 8];
-	return 0;
-}
-
-int
-store_checked_put(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
-    const unsigned char author[KEY_PK_BYTES], uint64_t seq, unsigned kind)
-{
-	unsigned char v[CHECKED_ROW_BYTES];
-	MDB_val k = { ENTRY_HASH_BYTES, (void *)hash }, d = { sizeof v, v };
-
-	if (!t->s->have_checked)
-		return DT_EVERSION;
-	memcpy(v, author, KEY_PK_BYTES);
-	store_be64(v + KEY_PK_BYTES, seq);
-	v[KEY_PK_BYTES + 8] = (unsigned char)kind;
-	/* The same entry checked again: the same row, written again. */
-	return map_err(mdb_put(t->txn, t->s->checked, &k, &d, 0));
-}
-
-int
-store_scan_control_rows(store_txn *t, store_row_cb cb, void *ctx)
-{
-	MDB_cursor *c = NULL;
-	MDB_val k, d;
-	int rc;
-
-	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
-		return rc;
-	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0;
-	    rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
-		if (k.mv_size != STORE_ORDER_BYTES ||
-		    d.mv_size != ENTRY_HASH_BYTES) {
-			rc = DT_ECORRUPT;
-			goto out;
-		}
-		if ((rc = cb(ctx, k.mv_data, d.mv_data)) != 0)
-			goto out;
-	}
-	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
-out:
-	mdb_cursor_close(c);
-	return rc;
-}
-
-int
-store_scan_hash(store_txn *t, const unsigned char hash[ENTRY_HASH_BYTES],
-    store_scan_cb cb, void *ctx)
-{
-	return scan_one(t, hash, 1, cb, ctx);
-}
-
-/* The summary row of `checked`: its key is one zero byte (FORMAT.md). */
-static const unsigned char summary_key[1] = { 0 };
-
-int
-store_ctl_summary_get(store_txn *t, unsigned char **val, size_t *len)
-{
-	MDB_val k = { sizeof summary_key, (void *)summary_key }, d;
-
-	*val = NULL;
-	*len = 0;
-	if (!t->s->have_checked || mdb_get(t->txn, t->s->checked, &k, &d) != 0)
-		return DT_ENOENT;
-	if ((*val = malloc(d.mv_size ? d.mv_size : 1)) == NULL)
-		return DT_ENOMEM;
-	memcpy(*val, d.mv_data, d.mv_size);
-	*len = d.mv_size;
-	return 0;
-}
-
-int
-store_ctl_summary_put(store_txn *t, const unsigned char *val, size_t len)
-{
-	MDB_val k = { sizeof summary_key, (void *)summary_key },
-	    d = { len, (void *)val };
-
-	if (!t->s->have_checked)
-		return DT_EVERSION;
-	return map_err(mdb_put(t->txn, t->s->checked, &k, &d, 0));
-}
-
-int
-store_control_count(store_txn *t, uint64_t *n)
-{
-	MDB_stat st;
-	int rc;
-
-	if ((rc = map_err(mdb_stat(t->txn, t->s->control, &st))) != 0)
-		return rc;
-	*n = st.ms_entries;
-	return 0;
-}
-
-int
-store_scan_control_after(store_txn *t, const unsigned char key[STORE_ORDER_BYTES],
-    const unsigned char hash[ENTRY_HASH_BYTES], store_row_cb cb, void *ctx)
-{
-	MDB_cursor *c = NULL;
-	MDB_val k = { STORE_ORDER_BYTES, (void *)key }, d;
-	int rc;
-
-	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
-		return rc;
-	rc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY);
-	if (rc != 0 || d.mv_size != ENTRY_HASH_BYTES ||
-	    memcmp(d.mv_data, hash, ENTRY_HASH_BYTES) != 0) {
-		rc = rc == 0 || rc == MDB_NOTFOUND ? DT_ENOENT : map_err(rc);
-		goto out;
-	}
-	while ((rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) == 0) {
-		if (k.mv_size != STORE_ORDER_BYTES ||
-		    d.mv_size != ENTRY_HASH_BYTES) {
-			rc = DT_ECORRUPT;
-			goto out;
-		}
-		if ((rc = cb(ctx, k.mv_data, d.mv_data)) != 0)
-			goto out;
-	}
-	rc = rc == MDB_NOTFOUND ? 0 : map_err(rc);
-out:
-	mdb_cursor_close(c);
-	return rc;
-}
-
-int
-store_control_prefix(store_txn *t, uint64_t n,
-    unsigned char digest[ENTRY_HASH_BYTES])
-{
-	static const char ctx[] = "detente control rows v1";
-	crypto_generichash_state st;
-	MDB_cursor *c = NULL;
-	MDB_val k, d;
-	uint64_t i;
-	int rc;
-
-	if ((rc = map_err(mdb_cursor_open(t->txn, t->s->control, &c))) != 0)
-		return rc;
-	crypto_generichash_init(&st, NULL, 0, ENTRY_HASH_BYTES);
-	crypto_generichash_update(&st, (const unsigned char *)ctx,
-	    sizeof ctx);
-	for (i = 0, rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); rc == 0 &&
-	    i < n; i++, rc = i < n ? mdb_cursor_get(c, &k, &d, MDB_NEXT) : 0) {
-		if (k.mv_size != STORE_ORDER_BYTES ||
-		    d.mv_size != ENTRY_HASH_BYTES) {
-			rc = DT_ECORRUPT;
-			break;
-		}
-		/* the leaf hash names the entry, and so its clock and author */
-		crypto_generichash_update(&st, d.mv_data, d.mv_size);
-	}
-	mdb_cursor_close(c);
-	if (rc == MDB_NOTFOUND || (rc == 0 && i < n))
-		return DT_ENOENT;
-	if (rc != 0)
-		return rc == DT_ECORRUPT ? rc : map_err(rc);
-	crypto_generichash_final(&st, digest, ENTRY_HASH_BYTES);
-	return 0;
 }
